@@ -1,0 +1,46 @@
+//! `helpdesk completions SHELL` and `helpdesk man`: generated from the clap
+//! definitions; the copies committed under completions/ and man/ are checked
+//! by a test.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use clap_complete::Shell;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  helpdesk completions bash > /etc/bash_completion.d/helpdesk")]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    shell: Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  helpdesk man | man -l -\n  helpdesk man --out-dir /usr/local/share/man/man1")]
+pub struct ManArgs {
+    /// Write helpdesk.1 and a page per subcommand into this directory instead of printing helpdesk.1
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+}
+
+pub fn completions(args: CompletionsArgs) -> Result<ExitCode> {
+    let mut cmd = super::command();
+    clap_complete::generate(args.shell, &mut cmd, "helpdesk", &mut std::io::stdout());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn man(args: ManArgs) -> Result<ExitCode> {
+    let cmd = super::command();
+    match args.out_dir {
+        None => {
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout()).context("writing the manual page")?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(cmd, &dir).with_context(|| format!("cannot write pages to {}", dir.display()))?;
+            println!("wrote manual pages to {}", dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

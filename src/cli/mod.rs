@@ -1,0 +1,195 @@
+//! The command line: clap definitions, loading settings, and the dispatch to
+//! one small module per subcommand. Each subcommand parses its arguments,
+//! calls a service and prints the result.
+//!
+//! Exit codes: 0 success, 1 failure, 2 usage error.
+
+mod branches;
+mod config_cmd;
+mod db;
+mod docs;
+pub mod output;
+mod progress;
+mod requests;
+mod seed;
+mod stock;
+mod users;
+
+use crate::clock::SystemClock;
+use crate::config::{Layers, Loaded};
+use crate::domain::Named;
+use crate::services::App;
+use crate::store::{self, OpenOptions};
+use anyhow::{Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+const AFTER_HELP: &str = "\
+Settings come from flags, the environment (HELPDESK_*), a .env file, the --config TOML file, and defaults, \
+in that order; `helpdesk config show` lists them all.
+
+Exit codes: 0 success, 1 failure, 2 usage error.";
+
+/// The help desk for organizations with many branches: the Telegram bot's data
+/// and everything a sysadmin runs from a shell or cron.
+#[derive(Debug, Parser)]
+#[command(name = "helpdesk", version, propagate_version = true, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// TOML config file [env: HELPDESK_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show and upgrade the database schema
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// Load reference data from fixtures/, and demo requests with --demo
+    Seed(seed::SeedArgs),
+    /// People: list, add, set roles, block and unblock
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// Branches: list and add
+    #[command(subcommand)]
+    Branches(branches::BranchesCommand),
+    /// Cartridge stock per warehouse
+    #[command(subcommand)]
+    Stock(stock::StockCommand),
+    /// Requests: list with filters, show one
+    #[command(subcommand)]
+    Requests(requests::RequestsCommand),
+    /// Show the effective settings and where each came from
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
+    /// Print a shell completion script
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page, or write all pages to a directory
+    Man(docs::ManArgs),
+}
+
+/// A clap value parser for a [`Named`] domain enum, offering `values` (all by default).
+pub(crate) fn named<T: Named + Send + Sync>(values: &'static [T]) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(values.iter().map(|v| PossibleValue::new(v.as_str())))
+        .map(|s| T::parse_named(&s).expect("clap checked the value"))
+}
+
+/// Loads the settings from every source.
+pub(crate) fn load_settings(global: &Global) -> Result<Loaded> {
+    let mut flags = HashMap::new();
+    if let Some(url) = &global.database_url {
+        flags.insert("database_url".to_string(), url.clone());
+    }
+    // Variables that are not valid Unicode cannot be settings; skip them rather than fail.
+    let env: HashMap<String, String> =
+        std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let layers = Layers::gather(global.config.as_deref(), &cwd, env, flags)?;
+    let loaded = Loaded::from_layers(&layers)?;
+    for name in &loaded.unknown_env {
+        tracing::warn!("{name} is not a helpdesk setting; run `helpdesk config show` to list them");
+    }
+    Ok(loaded)
+}
+
+/// Loads settings and opens the store.
+pub(crate) fn open_app(global: &Global, options: OpenOptions) -> Result<App> {
+    let loaded = load_settings(global)?;
+    let store = store::open(&loaded.settings.database_url, options)?;
+    Ok(App::new(loaded.settings, store, Arc::new(SystemClock)))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Db(cmd) => db::run(&cli.global, cmd),
+        Command::Seed(args) => seed::run(&cli.global, args),
+        Command::Users(cmd) => users::run(&cli.global, cmd),
+        Command::Branches(cmd) => branches::run(&cli.global, cmd),
+        Command::Stock(cmd) => stock::run(&cli.global, cmd),
+        Command::Requests(cmd) => requests::run(&cli.global, cmd),
+        Command::Config(cmd) => config_cmd::run(&cli.global, cmd),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
+    }
+}
+
+/// The clap command, for completions and manual pages.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Adds the "what to do" to errors that name something unknown.
+fn hint(e: &anyhow::Error) -> Option<&'static str> {
+    match e.downcast_ref::<crate::services::Error>()? {
+        crate::services::Error::NotFound { what, .. } => match *what {
+            "branch" => Some("run `helpdesk branches list` to see them"),
+            "warehouse" => Some("run `helpdesk stock list` to see the warehouses"),
+            "user" => Some("run `helpdesk users list` to see them"),
+            "request" => Some("run `helpdesk requests list` to see them"),
+            "cartridge article" | "cartridge type" => Some("check the catalog in fixtures/cartridges.csv"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: internal error ({msg}{at}); please report this bug");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    init_logging();
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            let mut line = format!("{e:#}").replace('\n', " ");
+            if let Some(h) = hint(&e) {
+                line = format!("{line}; {h}");
+            }
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+        Err(_) => ExitCode::FAILURE,
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("HELPDESK_LOG") {
+        Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
+            eprintln!("warning: HELPDESK_LOG '{spec}' is not a log filter ({e}); using 'warn'");
+            EnvFilter::new("warn")
+        }),
+        Err(_) => EnvFilter::new("warn"),
+    };
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}

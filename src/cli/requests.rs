@@ -1,0 +1,302 @@
+//! `helpdesk requests list|show`.
+
+use super::output::{Format, Sink, Times, new_table, print_object};
+use super::{Global, named, open_app};
+use crate::domain::{Kind, Named, Priority, RequestNumber, Status};
+use crate::services::{Actor, directory, requests};
+use crate::store::{ArchivedFilter, OpenOptions, Request, RequestOrder, RequestQuery};
+use anyhow::{Result, bail};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use clap::{Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Order {
+    /// Newest first
+    Newest,
+    /// Oldest first
+    Oldest,
+    /// The work queue: highest priority first, then oldest
+    Queue,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestsCommand {
+    /// List requests, newest first
+    #[command(after_help = "\
+Dates are YYYY-MM-DD in the configured time zone (or RFC 3339 times); --until includes the whole day.
+
+Examples:
+  helpdesk requests list --status new --branch KHARKIV
+  helpdesk requests list --kind cartridge --since 2026-01-01 --until 2026-03-31 --limit 0 --format csv
+  helpdesk requests list --archived")]
+    List {
+        /// Only these statuses (repeat or separate with commas)
+        #[arg(long, value_parser = named(Status::ALL), value_delimiter = ',')]
+        status: Vec<Status>,
+        /// Only these kinds (repeat or separate with commas)
+        #[arg(long, value_parser = named(Kind::ALL), value_delimiter = ',')]
+        kind: Vec<Kind>,
+        /// Only this branch (code, name or id)
+        #[arg(long)]
+        branch: Option<String>,
+        /// Only requests filed by this Telegram ID
+        #[arg(long, value_name = "TELEGRAM_ID")]
+        author: Option<i64>,
+        /// Only requests assigned to this Telegram ID
+        #[arg(long, value_name = "TELEGRAM_ID")]
+        assignee: Option<i64>,
+        /// Created on or after this date
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Created on or before this date
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only archived requests
+        #[arg(long, conflicts_with = "include_archived")]
+        archived: bool,
+        /// Archived requests too
+        #[arg(long)]
+        include_archived: bool,
+        #[arg(long, value_enum, default_value_t = Order::Newest)]
+        order: Order,
+        /// At most this many (0 for all)
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u64,
+        /// Skip this many first
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        offset: u64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Show one request: every field, cartridge lines, attachments and history
+    #[command(after_help = "Example:\n  helpdesk requests show HD-000123")]
+    Show {
+        /// Request number, e.g. HD-000123 or 123
+        number: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// A request as listed: the same fields in a table, JSON and CSV.
+#[derive(serde::Serialize)]
+struct Row {
+    number: String,
+    created: String,
+    kind: Kind,
+    priority: Priority,
+    status: Status,
+    branch: String,
+    author: String,
+    author_id: i64,
+    contact_name: String,
+    contact_phone: String,
+    assignee: Option<String>,
+    assignee_id: Option<i64>,
+    description: String,
+    rejection_reason: Option<String>,
+    accepted: Option<String>,
+    closed: Option<String>,
+    archived: Option<String>,
+}
+
+const HIDDEN_IN_TABLE: &[&str] = &[
+    "author_id",
+    "assignee_id",
+    "contact_name",
+    "contact_phone",
+    "rejection_reason",
+    "accepted",
+    "closed",
+    "archived",
+];
+
+fn row(r: Request, t: &Times) -> Row {
+    Row {
+        number: RequestNumber(r.id).to_string(),
+        created: t.at(r.created_at),
+        kind: r.kind,
+        priority: r.priority,
+        status: r.status,
+        branch: r.branch_code,
+        author: r.author_name,
+        author_id: r.author_id,
+        contact_name: r.contact_name,
+        contact_phone: r.contact_phone,
+        assignee: r.assignee_name,
+        assignee_id: r.assignee_id,
+        description: r.description,
+        rejection_reason: r.rejection_reason,
+        accepted: t.opt(r.accepted_at),
+        closed: t.opt(r.closed_at),
+        archived: t.opt(r.archived_at),
+    }
+}
+
+/// Parses a date (`2026-03-31`, midnight in `tz`; with `end_of_day`, the next midnight) or an RFC 3339 time.
+pub(crate) fn parse_when(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let Ok(mut day) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") else {
+        bail!("{flag} '{s}' is not a date; use YYYY-MM-DD, e.g. 2026-03-31");
+    };
+    if end_of_day {
+        day = day.succ_opt().unwrap_or(day);
+    }
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    match tz.from_local_datetime(&midnight).earliest() {
+        Some(t) => Ok(t.with_timezone(&Utc)),
+        None => bail!("{flag} '{s}' does not exist in time zone {tz}"),
+    }
+}
+
+pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
+    let app = open_app(global, OpenOptions::default())?;
+    let tz = app.settings.timezone;
+    match cmd {
+        RequestsCommand::List {
+            status,
+            kind,
+            branch,
+            author,
+            assignee,
+            since,
+            until,
+            archived,
+            include_archived,
+            order,
+            limit,
+            offset,
+            format,
+        } => {
+            let since = since.map(|s| parse_when("--since", &s, tz, false)).transpose()?;
+            let until = until.map(|s| parse_when("--until", &s, tz, true)).transpose()?;
+            if let (Some(a), Some(b)) = (since, until)
+                && a >= b
+            {
+                bail!("--since is after --until; nothing could match");
+            }
+            let branch_id = match branch {
+                Some(key) => Some(directory::find_branch(&mut *app.store.read()?, &key)?.id),
+                None => None,
+            };
+            let mut query = RequestQuery {
+                statuses: status,
+                kinds: kind,
+                branch_id,
+                author_id: author,
+                assignee_id: assignee,
+                since,
+                until,
+                archived: if archived {
+                    ArchivedFilter::Only
+                } else if include_archived {
+                    ArchivedFilter::Include
+                } else {
+                    ArchivedFilter::Exclude
+                },
+                order: match order {
+                    Order::Newest => RequestOrder::Newest,
+                    Order::Oldest => RequestOrder::Oldest,
+                    Order::Queue => RequestOrder::Queue,
+                },
+                limit: (limit > 0).then_some(limit),
+                offset,
+            };
+            let times = Times { tz, format };
+            let mut sink = Sink::new(format, HIDDEN_IN_TABLE);
+            let mut failed = None;
+            requests::scan(&app, &query, &mut |r| {
+                if let Err(e) = sink.row(&row(r, &times)) {
+                    failed = Some(e);
+                    return Ok(false);
+                }
+                Ok(true)
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let shown = sink.rows();
+            sink.finish("no requests match")?;
+            if format == Format::Table && limit > 0 && shown == limit {
+                query.limit = None;
+                query.offset = 0;
+                let total = requests::count(&app, &query)?;
+                println!("showing {}-{} of {total}; use --limit and --offset for more", offset + 1, offset + shown);
+            }
+        }
+        RequestsCommand::Show { number, format } => {
+            let number = RequestNumber::parse(&number)?;
+            let card = requests::card(&app, &Actor::operator_from_env(), number.0)?;
+            let times = Times { tz, format };
+            let items: Vec<serde_json::Value> = card
+                .items
+                .iter()
+                .map(|i| {
+                    serde_json::json!({
+                        "article": i.vendor_article, "cartridge": i.cartridge_name,
+                        "quantity": i.quantity, "issued": i.issued_quantity, "comment": i.comment,
+                    })
+                })
+                .collect();
+            let attachments: Vec<serde_json::Value> = card
+                .attachments
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "kind": a.kind, "file_id": a.file_id, "file_name": a.file_name,
+                        "mime_type": a.mime_type, "added": times.at(a.created_at),
+                    })
+                })
+                .collect();
+            let history: Vec<serde_json::Value> = card
+                .history
+                .iter()
+                .map(|l| serde_json::json!({
+                    "at": times.at(l.at), "actor": l.actor, "action": l.action, "before": l.before, "after": l.after,
+                }))
+                .collect();
+            match format {
+                Format::Json => {
+                    let mut obj = serde_json::to_value(row(card.request, &times))?;
+                    obj["items"] = items.into();
+                    obj["attachments"] = attachments.into();
+                    obj["history"] = history.into();
+                    print_object(Format::Json, &obj)?;
+                }
+                _ => {
+                    print_object(Format::Table, &row(card.request, &times))?;
+                    for (title, list) in [("Cartridges", &items), ("Attachments", &attachments), ("History", &history)]
+                    {
+                        if list.is_empty() {
+                            continue;
+                        }
+                        println!("{title}");
+                        let mut table = new_table();
+                        if let Some(serde_json::Value::Object(first)) = list.first() {
+                            table.set_header(first.keys().cloned().collect::<Vec<_>>());
+                        }
+                        for v in list {
+                            if let serde_json::Value::Object(m) = v {
+                                table.add_row(
+                                    m.values()
+                                        .map(|x| match x {
+                                            serde_json::Value::Null => String::new(),
+                                            serde_json::Value::String(s) => s.clone(),
+                                            other => other.to_string(),
+                                        })
+                                        .collect::<Vec<_>>(),
+                                );
+                            }
+                        }
+                        println!("{table}");
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,58 @@
+//! `helpdesk seed`: reference data from fixtures, and demo requests.
+
+use super::output::{Format, print_rows};
+use super::progress::Bar;
+use super::{Global, open_app};
+use crate::services::demo::{self, DemoOptions};
+use crate::services::{Actor, seed};
+use crate::store::OpenOptions;
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  helpdesk seed\n  helpdesk seed --demo --requests 100000")]
+pub struct SeedArgs {
+    /// Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv
+    #[arg(long, value_name = "DIR", default_value = "fixtures")]
+    fixtures: PathBuf,
+    /// Also add demo employees and requests
+    #[arg(long)]
+    demo: bool,
+    /// How many demo requests to add
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "demo")]
+    requests: u64,
+    /// Spread demo requests over this many months back from now
+    #[arg(long, value_name = "N", default_value_t = 12, requires = "demo", value_parser = clap::value_parser!(u32).range(1..=120))]
+    months: u32,
+    /// Random seed for demo data (the same seed gives the same data)
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "demo")]
+    random_seed: u64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
+    let app = open_app(global, OpenOptions::default())?;
+    let actor = Actor::operator_from_env();
+    let report = seed::load_fixtures(&app, &actor, &args.fixtures)?;
+    print_rows(args.format, &report, &[], "nothing to load")?;
+    if args.demo {
+        let started = Instant::now();
+        let bar = Bar::new();
+        let options = DemoOptions { requests: args.requests, months: args.months, seed: args.random_seed };
+        let demo = demo::generate(&app, &actor, options, &bar)?;
+        let took = started.elapsed().as_secs_f64();
+        if args.format == Format::Table {
+            println!(
+                "added {} demo requests ({} open), {} employees and {} staff in {took:.1}s",
+                demo.requests_added, demo.open_requests, demo.employees_added, demo.staff_added
+            );
+        } else {
+            eprintln!("added {} demo requests in {took:.1}s", demo.requests_added);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

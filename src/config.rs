@@ -1,0 +1,744 @@
+//! Settings: one typed [`Settings`] struct, loaded once at start-up.
+//!
+//! Sources, highest first: command-line flag, environment (`HELPDESK_*`), a
+//! `.env` file in the working directory, the TOML file named by `--config`
+//! (or `HELPDESK_CONFIG`), and the defaults in [`SPECS`]. Every setting has one
+//! key: `sla_accept_high` is `HELPDESK_SLA_ACCEPT_HIGH` in the environment and
+//! `accept_high` under `[sla]` in the TOML file.
+//!
+//! Secrets (the bot token, the SMTP password, a database password) are held in
+//! [`Secret`] and never printed: not by `Debug`, not in errors, not in logs.
+
+use crate::domain::{Lang, Named, Priority};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The prefix of every environment variable that holds a setting.
+pub const ENV_PREFIX: &str = "HELPDESK_";
+
+/// Environment variables with the prefix that are not settings.
+const NOT_SETTINGS: &[&str] = &["HELPDESK_LOG", "HELPDESK_CONFIG", "HELPDESK_TEST_PG_URL"];
+
+/// One setting: its key, default and description (used for `.env.example`,
+/// `config show` and error messages).
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub secret: bool,
+    pub help: &'static str,
+}
+
+impl Spec {
+    pub fn env_name(&self) -> String {
+        format!("{ENV_PREFIX}{}", self.key.to_ascii_uppercase())
+    }
+}
+
+const fn spec(key: &'static str, default: &'static str, help: &'static str) -> Spec {
+    Spec { key, default, secret: false, help }
+}
+const fn secret(key: &'static str, help: &'static str) -> Spec {
+    Spec { key, default: "", secret: true, help }
+}
+
+/// Every setting there is.
+pub const SPECS: &[Spec] = &[
+    spec("database_url", "sqlite:helpdesk.db", "Database: sqlite:PATH (or a bare path) for the embedded default."),
+    secret("bot_token", "Telegram bot token from @BotFather (TELOXIDE_TOKEN is accepted too)."),
+    spec(
+        "telegram_api_url",
+        "https://api.telegram.org",
+        "Bot API base URL; point it at a local Bot API server if you run one.",
+    ),
+    spec(
+        "super_admins",
+        "",
+        "Telegram IDs of super administrators, comma-separated. They cannot be demoted through the app.",
+    ),
+    spec("default_language", "ru", "Language for people whose Telegram language is not ru, uk or en: ru, uk or en."),
+    spec("timezone", "UTC", "Time zone for showing times and running schedules (IANA name, e.g. Europe/Kyiv)."),
+    spec("sla_accept_low", "1h", "How long a new low-priority request may wait to be accepted."),
+    spec("sla_accept_medium", "1h", "How long a new medium-priority request may wait to be accepted."),
+    spec("sla_accept_high", "1h", "How long a new high-priority request may wait to be accepted."),
+    spec("sla_resolve_low", "off", "How long a low-priority request may stay open in all; off for no limit."),
+    spec("sla_resolve_medium", "off", "How long a medium-priority request may stay open in all; off for no limit."),
+    spec("sla_resolve_high", "off", "How long a high-priority request may stay open in all; off for no limit."),
+    spec("backup_dir", "backups", "Directory for backups (daily/ and yearly/ are made inside)."),
+    spec("backup_keep_daily", "30", "How many daily backups to keep; yearly ones are kept for good."),
+    spec("smtp_host", "", "SMTP server for email; leave empty to send no email."),
+    spec("smtp_port", "", "SMTP port; empty for the usual one (587 starttls, 465 tls, 25 plain)."),
+    spec("smtp_security", "starttls", "SMTP connection security: starttls, tls or plain."),
+    spec("smtp_username", "", "SMTP user name; empty for no authentication."),
+    secret("smtp_password", "SMTP password."),
+    spec("smtp_from", "", "Sender address of the email the help desk sends, e.g. Help desk <helpdesk@example.org>."),
+    spec("smtp_staff_to", "", "Staff mailbox for reminders, new-request notices and reports, comma-separated."),
+];
+
+/// A value that must not be shown: `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Where the data lives.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    /// A `postgres://` URL, kept whole but shown with its password redacted.
+    Postgres(Secret),
+}
+
+impl DatabaseUrl {
+    pub fn parse(s: &str) -> Result<DatabaseUrl, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("the database URL is empty; use sqlite:PATH".into());
+        }
+        if let Some(rest) = s.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if path.is_empty() {
+                return Err("'sqlite:' needs a file path, e.g. sqlite:helpdesk.db".into());
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(Secret::new(s)));
+        }
+        if let Some((scheme, _)) = s.split_once("://") {
+            return Err(format!("unsupported database URL scheme '{scheme}'; use sqlite:PATH"));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(s)))
+    }
+
+    /// The URL as it may be printed: passwords replaced by `***`.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(p) => format!("sqlite:{}", p.display()),
+            DatabaseUrl::Postgres(url) => redact_url_password(url.expose()),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host/...` and of a
+/// `password=` query parameter with `***`.
+pub fn redact_url_password(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |i| rest_start + i);
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                let start = rest_start + colon + 1;
+                out.replace_range(start..rest_start + at, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (head, query) = out.split_at(q + 1);
+        let parts: Vec<String> = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", parts.join("&"));
+    }
+    out
+}
+
+/// A value per request priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerPriority<T> {
+    pub low: T,
+    pub medium: T,
+    pub high: T,
+}
+
+impl<T: Copy> PerPriority<T> {
+    pub fn get(&self, p: Priority) -> T {
+        match p {
+            Priority::Low => self.low,
+            Priority::Medium => self.medium,
+            Priority::High => self.high,
+        }
+    }
+}
+
+/// Service-level targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaSettings {
+    /// How long a new request may wait to be accepted.
+    pub accept: PerPriority<Duration>,
+    /// How long a request may stay open in all, if limited.
+    pub resolve: PerPriority<Option<Duration>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSettings {
+    pub dir: PathBuf,
+    pub keep_daily: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    Plain,
+}
+
+/// Email settings; `host` empty means no email is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub from: Option<String>,
+    pub staff_to: Vec<String>,
+}
+
+/// Everything configurable, typed and checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bot_token: Option<Secret>,
+    pub telegram_api_url: String,
+    pub super_admins: Vec<i64>,
+    pub default_language: Lang,
+    pub timezone: Tz,
+    pub sla: SlaSettings,
+    pub backup: BackupSettings,
+    pub smtp: SmtpSettings,
+}
+
+impl Settings {
+    /// Is this Telegram ID a super administrator?
+    pub fn is_super_admin(&self, telegram_id: i64) -> bool {
+        self.super_admins.contains(&telegram_id)
+    }
+
+    /// Settings from the defaults alone (for tests and examples).
+    pub fn defaults() -> Settings {
+        let layers = Layers::default();
+        Loaded::from_layers(&layers).expect("the defaults are valid").settings
+    }
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Default,
+    File(PathBuf),
+    DotEnv(PathBuf),
+    Env,
+    Flag,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::File(p) => write!(f, "config file {}", p.display()),
+            Origin::DotEnv(p) => write!(f, "{}", p.display()),
+            Origin::Env => f.write_str("environment"),
+            Origin::Flag => f.write_str("command line"),
+        }
+    }
+}
+
+/// A setting that could not be loaded: names the setting, where its value came from and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid {name} (from {origin}): {message}")]
+    Invalid { name: String, origin: Origin, message: String },
+    #[error("cannot read config file {path}: {message}")]
+    FileUnreadable { path: PathBuf, message: String },
+    #[error("config file {path} is not valid TOML: {message}")]
+    FileSyntax { path: PathBuf, message: String },
+    #[error("unknown setting '{key}' in config file {path}; run `helpdesk config show` to list the settings")]
+    UnknownKey { path: PathBuf, key: String },
+    #[error("cannot read {path}: {message}")]
+    DotEnv { path: PathBuf, message: String },
+}
+
+/// Raw values by source, before typing.
+#[derive(Debug, Default, Clone)]
+pub struct Layers {
+    pub file: Option<(PathBuf, HashMap<String, String>)>,
+    pub dotenv: Option<(PathBuf, HashMap<String, String>)>,
+    /// Environment variables (all of them; only `HELPDESK_*` and `TELOXIDE_TOKEN` are read).
+    pub env: HashMap<String, String>,
+    /// `--flag` values by setting key.
+    pub flags: HashMap<String, String>,
+}
+
+impl Layers {
+    /// Reads the TOML file, the `.env` file in `dir` and the process environment.
+    pub fn gather(
+        config_file: Option<&Path>,
+        dotenv_dir: &Path,
+        env: HashMap<String, String>,
+        flags: HashMap<String, String>,
+    ) -> Result<Layers, ConfigError> {
+        let dotenv_path = dotenv_dir.join(".env");
+        let dotenv = if dotenv_path.exists() { Some((dotenv_path.clone(), read_dotenv(&dotenv_path)?)) } else { None };
+        let config_path = config_file
+            .map(Path::to_path_buf)
+            .or_else(|| env.get("HELPDESK_CONFIG").map(PathBuf::from))
+            .or_else(|| dotenv.as_ref().and_then(|(_, m)| m.get("HELPDESK_CONFIG").map(PathBuf::from)));
+        let file = match config_path {
+            Some(p) => Some((p.clone(), read_toml(&p)?)),
+            None => None,
+        };
+        Ok(Layers { file, dotenv, env, flags })
+    }
+
+    /// The winning raw value of `spec` and its origin.
+    fn value(&self, spec: &Spec) -> (String, Origin) {
+        let env_name = spec.env_name();
+        if let Some(v) = self.flags.get(spec.key) {
+            return (v.clone(), Origin::Flag);
+        }
+        if let Some(v) = self.env.get(&env_name) {
+            return (v.clone(), Origin::Env);
+        }
+        if spec.key == "bot_token"
+            && let Some(v) = self.env.get("TELOXIDE_TOKEN")
+        {
+            return (v.clone(), Origin::Env);
+        }
+        if let Some((path, map)) = &self.dotenv
+            && let Some(v) = map.get(&env_name)
+        {
+            return (v.clone(), Origin::DotEnv(path.clone()));
+        }
+        if let Some((path, map)) = &self.file
+            && let Some(v) = map.get(spec.key)
+        {
+            return (v.clone(), Origin::File(path.clone()));
+        }
+        (spec.default.to_string(), Origin::Default)
+    }
+
+    /// `HELPDESK_*` variables that name no setting (likely typos).
+    pub fn unknown_env(&self) -> Vec<String> {
+        let known: Vec<String> = SPECS.iter().map(Spec::env_name).collect();
+        let mut names: Vec<String> = self
+            .env
+            .keys()
+            .chain(self.dotenv.iter().flat_map(|(_, m)| m.keys()))
+            .filter(|k| k.starts_with(ENV_PREFIX) && !known.contains(k) && !NOT_SETTINGS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+fn read_dotenv(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
+    let iter =
+        dotenvy::from_path_iter(path).map_err(|e| ConfigError::DotEnv { path: path.into(), message: e.to_string() })?;
+    let mut map = HashMap::new();
+    for item in iter {
+        let (k, v) = item.map_err(|e| ConfigError::DotEnv { path: path.into(), message: e.to_string() })?;
+        map.insert(k, v);
+    }
+    Ok(map)
+}
+
+/// Reads a TOML file into flat keys: `[sla] accept_high` becomes `sla_accept_high`.
+fn read_toml(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::FileUnreadable { path: path.into(), message: e.to_string() })?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::FileSyntax {
+        path: path.into(),
+        message: e.message().to_string(),
+    })?;
+    let mut out = HashMap::new();
+    flatten("", &table, path, &mut out)?;
+    Ok(out)
+}
+
+fn flatten(
+    prefix: &str,
+    table: &toml::Table,
+    path: &Path,
+    out: &mut HashMap<String, String>,
+) -> Result<(), ConfigError> {
+    for (k, v) in table {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}_{k}") };
+        let shown = || if prefix.is_empty() { k.clone() } else { format!("{}.{k}", prefix.replace('_', ".")) };
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, path, out)?,
+            other => {
+                if !SPECS.iter().any(|s| s.key == key) {
+                    return Err(ConfigError::UnknownKey { path: path.into(), key: shown() });
+                }
+                let text = match other {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Array(items) => items
+                        .iter()
+                        .map(|i| match i {
+                            toml::Value::String(s) => s.clone(),
+                            x => x.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    x => x.to_string(),
+                };
+                out.insert(key, text);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line of `config show`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Shown {
+    pub key: &'static str,
+    pub env: String,
+    pub value: String,
+    pub origin: String,
+}
+
+/// Settings together with where each value came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub shown: Vec<Shown>,
+    pub unknown_env: Vec<String>,
+}
+
+impl Loaded {
+    pub fn from_layers(layers: &Layers) -> Result<Loaded, ConfigError> {
+        let mut raw: BTreeMap<&'static str, (String, Origin)> = BTreeMap::new();
+        for s in SPECS {
+            raw.insert(s.key, layers.value(s));
+        }
+        let mut p = Parser { raw: &raw };
+        let settings = Settings {
+            database_url: p.get("database_url", DatabaseUrl::parse)?,
+            bot_token: p.get("bot_token", |v| Ok(non_empty(v).map(Secret::new)))?,
+            telegram_api_url: p.get("telegram_api_url", parse_http_url)?,
+            super_admins: p.get("super_admins", parse_ids)?,
+            default_language: p.get("default_language", |v| Lang::parse_named(v).map_err(|e| e.to_string()))?,
+            timezone: p.get("timezone", |v| {
+                v.trim().parse::<Tz>().map_err(|_| {
+                    format!("'{v}' is not a time zone; use an IANA name such as Europe/Kyiv, Europe/Moscow or UTC")
+                })
+            })?,
+            sla: SlaSettings {
+                accept: PerPriority {
+                    low: p.get("sla_accept_low", parse_duration)?,
+                    medium: p.get("sla_accept_medium", parse_duration)?,
+                    high: p.get("sla_accept_high", parse_duration)?,
+                },
+                resolve: PerPriority {
+                    low: p.get("sla_resolve_low", parse_optional_duration)?,
+                    medium: p.get("sla_resolve_medium", parse_optional_duration)?,
+                    high: p.get("sla_resolve_high", parse_optional_duration)?,
+                },
+            },
+            backup: BackupSettings {
+                dir: p.get("backup_dir", |v| {
+                    non_empty(v).map(PathBuf::from).ok_or_else(|| "the backup directory is empty".to_string())
+                })?,
+                keep_daily: p.get("backup_keep_daily", |v| parse_count(v, 1))?,
+            },
+            smtp: SmtpSettings {
+                host: p.get("smtp_host", |v| Ok(non_empty(v)))?,
+                port: p.get("smtp_port", |v| match non_empty(v) {
+                    None => Ok(None),
+                    Some(s) => s
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|p| *p > 0)
+                        .map(Some)
+                        .ok_or_else(|| format!("'{s}' is not a port number (1-65535)")),
+                })?,
+                security: p.get("smtp_security", |v| match v.trim().to_ascii_lowercase().as_str() {
+                    "starttls" => Ok(SmtpSecurity::StartTls),
+                    "tls" | "ssl" => Ok(SmtpSecurity::Tls),
+                    "plain" | "none" => Ok(SmtpSecurity::Plain),
+                    _ => Err(format!("'{v}' is not a connection security; use starttls, tls or plain")),
+                })?,
+                username: p.get("smtp_username", |v| Ok(non_empty(v)))?,
+                password: p.get("smtp_password", |v| Ok(non_empty(v).map(Secret::new)))?,
+                from: p.get("smtp_from", |v| Ok(non_empty(v)))?,
+                staff_to: p.get("smtp_staff_to", |v| {
+                    Ok(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+                })?,
+            },
+        };
+        let shown = SPECS
+            .iter()
+            .map(|s| {
+                let (value, origin) = &raw[s.key];
+                let value = if s.secret && !value.is_empty() {
+                    "[redacted]".to_string()
+                } else if s.key == "database_url" {
+                    settings.database_url.redacted()
+                } else {
+                    value.clone()
+                };
+                Shown { key: s.key, env: s.env_name(), value, origin: origin.to_string() }
+            })
+            .collect();
+        Ok(Loaded { settings, shown, unknown_env: layers.unknown_env() })
+    }
+}
+
+struct Parser<'a> {
+    raw: &'a BTreeMap<&'static str, (String, Origin)>,
+}
+
+impl Parser<'_> {
+    fn get<T>(&mut self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, ConfigError> {
+        let (value, origin) = &self.raw[key];
+        parse(value).map_err(|message| {
+            let spec = SPECS.iter().find(|s| s.key == key).expect("key is in SPECS");
+            let name = match origin {
+                Origin::File(_) => key.to_string(),
+                Origin::Flag => format!("--{}", key.replace('_', "-")),
+                _ => spec.env_name(),
+            };
+            // Never echo a secret back, even when it is malformed.
+            let message = if spec.secret { "the value is malformed".to_string() } else { message };
+            ConfigError::Invalid { name, origin: origin.clone(), message }
+        })
+    }
+}
+
+fn non_empty(v: &str) -> Option<String> {
+    let t = v.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn parse_http_url(v: &str) -> Result<String, String> {
+    let t = v.trim().trim_end_matches('/');
+    if t.starts_with("http://") || t.starts_with("https://") {
+        Ok(t.to_string())
+    } else {
+        Err(format!("'{v}' is not an http(s) URL"))
+    }
+}
+
+fn parse_ids(v: &str) -> Result<Vec<i64>, String> {
+    let mut ids = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match part.parse::<i64>() {
+            Ok(id) if id > 0 => ids.push(id),
+            _ => return Err(format!("'{part}' is not a Telegram user ID; give positive numbers separated by commas")),
+        }
+    }
+    Ok(ids)
+}
+
+fn parse_count(v: &str, min: u32) -> Result<u32, String> {
+    match v.trim().parse::<u32>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!("'{v}' is not a whole number of at least {min}")),
+    }
+}
+
+/// Parses `90s`, `30m`, `1h`, `1h30m`, `2d`.
+pub fn parse_duration(v: &str) -> Result<Duration, String> {
+    let t = v.trim();
+    match humantime::parse_duration(t) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(format!("'{v}' is not a duration; use a value like 30m, 1h or 1h30m")),
+    }
+}
+
+fn parse_optional_duration(v: &str) -> Result<Option<Duration>, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" | "off" | "none" | "0" => Ok(None),
+        _ => parse_duration(v).map(Some).map_err(|e| format!("{e}, or off")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = Settings::defaults();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("helpdesk.db".into()));
+        assert_eq!(s.sla.accept.high, Duration::from_secs(3600));
+        assert_eq!(s.sla.resolve.low, None);
+        assert_eq!(s.default_language, Lang::Ru);
+        assert_eq!(s.backup.keep_daily, 30);
+        assert!(s.bot_token.is_none());
+    }
+
+    #[test]
+    fn precedence_flag_env_dotenv_file_default() {
+        let mut layers = Layers {
+            file: Some((
+                "h.toml".into(),
+                env(&[("timezone", "Europe/Kyiv"), ("default_language", "en"), ("backup_dir", "/f")]),
+            )),
+            dotenv: Some((
+                ".env".into(),
+                env(&[("HELPDESK_TIMEZONE", "Europe/Moscow"), ("HELPDESK_DEFAULT_LANGUAGE", "uk")]),
+            )),
+            env: env(&[("HELPDESK_TIMEZONE", "Europe/Warsaw")]),
+            flags: HashMap::new(),
+        };
+        let s = Loaded::from_layers(&layers).unwrap().settings;
+        assert_eq!(s.timezone, chrono_tz::Europe::Warsaw);
+        assert_eq!(s.default_language, Lang::Uk);
+        assert_eq!(s.backup.dir, PathBuf::from("/f"));
+        layers.flags.insert("timezone".into(), "Asia/Almaty".into());
+        assert_eq!(Loaded::from_layers(&layers).unwrap().settings.timezone, chrono_tz::Asia::Almaty);
+    }
+
+    #[test]
+    fn errors_name_the_setting_and_its_source() {
+        let layers = Layers { env: env(&[("HELPDESK_SLA_ACCEPT_HIGH", "5x")]), ..Default::default() };
+        let e = Loaded::from_layers(&layers).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "invalid HELPDESK_SLA_ACCEPT_HIGH (from environment): '5x' is not a duration; use a value like 30m, 1h or 1h30m"
+        );
+        let layers = Layers { file: Some(("h.toml".into(), env(&[("timezone", "Mars/Base")]))), ..Default::default() };
+        let e = Loaded::from_layers(&layers).unwrap_err().to_string();
+        assert!(e.starts_with("invalid timezone (from config file h.toml): 'Mars/Base' is not a time zone"), "{e}");
+    }
+
+    #[test]
+    fn toml_sections_flatten_and_unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.toml");
+        std::fs::write(
+            &path,
+            "super_admins = [1, 2]\n[sla]\naccept_high = \"30m\"\n[smtp]\nhost = \"mail\"\nport = 2525\n",
+        )
+        .unwrap();
+        let map = read_toml(&path).unwrap();
+        assert_eq!(map["sla_accept_high"], "30m");
+        assert_eq!(map["super_admins"], "1,2");
+        assert_eq!(map["smtp_port"], "2525");
+        std::fs::write(&path, "[sla]\naccept_urgent = \"30m\"\n").unwrap();
+        assert_eq!(
+            read_toml(&path).unwrap_err().to_string(),
+            format!(
+                "unknown setting 'sla.accept_urgent' in config file {}; run `helpdesk config show` to list the settings",
+                path.display()
+            )
+        );
+        std::fs::write(&path, "[sla\n").unwrap();
+        assert!(matches!(read_toml(&path), Err(ConfigError::FileSyntax { .. })));
+    }
+
+    #[test]
+    fn secrets_never_show() {
+        let layers = Layers {
+            env: env(&[
+                ("HELPDESK_BOT_TOKEN", "123:SECRET-TOKEN"),
+                ("HELPDESK_SMTP_PASSWORD", "hunter2"),
+                ("HELPDESK_DATABASE_URL", "postgres://app:pa55@db/helpdesk?sslmode=require&password=x"),
+            ]),
+            ..Default::default()
+        };
+        let loaded = Loaded::from_layers(&layers).unwrap();
+        let debug = format!("{:?}", loaded.settings);
+        for secret in ["SECRET-TOKEN", "hunter2", "pa55", "password=x"] {
+            assert!(!debug.contains(secret), "{secret} leaked in {debug}");
+            assert!(!format!("{:?}", loaded.shown).contains(secret));
+        }
+        assert_eq!(loaded.settings.bot_token.as_ref().unwrap().expose(), "123:SECRET-TOKEN");
+        assert_eq!(
+            loaded.settings.database_url.redacted(),
+            "postgres://app:***@db/helpdesk?sslmode=require&password=***"
+        );
+    }
+
+    #[test]
+    fn teloxide_token_is_accepted_but_ours_wins() {
+        let layers = Layers { env: env(&[("TELOXIDE_TOKEN", "a")]), ..Default::default() };
+        assert_eq!(Loaded::from_layers(&layers).unwrap().settings.bot_token.unwrap().expose(), "a");
+        let layers = Layers { env: env(&[("TELOXIDE_TOKEN", "a"), ("HELPDESK_BOT_TOKEN", "b")]), ..Default::default() };
+        assert_eq!(Loaded::from_layers(&layers).unwrap().settings.bot_token.unwrap().expose(), "b");
+    }
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(DatabaseUrl::parse("sqlite:/var/lib/hd.db").unwrap(), DatabaseUrl::Sqlite("/var/lib/hd.db".into()));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/hd.db").unwrap(),
+            DatabaseUrl::Sqlite("/var/lib/hd.db".into())
+        );
+        assert_eq!(DatabaseUrl::parse("data/hd.db").unwrap(), DatabaseUrl::Sqlite("data/hd.db".into()));
+        assert!(matches!(DatabaseUrl::parse("postgresql://h/db").unwrap(), DatabaseUrl::Postgres(_)));
+        assert_eq!(
+            DatabaseUrl::parse("mysql://h/db").unwrap_err(),
+            "unsupported database URL scheme 'mysql'; use sqlite:PATH"
+        );
+        assert!(DatabaseUrl::parse("sqlite:").is_err());
+    }
+
+    #[test]
+    fn lists_and_durations() {
+        assert_eq!(parse_ids(" 1, 2 ,3").unwrap(), vec![1, 2, 3]);
+        assert!(parse_ids("1,abc").is_err());
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_optional_duration("off").unwrap(), None);
+        assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn unknown_helpdesk_variables_are_reported() {
+        let layers = Layers {
+            env: env(&[("HELPDESK_TIMEZON", "UTC"), ("HELPDESK_LOG", "debug"), ("PATH", "/bin")]),
+            ..Default::default()
+        };
+        assert_eq!(layers.unknown_env(), vec!["HELPDESK_TIMEZON".to_string()]);
+    }
+}

@@ -1,0 +1,338 @@
+//! Realistic demo data: employees in every branch and requests across kinds,
+//! priorities, statuses and months, for trying the tool out and for benchmarks.
+//!
+//! Requests follow their age the way real ones do: most from the last day are
+//! still open, almost all older than two weeks are closed. Generation is
+//! deterministic for a given seed and runs in one transaction.
+
+use super::{Actor, App, AuditEvent, Error, Progress, Result, audit};
+use crate::domain::{Kind, Priority, Role, Status};
+use crate::store::{NewItem, NewRequest, User, UserFilter};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+/// First Telegram ID of demo employees; they are recognisable by their range.
+pub const DEMO_EMPLOYEE_BASE: i64 = 7_000_000_000;
+/// First Telegram ID of demo staff, made when the fixtures bring none.
+pub const DEMO_STAFF_BASE: i64 = 7_100_000_000;
+const EMPLOYEES_PER_BRANCH: i64 = 25;
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub requests: u64,
+    /// Requests are spread over this many months back from now.
+    pub months: u32,
+    pub seed: u64,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions { requests: 1000, months: 12, seed: 1 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DemoReport {
+    pub employees_added: u64,
+    pub staff_added: u64,
+    pub requests_added: u64,
+    pub open_requests: u64,
+}
+
+const FIRST_NAMES: &[&str] = &[
+    "Александр",
+    "Анна",
+    "Виктор",
+    "Галина",
+    "Дмитрий",
+    "Елена",
+    "Игорь",
+    "Ирина",
+    "Максим",
+    "Марина",
+    "Николай",
+    "Наталья",
+    "Олег",
+    "Ольга",
+    "Павел",
+    "Светлана",
+    "Сергей",
+    "Татьяна",
+    "Юрий",
+    "Юлия",
+    "Богдан",
+    "Оксана",
+    "Тарас",
+    "Ганна",
+    "Василь",
+    "Леся",
+];
+const LAST_NAMES: &[&str] = &[
+    "Коваль",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олийнык",
+    "Шевчук",
+    "Поліщук",
+    "Мороз",
+    "Лысенко",
+    "Руденко",
+    "Савченко",
+    "Петренко",
+    "Марченко",
+    "Гончаренко",
+    "Левченко",
+    "Павленко",
+    "Сидоренко",
+    "Кузьменко",
+];
+const REPAIRS: &[&str] = &[
+    "Не включается системный блок",
+    "Принтер зажевывает бумагу",
+    "Монитор мерцает и гаснет",
+    "Не работает клавиатура",
+    "Сломался кассовый терминал",
+    "МФУ не сканирует, ошибка E5",
+    "Шумит вентилятор в системном блоке",
+    "Не работає телефонний апарат",
+];
+const MAINTENANCE: &[&str] = &[
+    "Плановое обслуживание принтеров",
+    "Чистка системных блоков",
+    "Замена батарей ИБП",
+    "Проверка сетевой проводки",
+    "Обслуговування кондиціонера в серверній",
+];
+const IT_HELP: &[&str] = &[
+    "Не приходит почта в Outlook",
+    "Нужен доступ к общей папке бухгалтерии",
+    "Забыл пароль от 1С",
+    "Не работает VPN из дома",
+    "Установить программу для сканирования",
+    "Медленно работает интернет",
+    "Налаштувати новий ноутбук для співробітника",
+    "Please add me to the sales mailing list",
+];
+const CARTRIDGE_NOTES: &[&str] = &[
+    "Закончился картридж в приемной",
+    "Принтер пишет: замените картридж",
+    "Картридж печатает полосами",
+    "Заказ на месяц для отдела",
+];
+const REJECTIONS: &[&str] = &[
+    "Дубликат заявки",
+    "Оборудование на гарантии, обратитесь к поставщику",
+    "Нет в наличии, заказано у поставщика",
+    "Запит не стосується ІТ",
+];
+
+struct Gen(fastrand::Rng);
+
+impl Gen {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.0.usize(..items.len())]
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.0.f64() < p
+    }
+    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
+        Duration::minutes(self.0.i64(lo..=hi))
+    }
+}
+
+/// Adds demo employees (and staff, if none exist) and `options.requests` requests.
+pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn Progress) -> Result<DemoReport> {
+    let now = app.now();
+    let mut g = Gen(fastrand::Rng::with_seed(options.seed));
+    let mut tx = app.store.write()?;
+    tx.bulk_load()?;
+    super::principal(&mut *tx, &app.settings, actor)?;
+    let branches = tx.branches()?;
+    let cartridges = tx.cartridge_types()?;
+    if branches.is_empty() || cartridges.is_empty() {
+        return Err(Error::Invalid(
+            "demo data needs branches and a cartridge catalog; run `helpdesk seed` with the fixtures first".into(),
+        ));
+    }
+    let mut report = DemoReport { employees_added: 0, staff_added: 0, requests_added: 0, open_requests: 0 };
+
+    // Employees: a fixed set per branch, added once.
+    let mut employees: Vec<User> = Vec::new();
+    for (bi, branch) in branches.iter().enumerate() {
+        for i in 0..EMPLOYEES_PER_BRANCH {
+            let id = DEMO_EMPLOYEE_BASE + (bi as i64) * 1000 + i;
+            let user = match tx.user(id)? {
+                Some(u) => u,
+                None => {
+                    let u = User {
+                        telegram_id: id,
+                        full_name: format!("{} {}", g.pick(LAST_NAMES), g.pick(FIRST_NAMES)),
+                        username: None,
+                        phone: Some(format!("+38067{:07}", id % 10_000_000)),
+                        role: Role::User,
+                        branch_id: Some(branch.id),
+                        language: None,
+                        blocked: false,
+                        on_duty: false,
+                        bot_blocked_at: None,
+                        created_at: now - Duration::days(i64::from(options.months) * 31),
+                        last_seen_at: None,
+                    };
+                    tx.insert_user(&u)?;
+                    report.employees_added += 1;
+                    u
+                }
+            };
+            employees.push(user);
+        }
+    }
+
+    // Staff: those in the database, plus demo ones for any kind nobody handles.
+    let mut staff = tx.users(&UserFilter { staff_only: true, blocked: Some(false), ..Default::default() })?;
+    for (n, (role, name)) in
+        [(Role::Support, "Демо Поддержка"), (Role::Storekeeper, "Демо Кладовщик")].into_iter().enumerate()
+    {
+        if !staff.iter().any(|s| s.role == role || s.role == Role::Admin) {
+            let u = User {
+                telegram_id: DEMO_STAFF_BASE + n as i64,
+                full_name: name.to_string(),
+                username: None,
+                phone: None,
+                role,
+                branch_id: branches.first().map(|b| b.id),
+                language: None,
+                blocked: false,
+                on_duty: true,
+                bot_blocked_at: None,
+                created_at: now,
+                last_seen_at: None,
+            };
+            if tx.user(u.telegram_id)?.is_none() {
+                tx.insert_user(&u)?;
+                report.staff_added += 1;
+            }
+            staff.push(u);
+        }
+    }
+    let handlers =
+        |kind: Kind| -> Vec<i64> { staff.iter().filter(|s| s.role.handles(kind)).map(|s| s.telegram_id).collect() };
+    let handlers_by_kind: Vec<(Kind, Vec<i64>)> = [Kind::Cartridge, Kind::Repair, Kind::Maintenance, Kind::ItHelp]
+        .into_iter()
+        .map(|k| (k, handlers(k)))
+        .collect();
+
+    // Times in order, as requests really arrive: ids then grow with time, and
+    // every index on created_at is appended to rather than shuffled.
+    let span_seconds = i64::from(options.months.max(1)) * 30 * 24 * 3600;
+    let mut ages: Vec<i64> = (0..options.requests).map(|_| g.0.i64(60..=span_seconds)).collect();
+    ages.sort_unstable_by(|a, b| b.cmp(a));
+    progress.start("demo requests", Some(options.requests));
+    for (n, age) in ages.into_iter().enumerate() {
+        let n = n as u64;
+        let created_at = now - Duration::seconds(age);
+        let request = demo_request(&mut g, now, created_at, &employees, &cartridges, &handlers_by_kind);
+        if request.status.is_open() {
+            report.open_requests += 1;
+        }
+        tx.insert_request(&request)?;
+        report.requests_added += 1;
+        if n % 10_000 == 9_999 {
+            progress.advance(10_000);
+        }
+    }
+    progress.advance(options.requests % 10_000);
+    progress.finish();
+    audit(&mut *tx, now, actor, AuditEvent::new("seed.demo", "seed", "demo").after(json!(report)))?;
+    tx.commit()?;
+    Ok(report)
+}
+
+fn demo_request(
+    g: &mut Gen,
+    now: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    employees: &[User],
+    cartridges: &[crate::store::CartridgeType],
+    handlers: &[(Kind, Vec<i64>)],
+) -> NewRequest {
+    let author = g.pick(employees);
+    let kind = match g.0.u32(0..100) {
+        0..35 => Kind::Cartridge,
+        35..60 => Kind::Repair,
+        60..75 => Kind::Maintenance,
+        _ => Kind::ItHelp,
+    };
+    let priority = match g.0.u32(0..100) {
+        0..30 => Priority::Low,
+        30..80 => Priority::Medium,
+        _ => Priority::High,
+    };
+    let description = match kind {
+        Kind::Cartridge => g.pick(CARTRIDGE_NOTES).to_string(),
+        Kind::Repair => format!("{}, каб. {}", g.pick(REPAIRS), g.0.u32(1..400)),
+        Kind::Maintenance => g.pick(MAINTENANCE).to_string(),
+        Kind::ItHelp => g.pick(IT_HELP).to_string(),
+    };
+    // The older a request, the likelier it is closed.
+    let age = now - created_at;
+    let open_chance = if age < Duration::days(1) {
+        0.7
+    } else if age < Duration::days(3) {
+        0.4
+    } else if age < Duration::days(14) {
+        0.1
+    } else {
+        0.002
+    };
+    let assignee =
+        handlers.iter().find(|(k, _)| *k == kind).and_then(|(_, ids)| (!ids.is_empty()).then(|| *g.pick(ids)));
+    let (status, accepted) = if g.chance(open_chance) {
+        if g.chance(0.5) && assignee.is_some() { (Status::Accepted, true) } else { (Status::New, false) }
+    } else {
+        match g.0.u32(0..100) {
+            0..85 if assignee.is_some() => (Status::Done, true),
+            0..85 => (Status::Cancelled, false),
+            85..93 => (Status::Rejected, g.chance(0.5) && assignee.is_some()),
+            _ => (Status::Cancelled, g.chance(0.2) && assignee.is_some()),
+        }
+    };
+    let accepted_at = accepted.then(|| (created_at + g.minutes(2, 180)).min(now));
+    let closed_at =
+        status.is_closed().then(|| (accepted_at.unwrap_or(created_at) + g.minutes(5, 3 * 24 * 60)).min(now));
+    let items = if kind == Kind::Cartridge {
+        let lines = g.0.usize(1..=3.min(cartridges.len()));
+        let start = g.0.usize(..cartridges.len());
+        (0..lines)
+            .map(|i| {
+                let quantity = g.0.i64(1..=5);
+                NewItem {
+                    cartridge_type_id: cartridges[(start + i) % cartridges.len()].id,
+                    quantity,
+                    issued_quantity: if status == Status::Done { quantity } else { 0 },
+                    comment: None,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    NewRequest {
+        kind,
+        author_id: author.telegram_id,
+        branch_id: author.branch_id.unwrap_or_default(),
+        contact_name: author.full_name.clone(),
+        contact_phone: author.phone.clone().unwrap_or_else(|| "+380670000000".into()),
+        description,
+        priority,
+        status,
+        assignee_id: if accepted { assignee } else { None },
+        rejection_reason: (status == Status::Rejected).then(|| g.pick(REJECTIONS).to_string()),
+        created_at,
+        accepted_at,
+        closed_at,
+        archived_at: None,
+        client_key: None,
+        items,
+    }
+}

@@ -1,0 +1,255 @@
+//! Branches and people: listing, adding, roles and blocking.
+
+use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, principal};
+use crate::domain::permissions::authorize;
+use crate::domain::{Lang, Permission, Phone, Principal, Role};
+use crate::store::{Branch, NewBranch, Tx, User, UserFilter, Warehouse};
+use serde_json::json;
+
+/// Finds a branch by id, code or name.
+pub fn find_branch(tx: &mut dyn Tx, key: &str) -> Result<Branch> {
+    tx.find_branch(key)?.ok_or_else(|| Error::not_found("branch", key))
+}
+
+/// Finds a warehouse by id, code, name or 1C id.
+pub fn find_warehouse(tx: &mut dyn Tx, key: &str) -> Result<Warehouse> {
+    tx.find_warehouse(key)?.ok_or_else(|| Error::not_found("warehouse", key))
+}
+
+pub fn branches(app: &App) -> Result<Vec<Branch>> {
+    Ok(app.store.read()?.branches()?)
+}
+
+pub fn warehouses(app: &App) -> Result<Vec<Warehouse>> {
+    Ok(app.store.read()?.warehouses()?)
+}
+
+/// Checks a short code: letters, digits, `-` and `_`, at most 32.
+pub fn valid_code(what: &str, code: &str) -> Result<String> {
+    let c = code.trim();
+    if c.is_empty() || c.len() > 32 || !c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_') {
+        return Err(Error::Invalid(format!("{what} code '{code}' is not valid: use 1-32 letters, digits, '-' or '_'")));
+    }
+    Ok(c.to_string())
+}
+
+/// Checks a name: not empty, at most `max` characters, no control characters.
+pub fn valid_name(what: &str, name: &str, max: usize) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Error::Invalid(format!("the {what} is empty")));
+    }
+    if n.chars().count() > max {
+        return Err(Error::Invalid(format!("the {what} is longer than {max} characters")));
+    }
+    if n.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!("the {what} contains control characters")));
+    }
+    Ok(n.to_string())
+}
+
+pub fn add_branch(app: &App, actor: &Actor, code: &str, name: &str, address: Option<&str>) -> Result<Branch> {
+    let new = NewBranch {
+        code: valid_code("branch", code)?,
+        name: valid_name("branch name", name, 200)?,
+        address: address.map(|a| valid_name("address", a, 500)).transpose()?,
+    };
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    for b in tx.branches()? {
+        if b.code.eq_ignore_ascii_case(&new.code) {
+            return Err(Error::Conflict(format!("a branch with code '{}' already exists ({})", b.code, b.name)));
+        }
+        if b.name == new.name {
+            return Err(Error::Conflict(format!("a branch named '{}' already exists (code {})", b.name, b.code)));
+        }
+    }
+    let branch = tx.insert_branch(&new, now)?;
+    audit(&mut *tx, now, actor, AuditEvent::new("branch.add", "branch", branch.id).after(json!(branch)))?;
+    tx.commit()?;
+    Ok(branch)
+}
+
+/// A person with their effective role (super admins from configuration shown as such).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub user: User,
+    pub role: Role,
+    pub branch_code: Option<String>,
+}
+
+pub fn users(app: &App, filter: &UserFilter) -> Result<Vec<Person>> {
+    let mut tx = app.store.read()?;
+    let branches = tx.branches()?;
+    let mut out = Vec::new();
+    for user in tx.users(filter)? {
+        let role = effective_role(&app.settings, user.telegram_id, user.role);
+        if filter.role.is_some_and(|r| r != role) {
+            continue;
+        }
+        let branch_code = user.branch_id.and_then(|id| branches.iter().find(|b| b.id == id)).map(|b| b.code.clone());
+        out.push(Person { user, role, branch_code });
+    }
+    // Super admins whose stored role is something else are still super admins.
+    if filter.role == Some(Role::SuperAdmin) {
+        let ids: Vec<i64> = out.iter().map(|p| p.user.telegram_id).collect();
+        for u in tx.users(&UserFilter { role: None, ..filter.clone() })? {
+            if app.settings.is_super_admin(u.telegram_id) && !ids.contains(&u.telegram_id) {
+                let branch_code =
+                    u.branch_id.and_then(|id| branches.iter().find(|b| b.id == id)).map(|b| b.code.clone());
+                out.push(Person { user: u, role: Role::SuperAdmin, branch_code });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What it takes to add a person by hand.
+#[derive(Debug, Clone, Default)]
+pub struct NewPerson {
+    pub telegram_id: i64,
+    pub full_name: String,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    pub role: Option<Role>,
+    pub branch: Option<String>,
+    pub language: Option<Lang>,
+}
+
+pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
+    if new.telegram_id <= 0 {
+        return Err(Error::Invalid(format!(
+            "'{}' is not a Telegram user ID; it must be a positive number",
+            new.telegram_id
+        )));
+    }
+    let role = new.role.unwrap_or(Role::User);
+    assignable(role)?;
+    let full_name = valid_name("full name", &new.full_name, 200)?;
+    let phone = new
+        .phone
+        .as_deref()
+        .map(|p| Phone::parse(p).map(|p| p.to_string()).map_err(|e| Error::Invalid(e.to_string())))
+        .transpose()?;
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    if role.is_staff() {
+        authorize(&who, Permission::ManageStaff, None)?;
+    } else {
+        authorize(&who, Permission::ManageDirectory, None)?;
+    }
+    if tx.user(new.telegram_id)?.is_some() {
+        return Err(Error::Conflict(format!(
+            "user {} already exists; change their role with `users set-role`",
+            new.telegram_id
+        )));
+    }
+    let branch_id = match &new.branch {
+        Some(key) => Some(find_branch(&mut *tx, key)?.id),
+        None => None,
+    };
+    let user = User {
+        telegram_id: new.telegram_id,
+        full_name,
+        username: new.username.clone(),
+        phone,
+        role,
+        branch_id,
+        language: new.language,
+        blocked: false,
+        on_duty: true,
+        bot_blocked_at: None,
+        created_at: now,
+        last_seen_at: None,
+    };
+    tx.insert_user(&user)?;
+    audit(&mut *tx, now, actor, AuditEvent::new("user.add", "user", user.telegram_id).after(json!(user)))?;
+    tx.commit()?;
+    Ok(user)
+}
+
+fn assignable(role: Role) -> Result<()> {
+    if role == Role::SuperAdmin {
+        return Err(Error::Invalid(
+            "super admins are set in the configuration (HELPDESK_SUPER_ADMINS), not in the database".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `actor` may change `target`, who exists, is not a configured super admin and is not the actor.
+fn staff_change(app: &App, tx: &mut dyn Tx, actor: &Actor, target: i64) -> Result<User> {
+    let who = principal(tx, &app.settings, actor)?;
+    authorize(&who, Permission::ManageStaff, None)?;
+    if let Principal::User { id, .. } = who
+        && id == target
+    {
+        return Err(Error::Invalid("nobody can change their own role or block themselves".into()));
+    }
+    let user = tx.user(target)?.ok_or_else(|| Error::not_found("user", target))?;
+    if app.settings.is_super_admin(target) {
+        return Err(Error::Invalid(format!(
+            "user {target} is a super admin from the configuration (HELPDESK_SUPER_ADMINS); change it there"
+        )));
+    }
+    Ok(user)
+}
+
+/// The outcome of a change that may have been a no-op.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed<T> {
+    pub before: T,
+    pub after: T,
+}
+
+impl<T: PartialEq> Changed<T> {
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+}
+
+pub fn set_role(app: &App, actor: &Actor, target: i64, role: Role) -> Result<Changed<User>> {
+    assignable(role)?;
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let before = staff_change(app, &mut *tx, actor, target)?;
+    let mut after = before.clone();
+    after.role = role;
+    if after != before {
+        tx.update_user(&after)?;
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new("user.set_role", "user", target)
+                .before(json!({ "role": before.role }))
+                .after(json!({ "role": after.role })),
+        )?;
+        tx.commit()?;
+    }
+    Ok(Changed { before, after })
+}
+
+pub fn set_blocked(app: &App, actor: &Actor, target: i64, blocked: bool) -> Result<Changed<User>> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let before = staff_change(app, &mut *tx, actor, target)?;
+    let mut after = before.clone();
+    after.blocked = blocked;
+    if after != before {
+        tx.update_user(&after)?;
+        let action = if blocked { "user.block" } else { "user.unblock" };
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(action, "user", target)
+                .before(json!({ "blocked": before.blocked }))
+                .after(json!({ "blocked": blocked })),
+        )?;
+        tx.commit()?;
+    }
+    Ok(Changed { before, after })
+}

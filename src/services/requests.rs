@@ -1,0 +1,318 @@
+//! Requests: filing, the lifecycle moves (accept, complete, reject, cancel,
+//! archive), listing and the full card of one request.
+//!
+//! Each move is one transaction: lock the row, check who may do it (from the
+//! store, now), check the lifecycle allows it, write, append the audit record.
+
+use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
+use crate::domain::lifecycle::{self, State, Transition};
+use crate::domain::permissions::authorize;
+use crate::domain::{Kind, Permission, Phone, Principal, Priority, RequestFacts, RequestNumber, Status};
+use crate::store::{
+    Attachment, AttachmentKind, LogEntry, NewAttachment, NewItem, NewRequest, Request, RequestItem, RequestQuery, Tx,
+};
+use serde_json::json;
+
+/// The longest description kept.
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// The most cartridges of one type in one order.
+pub const MAX_QUANTITY: i64 = 50;
+/// The most cartridge lines in one order.
+pub const MAX_ITEMS: usize = 20;
+
+/// A request as filed by a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicket {
+    pub kind: Kind,
+    /// The branch; `None` for the author's own.
+    pub branch_id: Option<i64>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub description: String,
+    pub priority: Priority,
+    pub items: Vec<TicketItem>,
+    pub attachments: Vec<TicketAttachment>,
+    /// A key unique to this filing, so a retried update files nothing twice.
+    pub client_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketItem {
+    pub cartridge_type_id: i64,
+    pub quantity: i64,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketAttachment {
+    pub kind: AttachmentKind,
+    pub file_id: String,
+    pub file_unique_id: Option<String>,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+}
+
+fn facts(r: &Request) -> RequestFacts {
+    RequestFacts { kind: r.kind, author_id: r.author_id, assignee_id: r.assignee_id }
+}
+
+/// Checks a description: not empty, bounded.
+pub fn valid_description(text: &str) -> Result<String> {
+    let d = text.trim();
+    if d.is_empty() {
+        return Err(Error::Invalid("the description is empty".into()));
+    }
+    let n = d.chars().count();
+    if n > MAX_DESCRIPTION_CHARS {
+        return Err(Error::Invalid(format!(
+            "the description is too long ({n} characters; at most {MAX_DESCRIPTION_CHARS})"
+        )));
+    }
+    Ok(d.to_string())
+}
+
+/// Checks a cartridge quantity.
+pub fn valid_quantity(q: i64) -> Result<i64> {
+    if (1..=MAX_QUANTITY).contains(&q) {
+        Ok(q)
+    } else {
+        Err(Error::Invalid(format!("the quantity must be between 1 and {MAX_QUANTITY}")))
+    }
+}
+
+/// Files a new request. With a `client_key` seen before, returns the request
+/// filed then and files nothing.
+pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
+    let author_id =
+        actor.telegram_id().ok_or_else(|| Error::Invalid("requests are filed by people in Telegram".into()))?;
+    let contact_name = super::directory::valid_name("contact name", &t.contact_name, 200)?;
+    let contact_phone = Phone::parse(&t.contact_phone).map_err(|e| Error::Invalid(e.to_string()))?.to_string();
+    let description = valid_description(&t.description)?;
+    match (t.kind, t.items.len()) {
+        (Kind::Cartridge, 0) => return Err(Error::Invalid("a cartridge order needs at least one cartridge".into())),
+        (Kind::Cartridge, n) if n > MAX_ITEMS => {
+            return Err(Error::Invalid(format!("an order has at most {MAX_ITEMS} cartridge lines")));
+        }
+        (Kind::Cartridge, _) => {}
+        (_, 0) => {}
+        (kind, _) => return Err(Error::Invalid(format!("a {kind} request has no cartridge lines"))),
+    }
+    for item in &t.items {
+        valid_quantity(item.quantity)?;
+    }
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    if let Some(key) = &t.client_key
+        && let Some(existing) = tx.request_by_client_key(key)?
+    {
+        return Ok(existing);
+    }
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    authorize(&who, Permission::CreateRequest, None)?;
+    let author = tx.user(author_id)?.ok_or_else(|| Error::not_found("user", author_id))?;
+    let branch_id = match t.branch_id.or(author.branch_id) {
+        Some(id) => id,
+        None => return Err(Error::Invalid("the author has no branch; choose a branch first".into())),
+    };
+    let mut items: Vec<NewItem> = Vec::new();
+    for item in &t.items {
+        if tx.find_cartridge_type(&item.cartridge_type_id.to_string())?.is_none() {
+            return Err(Error::not_found("cartridge type", item.cartridge_type_id));
+        }
+        match items.iter_mut().find(|i| i.cartridge_type_id == item.cartridge_type_id) {
+            Some(same) => same.quantity = valid_quantity(same.quantity + item.quantity)?,
+            None => items.push(NewItem {
+                cartridge_type_id: item.cartridge_type_id,
+                quantity: item.quantity,
+                issued_quantity: 0,
+                comment: item.comment.clone(),
+            }),
+        }
+    }
+    let id = tx.insert_request(&NewRequest {
+        kind: t.kind,
+        author_id,
+        branch_id,
+        contact_name,
+        contact_phone,
+        description,
+        priority: t.priority,
+        status: Status::New,
+        assignee_id: None,
+        rejection_reason: None,
+        created_at: now,
+        accepted_at: None,
+        closed_at: None,
+        archived_at: None,
+        client_key: t.client_key.clone(),
+        items,
+    })?;
+    for a in &t.attachments {
+        tx.insert_attachment(&NewAttachment {
+            request_id: id,
+            kind: a.kind,
+            file_id: a.file_id.clone(),
+            file_unique_id: a.file_unique_id.clone(),
+            file_name: a.file_name.clone(),
+            mime_type: a.mime_type.clone(),
+            created_at: now,
+        })?;
+    }
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    audit(
+        &mut *tx,
+        now,
+        actor,
+        AuditEvent::new("request.create", "request", RequestNumber(id)).after(json!({
+            "kind": request.kind, "priority": request.priority, "branch_id": request.branch_id,
+            "status": request.status, "attachments": t.attachments.len(), "items": t.items.len(),
+        })),
+    )?;
+    tx.commit()?;
+    Ok(request)
+}
+
+fn snapshot(r: &Request) -> serde_json::Value {
+    json!({
+        "status": r.status,
+        "assignee_id": r.assignee_id,
+        "rejection_reason": r.rejection_reason,
+        "archived": r.archived_at.is_some(),
+    })
+}
+
+/// Applies a lifecycle move in one transaction; see the module docs.
+fn transition(app: &App, actor: &Actor, id: i64, t: Transition, reason: Option<&str>) -> Result<Request> {
+    let reason = match t {
+        Transition::Reject => Some(lifecycle::rejection_reason(reason.unwrap_or(""))?),
+        _ => None,
+    };
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let permission = match t {
+        Transition::Accept => Permission::AcceptRequest,
+        Transition::Complete => Permission::CompleteRequest,
+        Transition::Reject => Permission::RejectRequest,
+        Transition::Cancel => Permission::CancelRequest,
+        Transition::Archive => Permission::ArchiveRequest,
+    };
+    authorize(&who, permission, Some(&facts(&r)))?;
+    let from = State::of(r.status, r.archived_at.is_some());
+    if let Err(e) = lifecycle::next(from, t) {
+        return Err(match (t, from, &r.assignee_name) {
+            (Transition::Accept, State::Accepted, Some(name)) => {
+                Error::Conflict(format!("{} has already been accepted by {name}", RequestNumber(id)))
+            }
+            _ => Error::Lifecycle(e),
+        });
+    }
+    let before = snapshot(&r);
+    match t {
+        Transition::Accept => {
+            let Principal::User { id: staff, .. } = who else {
+                return Err(Error::Invalid("requests are accepted by staff in Telegram".into()));
+            };
+            r.status = Status::Accepted;
+            r.assignee_id = Some(staff);
+            r.accepted_at = Some(now);
+        }
+        Transition::Complete => {
+            r.status = Status::Done;
+            r.closed_at = Some(now);
+        }
+        Transition::Reject => {
+            r.status = Status::Rejected;
+            r.rejection_reason = reason;
+            r.closed_at = Some(now);
+        }
+        Transition::Cancel => {
+            r.status = Status::Cancelled;
+            r.closed_at = Some(now);
+        }
+        Transition::Archive => r.archived_at = Some(now),
+    }
+    tx.update_request(&r)?;
+    let r = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    audit(
+        &mut *tx,
+        now,
+        actor,
+        AuditEvent::new(format!("request.{}", t.as_str()), "request", RequestNumber(id))
+            .before(before)
+            .after(snapshot(&r)),
+    )?;
+    tx.commit()?;
+    Ok(r)
+}
+
+pub fn accept(app: &App, actor: &Actor, id: i64) -> Result<Request> {
+    transition(app, actor, id, Transition::Accept, None)
+}
+
+pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<Request> {
+    transition(app, actor, id, Transition::Complete, None)
+}
+
+pub fn reject(app: &App, actor: &Actor, id: i64, reason: &str) -> Result<Request> {
+    transition(app, actor, id, Transition::Reject, Some(reason))
+}
+
+pub fn cancel(app: &App, actor: &Actor, id: i64) -> Result<Request> {
+    transition(app, actor, id, Transition::Cancel, None)
+}
+
+pub fn archive(app: &App, actor: &Actor, id: i64) -> Result<Request> {
+    transition(app, actor, id, Transition::Archive, None)
+}
+
+/// Matching requests, in the query's order.
+pub fn list(app: &App, query: &RequestQuery) -> Result<Vec<Request>> {
+    let mut tx = app.store.read()?;
+    Ok(crate::store::list_requests(&mut *tx, query)?)
+}
+
+/// Calls `each` for every matching request, streaming (for large exports).
+pub fn scan(app: &App, query: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()> {
+    let mut tx = app.store.read()?;
+    let mut failure = None;
+    tx.scan_requests(query, &mut |r| match each(r) {
+        Ok(go_on) => Ok(go_on),
+        Err(e) => {
+            failure = Some(e);
+            Ok(false)
+        }
+    })?;
+    failure.map_or(Ok(()), Err)
+}
+
+pub fn count(app: &App, query: &RequestQuery) -> Result<u64> {
+    Ok(app.store.read()?.count_requests(query)?)
+}
+
+/// Everything about one request: its fields, cartridge lines, attachments and history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub request: Request,
+    pub items: Vec<RequestItem>,
+    pub attachments: Vec<Attachment>,
+    pub history: Vec<LogEntry>,
+}
+
+pub fn card(app: &App, actor: &Actor, id: i64) -> Result<Card> {
+    let mut tx = app.store.read()?;
+    card_in(&mut *tx, app, actor, id)
+}
+
+fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
+    let who = principal(tx, &app.settings, actor)?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    authorize(&who, Permission::ViewRequest, Some(&facts(&request)))?;
+    Ok(Card {
+        items: tx.items(id)?,
+        attachments: tx.attachments(id)?,
+        history: tx.logs("request", &RequestNumber(id).to_string())?,
+        request,
+    })
+}

@@ -1,0 +1,498 @@
+//! The persistence interface. The rest of the code talks to a [`Store`] and the
+//! [`Tx`] it hands out, never to a particular database: `store/sqlite.rs`
+//! implements it today, and a PostgreSQL implementation plugs in behind the
+//! same traits.
+//!
+//! A [`Tx`] is one transaction on one pooled connection. [`Store::write`] starts
+//! a transaction that holds the write lock from its first statement, so a
+//! read-check-write inside it cannot race another writer (two staff pressing
+//! Accept at once: the second sees the first one's result). Dropping a `Tx`
+//! without [`Tx::commit`] rolls it back.
+//!
+//! This module is not where rules live: it stores and fetches records. Whether
+//! a move is allowed is for `domain`; who may make it is for `services`.
+
+pub mod sqlite;
+
+use crate::config::DatabaseUrl;
+use crate::domain::{Kind, Lang, Priority, Role, Status};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What went wrong in the store, in words a sysadmin can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {path}: {message}")]
+    Open { path: String, message: String },
+    #[error(
+        "{path} is not a helpdesk database or is damaged ({message}); restore it from a backup or point HELPDESK_DATABASE_URL elsewhere"
+    )]
+    Corrupt { path: String, message: String },
+    #[error(
+        "the database schema is version {found}, newer than this helpdesk knows (up to {known}); install a newer helpdesk"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("the database was changed by a different helpdesk build: {0}")]
+    Divergent(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not enough stock of {article} at {warehouse}: {available} available, {wanted} wanted")]
+    InsufficientStock { article: String, warehouse: String, available: i64, wanted: i64 },
+    #[error("the database is busy (another process holds a lock); try again")]
+    Busy,
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// Which database sits behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Apply pending migrations on open (every command but `db status` does).
+    pub migrate: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { migrate: true }
+    }
+}
+
+/// Opens the store a URL names.
+pub fn open(url: &DatabaseUrl, options: OpenOptions) -> Result<Arc<dyn Store>> {
+    match url {
+        DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStore::open(path, options)?)),
+        DatabaseUrl::Postgres(_) => Err(StoreError::Unsupported(format!(
+            "PostgreSQL ({}) is not supported by this release yet; it arrives in a later one. Use sqlite:PATH for now",
+            url.redacted()
+        ))),
+    }
+}
+
+/// One applied or pending schema migration.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationInfo {
+    pub version: i64,
+    pub name: String,
+    pub applied_at: Option<String>,
+}
+
+/// The schema versions of a database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SchemaStatus {
+    pub applied: Vec<MigrationInfo>,
+    pub pending: Vec<MigrationInfo>,
+}
+
+/// A database holding help-desk data.
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+    /// Where the data is, safe to print (no passwords).
+    fn location(&self) -> String;
+    /// The file behind an embedded database, if there is one.
+    fn file_path(&self) -> Option<PathBuf> {
+        None
+    }
+    /// A read-only transaction: a consistent snapshot.
+    fn read(&self) -> Result<Box<dyn Tx + '_>>;
+    /// A read-write transaction that holds the write lock from its start.
+    fn write(&self) -> Result<Box<dyn Tx + '_>>;
+    /// Applied and pending migrations.
+    fn schema(&self) -> Result<SchemaStatus>;
+    /// Applies pending migrations; returns those applied.
+    fn upgrade(&self) -> Result<Vec<MigrationInfo>>;
+}
+
+/// One transaction: every capability of the store, then commit.
+pub trait Tx: Directory + Catalog + Requests + Audit + Send {
+    fn commit(self: Box<Self>) -> Result<()>;
+    /// A hint that this transaction will write a great many rows (demo data,
+    /// imports): the backend may use more memory for it until it ends.
+    fn bulk_load(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- records
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Branch {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBranch {
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warehouse {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// `None` for a central warehouse.
+    pub branch_id: Option<i64>,
+    pub one_c_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWarehouse {
+    pub code: String,
+    pub name: String,
+    pub branch_id: Option<i64>,
+    pub one_c_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    pub telegram_id: i64,
+    pub full_name: String,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    /// The stored role; super admins are decided from configuration on top of it.
+    pub role: Role,
+    pub branch_id: Option<i64>,
+    pub language: Option<Lang>,
+    pub blocked: bool,
+    pub on_duty: bool,
+    /// When Telegram last told us this person blocked the bot.
+    pub bot_blocked_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub staff_only: bool,
+    pub branch_id: Option<i64>,
+    pub blocked: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CartridgeType {
+    pub id: i64,
+    pub name: String,
+    pub vendor_article: String,
+    pub compatible_printers: String,
+    pub one_c_id: Option<String>,
+    pub min_stock: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCartridgeType {
+    pub name: String,
+    pub vendor_article: String,
+    pub compatible_printers: String,
+    pub one_c_id: Option<String>,
+    pub min_stock: i64,
+}
+
+/// Stock of one cartridge type at one warehouse.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StockRow {
+    pub cartridge_type_id: i64,
+    pub vendor_article: String,
+    pub cartridge_name: String,
+    pub warehouse_id: i64,
+    pub warehouse_name: String,
+    pub quantity: i64,
+    pub min_stock: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StockFilter {
+    pub warehouse_id: Option<i64>,
+    pub cartridge_type_id: Option<i64>,
+    pub below_minimum: bool,
+}
+
+/// A request as stored, with the names of the people and branch it refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: i64,
+    pub kind: Kind,
+    pub author_id: i64,
+    pub author_name: String,
+    pub branch_id: i64,
+    pub branch_code: String,
+    pub branch_name: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub description: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    /// How many SLA reminders have gone out for this request.
+    pub sla_level: i64,
+    pub sla_notified_at: Option<DateTime<Utc>>,
+    /// An idempotency key from the front end that created it.
+    pub client_key: Option<String>,
+}
+
+/// A request to insert, with its cartridge lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub kind: Kind,
+    pub author_id: i64,
+    pub branch_id: i64,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub description: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub assignee_id: Option<i64>,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub client_key: Option<String>,
+    pub items: Vec<NewItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    pub cartridge_type_id: i64,
+    pub quantity: i64,
+    pub issued_quantity: i64,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RequestItem {
+    pub id: i64,
+    pub request_id: i64,
+    pub cartridge_type_id: i64,
+    pub vendor_article: String,
+    pub cartridge_name: String,
+    pub quantity: i64,
+    pub issued_quantity: i64,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttachmentKind {
+    Photo,
+    Document,
+}
+
+impl AttachmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::Photo => "photo",
+            AttachmentKind::Document => "document",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "photo" => Some(AttachmentKind::Photo),
+            "document" => Some(AttachmentKind::Document),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub request_id: i64,
+    pub kind: AttachmentKind,
+    pub file_id: String,
+    pub file_unique_id: Option<String>,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub request_id: i64,
+    pub kind: AttachmentKind,
+    pub file_id: String,
+    pub file_unique_id: Option<String>,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Whether archived requests are listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArchivedFilter {
+    /// Only requests that are not archived (the default everywhere).
+    #[default]
+    Exclude,
+    Only,
+    Include,
+}
+
+/// In which order requests are listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RequestOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// The work queue: highest priority first, then oldest.
+    Queue,
+}
+
+/// Which requests to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestQuery {
+    pub statuses: Vec<Status>,
+    pub kinds: Vec<Kind>,
+    pub branch_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    /// Created at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+    pub archived: ArchivedFilter,
+    pub order: RequestOrder,
+    /// At most this many; `None` for all.
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+/// An audit record to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewLog {
+    pub at: DateTime<Utc>,
+    /// Telegram ID of the person acting, if a person in Telegram acted.
+    pub actor_id: Option<i64>,
+    /// Who acted, in words: `tg:123456`, `cli:root`, `system:sla`.
+    pub actor: String,
+    /// What happened: `request.accept`, `user.set_role`, `seed.fixtures`.
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LogEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+// ---------------------------------------------------------------- capabilities
+
+/// Branches, warehouses and people.
+pub trait Directory {
+    fn branches(&mut self) -> Result<Vec<Branch>>;
+    /// By numeric id, code (any case) or exact name.
+    fn find_branch(&mut self, key: &str) -> Result<Option<Branch>>;
+    fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch>;
+    fn update_branch(&mut self, branch: &Branch) -> Result<()>;
+
+    fn warehouses(&mut self) -> Result<Vec<Warehouse>>;
+    /// By numeric id, code (any case), exact name or 1C id.
+    fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>>;
+    fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse>;
+    fn update_warehouse(&mut self, warehouse: &Warehouse) -> Result<()>;
+
+    fn users(&mut self, filter: &UserFilter) -> Result<Vec<User>>;
+    fn user(&mut self, telegram_id: i64) -> Result<Option<User>>;
+    fn insert_user(&mut self, user: &User) -> Result<()>;
+    /// Writes every field of `user` over the stored row.
+    fn update_user(&mut self, user: &User) -> Result<()>;
+}
+
+/// The cartridge catalog and what is in stock.
+pub trait Catalog {
+    fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>>;
+    /// By numeric id, vendor article (any case) or 1C id.
+    fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>>;
+    fn insert_cartridge_type(&mut self, new: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType>;
+    fn update_cartridge_type(&mut self, cartridge: &CartridgeType) -> Result<()>;
+
+    fn stock(&mut self, filter: &StockFilter) -> Result<Vec<StockRow>>;
+    fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>>;
+    /// Sets the quantity, creating the row if needed.
+    fn set_stock(&mut self, cartridge_type_id: i64, warehouse_id: i64, quantity: i64, at: DateTime<Utc>) -> Result<()>;
+    /// Takes `quantity` out of stock; refuses with `InsufficientStock` if less is there.
+    /// Returns what is left.
+    fn take_stock(
+        &mut self,
+        cartridge_type_id: i64,
+        warehouse_id: i64,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
+}
+
+/// Requests, their cartridge lines and attachments.
+pub trait Requests {
+    /// Inserts a request and its items; returns its id.
+    fn insert_request(&mut self, new: &NewRequest) -> Result<i64>;
+    fn request(&mut self, id: i64) -> Result<Option<Request>>;
+    fn request_by_client_key(&mut self, key: &str) -> Result<Option<Request>>;
+    /// Like [`Requests::request`], locking the row until the transaction ends
+    /// (within a write transaction).
+    fn lock_request(&mut self, id: i64) -> Result<Option<Request>>;
+    /// Writes the mutable fields (status, assignee, reason, times, SLA state).
+    fn update_request(&mut self, request: &Request) -> Result<()>;
+    /// Calls `each` for every matching request in order, until it returns `false`.
+    fn scan_requests(&mut self, query: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()>;
+    fn count_requests(&mut self, query: &RequestQuery) -> Result<u64>;
+
+    fn items(&mut self, request_id: i64) -> Result<Vec<RequestItem>>;
+    fn set_item_issued(&mut self, item_id: i64, issued_quantity: i64) -> Result<()>;
+    fn insert_attachment(&mut self, new: &NewAttachment) -> Result<i64>;
+    fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>>;
+}
+
+/// The append-only audit log.
+pub trait Audit {
+    fn append_log(&mut self, record: &NewLog) -> Result<()>;
+    /// Every record about one entity, oldest first.
+    fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>>;
+}
+
+/// Lists matching requests into a vector (for small, limited listings).
+pub fn list_requests(tx: &mut dyn Tx, query: &RequestQuery) -> Result<Vec<Request>> {
+    let mut out = Vec::new();
+    tx.scan_requests(query, &mut |r| {
+        out.push(r);
+        Ok(true)
+    })?;
+    Ok(out)
+}

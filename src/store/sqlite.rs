@@ -1,0 +1,1057 @@
+//! The [`Store`] on an embedded SQLite file: WAL journal, foreign keys and a
+//! busy timeout on every connection, so the daemon and a cron job can share
+//! the file. Migrations come from `migrations/sqlite/` via refinery.
+
+use super::*;
+use crate::domain::Named;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::types::Value;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params, params_from_iter};
+use std::path::Path;
+use std::time::Duration;
+
+mod embedded {
+    refinery::embed_migrations!("migrations/sqlite");
+}
+
+/// Settings applied to every connection.
+const CONNECTION_PRAGMAS: &str = "PRAGMA foreign_keys = ON;
+     PRAGMA busy_timeout = 10000;
+     PRAGMA synchronous = FULL;";
+
+/// The fixed-width UTC form times are stored in; it sorts as text.
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+pub fn to_text(t: DateTime<Utc>) -> String {
+    t.format(TIME_FORMAT).to_string()
+}
+
+fn from_text(s: &str) -> std::result::Result<DateTime<Utc>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc))
+}
+
+pub struct SqliteStore {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path`.
+    pub fn open(path: &Path, options: OpenOptions) -> Result<SqliteStore> {
+        let shown = path.display().to_string();
+        check_path(path, &shown)?;
+        let mut conn = Connection::open(path).map_err(|e| classify_open(&shown, e))?;
+        conn.execute_batch(CONNECTION_PRAGMAS).map_err(|e| classify_open(&shown, e))?;
+        // The first statement that reads the file tells a damaged or foreign file apart.
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| classify_open(&shown, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(database = %shown, mode, "could not switch the database to WAL mode");
+        }
+        check_schema_origin(&conn, &shown)?;
+        if options.migrate {
+            migrate(&mut conn, &shown)?;
+        }
+        drop(conn);
+        let manager = SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(CONNECTION_PRAGMAS));
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(60))
+            .build(manager)
+            .map_err(|e| StoreError::Open { path: shown.clone(), message: e.to_string() })?;
+        Ok(SqliteStore { pool, path: path.to_path_buf() })
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>> {
+        self.pool.get().map_err(|e| StoreError::Open { path: self.path.display().to_string(), message: e.to_string() })
+    }
+}
+
+fn check_path(path: &Path, shown: &str) -> Result<()> {
+    let open_err = |message: String| StoreError::Open { path: shown.to_string(), message };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(open_err("it is a directory; give the path of a database file".into())),
+        Ok(_) => std::fs::File::open(path)
+            .map(|_| ())
+            .map_err(|e| open_err(format!("{}; check the file's permissions", io_reason(&e)))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if parent.is_dir() {
+                Ok(())
+            } else {
+                Err(open_err(format!("the directory {} does not exist; create it first", parent.display())))
+            }
+        }
+        Err(e) => Err(open_err(io_reason(&e))),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Refuses a SQLite file that holds tables but was never a helpdesk database,
+/// and one whose schema is newer than this build knows.
+fn check_schema_origin(conn: &Connection, shown: &str) -> Result<()> {
+    let classify = |e| classify_open(shown, e);
+    let has_history: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'refinery_schema_history'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(classify)?
+        > 0;
+    if !has_history {
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .map_err(classify)?;
+        if tables > 0 {
+            return Err(StoreError::Corrupt {
+                path: shown.to_string(),
+                message: "it holds tables but no helpdesk schema history".into(),
+            });
+        }
+        return Ok(());
+    }
+    let found: Option<i64> =
+        conn.query_row("SELECT max(version) FROM refinery_schema_history", [], |r| r.get(0)).map_err(classify)?;
+    let known = known_version();
+    match found {
+        Some(found) if found > known => Err(StoreError::NewerSchema { found, known }),
+        _ => Ok(()),
+    }
+}
+
+fn known_version() -> i64 {
+    embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0)
+}
+
+fn runner() -> refinery::Runner {
+    embedded::migrations::runner().set_grouped(true).set_abort_divergent(true).set_abort_missing(true)
+}
+
+fn migration_error(shown: &str, e: refinery::Error) -> StoreError {
+    use refinery::error::Kind as K;
+    match e.kind() {
+        K::DivergentVersion(applied, _) | K::MissingVersion(applied) => StoreError::Divergent(format!(
+            "migration V{} ({}) in {shown} differs from this build's",
+            applied.version(),
+            applied.name()
+        )),
+        _ => StoreError::Backend(format!("applying schema migrations to {shown} failed: {e}")),
+    }
+}
+
+fn migrate(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
+    let pending = pending(conn, shown)?;
+    if pending.is_empty() {
+        return Ok(vec![]);
+    }
+    match runner().run(conn) {
+        Ok(report) => Ok(report
+            .applied_migrations()
+            .iter()
+            .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
+            .collect()),
+        // Another process may have applied the same migrations at the same moment.
+        Err(e) if pending_count(conn, shown) == Some(0) => {
+            tracing::debug!(error = %e, "migrations were applied concurrently by another process");
+            Ok(vec![])
+        }
+        Err(e) => Err(migration_error(shown, e)),
+    }
+}
+
+fn pending_count(conn: &mut Connection, shown: &str) -> Option<usize> {
+    pending(conn, shown).ok().map(|p| p.len())
+}
+
+fn applied(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
+    let classify = |e| classify_open(shown, e);
+    let exists: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'refinery_schema_history'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(classify)?;
+    if exists == 0 {
+        return Ok(vec![]);
+    }
+    let mut st = conn
+        .prepare("SELECT version, name, applied_on FROM refinery_schema_history ORDER BY version")
+        .map_err(classify)?;
+    st.query_map([], |r| Ok(MigrationInfo { version: r.get(0)?, name: r.get(1)?, applied_at: r.get(2)? }))
+        .map_err(classify)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(classify)
+}
+
+fn pending(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
+    let applied: Vec<i64> = applied(conn, shown)?.iter().map(|m| m.version).collect();
+    Ok(embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .filter(|m| !applied.contains(&i64::from(m.version())))
+        .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
+        .collect())
+}
+
+fn classify_open(shown: &str, e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                StoreError::Corrupt { path: shown.to_string(), message: e.to_string() }
+            }
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
+            ErrorCode::ReadOnly => StoreError::Open {
+                path: shown.to_string(),
+                message: "the file or its directory is read-only; helpdesk needs to write both".into(),
+            },
+            _ => StoreError::Open { path: shown.to_string(), message: e.to_string() },
+        },
+        _ => StoreError::Open { path: shown.to_string(), message: e.to_string() },
+    }
+}
+
+/// Maps an error from a statement to a [`StoreError`].
+fn db(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
+            ErrorCode::ConstraintViolation => StoreError::Conflict(msg.clone().unwrap_or_else(|| e.to_string())),
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                StoreError::Corrupt { path: "the database".into(), message: e.to_string() }
+            }
+            _ => StoreError::Backend(e.to_string()),
+        },
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn location(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+
+    fn file_path(&self) -> Option<PathBuf> {
+        Some(self.path.clone())
+    }
+
+    fn read(&self) -> Result<Box<dyn Tx + '_>> {
+        Ok(Box::new(SqliteTx::begin(self.conn()?, "BEGIN DEFERRED")?))
+    }
+
+    fn write(&self) -> Result<Box<dyn Tx + '_>> {
+        Ok(Box::new(SqliteTx::begin(self.conn()?, "BEGIN IMMEDIATE")?))
+    }
+
+    fn schema(&self) -> Result<SchemaStatus> {
+        let mut conn = self.conn()?;
+        let shown = self.path.display().to_string();
+        Ok(SchemaStatus { applied: applied(&mut conn, &shown)?, pending: pending(&mut conn, &shown)? })
+    }
+
+    fn upgrade(&self) -> Result<Vec<MigrationInfo>> {
+        let mut conn = self.conn()?;
+        migrate(&mut conn, &self.path.display().to_string())
+    }
+}
+
+/// One transaction on one pooled connection; rolled back on drop unless committed.
+pub struct SqliteTx {
+    conn: r2d2::PooledConnection<SqliteConnectionManager>,
+    open: bool,
+    bulk: bool,
+}
+
+/// The page cache of a bulk-loading transaction, in KiB (SQLite's default is 2000).
+const BULK_CACHE_KIB: i64 = 256 * 1024;
+
+impl SqliteTx {
+    fn begin(conn: r2d2::PooledConnection<SqliteConnectionManager>, begin: &str) -> Result<SqliteTx> {
+        conn.execute_batch(begin).map_err(db)?;
+        Ok(SqliteTx { conn, open: true, bulk: false })
+    }
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if self.open
+            && let Err(e) = self.conn.execute_batch("ROLLBACK")
+        {
+            tracing::warn!(error = %e, "rollback failed");
+        }
+        if self.bulk {
+            // The connection goes back to the pool: give the memory back too.
+            let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
+        }
+    }
+}
+
+impl Tx for SqliteTx {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.conn.execute_batch("COMMIT").map_err(db)?;
+        self.open = false;
+        Ok(())
+    }
+
+    fn bulk_load(&mut self) -> Result<()> {
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")).map_err(db)?;
+        self.bulk = true;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- row helpers
+
+fn conversion(idx: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn time(row: &Row, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = row.get(idx)?;
+    from_text(&s).map_err(|e| conversion(idx, e))
+}
+
+fn time_opt(row: &Row, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => from_text(&s).map(Some).map_err(|e| conversion(idx, e)),
+    }
+}
+
+fn named<T: Named>(row: &Row, idx: usize) -> rusqlite::Result<T> {
+    let s: String = row.get(idx)?;
+    T::parse_named(&s).map_err(|e| conversion(idx, e))
+}
+
+fn opt_text(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(to_text)
+}
+
+fn json(row: &Row, idx: usize) -> rusqlite::Result<Option<serde_json::Value>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(s) => serde_json::from_str(&s).map(Some).map_err(|e| conversion(idx, e)),
+    }
+}
+
+// ---------------------------------------------------------------- directory
+
+const BRANCH_COLUMNS: &str = "id, code, name, address, created_at";
+
+fn branch_row(r: &Row) -> rusqlite::Result<Branch> {
+    Ok(Branch { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, address: r.get(3)?, created_at: time(r, 4)? })
+}
+
+const WAREHOUSE_COLUMNS: &str = "id, code, name, branch_id, one_c_id, created_at";
+
+fn warehouse_row(r: &Row) -> rusqlite::Result<Warehouse> {
+    Ok(Warehouse {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        branch_id: r.get(3)?,
+        one_c_id: r.get(4)?,
+        created_at: time(r, 5)?,
+    })
+}
+
+const USER_COLUMNS: &str = "telegram_id, full_name, username, phone, role, branch_id, language, blocked, on_duty, \
+                            bot_blocked_at, created_at, last_seen_at";
+
+fn user_row(r: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        telegram_id: r.get(0)?,
+        full_name: r.get(1)?,
+        username: r.get(2)?,
+        phone: r.get(3)?,
+        role: named(r, 4)?,
+        branch_id: r.get(5)?,
+        language: match r.get::<_, Option<String>>(6)? {
+            None => None,
+            Some(s) => Some(Lang::parse_named(&s).map_err(|e| conversion(6, e))?),
+        },
+        blocked: r.get(7)?,
+        on_duty: r.get(8)?,
+        bot_blocked_at: time_opt(r, 9)?,
+        created_at: time(r, 10)?,
+        last_seen_at: time_opt(r, 11)?,
+    })
+}
+
+/// The numeric id a lookup key names, if it is a number.
+fn key_id(key: &str) -> Option<i64> {
+    key.trim().parse::<i64>().ok()
+}
+
+impl Directory for SqliteTx {
+    fn branches(&mut self) -> Result<Vec<Branch>> {
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches ORDER BY code")).map_err(db)?;
+        st.query_map([], branch_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+
+    fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
+        let sql = format!(
+            "SELECT {BRANCH_COLUMNS} FROM branches WHERE code = ?2 OR name = ?2 OR id = ?1 \
+             ORDER BY (code = ?2) DESC, (name = ?2) DESC LIMIT 1"
+        );
+        self.conn.query_row(&sql, params![key_id(key), key.trim()], branch_row).optional().map_err(db)
+    }
+
+    fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch> {
+        self.conn
+            .execute(
+                "INSERT INTO branches (code, name, address, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![new.code, new.name, new.address, to_text(at)],
+            )
+            .map_err(db)?;
+        let id = self.conn.last_insert_rowid();
+        Ok(Branch { id, code: new.code.clone(), name: new.name.clone(), address: new.address.clone(), created_at: at })
+    }
+
+    fn update_branch(&mut self, b: &Branch) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE branches SET code = ?2, name = ?3, address = ?4 WHERE id = ?1",
+                params![b.id, b.code, b.name, b.address],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn warehouses(&mut self) -> Result<Vec<Warehouse>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses ORDER BY code"))
+            .map_err(db)?;
+        st.query_map([], warehouse_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+
+    fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
+        let sql = format!(
+            "SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE code = ?2 OR name = ?2 OR one_c_id = ?2 OR id = ?1 \
+             ORDER BY (code = ?2) DESC, (name = ?2) DESC, (one_c_id = ?2) DESC LIMIT 1"
+        );
+        self.conn.query_row(&sql, params![key_id(key), key.trim()], warehouse_row).optional().map_err(db)
+    }
+
+    fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse> {
+        self.conn
+            .execute(
+                "INSERT INTO warehouses (code, name, branch_id, one_c_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![new.code, new.name, new.branch_id, new.one_c_id, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(Warehouse {
+            id: self.conn.last_insert_rowid(),
+            code: new.code.clone(),
+            name: new.name.clone(),
+            branch_id: new.branch_id,
+            one_c_id: new.one_c_id.clone(),
+            created_at: at,
+        })
+    }
+
+    fn update_warehouse(&mut self, w: &Warehouse) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE warehouses SET code = ?2, name = ?3, branch_id = ?4, one_c_id = ?5 WHERE id = ?1",
+                params![w.id, w.code, w.name, w.branch_id, w.one_c_id],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn users(&mut self, f: &UserFilter) -> Result<Vec<User>> {
+        let mut sql = format!("SELECT {USER_COLUMNS} FROM users WHERE 1 = 1");
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(role) = f.role {
+            args.push(Value::Text(role.as_str().into()));
+            sql.push_str(&format!(" AND role = ?{}", args.len()));
+        }
+        if f.staff_only {
+            sql.push_str(" AND role <> 'user'");
+        }
+        if let Some(b) = f.branch_id {
+            args.push(Value::Integer(b));
+            sql.push_str(&format!(" AND branch_id = ?{}", args.len()));
+        }
+        if let Some(blocked) = f.blocked {
+            args.push(Value::Integer(i64::from(blocked)));
+            sql.push_str(&format!(" AND blocked = ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY full_name, telegram_id");
+        let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
+        st.query_map(params_from_iter(args), user_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+
+    fn user(&mut self, telegram_id: i64) -> Result<Option<User>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE telegram_id = ?1"))
+            .map_err(db)?;
+        st.query_row([telegram_id], user_row).optional().map_err(db)
+    }
+
+    fn insert_user(&mut self, u: &User) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!(
+                "INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            ))
+            .map_err(db)?;
+        st.execute(params![
+            u.telegram_id,
+            u.full_name,
+            u.username,
+            u.phone,
+            u.role.as_str(),
+            u.branch_id,
+            u.language.map(|l| l.as_str()),
+            u.blocked,
+            u.on_duty,
+            opt_text(u.bot_blocked_at),
+            to_text(u.created_at),
+            opt_text(u.last_seen_at),
+        ])
+        .map_err(db)?;
+        Ok(())
+    }
+
+    fn update_user(&mut self, u: &User) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "UPDATE users SET full_name = ?2, username = ?3, phone = ?4, role = ?5, branch_id = ?6, language = ?7, \
+                 blocked = ?8, on_duty = ?9, bot_blocked_at = ?10, last_seen_at = ?11 WHERE telegram_id = ?1",
+            )
+            .map_err(db)?;
+        let n = st
+            .execute(params![
+                u.telegram_id,
+                u.full_name,
+                u.username,
+                u.phone,
+                u.role.as_str(),
+                u.branch_id,
+                u.language.map(|l| l.as_str()),
+                u.blocked,
+                u.on_duty,
+                opt_text(u.bot_blocked_at),
+                opt_text(u.last_seen_at),
+            ])
+            .map_err(db)?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("user {} does not exist", u.telegram_id)));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- catalog
+
+const CARTRIDGE_COLUMNS: &str = "id, name, vendor_article, compatible_printers, one_c_id, min_stock, created_at";
+
+fn cartridge_row(r: &Row) -> rusqlite::Result<CartridgeType> {
+    Ok(CartridgeType {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        vendor_article: r.get(2)?,
+        compatible_printers: r.get(3)?,
+        one_c_id: r.get(4)?,
+        min_stock: r.get(5)?,
+        created_at: time(r, 6)?,
+    })
+}
+
+impl Catalog for SqliteTx {
+    fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {CARTRIDGE_COLUMNS} FROM cartridge_types ORDER BY name, vendor_article"))
+            .map_err(db)?;
+        st.query_map([], cartridge_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+
+    fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
+        let sql = format!(
+            "SELECT {CARTRIDGE_COLUMNS} FROM cartridge_types WHERE vendor_article = ?2 OR one_c_id = ?2 OR id = ?1 \
+             ORDER BY (vendor_article = ?2) DESC, (one_c_id = ?2) DESC LIMIT 1"
+        );
+        self.conn.query_row(&sql, params![key_id(key), key.trim()], cartridge_row).optional().map_err(db)
+    }
+
+    fn insert_cartridge_type(&mut self, new: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType> {
+        self.conn
+            .execute(
+                "INSERT INTO cartridge_types (name, vendor_article, compatible_printers, one_c_id, min_stock, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![new.name, new.vendor_article, new.compatible_printers, new.one_c_id, new.min_stock, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(CartridgeType {
+            id: self.conn.last_insert_rowid(),
+            name: new.name.clone(),
+            vendor_article: new.vendor_article.clone(),
+            compatible_printers: new.compatible_printers.clone(),
+            one_c_id: new.one_c_id.clone(),
+            min_stock: new.min_stock,
+            created_at: at,
+        })
+    }
+
+    fn update_cartridge_type(&mut self, c: &CartridgeType) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE cartridge_types SET name = ?2, vendor_article = ?3, compatible_printers = ?4, one_c_id = ?5, \
+                 min_stock = ?6 WHERE id = ?1",
+                params![c.id, c.name, c.vendor_article, c.compatible_printers, c.one_c_id, c.min_stock],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn stock(&mut self, f: &StockFilter) -> Result<Vec<StockRow>> {
+        let mut sql = String::from(
+            "SELECT s.cartridge_type_id, c.vendor_article, c.name, s.warehouse_id, w.name, s.quantity, c.min_stock, s.updated_at \
+             FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id \
+             WHERE 1 = 1",
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(w) = f.warehouse_id {
+            args.push(Value::Integer(w));
+            sql.push_str(&format!(" AND s.warehouse_id = ?{}", args.len()));
+        }
+        if let Some(c) = f.cartridge_type_id {
+            args.push(Value::Integer(c));
+            sql.push_str(&format!(" AND s.cartridge_type_id = ?{}", args.len()));
+        }
+        if f.below_minimum {
+            sql.push_str(" AND s.quantity < c.min_stock");
+        }
+        sql.push_str(" ORDER BY w.code, c.name, c.vendor_article");
+        let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
+        st.query_map(params_from_iter(args), |r| {
+            Ok(StockRow {
+                cartridge_type_id: r.get(0)?,
+                vendor_article: r.get(1)?,
+                cartridge_name: r.get(2)?,
+                warehouse_id: r.get(3)?,
+                warehouse_name: r.get(4)?,
+                quantity: r.get(5)?,
+                min_stock: r.get(6)?,
+                updated_at: time(r, 7)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
+    fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT quantity FROM stock_items WHERE cartridge_type_id = ?1 AND warehouse_id = ?2",
+                [cartridge_type_id, warehouse_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn set_stock(&mut self, cartridge_type_id: i64, warehouse_id: i64, quantity: i64, at: DateTime<Utc>) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (cartridge_type_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+            )
+            .map_err(db)?;
+        st.execute(params![cartridge_type_id, warehouse_id, quantity, to_text(at)]).map_err(db)?;
+        Ok(())
+    }
+
+    fn take_stock(
+        &mut self,
+        cartridge_type_id: i64,
+        warehouse_id: i64,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let left: Option<i64> = self
+            .conn
+            .query_row(
+                "UPDATE stock_items SET quantity = quantity - ?3, updated_at = ?4 \
+                 WHERE cartridge_type_id = ?1 AND warehouse_id = ?2 AND quantity >= ?3 RETURNING quantity",
+                params![cartridge_type_id, warehouse_id, quantity, to_text(at)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        if let Some(left) = left {
+            return Ok(left);
+        }
+        let available = self.stock_level(cartridge_type_id, warehouse_id)?.unwrap_or(0);
+        let article = self
+            .conn
+            .query_row("SELECT vendor_article FROM cartridge_types WHERE id = ?1", [cartridge_type_id], |r| r.get(0))
+            .optional()
+            .map_err(db)?
+            .unwrap_or_else(|| format!("cartridge #{cartridge_type_id}"));
+        let warehouse = self
+            .conn
+            .query_row("SELECT name FROM warehouses WHERE id = ?1", [warehouse_id], |r| r.get(0))
+            .optional()
+            .map_err(db)?
+            .unwrap_or_else(|| format!("warehouse #{warehouse_id}"));
+        Err(StoreError::InsufficientStock { article, warehouse, available, wanted: quantity })
+    }
+}
+
+// ---------------------------------------------------------------- requests
+
+const REQUEST_SELECT: &str = "SELECT r.id, r.kind, r.author_id, a.full_name, r.branch_id, b.code, b.name, \
+     r.contact_name, r.contact_phone, r.description, r.priority, r.status, r.assignee_id, s.full_name, \
+     r.rejection_reason, r.created_at, r.accepted_at, r.closed_at, r.archived_at, r.sla_level, r.sla_notified_at, \
+     r.client_key \
+     FROM requests r \
+     JOIN users a ON a.telegram_id = r.author_id \
+     JOIN branches b ON b.id = r.branch_id \
+     LEFT JOIN users s ON s.telegram_id = r.assignee_id";
+
+fn request_row(r: &Row) -> rusqlite::Result<Request> {
+    Ok(Request {
+        id: r.get(0)?,
+        kind: named(r, 1)?,
+        author_id: r.get(2)?,
+        author_name: r.get(3)?,
+        branch_id: r.get(4)?,
+        branch_code: r.get(5)?,
+        branch_name: r.get(6)?,
+        contact_name: r.get(7)?,
+        contact_phone: r.get(8)?,
+        description: r.get(9)?,
+        priority: named(r, 10)?,
+        status: named(r, 11)?,
+        assignee_id: r.get(12)?,
+        assignee_name: r.get(13)?,
+        rejection_reason: r.get(14)?,
+        created_at: time(r, 15)?,
+        accepted_at: time_opt(r, 16)?,
+        closed_at: time_opt(r, 17)?,
+        archived_at: time_opt(r, 18)?,
+        sla_level: r.get(19)?,
+        sla_notified_at: time_opt(r, 20)?,
+        client_key: r.get(21)?,
+    })
+}
+
+/// The WHERE clause and arguments for a query.
+fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    let any_of = |column: &str, words: Vec<&'static str>, sql: &mut String, args: &mut Vec<Value>| {
+        if words.is_empty() {
+            return;
+        }
+        let mut marks = Vec::new();
+        for w in words {
+            args.push(Value::Text(w.into()));
+            marks.push(format!("?{}", args.len()));
+        }
+        sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
+    };
+    any_of("r.status", q.statuses.iter().map(|s| s.as_str()).collect(), &mut sql, &mut args);
+    any_of("r.kind", q.kinds.iter().map(|k| k.as_str()).collect(), &mut sql, &mut args);
+    let eq = |column: &str, v: Option<Value>, sql: &mut String, args: &mut Vec<Value>| {
+        if let Some(v) = v {
+            args.push(v);
+            sql.push_str(&format!(" AND {column} ?{}", args.len()));
+        }
+    };
+    eq("r.branch_id =", q.branch_id.map(Value::Integer), &mut sql, &mut args);
+    eq("r.author_id =", q.author_id.map(Value::Integer), &mut sql, &mut args);
+    eq("r.assignee_id =", q.assignee_id.map(Value::Integer), &mut sql, &mut args);
+    eq("r.created_at >=", q.since.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
+    eq("r.created_at <", q.until.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
+    match q.archived {
+        ArchivedFilter::Exclude => sql.push_str(" AND r.archived_at IS NULL"),
+        ArchivedFilter::Only => sql.push_str(" AND r.archived_at IS NOT NULL"),
+        ArchivedFilter::Include => {}
+    }
+    (sql, args)
+}
+
+impl Requests for SqliteTx {
+    fn insert_request(&mut self, n: &NewRequest) -> Result<i64> {
+        let id = {
+            let mut st = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO requests (kind, author_id, branch_id, contact_name, contact_phone, description, priority, \
+                     status, assignee_id, rejection_reason, created_at, accepted_at, closed_at, archived_at, client_key) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                )
+                .map_err(db)?;
+            st.execute(params![
+                n.kind.as_str(),
+                n.author_id,
+                n.branch_id,
+                n.contact_name,
+                n.contact_phone,
+                n.description,
+                n.priority.as_str(),
+                n.status.as_str(),
+                n.assignee_id,
+                n.rejection_reason,
+                to_text(n.created_at),
+                opt_text(n.accepted_at),
+                opt_text(n.closed_at),
+                opt_text(n.archived_at),
+                n.client_key,
+            ])
+            .map_err(db)?;
+            self.conn.last_insert_rowid()
+        };
+        if !n.items.is_empty() {
+            let mut st = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO request_items (request_id, cartridge_type_id, quantity, issued_quantity, comment) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(db)?;
+            for item in &n.items {
+                st.execute(params![id, item.cartridge_type_id, item.quantity, item.issued_quantity, item.comment])
+                    .map_err(db)?;
+            }
+        }
+        Ok(id)
+    }
+
+    fn request(&mut self, id: i64) -> Result<Option<Request>> {
+        let mut st = self.conn.prepare_cached(&format!("{REQUEST_SELECT} WHERE r.id = ?1")).map_err(db)?;
+        st.query_row([id], request_row).optional().map_err(db)
+    }
+
+    fn request_by_client_key(&mut self, key: &str) -> Result<Option<Request>> {
+        let mut st = self.conn.prepare_cached(&format!("{REQUEST_SELECT} WHERE r.client_key = ?1")).map_err(db)?;
+        st.query_row([key], request_row).optional().map_err(db)
+    }
+
+    fn lock_request(&mut self, id: i64) -> Result<Option<Request>> {
+        // A write transaction already holds SQLite's single write lock.
+        self.request(id)
+    }
+
+    fn update_request(&mut self, r: &Request) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "UPDATE requests SET status = ?2, assignee_id = ?3, rejection_reason = ?4, accepted_at = ?5, \
+                 closed_at = ?6, archived_at = ?7, sla_level = ?8, sla_notified_at = ?9 WHERE id = ?1",
+            )
+            .map_err(db)?;
+        let n = st
+            .execute(params![
+                r.id,
+                r.status.as_str(),
+                r.assignee_id,
+                r.rejection_reason,
+                opt_text(r.accepted_at),
+                opt_text(r.closed_at),
+                opt_text(r.archived_at),
+                r.sla_level,
+                opt_text(r.sla_notified_at),
+            ])
+            .map_err(db)?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("request {} does not exist", r.id)));
+        }
+        Ok(())
+    }
+
+    fn scan_requests(&mut self, q: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()> {
+        let (filter, mut args) = request_where(q);
+        let order = match q.order {
+            RequestOrder::Newest => " ORDER BY r.created_at DESC, r.id DESC",
+            RequestOrder::Oldest => " ORDER BY r.created_at, r.id",
+            RequestOrder::Queue => {
+                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.created_at, r.id"
+            }
+        };
+        args.push(Value::Integer(q.limit.map_or(-1, |l| l.min(i64::MAX as u64) as i64)));
+        args.push(Value::Integer(q.offset.min(i64::MAX as u64) as i64));
+        let n = args.len();
+        let sql = format!("{REQUEST_SELECT}{filter}{order} LIMIT ?{} OFFSET ?{}", n - 1, n);
+        let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
+        let mut rows = st.query(params_from_iter(args)).map_err(db)?;
+        while let Some(row) = rows.next().map_err(db)? {
+            if !each(request_row(row).map_err(db)?)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn count_requests(&mut self, q: &RequestQuery) -> Result<u64> {
+        let (filter, args) = request_where(q);
+        let sql = format!("SELECT count(*) FROM requests r{filter}");
+        let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
+        let n: i64 = st.query_row(params_from_iter(args), |r| r.get(0)).map_err(db)?;
+        Ok(n as u64)
+    }
+
+    fn items(&mut self, request_id: i64) -> Result<Vec<RequestItem>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
+                 FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id \
+                 WHERE i.request_id = ?1 ORDER BY i.id",
+            )
+            .map_err(db)?;
+        st.query_map([request_id], |r| {
+            Ok(RequestItem {
+                id: r.get(0)?,
+                request_id: r.get(1)?,
+                cartridge_type_id: r.get(2)?,
+                vendor_article: r.get(3)?,
+                cartridge_name: r.get(4)?,
+                quantity: r.get(5)?,
+                issued_quantity: r.get(6)?,
+                comment: r.get(7)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
+    fn set_item_issued(&mut self, item_id: i64, issued_quantity: i64) -> Result<()> {
+        let n = self
+            .conn
+            .execute("UPDATE request_items SET issued_quantity = ?2 WHERE id = ?1", [item_id, issued_quantity])
+            .map_err(db)?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("request item {item_id} does not exist")));
+        }
+        Ok(())
+    }
+
+    fn insert_attachment(&mut self, a: &NewAttachment) -> Result<i64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO attachments (request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .map_err(db)?;
+        st.execute(params![
+            a.request_id,
+            a.kind.as_str(),
+            a.file_id,
+            a.file_unique_id,
+            a.file_name,
+            a.mime_type,
+            to_text(a.created_at)
+        ])
+        .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at \
+                 FROM attachments WHERE request_id = ?1 ORDER BY id",
+            )
+            .map_err(db)?;
+        st.query_map([request_id], |r| {
+            let kind: String = r.get(2)?;
+            Ok(Attachment {
+                id: r.get(0)?,
+                request_id: r.get(1)?,
+                kind: AttachmentKind::parse(&kind).ok_or_else(|| {
+                    conversion(
+                        2,
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, format!("attachment kind {kind}")),
+                    )
+                })?,
+                file_id: r.get(3)?,
+                file_unique_id: r.get(4)?,
+                file_name: r.get(5)?,
+                mime_type: r.get(6)?,
+                created_at: time(r, 7)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+}
+
+// ---------------------------------------------------------------- audit
+
+impl Audit for SqliteTx {
+    fn append_log(&mut self, l: &NewLog) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO logs (at, actor_id, actor, action, entity, entity_id, before, after) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(db)?;
+        st.execute(params![
+            to_text(l.at),
+            l.actor_id,
+            l.actor,
+            l.action,
+            l.entity,
+            l.entity_id,
+            l.before.as_ref().map(|v| v.to_string()),
+            l.after.as_ref().map(|v| v.to_string()),
+        ])
+        .map_err(db)?;
+        Ok(())
+    }
+
+    fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after FROM logs \
+                 WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
+            )
+            .map_err(db)?;
+        st.query_map([entity, entity_id], |r| {
+            Ok(LogEntry {
+                id: r.get(0)?,
+                at: time(r, 1)?,
+                actor_id: r.get(2)?,
+                actor: r.get(3)?,
+                action: r.get(4)?,
+                entity: r.get(5)?,
+                entity_id: r.get(6)?,
+                before: json(r, 7)?,
+                after: json(r, 8)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+}
