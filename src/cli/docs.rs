@@ -34,6 +34,9 @@ pub fn man(args: ManArgs) -> Result<ExitCode> {
     let cmd = super::command();
     match args.out_dir {
         None => {
+            // The same page `--out-dir` writes (clap_mangen::generate_to leaves out `help`).
+            let mut cmd = cmd.disable_help_subcommand(true);
+            cmd.build();
             clap_mangen::Man::new(cmd).render(&mut std::io::stdout()).context("writing the manual page")?;
         }
         Some(dir) => {

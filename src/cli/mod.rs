@@ -170,6 +170,8 @@ pub fn main() -> ExitCode {
     init_logging();
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => code,
+        // The reader went away (`helpdesk requests list | head`): stop quietly, as Unix tools do.
+        Ok(Err(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             let mut line = format!("{e:#}").replace('\n', " ");
             if let Some(h) = hint(&e) {
@@ -180,6 +182,17 @@ pub fn main() -> ExitCode {
         }
         Err(_) => ExitCode::FAILURE,
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+            )
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
 }
 
 fn init_logging() {

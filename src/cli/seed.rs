@@ -4,7 +4,7 @@ use super::output::{Format, print_rows};
 use super::progress::Bar;
 use super::{Global, open_app};
 use crate::services::demo::{self, DemoOptions};
-use crate::services::{Actor, seed};
+use crate::services::{Actor, directory, seed};
 use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Args;
@@ -16,8 +16,9 @@ use std::time::Instant;
 #[command(after_help = "Examples:\n  helpdesk seed\n  helpdesk seed --demo --requests 100000")]
 pub struct SeedArgs {
     /// Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv
-    #[arg(long, value_name = "DIR", default_value = "fixtures")]
-    fixtures: PathBuf,
+    /// [default: fixtures]
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
     /// Also add demo employees and requests
     #[arg(long)]
     demo: bool,
@@ -37,8 +38,17 @@ pub struct SeedArgs {
 pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     let actor = Actor::operator_from_env();
-    let report = seed::load_fixtures(&app, &actor, &args.fixtures)?;
-    print_rows(args.format, &report, &[], "nothing to load")?;
+    let default_dir = PathBuf::from("fixtures");
+    match &args.fixtures {
+        // With --demo and no fixtures at hand, the reference data already in the database will do.
+        None if args.demo && !default_dir.is_dir() && !directory::branches(&app)?.is_empty() => {
+            eprintln!("no fixtures/ directory here; adding demo data to the reference data already in the database");
+        }
+        dir => {
+            let report = seed::load_fixtures(&app, &actor, dir.as_deref().unwrap_or(&default_dir))?;
+            print_rows(args.format, &report, &[], "nothing to load")?;
+        }
+    }
     if args.demo {
         let started = Instant::now();
         let bar = Bar::new();

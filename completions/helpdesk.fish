@@ -1,0 +1,261 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_helpdesk_global_optspecs
+    string join \n config= database-url= h/help V/version
+end
+
+function __fish_helpdesk_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_helpdesk_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_helpdesk_using_subcommand
+    set -l cmd (__fish_helpdesk_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "db" -d 'Show and upgrade the database schema'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "users" -d 'People: list, add, set roles, block and unblock'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "branches" -d 'Branches: list and add'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "stock" -d 'Cartridge stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "requests" -d 'Requests: list with filters, show one'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -f -a "status" -d 'List applied and pending schema migrations'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'List applied and pending schema migrations'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l fixtures -d 'Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv [default: fixtures]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l requests -d 'How many demo requests to add' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l months -d 'Spread demo requests over this many months back from now' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l random-seed -d 'Random seed for demo data (the same seed gives the same data)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l demo -d 'Also add demo employees and requests'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "list" -d 'List people'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "add" -d 'Add a person by Telegram ID'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "set-role" -d 'Change a person\'s role (super admins are set in the configuration)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "block" -d 'Block a person: the bot ignores them and they get no broadcasts'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "unblock" -d 'Unblock a person'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l role -d 'Only this role' -r -f -a "user\t''
+storekeeper\t''
+support\t''
+admin\t''
+super_admin\t''"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l staff -d 'Only staff (storekeepers, support, admins, super admins)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked people'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l name -d 'Full name' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l role -r -f -a "user\t''
+storekeeper\t''
+support\t''
+admin\t''"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l branch -d 'Branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l phone -d 'Phone number, e.g. +380 44 123 4567 or 8 916 123-45-67' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l language -r -f -a "ru\t''
+uk\t''
+en\t''"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List people'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a person by Telegram ID'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Change a person\'s role (super admins are set in the configuration)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "block" -d 'Block a person: the bot ignores them and they get no broadcasts'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "unblock" -d 'Unblock a person'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -f -a "list" -d 'List branches'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -f -a "add" -d 'Add a branch'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l address -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "list" -d 'List branches'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a branch'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'Cartridges in stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l warehouse -d 'Only this warehouse (code, name or 1C id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l low -d 'Only rows below their minimum stock'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List requests, newest first'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l status -d 'Only these statuses (repeat or separate with commas)' -r -f -a "new\t''
+accepted\t''
+done\t''
+rejected\t''
+cancelled\t''"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l kind -d 'Only these kinds (repeat or separate with commas)' -r -f -a "cartridge\t''
+repair\t''
+maintenance\t''
+it_help\t''"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l author -d 'Only requests filed by this Telegram ID' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l assignee -d 'Only requests assigned to this Telegram ID' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l since -d 'Created on or after this date' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l until -d 'Created on or before this date' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l order -r -f -a "newest\t'Newest first'
+oldest\t'Oldest first'
+queue\t'The work queue: highest priority first, then oldest'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l limit -d 'At most this many (0 for all)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l offset -d 'Skip this many first' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l archived -d 'Only archived requests'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l include-archived -d 'Archived requests too'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests, newest first'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l out-dir -d 'Write helpdesk.1 and a page per subcommand into this directory instead of printing helpdesk.1' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "db" -d 'Show and upgrade the database schema'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "users" -d 'People: list, add, set roles, block and unblock'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "branches" -d 'Branches: list and add'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "stock" -d 'Cartridge stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "requests" -d 'Requests: list with filters, show one'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'List applied and pending schema migrations'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List people'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Add a person by Telegram ID'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "set-role" -d 'Change a person\'s role (super admins are set in the configuration)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "block" -d 'Block a person: the bot ignores them and they get no broadcasts'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "unblock" -d 'Unblock a person'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from branches" -f -a "list" -d 'List branches'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from branches" -f -a "add" -d 'Add a branch'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "list" -d 'Cartridges in stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List requests, newest first'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'

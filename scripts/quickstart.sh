@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Quick start: builds helpdesk, loads the reference data and demo requests into
+# the embedded SQLite default (./helpdesk.db), and shows what is there.
+# Run it again at any time: seeding is idempotent, demo requests are added.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked
+hd=target/release/helpdesk
+"$hd" seed --demo --requests "${DEMO_REQUESTS:-20000}"
+echo; echo "== Branches";            "$hd" branches list
+echo; echo "== Staff";               "$hd" users list --staff
+echo; echo "== Stock below minimum"; "$hd" stock list --low
+echo; echo "== New requests, highest priority first"
+"$hd" requests list --status new --order queue --limit 15
+echo
+echo "The database is ./helpdesk.db. Try: $hd requests show HD-000001, $hd --help"

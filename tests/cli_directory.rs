@@ -1,0 +1,195 @@
+//! The real binary: seeding, people, branches and stock.
+
+mod support;
+
+use predicates::prelude::*;
+use predicates::str::contains;
+use support::{Workdir, fixtures};
+
+#[test]
+fn seed_loads_fixtures_and_is_idempotent() {
+    let w = Workdir::new();
+    let first = w.cmd().args(["seed", "--format", "json", "--fixtures"]).arg(fixtures()).output().unwrap();
+    assert!(first.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let added: Vec<(String, u64)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["table"].as_str().unwrap().into(), l["added"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        added,
+        [("branches", 8), ("warehouses", 6), ("cartridge_types", 12), ("stock_items", 23), ("users", 6)]
+            .map(|(t, n)| (t.to_string(), n))
+    );
+    let again = w.cmd().args(["seed", "--format", "json", "--fixtures"]).arg(fixtures()).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    for line in report.as_array().unwrap() {
+        assert_eq!(line["added"], 0, "{line}");
+        assert_eq!(line["updated"], 0, "{line}");
+    }
+    // A changed branch name is updated, stock that moved since is left alone.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"] {
+        std::fs::copy(fixtures().join(f), dir.path().join(f)).unwrap();
+    }
+    let branches = std::fs::read_to_string(dir.path().join("branches.csv")).unwrap().replace("Львов,", "Львов-центр,");
+    std::fs::write(dir.path().join("branches.csv"), branches).unwrap();
+    let stock = std::fs::read_to_string(dir.path().join("stock.csv"))
+        .unwrap()
+        .replace("CF283A,CENTRAL,40", "CF283A,CENTRAL,999");
+    std::fs::write(dir.path().join("stock.csv"), stock).unwrap();
+    w.cmd().args(["seed", "--fixtures"]).arg(dir.path()).assert().success();
+    w.cmd().args(["branches", "list"]).assert().success().stdout(contains("Львов-центр"));
+    w.cmd()
+        .args(["stock", "list", "--warehouse", "CENTRAL", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("CF283A,HP 83A черный,40,10,false"));
+}
+
+#[test]
+fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
+    let w = Workdir::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixtures().join("branches.csv"), dir.path().join("branches.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("staff.csv"),
+        "telegram_id,full_name,role,branch,phone,language\n1,Good Person,support,HQ,+380441234567,uk\n2,Bad Phone,user,HQ,12345,ru\n",
+    )
+    .unwrap();
+    w.cmd()
+        .args(["seed", "--fixtures"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains("staff.csv line 3: '12345' is not a valid phone number"));
+    // The branches file was fine, but nothing was written: one transaction.
+    w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
+}
+
+#[test]
+fn users_add_list_set_role_block() {
+    let w = Workdir::seeded();
+    w.cmd()
+        .args(["users", "add", "555000111", "--name", "Тарас Шевчук", "--branch", "LVIV", "--phone", "067 123 45 67"])
+        .assert()
+        .success()
+        .stdout(contains("added Тарас Шевчук (555000111) as user"));
+    w.cmd()
+        .args(["users", "list", "--branch", "LVIV", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("555000111,Тарас Шевчук,user,LVIV,+380671234567"));
+    w.cmd().args(["users", "set-role", "555000111", "support"]).assert().success().stdout(contains("user -> support"));
+    w.cmd().args(["users", "set-role", "555000111", "support"]).assert().success().stdout(contains("already support"));
+    w.cmd().args(["users", "list", "--staff", "--format", "json"]).assert().success().stdout(contains("555000111"));
+    w.cmd().args(["users", "block", "555000111"]).assert().success().stdout(contains("now blocked"));
+    w.cmd()
+        .args(["users", "list", "--blocked", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("555000111").and(contains("100000001").not()));
+    w.cmd().args(["users", "unblock", "555000111"]).assert().success().stdout(contains("now not blocked"));
+    // Every change is in the audit log with the operator's login.
+    let (app, _) = w.app();
+    let logs = app.store.read().unwrap().logs("user", "555000111").unwrap();
+    let actions: Vec<&str> = logs.iter().map(|l| l.action.as_str()).collect();
+    assert_eq!(actions, ["user.add", "user.set_role", "user.block", "user.unblock"]);
+    assert!(logs.iter().all(|l| l.actor == "cli:tester"));
+}
+
+#[test]
+fn super_admins_come_from_configuration_only() {
+    let w = Workdir::seeded();
+    w.cmd()
+        .env("HELPDESK_SUPER_ADMINS", "100000002")
+        .args(["users", "list", "--role", "super_admin", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("100000002,Андрей Мельник,super_admin"));
+    w.cmd()
+        .env("HELPDESK_SUPER_ADMINS", "100000002")
+        .args(["users", "set-role", "100000002", "user"])
+        .assert()
+        .code(1)
+        .stderr(contains("is a super admin from the configuration (HELPDESK_SUPER_ADMINS)"));
+    w.cmd()
+        .args(["users", "set-role", "100000002", "super_admin"])
+        .assert()
+        .code(2)
+        .stderr(contains("possible values"));
+}
+
+#[test]
+fn user_errors_are_one_clear_line() {
+    let w = Workdir::seeded();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["users", "add", "42", "--name", "X", "--branch", "NOWHERE"],
+            "error: unknown branch 'NOWHERE'; run `helpdesk branches list` to see them\n",
+        ),
+        (
+            &["users", "add", "42", "--name", "X", "--phone", "12-34"],
+            "error: '12-34' is not a valid phone number: use the international form, e.g. +380 44 123 4567 or +7 916 123-45-67\n",
+        ),
+        (
+            &["users", "add", "100000001", "--name", "X"],
+            "error: user 100000001 already exists; change their role with `users set-role`\n",
+        ),
+        (&["users", "add", "0", "--name", "X"], "error: '0' is not a Telegram user ID; it must be a positive number\n"),
+        (&["users", "set-role", "999", "admin"], "error: unknown user '999'; run `helpdesk users list` to see them\n"),
+        (&["users", "block", "999"], "error: unknown user '999'; run `helpdesk users list` to see them\n"),
+    ];
+    for (args, expected) in cases {
+        let out = w.cmd().args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), *expected, "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // Nothing was written by the failures.
+    let (app, _) = w.app();
+    assert!(app.store.read().unwrap().user(42).unwrap().is_none());
+}
+
+#[test]
+fn branches_add_and_refuse_duplicates() {
+    let w = Workdir::seeded();
+    w.cmd()
+        .args(["branches", "add", "LUTSK", "Луцк", "--address", "Луцк, пр. Свободы, 1"])
+        .assert()
+        .success()
+        .stdout(contains("added branch LUTSK (Луцк)"));
+    w.cmd()
+        .args(["branches", "add", "lutsk", "Другой"])
+        .assert()
+        .code(1)
+        .stderr("error: a branch with code 'LUTSK' already exists (Луцк)\n");
+    w.cmd()
+        .args(["branches", "add", "BAD CODE", "X"])
+        .assert()
+        .code(1)
+        .stderr(contains("branch code 'BAD CODE' is not valid"));
+    let out = w.cmd().args(["branches", "list", "--format", "json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn stock_list_filters_by_warehouse_and_low() {
+    let w = Workdir::seeded();
+    let out = w.cmd().args(["stock", "list", "--low", "--format", "json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["quantity"].as_i64() < r["minimum"].as_i64() && r["low"] == true));
+    let out = w.cmd().args(["stock", "list", "--warehouse", "LVIV-WH", "--format", "json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    w.cmd()
+        .args(["stock", "list", "--warehouse", "MOON"])
+        .assert()
+        .code(1)
+        .stderr("error: unknown warehouse 'MOON'; run `helpdesk stock list` to see the warehouses\n");
+}

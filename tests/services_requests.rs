@@ -1,0 +1,280 @@
+//! The request lifecycle through the services: permissions read from the
+//! store at the moment of the action, the state machine, and an audit record
+//! in the same transaction as every change (and none for a refused one).
+
+mod support;
+
+use chrono::Duration;
+use helpdesk::domain::{Denied, Kind, LifecycleError, Priority, Role, Status};
+use helpdesk::services::directory::{self, NewPerson};
+use helpdesk::services::requests::{self, NewTicket, TicketItem};
+use helpdesk::services::{Actor, Error};
+use helpdesk::store::Request;
+use std::sync::Barrier;
+use support::{ADMIN, STOREKEEPER, SUPPORT, SUPPORT_2, TestDb};
+
+const AUTHOR: i64 = 555_000_001;
+const OTHER_USER: i64 = 555_000_002;
+
+fn setup() -> TestDb {
+    let db = TestDb::new();
+    for (id, name) in [(AUTHOR, "Автор"), (OTHER_USER, "Інший")] {
+        directory::add_user(
+            &db.app,
+            &Actor::Operator("t".into()),
+            &NewPerson {
+                telegram_id: id,
+                full_name: name.into(),
+                branch: Some("KHARKIV".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    db
+}
+
+fn ticket(kind: Kind) -> NewTicket {
+    NewTicket {
+        kind,
+        branch_id: None,
+        contact_name: "Автор".into(),
+        contact_phone: "050 123 45 67".into(),
+        description: "  Не працює принтер  ".into(),
+        priority: Priority::High,
+        items: vec![],
+        attachments: vec![],
+        client_key: None,
+    }
+}
+
+fn file(db: &TestDb, kind: Kind) -> Request {
+    let mut t = ticket(kind);
+    if kind == Kind::Cartridge {
+        let c = db.app.store.read().unwrap().find_cartridge_type("CF283A").unwrap().unwrap();
+        t.items = vec![TicketItem { cartridge_type_id: c.id, quantity: 2, comment: None }];
+    }
+    requests::create(&db.app, &Actor::Telegram(AUTHOR), &t).unwrap()
+}
+
+fn actions(db: &TestDb, r: &Request) -> Vec<String> {
+    db.app
+        .store
+        .read()
+        .unwrap()
+        .logs("request", &format!("HD-{:06}", r.id))
+        .unwrap()
+        .into_iter()
+        .map(|l| l.action)
+        .collect()
+}
+
+fn tg(id: i64) -> Actor {
+    Actor::Telegram(id)
+}
+
+#[test]
+fn filing_normalises_and_records() {
+    let db = setup();
+    let r = file(&db, Kind::Repair);
+    assert_eq!((r.status, r.branch_code.as_str(), r.contact_phone.as_str()), (Status::New, "KHARKIV", "+380501234567"));
+    assert_eq!(r.description, "Не працює принтер");
+    assert_eq!(r.created_at, support::t0());
+    assert_eq!(actions(&db, &r), ["request.create"]);
+
+    let bad: Vec<(NewTicket, &str)> = vec![
+        (NewTicket { contact_phone: "call me".into(), ..ticket(Kind::Repair) }, "not a phone number"),
+        (NewTicket { description: " ".into(), ..ticket(Kind::Repair) }, "the description is empty"),
+        (NewTicket { description: "x".repeat(4001), ..ticket(Kind::Repair) }, "too long"),
+        (ticket(Kind::Cartridge), "needs at least one cartridge"),
+        (
+            NewTicket {
+                items: vec![TicketItem { cartridge_type_id: 1, quantity: 51, comment: None }],
+                ..ticket(Kind::Cartridge)
+            },
+            "between 1 and 50",
+        ),
+        (
+            NewTicket {
+                items: vec![TicketItem { cartridge_type_id: 1, quantity: 1, comment: None }],
+                ..ticket(Kind::Repair)
+            },
+            "has no cartridge lines",
+        ),
+        (
+            NewTicket {
+                items: vec![TicketItem { cartridge_type_id: 999, quantity: 1, comment: None }],
+                ..ticket(Kind::Cartridge)
+            },
+            "unknown cartridge type '999'",
+        ),
+    ];
+    for (t, expected) in bad {
+        let e = requests::create(&db.app, &tg(AUTHOR), &t).unwrap_err().to_string();
+        assert!(e.contains(expected), "{e:?} should mention {expected:?}");
+    }
+    assert_eq!(requests::count(&db.app, &Default::default()).unwrap(), 1, "refused filings wrote nothing");
+}
+
+#[test]
+fn the_same_client_key_files_once() {
+    let db = setup();
+    let t = NewTicket { client_key: Some("update:777".into()), ..ticket(Kind::ItHelp) };
+    let a = requests::create(&db.app, &tg(AUTHOR), &t).unwrap();
+    let b = requests::create(&db.app, &tg(AUTHOR), &t).unwrap();
+    assert_eq!(a.id, b.id);
+    assert_eq!(requests::count(&db.app, &Default::default()).unwrap(), 1);
+    assert_eq!(actions(&db, &a), ["request.create"]);
+}
+
+#[test]
+fn unknown_and_blocked_people_cannot_file() {
+    let db = setup();
+    let e = requests::create(&db.app, &tg(42), &ticket(Kind::Repair)).unwrap_err();
+    assert!(matches!(e, Error::NotFound { what: "user", .. }), "{e}");
+    directory::set_blocked(&db.app, &Actor::Operator("t".into()), AUTHOR, true).unwrap();
+    let e = requests::create(&db.app, &tg(AUTHOR), &ticket(Kind::Repair)).unwrap_err();
+    assert!(matches!(e, Error::Denied(Denied::Blocked)), "{e}");
+}
+
+#[test]
+fn full_lifecycle_with_audit() {
+    let db = setup();
+    let r = file(&db, Kind::Repair);
+    db.clock.advance(Duration::minutes(7));
+    let accepted = requests::accept(&db.app, &tg(SUPPORT), r.id).unwrap();
+    assert_eq!(accepted.status, Status::Accepted);
+    assert_eq!(accepted.assignee_id, Some(SUPPORT));
+    assert_eq!(accepted.assignee_name.as_deref(), Some("Андрей Мельник"));
+    assert_eq!(accepted.accepted_at, Some(support::t0() + Duration::minutes(7)));
+    db.clock.advance(Duration::hours(2));
+    let done = requests::complete(&db.app, &tg(SUPPORT), r.id).unwrap();
+    assert_eq!((done.status, done.closed_at), (Status::Done, Some(support::t0() + Duration::minutes(127))));
+    db.clock.advance(Duration::days(100));
+    let archived = requests::archive(&db.app, &Actor::System("archive"), r.id).unwrap();
+    assert_eq!(archived.status, Status::Done, "an archived request still says how it ended");
+    assert!(archived.archived_at.is_some());
+    assert_eq!(actions(&db, &r), ["request.create", "request.accept", "request.complete", "request.archive"]);
+    let logs = db.app.store.read().unwrap().logs("request", &format!("HD-{:06}", r.id)).unwrap();
+    assert_eq!(logs[1].actor, format!("tg:{SUPPORT}"));
+    assert_eq!(logs[1].actor_id, Some(SUPPORT));
+    assert_eq!(logs[1].before.as_ref().unwrap()["status"], "new");
+    assert_eq!(logs[1].after.as_ref().unwrap()["status"], "accepted");
+    assert_eq!(logs[3].actor, "system:archive");
+}
+
+#[test]
+fn refused_moves_change_nothing_and_log_nothing() {
+    let db = setup();
+    let repair = file(&db, Kind::Repair);
+    let cartridge = file(&db, Kind::Cartridge);
+    type Expect = Box<dyn Fn(&Error) -> bool>;
+    let cases: Vec<(Actor, i64, &str, Expect)> = vec![
+        (tg(AUTHOR), repair.id, "accept", Box::new(|e| matches!(e, Error::Denied(Denied::NotStaff)))),
+        (
+            tg(STOREKEEPER),
+            repair.id,
+            "accept",
+            Box::new(|e| matches!(e, Error::Denied(Denied::WrongKind(Kind::Repair)))),
+        ),
+        (
+            tg(SUPPORT),
+            cartridge.id,
+            "accept",
+            Box::new(|e| matches!(e, Error::Denied(Denied::WrongKind(Kind::Cartridge)))),
+        ),
+        (tg(OTHER_USER), repair.id, "cancel", Box::new(|e| matches!(e, Error::Denied(Denied::NotAuthor)))),
+        (tg(SUPPORT), repair.id, "complete", Box::new(|e| matches!(e, Error::Denied(Denied::NotAssignee)))),
+        (tg(SUPPORT), repair.id, "archive", Box::new(|e| matches!(e, Error::Denied(Denied::AdminOnly)))),
+        (
+            tg(ADMIN),
+            repair.id,
+            "archive",
+            Box::new(|e| matches!(e, Error::Lifecycle(LifecycleError::NotAllowed { .. }))),
+        ),
+        (
+            tg(SUPPORT),
+            repair.id,
+            "reject-empty",
+            Box::new(|e| matches!(e, Error::Lifecycle(LifecycleError::ReasonRequired))),
+        ),
+        (tg(SUPPORT), 9999, "accept", Box::new(|e| matches!(e, Error::NotFound { what: "request", .. }))),
+        (Actor::Operator("root".into()), repair.id, "accept", Box::new(|e| matches!(e, Error::Invalid(_)))),
+    ];
+    for (actor, id, what, check) in cases {
+        let result = match what {
+            "accept" => requests::accept(&db.app, &actor, id),
+            "cancel" => requests::cancel(&db.app, &actor, id),
+            "complete" => requests::complete(&db.app, &actor, id),
+            "archive" => requests::archive(&db.app, &actor, id),
+            "reject-empty" => requests::reject(&db.app, &actor, id, "   "),
+            _ => unreachable!(),
+        };
+        let e = result.expect_err(&format!("{actor:?} {what} should fail"));
+        assert!(check(&e), "{actor:?} {what}: {e:?}");
+    }
+    let now = db.app.store.read().unwrap().request(repair.id).unwrap().unwrap();
+    assert_eq!(now, repair, "the request is as it was");
+    assert_eq!(actions(&db, &repair), ["request.create"]);
+}
+
+#[test]
+fn roles_are_read_at_the_moment_of_the_action() {
+    let db = setup();
+    let r = file(&db, Kind::Repair);
+    // Demoted after the queue was shown: the press no longer works.
+    directory::set_role(&db.app, &Actor::Operator("t".into()), SUPPORT, Role::User).unwrap();
+    assert!(matches!(requests::accept(&db.app, &tg(SUPPORT), r.id), Err(Error::Denied(Denied::NotStaff))));
+    // A super admin from configuration, whatever the stored role.
+    let mut settings = (*db.app.settings).clone();
+    settings.super_admins = vec![OTHER_USER];
+    let app = helpdesk::services::App { settings: std::sync::Arc::new(settings), ..db.app.clone() };
+    assert_eq!(requests::accept(&app, &tg(OTHER_USER), r.id).unwrap().assignee_id, Some(OTHER_USER));
+}
+
+#[test]
+fn reject_and_cancel() {
+    let db = setup();
+    let a = file(&db, Kind::ItHelp);
+    let rejected = requests::reject(&db.app, &tg(SUPPORT), a.id, "  Дубликат HD-000001 ").unwrap();
+    assert_eq!((rejected.status, rejected.rejection_reason.as_deref()), (Status::Rejected, Some("Дубликат HD-000001")));
+    assert!(rejected.closed_at.is_some());
+    let b = file(&db, Kind::ItHelp);
+    requests::accept(&db.app, &tg(SUPPORT), b.id).unwrap();
+    // Another support member cannot reject what someone else accepted; an admin can.
+    assert!(matches!(requests::reject(&db.app, &tg(SUPPORT_2), b.id, "no"), Err(Error::Denied(Denied::NotAssignee))));
+    let cancelled = requests::cancel(&db.app, &tg(AUTHOR), b.id).unwrap();
+    assert_eq!(cancelled.status, Status::Cancelled);
+    let e = requests::cancel(&db.app, &tg(AUTHOR), b.id).unwrap_err();
+    assert_eq!(e.to_string(), "cannot cancel a request that is cancelled");
+    let c = file(&db, Kind::Maintenance);
+    assert_eq!(requests::reject(&db.app, &tg(ADMIN), c.id, "not ours").unwrap().status, Status::Rejected);
+}
+
+#[test]
+fn many_staff_press_accept_at_once_and_exactly_one_wins() {
+    let db = setup();
+    let r = file(&db, Kind::Repair);
+    let staff = [SUPPORT, SUPPORT_2, ADMIN];
+    let barrier = Barrier::new(staff.len());
+    let results: Vec<Result<Request, Error>> = std::thread::scope(|s| {
+        let handles: Vec<_> = staff
+            .iter()
+            .map(|id| {
+                let (app, barrier) = (&db.app, &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    requests::accept(app, &tg(*id), r.id)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let winners: Vec<&Request> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    let winner = winners[0].assignee_name.clone().unwrap();
+    for e in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert_eq!(e.to_string(), format!("HD-{:06} has already been accepted by {winner}", r.id));
+    }
+    assert_eq!(actions(&db, &r), ["request.create", "request.accept"]);
+}

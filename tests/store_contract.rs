@@ -1,0 +1,491 @@
+//! The store contract: every case runs against a `&dyn Store`, so each backend
+//! runs the same list (SQLite today; PostgreSQL joins the `backends!` list).
+
+mod support;
+
+use chrono::Duration;
+use helpdesk::config::DatabaseUrl;
+use helpdesk::domain::{Kind, Priority, Role, Status};
+use helpdesk::store::*;
+use std::sync::{Arc, Barrier};
+use support::t0;
+
+fn user(id: i64, name: &str, role: Role, branch: Option<i64>) -> User {
+    User {
+        telegram_id: id,
+        full_name: name.into(),
+        username: None,
+        phone: Some("+380441234567".into()),
+        role,
+        branch_id: branch,
+        language: None,
+        blocked: false,
+        on_duty: true,
+        bot_blocked_at: None,
+        created_at: t0(),
+        last_seen_at: None,
+    }
+}
+
+/// A branch, a warehouse, a cartridge type, an author and a support member.
+struct Base {
+    branch: Branch,
+    warehouse: Warehouse,
+    cartridge: CartridgeType,
+}
+
+const AUTHOR: i64 = 11;
+const STAFF: i64 = 22;
+const STAFF_2: i64 = 33;
+
+fn base(store: &dyn Store) -> Base {
+    let mut tx = store.write().unwrap();
+    let branch =
+        tx.insert_branch(&NewBranch { code: "KYIV".into(), name: "Київ".into(), address: None }, t0()).unwrap();
+    let warehouse = tx
+        .insert_warehouse(
+            &NewWarehouse {
+                code: "CENTRAL".into(),
+                name: "Центральний".into(),
+                branch_id: None,
+                one_c_id: Some("wh-1c".into()),
+            },
+            t0(),
+        )
+        .unwrap();
+    let cartridge = tx
+        .insert_cartridge_type(
+            &NewCartridgeType {
+                name: "HP 83A".into(),
+                vendor_article: "CF283A".into(),
+                compatible_printers: "M125".into(),
+                one_c_id: Some("ct-1c".into()),
+                min_stock: 5,
+            },
+            t0(),
+        )
+        .unwrap();
+    tx.insert_user(&user(AUTHOR, "Автор", Role::User, Some(branch.id))).unwrap();
+    tx.insert_user(&user(STAFF, "Сапорт", Role::Support, Some(branch.id))).unwrap();
+    tx.insert_user(&user(STAFF_2, "Сапорт Два", Role::Support, Some(branch.id))).unwrap();
+    tx.commit().unwrap();
+    Base { branch, warehouse, cartridge }
+}
+
+fn new_request(b: &Base, kind: Kind, minutes: i64) -> NewRequest {
+    NewRequest {
+        kind,
+        author_id: AUTHOR,
+        branch_id: b.branch.id,
+        contact_name: "Автор".into(),
+        contact_phone: "+380441234567".into(),
+        description: "Не друкує принтер — «терміново»".into(),
+        priority: Priority::Medium,
+        status: Status::New,
+        assignee_id: None,
+        rejection_reason: None,
+        created_at: t0() + Duration::minutes(minutes),
+        accepted_at: None,
+        closed_at: None,
+        archived_at: None,
+        client_key: None,
+        items: if kind == Kind::Cartridge {
+            vec![NewItem {
+                cartridge_type_id: b.cartridge.id,
+                quantity: 3,
+                issued_quantity: 0,
+                comment: Some("кабінет 5".into()),
+            }]
+        } else {
+            vec![]
+        },
+    }
+}
+
+fn directory_round_trip(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.read().unwrap();
+    assert_eq!(tx.find_branch("kyiv").unwrap().unwrap().id, b.branch.id, "codes match in any case");
+    assert_eq!(tx.find_branch("Київ").unwrap().unwrap().id, b.branch.id);
+    assert_eq!(tx.find_branch(&b.branch.id.to_string()).unwrap().unwrap().code, "KYIV");
+    assert!(tx.find_branch("LVIV").unwrap().is_none());
+    assert_eq!(tx.find_warehouse("wh-1c").unwrap().unwrap().id, b.warehouse.id);
+    assert_eq!(tx.find_warehouse("central").unwrap().unwrap().branch_id, None);
+    let u = tx.user(AUTHOR).unwrap().unwrap();
+    assert_eq!(u, user(AUTHOR, "Автор", Role::User, Some(b.branch.id)));
+    let staff = tx.users(&UserFilter { staff_only: true, ..Default::default() }).unwrap();
+    assert_eq!(staff.iter().map(|u| u.telegram_id).collect::<Vec<_>>(), vec![STAFF, STAFF_2]);
+    drop(tx);
+
+    let mut tx = store.write().unwrap();
+    let mut u = tx.user(AUTHOR).unwrap().unwrap();
+    u.role = Role::Storekeeper;
+    u.blocked = true;
+    u.last_seen_at = Some(t0() + Duration::hours(1));
+    tx.update_user(&u).unwrap();
+    let mut branch = b.branch.clone();
+    branch.address = Some("вул. Хрещатик, 1".into());
+    tx.update_branch(&branch).unwrap();
+    tx.commit().unwrap();
+    let mut tx = store.read().unwrap();
+    assert_eq!(tx.user(AUTHOR).unwrap().unwrap(), u);
+    assert_eq!(tx.users(&UserFilter { blocked: Some(true), ..Default::default() }).unwrap(), vec![u]);
+    assert_eq!(tx.find_branch("KYIV").unwrap().unwrap().address.as_deref(), Some("вул. Хрещатик, 1"));
+}
+
+fn duplicates_are_conflicts(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let dup = tx.insert_branch(&NewBranch { code: "kyiv".into(), name: "Інший".into(), address: None }, t0());
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    drop(tx);
+    let mut tx = store.write().unwrap();
+    let dup = tx.insert_user(&user(AUTHOR, "Двійник", Role::User, Some(b.branch.id)));
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+}
+
+fn stock_is_never_negative(store: &dyn Store) {
+    let b = base(store);
+    let (c, w) = (b.cartridge.id, b.warehouse.id);
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.stock_level(c, w).unwrap(), None);
+    tx.set_stock(c, w, 4, t0()).unwrap();
+    assert_eq!(tx.take_stock(c, w, 3, t0()).unwrap(), 1);
+    match tx.take_stock(c, w, 2, t0()) {
+        Err(StoreError::InsufficientStock { article, warehouse, available, wanted }) => {
+            assert_eq!((article.as_str(), warehouse.as_str(), available, wanted), ("CF283A", "Центральний", 1, 2));
+        }
+        other => panic!("expected InsufficientStock, got {other:?}"),
+    }
+    assert_eq!(tx.stock_level(c, w).unwrap(), Some(1), "a refused take changes nothing");
+    tx.commit().unwrap();
+    // The database itself refuses a negative quantity, whoever writes it.
+    let mut tx = store.write().unwrap();
+    assert!(matches!(tx.set_stock(c, w, -1, t0()), Err(StoreError::Conflict(_))));
+    drop(tx);
+    let mut tx = store.read().unwrap();
+    let rows = tx.stock(&StockFilter { below_minimum: true, ..Default::default() }).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].quantity, rows[0].min_stock, rows[0].warehouse_name.as_str()), (1, 5, "Центральний"));
+    assert!(tx.stock(&StockFilter { warehouse_id: Some(w + 100), ..Default::default() }).unwrap().is_empty());
+}
+
+fn requests_round_trip(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let mut n = new_request(&b, Kind::Cartridge, 0);
+    n.client_key = Some("tg:update:42".into());
+    let id = tx.insert_request(&n).unwrap();
+    tx.insert_attachment(&NewAttachment {
+        request_id: id,
+        kind: AttachmentKind::Photo,
+        file_id: "file-1".into(),
+        file_unique_id: Some("u1".into()),
+        file_name: None,
+        mime_type: Some("image/jpeg".into()),
+        created_at: t0(),
+    })
+    .unwrap();
+    tx.commit().unwrap();
+
+    let mut tx = store.read().unwrap();
+    let r = tx.request(id).unwrap().unwrap();
+    assert_eq!(
+        (r.kind, r.status, r.author_name.as_str(), r.branch_code.as_str(), r.description.as_str()),
+        (Kind::Cartridge, Status::New, "Автор", "KYIV", "Не друкує принтер — «терміново»")
+    );
+    assert_eq!(r.created_at, t0());
+    assert_eq!(tx.request_by_client_key("tg:update:42").unwrap().unwrap().id, id);
+    let items = tx.items(id).unwrap();
+    assert_eq!(
+        (items[0].vendor_article.as_str(), items[0].quantity, items[0].comment.as_deref()),
+        ("CF283A", 3, Some("кабінет 5"))
+    );
+    assert_eq!(tx.attachments(id).unwrap()[0].file_id, "file-1");
+    drop(tx);
+
+    let mut tx = store.write().unwrap();
+    let mut r = tx.lock_request(id).unwrap().unwrap();
+    r.status = Status::Accepted;
+    r.assignee_id = Some(STAFF);
+    r.accepted_at = Some(t0() + Duration::minutes(5));
+    r.sla_level = 2;
+    tx.update_request(&r).unwrap();
+    tx.set_item_issued(items[0].id, 3).unwrap();
+    assert!(matches!(tx.set_item_issued(items[0].id, 4), Err(StoreError::Conflict(_))), "issued beyond ordered");
+    tx.commit().unwrap();
+    let mut tx = store.read().unwrap();
+    let again = tx.request(id).unwrap().unwrap();
+    assert_eq!(again.assignee_name.as_deref(), Some("Сапорт"));
+    assert_eq!((again.status, again.sla_level, again.accepted_at), (Status::Accepted, 2, r.accepted_at));
+    assert_eq!(tx.items(id).unwrap()[0].issued_quantity, 3);
+}
+
+fn inconsistent_requests_are_refused(store: &dyn Store) {
+    let b = base(store);
+    type Change = Box<dyn Fn(&mut NewRequest)>;
+    let cases: Vec<(&str, Change)> = vec![
+        (
+            "rejected without a reason",
+            Box::new(|n| {
+                n.status = Status::Rejected;
+                n.closed_at = Some(t0());
+            }),
+        ),
+        ("done without closed_at", Box::new(|n| n.status = Status::Done)),
+        ("open with closed_at", Box::new(|n| n.closed_at = Some(t0()))),
+        ("archived while open", Box::new(|n| n.archived_at = Some(t0()))),
+        (
+            "accepted without assignee",
+            Box::new(|n| {
+                n.status = Status::Accepted;
+                n.accepted_at = Some(t0());
+            }),
+        ),
+        ("unknown author", Box::new(|n| n.author_id = 999)),
+    ];
+    for (what, change) in cases {
+        let mut n = new_request(&b, Kind::Repair, 0);
+        change(&mut n);
+        let mut tx = store.write().unwrap();
+        assert!(matches!(tx.insert_request(&n), Err(StoreError::Conflict(_))), "{what} was accepted");
+    }
+    let mut tx = store.read().unwrap();
+    assert_eq!(
+        tx.count_requests(&RequestQuery { archived: ArchivedFilter::Include, ..Default::default() }).unwrap(),
+        0
+    );
+}
+
+fn queries_filter_and_order(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let other =
+        tx.insert_branch(&NewBranch { code: "LVIV".into(), name: "Львів".into(), address: None }, t0()).unwrap();
+    let mut ids = Vec::new();
+    for (i, (kind, priority, status, branch)) in [
+        (Kind::Repair, Priority::Low, Status::New, b.branch.id),
+        (Kind::ItHelp, Priority::High, Status::New, b.branch.id),
+        (Kind::Repair, Priority::Medium, Status::Accepted, other.id),
+        (Kind::Cartridge, Priority::High, Status::Done, b.branch.id),
+        (Kind::Maintenance, Priority::Medium, Status::New, other.id),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut n = new_request(&b, kind, i as i64 * 10);
+        n.priority = priority;
+        n.status = status;
+        n.branch_id = branch;
+        if status != Status::New {
+            n.assignee_id = Some(STAFF);
+            n.accepted_at = Some(n.created_at);
+        }
+        if status == Status::Done {
+            n.closed_at = Some(n.created_at);
+            n.archived_at = Some(n.created_at + Duration::days(100));
+        }
+        ids.push(tx.insert_request(&n).unwrap());
+    }
+    tx.commit().unwrap();
+    let mut tx = store.read().unwrap();
+    let q = |tx: &mut Box<dyn Tx + '_>, q: RequestQuery| -> Vec<i64> {
+        list_requests(&mut **tx, &q).unwrap().iter().map(|r| r.id).collect()
+    };
+    assert_eq!(
+        q(&mut tx, RequestQuery::default()),
+        vec![ids[4], ids[2], ids[1], ids[0]],
+        "newest first, archived left out"
+    );
+    assert_eq!(q(&mut tx, RequestQuery { archived: ArchivedFilter::Only, ..Default::default() }), vec![ids[3]]);
+    assert_eq!(
+        q(
+            &mut tx,
+            RequestQuery { archived: ArchivedFilter::Include, order: RequestOrder::Oldest, ..Default::default() }
+        ),
+        ids
+    );
+    assert_eq!(
+        q(
+            &mut tx,
+            RequestQuery {
+                statuses: vec![Status::New, Status::Accepted],
+                order: RequestOrder::Queue,
+                ..Default::default()
+            }
+        ),
+        vec![ids[1], ids[2], ids[4], ids[0]],
+        "queue: high first, then oldest"
+    );
+    assert_eq!(q(&mut tx, RequestQuery { branch_id: Some(other.id), ..Default::default() }), vec![ids[4], ids[2]]);
+    assert_eq!(q(&mut tx, RequestQuery { kinds: vec![Kind::Repair], ..Default::default() }), vec![ids[2], ids[0]]);
+    assert_eq!(q(&mut tx, RequestQuery { assignee_id: Some(STAFF), ..Default::default() }), vec![ids[2]]);
+    assert_eq!(
+        q(
+            &mut tx,
+            RequestQuery {
+                since: Some(t0() + Duration::minutes(10)),
+                until: Some(t0() + Duration::minutes(40)),
+                ..Default::default()
+            }
+        ),
+        vec![ids[2], ids[1]],
+        "since inclusive, until exclusive"
+    );
+    assert_eq!(q(&mut tx, RequestQuery { limit: Some(2), offset: 1, ..Default::default() }), vec![ids[2], ids[1]]);
+    assert_eq!(tx.count_requests(&RequestQuery { statuses: vec![Status::New], ..Default::default() }).unwrap(), 3);
+    // Stopping a scan early.
+    let mut seen = 0;
+    tx.scan_requests(&RequestQuery::default(), &mut |_| {
+        seen += 1;
+        Ok(seen < 2)
+    })
+    .unwrap();
+    assert_eq!(seen, 2);
+}
+
+fn uncommitted_writes_roll_back(store: &dyn Store) {
+    let b = base(store);
+    {
+        let mut tx = store.write().unwrap();
+        tx.insert_request(&new_request(&b, Kind::Repair, 0)).unwrap();
+        tx.append_log(&NewLog {
+            at: t0(),
+            actor_id: None,
+            actor: "test".into(),
+            action: "x".into(),
+            entity: "request".into(),
+            entity_id: "1".into(),
+            before: None,
+            after: None,
+        })
+        .unwrap();
+        // dropped without commit
+    }
+    let mut tx = store.read().unwrap();
+    assert_eq!(tx.count_requests(&RequestQuery::default()).unwrap(), 0);
+    assert!(tx.logs("request", "1").unwrap().is_empty());
+}
+
+fn audit_log_round_trip(store: &dyn Store) {
+    base(store);
+    let mut tx = store.write().unwrap();
+    for (i, action) in ["request.create", "request.accept"].iter().enumerate() {
+        tx.append_log(&NewLog {
+            at: t0() + Duration::seconds(i as i64),
+            actor_id: Some(STAFF),
+            actor: format!("tg:{STAFF}"),
+            action: action.to_string(),
+            entity: "request".into(),
+            entity_id: "HD-000001".into(),
+            before: (i > 0).then(|| serde_json::json!({"status": "new"})),
+            after: Some(serde_json::json!({"status": if i == 0 { "new" } else { "accepted" }, "reason": "«лапки» \"и\" \\ слэш"})),
+        })
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    let logs = store.read().unwrap().logs("request", "HD-000001").unwrap();
+    assert_eq!(logs.len(), 2);
+    assert_eq!(logs[1].action, "request.accept");
+    assert_eq!(logs[1].before, Some(serde_json::json!({"status": "new"})));
+    assert_eq!(logs[1].after.as_ref().unwrap()["reason"], "«лапки» \"и\" \\ слэш");
+    assert_eq!(logs[0].at, t0());
+}
+
+/// Two writers read-check-write the same request at once: exactly one wins.
+fn concurrent_writers_serialise(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let id = tx.insert_request(&new_request(&b, Kind::Repair, 0)).unwrap();
+    tx.commit().unwrap();
+    let barrier = Barrier::new(2);
+    let wins: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = [STAFF, STAFF_2]
+            .into_iter()
+            .map(|staff| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    let mut tx = store.write().unwrap();
+                    let mut r = tx.lock_request(id).unwrap().unwrap();
+                    if r.status != Status::New {
+                        return false;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    r.status = Status::Accepted;
+                    r.assignee_id = Some(staff);
+                    r.accepted_at = Some(t0());
+                    tx.update_request(&r).unwrap();
+                    tx.commit().unwrap();
+                    true
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(wins.iter().filter(|w| **w).count(), 1, "{wins:?}");
+}
+
+macro_rules! backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $case() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let url = super::DatabaseUrl::Sqlite(dir.path().join("contract.db"));
+                    let store: super::Arc<dyn super::Store> = super::open(&url, super::OpenOptions::default()).unwrap();
+                    super::$case(&*store);
+                }
+            )*
+        }
+    };
+}
+
+backends!(
+    directory_round_trip,
+    duplicates_are_conflicts,
+    stock_is_never_negative,
+    requests_round_trip,
+    inconsistent_requests_are_refused,
+    queries_filter_and_order,
+    uncommitted_writes_roll_back,
+    audit_log_round_trip,
+    concurrent_writers_serialise,
+);
+
+/// SQLite-specific guarantees enforced in the schema itself.
+mod sqlite_schema {
+    use super::*;
+
+    #[test]
+    fn requests_cannot_be_deleted_and_logs_cannot_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let store = open(&DatabaseUrl::Sqlite(path.clone()), OpenOptions::default()).unwrap();
+        let b = base(&*store);
+        let mut tx = store.write().unwrap();
+        tx.insert_request(&new_request(&b, Kind::Repair, 0)).unwrap();
+        tx.append_log(&NewLog {
+            at: t0(),
+            actor_id: None,
+            actor: "t".into(),
+            action: "a".into(),
+            entity: "e".into(),
+            entity_id: "1".into(),
+            before: None,
+            after: None,
+        })
+        .unwrap();
+        tx.commit().unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let e = conn.execute("DELETE FROM requests", []).unwrap_err().to_string();
+        assert!(e.contains("requests are never deleted"), "{e}");
+        let e = conn.execute("UPDATE logs SET action = 'forged'", []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{e}");
+        let e = conn.execute("DELETE FROM logs", []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{e}");
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+}
