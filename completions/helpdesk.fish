@@ -172,7 +172,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fi
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List requests, newest first'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l status -d 'Only these statuses (repeat or separate with commas)' -r -f -a "new\t''
 accepted\t''
@@ -210,7 +210,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests, newest first'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
@@ -257,5 +257,5 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from branches" -f -a "add" -d 'Add a branch'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "list" -d 'Cartridges in stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List requests, newest first'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'

@@ -194,6 +194,11 @@ fn show_prints_the_whole_card() {
         contains("Cartridges").and(contains("History")).and(contains("Нужен картридж \"срочно\", <b>2 шт</b>")),
     );
     w.cmd()
+        .args(["requests", "show", &number, "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("number,created,kind").and(contains(format!("{number},")).and(contains("Cartridges").not())));
+    w.cmd()
         .args(["requests", "show", "HD-999999"])
         .assert()
         .code(1)

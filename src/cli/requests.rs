@@ -1,6 +1,6 @@
 //! `helpdesk requests list|show`.
 
-use super::output::{Format, Sink, Times, new_table, print_object};
+use super::output::{Format, Sink, Times, new_table, print_object, print_rows};
 use super::{Global, named, open_app};
 use crate::domain::{Kind, Named, Priority, RequestNumber, Status};
 use crate::services::{Actor, directory, requests};
@@ -71,6 +71,7 @@ Examples:
         format: Format,
     },
     /// Show one request: every field, cartridge lines, attachments and history
+    /// (CSV: the request's row only)
     #[command(after_help = "Example:\n  helpdesk requests show HD-000123")]
     Show {
         /// Request number, e.g. HD-000123 or 123
@@ -260,6 +261,7 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
                 }))
                 .collect();
             match format {
+                Format::Csv => print_rows(Format::Csv, &[row(card.request, &times)], &[], "")?,
                 Format::Json => {
                     let mut obj = serde_json::to_value(row(card.request, &times))?;
                     obj["items"] = items.into();

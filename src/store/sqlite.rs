@@ -153,11 +153,21 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
         return Ok(vec![]);
     }
     match runner().run(conn) {
-        Ok(report) => Ok(report
-            .applied_migrations()
-            .iter()
-            .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
-            .collect()),
+        Ok(report) => {
+            let applied: Vec<MigrationInfo> = report
+                .applied_migrations()
+                .iter()
+                .map(|m| MigrationInfo {
+                    version: i64::from(m.version()),
+                    name: m.name().to_string(),
+                    applied_at: None,
+                })
+                .collect();
+            for m in &applied {
+                tracing::info!(database = shown, version = m.version, name = %m.name, "applied schema migration");
+            }
+            Ok(applied)
+        }
         // Another process may have applied the same migrations at the same moment.
         Err(e) if pending_count(conn, shown) == Some(0) => {
             tracing::debug!(error = %e, "migrations were applied concurrently by another process");
