@@ -40,6 +40,9 @@ _helpdesk() {
             helpdesk,seed)
                 cmd="helpdesk__subcmd__seed"
                 ;;
+            helpdesk,serve)
+                cmd="helpdesk__subcmd__serve"
+                ;;
             helpdesk,stock)
                 cmd="helpdesk__subcmd__stock"
                 ;;
@@ -117,6 +120,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help,seed)
                 cmd="helpdesk__subcmd__help__subcmd__seed"
+                ;;
+            helpdesk__subcmd__help,serve)
+                cmd="helpdesk__subcmd__help__subcmd__serve"
                 ;;
             helpdesk__subcmd__help,stock)
                 cmd="helpdesk__subcmd__help__subcmd__stock"
@@ -236,7 +242,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches stock requests config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches stock requests serve config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,7 +632,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches stock requests config completions man help"
+            opts="db seed users branches stock requests serve config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +842,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__seed)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1184,6 +1204,28 @@ _helpdesk() {
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__serve)
+            opts="-h -V --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -59,6 +59,13 @@ pub const SPECS: &[Spec] = &[
         "",
         "Telegram IDs of super administrators, comma-separated. They cannot be demoted through the app.",
     ),
+    spec(
+        "staff_chat_id",
+        "",
+        "Telegram ID of a staff group chat that also gets new-request announcements; empty for none.",
+    ),
+    spec("call_cooldown", "5m", "How often one person may make an urgent server-room call."),
+    spec("broadcast_rate", "30", "Broadcast messages per second at most (Telegram allows about 30)."),
     spec("default_language", "ru", "Language for people whose Telegram language is not ru, uk or en: ru, uk or en."),
     spec("timezone", "UTC", "Time zone for showing times and running schedules (IANA name, e.g. Europe/Kyiv)."),
     spec("sla_accept_low", "1h", "How long a new low-priority request may wait to be accepted."),
@@ -243,6 +250,12 @@ pub struct Settings {
     pub bot_token: Option<Secret>,
     pub telegram_api_url: String,
     pub super_admins: Vec<i64>,
+    /// A staff group chat for new-request announcements.
+    pub staff_chat_id: Option<i64>,
+    /// How often one person may call the server room.
+    pub call_cooldown: Duration,
+    /// Broadcast messages per second at most.
+    pub broadcast_rate: u32,
     pub default_language: Lang,
     pub timezone: Tz,
     pub sla: SlaSettings,
@@ -462,6 +475,18 @@ impl Loaded {
             bot_token: p.get("bot_token", |v| Ok(non_empty(v).map(Secret::new)))?,
             telegram_api_url: p.get("telegram_api_url", parse_http_url)?,
             super_admins: p.get("super_admins", parse_ids)?,
+            staff_chat_id: p.get("staff_chat_id", |v| match non_empty(v) {
+                None => Ok(None),
+                Some(s) => s
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| format!("'{s}' is not a Telegram chat ID (a number; group IDs are negative)")),
+            })?,
+            call_cooldown: p.get("call_cooldown", parse_duration)?,
+            broadcast_rate: p.get("broadcast_rate", |v| match v.trim().parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => Ok(n),
+                _ => Err(format!("'{v}' is not a rate between 1 and 1000 messages a second")),
+            })?,
             default_language: p.get("default_language", |v| Lang::parse_named(v).map_err(|e| e.to_string()))?,
             timezone: p.get("timezone", |v| {
                 v.trim().parse::<Tz>().map_err(|_| {

@@ -4,9 +4,11 @@
 //! scheduler) call `services`; services use `domain` rules and the `store`
 //! interface; `config` holds the typed settings.
 
+pub mod bot;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod services;
 pub mod store;

@@ -12,6 +12,7 @@ pub mod output;
 mod progress;
 mod requests;
 mod seed;
+mod serve;
 mod stock;
 mod users;
 
@@ -74,6 +75,8 @@ pub enum Command {
     /// Requests: list with filters, show one
     #[command(subcommand)]
     Requests(requests::RequestsCommand),
+    /// Run the Telegram bot and deliver notifications (the daemon)
+    Serve(serve::ServeArgs),
     /// Show the effective settings and where each came from
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -122,6 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
         Command::Stock(cmd) => stock::run(&cli.global, cmd),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
+        Command::Serve(args) => serve::run(&cli.global, args),
         Command::Config(cmd) => config_cmd::run(&cli.global, cmd),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),

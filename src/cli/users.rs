@@ -107,7 +107,13 @@ pub fn run(global: &Global, cmd: UsersCommand) -> Result<ExitCode> {
                 Some(key) => Some(directory::find_branch(&mut *app.store.read()?, &key)?.id),
                 None => None,
             };
-            let filter = UserFilter { role, staff_only: staff, branch_id, blocked: blocked.then_some(true) };
+            let filter = UserFilter {
+                role,
+                staff_only: staff,
+                branch_id,
+                blocked: blocked.then_some(true),
+                ..Default::default()
+            };
             list(&app, filter, format)?;
         }
         UsersCommand::Add { telegram_id, name, role, branch, phone, language } => {

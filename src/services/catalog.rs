@@ -1,6 +1,8 @@
 //! The cartridge catalog and stock levels.
 
-use super::{App, Result, directory};
+use super::{Actor, App, Result, directory, principal};
+use crate::domain::Permission;
+use crate::domain::permissions::authorize;
 use crate::store::{CartridgeType, StockFilter, StockRow};
 
 pub fn cartridge_types(app: &App) -> Result<Vec<CartridgeType>> {
@@ -15,4 +17,43 @@ pub fn stock(app: &App, warehouse: Option<&str>, below_minimum: bool) -> Result<
         None => None,
     };
     Ok(tx.stock(&StockFilter { warehouse_id, cartridge_type_id: None, below_minimum })?)
+}
+
+/// The catalog with how many of each are in stock across all warehouses.
+pub fn catalog_with_stock(app: &App) -> Result<Vec<(CartridgeType, i64)>> {
+    let mut tx = app.store.read()?;
+    let stock = tx.stock(&StockFilter::default())?;
+    Ok(tx
+        .cartridge_types()?
+        .into_iter()
+        .map(|c| {
+            let total = stock.iter().filter(|s| s.cartridge_type_id == c.id).map(|s| s.quantity).sum();
+            (c, total)
+        })
+        .collect())
+}
+
+/// Stock for a staff member (checked from the store now).
+pub fn stock_for(app: &App, actor: &Actor) -> Result<Vec<StockRow>> {
+    let mut tx = app.store.read()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ViewStock, None)?;
+    Ok(tx.stock(&StockFilter::default())?)
+}
+
+/// Warehouses with how much of an order's outstanding lines each could cover.
+pub fn warehouses_for_order(app: &App, request_id: i64) -> Result<Vec<(crate::store::Warehouse, i64)>> {
+    let mut tx = app.store.read()?;
+    let items = tx.items(request_id)?;
+    let mut out = Vec::new();
+    for w in tx.warehouses()? {
+        let mut covered = 0;
+        for i in &items {
+            let need = i.quantity - i.issued_quantity;
+            if need > 0 {
+                covered += tx.stock_level(i.cartridge_type_id, w.id)?.unwrap_or(0).min(need);
+            }
+        }
+        out.push((w, covered));
+    }
+    Ok(out)
 }

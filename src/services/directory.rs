@@ -214,20 +214,32 @@ pub fn set_role(app: &App, actor: &Actor, target: i64, role: Role) -> Result<Cha
     assignable(role)?;
     let now = app.now();
     let mut tx = app.store.write()?;
-    let before = staff_change(app, &mut *tx, actor, target)?;
+    let change = set_role_in(app, &mut *tx, actor, target, role, now)?;
+    tx.commit()?;
+    Ok(change)
+}
+
+fn set_role_in(
+    app: &App,
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    target: i64,
+    role: Role,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Changed<User>> {
+    let before = staff_change(app, tx, actor, target)?;
     let mut after = before.clone();
     after.role = role;
     if after != before {
         tx.update_user(&after)?;
         audit(
-            &mut *tx,
+            tx,
             now,
             actor,
             AuditEvent::new("user.set_role", "user", target)
                 .before(json!({ "role": before.role }))
                 .after(json!({ "role": after.role })),
         )?;
-        tx.commit()?;
     }
     Ok(Changed { before, after })
 }
@@ -252,4 +264,173 @@ pub fn set_blocked(app: &App, actor: &Actor, target: i64, blocked: bool) -> Resu
         tx.commit()?;
     }
     Ok(Changed { before, after })
+}
+
+/// Who a person is in Telegram, as an update tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub telegram_id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
+}
+
+impl Profile {
+    pub fn full_name(&self) -> String {
+        let mut name = self.first_name.trim().to_string();
+        if let Some(last) = self.last_name.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            name = format!("{name} {last}");
+        }
+        if name.is_empty() { format!("id{}", self.telegram_id) } else { name.chars().take(200).collect() }
+    }
+}
+
+/// A person as the bot sees them on each update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub user: User,
+    pub role: Role,
+    /// First contact: the person was just added.
+    pub is_new: bool,
+}
+
+/// How stale `last_seen_at` may get before an update refreshes it.
+const SEEN_EVERY_MINUTES: i64 = 10;
+
+/// Registers a person on first contact and keeps their name, username and
+/// language current; cheap when nothing changed (one read).
+pub fn register(app: &App, profile: &Profile) -> Result<Registered> {
+    let now = app.now();
+    let language = profile.language_code.as_deref().and_then(Lang::from_telegram_code);
+    let existing = app.store.read()?.user(profile.telegram_id)?;
+    if let Some(u) = &existing {
+        let fresh = u.username == profile.username
+            && (language.is_none() || u.language == language)
+            && u.last_seen_at.is_some_and(|t| now - t < chrono::Duration::minutes(SEEN_EVERY_MINUTES))
+            && u.bot_blocked_at.is_none();
+        if fresh {
+            let role = effective_role(&app.settings, u.telegram_id, u.role);
+            return Ok(Registered { user: u.clone(), role, is_new: false });
+        }
+    }
+    let mut tx = app.store.write()?;
+    let (user, is_new) = match tx.user(profile.telegram_id)? {
+        Some(mut u) => {
+            u.username = profile.username.clone();
+            if language.is_some() {
+                u.language = language;
+            }
+            // Writing to us again means they no longer block the bot.
+            u.bot_blocked_at = None;
+            u.last_seen_at = Some(now);
+            tx.update_user(&u)?;
+            (u, false)
+        }
+        None => {
+            let u = User {
+                telegram_id: profile.telegram_id,
+                full_name: profile.full_name(),
+                username: profile.username.clone(),
+                phone: None,
+                role: Role::User,
+                branch_id: None,
+                language,
+                blocked: false,
+                on_duty: true,
+                bot_blocked_at: None,
+                created_at: now,
+                last_seen_at: Some(now),
+            };
+            tx.insert_user(&u)?;
+            let actor = Actor::Telegram(profile.telegram_id);
+            audit(&mut *tx, now, &actor, AuditEvent::new("user.register", "user", u.telegram_id).after(json!(u)))?;
+            (u, true)
+        }
+    };
+    tx.commit()?;
+    let role = effective_role(&app.settings, user.telegram_id, user.role);
+    Ok(Registered { user, role, is_new })
+}
+
+/// A person sets their own branch.
+pub fn set_own_branch(app: &App, actor: &Actor, branch_id: i64) -> Result<User> {
+    let id = actor.telegram_id().ok_or_else(|| Error::Invalid("the branch is chosen in Telegram".into()))?;
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let branch = find_branch(&mut *tx, &branch_id.to_string())?;
+    let mut user = tx.user(id)?.ok_or_else(|| Error::not_found("user", id))?;
+    let before = user.branch_id;
+    user.branch_id = Some(branch.id);
+    tx.update_user(&user)?;
+    audit(
+        &mut *tx,
+        now,
+        actor,
+        AuditEvent::new("user.set_branch", "user", id)
+            .before(json!({ "branch_id": before }))
+            .after(json!({ "branch_id": branch.id })),
+    )?;
+    tx.commit()?;
+    Ok(user)
+}
+
+/// Remembers the phone a person gave, for next time, if we had none.
+pub fn remember_phone(tx: &mut dyn Tx, telegram_id: i64, phone: &str) -> Result<()> {
+    if let Some(mut u) = tx.user(telegram_id)?
+        && u.phone.is_none()
+    {
+        u.phone = Some(phone.to_string());
+        tx.update_user(&u)?;
+    }
+    Ok(())
+}
+
+/// Staff: everyone with a staff role, super admins from configuration included.
+pub fn staff(app: &App) -> Result<Vec<Person>> {
+    let mut people = users(app, &UserFilter::default())?;
+    people.retain(|p| p.role.is_staff());
+    people.sort_by(|a, b| b.role.cmp(&a.role).then(a.user.full_name.cmp(&b.user.full_name)));
+    Ok(people)
+}
+
+/// A super admin makes someone staff by Telegram ID; a person who never wrote
+/// to the bot is added with a placeholder name, filled in on their first message.
+pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<Changed<User>> {
+    if !role.is_staff() {
+        return Err(Error::Invalid("choose a staff role: storekeeper, support or admin".into()));
+    }
+    if target <= 0 {
+        return Err(Error::Invalid(format!("'{target}' is not a Telegram user ID")));
+    }
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageStaff, None)?;
+    if tx.user(target)?.is_none() {
+        let user = User {
+            telegram_id: target,
+            full_name: format!("id{target}"),
+            username: None,
+            phone: None,
+            role: Role::User,
+            branch_id: None,
+            language: None,
+            blocked: false,
+            on_duty: true,
+            bot_blocked_at: None,
+            created_at: now,
+            last_seen_at: None,
+        };
+        tx.insert_user(&user)?;
+        audit(&mut *tx, now, actor, AuditEvent::new("user.add", "user", target).after(json!(user)))?;
+    }
+    let change = set_role_in(app, &mut *tx, actor, target, role, now)?;
+    tx.commit()?;
+    Ok(change)
+}
+
+/// Staff, for a super admin managing them (checked from the store now).
+pub fn staff_for(app: &App, actor: &Actor) -> Result<Vec<Person>> {
+    authorize(&principal(&mut *app.store.read()?, &app.settings, actor)?, Permission::ManageStaff, None)?;
+    staff(app)
 }

@@ -5,9 +5,14 @@
 //! transaction with its audit record inside it, and every privileged call takes
 //! the acting [`Actor`] and checks the role from the store at that moment.
 
+pub mod broadcast;
+pub mod calls;
+pub mod cartridges;
 pub mod catalog;
 pub mod demo;
 pub mod directory;
+pub mod inbox;
+pub mod notify;
 pub mod requests;
 pub mod schema;
 pub mod seed;

@@ -4,6 +4,7 @@
 //! Each move is one transaction: lock the row, check who may do it (from the
 //! store, now), check the lifecycle allows it, write, append the audit record.
 
+use super::notify::{self, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
 use crate::domain::lifecycle::{self, State, Transition};
 use crate::domain::permissions::authorize;
@@ -159,6 +160,14 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
         })?;
     }
     let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    super::directory::remember_phone(&mut *tx, author_id, &request.contact_phone)?;
+    // Staff who handle this kind hear about it (and the staff group chat, if set).
+    let mut staff = notify::staff_for(&mut *tx, &app.settings, Some(t.kind))?;
+    staff.retain(|s| *s != author_id);
+    staff.extend(app.settings.staff_chat_id);
+    for chat in staff {
+        notify::enqueue(&mut *tx, chat, &Notice::NewRequest { request_id: id }, now)?;
+    }
     audit(
         &mut *tx,
         now,
@@ -235,6 +244,25 @@ fn transition(app: &App, actor: &Actor, id: i64, t: Transition, reason: Option<&
     }
     tx.update_request(&r)?;
     let r = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let acting = actor.telegram_id();
+    let (recipient, notice) = match t {
+        Transition::Accept => (
+            Some(r.author_id),
+            Some(Notice::Accepted { request_id: id, by: r.assignee_name.clone().unwrap_or_default() }),
+        ),
+        Transition::Complete => (Some(r.author_id), Some(Notice::Done { request_id: id })),
+        Transition::Reject => (
+            Some(r.author_id),
+            Some(Notice::Rejected { request_id: id, reason: r.rejection_reason.clone().unwrap_or_default() }),
+        ),
+        Transition::Cancel => (r.assignee_id, Some(Notice::Cancelled { request_id: id })),
+        Transition::Archive => (None, None),
+    };
+    if let (Some(to), Some(notice)) = (recipient, notice)
+        && Some(to) != acting
+    {
+        notify::enqueue(&mut *tx, to, &notice, now)?;
+    }
     audit(
         &mut *tx,
         now,
@@ -291,6 +319,67 @@ pub fn count(app: &App, query: &RequestQuery) -> Result<u64> {
     Ok(app.store.read()?.count_requests(query)?)
 }
 
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Zero-based page number.
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+fn page_of(tx: &mut dyn Tx, mut query: RequestQuery, page: u64, per_page: u64) -> Result<Page<Request>> {
+    let total = tx.count_requests(&query)?;
+    let last = total.div_ceil(per_page.max(1)).max(1) - 1;
+    let page = page.min(last);
+    query.limit = Some(per_page);
+    query.offset = page * per_page;
+    let items = crate::store::list_requests(tx, &query)?;
+    Ok(Page { items, page, per_page, total })
+}
+
+/// The work queue for a staff member: new and accepted requests of the kinds
+/// their role handles (optionally one kind), highest priority first, then oldest.
+pub fn queue(app: &App, actor: &Actor, kind: Option<Kind>, page: u64, per_page: u64) -> Result<Page<Request>> {
+    let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    authorize(&who, Permission::ViewQueue, None)?;
+    let role = match who {
+        Principal::User { role, .. } => role,
+        Principal::Operator => crate::domain::Role::Admin,
+    };
+    let kinds: Vec<Kind> = <Kind as crate::domain::Named>::ALL
+        .iter()
+        .copied()
+        .filter(|k| role.handles(*k) && kind.is_none_or(|want| want == *k))
+        .collect();
+    if kinds.is_empty() {
+        return Ok(Page { items: vec![], page: 0, per_page, total: 0 });
+    }
+    let query = RequestQuery {
+        statuses: vec![Status::New, Status::Accepted],
+        kinds,
+        order: crate::store::RequestOrder::Queue,
+        ..Default::default()
+    };
+    page_of(&mut *tx, query, page, per_page)
+}
+
+/// A person's own requests, newest first.
+pub fn mine(app: &App, actor: &Actor, page: u64, per_page: u64) -> Result<Page<Request>> {
+    let author = actor.telegram_id().ok_or_else(|| Error::Invalid("own requests are listed in Telegram".into()))?;
+    let mut tx = app.store.read()?;
+    let query = RequestQuery { author_id: Some(author), ..Default::default() };
+    page_of(&mut *tx, query, page, per_page)
+}
+
 /// Everything about one request: its fields, cartridge lines, attachments and history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -315,4 +404,15 @@ fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
         history: tx.logs("request", &RequestNumber(id).to_string())?,
         request,
     })
+}
+
+/// Checks, without changing anything, that `actor` may do `permission` on a
+/// request now (to decide whether to ask them for more, such as a reason).
+/// The change itself checks again when it happens.
+pub fn check(app: &App, actor: &Actor, id: i64, permission: Permission) -> Result<Request> {
+    let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    authorize(&who, permission, Some(&facts(&request)))?;
+    Ok(request)
 }

@@ -115,7 +115,7 @@ pub trait Store: Send + Sync {
 }
 
 /// One transaction: every capability of the store, then commit.
-pub trait Tx: Directory + Catalog + Requests + Audit + Send {
+pub trait Tx: Directory + Catalog + Requests + Audit + Dialogues + Inbox + Outbox + Calls + Broadcasts + Send {
     fn commit(self: Box<Self>) -> Result<()>;
     /// A hint that this transaction will write a great many rows (demo data,
     /// imports): the backend may use more memory for it until it ends.
@@ -185,6 +185,10 @@ pub struct UserFilter {
     pub staff_only: bool,
     pub branch_id: Option<i64>,
     pub blocked: Option<bool>,
+    /// Only people the bot can write to: not blocked here, and who have not blocked the bot.
+    pub reachable_only: bool,
+    /// Only staff marked on duty.
+    pub on_duty_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -478,6 +482,8 @@ pub trait Requests {
     fn set_item_issued(&mut self, item_id: i64, issued_quantity: i64) -> Result<()>;
     fn insert_attachment(&mut self, new: &NewAttachment) -> Result<i64>;
     fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>>;
+    /// Records cartridges taken out of stock for an order line.
+    fn insert_issue(&mut self, issue: &NewIssue) -> Result<i64>;
 }
 
 /// The append-only audit log.
@@ -485,6 +491,163 @@ pub trait Audit {
     fn append_log(&mut self, record: &NewLog) -> Result<()>;
     /// Every record about one entity, oldest first.
     fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>>;
+}
+
+/// One update from Telegram as received, kept until handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxUpdate {
+    pub update_id: i64,
+    pub chat_id: Option<i64>,
+    /// The update as JSON.
+    pub payload: String,
+}
+
+/// Updates received before their offset is confirmed, replayed if not done.
+pub trait Inbox {
+    /// Stores updates not seen before; returns how many were new.
+    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64>;
+    /// Updates not yet done, oldest first.
+    fn inbox_pending(&mut self, limit: u64) -> Result<Vec<InboxUpdate>>;
+    fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()>;
+    /// The highest update id ever stored.
+    fn inbox_last_id(&mut self) -> Result<Option<i64>>;
+    /// Forgets updates done before `before`; returns how many.
+    fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64>;
+}
+
+/// A chat's dialogue step as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialogueRow {
+    /// The state as JSON.
+    pub state: String,
+    /// The last update applied to it.
+    pub last_update_id: Option<i64>,
+}
+
+/// The dialogue step of each chat.
+pub trait Dialogues {
+    fn dialogue(&mut self, chat_id: i64) -> Result<Option<DialogueRow>>;
+    fn set_dialogue(&mut self, chat_id: i64, row: &DialogueRow, at: DateTime<Utc>) -> Result<()>;
+}
+
+/// The `last_error` of an outbox message given up on because the person blocked the bot.
+pub const BLOCKED_BY_USER: &str = "the person blocked the bot";
+
+/// A notification waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub chat_id: i64,
+    pub broadcast_id: Option<i64>,
+    /// The notice as JSON.
+    pub notice: String,
+    pub created_at: DateTime<Utc>,
+    pub send_after: DateTime<Utc>,
+    pub attempts: i64,
+}
+
+/// Notifications written with the change they announce, sent later.
+pub trait Outbox {
+    fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64>;
+    /// Queues one broadcast message (behind every other notification).
+    fn outbox_push_broadcast(
+        &mut self,
+        broadcast_id: i64,
+        chat_id: i64,
+        notice: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
+    /// Unsent, not failed notifications due at `now`, most urgent then oldest first.
+    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxMessage>>;
+    /// Holds notifications for the sender that took them: nobody else takes
+    /// them before `until` (after which they are due again, should it die).
+    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()>;
+    fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
+    /// Counts an attempt and puts the next one off until `after`.
+    fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()>;
+    /// Gives up on a notification for good.
+    fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()>;
+}
+
+/// An urgent call to the server room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerCall {
+    pub id: i64,
+    pub caller_id: i64,
+    pub caller_name: String,
+    pub caller_phone: Option<String>,
+    pub branch_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub answers: Vec<CallAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallAnswer {
+    pub responder_id: i64,
+    pub responder_name: String,
+    /// `coming` or `cannot`.
+    pub answer: String,
+    pub answered_at: DateTime<Utc>,
+}
+
+pub trait Calls {
+    /// When this person last called, if ever.
+    fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>>;
+    fn insert_call(&mut self, caller_id: i64, branch_id: Option<i64>, at: DateTime<Utc>) -> Result<i64>;
+    fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>>;
+    /// Records (or changes) a responder's answer.
+    fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBroadcast {
+    pub author_id: i64,
+    /// `text`, `photo` or `document`.
+    pub kind: String,
+    pub text: Option<String>,
+    pub file_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub recipients: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BroadcastStats {
+    pub delivered: i64,
+    pub failed: i64,
+    pub blocked: i64,
+}
+
+/// A broadcast as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broadcast {
+    pub id: i64,
+    pub author_id: i64,
+    pub kind: String,
+    pub text: Option<String>,
+    pub file_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub recipients: i64,
+}
+
+pub trait Broadcasts {
+    fn insert_broadcast(&mut self, new: &NewBroadcast) -> Result<i64>;
+    fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>>;
+    /// How its messages stand in the outbox: still to send, sent, failed, and failed because the bot was blocked.
+    fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)>;
+    fn finish_broadcast(&mut self, id: i64, stats: BroadcastStats, at: DateTime<Utc>) -> Result<()>;
+}
+
+/// Cartridges taken out of stock for an order line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewIssue {
+    pub request_id: i64,
+    pub item_id: i64,
+    pub warehouse_id: i64,
+    pub quantity: i64,
+    pub note: Option<String>,
+    pub issued_by: i64,
+    pub issued_at: DateTime<Utc>,
 }
 
 /// Lists matching requests into a vector (for small, limited listings).

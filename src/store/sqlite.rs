@@ -502,6 +502,12 @@ impl Directory for SqliteTx {
             args.push(Value::Integer(i64::from(blocked)));
             sql.push_str(&format!(" AND blocked = ?{}", args.len()));
         }
+        if f.reachable_only {
+            sql.push_str(" AND blocked = 0 AND bot_blocked_at IS NULL");
+        }
+        if f.on_duty_only {
+            sql.push_str(" AND on_duty = 1");
+        }
         sql.push_str(" ORDER BY full_name, telegram_id");
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
         st.query_map(params_from_iter(args), user_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
@@ -982,6 +988,17 @@ impl Requests for SqliteTx {
         Ok(self.conn.last_insert_rowid())
     }
 
+    fn insert_issue(&mut self, i: &NewIssue) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![i.request_id, i.item_id, i.warehouse_id, i.quantity, i.note, i.issued_by, to_text(i.issued_at)],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
     fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>> {
         let mut st = self
             .conn
@@ -1063,5 +1080,315 @@ impl Audit for SqliteTx {
         .map_err(db)?
         .collect::<rusqlite::Result<_>>()
         .map_err(db)
+    }
+}
+
+// ---------------------------------------------------------------- bot
+
+impl Inbox for SqliteTx {
+    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (update_id) DO NOTHING",
+            )
+            .map_err(db)?;
+        let at = to_text(at);
+        let mut n = 0;
+        for u in updates {
+            n += st.execute(params![u.update_id, u.chat_id, u.payload, at]).map_err(db)? as u64;
+        }
+        Ok(n)
+    }
+
+    fn inbox_pending(&mut self, limit: u64) -> Result<Vec<InboxUpdate>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT update_id, chat_id, payload FROM telegram_inbox WHERE done_at IS NULL ORDER BY update_id LIMIT ?1",
+            )
+            .map_err(db)?;
+        st.query_map([limit as i64], |r| {
+            Ok(InboxUpdate { update_id: r.get(0)?, chat_id: r.get(1)?, payload: r.get(2)? })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
+    fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached("UPDATE telegram_inbox SET done_at = ?2 WHERE update_id = ?1 AND done_at IS NULL")
+            .map_err(db)?;
+        let at = to_text(at);
+        for id in update_ids {
+            st.execute(params![id, at]).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn inbox_last_id(&mut self) -> Result<Option<i64>> {
+        self.conn.query_row("SELECT max(update_id) FROM telegram_inbox", [], |r| r.get(0)).map_err(db)
+    }
+
+    fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        // Keep the newest row: it carries the offset to resume from.
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM telegram_inbox WHERE done_at IS NOT NULL AND done_at < ?1 \
+                 AND update_id < (SELECT max(update_id) FROM telegram_inbox)",
+                [to_text(before)],
+            )
+            .map_err(db)?;
+        Ok(n as u64)
+    }
+}
+
+impl Dialogues for SqliteTx {
+    fn dialogue(&mut self, chat_id: i64) -> Result<Option<DialogueRow>> {
+        let mut st =
+            self.conn.prepare_cached("SELECT state, last_update_id FROM dialogues WHERE chat_id = ?1").map_err(db)?;
+        st.query_row([chat_id], |r| Ok(DialogueRow { state: r.get(0)?, last_update_id: r.get(1)? }))
+            .optional()
+            .map_err(db)
+    }
+
+    fn set_dialogue(&mut self, chat_id: i64, row: &DialogueRow, at: DateTime<Utc>) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO dialogues (chat_id, state, last_update_id, updated_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, \
+                 last_update_id = coalesce(excluded.last_update_id, dialogues.last_update_id), updated_at = excluded.updated_at",
+            )
+            .map_err(db)?;
+        st.execute(params![chat_id, row.state, row.last_update_id, to_text(at)]).map_err(db)?;
+        Ok(())
+    }
+}
+
+impl Outbox for SqliteTx {
+    fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64> {
+        let mut st = self
+            .conn
+            .prepare_cached("INSERT INTO outbox (chat_id, notice, created_at, send_after) VALUES (?1, ?2, ?3, ?3)")
+            .map_err(db)?;
+        st.execute(params![chat_id, notice, to_text(at)]).map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn outbox_push_broadcast(
+        &mut self,
+        broadcast_id: i64,
+        chat_id: i64,
+        notice: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) \
+                 VALUES (?1, ?2, 1, ?3, ?4, ?4)",
+            )
+            .map_err(db)?;
+        st.execute(params![chat_id, notice, broadcast_id, to_text(at)]).map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxMessage>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts FROM outbox \
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
+                 ORDER BY priority, send_after, id LIMIT ?2",
+            )
+            .map_err(db)?;
+        st.query_map(params![to_text(now), limit as i64], |r| {
+            Ok(OutboxMessage {
+                id: r.get(0)?,
+                chat_id: r.get(1)?,
+                broadcast_id: r.get(2)?,
+                notice: r.get(3)?,
+                created_at: time(r, 4)?,
+                send_after: time(r, 5)?,
+                attempts: r.get(6)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
+    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
+        let mut st = self.conn.prepare_cached("UPDATE outbox SET send_after = ?2 WHERE id = ?1").map_err(db)?;
+        let until = to_text(until);
+        for id in ids {
+            st.execute(params![id, until]).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1", params![id, to_text(at)])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET send_after = ?2, attempts = attempts + 1, last_error = ?3 WHERE id = ?1",
+                params![id, to_text(after), error],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET failed_at = ?2, attempts = attempts + 1, last_error = ?3 WHERE id = ?1",
+                params![id, to_text(at), error],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
+impl Calls for SqliteTx {
+    fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>> {
+        let t: Option<String> = self
+            .conn
+            .query_row("SELECT max(created_at) FROM server_calls WHERE caller_id = ?1", [caller_id], |r| r.get(0))
+            .map_err(db)?;
+        t.map(|t| from_text(&t).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
+    }
+
+    fn insert_call(&mut self, caller_id: i64, branch_id: Option<i64>, at: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO server_calls (caller_id, branch_id, created_at) VALUES (?1, ?2, ?3)",
+                params![caller_id, branch_id, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>> {
+        let call = self
+            .conn
+            .query_row(
+                "SELECT c.id, c.caller_id, u.full_name, u.phone, b.name, c.created_at FROM server_calls c \
+                 JOIN users u ON u.telegram_id = c.caller_id LEFT JOIN branches b ON b.id = c.branch_id WHERE c.id = ?1",
+                [id],
+                |r| {
+                    Ok(ServerCall {
+                        id: r.get(0)?,
+                        caller_id: r.get(1)?,
+                        caller_name: r.get(2)?,
+                        caller_phone: r.get(3)?,
+                        branch_name: r.get(4)?,
+                        created_at: time(r, 5)?,
+                        answers: vec![],
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)?;
+        let Some(mut call) = call else { return Ok(None) };
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT a.responder_id, u.full_name, a.answer, a.answered_at FROM server_call_answers a \
+                 JOIN users u ON u.telegram_id = a.responder_id WHERE a.call_id = ?1 ORDER BY a.answered_at",
+            )
+            .map_err(db)?;
+        call.answers = st
+            .query_map([id], |r| {
+                Ok(CallAnswer {
+                    responder_id: r.get(0)?,
+                    responder_name: r.get(1)?,
+                    answer: r.get(2)?,
+                    answered_at: time(r, 3)?,
+                })
+            })
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        Ok(Some(call))
+    }
+
+    fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO server_call_answers (call_id, responder_id, answer, answered_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (call_id, responder_id) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
+                params![id, responder_id, answer, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
+impl Broadcasts for SqliteTx {
+    fn insert_broadcast(&mut self, b: &NewBroadcast) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![b.author_id, b.kind, b.text, b.file_id, to_text(b.created_at), b.recipients],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>> {
+        self.conn
+            .query_row(
+                "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Broadcast {
+                        id: r.get(0)?,
+                        author_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        text: r.get(3)?,
+                        file_id: r.get(4)?,
+                        created_at: time(r, 5)?,
+                        finished_at: time_opt(r, 6)?,
+                        recipients: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL), \
+                        count(*) FILTER (WHERE sent_at IS NOT NULL), \
+                        count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error <> ?2), \
+                        count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error = ?2) \
+                 FROM outbox WHERE broadcast_id = ?1",
+                params![id, BLOCKED_BY_USER],
+                |r| Ok((r.get(0)?, BroadcastStats { delivered: r.get(1)?, failed: r.get(2)?, blocked: r.get(3)? })),
+            )
+            .map_err(db)
+    }
+
+    fn finish_broadcast(&mut self, id: i64, s: BroadcastStats, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE broadcasts SET finished_at = ?2, delivered = ?3, failed = ?4, blocked = ?5 WHERE id = ?1",
+                params![id, to_text(at), s.delivered, s.failed, s.blocked],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 }

@@ -3,6 +3,9 @@
 //! controllable clock. Each test file takes what it needs.
 #![allow(dead_code)]
 
+pub mod bot;
+pub mod fake_telegram;
+
 use chrono::{DateTime, TimeZone, Utc};
 use helpdesk::clock::ManualClock;
 use helpdesk::config::{DatabaseUrl, Settings};

@@ -1,0 +1,178 @@
+//! Inline-button data: a compact text (Telegram allows 64 bytes) that says
+//! what was pressed. It comes back from the client and can be forged, so it
+//! only ever names an action; whether the presser may do it is decided by the
+//! services from the database when it happens.
+
+use crate::domain::{Kind, Named, Priority, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callback {
+    Branch(i64),
+    TicketKind(Kind),
+    TicketPriority(Priority),
+    TicketConfirm,
+    Skip,
+    Cancel,
+    OrderPick(i64),
+    OrderMore,
+    OrderPlace,
+    /// A page of own requests.
+    Mine(u64),
+    /// A page of the queue, optionally one kind.
+    Queue(Option<Kind>, u64),
+    Open(i64),
+    CancelAsk(i64),
+    CancelYes(i64),
+    Accept(i64),
+    Complete(i64),
+    Reject(i64),
+    Issue(i64),
+    IssueFrom(i64, i64),
+    IssuePartial(i64, i64),
+    Deliver(i64),
+    CallAnswer(i64, bool),
+    BroadcastSend,
+    StaffAdd(Role),
+    StaffList,
+    StaffRemove(i64),
+    StaffRemoveYes(i64),
+}
+
+impl Callback {
+    pub fn encode(self) -> String {
+        use Callback::*;
+        match self {
+            Branch(id) => format!("br:{id}"),
+            TicketKind(k) => format!("tk:{}", k.as_str()),
+            TicketPriority(p) => format!("tp:{}", p.as_str()),
+            TicketConfirm => "tc".into(),
+            Skip => "skip".into(),
+            Cancel => "cancel".into(),
+            OrderPick(id) => format!("op:{id}"),
+            OrderMore => "om".into(),
+            OrderPlace => "oo".into(),
+            Mine(page) => format!("my:{page}"),
+            Queue(kind, page) => format!("q:{}:{page}", kind.map_or("all", |k| k.as_str())),
+            Open(id) => format!("o:{id}"),
+            CancelAsk(id) => format!("ca:{id}"),
+            CancelYes(id) => format!("cy:{id}"),
+            Accept(id) => format!("ac:{id}"),
+            Complete(id) => format!("cm:{id}"),
+            Reject(id) => format!("rj:{id}"),
+            Issue(id) => format!("is:{id}"),
+            IssueFrom(id, wh) => format!("if:{id}:{wh}"),
+            IssuePartial(id, wh) => format!("ip:{id}:{wh}"),
+            Deliver(id) => format!("dl:{id}"),
+            CallAnswer(id, coming) => format!("cl:{id}:{}", u8::from(coming)),
+            BroadcastSend => "bs".into(),
+            StaffAdd(role) => format!("sa:{}", role.as_str()),
+            StaffList => "sl".into(),
+            StaffRemove(id) => format!("sr:{id}"),
+            StaffRemoveYes(id) => format!("sy:{id}"),
+        }
+    }
+
+    /// `None` for anything that is not a well-formed button of ours.
+    pub fn decode(data: &str) -> Option<Callback> {
+        use Callback::*;
+        let mut parts = data.split(':');
+        let tag = parts.next()?;
+        let args: Vec<&str> = parts.collect();
+        let int = |i: usize| -> Option<i64> { args.get(i)?.parse().ok() };
+        let cb = match (tag, args.len()) {
+            ("br", 1) => Branch(int(0)?),
+            ("tk", 1) => TicketKind(Kind::parse_named(args[0]).ok()?),
+            ("tp", 1) => TicketPriority(Priority::parse_named(args[0]).ok()?),
+            ("tc", 0) => TicketConfirm,
+            ("skip", 0) => Skip,
+            ("cancel", 0) => Cancel,
+            ("op", 1) => OrderPick(int(0)?),
+            ("om", 0) => OrderMore,
+            ("oo", 0) => OrderPlace,
+            ("my", 1) => Mine(args[0].parse().ok()?),
+            ("q", 2) => Queue(
+                if args[0] == "all" { None } else { Some(Kind::parse_named(args[0]).ok()?) },
+                args[1].parse().ok()?,
+            ),
+            ("o", 1) => Open(int(0)?),
+            ("ca", 1) => CancelAsk(int(0)?),
+            ("cy", 1) => CancelYes(int(0)?),
+            ("ac", 1) => Accept(int(0)?),
+            ("cm", 1) => Complete(int(0)?),
+            ("rj", 1) => Reject(int(0)?),
+            ("is", 1) => Issue(int(0)?),
+            ("if", 2) => IssueFrom(int(0)?, int(1)?),
+            ("ip", 2) => IssuePartial(int(0)?, int(1)?),
+            ("dl", 1) => Deliver(int(0)?),
+            ("cl", 2) => CallAnswer(
+                int(0)?,
+                match args[1] {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                },
+            ),
+            ("bs", 0) => BroadcastSend,
+            ("sa", 1) => StaffAdd(Role::parse_named(args[0]).ok().filter(|r| r.is_staff() && *r != Role::SuperAdmin)?),
+            ("sl", 0) => StaffList,
+            ("sr", 1) => StaffRemove(int(0)?),
+            ("sy", 1) => StaffRemoveYes(int(0)?),
+            _ => return None,
+        };
+        Some(cb)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_fit_in_64_bytes() {
+        let all = [
+            Callback::Branch(12),
+            Callback::TicketKind(Kind::ItHelp),
+            Callback::TicketPriority(Priority::High),
+            Callback::TicketConfirm,
+            Callback::Skip,
+            Callback::Cancel,
+            Callback::OrderPick(3),
+            Callback::OrderMore,
+            Callback::OrderPlace,
+            Callback::Mine(2),
+            Callback::Queue(None, 0),
+            Callback::Queue(Some(Kind::Cartridge), 7),
+            Callback::Open(i64::MAX),
+            Callback::CancelAsk(1),
+            Callback::CancelYes(1),
+            Callback::Accept(1),
+            Callback::Complete(1),
+            Callback::Reject(1),
+            Callback::Issue(1),
+            Callback::IssueFrom(i64::MAX, i64::MAX),
+            Callback::IssuePartial(1, 2),
+            Callback::Deliver(1),
+            Callback::CallAnswer(5, true),
+            Callback::CallAnswer(5, false),
+            Callback::BroadcastSend,
+            Callback::StaffAdd(Role::Storekeeper),
+            Callback::StaffList,
+            Callback::StaffRemove(9),
+            Callback::StaffRemoveYes(9),
+        ];
+        for cb in all {
+            let data = cb.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Callback::decode(&data), Some(cb), "{data}");
+        }
+    }
+
+    #[test]
+    fn forged_data_is_refused() {
+        for data in
+            ["", "ac", "ac:x", "ac:1:2", "zz:1", "sa:super_admin", "sa:user", "cl:1:2", "q:printers:0", "tk:cartridges"]
+        {
+            assert_eq!(Callback::decode(data), None, "{data}");
+        }
+    }
+}

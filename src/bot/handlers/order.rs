@@ -1,0 +1,182 @@
+//! Ordering cartridges: pick a type from the catalog (with what is in stock),
+//! the quantity, an optional comment; add more types or place the order. The
+//! contact is the person's own; the phone is asked once if we have none.
+
+use super::Convo;
+use crate::bot::callback::Callback;
+use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
+use crate::bot::handlers::ticket::phone_of;
+use crate::bot::keyboards::{self, button, inline, raw_button};
+use crate::bot::render::{self, esc};
+use crate::bot::state::{Order, OrderLine, State};
+use crate::domain::{Kind, Priority};
+use crate::i18n::Msg;
+use crate::services::{catalog, requests};
+use teloxide::prelude::*;
+use teloxide::types::MessageId;
+
+type At = Option<(ChatId, MessageId)>;
+
+pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> HandlerResult {
+    if ctx.user.branch_id.is_none() {
+        say(&bot, ctx.chat, ctx.t(Msg::NeedBranchFirst), None).await?;
+        return super::start::ask_branch(bot, ctx, convo).await;
+    }
+    if order.lines.len() >= requests::MAX_ITEMS {
+        say(&bot, ctx.chat, ctx.t(Msg::TooManyLines { max: requests::MAX_ITEMS }), None).await?;
+        return Ok(());
+    }
+    let catalog = match blocking(&ctx.app, catalog::catalog_with_stock).await {
+        Ok(c) => c,
+        Err(e) => return explain(&bot, &ctx, &e).await,
+    };
+    if catalog.is_empty() {
+        say(&bot, ctx.chat, ctx.t(Msg::NoCatalog), Some(ctx.menu())).await?;
+        return Ok(());
+    }
+    if let Some((chat, id)) = at {
+        let _ = bot.edit_message_reply_markup(chat, id).await;
+    }
+    let mut rows: Vec<Vec<_>> = catalog
+        .iter()
+        .map(|(c, n)| {
+            let label = format!("{} ({}) — {}", c.name, c.vendor_article, ctx.t(Msg::InStock { n: *n }));
+            vec![raw_button(label, Callback::OrderPick(c.id))]
+        })
+        .collect();
+    rows.push(vec![button(ctx.lang, Msg::Cancel, Callback::Cancel)]);
+    say(&bot, ctx.chat, ctx.t(Msg::ChooseCartridge), Some(inline(rows).into())).await?;
+    convo.update(State::OrderPick { order }).await?;
+    Ok(())
+}
+
+pub async fn picked(bot: Bot, ctx: Ctx, convo: Convo, order: Order, cartridge_id: i64, at: At) -> HandlerResult {
+    let found =
+        blocking(&ctx.app, move |app| Ok(app.store.read()?.find_cartridge_type(&cartridge_id.to_string())?)).await;
+    let Ok(Some(c)) = found else {
+        return super::expired(bot, ctx).await;
+    };
+    let name = esc(&format!("{} ({})", c.name, c.vendor_article));
+    edit(&bot, ctx.chat, at.map(|a| a.1), name.clone(), None).await?;
+    let max = requests::MAX_QUANTITY;
+    say(&bot, ctx.chat, ctx.t(Msg::AskQuantity { name: &name, max }), Some(keyboards::cancel_only(ctx.lang))).await?;
+    convo.update(State::OrderQuantity { order, cartridge_id: c.id }).await?;
+    Ok(())
+}
+
+pub async fn quantity(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    (order, cartridge_id): (Order, i64),
+    msg: Message,
+) -> HandlerResult {
+    let parsed = msg.text().and_then(|t| t.trim().parse::<i64>().ok()).and_then(|q| requests::valid_quantity(q).ok());
+    let Some(quantity) = parsed else {
+        say(&bot, ctx.chat, ctx.t(Msg::BadQuantity { max: requests::MAX_QUANTITY }), None).await?;
+        return Ok(());
+    };
+    say(&bot, ctx.chat, ctx.t(Msg::AskOrderComment), Some(keyboards::skip_or_cancel(ctx.lang).into())).await?;
+    convo.update(State::OrderComment { order, cartridge_id, quantity }).await?;
+    Ok(())
+}
+
+pub async fn comment(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    (order, cartridge_id, quantity): (Order, i64, i64),
+    msg: Message,
+) -> HandlerResult {
+    let text = msg.text().map(str::trim).filter(|t| !t.is_empty()).map(|t| t.chars().take(500).collect::<String>());
+    add_line(bot, ctx, convo, order, cartridge_id, quantity, text).await
+}
+
+pub async fn add_line(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    mut order: Order,
+    cartridge_id: i64,
+    quantity: i64,
+    comment: Option<String>,
+) -> HandlerResult {
+    let found =
+        blocking(&ctx.app, move |app| Ok(app.store.read()?.find_cartridge_type(&cartridge_id.to_string())?)).await;
+    let Ok(Some(c)) = found else {
+        return super::expired(bot, ctx).await;
+    };
+    match order.lines.iter_mut().find(|l| l.cartridge_id == cartridge_id) {
+        Some(line) => {
+            line.quantity = (line.quantity + quantity).min(requests::MAX_QUANTITY);
+            if comment.is_some() {
+                line.comment = comment;
+            }
+        }
+        None => order.lines.push(OrderLine {
+            cartridge_id,
+            name: format!("{} ({})", c.name, c.vendor_article),
+            quantity,
+            comment,
+        }),
+    }
+    let markup = inline(vec![
+        vec![button(ctx.lang, Msg::AddAnother, Callback::OrderMore)],
+        vec![button(ctx.lang, Msg::PlaceOrder, Callback::OrderPlace), button(ctx.lang, Msg::Cancel, Callback::Cancel)],
+    ]);
+    say(&bot, ctx.chat, render::order(ctx.lang, &order), Some(markup.into())).await?;
+    convo.update(State::OrderReview { order }).await?;
+    Ok(())
+}
+
+pub async fn place(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At, update_id: u32) -> HandlerResult {
+    if let Some((chat, id)) = at {
+        let _ = bot.edit_message_reply_markup(chat, id).await;
+    }
+    match ctx.user.phone.clone() {
+        Some(phone) => file(bot, ctx, convo, order, phone, update_id).await,
+        None => {
+            say(&bot, ctx.chat, ctx.t(Msg::AskPhone), Some(keyboards::share_contact(ctx.lang))).await?;
+            convo.update(State::OrderPhone { order }).await?;
+            Ok(())
+        }
+    }
+}
+
+pub async fn phone(bot: Bot, ctx: Ctx, convo: Convo, order: Order, msg: Message, upd: Update) -> HandlerResult {
+    let Some(phone) = phone_of(&msg) else {
+        say(&bot, ctx.chat, ctx.t(Msg::BadPhone), Some(keyboards::share_contact(ctx.lang))).await?;
+        return Ok(());
+    };
+    file(bot, ctx, convo, order, phone.to_string(), upd.id.0).await
+}
+
+async fn file(bot: Bot, ctx: Ctx, convo: Convo, order: Order, phone: String, update_id: u32) -> HandlerResult {
+    let description = order.lines.iter().map(|l| format!("{} × {}", l.name, l.quantity)).collect::<Vec<_>>().join("; ");
+    let ticket = requests::NewTicket {
+        kind: Kind::Cartridge,
+        branch_id: None,
+        contact_name: ctx.user.full_name.clone(),
+        contact_phone: phone,
+        description,
+        priority: Priority::Medium,
+        items: order.items(),
+        attachments: vec![],
+        client_key: Some(format!("tg-update:{update_id}")),
+    };
+    let actor = ctx.actor();
+    let result = blocking(&ctx.app, move |app| requests::create(app, &actor, &ticket)).await;
+    convo.exit().await?;
+    match result {
+        Ok(r) => {
+            let number = esc(&render::number(r.id));
+            say(&bot, ctx.chat, ctx.t(Msg::TicketCreated { number: &number }), Some(ctx.menu())).await?;
+            Ok(())
+        }
+        Err(e) => {
+            explain(&bot, &ctx, &e).await?;
+            say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
+            Ok(())
+        }
+    }
+}

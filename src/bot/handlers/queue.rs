@@ -1,0 +1,218 @@
+//! The staff queue: new and accepted requests of the kinds a role handles,
+//! highest priority then oldest first, paginated, filtered by kind; a card with
+//! the attachments inline; accept, complete, reject with a reason.
+
+use super::Convo;
+use crate::bot::callback::Callback;
+use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
+use crate::bot::keyboards::{self, button, capitalise, inline, pager, raw_button};
+use crate::bot::render::{self, esc};
+use crate::bot::state::State;
+use crate::bot::storage::DialogueStore;
+use crate::domain::{Kind, Named, Permission, Role, Status};
+use crate::i18n::Msg;
+use crate::services::{self, requests};
+use crate::store::{AttachmentKind, Request};
+use std::sync::Arc;
+use teloxide::prelude::*;
+use teloxide::types::{FileId, InlineKeyboardMarkup, InputFile, MessageId, ParseMode};
+
+type At = Option<(ChatId, MessageId)>;
+const PER_PAGE: u64 = 6;
+
+pub async fn list(bot: Bot, ctx: Ctx, kind: Option<Kind>, page: u64, at: At) -> HandlerResult {
+    let actor = ctx.actor();
+    let page = match blocking(&ctx.app, move |app| requests::queue(app, &actor, kind, page, PER_PAGE)).await {
+        Ok(p) => p,
+        Err(e) => return explain(&bot, &ctx, &e).await,
+    };
+    let mut rows = Vec::new();
+    let kinds: Vec<Kind> = Kind::ALL.iter().copied().filter(|k| ctx.role.handles(*k)).collect();
+    if kinds.len() > 1 {
+        let mut filter = vec![button(ctx.lang, Msg::AllKinds, Callback::Queue(None, 0))];
+        filter
+            .extend(kinds.iter().map(|k| raw_button(capitalise(&ctx.t(Msg::Kind(*k))), Callback::Queue(Some(*k), 0))));
+        rows.push(filter);
+    }
+    let text = if page.total == 0 {
+        ctx.t(Msg::QueueEmpty)
+    } else {
+        ctx.t(Msg::QueueTitle { total: page.total, page: page.page + 1, pages: page.pages() })
+    };
+    for r in &page.items {
+        let label = format!("{} {}", priority_mark(r), render::line(ctx.lang, r));
+        rows.push(vec![raw_button(label, Callback::Open(r.id))]);
+    }
+    let nav = pager(ctx.lang, page.page, page.pages(), |p| Callback::Queue(kind, p));
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    edit(&bot, ctx.chat, at.map(|a| a.1), text, Some(inline(rows))).await?;
+    Ok(())
+}
+
+fn priority_mark(r: &Request) -> &'static str {
+    match r.priority {
+        crate::domain::Priority::High => "🔴",
+        crate::domain::Priority::Medium => "🟡",
+        crate::domain::Priority::Low => "🟢",
+    }
+}
+
+/// The buttons a person may press on a request now (the press is checked again when it happens).
+pub fn actions(ctx: &Ctx, r: &Request) -> InlineKeyboardMarkup {
+    let me = ctx.user.telegram_id;
+    let admin = matches!(ctx.role, Role::Admin | Role::SuperAdmin);
+    let mut row = Vec::new();
+    let mut row2 = Vec::new();
+    if r.archived_at.is_none() && ctx.role.handles(r.kind) {
+        match r.status {
+            Status::New => {
+                row.push(button(ctx.lang, Msg::Accept, Callback::Accept(r.id)));
+                row.push(button(ctx.lang, Msg::Reject, Callback::Reject(r.id)));
+            }
+            Status::Accepted if r.assignee_id == Some(me) || admin => {
+                if r.kind == Kind::Cartridge {
+                    row.push(button(ctx.lang, Msg::Issue, Callback::Issue(r.id)));
+                    row.push(button(ctx.lang, Msg::Delivered, Callback::Deliver(r.id)));
+                } else {
+                    row.push(button(ctx.lang, Msg::Complete, Callback::Complete(r.id)));
+                }
+                row2.push(button(ctx.lang, Msg::Reject, Callback::Reject(r.id)));
+            }
+            _ => {}
+        }
+    }
+    if r.author_id == me && r.status.is_open() && r.archived_at.is_none() {
+        row2.push(button(ctx.lang, Msg::CancelRequest, Callback::CancelAsk(r.id)));
+    }
+    inline([row, row2].into_iter().filter(|r| !r.is_empty()).collect())
+}
+
+/// Sends the card of a request, then its photos and documents.
+pub async fn open(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
+    let actor = ctx.actor();
+    let card = match blocking(&ctx.app, move |app| requests::card(app, &actor, id)).await {
+        Ok(c) => c,
+        Err(e) => return explain(&bot, &ctx, &e).await,
+    };
+    let text = render::card(ctx.lang, ctx.tz(), &card.request, &card.items, card.attachments.len());
+    say(&bot, ctx.chat, text, Some(actions(&ctx, &card.request).into())).await?;
+    let caption = render::number(card.request.id);
+    for a in &card.attachments {
+        let file = InputFile::file_id(FileId(a.file_id.clone()));
+        let sent = match a.kind {
+            AttachmentKind::Photo => bot.send_photo(ctx.chat, file).caption(caption.clone()).await.map(|_| ()),
+            AttachmentKind::Document => bot.send_document(ctx.chat, file).caption(caption.clone()).await.map(|_| ()),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(request = id, error = %e, "could not send an attachment");
+        }
+    }
+    Ok(())
+}
+
+/// Refreshes a card after a change, in place.
+async fn show_changed(
+    bot: &Bot,
+    ctx: &Ctx,
+    chat: Option<(ChatId, MessageId)>,
+    r: &Request,
+    note: String,
+) -> HandlerResult {
+    let id = r.id;
+    let items = blocking(&ctx.app, move |app| Ok(app.store.read()?.items(id)?)).await.unwrap_or_default();
+    let text = format!("{}\n<i>{}</i>", render::card(ctx.lang, ctx.tz(), r, &items, 0), note);
+    let (chat_id, message_id) = match chat {
+        Some((c, m)) => (c, Some(m)),
+        None => (ctx.chat, None),
+    };
+    let mut req =
+        bot.edit_message_text(chat_id, message_id.unwrap_or(MessageId(0)), text.clone()).parse_mode(ParseMode::Html);
+    req = req.reply_markup(actions(ctx, r));
+    if message_id.is_none() || req.await.is_err() {
+        say(bot, ctx.chat, text, Some(actions(ctx, r).into())).await?;
+    }
+    Ok(())
+}
+
+pub async fn accept(bot: Bot, ctx: Ctx, id: i64, at: At) -> HandlerResult {
+    let actor = ctx.actor();
+    match blocking(&ctx.app, move |app| requests::accept(app, &actor, id)).await {
+        Ok(r) => {
+            let number = esc(&render::number(r.id));
+            show_changed(&bot, &ctx, at, &r, ctx.t(Msg::AcceptedOk { number: &number })).await
+        }
+        Err(services::Error::Conflict(_)) => {
+            // Someone else won the race: say who.
+            let by = blocking(&ctx.app, move |app| Ok(app.store.read()?.request(id)?))
+                .await
+                .ok()
+                .flatten()
+                .and_then(|r| r.assignee_name)
+                .unwrap_or_default();
+            let number = render::number(id);
+            say(&bot, ctx.chat, ctx.t(Msg::AlreadyAccepted { number: &number, by: &esc(&by) }), None).await?;
+            Ok(())
+        }
+        Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}
+
+pub async fn complete(bot: Bot, ctx: Ctx, id: i64, at: At) -> HandlerResult {
+    let actor = ctx.actor();
+    match blocking(&ctx.app, move |app| requests::complete(app, &actor, id)).await {
+        Ok(r) => {
+            let number = esc(&render::number(r.id));
+            show_changed(&bot, &ctx, at, &r, ctx.t(Msg::CompletedOk { number: &number })).await
+        }
+        Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}
+
+/// Asks for the reason in the staff member's private chat (the press may come from a group).
+pub async fn reject(bot: Bot, ctx: Ctx, convo: Convo, storage: Arc<DialogueStore>, id: i64) -> HandlerResult {
+    let actor = ctx.actor();
+    if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::RejectRequest)).await {
+        return explain(&bot, &ctx, &e).await;
+    }
+    let number = esc(&render::number(id));
+    say(&bot, ctx.chat, ctx.t(Msg::AskRejectReason { number: &number }), Some(keyboards::cancel_only(ctx.lang)))
+        .await?;
+    if convo.chat_id() == ctx.chat {
+        convo.update(State::RejectReason { request_id: id }).await?;
+    } else {
+        let private = Convo::new(storage, ctx.chat);
+        private.update(State::RejectReason { request_id: id }).await?;
+    }
+    Ok(())
+}
+
+pub async fn reason(bot: Bot, ctx: Ctx, convo: Convo, request_id: i64, msg: Message) -> HandlerResult {
+    let Some(text) = msg.text().map(String::from) else {
+        say(&bot, ctx.chat, ctx.t(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS }), None).await?;
+        return Ok(());
+    };
+    let actor = ctx.actor();
+    match blocking(&ctx.app, move |app| requests::reject(app, &actor, request_id, &text)).await {
+        Ok(r) => {
+            convo.exit().await?;
+            let number = esc(&render::number(r.id));
+            say(&bot, ctx.chat, ctx.t(Msg::RejectedOk { number: &number }), Some(ctx.menu())).await?;
+            Ok(())
+        }
+        Err(services::Error::Lifecycle(
+            crate::domain::LifecycleError::ReasonRequired | crate::domain::LifecycleError::ReasonTooLong { .. },
+        )) => {
+            say(&bot, ctx.chat, ctx.t(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS }), None)
+                .await?;
+            Ok(())
+        }
+        Err(e) => {
+            convo.exit().await?;
+            explain(&bot, &ctx, &e).await?;
+            say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Keyboards: the persistent main menu per role, and inline buttons.
+
+use super::callback::Callback;
+use crate::domain::{Kind, Lang, Named, Priority, Role};
+use crate::i18n::{Msg, t};
+use teloxide::types::{
+    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, KeyboardRemove,
+    ReplyMarkup,
+};
+
+pub fn button(lang: Lang, msg: Msg<'_>, cb: Callback) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(t(lang, msg), cb.encode())
+}
+
+pub fn raw_button(text: impl Into<String>, cb: Callback) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(text.into(), cb.encode())
+}
+
+/// The main menu: persistent, so it stays under the input field; staff,
+/// admins and super admins get their extra buttons.
+pub fn main_menu(lang: Lang, role: Role) -> ReplyMarkup {
+    let b = |m: Msg<'_>| KeyboardButton::new(t(lang, m));
+    let mut rows =
+        vec![vec![b(Msg::MenuNewRequest), b(Msg::MenuCartridges)], vec![b(Msg::MenuCall), b(Msg::MenuMyRequests)]];
+    if role.is_staff() {
+        rows.push(vec![b(Msg::MenuQueue), b(Msg::MenuStock)]);
+    }
+    let mut last = Vec::new();
+    if matches!(role, Role::Admin | Role::SuperAdmin) {
+        last.push(b(Msg::MenuBroadcast));
+    }
+    if role == Role::SuperAdmin {
+        last.push(b(Msg::MenuStaff));
+    }
+    last.push(b(Msg::MenuHelp));
+    rows.push(last);
+    ReplyMarkup::Keyboard(KeyboardMarkup::new(rows).resize_keyboard().persistent())
+}
+
+/// Under a text question: only a way out.
+pub fn cancel_only(lang: Lang) -> ReplyMarkup {
+    ReplyMarkup::Keyboard(KeyboardMarkup::new(vec![vec![KeyboardButton::new(t(lang, Msg::Cancel))]]).resize_keyboard())
+}
+
+/// Under the name question: the name we know, and a way out.
+pub fn name_suggestion(lang: Lang, name: &str) -> ReplyMarkup {
+    ReplyMarkup::Keyboard(
+        KeyboardMarkup::new(vec![vec![KeyboardButton::new(name)], vec![KeyboardButton::new(t(lang, Msg::Cancel))]])
+            .resize_keyboard()
+            .one_time_keyboard(),
+    )
+}
+
+/// Under the phone question: share the contact, or type; and a way out.
+pub fn share_contact(lang: Lang) -> ReplyMarkup {
+    ReplyMarkup::Keyboard(
+        KeyboardMarkup::new(vec![
+            vec![KeyboardButton::new(t(lang, Msg::ShareContact)).request(ButtonRequest::Contact)],
+            vec![KeyboardButton::new(t(lang, Msg::Cancel))],
+        ])
+        .resize_keyboard()
+        .one_time_keyboard(),
+    )
+}
+
+pub fn remove() -> ReplyMarkup {
+    ReplyMarkup::KeyboardRemove(KeyboardRemove::new())
+}
+
+pub fn inline(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(rows)
+}
+
+pub fn kinds(lang: Lang) -> InlineKeyboardMarkup {
+    inline(vec![
+        vec![
+            raw_button(capitalise(&t(lang, Msg::Kind(Kind::Repair))), Callback::TicketKind(Kind::Repair)),
+            raw_button(capitalise(&t(lang, Msg::Kind(Kind::Maintenance))), Callback::TicketKind(Kind::Maintenance)),
+        ],
+        vec![raw_button(capitalise(&t(lang, Msg::Kind(Kind::ItHelp))), Callback::TicketKind(Kind::ItHelp))],
+        vec![button(lang, Msg::Cancel, Callback::Cancel)],
+    ])
+}
+
+pub fn priorities(lang: Lang) -> InlineKeyboardMarkup {
+    inline(vec![
+        Priority::ALL.iter().map(|p| raw_button(t(lang, Msg::Priority(*p)), Callback::TicketPriority(*p))).collect(),
+        vec![button(lang, Msg::Cancel, Callback::Cancel)],
+    ])
+}
+
+pub fn skip_or_cancel(lang: Lang) -> InlineKeyboardMarkup {
+    inline(vec![vec![button(lang, Msg::Skip, Callback::Skip), button(lang, Msg::Cancel, Callback::Cancel)]])
+}
+
+pub fn confirm_or_cancel(lang: Lang) -> InlineKeyboardMarkup {
+    inline(vec![vec![button(lang, Msg::Confirm, Callback::TicketConfirm), button(lang, Msg::Cancel, Callback::Cancel)]])
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Pagination under a list: ◀️ n/m ▶️ (only the arrows that lead somewhere).
+pub fn pager(lang: Lang, page: u64, pages: u64, to: impl Fn(u64) -> Callback) -> Vec<InlineKeyboardButton> {
+    let mut row = Vec::new();
+    if page > 0 {
+        row.push(button(lang, Msg::Prev, to(page - 1)));
+    }
+    if page + 1 < pages {
+        row.push(button(lang, Msg::Next, to(page + 1)));
+    }
+    row
+}

@@ -1,0 +1,328 @@
+//! `helpdesk serve`: the bot loop.
+//!
+//! Reliability comes from the inbox. The poller stores each batch of updates
+//! in the database *before* asking Telegram for the next batch (which is what
+//! confirms the previous one), so a crash never loses a confirmed update.
+//! Workers, one per chat so each chat's updates are handled in order, run the
+//! handler tree and mark updates done; on start, updates received but not
+//! done are replayed (request creation is keyed by update id and dialogue
+//! steps remember the last update applied, so a replay changes nothing twice).
+//!
+//! SIGINT and SIGTERM stop polling, let in-flight updates finish, flush the
+//! done marks and stop the notification sender after its current message.
+
+use super::ctx::{BoxError, blocking};
+use super::schema::schema;
+use super::sender::{self, Limiter};
+use super::storage::{CURRENT_UPDATE, DialogueStore};
+use crate::services::{App, inbox};
+use crate::store::InboxUpdate;
+use anyhow::{Context, Result, bail};
+use futures_util::FutureExt;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{AllowedUpdate, Me};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// How long one getUpdates call waits for updates (long polling).
+const POLL_SECONDS: u32 = 10;
+/// How long an idle per-chat worker lives.
+const WORKER_IDLE: Duration = Duration::from_secs(60);
+/// How long handled updates are kept in the inbox.
+const INBOX_KEEP_DAYS: i64 = 7;
+
+/// Runs the bot until SIGINT or SIGTERM.
+pub async fn serve(app: App) -> Result<()> {
+    let token = app
+        .settings
+        .bot_token
+        .clone()
+        .context("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you")?;
+    let url = reqwest_url(&app.settings.telegram_api_url)?;
+    let bot = Bot::new(token.expose()).set_api_url(url);
+    let shutdown = CancellationToken::new();
+    spawn_signal_handler(shutdown.clone());
+
+    let me = match connect(&bot, &app, &shutdown).await? {
+        Some(me) => me,
+        None => return Ok(()),
+    };
+    tracing::info!("started as @{}", me.username());
+    eprintln!("helpdesk: started as @{}", me.username());
+
+    {
+        let (bot, app) = (bot.clone(), app.clone());
+        tokio::spawn(async move { super::commands::register(&bot, &app).await });
+    }
+
+    let (updates_tx, updates_rx) = mpsc::channel::<Update>(1024);
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<i64>();
+    let limiter = Arc::new(Limiter::new(app.settings.broadcast_rate));
+
+    let poller = tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()));
+    let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
+    let flusher = tokio::spawn(flush_done(app.clone(), done_rx));
+    let outbox = tokio::spawn(sender::run(app.clone(), bot.clone(), limiter, shutdown.clone()));
+    let pruner = tokio::spawn(prune_inbox(app.clone(), shutdown.clone()));
+
+    let _ = poller.await;
+    let _ = dispatcher.await;
+    let _ = flusher.await;
+    let _ = outbox.await;
+    let _ = pruner.await;
+    tracing::info!("stopped");
+    eprintln!("helpdesk: stopped");
+    Ok(())
+}
+
+fn reqwest_url(url: &str) -> Result<url::Url> {
+    url.parse().with_context(|| format!("HELPDESK_TELEGRAM_API_URL '{url}' is not a URL"))
+}
+
+/// Asks Telegram who we are; a rejected token is fatal, an unreachable API is retried.
+async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Result<Option<Me>> {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let attempt = tokio::select! {
+            r = bot.get_me() => r,
+            _ = shutdown.cancelled() => return Ok(None),
+        };
+        match attempt {
+            Ok(me) => return Ok(Some(me)),
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                bail!("Telegram rejected the bot token; check HELPDESK_BOT_TOKEN (ask @BotFather for the right one)")
+            }
+            Err(e) => {
+                tracing::warn!(api = %app.settings.telegram_api_url, error = %e, "cannot reach the Bot API; retrying in {}s", backoff.as_secs());
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.cancelled() => return Ok(None),
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
+fn spawn_signal_handler(shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    shutdown.cancel();
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down: finishing the updates in hand");
+        shutdown.cancel();
+    });
+}
+
+/// Replays the inbox, then long-polls: each batch is stored before the next call confirms it.
+async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
+    match blocking(&app, |app| inbox::pending(app, 100_000)).await {
+        Ok(pending) => {
+            if !pending.is_empty() {
+                tracing::info!(count = pending.len(), "replaying updates received before a restart");
+            }
+            for row in pending {
+                match serde_json::from_str::<Update>(&row.payload) {
+                    Ok(u) => {
+                        if tx.send(u).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(update = row.update_id, error = %e, "unreadable stored update; dropping it");
+                        let id = row.update_id;
+                        let _ = blocking(&app, move |app| inbox::done(app, &[id])).await;
+                    }
+                }
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "cannot read the inbox; not replaying"),
+    }
+    let mut offset = blocking(&app, inbox::next_offset).await.unwrap_or(0);
+    let mut backoff = Duration::from_secs(1);
+    while !shutdown.is_cancelled() {
+        let request = bot
+            .get_updates()
+            .offset(i32::try_from(offset).unwrap_or(i32::MAX))
+            .timeout(POLL_SECONDS)
+            .limit(100)
+            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+        let result = tokio::select! {
+            r = request.send() => r,
+            _ = shutdown.cancelled() => break,
+        };
+        let updates = match result {
+            Ok(u) => {
+                backoff = Duration::from_secs(1);
+                u
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "getUpdates failed; retrying in {}s", backoff.as_secs());
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.cancelled() => break,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        };
+        if updates.is_empty() {
+            continue;
+        }
+        let batch: Vec<InboxUpdate> = updates
+            .iter()
+            .map(|u| InboxUpdate {
+                update_id: i64::from(u.id.0),
+                chat_id: u.chat().map(|c| c.id.0),
+                payload: serde_json::to_string(u).unwrap_or_default(),
+            })
+            .collect();
+        // Durable before confirmed: keep trying; without it, stop rather than confirm.
+        loop {
+            let b = batch.clone();
+            match blocking(&app, move |app| inbox::receive(app, &b)).await {
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot store received updates; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = shutdown.cancelled() => return,
+                    }
+                }
+            }
+        }
+        offset = batch.iter().map(|u| u.update_id).max().unwrap_or(offset - 1) + 1;
+        for u in updates {
+            if tx.send(u).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Routes updates to per-chat workers; ends when the poller ends and every worker has finished.
+async fn dispatch(app: App, bot: Bot, me: Me, mut rx: mpsc::Receiver<Update>, done: mpsc::UnboundedSender<i64>) {
+    let handler: Arc<UpdateHandler<BoxError>> = Arc::new(schema());
+    let storage = DialogueStore::new(app.clone());
+    let mut workers: HashMap<i64, (mpsc::Sender<Update>, tokio::task::JoinHandle<()>)> = HashMap::new();
+    let spawn = |key: i64| {
+        let (tx, mut wrx) = mpsc::channel::<Update>(64);
+        let (handler, app, bot, me, storage, done) =
+            (handler.clone(), app.clone(), bot.clone(), me.clone(), storage.clone(), done.clone());
+        let handle = tokio::spawn(async move {
+            loop {
+                let next = tokio::time::timeout(WORKER_IDLE, wrx.recv()).await;
+                let Ok(Some(update)) = next else { break };
+                let id = i64::from(update.id.0);
+                handle_one(&handler, &app, &bot, &me, &storage, update).await;
+                let _ = done.send(id);
+            }
+            tracing::trace!(chat = key, "worker idle; stopping");
+        });
+        (tx, handle)
+    };
+    while let Some(update) = rx.recv().await {
+        let key = update.chat().map_or(0, |c| c.id.0);
+        let mut pending = Some(update);
+        while let Some(u) = pending.take() {
+            let (tx, _) = workers.entry(key).or_insert_with(|| spawn(key));
+            if let Err(mpsc::error::SendError(u)) = tx.send(u).await {
+                // The worker went idle and stopped just now: start a fresh one.
+                workers.remove(&key);
+                pending = Some(u);
+            }
+        }
+        if workers.len() > 256 {
+            workers.retain(|_, (_, h)| !h.is_finished());
+        }
+    }
+    for (_, (tx, handle)) in workers.drain() {
+        drop(tx);
+        let _ = handle.await;
+    }
+}
+
+/// Handles one update through the handler tree (as a worker does), catching panics.
+pub async fn handle_one(
+    handler: &UpdateHandler<BoxError>,
+    app: &App,
+    bot: &Bot,
+    me: &Me,
+    storage: &Arc<DialogueStore>,
+    update: Update,
+) {
+    let id = i64::from(update.id.0);
+    let deps = dptree::deps![update, app.clone(), bot.clone(), me.clone(), storage.clone()];
+    let run = CURRENT_UPDATE.scope(id, handler.dispatch(deps));
+    match std::panic::AssertUnwindSafe(run).catch_unwind().await {
+        Ok(std::ops::ControlFlow::Break(Ok(()))) => {}
+        Ok(std::ops::ControlFlow::Break(Err(e))) => {
+            tracing::error!(update = id, error = %e, "handling an update failed")
+        }
+        Ok(std::ops::ControlFlow::Continue(_)) => tracing::debug!(update = id, "update not handled"),
+        Err(_) => tracing::error!(update = id, "a handler panicked; the update is dropped"),
+    }
+}
+
+/// Marks handled updates done, in batches.
+async fn flush_done(app: App, mut rx: mpsc::UnboundedReceiver<i64>) {
+    let mut batch = Vec::new();
+    loop {
+        let got = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await;
+        let closed = matches!(got, Ok(None));
+        if let Ok(Some(id)) = got {
+            batch.push(id);
+            while let Ok(more) = rx.try_recv() {
+                batch.push(more);
+                if batch.len() >= 500 {
+                    break;
+                }
+            }
+        }
+        if !batch.is_empty() && (closed || got.is_err() || batch.len() >= 100) {
+            let ids = std::mem::take(&mut batch);
+            if let Err(e) = blocking(&app, move |app| inbox::done(app, &ids)).await {
+                tracing::error!(error = %e, "cannot mark updates done; they will be replayed");
+            }
+        }
+        if closed {
+            break;
+        }
+    }
+}
+
+async fn prune_inbox(app: App, shutdown: CancellationToken) {
+    loop {
+        let keep = chrono::Duration::days(INBOX_KEEP_DAYS);
+        match blocking(&app, move |app| inbox::prune(app, keep)).await {
+            Ok(n) if n > 0 => tracing::debug!(removed = n, "pruned handled updates"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot prune the inbox"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = shutdown.cancelled() => return,
+        }
+    }
+}

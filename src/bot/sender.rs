@@ -1,0 +1,307 @@
+//! Delivering the outbox: notifications about requests and calls, and
+//! broadcasts, paced to Telegram's limits (a global rate, at most one message
+//! a second per chat), honouring 429 retry_after, and recording each outcome
+//! so that nothing is lost or sent twice across restarts.
+
+use super::ctx::blocking;
+use super::keyboards::{button, inline};
+use super::render::{self, esc};
+use crate::domain::Lang;
+use crate::i18n::{Msg, t};
+use crate::services::broadcast::Content;
+use crate::services::notify::{self, Notice, Outcome};
+use crate::services::{Actor, App, requests};
+use crate::store::OutboxMessage;
+use std::collections::HashMap;
+use std::time::Duration;
+use teloxide::prelude::*;
+use teloxide::types::{FileId, InlineKeyboardMarkup, InputFile, ParseMode, ReplyMarkup};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// Paces sends: consecutive sends at least `interval` apart, the same chat at
+/// most once a second, and everything held back while Telegram asks us to wait.
+pub struct Limiter {
+    interval: Duration,
+    per_chat: Duration,
+    state: Mutex<Pace>,
+}
+
+struct Pace {
+    next: Instant,
+    paused_until: Instant,
+    per_chat: HashMap<i64, Instant>,
+}
+
+/// The gap kept between two messages to the same chat.
+const PER_CHAT: Duration = Duration::from_secs(1);
+
+impl Limiter {
+    /// At most `per_second` messages a second, with a 5% margin so that the
+    /// rate as Telegram measures it (with network jitter) stays under.
+    pub fn new(per_second: u32) -> Limiter {
+        Limiter::with_chat_gap(per_second, PER_CHAT)
+    }
+
+    /// The same with another gap between two messages to one chat (tests use none).
+    pub fn with_chat_gap(per_second: u32, per_chat: Duration) -> Limiter {
+        let interval = Duration::from_secs_f64(1.05 / f64::from(per_second.max(1)));
+        let now = Instant::now();
+        Limiter {
+            interval,
+            per_chat,
+            state: Mutex::new(Pace { next: now, paused_until: now, per_chat: HashMap::new() }),
+        }
+    }
+
+    /// Waits for this chat's turn.
+    pub async fn wait(&self, chat: i64) {
+        let at = {
+            let mut s = self.state.lock().await;
+            let now = Instant::now();
+            let chat_free = s.per_chat.get(&chat).map_or(now, |t| *t + self.per_chat);
+            let at = now.max(s.next).max(s.paused_until).max(chat_free);
+            s.next = at + self.interval;
+            s.per_chat.insert(chat, at);
+            if s.per_chat.len() > 10_000 {
+                let gap = self.per_chat;
+                s.per_chat.retain(|_, t| *t + gap > now);
+            }
+            at
+        };
+        tokio::time::sleep_until(at).await;
+        // Measured from when we really go, so lateness never bunches sends together.
+        let mut s = self.state.lock().await;
+        let now = Instant::now();
+        s.next = s.next.max(now + self.interval);
+    }
+
+    /// Holds every send back for `d` (Telegram said 429).
+    pub async fn pause(&self, d: Duration) {
+        let mut s = self.state.lock().await;
+        s.paused_until = s.paused_until.max(Instant::now() + d);
+    }
+}
+
+/// The answer buttons under a server-room call.
+pub fn call_buttons(lang: Lang, call_id: i64) -> InlineKeyboardMarkup {
+    use super::callback::Callback;
+    inline(vec![vec![
+        button(lang, Msg::Coming, Callback::CallAnswer(call_id, true)),
+        button(lang, Msg::Cannot, Callback::CallAnswer(call_id, false)),
+    ]])
+}
+
+/// Sends a broadcast's content (also used for the author's preview, so both look the same).
+pub async fn send_content(bot: &Bot, chat: ChatId, content: &Content) -> Result<(), RequestError> {
+    match content {
+        Content::Text(text) => bot.send_message(chat, esc(text)).parse_mode(ParseMode::Html).await.map(|_| ()),
+        Content::Photo { file_id, caption } => {
+            let mut req = bot.send_photo(chat, InputFile::file_id(FileId(file_id.clone())));
+            if let Some(c) = caption {
+                req = req.caption(esc(c)).parse_mode(ParseMode::Html);
+            }
+            req.await.map(|_| ())
+        }
+        Content::Document { file_id, caption } => {
+            let mut req = bot.send_document(chat, InputFile::file_id(FileId(file_id.clone())));
+            if let Some(c) = caption {
+                req = req.caption(esc(c)).parse_mode(ParseMode::Html);
+            }
+            req.await.map(|_| ())
+        }
+    }
+}
+
+/// What a failed send means for the notice.
+pub fn outcome_of(e: &RequestError) -> Outcome {
+    match e {
+        RequestError::RetryAfter(wait) => Outcome::RetryAfter(wait.duration()),
+        RequestError::Api(
+            ApiError::BotBlocked
+            | ApiError::UserDeactivated
+            | ApiError::CantInitiateConversation
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup,
+        ) => Outcome::Blocked,
+        // Unknown API errors include 5xx answers ("Bad Gateway"): worth retrying, a bounded number of times.
+        RequestError::Api(ApiError::Unknown(_)) => Outcome::Temporary(e.to_string()),
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Outcome::Permanent(e.to_string()),
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            Outcome::Temporary(e.to_string())
+        }
+    }
+}
+
+/// The outbox loop: takes due notices, most urgent first, and delivers them until shut down.
+pub async fn run(app: App, bot: Bot, limiter: std::sync::Arc<Limiter>, shutdown: CancellationToken) {
+    let mut broadcasts: HashMap<i64, Content> = HashMap::new();
+    while !shutdown.is_cancelled() {
+        match deliver_due(&app, &bot, &limiter, &shutdown, &mut broadcasts).await {
+            Ok(0) => idle(&shutdown, Duration::from_millis(250)).await,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the outbox");
+                idle(&shutdown, Duration::from_secs(2)).await;
+            }
+        }
+    }
+}
+
+/// One pass: takes the notices due now and delivers them; returns how many were taken.
+pub async fn deliver_due(
+    app: &App,
+    bot: &Bot,
+    limiter: &Limiter,
+    shutdown: &CancellationToken,
+    broadcasts: &mut HashMap<i64, Content>,
+) -> Result<usize, crate::services::Error> {
+    let due = blocking(app, |app| notify::due(app, 64)).await?;
+    let taken = due.len();
+    for (message, notice) in due {
+        if shutdown.is_cancelled() {
+            // What was taken and not sent is due again when its lease ends.
+            break;
+        }
+        tokio::select! {
+            _ = limiter.wait(message.chat_id) => {}
+            _ = shutdown.cancelled() => break,
+        }
+        let outcome = deliver(bot, app, &message, &notice, broadcasts).await;
+        if let Outcome::RetryAfter(wait) = &outcome {
+            tracing::warn!(seconds = wait.as_secs(), "Telegram asked to slow down");
+            limiter.pause(*wait).await;
+        }
+        let (app2, message2) = (app.clone(), message.clone());
+        if let Err(e) = blocking(app, move |_| notify::record(&app2, &message2, &outcome)).await {
+            tracing::error!(error = %e, outbox = message.id, "cannot record a delivery");
+        }
+    }
+    Ok(taken)
+}
+
+async fn idle(shutdown: &CancellationToken, d: Duration) {
+    tokio::select! {
+        _ = tokio::time::sleep(d) => {}
+        _ = shutdown.cancelled() => {}
+    }
+}
+
+async fn language_of(app: &App, chat: i64) -> Lang {
+    let found = blocking(app, move |app| Ok(app.store.read()?.user(chat)?)).await;
+    found.ok().flatten().and_then(|u| u.language).unwrap_or(app.settings.default_language)
+}
+
+async fn deliver(
+    bot: &Bot,
+    app: &App,
+    message: &OutboxMessage,
+    notice: &Notice,
+    broadcasts: &mut HashMap<i64, Content>,
+) -> Outcome {
+    let chat = ChatId(message.chat_id);
+    let lang = language_of(app, message.chat_id).await;
+    let tz = app.settings.timezone;
+    let sent: Result<(), RequestError> = match notice {
+        Notice::Broadcast { broadcast_id } => {
+            if !broadcasts.contains_key(broadcast_id) {
+                let id = *broadcast_id;
+                match blocking(app, move |app| crate::services::broadcast::content(app, id)).await {
+                    Ok(c) => {
+                        broadcasts.insert(id, c);
+                    }
+                    Err(e) => return Outcome::Permanent(e.to_string()),
+                }
+            }
+            send_content(bot, chat, &broadcasts[broadcast_id]).await
+        }
+        other => {
+            let (text, markup) = match render_notice(app, lang, tz, other).await {
+                Ok(r) => r,
+                Err(e) => return Outcome::Permanent(e),
+            };
+            let mut req = bot.send_message(chat, text).parse_mode(ParseMode::Html);
+            if let Some(m) = markup {
+                req = req.reply_markup(ReplyMarkup::InlineKeyboard(m));
+            }
+            req.await.map(|_| ())
+        }
+    };
+    match sent {
+        Ok(()) => Outcome::Sent,
+        Err(e) => {
+            let outcome = outcome_of(&e);
+            tracing::debug!(chat = message.chat_id, error = %e, ?outcome, "notice not delivered");
+            outcome
+        }
+    }
+}
+
+/// The text (and buttons) of a notice in `lang`.
+async fn render_notice(
+    app: &App,
+    lang: Lang,
+    tz: chrono_tz::Tz,
+    notice: &Notice,
+) -> Result<(String, Option<InlineKeyboardMarkup>), String> {
+    use super::callback::Callback;
+    let l = |m: Msg<'_>| t(lang, m);
+    let num = |id: &i64| esc(&render::number(*id));
+    Ok(match notice {
+        Notice::NewRequest { request_id } => {
+            let id = *request_id;
+            let card = blocking(app, move |app| requests::card(app, &Actor::System("notify"), id))
+                .await
+                .map_err(|e| e.to_string())?;
+            let text = format!(
+                "{}\n\n{}",
+                l(Msg::NoticeNewRequest),
+                render::card(lang, tz, &card.request, &card.items, card.attachments.len())
+            );
+            let markup = inline(vec![vec![
+                button(lang, Msg::Accept, Callback::Accept(id)),
+                button(lang, Msg::Open, Callback::Open(id)),
+            ]]);
+            (text, Some(markup))
+        }
+        Notice::Accepted { request_id, by } => {
+            (l(Msg::NoticeAccepted { number: &num(request_id), by: &esc(by) }), None)
+        }
+        Notice::Done { request_id } => (l(Msg::NoticeDone { number: &num(request_id) }), None),
+        Notice::Rejected { request_id, reason } => {
+            (l(Msg::NoticeRejected { number: &num(request_id), reason: &esc(reason) }), None)
+        }
+        Notice::Cancelled { request_id } => (l(Msg::NoticeCancelled { number: &num(request_id) }), None),
+        Notice::CartridgesIssued { request_id, lines, note } => {
+            let mut text =
+                format!("{}\n{}", l(Msg::NoticeIssued { number: &num(request_id) }), render::issued_lines(lines));
+            if let Some(n) = note {
+                text.push_str(&format!("\n\n{}", esc(n)));
+            }
+            (text, None)
+        }
+        Notice::ServerCall { call_id } => {
+            let id = *call_id;
+            let call = blocking(app, move |app| Ok(app.store.read()?.server_call(id)?))
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("server call {id} is gone"))?;
+            (super::handlers::call::call_text(lang, &call), Some(call_buttons(lang, id)))
+        }
+        Notice::CallAnswered { responder, coming, .. } => {
+            (l(Msg::CallAnswered { responder: &esc(responder), coming: *coming }), None)
+        }
+        Notice::BroadcastReport { recipients, delivered, failed, blocked, .. } => (
+            l(Msg::BroadcastReport {
+                recipients: *recipients,
+                delivered: *delivered,
+                failed: *failed,
+                blocked: *blocked,
+            }),
+            None,
+        ),
+        Notice::Broadcast { .. } => unreachable!("broadcasts are sent as they were written"),
+    })
+}

@@ -1,0 +1,129 @@
+//! Dialogue state: one enum whose variants carry what has been collected so
+//! far. It is stored in the database (see [`super::storage`]), so a restart in
+//! the middle of a form continues at the same step.
+
+use crate::domain::{Kind, Priority, Role};
+use crate::services::broadcast::Content;
+use crate::services::requests::{TicketAttachment, TicketItem};
+use crate::store::AttachmentKind;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum State {
+    #[default]
+    Idle,
+    /// Choosing a branch (inline buttons).
+    Branch,
+    /// A repair / maintenance / IT-help request, step by step.
+    TicketKind,
+    TicketName {
+        draft: Ticket,
+    },
+    TicketPhone {
+        draft: Ticket,
+    },
+    TicketDescription {
+        draft: Ticket,
+    },
+    TicketAttachment {
+        draft: Ticket,
+    },
+    TicketPriority {
+        draft: Ticket,
+    },
+    TicketConfirm {
+        draft: Ticket,
+    },
+    /// A cartridge order.
+    OrderPick {
+        order: Order,
+    },
+    OrderQuantity {
+        order: Order,
+        cartridge_id: i64,
+    },
+    OrderComment {
+        order: Order,
+        cartridge_id: i64,
+        quantity: i64,
+    },
+    OrderReview {
+        order: Order,
+    },
+    OrderPhone {
+        order: Order,
+    },
+    /// Staff: a reason for rejecting, a note for a partial issue.
+    RejectReason {
+        request_id: i64,
+    },
+    IssueNote {
+        request_id: i64,
+        warehouse_id: i64,
+    },
+    /// Admins: an announcement, then its confirmation.
+    BroadcastCompose,
+    BroadcastConfirm {
+        content: Content,
+    },
+    /// Super admins: the Telegram ID of a new staff member.
+    StaffId {
+        role: Role,
+    },
+}
+
+/// A ticket being filled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub kind: Option<Kind>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub description: Option<String>,
+    pub attachment: Option<Attachment>,
+    pub priority: Option<Priority>,
+}
+
+/// A photo or document sent with a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub photo: bool,
+    pub file_id: String,
+    pub file_unique_id: Option<String>,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+}
+
+impl Attachment {
+    pub fn to_ticket(&self) -> TicketAttachment {
+        TicketAttachment {
+            kind: if self.photo { AttachmentKind::Photo } else { AttachmentKind::Document },
+            file_id: self.file_id.clone(),
+            file_unique_id: self.file_unique_id.clone(),
+            file_name: self.file_name.clone(),
+            mime_type: self.mime_type.clone(),
+        }
+    }
+}
+
+/// A cartridge order being put together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub lines: Vec<OrderLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub cartridge_id: i64,
+    pub name: String,
+    pub quantity: i64,
+    pub comment: Option<String>,
+}
+
+impl Order {
+    pub fn items(&self) -> Vec<TicketItem> {
+        self.lines
+            .iter()
+            .map(|l| TicketItem { cartridge_type_id: l.cartridge_id, quantity: l.quantity, comment: l.comment.clone() })
+            .collect()
+    }
+}

@@ -1,0 +1,87 @@
+//! A teloxide dialogue [`Storage`] on the project's own store: each chat's
+//! [`State`] as JSON, with the id of the update that set it, so an update
+//! replayed after a crash is not applied twice.
+
+use super::state::State;
+use crate::services::{App, inbox};
+use crate::store::DialogueRow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use teloxide::dispatching::dialogue::Storage;
+use teloxide::types::ChatId;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+tokio::task_local! {
+    /// The update being handled by this task, recorded with each state written.
+    pub static CURRENT_UPDATE: i64;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("dialogue storage: {0}")]
+    Service(#[from] crate::services::Error),
+    #[error("dialogue storage: the stored state is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("dialogue storage: the blocking task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+pub struct DialogueStore {
+    app: App,
+}
+
+impl DialogueStore {
+    pub fn new(app: App) -> Arc<DialogueStore> {
+        Arc::new(DialogueStore { app })
+    }
+
+    async fn write(self: Arc<Self>, chat_id: ChatId, state: State) -> Result<(), StorageError> {
+        let row = DialogueRow {
+            state: serde_json::to_string(&state)?,
+            last_update_id: CURRENT_UPDATE.try_with(|id| *id).ok(),
+        };
+        let app = self.app.clone();
+        tokio::task::spawn_blocking(move || inbox::set_dialogue(&app, chat_id.0, &row)).await??;
+        Ok(())
+    }
+}
+
+/// The stored row of a chat (state and the last update applied), if any.
+pub async fn load(app: &App, chat_id: i64) -> Result<Option<(State, Option<i64>)>, StorageError> {
+    let app = app.clone();
+    let row = tokio::task::spawn_blocking(move || inbox::dialogue(&app, chat_id)).await??;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            // A state from an older build that no longer parses starts over rather than wedging the chat.
+            let state = serde_json::from_str(&row.state).unwrap_or_else(|e| {
+                tracing::warn!(chat_id, error = %e, "unreadable dialogue state; starting over");
+                State::Idle
+            });
+            Ok(Some((state, row.last_update_id)))
+        }
+    }
+}
+
+impl Storage<State> for DialogueStore {
+    type Error = StorageError;
+
+    fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
+        // Kept as Idle rather than deleted: the row remembers the last update applied.
+        Box::pin(self.write(chat_id, State::Idle))
+    }
+
+    fn update_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+        dialogue: State,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(self.write(chat_id, dialogue))
+    }
+
+    fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
+        Box::pin(async move { Ok(load(&self.app, chat_id.0).await?.map(|(s, _)| s)) })
+    }
+}

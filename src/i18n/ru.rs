@@ -1,0 +1,238 @@
+//! Русские тексты.
+
+use super::Msg;
+use crate::domain::{Denied, Kind, Priority, Role, Status};
+
+pub(super) fn text(m: Msg<'_>) -> String {
+    match m {
+        Msg::MenuNewRequest => "📝 Новая заявка".into(),
+        Msg::MenuCartridges => "🖨 Картриджи".into(),
+        Msg::MenuCall => "🚨 Серверная".into(),
+        Msg::MenuMyRequests => "📋 Мои заявки".into(),
+        Msg::MenuQueue => "📥 Очередь".into(),
+        Msg::MenuStock => "📦 Склад".into(),
+        Msg::MenuBroadcast => "📢 Рассылка".into(),
+        Msg::MenuStaff => "👥 Сотрудники".into(),
+        Msg::MenuHelp => "❓ Помощь".into(),
+        Msg::Cancel => "✖️ Отмена".into(),
+        Msg::Skip => "Пропустить ⏭".into(),
+        Msg::Confirm => "✅ Подтвердить".into(),
+        Msg::Prev => "◀️".into(),
+        Msg::Next => "▶️".into(),
+        Msg::ShareContact => "📱 Отправить мой номер".into(),
+        Msg::Accept => "✅ Принять".into(),
+        Msg::Complete => "🏁 Выполнено".into(),
+        Msg::Reject => "⛔ Отклонить".into(),
+        Msg::Issue => "📦 Выдать".into(),
+        Msg::IssuePartially => "📦 Выдать что есть".into(),
+        Msg::Delivered => "🚚 Доставлено".into(),
+        Msg::Open => "🔎 Открыть".into(),
+        Msg::CancelRequest => "🗑 Отменить заявку".into(),
+        Msg::YesCancelIt => "Да, отменить".into(),
+        Msg::No => "Нет".into(),
+        Msg::AddAnother => "➕ Ещё картридж".into(),
+        Msg::PlaceOrder => "✅ Оформить заказ".into(),
+        Msg::AllKinds => "Все".into(),
+        Msg::Coming => "👍 Иду".into(),
+        Msg::Cannot => "👎 Не могу".into(),
+        Msg::SendBroadcast => "📢 Отправить всем".into(),
+        Msg::AddAdmin => "➕ Администратор".into(),
+        Msg::AddSupport => "➕ Поддержка".into(),
+        Msg::AddStorekeeper => "➕ Кладовщик".into(),
+        Msg::ListStaff => "📃 Список сотрудников".into(),
+        Msg::Remove => "Убрать".into(),
+        Msg::YesRemove => "Да, убрать".into(),
+        Msg::Kind(k) => match k {
+            Kind::Cartridge => "картриджи",
+            Kind::Repair => "ремонт",
+            Kind::Maintenance => "обслуживание",
+            Kind::ItHelp => "ИТ-помощь",
+        }
+        .into(),
+        Msg::Priority(p) => match p {
+            Priority::Low => "🟢 низкий",
+            Priority::Medium => "🟡 средний",
+            Priority::High => "🔴 высокий",
+        }
+        .into(),
+        Msg::Status(s) => match s {
+            Status::New => "новая",
+            Status::Accepted => "принята",
+            Status::Done => "выполнена",
+            Status::Rejected => "отклонена",
+            Status::Cancelled => "отменена",
+        }
+        .into(),
+        Msg::Role(r) => match r {
+            Role::User => "сотрудник",
+            Role::Storekeeper => "кладовщик",
+            Role::Support => "поддержка",
+            Role::Admin => "администратор",
+            Role::SuperAdmin => "суперадминистратор",
+        }
+        .into(),
+        Msg::LabelStatus => "Статус".into(),
+        Msg::LabelBranch => "Филиал".into(),
+        Msg::LabelAuthor => "Автор".into(),
+        Msg::LabelContact => "Контакт".into(),
+        Msg::LabelCreated => "Создана".into(),
+        Msg::LabelAccepted => "Принята".into(),
+        Msg::LabelClosed => "Закрыта".into(),
+        Msg::LabelAssignee => "Исполнитель".into(),
+        Msg::LabelReason => "Причина".into(),
+        Msg::LabelCartridges => "Картриджи".into(),
+        Msg::LabelAttachments => "Вложения".into(),
+        Msg::LabelIssued => "выдано".into(),
+        Msg::Welcome { name } => {
+            format!("Здравствуйте, {name}! Это служба поддержки: здесь можно подать заявку и следить за ней.")
+        }
+        Msg::ChooseBranch => "В каком филиале вы работаете?".into(),
+        Msg::BranchSaved { branch } => format!("Филиал сохранён: <b>{branch}</b>."),
+        Msg::NoBranchesYet => "Филиалы ещё не настроены; обратитесь к администратору.".into(),
+        Msg::MenuHint => "Выберите действие кнопками ниже.".into(),
+        Msg::Help { staff, admin, super_admin } => {
+            let mut s = String::from(
+                "/new — подать заявку (ремонт, обслуживание, ИТ-помощь)\n/cartridge — заказать картриджи\n\
+                 /call — срочный вызов в серверную\n/my — мои заявки\n/cancel — прервать заполнение",
+            );
+            if staff {
+                s.push_str("\n/queue — заявки в очереди\n/stock — картриджи на складе");
+            }
+            if admin {
+                s.push_str("\n/broadcast — объявление для всех");
+            }
+            if super_admin {
+                s.push_str("\n/staff — сотрудники и роли");
+            }
+            s
+        }
+        Msg::AccountBlocked => "Ваша учётная запись заблокирована. Обратитесь к администратору.".into(),
+        Msg::UseTheButtons => "Пожалуйста, воспользуйтесь кнопками или /cancel, чтобы прервать.".into(),
+        Msg::SomethingWentWrong => "Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.".into(),
+        Msg::ButtonExpired => "Эта кнопка больше не действует.".into(),
+        Msg::Cancelled => "Отменено.".into(),
+        Msg::NothingToCancel => "Нечего отменять.".into(),
+        Msg::NeedBranchFirst => "Сначала выберите ваш филиал.".into(),
+        Msg::Denied(d) => match d {
+            Denied::Blocked => "Ваша учётная запись заблокирована.",
+            Denied::NotStaff => "Это доступно только сотрудникам поддержки.",
+            Denied::WrongKind(_) => "Ваша роль не обрабатывает заявки этого вида.",
+            Denied::NotAuthor => "Это может сделать только автор заявки.",
+            Denied::NotAssignee => "Это может сделать только исполнитель или администратор.",
+            Denied::AdminOnly => "Это доступно только администраторам.",
+            Denied::SuperAdminOnly => "Это доступно только суперадминистраторам.",
+            Denied::NoRequest => "Такой заявки нет.",
+        }
+        .into(),
+        Msg::NotAllowedNow { status } => format!("Сейчас это невозможно: заявка {status}."),
+        Msg::AlreadyAccepted { number, by } => format!("{number} уже принял(а) {by}."),
+        Msg::RequestNotFound => "Такой заявки нет.".into(),
+        Msg::ChooseKind => "Что нужно сделать?".into(),
+        Msg::AskName => "Ваши фамилия и имя?".into(),
+        Msg::AskPhone => "Ваш номер телефона? Нажмите кнопку, чтобы отправить его, или наберите вручную.".into(),
+        Msg::BadPhone => {
+            "Это не похоже на номер телефона. Наберите его так: +7 916 123-45-67, 8 916 123-45-67 или +380 44 123 4567."
+                .into()
+        }
+        Msg::AskDescription => "Опишите проблему: что случилось, где, какое оборудование.".into(),
+        Msg::BadDescription { max } => format!("Опишите словами, не длиннее {max} символов."),
+        Msg::AskAttachment => "Приложите фото или документ, если это поможет, или нажмите «Пропустить».".into(),
+        Msg::NotAnAttachment => "Отправьте фото или документ или нажмите «Пропустить».".into(),
+        Msg::AskPriority => "Насколько срочно?".into(),
+        Msg::CheckTicket => "Проверьте и подтвердите:".into(),
+        Msg::TicketCreated { number } => {
+            format!("✅ Заявка <b>{number}</b> принята к регистрации. Мы сообщим о каждом изменении.")
+        }
+        Msg::NoCatalog => "Каталог картриджей пуст; обратитесь к кладовщику.".into(),
+        Msg::ChooseCartridge => "Какой картридж?".into(),
+        Msg::InStock { n } => format!("на складе {n}"),
+        Msg::AskQuantity { name, max } => format!("Сколько <b>{name}</b>? (1–{max})"),
+        Msg::BadQuantity { max } => format!("Введите целое число от 1 до {max}."),
+        Msg::AskOrderComment => "Комментарий (принтер, кабинет)? Или нажмите «Пропустить».".into(),
+        Msg::OrderSoFar => "Ваш заказ:".into(),
+        Msg::TooManyLines { max } => format!("В заказе не больше {max} позиций."),
+        Msg::MyRequestsTitle { total, page, pages } => format!("Ваши заявки: {total} (стр. {page} из {pages})"),
+        Msg::NoRequestsYet => "У вас пока нет заявок.".into(),
+        Msg::ConfirmCancel { number } => format!("Отменить заявку {number}?"),
+        Msg::RequestCancelled { number } => format!("Заявка {number} отменена."),
+        Msg::QueueTitle { total, page, pages } => format!("В очереди: {total} (стр. {page} из {pages})"),
+        Msg::QueueEmpty => "Очередь пуста. 🎉".into(),
+        Msg::AcceptedOk { number } => format!("Вы приняли {number}."),
+        Msg::CompletedOk { number } => format!("{number} выполнена."),
+        Msg::AskRejectReason { number } => format!("Почему {number} отклоняется? Автор увидит этот текст."),
+        Msg::BadReason { max } => format!("Напишите причину словами, не длиннее {max} символов."),
+        Msg::RejectedOk { number } => format!("{number} отклонена."),
+        Msg::StockTitle => "Картриджи на складах:".into(),
+        Msg::StockEmpty => "На складах пусто.".into(),
+        Msg::ChooseWarehouse { number } => format!("С какого склада выдать {number}?"),
+        Msg::NotEnoughStock => "Не хватает на складе:".into(),
+        Msg::AskIssueNote => "Комментарий для автора о частичной выдаче? Или нажмите «Пропустить».".into(),
+        Msg::IssuedOk { number, complete } => {
+            if complete {
+                format!("Картриджи по {number} выданы полностью.")
+            } else {
+                format!("Картриджи по {number} выданы частично.")
+            }
+        }
+        Msg::NothingLeftToIssue => "По этому заказу всё уже выдано.".into(),
+        Msg::CallSent { n } => {
+            format!("🚨 Вызов отправлен дежурным сотрудникам ({n}). Оставайтесь на месте, к вам подойдут.")
+        }
+        Msg::CallNobody => "🚨 Вызов записан, но сейчас никто не дежурит. Позвоните в ИТ-отдел.".into(),
+        Msg::CallWait { minutes, seconds } => {
+            format!("Вы только что вызывали. Повторить вызов можно через {minutes} мин {seconds} с.")
+        }
+        Msg::CallNotice { caller, branch, phone } => {
+            format!("🚨 <b>Срочно: серверная</b>\n{caller}, {branch}\n{phone}")
+        }
+        Msg::CallAnswered { responder, coming } => {
+            if coming {
+                format!("👍 {responder} идёт.")
+            } else {
+                format!("👎 {responder} не может подойти.")
+            }
+        }
+        Msg::CallAnswerSaved { coming } => {
+            if coming { "Отмечено: вы идёте." } else { "Отмечено: вы не можете." }.into()
+        }
+        Msg::NoticeAccepted { number, by } => format!("Вашу заявку <b>{number}</b> принял(а) {by}."),
+        Msg::NoticeDone { number } => format!("✅ Ваша заявка <b>{number}</b> выполнена."),
+        Msg::NoticeRejected { number, reason } => {
+            format!("⛔ Ваша заявка <b>{number}</b> отклонена.\nПричина: {reason}")
+        }
+        Msg::NoticeCancelled { number } => format!("Заявку <b>{number}</b> отменил её автор."),
+        Msg::NoticeIssued { number } => format!("📦 По вашей заявке <b>{number}</b> выданы картриджи:"),
+        Msg::NoticeNewRequest => "🆕 Новая заявка".into(),
+        Msg::AskBroadcast => "Отправьте объявление: текст, фото или документ с подписью. /cancel — прервать.".into(),
+        Msg::BroadcastPreview => "Так его увидят все. Отправить?".into(),
+        Msg::BroadcastQueued { n } => format!("📢 Рассылка {n} получателям. Когда закончится, придёт отчёт."),
+        Msg::BroadcastReport { recipients, delivered, failed, blocked } => format!(
+            "📢 Рассылка завершена: доставлено {delivered} из {recipients}, ошибок {failed}, заблокировали бота {blocked}."
+        ),
+        Msg::BroadcastUnsupported => "Разослать можно только текст, фото или документ.".into(),
+        Msg::StaffMenu => "Управление сотрудниками:".into(),
+        Msg::AskStaffId { role } => {
+            format!("Отправьте Telegram ID нового сотрудника с ролью «{}».", text(Msg::Role(role)))
+        }
+        Msg::BadTelegramId => "Telegram ID — это число, например 123456789.".into(),
+        Msg::StaffAdded { name, role } => format!("{name} теперь {}.", text(Msg::Role(role))),
+        Msg::StaffList => "Сотрудники:".into(),
+        Msg::ConfirmRemove { name } => format!("Убрать {name} из сотрудников?"),
+        Msg::StaffRemoved { name } => format!("{name} больше не сотрудник поддержки."),
+        Msg::CommandHelp { command } => match command {
+            "start" => "Начало и главное меню",
+            "help" => "Что умеет бот",
+            "new" => "Подать заявку",
+            "cartridge" => "Заказать картриджи",
+            "call" => "Срочный вызов в серверную",
+            "my" => "Мои заявки",
+            "cancel" => "Прервать заполнение",
+            "queue" => "Заявки в очереди",
+            "stock" => "Картриджи на складе",
+            "broadcast" => "Объявление для всех",
+            "staff" => "Сотрудники и роли",
+            other => other,
+        }
+        .into(),
+    }
+}

@@ -1,0 +1,235 @@
+//! Українські тексти.
+
+use super::Msg;
+use crate::domain::{Denied, Kind, Priority, Role, Status};
+
+pub(super) fn text(m: Msg<'_>) -> String {
+    match m {
+        Msg::MenuNewRequest => "📝 Нова заявка".into(),
+        Msg::MenuCartridges => "🖨 Картриджі".into(),
+        Msg::MenuCall => "🚨 Серверна".into(),
+        Msg::MenuMyRequests => "📋 Мої заявки".into(),
+        Msg::MenuQueue => "📥 Черга".into(),
+        Msg::MenuStock => "📦 Склад".into(),
+        Msg::MenuBroadcast => "📢 Розсилка".into(),
+        Msg::MenuStaff => "👥 Співробітники".into(),
+        Msg::MenuHelp => "❓ Довідка".into(),
+        Msg::Cancel => "✖️ Скасувати".into(),
+        Msg::Skip => "Пропустити ⏭".into(),
+        Msg::Confirm => "✅ Підтвердити".into(),
+        Msg::Prev => "◀️".into(),
+        Msg::Next => "▶️".into(),
+        Msg::ShareContact => "📱 Надіслати мій номер".into(),
+        Msg::Accept => "✅ Прийняти".into(),
+        Msg::Complete => "🏁 Виконано".into(),
+        Msg::Reject => "⛔ Відхилити".into(),
+        Msg::Issue => "📦 Видати".into(),
+        Msg::IssuePartially => "📦 Видати що є".into(),
+        Msg::Delivered => "🚚 Доставлено".into(),
+        Msg::Open => "🔎 Відкрити".into(),
+        Msg::CancelRequest => "🗑 Скасувати заявку".into(),
+        Msg::YesCancelIt => "Так, скасувати".into(),
+        Msg::No => "Ні".into(),
+        Msg::AddAnother => "➕ Ще картридж".into(),
+        Msg::PlaceOrder => "✅ Оформити замовлення".into(),
+        Msg::AllKinds => "Усі".into(),
+        Msg::Coming => "👍 Іду".into(),
+        Msg::Cannot => "👎 Не можу".into(),
+        Msg::SendBroadcast => "📢 Надіслати всім".into(),
+        Msg::AddAdmin => "➕ Адміністратор".into(),
+        Msg::AddSupport => "➕ Підтримка".into(),
+        Msg::AddStorekeeper => "➕ Комірник".into(),
+        Msg::ListStaff => "📃 Список співробітників".into(),
+        Msg::Remove => "Прибрати".into(),
+        Msg::YesRemove => "Так, прибрати".into(),
+        Msg::Kind(k) => match k {
+            Kind::Cartridge => "картриджі",
+            Kind::Repair => "ремонт",
+            Kind::Maintenance => "обслуговування",
+            Kind::ItHelp => "ІТ-допомога",
+        }
+        .into(),
+        Msg::Priority(p) => match p {
+            Priority::Low => "🟢 низький",
+            Priority::Medium => "🟡 середній",
+            Priority::High => "🔴 високий",
+        }
+        .into(),
+        Msg::Status(s) => match s {
+            Status::New => "нова",
+            Status::Accepted => "прийнята",
+            Status::Done => "виконана",
+            Status::Rejected => "відхилена",
+            Status::Cancelled => "скасована",
+        }
+        .into(),
+        Msg::Role(r) => match r {
+            Role::User => "співробітник",
+            Role::Storekeeper => "комірник",
+            Role::Support => "підтримка",
+            Role::Admin => "адміністратор",
+            Role::SuperAdmin => "суперадміністратор",
+        }
+        .into(),
+        Msg::LabelStatus => "Статус".into(),
+        Msg::LabelBranch => "Філія".into(),
+        Msg::LabelAuthor => "Автор".into(),
+        Msg::LabelContact => "Контакт".into(),
+        Msg::LabelCreated => "Створена".into(),
+        Msg::LabelAccepted => "Прийнята".into(),
+        Msg::LabelClosed => "Закрита".into(),
+        Msg::LabelAssignee => "Виконавець".into(),
+        Msg::LabelReason => "Причина".into(),
+        Msg::LabelCartridges => "Картриджі".into(),
+        Msg::LabelAttachments => "Вкладення".into(),
+        Msg::LabelIssued => "видано".into(),
+        Msg::Welcome { name } => {
+            format!("Вітаємо, {name}! Це служба підтримки: тут можна подати заявку й стежити за нею.")
+        }
+        Msg::ChooseBranch => "У якій філії ви працюєте?".into(),
+        Msg::BranchSaved { branch } => format!("Філію збережено: <b>{branch}</b>."),
+        Msg::NoBranchesYet => "Філії ще не налаштовані; зверніться до адміністратора.".into(),
+        Msg::MenuHint => "Оберіть дію кнопками нижче.".into(),
+        Msg::Help { staff, admin, super_admin } => {
+            let mut s = String::from(
+                "/new — подати заявку (ремонт, обслуговування, ІТ-допомога)\n/cartridge — замовити картриджі\n\
+                 /call — терміновий виклик до серверної\n/my — мої заявки\n/cancel — перервати заповнення",
+            );
+            if staff {
+                s.push_str("\n/queue — заявки в черзі\n/stock — картриджі на складі");
+            }
+            if admin {
+                s.push_str("\n/broadcast — оголошення для всіх");
+            }
+            if super_admin {
+                s.push_str("\n/staff — співробітники та ролі");
+            }
+            s
+        }
+        Msg::AccountBlocked => "Ваш обліковий запис заблоковано. Зверніться до адміністратора.".into(),
+        Msg::UseTheButtons => "Будь ласка, скористайтеся кнопками або /cancel, щоб перервати.".into(),
+        Msg::SomethingWentWrong => "Щось пішло не так з нашого боку. Спробуйте ще раз за хвилину.".into(),
+        Msg::ButtonExpired => "Ця кнопка більше не діє.".into(),
+        Msg::Cancelled => "Скасовано.".into(),
+        Msg::NothingToCancel => "Нема чого скасовувати.".into(),
+        Msg::NeedBranchFirst => "Спершу оберіть вашу філію.".into(),
+        Msg::Denied(d) => match d {
+            Denied::Blocked => "Ваш обліковий запис заблоковано.",
+            Denied::NotStaff => "Це доступно лише співробітникам підтримки.",
+            Denied::WrongKind(_) => "Ваша роль не обробляє заявки цього виду.",
+            Denied::NotAuthor => "Це може зробити лише автор заявки.",
+            Denied::NotAssignee => "Це може зробити лише виконавець або адміністратор.",
+            Denied::AdminOnly => "Це доступно лише адміністраторам.",
+            Denied::SuperAdminOnly => "Це доступно лише суперадміністраторам.",
+            Denied::NoRequest => "Такої заявки немає.",
+        }
+        .into(),
+        Msg::NotAllowedNow { status } => format!("Зараз це неможливо: заявка {status}."),
+        Msg::AlreadyAccepted { number, by } => format!("{number} уже прийняв(ла) {by}."),
+        Msg::RequestNotFound => "Такої заявки немає.".into(),
+        Msg::ChooseKind => "Що потрібно зробити?".into(),
+        Msg::AskName => "Ваші прізвище та ім'я?".into(),
+        Msg::AskPhone => "Ваш номер телефону? Натисніть кнопку, щоб надіслати його, або наберіть вручну.".into(),
+        Msg::BadPhone => "Це не схоже на номер телефону. Наберіть його так: +380 44 123 4567 або 067 123 45 67.".into(),
+        Msg::AskDescription => "Опишіть проблему: що сталося, де, яке обладнання.".into(),
+        Msg::BadDescription { max } => format!("Опишіть словами, не довше {max} символів."),
+        Msg::AskAttachment => "Додайте фото чи документ, якщо це допоможе, або натисніть «Пропустити».".into(),
+        Msg::NotAnAttachment => "Надішліть фото чи документ або натисніть «Пропустити».".into(),
+        Msg::AskPriority => "Наскільки терміново?".into(),
+        Msg::CheckTicket => "Перевірте й підтвердьте:".into(),
+        Msg::TicketCreated { number } => {
+            format!("✅ Заявку <b>{number}</b> зареєстровано. Ми повідомимо про кожну зміну.")
+        }
+        Msg::NoCatalog => "Каталог картриджів порожній; зверніться до комірника.".into(),
+        Msg::ChooseCartridge => "Який картридж?".into(),
+        Msg::InStock { n } => format!("на складі {n}"),
+        Msg::AskQuantity { name, max } => format!("Скільки <b>{name}</b>? (1–{max})"),
+        Msg::BadQuantity { max } => format!("Введіть ціле число від 1 до {max}."),
+        Msg::AskOrderComment => "Коментар (принтер, кабінет)? Або натисніть «Пропустити».".into(),
+        Msg::OrderSoFar => "Ваше замовлення:".into(),
+        Msg::TooManyLines { max } => format!("У замовленні не більше {max} позицій."),
+        Msg::MyRequestsTitle { total, page, pages } => format!("Ваші заявки: {total} (стор. {page} з {pages})"),
+        Msg::NoRequestsYet => "У вас поки немає заявок.".into(),
+        Msg::ConfirmCancel { number } => format!("Скасувати заявку {number}?"),
+        Msg::RequestCancelled { number } => format!("Заявку {number} скасовано."),
+        Msg::QueueTitle { total, page, pages } => format!("У черзі: {total} (стор. {page} з {pages})"),
+        Msg::QueueEmpty => "Черга порожня. 🎉".into(),
+        Msg::AcceptedOk { number } => format!("Ви прийняли {number}."),
+        Msg::CompletedOk { number } => format!("{number} виконана."),
+        Msg::AskRejectReason { number } => format!("Чому {number} відхиляється? Автор побачить цей текст."),
+        Msg::BadReason { max } => format!("Напишіть причину словами, не довше {max} символів."),
+        Msg::RejectedOk { number } => format!("{number} відхилена."),
+        Msg::StockTitle => "Картриджі на складах:".into(),
+        Msg::StockEmpty => "На складах порожньо.".into(),
+        Msg::ChooseWarehouse { number } => format!("З якого складу видати {number}?"),
+        Msg::NotEnoughStock => "Бракує на складі:".into(),
+        Msg::AskIssueNote => "Коментар для автора щодо часткової видачі? Або натисніть «Пропустити».".into(),
+        Msg::IssuedOk { number, complete } => {
+            if complete {
+                format!("Картриджі за {number} видано повністю.")
+            } else {
+                format!("Картриджі за {number} видано частково.")
+            }
+        }
+        Msg::NothingLeftToIssue => "За цим замовленням усе вже видано.".into(),
+        Msg::CallSent { n } => {
+            format!("🚨 Виклик надіслано черговим співробітникам ({n}). Залишайтеся на місці, до вас підійдуть.")
+        }
+        Msg::CallNobody => "🚨 Виклик записано, але зараз ніхто не чергує. Зателефонуйте до ІТ-відділу.".into(),
+        Msg::CallWait { minutes, seconds } => {
+            format!("Ви щойно викликали. Повторити виклик можна за {minutes} хв {seconds} с.")
+        }
+        Msg::CallNotice { caller, branch, phone } => {
+            format!("🚨 <b>Терміново: серверна</b>\n{caller}, {branch}\n{phone}")
+        }
+        Msg::CallAnswered { responder, coming } => {
+            if coming {
+                format!("👍 {responder} іде.")
+            } else {
+                format!("👎 {responder} не може підійти.")
+            }
+        }
+        Msg::CallAnswerSaved { coming } => {
+            if coming { "Позначено: ви йдете." } else { "Позначено: ви не можете." }.into()
+        }
+        Msg::NoticeAccepted { number, by } => format!("Вашу заявку <b>{number}</b> прийняв(ла) {by}."),
+        Msg::NoticeDone { number } => format!("✅ Вашу заявку <b>{number}</b> виконано."),
+        Msg::NoticeRejected { number, reason } => {
+            format!("⛔ Вашу заявку <b>{number}</b> відхилено.\nПричина: {reason}")
+        }
+        Msg::NoticeCancelled { number } => format!("Заявку <b>{number}</b> скасував її автор."),
+        Msg::NoticeIssued { number } => format!("📦 За вашою заявкою <b>{number}</b> видано картриджі:"),
+        Msg::NoticeNewRequest => "🆕 Нова заявка".into(),
+        Msg::AskBroadcast => "Надішліть оголошення: текст, фото чи документ з підписом. /cancel — перервати.".into(),
+        Msg::BroadcastPreview => "Так його побачать усі. Надіслати?".into(),
+        Msg::BroadcastQueued { n } => format!("📢 Розсилка {n} отримувачам. Коли завершиться, надійде звіт."),
+        Msg::BroadcastReport { recipients, delivered, failed, blocked } => format!(
+            "📢 Розсилку завершено: доставлено {delivered} з {recipients}, помилок {failed}, заблокували бота {blocked}."
+        ),
+        Msg::BroadcastUnsupported => "Розіслати можна лише текст, фото чи документ.".into(),
+        Msg::StaffMenu => "Керування співробітниками:".into(),
+        Msg::AskStaffId { role } => {
+            format!("Надішліть Telegram ID нового співробітника з роллю «{}».", text(Msg::Role(role)))
+        }
+        Msg::BadTelegramId => "Telegram ID — це число, наприклад 123456789.".into(),
+        Msg::StaffAdded { name, role } => format!("{name} тепер {}.", text(Msg::Role(role))),
+        Msg::StaffList => "Співробітники:".into(),
+        Msg::ConfirmRemove { name } => format!("Прибрати {name} зі співробітників?"),
+        Msg::StaffRemoved { name } => format!("{name} більше не співробітник підтримки."),
+        Msg::CommandHelp { command } => match command {
+            "start" => "Початок і головне меню",
+            "help" => "Що вміє бот",
+            "new" => "Подати заявку",
+            "cartridge" => "Замовити картриджі",
+            "call" => "Терміновий виклик до серверної",
+            "my" => "Мої заявки",
+            "cancel" => "Перервати заповнення",
+            "queue" => "Заявки в черзі",
+            "stock" => "Картриджі на складі",
+            "broadcast" => "Оголошення для всіх",
+            "staff" => "Співробітники та ролі",
+            other => other,
+        }
+        .into(),
+    }
+}

@@ -1,0 +1,137 @@
+//! Storekeepers' work on cartridge orders: issuing from a warehouse's stock.
+//!
+//! An issue takes what each line still needs out of one warehouse, atomically:
+//! with too little in stock it is refused and nothing changes, unless a partial
+//! issue is asked for (with a note), which takes what is there. Each issue is
+//! logged per line, audited, and the author is told. Delivery is completing
+//! the request (see [`super::requests::complete`]).
+
+use super::notify::{self, IssuedLine, Notice};
+use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
+use crate::domain::permissions::authorize;
+use crate::domain::{Permission, RequestFacts, RequestNumber, Status};
+use crate::store::{NewIssue, Request, StoreError};
+use serde_json::json;
+
+/// A line that stock cannot cover.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Shortage {
+    pub article: String,
+    pub needed: i64,
+    pub available: i64,
+}
+
+/// What an issue did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub request: Request,
+    pub lines: Vec<IssuedLine>,
+    /// Every line is now issued in full.
+    pub complete: bool,
+}
+
+/// Why an issue did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("not enough in stock: {}", .0.iter().map(|s| format!("{} {} of {}", s.article, s.available, s.needed)).collect::<Vec<_>>().join(", "))]
+    Short(Vec<Shortage>),
+    #[error("everything on this order has been issued already")]
+    NothingLeft,
+    #[error(transparent)]
+    Other(#[from] Error),
+}
+
+impl From<StoreError> for IssueError {
+    fn from(e: StoreError) -> Self {
+        IssueError::Other(Error::Store(e))
+    }
+}
+
+/// Issues what `request_id` still needs from `warehouse_id`.
+pub fn issue(
+    app: &App,
+    actor: &Actor,
+    request_id: i64,
+    warehouse_id: i64,
+    partial: bool,
+    note: Option<&str>,
+) -> Result<Issued, IssueError> {
+    let storekeeper =
+        actor.telegram_id().ok_or_else(|| Error::Invalid("cartridges are issued from Telegram".into()))?;
+    let note = note.map(str::trim).filter(|n| !n.is_empty()).map(String::from);
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    let request = tx.lock_request(request_id)?.ok_or_else(|| Error::not_found("request", RequestNumber(request_id)))?;
+    let facts = RequestFacts { kind: request.kind, author_id: request.author_id, assignee_id: request.assignee_id };
+    authorize(&who, Permission::IssueCartridges, Some(&facts)).map_err(Error::from)?;
+    if request.status != Status::Accepted || request.archived_at.is_some() {
+        return Err(Error::Conflict(format!(
+            "{} is {}; cartridges are issued on accepted orders",
+            RequestNumber(request_id),
+            request.status
+        ))
+        .into());
+    }
+    let warehouse =
+        tx.find_warehouse(&warehouse_id.to_string())?.ok_or_else(|| Error::not_found("warehouse", warehouse_id))?;
+    let items = tx.items(request_id)?;
+    let mut plan = Vec::new();
+    let mut short = Vec::new();
+    for item in &items {
+        let needed = item.quantity - item.issued_quantity;
+        if needed <= 0 {
+            continue;
+        }
+        let available = tx.stock_level(item.cartridge_type_id, warehouse.id)?.unwrap_or(0);
+        if available < needed {
+            short.push(Shortage { article: item.vendor_article.clone(), needed, available });
+        }
+        plan.push((item, needed.min(available)));
+    }
+    if plan.is_empty() {
+        return Err(IssueError::NothingLeft);
+    }
+    if !short.is_empty() && (!partial || plan.iter().all(|(_, take)| *take == 0)) {
+        return Err(IssueError::Short(short));
+    }
+    let mut lines = Vec::new();
+    for (item, take) in plan {
+        if take > 0 {
+            tx.take_stock(item.cartridge_type_id, warehouse.id, take, now)?;
+            tx.set_item_issued(item.id, item.issued_quantity + take)?;
+            tx.insert_issue(&NewIssue {
+                request_id,
+                item_id: item.id,
+                warehouse_id: warehouse.id,
+                quantity: take,
+                note: note.clone(),
+                issued_by: storekeeper,
+                issued_at: now,
+            })?;
+        }
+        lines.push(IssuedLine {
+            article: item.vendor_article.clone(),
+            name: item.cartridge_name.clone(),
+            ordered: item.quantity,
+            issued: item.issued_quantity + take,
+            now: take,
+        });
+    }
+    let complete = tx.items(request_id)?.iter().all(|i| i.issued_quantity == i.quantity);
+    notify::enqueue(
+        &mut *tx,
+        request.author_id,
+        &Notice::CartridgesIssued { request_id, lines: lines.clone(), note: note.clone() },
+        now,
+    )?;
+    audit(
+        &mut *tx,
+        now,
+        actor,
+        AuditEvent::new("request.issue", "request", RequestNumber(request_id))
+            .after(json!({ "warehouse": warehouse.code, "lines": lines, "note": note, "complete": complete })),
+    )?;
+    tx.commit()?;
+    Ok(Issued { request, lines, complete })
+}

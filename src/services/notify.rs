@@ -1,0 +1,158 @@
+//! Notifications: what the help desk tells people when something changes.
+//!
+//! A [`Notice`] is written to the outbox in the same transaction as the change
+//! it announces, so it exists exactly when the change does. A front end that
+//! can reach people (the bot inside `helpdesk serve`) delivers due notices and
+//! reports each outcome here: sent, retry later, or give up. Nothing is lost
+//! to a crash between the change and the message.
+
+use super::{App, Result, effective_role};
+use crate::config::Settings;
+use crate::domain::Kind;
+use crate::store::{BLOCKED_BY_USER, OutboxMessage, Tx, UserFilter};
+use chrono::{DateTime, Duration, Utc};
+
+/// An event someone must hear about. Texts are rendered when it is sent, in
+/// the recipient's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Notice {
+    /// To staff: a new request they can take.
+    NewRequest { request_id: i64 },
+    /// To the author.
+    Accepted { request_id: i64, by: String },
+    /// To the author.
+    Done { request_id: i64 },
+    /// To the author.
+    Rejected { request_id: i64, reason: String },
+    /// To the assignee: the author cancelled.
+    Cancelled { request_id: i64 },
+    /// To the author.
+    CartridgesIssued { request_id: i64, lines: Vec<IssuedLine>, note: Option<String> },
+    /// To on-duty staff: someone needs help in the server room now.
+    ServerCall { call_id: i64 },
+    /// To the caller and the other staff.
+    CallAnswered { call_id: i64, responder: String, coming: bool },
+    /// To everyone: an administrator's announcement.
+    Broadcast { broadcast_id: i64 },
+    /// To the administrator who broadcast: how delivery went.
+    BroadcastReport { broadcast_id: i64, recipients: i64, delivered: i64, failed: i64, blocked: i64 },
+}
+
+/// One cartridge line of an issue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IssuedLine {
+    pub article: String,
+    pub name: String,
+    pub ordered: i64,
+    /// Issued in all so far, this issue included.
+    pub issued: i64,
+    /// Issued by this issue.
+    pub now: i64,
+}
+
+/// Queues `notice` for `chat_id` in the caller's transaction.
+pub fn enqueue(tx: &mut dyn Tx, chat_id: i64, notice: &Notice, at: DateTime<Utc>) -> Result<()> {
+    let json = serde_json::to_string(notice).expect("notices serialise");
+    tx.outbox_push(chat_id, &json, at)?;
+    Ok(())
+}
+
+/// Staff who should hear about work of `kind` (or every staff member for
+/// `None`): on duty, reachable, with a role that handles it; super admins from
+/// the configuration included.
+pub fn staff_for(tx: &mut dyn Tx, settings: &Settings, kind: Option<Kind>) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    let filter = UserFilter { reachable_only: true, on_duty_only: true, ..Default::default() };
+    for u in tx.users(&filter)? {
+        let role = effective_role(settings, u.telegram_id, u.role);
+        let handles = match kind {
+            Some(k) => role.handles(k),
+            None => role.is_staff(),
+        };
+        if handles {
+            ids.push(u.telegram_id);
+        }
+    }
+    Ok(ids)
+}
+
+/// How long a sender holds the notices it took before they are due again.
+pub const LEASE: Duration = Duration::minutes(2);
+
+/// Takes notices due for delivery (most urgent, then oldest first), holding
+/// them for [`LEASE`]; ones that cannot be read are failed on the spot.
+pub fn due(app: &App, limit: u64) -> Result<Vec<(OutboxMessage, Notice)>> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let mut out = Vec::new();
+    for m in tx.outbox_due(now, limit)? {
+        match serde_json::from_str::<Notice>(&m.notice) {
+            Ok(n) => out.push((m, n)),
+            Err(e) => tx.outbox_failed(m.id, now, &format!("unreadable notice: {e}"))?,
+        }
+    }
+    let ids: Vec<i64> = out.iter().map(|(m, _)| m.id).collect();
+    tx.outbox_lease(&ids, now + LEASE)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// How delivering one notice went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Told to wait (HTTP 429): try again after this long, without counting it as a failure.
+    RetryAfter(std::time::Duration),
+    /// A passing failure (network, 5xx): back off and try again.
+    Temporary(String),
+    /// The person blocked the bot: give up and remember it.
+    Blocked,
+    /// Something that will not get better by retrying.
+    Permanent(String),
+}
+
+/// Attempts after which a notice is given up on.
+pub const MAX_ATTEMPTS: i64 = 12;
+
+/// Records how delivering `message` went.
+pub fn record(app: &App, message: &OutboxMessage, outcome: &Outcome) -> Result<()> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    match outcome {
+        Outcome::Sent => tx.outbox_sent(message.id, now)?,
+        Outcome::RetryAfter(wait) => {
+            let after = now + Duration::from_std(*wait).unwrap_or(Duration::seconds(1));
+            tx.outbox_retry(message.id, after, "told to wait (429)")?;
+        }
+        Outcome::Temporary(e) if message.attempts + 1 >= MAX_ATTEMPTS => {
+            tx.outbox_failed(message.id, now, &format!("gave up after {} attempts: {e}", message.attempts + 1))?;
+        }
+        Outcome::Temporary(e) => {
+            // 2, 4, 8 ... seconds, at most ten minutes apart.
+            let backoff = Duration::seconds((2_i64 << message.attempts.min(9)).min(600));
+            tx.outbox_retry(message.id, now + backoff, e)?;
+        }
+        Outcome::Blocked => {
+            tx.outbox_failed(message.id, now, BLOCKED_BY_USER)?;
+            mark_bot_blocked(&mut *tx, message.chat_id, now)?;
+        }
+        Outcome::Permanent(e) => tx.outbox_failed(message.id, now, e)?,
+    }
+    if let Some(id) = message.broadcast_id {
+        super::broadcast::finish_if_done(&mut *tx, id, now)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Remembers that a person blocked the bot, so broadcasts skip them.
+pub fn mark_bot_blocked(tx: &mut dyn Tx, chat_id: i64, at: DateTime<Utc>) -> Result<()> {
+    if let Some(mut u) = tx.user(chat_id)?
+        && u.bot_blocked_at.is_none()
+    {
+        u.bot_blocked_at = Some(at);
+        tx.update_user(&u)?;
+    }
+    Ok(())
+}
