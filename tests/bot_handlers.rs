@@ -215,3 +215,404 @@ async fn staff_menus_follow_the_role_in_the_database() {
     assert!(super_menu.contains("👥 Staff") && super_menu.contains("📢 Broadcast") && super_menu.contains("📥 Queue"));
     let _ = Role::User;
 }
+
+/// Files a repair as `u` (already registered) through the bot; returns its id.
+async fn file_repair(h: &Harness, u: &TgUser, description: &str) -> i64 {
+    h.text(u, "/new").await;
+    let repair = h.button(u.id, "epair").or_else(|| h.button(u.id, "емонт")).unwrap();
+    h.callback(u, &repair.0, repair.1).await;
+    h.text(u, "Contact Person").await;
+    h.text(u, "+380441234567").await;
+    h.text(u, description).await;
+    let skip = h.fake.sent_to(u.id).last().unwrap().buttons()[0].clone();
+    h.callback(u, &skip.1, h.fake.sent_to(u.id).last().unwrap().message_id().unwrap()).await;
+    let prio = h.button(u.id, "🔴").unwrap();
+    h.callback(u, &prio.0, prio.1).await;
+    let confirm = h.button(u.id, "✅").unwrap();
+    h.callback(u, &confirm.0, confirm.1).await;
+    requests(h).iter().map(|r| r.id).max().unwrap()
+}
+
+fn status(h: &Harness, id: i64) -> helpdesk::store::Request {
+    h.db.app.store.read().unwrap().request(id).unwrap().unwrap()
+}
+
+fn audit_count(h: &Harness, id: i64) -> usize {
+    h.db.app.store.read().unwrap().logs("request", &format!("HD-{id:06}")).unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_work_the_queue_and_the_author_hears_every_change() {
+    let h = Harness::new().await;
+    let u = staff(555_000_201);
+    registered(&h, &u, "Львов").await;
+    let first = file_repair(&h, &u, "Printer jams").await;
+    let second = file_repair(&h, &u, "Monitor flickers").await;
+    let s = staff(SUPPORT);
+    h.text(&s, "/queue").await;
+    let list = h.sent(SUPPORT).last().unwrap().clone();
+    assert!(list.text().unwrap().contains("Waiting: 2"), "{:?}", list.text());
+    let labels: Vec<String> = list.buttons().into_iter().map(|b| b.0).collect();
+    assert!(
+        labels.iter().any(|l| l.contains(&format!("HD-{first:06}")))
+            && labels.iter().any(|l| l.contains(&format!("HD-{second:06}")))
+    );
+    // Open: the card with Accept and Reject.
+    h.press(&s, &format!("HD-{first:06}")).await;
+    assert!(h.last_text(SUPPORT).contains("Printer jams"));
+    h.press(&s, "Accept").await;
+    assert_eq!(status(&h, first).status, Status::Accepted);
+    assert_eq!(status(&h, first).assignee_id, Some(SUPPORT));
+    assert!(h.last_text(SUPPORT).contains(&format!("You accepted HD-{first:06}")));
+    h.notify().await;
+    assert!(
+        h.last_text(u.id).contains(&format!("Your request <b>HD-{first:06}</b> has been accepted by Андрей Мельник"))
+    );
+    // Complete.
+    h.press(&s, "Done").await;
+    assert_eq!(status(&h, first).status, Status::Done);
+    h.notify().await;
+    assert!(h.last_text(u.id).contains(&format!("Your request <b>HD-{first:06}</b> is done")));
+    // Reject the second: a reason is asked as a follow-up message.
+    h.text(&s, "/queue").await;
+    h.press(&s, &format!("HD-{second:06}")).await;
+    h.press(&s, "Reject").await;
+    assert!(h.last_text(SUPPORT).contains("Why is"));
+    assert_eq!(status(&h, second).status, Status::New, "nothing changes until the reason is given");
+    h.text(&s, "   ").await;
+    assert!(h.last_text(SUPPORT).contains("Type the reason"));
+    h.text(&s, "Not ours: call the <landlord>").await;
+    let r = status(&h, second);
+    assert_eq!((r.status, r.rejection_reason.as_deref()), (Status::Rejected, Some("Not ours: call the <landlord>")));
+    h.notify().await;
+    assert!(h.last_text(u.id).contains("Reason: Not ours: call the &lt;landlord&gt;"));
+    h.text(&s, "/queue").await;
+    assert!(h.last_text(SUPPORT).contains("The queue is empty"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_staff_press_accept_at_once_and_one_wins() {
+    let h = Harness::new().await;
+    let u = staff(555_000_202);
+    registered(&h, &u, "Львов").await;
+    let id = file_repair(&h, &u, "Server is down").await;
+    let a = staff(SUPPORT);
+    let b = staff(SUPPORT_2);
+    h.text(&a, "/start").await;
+    h.text(&b, "/start").await;
+    h.notify().await;
+    let (da, ma) = h.button(SUPPORT, "Accept").unwrap();
+    let (db, mb) = h.button(SUPPORT_2, "Accept").unwrap();
+    // Both presses arrive before either is handled; different chats run in parallel.
+    h.fake.push_callback(&a, &da, ma);
+    h.fake.push_callback(&b, &db, mb);
+    let pending = h.fetch().await;
+    assert_eq!(pending.len(), 2);
+    let (first, second) = (pending[0].clone(), pending[1].clone());
+    tokio::join!(h.handle(first), h.handle(second));
+    let r = status(&h, id);
+    assert_eq!(r.status, Status::Accepted);
+    let (winner, loser) = if r.assignee_id == Some(SUPPORT) { (SUPPORT, SUPPORT_2) } else { (SUPPORT_2, SUPPORT) };
+    assert!(h.last_text(winner).contains("You accepted"));
+    assert!(h.last_text(loser).contains("has already been accepted by"), "{}", h.last_text(loser));
+    assert_eq!(audit_count(&h, id), 2, "create + one accept");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_buttons_from_people_without_the_role_change_nothing() {
+    let h = Harness::with(|s| s.super_admins = vec![555_000_299]).await;
+    let author = staff(555_000_203);
+    registered(&h, &author, "Львов").await;
+    let id = file_repair(&h, &author, "Keyboard is dead").await;
+    let intruder = TgUser::new(555_000_204, "Mallory", "en");
+    registered(&h, &intruder, "Одесса").await;
+    let before = status(&h, id);
+    let logs_before = audit_count(&h, id);
+    for data in [
+        format!("ac:{id}"),
+        format!("cm:{id}"),
+        format!("dl:{id}"),
+        format!("rj:{id}"),
+        format!("is:{id}"),
+        format!("if:{id}:1"),
+        format!("ip:{id}:1"),
+        format!("cy:{id}"),
+        format!("o:{id}"),
+        "bs".into(),
+        "sa:admin".into(),
+        "sl".into(),
+        format!("sy:{SUPPORT}"),
+        "q:all:0".into(),
+        "zz:garbage".into(),
+    ] {
+        h.clear();
+        h.callback(&intruder, &data, 1).await;
+        let toasts: Vec<String> = h
+            .fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "answerCallbackQuery")
+            .filter_map(|c| c.params["text"].as_str().map(String::from))
+            .collect();
+        let said = [h.texts(intruder.id), toasts].concat().join(" | ").to_lowercase();
+        assert!(
+            said.contains("only")
+                || said.contains("not valid")
+                || said.contains("no longer valid")
+                || said.contains("for staff")
+                || said.contains("administrators"),
+            "{data}: {said}"
+        );
+    }
+    assert_eq!(status(&h, id), before, "the request is as it was");
+    assert_eq!(audit_count(&h, id), logs_before);
+    let support = h.db.app.store.read().unwrap().user(SUPPORT).unwrap().unwrap();
+    assert_eq!(support.role, Role::Support, "no staff change from a forged button");
+    // The storekeeper cannot accept a repair either, whatever the button says.
+    h.callback(&staff(STOREKEEPER), &format!("ac:{id}"), 1).await;
+    assert!(h.last_text(STOREKEEPER).contains("does not handle"));
+    assert_eq!(status(&h, id).status, Status::New);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
+    let h = Harness::new().await;
+    let u = russian(555_000_205);
+    registered(&h, &u, "Одесса").await;
+    h.text(&u, "🖨 Картриджи").await;
+    let list = h.sent(u.id).last().unwrap().buttons();
+    assert!(list.iter().any(|(t, _)| t.contains("HP 85A черный (CE285A) — на складе 42")), "{list:?}");
+    h.press(&u, "CE285A").await;
+    assert!(h.last_text(u.id).contains("Сколько"));
+    for bad in ["0", "51", "три", "-2"] {
+        h.text(&u, bad).await;
+        assert!(h.last_text(u.id).contains("целое число от 1 до 50"), "{bad}");
+    }
+    h.text(&u, "3").await;
+    h.press(&u, "Пропустить").await;
+    assert!(h.last_text(u.id).contains("HP 85A черный (CE285A) × 3"));
+    h.press(&u, "Ещё картридж").await;
+    h.press(&u, "TN-2375").await;
+    h.text(&u, "20").await;
+    h.text(&u, "кабинет 12").await;
+    let review = h.last_text(u.id);
+    assert!(review.contains("× 3") && review.contains("TN-2375) × 20 — кабинет 12"), "{review}");
+    h.press(&u, "Оформить заказ").await;
+    // No phone on file: asked once.
+    assert!(h.last_text(u.id).contains("номер телефона"));
+    h.text(&u, "not a phone").await;
+    assert!(h.last_text(u.id).contains("не похоже"));
+    h.contact(&u, "+79161234567").await;
+    let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
+    assert_eq!(r.kind, Kind::Cartridge);
+    let items = h.db.app.store.read().unwrap().items(r.id).unwrap();
+    assert_eq!(
+        items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect::<Vec<_>>(),
+        [("CE285A", 3), ("TN-2375", 20)]
+    );
+    // The storekeeper accepts and issues from the central warehouse: TN-2375 is short (12).
+    let sk = staff(STOREKEEPER);
+    h.text(&sk, "/start").await;
+    h.notify().await;
+    h.press(&sk, "Accept").await;
+    assert_eq!(status(&h, r.id).status, Status::Accepted);
+    h.press(&sk, "Issue").await;
+    h.press(&sk, "Центральный склад").await;
+    let short = h.last_text(STOREKEEPER);
+    assert!(short.contains("Not enough in stock") && short.contains("TN-2375: 12 / 20"), "{short}");
+    let central = |article: &str| {
+        let mut tx = h.db.app.store.read().unwrap();
+        let c = tx.find_cartridge_type(article).unwrap().unwrap();
+        let w = tx.find_warehouse("CENTRAL").unwrap().unwrap();
+        tx.stock_level(c.id, w.id).unwrap().unwrap()
+    };
+    assert_eq!((central("CE285A"), central("TN-2375")), (35, 12), "a refused issue changes no stock");
+    h.press(&sk, "Issue what there is").await;
+    h.text(&sk, "The rest next week").await;
+    assert_eq!((central("CE285A"), central("TN-2375")), (32, 0));
+    let items = h.db.app.store.read().unwrap().items(r.id).unwrap();
+    assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [3, 12]);
+    h.notify().await;
+    let notice = h.last_text(u.id);
+    assert!(
+        notice.contains("выданы картриджи") && notice.contains("+12 → 12/20") && notice.contains("The rest next week"),
+        "{notice}"
+    );
+    h.press(&sk, "Delivered").await;
+    assert_eq!(status(&h, r.id).status, Status::Done);
+    h.notify().await;
+    assert!(h.last_text(u.id).contains("выполнена"));
+    // Stock as staff see it.
+    h.text(&sk, "/stock").await;
+    assert!(h.last_text(STOREKEEPER).contains("Brother TN-2375 черный (TN-2375): 0 ⚠️"));
+    h.text(&u, "/stock").await;
+    assert!(h.last_text(u.id).contains("только сотрудникам"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_room_calls_reach_staff_once_per_cooldown_and_answers_go_round() {
+    let h = Harness::new().await;
+    let u = russian(555_000_206);
+    registered(&h, &u, "Днепр").await;
+    h.text(&u, "🚨 Серверная").await;
+    assert!(h.last_text(u.id).contains("Вызов отправлен дежурным сотрудникам (6)"), "{}", h.last_text(u.id));
+    h.notify().await;
+    for id in [ADMIN, SUPPORT, SUPPORT_2, STOREKEEPER] {
+        let t = h.last_text(id);
+        assert!(t.contains("the server room") || t.contains("серверная") || t.contains("серверна"), "{id}: {t}");
+    }
+    // A second call within five minutes: told how long to wait; the clock is the database's.
+    h.db.clock.advance(chrono::Duration::minutes(2));
+    h.text(&u, "/call").await;
+    assert!(h.last_text(u.id).contains("через 3 мин 0 с"), "{}", h.last_text(u.id));
+    // Responders answer; the caller and the others see who.
+    h.press(&staff(SUPPORT), "👍").await;
+    h.press(&staff(SUPPORT_2), "👎").await;
+    h.notify().await;
+    let caller = h.texts(u.id).join("\n");
+    assert!(caller.contains("Андрей Мельник идёт") && caller.contains("Сергей Бондаренко не может"), "{caller}");
+    assert!(
+        h.texts(ADMIN).iter().any(|t| t.contains("Андрей Мельник is on the way"))
+            || h.texts(ADMIN).iter().any(|t| t.contains("іде"))
+    );
+    h.db.clock.advance(chrono::Duration::minutes(4));
+    h.text(&u, "/call").await;
+    assert!(h.last_text(u.id).contains("Вызов отправлен"));
+    // Employees cannot answer calls.
+    let call_id = h.db.app.store.read().unwrap().last_call_by(u.id).unwrap().map(|_| 1).unwrap();
+    h.callback(&u, &format!("cl:{call_id}:1"), 1).await;
+    assert!(h.last_text(u.id).contains("только сотрудникам"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_requests_paginate_open_and_cancel_with_confirmation() {
+    let h = Harness::new().await;
+    let u = staff(555_000_207);
+    registered(&h, &u, "Днепр").await;
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        h.db.clock.advance(chrono::Duration::minutes(1));
+        ids.push(file_repair(&h, &u, &format!("Problem number {i}")).await);
+    }
+    h.text(&u, "/my").await;
+    let page1 = h.sent(u.id).last().unwrap().clone();
+    assert!(page1.text().unwrap().contains("Your requests: 8 (page 1 of 2)"));
+    assert!(page1.buttons()[0].0.contains(&format!("HD-{:06}", ids[7])), "newest first");
+    h.press(&u, "▶️").await;
+    assert!(h.last_text(u.id).contains("page 2 of 2"));
+    h.press(&u, &format!("HD-{:06}", ids[0])).await;
+    assert!(h.last_text(u.id).contains("Problem number 0"));
+    h.press(&u, "Cancel request").await;
+    assert!(h.last_text(u.id).contains(&format!("Cancel request HD-{:06}?", ids[0])));
+    assert_eq!(status(&h, ids[0]).status, Status::New, "not before confirmation");
+    h.press(&u, "Yes, cancel it").await;
+    assert_eq!(status(&h, ids[0]).status, Status::Cancelled);
+    // Someone else's request cannot be cancelled by a forged button.
+    let other = russian(555_000_208);
+    registered(&h, &other, "Днепр").await;
+    h.callback(&other, &format!("cy:{}", ids[1]), 1).await;
+    assert!(h.last_text(other.id).contains("только автор"));
+    assert_eq!(status(&h, ids[1]).status, Status::New);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broadcast_is_previewed_confirmed_delivered_and_reported() {
+    let h = Harness::new().await;
+    let people: Vec<TgUser> = (0..5).map(|i| TgUser::new(555_000_300 + i, "P", "ru")).collect();
+    for p in &people {
+        h.text(p, "/start").await;
+    }
+    h.fake.block_chat(people[2].id);
+    let admin = staff(ADMIN);
+    h.text(&admin, "/start").await;
+    // Not for support staff.
+    h.text(&staff(SUPPORT), "/broadcast").await;
+    assert!(h.last_text(SUPPORT).contains("administrators only"));
+    h.text(&admin, "📢 Broadcast").await;
+    assert!(h.last_text(ADMIN).contains("Send the announcement"));
+    h.fake.push_photo(&admin, "AgACannouncement", Some("Office closed on <Friday> & Monday"));
+    h.process().await;
+    let preview = h.sent(ADMIN);
+    let photo = preview.iter().rev().find(|c| c.method == "sendPhoto").unwrap();
+    assert_eq!(photo.params["photo"], "AgACannouncement");
+    assert_eq!(photo.params["caption"], "Office closed on &lt;Friday&gt; &amp; Monday");
+    assert!(h.texts(people[0].id).iter().all(|t| !t.contains("Friday")), "nothing goes out before confirmation");
+    h.press(&admin, "Send to everyone").await;
+    assert!(h.last_text(ADMIN).contains("Sending to"));
+    h.notify().await;
+    for (i, p) in people.iter().enumerate() {
+        let got = h
+            .sent(p.id)
+            .iter()
+            .any(|c| c.method == "sendPhoto" && c.params["caption"] == "Office closed on &lt;Friday&gt; &amp; Monday");
+        assert_eq!(got, i != 2, "person {i}");
+    }
+    let blocked = h.db.app.store.read().unwrap().user(people[2].id).unwrap().unwrap();
+    assert!(blocked.bot_blocked_at.is_some(), "a 403 marks the person");
+    h.notify().await;
+    let report = h.last_text(ADMIN);
+    assert!(report.contains("Broadcast finished") && report.contains("1 have blocked the bot"), "{report}");
+    // The next broadcast skips them.
+    h.text(&admin, "/broadcast").await;
+    h.text(&admin, "Second").await;
+    h.press(&admin, "Send to everyone").await;
+    h.notify().await;
+    assert!(!h.texts(people[2].id).iter().any(|t| t.contains("Second")));
+    assert!(h.texts(people[0].id).iter().any(|t| t.contains("Second")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins() {
+    const BOSS: i64 = 555_000_400;
+    const OTHER_SUPER: i64 = 555_000_401;
+    let h = Harness::with(|s| s.super_admins = vec![BOSS, OTHER_SUPER]).await;
+    let boss = TgUser::new(BOSS, "Boss", "en");
+    h.text(&TgUser::new(OTHER_SUPER, "Other", "en"), "/start").await;
+    h.text(&boss, "/start").await;
+    h.text(&boss, "👥 Staff").await;
+    h.press(&boss, "Support").await;
+    h.text(&boss, "twelve").await;
+    assert!(h.last_text(BOSS).contains("A Telegram ID is a number"));
+    h.text(&boss, "555000402").await;
+    assert!(h.last_text(BOSS).contains("is now support"));
+    let added = h.db.app.store.read().unwrap().user(555_000_402).unwrap().unwrap();
+    assert_eq!(added.role, Role::Support);
+    // The newcomer's name fills in when they write.
+    h.text(&TgUser::new(555_000_402, "Nina", "en"), "/start").await;
+    h.text(&boss, "/staff").await;
+    h.press(&boss, "Staff list").await;
+    let list = h.sent(BOSS).last().unwrap().clone();
+    let removable: Vec<String> = list.buttons().into_iter().map(|b| b.0).collect();
+    assert!(removable.iter().any(|l| l.contains("Андрей Мельник")));
+    assert!(!removable.iter().any(|l| l.contains("Boss") || l.contains("Other")), "{removable:?}");
+    h.press(&boss, "Remove Андрей Мельник").await;
+    assert!(h.last_text(BOSS).contains("Remove Андрей Мельник from staff?"));
+    h.press(&boss, "Yes, remove").await;
+    assert_eq!(h.db.app.store.read().unwrap().user(SUPPORT).unwrap().unwrap().role, Role::User);
+    // Forged: removing oneself or a configured super admin.
+    for target in [BOSS, OTHER_SUPER] {
+        h.callback(&boss, &format!("sy:{target}"), 1).await;
+        let t = h.last_text(BOSS);
+        assert!(
+            t.contains("nobody can change their own role") || t.contains("super admin from the configuration"),
+            "{t}"
+        );
+    }
+    // An admin is not a super admin.
+    h.callback(&staff(ADMIN), "sa:support", 1).await;
+    assert!(h.last_text(ADMIN).contains("super administrators only"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_account_is_told_and_nothing_else_happens() {
+    let h = Harness::new().await;
+    let u = russian(555_000_500);
+    registered(&h, &u, "Днепр").await;
+    helpdesk::services::directory::set_blocked(&h.db.app, &helpdesk::services::Actor::Operator("t".into()), u.id, true)
+        .unwrap();
+    h.clear();
+    h.text(&u, "/new").await;
+    assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);
+    h.text(&u, "/call").await;
+    assert_eq!(h.db.app.store.read().unwrap().last_call_by(u.id).unwrap(), None);
+}

@@ -73,6 +73,16 @@ impl Harness {
         updates
     }
 
+    /// Takes the waiting updates without handling them (to handle them concurrently).
+    pub async fn fetch(&self) -> Vec<Update> {
+        let mut offset = self.offset.lock().await;
+        let updates = self.bot.get_updates().offset(*offset).timeout(0).await.expect("getUpdates");
+        if let Some(last) = updates.last() {
+            *offset = last.id.0 as i32 + 1;
+        }
+        updates
+    }
+
     /// Handles one update again, as a restart replays one that was not marked done.
     pub async fn handle(&self, update: Update) {
         handle_one(&self.handler, &self.db.app, &self.bot, &self.me, &self.storage, update).await;

@@ -92,6 +92,10 @@ pub async fn ask_note(
     id: i64,
     warehouse: i64,
 ) -> HandlerResult {
+    let actor = ctx.actor();
+    if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::IssueCartridges)).await {
+        return explain(&bot, &ctx, &e).await;
+    }
     say(&bot, ctx.chat, ctx.t(Msg::AskIssueNote), Some(keyboards::skip_or_cancel(ctx.lang).into())).await?;
     let private = if convo.chat_id() == ctx.chat { convo } else { Convo::new(storage, ctx.chat) };
     private.update(State::IssueNote { request_id: id, warehouse_id: warehouse }).await?;

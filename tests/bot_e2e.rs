@@ -1,0 +1,213 @@
+//! The real `helpdesk serve` process against the fake Bot API on 127.0.0.1.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use support::fake_telegram::{FakeTelegram, TOKEN, TgUser};
+use support::{STOREKEEPER, SUPPORT, Workdir};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+struct Serve {
+    child: Child,
+}
+
+impl Serve {
+    fn start(w: &Workdir, fake: &FakeTelegram, extra_env: &[(&str, &str)]) -> Serve {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+        cmd.current_dir(w.path())
+            .arg("serve")
+            .env_remove("HELPDESK_BOT_TOKEN")
+            .env_remove("TELOXIDE_TOKEN")
+            .env("HELPDESK_TELEGRAM_API_URL", fake.url())
+            .env("HELPDESK_BOT_TOKEN", TOKEN)
+            .env("HELPDESK_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Serve { child: cmd.spawn().expect("start helpdesk serve") }
+    }
+
+    fn signal(&self, sig: &str) {
+        let ok = Command::new("kill").args([sig, &self.child.id().to_string()]).status().unwrap().success();
+        assert!(ok, "kill {sig}");
+    }
+
+    /// Stops with SIGTERM; returns the exit code and stderr.
+    fn terminate(mut self) -> (Option<i32>, String) {
+        self.signal("-TERM");
+        let out = std::mem::replace(&mut self.child, Command::new("true").spawn().unwrap()).wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    }
+
+    fn kill_hard(mut self) {
+        self.signal("-KILL");
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_text(fake: &FakeTelegram, chat: i64, needle: &str) {
+    assert!(
+        fake.wait_for_text(chat, needle, WAIT),
+        "no message to {chat} containing {needle:?}; got {:#?}",
+        fake.texts_to(chat)
+    );
+}
+
+/// Presses the newest button to `user` whose label contains `label`.
+fn press(fake: &FakeTelegram, user: &TgUser, label: &str) {
+    let found = fake.sent_to(user.id).iter().rev().find_map(|c| {
+        let data = c.buttons().into_iter().find(|(t, _)| t.contains(label)).map(|(_, d)| d)?;
+        Some((data, c.message_id()?))
+    });
+    let (data, message) =
+        found.unwrap_or_else(|| panic!("no button {label:?} for {}: {:#?}", user.id, fake.texts_to(user.id)));
+    fake.push_callback(user, &data, message);
+}
+
+#[test]
+fn a_ticket_with_a_photo_is_filed_accepted_and_completed_and_a_kill_mid_dialogue_loses_nothing() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let user = TgUser::new(555_100_001, "Олена", "uk");
+    let support = TgUser::new(SUPPORT, "Андрей", "ru");
+    let serve = Serve::start(&w, &fake, &[]);
+
+    fake.push_text(&support, "/start");
+    fake.push_text(&user, "/start");
+    wait_text(&fake, user.id, "У якій філії");
+    press(&fake, &user, "Харьков");
+    wait_text(&fake, user.id, "Філію збережено");
+    // The command menus were registered: the default per language, and the staff member's own.
+    assert!(fake.wait_until(WAIT, |calls| calls.iter().any(|c| c.method == "setMyCommands"
+        && c.params["scope"]["type"] == "chat"
+        && c.params["scope"]["chat_id"] == SUPPORT)));
+    assert!(fake.calls().iter().any(|c| c.method == "setMyCommands" && c.params["language_code"] == "uk"));
+
+    fake.push_text(&user, "/new");
+    wait_text(&fake, user.id, "Що потрібно зробити?");
+    press(&fake, &user, "Ремонт");
+    wait_text(&fake, user.id, "прізвище та ім'я");
+    fake.push_text(&user, "Олена Коваль");
+    wait_text(&fake, user.id, "номер телефону");
+
+    // Killed mid-dialogue, without a chance to clean up.
+    serve.kill_hard();
+    let serve = Serve::start(&w, &fake, &[]);
+    fake.push_contact(&user, "0501234567");
+    wait_text(&fake, user.id, "Опишіть проблему");
+    fake.push_text(&user, "Не вмикається касовий апарат");
+    wait_text(&fake, user.id, "Додайте фото");
+    fake.push_photo(&user, "AgACAgIAAxkBAAIBZ2e2e2e", None);
+    wait_text(&fake, user.id, "Наскільки терміново?");
+    press(&fake, &user, "високий");
+    wait_text(&fake, user.id, "Перевірте й підтвердьте");
+    press(&fake, &user, "Підтвердити");
+    wait_text(&fake, user.id, "зареєстровано");
+
+    // Staff are told, with the card; the support member accepts, sees the photo inline, completes.
+    wait_text(&fake, SUPPORT, "Не вмикається касовий апарат");
+    press(&fake, &support, "Принять");
+    wait_text(&fake, user.id, "прийняв(ла) Андрей Мельник");
+    press(&fake, &support, "Открыть");
+    assert!(fake.wait_until(WAIT, |calls| calls.iter().any(|c| c.method == "sendPhoto"
+        && c.chat_id() == Some(SUPPORT)
+        && c.params["photo"] == "AgACAgIAAxkBAAIBZ2e2e2e")));
+    press(&fake, &support, "Выполнено");
+    wait_text(&fake, user.id, "виконано");
+    assert!(fake.texts_to(STOREKEEPER).is_empty(), "storekeepers were not told about a repair");
+
+    let (code, stderr) = serve.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("started as @helpdesk_test_bot"), "{stderr}");
+    assert!(!stderr.contains(TOKEN) && !stderr.contains("TEST-fake-token"), "the token leaked: {stderr}");
+
+    let (app, _) = w.app();
+    let all = helpdesk::services::requests::list(&app, &Default::default()).unwrap();
+    assert_eq!(all.len(), 1, "one request, whatever the restarts");
+    assert_eq!(all[0].status, helpdesk::domain::Status::Done);
+    assert_eq!(all[0].contact_phone, "+380501234567");
+}
+
+#[test]
+fn confirmed_updates_survive_a_kill_and_are_handled_exactly_once() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let serve = Serve::start(&w, &fake, &[]);
+    let users: Vec<TgUser> = (0..40).map(|i| TgUser::new(555_100_100 + i, "U", "en")).collect();
+    let mut last = 0;
+    for u in &users {
+        last = fake.push_text(u, "/start");
+    }
+    // Once Telegram counts them confirmed, they must not be lost, even to SIGKILL right now.
+    assert!(fake.wait_confirmed(last, WAIT));
+    serve.kill_hard();
+    let serve = Serve::start(&w, &fake, &[]);
+    for u in &users {
+        wait_text(&fake, u.id, "Hello, U!");
+    }
+    let (code, _) = serve.terminate();
+    assert_eq!(code, Some(0));
+    let (app, _) = w.app();
+    let mut tx = app.store.read().unwrap();
+    for u in &users {
+        assert!(tx.user(u.id).unwrap().is_some(), "{} registered", u.id);
+    }
+    assert!(tx.inbox_pending(10).unwrap().is_empty(), "every update is done");
+}
+
+#[test]
+fn a_bot_api_outage_is_retried_and_the_loop_stays_up() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let serve = Serve::start(&w, &fake, &[]);
+    let u = TgUser::new(555_100_200, "Ann", "en");
+    fake.push_text(&u, "/start");
+    wait_text(&fake, u.id, "Hello, Ann!");
+    fake.fail_next(2, 502);
+    fake.push_text(&u, "/help");
+    assert!(fake.wait_for_text(u.id, "/new", Duration::from_secs(60)), "recovered after the outage");
+    let (code, stderr) = serve.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_missing_or_rejected_token_is_one_clear_line_and_exit_1() {
+    let w = Workdir::seeded();
+    let out = w.cmd().arg("serve").env("HELPDESK_TELEGRAM_API_URL", "http://127.0.0.1:9").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you\n"
+    );
+    let fake = FakeTelegram::start();
+    fake.reject_all_tokens(true);
+    let out = w
+        .cmd()
+        .arg("serve")
+        .env("HELPDESK_TELEGRAM_API_URL", fake.url())
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "error: Telegram rejected the bot token; check HELPDESK_BOT_TOKEN (ask @BotFather for the right one)\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error")).count(), 1);
+    assert!(!stderr.contains("TEST-fake-token"));
+}
