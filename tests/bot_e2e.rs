@@ -174,11 +174,27 @@ fn a_bot_api_outage_is_retried_and_the_loop_stays_up() {
     let u = TgUser::new(555_100_200, "Ann", "en");
     fake.push_text(&u, "/start");
     wait_text(&fake, u.id, "Hello, Ann!");
+    // Let the command menus finish registering (4 defaults and one per staff member), so
+    // the failures hit what this test is about: the reply to /help, and getUpdates.
+    assert!(fake.wait_until(WAIT, |calls| calls.iter().filter(|c| c.method.ends_with("MyCommands")).count() >= 10));
+    std::thread::sleep(Duration::from_millis(300));
     fake.fail_next(2, 502);
     fake.push_text(&u, "/help");
-    assert!(fake.wait_for_text(u.id, "/new", Duration::from_secs(60)), "recovered after the outage");
+    assert!(fake.wait_for_text(u.id, "/new", Duration::from_secs(60)), "the reply arrived after the outage");
+    // The first failure hit the reply itself (the other one a getUpdates, which the fake does not log).
+    let failed: Vec<String> = fake.calls().iter().filter(|c| c.status == 502).map(|c| c.method.clone()).collect();
+    assert_eq!(failed, ["sendMessage"]);
     let (code, stderr) = serve.terminate();
     assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("the reply goes to the outbox"), "{stderr}");
+    // The failed reply was kept in the outbox and delivered from there.
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let (sent, total): (i64, i64) = conn
+        .query_row("SELECT count(sent_at), count(*) FROM outbox WHERE notice LIKE '%\"type\":\"reply\"%'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((sent, total), (1, 1));
 }
 
 #[test]

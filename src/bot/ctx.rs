@@ -7,6 +7,7 @@ use crate::domain::{Lang, Role};
 use crate::i18n::{Msg, t};
 use crate::services::{self, Actor, App};
 use crate::store::User;
+use std::future::IntoFuture;
 use teloxide::prelude::*;
 use teloxide::types::{ParseMode, ReplyMarkup};
 use teloxide::{ApiError, RequestError};
@@ -57,21 +58,58 @@ where
     }
 }
 
-/// Sends an HTML message; waits and tries again once if Telegram says to slow down.
-pub async fn say(bot: &Bot, chat: ChatId, html: String, markup: Option<ReplyMarkup>) -> Result<Message, RequestError> {
-    let send = || {
+tokio::task_local! {
+    /// The services of the update being handled: where a reply goes when the
+    /// Bot API is failing (the outbox delivers it once the API is back).
+    pub static REPLIES: App;
+}
+
+/// Tries a request, waiting as often as Telegram says to slow down (up to three times).
+pub async fn patiently<T, F, Fut>(mut request: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RequestError>>,
+{
+    let mut waits = 0;
+    loop {
+        match request().await {
+            Err(RequestError::RetryAfter(wait)) if waits < 3 => {
+                waits += 1;
+                tokio::time::sleep(wait.duration()).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Sends an HTML message. Waits when Telegram says to slow down; when the Bot
+/// API fails (network, 5xx), the reply goes to the outbox and is delivered as
+/// soon as the API is back, so it is not lost.
+pub async fn say(bot: &Bot, chat: ChatId, html: String, markup: Option<ReplyMarkup>) -> Result<(), RequestError> {
+    let sent = patiently(|| {
         let mut req = bot.send_message(chat, html.clone()).parse_mode(ParseMode::Html);
         if let Some(m) = markup.clone() {
             req = req.reply_markup(m);
         }
-        req
-    };
-    match send().await {
-        Err(RequestError::RetryAfter(wait)) => {
-            tokio::time::sleep(wait.duration()).await;
-            send().await
+        req.into_future()
+    })
+    .await;
+    match sent {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(crate::bot::sender::outcome_of(&e), services::notify::Outcome::Temporary(_)) => {
+            let Ok(app) = REPLIES.try_with(|a| a.clone()) else { return Err(e) };
+            tracing::warn!(chat = chat.0, error = %e, "the Bot API is failing; the reply goes to the outbox");
+            let notice = services::notify::Notice::Reply {
+                text: html,
+                markup: markup.and_then(|m| serde_json::to_string(&m).ok()),
+            };
+            let queued = blocking(&app, move |app| services::notify::enqueue_now(app, chat.0, &notice)).await;
+            queued.map_err(|qe| {
+                tracing::error!(error = %qe, "cannot queue the reply either");
+                e
+            })
         }
-        other => other,
+        Err(e) => Err(e),
     }
 }
 
@@ -95,7 +133,7 @@ pub async fn edit(
             Err(e) => tracing::debug!(error = %e, "could not edit a message; sending a new one"),
         }
     }
-    say(bot, chat, html, markup.map(ReplyMarkup::InlineKeyboard)).await.map(|_| ())
+    say(bot, chat, html, markup.map(ReplyMarkup::InlineKeyboard)).await
 }
 
 /// Tells the person why a service refused, in their language; logs what they cannot act on.

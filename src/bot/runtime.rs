@@ -14,7 +14,7 @@
 use super::ctx::{BoxError, blocking};
 use super::schema::schema;
 use super::sender::{self, Limiter};
-use super::storage::{CURRENT_UPDATE, DialogueStore};
+use super::storage::{self, DialogueStore};
 use crate::services::{App, inbox};
 use crate::store::InboxUpdate;
 use anyhow::{Context, Result, bail};
@@ -274,7 +274,7 @@ pub async fn handle_one(
 ) {
     let id = i64::from(update.id.0);
     let deps = dptree::deps![update, app.clone(), bot.clone(), me.clone(), storage.clone()];
-    let run = CURRENT_UPDATE.scope(id, handler.dispatch(deps));
+    let run = super::ctx::REPLIES.scope(app.clone(), storage::scope(id, handler.dispatch(deps)));
     match std::panic::AssertUnwindSafe(run).catch_unwind().await {
         Ok(std::ops::ControlFlow::Break(Ok(()))) => {}
         Ok(std::ops::ControlFlow::Break(Err(e))) => {

@@ -302,6 +302,15 @@ async fn render_notice(
             }),
             None,
         ),
+        Notice::Reply { text, markup } => {
+            // Only inline keyboards are kept for later: a reply keyboard may no longer fit the moment.
+            let markup =
+                markup.as_deref().and_then(|m| serde_json::from_str::<ReplyMarkup>(m).ok()).and_then(|m| match m {
+                    ReplyMarkup::InlineKeyboard(k) => Some(k),
+                    _ => None,
+                });
+            (text.clone(), markup)
+        }
         Notice::Broadcast { .. } => unreachable!("broadcasts are sent as they were written"),
     })
 }

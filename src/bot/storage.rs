@@ -16,6 +16,22 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 tokio::task_local! {
     /// The update being handled by this task, recorded with each state written.
     pub static CURRENT_UPDATE: i64;
+    /// The states read or written while handling this update, so a state is
+    /// read once per update and an unchanged one is not written again.
+    pub static SEEN: std::cell::RefCell<std::collections::HashMap<i64, State>>;
+}
+
+/// Runs `f` as the handling of update `id`: states are recorded with it and cached for its duration.
+pub async fn scope<F: Future>(id: i64, f: F) -> F::Output {
+    CURRENT_UPDATE.scope(id, SEEN.scope(Default::default(), f)).await
+}
+
+fn seen(chat: i64) -> Option<State> {
+    SEEN.try_with(|s| s.borrow().get(&chat).cloned()).ok().flatten()
+}
+
+fn remember(chat: i64, state: &State) {
+    let _ = SEEN.try_with(|s| s.borrow_mut().insert(chat, state.clone()));
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +54,10 @@ impl DialogueStore {
     }
 
     async fn write(self: Arc<Self>, chat_id: ChatId, state: State) -> Result<(), StorageError> {
+        if seen(chat_id.0).as_ref() == Some(&state) {
+            return Ok(());
+        }
+        remember(chat_id.0, &state);
         let row = DialogueRow {
             state: serde_json::to_string(&state)?,
             last_update_id: CURRENT_UPDATE.try_with(|id| *id).ok(),
@@ -50,6 +70,12 @@ impl DialogueStore {
 
 /// The stored row of a chat (state and the last update applied), if any.
 pub async fn load(app: &App, chat_id: i64) -> Result<Option<(State, Option<i64>)>, StorageError> {
+    let loaded = read(app, chat_id).await?;
+    remember(chat_id, loaded.as_ref().map_or(&State::Idle, |(s, _)| s));
+    Ok(loaded)
+}
+
+async fn read(app: &App, chat_id: i64) -> Result<Option<(State, Option<i64>)>, StorageError> {
     let app = app.clone();
     let row = tokio::task::spawn_blocking(move || inbox::dialogue(&app, chat_id)).await??;
     match row {
@@ -82,6 +108,11 @@ impl Storage<State> for DialogueStore {
     }
 
     fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
-        Box::pin(async move { Ok(load(&self.app, chat_id.0).await?.map(|(s, _)| s)) })
+        Box::pin(async move {
+            if let Some(state) = seen(chat_id.0) {
+                return Ok(Some(state));
+            }
+            Ok(load(&self.app, chat_id.0).await?.map(|(s, _)| s))
+        })
     }
 }

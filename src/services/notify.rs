@@ -37,6 +37,9 @@ pub enum Notice {
     Broadcast { broadcast_id: i64 },
     /// To the administrator who broadcast: how delivery went.
     BroadcastReport { broadcast_id: i64, recipients: i64, delivered: i64, failed: i64, blocked: i64 },
+    /// A reply the bot could not deliver at once (the Bot API was failing):
+    /// its rendered text and keyboard, sent as soon as the API is back.
+    Reply { text: String, markup: Option<String> },
 }
 
 /// One cartridge line of an issue.
@@ -55,6 +58,15 @@ pub struct IssuedLine {
 pub fn enqueue(tx: &mut dyn Tx, chat_id: i64, notice: &Notice, at: DateTime<Utc>) -> Result<()> {
     let json = serde_json::to_string(notice).expect("notices serialise");
     tx.outbox_push(chat_id, &json, at)?;
+    Ok(())
+}
+
+/// Queues `notice` for `chat_id` in a transaction of its own.
+pub fn enqueue_now(app: &App, chat_id: i64, notice: &Notice) -> Result<()> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    enqueue(&mut *tx, chat_id, notice, now)?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -40,7 +40,7 @@ pub async fn compose(bot: Bot, ctx: Ctx, convo: Convo, msg: Message) -> HandlerR
         return Ok(());
     };
     // The preview is sent by the very function that delivers it to everyone.
-    crate::bot::sender::send_content(&bot, ctx.chat, &content).await?;
+    crate::bot::ctx::patiently(|| crate::bot::sender::send_content(&bot, ctx.chat, &content)).await?;
     let markup = inline(vec![vec![
         button(ctx.lang, Msg::SendBroadcast, Callback::BroadcastSend),
         button(ctx.lang, Msg::Cancel, Callback::Cancel),
