@@ -115,7 +115,9 @@ pub trait Store: Send + Sync {
 }
 
 /// One transaction: every capability of the store, then commit.
-pub trait Tx: Directory + Catalog + Requests + Audit + Dialogues + Inbox + Outbox + Calls + Broadcasts + Send {
+pub trait Tx:
+    Directory + Catalog + Requests + Audit + Dialogues + Inbox + Outbox + Calls + Broadcasts + Imports + Send
+{
     fn commit(self: Box<Self>) -> Result<()>;
     /// A hint that this transaction will write a great many rows (demo data,
     /// imports): the backend may use more memory for it until it ends.
@@ -484,6 +486,47 @@ pub trait Requests {
     fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>>;
     /// Records cartridges taken out of stock for an order line.
     fn insert_issue(&mut self, issue: &NewIssue) -> Result<i64>;
+    /// Calls `each` for every cartridge line of the requests matching `query`
+    /// (its order and limit ignored), by request then line, until it returns `false`.
+    fn scan_items(&mut self, query: &RequestQuery, each: &mut dyn FnMut(RequestItem) -> Result<bool>) -> Result<()>;
+}
+
+/// One import of 1C balances.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OneCImport {
+    pub id: i64,
+    /// The file name(s) it came from.
+    pub source: String,
+    /// SHA-256 of the imported content, to recognise the same file again.
+    pub content_hash: String,
+    pub imported_at: DateTime<Utc>,
+    pub rows: i64,
+}
+
+/// One balance as 1C reported it, matched to the catalog and warehouses where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSnapshotRow {
+    pub item_one_c_id: Option<String>,
+    pub item_name: String,
+    pub item_article: Option<String>,
+    pub warehouse_one_c_id: Option<String>,
+    pub warehouse_name: Option<String>,
+    pub quantity: i64,
+    pub cartridge_type_id: Option<i64>,
+    pub warehouse_id: Option<i64>,
+}
+
+/// Imports of 1C balances and the snapshots they left.
+pub trait Imports {
+    fn one_c_import_by_hash(&mut self, content_hash: &str) -> Result<Option<OneCImport>>;
+    fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64>;
+    fn insert_one_c_snapshot(
+        &mut self,
+        import_id: i64,
+        source: &str,
+        at: DateTime<Utc>,
+        rows: &[NewSnapshotRow],
+    ) -> Result<()>;
 }
 
 /// The append-only audit log.

@@ -999,6 +999,33 @@ impl Requests for SqliteTx {
         Ok(self.conn.last_insert_rowid())
     }
 
+    fn scan_items(&mut self, q: &RequestQuery, each: &mut dyn FnMut(RequestItem) -> Result<bool>) -> Result<()> {
+        let (filter, args) = request_where(q);
+        let sql = format!(
+            "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
+             FROM request_items i JOIN requests r ON r.id = i.request_id JOIN cartridge_types c ON c.id = i.cartridge_type_id \
+             {filter} ORDER BY i.request_id, i.id"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
+        let mut rows = st.query(params_from_iter(args)).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let item = RequestItem {
+                id: r.get(0).map_err(db)?,
+                request_id: r.get(1).map_err(db)?,
+                cartridge_type_id: r.get(2).map_err(db)?,
+                vendor_article: r.get(3).map_err(db)?,
+                cartridge_name: r.get(4).map_err(db)?,
+                quantity: r.get(5).map_err(db)?,
+                issued_quantity: r.get(6).map_err(db)?,
+                comment: r.get(7).map_err(db)?,
+            };
+            if !each(item)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>> {
         let mut st = self
             .conn
@@ -1389,6 +1416,74 @@ impl Broadcasts for SqliteTx {
                 params![id, to_text(at), s.delivered, s.failed, s.blocked],
             )
             .map_err(db)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- 1C imports
+
+impl Imports for SqliteTx {
+    fn one_c_import_by_hash(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
+        self.conn
+            .query_row(
+                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports WHERE content_hash = ?1",
+                [content_hash],
+                |r| {
+                    Ok(OneCImport {
+                        id: r.get(0)?,
+                        source: r.get(1)?,
+                        content_hash: r.get(2)?,
+                        imported_at: time(r, 3)?,
+                        rows: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO one_c_imports (source, content_hash, imported_at, rows) VALUES (?1, ?2, ?3, ?4)",
+                params![source, content_hash, to_text(at), rows],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn insert_one_c_snapshot(
+        &mut self,
+        import_id: i64,
+        source: &str,
+        at: DateTime<Utc>,
+        rows: &[NewSnapshotRow],
+    ) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO one_c_snapshot (import_id, source, imported_at, item_one_c_id, item_name, item_article, \
+                 warehouse_one_c_id, warehouse_name, quantity, cartridge_type_id, warehouse_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .map_err(db)?;
+        let at = to_text(at);
+        for r in rows {
+            st.execute(params![
+                import_id,
+                source,
+                at,
+                r.item_one_c_id,
+                r.item_name,
+                r.item_article,
+                r.warehouse_one_c_id,
+                r.warehouse_name,
+                r.quantity,
+                r.cartridge_type_id,
+                r.warehouse_id
+            ])
+            .map_err(db)?;
+        }
         Ok(())
     }
 }
