@@ -35,6 +35,12 @@ complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "branches" -d 'Bra
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "stock" -d 'Cartridge stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "requests" -d 'Requests: list with filters, show one'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "serve" -d 'Run the Telegram bot and deliver notifications (the daemon)'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "backup" -d 'Take a verified backup of the database; list and prune backups'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "restore" -d 'Restore the database from a backup, after checking it'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "archive" -d 'Archive closed requests older than the archive policy'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "sla-check" -d 'Find SLA breaches and send reminders by Telegram and email'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "report" -d 'Summary for management: opened, closed, breaches per branch, low stock'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "schedule" -d 'When serve runs each scheduled job next, and how each last ran'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "config" -d 'Show the effective settings and where each came from'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
@@ -217,6 +223,69 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l config -d 'T
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l no-verify -d 'Skip the integrity check of the new backup (row counts are still compared)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -f -a "list" -d 'List backups: file, time, size, verified'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -f -a "prune" -d 'Remove all but the newest daily backups (yearly ones stay)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -d 'How many daily backups to keep [default: HELPDESK_BACKUP_KEEP_DAILY]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Only show what would be removed'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List backups: file, time, size, verified'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove all but the newest daily backups (yearly ones stay)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l force -d 'Restore even while `helpdesk serve` is using the database'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l dry-run -d 'Only show how many requests would be archived'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l dry-run -d 'Only list the breaches: record and send nothing'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l fail-on-breach -d 'Exit with code 3 when any request is overdue'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l from -d 'Start of the period (YYYY-MM-DD) [default: seven days ago]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l until -d 'End of the period, the whole day included [default: now]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l email -d 'Email it to the staff mailbox instead of printing it'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
@@ -241,17 +310,23 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l config -d 'TOM
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s V -l version -d 'Print version'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "db" -d 'Show and upgrade the database schema'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "users" -d 'People: list, add, set roles, block and unblock'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "branches" -d 'Branches: list and add'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "stock" -d 'Cartridge stock per warehouse'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "requests" -d 'Requests: list with filters, show one'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "serve" -d 'Run the Telegram bot and deliver notifications (the daemon)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "config" -d 'Show the effective settings and where each came from'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "db" -d 'Show and upgrade the database schema'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "users" -d 'People: list, add, set roles, block and unblock'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "branches" -d 'Branches: list and add'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "stock" -d 'Cartridge stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "requests" -d 'Requests: list with filters, show one'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "serve" -d 'Run the Telegram bot and deliver notifications (the daemon)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "backup" -d 'Take a verified backup of the database; list and prune backups'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "restore" -d 'Restore the database from a backup, after checking it'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "archive" -d 'Archive closed requests older than the archive policy'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "sla-check" -d 'Find SLA breaches and send reminders by Telegram and email'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "report" -d 'Summary for management: opened, closed, breaches per branch, low stock'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "schedule" -d 'When serve runs each scheduled job next, and how each last ran'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'List applied and pending schema migrations'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List people'
@@ -264,4 +339,6 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "list" -d 'Cartridges in stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List requests, newest first'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backups: file, time, size, verified'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "prune" -d 'Remove all but the newest daily backups (yearly ones stay)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'

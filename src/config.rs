@@ -74,8 +74,35 @@ pub const SPECS: &[Spec] = &[
     spec("sla_resolve_low", "off", "How long a low-priority request may stay open in all; off for no limit."),
     spec("sla_resolve_medium", "off", "How long a medium-priority request may stay open in all; off for no limit."),
     spec("sla_resolve_high", "off", "How long a high-priority request may stay open in all; off for no limit."),
+    spec("sla_repeat", "1h", "How often a reminder about the same overdue request is repeated."),
+    spec("sla_escalate_after", "3", "After this many reminders, super admins are reminded too."),
     spec("backup_dir", "backups", "Directory for backups (daily/ and yearly/ are made inside)."),
     spec("backup_keep_daily", "30", "How many daily backups to keep; yearly ones are kept for good."),
+    spec("backup_compress", "none", "Compress backups: none or zstd."),
+    spec("archive_after_days", "90", "Archive closed requests (done, rejected, cancelled) older than this many days."),
+    spec("archive_after_days_cartridge", "", "The same for cartridge orders; empty for archive_after_days."),
+    spec("archive_after_days_repair", "", "The same for repairs; empty for archive_after_days."),
+    spec("archive_after_days_maintenance", "", "The same for maintenance; empty for archive_after_days."),
+    spec("archive_after_days_it_help", "", "The same for IT help; empty for archive_after_days."),
+    spec(
+        "schedule_sla_check",
+        "*/5 * * * *",
+        "When serve runs sla-check (crontab syntax, in the configured time zone); off to skip.",
+    ),
+    spec("schedule_backup", "0 3 * * *", "When serve takes a backup; off to skip (e.g. when cron does it)."),
+    spec("schedule_prune", "30 3 * * *", "When serve prunes old daily backups; off to skip."),
+    spec("schedule_archive", "0 4 * * 0", "When serve archives old closed requests (weekly by default); off to skip."),
+    spec(
+        "schedule_report",
+        "0 8 * * 1",
+        "When serve emails the summary report (Monday 08:00 by default); off to skip.",
+    ),
+    spec(
+        "email",
+        "off",
+        "Send email (SLA reminders, reports, new-request notices): on or off. On needs the SMTP settings.",
+    ),
+    spec("email_new_requests", "off", "Also email the staff mailbox about every new request: on or off."),
     spec("smtp_host", "", "SMTP server for email; leave empty to send no email."),
     spec("smtp_port", "", "SMTP port; empty for the usual one (587 starttls, 465 tls, 25 plain)."),
     spec("smtp_security", "starttls", "SMTP connection security: starttls, tls or plain."),
@@ -83,6 +110,7 @@ pub const SPECS: &[Spec] = &[
     secret("smtp_password", "SMTP password."),
     spec("smtp_from", "", "Sender address of the email the help desk sends, e.g. Help desk <helpdesk@example.org>."),
     spec("smtp_staff_to", "", "Staff mailbox for reminders, new-request notices and reports, comma-separated."),
+    spec("smtp_escalation_to", "", "Who else gets escalated SLA reminders by email, comma-separated."),
 ];
 
 /// A value that must not be shown: `Debug` and `Display` print `[redacted]`.
@@ -216,12 +244,130 @@ pub struct SlaSettings {
     pub accept: PerPriority<Duration>,
     /// How long a request may stay open in all, if limited.
     pub resolve: PerPriority<Option<Duration>>,
+    /// How often a reminder about the same breach is repeated.
+    pub repeat: Duration,
+    /// After this many reminders, super admins are reminded too.
+    pub escalate_after: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Zstd,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupSettings {
     pub dir: PathBuf,
     pub keep_daily: u32,
+    pub compress: Compression,
+}
+
+/// Which closed requests `archive` takes: older than a number of days, per kind if set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivePolicy {
+    pub after_days: u32,
+    pub cartridge: Option<u32>,
+    pub repair: Option<u32>,
+    pub maintenance: Option<u32>,
+    pub it_help: Option<u32>,
+}
+
+impl ArchivePolicy {
+    pub fn days_for(&self, kind: crate::domain::Kind) -> u32 {
+        use crate::domain::Kind;
+        match kind {
+            Kind::Cartridge => self.cartridge,
+            Kind::Repair => self.repair,
+            Kind::Maintenance => self.maintenance,
+            Kind::ItHelp => self.it_help,
+        }
+        .unwrap_or(self.after_days)
+    }
+}
+
+/// A cron schedule as written in the settings (crontab syntax, five fields).
+#[derive(Debug, Clone)]
+pub struct CronSpec {
+    pub source: String,
+    pub schedule: cron::Schedule,
+}
+
+impl CronSpec {
+    /// Parses a crontab expression (`*/5 * * * *`, `0 8 * * 1`, `@daily`); `off` gives `None`.
+    pub fn parse(text: &str) -> Result<Option<CronSpec>, String> {
+        let t = text.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("off") || t.eq_ignore_ascii_case("none") {
+            return Ok(None);
+        }
+        let five = match t {
+            "@hourly" => "0 * * * *",
+            "@daily" | "@midnight" => "0 0 * * *",
+            "@weekly" => "0 0 * * 0",
+            "@monthly" => "0 0 1 * *",
+            other => other,
+        };
+        let fields: Vec<&str> = five.split_whitespace().collect();
+        if fields.len() != 5 {
+            return Err(format!(
+                "'{t}' is not a cron expression: give five fields (minute hour day month weekday), e.g. */5 * * * * or 0 8 * * 1, or off"
+            ));
+        }
+        // The cron crate counts weekdays from Sunday = 1; crontab from Sunday = 0 (or 7), Monday = 1.
+        let weekday = crontab_weekdays(fields[4]).map_err(|e| format!("'{t}' is not a cron expression: {e}"))?;
+        let full = format!("0 {} {} {} {} {}", fields[0], fields[1], fields[2], fields[3], weekday);
+        let schedule = full.parse::<cron::Schedule>().map_err(|e| {
+            format!(
+                "'{t}' is not a cron expression ({e}); use five fields (minute hour day month weekday), e.g. 0 3 * * *"
+            )
+        })?;
+        Ok(Some(CronSpec { source: t.to_string(), schedule }))
+    }
+
+    /// The next time it fires after `after`, in `tz`.
+    pub fn next_after(&self, after: chrono::DateTime<chrono::Utc>, tz: Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.schedule.after(&after.with_timezone(&tz)).next().map(|t| t.with_timezone(&chrono::Utc))
+    }
+}
+
+/// Rewrites crontab weekday numbers (0-7, Sunday = 0 or 7) as names the cron crate reads the same way.
+fn crontab_weekdays(field: &str) -> Result<String, String> {
+    const NAMES: [&str; 8] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
+    let name = |n: &str| -> Result<String, String> {
+        match n.parse::<usize>() {
+            Ok(i) if i < NAMES.len() => Ok(NAMES[i].to_string()),
+            Ok(_) => Err(format!("weekday {n} is out of range (0-7)")),
+            Err(_) => Ok(n.to_string()),
+        }
+    };
+    field
+        .split(',')
+        .map(|part| {
+            let (range, step) = match part.split_once('/') {
+                Some((r, s)) => (r, Some(s)),
+                None => (part, None),
+            };
+            let range = match range.split_once('-') {
+                Some((a, b)) => format!("{}-{}", name(a)?, name(b)?),
+                None => name(range)?,
+            };
+            Ok(match step {
+                Some(s) => format!("{range}/{s}"),
+                None => range,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(|parts| parts.join(","))
+}
+
+/// When `serve` runs each job (`None`: not scheduled).
+#[derive(Debug, Clone)]
+pub struct Schedules {
+    pub sla_check: Option<CronSpec>,
+    pub backup: Option<CronSpec>,
+    pub prune: Option<CronSpec>,
+    pub archive: Option<CronSpec>,
+    pub report: Option<CronSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,9 +377,13 @@ pub enum SmtpSecurity {
     Plain,
 }
 
-/// Email settings; `host` empty means no email is sent.
+/// Email settings; sent only when `enabled`, which needs host, sender and staff mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SmtpSettings {
+    pub enabled: bool,
+    /// Email the staff mailbox about every new request too.
+    pub new_requests: bool,
+    pub escalation_to: Vec<String>,
     pub host: Option<String>,
     pub port: Option<u16>,
     pub security: SmtpSecurity,
@@ -260,6 +410,8 @@ pub struct Settings {
     pub timezone: Tz,
     pub sla: SlaSettings,
     pub backup: BackupSettings,
+    pub archive: ArchivePolicy,
+    pub schedule: Schedules,
     pub smtp: SmtpSettings,
 }
 
@@ -311,6 +463,8 @@ pub enum ConfigError {
     UnknownKey { path: PathBuf, key: String },
     #[error("cannot read {path}: {message}")]
     DotEnv { path: PathBuf, message: String },
+    #[error("unknown setting {name} (from {origin}); run `helpdesk config show` to list the settings")]
+    UnknownEnv { name: String, origin: Origin },
 }
 
 /// Raw values by source, before typing.
@@ -370,6 +524,14 @@ impl Layers {
             return (v.clone(), Origin::File(path.clone()));
         }
         (spec.default.to_string(), Origin::Default)
+    }
+
+    /// `HELPDESK_*` variables of a settings group (`SLA_`, `SMTP_`, `BACKUP_`,
+    /// `ARCHIVE_`, `SCHEDULE_`) that name no setting: a typo there would
+    /// silently change a policy, so they are refused rather than warned about.
+    pub fn unknown_policy_env(&self) -> Vec<String> {
+        const GROUPS: [&str; 5] = ["SLA_", "SMTP_", "BACKUP_", "ARCHIVE_", "SCHEDULE_"];
+        self.unknown_env().into_iter().filter(|k| GROUPS.iter().any(|g| k[ENV_PREFIX.len()..].starts_with(g))).collect()
     }
 
     /// `HELPDESK_*` variables that name no setting (likely typos).
@@ -465,6 +627,14 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn from_layers(layers: &Layers) -> Result<Loaded, ConfigError> {
+        if let Some(name) = layers.unknown_policy_env().into_iter().next() {
+            let origin = if layers.env.contains_key(&name) {
+                Origin::Env
+            } else {
+                layers.dotenv.as_ref().map(|(p, _)| Origin::DotEnv(p.clone())).unwrap_or(Origin::Env)
+            };
+            return Err(ConfigError::UnknownEnv { name, origin });
+        }
         let mut raw: BTreeMap<&'static str, (String, Origin)> = BTreeMap::new();
         for s in SPECS {
             raw.insert(s.key, layers.value(s));
@@ -504,14 +674,38 @@ impl Loaded {
                     medium: p.get("sla_resolve_medium", parse_optional_duration)?,
                     high: p.get("sla_resolve_high", parse_optional_duration)?,
                 },
+                repeat: p.get("sla_repeat", parse_duration)?,
+                escalate_after: p.get("sla_escalate_after", |v| parse_count(v, 1))?,
             },
             backup: BackupSettings {
                 dir: p.get("backup_dir", |v| {
                     non_empty(v).map(PathBuf::from).ok_or_else(|| "the backup directory is empty".to_string())
                 })?,
                 keep_daily: p.get("backup_keep_daily", |v| parse_count(v, 1))?,
+                compress: p.get("backup_compress", |v| match v.trim().to_ascii_lowercase().as_str() {
+                    "" | "none" | "off" => Ok(Compression::None),
+                    "zstd" => Ok(Compression::Zstd),
+                    _ => Err(format!("'{v}' is not a compression; use none or zstd")),
+                })?,
+            },
+            archive: ArchivePolicy {
+                after_days: p.get("archive_after_days", |v| parse_count(v, 1))?,
+                cartridge: p.get("archive_after_days_cartridge", parse_optional_days)?,
+                repair: p.get("archive_after_days_repair", parse_optional_days)?,
+                maintenance: p.get("archive_after_days_maintenance", parse_optional_days)?,
+                it_help: p.get("archive_after_days_it_help", parse_optional_days)?,
+            },
+            schedule: Schedules {
+                sla_check: p.get("schedule_sla_check", CronSpec::parse)?,
+                backup: p.get("schedule_backup", CronSpec::parse)?,
+                prune: p.get("schedule_prune", CronSpec::parse)?,
+                archive: p.get("schedule_archive", CronSpec::parse)?,
+                report: p.get("schedule_report", CronSpec::parse)?,
             },
             smtp: SmtpSettings {
+                enabled: p.get("email", parse_switch)?,
+                new_requests: p.get("email_new_requests", parse_switch)?,
+                escalation_to: p.get("smtp_escalation_to", parse_mailboxes)?,
                 host: p.get("smtp_host", |v| Ok(non_empty(v)))?,
                 port: p.get("smtp_port", |v| match non_empty(v) {
                     None => Ok(None),
@@ -530,12 +724,36 @@ impl Loaded {
                 })?,
                 username: p.get("smtp_username", |v| Ok(non_empty(v)))?,
                 password: p.get("smtp_password", |v| Ok(non_empty(v).map(Secret::new)))?,
-                from: p.get("smtp_from", |v| Ok(non_empty(v)))?,
-                staff_to: p.get("smtp_staff_to", |v| {
-                    Ok(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+                from: p.get("smtp_from", |v| match non_empty(v) {
+                    None => Ok(None),
+                    Some(s) => parse_mailboxes(&s).map(|_| Some(s)),
                 })?,
+                staff_to: p.get("smtp_staff_to", parse_mailboxes)?,
             },
         };
+        if settings.smtp.enabled {
+            let missing: Vec<&str> = [
+                ("HELPDESK_SMTP_HOST", settings.smtp.host.is_none()),
+                ("HELPDESK_SMTP_FROM", settings.smtp.from.is_none()),
+                ("HELPDESK_SMTP_STAFF_TO", settings.smtp.staff_to.is_empty()),
+            ]
+            .into_iter()
+            .filter_map(|(name, missing)| missing.then_some(name))
+            .collect();
+            if !missing.is_empty() {
+                let (value, origin) = &raw["email"];
+                return Err(ConfigError::Invalid {
+                    name: "HELPDESK_EMAIL".into(),
+                    origin: origin.clone(),
+                    message: format!(
+                        "'{value}' turns email on, but {} {} not set; set {}, or turn email off",
+                        missing.join(" and "),
+                        if missing.len() == 1 { "is" } else { "are" },
+                        if missing.len() == 1 { "it" } else { "them" }
+                    ),
+                });
+            }
+        }
         let shown = SPECS
             .iter()
             .map(|s| {
@@ -614,6 +832,33 @@ pub fn parse_duration(v: &str) -> Result<Duration, String> {
         Ok(d) if !d.is_zero() => Ok(d),
         _ => Err(format!("'{v}' is not a duration; use a value like 30m, 1h or 1h30m")),
     }
+}
+
+fn parse_switch(v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" | "1" => Ok(true),
+        "" | "off" | "no" | "false" | "0" => Ok(false),
+        _ => Err(format!("'{v}' is not on or off")),
+    }
+}
+
+fn parse_optional_days(v: &str) -> Result<Option<u32>, String> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(s) => parse_count(&s, 1).map(Some),
+    }
+}
+
+/// Email addresses (`a@b.org` or `Name <a@b.org>`), comma-separated.
+fn parse_mailboxes(v: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        part.parse::<lettre::message::Mailbox>().map_err(|_| {
+            format!("'{part}' is not an email address; use name@example.org or Name <name@example.org>")
+        })?;
+        out.push(part.to_string());
+    }
+    Ok(out)
 }
 
 fn parse_optional_duration(v: &str) -> Result<Option<Duration>, String> {
@@ -756,6 +1001,65 @@ mod tests {
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
         assert_eq!(parse_optional_duration("off").unwrap(), None);
         assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn cron_expressions_use_crontab_weekdays() {
+        use chrono::TimeZone;
+        let monday_8 = CronSpec::parse("0 8 * * 1").unwrap().unwrap();
+        // 2026-11-21 is a Saturday; the next Monday is the 23rd.
+        let after = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
+        let next = monday_8.next_after(after, chrono_tz::UTC).unwrap();
+        assert_eq!(next, chrono::Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap());
+        let sunday = CronSpec::parse("0 4 * * 0").unwrap().unwrap();
+        assert_eq!(
+            sunday.next_after(after, chrono_tz::UTC).unwrap(),
+            chrono::Utc.with_ymd_and_hms(2026, 11, 22, 4, 0, 0).unwrap()
+        );
+        let weekdays = CronSpec::parse("30 9 * * 1-5").unwrap().unwrap();
+        assert_eq!(
+            weekdays.next_after(after, chrono_tz::UTC).unwrap(),
+            chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap()
+        );
+        let every5 = CronSpec::parse("*/5 * * * *").unwrap().unwrap();
+        assert_eq!(every5.next_after(after, chrono_tz::UTC).unwrap(), after + chrono::Duration::minutes(5));
+        // In the configured zone: 03:00 in Kyiv is 01:00 UTC in winter.
+        let kyiv = CronSpec::parse("0 3 * * *").unwrap().unwrap();
+        assert_eq!(
+            kyiv.next_after(after, chrono_tz::Europe::Kyiv).unwrap(),
+            chrono::Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()
+        );
+        assert!(CronSpec::parse("off").unwrap().is_none());
+        assert!(CronSpec::parse("@daily").unwrap().is_some());
+        for bad in ["* * * *", "61 * * * *", "0 8 * * 9", "every day"] {
+            assert!(CronSpec::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_on_needs_the_smtp_settings() {
+        let layers =
+            Layers { env: env(&[("HELPDESK_EMAIL", "on"), ("HELPDESK_SMTP_HOST", "mail")]), ..Default::default() };
+        let e = Loaded::from_layers(&layers).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "invalid HELPDESK_EMAIL (from environment): 'on' turns email on, but HELPDESK_SMTP_FROM and HELPDESK_SMTP_STAFF_TO are not set; set them, or turn email off"
+        );
+        let layers = Layers { env: env(&[("HELPDESK_SMTP_STAFF_TO", "not an address")]), ..Default::default() };
+        assert!(Loaded::from_layers(&layers).unwrap_err().to_string().contains("is not an email address"));
+    }
+
+    #[test]
+    fn unknown_policy_variables_are_refused() {
+        let layers = Layers { env: env(&[("HELPDESK_ARCHIVE_AFTER_DAYZ", "5")]), ..Default::default() };
+        assert_eq!(
+            Loaded::from_layers(&layers).unwrap_err().to_string(),
+            "unknown setting HELPDESK_ARCHIVE_AFTER_DAYZ (from environment); run `helpdesk config show` to list the settings"
+        );
+        let layers = Layers { env: env(&[("HELPDESK_ARCHIVE_AFTER_DAYS_REPAIR", "30")]), ..Default::default() };
+        let s = Loaded::from_layers(&layers).unwrap().settings;
+        assert_eq!(s.archive.days_for(crate::domain::Kind::Repair), 30);
+        assert_eq!(s.archive.days_for(crate::domain::Kind::Cartridge), 90);
     }
 
     #[test]

@@ -10,5 +10,6 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod scheduler;
 pub mod services;
 pub mod store;

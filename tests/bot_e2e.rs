@@ -227,3 +227,120 @@ fn a_missing_or_rejected_token_is_one_clear_line_and_exit_1() {
     assert_eq!(stderr.lines().filter(|l| l.starts_with("error")).count(), 1);
     assert!(!stderr.contains("TEST-fake-token"));
 }
+
+#[test]
+fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
+    use support::smtp::SmtpSink;
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let sink = SmtpSink::start();
+    // An overdue request, filed two hours ago.
+    {
+        let (app, clock) = w.app();
+        clock.set(chrono::Utc::now() - chrono::Duration::hours(2));
+        helpdesk::services::directory::add_user(
+            &app,
+            &helpdesk::services::Actor::Operator("t".into()),
+            &helpdesk::services::directory::NewPerson {
+                telegram_id: 555_100_300,
+                full_name: "Автор".into(),
+                branch: Some("HQ".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        helpdesk::services::requests::create(
+            &app,
+            &helpdesk::services::Actor::Telegram(555_100_300),
+            &helpdesk::services::requests::NewTicket {
+                kind: helpdesk::domain::Kind::ItHelp,
+                branch_id: None,
+                contact_name: "Автор".into(),
+                contact_phone: "+380441234567".into(),
+                description: "Почта не работает с утра".into(),
+                priority: helpdesk::domain::Priority::High,
+                items: vec![],
+                attachments: vec![],
+                client_key: None,
+            },
+        )
+        .unwrap();
+    }
+    let port = sink.port.to_string();
+    let env = [
+        ("HELPDESK_SCHEDULE_SLA_CHECK", "* * * * *"),
+        ("HELPDESK_SCHEDULE_BACKUP", "off"),
+        ("HELPDESK_SCHEDULE_PRUNE", "off"),
+        ("HELPDESK_SCHEDULE_ARCHIVE", "off"),
+        ("HELPDESK_SCHEDULE_REPORT", "off"),
+        ("HELPDESK_EMAIL", "on"),
+        ("HELPDESK_EMAIL_NEW_REQUESTS", "on"),
+        ("HELPDESK_SMTP_HOST", "127.0.0.1"),
+        ("HELPDESK_SMTP_PORT", port.as_str()),
+        ("HELPDESK_SMTP_SECURITY", "plain"),
+        ("HELPDESK_SMTP_FROM", "helpdesk@example.org"),
+        ("HELPDESK_SMTP_STAFF_TO", "staff@example.org"),
+    ];
+    let serve = Serve::start(&w, &fake, &env);
+    // The scheduled sla-check (within a minute) reminds staff by Telegram and the mailbox by email.
+    assert!(
+        fake.wait_for_text(SUPPORT, "Просроченные заявки: 1", Duration::from_secs(75)),
+        "no reminder from the scheduled sla-check: {:#?}",
+        fake.texts_to(SUPPORT)
+    );
+    if !sink.wait_for(1, Duration::from_secs(15)) {
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        let mut st = conn
+            .prepare("SELECT channel, recipient, attempts, sent_at, failed_at, last_error FROM sla_reminders")
+            .unwrap();
+        let rows: Vec<String> = st
+            .query_map([], |r| {
+                Ok(format!(
+                    "{:?} {:?} {:?} {:?} {:?} {:?}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?
+                ))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        panic!("no email; reminders: {rows:#?}");
+    }
+    assert!(sink.mails()[0].header("Subject").unwrap().contains("helpdesk"));
+    // A request filed through the bot is announced to the staff mailbox too.
+    let user = TgUser::new(555_100_301, "Ann", "en");
+    fake.push_text(&user, "/start");
+    wait_text(&fake, user.id, "Which branch");
+    press(&fake, &user, "Одесса");
+    fake.push_text(&user, "/new");
+    press_when(&fake, &user, "IT help");
+    fake.push_text(&user, "Ann Lee");
+    wait_text(&fake, user.id, "phone");
+    fake.push_text(&user, "+380441234567");
+    wait_text(&fake, user.id, "Describe");
+    fake.push_text(&user, "Need a new mouse");
+    press_when(&fake, &user, "Skip");
+    press_when(&fake, &user, "low");
+    press_when(&fake, &user, "Confirm");
+    wait_text(&fake, user.id, "is filed");
+    assert!(sink.wait_for(2, Duration::from_secs(15)), "no new-request email");
+    assert!(sink.mails().iter().any(|m| m.data.contains("Need a new mouse")));
+    let (code, stderr) = serve.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+    let (app, _) = w.app();
+    let run = app.store.read().unwrap().last_job_run("sla-check").unwrap().unwrap();
+    assert_eq!(run.ok, Some(true), "{run:?}");
+}
+
+/// Waits for a button with `label` to appear, then presses it.
+fn press_when(fake: &FakeTelegram, user: &TgUser, label: &str) {
+    let appeared = fake.wait_until(WAIT, |calls| {
+        calls.iter().any(|c| c.chat_id() == Some(user.id) && c.buttons().iter().any(|(t, _)| t.contains(label)))
+    });
+    assert!(appeared, "no button {label:?} for {}: {:#?}", user.id, fake.texts_to(user.id));
+    press(fake, user, label);
+}

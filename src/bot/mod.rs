@@ -7,6 +7,7 @@ pub mod commands;
 pub mod ctx;
 pub mod handlers;
 pub mod keyboards;
+pub mod messenger;
 pub mod render;
 pub mod runtime;
 pub mod schema;

@@ -45,6 +45,9 @@ pub async fn serve(app: App) -> Result<()> {
         .context("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you")?;
     let url = reqwest_url(&app.settings.telegram_api_url)?;
     let bot = Bot::new(token.expose()).set_api_url(url);
+    // One serve per database: a second one would fight over the same updates.
+    let _serve_lock =
+        app.store.serve_lock()?.context("another helpdesk serve is already running on this database; stop it first")?;
     let shutdown = CancellationToken::new();
     spawn_signal_handler(shutdown.clone());
 
@@ -67,7 +70,17 @@ pub async fn serve(app: App) -> Result<()> {
     let poller = tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()));
     let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
     let flusher = tokio::spawn(flush_done(app.clone(), done_rx));
-    let outbox = tokio::spawn(sender::run(app.clone(), bot.clone(), limiter, shutdown.clone()));
+    let mailer: sender::MailerRef = crate::services::email::SmtpMailer::from_settings(&app.settings.smtp)?
+        .map(|m| Arc::new(m) as Arc<dyn crate::services::notify::Mailer>);
+    let senders = crate::scheduler::Senders {
+        telegram: Some(Arc::new(super::messenger::TelegramMessenger::with_bot(
+            bot.clone(),
+            tokio::runtime::Handle::current(),
+        ))),
+        email: mailer.clone(),
+    };
+    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), senders, shutdown.clone()));
+    let outbox = tokio::spawn(sender::run(app.clone(), bot.clone(), mailer, limiter, shutdown.clone()));
     let pruner = tokio::spawn(prune_inbox(app.clone(), shutdown.clone()));
 
     let _ = poller.await;
@@ -75,6 +88,7 @@ pub async fn serve(app: App) -> Result<()> {
     let _ = flusher.await;
     let _ = outbox.await;
     let _ = pruner.await;
+    let _ = scheduler.await;
     tracing::info!("stopped");
     eprintln!("helpdesk: stopped");
     Ok(())

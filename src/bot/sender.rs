@@ -135,11 +135,14 @@ pub fn outcome_of(e: &RequestError) -> Outcome {
     }
 }
 
+/// Where email notices go (`None`: email is off).
+pub type MailerRef = Option<std::sync::Arc<dyn crate::services::notify::Mailer>>;
+
 /// The outbox loop: takes due notices, most urgent first, and delivers them until shut down.
-pub async fn run(app: App, bot: Bot, limiter: std::sync::Arc<Limiter>, shutdown: CancellationToken) {
+pub async fn run(app: App, bot: Bot, mailer: MailerRef, limiter: std::sync::Arc<Limiter>, shutdown: CancellationToken) {
     let mut broadcasts: HashMap<i64, Content> = HashMap::new();
     while !shutdown.is_cancelled() {
-        match deliver_due(&app, &bot, &limiter, &shutdown, &mut broadcasts).await {
+        match deliver_due(&app, &bot, &mailer, &limiter, &shutdown, &mut broadcasts).await {
             Ok(0) => idle(&shutdown, Duration::from_millis(250)).await,
             Ok(_) => {}
             Err(e) => {
@@ -154,6 +157,7 @@ pub async fn run(app: App, bot: Bot, limiter: std::sync::Arc<Limiter>, shutdown:
 pub async fn deliver_due(
     app: &App,
     bot: &Bot,
+    mailer: &MailerRef,
     limiter: &Limiter,
     shutdown: &CancellationToken,
     broadcasts: &mut HashMap<i64, Content>,
@@ -165,11 +169,15 @@ pub async fn deliver_due(
             // What was taken and not sent is due again when its lease ends.
             break;
         }
-        tokio::select! {
-            _ = limiter.wait(message.chat_id) => {}
-            _ = shutdown.cancelled() => break,
-        }
-        let outcome = deliver(bot, app, &message, &notice, broadcasts).await;
+        let outcome = if let Some(address) = &message.email {
+            deliver_email(app, mailer, address, &notice).await
+        } else {
+            tokio::select! {
+                _ = limiter.wait(message.chat_id) => {}
+                _ = shutdown.cancelled() => break,
+            }
+            deliver(bot, app, &message, &notice, broadcasts).await
+        };
         if let Outcome::RetryAfter(wait) = &outcome {
             tracing::warn!(seconds = wait.as_secs(), "Telegram asked to slow down");
             limiter.pause(*wait).await;
@@ -180,6 +188,19 @@ pub async fn deliver_due(
         }
     }
     Ok(taken)
+}
+
+async fn deliver_email(app: &App, mailer: &MailerRef, address: &str, notice: &Notice) -> Outcome {
+    let Some(mailer) = mailer.clone() else {
+        return Outcome::Permanent("email is off (HELPDESK_EMAIL)".into());
+    };
+    let (notice, address) = (notice.clone(), address.to_string());
+    let sent = blocking(app, move |app| {
+        let letter = notify::letter_for(app, &notice)?;
+        Ok(mailer.send(&[address], &letter))
+    })
+    .await;
+    sent.unwrap_or_else(|e| Outcome::Permanent(e.to_string()))
 }
 
 async fn idle(shutdown: &CancellationToken, d: Duration) {

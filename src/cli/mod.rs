@@ -4,15 +4,20 @@
 //!
 //! Exit codes: 0 success, 1 failure, 2 usage error.
 
+mod archive;
+mod backup;
 mod branches;
 mod config_cmd;
 mod db;
 mod docs;
 pub mod output;
 mod progress;
+mod report;
 mod requests;
+mod schedule;
 mod seed;
 mod serve;
+mod sla;
 mod stock;
 mod users;
 
@@ -33,7 +38,7 @@ const AFTER_HELP: &str = "\
 Settings come from flags, the environment (HELPDESK_*), a .env file, the --config TOML file, and defaults, \
 in that order; `helpdesk config show` lists them all.
 
-Exit codes: 0 success, 1 failure, 2 usage error.";
+Exit codes: 0 success, 1 failure, 2 usage error, 3 SLA breaches (sla-check --fail-on-breach).";
 
 /// The help desk for organizations with many branches: the Telegram bot's data
 /// and everything a sysadmin runs from a shell or cron.
@@ -77,6 +82,19 @@ pub enum Command {
     Requests(requests::RequestsCommand),
     /// Run the Telegram bot and deliver notifications (the daemon)
     Serve(serve::ServeArgs),
+    /// Take a verified backup of the database; list and prune backups
+    Backup(backup::BackupArgs),
+    /// Restore the database from a backup, after checking it
+    Restore(backup::RestoreArgs),
+    /// Archive closed requests older than the archive policy
+    Archive(archive::ArchiveArgs),
+    /// Find SLA breaches and send reminders by Telegram and email
+    #[command(name = "sla-check")]
+    SlaCheck(sla::SlaArgs),
+    /// Summary for management: opened, closed, breaches per branch, low stock
+    Report(report::ReportArgs),
+    /// When serve runs each scheduled job next, and how each last ran
+    Schedule(schedule::ScheduleArgs),
     /// Show the effective settings and where each came from
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -126,6 +144,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stock(cmd) => stock::run(&cli.global, cmd),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
         Command::Serve(args) => serve::run(&cli.global, args),
+        Command::Backup(args) => backup::run(&cli.global, args),
+        Command::Restore(args) => backup::restore(&cli.global, args),
+        Command::Archive(args) => archive::run(&cli.global, args),
+        Command::SlaCheck(args) => sla::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
+        Command::Schedule(args) => schedule::run(&cli.global, args),
         Command::Config(cmd) => config_cmd::run(&cli.global, cmd),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),

@@ -192,6 +192,8 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
                 assignee_id: assignee,
                 since,
                 until,
+                closed_since: None,
+                closed_before: None,
                 archived: if archived {
                     ArchivedFilter::Only
                 } else if include_archived {

@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod permissions;
 pub mod phone;
 pub mod request;
+pub mod sla;
 
 pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};

@@ -259,6 +259,48 @@ pub enum Msg<'a> {
     CommandHelp {
         command: &'a str,
     },
+    // SLA reminders and reports (Telegram and email)
+    SlaTitle {
+        n: usize,
+    },
+    SlaNotAccepted {
+        overdue: &'a str,
+    },
+    SlaNotResolved {
+        overdue: &'a str,
+    },
+    SlaEscalated,
+    SlaMore {
+        n: usize,
+    },
+    Duration {
+        days: i64,
+        hours: i64,
+        minutes: i64,
+    },
+    EmailSlaSubject {
+        n: usize,
+    },
+    EmailNewRequestSubject {
+        number: &'a str,
+    },
+    ReportSubject {
+        from: &'a str,
+        until: &'a str,
+    },
+    ReportIntro {
+        from: &'a str,
+        until: &'a str,
+    },
+    ReportOpened,
+    ReportClosed,
+    ReportBreaches,
+    ReportTotal,
+    ReportLowStock,
+    ReportNoLowStock,
+    LabelWarehouse,
+    LabelQuantity,
+    LabelMinimum,
 }
 
 /// The text of `msg` in `lang`.

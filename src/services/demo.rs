@@ -297,7 +297,9 @@ fn demo_request(
             _ => (Status::Cancelled, g.chance(0.2) && assignee.is_some()),
         }
     };
-    let accepted_at = accepted.then(|| (created_at + g.minutes(2, 180)).min(now));
+    // Most are accepted well within the hour; some are late, as in life.
+    let wait = if g.chance(0.85) { g.minutes(2, 50) } else { g.minutes(61, 300) };
+    let accepted_at = accepted.then(|| (created_at + wait).min(now));
     let closed_at =
         status.is_closed().then(|| (accepted_at.unwrap_or(created_at) + g.minutes(5, 3 * 24 * 60)).min(now));
     let items = if kind == Kind::Cartridge {

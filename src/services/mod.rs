@@ -5,17 +5,23 @@
 //! transaction with its audit record inside it, and every privileged call takes
 //! the acting [`Actor`] and checks the role from the store at that moment.
 
+pub mod archive;
+pub mod backup;
 pub mod broadcast;
 pub mod calls;
 pub mod cartridges;
 pub mod catalog;
 pub mod demo;
 pub mod directory;
+pub mod email;
 pub mod inbox;
+pub mod jobs;
 pub mod notify;
+pub mod report;
 pub mod requests;
 pub mod schema;
 pub mod seed;
+pub mod sla;
 
 use crate::clock::Clock;
 use crate::config::Settings;

@@ -61,6 +61,13 @@ pub fn enqueue(tx: &mut dyn Tx, chat_id: i64, notice: &Notice, at: DateTime<Utc>
     Ok(())
 }
 
+/// Queues `notice` for an email address in the caller's transaction.
+pub fn enqueue_email(tx: &mut dyn Tx, address: &str, notice: &Notice, at: DateTime<Utc>) -> Result<()> {
+    let json = serde_json::to_string(notice).expect("notices serialise");
+    tx.outbox_push_email(address, &json, at)?;
+    Ok(())
+}
+
 /// Queues `notice` for `chat_id` in a transaction of its own.
 pub fn enqueue_now(app: &App, chat_id: i64, notice: &Notice) -> Result<()> {
     let now = app.now();
@@ -147,7 +154,9 @@ pub fn record(app: &App, message: &OutboxMessage, outcome: &Outcome) -> Result<(
         }
         Outcome::Blocked => {
             tx.outbox_failed(message.id, now, BLOCKED_BY_USER)?;
-            mark_bot_blocked(&mut *tx, message.chat_id, now)?;
+            if message.email.is_none() {
+                mark_bot_blocked(&mut *tx, message.chat_id, now)?;
+            }
         }
         Outcome::Permanent(e) => tx.outbox_failed(message.id, now, e)?,
     }
@@ -167,4 +176,80 @@ pub fn mark_bot_blocked(tx: &mut dyn Tx, chat_id: i64, at: DateTime<Utc>) -> Res
         tx.update_user(&u)?;
     }
     Ok(())
+}
+
+/// An email, rendered: a subject, a plain-text part and an HTML part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Sends email (SMTP in production, a test double in tests).
+pub trait Mailer: Send + Sync {
+    fn send(&self, to: &[String], letter: &Letter) -> Outcome;
+}
+
+/// Sends Telegram messages (HTML) from blocking code: the Bot API directly,
+/// with no running `serve` needed.
+pub trait Messenger: Send + Sync {
+    fn send(&self, chat_id: i64, html: &str) -> Outcome;
+}
+
+/// The channels a job may use; `None` where not configured.
+#[derive(Clone, Copy, Default)]
+pub struct Channels<'a> {
+    pub telegram: Option<&'a dyn Messenger>,
+    pub email: Option<&'a dyn Mailer>,
+}
+
+/// The email for a notice sent to an address (only new requests go by email).
+pub fn letter_for(app: &App, notice: &Notice) -> Result<Letter> {
+    use super::email::html_escape;
+    use crate::domain::RequestNumber;
+    use crate::i18n::{Msg, t, when};
+    let Notice::NewRequest { request_id } = notice else {
+        return Err(super::Error::Invalid("only new-request notices are sent by email".into()));
+    };
+    let card = super::requests::card(app, &super::Actor::System("notify"), *request_id)?;
+    let r = &card.request;
+    let lang = app.settings.default_language;
+    let l = |m: Msg<'_>| t(lang, m);
+    let number = RequestNumber(r.id).to_string();
+    let fields = [
+        (l(Msg::LabelStatus), l(Msg::Status(r.status))),
+        (l(Msg::LabelBranch), r.branch_name.clone()),
+        (l(Msg::LabelAuthor), r.author_name.clone()),
+        (l(Msg::LabelContact), format!("{}, {}", r.contact_name, r.contact_phone)),
+        (l(Msg::LabelCreated), when(r.created_at, app.settings.timezone)),
+    ];
+    let mut text = format!(
+        "{} {number} · {} · {}\n\n",
+        l(Msg::NoticeNewRequest),
+        l(Msg::Kind(r.kind)),
+        l(Msg::Priority(r.priority))
+    );
+    let mut html = format!(
+        "<h2>{} {number}</h2>\n<p>{} · {}</p>\n<table cellpadding=\"4\">\n",
+        html_escape(&l(Msg::NoticeNewRequest)),
+        html_escape(&l(Msg::Kind(r.kind))),
+        html_escape(&l(Msg::Priority(r.priority)))
+    );
+    for (k, v) in &fields {
+        text.push_str(&format!("{k}: {v}\n"));
+        html.push_str(&format!("<tr><th align=\"left\">{}</th><td>{}</td></tr>\n", html_escape(k), html_escape(v)));
+    }
+    text.push_str(&format!("\n{}\n", r.description));
+    html.push_str(&format!("</table>\n<p>{}</p>\n", html_escape(&r.description).replace('\n', "<br>")));
+    for i in &card.items {
+        text.push_str(&format!("- {} ({}) x {}\n", i.cartridge_name, i.vendor_article, i.quantity));
+        html.push_str(&format!(
+            "<p>• {} ({}) × {}</p>\n",
+            html_escape(&i.cartridge_name),
+            html_escape(&i.vendor_article),
+            i.quantity
+        ));
+    }
+    Ok(Letter { subject: l(Msg::EmailNewRequestSubject { number: &number }), text, html })
 }

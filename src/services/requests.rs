@@ -168,6 +168,11 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
     for chat in staff {
         notify::enqueue(&mut *tx, chat, &Notice::NewRequest { request_id: id }, now)?;
     }
+    if app.settings.smtp.enabled && app.settings.smtp.new_requests {
+        for address in &app.settings.smtp.staff_to {
+            notify::enqueue_email(&mut *tx, address, &Notice::NewRequest { request_id: id }, now)?;
+        }
+    }
     audit(
         &mut *tx,
         now,
@@ -192,13 +197,29 @@ fn snapshot(r: &Request) -> serde_json::Value {
 
 /// Applies a lifecycle move in one transaction; see the module docs.
 fn transition(app: &App, actor: &Actor, id: i64, t: Transition, reason: Option<&str>) -> Result<Request> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let r = transition_in(app, &mut *tx, actor, id, t, reason, now)?;
+    tx.commit()?;
+    Ok(r)
+}
+
+/// A lifecycle move inside the caller's transaction (see [`transition`]); the
+/// caller commits. Bulk work (archiving) moves many requests per transaction.
+pub(crate) fn transition_in(
+    app: &App,
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: i64,
+    t: Transition,
+    reason: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Request> {
     let reason = match t {
         Transition::Reject => Some(lifecycle::rejection_reason(reason.unwrap_or(""))?),
         _ => None,
     };
-    let now = app.now();
-    let mut tx = app.store.write()?;
-    let who = principal(&mut *tx, &app.settings, actor)?;
+    let who = principal(tx, &app.settings, actor)?;
     let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
     let permission = match t {
         Transition::Accept => Permission::AcceptRequest,
@@ -261,17 +282,16 @@ fn transition(app: &App, actor: &Actor, id: i64, t: Transition, reason: Option<&
     if let (Some(to), Some(notice)) = (recipient, notice)
         && Some(to) != acting
     {
-        notify::enqueue(&mut *tx, to, &notice, now)?;
+        notify::enqueue(tx, to, &notice, now)?;
     }
     audit(
-        &mut *tx,
+        tx,
         now,
         actor,
         AuditEvent::new(format!("request.{}", t.as_str()), "request", RequestNumber(id))
             .before(before)
             .after(snapshot(&r)),
     )?;
-    tx.commit()?;
     Ok(r)
 }
 

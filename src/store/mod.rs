@@ -17,6 +17,7 @@ pub mod sqlite;
 use crate::config::DatabaseUrl;
 use crate::domain::{Kind, Lang, Priority, Role, Status};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -112,11 +113,25 @@ pub trait Store: Send + Sync {
     fn schema(&self) -> Result<SchemaStatus>;
     /// Applies pending migrations; returns those applied.
     fn upgrade(&self) -> Result<Vec<MigrationInfo>>;
+    /// Writes a consistent copy of the whole database to the new file `dest`,
+    /// taken while others may be writing; returns the row count of every
+    /// table as copied.
+    fn backup_to(&self, dest: &std::path::Path) -> Result<BTreeMap<String, i64>>;
+    /// Replaces the whole database with the (verified) backup at `src`.
+    fn restore_from(&self, src: &std::path::Path) -> Result<()>;
+    /// Marks the database as served by this process until the guard is
+    /// dropped; `Ok(None)` when another `serve` already does.
+    fn serve_lock(&self) -> Result<Option<ServeLock>>;
+    /// Whether a `serve` process holds the database now.
+    fn served(&self) -> Result<bool>;
 }
+
+/// Held by `helpdesk serve` for as long as it runs (released on drop).
+pub struct ServeLock(pub Box<dyn std::any::Any + Send + Sync>);
 
 /// One transaction: every capability of the store, then commit.
 pub trait Tx:
-    Directory + Catalog + Requests + Audit + Dialogues + Inbox + Outbox + Calls + Broadcasts + Imports + Send
+    Directory + Catalog + Requests + Audit + Dialogues + Inbox + Outbox + Calls + Broadcasts + Imports + Sla + Jobs + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
     /// A hint that this transaction will write a great many rows (demo data,
@@ -260,6 +275,8 @@ pub struct Request {
     pub sla_notified_at: Option<DateTime<Utc>>,
     /// An idempotency key from the front end that created it.
     pub client_key: Option<String>,
+    /// How many resolve-time SLA reminders have gone out.
+    pub sla_resolve_level: i64,
 }
 
 /// A request to insert, with its cartridge lines.
@@ -383,6 +400,10 @@ pub struct RequestQuery {
     pub since: Option<DateTime<Utc>>,
     /// Created before.
     pub until: Option<DateTime<Utc>>,
+    /// Closed at or after.
+    pub closed_since: Option<DateTime<Utc>>,
+    /// Closed before.
+    pub closed_before: Option<DateTime<Utc>>,
     pub archived: ArchivedFilter,
     pub order: RequestOrder,
     /// At most this many; `None` for all.
@@ -581,6 +602,8 @@ pub const BLOCKED_BY_USER: &str = "the person blocked the bot";
 pub struct OutboxMessage {
     pub id: i64,
     pub chat_id: i64,
+    /// An email address instead of a Telegram chat.
+    pub email: Option<String>,
     pub broadcast_id: Option<i64>,
     /// The notice as JSON.
     pub notice: String,
@@ -592,6 +615,8 @@ pub struct OutboxMessage {
 /// Notifications written with the change they announce, sent later.
 pub trait Outbox {
     fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64>;
+    /// Queues a notification for an email address.
+    fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64>;
     /// Queues one broadcast message (behind every other notification).
     fn outbox_push_broadcast(
         &mut self,
@@ -691,6 +716,65 @@ pub struct NewIssue {
     pub note: Option<String>,
     pub issued_by: i64,
     pub issued_at: DateTime<Utc>,
+}
+
+/// A reminder about an SLA breach to send (or sent) to one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaReminder {
+    pub id: i64,
+    pub request_id: i64,
+    /// `accept` or `resolve`.
+    pub kind: String,
+    pub level: i64,
+    /// `telegram` or `email`.
+    pub channel: String,
+    /// A Telegram chat id or an email address.
+    pub recipient: String,
+    pub attempts: i64,
+}
+
+/// A reminder to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSlaReminder {
+    pub request_id: i64,
+    pub kind: String,
+    pub level: i64,
+    pub channel: String,
+    pub recipient: String,
+}
+
+/// SLA reminders: recorded when decided, leased to a sender, marked sent.
+pub trait Sla {
+    /// Records reminders not recorded before; returns how many were new.
+    fn insert_sla_reminders(&mut self, reminders: &[NewSlaReminder], at: DateTime<Utc>) -> Result<u64>;
+    /// Takes unsent reminders whose lease has run out, holding them until `lease_until`.
+    fn lease_sla_reminders(
+        &mut self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<SlaReminder>>;
+    fn sla_reminder_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
+    /// A failed attempt: due again on the next run, or given up after too many.
+    fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()>;
+    /// Reminders recorded but not sent (and not given up).
+    fn sla_reminders_pending(&mut self) -> Result<u64>;
+}
+
+/// A run of a scheduled job.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JobRun {
+    pub job: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub ok: Option<bool>,
+    pub message: Option<String>,
+}
+
+pub trait Jobs {
+    fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64>;
+    fn job_finished(&mut self, run_id: i64, at: DateTime<Utc>, ok: bool, message: &str) -> Result<()>;
+    fn last_job_run(&mut self, job: &str) -> Result<Option<JobRun>>;
 }
 
 /// Lists matching requests into a vector (for small, limited listings).

@@ -7,6 +7,7 @@ use crate::domain::Named;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params, params_from_iter};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -275,6 +276,159 @@ impl Store for SqliteStore {
         let mut conn = self.conn()?;
         migrate(&mut conn, &self.path.display().to_string())
     }
+
+    fn backup_to(&self, dest: &Path) -> Result<BTreeMap<String, i64>> {
+        let conn = self.conn()?;
+        // One read transaction: the counts and the copied pages are the same snapshot,
+        // while other connections keep writing (WAL).
+        conn.execute_batch("BEGIN DEFERRED").map_err(db)?;
+        let result = (|| {
+            let counts = table_counts(&conn)?;
+            let mut out = Connection::open(dest).map_err(db)?;
+            copy_all(&conn, &mut out)?;
+            // A backup file stands alone: no WAL beside it.
+            out.execute_batch("PRAGMA journal_mode = DELETE").map_err(db)?;
+            out.close().map_err(|(_, e)| db(e))?;
+            Ok(counts)
+        })();
+        let _ = conn.execute_batch("ROLLBACK");
+        result
+    }
+
+    fn restore_from(&self, src: &Path) -> Result<()> {
+        let from = Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| classify_open(&src.display().to_string(), e))?;
+        let mut to = self.conn()?;
+        copy_all(&from, &mut to)?;
+        to.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(db)?;
+        Ok(())
+    }
+
+    fn serve_lock(&self) -> Result<Option<ServeLock>> {
+        let file = self.lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(ServeLock(Box::new(file)))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(StoreError::Backend(format!("cannot lock {}: {e}", self.lock_path().display())))
+            }
+        }
+    }
+
+    fn served(&self) -> Result<bool> {
+        let file = self.lock_file()?;
+        match file.try_lock_shared() {
+            Ok(()) => {
+                let _ = file.unlock();
+                Ok(false)
+            }
+            Err(std::fs::TryLockError::WouldBlock) => Ok(true),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(StoreError::Backend(format!("cannot check {}: {e}", self.lock_path().display())))
+            }
+        }
+    }
+}
+
+impl SqliteStore {
+    /// `helpdesk.db.serve.lock` beside the database: held by `serve` while it runs.
+    fn lock_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".serve.lock");
+        self.path.with_file_name(name)
+    }
+
+    fn lock_file(&self) -> Result<std::fs::File> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.lock_path())
+            .map_err(|e| StoreError::Open { path: self.lock_path().display().to_string(), message: e.to_string() })
+    }
+}
+
+/// Copies every page of `from` into `to` with SQLite's backup API, in one step
+/// (one lock on the source, so one consistent snapshot), waiting out locks.
+fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
+    let backup = rusqlite::backup::Backup::new(from, to).map_err(db)?;
+    loop {
+        match backup.step(-1).map_err(db)? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every table and how many rows it holds (in the connection's current transaction).
+fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .map_err(db)?
+        .query_map([], |r| r.get(0))
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)?;
+    let mut counts = BTreeMap::new();
+    for name in names {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")), [], |r| r.get(0))
+            .map_err(db)?;
+        counts.insert(name, n);
+    }
+    Ok(counts)
+}
+
+/// What checking a backup file found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Verification {
+    /// `ok`, or what `PRAGMA integrity_check` reported.
+    pub integrity: String,
+    pub rows: BTreeMap<String, i64>,
+    /// The highest schema migration applied in it.
+    pub schema_version: i64,
+}
+
+impl Verification {
+    pub fn ok(&self) -> bool {
+        self.integrity == "ok"
+    }
+}
+
+/// Checks a SQLite backup file without changing it: integrity, row counts, schema version.
+pub fn verify(path: &Path) -> Result<Verification> {
+    verify_with(path, true)
+}
+
+/// [`verify`], with the (slow) integrity check optional; row counts and schema are always read.
+pub fn verify_with(path: &Path, integrity_check: bool) -> Result<Verification> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify_open(&shown, e))?;
+    let integrity = if integrity_check {
+        let found: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut st| st.query_map([], |r| r.get::<_, String>(0))?.collect())
+            .map_err(|e| classify_open(&shown, e))?;
+        found.join("; ")
+    } else {
+        "ok".to_string()
+    };
+    let schema_version = conn
+        .query_row("SELECT max(version) FROM refinery_schema_history", [], |r| r.get::<_, Option<i64>>(0))
+        .map_err(|_| StoreError::Corrupt { path: shown.clone(), message: "it has no helpdesk schema history".into() })?
+        .unwrap_or(0);
+    if schema_version > known_version() {
+        return Err(StoreError::NewerSchema { found: schema_version, known: known_version() });
+    }
+    let rows = if integrity == "ok" { table_counts(&conn)? } else { BTreeMap::new() };
+    Ok(Verification { integrity, rows, schema_version })
 }
 
 /// One transaction on one pooled connection; rolled back on drop unless committed.
@@ -741,7 +895,7 @@ impl Catalog for SqliteTx {
 const REQUEST_SELECT: &str = "SELECT r.id, r.kind, r.author_id, a.full_name, r.branch_id, b.code, b.name, \
      r.contact_name, r.contact_phone, r.description, r.priority, r.status, r.assignee_id, s.full_name, \
      r.rejection_reason, r.created_at, r.accepted_at, r.closed_at, r.archived_at, r.sla_level, r.sla_notified_at, \
-     r.client_key \
+     r.client_key, r.sla_resolve_level \
      FROM requests r \
      JOIN users a ON a.telegram_id = r.author_id \
      JOIN branches b ON b.id = r.branch_id \
@@ -771,6 +925,7 @@ fn request_row(r: &Row) -> rusqlite::Result<Request> {
         sla_level: r.get(19)?,
         sla_notified_at: time_opt(r, 20)?,
         client_key: r.get(21)?,
+        sla_resolve_level: r.get(22)?,
     })
 }
 
@@ -802,6 +957,8 @@ fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
     eq("r.assignee_id =", q.assignee_id.map(Value::Integer), &mut sql, &mut args);
     eq("r.created_at >=", q.since.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
     eq("r.created_at <", q.until.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
+    eq("r.closed_at >=", q.closed_since.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
+    eq("r.closed_at <", q.closed_before.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
     match q.archived {
         ArchivedFilter::Exclude => sql.push_str(" AND r.archived_at IS NULL"),
         ArchivedFilter::Only => sql.push_str(" AND r.archived_at IS NOT NULL"),
@@ -877,7 +1034,8 @@ impl Requests for SqliteTx {
             .conn
             .prepare_cached(
                 "UPDATE requests SET status = ?2, assignee_id = ?3, rejection_reason = ?4, accepted_at = ?5, \
-                 closed_at = ?6, archived_at = ?7, sla_level = ?8, sla_notified_at = ?9 WHERE id = ?1",
+                 closed_at = ?6, archived_at = ?7, sla_level = ?8, sla_notified_at = ?9, sla_resolve_level = ?10 \
+                 WHERE id = ?1",
             )
             .map_err(db)?;
         let n = st
@@ -891,6 +1049,7 @@ impl Requests for SqliteTx {
                 opt_text(r.archived_at),
                 r.sla_level,
                 opt_text(r.sla_notified_at),
+                r.sla_resolve_level,
             ])
             .map_err(db)?;
         if n == 0 {
@@ -1207,6 +1366,17 @@ impl Outbox for SqliteTx {
         Ok(self.conn.last_insert_rowid())
     }
 
+    fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO outbox (chat_id, email, notice, created_at, send_after) VALUES (0, ?1, ?2, ?3, ?3)",
+            )
+            .map_err(db)?;
+        st.execute(params![address, notice, to_text(at)]).map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
     fn outbox_push_broadcast(
         &mut self,
         broadcast_id: i64,
@@ -1229,7 +1399,7 @@ impl Outbox for SqliteTx {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts FROM outbox \
+                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email FROM outbox \
                  WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
                  ORDER BY priority, send_after, id LIMIT ?2",
             )
@@ -1243,6 +1413,7 @@ impl Outbox for SqliteTx {
                 created_at: time(r, 4)?,
                 send_after: time(r, 5)?,
                 attempts: r.get(6)?,
+                email: r.get(7)?,
             })
         })
         .map_err(db)?
@@ -1485,5 +1656,128 @@ impl Imports for SqliteTx {
             .map_err(db)?;
         }
         Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- SLA reminders and jobs
+
+impl Sla for SqliteTx {
+    fn insert_sla_reminders(&mut self, reminders: &[NewSlaReminder], at: DateTime<Utc>) -> Result<u64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO sla_reminders (request_id, kind, level, channel, recipient, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            )
+            .map_err(db)?;
+        let at = to_text(at);
+        let mut n = 0;
+        for r in reminders {
+            n += st.execute(params![r.request_id, r.kind, r.level, r.channel, r.recipient, at]).map_err(db)? as u64;
+        }
+        Ok(n)
+    }
+
+    fn lease_sla_reminders(
+        &mut self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<SlaReminder>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "UPDATE sla_reminders SET lease_until = ?2 WHERE id IN ( \
+                   SELECT id FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL \
+                   AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY id LIMIT ?3) \
+                 RETURNING id, request_id, kind, level, channel, recipient, attempts",
+            )
+            .map_err(db)?;
+        let mut rows: Vec<SlaReminder> = st
+            .query_map(params![to_text(now), to_text(lease_until), limit as i64], |r| {
+                Ok(SlaReminder {
+                    id: r.get(0)?,
+                    request_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    level: r.get(3)?,
+                    channel: r.get(4)?,
+                    recipient: r.get(5)?,
+                    attempts: r.get(6)?,
+                })
+            })
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    fn sla_reminder_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE sla_reminders SET sent_at = ?2, attempts = attempts + 1, lease_until = NULL WHERE id = ?1",
+                params![id, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE sla_reminders SET attempts = attempts + 1, last_error = ?3, lease_until = NULL, \
+                 failed_at = CASE WHEN ?4 THEN ?2 ELSE NULL END WHERE id = ?1",
+                params![id, to_text(at), error, give_up],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn sla_reminders_pending(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        Ok(n as u64)
+    }
+}
+
+impl Jobs for SqliteTx {
+    fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .execute("INSERT INTO job_runs (job, started_at) VALUES (?1, ?2)", params![job, to_text(at)])
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn job_finished(&mut self, run_id: i64, at: DateTime<Utc>, ok: bool, message: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE job_runs SET finished_at = ?2, ok = ?3, message = ?4 WHERE id = ?1",
+                params![run_id, to_text(at), ok, message],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn last_job_run(&mut self, job: &str) -> Result<Option<JobRun>> {
+        self.conn
+            .query_row(
+                "SELECT job, started_at, finished_at, ok, message FROM job_runs WHERE job = ?1 ORDER BY started_at DESC, id DESC LIMIT 1",
+                [job],
+                |r| {
+                    Ok(JobRun {
+                        job: r.get(0)?,
+                        started_at: time(r, 1)?,
+                        finished_at: time_opt(r, 2)?,
+                        ok: r.get(3)?,
+                        message: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
     }
 }

@@ -135,7 +135,7 @@ impl Harness {
         let mut cache = self.broadcasts.lock().await;
         let mut total = 0;
         loop {
-            let n = deliver_due(&self.db.app, &self.bot, &self.limiter, &CancellationToken::new(), &mut cache)
+            let n = deliver_due(&self.db.app, &self.bot, &None, &self.limiter, &CancellationToken::new(), &mut cache)
                 .await
                 .expect("deliver notifications");
             total += n;

@@ -1,0 +1,97 @@
+//! `helpdesk report`: the summary for management, printed or emailed.
+
+use super::output::{Format, print_rows};
+use super::requests::parse_when;
+use super::{Global, open_app};
+use crate::services::email::SmtpMailer;
+use crate::services::jobs::{self, Job};
+use crate::services::report;
+use crate::store::OpenOptions;
+use anyhow::{Result, bail};
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Requests opened and closed per branch, SLA breaches among those opened, and cartridges below minimum stock.
+
+Examples:
+  helpdesk report
+  helpdesk report --from 2026-11-01 --until 2026-11-30 --format csv
+  helpdesk report --email        # to HELPDESK_SMTP_STAFF_TO (needs HELPDESK_EMAIL=on)")]
+pub struct ReportArgs {
+    /// Start of the period (YYYY-MM-DD) [default: seven days ago]
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// End of the period, the whole day included [default: now]
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Email it to the staff mailbox instead of printing it
+    #[arg(long)]
+    email: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(serde::Serialize)]
+struct Row {
+    branch: String,
+    opened: u64,
+    closed: u64,
+    sla_breaches: u64,
+}
+
+pub fn run(global: &Global, args: ReportArgs) -> Result<ExitCode> {
+    let app = open_app(global, OpenOptions::default())?;
+    let tz = app.settings.timezone;
+    let until = match &args.until {
+        Some(d) => parse_when("--until", d, tz, true)?,
+        None => app.now(),
+    };
+    let from = match &args.from {
+        Some(d) => parse_when("--from", d, tz, false)?,
+        None => until - chrono::Duration::days(7),
+    };
+    if from >= until {
+        bail!("--from is after --until; nothing could match");
+    }
+    if args.email {
+        let Some(mailer) = SmtpMailer::from_settings(&app.settings.smtp)? else {
+            bail!("email is off; set HELPDESK_EMAIL=on and the HELPDESK_SMTP_* settings");
+        };
+        let s = jobs::record(
+            &app,
+            Job::Report,
+            || {
+                let s = report::summary(&app, from, until)?;
+                report::send(&app, &mailer, &s)?;
+                Ok(s)
+            },
+            |s| format!("sent: {} opened, {} closed", s.total.opened, s.total.closed),
+        )?;
+        println!(
+            "sent the report ({} opened, {} closed) to {}",
+            s.total.opened,
+            s.total.closed,
+            app.settings.smtp.staff_to.join(", ")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = report::summary(&app, from, until)?;
+    let mut rows: Vec<Row> = s
+        .branches
+        .iter()
+        .map(|b| Row { branch: b.code.clone(), opened: b.opened, closed: b.closed, sla_breaches: b.breaches })
+        .collect();
+    rows.push(Row {
+        branch: "TOTAL".into(),
+        opened: s.total.opened,
+        closed: s.total.closed,
+        sla_breaches: s.total.breaches,
+    });
+    print_rows(args.format, &rows, &[], "")?;
+    if args.format == Format::Table && !s.low_stock.is_empty() {
+        println!("{} stock rows below minimum; see `helpdesk stock list --low`", s.low_stock.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}

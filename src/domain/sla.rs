@@ -1,0 +1,125 @@
+//! SLA arithmetic, with no I/O: when a request falls due, whether it breached,
+//! and which reminder level is due at a given moment.
+//!
+//! A request breaches its accept limit when it is not accepted within the
+//! limit for its priority, and (when a resolve limit is set) its resolve limit
+//! when it is not closed within that. Reminders about a breach repeat every
+//! `repeat`: level 1 as soon as it is overdue, level 2 one `repeat` later, and
+//! so on; super admins join after `escalate_after` levels.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Which limit is breached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlaKind {
+    /// Not accepted in time.
+    Accept,
+    /// Not closed in time.
+    Resolve,
+}
+
+impl SlaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaKind::Accept => "accept",
+            SlaKind::Resolve => "resolve",
+        }
+    }
+}
+
+fn to_chrono(d: std::time::Duration) -> Duration {
+    Duration::from_std(d).unwrap_or(Duration::MAX)
+}
+
+/// When the limit `limit` runs out for a request created at `created`.
+pub fn due_at(created: DateTime<Utc>, limit: std::time::Duration) -> DateTime<Utc> {
+    created.checked_add_signed(to_chrono(limit)).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The reminder level due at `now` for a breach that started at `due`: 0
+/// before it, then 1, 2, … every `repeat`.
+pub fn level(due: DateTime<Utc>, now: DateTime<Utc>, repeat: std::time::Duration) -> i64 {
+    if now < due {
+        return 0;
+    }
+    let step = to_chrono(repeat).num_seconds().max(1);
+    1 + (now - due).num_seconds() / step
+}
+
+/// Whether level `level` goes to super admins too.
+pub fn escalated(level: i64, escalate_after: u32) -> bool {
+    level > i64::from(escalate_after)
+}
+
+/// Was (or is, at `now`) a request late to be accepted?
+pub fn accept_breached(
+    created: DateTime<Utc>,
+    accepted: Option<DateTime<Utc>>,
+    closed: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    limit: std::time::Duration,
+) -> bool {
+    let due = due_at(created, limit);
+    match (accepted, closed) {
+        (Some(a), _) => a > due,
+        // Closed without being accepted (rejected or cancelled): late if it waited past the limit.
+        (None, Some(c)) => c > due,
+        (None, None) => now > due,
+    }
+}
+
+/// Was (or is, at `now`) a request late to be closed?
+pub fn resolve_breached(
+    created: DateTime<Utc>,
+    closed: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    limit: std::time::Duration,
+) -> bool {
+    closed.unwrap_or(now) > due_at(created, limit)
+}
+
+/// How long past due, split for showing: (days, hours, minutes).
+pub fn overdue_parts(due: DateTime<Utc>, now: DateTime<Utc>) -> (i64, i64, i64) {
+    let m = (now - due).num_minutes().max(0);
+    (m / (24 * 60), (m / 60) % 24, m % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::time::Duration as Std;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, h, m, 0).unwrap()
+    }
+    const HOUR: Std = Std::from_secs(3600);
+
+    #[test]
+    fn levels_step_every_repeat_from_the_due_time() {
+        let due = due_at(t(9, 0), HOUR);
+        assert_eq!(due, t(10, 0));
+        assert_eq!(level(due, t(9, 59), HOUR), 0);
+        assert_eq!(level(due, t(10, 0), HOUR), 1);
+        assert_eq!(level(due, t(10, 59), HOUR), 1);
+        assert_eq!(level(due, t(11, 0), HOUR), 2);
+        assert_eq!(level(due, t(13, 30), Std::from_secs(1800)), 8);
+        assert!(!escalated(3, 3));
+        assert!(escalated(4, 3));
+    }
+
+    #[test]
+    fn breaches() {
+        assert!(!accept_breached(t(9, 0), Some(t(9, 30)), None, t(12, 0), HOUR));
+        assert!(accept_breached(t(9, 0), Some(t(10, 30)), None, t(12, 0), HOUR));
+        assert!(accept_breached(t(9, 0), None, None, t(10, 1), HOUR));
+        assert!(!accept_breached(t(9, 0), None, None, t(9, 59), HOUR));
+        assert!(!accept_breached(t(9, 0), None, Some(t(9, 10)), t(23, 0), HOUR), "cancelled quickly");
+        assert!(resolve_breached(t(9, 0), None, t(17, 0), Std::from_secs(4 * 3600)));
+        assert!(!resolve_breached(t(9, 0), Some(t(12, 0)), t(17, 0), Std::from_secs(4 * 3600)));
+        assert_eq!(overdue_parts(t(10, 0), t(12, 25)), (0, 2, 25));
+        let huge = Std::from_secs(u64::MAX / 2);
+        assert!(!accept_breached(t(9, 0), None, None, t(23, 0), huge), "an enormous limit does not overflow");
+    }
+}

@@ -1,0 +1,151 @@
+//! The summary report for management: requests opened and closed per branch
+//! over a period, SLA breaches among them, and cartridges below minimum stock.
+//! Printed by `helpdesk report`, emailed (HTML with a plain-text part) by it
+//! with `--email` and by `serve` on its schedule.
+
+use super::email::html_escape;
+use super::notify::{Letter, Mailer, Outcome};
+use super::{App, Error, Result};
+use crate::domain::sla;
+use crate::i18n::{Msg, t};
+use crate::store::{ArchivedFilter, RequestQuery, StockFilter, StockRow};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BranchLine {
+    pub code: String,
+    pub name: String,
+    pub opened: u64,
+    pub closed: u64,
+    pub breaches: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub branches: Vec<BranchLine>,
+    pub total: BranchLine,
+    pub low_stock: Vec<StockRow>,
+}
+
+/// The summary of `[from, until)`.
+pub fn summary(app: &App, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Summary> {
+    let now = app.now();
+    let mut tx = app.store.read()?;
+    let mut lines: BTreeMap<String, BranchLine> = tx
+        .branches()?
+        .into_iter()
+        .map(|b| (b.code.clone(), BranchLine { code: b.code, name: b.name, ..Default::default() }))
+        .collect();
+    let s = &app.settings.sla;
+    let opened =
+        RequestQuery { since: Some(from), until: Some(until), archived: ArchivedFilter::Include, ..Default::default() };
+    tx.scan_requests(&opened, &mut |r| {
+        let line = lines.entry(r.branch_code.clone()).or_default();
+        line.opened += 1;
+        let late_accept = sla::accept_breached(r.created_at, r.accepted_at, r.closed_at, now, s.accept.get(r.priority));
+        let late_resolve =
+            s.resolve.get(r.priority).is_some_and(|l| sla::resolve_breached(r.created_at, r.closed_at, now, l));
+        if late_accept || late_resolve {
+            line.breaches += 1;
+        }
+        Ok(true)
+    })?;
+    let closed = RequestQuery {
+        closed_since: Some(from),
+        closed_before: Some(until),
+        archived: ArchivedFilter::Include,
+        ..Default::default()
+    };
+    tx.scan_requests(&closed, &mut |r| {
+        lines.entry(r.branch_code.clone()).or_default().closed += 1;
+        Ok(true)
+    })?;
+    let branches: Vec<BranchLine> = lines.into_values().collect();
+    let total = BranchLine {
+        code: String::new(),
+        name: String::new(),
+        opened: branches.iter().map(|b| b.opened).sum(),
+        closed: branches.iter().map(|b| b.closed).sum(),
+        breaches: branches.iter().map(|b| b.breaches).sum(),
+    };
+    let low_stock = tx.stock(&StockFilter { below_minimum: true, ..Default::default() })?;
+    Ok(Summary { from, until, branches, total, low_stock })
+}
+
+/// The summary of the last seven days up to now.
+pub fn last_week(app: &App) -> Result<Summary> {
+    let now = app.now();
+    summary(app, now - chrono::Duration::days(7), now)
+}
+
+/// The summary as an email in the default language.
+pub fn letter(app: &App, s: &Summary) -> Letter {
+    let lang = app.settings.default_language;
+    let tz = app.settings.timezone;
+    let day = |d: DateTime<Utc>| d.with_timezone(&tz).format("%d.%m.%Y").to_string();
+    let (from, until) = (day(s.from), day(s.until));
+    let l = |m: Msg<'_>| t(lang, m);
+    let heads = [l(Msg::LabelBranch), l(Msg::ReportOpened), l(Msg::ReportClosed), l(Msg::ReportBreaches)];
+    let mut text = format!("{}\n\n{}\n", l(Msg::ReportIntro { from: &from, until: &until }), heads.join("\t"));
+    let mut html = format!(
+        "<h2>{}</h2>\n<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr>{}</tr>\n",
+        html_escape(&l(Msg::ReportIntro { from: &from, until: &until })),
+        heads.iter().map(|h| format!("<th>{}</th>", html_escape(h))).collect::<String>()
+    );
+    let total_name = l(Msg::ReportTotal);
+    for b in s.branches.iter().chain(std::iter::once(&s.total)) {
+        let name = if b.code.is_empty() { total_name.as_str() } else { b.name.as_str() };
+        text.push_str(&format!("{name}\t{}\t{}\t{}\n", b.opened, b.closed, b.breaches));
+        html.push_str(&format!(
+            "<tr><td>{}</td><td align=\"right\">{}</td><td align=\"right\">{}</td><td align=\"right\">{}</td></tr>\n",
+            html_escape(name),
+            b.opened,
+            b.closed,
+            b.breaches
+        ));
+    }
+    html.push_str("</table>\n");
+    text.push_str(&format!("\n{}\n", l(Msg::ReportLowStock)));
+    html.push_str(&format!("<h3>{}</h3>\n", html_escape(&l(Msg::ReportLowStock))));
+    if s.low_stock.is_empty() {
+        text.push_str(&format!("{}\n", l(Msg::ReportNoLowStock)));
+        html.push_str(&format!("<p>{}</p>\n", html_escape(&l(Msg::ReportNoLowStock))));
+    } else {
+        let heads = [l(Msg::LabelWarehouse), l(Msg::LabelCartridges), l(Msg::LabelQuantity), l(Msg::LabelMinimum)];
+        html.push_str(&format!(
+            "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr>{}</tr>\n",
+            heads.iter().map(|h| format!("<th>{}</th>", html_escape(h))).collect::<String>()
+        ));
+        for r in &s.low_stock {
+            text.push_str(&format!(
+                "{}\t{} ({})\t{}\t{}\n",
+                r.warehouse_name, r.cartridge_name, r.vendor_article, r.quantity, r.min_stock
+            ));
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{} ({})</td><td align=\"right\">{}</td><td align=\"right\">{}</td></tr>\n",
+                html_escape(&r.warehouse_name),
+                html_escape(&r.cartridge_name),
+                html_escape(&r.vendor_article),
+                r.quantity,
+                r.min_stock
+            ));
+        }
+        html.push_str("</table>\n");
+    }
+    Letter { subject: l(Msg::ReportSubject { from: &from, until: &until }), text, html }
+}
+
+/// Emails the summary to the staff mailbox.
+pub fn send(app: &App, mailer: &dyn Mailer, s: &Summary) -> Result<()> {
+    let to = &app.settings.smtp.staff_to;
+    if to.is_empty() {
+        return Err(Error::Invalid("HELPDESK_SMTP_STAFF_TO is not set; there is nobody to send the report to".into()));
+    }
+    match mailer.send(to, &letter(app, s)) {
+        Outcome::Sent => Ok(()),
+        other => Err(Error::Invalid(format!("the report was not sent: {other:?}"))),
+    }
+}

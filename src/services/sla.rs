@@ -1,0 +1,345 @@
+//! `sla-check`: finds requests that breach their SLA, decides which reminders
+//! are due, and sends them by Telegram and email, escalating to super admins.
+//!
+//! Three steps, each safe to run at any moment and from several processes:
+//! 1. find breaches (a read): open requests past their accept limit (or, if
+//!    set, their resolve limit), with the reminder level due now;
+//! 2. decide (one write transaction, only when some level is new): record the
+//!    new level on the request and one reminder row per recipient and channel
+//!    (unique per request, kind, level, channel and recipient), with an audit
+//!    record; a second run finds them recorded and decides nothing;
+//! 3. deliver: take unsent reminders under a lease, send one digest per
+//!    recipient, mark them sent; a failed send is due again on the next run.
+
+use super::email::html_escape;
+use super::notify::{Channels, Letter, Outcome};
+use super::{Actor, App, AuditEvent, Result, audit, notify};
+use crate::domain::sla::{self, SlaKind};
+use crate::domain::{Lang, RequestNumber, Status};
+use crate::i18n::{Msg, t};
+use crate::store::{ArchivedFilter, NewSlaReminder, Request, RequestOrder, RequestQuery, SlaReminder};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+/// Lines in one digest before "… and N more".
+const DIGEST_LINES: usize = 30;
+/// Attempts after which a reminder is given up on.
+const MAX_ATTEMPTS: i64 = 10;
+
+/// A request past its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    pub request: Request,
+    pub kind: SlaKind,
+    pub due_at: DateTime<Utc>,
+    /// The reminder level due now.
+    pub level: i64,
+    pub escalated: bool,
+}
+
+/// What a run found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlaRun {
+    pub breaches: Vec<Breach>,
+    /// Reminder rows recorded by this run.
+    pub decided: u64,
+    pub sent: u64,
+    pub failed: u64,
+    /// Reminders still waiting to be sent (for a channel not configured, or failing).
+    pub pending: u64,
+}
+
+/// The breach of a request at `now`, if any (the resolve limit counts only once it is accepted).
+fn breach_of(app: &App, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
+    let s = &app.settings.sla;
+    let (kind, due) = match r.status {
+        Status::New => (SlaKind::Accept, sla::due_at(r.created_at, s.accept.get(r.priority))),
+        Status::Accepted => (SlaKind::Resolve, sla::due_at(r.created_at, s.resolve.get(r.priority)?)),
+        _ => return None,
+    };
+    let level = sla::level(due, now, s.repeat);
+    (level > 0).then(|| Breach {
+        request: r.clone(),
+        kind,
+        due_at: due,
+        level,
+        escalated: sla::escalated(level, s.escalate_after),
+    })
+}
+
+/// Every open request past its limit now, most overdue first.
+pub fn breaches(app: &App) -> Result<Vec<Breach>> {
+    let now = app.now();
+    let query = RequestQuery {
+        statuses: vec![Status::New, Status::Accepted],
+        archived: ArchivedFilter::Exclude,
+        order: RequestOrder::Oldest,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    app.store.read()?.scan_requests(&query, &mut |r| {
+        if let Some(b) = breach_of(app, &r, now) {
+            out.push(b);
+        }
+        Ok(true)
+    })?;
+    out.sort_by_key(|b| b.due_at);
+    Ok(out)
+}
+
+fn recorded_level(r: &Request, kind: SlaKind) -> i64 {
+    match kind {
+        SlaKind::Accept => r.sla_level,
+        SlaKind::Resolve => r.sla_resolve_level,
+    }
+}
+
+/// Runs the check: finds breaches, and unless `dry_run`, decides and sends reminders.
+pub fn check(app: &App, channels: Channels<'_>, dry_run: bool) -> Result<SlaRun> {
+    let breaches = breaches(app)?;
+    if dry_run {
+        let pending = app.store.read()?.sla_reminders_pending()?;
+        return Ok(SlaRun { breaches, pending, ..Default::default() });
+    }
+    let decided = if breaches.iter().any(|b| b.level > recorded_level(&b.request, b.kind)) {
+        decide(app, channels, &breaches)?
+    } else {
+        0
+    };
+    let (sent, failed) = deliver(app, channels)?;
+    let pending = app.store.read()?.sla_reminders_pending()?;
+    Ok(SlaRun { breaches, decided, sent, failed, pending })
+}
+
+/// Records the new levels and their reminders in one transaction.
+fn decide(app: &App, channels: Channels<'_>, breaches: &[Breach]) -> Result<u64> {
+    let now = app.now();
+    let actor = Actor::System("sla");
+    let mut tx = app.store.write()?;
+    let mut recorded = 0;
+    let email_staff = &app.settings.smtp.staff_to;
+    let email_escalation = &app.settings.smtp.escalation_to;
+    for b in breaches {
+        // Re-read under the write lock: another run may have decided this level already.
+        let Some(mut r) = tx.lock_request(b.request.id)? else { continue };
+        let Some(current) = breach_of(app, &r, now) else { continue };
+        if current.kind != b.kind || current.level <= recorded_level(&r, b.kind) {
+            continue;
+        }
+        let mut rows = Vec::new();
+        let mut add = |channel: &str, recipient: String| {
+            rows.push(NewSlaReminder {
+                request_id: r.id,
+                kind: current.kind.as_str().into(),
+                level: current.level,
+                channel: channel.into(),
+                recipient,
+            })
+        };
+        if channels.telegram.is_some() {
+            // Super admins hear only once it escalates.
+            let mut chats = notify::staff_for(&mut *tx, &app.settings, Some(r.kind))?;
+            chats.retain(|c| !app.settings.is_super_admin(*c));
+            if current.escalated {
+                chats.extend(app.settings.super_admins.iter().copied());
+            }
+            chats.sort_unstable();
+            chats.dedup();
+            for chat in chats {
+                add("telegram", chat.to_string());
+            }
+        }
+        if channels.email.is_some() {
+            for address in email_staff.iter().chain(current.escalated.then_some(email_escalation).into_iter().flatten())
+            {
+                add("email", address.clone());
+            }
+        }
+        recorded += tx.insert_sla_reminders(&rows, now)?;
+        match current.kind {
+            SlaKind::Accept => r.sla_level = current.level,
+            SlaKind::Resolve => r.sla_resolve_level = current.level,
+        }
+        r.sla_notified_at = Some(now);
+        tx.update_request(&r)?;
+        audit(
+            &mut *tx,
+            now,
+            &actor,
+            AuditEvent::new("request.sla_reminder", "request", RequestNumber(r.id)).after(json!({
+                "kind": current.kind, "level": current.level, "escalated": current.escalated, "reminders": rows.len(),
+            })),
+        )?;
+    }
+    tx.commit()?;
+    Ok(recorded)
+}
+
+/// Sends leased reminders as one digest per recipient; returns (sent, failed).
+fn deliver(app: &App, channels: Channels<'_>) -> Result<(u64, u64)> {
+    if channels.telegram.is_none() && channels.email.is_none() {
+        return Ok((0, 0));
+    }
+    let now = app.now();
+    let leased = {
+        let mut tx = app.store.write()?;
+        let rows = tx.lease_sla_reminders(now, now + Duration::minutes(5), 10_000)?;
+        tx.commit()?;
+        rows
+    };
+    // Reminders for a channel this run cannot use wait for one that can.
+    let (usable, unusable): (Vec<SlaReminder>, Vec<SlaReminder>) =
+        leased.into_iter().partition(|r| match r.channel.as_str() {
+            "telegram" => channels.telegram.is_some(),
+            "email" => channels.email.is_some(),
+            _ => false,
+        });
+    if !unusable.is_empty() {
+        let mut tx = app.store.write()?;
+        for r in &unusable {
+            tx.sla_reminder_failed(r.id, now, &format!("no {} channel configured", r.channel), false)?;
+        }
+        tx.commit()?;
+    }
+    let mut groups: BTreeMap<(String, String), Vec<SlaReminder>> = BTreeMap::new();
+    for r in usable {
+        groups.entry((r.channel.clone(), r.recipient.clone())).or_default().push(r);
+    }
+    let mut requests: HashMap<i64, Request> = HashMap::new();
+    {
+        let mut tx = app.store.read()?;
+        for rows in groups.values() {
+            for row in rows {
+                if !requests.contains_key(&row.request_id)
+                    && let Some(r) = tx.request(row.request_id)?
+                {
+                    requests.insert(r.id, r);
+                }
+            }
+        }
+    }
+    let (mut sent, mut failed) = (0, 0);
+    for ((channel, recipient), rows) in groups {
+        let outcome = match channel.as_str() {
+            "telegram" => match (recipient.parse::<i64>(), channels.telegram) {
+                (Ok(chat), Some(tg)) => {
+                    let lang = language_of(app, chat);
+                    tg.send(chat, &telegram_digest(app, lang, &rows, &requests))
+                }
+                _ => Outcome::Permanent(format!("'{recipient}' is not a Telegram chat")),
+            },
+            _ => match channels.email {
+                Some(mail) => mail.send(std::slice::from_ref(&recipient), &email_digest(app, &rows, &requests)),
+                None => Outcome::Temporary("no email channel".into()),
+            },
+        };
+        let now = app.now();
+        let mut tx = app.store.write()?;
+        for row in &rows {
+            match &outcome {
+                Outcome::Sent => tx.sla_reminder_sent(row.id, now)?,
+                Outcome::RetryAfter(_) => tx.sla_reminder_failed(row.id, now, "told to wait (429)", false)?,
+                Outcome::Temporary(e) => tx.sla_reminder_failed(row.id, now, e, row.attempts + 1 >= MAX_ATTEMPTS)?,
+                Outcome::Blocked => tx.sla_reminder_failed(row.id, now, crate::store::BLOCKED_BY_USER, true)?,
+                Outcome::Permanent(e) => tx.sla_reminder_failed(row.id, now, e, true)?,
+            }
+        }
+        if outcome == Outcome::Blocked
+            && let Ok(chat) = recipient.parse::<i64>()
+        {
+            notify::mark_bot_blocked(&mut *tx, chat, now)?;
+        }
+        tx.commit()?;
+        if outcome == Outcome::Sent {
+            sent += rows.len() as u64;
+        } else {
+            tracing::warn!(
+                channel,
+                recipient,
+                ?outcome,
+                "an SLA reminder was not delivered; it is retried on the next run"
+            );
+            failed += rows.len() as u64;
+        }
+    }
+    Ok((sent, failed))
+}
+
+fn language_of(app: &App, chat: i64) -> Lang {
+    app.store
+        .read()
+        .ok()
+        .and_then(|mut tx| tx.user(chat).ok().flatten())
+        .and_then(|u| u.language)
+        .unwrap_or(app.settings.default_language)
+}
+
+/// How long a request is overdue, in words.
+pub fn overdue(lang: Lang, due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let (days, hours, minutes) = sla::overdue_parts(due, now);
+    t(lang, Msg::Duration { days, hours, minutes })
+}
+
+/// One line about one reminder (plain text; the caller escapes it for HTML).
+fn line(app: &App, lang: Lang, row: &SlaReminder, r: &Request) -> (String, String) {
+    let kind = if row.kind == "resolve" { SlaKind::Resolve } else { SlaKind::Accept };
+    let limit = match kind {
+        SlaKind::Accept => Some(app.settings.sla.accept.get(r.priority)),
+        SlaKind::Resolve => app.settings.sla.resolve.get(r.priority),
+    };
+    let due = limit.map_or(r.created_at, |l| sla::due_at(r.created_at, l));
+    let late = overdue(lang, due, app.now());
+    let state = match kind {
+        SlaKind::Accept => t(lang, Msg::SlaNotAccepted { overdue: &late }),
+        SlaKind::Resolve => t(lang, Msg::SlaNotResolved { overdue: &late }),
+    };
+    let escalated = if sla::escalated(row.level, app.settings.sla.escalate_after) {
+        format!(" ({})", t(lang, Msg::SlaEscalated))
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "{} · {} · {} · {}",
+        RequestNumber(r.id),
+        t(lang, Msg::Kind(r.kind)),
+        t(lang, Msg::Priority(r.priority)),
+        r.branch_name
+    );
+    let mut desc: String = r.description.chars().take(60).collect();
+    if r.description.chars().count() > 60 {
+        desc.push('…');
+    }
+    (head, format!("{state}{escalated} — {desc}"))
+}
+
+fn telegram_digest(app: &App, lang: Lang, rows: &[SlaReminder], requests: &HashMap<i64, Request>) -> String {
+    let esc = html_escape;
+    let mut out = format!("<b>{}</b>", esc(&t(lang, Msg::SlaTitle { n: rows.len() })));
+    for row in rows.iter().take(DIGEST_LINES) {
+        if let Some(r) = requests.get(&row.request_id) {
+            let (head, rest) = line(app, lang, row, r);
+            out.push_str(&format!("\n• <b>{}</b> {}", esc(&head), esc(&rest)));
+        }
+    }
+    if rows.len() > DIGEST_LINES {
+        out.push_str(&format!("\n{}", esc(&t(lang, Msg::SlaMore { n: rows.len() - DIGEST_LINES }))));
+    }
+    out
+}
+
+fn email_digest(app: &App, rows: &[SlaReminder], requests: &HashMap<i64, Request>) -> Letter {
+    let lang = app.settings.default_language;
+    let title = t(lang, Msg::SlaTitle { n: rows.len() });
+    let mut text = format!("{title}\n\n");
+    let mut html = format!("<h2>{}</h2>\n<ul>\n", html_escape(&title));
+    for row in rows.iter().take(DIGEST_LINES * 10) {
+        if let Some(r) = requests.get(&row.request_id) {
+            let (head, rest) = line(app, lang, row, r);
+            text.push_str(&format!("- {head}: {rest}\n"));
+            html.push_str(&format!("<li><b>{}</b>: {}</li>\n", html_escape(&head), html_escape(&rest)));
+        }
+    }
+    html.push_str("</ul>\n");
+    Letter { subject: t(lang, Msg::EmailSlaSubject { n: rows.len() }), text, html }
+}

@@ -1,0 +1,236 @@
+//! SLA reminders over controlled time, delivered for real: Telegram to the
+//! fake Bot API and email over a socket to the SMTP sink, both on 127.0.0.1.
+
+mod support;
+
+use chrono::{Duration, Utc};
+use helpdesk::bot::messenger::TelegramMessenger;
+use helpdesk::config::{Settings, SmtpSecurity};
+use helpdesk::domain::{Kind, Priority};
+use helpdesk::services::email::SmtpMailer;
+use helpdesk::services::notify::{Channels, Mailer, Messenger};
+use helpdesk::services::requests::{self, NewTicket};
+use helpdesk::services::{Actor, directory, sla};
+use std::time::Duration as Std;
+use support::fake_telegram::{FakeTelegram, TOKEN};
+use support::smtp::SmtpSink;
+use support::{ADMIN, STOREKEEPER, SUPPORT, SUPPORT_2, TestDb, Workdir};
+
+const AUTHOR: i64 = 555_200_001;
+const BOSS: i64 = 555_200_999;
+
+fn settings(fake: &FakeTelegram, sink: &SmtpSink) -> Settings {
+    let mut s = Settings::defaults();
+    s.super_admins = vec![BOSS];
+    s.bot_token = Some(helpdesk::config::Secret::new(TOKEN));
+    s.telegram_api_url = fake.url();
+    s.sla.repeat = Std::from_secs(3600);
+    s.sla.escalate_after = 2;
+    s.smtp.enabled = true;
+    s.smtp.host = Some("127.0.0.1".into());
+    s.smtp.port = Some(sink.port);
+    s.smtp.security = SmtpSecurity::Plain;
+    s.smtp.username = Some("helpdesk".into());
+    s.smtp.password = Some(helpdesk::config::Secret::new("s3cret"));
+    s.smtp.from = Some("Help desk <helpdesk@example.org>".into());
+    s.smtp.staff_to = vec!["staff@example.org".into()];
+    s.smtp.escalation_to = vec!["boss@example.org".into()];
+    s
+}
+
+fn file(db: &TestDb, description: &str) -> i64 {
+    requests::create(
+        &db.app,
+        &Actor::Telegram(AUTHOR),
+        &NewTicket {
+            kind: Kind::Repair,
+            branch_id: None,
+            contact_name: "Автор".into(),
+            contact_phone: "+380501234567".into(),
+            description: description.into(),
+            priority: Priority::High,
+            items: vec![],
+            attachments: vec![],
+            client_key: None,
+        },
+    )
+    .unwrap()
+    .id
+}
+
+fn register(db: &TestDb, id: i64, name: &str) {
+    directory::add_user(
+        &db.app,
+        &Actor::Operator("t".into()),
+        &directory::NewPerson {
+            telegram_id: id,
+            full_name: name.into(),
+            branch: Some("KHARKIV".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn reminders_repeat_escalate_and_are_each_sent_once() {
+    let fake = FakeTelegram::start();
+    let sink = SmtpSink::start();
+    let db = TestDb::with_settings(settings(&fake, &sink));
+    register(&db, AUTHOR, "Автор");
+    register(&db, BOSS, "Boss");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let telegram = TelegramMessenger::new(&db.app.settings, runtime.handle().clone()).unwrap().unwrap();
+    let mailer = SmtpMailer::from_settings(&db.app.settings.smtp).unwrap().unwrap();
+    let channels = Channels { telegram: Some(&telegram as &dyn Messenger), email: Some(&mailer as &dyn Mailer) };
+    let id = file(&db, "Сервер не отвечает");
+    let number = format!("HD-{id:06}");
+    let run = |advance_minutes: i64| {
+        db.clock.advance(Duration::minutes(advance_minutes));
+        sla::check(&db.app, channels, false).unwrap()
+    };
+
+    // Within the hour: nothing.
+    let r = run(30);
+    assert!(r.breaches.is_empty());
+    assert!(fake.calls().iter().all(|c| c.method != "sendMessage"));
+
+    // Level 1 at 1h01: staff who handle repairs, by Telegram; the staff mailbox by email.
+    let r = run(31);
+    assert_eq!(r.breaches.len(), 1);
+    assert_eq!((r.breaches[0].level, r.breaches[0].escalated), (1, false));
+    let repair_staff = [ADMIN, SUPPORT, SUPPORT_2, 100000004];
+    assert_eq!(r.sent as usize, repair_staff.len() + 1);
+    for id in repair_staff {
+        assert_eq!(fake.texts_to(id).len(), 1, "{id}");
+        assert!(fake.texts_to(id)[0].contains(&number), "{id}: {:?}", fake.texts_to(id));
+    }
+    assert!(fake.texts_to(STOREKEEPER).is_empty() && fake.texts_to(BOSS).is_empty());
+    assert!(fake.texts_to(SUPPORT)[0].contains("Просроченные заявки: 1"), "in the recipient's language");
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["staff@example.org"]);
+    assert_eq!(mails[0].from, "helpdesk@example.org");
+    assert_eq!(mails[0].auth.as_deref(), Some("|helpdesk|s3cret"), "authenticated (AUTH PLAIN)");
+    assert!(mails[0].header("Content-Type").unwrap().starts_with("multipart/alternative"));
+    assert!(mails[0].data.contains("text/plain") && mails[0].data.contains("text/html"));
+
+    // Run again at once, and again later in the same hour: nothing is sent twice.
+    let r = run(0);
+    assert_eq!((r.decided, r.sent), (0, 0));
+    let r = run(20);
+    assert_eq!((r.decided, r.sent), (0, 0));
+    assert_eq!(fake.texts_to(SUPPORT).len(), 1);
+
+    // Level 2 an hour later; level 3 escalates to the super admin and the escalation mailbox.
+    run(40);
+    assert_eq!(fake.texts_to(SUPPORT).len(), 2);
+    assert!(fake.texts_to(BOSS).is_empty());
+    let r = run(60);
+    assert_eq!((r.breaches[0].level, r.breaches[0].escalated), (3, true));
+    assert_eq!(fake.texts_to(SUPPORT).len(), 3);
+    assert_eq!(fake.texts_to(BOSS).len(), 1);
+    assert!(fake.texts_to(BOSS)[0].contains("передано суперадминистраторам"));
+    let to: Vec<Vec<String>> = sink.mails().into_iter().map(|m| m.to).collect();
+    assert_eq!(to.iter().filter(|t| t[0] == "boss@example.org").count(), 1);
+    assert_eq!(to.iter().filter(|t| t[0] == "staff@example.org").count(), 3);
+
+    // Accepted: no more reminders.
+    requests::accept(&db.app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let before = fake.calls().len();
+    let r = run(180);
+    assert!(r.breaches.is_empty());
+    assert_eq!(fake.calls().len(), before);
+    // Every level is in the audit log.
+    let logs = db.app.store.read().unwrap().logs("request", &number).unwrap();
+    assert_eq!(logs.iter().filter(|l| l.action == "request.sla_reminder").count(), 3);
+}
+
+#[test]
+fn a_failed_send_is_retried_on_the_next_run_and_only_then() {
+    let fake = FakeTelegram::start();
+    let sink = SmtpSink::start();
+    let db = TestDb::with_settings(settings(&fake, &sink));
+    register(&db, AUTHOR, "Автор");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mailer = SmtpMailer::from_settings(&db.app.settings.smtp).unwrap().unwrap();
+    // Telegram unreachable for now: a closed port.
+    let mut broken = db.app.settings.as_ref().clone();
+    broken.telegram_api_url = "http://127.0.0.1:9".into();
+    let unreachable = TelegramMessenger::new(&broken, runtime.handle().clone()).unwrap().unwrap();
+    let working = TelegramMessenger::new(&db.app.settings, runtime.handle().clone()).unwrap().unwrap();
+    let id = file(&db, "Принтер горит");
+    db.clock.advance(Duration::minutes(61));
+    sink.fail_next(1);
+    let r = sla::check(&db.app, Channels { telegram: Some(&unreachable), email: Some(&mailer) }, false).unwrap();
+    assert_eq!((r.sent, r.failed), (0, 5), "four Telegram digests and one email failed");
+    assert_eq!(r.pending, 5);
+    assert!(sink.mails().is_empty());
+    // The next run delivers them, without deciding anything again.
+    let r = sla::check(&db.app, Channels { telegram: Some(&working), email: Some(&mailer) }, false).unwrap();
+    assert_eq!((r.decided, r.sent, r.failed, r.pending), (0, 5, 0, 0));
+    assert_eq!(sink.mails().len(), 1);
+    assert!(fake.texts_to(SUPPORT)[0].contains(&format!("HD-{id:06}")));
+    let r = sla::check(&db.app, Channels { telegram: Some(&working), email: Some(&mailer) }, false).unwrap();
+    assert_eq!(r.sent, 0);
+}
+
+#[test]
+fn two_sla_check_processes_at_once_send_each_reminder_once() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let sink = SmtpSink::start();
+    {
+        // Requests filed two hours ago (the binary runs on the real clock).
+        let (app, clock) = w.app();
+        clock.set(Utc::now() - Duration::hours(2));
+        let db = TestDb { dir: tempfile::tempdir().unwrap(), app, clock };
+        register(&db, AUTHOR, "Автор");
+        for i in 0..12 {
+            file(&db, &format!("Сломалось {i}"));
+        }
+    }
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+            .current_dir(w.path())
+            .arg("sla-check")
+            .env("HELPDESK_BOT_TOKEN", TOKEN)
+            .env("HELPDESK_TELEGRAM_API_URL", fake.url())
+            .env("HELPDESK_EMAIL", "on")
+            .env("HELPDESK_SMTP_HOST", "127.0.0.1")
+            .env("HELPDESK_SMTP_PORT", sink.port.to_string())
+            .env("HELPDESK_SMTP_SECURITY", "plain")
+            .env("HELPDESK_SMTP_FROM", "helpdesk@example.org")
+            .env("HELPDESK_SMTP_STAFF_TO", "staff@example.org")
+            .env_remove("HELPDESK_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (run(), run());
+    for out in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for staff in [ADMIN, SUPPORT, SUPPORT_2, 100000004] {
+        let texts = fake.texts_to(staff);
+        for i in 0..12 {
+            let mentions: usize =
+                texts.iter().flat_map(|t| t.lines()).filter(|l| l.ends_with(&format!("— Сломалось {i}"))).count();
+            assert_eq!(mentions, 1, "staff {staff}, request {i}: {texts:#?}");
+        }
+    }
+    assert_eq!(sink.mails().len(), 1, "one digest to the staff mailbox");
+    // A third run finds everything sent.
+    let out = run().wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(sink.mails().len(), 1);
+    // --fail-on-breach: exit 3 while something is overdue.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .current_dir(w.path())
+        .args(["sla-check", "--dry-run", "--fail-on-breach"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(3));
+}
