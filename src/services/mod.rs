@@ -11,6 +11,7 @@ pub mod cartridges;
 pub mod catalog;
 pub mod demo;
 pub mod directory;
+pub mod import_1c;
 pub mod inbox;
 pub mod notify;
 pub mod requests;
