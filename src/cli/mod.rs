@@ -8,6 +8,7 @@ mod branches;
 mod config_cmd;
 mod db;
 mod docs;
+mod import_1c;
 pub mod output;
 mod progress;
 mod requests;
@@ -72,6 +73,9 @@ pub enum Command {
     /// Cartridge stock per warehouse
     #[command(subcommand)]
     Stock(stock::StockCommand),
+    /// Import warehouse balances from 1C (CommerceML offers.xml/import.xml, or xlsx/xls/ods/csv reports)
+    #[command(name = "import-1c")]
+    Import1c(import_1c::ImportArgs),
     /// Requests: list with filters, show one
     #[command(subcommand)]
     Requests(requests::RequestsCommand),
@@ -124,6 +128,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Users(cmd) => users::run(&cli.global, cmd),
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
         Command::Stock(cmd) => stock::run(&cli.global, cmd),
+        Command::Import1c(args) => import_1c::run(&cli.global, args),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
         Command::Serve(args) => serve::run(&cli.global, args),
         Command::Config(cmd) => config_cmd::run(&cli.global, cmd),
