@@ -689,12 +689,18 @@ impl<R: BufRead> BufRead for Lines<R> {
         if amount > 0 {
             // What is consumed was handed out by the last fill_buf and is still buffered: no I/O here.
             if let Ok(buffered) = self.inner.fill_buf() {
-                let seen = &buffered[..amount.min(buffered.len())];
-                self.newlines += seen.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.newlines += count_newlines(&buffered[..amount.min(buffered.len())]);
             }
         }
         self.inner.consume(amount);
     }
+}
+
+/// How many `\n` in `bytes`, in blocks the compiler turns into vector code.
+fn count_newlines(bytes: &[u8]) -> u64 {
+    let blocks = bytes.chunks_exact(64);
+    let tail = blocks.remainder().iter().filter(|&&b| b == b'\n').count() as u64;
+    blocks.fold(tail, |n, block| n + u64::from(block.iter().fold(0u8, |k, &b| k + u8::from(b == b'\n'))))
 }
 
 /// Decodes a non-UTF-8 input into UTF-8 as it is read.
@@ -894,6 +900,14 @@ mod tests {
     }
 
     #[test]
+    fn change_packages_of_2_04() {
+        let xml = "<КоммерческаяИнформация ВерсияСхемы=\"2.04\"><ИзмененияПакетаПредложений СодержитТолькоИзменения=\"true\">\
+            <Предложения><Предложение><Ид>I1</Ид><Склад ИдСклада=\"W1\" КоличествоНаСкладе=\"1\"/></Предложение></Предложения>\
+            </ИзмененияПакетаПредложений></КоммерческаяИнформация>";
+        assert_eq!(balances(xml), [b("I1", Some("W1"), 1)]);
+    }
+
+    #[test]
     fn total_only_offers_and_price_lists() {
         let xml = "<КоммерческаяИнформация><ПакетПредложений><Предложения>\
             <Предложение><Ид>I1</Ид><Артикул>CF283A</Артикул><Количество>12</Количество></Предложение>\
@@ -1021,6 +1035,16 @@ mod tests {
         let xml = "<КоммерческаяИнформация><ПакетПредложений><Предложения>\n<Предложение><Наименование>X</Наименование>\
             <Количество>3</Количество></Предложение></Предложения></ПакетПредложений></КоммерческаяИнформация>";
         assert!(err(xml.as_bytes()).starts_with("line 2: an <Предложение> with balances but without <Ид>"));
+    }
+
+    #[test]
+    fn newlines_are_counted() {
+        let text: Vec<u8> = (0..1000u32).map(|i| if i % 7 == 0 { b'\n' } else { b'x' }).collect();
+        for end in [0, 1, 63, 64, 65, 130, 1000] {
+            let want = text[..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!(count_newlines(&text[..end]), want, "{end}");
+        }
+        assert_eq!(count_newlines(&[b'\n'; 64]), 64);
     }
 
     #[test]

@@ -380,9 +380,28 @@ impl Definitions {
     }
 }
 
-/// A key for matching: lower case, single spaces.
+/// Writes `s` as a key for matching (lower case, single spaces) after `prefix`
+/// into `buf`, reused from row to row.
+fn key_into<'b>(buf: &'b mut String, prefix: &str, s: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(prefix);
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            buf.push(' ');
+        }
+        if word.is_ascii() {
+            buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            buf.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
+    buf
+}
+
 fn key(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    let mut buf = String::new();
+    key_into(&mut buf, "", s);
+    buf
 }
 
 /// The catalog and warehouses of this help desk, indexed for matching.
@@ -444,6 +463,8 @@ struct Importer<'a> {
     warehouses: HashMap<String, usize>,
     warehouse_list: Vec<UnmatchedWarehouse>,
     truncated: bool,
+    /// Reused for matching keys.
+    scratch: String,
 }
 
 impl Importer<'_> {
@@ -454,10 +475,15 @@ impl Importer<'_> {
         let defined = b.item_one_c_id.and_then(|id| self.defs.items.get(id).or_else(|| self.defs.items.get(base_id?)));
         let name = defined.and_then(|(n, _)| n.as_deref()).or(b.item_name);
         let article = defined.and_then(|(_, a)| a.as_deref()).or(b.item_article);
-        let cartridge = base_id
-            .and_then(|id| self.known.type_by_one_c_id.get(&key(id)))
-            .or_else(|| article.and_then(|a| self.known.type_by_article.get(&key(a))))
-            .copied();
+        let mut cartridge = None;
+        if let Some(id) = base_id {
+            cartridge = self.known.type_by_one_c_id.get(key_into(&mut self.scratch, "", id)).copied();
+        }
+        if cartridge.is_none()
+            && let Some(a) = article
+        {
+            cartridge = self.known.type_by_article.get(key_into(&mut self.scratch, "", a)).copied();
+        }
         // The warehouse: by 1C id, then by name (the file's, or its definition's).
         let warehouse_name =
             b.warehouse_name.or_else(|| b.warehouse_one_c_id.and_then(|id| self.defs.warehouses.get(id)?.as_deref()));
@@ -467,9 +493,15 @@ impl Importer<'_> {
             }
             self.default_warehouse
         } else {
-            let by_id = b.warehouse_one_c_id.and_then(|id| self.known.warehouse_by_one_c_id.get(&key(id))).copied();
-            let found = by_id
-                .or_else(|| warehouse_name.and_then(|n| self.known.warehouse_by_name.get(&key(n)).copied().flatten()));
+            let mut found = None;
+            if let Some(id) = b.warehouse_one_c_id {
+                found = self.known.warehouse_by_one_c_id.get(key_into(&mut self.scratch, "", id)).copied();
+            }
+            if found.is_none()
+                && let Some(n) = warehouse_name
+            {
+                found = self.known.warehouse_by_name.get(key_into(&mut self.scratch, "", n)).copied().flatten();
+            }
             if found.is_none() {
                 self.unmatched_warehouse(b.warehouse_one_c_id, warehouse_name, b.quantity);
             }
@@ -520,16 +552,16 @@ impl Importer<'_> {
     ) {
         self.unmatched_item_rows += 1;
         let k = match (id, article, name) {
-            (Some(id), _, _) => format!("id:{}", key(id)),
-            (None, Some(a), _) => format!("article:{}", key(a)),
-            (None, None, n) => format!("name:{}", key(n.unwrap_or_default())),
+            (Some(id), _, _) => key_into(&mut self.scratch, "id:", id),
+            (None, Some(a), _) => key_into(&mut self.scratch, "article:", a),
+            (None, None, n) => key_into(&mut self.scratch, "name:", n.unwrap_or_default()),
         };
-        if let Some(&i) = self.items.get(&k) {
+        if let Some(&i) = self.items.get(k) {
             let entry = &mut self.item_list[i];
             entry.rows += 1;
             entry.quantity = entry.quantity.saturating_add(quantity);
         } else if self.item_list.len() < LIST_LIMIT {
-            self.items.insert(k, self.item_list.len());
+            self.items.insert(k.to_string(), self.item_list.len());
             self.item_list.push(UnmatchedItem {
                 one_c_id: id.map(String::from),
                 article: article.map(String::from),
@@ -545,15 +577,15 @@ impl Importer<'_> {
 
     fn unmatched_warehouse(&mut self, id: Option<&str>, name: Option<&str>, quantity: i64) {
         let k = match (id, name) {
-            (Some(id), _) => format!("id:{}", key(id)),
-            (None, n) => format!("name:{}", key(n.unwrap_or_default())),
+            (Some(id), _) => key_into(&mut self.scratch, "id:", id),
+            (None, n) => key_into(&mut self.scratch, "name:", n.unwrap_or_default()),
         };
-        if let Some(&i) = self.warehouses.get(&k) {
+        if let Some(&i) = self.warehouses.get(k) {
             let entry = &mut self.warehouse_list[i];
             entry.rows += 1;
             entry.quantity = entry.quantity.saturating_add(quantity);
         } else if self.warehouse_list.len() < LIST_LIMIT {
-            self.warehouses.insert(k, self.warehouse_list.len());
+            self.warehouses.insert(k.to_string(), self.warehouse_list.len());
             self.warehouse_list.push(UnmatchedWarehouse {
                 one_c_id: id.map(String::from),
                 name: name.map(String::from),
@@ -677,7 +709,8 @@ pub fn import(
             report.already_imported = Some(earlier);
             return Ok(report);
         }
-        tx.bulk_load()?;
+        // No `bulk_load`: snapshot rows are appended, and a bigger page cache
+        // would only make memory grow with the file.
     }
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
     let known = Known::load(&mut *tx)?;
@@ -710,6 +743,7 @@ pub fn import(
         warehouses: HashMap::new(),
         warehouse_list: Vec::new(),
         truncated: false,
+        scratch: String::new(),
     };
     if show_progress {
         progress.start(if options.dry_run { "comparing" } else { "importing" }, Some(total_bytes));
