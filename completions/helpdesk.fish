@@ -33,6 +33,7 @@ complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "seed" -d 'Load re
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "users" -d 'People: list, add, set roles, block and unblock'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "branches" -d 'Branches: list and add'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "stock" -d 'Cartridge stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "import-1c" -d 'Import warehouse balances from 1C (CommerceML offers.xml/import.xml, or xlsx/xls/ods/csv reports)'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "requests" -d 'Requests: list with filters, show one'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "serve" -d 'Run the Telegram bot and deliver notifications (the daemon)'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "config" -d 'Show the effective settings and where each came from'
@@ -168,6 +169,16 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l warehouse -d 'Where balances that name no warehouse go (offers with only a total <Количество>, sheets without a Склад column): a warehouse\'s code, name or 1C id' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l map -d 'Spreadsheet columns by letter, number or header caption, for layouts not recognised by their captions: item=B,article=C,warehouse=D,quantity=F (also id= for a 1C id column)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l sheet -d 'The sheet of a workbook to read [default: the first with a recognisable header row]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l format -r -f -a "table\t'Tables for people'
+json\t'The whole report as one JSON object'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l dry-run -d 'Show what would change and what matches nothing; write nothing'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
@@ -241,17 +252,18 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l config -d 'TOM
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s V -l version -d 'Print version'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "db" -d 'Show and upgrade the database schema'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "users" -d 'People: list, add, set roles, block and unblock'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "branches" -d 'Branches: list and add'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "stock" -d 'Cartridge stock per warehouse'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "requests" -d 'Requests: list with filters, show one'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "serve" -d 'Run the Telegram bot and deliver notifications (the daemon)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "config" -d 'Show the effective settings and where each came from'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock requests serve config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "db" -d 'Show and upgrade the database schema'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "users" -d 'People: list, add, set roles, block and unblock'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "branches" -d 'Branches: list and add'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "stock" -d 'Cartridge stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "import-1c" -d 'Import warehouse balances from 1C (CommerceML offers.xml/import.xml, or xlsx/xls/ods/csv reports)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "requests" -d 'Requests: list with filters, show one'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "serve" -d 'Run the Telegram bot and deliver notifications (the daemon)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "config" -d 'Show the effective settings and where each came from'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'List applied and pending schema migrations'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List people'
