@@ -367,8 +367,17 @@ fn files_that_cannot_be_imported_say_what_to_do() {
         .assert()
         .code(1)
         .stderr(contains("is given twice"));
-    // A sheet without a warehouse column needs --warehouse.
     let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("offers-copy.xml");
+    std::fs::copy(fixture("offers-2.08.xml"), &copy).unwrap();
+    w.cmd()
+        .arg("import-1c")
+        .arg(fixture("offers-2.08.xml"))
+        .arg(&copy)
+        .assert()
+        .code(1)
+        .stderr(contains("offers-copy.xml have the same content; give each export once"));
+    // A sheet without a warehouse column needs --warehouse.
     let csv = dir.path().join("central.csv");
     std::fs::write(&csv, "Артикул;Количество\nCF283A;41\n").unwrap();
     w.cmd()

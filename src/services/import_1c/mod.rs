@@ -648,6 +648,15 @@ pub fn import(
         }
     }
     progress.finish();
+    // Two copies of one export would count every balance twice.
+    for (i, (_, digest)) in checked.iter().enumerate() {
+        if let Some(j) = checked[..i].iter().position(|(_, d)| d == digest) {
+            return Err(Error::Invalid(format!(
+                "{} and {} have the same content; give each export once",
+                inputs[j].shown, inputs[i].shown
+            )));
+        }
+    }
     let rows: u64 = checked.iter().map(|(d, _)| d.balances()).sum();
     let files: Vec<FileReport> = inputs
         .iter()
