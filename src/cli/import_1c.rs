@@ -212,7 +212,9 @@ fn print_tables(report: &ImportReport, times: Times) -> Result<()> {
         more(report.unmatched_warehouse_list.len(), report.lists_truncated, "unmatched warehouses");
     }
     println!();
-    let plus = |n: u64| if report.lists_truncated { format!("{n}+") } else { n.to_string() };
+    let plus = |n: u64| {
+        if report.lists_truncated && n as usize >= import_1c::LIST_LIMIT { format!("{n}+") } else { n.to_string() }
+    };
     let summary = SummaryRow {
         files,
         rows: report.rows,
@@ -234,6 +236,7 @@ fn print_tables(report: &ImportReport, times: Times) -> Result<()> {
 }
 
 fn more(listed: usize, truncated: bool, what: &str) {
+    let truncated = truncated && listed >= import_1c::LIST_LIMIT;
     if listed > TABLE_LIMIT || truncated {
         let shown = listed.min(TABLE_LIMIT);
         let total = if truncated { format!("more than {listed}") } else { listed.to_string() };

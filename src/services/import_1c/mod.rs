@@ -56,7 +56,7 @@ pub const LIST_LIMIT: usize = 10_000;
 const SNAPSHOT_BATCH: usize = 1_000;
 
 /// Files at least this large get a progress bar.
-const PROGRESS_FROM_BYTES: u64 = 1 << 20;
+const PROGRESS_FROM_BYTES: u64 = 2 << 20;
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -285,7 +285,10 @@ impl From<Error> for Fail {
     }
 }
 
-/// Hashes what is read through it and reports progress.
+/// Progress is counted in MiB: the bar shows readable numbers.
+const MIB: u64 = 1 << 20;
+
+/// Hashes what is read through it and reports progress (in MiB).
 struct Hashing<'a, R> {
     inner: R,
     hasher: Sha256,
@@ -298,9 +301,9 @@ impl<R: Read> Read for Hashing<'_, R> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
         self.unreported += n as u64;
-        if self.unreported >= 1 << 20 || n == 0 {
-            self.progress.advance(self.unreported);
-            self.unreported = 0;
+        if self.unreported >= MIB {
+            self.progress.advance(self.unreported / MIB);
+            self.unreported %= MIB;
         }
         Ok(n)
     }
@@ -632,7 +635,7 @@ pub fn import(
     let mut defs = Definitions::default();
     let mut checked = Vec::with_capacity(inputs.len());
     if show_progress {
-        progress.start("checking", Some(total_bytes));
+        progress.start("checking (MiB)", Some(total_bytes.div_ceil(MIB)));
     }
     for input in &inputs {
         let read = read_file(input, options, progress, &mut |r| {
@@ -755,7 +758,8 @@ pub fn import(
         scratch: String::new(),
     };
     if show_progress {
-        progress.start(if options.dry_run { "comparing" } else { "importing" }, Some(total_bytes));
+        let what = if options.dry_run { "comparing (MiB)" } else { "importing (MiB)" };
+        progress.start(what, Some(total_bytes.div_ceil(MIB)));
     }
     for (input, (_, digest)) in inputs.iter().zip(&checked) {
         let read = read_file(input, options, progress, &mut |r| match r {
