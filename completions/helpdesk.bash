@@ -37,6 +37,9 @@ _helpdesk() {
             helpdesk,help)
                 cmd="helpdesk__subcmd__help"
                 ;;
+            helpdesk,import-1c)
+                cmd="helpdesk__subcmd__import__subcmd__1c"
+                ;;
             helpdesk,man)
                 cmd="helpdesk__subcmd__man"
                 ;;
@@ -153,6 +156,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help,help)
                 cmd="helpdesk__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__help,import-1c)
+                cmd="helpdesk__subcmd__help__subcmd__import__subcmd__1c"
                 ;;
             helpdesk__subcmd__help,man)
                 cmd="helpdesk__subcmd__help__subcmd__man"
@@ -302,7 +308,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve backup restore archive sla-check report schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -848,7 +854,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches stock requests serve backup restore archive sla-check report schedule config completions man help"
+            opts="db seed users branches stock import-1c requests serve backup restore archive sla-check report schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1050,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__import__subcmd__1c)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1302,6 +1322,44 @@ _helpdesk() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__import__subcmd__1c)
+            opts="-h -V --dry-run --warehouse --map --sheet --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --warehouse)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

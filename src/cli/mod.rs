@@ -10,6 +10,7 @@ mod branches;
 mod config_cmd;
 mod db;
 mod docs;
+mod import_1c;
 pub mod output;
 mod progress;
 mod report;
@@ -77,6 +78,9 @@ pub enum Command {
     /// Cartridge stock per warehouse
     #[command(subcommand)]
     Stock(stock::StockCommand),
+    /// Import warehouse balances from 1C (CommerceML offers.xml/import.xml, or xlsx/xls/ods/csv reports)
+    #[command(name = "import-1c")]
+    Import1c(import_1c::ImportArgs),
     /// Requests: list with filters, show one
     #[command(subcommand)]
     Requests(requests::RequestsCommand),
@@ -142,6 +146,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Users(cmd) => users::run(&cli.global, cmd),
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
         Command::Stock(cmd) => stock::run(&cli.global, cmd),
+        Command::Import1c(args) => import_1c::run(&cli.global, args),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
         Command::Serve(args) => serve::run(&cli.global, args),
         Command::Backup(args) => backup::run(&cli.global, args),

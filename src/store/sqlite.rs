@@ -17,7 +17,7 @@ mod embedded {
 
 /// Settings applied to every connection.
 const CONNECTION_PRAGMAS: &str = "PRAGMA foreign_keys = ON;
-     PRAGMA busy_timeout = 10000;
+     PRAGMA busy_timeout = 30000;
      PRAGMA synchronous = FULL;";
 
 /// The fixed-width UTC form times are stored in; it sorts as text.

@@ -1,0 +1,850 @@
+//! Importing warehouse balances from 1C:Enterprise: CommerceML exchange files
+//! (`offers.xml`/`rests.xml` with balances, `import.xml` with the catalog) and
+//! spreadsheet reports (xlsx, xls, xlsb, ods, csv). The balances become the
+//! stock of matched cartridge types at matched warehouses, and every balance,
+//! matched or not, is kept in `one_c_snapshot` as 1C reported it.
+//!
+//! How an import goes:
+//!
+//! 1. Every file is read once to check it and learn its definitions (the 1C
+//!    catalog's items and the warehouses), hashing the bytes on the way. Bad
+//!    input stops here, before anything is locked or written.
+//! 2. The same content (SHA-256 over the files) imported before is reported
+//!    and nothing is done.
+//! 3. In one write transaction: the import is recorded, every file is read
+//!    again and each balance matched and written to the snapshot as it comes
+//!    (so memory does not grow with the file), then stock is set for matched
+//!    pairs, and the audit record written. A dry run does the same on a read
+//!    transaction and writes nothing.
+//!
+//! Matching, never guessing: an item by its 1C id (the part before `#` for a
+//! characteristic), then by vendor article; a warehouse by its 1C id, then by
+//! name (case and spacing aside). Anything else is listed as unmatched. Names
+//! and articles come from import.xml's catalog when given, else from the offer.
+//! A balance naming no warehouse (an offer with only a total `<Количество>`, a
+//! sheet without a warehouse column) goes to `--warehouse` if given; otherwise
+//! it is counted as "without a warehouse" and placed nowhere.
+//!
+//! Stock is *set* to what 1C reports (the sum, when several rows land on one
+//! cartridge type and warehouse: characteristics, series); stock rows the
+//! files do not mention are left as they are, and a missing row counts as 0.
+//!
+//! The parsers ([`commerceml`], [`sheet`]) are pure: they read a reader and hand
+//! over [`records::Record`]s. This module does the I/O, the matching and the writing.
+
+pub mod commerceml;
+pub mod records;
+pub mod sheet;
+
+use super::{Actor, App, AuditEvent, Error, Progress, Result, audit, directory, principal};
+use crate::domain::Permission;
+use crate::domain::permissions::authorize;
+use crate::store::{CartridgeType, NewSnapshotRow, OneCImport, Tx, Warehouse};
+use records::{Balance, ParseError, Record};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+pub use sheet::ColumnMap;
+
+/// Unmatched items and warehouses listed at most (each is counted anyway up to here; past it, rows only).
+pub const LIST_LIMIT: usize = 10_000;
+
+/// Snapshot rows written per store call.
+const SNAPSHOT_BATCH: usize = 1_000;
+
+/// Files at least this large get a progress bar.
+const PROGRESS_FROM_BYTES: u64 = 2 << 20;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Read, match and compare, but write nothing.
+    pub dry_run: bool,
+    /// Where balances that name no warehouse go: a warehouse's code, name or 1C id.
+    pub warehouse: Option<String>,
+    /// Spreadsheet columns for layouts the captions do not give away.
+    pub map: Option<ColumnMap>,
+    /// The sheet of a workbook to read (else the first with a header row).
+    pub sheet: Option<String>,
+}
+
+/// What an import did (or, on a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    /// SHA-256 of the file (of the files' digests, sorted, for several).
+    pub content_hash: String,
+    pub dry_run: bool,
+    /// The earlier import of the same content; when set, nothing was done now.
+    pub already_imported: Option<OneCImport>,
+    /// The import recorded now (not on a dry run or a repeat).
+    pub import_id: Option<i64>,
+    /// Balances read: one per item and warehouse (or item, for a total), each a snapshot row.
+    pub rows: u64,
+    /// Rows whose item and warehouse both matched.
+    pub matched: u64,
+    /// Distinct items that matched no cartridge type (up to [`LIST_LIMIT`]).
+    pub unmatched_items: u64,
+    /// Rows whose item matched no cartridge type.
+    pub unmatched_item_rows: u64,
+    /// Distinct warehouses that matched no warehouse here (up to [`LIST_LIMIT`]).
+    pub unmatched_warehouses: u64,
+    /// Rows that name no warehouse and had nowhere to go (no `--warehouse`).
+    pub without_warehouse: u64,
+    /// Stock rows whose quantity changes.
+    pub stock_changed: u64,
+    pub changes: Vec<StockChange>,
+    pub unmatched_item_list: Vec<UnmatchedItem>,
+    pub unmatched_warehouse_list: Vec<UnmatchedWarehouse>,
+    /// More distinct unmatched items or warehouses than [`LIST_LIMIT`]: the lists stop there.
+    pub lists_truncated: bool,
+}
+
+/// One file of an import.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    /// `CommerceML 2.08`, `xlsx`, `CSV`.
+    pub format: String,
+    /// What was found where: the sheet and header row, the encoding, the offers.
+    pub detail: String,
+    pub rows: u64,
+}
+
+/// A stock quantity an import changes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StockChange {
+    pub article: String,
+    pub item: String,
+    pub warehouse: String,
+    pub old: i64,
+    pub new: i64,
+}
+
+/// An item of the files that matched no cartridge type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnmatchedItem {
+    pub one_c_id: Option<String>,
+    pub article: Option<String>,
+    pub name: String,
+    pub rows: u64,
+    pub quantity: i64,
+    /// Where it first appears: `file:line` (or the sheet row).
+    pub first_seen: String,
+}
+
+/// A warehouse of the files that matched none here.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnmatchedWarehouse {
+    pub one_c_id: Option<String>,
+    pub name: Option<String>,
+    pub rows: u64,
+    pub quantity: i64,
+}
+
+// ---------------------------------------------------------------- inputs
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Xml,
+    Workbook(sheet::Workbook),
+    Csv,
+}
+
+#[derive(Debug)]
+struct Input {
+    path: PathBuf,
+    shown: String,
+    kind: Kind,
+    size: u64,
+}
+
+impl Input {
+    fn detect(path: &Path) -> Result<Input> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Invalid(format!("{shown} does not exist")),
+            _ => Error::Invalid(format!("cannot read {shown}: {e}")),
+        })?;
+        if meta.is_dir() {
+            return Err(Error::Invalid(format!("{shown} is a directory; give the files in it (offers.xml, ...)")));
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let kind = match ext.as_str() {
+            "xml" => Kind::Xml,
+            "xlsx" | "xlsm" => Kind::Workbook(sheet::Workbook::Xlsx),
+            "xlsb" => Kind::Workbook(sheet::Workbook::Xlsb),
+            "xls" => Kind::Workbook(sheet::Workbook::Xls),
+            "ods" => Kind::Workbook(sheet::Workbook::Ods),
+            "csv" | "txt" | "tsv" => Kind::Csv,
+            _ => sniff(path).map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?,
+        };
+        Ok(Input { path: path.to_path_buf(), shown, kind, size: meta.len() })
+    }
+
+    fn format(&self, detail: &Detail) -> String {
+        match (self.kind, detail) {
+            (Kind::Xml, Detail::Xml(s)) => match &s.schema_version {
+                Some(v) => format!("CommerceML {v}"),
+                None => "CommerceML".into(),
+            },
+            (Kind::Workbook(w), _) => w.name().into(),
+            _ => "CSV".into(),
+        }
+    }
+}
+
+/// The format of a file whose name does not say: by its first bytes.
+fn sniff(path: &Path) -> std::io::Result<Kind> {
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)?.take(64).read_to_end(&mut head)?;
+    let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head);
+    Ok(if text.trim_ascii_start().starts_with(b"<") {
+        Kind::Xml
+    } else if head.starts_with(b"PK\x03\x04") {
+        if head.windows(11).any(|w| w == b"opendocumen") {
+            Kind::Workbook(sheet::Workbook::Ods)
+        } else {
+            Kind::Workbook(sheet::Workbook::Xlsx)
+        }
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Kind::Workbook(sheet::Workbook::Xls)
+    } else {
+        Kind::Csv
+    })
+}
+
+/// What a parser said about a file.
+enum Detail {
+    Xml(commerceml::Summary),
+    Sheet(sheet::SheetSummary),
+}
+
+impl Detail {
+    fn balances(&self) -> u64 {
+        match self {
+            Detail::Xml(s) => s.balances,
+            Detail::Sheet(s) => s.balances,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Detail::Xml(s) => {
+                let mut parts = Vec::new();
+                if s.offers > 0 {
+                    parts.push(format!("{} offers", s.offers));
+                }
+                if s.catalog_items > 0 {
+                    parts.push(format!("{} catalog items", s.catalog_items));
+                }
+                if s.warehouses > 0 {
+                    parts.push(format!("{} warehouses", s.warehouses));
+                }
+                parts.join(", ")
+            }
+            Detail::Sheet(s) => {
+                let mut parts = Vec::new();
+                if let Some(sheet) = &s.sheet {
+                    parts.push(format!("sheet '{sheet}'"));
+                }
+                if let Some(enc) = s.encoding {
+                    parts.push(enc.to_string());
+                }
+                if let Some(d) = s.delimiter {
+                    parts.push(if d == '\t' { "tab-separated".into() } else { format!("'{d}'-separated") });
+                }
+                match s.header_row {
+                    Some(r) => parts.push(format!("header on row {r}")),
+                    None => parts.push("columns from --map".into()),
+                }
+                parts.join(", ")
+            }
+        }
+    }
+}
+
+/// A parse failure or a failure of what the records were handed to.
+enum Fail {
+    Parse(ParseError),
+    Service(Error),
+}
+
+impl From<ParseError> for Fail {
+    fn from(e: ParseError) -> Fail {
+        Fail::Parse(e)
+    }
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Fail {
+        Fail::Service(e)
+    }
+}
+
+/// Progress is counted in MiB: the bar shows readable numbers.
+const MIB: u64 = 1 << 20;
+
+/// Hashes what is read through it and reports progress (in MiB).
+struct Hashing<'a, R> {
+    inner: R,
+    hasher: Sha256,
+    progress: &'a dyn Progress,
+    unreported: u64,
+}
+
+impl<R: Read> Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.unreported += n as u64;
+        if self.unreported >= MIB {
+            self.progress.advance(self.unreported / MIB);
+            self.unreported %= MIB;
+        }
+        Ok(n)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads one file through its parser, handing each record to `each`; returns
+/// what the parser said and the SHA-256 of the bytes.
+fn read_file(
+    input: &Input,
+    options: &ImportOptions,
+    progress: &dyn Progress,
+    each: &mut dyn FnMut(Record<'_>) -> Result<()>,
+) -> Result<(Detail, String)> {
+    let file =
+        std::fs::File::open(&input.path).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", input.shown)))?;
+    let mut hashing = Hashing { inner: file, hasher: Sha256::new(), progress, unreported: 0 };
+    let sheet_options = sheet::SheetOptions {
+        map: options.map.as_ref(),
+        sheet: options.sheet.as_deref(),
+        warehouse_given: options.warehouse.is_some(),
+    };
+    let mut each = |r: Record<'_>| each(r).map_err(Fail::Service);
+    let parsed: std::result::Result<Detail, Fail> = match input.kind {
+        Kind::Xml => {
+            let mut buffered = BufReader::with_capacity(64 * 1024, &mut hashing);
+            commerceml::parse(&mut buffered, &mut each).map(Detail::Xml)
+        }
+        Kind::Csv => sheet::parse_csv(&mut hashing, &sheet_options, &mut each).map(Detail::Sheet),
+        Kind::Workbook(kind) => {
+            let mut bytes = Vec::with_capacity(input.size as usize);
+            match hashing.read_to_end(&mut bytes) {
+                Ok(_) => sheet::parse_workbook(std::io::Cursor::new(bytes), kind, &sheet_options, &mut each)
+                    .map(Detail::Sheet),
+                Err(e) => Err(Fail::Service(Error::Invalid(format!("cannot read {}: {e}", input.shown)))),
+            }
+        }
+    };
+    let detail = parsed.map_err(|f| match f {
+        Fail::Parse(e) => Error::Invalid(format!("{}: {e}", input.shown)),
+        Fail::Service(e) => e,
+    })?;
+    // Whatever follows the document counts too.
+    std::io::copy(&mut hashing, &mut std::io::sink())
+        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", input.shown)))?;
+    Ok((detail, hex(&hashing.hasher.finalize())))
+}
+
+// ---------------------------------------------------------------- matching
+
+/// An item of the 1C catalog: its name and article.
+type Described = (Option<Box<str>>, Option<Box<str>>);
+
+/// What the files define: the 1C catalog (import.xml) and warehouses.
+#[derive(Debug, Default)]
+struct Definitions {
+    /// 1C id → (name, article).
+    items: HashMap<String, Described>,
+    /// 1C id → name.
+    warehouses: HashMap<String, Option<Box<str>>>,
+}
+
+impl Definitions {
+    fn add(&mut self, record: Record<'_>) {
+        match record {
+            Record::Item(i) => {
+                self.items.insert(i.one_c_id.to_string(), (i.name.map(Into::into), i.article.map(Into::into)));
+            }
+            Record::Warehouse(w) => {
+                self.warehouses.insert(w.one_c_id.to_string(), w.name.map(Into::into));
+            }
+            Record::Balance(_) => {}
+        }
+    }
+}
+
+/// Writes `s` as a key for matching (lower case, single spaces) after `prefix`
+/// into `buf`, reused from row to row.
+fn key_into<'b>(buf: &'b mut String, prefix: &str, s: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(prefix);
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            buf.push(' ');
+        }
+        if word.is_ascii() {
+            buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            buf.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
+    buf
+}
+
+fn key(s: &str) -> String {
+    let mut buf = String::new();
+    key_into(&mut buf, "", s);
+    buf
+}
+
+/// The catalog and warehouses of this help desk, indexed for matching.
+struct Known {
+    types: Vec<CartridgeType>,
+    warehouses: Vec<Warehouse>,
+    type_by_one_c_id: HashMap<String, usize>,
+    type_by_article: HashMap<String, usize>,
+    warehouse_by_one_c_id: HashMap<String, usize>,
+    /// `None` where two warehouses have the same name up to case and spacing: no match then.
+    warehouse_by_name: HashMap<String, Option<usize>>,
+}
+
+impl Known {
+    fn load(tx: &mut dyn Tx) -> Result<Known> {
+        let types = tx.cartridge_types()?;
+        let warehouses = tx.warehouses()?;
+        let mut k = Known {
+            type_by_one_c_id: HashMap::new(),
+            type_by_article: HashMap::new(),
+            warehouse_by_one_c_id: HashMap::new(),
+            warehouse_by_name: HashMap::new(),
+            types,
+            warehouses,
+        };
+        for (i, t) in k.types.iter().enumerate() {
+            if let Some(id) = &t.one_c_id {
+                k.type_by_one_c_id.insert(key(id), i);
+            }
+            k.type_by_article.insert(key(&t.vendor_article), i);
+        }
+        for (i, w) in k.warehouses.iter().enumerate() {
+            if let Some(id) = &w.one_c_id {
+                k.warehouse_by_one_c_id.insert(key(id), i);
+            }
+            k.warehouse_by_name.entry(key(&w.name)).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+        Ok(k)
+    }
+}
+
+/// Matches balances, writes the snapshot, and sums what stock becomes.
+struct Importer<'a> {
+    known: &'a Known,
+    defs: &'a Definitions,
+    /// Where balances without a warehouse go.
+    default_warehouse: Option<usize>,
+    import_id: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+    batch: Vec<NewSnapshotRow>,
+    /// (cartridge type, warehouse) by index into `known` → the new quantity.
+    stock: HashMap<(usize, usize), i64>,
+    rows: u64,
+    matched: u64,
+    unmatched_item_rows: u64,
+    without_warehouse: u64,
+    items: HashMap<String, usize>,
+    item_list: Vec<UnmatchedItem>,
+    warehouses: HashMap<String, usize>,
+    warehouse_list: Vec<UnmatchedWarehouse>,
+    truncated: bool,
+    /// Reused for matching keys.
+    scratch: String,
+}
+
+impl Importer<'_> {
+    fn balance(&mut self, tx: &mut dyn Tx, file: &str, b: Balance<'_>) -> Result<()> {
+        self.rows += 1;
+        // The item: the catalog's name and article over the offer's own.
+        let base_id = b.item_one_c_id.map(|id| id.split('#').next().unwrap_or(id).trim());
+        let defined = b.item_one_c_id.and_then(|id| self.defs.items.get(id).or_else(|| self.defs.items.get(base_id?)));
+        let name = defined.and_then(|(n, _)| n.as_deref()).or(b.item_name);
+        let article = defined.and_then(|(_, a)| a.as_deref()).or(b.item_article);
+        let mut cartridge = None;
+        if let Some(id) = base_id {
+            cartridge = self.known.type_by_one_c_id.get(key_into(&mut self.scratch, "", id)).copied();
+        }
+        if cartridge.is_none()
+            && let Some(a) = article
+        {
+            cartridge = self.known.type_by_article.get(key_into(&mut self.scratch, "", a)).copied();
+        }
+        // The warehouse: by 1C id, then by name (the file's, or its definition's).
+        let warehouse_name =
+            b.warehouse_name.or_else(|| b.warehouse_one_c_id.and_then(|id| self.defs.warehouses.get(id)?.as_deref()));
+        let warehouse = if b.warehouse_one_c_id.is_none() && warehouse_name.is_none() {
+            if self.default_warehouse.is_none() {
+                self.without_warehouse += 1;
+            }
+            self.default_warehouse
+        } else {
+            let mut found = None;
+            if let Some(id) = b.warehouse_one_c_id {
+                found = self.known.warehouse_by_one_c_id.get(key_into(&mut self.scratch, "", id)).copied();
+            }
+            if found.is_none()
+                && let Some(n) = warehouse_name
+            {
+                found = self.known.warehouse_by_name.get(key_into(&mut self.scratch, "", n)).copied().flatten();
+            }
+            if found.is_none() {
+                self.unmatched_warehouse(b.warehouse_one_c_id, warehouse_name, b.quantity);
+            }
+            found
+        };
+        if cartridge.is_none() {
+            self.unmatched_item(b.item_one_c_id, article, name, b.quantity, file, b.line);
+        }
+        if let (Some(c), Some(w)) = (cartridge, warehouse) {
+            self.matched += 1;
+            let sum = self.stock.entry((c, w)).or_insert(0);
+            *sum = sum.saturating_add(b.quantity);
+        }
+        if let Some(import_id) = self.import_id {
+            self.batch.push(NewSnapshotRow {
+                item_one_c_id: b.item_one_c_id.map(String::from),
+                item_name: name.or(article).or(b.item_one_c_id).unwrap_or_default().to_string(),
+                item_article: article.map(String::from),
+                warehouse_one_c_id: b.warehouse_one_c_id.map(String::from),
+                warehouse_name: warehouse_name.map(String::from),
+                quantity: b.quantity,
+                cartridge_type_id: cartridge.map(|i| self.known.types[i].id),
+                warehouse_id: warehouse.map(|i| self.known.warehouses[i].id),
+            });
+            if self.batch.len() >= SNAPSHOT_BATCH {
+                self.flush(tx, import_id, file)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, tx: &mut dyn Tx, import_id: i64, file: &str) -> Result<()> {
+        if !self.batch.is_empty() {
+            tx.insert_one_c_snapshot(import_id, file, self.now, &self.batch)?;
+            self.batch.clear();
+        }
+        Ok(())
+    }
+
+    fn unmatched_item(
+        &mut self,
+        id: Option<&str>,
+        article: Option<&str>,
+        name: Option<&str>,
+        quantity: i64,
+        file: &str,
+        line: u64,
+    ) {
+        self.unmatched_item_rows += 1;
+        let k = match (id, article, name) {
+            (Some(id), _, _) => key_into(&mut self.scratch, "id:", id),
+            (None, Some(a), _) => key_into(&mut self.scratch, "article:", a),
+            (None, None, n) => key_into(&mut self.scratch, "name:", n.unwrap_or_default()),
+        };
+        if let Some(&i) = self.items.get(k) {
+            let entry = &mut self.item_list[i];
+            entry.rows += 1;
+            entry.quantity = entry.quantity.saturating_add(quantity);
+        } else if self.item_list.len() < LIST_LIMIT {
+            self.items.insert(k.to_string(), self.item_list.len());
+            self.item_list.push(UnmatchedItem {
+                one_c_id: id.map(String::from),
+                article: article.map(String::from),
+                name: name.or(article).or(id).unwrap_or_default().to_string(),
+                rows: 1,
+                quantity,
+                first_seen: format!("{file}:{line}"),
+            });
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    fn unmatched_warehouse(&mut self, id: Option<&str>, name: Option<&str>, quantity: i64) {
+        let k = match (id, name) {
+            (Some(id), _) => key_into(&mut self.scratch, "id:", id),
+            (None, n) => key_into(&mut self.scratch, "name:", n.unwrap_or_default()),
+        };
+        if let Some(&i) = self.warehouses.get(k) {
+            let entry = &mut self.warehouse_list[i];
+            entry.rows += 1;
+            entry.quantity = entry.quantity.saturating_add(quantity);
+        } else if self.warehouse_list.len() < LIST_LIMIT {
+            self.warehouses.insert(k.to_string(), self.warehouse_list.len());
+            self.warehouse_list.push(UnmatchedWarehouse {
+                one_c_id: id.map(String::from),
+                name: name.map(String::from),
+                rows: 1,
+                quantity,
+            });
+        } else {
+            self.truncated = true;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the import
+
+/// Imports balances from `paths`; see the module docs. A repeat of an earlier
+/// import's content is reported in [`ImportReport::already_imported`] and changes nothing.
+pub fn import(
+    app: &App,
+    actor: &Actor,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    if paths.is_empty() {
+        return Err(Error::Invalid("no files to import; give offers.xml (and import.xml), or a report".into()));
+    }
+    let inputs = paths.iter().map(|p| Input::detect(p)).collect::<Result<Vec<_>>>()?;
+    for (i, a) in inputs.iter().enumerate() {
+        if let Some(b) = inputs[..i].iter().find(|b| same_file(&a.path, &b.path)) {
+            return Err(Error::Invalid(format!("{} is given twice (also as {})", a.shown, b.shown)));
+        }
+    }
+    {
+        let mut tx = app.store.read()?;
+        authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+        if let Some(w) = &options.warehouse {
+            directory::find_warehouse(&mut *tx, w)?;
+        }
+    }
+    let total_bytes: u64 = inputs.iter().map(|i| i.size).sum();
+    let show_progress = total_bytes >= PROGRESS_FROM_BYTES;
+
+    // 1. Check every file and learn its definitions.
+    let mut defs = Definitions::default();
+    let mut checked = Vec::with_capacity(inputs.len());
+    if show_progress {
+        progress.start("checking (MiB)", Some(total_bytes.div_ceil(MIB)));
+    }
+    for input in &inputs {
+        let read = read_file(input, options, progress, &mut |r| {
+            defs.add(r);
+            Ok(())
+        });
+        match read {
+            Ok(r) => checked.push(r),
+            Err(e) => {
+                progress.finish();
+                return Err(e);
+            }
+        }
+    }
+    progress.finish();
+    // Two copies of one export would count every balance twice.
+    for (i, (_, digest)) in checked.iter().enumerate() {
+        if let Some(j) = checked[..i].iter().position(|(_, d)| d == digest) {
+            return Err(Error::Invalid(format!(
+                "{} and {} have the same content; give each export once",
+                inputs[j].shown, inputs[i].shown
+            )));
+        }
+    }
+    let rows: u64 = checked.iter().map(|(d, _)| d.balances()).sum();
+    let files: Vec<FileReport> = inputs
+        .iter()
+        .zip(&checked)
+        .map(|(input, (detail, _))| FileReport {
+            file: input.shown.clone(),
+            format: input.format(detail),
+            detail: detail.describe(),
+            rows: detail.balances(),
+        })
+        .collect();
+    let shown: Vec<&str> = inputs.iter().map(|i| i.shown.as_str()).collect();
+    if rows == 0 {
+        return Err(Error::Invalid(format!(
+            "found no balances in {}: 1C writes them to offers.xml (rests.xml in CommerceML 2.10); \
+             give that file (with import.xml for the catalog), or a report with a quantity column",
+            shown.join(", ")
+        )));
+    }
+    let content_hash = match checked.as_slice() {
+        [(_, digest)] => digest.clone(),
+        many => {
+            let mut digests: Vec<&str> = many.iter().map(|(_, d)| d.as_str()).collect();
+            digests.sort_unstable();
+            hex(&Sha256::digest(digests.join("\n").as_bytes()))
+        }
+    };
+    let mut report = ImportReport {
+        files,
+        content_hash: content_hash.clone(),
+        dry_run: options.dry_run,
+        already_imported: None,
+        import_id: None,
+        rows,
+        matched: 0,
+        unmatched_items: 0,
+        unmatched_item_rows: 0,
+        unmatched_warehouses: 0,
+        without_warehouse: 0,
+        stock_changed: 0,
+        changes: Vec::new(),
+        unmatched_item_list: Vec::new(),
+        unmatched_warehouse_list: Vec::new(),
+        lists_truncated: false,
+    };
+
+    // 2. The same content imported before changes nothing.
+    if let Some(earlier) = app.store.read()?.one_c_import_by_hash(&content_hash)? {
+        report.already_imported = Some(earlier);
+        return Ok(report);
+    }
+
+    // 3. Match and write, in one transaction.
+    let now = app.now();
+    let mut tx = if options.dry_run { app.store.read()? } else { app.store.write()? };
+    if !options.dry_run {
+        // Someone may have imported it meanwhile: the write lock makes this check final.
+        if let Some(earlier) = tx.one_c_import_by_hash(&content_hash)? {
+            report.already_imported = Some(earlier);
+            return Ok(report);
+        }
+        // No `bulk_load`: snapshot rows are appended, and a bigger page cache
+        // would only make memory grow with the file.
+    }
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let known = Known::load(&mut *tx)?;
+    let default_warehouse = match &options.warehouse {
+        Some(w) => {
+            let id = directory::find_warehouse(&mut *tx, w)?.id;
+            known.warehouses.iter().position(|x| x.id == id)
+        }
+        None => None,
+    };
+    let source = shown.join(", ");
+    let import_id = match options.dry_run {
+        true => None,
+        false => Some(tx.insert_one_c_import(&source, &content_hash, now, rows as i64)?),
+    };
+    let mut importer = Importer {
+        known: &known,
+        defs: &defs,
+        default_warehouse,
+        import_id,
+        now,
+        batch: Vec::with_capacity(if import_id.is_some() { SNAPSHOT_BATCH } else { 0 }),
+        stock: HashMap::new(),
+        rows: 0,
+        matched: 0,
+        unmatched_item_rows: 0,
+        without_warehouse: 0,
+        items: HashMap::new(),
+        item_list: Vec::new(),
+        warehouses: HashMap::new(),
+        warehouse_list: Vec::new(),
+        truncated: false,
+        scratch: String::new(),
+    };
+    if show_progress {
+        let what = if options.dry_run { "comparing (MiB)" } else { "importing (MiB)" };
+        progress.start(what, Some(total_bytes.div_ceil(MIB)));
+    }
+    for (input, (_, digest)) in inputs.iter().zip(&checked) {
+        let read = read_file(input, options, progress, &mut |r| match r {
+            Record::Balance(b) => importer.balance(&mut *tx, &input.shown, b),
+            _ => Ok(()),
+        });
+        let again = match read {
+            Ok((_, again)) => again,
+            Err(e) => {
+                progress.finish();
+                return Err(e);
+            }
+        };
+        if &again != digest {
+            progress.finish();
+            return Err(Error::Conflict(format!(
+                "{} changed while it was being imported (1C may still be writing it); nothing was imported, run the import again",
+                input.shown
+            )));
+        }
+        if let Some(id) = import_id {
+            importer.flush(&mut *tx, id, &input.shown)?;
+        }
+    }
+    progress.finish();
+    debug_assert_eq!(importer.rows, rows);
+
+    let mut pairs: Vec<((usize, usize), i64)> = importer.stock.iter().map(|(k, v)| (*k, *v)).collect();
+    pairs.sort_by(|((c1, w1), _), ((c2, w2), _)| {
+        let (a, b) = (&known.types[*c1], &known.types[*c2]);
+        (a.vendor_article.as_str(), known.warehouses[*w1].name.as_str())
+            .cmp(&(b.vendor_article.as_str(), known.warehouses[*w2].name.as_str()))
+    });
+    for ((c, w), new) in pairs {
+        let (cartridge, warehouse) = (&known.types[c], &known.warehouses[w]);
+        let old = tx.stock_level(cartridge.id, warehouse.id)?.unwrap_or(0);
+        if old != new {
+            if !options.dry_run {
+                tx.set_stock(cartridge.id, warehouse.id, new, now)?;
+            }
+            report.changes.push(StockChange {
+                article: cartridge.vendor_article.clone(),
+                item: cartridge.name.clone(),
+                warehouse: warehouse.name.clone(),
+                old,
+                new,
+            });
+        }
+    }
+    report.import_id = import_id;
+    report.matched = importer.matched;
+    report.unmatched_items = importer.item_list.len() as u64;
+    report.unmatched_item_rows = importer.unmatched_item_rows;
+    report.unmatched_warehouses = importer.warehouse_list.len() as u64;
+    report.without_warehouse = importer.without_warehouse;
+    report.stock_changed = report.changes.len() as u64;
+    report.lists_truncated = importer.truncated;
+    report.unmatched_item_list = importer.item_list;
+    report.unmatched_warehouse_list = importer.warehouse_list;
+    if let Some(id) = import_id {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new("stock.import_1c", "one_c_import", id).after(json!({
+                "source": source,
+                "content_hash": content_hash,
+                "rows": report.rows,
+                "matched": report.matched,
+                "unmatched_items": report.unmatched_items,
+                "unmatched_warehouses": report.unmatched_warehouses,
+                "without_warehouse": report.without_warehouse,
+                "stock_changed": report.stock_changed,
+                "changes": report.changes,
+            })),
+        )?;
+        tx.commit()?;
+    }
+    Ok(report)
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
