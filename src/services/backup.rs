@@ -147,21 +147,30 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
     let raw = daily.join(format!(".{name}.partial.db"));
     let raw_guard = Partial(Some(raw.clone()));
     drop(private_file(&raw)?);
-    let rows = app.store.backup_to(&raw)?;
+    let rows = app.store.backup_to(&raw, verify)?;
     progress.advance(1);
-    let check = sqlite::verify_with(&raw, verify)?;
-    if verify && !check.ok() {
-        return Err(Error::Invalid(format!(
-            "the backup failed its integrity check ({}); nothing was kept",
-            check.integrity
-        )));
-    }
-    if check.rows != rows {
-        return Err(Error::Invalid(format!(
-            "the backup's row counts differ from the database's snapshot ({:?} copied, {:?} expected); nothing was kept",
-            check.rows, rows
-        )));
-    }
+    let check = if verify {
+        let check = sqlite::verify(&raw)?;
+        if !check.ok() {
+            return Err(Error::Invalid(format!(
+                "the backup failed its integrity check ({}); nothing was kept",
+                check.integrity
+            )));
+        }
+        if check.rows != rows {
+            return Err(Error::Invalid(format!(
+                "the backup's row counts differ from the database's snapshot ({:?} copied, {:?} expected); nothing was kept",
+                check.rows, rows
+            )));
+        }
+        check
+    } else {
+        Verification {
+            integrity: "not checked".into(),
+            rows: BTreeMap::new(),
+            schema_version: sqlite::schema_version_of(&raw)?,
+        }
+    };
     fsync(&raw)?;
     let (ready, ready_guard) = if compress {
         let packed = daily.join(format!(".{name}.partial"));
@@ -185,7 +194,7 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
         taken_at: now,
         database: app.store.location(),
         verified: verify && check.ok(),
-        integrity: if verify { check.integrity.clone() } else { "not checked".into() },
+        integrity: check.integrity.clone(),
         rows,
         schema_version: check.schema_version,
         compressed: compress,
@@ -202,12 +211,16 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
     let yearly_entry = if have_year {
         None
     } else {
+        // A finished backup never changes: a hard link keeps it for good at no cost
+        // (a copy when yearly/ is on another file system).
         let tmp = yearly.join(format!(".{name}.partial"));
         let guard = Partial(Some(tmp.clone()));
-        let mut out = private_file(&tmp)?;
-        let mut input = fs::File::open(&final_path).map_err(|e| io("read", &final_path, e))?;
-        std::io::copy(&mut input, &mut out).map_err(|e| io("copy to", &tmp, e))?;
-        out.sync_all().map_err(|e| io("sync", &tmp, e))?;
+        if fs::hard_link(&final_path, &tmp).is_err() {
+            let mut out = private_file(&tmp)?;
+            let mut input = fs::File::open(&final_path).map_err(|e| io("read", &final_path, e))?;
+            std::io::copy(&mut input, &mut out).map_err(|e| io("copy to", &tmp, e))?;
+            out.sync_all().map_err(|e| io("sync", &tmp, e))?;
+        }
         let target = yearly.join(&name);
         fs::rename(&tmp, &target).map_err(|e| io("finish", &target, e))?;
         guard.done();
@@ -390,7 +403,7 @@ pub fn restore(app: &App, file: &Path, force: bool) -> Result<Restored> {
         n += 1;
     }
     drop(private_file(&aside)?);
-    app.store.backup_to(&aside)?;
+    app.store.backup_to(&aside, false)?;
     fsync(&aside)?;
     app.store.restore_from(plain.path())?;
     Ok(Restored { aside, verification })

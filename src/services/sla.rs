@@ -102,18 +102,16 @@ pub fn check(app: &App, channels: Channels<'_>, dry_run: bool) -> Result<SlaRun>
         let pending = app.store.read()?.sla_reminders_pending()?;
         return Ok(SlaRun { breaches, pending, ..Default::default() });
     }
-    let decided = if breaches.iter().any(|b| b.level > recorded_level(&b.request, b.kind)) {
-        decide(app, channels, &breaches)?
-    } else {
-        0
-    };
+    // Only breaches whose level moved on need the write lock; usually none do.
+    let due: Vec<&Breach> = breaches.iter().filter(|b| b.level > recorded_level(&b.request, b.kind)).collect();
+    let decided = if due.is_empty() { 0 } else { decide(app, channels, &due)? };
     let (sent, failed) = deliver(app, channels)?;
     let pending = app.store.read()?.sla_reminders_pending()?;
     Ok(SlaRun { breaches, decided, sent, failed, pending })
 }
 
 /// Records the new levels and their reminders in one transaction.
-fn decide(app: &App, channels: Channels<'_>, breaches: &[Breach]) -> Result<u64> {
+fn decide(app: &App, channels: Channels<'_>, breaches: &[&Breach]) -> Result<u64> {
     let now = app.now();
     let actor = Actor::System("sla");
     let mut tx = app.store.write()?;

@@ -114,9 +114,9 @@ pub trait Store: Send + Sync {
     /// Applies pending migrations; returns those applied.
     fn upgrade(&self) -> Result<Vec<MigrationInfo>>;
     /// Writes a consistent copy of the whole database to the new file `dest`,
-    /// taken while others may be writing; returns the row count of every
-    /// table as copied.
-    fn backup_to(&self, dest: &std::path::Path) -> Result<BTreeMap<String, i64>>;
+    /// taken while others may be writing; with `count`, returns the row count
+    /// of every table as copied (else an empty map).
+    fn backup_to(&self, dest: &std::path::Path, count: bool) -> Result<BTreeMap<String, i64>>;
     /// Replaces the whole database with the (verified) backup at `src`.
     fn restore_from(&self, src: &std::path::Path) -> Result<()>;
     /// Marks the database as served by this process until the guard is

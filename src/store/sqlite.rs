@@ -277,14 +277,17 @@ impl Store for SqliteStore {
         migrate(&mut conn, &self.path.display().to_string())
     }
 
-    fn backup_to(&self, dest: &Path) -> Result<BTreeMap<String, i64>> {
+    fn backup_to(&self, dest: &Path, count: bool) -> Result<BTreeMap<String, i64>> {
         let conn = self.conn()?;
         // One read transaction: the counts and the copied pages are the same snapshot,
         // while other connections keep writing (WAL).
         conn.execute_batch("BEGIN DEFERRED").map_err(db)?;
         let result = (|| {
-            let counts = table_counts(&conn)?;
+            let counts = if count { table_counts(&conn)? } else { BTreeMap::new() };
             let mut out = Connection::open(dest).map_err(db)?;
+            // A fresh file that is thrown away on any failure: no journal and no syncs
+            // while copying; the caller fsyncs it once before putting it in place.
+            out.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;").map_err(db)?;
             copy_all(&conn, &mut out)?;
             // A backup file stands alone: no WAL beside it.
             out.execute_batch("PRAGMA journal_mode = DELETE").map_err(db)?;
@@ -401,6 +404,17 @@ impl Verification {
 /// Checks a SQLite backup file without changing it: integrity, row counts, schema version.
 pub fn verify(path: &Path) -> Result<Verification> {
     verify_with(path, true)
+}
+
+/// The highest migration applied in a database file (0 for none), without checking anything else.
+pub fn schema_version_of(path: &Path) -> Result<i64> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| classify_open(&shown, e))?;
+    Ok(conn
+        .query_row("SELECT max(version) FROM refinery_schema_history", [], |r| r.get::<_, Option<i64>>(0))
+        .map_err(|e| classify_open(&shown, e))?
+        .unwrap_or(0))
 }
 
 /// [`verify`], with the (slow) integrity check optional; row counts and schema are always read.
