@@ -25,7 +25,7 @@ function __fish_helpdesk_using_subcommand
 end
 
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_needs_command" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "db" -d 'Show and upgrade the database schema'
@@ -47,7 +47,7 @@ complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "completions" -d '
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "man" -d 'Print the manual page, or write all pages to a directory'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -f -a "status" -d 'List applied and pending schema migrations'
@@ -57,11 +57,11 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_su
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'List applied and pending schema migrations'
@@ -75,12 +75,12 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l format -r -f 
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l demo -d 'Also add demo employees and requests'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "list" -d 'List people'
@@ -99,7 +99,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l staff -d 'Only staff (storekeepers, support, admins, super admins)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked people'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -115,19 +115,19 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen
 uk\t''
 en\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List people'
@@ -137,7 +137,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "unblock" -d 'Unblock a person'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -f -a "list" -d 'List branches'
@@ -147,19 +147,19 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_s
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l address -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "list" -d 'List branches'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a branch'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'Cartridges in stock per warehouse'
@@ -169,7 +169,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l low -d 'Only rows below their minimum stock'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -181,12 +181,12 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l sheet -d
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l format -r -f -a "table\t'Tables for people'
 json\t'The whole report as one JSON object'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l dry-run -d 'Show what would change and what matches nothing; write nothing'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List requests, newest first'
@@ -215,7 +215,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_s
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l archived -d 'Only archived requests'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l include-archived -d 'Archived requests too'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -224,18 +224,18 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_s
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests, newest first'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l no-verify -d 'Skip the integrity check of the new backup (row counts are still compared)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s V -l version -d 'Print version'
@@ -246,12 +246,12 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_see
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -d 'How many daily backups to keep [default: HELPDESK_BACKUP_KEEP_DAILY]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Only show what would be removed'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -259,7 +259,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_see
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove all but the newest daily backups (yearly ones stay)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l force -d 'Restore even while `helpdesk serve` is using the database'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -s V -l version -d 'Print version'
@@ -267,7 +267,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l format -r 
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l dry-run -d 'Only show how many requests would be archived'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -s V -l version -d 'Print version'
@@ -275,7 +275,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l format -
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l dry-run -d 'Only list the breaches: record and send nothing'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l fail-on-breach -d 'Exit with code 3 when any request is overdue'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -286,7 +286,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l format -r -
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l email -d 'Email it to the staff mailbox instead of printing it'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -s V -l version -d 'Print version'
@@ -294,11 +294,11 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l format -r
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'
@@ -307,18 +307,18 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_see
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l out-dir -d 'Write helpdesk.1 and a page per subcommand into this directory instead of printing helpdesk.1' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -d 'Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore archive sla-check report schedule config completions man help" -f -a "db" -d 'Show and upgrade the database schema'

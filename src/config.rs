@@ -47,7 +47,11 @@ const fn secret(key: &'static str, help: &'static str) -> Spec {
 
 /// Every setting there is.
 pub const SPECS: &[Spec] = &[
-    spec("database_url", "sqlite:helpdesk.db", "Database: sqlite:PATH (or a bare path) for the embedded default."),
+    spec(
+        "database_url",
+        "sqlite:helpdesk.db",
+        "Database: sqlite:PATH (or a bare path) for the embedded default, or postgres://USER:PASSWORD@HOST:PORT/DB.",
+    ),
     secret("bot_token", "Telegram bot token from @BotFather (TELOXIDE_TOKEN is accepted too)."),
     spec(
         "telegram_api_url",

@@ -31,9 +31,8 @@ fn qty(stock: &BTreeMap<(String, String), i64>, article: &str, warehouse: &str) 
 
 /// Rows of one_c_imports and one_c_snapshot.
 fn recorded(w: &Workdir) -> (i64, i64) {
-    let db = rusqlite::Connection::open(w.db()).unwrap();
-    let count = |table: &str| db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
-    (count("one_c_imports"), count("one_c_snapshot"))
+    let n = w.ints("SELECT (SELECT count(*) FROM one_c_imports), (SELECT count(*) FROM one_c_snapshot)");
+    (n[0], n[1])
 }
 
 /// Runs an import with `--format json` and returns the report.
@@ -126,18 +125,13 @@ fn offers_with_warehouse_attributes_set_stock_and_keep_the_snapshot() {
     assert_eq!(moved, 7);
     assert_eq!(recorded(&w), (1, 15));
     // Unmatched rows are in the snapshot too, without ids.
-    let db = rusqlite::Connection::open(w.db()).unwrap();
-    let (paper, zp): (i64, i64) = db
-        .query_row(
-            "SELECT (SELECT count(*) FROM one_c_snapshot WHERE item_article = 'SVC-A4-500' AND cartridge_type_id IS NULL \
-               AND warehouse_id IS NOT NULL), \
-             (SELECT count(*) FROM one_c_snapshot WHERE warehouse_name = 'Склад Запорожье' AND warehouse_id IS NULL \
-               AND cartridge_type_id IS NOT NULL)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!((paper, zp), (1, 1));
+    let found = w.ints(
+        "SELECT (SELECT count(*) FROM one_c_snapshot WHERE item_article = 'SVC-A4-500' AND cartridge_type_id IS NULL \
+           AND warehouse_id IS NOT NULL), \
+         (SELECT count(*) FROM one_c_snapshot WHERE warehouse_name = 'Склад Запорожье' AND warehouse_id IS NULL \
+           AND cartridge_type_id IS NOT NULL)",
+    );
+    assert_eq!(found, [1, 1]);
     // Audited, with who did it.
     let (app, _) = w.app();
     let id = report["import_id"].as_i64().unwrap();

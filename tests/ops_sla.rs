@@ -184,15 +184,14 @@ fn two_sla_check_processes_at_once_send_each_reminder_once() {
         // Requests filed two hours ago (the binary runs on the real clock).
         let (app, clock) = w.app();
         clock.set(Utc::now() - Duration::hours(2));
-        let db = TestDb { dir: tempfile::tempdir().unwrap(), app, clock };
+        let db = TestDb { dir: tempfile::tempdir().unwrap(), app, clock, pg: None };
         register(&db, AUTHOR, "Автор");
         for i in 0..12 {
             file(&db, &format!("Сломалось {i}"));
         }
     }
     let run = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-            .current_dir(w.path())
+        w.process()
             .arg("sla-check")
             .env("HELPDESK_BOT_TOKEN", TOKEN)
             .env("HELPDESK_TELEGRAM_API_URL", fake.url())
@@ -226,8 +225,8 @@ fn two_sla_check_processes_at_once_send_each_reminder_once() {
     assert!(out.status.success());
     assert_eq!(sink.mails().len(), 1);
     // --fail-on-breach: exit 3 while something is overdue.
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .current_dir(w.path())
+    let status = w
+        .process()
         .args(["sla-check", "--dry-run", "--fail-on-breach"])
         .stdout(std::process::Stdio::null())
         .status()

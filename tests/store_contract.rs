@@ -212,8 +212,10 @@ fn requests_round_trip(store: &dyn Store) {
     r.sla_level = 2;
     tx.update_request(&r).unwrap();
     tx.set_item_issued(items[0].id, 3).unwrap();
-    assert!(matches!(tx.set_item_issued(items[0].id, 4), Err(StoreError::Conflict(_))), "issued beyond ordered");
     tx.commit().unwrap();
+    let mut tx = store.write().unwrap();
+    assert!(matches!(tx.set_item_issued(items[0].id, 4), Err(StoreError::Conflict(_))), "issued beyond ordered");
+    drop(tx);
     let mut tx = store.read().unwrap();
     let again = tx.request(id).unwrap().unwrap();
     assert_eq!(again.assignee_name.as_deref(), Some("Сапорт"));
@@ -428,6 +430,17 @@ fn concurrent_writers_serialise(store: &dyn Store) {
 
 macro_rules! backends {
     ($($case:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[test]
+                fn $case() {
+                    let Some(pg) = crate::support::PgDb::create(concat!("postgres::", stringify!($case))) else { return };
+                    let url = super::DatabaseUrl::parse(&pg.url).unwrap();
+                    let store: super::Arc<dyn super::Store> = super::open(&url, super::OpenOptions::default()).unwrap();
+                    super::$case(&*store);
+                }
+            )*
+        }
         mod sqlite {
             $(
                 #[test]

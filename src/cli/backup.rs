@@ -52,13 +52,15 @@ pub enum BackupCommand {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-The file is checked first (integrity, schema version); a damaged one is refused and nothing changes.
-The current database is kept aside as helpdesk.db.before-restore-YYYYMMDD-HHMMSS.
+The file is checked first (readable to the end, row counts, schema version); a damaged one is refused
+and nothing changes. The current database is kept aside first: on SQLite as
+helpdesk.db.before-restore-YYYYMMDD-HHMMSS beside it, on PostgreSQL as a dump under
+BACKUP_DIR/before-restore/. A PostgreSQL dump is restored with pg_restore in one transaction.
 
 Example:
   systemctl stop helpdesk && helpdesk restore backups/daily/helpdesk-20261121-030000.db && systemctl start helpdesk")]
 pub struct RestoreArgs {
-    /// The backup file (.db or .db.zst)
+    /// The backup file (.db or .db.zst on SQLite, .dump on PostgreSQL)
     file: PathBuf,
     /// Restore even while `helpdesk serve` is using the database
     #[arg(long)]

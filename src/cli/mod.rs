@@ -57,7 +57,7 @@ pub struct Global {
     /// TOML config file [env: HELPDESK_CONFIG]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Database: sqlite:PATH or a bare path [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]
+    /// Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
 }

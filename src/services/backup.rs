@@ -3,15 +3,19 @@
 //! first backup of each year, kept for good); restored only after checking.
 //!
 //! A backup is written as a hidden `.*.partial` file (mode 0600), fsynced,
-//! checked (`PRAGMA integrity_check` and the row count of every table against
-//! the snapshot it was copied from), optionally compressed with zstd, then
-//! renamed into place; a JSON manifest beside it records what was checked. A
-//! failed or interrupted backup never leaves a file that looks complete.
+//! checked (readable throughout, and the row count of every table against the
+//! snapshot it was copied from; on SQLite also `PRAGMA integrity_check`),
+//! optionally compressed with zstd, then renamed into place; a JSON manifest
+//! beside it records what was checked. A failed or interrupted backup never
+//! leaves a file that looks complete.
+//!
+//! On SQLite a backup is a database file (`.db`, `.db.zst`); on PostgreSQL it
+//! is a `pg_dump` custom-format archive (`.dump`, compressed by pg_dump) of one
+//! snapshot, checked by reading it back with `pg_restore`.
 
 use super::{App, Error, Progress, Result};
 use crate::config::Compression;
-use crate::store::Backend;
-use crate::store::sqlite::{self, Verification};
+use crate::store::{Backend, BackupFormat, Verification};
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use std::collections::BTreeMap;
 use std::fs;
@@ -120,22 +124,30 @@ fn file_stamp(name: &str) -> Option<DateTime<Utc>> {
 }
 
 fn is_backup_name(name: &str) -> bool {
-    !name.starts_with('.') && (name.ends_with(".db") || name.ends_with(".db.zst")) && file_stamp(name).is_some()
+    !name.starts_with('.')
+        && (name.ends_with(".db") || name.ends_with(".db.zst") || name.ends_with(".dump"))
+        && file_stamp(name).is_some()
 }
 
 /// Takes a backup now; `verify` false skips the integrity check (not the row counts of the copy).
 pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
-    if app.store.backend() != Backend::Sqlite {
-        return Err(Error::Invalid("backups of this database are not supported by this release".into()));
-    }
+    let format = match app.store.backend() {
+        Backend::Sqlite => BackupFormat::Sqlite,
+        Backend::Postgres => BackupFormat::PgDump,
+    };
     let now = app.now();
     let root = &app.settings.backup.dir;
     let daily = root.join("daily");
     let yearly = root.join("yearly");
     ready_dir(&daily)?;
     ready_dir(&yearly)?;
-    let compress = app.settings.backup.compress == Compression::Zstd;
-    let ext = if compress { "db.zst" } else { "db" };
+    // A pg_dump archive is compressed already.
+    let compress = format == BackupFormat::Sqlite && app.settings.backup.compress == Compression::Zstd;
+    let ext = match format {
+        BackupFormat::PgDump => "dump",
+        BackupFormat::Sqlite if compress => "db.zst",
+        BackupFormat::Sqlite => "db",
+    };
     let stamp = now.format(STAMP).to_string();
     let mut name = format!("{PREFIX}{stamp}.{ext}");
     let mut n = 2;
@@ -144,13 +156,13 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
         n += 1;
     }
     progress.start("backup", None);
-    let raw = daily.join(format!(".{name}.partial.db"));
+    let raw = daily.join(format!(".{name}.partial.{}", if format == BackupFormat::Sqlite { "db" } else { "dump" }));
     let raw_guard = Partial(Some(raw.clone()));
     drop(private_file(&raw)?);
     let rows = app.store.backup_to(&raw, verify)?;
     progress.advance(1);
     let check = if verify {
-        let check = sqlite::verify(&raw)?;
+        let check = format.verify(&raw, true)?;
         if !check.ok() {
             return Err(Error::Invalid(format!(
                 "the backup failed its integrity check ({}); nothing was kept",
@@ -168,7 +180,7 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
         Verification {
             integrity: "not checked".into(),
             rows: BTreeMap::new(),
-            schema_version: sqlite::schema_version_of(&raw)?,
+            schema_version: app.store.schema()?.applied.iter().map(|m| m.version).max().unwrap_or(0),
         }
     };
     fsync(&raw)?;
@@ -308,8 +320,8 @@ pub fn prune(app: &App, keep: u32, dry_run: bool) -> Result<Vec<PathBuf>> {
 
 /// Checks a backup file (decompressing it if needed, into a temporary file).
 pub fn check(file: &Path) -> Result<(Verification, Option<Manifest>)> {
-    let plain = unpack(file)?;
-    let v = sqlite::verify(plain.path())?;
+    let (plain, format) = open_backup(file)?;
+    let v = format.verify(plain.path(), true)?;
     Ok((v, read_manifest(file)))
 }
 
@@ -344,6 +356,27 @@ fn unpack(file: &Path) -> Result<Plain> {
     Ok(Plain::Unpacked(tmp))
 }
 
+/// The backup to read, decompressed, and what kind it is.
+fn open_backup(file: &Path) -> Result<(Plain, BackupFormat)> {
+    if !file.is_file() {
+        return Err(Error::Invalid(format!("{} is not a file; see `helpdesk backup list`", file.display())));
+    }
+    let plain = unpack(file)?;
+    let mut head = [0u8; 16];
+    let n = {
+        use std::io::Read;
+        let mut f = fs::File::open(plain.path()).map_err(|e| io("read", file, e))?;
+        f.read(&mut head).map_err(|e| io("read", file, e))?
+    };
+    let format = BackupFormat::of(&head[..n]).ok_or_else(|| {
+        Error::Invalid(format!(
+            "{} is not a helpdesk backup (neither a SQLite database nor a pg_dump archive); nothing was changed",
+            file.display()
+        ))
+    })?;
+    Ok((plain, format))
+}
+
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restored {
@@ -353,23 +386,33 @@ pub struct Restored {
 }
 
 /// Restores `file` over the database after checking it; the current database
-/// is kept aside first under a dated name. Refuses while `serve` holds the
-/// database unless `force`.
+/// is kept aside first under a dated name (beside a SQLite file; on
+/// PostgreSQL, as a dump under `BACKUP_DIR/before-restore/`). Refuses while
+/// `serve` holds the database unless `force`.
 pub fn restore(app: &App, file: &Path, force: bool) -> Result<Restored> {
-    let db_path = app
-        .store
-        .file_path()
-        .ok_or_else(|| Error::Invalid("restoring this database is not supported by this release".into()))?;
-    if !file.is_file() {
-        return Err(Error::Invalid(format!("{} is not a file; see `helpdesk backup list`", file.display())));
+    let (plain, format) = open_backup(file)?;
+    let backend = app.store.backend();
+    if format.backend() != backend {
+        let (is, db) = match format {
+            BackupFormat::Sqlite => ("a SQLite backup", "PostgreSQL"),
+            BackupFormat::PgDump => ("a PostgreSQL dump", "SQLite"),
+        };
+        let hint = if format == BackupFormat::Sqlite {
+            "; to move SQLite data to PostgreSQL use `helpdesk migrate --from sqlite:FILE --to postgres://...`"
+        } else {
+            "; restore it into a PostgreSQL database (HELPDESK_DATABASE_URL=postgres://...)"
+        };
+        return Err(Error::Invalid(format!(
+            "{} is {is} but the database is {db}; nothing was changed{hint}",
+            file.display()
+        )));
     }
     if app.store.served()? && !force {
         return Err(Error::Conflict(
             "a helpdesk serve process is using the database; stop it first (e.g. systemctl stop helpdesk), or pass --force".into(),
         ));
     }
-    let plain = unpack(file)?;
-    let verification = sqlite::verify(plain.path()).map_err(|e| match e {
+    let verification = format.verify(plain.path(), true).map_err(|e| match e {
         crate::store::StoreError::Corrupt { message, .. } => {
             Error::Invalid(format!("{} is not a usable backup ({message}); nothing was changed", file.display()))
         }
@@ -391,20 +434,29 @@ pub fn restore(app: &App, file: &Path, force: bool) -> Result<Restored> {
             file.display()
         )));
     }
-    let base = format!(
-        "{}.before-restore-{}",
-        db_path.file_name().unwrap_or_default().to_string_lossy(),
-        app.now().format(STAMP)
-    );
-    let mut aside = db_path.with_file_name(&base);
+    let stamp = app.now().format(STAMP);
+    let (dir, base) = match app.store.file_path() {
+        Some(db_path) => (
+            db_path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            format!("{}.before-restore-{stamp}", db_path.file_name().unwrap_or_default().to_string_lossy()),
+        ),
+        None => {
+            let dir = app.settings.backup.dir.join("before-restore");
+            ready_dir(&dir)?;
+            (dir, format!("{PREFIX}{stamp}.dump"))
+        }
+    };
+    let mut aside = dir.join(&base);
     let mut n = 2;
     while aside.exists() {
-        aside = db_path.with_file_name(format!("{base}-{n}"));
+        aside = dir.join(format!("{base}-{n}"));
         n += 1;
     }
     drop(private_file(&aside)?);
+    let aside_guard = Partial(Some(aside.clone()));
     app.store.backup_to(&aside, false)?;
     fsync(&aside)?;
+    aside_guard.done();
     app.store.restore_from(plain.path())?;
     Ok(Restored { aside, verification })
 }

@@ -12,6 +12,7 @@
 //! This module is not where rules live: it stores and fetches records. Whether
 //! a move is allowed is for `domain`; who may make it is for `services`.
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::config::DatabaseUrl;
@@ -74,10 +75,7 @@ impl Default for OpenOptions {
 pub fn open(url: &DatabaseUrl, options: OpenOptions) -> Result<Arc<dyn Store>> {
     match url {
         DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStore::open(path, options)?)),
-        DatabaseUrl::Postgres(_) => Err(StoreError::Unsupported(format!(
-            "PostgreSQL ({}) is not supported by this release yet; it arrives in a later one. Use sqlite:PATH for now",
-            url.redacted()
-        ))),
+        DatabaseUrl::Postgres(secret) => Ok(Arc::new(postgres::PgStore::open(secret, options)?)),
     }
 }
 
@@ -124,6 +122,62 @@ pub trait Store: Send + Sync {
     fn serve_lock(&self) -> Result<Option<ServeLock>>;
     /// Whether a `serve` process holds the database now.
     fn served(&self) -> Result<bool>;
+}
+
+/// What checking a backup file found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Verification {
+    /// `ok`, or what the check reported.
+    pub integrity: String,
+    pub rows: BTreeMap<String, i64>,
+    /// The highest schema migration applied in it.
+    pub schema_version: i64,
+}
+
+impl Verification {
+    pub fn ok(&self) -> bool {
+        self.integrity == "ok"
+    }
+}
+
+/// What a backup file holds, known from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupFormat {
+    /// A SQLite database file.
+    Sqlite,
+    /// A `pg_dump` custom-format archive.
+    PgDump,
+}
+
+impl BackupFormat {
+    /// The backend whose backups look like this.
+    pub fn backend(self) -> Backend {
+        match self {
+            BackupFormat::Sqlite => Backend::Sqlite,
+            BackupFormat::PgDump => Backend::Postgres,
+        }
+    }
+
+    /// Recognises a (decompressed) backup by its header; `None` for anything else.
+    pub fn of(head: &[u8]) -> Option<BackupFormat> {
+        if head.starts_with(b"SQLite format 3\0") {
+            Some(BackupFormat::Sqlite)
+        } else if head.starts_with(b"PGDMP") {
+            Some(BackupFormat::PgDump)
+        } else {
+            None
+        }
+    }
+
+    /// Checks a backup without changing it: readable throughout, the row count
+    /// of every table, the schema version; `full` adds SQLite's page-level
+    /// integrity check (a dump is always read whole).
+    pub fn verify(self, path: &std::path::Path, full: bool) -> Result<Verification> {
+        match self {
+            BackupFormat::Sqlite => sqlite::verify_with(path, full),
+            BackupFormat::PgDump => postgres::verify_dump(path),
+        }
+    }
 }
 
 /// Held by `helpdesk serve` for as long as it runs (released on drop).

@@ -385,36 +385,9 @@ fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
     Ok(counts)
 }
 
-/// What checking a backup file found.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Verification {
-    /// `ok`, or what `PRAGMA integrity_check` reported.
-    pub integrity: String,
-    pub rows: BTreeMap<String, i64>,
-    /// The highest schema migration applied in it.
-    pub schema_version: i64,
-}
-
-impl Verification {
-    pub fn ok(&self) -> bool {
-        self.integrity == "ok"
-    }
-}
-
 /// Checks a SQLite backup file without changing it: integrity, row counts, schema version.
 pub fn verify(path: &Path) -> Result<Verification> {
     verify_with(path, true)
-}
-
-/// The highest migration applied in a database file (0 for none), without checking anything else.
-pub fn schema_version_of(path: &Path) -> Result<i64> {
-    let shown = path.display().to_string();
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| classify_open(&shown, e))?;
-    Ok(conn
-        .query_row("SELECT max(version) FROM refinery_schema_history", [], |r| r.get::<_, Option<i64>>(0))
-        .map_err(|e| classify_open(&shown, e))?
-        .unwrap_or(0))
 }
 
 /// [`verify`], with the (slow) integrity check optional; row counts and schema are always read.

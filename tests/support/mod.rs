@@ -25,16 +25,40 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
 }
 
+/// Whether this test run puts its databases on PostgreSQL: `scripts/test.sh`
+/// runs the backend-independent suites a second time with
+/// `HELPDESK_TEST_BACKEND=postgres` (and `HELPDESK_TEST_PG_URL` set).
+pub fn on_postgres() -> bool {
+    std::env::var("HELPDESK_TEST_BACKEND").is_ok_and(|v| v == "postgres")
+}
+
+/// A fresh PostgreSQL database when this run is on PostgreSQL, else `None`.
+fn backend_db(test: &str) -> Option<PgDb> {
+    if !on_postgres() {
+        return None;
+    }
+    if std::env::var("HELPDESK_TEST_PG_URL").is_err() {
+        panic!("HELPDESK_TEST_BACKEND=postgres needs HELPDESK_TEST_PG_URL=postgres://USER@HOST:PORT/postgres");
+    }
+    PgDb::create(test)
+}
+
 /// A temporary working directory for running the binary: it holds the
-/// database (`helpdesk.db`, the default) and nothing from the developer's
-/// environment leaks in.
+/// database (`helpdesk.db`, the default, or a fresh PostgreSQL database in a
+/// PostgreSQL run) and nothing from the developer's environment leaks in.
 pub struct Workdir {
     pub dir: tempfile::TempDir,
+    pub pg: Option<PgDb>,
 }
 
 impl Workdir {
     pub fn new() -> Workdir {
-        Workdir { dir: tempfile::tempdir().expect("temp dir") }
+        Workdir { dir: tempfile::tempdir().expect("temp dir"), pg: backend_db("workdir") }
+    }
+
+    /// A working directory on a SQLite file whatever the run, for tests about the file itself.
+    pub fn sqlite() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("temp dir"), pg: None }
     }
 
     /// A working directory whose database holds the repository's fixtures.
@@ -52,9 +76,43 @@ impl Workdir {
         self.dir.path().join("helpdesk.db")
     }
 
+    /// The database this directory's commands use.
+    pub fn url(&self) -> DatabaseUrl {
+        match &self.pg {
+            Some(pg) => DatabaseUrl::parse(&pg.url).expect("postgres url"),
+            None => DatabaseUrl::Sqlite(self.db()),
+        }
+    }
+
+    /// The integer columns of the first row `sql` returns, on either backend.
+    pub fn ints(&self, sql: &str) -> Vec<i64> {
+        match &self.pg {
+            Some(pg) => {
+                let mut c = postgres::Client::connect(&pg.url, postgres::NoTls).expect("connect");
+                let row = c.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                (0..row.len()).map(|i| row.get::<_, i64>(i)).collect()
+            }
+            None => {
+                let c = rusqlite::Connection::open(self.db()).expect("open");
+                c.query_row(sql, [], |r| (0..r.as_ref().column_count()).map(|i| r.get::<_, i64>(i)).collect())
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        }
+    }
+
+    /// The one integer `sql` returns.
+    pub fn int(&self, sql: &str) -> i64 {
+        self.ints(sql)[0]
+    }
+
     /// The real binary, run in this directory with a clean environment.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+        assert_cmd::Command::from_std(self.process())
+    }
+
+    /// [`Workdir::cmd`] as a plain process, for tests that spawn it and wait later.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"));
         cmd.current_dir(self.dir.path());
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().to_string();
@@ -63,18 +121,26 @@ impl Workdir {
             }
         }
         cmd.env("USER", "tester");
+        if let Some(pg) = &self.pg {
+            cmd.env("HELPDESK_DATABASE_URL", &pg.url);
+        }
         cmd
     }
 
     /// Opens the database directly, with services over a clock starting at [`t0`].
     pub fn app(&self) -> (App, Arc<ManualClock>) {
-        app_at(&self.db(), Settings::defaults())
+        app_on(self.url(), Settings::defaults())
     }
 }
 
 /// Services over the SQLite file at `path` with `settings` and a manual clock.
-pub fn app_at(path: &Path, mut settings: Settings) -> (App, Arc<ManualClock>) {
-    settings.database_url = DatabaseUrl::Sqlite(path.to_path_buf());
+pub fn app_at(path: &Path, settings: Settings) -> (App, Arc<ManualClock>) {
+    app_on(DatabaseUrl::Sqlite(path.to_path_buf()), settings)
+}
+
+/// Services over the database `url` names with `settings` and a manual clock.
+pub fn app_on(url: DatabaseUrl, mut settings: Settings) -> (App, Arc<ManualClock>) {
+    settings.database_url = url;
     let store = store::open(&settings.database_url, OpenOptions::default()).expect("open store");
     let clock = Arc::new(ManualClock::new(t0()));
     (App::new(settings, store, clock.clone()), clock)
@@ -85,6 +151,8 @@ pub struct TestDb {
     pub dir: tempfile::TempDir,
     pub app: App,
     pub clock: Arc<ManualClock>,
+    /// The database, in a PostgreSQL run; dropped last.
+    pub pg: Option<PgDb>,
 }
 
 impl TestDb {
@@ -94,9 +162,14 @@ impl TestDb {
 
     pub fn with_settings(settings: Settings) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (app, clock) = app_at(&dir.path().join("test.db"), settings);
+        let pg = backend_db("testdb");
+        let url = match &pg {
+            Some(pg) => DatabaseUrl::parse(&pg.url).expect("postgres url"),
+            None => DatabaseUrl::Sqlite(dir.path().join("test.db")),
+        };
+        let (app, clock) = app_on(url, settings);
         seed::load_fixtures(&app, &Actor::Operator("test".into()), &fixtures()).expect("seed fixtures");
-        TestDb { dir, app, clock }
+        TestDb { dir, app, clock, pg }
     }
 }
 
@@ -105,3 +178,48 @@ pub const ADMIN: i64 = 100000001;
 pub const SUPPORT: i64 = 100000002;
 pub const SUPPORT_2: i64 = 100000003;
 pub const STOREKEEPER: i64 = 100000005;
+
+/// A fresh PostgreSQL database for one test, dropped afterwards. The server
+/// comes from `HELPDESK_TEST_PG_URL` (e.g. postgres://postgres@127.0.0.1:5432/postgres);
+/// without it the test is skipped, with a line saying so, unless `CI=true`,
+/// where PostgreSQL tests must run.
+pub struct PgDb {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl PgDb {
+    pub fn create(test: &str) -> Option<PgDb> {
+        let Ok(admin) = std::env::var("HELPDESK_TEST_PG_URL") else {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!("CI=true but HELPDESK_TEST_PG_URL is not set: the PostgreSQL tests must run in CI");
+            }
+            eprintln!(
+                "SKIPPED {test}: set HELPDESK_TEST_PG_URL=postgres://USER@HOST:PORT/postgres to run it on PostgreSQL"
+            );
+            return None;
+        };
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("helpdesk_test_{}_{}_{}", std::process::id(), n, fastrand::u32(..));
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to HELPDESK_TEST_PG_URL: {e}"));
+        client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+        let root = base.rsplit_once('/').map_or(base, |(r, _)| r);
+        let url = match query {
+            Some(q) => format!("{root}/{name}?{q}"),
+            None => format!("{root}/{name}"),
+        };
+        Some(PgDb { url, admin, name })
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}

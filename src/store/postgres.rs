@@ -1,0 +1,1722 @@
+//! The [`Store`] on PostgreSQL: the same capabilities as `store/sqlite.rs`, in
+//! native types (bigint ids, boolean, timestamptz), with migrations from
+//! `migrations/postgres/`.
+//!
+//! Write transactions take one transaction-level advisory lock, so writes are
+//! serialised exactly as on SQLite: every service was built on "a write
+//! transaction holds the write lock" (check, then act), and keeping that
+//! guarantee keeps every invariant the contract tests prove. Reads run
+//! concurrently in REPEATABLE READ snapshots, so several `serve` instances,
+//! cron jobs and a replicated server all work.
+//!
+//! TLS follows libpq: `sslmode=disable`, `prefer` (the default) and `require`
+//! encrypt when they can without checking the certificate; `verify-ca` and
+//! `verify-full` check it against the web PKI roots or `sslrootcert=FILE`.
+
+use super::*;
+use crate::domain::Named;
+use ::postgres::types::ToSql;
+use ::postgres::{Client, Row, Statement};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::Duration;
+
+mod embedded {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
+/// The advisory lock every write transaction takes.
+const WRITE_LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
+/// The advisory lock a `serve` process holds for its lifetime.
+const SERVE_LOCK: i64 = 0x6865_6c70_7365_7276; // "helpserv"
+/// The advisory lock a scheduled job holds while it runs (plus the job's number).
+pub const JOB_LOCK_BASE: i64 = 0x6865_6c70_6a6f_6200; // "helpjob\0"
+
+/// A connection with its prepared statements, so hot queries are prepared once.
+pub struct PgConn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl PgConn {
+    fn statement(&mut self, sql: &str) -> std::result::Result<Statement, ::postgres::Error> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        if self.statements.len() > 256 {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+/// How to connect: the parsed URL and the TLS it asks for.
+#[derive(Clone)]
+struct Connector {
+    config: ::postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
+}
+
+impl Connector {
+    fn connect(&self) -> std::result::Result<PgConn, ::postgres::Error> {
+        let mut client = self.config.connect(self.tls.clone())?;
+        client.batch_execute("SET lock_timeout = '60s'; SET TIME ZONE 'UTC'")?;
+        Ok(PgConn { client, statements: HashMap::new() })
+    }
+}
+
+struct Manager(Connector);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgConn;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> std::result::Result<PgConn, ::postgres::Error> {
+        self.0.connect()
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> std::result::Result<(), ::postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+pub struct PgStore {
+    pool: r2d2::Pool<Manager>,
+    connector: Connector,
+    /// The URL with its password redacted, for messages.
+    shown: String,
+    /// The URL as given (holds the password), for pg_dump and pg_restore.
+    url: crate::config::Secret,
+}
+
+/// Accepts any server certificate: what libpq does for `sslmode=prefer` and `require`.
+#[derive(Debug)]
+struct AnyCertificate(std::sync::Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Parses a `postgres://` URL, taking out what libpq knows and the driver does not.
+fn connector(url: &str) -> Result<Connector> {
+    let shown = crate::config::redact_url_password(url);
+    let bad = |m: String| StoreError::Open { path: shown.clone(), message: m };
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut kept = Vec::new();
+    let mut verify = false;
+    let mut root_cert: Option<String> = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match (k, v) {
+            ("sslmode", "verify-ca" | "verify-full") => {
+                verify = true;
+                kept.push("sslmode=require".to_string());
+            }
+            ("sslrootcert", file) => root_cert = Some(file.to_string()),
+            _ => kept.push(pair.to_string()),
+        }
+    }
+    let driver_url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    let mut config: ::postgres::Config =
+        driver_url.parse().map_err(|e: ::postgres::Error| bad(format!("the URL is not valid: {e}")))?;
+    if config.get_application_name().is_none() {
+        config.application_name("helpdesk");
+    }
+    config.connect_timeout(Duration::from_secs(15));
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(format!("TLS: {e}")))?;
+    let tls = if verify {
+        let mut roots = rustls::RootCertStore::empty();
+        match &root_cert {
+            Some(file) => {
+                let pem = std::fs::read(file).map_err(|e| bad(format!("cannot read sslrootcert {file}: {e}")))?;
+                for cert in rustls::pki_types::pem::PemObject::pem_slice_iter(&pem) {
+                    let cert: rustls::pki_types::CertificateDer =
+                        cert.map_err(|e| bad(format!("sslrootcert {file}: {e}")))?;
+                    roots.add(cert).map_err(|e| bad(format!("sslrootcert {file}: {e}")))?;
+                }
+            }
+            None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    } else {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(std::sync::Arc::new(AnyCertificate(provider)))
+            .with_no_client_auth()
+    };
+    Ok(Connector { config, tls: tokio_postgres_rustls::MakeRustlsConnect::new(tls) })
+}
+
+fn known_version() -> i64 {
+    embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0)
+}
+
+/// Maps a PostgreSQL error to a [`StoreError`].
+fn db(e: ::postgres::Error) -> StoreError {
+    use ::postgres::error::SqlState;
+    match e.code() {
+        Some(c)
+            if *c == SqlState::UNIQUE_VIOLATION
+                || *c == SqlState::CHECK_VIOLATION
+                || *c == SqlState::FOREIGN_KEY_VIOLATION
+                || *c == SqlState::NOT_NULL_VIOLATION
+                || *c == SqlState::RAISE_EXCEPTION =>
+        {
+            StoreError::Conflict(e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string()))
+        }
+        Some(c)
+            if *c == SqlState::LOCK_NOT_AVAILABLE
+                || *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+        {
+            StoreError::Busy
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+impl PgStore {
+    pub fn open(url: &crate::config::Secret, options: OpenOptions) -> Result<PgStore> {
+        let shown = crate::config::redact_url_password(url.expose());
+        let connector = connector(url.expose())?;
+        let mut first = connector.connect().map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            message: format!("{}; check the URL, that the server runs and that the database exists", short(&e)),
+        })?;
+        check_schema(&mut first.client, &shown)?;
+        if options.migrate {
+            migrate(&mut first.client, &shown)?;
+        }
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(12)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(60))
+            .build(Manager(connector.clone()))
+            .map_err(|e| StoreError::Open { path: shown.clone(), message: e.to_string() })?;
+        Ok(PgStore { pool, connector, shown, url: url.clone() })
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<Manager>> {
+        self.pool.get().map_err(|e| StoreError::Open { path: self.shown.clone(), message: e.to_string() })
+    }
+
+    /// A new connection outside the pool (held for a lock's lifetime).
+    pub fn dedicated(&self) -> Result<PgConn> {
+        self.connector.connect().map_err(|e| StoreError::Open { path: self.shown.clone(), message: short(&e) })
+    }
+
+    /// The connection settings without the password, and the password, for client tools.
+    fn tool_env(&self) -> (String, Option<String>) {
+        let url = self.url.expose();
+        let password = self.connector.config.get_password().map(|p| String::from_utf8_lossy(p).to_string());
+        (strip_password(url), password)
+    }
+}
+
+fn short(e: &::postgres::Error) -> String {
+    let mut s = e.to_string();
+    if let Some(source) = std::error::Error::source(e) {
+        let t = source.to_string();
+        if !s.contains(&t) {
+            s = format!("{s}: {t}");
+        }
+    }
+    s
+}
+
+/// A URL without its password (the password goes to client tools through PGPASSWORD).
+fn strip_password(url: &str) -> String {
+    let redacted = crate::config::redact_url_password(url);
+    redacted
+        .replace(":***@", "@")
+        .replace("password=***", "")
+        .replace("?&", "?")
+        .trim_end_matches(['?', '&'])
+        .to_string()
+}
+
+fn check_schema(client: &mut Client, shown: &str) -> Result<()> {
+    let has_history: bool = client
+        .query_one("SELECT to_regclass('refinery_schema_history') IS NOT NULL", &[])
+        .map_err(|e| StoreError::Open { path: shown.to_string(), message: e.to_string() })?
+        .get(0);
+    if !has_history {
+        let tables: i64 = client
+            .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+            .map_err(db)?
+            .get(0);
+        if tables > 0 {
+            return Err(StoreError::Corrupt {
+                path: shown.to_string(),
+                message: "the database holds tables but no helpdesk schema history".into(),
+            });
+        }
+        return Ok(());
+    }
+    let found: Option<i32> =
+        client.query_one("SELECT max(version) FROM refinery_schema_history", &[]).map_err(db)?.get(0);
+    match found.map(i64::from) {
+        Some(found) if found > known_version() => Err(StoreError::NewerSchema { found, known: known_version() }),
+        _ => Ok(()),
+    }
+}
+
+fn applied(client: &mut Client) -> Result<Vec<MigrationInfo>> {
+    let exists: bool =
+        client.query_one("SELECT to_regclass('refinery_schema_history') IS NOT NULL", &[]).map_err(db)?.get(0);
+    if !exists {
+        return Ok(vec![]);
+    }
+    Ok(client
+        .query("SELECT version, name, applied_on FROM refinery_schema_history ORDER BY version", &[])
+        .map_err(db)?
+        .iter()
+        .map(|r| MigrationInfo { version: i64::from(r.get::<_, i32>(0)), name: r.get(1), applied_at: r.get(2) })
+        .collect())
+}
+
+fn pending(client: &mut Client) -> Result<Vec<MigrationInfo>> {
+    let done: Vec<i64> = applied(client)?.iter().map(|m| m.version).collect();
+    Ok(embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .filter(|m| !done.contains(&i64::from(m.version())))
+        .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
+        .collect())
+}
+
+fn migrate(client: &mut Client, shown: &str) -> Result<Vec<MigrationInfo>> {
+    if pending(client)?.is_empty() {
+        return Ok(vec![]);
+    }
+    // Several processes may start at once: the first to take the lock migrates.
+    client.execute("SELECT pg_advisory_lock($1)", &[&WRITE_LOCK]).map_err(db)?;
+    let result = (|| {
+        if pending(client)?.is_empty() {
+            return Ok(vec![]);
+        }
+        let runner = embedded::migrations::runner().set_grouped(true).set_abort_divergent(true).set_abort_missing(true);
+        let report = runner
+            .run(client)
+            .map_err(|e| StoreError::Backend(format!("applying schema migrations to {shown} failed: {e}")))?;
+        let out: Vec<MigrationInfo> = report
+            .applied_migrations()
+            .iter()
+            .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
+            .collect();
+        for m in &out {
+            tracing::info!(database = shown, version = m.version, name = %m.name, "applied schema migration");
+        }
+        Ok(out)
+    })();
+    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&WRITE_LOCK]);
+    result
+}
+
+/// The schema's tables, in dependency order (parents first), for copies and checks.
+pub const TABLES: &[&str] = &[
+    "branches",
+    "warehouses",
+    "users",
+    "cartridge_types",
+    "stock_items",
+    "requests",
+    "request_items",
+    "attachments",
+    "logs",
+    "one_c_imports",
+    "one_c_snapshot",
+    "telegram_inbox",
+    "dialogues",
+    "broadcasts",
+    "outbox",
+    "server_calls",
+    "server_call_answers",
+    "cartridge_issues",
+    "sla_reminders",
+    "job_runs",
+];
+
+fn table_counts(client: &mut Client) -> Result<BTreeMap<String, i64>> {
+    let mut counts = BTreeMap::new();
+    for t in TABLES {
+        let n: i64 = client.query_one(&format!("SELECT count(*) FROM {t}"), &[]).map_err(db)?.get(0);
+        counts.insert(t.to_string(), n);
+    }
+    let n: i64 = client.query_one("SELECT count(*) FROM refinery_schema_history", &[]).map_err(db)?.get(0);
+    counts.insert("refinery_schema_history".into(), n);
+    Ok(counts)
+}
+
+fn tool(name: &str) -> Result<std::process::Command> {
+    let found = std::process::Command::new(name).arg("--version").output();
+    match found {
+        Ok(o) if o.status.success() => Ok(std::process::Command::new(name)),
+        _ => Err(StoreError::Unsupported(format!(
+            "{name} is not installed; install the PostgreSQL client tools (e.g. apt-get install postgresql-client) to back up or restore PostgreSQL"
+        ))),
+    }
+}
+
+fn run_tool(mut cmd: std::process::Command, what: &str) -> Result<()> {
+    let out = cmd.output().map_err(|e| StoreError::Backend(format!("cannot run {what}: {e}")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+        Err(StoreError::Backend(format!("{what} failed: {}", crate::config::redact_url_password(first))))
+    }
+}
+
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    fn location(&self) -> String {
+        self.shown.clone()
+    }
+
+    fn read(&self) -> Result<Box<dyn Tx + '_>> {
+        Ok(Box::new(PgTx::begin(self.conn()?, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false)?))
+    }
+
+    fn write(&self) -> Result<Box<dyn Tx + '_>> {
+        Ok(Box::new(PgTx::begin(self.conn()?, "BEGIN", true)?))
+    }
+
+    fn schema(&self) -> Result<SchemaStatus> {
+        let mut conn = self.conn()?;
+        Ok(SchemaStatus { applied: applied(&mut conn.client)?, pending: pending(&mut conn.client)? })
+    }
+
+    fn upgrade(&self) -> Result<Vec<MigrationInfo>> {
+        let mut conn = self.conn()?;
+        migrate(&mut conn.client, &self.shown)
+    }
+
+    /// `pg_dump --format=custom` of the snapshot whose row counts are returned.
+    fn backup_to(&self, dest: &Path, count: bool) -> Result<BTreeMap<String, i64>> {
+        let mut cmd = tool("pg_dump")?;
+        let mut conn = self.dedicated()?;
+        let client = &mut conn.client;
+        client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(db)?;
+        let snapshot: String = client.query_one("SELECT pg_export_snapshot()", &[]).map_err(db)?.get(0);
+        let counts = if count { table_counts(client)? } else { BTreeMap::new() };
+        let (url, password) = self.tool_env();
+        cmd.args(["--format=custom", "--no-owner", "--no-privileges"])
+            .arg(format!("--snapshot={snapshot}"))
+            .arg(format!("--file={}", dest.display()))
+            .arg(format!("--dbname={url}"));
+        if let Some(p) = password {
+            cmd.env("PGPASSWORD", p);
+        }
+        let result = run_tool(cmd, "pg_dump");
+        let _ = client.batch_execute("ROLLBACK");
+        result.map(|_| counts)
+    }
+
+    /// `pg_restore --clean` in one transaction: it fails whole or not at all.
+    fn restore_from(&self, src: &Path) -> Result<()> {
+        let mut cmd = tool("pg_restore")?;
+        let (url, password) = self.tool_env();
+        cmd.args([
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+        ])
+        .arg(format!("--dbname={url}"))
+        .arg(src);
+        if let Some(p) = password {
+            cmd.env("PGPASSWORD", p);
+        }
+        run_tool(cmd, "pg_restore")
+    }
+
+    fn serve_lock(&self) -> Result<Option<ServeLock>> {
+        let mut conn = self.dedicated()?;
+        let got: bool = conn.client.query_one("SELECT pg_try_advisory_lock($1)", &[&SERVE_LOCK]).map_err(db)?.get(0);
+        Ok(got.then(|| ServeLock(Box::new(std::sync::Mutex::new(conn)))))
+    }
+
+    fn served(&self) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let (hi, lo) = ((SERVE_LOCK >> 32) as i32 as i64 & 0xffff_ffff, SERVE_LOCK as i32 as i64 & 0xffff_ffff);
+        let n: i64 = conn
+            .client
+            .query_one(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = \
+                 (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid::bigint = $1 AND objid::bigint = $2",
+                &[&hi, &lo],
+            )
+            .map_err(db)?
+            .get(0);
+        Ok(n > 0)
+    }
+}
+
+/// Checks a `pg_dump` archive without changing anything: `pg_restore` must
+/// read every table's data to the end; the rows of each table are counted as
+/// they stream past, and the schema version is read from the migrations table.
+pub fn verify_dump(path: &Path) -> Result<Verification> {
+    use std::io::BufRead;
+    let shown = path.display().to_string();
+    let corrupt = |message: String| StoreError::Corrupt { path: shown.clone(), message };
+    let mut child = tool("pg_restore")?
+        .args(["--data-only", "--file=-"])
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| StoreError::Backend(format!("cannot run pg_restore: {e}")))?;
+    let stderr = child.stderr.take().expect("piped");
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut text);
+        text
+    });
+    let mut rows: BTreeMap<String, i64> = TABLES.iter().map(|t| (t.to_string(), 0)).collect();
+    rows.insert("refinery_schema_history".into(), 0);
+    let mut schema_version = 0i64;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, child.stdout.take().expect("piped"));
+    let mut line = Vec::with_capacity(256);
+    // The table whose COPY data is being read, if any.
+    let mut table: Option<String> = None;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(|e| corrupt(e.to_string()))? == 0 {
+            break;
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        match &table {
+            Some(_) if text == b"\\." => table = None,
+            Some(t) => {
+                *rows.entry(t.clone()).or_default() += 1;
+                if t == "refinery_schema_history"
+                    && let Some(v) = text.split(|b| *b == b'\t').next()
+                    && let Ok(v) = std::str::from_utf8(v).unwrap_or("").parse::<i64>()
+                {
+                    schema_version = schema_version.max(v);
+                }
+            }
+            None => {
+                if let Some(rest) = text.strip_prefix(b"COPY ")
+                    && text.ends_with(b"FROM stdin;")
+                {
+                    let name = String::from_utf8_lossy(rest).split([' ', '(']).next().unwrap_or("").to_string();
+                    let name = name.rsplit('.').next().unwrap_or("").trim_matches('"').to_string();
+                    table = Some(name);
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| StoreError::Backend(format!("cannot run pg_restore: {e}")))?;
+    let errors = errors.join().unwrap_or_default();
+    if !status.success() || table.is_some() {
+        let first =
+            errors.lines().find(|l| !l.trim().is_empty()).unwrap_or("the archive ends in the middle of a table");
+        return Err(corrupt(format!("pg_restore cannot read it: {first}")));
+    }
+    if schema_version == 0 {
+        return Err(corrupt("it holds no helpdesk schema history".into()));
+    }
+    if schema_version > known_version() {
+        return Err(StoreError::NewerSchema { found: schema_version, known: known_version() });
+    }
+    Ok(Verification { integrity: "ok".into(), rows, schema_version })
+}
+
+/// One transaction on one pooled connection; rolled back on drop unless committed.
+pub struct PgTx {
+    conn: r2d2::PooledConnection<Manager>,
+    open: bool,
+    /// A statement failed: PostgreSQL has aborted the transaction, and a COMMIT
+    /// would quietly roll back, so commit is refused instead.
+    failed: bool,
+}
+
+type Params<'a> = Vec<Box<dyn ToSql + Sync + 'a>>;
+
+fn refs<'a>(p: &'a Params<'_>) -> Vec<&'a (dyn ToSql + Sync)> {
+    p.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
+impl PgTx {
+    fn begin(mut conn: r2d2::PooledConnection<Manager>, begin: &str, write: bool) -> Result<PgTx> {
+        conn.client.batch_execute(begin).map_err(db)?;
+        let mut tx = PgTx { conn, open: true, failed: false };
+        if write {
+            tx.exec("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        }
+        Ok(tx)
+    }
+
+    fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        let result = self.conn.statement(sql).and_then(|st| self.conn.client.query(&st, params));
+        self.check(result)
+    }
+
+    fn check<T>(&mut self, result: std::result::Result<T, ::postgres::Error>) -> Result<T> {
+        result.map_err(|e| {
+            self.failed = true;
+            db(e)
+        })
+    }
+
+    fn opt(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    fn one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
+        self.opt(sql, params)?.ok_or_else(|| StoreError::Backend(format!("no row from: {sql}")))
+    }
+
+    fn exec(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let result = self.conn.statement(sql).and_then(|st| self.conn.client.execute(&st, params));
+        self.check(result)
+    }
+}
+
+impl Drop for PgTx {
+    fn drop(&mut self) {
+        if self.open
+            && let Err(e) = self.conn.client.batch_execute("ROLLBACK")
+        {
+            tracing::warn!(error = %e, "rollback failed");
+        }
+    }
+}
+
+impl Tx for PgTx {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.failed {
+            return Err(StoreError::Backend("a statement failed, so the transaction was rolled back".into()));
+        }
+        self.conn.client.batch_execute("COMMIT").map_err(db)?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+fn parse<T: Named>(s: String) -> Result<T> {
+    T::parse_named(&s).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+fn key_id(key: &str) -> Option<i64> {
+    key.trim().parse::<i64>().ok()
+}
+
+// ---------------------------------------------------------------- directory
+
+const BRANCH: &str = "SELECT id, code, name, address, created_at FROM branches";
+
+fn branch(r: &Row) -> Branch {
+    Branch { id: r.get(0), code: r.get(1), name: r.get(2), address: r.get(3), created_at: r.get(4) }
+}
+
+const WAREHOUSE: &str = "SELECT id, code, name, branch_id, one_c_id, created_at FROM warehouses";
+
+fn warehouse(r: &Row) -> Warehouse {
+    Warehouse {
+        id: r.get(0),
+        code: r.get(1),
+        name: r.get(2),
+        branch_id: r.get(3),
+        one_c_id: r.get(4),
+        created_at: r.get(5),
+    }
+}
+
+const USER_COLUMNS: &str = "telegram_id, full_name, username, phone, role, branch_id, language, blocked, on_duty, \
+                            bot_blocked_at, created_at, last_seen_at";
+
+fn user(r: &Row) -> Result<User> {
+    Ok(User {
+        telegram_id: r.get(0),
+        full_name: r.get(1),
+        username: r.get(2),
+        phone: r.get(3),
+        role: parse(r.get(4))?,
+        branch_id: r.get(5),
+        language: r.get::<_, Option<String>>(6).map(parse).transpose()?,
+        blocked: r.get(7),
+        on_duty: r.get(8),
+        bot_blocked_at: r.get(9),
+        created_at: r.get(10),
+        last_seen_at: r.get(11),
+    })
+}
+
+impl Directory for PgTx {
+    fn branches(&mut self) -> Result<Vec<Branch>> {
+        Ok(self.query(&format!("{BRANCH} ORDER BY code"), &[])?.iter().map(branch).collect())
+    }
+
+    fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
+        let sql = format!(
+            "{BRANCH} WHERE lower(code) = lower($2) OR name = $2 OR id = $1 \
+             ORDER BY (lower(code) = lower($2)) DESC, (name = $2) DESC LIMIT 1"
+        );
+        Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(branch))
+    }
+
+    fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch> {
+        let r = self.one(
+            "INSERT INTO branches (code, name, address, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            &[&new.code, &new.name, &new.address, &at],
+        )?;
+        Ok(Branch {
+            id: r.get(0),
+            code: new.code.clone(),
+            name: new.name.clone(),
+            address: new.address.clone(),
+            created_at: at,
+        })
+    }
+
+    fn update_branch(&mut self, b: &Branch) -> Result<()> {
+        self.exec(
+            "UPDATE branches SET code = $2, name = $3, address = $4 WHERE id = $1",
+            &[&b.id, &b.code, &b.name, &b.address],
+        )?;
+        Ok(())
+    }
+
+    fn warehouses(&mut self) -> Result<Vec<Warehouse>> {
+        Ok(self.query(&format!("{WAREHOUSE} ORDER BY code"), &[])?.iter().map(warehouse).collect())
+    }
+
+    fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
+        let sql = format!(
+            "{WAREHOUSE} WHERE lower(code) = lower($2) OR name = $2 OR one_c_id = $2 OR id = $1 \
+             ORDER BY (lower(code) = lower($2)) DESC, (name = $2) DESC, (one_c_id = $2) DESC LIMIT 1"
+        );
+        Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(warehouse))
+    }
+
+    fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse> {
+        let r = self.one(
+            "INSERT INTO warehouses (code, name, branch_id, one_c_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            &[&new.code, &new.name, &new.branch_id, &new.one_c_id, &at],
+        )?;
+        Ok(Warehouse {
+            id: r.get(0),
+            code: new.code.clone(),
+            name: new.name.clone(),
+            branch_id: new.branch_id,
+            one_c_id: new.one_c_id.clone(),
+            created_at: at,
+        })
+    }
+
+    fn update_warehouse(&mut self, w: &Warehouse) -> Result<()> {
+        self.exec(
+            "UPDATE warehouses SET code = $2, name = $3, branch_id = $4, one_c_id = $5 WHERE id = $1",
+            &[&w.id, &w.code, &w.name, &w.branch_id, &w.one_c_id],
+        )?;
+        Ok(())
+    }
+
+    fn users(&mut self, f: &UserFilter) -> Result<Vec<User>> {
+        let mut sql = format!("SELECT {USER_COLUMNS} FROM users WHERE true");
+        let mut args: Params = Vec::new();
+        if let Some(role) = f.role {
+            args.push(Box::new(role.as_str().to_string()));
+            sql.push_str(&format!(" AND role = ${}", args.len()));
+        }
+        if f.staff_only {
+            sql.push_str(" AND role <> 'user'");
+        }
+        if let Some(b) = f.branch_id {
+            args.push(Box::new(b));
+            sql.push_str(&format!(" AND branch_id = ${}", args.len()));
+        }
+        if let Some(blocked) = f.blocked {
+            args.push(Box::new(blocked));
+            sql.push_str(&format!(" AND blocked = ${}", args.len()));
+        }
+        if f.reachable_only {
+            sql.push_str(" AND NOT blocked AND bot_blocked_at IS NULL");
+        }
+        if f.on_duty_only {
+            sql.push_str(" AND on_duty");
+        }
+        sql.push_str(" ORDER BY full_name, telegram_id");
+        self.query(&sql, &refs(&args))?.iter().map(user).collect()
+    }
+
+    fn user(&mut self, telegram_id: i64) -> Result<Option<User>> {
+        self.opt(&format!("SELECT {USER_COLUMNS} FROM users WHERE telegram_id = $1"), &[&telegram_id])?
+            .as_ref()
+            .map(user)
+            .transpose()
+    }
+
+    fn insert_user(&mut self, u: &User) -> Result<()> {
+        self.exec(
+            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
+            &[
+                &u.telegram_id,
+                &u.full_name,
+                &u.username,
+                &u.phone,
+                &u.role.as_str(),
+                &u.branch_id,
+                &u.language.map(|l| l.as_str()),
+                &u.blocked,
+                &u.on_duty,
+                &u.bot_blocked_at,
+                &u.created_at,
+                &u.last_seen_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_user(&mut self, u: &User) -> Result<()> {
+        let n = self.exec(
+            "UPDATE users SET full_name = $2, username = $3, phone = $4, role = $5, branch_id = $6, language = $7, \
+             blocked = $8, on_duty = $9, bot_blocked_at = $10, last_seen_at = $11 WHERE telegram_id = $1",
+            &[
+                &u.telegram_id,
+                &u.full_name,
+                &u.username,
+                &u.phone,
+                &u.role.as_str(),
+                &u.branch_id,
+                &u.language.map(|l| l.as_str()),
+                &u.blocked,
+                &u.on_duty,
+                &u.bot_blocked_at,
+                &u.last_seen_at,
+            ],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("user {} does not exist", u.telegram_id)));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- catalog
+
+const CARTRIDGE: &str =
+    "SELECT id, name, vendor_article, compatible_printers, one_c_id, min_stock, created_at FROM cartridge_types";
+
+fn cartridge(r: &Row) -> CartridgeType {
+    CartridgeType {
+        id: r.get(0),
+        name: r.get(1),
+        vendor_article: r.get(2),
+        compatible_printers: r.get(3),
+        one_c_id: r.get(4),
+        min_stock: r.get(5),
+        created_at: r.get(6),
+    }
+}
+
+impl Catalog for PgTx {
+    fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>> {
+        Ok(self.query(&format!("{CARTRIDGE} ORDER BY name, vendor_article"), &[])?.iter().map(cartridge).collect())
+    }
+
+    fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
+        let sql = format!(
+            "{CARTRIDGE} WHERE lower(vendor_article) = lower($2) OR one_c_id = $2 OR id = $1 \
+             ORDER BY (lower(vendor_article) = lower($2)) DESC, (one_c_id = $2) DESC LIMIT 1"
+        );
+        Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(cartridge))
+    }
+
+    fn insert_cartridge_type(&mut self, n: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType> {
+        let r = self.one(
+            "INSERT INTO cartridge_types (name, vendor_article, compatible_printers, one_c_id, min_stock, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[&n.name, &n.vendor_article, &n.compatible_printers, &n.one_c_id, &n.min_stock, &at],
+        )?;
+        Ok(CartridgeType {
+            id: r.get(0),
+            name: n.name.clone(),
+            vendor_article: n.vendor_article.clone(),
+            compatible_printers: n.compatible_printers.clone(),
+            one_c_id: n.one_c_id.clone(),
+            min_stock: n.min_stock,
+            created_at: at,
+        })
+    }
+
+    fn update_cartridge_type(&mut self, c: &CartridgeType) -> Result<()> {
+        self.exec(
+            "UPDATE cartridge_types SET name = $2, vendor_article = $3, compatible_printers = $4, one_c_id = $5, min_stock = $6 WHERE id = $1",
+            &[&c.id, &c.name, &c.vendor_article, &c.compatible_printers, &c.one_c_id, &c.min_stock],
+        )?;
+        Ok(())
+    }
+
+    fn stock(&mut self, f: &StockFilter) -> Result<Vec<StockRow>> {
+        let mut sql = String::from(
+            "SELECT s.cartridge_type_id, c.vendor_article, c.name, s.warehouse_id, w.name, s.quantity, c.min_stock, s.updated_at \
+             FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id WHERE true",
+        );
+        let mut args: Params = Vec::new();
+        if let Some(w) = f.warehouse_id {
+            args.push(Box::new(w));
+            sql.push_str(&format!(" AND s.warehouse_id = ${}", args.len()));
+        }
+        if let Some(c) = f.cartridge_type_id {
+            args.push(Box::new(c));
+            sql.push_str(&format!(" AND s.cartridge_type_id = ${}", args.len()));
+        }
+        if f.below_minimum {
+            sql.push_str(" AND s.quantity < c.min_stock");
+        }
+        sql.push_str(" ORDER BY w.code, c.name, c.vendor_article");
+        Ok(self
+            .query(&sql, &refs(&args))?
+            .iter()
+            .map(|r| StockRow {
+                cartridge_type_id: r.get(0),
+                vendor_article: r.get(1),
+                cartridge_name: r.get(2),
+                warehouse_id: r.get(3),
+                warehouse_name: r.get(4),
+                quantity: r.get(5),
+                min_stock: r.get(6),
+                updated_at: r.get(7),
+            })
+            .collect())
+    }
+
+    fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .opt(
+                "SELECT quantity FROM stock_items WHERE cartridge_type_id = $1 AND warehouse_id = $2",
+                &[&cartridge_type_id, &warehouse_id],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn set_stock(&mut self, cartridge_type_id: i64, warehouse_id: i64, quantity: i64, at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (cartridge_type_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+            &[&cartridge_type_id, &warehouse_id, &quantity, &at],
+        )?;
+        Ok(())
+    }
+
+    fn take_stock(
+        &mut self,
+        cartridge_type_id: i64,
+        warehouse_id: i64,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        if let Some(r) = self.opt(
+            "UPDATE stock_items SET quantity = quantity - $3, updated_at = $4 \
+             WHERE cartridge_type_id = $1 AND warehouse_id = $2 AND quantity >= $3 RETURNING quantity",
+            &[&cartridge_type_id, &warehouse_id, &quantity, &at],
+        )? {
+            return Ok(r.get(0));
+        }
+        let available = self.stock_level(cartridge_type_id, warehouse_id)?.unwrap_or(0);
+        let article = self
+            .opt("SELECT vendor_article FROM cartridge_types WHERE id = $1", &[&cartridge_type_id])?
+            .map(|r| r.get(0))
+            .unwrap_or_else(|| format!("cartridge #{cartridge_type_id}"));
+        let warehouse = self
+            .opt("SELECT name FROM warehouses WHERE id = $1", &[&warehouse_id])?
+            .map(|r| r.get(0))
+            .unwrap_or_else(|| format!("warehouse #{warehouse_id}"));
+        Err(StoreError::InsufficientStock { article, warehouse, available, wanted: quantity })
+    }
+}
+
+// ---------------------------------------------------------------- requests
+
+const REQUEST_SELECT: &str = "SELECT r.id, r.kind, r.author_id, a.full_name, r.branch_id, b.code, b.name, \
+     r.contact_name, r.contact_phone, r.description, r.priority, r.status, r.assignee_id, s.full_name, \
+     r.rejection_reason, r.created_at, r.accepted_at, r.closed_at, r.archived_at, r.sla_level, r.sla_notified_at, \
+     r.client_key, r.sla_resolve_level \
+     FROM requests r \
+     JOIN users a ON a.telegram_id = r.author_id \
+     JOIN branches b ON b.id = r.branch_id \
+     LEFT JOIN users s ON s.telegram_id = r.assignee_id";
+
+fn request(r: &Row) -> Result<Request> {
+    Ok(Request {
+        id: r.get(0),
+        kind: parse(r.get(1))?,
+        author_id: r.get(2),
+        author_name: r.get(3),
+        branch_id: r.get(4),
+        branch_code: r.get(5),
+        branch_name: r.get(6),
+        contact_name: r.get(7),
+        contact_phone: r.get(8),
+        description: r.get(9),
+        priority: parse(r.get(10))?,
+        status: parse(r.get(11))?,
+        assignee_id: r.get(12),
+        assignee_name: r.get(13),
+        rejection_reason: r.get(14),
+        created_at: r.get(15),
+        accepted_at: r.get(16),
+        closed_at: r.get(17),
+        archived_at: r.get(18),
+        sla_level: r.get(19),
+        sla_notified_at: r.get(20),
+        client_key: r.get(21),
+        sla_resolve_level: r.get(22),
+    })
+}
+
+fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
+    let mut sql = String::from(" WHERE true");
+    let mut args: Params = Vec::new();
+    if !q.statuses.is_empty() {
+        args.push(Box::new(q.statuses.iter().map(|s| s.as_str().to_string()).collect::<Vec<_>>()));
+        sql.push_str(&format!(" AND r.status = ANY(${})", args.len()));
+    }
+    if !q.kinds.is_empty() {
+        args.push(Box::new(q.kinds.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>()));
+        sql.push_str(&format!(" AND r.kind = ANY(${})", args.len()));
+    }
+    let mut eq = |column: &str, v: Option<Box<dyn ToSql + Sync>>, sql: &mut String| {
+        if let Some(v) = v {
+            args.push(v);
+            sql.push_str(&format!(" AND {column} ${}", args.len()));
+        }
+    };
+    eq("r.branch_id =", q.branch_id.map(|v| Box::new(v) as _), &mut sql);
+    eq("r.author_id =", q.author_id.map(|v| Box::new(v) as _), &mut sql);
+    eq("r.assignee_id =", q.assignee_id.map(|v| Box::new(v) as _), &mut sql);
+    eq("r.created_at >=", q.since.map(|v| Box::new(v) as _), &mut sql);
+    eq("r.created_at <", q.until.map(|v| Box::new(v) as _), &mut sql);
+    eq("r.closed_at >=", q.closed_since.map(|v| Box::new(v) as _), &mut sql);
+    eq("r.closed_at <", q.closed_before.map(|v| Box::new(v) as _), &mut sql);
+    match q.archived {
+        ArchivedFilter::Exclude => sql.push_str(" AND r.archived_at IS NULL"),
+        ArchivedFilter::Only => sql.push_str(" AND r.archived_at IS NOT NULL"),
+        ArchivedFilter::Include => {}
+    }
+    (sql, args)
+}
+
+impl Requests for PgTx {
+    fn insert_request(&mut self, n: &NewRequest) -> Result<i64> {
+        let id: i64 = self
+            .one(
+                "INSERT INTO requests (kind, author_id, branch_id, contact_name, contact_phone, description, priority, \
+                 status, assignee_id, rejection_reason, created_at, accepted_at, closed_at, archived_at, client_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                &[
+                    &n.kind.as_str(),
+                    &n.author_id,
+                    &n.branch_id,
+                    &n.contact_name,
+                    &n.contact_phone,
+                    &n.description,
+                    &n.priority.as_str(),
+                    &n.status.as_str(),
+                    &n.assignee_id,
+                    &n.rejection_reason,
+                    &n.created_at,
+                    &n.accepted_at,
+                    &n.closed_at,
+                    &n.archived_at,
+                    &n.client_key,
+                ],
+            )?
+            .get(0);
+        for item in &n.items {
+            self.exec(
+                "INSERT INTO request_items (request_id, cartridge_type_id, quantity, issued_quantity, comment) VALUES ($1, $2, $3, $4, $5)",
+                &[&id, &item.cartridge_type_id, &item.quantity, &item.issued_quantity, &item.comment],
+            )?;
+        }
+        Ok(id)
+    }
+
+    fn request(&mut self, id: i64) -> Result<Option<Request>> {
+        self.opt(&format!("{REQUEST_SELECT} WHERE r.id = $1"), &[&id])?.as_ref().map(request).transpose()
+    }
+
+    fn request_by_client_key(&mut self, key: &str) -> Result<Option<Request>> {
+        self.opt(&format!("{REQUEST_SELECT} WHERE r.client_key = $1"), &[&key])?.as_ref().map(request).transpose()
+    }
+
+    fn lock_request(&mut self, id: i64) -> Result<Option<Request>> {
+        self.opt(&format!("{REQUEST_SELECT} WHERE r.id = $1 FOR UPDATE OF r"), &[&id])?
+            .as_ref()
+            .map(request)
+            .transpose()
+    }
+
+    fn update_request(&mut self, r: &Request) -> Result<()> {
+        let n = self.exec(
+            "UPDATE requests SET status = $2, assignee_id = $3, rejection_reason = $4, accepted_at = $5, closed_at = $6, \
+             archived_at = $7, sla_level = $8, sla_notified_at = $9, sla_resolve_level = $10 WHERE id = $1",
+            &[
+                &r.id,
+                &r.status.as_str(),
+                &r.assignee_id,
+                &r.rejection_reason,
+                &r.accepted_at,
+                &r.closed_at,
+                &r.archived_at,
+                &r.sla_level,
+                &r.sla_notified_at,
+                &r.sla_resolve_level,
+            ],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("request {} does not exist", r.id)));
+        }
+        Ok(())
+    }
+
+    fn scan_requests(&mut self, q: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()> {
+        let (filter, mut args) = request_where(q);
+        let order = match q.order {
+            RequestOrder::Newest => " ORDER BY r.created_at DESC, r.id DESC",
+            RequestOrder::Oldest => " ORDER BY r.created_at, r.id",
+            RequestOrder::Queue => {
+                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.created_at, r.id"
+            }
+        };
+        args.push(Box::new(q.limit.map(|l| l.min(i64::MAX as u64) as i64)));
+        args.push(Box::new(q.offset.min(i64::MAX as u64) as i64));
+        let n = args.len();
+        let sql = format!("{REQUEST_SELECT}{filter}{order} LIMIT ${} OFFSET ${}", n - 1, n);
+        // Large scans stream through a portal, so memory stays flat.
+        let st = self.conn.statement(&sql).map_err(db)?;
+        let params = refs(&args);
+        self.failed = true; // cleared below once the whole scan has read without error
+        let mut rows = self.conn.client.query_raw(&st, params.iter().copied()).map_err(db)?;
+        use ::postgres::fallible_iterator::FallibleIterator;
+        let result = (|| {
+            while let Some(row) = rows.next().map_err(db)? {
+                if !each(request(&row)?)? {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(rows);
+        self.failed = result.is_err();
+        result
+    }
+
+    fn count_requests(&mut self, q: &RequestQuery) -> Result<u64> {
+        let (filter, args) = request_where(q);
+        let n: i64 = self.one(&format!("SELECT count(*) FROM requests r{filter}"), &refs(&args))?.get(0);
+        Ok(n as u64)
+    }
+
+    fn items(&mut self, request_id: i64) -> Result<Vec<RequestItem>> {
+        Ok(self
+            .query(
+                "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
+                 FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id WHERE i.request_id = $1 ORDER BY i.id",
+                &[&request_id],
+            )?
+            .iter()
+            .map(item)
+            .collect())
+    }
+
+    fn set_item_issued(&mut self, item_id: i64, issued_quantity: i64) -> Result<()> {
+        let n =
+            self.exec("UPDATE request_items SET issued_quantity = $2 WHERE id = $1", &[&item_id, &issued_quantity])?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("request item {item_id} does not exist")));
+        }
+        Ok(())
+    }
+
+    fn insert_attachment(&mut self, a: &NewAttachment) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO attachments (request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &a.request_id,
+                    &a.kind.as_str(),
+                    &a.file_id,
+                    &a.file_unique_id,
+                    &a.file_name,
+                    &a.mime_type,
+                    &a.created_at,
+                ],
+            )?
+            .get(0))
+    }
+
+    fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>> {
+        self.query(
+            "SELECT id, request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at FROM attachments \
+             WHERE request_id = $1 ORDER BY id",
+            &[&request_id],
+        )?
+        .iter()
+        .map(|r| {
+            let kind: String = r.get(2);
+            Ok(Attachment {
+                id: r.get(0),
+                request_id: r.get(1),
+                kind: AttachmentKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Backend(format!("attachment kind {kind}")))?,
+                file_id: r.get(3),
+                file_unique_id: r.get(4),
+                file_name: r.get(5),
+                mime_type: r.get(6),
+                created_at: r.get(7),
+            })
+        })
+        .collect()
+    }
+
+    fn insert_issue(&mut self, i: &NewIssue) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[&i.request_id, &i.item_id, &i.warehouse_id, &i.quantity, &i.note, &i.issued_by, &i.issued_at],
+            )?
+            .get(0))
+    }
+
+    fn scan_items(&mut self, q: &RequestQuery, each: &mut dyn FnMut(RequestItem) -> Result<bool>) -> Result<()> {
+        let (filter, args) = request_where(q);
+        let sql = format!(
+            "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
+             FROM request_items i JOIN requests r ON r.id = i.request_id JOIN cartridge_types c ON c.id = i.cartridge_type_id \
+             {filter} ORDER BY i.request_id, i.id"
+        );
+        let st = self.conn.statement(&sql).map_err(db)?;
+        let params = refs(&args);
+        self.failed = true; // cleared below once the whole scan has read without error
+        let mut rows = self.conn.client.query_raw(&st, params.iter().copied()).map_err(db)?;
+        use ::postgres::fallible_iterator::FallibleIterator;
+        let result = (|| {
+            while let Some(row) = rows.next().map_err(db)? {
+                if !each(item(&row))? {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(rows);
+        self.failed = result.is_err();
+        result
+    }
+}
+
+fn item(r: &Row) -> RequestItem {
+    RequestItem {
+        id: r.get(0),
+        request_id: r.get(1),
+        cartridge_type_id: r.get(2),
+        vendor_article: r.get(3),
+        cartridge_name: r.get(4),
+        quantity: r.get(5),
+        issued_quantity: r.get(6),
+        comment: r.get(7),
+    }
+}
+
+// ---------------------------------------------------------------- audit
+
+fn json(v: Option<String>) -> Result<Option<serde_json::Value>> {
+    v.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
+}
+
+impl Audit for PgTx {
+    fn append_log(&mut self, l: &NewLog) -> Result<()> {
+        self.exec(
+            "INSERT INTO logs (at, actor_id, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &l.at,
+                &l.actor_id,
+                &l.actor,
+                &l.action,
+                &l.entity,
+                &l.entity_id,
+                &l.before.as_ref().map(|v| v.to_string()),
+                &l.after.as_ref().map(|v| v.to_string()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>> {
+        self.query(
+            "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after FROM logs WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+            &[&entity, &entity_id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(LogEntry {
+                id: r.get(0),
+                at: r.get(1),
+                actor_id: r.get(2),
+                actor: r.get(3),
+                action: r.get(4),
+                entity: r.get(5),
+                entity_id: r.get(6),
+                before: json(r.get(7))?,
+                after: json(r.get(8))?,
+            })
+        })
+        .collect()
+    }
+}
+
+// ---------------------------------------------------------------- bot
+
+impl Inbox for PgTx {
+    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64> {
+        let mut n = 0;
+        for u in updates {
+            n += self.exec(
+                "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (update_id) DO NOTHING",
+                &[&u.update_id, &u.chat_id, &u.payload, &at],
+            )?;
+        }
+        Ok(n)
+    }
+
+    fn inbox_pending(&mut self, limit: u64) -> Result<Vec<InboxUpdate>> {
+        Ok(self
+            .query(
+                "SELECT update_id, chat_id, payload FROM telegram_inbox WHERE done_at IS NULL ORDER BY update_id LIMIT $1",
+                &[&(limit as i64)],
+            )?
+            .iter()
+            .map(|r| InboxUpdate { update_id: r.get(0), chat_id: r.get(1), payload: r.get(2) })
+            .collect())
+    }
+
+    fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "UPDATE telegram_inbox SET done_at = $2 WHERE update_id = ANY($1) AND done_at IS NULL",
+            &[&update_ids.to_vec(), &at],
+        )?;
+        Ok(())
+    }
+
+    fn inbox_last_id(&mut self) -> Result<Option<i64>> {
+        Ok(self.one("SELECT max(update_id) FROM telegram_inbox", &[])?.get(0))
+    }
+
+    fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        self.exec(
+            "DELETE FROM telegram_inbox WHERE done_at IS NOT NULL AND done_at < $1 \
+             AND update_id < (SELECT max(update_id) FROM telegram_inbox)",
+            &[&before],
+        )
+    }
+}
+
+impl Dialogues for PgTx {
+    fn dialogue(&mut self, chat_id: i64) -> Result<Option<DialogueRow>> {
+        Ok(self
+            .opt("SELECT state, last_update_id FROM dialogues WHERE chat_id = $1", &[&chat_id])?
+            .map(|r| DialogueRow { state: r.get(0), last_update_id: r.get(1) }))
+    }
+
+    fn set_dialogue(&mut self, chat_id: i64, row: &DialogueRow, at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "INSERT INTO dialogues (chat_id, state, last_update_id, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, \
+             last_update_id = coalesce(excluded.last_update_id, dialogues.last_update_id), updated_at = excluded.updated_at",
+            &[&chat_id, &row.state, &row.last_update_id, &at],
+        )?;
+        Ok(())
+    }
+}
+
+const OUTBOX_COLUMNS: &str = "id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email";
+
+impl Outbox for PgTx {
+    fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO outbox (chat_id, notice, created_at, send_after) VALUES ($1, $2, $3, $3) RETURNING id",
+                &[&chat_id, &notice, &at],
+            )?
+            .get(0))
+    }
+
+    fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO outbox (chat_id, email, notice, created_at, send_after) VALUES (0, $1, $2, $3, $3) RETURNING id",
+                &[&address, &notice, &at],
+            )?
+            .get(0))
+    }
+
+    fn outbox_push_broadcast(
+        &mut self,
+        broadcast_id: i64,
+        chat_id: i64,
+        notice: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) VALUES ($1, $2, 1, $3, $4, $4) RETURNING id",
+                &[&chat_id, &notice, &broadcast_id, &at],
+            )?
+            .get(0))
+    }
+
+    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxMessage>> {
+        Ok(self
+            .query(
+                &format!(
+                    "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= $1 \
+                     ORDER BY priority, send_after, id LIMIT $2"
+                ),
+                &[&now, &(limit as i64)],
+            )?
+            .iter()
+            .map(|r| OutboxMessage {
+                id: r.get(0),
+                chat_id: r.get(1),
+                broadcast_id: r.get(2),
+                notice: r.get(3),
+                created_at: r.get(4),
+                send_after: r.get(5),
+                attempts: r.get(6),
+                email: r.get(7),
+            })
+            .collect())
+    }
+
+    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
+        self.exec("UPDATE outbox SET send_after = $2 WHERE id = ANY($1)", &[&ids.to_vec(), &until])?;
+        Ok(())
+    }
+
+    fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.exec("UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1", &[&id, &at])?;
+        Ok(())
+    }
+
+    fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()> {
+        self.exec(
+            "UPDATE outbox SET send_after = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1",
+            &[&id, &after, &error],
+        )?;
+        Ok(())
+    }
+
+    fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
+        self.exec(
+            "UPDATE outbox SET failed_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1",
+            &[&id, &at, &error],
+        )?;
+        Ok(())
+    }
+}
+
+impl Calls for PgTx {
+    fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.one("SELECT max(created_at) FROM server_calls WHERE caller_id = $1", &[&caller_id])?.get(0))
+    }
+
+    fn insert_call(&mut self, caller_id: i64, branch_id: Option<i64>, at: DateTime<Utc>) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO server_calls (caller_id, branch_id, created_at) VALUES ($1, $2, $3) RETURNING id",
+                &[&caller_id, &branch_id, &at],
+            )?
+            .get(0))
+    }
+
+    fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>> {
+        let Some(r) = self.opt(
+            "SELECT c.id, c.caller_id, u.full_name, u.phone, b.name, c.created_at FROM server_calls c \
+             JOIN users u ON u.telegram_id = c.caller_id LEFT JOIN branches b ON b.id = c.branch_id WHERE c.id = $1",
+            &[&id],
+        )?
+        else {
+            return Ok(None);
+        };
+        let answers = self
+            .query(
+                "SELECT a.responder_id, u.full_name, a.answer, a.answered_at FROM server_call_answers a \
+                 JOIN users u ON u.telegram_id = a.responder_id WHERE a.call_id = $1 ORDER BY a.answered_at",
+                &[&id],
+            )?
+            .iter()
+            .map(|a| CallAnswer {
+                responder_id: a.get(0),
+                responder_name: a.get(1),
+                answer: a.get(2),
+                answered_at: a.get(3),
+            })
+            .collect();
+        Ok(Some(ServerCall {
+            id: r.get(0),
+            caller_id: r.get(1),
+            caller_name: r.get(2),
+            caller_phone: r.get(3),
+            branch_name: r.get(4),
+            created_at: r.get(5),
+            answers,
+        }))
+    }
+
+    fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "INSERT INTO server_call_answers (call_id, responder_id, answer, answered_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (call_id, responder_id) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
+            &[&id, &responder_id, &answer, &at],
+        )?;
+        Ok(())
+    }
+}
+
+impl Broadcasts for PgTx {
+    fn insert_broadcast(&mut self, b: &NewBroadcast) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[&b.author_id, &b.kind, &b.text, &b.file_id, &b.created_at, &b.recipients],
+            )?
+            .get(0))
+    }
+
+    fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>> {
+        Ok(self
+            .opt(
+                "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE id = $1",
+                &[&id],
+            )?
+            .map(|r| Broadcast {
+                id: r.get(0),
+                author_id: r.get(1),
+                kind: r.get(2),
+                text: r.get(3),
+                file_id: r.get(4),
+                created_at: r.get(5),
+                finished_at: r.get(6),
+                recipients: r.get(7),
+            }))
+    }
+
+    fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)> {
+        let r = self.one(
+            "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL), \
+                    count(*) FILTER (WHERE sent_at IS NOT NULL), \
+                    count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error <> $2), \
+                    count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error = $2) \
+             FROM outbox WHERE broadcast_id = $1",
+            &[&id, &BLOCKED_BY_USER],
+        )?;
+        Ok((r.get(0), BroadcastStats { delivered: r.get(1), failed: r.get(2), blocked: r.get(3) }))
+    }
+
+    fn finish_broadcast(&mut self, id: i64, s: BroadcastStats, at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "UPDATE broadcasts SET finished_at = $2, delivered = $3, failed = $4, blocked = $5 WHERE id = $1",
+            &[&id, &at, &s.delivered, &s.failed, &s.blocked],
+        )?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- 1C imports
+
+impl Imports for PgTx {
+    fn one_c_import_by_hash(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
+        Ok(self
+            .opt(
+                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports WHERE content_hash = $1",
+                &[&content_hash],
+            )?
+            .map(|r| OneCImport {
+                id: r.get(0),
+                source: r.get(1),
+                content_hash: r.get(2),
+                imported_at: r.get(3),
+                rows: r.get(4),
+            }))
+    }
+
+    fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO one_c_imports (source, content_hash, imported_at, rows) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&source, &content_hash, &at, &rows],
+            )?
+            .get(0))
+    }
+
+    fn insert_one_c_snapshot(
+        &mut self,
+        import_id: i64,
+        source: &str,
+        at: DateTime<Utc>,
+        rows: &[NewSnapshotRow],
+    ) -> Result<()> {
+        for r in rows {
+            self.exec(
+                "INSERT INTO one_c_snapshot (import_id, source, imported_at, item_one_c_id, item_name, item_article, \
+                 warehouse_one_c_id, warehouse_name, quantity, cartridge_type_id, warehouse_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    &import_id,
+                    &source,
+                    &at,
+                    &r.item_one_c_id,
+                    &r.item_name,
+                    &r.item_article,
+                    &r.warehouse_one_c_id,
+                    &r.warehouse_name,
+                    &r.quantity,
+                    &r.cartridge_type_id,
+                    &r.warehouse_id,
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- SLA reminders and jobs
+
+impl Sla for PgTx {
+    fn insert_sla_reminders(&mut self, reminders: &[NewSlaReminder], at: DateTime<Utc>) -> Result<u64> {
+        let mut n = 0;
+        for r in reminders {
+            n += self.exec(
+                "INSERT INTO sla_reminders (request_id, kind, level, channel, recipient, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[&r.request_id, &r.kind, &r.level, &r.channel, &r.recipient, &at],
+            )?;
+        }
+        Ok(n)
+    }
+
+    fn lease_sla_reminders(
+        &mut self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<SlaReminder>> {
+        let mut rows: Vec<SlaReminder> = self
+            .query(
+                "UPDATE sla_reminders SET lease_until = $2 WHERE id IN ( \
+                   SELECT id FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL \
+                   AND (lease_until IS NULL OR lease_until <= $1) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id, request_id, kind, level, channel, recipient, attempts",
+                &[&now, &lease_until, &(limit as i64)],
+            )?
+            .iter()
+            .map(|r| SlaReminder {
+                id: r.get(0),
+                request_id: r.get(1),
+                kind: r.get(2),
+                level: r.get(3),
+                channel: r.get(4),
+                recipient: r.get(5),
+                attempts: r.get(6),
+            })
+            .collect();
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    fn sla_reminder_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "UPDATE sla_reminders SET sent_at = $2, attempts = attempts + 1, lease_until = NULL WHERE id = $1",
+            &[&id, &at],
+        )?;
+        Ok(())
+    }
+
+    fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()> {
+        self.exec(
+            "UPDATE sla_reminders SET attempts = attempts + 1, last_error = $3, lease_until = NULL, \
+             failed_at = CASE WHEN $4 THEN $2 ELSE NULL END WHERE id = $1",
+            &[&id, &at, &error, &give_up],
+        )?;
+        Ok(())
+    }
+
+    fn sla_reminders_pending(&mut self) -> Result<u64> {
+        let n: i64 =
+            self.one("SELECT count(*) FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL", &[])?.get(0);
+        Ok(n as u64)
+    }
+}
+
+impl Jobs for PgTx {
+    fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64> {
+        Ok(self.one("INSERT INTO job_runs (job, started_at) VALUES ($1, $2) RETURNING id", &[&job, &at])?.get(0))
+    }
+
+    fn job_finished(&mut self, run_id: i64, at: DateTime<Utc>, ok: bool, message: &str) -> Result<()> {
+        self.exec(
+            "UPDATE job_runs SET finished_at = $2, ok = $3, message = $4 WHERE id = $1",
+            &[&run_id, &at, &ok, &message],
+        )?;
+        Ok(())
+    }
+
+    fn last_job_run(&mut self, job: &str) -> Result<Option<JobRun>> {
+        Ok(self
+            .opt(
+                "SELECT job, started_at, finished_at, ok, message FROM job_runs WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
+                &[&job],
+            )?
+            .map(|r| JobRun { job: r.get(0), started_at: r.get(1), finished_at: r.get(2), ok: r.get(3), message: r.get(4) }))
+    }
+}
