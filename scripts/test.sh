@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, store contract tests, and end-to-end
 # tests of the real binary. This is the command the README and CI use.
+#
+# With HELPDESK_TEST_PG_URL=postgres://USER@HOST:PORT/postgres set, the
+# PostgreSQL tests run too (each in a fresh database of its own), and the
+# end-to-end suites run a second time with PostgreSQL as the store.
+# Without it they say that they were skipped; with CI=true they must run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --locked --all-targets "$@"
 cargo test --locked --doc
+if [ -n "${HELPDESK_TEST_PG_URL:-}" ]; then
+  echo "== the end-to-end suites again, on PostgreSQL =="
+  HELPDESK_TEST_BACKEND=postgres cargo test --locked \
+    --test cli_directory --test cli_requests --test cli_ops --test cli_import_1c \
+    --test ops_sla --test services_requests --test bot_handlers --test bot_e2e "$@"
+else
+  echo "== PostgreSQL: SKIPPED (set HELPDESK_TEST_PG_URL to run the PostgreSQL tests) =="
+fi

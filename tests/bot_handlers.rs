@@ -23,8 +23,8 @@ fn staff(id: i64) -> TgUser {
 }
 
 fn requests(h: &Harness) -> Vec<helpdesk::store::Request> {
-    h.db.app
-        .store
+    h.db(|app| {
+        app.store
         .read()
         .map(|mut tx| {
             helpdesk::store::list_requests(
@@ -34,6 +34,7 @@ fn requests(h: &Harness) -> Vec<helpdesk::store::Request> {
             .unwrap()
         })
         .unwrap()
+    })
 }
 
 /// /start, then the branch: the employee is registered with their branch.
@@ -57,7 +58,7 @@ async fn start_registers_asks_the_branch_once_and_shows_the_menu() {
     assert!(h.last_text(EMPLOYEE).contains("У якій філії"));
     h.press(&u, "Харьков").await;
     assert!(h.texts(EMPLOYEE).iter().any(|t| t.contains("Філію збережено: <b>Харьков</b>")));
-    let user = h.db.app.store.read().unwrap().user(EMPLOYEE).unwrap().unwrap();
+    let user = h.db(|a| a.store.read().unwrap().user(EMPLOYEE)).unwrap().unwrap();
     assert_eq!(user.full_name, "Іван Петренко");
     assert_eq!(user.language, Some(helpdesk::domain::Lang::Uk));
     assert!(user.branch_id.is_some());
@@ -117,7 +118,7 @@ async fn a_ticket_with_a_photo_step_by_step_with_bad_input_at_each_step() {
     assert_eq!(r.branch_code, "ODESA");
     let number = format!("HD-{:06}", r.id);
     assert!(h.last_text(EMPLOYEE).contains(&format!("Заявку <b>{number}</b> зареєстровано")));
-    let attachments = h.db.app.store.read().unwrap().attachments(r.id).unwrap();
+    let attachments = h.db(|a| a.store.read().unwrap().attachments(r.id)).unwrap();
     assert_eq!(attachments[0].file_id, "AgACphoto2");
     // The main menu comes back.
     assert_eq!(h.sent(EMPLOYEE).last().unwrap().params["reply_markup"]["is_persistent"], true);
@@ -234,11 +235,11 @@ async fn file_repair(h: &Harness, u: &TgUser, description: &str) -> i64 {
 }
 
 fn status(h: &Harness, id: i64) -> helpdesk::store::Request {
-    h.db.app.store.read().unwrap().request(id).unwrap().unwrap()
+    h.db(|a| a.store.read().unwrap().request(id)).unwrap().unwrap()
 }
 
 fn audit_count(h: &Harness, id: i64) -> usize {
-    h.db.app.store.read().unwrap().logs("request", &format!("HD-{id:06}")).unwrap().len()
+    h.db(|a| a.store.read().unwrap().logs("request", &format!("HD-{id:06}"))).unwrap().len()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -366,7 +367,7 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
     }
     assert_eq!(status(&h, id), before, "the request is as it was");
     assert_eq!(audit_count(&h, id), logs_before);
-    let support = h.db.app.store.read().unwrap().user(SUPPORT).unwrap().unwrap();
+    let support = h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap();
     assert_eq!(support.role, Role::Support, "no staff change from a forged button");
     // The storekeeper cannot accept a repair either, whatever the button says.
     h.callback(&staff(STOREKEEPER), &format!("ac:{id}"), 1).await;
@@ -405,7 +406,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.contact(&u, "+79161234567").await;
     let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
     assert_eq!(r.kind, Kind::Cartridge);
-    let items = h.db.app.store.read().unwrap().items(r.id).unwrap();
+    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
     assert_eq!(
         items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect::<Vec<_>>(),
         [("CE285A", 3), ("TN-2375", 20)]
@@ -421,16 +422,18 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     let short = h.last_text(STOREKEEPER);
     assert!(short.contains("Not enough in stock") && short.contains("TN-2375: 12 / 20"), "{short}");
     let central = |article: &str| {
-        let mut tx = h.db.app.store.read().unwrap();
-        let c = tx.find_cartridge_type(article).unwrap().unwrap();
-        let w = tx.find_warehouse("CENTRAL").unwrap().unwrap();
-        tx.stock_level(c.id, w.id).unwrap().unwrap()
+        h.db(|app| {
+            let mut tx = app.store.read().unwrap();
+            let c = tx.find_cartridge_type(article).unwrap().unwrap();
+            let w = tx.find_warehouse("CENTRAL").unwrap().unwrap();
+            tx.stock_level(c.id, w.id).unwrap().unwrap()
+        })
     };
     assert_eq!((central("CE285A"), central("TN-2375")), (35, 12), "a refused issue changes no stock");
     h.press(&sk, "Issue what there is").await;
     h.text(&sk, "The rest next week").await;
     assert_eq!((central("CE285A"), central("TN-2375")), (32, 0));
-    let items = h.db.app.store.read().unwrap().items(r.id).unwrap();
+    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [3, 12]);
     h.notify().await;
     let notice = h.last_text(u.id);
@@ -479,7 +482,7 @@ async fn server_room_calls_reach_staff_once_per_cooldown_and_answers_go_round() 
     h.text(&u, "/call").await;
     assert!(h.last_text(u.id).contains("Вызов отправлен"));
     // Employees cannot answer calls.
-    let call_id = h.db.app.store.read().unwrap().last_call_by(u.id).unwrap().map(|_| 1).unwrap();
+    let call_id = h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap().map(|_| 1).unwrap();
     h.callback(&u, &format!("cl:{call_id}:1"), 1).await;
     assert!(h.last_text(u.id).contains("только сотрудникам"));
 }
@@ -547,7 +550,7 @@ async fn a_broadcast_is_previewed_confirmed_delivered_and_reported() {
             .any(|c| c.method == "sendPhoto" && c.params["caption"] == "Office closed on &lt;Friday&gt; &amp; Monday");
         assert_eq!(got, i != 2, "person {i}");
     }
-    let blocked = h.db.app.store.read().unwrap().user(people[2].id).unwrap().unwrap();
+    let blocked = h.db(|a| a.store.read().unwrap().user(people[2].id)).unwrap().unwrap();
     assert!(blocked.bot_blocked_at.is_some(), "a 403 marks the person");
     h.notify().await;
     let report = h.last_text(ADMIN);
@@ -575,7 +578,7 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     assert!(h.last_text(BOSS).contains("A Telegram ID is a number"));
     h.text(&boss, "555000402").await;
     assert!(h.last_text(BOSS).contains("is now support"));
-    let added = h.db.app.store.read().unwrap().user(555_000_402).unwrap().unwrap();
+    let added = h.db(|a| a.store.read().unwrap().user(555_000_402)).unwrap().unwrap();
     assert_eq!(added.role, Role::Support);
     // The newcomer's name fills in when they write.
     h.text(&TgUser::new(555_000_402, "Nina", "en"), "/start").await;
@@ -588,7 +591,7 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     h.press(&boss, "Remove Андрей Мельник").await;
     assert!(h.last_text(BOSS).contains("Remove Андрей Мельник from staff?"));
     h.press(&boss, "Yes, remove").await;
-    assert_eq!(h.db.app.store.read().unwrap().user(SUPPORT).unwrap().unwrap().role, Role::User);
+    assert_eq!(h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
     // Forged: removing oneself or a configured super admin.
     for target in [BOSS, OTHER_SUPER] {
         h.callback(&boss, &format!("sy:{target}"), 1).await;
@@ -608,11 +611,11 @@ async fn a_blocked_account_is_told_and_nothing_else_happens() {
     let h = Harness::new().await;
     let u = russian(555_000_500);
     registered(&h, &u, "Днепр").await;
-    helpdesk::services::directory::set_blocked(&h.db.app, &helpdesk::services::Actor::Operator("t".into()), u.id, true)
+    h.db(|app| helpdesk::services::directory::set_blocked(app, &helpdesk::services::Actor::Operator("t".into()), u.id, true))
         .unwrap();
     h.clear();
     h.text(&u, "/new").await;
     assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);
     h.text(&u, "/call").await;
-    assert_eq!(h.db.app.store.read().unwrap().last_call_by(u.id).unwrap(), None);
+    assert_eq!(h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap(), None);
 }

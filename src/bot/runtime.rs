@@ -46,8 +46,12 @@ pub async fn serve(app: App) -> Result<()> {
     let url = reqwest_url(&app.settings.telegram_api_url)?;
     let bot = Bot::new(token.expose()).set_api_url(url);
     // One serve per database: a second one would fight over the same updates.
-    let _serve_lock =
-        app.store.serve_lock()?.context("another helpdesk serve is already running on this database; stop it first")?;
+    let _serve_lock = {
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || app.store.serve_lock())
+            .await??
+            .context("another helpdesk serve is already running on this database; stop it first")?
+    };
     let shutdown = CancellationToken::new();
     spawn_signal_handler(shutdown.clone());
 

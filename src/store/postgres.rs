@@ -34,8 +34,36 @@ pub const JOB_LOCK_BASE: i64 = 0x6865_6c70_6a6f_6200; // "helpjob\0"
 
 /// A connection with its prepared statements, so hot queries are prepared once.
 pub struct PgConn {
-    client: Client,
+    client: Closing,
     statements: HashMap<String, Statement>,
+}
+
+/// A client that can be dropped anywhere. Closing a `postgres::Client` blocks
+/// on its own runtime, which tokio forbids on an async thread (where the last
+/// handle of a pool may well be dropped), so there it closes on a thread of its own.
+struct Closing(Option<Client>);
+
+impl std::ops::Deref for Closing {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0.as_ref().expect("client is only taken on drop")
+    }
+}
+
+impl std::ops::DerefMut for Closing {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0.as_mut().expect("client is only taken on drop")
+    }
+}
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::Builder::new().name("pg-close".into()).spawn(move || drop(client));
+        }
+    }
 }
 
 impl PgConn {
@@ -63,7 +91,7 @@ impl Connector {
     fn connect(&self) -> std::result::Result<PgConn, ::postgres::Error> {
         let mut client = self.config.connect(self.tls.clone())?;
         client.batch_execute("SET lock_timeout = '60s'; SET TIME ZONE 'UTC'")?;
-        Ok(PgConn { client, statements: HashMap::new() })
+        Ok(PgConn { client: Closing(Some(client)), statements: HashMap::new() })
     }
 }
 
@@ -208,7 +236,10 @@ fn db(e: ::postgres::Error) -> StoreError {
         {
             StoreError::Busy
         }
-        _ => StoreError::Backend(e.to_string()),
+        _ => StoreError::Backend(match e.as_db_error() {
+            Some(d) => format!("{}: {}", d.severity(), d.message()),
+            None => short(&e),
+        }),
     }
 }
 
@@ -1685,7 +1716,7 @@ impl Sla for PgTx {
     fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()> {
         self.exec(
             "UPDATE sla_reminders SET attempts = attempts + 1, last_error = $3, lease_until = NULL, \
-             failed_at = CASE WHEN $4 THEN $2 ELSE NULL END WHERE id = $1",
+             failed_at = CASE WHEN $4::boolean THEN $2::timestamptz ELSE NULL END WHERE id = $1",
             &[&id, &at, &error, &give_up],
         )?;
         Ok(())

@@ -57,6 +57,12 @@ impl Harness {
         }
     }
 
+    /// Runs `f` over the services on a plain thread: a PostgreSQL client must
+    /// not block on an async thread, and the tests read the database directly.
+    pub fn db<T: Send>(&self, f: impl FnOnce(&helpdesk::services::App) -> T + Send) -> T {
+        std::thread::scope(|s| s.spawn(|| f(&self.db.app)).join().expect("database work panicked"))
+    }
+
     /// Handles every update waiting at the fake, in order; returns how many.
     pub async fn process(&self) -> usize {
         self.process_updates().await.len()

@@ -61,6 +61,12 @@ impl Workdir {
         Workdir { dir: tempfile::tempdir().expect("temp dir"), pg: None }
     }
 
+    /// A working directory on a fresh PostgreSQL database whatever the run;
+    /// `None` (the test is skipped, saying so) without `HELPDESK_TEST_PG_URL`.
+    pub fn postgres(test: &str) -> Option<Workdir> {
+        Some(Workdir { dir: tempfile::tempdir().expect("temp dir"), pg: Some(PgDb::create(test)?) })
+    }
+
     /// A working directory whose database holds the repository's fixtures.
     pub fn seeded() -> Workdir {
         let w = Workdir::new();
@@ -218,8 +224,13 @@ impl PgDb {
 
 impl Drop for PgDb {
     fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
+        // On a plain thread: the client blocks, which tokio forbids on an async test's thread.
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        })
+        .join();
     }
 }
