@@ -25,15 +25,15 @@ fn staff(id: i64) -> TgUser {
 fn requests(h: &Harness) -> Vec<helpdesk::store::Request> {
     h.db(|app| {
         app.store
-        .read()
-        .map(|mut tx| {
-            helpdesk::store::list_requests(
-                &mut *tx,
-                &RequestQuery { archived: ArchivedFilter::Include, ..Default::default() },
-            )
+            .read()
+            .map(|mut tx| {
+                helpdesk::store::list_requests(
+                    &mut *tx,
+                    &RequestQuery { archived: ArchivedFilter::Include, ..Default::default() },
+                )
+                .unwrap()
+            })
             .unwrap()
-        })
-        .unwrap()
     })
 }
 
@@ -611,8 +611,10 @@ async fn a_blocked_account_is_told_and_nothing_else_happens() {
     let h = Harness::new().await;
     let u = russian(555_000_500);
     registered(&h, &u, "Днепр").await;
-    h.db(|app| helpdesk::services::directory::set_blocked(app, &helpdesk::services::Actor::Operator("t".into()), u.id, true))
-        .unwrap();
+    h.db(|app| {
+        helpdesk::services::directory::set_blocked(app, &helpdesk::services::Actor::Operator("t".into()), u.id, true)
+    })
+    .unwrap();
     h.clear();
     h.text(&u, "/new").await;
     assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);

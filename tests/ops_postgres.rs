@@ -10,7 +10,9 @@ use support::Workdir;
 
 fn dumps_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "dump")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "dump")).collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -30,9 +32,15 @@ fn a_postgres_backup_is_a_verified_dump_that_restores() {
     // Changes after the backup are undone by the restore.
     w.cmd().args(["users", "add", "777000111", "--name", "Later", "--branch", "HQ"]).assert().success();
     w.cmd().args(["seed", "--demo", "--requests", "50"]).assert().success();
-    assert_ne!(w.ints("SELECT count(*), coalesce(sum(id), 0)::bigint, (SELECT count(*) FROM logs) FROM requests"), before);
+    assert_ne!(
+        w.ints("SELECT count(*), coalesce(sum(id), 0)::bigint, (SELECT count(*) FROM logs) FROM requests"),
+        before
+    );
     w.cmd().arg("restore").arg(&dumps[0]).assert().success();
-    assert_eq!(w.ints("SELECT count(*), coalesce(sum(id), 0)::bigint, (SELECT count(*) FROM logs) FROM requests"), before);
+    assert_eq!(
+        w.ints("SELECT count(*), coalesce(sum(id), 0)::bigint, (SELECT count(*) FROM logs) FROM requests"),
+        before
+    );
     assert_eq!(w.int("SELECT count(*) FROM users WHERE telegram_id = 777000111"), 0);
     // The replaced database was kept aside, and new ids continue after the restored ones.
     assert_eq!(dumps_in(&w.path().join("backups/before-restore")).len(), 1);
