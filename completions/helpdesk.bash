@@ -43,6 +43,9 @@ _helpdesk() {
             helpdesk,man)
                 cmd="helpdesk__subcmd__man"
                 ;;
+            helpdesk,migrate)
+                cmd="helpdesk__subcmd__migrate"
+                ;;
             helpdesk,report)
                 cmd="helpdesk__subcmd__report"
                 ;;
@@ -162,6 +165,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help,man)
                 cmd="helpdesk__subcmd__help__subcmd__man"
+                ;;
+            helpdesk__subcmd__help,migrate)
+                cmd="helpdesk__subcmd__help__subcmd__migrate"
                 ;;
             helpdesk__subcmd__help,report)
                 cmd="helpdesk__subcmd__help__subcmd__report"
@@ -308,7 +314,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve backup restore archive sla-check report schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -854,7 +860,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches stock import-1c requests serve backup restore archive sla-check report schedule config completions man help"
+            opts="db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1078,6 +1084,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1376,6 +1396,40 @@ _helpdesk() {
             case "${prev}" in
                 --out-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__migrate)
+            opts="-h -V --to --from --truncate --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --config)

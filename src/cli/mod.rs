@@ -11,6 +11,7 @@ mod config_cmd;
 mod db;
 mod docs;
 mod import_1c;
+mod migrate;
 pub mod output;
 mod progress;
 mod report;
@@ -90,6 +91,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Restore the database from a backup, after checking it
     Restore(backup::RestoreArgs),
+    /// Copy the SQLite database into PostgreSQL, verified, in one transaction
+    Migrate(migrate::MigrateArgs),
     /// Archive closed requests older than the archive policy
     Archive(archive::ArchiveArgs),
     /// Find SLA breaches and send reminders by Telegram and email
@@ -151,6 +154,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(&cli.global, args),
         Command::Backup(args) => backup::run(&cli.global, args),
         Command::Restore(args) => backup::restore(&cli.global, args),
+        Command::Migrate(args) => migrate::run(&cli.global, args),
         Command::Archive(args) => archive::run(&cli.global, args),
         Command::SlaCheck(args) => sla::run(&cli.global, args),
         Command::Report(args) => report::run(&cli.global, args),

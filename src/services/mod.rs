@@ -17,6 +17,7 @@ pub mod email;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;
+pub mod migrate;
 pub mod notify;
 pub mod report;
 pub mod requests;

@@ -12,6 +12,7 @@
 //! This module is not where rules live: it stores and fetches records. Whether
 //! a move is allowed is for `domain`; who may make it is for `services`.
 
+pub mod migrate;
 pub mod postgres;
 pub mod sqlite;
 

@@ -26,7 +26,7 @@ mod embedded {
 }
 
 /// The advisory lock every write transaction takes.
-const WRITE_LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
+pub(crate) const WRITE_LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
 /// The advisory lock a `serve` process holds for its lifetime.
 const SERVE_LOCK: i64 = 0x6865_6c70_7365_7276; // "helpserv"
 /// The advisory lock a scheduled job holds while it runs (plus the job's number).
@@ -67,6 +67,10 @@ impl Drop for Closing {
 }
 
 impl PgConn {
+    pub(crate) fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
     fn statement(&mut self, sql: &str) -> std::result::Result<Statement, ::postgres::Error> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
@@ -217,7 +221,7 @@ fn known_version() -> i64 {
 }
 
 /// Maps a PostgreSQL error to a [`StoreError`].
-fn db(e: ::postgres::Error) -> StoreError {
+pub(crate) fn db(e: ::postgres::Error) -> StoreError {
     use ::postgres::error::SqlState;
     match e.code() {
         Some(c)

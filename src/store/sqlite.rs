@@ -128,7 +128,7 @@ fn check_schema_origin(conn: &Connection, shown: &str) -> Result<()> {
     }
 }
 
-fn known_version() -> i64 {
+pub(crate) fn known_version() -> i64 {
     embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0)
 }
 
