@@ -231,6 +231,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests, newest first'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l webhook-url -d 'Receive updates by webhook at this public URL instead of long polling' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l listen -d 'The address the webhook server listens on' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s h -l help -d 'Print help'

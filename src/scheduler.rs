@@ -21,41 +21,50 @@ pub struct Senders {
     pub email: Option<Arc<dyn Mailer>>,
 }
 
-/// Runs `work` as a recorded run of `job`, returning what it did in a line.
+/// Runs `work` as the recorded run of `job` due at `slot`, returning what it
+/// did in a line (or that another process ran it).
 fn recorded<T>(
     app: &App,
     job: Job,
+    slot: chrono::DateTime<Utc>,
     work: impl FnOnce() -> crate::services::Result<T>,
     describe: impl Fn(&T) -> String,
 ) -> crate::services::Result<String> {
-    jobs::record(app, job, work, &describe).map(|v| describe(&v))
+    Ok(match jobs::record_scheduled(app, job, slot, work, &describe)? {
+        Some(v) => describe(&v),
+        None => "skipped: another helpdesk process runs it".into(),
+    })
 }
 
-/// Runs one job now (blocking); returns a line saying what it did.
-pub fn run_job(app: &App, job: Job, senders: &Senders) -> crate::services::Result<String> {
+/// Runs the run of `job` due at `slot` (blocking); returns a line saying what it did.
+pub fn run_job(app: &App, job: Job, slot: chrono::DateTime<Utc>, senders: &Senders) -> crate::services::Result<String> {
     let channels = Channels { telegram: senders.telegram.as_deref(), email: senders.email.as_deref() };
     match job {
         Job::SlaCheck => recorded(
             app,
             job,
+            slot,
             || sla::check(app, channels, false),
             |r| format!("{} breaches, {} reminders sent, {} pending", r.breaches.len(), r.sent, r.pending),
         ),
         Job::Backup => recorded(
             app,
             job,
+            slot,
             || backup::take(app, true, &NoProgress),
             |t| format!("{} ({} bytes)", t.daily.path.display(), t.daily.size),
         ),
         Job::Prune => recorded(
             app,
             job,
+            slot,
             || backup::prune(app, app.settings.backup.keep_daily, false),
             |removed| format!("{} files removed", removed.len()),
         ),
         Job::Archive => recorded(
             app,
             job,
+            slot,
             || archive::run(app, &Actor::System("archive"), false, &NoProgress),
             |r| format!("{} requests archived", r.archived),
         ),
@@ -64,6 +73,7 @@ pub fn run_job(app: &App, job: Job, senders: &Senders) -> crate::services::Resul
             Some(mailer) => recorded(
                 app,
                 job,
+                slot,
                 || {
                     let s = report::last_week(app)?;
                     report::send(app, mailer.as_ref(), &s)?;
@@ -104,7 +114,7 @@ pub async fn run(app: App, senders: Senders, shutdown: CancellationToken) {
         let (app, senders) = (app.clone(), senders.clone());
         tokio::spawn(async move {
             tracing::info!(job = job.name(), "starting");
-            let result = tokio::task::spawn_blocking(move || run_job(&app, job, &senders)).await;
+            let result = tokio::task::spawn_blocking(move || run_job(&app, job, at, &senders)).await;
             match result {
                 Ok(Ok(what)) => tracing::info!(job = job.name(), "done: {what}"),
                 Ok(Err(e)) => tracing::error!(job = job.name(), error = %e, "failed"),

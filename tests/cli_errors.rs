@@ -163,7 +163,7 @@ fn a_database_from_a_newer_helpdesk_is_refused() {
         &w,
         w.cmd().args(["requests", "list"]),
         1,
-        "the database schema is version 99, newer than this helpdesk knows (up to 3); install a newer helpdesk",
+        "the database schema is version 99, newer than this helpdesk knows (up to 4); install a newer helpdesk",
     );
     fails_with(&w, w.cmd().args(["db", "upgrade"]), 1, "version 99, newer than this helpdesk knows");
 }
@@ -175,13 +175,13 @@ fn db_status_and_upgrade() {
         .args(["db", "status", "--format", "csv"])
         .assert()
         .success()
-        .stdout("version,name,state,applied_at\n1,initial,pending,\n2,bot,pending,\n3,operations,pending,\n");
+        .stdout("version,name,state,applied_at\n1,initial,pending,\n2,bot,pending,\n3,operations,pending,\n4,inbox_claims,pending,\n");
     w.cmd()
         .args(["db", "upgrade"])
         .assert()
         .success()
-        .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\n");
-    w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 3)"));
+        .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\napplied V4 inbox_claims\n");
+    w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 4)"));
     let out = w.cmd().args(["db", "status", "--format", "json"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["state"], "applied");

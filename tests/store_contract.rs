@@ -428,6 +428,49 @@ fn concurrent_writers_serialise(store: &dyn Store) {
     assert_eq!(wins.iter().filter(|w| **w).count(), 1, "{wins:?}");
 }
 
+/// Updates received but not handled are claimed once, and only when stale.
+fn stale_updates_are_claimed_once(store: &dyn Store) {
+    let update = |id: i64| InboxUpdate { update_id: id, chat_id: Some(7), payload: format!("{{\"update_id\":{id}}}") };
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.inbox_insert(&[update(1), update(2), update(3)], t0()).unwrap(), 3);
+    assert_eq!(tx.inbox_insert(&[update(2)], t0()).unwrap(), 0, "a repeat is dropped");
+    tx.inbox_done(&[3], t0()).unwrap();
+    tx.commit().unwrap();
+    let claim = |now: chrono::DateTime<chrono::Utc>| {
+        let mut tx = store.write().unwrap();
+        let got: Vec<i64> = tx
+            .inbox_claim_stale(now - Duration::minutes(2), now, now + Duration::minutes(5), 100)
+            .unwrap()
+            .into_iter()
+            .map(|u| u.update_id)
+            .collect();
+        tx.commit().unwrap();
+        got
+    };
+    assert!(claim(t0() + Duration::minutes(1)).is_empty(), "not stale yet");
+    assert_eq!(claim(t0() + Duration::minutes(3)), [1, 2]);
+    assert!(claim(t0() + Duration::minutes(4)).is_empty(), "claimed already");
+    assert_eq!(claim(t0() + Duration::minutes(9)), [1, 2], "the claim ran out");
+    // Two claimants at once: each update goes to one.
+    let at = t0() + Duration::minutes(20);
+    let got: Vec<Vec<i64>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2).map(|_| s.spawn(|| claim(at))).collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut all: Vec<i64> = got.concat();
+    all.sort();
+    assert_eq!(all, [1, 2], "{got:?}");
+}
+
+/// A job's lock is held by one holder at a time.
+fn job_locks_exclude_each_other(store: &dyn Store) {
+    let held = store.job_lock("sla-check").unwrap().expect("free");
+    assert!(store.job_lock("sla-check").unwrap().is_none());
+    assert!(store.job_lock("backup").unwrap().is_some(), "other jobs are separate");
+    drop(held);
+    assert!(store.job_lock("sla-check").unwrap().is_some());
+}
+
 macro_rules! backends {
     ($($case:ident),* $(,)?) => {
         mod postgres {
@@ -465,6 +508,8 @@ backends!(
     uncommitted_writes_roll_back,
     audit_log_round_trip,
     concurrent_writers_serialise,
+    stale_updates_are_claimed_once,
+    job_locks_exclude_each_other,
 );
 
 /// SQLite-specific guarantees enforced in the schema itself.

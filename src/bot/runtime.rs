@@ -8,6 +8,12 @@
 //! done are replayed (request creation is keyed by update id and dialogue
 //! steps remember the last update applied, so a replay changes nothing twice).
 //!
+//! With `--webhook-url`, Telegram posts updates to `--listen` instead: each is
+//! stored (the inbox key drops a retried one) before it is acknowledged, and
+//! several processes behind a load balancer can share one PostgreSQL database.
+//! An update a process stored but did not handle (it stopped) is claimed by
+//! another after [`CLAIM_GRACE`], one claimant per update.
+//!
 //! SIGINT and SIGTERM stop polling, let in-flight updates finish, flush the
 //! done marks and stop the notification sender after its current message.
 
@@ -36,8 +42,30 @@ const WORKER_IDLE: Duration = Duration::from_secs(60);
 /// How long handled updates are kept in the inbox.
 const INBOX_KEEP_DAYS: i64 = 7;
 
+/// After this long unhandled, a webhook process's update is claimed by another.
+pub const CLAIM_GRACE: Duration = Duration::from_secs(120);
+/// How long a claim lasts.
+const CLAIM_LEASE: Duration = Duration::from_secs(300);
+
+/// Where updates come from.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// getUpdates long polling (one process per database).
+    Polling,
+    /// Telegram posts to `url`, which reaches this process at `listen`.
+    Webhook { url: url::Url, listen: std::net::SocketAddr },
+}
+
+/// The secret Telegram sends with every webhook call (and only Telegram):
+/// derived from the bot token, so every process of one bot agrees on it.
+pub fn webhook_secret(token: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("helpdesk-webhook:{token}").as_bytes());
+    digest.iter().take(24).map(|b| format!("{b:02x}")).collect()
+}
+
 /// Runs the bot until SIGINT or SIGTERM.
-pub async fn serve(app: App) -> Result<()> {
+pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let token = app
         .settings
         .bot_token
@@ -46,11 +74,25 @@ pub async fn serve(app: App) -> Result<()> {
     let url = reqwest_url(&app.settings.telegram_api_url)?;
     let bot = Bot::new(token.expose()).set_api_url(url);
     // One serve per database: a second one would fight over the same updates.
+    let lock_mode = match mode {
+        Mode::Polling => crate::store::ServeMode::Exclusive,
+        Mode::Webhook { .. } => crate::store::ServeMode::Shared,
+    };
     let _serve_lock = {
         let app = app.clone();
-        tokio::task::spawn_blocking(move || app.store.serve_lock())
-            .await??
-            .context("another helpdesk serve is already running on this database; stop it first")?
+        tokio::task::spawn_blocking(move || app.store.serve_lock(lock_mode)).await??.context(match mode {
+            Mode::Polling => "another helpdesk serve is already running on this database; stop it first",
+            Mode::Webhook { .. } => {
+                "a long-polling helpdesk serve is running on this database (or, on SQLite, any serve); stop it first"
+            }
+        })?
+    };
+    // Bind before telling Telegram where to post.
+    let listener = match &mode {
+        Mode::Polling => None,
+        Mode::Webhook { listen, .. } => {
+            Some(tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?)
+        }
     };
     let shutdown = CancellationToken::new();
     spawn_signal_handler(shutdown.clone());
@@ -71,7 +113,22 @@ pub async fn serve(app: App) -> Result<()> {
     let (done_tx, done_rx) = mpsc::unbounded_channel::<i64>();
     let limiter = Arc::new(Limiter::new(app.settings.broadcast_rate));
 
-    let poller = tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()));
+    let poller = match (&mode, listener) {
+        (Mode::Webhook { url, .. }, Some(listener)) => {
+            let secret = webhook_secret(token.expose());
+            set_webhook(&bot, url, &secret, &shutdown).await?;
+            tracing::info!(%url, listen = %listener.local_addr()?, "receiving updates by webhook");
+            eprintln!("helpdesk: receiving updates by webhook at {url} (listening on {})", listener.local_addr()?);
+            let path = url.path().to_string();
+            tokio::spawn(webhook(app.clone(), listener, path, secret, updates_tx, shutdown.clone()))
+        }
+        _ => {
+            if let Err(e) = bot.delete_webhook().await {
+                tracing::warn!(error = %e, "cannot remove a webhook set earlier; getUpdates may fail");
+            }
+            tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()))
+        }
+    };
     let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
     let flusher = tokio::spawn(flush_done(app.clone(), done_rx));
     let mailer: sender::MailerRef = crate::services::email::SmtpMailer::from_settings(&app.settings.smtp)?
@@ -151,6 +208,136 @@ fn spawn_signal_handler(shutdown: CancellationToken) {
         tracing::info!("shutting down: finishing the updates in hand");
         shutdown.cancel();
     });
+}
+
+/// Tells Telegram to post updates to `url` with `secret`; retried while the API is unreachable.
+async fn set_webhook(bot: &Bot, url: &url::Url, secret: &str, shutdown: &CancellationToken) -> Result<()> {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let request = bot
+            .set_webhook(url.clone())
+            .secret_token(secret.to_string())
+            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+        let attempt = tokio::select! {
+            r = request.send() => r,
+            _ = shutdown.cancelled() => return Ok(()),
+        };
+        match attempt {
+            Ok(_) => return Ok(()),
+            Err(RequestError::Api(e)) => bail!("Telegram refused the webhook {url}: {e}"),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot set the webhook; retrying in {}s", backoff.as_secs());
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.cancelled() => return Ok(()),
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Hook {
+    app: App,
+    secret: Arc<str>,
+    tx: mpsc::Sender<Update>,
+}
+
+/// Receives webhook calls until shutdown; also takes over the updates other
+/// processes stored but did not handle.
+async fn webhook(
+    app: App,
+    listener: tokio::net::TcpListener,
+    path: String,
+    secret: String,
+    tx: mpsc::Sender<Update>,
+    shutdown: CancellationToken,
+) {
+    let reclaim = tokio::spawn(reclaim(app.clone(), tx.clone(), shutdown.clone()));
+    let hook = Hook { app, secret: secret.into(), tx };
+    let router = axum::Router::new().route(&path, axum::routing::post(receive)).with_state(hook);
+    let stop = shutdown.clone();
+    if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await {
+        tracing::error!(error = %e, "the webhook server failed");
+        shutdown.cancel();
+    }
+    let _ = reclaim.await;
+}
+
+/// One webhook call: checked, stored, acknowledged, then handled. A call
+/// that cannot be stored is refused, and Telegram sends it again.
+async fn receive(
+    axum::extract::State(hook): axum::extract::State<Hook>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    let given = headers.get("x-telegram-bot-api-secret-token").map(|v| v.as_bytes()).unwrap_or_default();
+    if !constant_time_eq(given, hook.secret.as_bytes()) {
+        tracing::warn!("a webhook call without the right secret token; refused");
+        return StatusCode::UNAUTHORIZED;
+    }
+    let update: Update = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::warn!(error = %e, "a webhook call that is not an update; refused");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let row = InboxUpdate {
+        update_id: i64::from(update.id.0),
+        chat_id: update.chat().map(|c| c.id.0),
+        payload: serde_json::to_string(&update).unwrap_or_default(),
+    };
+    match blocking(&hook.app, move |app| inbox::receive(app, &[row])).await {
+        Ok(0) => StatusCode::OK, // sent again; some process has it already
+        Ok(_) => {
+            let _ = hook.tx.send(update).await;
+            StatusCode::OK
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot store a received update; Telegram will send it again");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Every half minute: claims the updates left unhandled past [`CLAIM_GRACE`]
+/// (their process stopped) and handles them here.
+async fn reclaim(app: App, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
+    loop {
+        match blocking(&app, |app| inbox::claim_stale(app, CLAIM_GRACE, CLAIM_LEASE, 1000)).await {
+            Ok(rows) => {
+                if !rows.is_empty() {
+                    tracing::info!(count = rows.len(), "taking over updates another process left unhandled");
+                }
+                for row in rows {
+                    match serde_json::from_str::<Update>(&row.payload) {
+                        Ok(u) => {
+                            if tx.send(u).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            tracing::error!(update = row.update_id, error = %e, "unreadable stored update; dropping it");
+                            let id = row.update_id;
+                            let _ = blocking(&app, move |app| inbox::done(app, &[id])).await;
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot look for unhandled updates"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            _ = shutdown.cancelled() => return,
+        }
+    }
 }
 
 /// Replays the inbox, then long-polls: each batch is stored before the next call confirms it.

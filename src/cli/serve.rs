@@ -11,11 +11,24 @@ use std::process::ExitCode;
 Needs HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN). HELPDESK_TELEGRAM_API_URL points it at a local Bot API server.
 Stop it with SIGINT or SIGTERM: updates in hand are finished, nothing received is lost.
 
-Example:
-  HELPDESK_BOT_TOKEN=123456:ABC... helpdesk serve")]
-pub struct ServeArgs {}
+By default it long-polls Telegram, one process per database. With --webhook-url, Telegram posts updates
+to that (HTTPS) URL, which a reverse proxy or load balancer forwards to --listen; calls without the
+secret token helpdesk registered with the webhook are refused. On PostgreSQL any number of webhook
+processes can share the database: each update is handled once, and each scheduled job runs once.
 
-pub fn run(global: &Global, _args: ServeArgs) -> Result<ExitCode> {
+Examples:
+  HELPDESK_BOT_TOKEN=123456:ABC... helpdesk serve
+  helpdesk serve --webhook-url https://helpdesk.example.org/telegram --listen 127.0.0.1:8080")]
+pub struct ServeArgs {
+    /// Receive updates by webhook at this public URL instead of long polling
+    #[arg(long, value_name = "URL")]
+    webhook_url: Option<url::Url>,
+    /// The address the webhook server listens on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", requires = "webhook_url")]
+    listen: std::net::SocketAddr,
+}
+
+pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     if app.settings.bot_token.is_none() {
         anyhow::bail!("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you");
@@ -25,6 +38,10 @@ pub fn run(global: &Global, _args: ServeArgs) -> Result<ExitCode> {
         .thread_name("helpdesk")
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(crate::bot::serve(app))?;
+    let mode = match args.webhook_url {
+        Some(url) => crate::bot::runtime::Mode::Webhook { url, listen: args.listen },
+        None => crate::bot::runtime::Mode::Polling,
+    };
+    runtime.block_on(crate::bot::serve(app, mode))?;
     Ok(ExitCode::SUCCESS)
 }

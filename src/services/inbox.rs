@@ -22,6 +22,23 @@ pub fn pending(app: &App, limit: u64) -> Result<Vec<InboxUpdate>> {
     Ok(app.store.read()?.inbox_pending(limit)?)
 }
 
+/// Claims, for `lease`, updates received more than `grace` ago and not done
+/// whose earlier claim ran out: those of a webhook process that stopped.
+pub fn claim_stale(
+    app: &App,
+    grace: std::time::Duration,
+    lease: std::time::Duration,
+    limit: u64,
+) -> Result<Vec<InboxUpdate>> {
+    let now = app.now();
+    let grace = chrono::Duration::from_std(grace).unwrap_or_default();
+    let lease = chrono::Duration::from_std(lease).unwrap_or_default();
+    let mut tx = app.store.write()?;
+    let claimed = tx.inbox_claim_stale(now - grace, now, now + lease, limit)?;
+    tx.commit()?;
+    Ok(claimed)
+}
+
 pub fn done(app: &App, update_ids: &[i64]) -> Result<()> {
     if update_ids.is_empty() {
         return Ok(());

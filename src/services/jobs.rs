@@ -2,7 +2,7 @@
 //! one service call, recorded in `job_runs` whoever runs it, so
 //! `helpdesk schedule` can say when each last ran and how it went.
 
-use super::{App, Result};
+use super::{App, Error, Result};
 use crate::config::CronSpec;
 use crate::store::JobRun;
 use chrono::{DateTime, Utc};
@@ -56,7 +56,57 @@ impl Job {
 
 /// Runs `work` as a run of `job`, recording when it started and how it ended
 /// (`describe` says what it did). Recording failures are logged, never fatal.
+/// The job's lock is held meanwhile: while another process runs the same job
+/// on this database (a second `serve`, or cron) this one waits for it, up to
+/// [`JOB_WAIT`], and then fails with [`Error::Conflict`]; a job never runs
+/// twice at once.
 pub fn record<T>(app: &App, job: Job, work: impl FnOnce() -> Result<T>, describe: impl Fn(&T) -> String) -> Result<T> {
+    let waiting_since = std::time::Instant::now();
+    let _lock = loop {
+        if let Some(lock) = app.store.job_lock(job.name())? {
+            break lock;
+        }
+        if waiting_since.elapsed() >= JOB_WAIT {
+            return Err(Error::Conflict(format!(
+                "{} has been running in another helpdesk process on this database for over {} minutes; try again later",
+                job.name(),
+                JOB_WAIT.as_secs() / 60
+            )));
+        }
+        if waiting_since.elapsed() < std::time::Duration::from_millis(250) {
+            tracing::info!(job = job.name(), "another process runs this job now; waiting for it to finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    record_locked(app, job, work, describe)
+}
+
+/// How long a job started by hand or cron waits for the same job elsewhere.
+pub const JOB_WAIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// [`record`] for a scheduled run due at `slot`: `None`, and nothing done,
+/// when another process runs the job now or has run it since `slot` (so with
+/// several `serve` processes each scheduled run happens once).
+pub fn record_scheduled<T>(
+    app: &App,
+    job: Job,
+    slot: DateTime<Utc>,
+    work: impl FnOnce() -> Result<T>,
+    describe: impl Fn(&T) -> String,
+) -> Result<Option<T>> {
+    let Some(_lock) = app.store.job_lock(job.name())? else { return Ok(None) };
+    if app.store.read()?.last_job_run(job.name())?.is_some_and(|r| r.started_at >= slot) {
+        return Ok(None);
+    }
+    record_locked(app, job, work, describe).map(Some)
+}
+
+fn record_locked<T>(
+    app: &App,
+    job: Job,
+    work: impl FnOnce() -> Result<T>,
+    describe: impl Fn(&T) -> String,
+) -> Result<T> {
     let started = app.now();
     let run = app.store.write().and_then(|mut tx| {
         let id = tx.job_started(job.name(), started)?;

@@ -120,7 +120,11 @@ pub trait Store: Send + Sync {
     fn restore_from(&self, src: &std::path::Path) -> Result<()>;
     /// Marks the database as served by this process until the guard is
     /// dropped; `Ok(None)` when another `serve` already does.
-    fn serve_lock(&self) -> Result<Option<ServeLock>>;
+    fn serve_lock(&self, mode: ServeMode) -> Result<Option<ServeLock>>;
+    /// Held while a job (`sla-check`, `backup`, ...) runs, so that several
+    /// processes on one database never run the same job at once; `None` when
+    /// another process holds it.
+    fn job_lock(&self, job: &str) -> Result<Option<ServeLock>>;
     /// Whether a `serve` process holds the database now.
     fn served(&self) -> Result<bool>;
 }
@@ -183,6 +187,16 @@ impl BackupFormat {
 
 /// Held by `helpdesk serve` for as long as it runs (released on drop).
 pub struct ServeLock(pub Box<dyn std::any::Any + Send + Sync>);
+
+/// How a `serve` process holds its database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServeMode {
+    /// Long polling: one process per database (Telegram serves one poller).
+    Exclusive,
+    /// Webhook: any number of processes share a PostgreSQL database (none
+    /// may poll meanwhile). On SQLite this is the same as `Exclusive`.
+    Shared,
+}
 
 /// One transaction: every capability of the store, then commit.
 pub trait Tx:
@@ -630,6 +644,17 @@ pub trait Inbox {
     fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()>;
     /// The highest update id ever stored.
     fn inbox_last_id(&mut self) -> Result<Option<i64>>;
+    /// Claims until `until` the updates received before `received_before`
+    /// and not yet done whose earlier claim (if any) ran out by `now`: the
+    /// updates of a process that stopped before handling them. Each goes to
+    /// one claimant only.
+    fn inbox_claim_stale(
+        &mut self,
+        received_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<InboxUpdate>>;
     /// Forgets updates done before `before`; returns how many.
     fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64>;
 }

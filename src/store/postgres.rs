@@ -510,9 +510,20 @@ impl Store for PgStore {
         run_tool(cmd, "pg_restore")
     }
 
-    fn serve_lock(&self) -> Result<Option<ServeLock>> {
+    fn serve_lock(&self, mode: ServeMode) -> Result<Option<ServeLock>> {
         let mut conn = self.dedicated()?;
-        let got: bool = conn.client.query_one("SELECT pg_try_advisory_lock($1)", &[&SERVE_LOCK]).map_err(db)?.get(0);
+        let sql = match mode {
+            ServeMode::Exclusive => "SELECT pg_try_advisory_lock($1)",
+            ServeMode::Shared => "SELECT pg_try_advisory_lock_shared($1)",
+        };
+        let got: bool = conn.client.query_one(sql, &[&SERVE_LOCK]).map_err(db)?.get(0);
+        Ok(got.then(|| ServeLock(Box::new(std::sync::Mutex::new(conn)))))
+    }
+
+    fn job_lock(&self, job: &str) -> Result<Option<ServeLock>> {
+        let key = JOB_LOCK_BASE + job.bytes().fold(0i64, |h, b| (h * 31 + i64::from(b)) & 0xffff);
+        let mut conn = self.dedicated()?;
+        let got: bool = conn.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).map_err(db)?.get(0);
         Ok(got.then(|| ServeLock(Box::new(std::sync::Mutex::new(conn)))))
     }
 
@@ -1381,6 +1392,27 @@ impl Inbox for PgTx {
             &[&update_ids.to_vec(), &at],
         )?;
         Ok(())
+    }
+
+    fn inbox_claim_stale(
+        &mut self,
+        received_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<InboxUpdate>> {
+        let mut claimed: Vec<InboxUpdate> = self
+            .query(
+                "UPDATE telegram_inbox SET claimed_until = $3 WHERE update_id IN (SELECT update_id FROM telegram_inbox \
+                 WHERE done_at IS NULL AND received_at < $1 AND (claimed_until IS NULL OR claimed_until < $2) \
+                 ORDER BY update_id LIMIT $4) RETURNING update_id, chat_id, payload",
+                &[&received_before, &now, &until, &(limit as i64)],
+            )?
+            .iter()
+            .map(|r| InboxUpdate { update_id: r.get(0), chat_id: r.get(1), payload: r.get(2) })
+            .collect();
+        claimed.sort_by_key(|u| u.update_id);
+        Ok(claimed)
     }
 
     fn inbox_last_id(&mut self) -> Result<Option<i64>> {

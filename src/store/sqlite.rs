@@ -307,13 +307,32 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn serve_lock(&self) -> Result<Option<ServeLock>> {
+    fn serve_lock(&self, _mode: ServeMode) -> Result<Option<ServeLock>> {
         let file = self.lock_file()?;
         match file.try_lock() {
             Ok(()) => Ok(Some(ServeLock(Box::new(file)))),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => {
                 Err(StoreError::Backend(format!("cannot lock {}: {e}", self.lock_path().display())))
+            }
+        }
+    }
+
+    fn job_lock(&self, job: &str) -> Result<Option<ServeLock>> {
+        let path = self
+            .path
+            .with_file_name(format!("{}.{job}.lock", self.path.file_name().unwrap_or_default().to_string_lossy()));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::Open { path: path.display().to_string(), message: e.to_string() })?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(ServeLock(Box::new(file)))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(StoreError::Backend(format!("cannot lock {}: {e}", path.display())))
             }
         }
     }
@@ -1300,6 +1319,32 @@ impl Inbox for SqliteTx {
             st.execute(params![id, at]).map_err(db)?;
         }
         Ok(())
+    }
+
+    fn inbox_claim_stale(
+        &mut self,
+        received_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<InboxUpdate>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "UPDATE telegram_inbox SET claimed_until = ?3 WHERE update_id IN (SELECT update_id FROM telegram_inbox \
+                 WHERE done_at IS NULL AND received_at < ?1 AND (claimed_until IS NULL OR claimed_until < ?2) \
+                 ORDER BY update_id LIMIT ?4) RETURNING update_id, chat_id, payload",
+            )
+            .map_err(db)?;
+        let mut claimed: Vec<InboxUpdate> = st
+            .query_map(params![to_text(received_before), to_text(now), to_text(until), limit as i64], |r| {
+                Ok(InboxUpdate { update_id: r.get(0)?, chat_id: r.get(1)?, payload: r.get(2)? })
+            })
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        claimed.sort_by_key(|u| u.update_id);
+        Ok(claimed)
     }
 
     fn inbox_last_id(&mut self) -> Result<Option<i64>> {

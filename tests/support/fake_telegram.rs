@@ -298,6 +298,11 @@ impl FakeTelegram {
         self.lock().reject_all_tokens = reject;
     }
 
+    /// Takes the queued updates out, to deliver them by webhook instead of getUpdates.
+    pub fn take_updates(&self) -> Vec<Value> {
+        std::mem::take(&mut self.lock().updates).into_iter().collect()
+    }
+
     /// Queues an update; assigns the next `update_id` unless it has one.
     /// Returns the update id.
     pub fn push_update(&self, mut update: Value) -> i64 {

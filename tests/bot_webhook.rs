@@ -1,0 +1,123 @@
+//! `helpdesk serve --webhook-url`: two real processes sharing one PostgreSQL
+//! database behind a (simulated) load balancer. Every update is handled once,
+//! whichever process gets it and however often Telegram sends it; calls
+//! without the secret token are refused; a scheduled job runs once per slot.
+//! Skipped, saying so, without HELPDESK_TEST_PG_URL (required in CI).
+
+mod support;
+
+use std::io::{Read, Write};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+use support::Workdir;
+use support::fake_telegram::{FakeTelegram, TOKEN, TgUser};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Posts `body` to `port` as Telegram would; returns the HTTP status.
+fn post(port: u16, secret: &str, body: &str) -> u16 {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST /telegram HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         X-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+struct Instance(Child);
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(w: &Workdir, fake: &FakeTelegram, port: u16) -> Instance {
+    let child = w
+        .process()
+        .args(["serve", "--webhook-url", &format!("http://127.0.0.1:{port}/telegram")])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("HELPDESK_TELEGRAM_API_URL", fake.url())
+        .env("HELPDESK_BOT_TOKEN", TOKEN)
+        .env("HELPDESK_SCHEDULE_SLA_CHECK", "* * * * *")
+        .env("HELPDESK_SCHEDULE_BACKUP", "off")
+        .env("HELPDESK_SCHEDULE_PRUNE", "off")
+        .env("HELPDESK_SCHEDULE_ARCHIVE", "off")
+        .env("HELPDESK_SCHEDULE_REPORT", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve never listened on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Instance(child)
+}
+
+#[test]
+fn two_webhook_processes_handle_every_update_once_and_each_job_once() {
+    let Some(w) = Workdir::postgres("two_webhook_processes_handle_every_update_once_and_each_job_once") else {
+        return;
+    };
+    w.cmd().args(["seed", "--fixtures"]).arg(support::fixtures()).assert().success();
+    let fake = FakeTelegram::start();
+    let (pa, pb) = (free_port(), free_port());
+    let (_a, _b) = (start(&w, &fake, pa), start(&w, &fake, pb));
+    let secret = helpdesk::bot::runtime::webhook_secret(TOKEN);
+
+    // Telegram was told where to post, with the secret.
+    let hooks: Vec<_> = fake.calls().into_iter().filter(|c| c.method.eq_ignore_ascii_case("setWebhook")).collect();
+    assert_eq!(hooks.len(), 2, "{hooks:?}");
+    assert!(hooks.iter().all(|c| c.params["secret_token"] == secret.as_str()), "{hooks:?}");
+
+    // Forty people write; the balancer alternates, and Telegram sends every third update twice.
+    let people: Vec<TgUser> = (0..40).map(|i| TgUser::new(555_700_000 + i, "Гость", "ru")).collect();
+    for p in &people {
+        fake.push_text(p, "/help");
+    }
+    let updates = fake.take_updates();
+    assert_eq!(updates.len(), 40);
+    for (i, u) in updates.iter().enumerate() {
+        let body = u.to_string();
+        let (first, second) = if i % 2 == 0 { (pa, pb) } else { (pb, pa) };
+        assert_eq!(post(first, &secret, &body), 200);
+        if i % 3 == 0 {
+            assert_eq!(post(second, &secret, &body), 200, "a repeat is acknowledged");
+        }
+    }
+    // Not from Telegram, or not an update: refused, and nothing happens.
+    assert_eq!(post(pa, "wrong", &updates[0].to_string()), 401);
+    assert_eq!(post(pb, &secret, "{\"hello\":1}"), 400);
+
+    let handled = || w.int("SELECT count(*) FROM telegram_inbox WHERE done_at IS NOT NULL");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while handled() < 40 {
+        assert!(Instant::now() < deadline, "handled only {} of 40", handled());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    for p in &people {
+        assert_eq!(fake.texts_to(p.id).len(), 1, "one answer to {}: {:?}", p.id, fake.texts_to(p.id));
+    }
+    assert_eq!(w.int("SELECT count(*) FROM telegram_inbox"), 40);
+
+    // The minutely sla-check: both processes are due at the same moment; it runs once.
+    let runs = || w.int("SELECT count(*) FROM job_runs WHERE job = 'sla-check'");
+    let deadline = Instant::now() + Duration::from_secs(75);
+    while runs() == 0 {
+        assert!(Instant::now() < deadline, "sla-check never ran");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(runs(), 1, "one run for one slot, whichever process took it");
+}
