@@ -10,6 +10,7 @@ mod branches;
 mod config_cmd;
 mod db;
 mod docs;
+mod filters;
 mod import_1c;
 mod migrate;
 pub mod output;
