@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod demo;
 pub mod directory;
 pub mod email;
+pub mod export;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;
