@@ -534,6 +534,21 @@ fn csv_has_the_same_columns_with_iso_dates() {
             }
         }
     }
+    // A reader that goes away (`| head`) ends the export quietly, as other listings do.
+    let mut child = w
+        .process()
+        .args(["export", "--format", "csv", "-o", "-", "--include-archived"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
+    assert!(first.starts_with("number,created,"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
     // The format follows the extension, and the filters are the same.
     export(&w, &["-o", "new.CSV", "--status", "new"]);
     let text = std::fs::read_to_string(w.path().join("new.CSV")).unwrap();

@@ -430,7 +430,10 @@ pub fn csv_to(app: &App, query: &RequestQuery, out: &mut dyn Write, progress: &d
     let query = export_query(query);
     let (rows, _) = pipeline(app, &query, Extent::Requests, |source| {
         let mut w = csv::Writer::from_writer(out);
-        let fail = |e: csv::Error| Error::Invalid(format!("cannot write the CSV: {e}"));
+        let fail = |e: csv::Error| match e.into_kind() {
+            csv::ErrorKind::Io(e) => Error::Output(e),
+            other => Error::Invalid(format!("cannot write the CSV: {other:?}")),
+        };
         w.write_record(REQUEST_COLUMNS.iter().map(|c| c.0)).map_err(fail)?;
         let mut rows = 0u64;
         let mut buffer = String::new();
@@ -473,7 +476,7 @@ pub fn csv_to(app: &App, query: &RequestQuery, out: &mut dyn Write, progress: &d
                 Batch::Items(_) => {}
             }
         }
-        w.flush().map_err(|e| Error::Invalid(format!("cannot write the CSV: {e}")))?;
+        w.flush().map_err(Error::Output)?;
         Ok(rows)
     })?;
     progress.finish();
@@ -484,11 +487,14 @@ pub fn csv_to(app: &App, query: &RequestQuery, out: &mut dyn Write, progress: &d
 pub fn csv_file(app: &App, query: &RequestQuery, path: &Path, progress: &dyn Progress) -> Result<(Vec<Written>, u64)> {
     let partial = Partial::create(path)?;
     let mut out = std::io::BufWriter::new(partial.file.as_file());
-    let rows = csv_to(app, query, &mut out, progress)?;
+    let rows = csv_to(app, query, &mut out, progress).map_err(|e| match e {
+        Error::Output(e) => io_error("write", path, e),
+        other => other,
+    })?;
     out.flush().map_err(|e| io_error("write", path, e))?;
     drop(out);
     let size = partial.finish()?;
-    Ok((vec![Written { sheet: "requests".into(), rows }], size))
+    Ok((vec![Written { sheet: "Requests".into(), rows }], size))
 }
 
 // ---------------------------------------------------------------- the workbook
@@ -496,8 +502,8 @@ pub fn csv_file(app: &App, query: &RequestQuery, path: &Path, progress: &dyn Pro
 /// Excel's limit of rows in a sheet; longer tables go on in "Requests (2)" and so on.
 const MAX_ROWS: u32 = 1_048_576;
 
-/// Zip compression: level 1 is over twice as fast as the default 6 on these
-/// sheets, for a file about a third larger.
+/// Zip compression: zlib-rs at level 1 compresses these sheets about four
+/// times as fast as at the default 6, for a file about 1.6 times as large.
 const COMPRESSION: u8 = 1;
 
 /// The formats used, made once.

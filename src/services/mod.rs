@@ -105,6 +105,9 @@ pub enum Error {
     /// Someone else got there first (the request was accepted meanwhile, ...).
     #[error("{0}")]
     Conflict(String),
+    /// Writing a stream the caller handed over failed (the reader of a pipe went away, ...).
+    #[error("cannot write the output: {0}")]
+    Output(#[source] std::io::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
