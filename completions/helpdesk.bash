@@ -34,6 +34,9 @@ _helpdesk() {
             helpdesk,db)
                 cmd="helpdesk__subcmd__db"
                 ;;
+            helpdesk,export)
+                cmd="helpdesk__subcmd__export"
+                ;;
             helpdesk,help)
                 cmd="helpdesk__subcmd__help"
                 ;;
@@ -156,6 +159,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help,db)
                 cmd="helpdesk__subcmd__help__subcmd__db"
+                ;;
+            helpdesk__subcmd__help,export)
+                cmd="helpdesk__subcmd__help__subcmd__export"
                 ;;
             helpdesk__subcmd__help,help)
                 cmd="helpdesk__subcmd__help__subcmd__help"
@@ -314,7 +320,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,8 +865,62 @@ _helpdesk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        helpdesk__subcmd__export)
+            opts="-o -h -V --output --format --from --until --status --kind --branch --include-archived --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "xlsx csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "new accepted done rejected cancelled" -- "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "cartridge repair maintenance it_help" -- "${cur}"))
+                    return 0
+                    ;;
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report schedule config completions man help"
+            opts="db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1104,20 @@ _helpdesk() {
         helpdesk__subcmd__help__subcmd__db__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

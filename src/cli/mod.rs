@@ -10,6 +10,8 @@ mod branches;
 mod config_cmd;
 mod db;
 mod docs;
+mod export;
+mod filters;
 mod import_1c;
 mod migrate;
 pub mod output;
@@ -100,6 +102,8 @@ pub enum Command {
     SlaCheck(sla::SlaArgs),
     /// Summary for management: opened, closed, breaches per branch, low stock
     Report(report::ReportArgs),
+    /// Export requests to an Excel workbook (with summaries, stock and charts) or CSV
+    Export(export::ExportArgs),
     /// When serve runs each scheduled job next, and how each last ran
     Schedule(schedule::ScheduleArgs),
     /// Show the effective settings and where each came from
@@ -158,6 +162,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Archive(args) => archive::run(&cli.global, args),
         Command::SlaCheck(args) => sla::run(&cli.global, args),
         Command::Report(args) => report::run(&cli.global, args),
+        Command::Export(args) => export::run(&cli.global, args),
         Command::Schedule(args) => schedule::run(&cli.global, args),
         Command::Config(cmd) => config_cmd::run(&cli.global, cmd),
         Command::Completions(args) => docs::completions(args),

@@ -1,7 +1,7 @@
 //! `helpdesk report`: the summary for management, printed or emailed.
 
+use super::filters::{ordered, period};
 use super::output::{Format, print_rows};
-use super::requests::parse_when;
 use super::{Global, open_app};
 use crate::services::email::SmtpMailer;
 use crate::services::jobs::{self, Job};
@@ -44,17 +44,10 @@ struct Row {
 pub fn run(global: &Global, args: ReportArgs) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     let tz = app.settings.timezone;
-    let until = match &args.until {
-        Some(d) => parse_when("--until", d, tz, true)?,
-        None => app.now(),
-    };
-    let from = match &args.from {
-        Some(d) => parse_when("--from", d, tz, false)?,
-        None => until - chrono::Duration::days(7),
-    };
-    if from >= until {
-        bail!("--from is after --until; nothing could match");
-    }
+    let (from, until) = period(tz, "--from", args.from.as_deref(), args.until.as_deref())?;
+    let until = until.unwrap_or_else(|| app.now());
+    let from = from.unwrap_or(until - chrono::Duration::days(7));
+    ordered("--from", from, until)?;
     if args.email {
         let Some(mailer) = SmtpMailer::from_settings(&app.settings.smtp)? else {
             bail!("email is off; set HELPDESK_EMAIL=on and the HELPDESK_SMTP_* settings");

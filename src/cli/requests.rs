@@ -1,13 +1,12 @@
 //! `helpdesk requests list|show`.
 
+use super::filters::{Selection, period};
 use super::output::{Format, Sink, Times, new_table, print_object, print_rows};
-use super::{Global, named, open_app};
-use crate::domain::{Kind, Named, Priority, RequestNumber, Status};
-use crate::services::{Actor, directory, requests};
+use super::{Global, open_app};
+use crate::domain::{Kind, Priority, RequestNumber, Status};
+use crate::services::{Actor, requests};
 use crate::store::{ArchivedFilter, OpenOptions, Request, RequestOrder, RequestQuery};
-use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -32,15 +31,8 @@ Examples:
   helpdesk requests list --kind cartridge --since 2026-01-01 --until 2026-03-31 --limit 0 --format csv
   helpdesk requests list --archived")]
     List {
-        /// Only these statuses (repeat or separate with commas)
-        #[arg(long, value_parser = named(Status::ALL), value_delimiter = ',')]
-        status: Vec<Status>,
-        /// Only these kinds (repeat or separate with commas)
-        #[arg(long, value_parser = named(Kind::ALL), value_delimiter = ',')]
-        kind: Vec<Kind>,
-        /// Only this branch (code, name or id)
-        #[arg(long)]
-        branch: Option<String>,
+        #[command(flatten)]
+        selection: Selection,
         /// Only requests filed by this Telegram ID
         #[arg(long, value_name = "TELEGRAM_ID")]
         author: Option<i64>,
@@ -136,32 +128,12 @@ fn row(r: Request, t: &Times) -> Row {
     }
 }
 
-/// Parses a date (`2026-03-31`, midnight in `tz`; with `end_of_day`, the next midnight) or an RFC 3339 time.
-pub(crate) fn parse_when(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let Ok(mut day) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") else {
-        bail!("{flag} '{s}' is not a date; use YYYY-MM-DD, e.g. 2026-03-31");
-    };
-    if end_of_day {
-        day = day.succ_opt().unwrap_or(day);
-    }
-    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    match tz.from_local_datetime(&midnight).earliest() {
-        Some(t) => Ok(t.with_timezone(&Utc)),
-        None => bail!("{flag} '{s}' does not exist in time zone {tz}"),
-    }
-}
-
 pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     let tz = app.settings.timezone;
     match cmd {
         RequestsCommand::List {
-            status,
-            kind,
-            branch,
+            selection,
             author,
             assignee,
             since,
@@ -173,20 +145,11 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
             offset,
             format,
         } => {
-            let since = since.map(|s| parse_when("--since", &s, tz, false)).transpose()?;
-            let until = until.map(|s| parse_when("--until", &s, tz, true)).transpose()?;
-            if let (Some(a), Some(b)) = (since, until)
-                && a >= b
-            {
-                bail!("--since is after --until; nothing could match");
-            }
-            let branch_id = match branch {
-                Some(key) => Some(directory::find_branch(&mut *app.store.read()?, &key)?.id),
-                None => None,
-            };
+            let (since, until) = period(tz, "--since", since.as_deref(), until.as_deref())?;
+            let branch_id = selection.branch_id(&app)?;
             let mut query = RequestQuery {
-                statuses: status,
-                kinds: kind,
+                statuses: selection.status,
+                kinds: selection.kind,
                 branch_id,
                 author_id: author,
                 assignee_id: assignee,

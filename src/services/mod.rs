@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod demo;
 pub mod directory;
 pub mod email;
+pub mod export;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;
@@ -104,6 +105,9 @@ pub enum Error {
     /// Someone else got there first (the request was accepted meanwhile, ...).
     #[error("{0}")]
     Conflict(String),
+    /// Writing a stream the caller handed over failed (the reader of a pipe went away, ...).
+    #[error("cannot write the output: {0}")]
+    Output(#[source] std::io::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -6,9 +6,10 @@
 use super::email::html_escape;
 use super::notify::{Letter, Mailer, Outcome};
 use super::{App, Error, Result};
+use crate::config::SlaSettings;
 use crate::domain::sla;
 use crate::i18n::{Msg, t};
-use crate::store::{ArchivedFilter, RequestQuery, StockFilter, StockRow};
+use crate::store::{ArchivedFilter, Request, RequestQuery, StockFilter, StockRow};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,13 @@ pub struct Summary {
     pub low_stock: Vec<StockRow>,
 }
 
+/// Whether a request breached its SLA (as of `now`, if still open): accepted
+/// late, or, where a resolve limit is set, closed late.
+pub fn breached(s: &SlaSettings, r: &Request, now: DateTime<Utc>) -> bool {
+    sla::accept_breached(r.created_at, r.accepted_at, r.closed_at, now, s.accept.get(r.priority))
+        || s.resolve.get(r.priority).is_some_and(|l| sla::resolve_breached(r.created_at, r.closed_at, now, l))
+}
+
 /// The summary of `[from, until)`.
 pub fn summary(app: &App, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Summary> {
     let now = app.now();
@@ -39,16 +47,12 @@ pub fn summary(app: &App, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<S
         .into_iter()
         .map(|b| (b.code.clone(), BranchLine { code: b.code, name: b.name, ..Default::default() }))
         .collect();
-    let s = &app.settings.sla;
     let opened =
         RequestQuery { since: Some(from), until: Some(until), archived: ArchivedFilter::Include, ..Default::default() };
     tx.scan_requests(&opened, &mut |r| {
         let line = lines.entry(r.branch_code.clone()).or_default();
         line.opened += 1;
-        let late_accept = sla::accept_breached(r.created_at, r.accepted_at, r.closed_at, now, s.accept.get(r.priority));
-        let late_resolve =
-            s.resolve.get(r.priority).is_some_and(|l| sla::resolve_breached(r.created_at, r.closed_at, now, l));
-        if late_accept || late_resolve {
+        if breached(&app.settings.sla, &r, now) {
             line.breaches += 1;
         }
         Ok(true)

@@ -111,6 +111,63 @@ impl Workdir {
         self.ints(sql)[0]
     }
 
+    /// Every row `sql` returns, read straight from the database on either
+    /// backend (times come as text from SQLite; see [`Value::time`]).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<Value>> {
+        match &self.pg {
+            Some(pg) => {
+                use postgres::types::Type;
+                let mut c = postgres::Client::connect(&pg.url, postgres::NoTls).expect("connect");
+                let rows = c.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                rows.iter()
+                    .map(|row| {
+                        (0..row.len())
+                            .map(|i| {
+                                let ty = row.columns()[i].type_();
+                                let v = if *ty == Type::INT8 {
+                                    row.get::<_, Option<i64>>(i).map(Value::Int)
+                                } else if *ty == Type::INT4 {
+                                    row.get::<_, Option<i32>>(i).map(|n| Value::Int(n.into()))
+                                } else if *ty == Type::TIMESTAMPTZ {
+                                    row.get::<_, Option<DateTime<Utc>>>(i).map(Value::Time)
+                                } else if *ty == Type::BOOL {
+                                    row.get::<_, Option<bool>>(i).map(|b| Value::Int(b.into()))
+                                } else if *ty == Type::FLOAT8 {
+                                    row.get::<_, Option<f64>>(i).map(Value::Real)
+                                } else {
+                                    row.get::<_, Option<String>>(i).map(Value::Text)
+                                };
+                                v.unwrap_or(Value::Null)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+            None => {
+                use rusqlite::types::ValueRef;
+                let c = rusqlite::Connection::open(self.db()).expect("open");
+                let mut st = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = st.column_count();
+                st.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                ValueRef::Null => Value::Null,
+                                ValueRef::Integer(n) => Value::Int(n),
+                                ValueRef::Real(f) => Value::Real(f),
+                                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                                ValueRef::Blob(_) => panic!("{sql}: a blob in column {i}"),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .collect::<rusqlite::Result<_>>()
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        }
+    }
+
     /// The real binary, run in this directory with a clean environment.
     pub fn cmd(&self) -> assert_cmd::Command {
         assert_cmd::Command::from_std(self.process())
@@ -136,6 +193,46 @@ impl Workdir {
     /// Opens the database directly, with services over a clock starting at [`t0`].
     pub fn app(&self) -> (App, Arc<ManualClock>) {
         app_on(self.url(), Settings::defaults())
+    }
+}
+
+/// A value read by [`Workdir::rows`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+impl Value {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Value::Null => None,
+            Value::Int(n) => Some(*n),
+            other => panic!("not an integer: {other:?}"),
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Value::Null => None,
+            Value::Text(s) => Some(s),
+            other => panic!("not text: {other:?}"),
+        }
+    }
+
+    /// A time: PostgreSQL's own, or SQLite's RFC 3339 text.
+    pub fn time(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Value::Null => None,
+            Value::Time(t) => Some(*t),
+            Value::Text(s) => Some(
+                DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| panic!("not a time: {s}: {e}")).with_timezone(&Utc),
+            ),
+            other => panic!("not a time: {other:?}"),
+        }
     }
 }
 

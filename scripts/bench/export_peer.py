@@ -1,0 +1,251 @@
+"""The peer of `helpdesk export` in scripts/bench/export.sh: Python's XlsxWriter
+in constant_memory mode writing the same workbook from the same SQLite file.
+
+The same sheets, columns and types: Summary by branch (counts by status and
+kind, average times to accept and close, SLA breaches, a chart), Months (a
+chart), Requests (23 columns; times as Excel dates in the zone given), Items,
+Stock (rows below minimum highlighted). Archived requests are left out, as
+helpdesk does by default. SLA breaches use the default limits (accept within
+an hour, no resolve limit), which is what the benchmark database runs with.
+
+Usage: python export_peer.py DATABASE OUTPUT.xlsx [ZONE]
+"""
+
+import sqlite3
+import sys
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import xlsxwriter
+
+STATUSES = ["new", "accepted", "done", "rejected", "cancelled"]
+KINDS = ["cartridge", "repair", "maintenance", "it_help"]
+ACCEPT_LIMIT = timedelta(hours=1)
+
+REQUEST_HEADERS = [
+    "number", "created", "kind", "priority", "status", "branch", "branch_name", "author", "author_id",
+    "contact_name", "contact_phone", "description", "assignee", "assignee_id", "accepted", "closed",
+    "rejection_reason", "archived", "archived_at", "sla_breached", "accept_reminders", "resolve_reminders",
+    "last_reminder",
+]
+WIDTHS = [11, 17, 11, 9, 10, 11, 18, 22, 12, 22, 15, 48, 22, 12, 17, 17, 30, 9, 17, 12, 10, 10, 17]
+TIME_COLUMNS = {1, 14, 15, 18, 22}
+
+REQUESTS_SQL = """
+SELECT r.id, r.created_at, r.kind, r.priority, r.status, b.code, b.name, a.full_name, r.author_id,
+       r.contact_name, r.contact_phone, r.description, s.full_name, r.assignee_id, r.accepted_at, r.closed_at,
+       r.rejection_reason, r.archived_at, r.sla_level, r.sla_resolve_level, r.sla_notified_at, r.branch_id
+FROM requests r
+JOIN users a ON a.telegram_id = r.author_id
+JOIN branches b ON b.id = r.branch_id
+LEFT JOIN users s ON s.telegram_id = r.assignee_id
+WHERE r.archived_at IS NULL
+ORDER BY r.created_at, r.id
+"""
+
+ITEMS_SQL = """
+SELECT i.request_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment
+FROM request_items i JOIN requests r ON r.id = i.request_id JOIN cartridge_types c ON c.id = i.cartridge_type_id
+WHERE r.archived_at IS NULL
+ORDER BY i.request_id, i.id
+"""
+
+STOCK_SQL = """
+SELECT w.name, c.vendor_article, c.name, s.quantity, c.min_stock, s.updated_at
+FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id
+ORDER BY w.code, c.name, c.vendor_article
+"""
+
+
+def main():
+    db, out = sys.argv[1], sys.argv[2]
+    zone = ZoneInfo(sys.argv[3] if len(sys.argv) > 3 else "UTC")
+    now = datetime.now(timezone.utc)
+    conn = sqlite3.connect(db)
+
+    def local(text):
+        if text is None:
+            return None
+        return datetime.fromisoformat(text).astimezone(zone).replace(tzinfo=None)
+
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1})
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    number = book.add_format({"num_format": '"HD-"000000'})
+    duration = book.add_format({"num_format": "[h]:mm"})
+    month_format = book.add_format({"num_format": "yyyy-mm"})
+    low = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    low_when = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "yyyy-mm-dd hh:mm:ss"})
+
+    summary = book.add_worksheet("Summary")
+    months_sheet = book.add_worksheet("Months")
+    requests = book.add_worksheet("Requests")
+    items = book.add_worksheet("Items")
+    stock = book.add_worksheet("Stock")
+
+    for col, (name, width) in enumerate(zip(REQUEST_HEADERS, WIDTHS)):
+        requests.set_column(col, col, width)
+        requests.write_string(0, col, name, header)
+    requests.freeze_panes(1, 0)
+
+    tallies = {}
+    months = {}
+    row = 0
+    for r in conn.execute(REQUESTS_SQL):
+        row += 1
+        created = datetime.fromisoformat(r[1])
+        accepted = datetime.fromisoformat(r[14]) if r[14] else None
+        closed = datetime.fromisoformat(r[15]) if r[15] else None
+        due = created + ACCEPT_LIMIT
+        if accepted is not None:
+            breached = accepted > due
+        elif closed is not None:
+            breached = closed > due
+        else:
+            breached = now > due
+        t = tallies.setdefault(r[21], [0, [0] * 5, [0] * 4, 0.0, 0, 0.0, 0, 0])
+        t[0] += 1
+        t[1][STATUSES.index(r[4])] += 1
+        t[2][KINDS.index(r[2])] += 1
+        if accepted is not None:
+            t[3] += (accepted - created).total_seconds()
+            t[4] += 1
+        if closed is not None:
+            t[5] += (closed - created).total_seconds()
+            t[6] += 1
+        t[7] += breached
+        created_local = created.astimezone(zone)
+        m = months.setdefault((created_local.year, created_local.month), [0] * 4)
+        m[KINDS.index(r[2])] += 1
+
+        requests.write_number(row, 0, r[0], number)
+        requests.write_datetime(row, 1, created_local.replace(tzinfo=None), when)
+        for col in (2, 3, 4, 5, 6, 7):
+            requests.write_string(row, col, r[col])
+        requests.write_number(row, 8, r[8])
+        for col in (9, 10, 11):
+            requests.write_string(row, col, r[col])
+        if r[12] is not None:
+            requests.write_string(row, 12, r[12])
+        if r[13] is not None:
+            requests.write_number(row, 13, r[13])
+        for col in (14, 15):
+            if r[col] is not None:
+                requests.write_datetime(row, col, local(r[col]), when)
+        if r[16] is not None:
+            requests.write_string(row, 16, r[16])
+        requests.write_boolean(row, 17, r[17] is not None)
+        if r[17] is not None:
+            requests.write_datetime(row, 18, local(r[17]), when)
+        requests.write_boolean(row, 19, bool(breached))
+        requests.write_number(row, 20, r[18])
+        requests.write_number(row, 21, r[19])
+        if r[20] is not None:
+            requests.write_datetime(row, 22, local(r[20]), when)
+    requests.autofilter(0, 0, row, len(REQUEST_HEADERS) - 1)
+    request_rows = row
+
+    item_headers = ["request", "article", "cartridge", "quantity", "issued", "comment"]
+    for col, (name, width) in enumerate(zip(item_headers, [11, 14, 30, 9, 9, 30])):
+        items.set_column(col, col, width)
+        items.write_string(0, col, name, header)
+    items.freeze_panes(1, 0)
+    row = 0
+    for i in conn.execute(ITEMS_SQL):
+        row += 1
+        items.write_number(row, 0, i[0], number)
+        items.write_string(row, 1, i[1])
+        items.write_string(row, 2, i[2])
+        items.write_number(row, 3, i[3])
+        items.write_number(row, 4, i[4])
+        if i[5] is not None:
+            items.write_string(row, 5, i[5])
+    items.autofilter(0, 0, row, 5)
+    item_rows = row
+
+    heads = ["branch", "branch_name", "requests"] + STATUSES + KINDS + ["avg_to_accept", "avg_to_close", "sla_breaches"]
+    for col, name in enumerate(heads):
+        summary.set_column(col, col, 12)
+        summary.write_string(0, col, name, header)
+    summary.freeze_panes(1, 0)
+    total = [0, [0] * 5, [0] * 4, 0.0, 0, 0.0, 0, 0]
+    branches = conn.execute("SELECT id, code, name FROM branches ORDER BY code").fetchall()
+
+    def line(row, code, name, t):
+        summary.write_string(row, 0, code)
+        summary.write_string(row, 1, name)
+        summary.write_number(row, 2, t[0])
+        for i, n in enumerate(t[1] + t[2]):
+            summary.write_number(row, 3 + i, n)
+        if t[4]:
+            summary.write_number(row, 12, t[3] / t[4] / 86400, duration)
+        if t[6]:
+            summary.write_number(row, 13, t[5] / t[6] / 86400, duration)
+        summary.write_number(row, 14, t[7])
+
+    for n, (branch_id, code, name) in enumerate(branches, start=1):
+        t = tallies.get(branch_id, [0, [0] * 5, [0] * 4, 0.0, 0, 0.0, 0, 0])
+        line(n, code, name, t)
+        total = [
+            total[0] + t[0],
+            [a + b for a, b in zip(total[1], t[1])],
+            [a + b for a, b in zip(total[2], t[2])],
+        ] + [a + b for a, b in zip(total[3:], t[3:])]
+    line(len(branches) + 1, "TOTAL", "", total)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({
+        "name": "Requests",
+        "categories": ["Summary", 1, 0, len(branches), 0],
+        "values": ["Summary", 1, 2, len(branches), 2],
+    })
+    chart.set_title({"name": "Requests per branch"})
+    chart.set_legend({"none": True})
+    summary.insert_chart(len(branches) + 3, 0, chart)
+
+    for col, name in enumerate(["month", "requests"] + KINDS):
+        months_sheet.write_string(0, col, name, header)
+    months_sheet.freeze_panes(1, 0)
+    row = 0
+    if months:
+        (year, month), last = min(months), max(months)
+        while (year, month) <= last:
+            row += 1
+            counts = months.get((year, month), [0] * 4)
+            months_sheet.write_datetime(row, 0, datetime(year, month, 1), month_format)
+            months_sheet.write_number(row, 1, sum(counts))
+            for i, n in enumerate(counts):
+                months_sheet.write_number(row, 2 + i, n)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        chart = book.add_chart({"type": "column"})
+        chart.add_series({
+            "name": "Requests",
+            "categories": ["Months", 1, 0, row, 0],
+            "values": ["Months", 1, 1, row, 1],
+        })
+        chart.set_title({"name": "Requests per month"})
+        chart.set_legend({"none": True})
+        months_sheet.insert_chart(1, 7, chart)
+
+    for col, name in enumerate(["warehouse", "article", "cartridge", "quantity", "minimum", "below_minimum", "updated"]):
+        stock.write_string(0, col, name, header)
+    stock.freeze_panes(1, 0)
+    row = 0
+    for s in conn.execute(STOCK_SQL):
+        row += 1
+        below = s[3] < s[4]
+        plain, date = (low, low_when) if below else (None, when)
+        stock.write_string(row, 0, s[0], plain)
+        stock.write_string(row, 1, s[1], plain)
+        stock.write_string(row, 2, s[2], plain)
+        stock.write_number(row, 3, s[3], plain)
+        stock.write_number(row, 4, s[4], plain)
+        stock.write_boolean(row, 5, below, plain)
+        stock.write_datetime(row, 6, local(s[5]), date)
+    stock.autofilter(0, 0, row, 6)
+
+    book.close()
+    print(f"peer wrote {out}: {request_rows} requests, {item_rows} items", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
