@@ -307,6 +307,26 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Hands stored updates to the dispatcher; one that no longer parses is
+/// marked done and dropped. `false` when the dispatcher has stopped.
+async fn feed(app: &App, tx: &mpsc::Sender<Update>, rows: Vec<InboxUpdate>) -> bool {
+    for row in rows {
+        match serde_json::from_str::<Update>(&row.payload) {
+            Ok(u) => {
+                if tx.send(u).await.is_err() {
+                    return false;
+                }
+            }
+            Err(e) => {
+                tracing::error!(update = row.update_id, error = %e, "unreadable stored update; dropping it");
+                let id = row.update_id;
+                let _ = blocking(app, move |app| inbox::done(app, &[id])).await;
+            }
+        }
+    }
+    true
+}
+
 /// Every half minute: claims the updates left unhandled past [`CLAIM_GRACE`]
 /// (their process stopped) and handles them here.
 async fn reclaim(app: App, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
@@ -316,19 +336,8 @@ async fn reclaim(app: App, tx: mpsc::Sender<Update>, shutdown: CancellationToken
                 if !rows.is_empty() {
                     tracing::info!(count = rows.len(), "taking over updates another process left unhandled");
                 }
-                for row in rows {
-                    match serde_json::from_str::<Update>(&row.payload) {
-                        Ok(u) => {
-                            if tx.send(u).await.is_err() {
-                                return;
-                            }
-                        }
-                        Err(e) => {
-                            tracing::error!(update = row.update_id, error = %e, "unreadable stored update; dropping it");
-                            let id = row.update_id;
-                            let _ = blocking(&app, move |app| inbox::done(app, &[id])).await;
-                        }
-                    }
+                if !feed(&app, &tx, rows).await {
+                    return;
                 }
             }
             Err(e) => tracing::warn!(error = %e, "cannot look for unhandled updates"),
@@ -347,19 +356,8 @@ async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: Cancellati
             if !pending.is_empty() {
                 tracing::info!(count = pending.len(), "replaying updates received before a restart");
             }
-            for row in pending {
-                match serde_json::from_str::<Update>(&row.payload) {
-                    Ok(u) => {
-                        if tx.send(u).await.is_err() {
-                            return;
-                        }
-                    }
-                    Err(e) => {
-                        tracing::error!(update = row.update_id, error = %e, "unreadable stored update; dropping it");
-                        let id = row.update_id;
-                        let _ = blocking(&app, move |app| inbox::done(app, &[id])).await;
-                    }
-                }
+            if !feed(&app, &tx, pending).await {
+                return;
             }
         }
         Err(e) => tracing::error!(error = %e, "cannot read the inbox; not replaying"),
