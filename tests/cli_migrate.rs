@@ -210,6 +210,20 @@ fn bad_sources_and_targets_are_one_line_and_change_nothing() {
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let n: i64 = client.query_one("SELECT count(*) FROM branches", &[]).unwrap().get(0);
     assert_eq!(n, 0, "nothing was copied");
+    // A dangling reference SQLite let through (foreign keys off): named, and nothing is copied.
+    let src = rusqlite::Connection::open(w.db()).unwrap();
+    src.execute("UPDATE requests SET created_at = '2026-01-01T00:00:00Z' WHERE created_at = 'вчера'", []).unwrap();
+    src.execute_batch(
+        "PRAGMA foreign_keys = OFF; UPDATE request_items SET request_id = 999999 WHERE id = (SELECT min(id) FROM request_items)",
+    )
+    .unwrap();
+    one_line(
+        &w.cmd().args(["migrate", "--to", &pg.url]).output().unwrap(),
+        "the source breaks a rule of the schema: insert or update on table \"request_items\" violates foreign key constraint",
+    );
+    one_line(&w.cmd().args(["migrate", "--to", &pg.url]).output().unwrap(), "(request_id)=(999999) is not present");
+    let n: i64 = client.query_one("SELECT count(*) FROM branches", &[]).unwrap().get(0);
+    assert_eq!(n, 0, "nothing was copied");
 }
 
 #[test]

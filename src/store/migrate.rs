@@ -5,30 +5,28 @@
 //! target is written in one transaction, under the store's write lock:
 //!
 //! 1. every table is emptied (`--truncate`; an empty target is checked first)
-//!    and its foreign keys and secondary indexes are set aside, the way
+//!    and its keys, foreign keys and secondary indexes are set aside, the way
 //!    `pg_restore` loads data before constraints;
 //! 2. each table, parents first, is streamed with binary `COPY`, converting
 //!    SQLite's dynamic values to the column's native type (integers to
-//!    booleans, RFC 3339 text to timestamptz) and keeping every id;
-//! 3. the indexes and foreign keys come back (which checks every reference),
-//!    the identity sequences continue after the highest id;
-//! 4. each table's row count and a checksum of its content are computed on
-//!    both sides (the source as it was read, the target by the server from
-//!    what it stored) and must agree;
+//!    booleans, RFC 3339 text to timestamptz) and keeping every id; then it
+//!    is read back with `COPY TO`, and its row count and checksum (the sum of
+//!    the hashes of its rows as the server returns them) must equal those of
+//!    the rows sent;
+//! 3. the keys and indexes are built and the foreign keys come back (which
+//!    checks every reference), the identity sequences continue after the
+//!    highest id;
 //!
 //! and only then it commits. Killed or failing at any point, the target keeps
 //! what it had. Memory stays flat: rows stream through one at a time.
 
 use super::postgres::{PgStore, TABLES, WRITE_LOCK, db};
 use super::{Result, Store, StoreError};
-use ::postgres::binary_copy::BinaryCopyInWriter;
-use ::postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use bytes::BytesMut;
-use chrono::{DateTime, Timelike, Utc};
-use md5::{Digest, Md5};
+use ::postgres::types::Type;
+use chrono::DateTime;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
-use std::fmt::Write as _;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -66,6 +64,8 @@ pub enum MigrateError {
     SourceOutdated { path: String, found: i64, expected: i64 },
     #[error("{table}, row {row}, column {column}: {problem}; nothing was copied")]
     BadValue { table: String, row: u64, column: String, problem: String },
+    #[error("the source breaks a rule of the schema: {0}; fix the source and run migrate again; nothing was copied")]
+    Invalid(String),
     #[error("the copy does not match the source in {0}; nothing was copied")]
     Mismatch(String),
     #[error(transparent)]
@@ -95,38 +95,44 @@ pub fn sqlite_to_postgres(
     tx.batch_execute(&format!("TRUNCATE {} RESTART IDENTITY", TABLES.join(", "))).map_err(db)?;
     let deferred = set_aside_constraints(&mut tx)?;
 
+    // Sorting for the indexes and the reference checks runs in memory, as pg_restore advises.
+    tx.batch_execute("SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL work_mem = '128MB'").map_err(db)?;
+
     let mut copied = Vec::with_capacity(TABLES.len());
+    let mut mismatched = Vec::new();
     for table in TABLES {
         let started = Instant::now();
-        let (rows, checksum) = copy_table(&src, &mut tx, table, on)?;
+        let columns = columns_of(&mut tx, table)?
+            .into_iter()
+            .map(|(name, ty)| match Col::of(&ty) {
+                Some(col) => Ok((name, col)),
+                None => Err(StoreError::Backend(format!("{table}.{name} is of type {ty}, which migrate cannot fill"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (rows, checksum) = copy_table(&src, &mut tx, table, &columns, on)?;
+        let (stored_rows, stored) = stored_checksum(&mut tx, table, &columns)?;
         on(Event::TableDone);
+        let verified = stored_rows == rows && stored == checksum;
+        if !verified {
+            mismatched.push(format!("{table} ({rows} rows read, {stored_rows} stored)"));
+        }
         copied.push(CopiedTable {
             table: table.to_string(),
             rows,
             seconds: started.elapsed().as_secs_f64(),
-            verified: false,
-            checksum,
+            verified,
+            checksum: format!("{checksum:016x}"),
         });
-    }
-
-    on(Event::Finishing);
-    for statement in &deferred {
-        tx.batch_execute(statement).map_err(db)?;
-    }
-    reset_sequences(&mut tx)?;
-    let mut mismatched = Vec::new();
-    for c in &mut copied {
-        let started = Instant::now();
-        let (rows, checksum) = target_checksum(&mut tx, &c.table)?;
-        c.seconds += started.elapsed().as_secs_f64();
-        c.verified = rows == c.rows && checksum == c.checksum;
-        if !c.verified {
-            mismatched.push(format!("{} ({} rows read, {} stored)", c.table, c.rows, rows));
-        }
     }
     if !mismatched.is_empty() {
         return Err(MigrateError::Mismatch(mismatched.join(", ")));
     }
+
+    on(Event::Finishing);
+    for statement in &deferred {
+        tx.batch_execute(statement).map_err(broken_rule)?;
+    }
+    reset_sequences(&mut tx)?;
     tx.commit().map_err(db)?;
     Ok(copied)
 }
@@ -178,10 +184,20 @@ fn held_rows(tx: &mut ::postgres::Transaction<'_>) -> Result<Vec<(String, i64)>>
     Ok(held)
 }
 
-/// Drops the foreign keys and the indexes no constraint owns, returning the
-/// statements that bring them back.
+/// Drops the foreign keys, the primary keys and unique constraints, and the
+/// other indexes, returning the statements that bring them back: indexes are
+/// built once from the loaded rows (far quicker than growing them row by row),
+/// and the foreign keys come last, each checked by one query over its table.
 fn set_aside_constraints(tx: &mut ::postgres::Transaction<'_>) -> Result<Vec<String>> {
-    let mut restore = Vec::new();
+    let constraints = tx
+        .query(
+            "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid), c.contype = 'f' \
+             FROM pg_constraint c JOIN pg_class tc ON tc.oid = c.conrelid JOIN pg_namespace n ON n.oid = tc.relnamespace \
+             WHERE c.contype IN ('f', 'p', 'u') AND n.nspname = current_schema() AND tc.relname = ANY($1) \
+             ORDER BY c.contype = 'f' DESC",
+            &[&TABLES],
+        )
+        .map_err(db)?;
     let indexes = tx
         .query(
             "SELECT quote_ident(ic.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i \
@@ -192,25 +208,21 @@ fn set_aside_constraints(tx: &mut ::postgres::Transaction<'_>) -> Result<Vec<Str
             &[&TABLES],
         )
         .map_err(db)?;
-    let fks = tx
-        .query(
-            "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM pg_constraint c \
-             JOIN pg_class tc ON tc.oid = c.conrelid JOIN pg_namespace n ON n.oid = tc.relnamespace \
-             WHERE c.contype = 'f' AND n.nspname = current_schema() AND tc.relname = ANY($1)",
-            &[&TABLES],
-        )
-        .map_err(db)?;
-    for fk in &fks {
-        let (table, name, def): (String, String, String) = (fk.get(0), fk.get(1), fk.get(2));
+    let (mut keys, mut references) = (Vec::new(), Vec::new());
+    // Foreign keys first: they depend on the keys they point at.
+    for c in &constraints {
+        let (table, name, def, foreign): (String, String, String, bool) = (c.get(0), c.get(1), c.get(2), c.get(3));
         tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}")).map_err(db)?;
-        restore.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
+        let add = format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}");
+        if foreign { references.push(add) } else { keys.push(add) }
     }
     for ix in &indexes {
         let (name, def): (String, String) = (ix.get(0), ix.get(1));
         tx.batch_execute(&format!("DROP INDEX {name}")).map_err(db)?;
-        restore.insert(0, def);
+        keys.push(def);
     }
-    Ok(restore)
+    keys.extend(references);
+    Ok(keys)
 }
 
 /// Identity columns continue after the highest id copied.
@@ -232,121 +244,152 @@ fn reset_sequences(tx: &mut ::postgres::Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// A value on its way from SQLite to a PostgreSQL column.
-#[derive(Debug)]
-enum Val<'a> {
-    Null,
-    Int(i64),
-    Bool(bool),
-    Text(&'a str),
-    Owned(String),
-    Time(DateTime<Utc>),
-    Bytes(&'a [u8]),
+/// The column types a copy fills, as PostgreSQL's binary COPY format encodes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Col {
+    Int2,
+    Int4,
+    Int8,
+    Bool,
+    Text,
+    Time,
+    Bytes,
 }
 
-impl ToSql for Val<'_> {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut BytesMut,
-    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+impl Col {
+    fn of(ty: &Type) -> Option<Col> {
+        Some(match *ty {
+            Type::INT2 => Col::Int2,
+            Type::INT4 => Col::Int4,
+            Type::INT8 => Col::Int8,
+            Type::BOOL => Col::Bool,
+            Type::TEXT | Type::VARCHAR => Col::Text,
+            Type::TIMESTAMPTZ => Col::Time,
+            Type::BYTEA => Col::Bytes,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
         match self {
-            Val::Null => Ok(IsNull::Yes),
-            Val::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
-            Val::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
-            Val::Int(i) => i.to_sql(ty, out),
-            Val::Bool(b) => b.to_sql(ty, out),
-            Val::Text(s) => s.to_sql(ty, out),
-            Val::Owned(s) => s.to_sql(ty, out),
-            Val::Time(t) => t.to_sql(ty, out),
-            Val::Bytes(b) => b.to_sql(ty, out),
+            Col::Int2 => "smallint",
+            Col::Int4 => "integer",
+            Col::Int8 => "bigint",
+            Col::Bool => "boolean",
+            Col::Text => "text",
+            Col::Time => "timestamptz",
+            Col::Bytes => "bytea",
         }
     }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-
-    to_sql_checked!();
 }
 
-/// Converts one SQLite value to the target column's type.
-fn convert<'a>(v: ValueRef<'a>, ty: &Type) -> std::result::Result<Val<'a>, String> {
-    let text = |b: &'a [u8]| std::str::from_utf8(b).map_err(|_| "text that is not valid UTF-8".to_string());
-    Ok(match (v, ty) {
-        (ValueRef::Null, _) => Val::Null,
-        (ValueRef::Integer(i), t) if [Type::INT8, Type::INT4, Type::INT2].contains(t) => Val::Int(i),
-        (ValueRef::Integer(i), &Type::BOOL) => Val::Bool(i != 0),
-        (ValueRef::Text(b), &Type::BOOL) => match text(b)? {
-            "true" | "t" | "1" => Val::Bool(true),
-            "false" | "f" | "0" => Val::Bool(false),
+/// The binary COPY signature, then no flags and no header extension.
+const COPY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+/// A tuple of -1 fields ends the stream.
+const COPY_TRAILER: [u8; 2] = (-1i16).to_be_bytes();
+/// Microseconds from the Unix epoch to PostgreSQL's (2000-01-01 UTC).
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+/// Rows go to the server in chunks of about this many bytes.
+const CHUNK: usize = 1 << 20;
+
+/// Appends one field: its length, then its bytes.
+fn field(out: &mut Vec<u8>, data: &[u8]) -> std::result::Result<(), String> {
+    let len = i32::try_from(data.len()).map_err(|_| format!("a value of {} bytes is too long", data.len()))?;
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(data);
+    Ok(())
+}
+
+/// Appends one SQLite value as a field of the target column's type:
+/// integers to booleans, RFC 3339 text to timestamptz, and so on.
+fn encode(v: ValueRef<'_>, col: Col, out: &mut Vec<u8>) -> std::result::Result<(), String> {
+    let text = |b| std::str::from_utf8(b).map_err(|_| "text that is not valid UTF-8".to_string());
+    let integer = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("'{s}' is not an integer"));
+    let range = |i: i64| format!("{i} is out of range for a {} column", col.name());
+    match (v, col) {
+        (ValueRef::Null, _) => out.extend_from_slice(&(-1i32).to_be_bytes()),
+        (ValueRef::Integer(i), Col::Int8) => field(out, &i.to_be_bytes())?,
+        (ValueRef::Integer(i), Col::Int4) => field(out, &i32::try_from(i).map_err(|_| range(i))?.to_be_bytes())?,
+        (ValueRef::Integer(i), Col::Int2) => field(out, &i16::try_from(i).map_err(|_| range(i))?.to_be_bytes())?,
+        (ValueRef::Integer(i), Col::Bool) => field(out, &[u8::from(i != 0)])?,
+        (ValueRef::Text(b), Col::Int8 | Col::Int4 | Col::Int2) => {
+            return encode(ValueRef::Integer(integer(text(b)?)?), col, out);
+        }
+        (ValueRef::Text(b), Col::Bool) => match text(b)? {
+            "true" | "t" | "1" => field(out, &[1])?,
+            "false" | "f" | "0" => field(out, &[0])?,
             other => return Err(format!("'{other}' is not a boolean")),
         },
-        (ValueRef::Text(b), t) if [Type::INT8, Type::INT4, Type::INT2].contains(t) => {
-            let s = text(b)?;
-            Val::Int(s.trim().parse().map_err(|_| format!("'{s}' is not an integer"))?)
+        (ValueRef::Text(b), Col::Time) => field(out, &pg_micros(text(b)?)?.to_be_bytes())?,
+        (ValueRef::Text(b), Col::Text) => field(out, text(b)?.as_bytes())?,
+        (ValueRef::Integer(i), Col::Text) => field(out, i.to_string().as_bytes())?,
+        (ValueRef::Real(r), Col::Text) => field(out, r.to_string().as_bytes())?,
+        (ValueRef::Blob(b), Col::Bytes) => field(out, b)?,
+        (other, col) => {
+            return Err(format!("a {:?} value cannot go into a {} column", other.data_type(), col.name()));
         }
-        (ValueRef::Text(b), &Type::TIMESTAMPTZ) => {
-            let s = text(b)?;
-            let t = DateTime::parse_from_rfc3339(s).map_err(|e| format!("'{s}' is not a time ({e})"))?;
-            Val::Time(micros(t.with_timezone(&Utc)))
-        }
-        (ValueRef::Text(b), t) if [Type::TEXT, Type::VARCHAR, Type::BPCHAR].contains(t) => Val::Text(text(b)?),
-        (ValueRef::Integer(i), t) if [Type::TEXT, Type::VARCHAR].contains(t) => Val::Owned(i.to_string()),
-        (ValueRef::Real(r), t) if [Type::TEXT, Type::VARCHAR].contains(t) => Val::Owned(r.to_string()),
-        (ValueRef::Blob(b), &Type::BYTEA) => Val::Bytes(b),
-        (other, t) => return Err(format!("a {:?} value cannot go into a {t} column", other.data_type())),
-    })
-}
-
-/// PostgreSQL keeps microseconds.
-fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
-    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
-}
-
-/// Appends a value's canonical form to a row's checksum text: `N` for NULL,
-/// else `V<chars>:<text>`. [`checksum_sql`] builds the same text on the server.
-fn canonical(buf: &mut String, v: &Val<'_>) {
-    let start = buf.len();
-    match v {
-        Val::Null => {
-            buf.push('N');
-            return;
-        }
-        Val::Int(i) => write!(buf, "{i}").unwrap(),
-        Val::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
-        Val::Text(s) => buf.push_str(s),
-        Val::Owned(s) => buf.push_str(s),
-        Val::Time(t) => write!(buf, "{}", t.format("%Y-%m-%dT%H:%M:%S%.6f")).unwrap(),
-        Val::Bytes(b) => b.iter().for_each(|x| write!(buf, "{x:02x}").unwrap()),
     }
-    let chars = buf[start..].chars().count();
-    buf.insert_str(start, &format!("V{chars}:"));
+    Ok(())
 }
 
-/// The server-side checksum of a table: the sum of the first 64 bits of the
-/// MD5 of each row's canonical text, as a decimal number.
-fn checksum_sql(table: &str, columns: &[(String, Type)]) -> String {
-    let fields: Vec<String> = columns
-        .iter()
-        .map(|(c, ty)| {
-            let x = match *ty {
-                Type::TIMESTAMPTZ => format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"),
-                Type::BYTEA => format!("encode({c}, 'hex')"),
-                _ => format!("{c}::text"),
-            };
-            format!("CASE WHEN {c} IS NULL THEN 'N' ELSE 'V' || char_length({x}) || ':' || {x} END")
-        })
-        .collect();
-    format!(
-        "SELECT count(*), coalesce(sum(('x' || left(md5({}), 16))::bit(64)::bigint), 0)::text FROM {table}",
-        fields.join(" || ")
-    )
+/// An RFC 3339 time as PostgreSQL stores a timestamptz: microseconds since
+/// 2000-01-01 UTC (finer digits are dropped).
+fn pg_micros(s: &str) -> std::result::Result<i64, String> {
+    match utc_micros(s.as_bytes()) {
+        Some(unix) => Ok(unix - PG_EPOCH_MICROS),
+        None => {
+            let t = DateTime::parse_from_rfc3339(s).map_err(|e| format!("'{s}' is not a time ({e})"))?;
+            Ok(t.timestamp_micros() - PG_EPOCH_MICROS)
+        }
+    }
 }
 
-fn row_hash(buf: &str) -> i64 {
-    let digest = Md5::digest(buf.as_bytes());
-    i64::from_be_bytes(digest[..8].try_into().expect("an MD5 digest has 16 bytes"))
+/// Microseconds since the Unix epoch of `YYYY-MM-DDTHH:MM:SS[.fraction]Z`,
+/// the form the SQLite store writes; `None` for anything else (which
+/// [`pg_micros`] leaves to chrono's full RFC 3339 parser).
+fn utc_micros(b: &[u8]) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b.get(r)?.iter().try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month[month as usize - 1] {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut micros = 0;
+    let mut i = 19;
+    if b[i] == b'.' {
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=9).contains(&digits) {
+            return None;
+        }
+        micros = num(i + 1..i + 1 + digits.min(6))? * 10i64.pow(6 - digits.min(6) as u32);
+        i += 1 + digits;
+    }
+    if &b[i..] != b"Z" {
+        return None;
+    }
+    // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    Some(((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + micros)
+}
+
+/// A table's content checksum: the wrapping sum of the XXH3 hashes of its
+/// rows as binary COPY tuples, so it does not depend on the order rows come in.
+fn row_hash(tuple: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(tuple)
 }
 
 fn columns_of(tx: &mut ::postgres::Transaction<'_>, table: &str) -> Result<Vec<(String, Type)>> {
@@ -354,57 +397,135 @@ fn columns_of(tx: &mut ::postgres::Transaction<'_>, table: &str) -> Result<Vec<(
     Ok(st.columns().iter().map(|c| (c.name().to_string(), c.type_().clone())).collect())
 }
 
-fn target_checksum(tx: &mut ::postgres::Transaction<'_>, table: &str) -> Result<(u64, String)> {
-    let columns = columns_of(tx, table)?;
-    let row = tx.query_one(&checksum_sql(table, &columns), &[]).map_err(db)?;
-    Ok((row.get::<_, i64>(0) as u64, row.get(1)))
-}
-
 /// Streams one table from the source into the target; returns its row count and checksum.
 fn copy_table(
     src: &Connection,
     tx: &mut ::postgres::Transaction<'_>,
     table: &str,
+    columns: &[(String, Col)],
     on: &mut dyn FnMut(Event<'_>),
-) -> std::result::Result<(u64, String), MigrateError> {
-    let columns = columns_of(tx, table)?;
+) -> std::result::Result<(u64, u64), MigrateError> {
     let names = columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
     let source_error =
         |e: rusqlite::Error| StoreError::Backend(format!("reading {table} from the source: {e}; nothing was copied"));
     let total: i64 = src.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).map_err(source_error)?;
     on(Event::Table { table, rows: total as u64 });
 
-    let types: Vec<Type> = columns.iter().map(|(_, t)| t.clone()).collect();
-    let sink = tx.copy_in(&format!("COPY {table} ({names}) FROM STDIN (FORMAT binary, FREEZE)")).map_err(db)?;
-    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    let mut sink = tx.copy_in(&format!("COPY {table} ({names}) FROM STDIN (FORMAT binary, FREEZE)")).map_err(db)?;
     let mut stmt = src.prepare(&format!("SELECT {names} FROM {table}")).map_err(source_error)?;
     let mut rows = stmt.query([]).map_err(source_error)?;
-    let (mut n, mut sum, mut buf) = (0u64, 0i128, String::new());
+    let (mut n, mut sum) = (0u64, 0u64);
+    let mut buf = Vec::with_capacity(CHUNK + (64 << 10));
+    buf.extend_from_slice(COPY_HEADER);
+    let fields = i16::try_from(columns.len()).expect("a table has fewer than 32768 columns").to_be_bytes();
     while let Some(row) = rows.next().map_err(source_error)? {
         n += 1;
-        let mut current: Vec<Val<'_>> = Vec::with_capacity(columns.len());
-        buf.clear();
-        for (i, (name, ty)) in columns.iter().enumerate() {
+        let start = buf.len();
+        buf.extend_from_slice(&fields);
+        for (i, (name, col)) in columns.iter().enumerate() {
             let v = row.get_ref(i).map_err(source_error)?;
-            let v = convert(v, ty).map_err(|problem| MigrateError::BadValue {
+            encode(v, *col, &mut buf).map_err(|problem| MigrateError::BadValue {
                 table: table.to_string(),
                 row: n,
                 column: name.clone(),
                 problem,
             })?;
-            canonical(&mut buf, &v);
-            current.push(v);
         }
-        sum += i128::from(row_hash(&buf));
-        let refs: Vec<&(dyn ToSql + Sync)> = current.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-        writer.write(&refs).map_err(|e| copy_error(table, n, e))?;
+        sum = sum.wrapping_add(row_hash(&buf[start..]));
+        if buf.len() >= CHUNK {
+            if let Err(e) = sink.write_all(&buf) {
+                return Err(copy_failed(table, n, sink.finish().err(), e));
+            }
+            buf.clear();
+        }
         if n.is_multiple_of(4096) {
             on(Event::Rows(4096));
         }
     }
     on(Event::Rows(n % 4096));
-    writer.finish().map_err(|e| copy_error(table, n, e))?;
-    Ok((n, sum.to_string()))
+    buf.extend_from_slice(&COPY_TRAILER);
+    if let Err(e) = sink.write_all(&buf) {
+        return Err(copy_failed(table, n, sink.finish().err(), e));
+    }
+    sink.finish().map_err(|e| copy_error(table, n, e))?;
+    Ok((n, sum))
+}
+
+/// Reads a table back as the server stored it (binary COPY, the same
+/// encoding the copy sent); returns its row count and checksum.
+fn stored_checksum(
+    tx: &mut ::postgres::Transaction<'_>,
+    table: &str,
+    columns: &[(String, Col)],
+) -> std::result::Result<(u64, u64), MigrateError> {
+    let names = columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
+    let reader = tx.copy_out(&format!("COPY {table} ({names}) TO STDOUT (FORMAT binary)")).map_err(db)?;
+    read_back(reader).map_err(|e| {
+        MigrateError::Store(StoreError::Backend(format!(
+            "reading {table} back from the target: {e}; nothing was copied"
+        )))
+    })
+}
+
+/// Counts and hashes the tuples of a binary COPY stream.
+fn read_back(mut r: impl Read) -> std::io::Result<(u64, u64)> {
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    let mut header = [0u8; 19];
+    r.read_exact(&mut header)?;
+    if header[..11] != COPY_HEADER[..11] {
+        return Err(bad("not a binary COPY stream"));
+    }
+    let extension = u32::from_be_bytes(header[15..19].try_into().expect("four bytes"));
+    std::io::copy(&mut (&mut r).take(u64::from(extension)), &mut std::io::sink())?;
+    let (mut n, mut sum, mut tuple) = (0u64, 0u64, Vec::new());
+    loop {
+        let mut count = [0u8; 2];
+        r.read_exact(&mut count)?;
+        let fields = i16::from_be_bytes(count);
+        if fields == -1 {
+            return Ok((n, sum));
+        }
+        tuple.clear();
+        tuple.extend_from_slice(&count);
+        for _ in 0..fields {
+            let mut len = [0u8; 4];
+            r.read_exact(&mut len)?;
+            tuple.extend_from_slice(&len);
+            let len = i32::from_be_bytes(len);
+            if len > 0 {
+                let start = tuple.len();
+                tuple.resize(start + len as usize, 0);
+                r.read_exact(&mut tuple[start..])?;
+            } else if len < -1 {
+                return Err(bad("a field of negative length"));
+            }
+        }
+        n += 1;
+        sum = sum.wrapping_add(row_hash(&tuple));
+    }
+}
+
+/// A key, index or reference could not be rebuilt over the copied rows: the
+/// source holds duplicates or dangling references its own engine let through.
+fn broken_rule(e: ::postgres::Error) -> MigrateError {
+    match e.as_db_error() {
+        Some(d) if d.code().code().starts_with("23") => MigrateError::Invalid(format!(
+            "{}{}",
+            d.message(),
+            d.detail().map(|x| format!(" ({x})")).unwrap_or_default()
+        )),
+        _ => db(e).into(),
+    }
+}
+
+/// A write to the COPY stream failed: the server's reason if it gave one.
+fn copy_failed(table: &str, row: u64, server: Option<::postgres::Error>, io: std::io::Error) -> MigrateError {
+    match server {
+        Some(e) => copy_error(table, row, e),
+        None => MigrateError::Store(StoreError::Backend(format!(
+            "copying {table} (near row {row}): {io}; nothing was copied"
+        ))),
+    }
 }
 
 fn copy_error(table: &str, row: u64, e: ::postgres::Error) -> MigrateError {
@@ -419,29 +540,76 @@ fn copy_error(table: &str, row: u64, e: ::postgres::Error) -> MigrateError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{TimeZone, Utc};
 
-    #[test]
-    fn conversions_follow_the_column_type() {
-        assert!(matches!(convert(ValueRef::Integer(1), &Type::BOOL), Ok(Val::Bool(true))));
-        assert!(matches!(convert(ValueRef::Integer(0), &Type::BOOL), Ok(Val::Bool(false))));
-        assert!(matches!(convert(ValueRef::Null, &Type::TIMESTAMPTZ), Ok(Val::Null)));
-        let Ok(Val::Time(t)) = convert(ValueRef::Text(b"2026-11-21T10:00:00.1234567Z"), &Type::TIMESTAMPTZ) else {
-            panic!("a time")
-        };
-        assert_eq!(t.nanosecond(), 123_456_000, "PostgreSQL keeps microseconds");
-        assert!(convert(ValueRef::Text(b"yesterday"), &Type::TIMESTAMPTZ).unwrap_err().contains("'yesterday'"));
-        assert!(convert(ValueRef::Real(1.5), &Type::INT8).is_err());
-        assert!(convert(ValueRef::Text(b"\xff"), &Type::TEXT).unwrap_err().contains("UTF-8"));
+    fn encoded(v: ValueRef<'_>, col: Col) -> std::result::Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        encode(v, col, &mut out).map(|()| out)
     }
 
     #[test]
-    fn canonical_text_tells_null_from_empty_and_counts_characters() {
-        let mut buf = String::new();
-        canonical(&mut buf, &Val::Null);
-        canonical(&mut buf, &Val::Text(""));
-        canonical(&mut buf, &Val::Text("Днепр"));
-        canonical(&mut buf, &Val::Bool(true));
-        canonical(&mut buf, &Val::Int(-42));
-        assert_eq!(buf, "NV0:V5:ДнепрV4:trueV3:-42");
+    fn conversions_follow_the_column_type() {
+        assert_eq!(encoded(ValueRef::Integer(1), Col::Bool).unwrap(), [0, 0, 0, 1, 1]);
+        assert_eq!(encoded(ValueRef::Integer(0), Col::Bool).unwrap(), [0, 0, 0, 1, 0]);
+        assert_eq!(encoded(ValueRef::Text(b"t"), Col::Bool).unwrap(), [0, 0, 0, 1, 1]);
+        assert_eq!(encoded(ValueRef::Null, Col::Time).unwrap(), (-1i32).to_be_bytes());
+        assert_eq!(encoded(ValueRef::Integer(7), Col::Int2).unwrap(), [0, 0, 0, 2, 0, 7]);
+        assert_eq!(encoded(ValueRef::Text(b" 7 "), Col::Int8).unwrap(), [0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7]);
+        assert_eq!(encoded(ValueRef::Text("Днепр".as_bytes()), Col::Text).unwrap()[..4], [0, 0, 0, 10]);
+        let t = encoded(ValueRef::Text(b"2000-01-01T00:00:01.1234567Z"), Col::Time).unwrap();
+        assert_eq!(t[4..], 1_123_456i64.to_be_bytes(), "PostgreSQL keeps microseconds since 2000");
+        assert!(encoded(ValueRef::Text(b"yesterday"), Col::Time).unwrap_err().contains("'yesterday'"));
+        assert!(encoded(ValueRef::Integer(70_000), Col::Int2).unwrap_err().contains("out of range"));
+        assert!(encoded(ValueRef::Real(1.5), Col::Int8).is_err());
+        assert!(encoded(ValueRef::Text(b"\xff"), Col::Text).unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn the_quick_time_parser_agrees_with_chrono() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let secs = (x % 12_000_000_000) as i64 - 5_000_000_000;
+            let t = Utc.timestamp_opt(secs, (x >> 40) as u32 % 1_000_000_000).unwrap();
+            for form in [chrono::SecondsFormat::Secs, chrono::SecondsFormat::Millis, chrono::SecondsFormat::Nanos] {
+                let s = t.to_rfc3339_opts(form, true);
+                let chrono = DateTime::parse_from_rfc3339(&s).unwrap().timestamp_micros();
+                assert_eq!(utc_micros(s.as_bytes()), Some(chrono), "{s}");
+            }
+        }
+        // Other spellings are left to chrono, which knows them.
+        for s in ["2026-11-21T10:00:00+02:00", "2026-11-21 10:00:00Z", "2026-02-29T10:00:00Z", "2026-11-21T24:00:00Z"] {
+            assert_eq!(utc_micros(s.as_bytes()), None, "{s}");
+        }
+        assert_eq!(pg_micros("2000-01-01T02:00:00+02:00"), Ok(0));
+    }
+
+    #[test]
+    fn a_stream_read_back_has_the_checksum_it_was_written_with() {
+        let rows = [
+            vec![ValueRef::Integer(1), ValueRef::Text("Київ".as_bytes()), ValueRef::Null],
+            vec![ValueRef::Integer(2), ValueRef::Text(b""), ValueRef::Blob(&[0, 1, 2])],
+        ];
+        let cols = [Col::Int8, Col::Text, Col::Bytes];
+        let (mut stream, mut sum) = (COPY_HEADER.to_vec(), 0u64);
+        for row in &rows {
+            let start = stream.len();
+            stream.extend_from_slice(&3i16.to_be_bytes());
+            for (v, col) in row.iter().zip(cols) {
+                encode(*v, col, &mut stream).unwrap();
+            }
+            sum = sum.wrapping_add(row_hash(&stream[start..]));
+        }
+        stream.extend_from_slice(&COPY_TRAILER);
+        assert_eq!(read_back(&stream[..]).unwrap(), (2, sum));
+        // One byte changed in a value changes the checksum; a cut stream is an error.
+        let mut changed = stream.clone();
+        let at = changed.len() - 4;
+        changed[at] ^= 1;
+        assert_ne!(read_back(&changed[..]).unwrap(), (2, sum));
+        assert!(read_back(&stream[..stream.len() - 5]).is_err());
+        assert!(read_back(&b"COPY"[..]).is_err());
     }
 }
