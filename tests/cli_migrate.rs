@@ -193,6 +193,8 @@ fn bad_sources_and_targets_are_one_line_and_change_nothing() {
         &w.cmd().args(["migrate", "--from", "missing.db", "--to", &pg.url]).output().unwrap(),
         "missing.db: no such file",
     );
+    let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    assert!(tables(&mut client).is_empty(), "a source that cannot be copied leaves the target untouched");
     one_line(
         &w.cmd().args(["migrate", "--from", &pg.url, "--to", &pg.url]).output().unwrap(),
         "the source must be a SQLite database",
@@ -207,7 +209,6 @@ fn bad_sources_and_targets_are_one_line_and_change_nothing() {
         .execute("UPDATE requests SET created_at = 'вчера' WHERE id = (SELECT max(id) FROM requests)", [])
         .unwrap();
     one_line(&w.cmd().args(["migrate", "--to", &pg.url]).output().unwrap(), "requests, row 20, column created_at");
-    let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let n: i64 = client.query_one("SELECT count(*) FROM branches", &[]).unwrap().get(0);
     assert_eq!(n, 0, "nothing was copied");
     // A dangling reference SQLite let through (foreign keys off): named, and nothing is copied.

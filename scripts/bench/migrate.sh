@@ -38,11 +38,14 @@ tables="branches warehouses users cartridge_types stock_items requests request_i
 
 fresh() { psql -q "$admin" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
 now() { date +%s.%N; }
-declare -a t_hd t_pipe
+# CPU-seconds the whole machine spent busy so far (client and server together), from /proc/stat.
+busy() { awk '/^cpu /{print ($2+$3+$4+$7+$8)/100}' /proc/stat; }
+declare -a t_hd t_pipe cpu_hd
 for i in $(seq 1 "$runs"); do
   fresh bench_hd
-  s=$(now); /usr/bin/time -f "%M" -o hd.rss "$hd" migrate --to "$root/bench_hd" >hd.out; e=$(now)
+  c=$(busy); s=$(now); /usr/bin/time -f "%M %U %S" -o hd.rss "$hd" migrate --to "$root/bench_hd" >hd.out; e=$(now)
   t_hd+=("$(python3 -c "print($e - $s)")")
+  cpu_hd+=("$(python3 -c "print($(busy) - $c)")")
   grep -q "every table verified" hd.out
 
   fresh bench_pipe
@@ -67,11 +70,14 @@ grep -q "Total import time" pgl.out || { cat pgl.out; exit 1; }
 t_pgl="$(python3 -c "print($e - $s)")"
 echo "pgloader copied $(psql -At "$root/bench_pgl" -c 'SELECT count(*) FROM requests') requests"
 
-python3 - "$t_pgl" "$(cat hd.rss)" "${t_hd[*]}" "${t_pipe[*]}" <<'PY'
+python3 - "$t_pgl" "$(cat hd.rss)" "${t_hd[*]}" "${t_pipe[*]}" "${cpu_hd[*]}" "$(nproc)" <<'PY'
 import sys, statistics
-pgl, rss = float(sys.argv[1]), int(sys.argv[2])
+pgl = float(sys.argv[1])
+rss, user, system = sys.argv[2].split()
+rss, client = int(rss), float(user) + float(system)
 hd = [float(x) for x in sys.argv[3].split()]
 pipe = [float(x) for x in sys.argv[4].split()]
+cpu, cores = statistics.median(float(x) for x in sys.argv[5].split()), int(sys.argv[6])
 h, p = statistics.median(hd), statistics.median(pipe)
 print()
 print("summary (median of runs)")
@@ -79,4 +85,6 @@ print(f"  helpdesk migrate (verified): {h:.1f} s, peak RSS {rss/1024:.0f} MiB   
 print(f"  sqlite3 -csv | psql \\copy:  {p:.1f} s   runs: {' '.join(f'{x:.1f}' for x in pipe)}")
 print(f"  pgloader:                    {pgl:.1f} s")
 print(f"  helpdesk vs pgloader: {pgl/h:.1f}x faster (target >= 4x); vs pipeline: {h/p:.2f}x its time (target <= 1.5x)")
+print(f"  CPU during helpdesk migrate: {cpu:.1f} CPU-s busy on {cores} cores (helpdesk itself {client:.1f}, so the server about {cpu - client:.1f});")
+print(f"  no schedule of that work runs in less than {cpu / cores:.1f} s here; 4x pgloader would be {pgl / 4:.1f} s")
 PY

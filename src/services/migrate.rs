@@ -28,6 +28,8 @@ pub fn sqlite_to_postgres(
     progress: &dyn Progress,
 ) -> Result<Migration, MigrateError> {
     let started = Instant::now();
+    // A source that cannot be copied leaves the target untouched, not even given the schema.
+    migrate::check_source(source)?;
     let store = PgStore::open(target, OpenOptions { migrate: true })?;
     let tables = migrate::sqlite_to_postgres(source, &store, truncate, &mut |event| match event {
         Event::Table { table, rows } => progress.start(table, Some(rows)),

@@ -137,6 +137,12 @@ pub fn sqlite_to_postgres(
     Ok(copied)
 }
 
+/// Checks that `source` is a helpdesk SQLite database at the schema version
+/// this helpdesk copies, before anything is done to the target.
+pub fn check_source(source: &Path) -> std::result::Result<(), MigrateError> {
+    open_source(source, &source.display().to_string()).map(drop)
+}
+
 /// The source, read-only, with a read transaction open: every table is read
 /// from the same snapshot while other processes go on writing.
 fn open_source(path: &Path, shown: &str) -> std::result::Result<Connection, MigrateError> {
