@@ -1,7 +1,9 @@
 //! `helpdesk serve --webhook-url`: two real processes sharing one PostgreSQL
 //! database behind a (simulated) load balancer. Every update is handled once,
 //! whichever process gets it and however often Telegram sends it; calls
-//! without the secret token are refused; a scheduled job runs once per slot.
+//! without the secret token are refused; an update a dead process stored but
+//! never handled is taken over by one of the others; a scheduled job runs
+//! once per slot.
 //! Skipped, saying so, without HELPDESK_TEST_PG_URL (required in CI).
 
 mod support;
@@ -71,6 +73,20 @@ fn two_webhook_processes_handle_every_update_once_and_each_job_once() {
     };
     w.cmd().args(["seed", "--fixtures"]).arg(support::fixtures()).assert().success();
     let fake = FakeTelegram::start();
+    // An update a third process stored ten minutes ago and never handled (it died):
+    // one of the two takes it over, and it is answered once.
+    let stranded = TgUser::new(555_799_999, "Забытый", "uk");
+    fake.push_text(&stranded, "/help");
+    let left = fake.take_updates().remove(0);
+    let url = w.pg.as_ref().expect("a PostgreSQL workdir").url.clone();
+    postgres::Client::connect(&url, postgres::NoTls)
+        .unwrap()
+        .execute(
+            "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at) \
+             VALUES ($1, $2, $3, now() - interval '10 minutes')",
+            &[&left["update_id"].as_i64().unwrap(), &stranded.id, &left.to_string()],
+        )
+        .unwrap();
     let (pa, pb) = (free_port(), free_port());
     let (_a, _b) = (start(&w, &fake, pa), start(&w, &fake, pb));
     let secret = helpdesk::bot::runtime::webhook_secret(TOKEN);
@@ -101,15 +117,15 @@ fn two_webhook_processes_handle_every_update_once_and_each_job_once() {
 
     let handled = || w.int("SELECT count(*) FROM telegram_inbox WHERE done_at IS NOT NULL");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while handled() < 40 {
-        assert!(Instant::now() < deadline, "handled only {} of 40", handled());
+    while handled() < 41 {
+        assert!(Instant::now() < deadline, "handled only {} of 41", handled());
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(500));
-    for p in &people {
+    for p in people.iter().chain([&stranded]) {
         assert_eq!(fake.texts_to(p.id).len(), 1, "one answer to {}: {:?}", p.id, fake.texts_to(p.id));
     }
-    assert_eq!(w.int("SELECT count(*) FROM telegram_inbox"), 40);
+    assert_eq!(w.int("SELECT count(*) FROM telegram_inbox"), 41);
 
     // The minutely sla-check: both processes are due at the same moment; it runs once.
     let runs = || w.int("SELECT count(*) FROM job_runs WHERE job = 'sla-check'");
