@@ -102,13 +102,7 @@ pub fn sqlite_to_postgres(
     let mut mismatched = Vec::new();
     for table in TABLES {
         let started = Instant::now();
-        let columns = columns_of(&mut tx, table)?
-            .into_iter()
-            .map(|(name, ty)| match Col::of(&ty) {
-                Some(col) => Ok((name, col)),
-                None => Err(StoreError::Backend(format!("{table}.{name} is of type {ty}, which migrate cannot fill"))),
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let columns = columns_of(&mut tx, table)?;
         let (rows, checksum) = copy_table(&src, &mut tx, table, &columns, on)?;
         let (stored_rows, stored) = stored_checksum(&mut tx, table, &columns)?;
         on(Event::TableDone);
@@ -398,9 +392,25 @@ fn row_hash(tuple: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(tuple)
 }
 
-fn columns_of(tx: &mut ::postgres::Transaction<'_>, table: &str) -> Result<Vec<(String, Type)>> {
+/// The target table's columns, in order, with how each is encoded.
+fn columns_of(tx: &mut ::postgres::Transaction<'_>, table: &str) -> Result<Vec<(String, Col)>> {
     let st = tx.prepare(&format!("SELECT * FROM {table} LIMIT 0")).map_err(db)?;
-    Ok(st.columns().iter().map(|c| (c.name().to_string(), c.type_().clone())).collect())
+    st.columns()
+        .iter()
+        .map(|c| match Col::of(c.type_()) {
+            Some(col) => Ok((c.name().to_string(), col)),
+            None => Err(StoreError::Backend(format!(
+                "{table}.{} is of type {}, which migrate cannot fill",
+                c.name(),
+                c.type_()
+            ))),
+        })
+        .collect()
+}
+
+/// `a, b, c`: the column list of a COPY statement.
+fn column_list(columns: &[(String, Col)]) -> String {
+    columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Streams one table from the source into the target; returns its row count and checksum.
@@ -411,7 +421,7 @@ fn copy_table(
     columns: &[(String, Col)],
     on: &mut dyn FnMut(Event<'_>),
 ) -> std::result::Result<(u64, u64), MigrateError> {
-    let names = columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
+    let names = column_list(columns);
     let source_error =
         |e: rusqlite::Error| StoreError::Backend(format!("reading {table} from the source: {e}; nothing was copied"));
     let total: i64 = src.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).map_err(source_error)?;
@@ -464,7 +474,7 @@ fn stored_checksum(
     table: &str,
     columns: &[(String, Col)],
 ) -> std::result::Result<(u64, u64), MigrateError> {
-    let names = columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
+    let names = column_list(columns);
     let reader = tx.copy_out(&format!("COPY {table} ({names}) TO STDOUT (FORMAT binary)")).map_err(db)?;
     read_back(reader).map_err(|e| {
         MigrateError::Store(StoreError::Backend(format!(
