@@ -37,12 +37,24 @@ tables="branches warehouses users cartridge_types stock_items requests request_i
   one_c_snapshot telegram_inbox dialogues broadcasts outbox server_calls server_call_answers cartridge_issues sla_reminders job_runs"
 
 fresh() { psql -q "$admin" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
+# Every timed run starts from the same quiet server: the previous run's database dropped (its
+# autovacuum would otherwise run during this one), no autovacuum worker busy, dirty buffers written.
+quiesce() {
+  for db in "$@"; do psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null; done
+  for _ in $(seq 1 300); do
+    [ "$(psql -At "$admin" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && break
+    sleep 1
+  done
+  psql -q "$admin" -c CHECKPOINT
+  sync
+}
 now() { date +%s.%N; }
 # CPU-seconds the whole machine spent busy so far (client and server together), from /proc/stat.
 busy() { awk '/^cpu /{print ($2+$3+$4+$7+$8)/100}' /proc/stat; }
 declare -a t_hd t_pipe cpu_hd
 for i in $(seq 1 "$runs"); do
   fresh bench_hd
+  quiesce bench_pipe
   c=$(busy); s=$(now); /usr/bin/time -f "%M %U %S" -o hd.rss "$hd" migrate --to "$root/bench_hd" >hd.out; e=$(now)
   t_hd+=("$(python3 -c "print($e - $s)")")
   cpu_hd+=("$(python3 -c "print($(busy) - $c)")")
@@ -50,6 +62,7 @@ for i in $(seq 1 "$runs"); do
 
   fresh bench_pipe
   "$hd" --database-url "$root/bench_pipe" db upgrade >/dev/null
+  quiesce bench_hd
   s=$(now)
   for t in $tables; do
     sqlite3 -csv helpdesk.db "SELECT * FROM $t" | psql -q "$root/bench_pipe" -c "\\copy $t FROM STDIN (FORMAT csv)"
@@ -57,9 +70,10 @@ for i in $(seq 1 "$runs"); do
   e=$(now)
   t_pipe+=("$(python3 -c "print($e - $s)")")
 done
-[ "$(psql -At "$root/bench_pipe" -c 'SELECT count(*) FROM requests')" = "$(psql -At "$root/bench_hd" -c 'SELECT count(*) FROM requests')" ]
+[ "$(psql -At "$root/bench_pipe" -c 'SELECT count(*) FROM requests')" = "$(sqlite3 helpdesk.db 'SELECT count(*) FROM requests')" ]
 
 fresh bench_pgl
+quiesce bench_hd bench_pipe
 # pgloader cannot parse the migrations table's "int4" column type; that table is the one left out.
 cat > pgl.load <<LOAD
 LOAD DATABASE FROM sqlite://$work/helpdesk.db INTO $root/bench_pgl
