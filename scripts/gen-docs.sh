@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet
-bin=target/debug/helpdesk
+bin="${CARGO_TARGET_DIR:-target}/debug/helpdesk"
 "$bin" completions bash > completions/helpdesk.bash
 "$bin" completions zsh > completions/_helpdesk
 "$bin" completions fish > completions/helpdesk.fish

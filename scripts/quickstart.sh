@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked
-hd=target/release/helpdesk
+hd="${CARGO_TARGET_DIR:-target}/release/helpdesk"
 "$hd" seed --demo --requests "${DEMO_REQUESTS:-20000}"
 echo; echo "== Branches";            "$hd" branches list
 echo; echo "== Staff";               "$hd" users list --staff

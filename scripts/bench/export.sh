@@ -18,7 +18,7 @@ hd_runs="${HD_RUNS:-3}"
 peer_runs="${PEER_RUNS:-2}"
 repo="$PWD"
 cargo build --release --locked --quiet
-hd="$repo/target/release/helpdesk"
+hd="$(realpath -m "${CARGO_TARGET_DIR:-$repo/target}")/release/helpdesk"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cd "$work"
 

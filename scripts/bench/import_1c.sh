@@ -21,7 +21,7 @@ known=1000
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }
 cargo build --release --locked --quiet
-hd="$PWD/target/release/helpdesk"
+hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cp -r fixtures "$work/fixtures"
 cd "$work"

@@ -21,7 +21,7 @@ command -v psql >/dev/null || need+=(postgresql-client)
 command -v pgloader >/dev/null || need+=(pgloader)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
 cargo build --release --locked --quiet --bin helpdesk
-hd="$PWD/target/release/helpdesk"
+hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
 work="$(mktemp -d)"
 cleanup() {
   for db in bench_hd bench_pipe bench_pgl; do psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true; done

@@ -13,7 +13,7 @@ for tool in sqlite3 hyperfine; do
   command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
 done
 cargo build --release --locked --quiet --bin helpdesk
-hd="$PWD/target/release/helpdesk"
+hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cd "$work"
 cp -r "$OLDPWD/fixtures" .
