@@ -282,6 +282,59 @@ fn the_same_content_twice_changes_nothing_and_says_so() {
 }
 
 #[test]
+fn the_same_files_read_another_way_are_another_import() {
+    let w = Workdir::seeded();
+    // Without --warehouse the total-only offer is left out, and the warning says to pass it...
+    w.cmd()
+        .arg("import-1c")
+        .arg(fixture("offers-2.08.xml"))
+        .assert()
+        .success()
+        .stderr(contains("1 balance names no warehouse").and(contains("was not placed; pass --warehouse")));
+    assert_eq!(qty(&stock(&w), "W1106A", "Центральный склад"), Some(15));
+    // ...which then places it, as a second import of the same file.
+    w.cmd()
+        .arg("import-1c")
+        .arg(fixture("offers-2.08.xml"))
+        .args(["--warehouse", "CENTRAL"])
+        .assert()
+        .success()
+        .stdout(contains("imported as #2: 15 balances kept in the snapshot, 1 stock row changed"));
+    assert_eq!(qty(&stock(&w), "W1106A", "Центральный склад"), Some(9));
+    // Read the same way again (the warehouse spelt in another case), it is recognised.
+    let report = import_json(&w, &["--warehouse", "central"], &["offers-2.08.xml"]);
+    assert_eq!(report["already_imported"]["id"], 2);
+    assert_eq!(recorded(&w).0, 2);
+
+    // A map whose quantity column is empty everywhere (here: past the last column) is a wrong
+    // map, not a report of zeros: one line, nothing recorded, nothing changed.
+    let before = (stock(&w), recorded(&w));
+    w.cmd()
+        .arg("import-1c")
+        .arg(fixture("report-cp1251.csv"))
+        .args(["--map", "article=C,warehouse=A,quantity=F"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "report-cp1251.csv: line 4: --map quantity=F: that column is empty in every row read; \
+             name the column that holds the balances\n",
+        ))
+        .stderr(predicate::str::starts_with("error: ").and(predicate::str::is_match("^[^\n]*\n$").unwrap()));
+    assert_eq!((stock(&w), recorded(&w)), before);
+    // A map that reads the opening balance is wrong too, but it imports; the corrected map is
+    // then a new import and sets the closing balance, not "already imported".
+    let opening = import_json(&w, &["--map", "article=C,warehouse=A,quantity=D"], &["report-cp1251.csv"]);
+    assert!(opening["import_id"].is_i64());
+    assert_eq!(qty(&stock(&w), "CF283A", "Центральный склад"), Some(40));
+    let closing = import_json(&w, &["--map", "article=3,warehouse=Склад,quantity=e"], &["report-cp1251.csv"]);
+    assert!(closing["already_imported"].is_null(), "{closing}");
+    assert_eq!(qty(&stock(&w), "CF283A", "Центральный склад"), Some(36));
+    // The same map spelt another way is the same reading.
+    let again = import_json(&w, &["--map", "quantity=5, warehouse=СКЛАД ,article=c"], &["report-cp1251.csv"]);
+    assert_eq!(again["already_imported"]["id"], closing["import_id"]);
+}
+
+#[test]
 fn dry_run_prints_the_differences_and_writes_nothing() {
     let w = Workdir::seeded();
     let before = (stock(&w), recorded(&w));

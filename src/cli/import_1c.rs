@@ -26,7 +26,7 @@ Examples:
 
 Items match cartridge types by 1C id, then by vendor article; warehouses by 1C id, then by name. \
 What matches nothing is listed, never guessed. Stock is set to what 1C reports; the same content \
-imported again is recognised and changes nothing.";
+imported again, read the same way (--map, --sheet, --warehouse), is recognised and changes nothing.";
 
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -132,13 +132,13 @@ pub fn run(global: &Global, args: ImportArgs) -> Result<ExitCode> {
     if report.already_imported.is_none() && report.without_warehouse > 0 {
         let n = report.without_warehouse;
         eprintln!(
-            "warning: {n} {} no warehouse (offers with only a total quantity) and {} not placed; \
+            "warning: {n} {} no warehouse (offers with only a total quantity) and {} placed; \
              pass --warehouse WAREHOUSE to say where they are",
             if n == 1 { "balance names" } else { "balances name" },
             match (report.dry_run, n == 1) {
-                (true, _) => "would be",
-                (false, true) => "was",
-                (false, false) => "were",
+                (true, _) => "would not be",
+                (false, true) => "was not",
+                (false, false) => "were not",
             }
         );
     }
@@ -225,12 +225,12 @@ fn print_tables(report: &ImportReport, times: Times) -> Result<()> {
         stock_changed: report.stock_changed,
     };
     print_rows(output::Format::Table, &[summary], &[], "")?;
+    let (balances, changed) = (report.rows, report.stock_changed);
+    let balances = format!("{balances} balance{}", if balances == 1 { "" } else { "s" });
+    let changed = format!("{changed} stock row{}", if changed == 1 { "" } else { "s" });
     match report.import_id {
-        Some(id) => println!(
-            "imported as #{id}: {} balances kept in the snapshot, {} stock rows changed",
-            report.rows, report.stock_changed
-        ),
-        None => println!("dry run: nothing was written; {} stock rows would change", report.stock_changed),
+        Some(id) => println!("imported as #{id}: {balances} kept in the snapshot, {changed} changed"),
+        None => println!("dry run: nothing was written; {changed} would change"),
     }
     Ok(())
 }

@@ -75,7 +75,8 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportReport {
     pub files: Vec<FileReport>,
-    /// SHA-256 of the file (of the files' digests, sorted, for several).
+    /// SHA-256 of the file (of the files' digests, sorted, for several), and of
+    /// the `--map`, `--sheet` and `--warehouse` given, if any: what makes a repeat.
     pub content_hash: String,
     pub dry_run: bool,
     /// The earlier import of the same content; when set, nothing was done now.
@@ -307,6 +308,34 @@ impl<R: Read> Read for Hashing<'_, R> {
         }
         Ok(n)
     }
+}
+
+/// What makes two imports the same, so one is not done twice: the SHA-256 of
+/// the file (of the files' digests, sorted, for several) and, when `--map`,
+/// `--sheet` or `--warehouse` say how to read them, those too. The same files
+/// read another way (a corrected map, a warehouse for the totals an earlier run
+/// left out, as its warning advised) are another import.
+fn import_key(mut digests: Vec<&str>, options: &ImportOptions) -> String {
+    let mut reading = Vec::new();
+    if let Some(map) = &options.map {
+        reading.push(format!("map={map}"));
+    }
+    if let Some(sheet) = &options.sheet {
+        reading.push(format!("sheet={sheet}"));
+    }
+    if let Some(warehouse) = &options.warehouse {
+        reading.push(format!("warehouse={}", warehouse.trim().to_lowercase()));
+    }
+    if let ([digest], true) = (digests.as_slice(), reading.is_empty()) {
+        return digest.to_string();
+    }
+    digests.sort_unstable();
+    let mut text = digests.join("\n");
+    for line in reading {
+        text.push('\n');
+        text.push_str(&line);
+    }
+    hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -679,14 +708,7 @@ pub fn import(
             shown.join(", ")
         )));
     }
-    let content_hash = match checked.as_slice() {
-        [(_, digest)] => digest.clone(),
-        many => {
-            let mut digests: Vec<&str> = many.iter().map(|(_, d)| d.as_str()).collect();
-            digests.sort_unstable();
-            hex(&Sha256::digest(digests.join("\n").as_bytes()))
-        }
-    };
+    let content_hash = import_key(checked.iter().map(|(_, d)| d.as_str()).collect(), options);
     let mut report = ImportReport {
         files,
         content_hash: content_hash.clone(),

@@ -18,7 +18,7 @@
 //! decoded whole to detect the encoding. Rows are handed over one at a time.
 //! No I/O here beyond reading the reader given.
 
-use super::records::{Balance, ParseError, Position, Record, parse_quantity, quantity_from_number};
+use super::records::{Balance, ParseError, Position, Record, column_letters, parse_quantity, quantity_from_number};
 use calamine::{Data, Reader};
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
@@ -136,6 +136,31 @@ impl ColumnMap {
     fn by_position_only(&self) -> bool {
         let at = |f| matches!(self.get(f), Some(ColumnSpec::Index(_)));
         at(Field::Quantity(false)) && (at(Field::Article) || at(Field::Id))
+    }
+}
+
+/// The map in one canonical form (fields in a fixed order, columns as letters,
+/// captions normalised): two spellings of the same map show the same.
+impl std::fmt::Display for ColumnMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fields = [
+            (Field::Item, "item"),
+            (Field::Article, "article"),
+            (Field::Id, "id"),
+            (Field::Warehouse, "warehouse"),
+            (Field::Quantity(false), "quantity"),
+        ];
+        let mut first = true;
+        for (field, name) in fields {
+            let Some(spec) = self.get(field) else { continue };
+            let column = match spec {
+                ColumnSpec::Index(i) => column_letters(*i),
+                ColumnSpec::Caption(c) => c.clone(),
+            };
+            write!(f, "{}{name}={column}", if first { "" } else { "," })?;
+            first = false;
+        }
+        Ok(())
     }
 }
 
@@ -412,6 +437,11 @@ fn read_rows<E: From<ParseError>>(
              or name the column with --map warehouse=COLUMN",
         )));
     }
+    // A quantity column `--map` names that holds nothing in any row is a wrong map, not a
+    // report of zeros: read as 0, it would empty the stock of everything it matched.
+    let quantity_mapped = options.map.is_some_and(|m| m.get(Field::Quantity(false)).is_some());
+    let at_header = header_at();
+    let mut quantities_seen = false;
     let mut balances = 0;
     let tail = head.into_iter().skip(skip).map(Ok);
     for row in tail.chain(rows) {
@@ -444,6 +474,7 @@ fn read_rows<E: From<ParseError>>(
             }
             data_started = true;
         }
+        quantities_seen |= quantity_cell.text().is_some();
         let quantity = quantity_cell
             .quantity()
             .map_err(|m| E::from(ParseError::new(locate(number, Some(columns.quantity)), format!("quantity {m}"))))?;
@@ -461,6 +492,15 @@ fn read_rows<E: From<ParseError>>(
             quantity,
             line: number,
         }))?;
+    }
+    if quantity_mapped && balances > 0 && !quantities_seen {
+        return Err(E::from(ParseError::new(
+            at_header,
+            format!(
+                "--map quantity={}: that column is empty in every row read; name the column that holds the balances",
+                column_letters(columns.quantity)
+            ),
+        )));
     }
     Ok(Some((header_row, balances)))
 }
