@@ -240,7 +240,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s h -l help -d
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l no-verify -d 'Skip the integrity check of the new backup (row counts are still compared)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l no-verify -d 'Skip the checks of the new backup (its integrity and row counts)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -f -a "list" -d 'List backups: file, time, size, verified'

@@ -288,17 +288,26 @@ fn env_example_covers_every_setting() {
 fn a_closed_pipe_ends_output_quietly() {
     let w = Workdir::seeded();
     w.cmd().args(["seed", "--demo", "--requests", "3000"]).assert().success();
-    // `helpdesk requests list --limit 0 | head -1`
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .current_dir(w.path())
-        .args(["requests", "list", "--limit", "0", "--format", "csv"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr, "", "a closed pipe ends the listing quietly");
-    assert_eq!(out.status.code(), Some(0));
+    // `helpdesk requests list --limit 0 | head -1`, and the other commands that print a lot.
+    let lines: [&[&str]; 5] = [
+        &["requests", "list", "--limit", "0", "--format", "csv"],
+        &["export", "--format", "csv", "-o", "-"],
+        &["completions", "bash"],
+        &["completions", "zsh"],
+        &["man"],
+    ];
+    for args in lines {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+            .current_dir(w.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr, "", "a closed pipe ends `helpdesk {}` quietly", args.join(" "));
+        assert_eq!(out.status.code(), Some(0), "helpdesk {}", args.join(" "));
+    }
 }

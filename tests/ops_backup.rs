@@ -87,7 +87,7 @@ fn backups_taken_while_another_process_writes_are_consistent_and_restore() {
     };
     std::thread::sleep(std::time::Duration::from_millis(200));
     for _ in 0..3 {
-        w.cmd().arg("backup").assert().success().stdout(contains("verified"));
+        w.cmd().arg("backup").assert().success().stdout(contains(" rows, verified)\n"));
     }
     stop.store(true, Ordering::SeqCst);
     let written = writer.join().unwrap();
@@ -146,6 +146,22 @@ fn a_killed_backup_never_leaves_a_complete_looking_file() {
     for e in listed.as_array().unwrap() {
         assert!(!e["file"].as_str().unwrap().contains(".partial"));
     }
+}
+
+#[test]
+fn an_unverified_backup_says_so_and_still_restores() {
+    let w = Workdir::seeded();
+    w.cmd()
+        .args(["backup", "--no-verify"])
+        .assert()
+        .success()
+        .stdout(contains(" bytes, not verified: integrity and row counts not checked)\n"));
+    let out = w.cmd().args(["backup", "list", "--format", "json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = listed[0]["file"].as_str().unwrap().to_string();
+    assert_eq!(listed[0]["verified"], serde_json::Value::Bool(false), "{listed}");
+    // Restoring checks it then, whatever the backup skipped.
+    w.cmd().args(["restore", &file]).assert().success().stdout(contains("restored"));
 }
 
 #[test]

@@ -27,7 +27,7 @@ Examples:
 pub struct BackupArgs {
     #[command(subcommand)]
     cmd: Option<BackupCommand>,
-    /// Skip the integrity check of the new backup (row counts are still compared)
+    /// Skip the checks of the new backup (its integrity and row counts)
     #[arg(long)]
     no_verify: bool,
 }
@@ -87,14 +87,15 @@ pub fn run(global: &Global, args: BackupArgs) -> Result<ExitCode> {
                 || backup::take(&app, !args.no_verify, &bar),
                 |t| format!("{} ({} bytes)", t.daily.path.display(), t.daily.size),
             )?;
-            let rows: i64 = taken.manifest.rows.values().sum();
-            let check = if taken.manifest.verified { "verified" } else { "integrity not checked" };
-            println!(
-                "{} ({} bytes, {} tables, {rows} rows, {check})",
-                taken.daily.path.display(),
-                taken.daily.size,
-                taken.manifest.rows.len()
-            );
+            let (path, size) = (taken.daily.path.display(), taken.daily.size);
+            match taken.manifest.verified {
+                true => {
+                    let rows: i64 = taken.manifest.rows.values().sum();
+                    let tables = taken.manifest.rows.len();
+                    println!("{path} ({size} bytes, {tables} tables, {rows} rows, verified)")
+                }
+                false => println!("{path} ({size} bytes, not verified: integrity and row counts not checked)"),
+            }
             if let Some(y) = taken.yearly {
                 println!("{} (first backup of the year, kept for good)", y.path.display());
             }

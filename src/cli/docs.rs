@@ -5,6 +5,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use clap_complete::Shell;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,7 +27,11 @@ pub struct ManArgs {
 
 pub fn completions(args: CompletionsArgs) -> Result<ExitCode> {
     let mut cmd = super::command();
-    clap_complete::generate(args.shell, &mut cmd, "helpdesk", &mut std::io::stdout());
+    // Into memory first: clap_complete panics on a failed write, and a reader that
+    // went away (`| head`) is not a failure.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "helpdesk", &mut script);
+    std::io::stdout().write_all(&script).context("writing the completion script")?;
     Ok(ExitCode::SUCCESS)
 }
 

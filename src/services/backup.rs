@@ -129,7 +129,7 @@ fn is_backup_name(name: &str) -> bool {
         && file_stamp(name).is_some()
 }
 
-/// Takes a backup now; `verify` false skips the integrity check (not the row counts of the copy).
+/// Takes a backup now; `verify` false skips the checks: the integrity check and the row counts of the copy.
 pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
     let format = match app.store.backend() {
         Backend::Sqlite => BackupFormat::Sqlite,
