@@ -67,6 +67,18 @@ fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
         .stderr(contains("staff.csv line 3: '12345' is not a valid phone number"));
     // The branches file was fine, but nothing was written: one transaction.
     w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
+    // An address with a comma and no quotes: one line saying so, not the CSV reader's own words.
+    std::fs::write(dir.path().join("staff.csv"), "telegram_id,full_name,role,branch,phone,language\n").unwrap();
+    let mut branches = std::fs::read_to_string(fixtures().join("branches.csv")).unwrap();
+    branches.push_str("LUTSK,Луцк,Луцк, пр. Свободы, 1\n");
+    std::fs::write(dir.path().join("branches.csv"), &branches).unwrap();
+    let line = branches.lines().count();
+    w.cmd().args(["seed", "--fixtures"]).arg(dir.path()).assert().code(1).stderr(format!(
+        "error: {}/branches.csv line {line}: 5 fields where the header has 3 (code,name,address); \
+         a value with a comma needs \"quotes\"\n",
+        dir.path().display()
+    ));
+    w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
 }
 
 #[test]

@@ -86,7 +86,17 @@ fn each_row<T: for<'de> Deserialize<'de>>(path: &Path, mut each: impl FnMut(T, u
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Error::Invalid(format!("{shown} line {line}: {e}"))
+            let what = match e.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => format!(
+                    "{len} field{} where the header has {} ({}); a value with a comma needs \"quotes\"",
+                    if *len == 1 { "" } else { "s" },
+                    headers.len(),
+                    headers.iter().collect::<Vec<_>>().join(",")
+                ),
+                csv::ErrorKind::Utf8 { .. } => "not UTF-8 text; save the file as UTF-8".to_string(),
+                _ => e.to_string(),
+            };
+            Error::Invalid(format!("{shown} line {line}: {what}"))
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let row: T = record.deserialize(Some(&headers)).map_err(|e| {
