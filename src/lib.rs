@@ -1,8 +1,9 @@
 //! `helpdesk`: the internal help desk for organizations with many branches.
 //!
-//! Layers, dependencies pointing down only: `cli` (and later the bot and the
-//! scheduler) call `services`; services use `domain` rules and the `store`
-//! interface; `config` holds the typed settings.
+//! Layers, dependencies pointing down only: `cli`, the Telegram `bot` and the
+//! `scheduler` call `services`; services use `domain` rules and the `store`
+//! interface (SQLite or PostgreSQL); `config` holds the typed settings and
+//! `i18n` every text people see in Telegram.
 
 pub mod bot;
 pub mod cli;
