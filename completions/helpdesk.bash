@@ -1634,7 +1634,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__requests__subcmd__list)
-            opts="-h -V --status --kind --branch --author --assignee --since --until --archived --include-archived --order --limit --offset --format --config --database-url --help --version"
+            opts="-h -V --status --kind --branch --author --assignee --from --until --archived --include-archived --order --limit --offset --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1660,7 +1660,7 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --since)
+                --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

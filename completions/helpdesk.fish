@@ -206,7 +206,7 @@ it_help\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch (code, name or id)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l author -d 'Only requests filed by this Telegram ID' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l assignee -d 'Only requests assigned to this Telegram ID' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l since -d 'Created on or after this date' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l from -d 'Created on or after this date (also --since)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l until -d 'Created on or before this date' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l order -r -f -a "newest\t'Newest first'
 oldest\t'Oldest first'

@@ -85,15 +85,15 @@ fn since_and_until_are_whole_days_in_the_configured_zone() {
         assert!(created.ends_with("+02:00") || created.ends_with("+03:00"), "{created} not in Kyiv time");
     }
     w.cmd()
-        .args(["requests", "list", "--since", "2026-02-30"])
+        .args(["requests", "list", "--from", "2026-02-30"])
         .assert()
         .code(1)
-        .stderr("error: --since '2026-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-31\n");
+        .stderr("error: --from '2026-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-31\n");
     w.cmd()
-        .args(["requests", "list", "--since", "2026-03-02", "--until", "2026-03-01"])
+        .args(["requests", "list", "--from", "2026-03-02", "--until", "2026-03-01"])
         .assert()
         .code(1)
-        .stderr(contains("--since is after --until"));
+        .stderr(contains("--from is after --until"));
 }
 
 #[test]

@@ -85,7 +85,7 @@ fn file_format(output: &Path, asked: Option<FileFormat>) -> Result<FileFormat> {
 pub fn run(global: &Global, args: ExportArgs) -> Result<ExitCode> {
     let format = file_format(&args.output, args.format)?;
     let app = open_app(global, OpenOptions::default())?;
-    let (since, until) = period(app.settings.timezone, "--from", args.from.as_deref(), args.until.as_deref())?;
+    let (since, until) = period(app.settings.timezone, args.from.as_deref(), args.until.as_deref())?;
     let query = RequestQuery {
         statuses: args.selection.status.clone(),
         kinds: args.selection.kind.clone(),

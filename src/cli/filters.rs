@@ -55,21 +55,21 @@ pub fn parse_when(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateT
 /// The start and end of a period, either open.
 pub type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-/// A period from two date flags: `from_flag` (`--since` or `--from`) and
-/// `--until`, which includes its whole day. Either may be left out.
-pub fn period(tz: Tz, from_flag: &str, from: Option<&str>, until: Option<&str>) -> Result<Period> {
-    let from = from.map(|s| parse_when(from_flag, s, tz, false)).transpose()?;
+/// A period from the two date flags every listing shares, `--from` and
+/// `--until` (which includes its whole day). Either may be left out.
+pub fn period(tz: Tz, from: Option<&str>, until: Option<&str>) -> Result<Period> {
+    let from = from.map(|s| parse_when("--from", s, tz, false)).transpose()?;
     let until = until.map(|s| parse_when("--until", s, tz, true)).transpose()?;
     if let (Some(a), Some(b)) = (from, until) {
-        ordered(from_flag, a, b)?;
+        ordered(a, b)?;
     }
     Ok((from, until))
 }
 
 /// Refuses a period that ends before it starts.
-pub fn ordered(from_flag: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
+pub fn ordered(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
     if from >= until {
-        bail!("{from_flag} is after --until; nothing could match");
+        bail!("--from is after --until; nothing could match");
     }
     Ok(())
 }

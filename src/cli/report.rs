@@ -44,10 +44,10 @@ struct Row {
 pub fn run(global: &Global, args: ReportArgs) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     let tz = app.settings.timezone;
-    let (from, until) = period(tz, "--from", args.from.as_deref(), args.until.as_deref())?;
+    let (from, until) = period(tz, args.from.as_deref(), args.until.as_deref())?;
     let until = until.unwrap_or_else(|| app.now());
     let from = from.unwrap_or(until - chrono::Duration::days(7));
-    ordered("--from", from, until)?;
+    ordered(from, until)?;
     if args.email {
         let Some(mailer) = SmtpMailer::from_settings(&app.settings.smtp)? else {
             bail!("email is off; set HELPDESK_EMAIL=on and the HELPDESK_SMTP_* settings");

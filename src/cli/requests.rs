@@ -28,7 +28,7 @@ Dates are YYYY-MM-DD in the configured time zone (or RFC 3339 times); --until in
 
 Examples:
   helpdesk requests list --status new --branch KHARKIV
-  helpdesk requests list --kind cartridge --since 2026-01-01 --until 2026-03-31 --limit 0 --format csv
+  helpdesk requests list --kind cartridge --from 2026-01-01 --until 2026-03-31 --limit 0 --format csv
   helpdesk requests list --archived")]
     List {
         #[command(flatten)]
@@ -39,9 +39,9 @@ Examples:
         /// Only requests assigned to this Telegram ID
         #[arg(long, value_name = "TELEGRAM_ID")]
         assignee: Option<i64>,
-        /// Created on or after this date
-        #[arg(long, value_name = "DATE")]
-        since: Option<String>,
+        /// Created on or after this date (also --since)
+        #[arg(long, value_name = "DATE", alias = "since")]
+        from: Option<String>,
         /// Created on or before this date
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
@@ -136,7 +136,7 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
             selection,
             author,
             assignee,
-            since,
+            from,
             until,
             archived,
             include_archived,
@@ -145,7 +145,7 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
             offset,
             format,
         } => {
-            let (since, until) = period(tz, "--since", since.as_deref(), until.as_deref())?;
+            let (since, until) = period(tz, from.as_deref(), until.as_deref())?;
             let branch_id = selection.branch_id(&app)?;
             let mut query = RequestQuery {
                 statuses: selection.status,
