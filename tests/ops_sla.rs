@@ -233,3 +233,45 @@ fn two_sla_check_processes_at_once_send_each_reminder_once() {
         .unwrap();
     assert_eq!(status.code(), Some(3));
 }
+
+#[test]
+fn the_report_by_email_reaches_the_server_and_a_dead_server_is_one_line() {
+    let w = Workdir::seeded();
+    w.cmd().args(["seed", "--demo", "--requests", "50"]).assert().success();
+    let sink = SmtpSink::start();
+    let report = |port: u16| {
+        let mut cmd = w.cmd();
+        cmd.args(["report", "--email"])
+            .env("HELPDESK_EMAIL", "on")
+            .env("HELPDESK_SMTP_HOST", "127.0.0.1")
+            .env("HELPDESK_SMTP_PORT", port.to_string())
+            .env("HELPDESK_SMTP_SECURITY", "plain")
+            .env("HELPDESK_SMTP_FROM", "helpdesk@example.org")
+            .env("HELPDESK_SMTP_STAFF_TO", "staff@example.org");
+        cmd
+    };
+    report(sink.port).assert().success();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["staff@example.org"]);
+    // Nobody listens on a port just closed: one line naming the server and what to check.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = report(closed).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: the report was not sent: sending through the SMTP server 127.0.0.1:{closed} failed: "
+        )) && stderr
+            .ends_with("check HELPDESK_SMTP_HOST and HELPDESK_SMTP_PORT and that the server runs, then try again\n"),
+        "{stderr}"
+    );
+    // A server that says "try later" (451) is the same kind of failure.
+    sink.fail_next(1);
+    let out = report(sink.port).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains(&format!("SMTP server 127.0.0.1:{} failed", sink.port)), "{stderr}");
+    assert_eq!(sink.mails().len(), 1);
+}

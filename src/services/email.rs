@@ -11,6 +11,8 @@ use std::time::Duration;
 pub struct SmtpMailer {
     transport: SmtpTransport,
     from: Mailbox,
+    /// `host:port`, for messages.
+    server: String,
 }
 
 impl SmtpMailer {
@@ -42,7 +44,7 @@ impl SmtpMailer {
             let password = s.password.as_ref().map(|p| p.expose().to_string()).unwrap_or_default();
             builder = builder.credentials(Credentials::new(user.clone(), password));
         }
-        Ok(Some(SmtpMailer { transport: builder.build(), from }))
+        Ok(Some(SmtpMailer { transport: builder.build(), from, server: format!("{host}:{port}") }))
     }
 }
 
@@ -62,8 +64,10 @@ impl Mailer for SmtpMailer {
             };
         match self.transport.send(&message) {
             Ok(_) => Outcome::Sent,
-            Err(e) if e.is_permanent() => Outcome::Permanent(format!("the SMTP server refused the email: {e}")),
-            Err(e) => Outcome::Temporary(format!("sending email failed: {e}")),
+            Err(e) if e.is_permanent() => {
+                Outcome::Permanent(format!("the SMTP server {} refused the email: {e}", self.server))
+            }
+            Err(e) => Outcome::Temporary(format!("sending through the SMTP server {} failed: {e}", self.server)),
         }
     }
 }

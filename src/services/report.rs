@@ -148,8 +148,14 @@ pub fn send(app: &App, mailer: &dyn Mailer, s: &Summary) -> Result<()> {
     if to.is_empty() {
         return Err(Error::Invalid("HELPDESK_SMTP_STAFF_TO is not set; there is nobody to send the report to".into()));
     }
-    match mailer.send(to, &letter(app, s)) {
-        Outcome::Sent => Ok(()),
-        other => Err(Error::Invalid(format!("the report was not sent: {other:?}"))),
-    }
+    let why = match mailer.send(to, &letter(app, s)) {
+        Outcome::Sent => return Ok(()),
+        Outcome::Temporary(e) => {
+            format!("{e}; check HELPDESK_SMTP_HOST and HELPDESK_SMTP_PORT and that the server runs, then try again")
+        }
+        Outcome::Permanent(e) => e,
+        Outcome::RetryAfter(wait) => format!("the server asked to wait {} s; try again then", wait.as_secs()),
+        Outcome::Blocked => "the recipient refuses it".to_string(),
+    };
+    Err(Error::Invalid(format!("the report was not sent: {why}")))
 }
