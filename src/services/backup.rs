@@ -129,6 +129,18 @@ fn is_backup_name(name: &str) -> bool {
         && file_stamp(name).is_some()
 }
 
+/// The tables whose row counts differ, as `table: N rows copied, M in the database`.
+fn count_differences(copied: &BTreeMap<String, i64>, expected: &BTreeMap<String, i64>) -> String {
+    let tables: std::collections::BTreeSet<&String> = copied.keys().chain(expected.keys()).collect();
+    let n = |m: &BTreeMap<String, i64>, t: &String| m.get(t).map_or("no".to_string(), |n| n.to_string());
+    tables
+        .into_iter()
+        .filter(|t| copied.get(*t) != expected.get(*t))
+        .map(|t| format!("{t}: {} rows copied, {} in the database", n(copied, t), n(expected, t)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Takes a backup now; `verify` false skips the checks: the integrity check and the row counts of the copy.
 pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
     let format = match app.store.backend() {
@@ -171,8 +183,8 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
         }
         if check.rows != rows {
             return Err(Error::Invalid(format!(
-                "the backup's row counts differ from the database's snapshot ({:?} copied, {:?} expected); nothing was kept",
-                check.rows, rows
+                "the backup's row counts differ from the database's snapshot ({}); nothing was kept",
+                count_differences(&check.rows, &rows)
             )));
         }
         check
@@ -459,4 +471,21 @@ pub fn restore(app: &App, file: &Path, force: bool) -> Result<Restored> {
     aside_guard.done();
     app.store.restore_from(plain.path())?;
     Ok(Restored { aside, verification })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_differences_name_each_table_that_differs() {
+        let m = |pairs: &[(&str, i64)]| pairs.iter().map(|(t, n)| (t.to_string(), *n)).collect::<BTreeMap<_, _>>();
+        let copied = m(&[("logs", 5), ("requests", 10), ("users", 3)]);
+        let expected = m(&[("branches", 2), ("logs", 5), ("requests", 11), ("users", 3)]);
+        assert_eq!(
+            count_differences(&copied, &expected),
+            "branches: no rows copied, 2 in the database, requests: 10 rows copied, 11 in the database"
+        );
+        assert_eq!(count_differences(&copied, &copied), "");
+    }
 }

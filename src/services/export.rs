@@ -430,9 +430,12 @@ pub fn csv_to(app: &App, query: &RequestQuery, out: &mut dyn Write, progress: &d
     let query = export_query(query);
     let (rows, _) = pipeline(app, &query, Extent::Requests, |source| {
         let mut w = csv::Writer::from_writer(out);
-        let fail = |e: csv::Error| match e.into_kind() {
-            csv::ErrorKind::Io(e) => Error::Output(e),
-            other => Error::Invalid(format!("cannot write the CSV: {other:?}")),
+        let fail = |e: csv::Error| {
+            let message = e.to_string();
+            match e.into_kind() {
+                csv::ErrorKind::Io(e) => Error::Output(e),
+                _ => Error::Invalid(format!("cannot write the CSV: {message}")),
+            }
         };
         w.write_record(REQUEST_COLUMNS.iter().map(|c| c.0)).map_err(fail)?;
         let mut rows = 0u64;
