@@ -9,9 +9,10 @@
 //! concurrently in REPEATABLE READ snapshots, so several `serve` instances,
 //! cron jobs and a replicated server all work.
 //!
-//! TLS follows libpq: `sslmode=disable`, `prefer` (the default) and `require`
-//! encrypt when they can without checking the certificate; `verify-ca` and
-//! `verify-full` check it against the web PKI roots or `sslrootcert=FILE`.
+//! TLS follows libpq: `sslmode=disable`; `prefer` (the default) and `require`
+//! encrypt without checking the certificate; `verify-ca` checks that it chains
+//! to the web PKI roots or `sslrootcert=FILE`, and `verify-full` also that it
+//! names the host.
 
 use super::*;
 use crate::domain::Named;
@@ -163,22 +164,73 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
     }
 }
 
+/// `sslmode=verify-ca`, as libpq means it: the certificate must chain to a
+/// trusted root, whatever host name it is for. The chain is checked before the
+/// name, so a certificate refused only for its name has a trusted chain.
+#[derive(Debug)]
+struct AnyName(std::sync::Arc<rustls::client::WebPkiServerVerifier>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyName {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError::{NotValidForName, NotValidForNameContext};
+        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(NotValidForName | NotValidForNameContext { .. })) => {
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
 /// Parses a `postgres://` URL, taking out what libpq knows and the driver does not.
 fn connector(url: &str) -> Result<Connector> {
     let shown = crate::config::redact_url_password(url);
     let bad = |m: String| StoreError::Open { path: shown.clone(), message: m };
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut kept = Vec::new();
-    let mut verify = false;
+    // verify-ca: the server's certificate must chain to a trusted root; verify-full: and name the host.
+    let mut verify: Option<bool> = None;
     let mut root_cert: Option<String> = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         match (k, v) {
-            ("sslmode", "verify-ca" | "verify-full") => {
-                verify = true;
+            ("sslmode", mode @ ("verify-ca" | "verify-full")) => {
+                verify = Some(mode == "verify-full");
                 kept.push("sslmode=require".to_string());
             }
             ("sslrootcert", file) => root_cert = Some(file.to_string()),
+            ("sslmode", "disable" | "prefer" | "require") => kept.push(pair.to_string()),
+            ("sslmode", other) => {
+                return Err(bad(format!(
+                    "sslmode={other} is not one of disable, prefer, require, verify-ca, verify-full"
+                )));
+            }
             _ => kept.push(pair.to_string()),
         }
     }
@@ -193,7 +245,7 @@ fn connector(url: &str) -> Result<Connector> {
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| bad(format!("TLS: {e}")))?;
-    let tls = if verify {
+    let tls = if let Some(check_name) = verify {
         let mut roots = rustls::RootCertStore::empty();
         match &root_cert {
             Some(file) => {
@@ -206,7 +258,18 @@ fn connector(url: &str) -> Result<Connector> {
             }
             None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        if check_name {
+            builder.with_root_certificates(roots).with_no_client_auth()
+        } else {
+            let chain =
+                rustls::client::WebPkiServerVerifier::builder_with_provider(std::sync::Arc::new(roots), provider)
+                    .build()
+                    .map_err(|e| bad(format!("TLS: {e}")))?;
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(std::sync::Arc::new(AnyName(chain)))
+                .with_no_client_auth()
+        }
     } else {
         builder
             .dangerous()
@@ -251,9 +314,14 @@ impl PgStore {
     pub fn open(url: &crate::config::Secret, options: OpenOptions) -> Result<PgStore> {
         let shown = crate::config::redact_url_password(url.expose());
         let connector = connector(url.expose())?;
-        let mut first = connector.connect().map_err(|e| StoreError::Open {
-            path: shown.clone(),
-            message: format!("{}; check the URL, that the server runs and that the database exists", short(&e)),
+        let mut first = connector.connect().map_err(|e| {
+            let why = short(&e);
+            let advice = if why.contains("TLS") || why.contains("certificate") {
+                "check sslmode and sslrootcert in the URL (verify-full needs the host name the certificate names)"
+            } else {
+                "check the URL, that the server runs and that the database exists"
+            };
+            StoreError::Open { path: shown.clone(), message: format!("{why}; {advice}") }
         })?;
         check_schema(&mut first.client, &shown)?;
         if options.migrate {
@@ -1785,5 +1853,51 @@ impl Jobs for PgTx {
                 &[&job],
             )?
             .map(|r| JobRun { job: r.get(0), started_at: r.get(1), finished_at: r.get(2), ok: r.get(3), message: r.get(4) }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether a connection made with `query` added to the test server's URL is encrypted.
+    fn encrypted(admin: &str, query: &str) -> std::result::Result<bool, String> {
+        let url = format!("{admin}{}{query}", if admin.contains('?') { '&' } else { '?' });
+        let mut conn = connector(&url).map_err(|e| e.to_string())?.connect().map_err(|e| short(&e))?;
+        let row = conn.client().query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]);
+        Ok(row.map_err(|e| short(&e))?.get(0))
+    }
+
+    #[test]
+    fn tls_follows_sslmode_as_libpq_does() {
+        let Ok(admin) = std::env::var("HELPDESK_TEST_PG_URL") else {
+            assert!(std::env::var("CI").is_err(), "CI=true but HELPDESK_TEST_PG_URL is not set");
+            eprintln!("SKIPPED tls_follows_sslmode_as_libpq_does: set HELPDESK_TEST_PG_URL to run it");
+            return;
+        };
+        let admin = admin.replace("://localhost", "://127.0.0.1");
+        let mut plain = connector(&admin).unwrap().connect().unwrap();
+        let setting = |c: &mut PgConn, name: &str| -> String { c.client().query_one(name, &[]).unwrap().get(0) };
+        if setting(&mut plain, "SHOW ssl") != "on" {
+            eprintln!("SKIPPED tls_follows_sslmode_as_libpq_does: the test server has ssl=off");
+            return;
+        }
+        let cert = setting(&mut plain, "SHOW ssl_cert_file");
+        assert_eq!(encrypted(&admin, "sslmode=disable"), Ok(false));
+        assert_eq!(encrypted(&admin, "sslmode=prefer"), Ok(true));
+        assert_eq!(encrypted(&admin, "sslmode=require"), Ok(true));
+        // verify-ca without sslrootcert trusts the web PKI roots, which did not sign a local server's certificate.
+        let refused = encrypted(&admin, "sslmode=verify-ca").unwrap_err();
+        assert!(refused.contains("UnknownIssuer"), "{refused}");
+        assert!(connector(&format!("{admin}?sslmode=bogus")).is_err());
+        if std::fs::read(&cert).is_err() {
+            eprintln!("SKIPPED the sslrootcert part: cannot read the server's certificate {cert}");
+            return;
+        }
+        // The server's own (self-signed) certificate as the root: verify-ca accepts it whatever
+        // host name it is for; verify-full also wants the host, and it names a host, not 127.0.0.1.
+        assert_eq!(encrypted(&admin, &format!("sslmode=verify-ca&sslrootcert={cert}")), Ok(true));
+        let refused = encrypted(&admin, &format!("sslmode=verify-full&sslrootcert={cert}")).unwrap_err();
+        assert!(refused.contains("not valid for name \"127.0.0.1\""), "{refused}");
     }
 }
