@@ -175,13 +175,16 @@ fn db_status_and_upgrade() {
         .args(["db", "status", "--format", "csv"])
         .assert()
         .success()
-        .stdout("version,name,state,applied_at\n1,initial,pending,\n2,bot,pending,\n3,operations,pending,\n4,inbox_claims,pending,\n");
+        .stdout(
+            "version,name,state,applied_at\n1,initial,pending,\n2,bot,pending,\n3,operations,pending,\n4,inbox_claims,pending,\n\
+             5,ascii_case_codes,pending,\n",
+        );
     w.cmd()
         .args(["db", "upgrade"])
         .assert()
         .success()
-        .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\napplied V4 inbox_claims\n");
-    w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 4)"));
+        .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\napplied V4 inbox_claims\napplied V5 ascii_case_codes\n");
+    w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 5)"));
     let out = w.cmd().args(["db", "status", "--format", "json"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["state"], "applied");

@@ -60,7 +60,8 @@ fn contents(sqlite: &rusqlite::Connection, pg: &mut postgres::Client, table: &st
 }
 
 /// Fills the tables `seed` leaves empty, with the awkward values real data has:
-/// Cyrillic, quotes and newlines, NULLs, long text, booleans both ways.
+/// Cyrillic, quotes and newlines, NULLs, long text, booleans both ways, and
+/// Cyrillic codes that differ only in case (two codes, as on SQLite).
 fn fill_every_table(db: &std::path::Path) {
     let c = rusqlite::Connection::open(db).unwrap();
     let long = "Очень длинное описание; ".repeat(2000);
@@ -71,6 +72,10 @@ fn fill_every_table(db: &std::path::Path) {
          UPDATE requests SET description = '{long}' WHERE id = (SELECT min(id) FROM requests);
          UPDATE requests SET description = 'строка 1
 строка 2	с табом \\ и обратной косой' WHERE id = (SELECT max(id) FROM requests);
+         INSERT INTO branches (code, name, address, created_at) VALUES ('КВ-9', 'Київ 9', NULL, '{t}'), ('кв-9', 'Київ 9а', NULL, '{t}');
+         INSERT INTO warehouses (code, name, branch_id, one_c_id, created_at) VALUES ('СКЛАД-9', 'Склад 9', NULL, NULL, '{t}'), ('склад-9', 'Склад 9а', NULL, NULL, '{t}');
+         INSERT INTO cartridge_types (name, vendor_article, compatible_printers, one_c_id, min_stock, created_at)
+             VALUES ('Тонер А', 'ТН-9', '', NULL, 0, '{t}'), ('Тонер Б', 'тн-9', '', NULL, 0, '{t}');
          INSERT INTO attachments (request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at)
              SELECT id, 'photo', 'AgACAgIAAxkBAAI', NULL, NULL, NULL, '{t}' FROM requests LIMIT 3;
          INSERT INTO attachments (request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at)

@@ -144,6 +144,44 @@ fn duplicates_are_conflicts(store: &dyn Store) {
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 
+/// Codes and vendor articles ignore the case of ASCII letters only, on every
+/// backend and whatever the database's locale: `kyiv` is `KYIV`, but `КВ` and
+/// `кв` are two codes, as SQLite's NOCASE and the services' checks have them.
+fn codes_fold_ascii_case_only(store: &dyn Store) {
+    base(store);
+    let mut tx = store.write().unwrap();
+    let upper = tx.insert_branch(&NewBranch { code: "КВ-1".into(), name: "Київ 1".into(), address: None }, t0());
+    let lower = tx.insert_branch(&NewBranch { code: "кв-1".into(), name: "Київ 2".into(), address: None }, t0());
+    let (upper, lower) = (upper.unwrap(), lower.unwrap());
+    let warehouse =
+        NewWarehouse { code: "СКЛАД".into(), name: "Склад 1".into(), branch_id: None, one_c_id: None };
+    tx.insert_warehouse(&warehouse, t0()).unwrap();
+    let warehouse = NewWarehouse { code: "склад".into(), name: "Склад 2".into(), ..warehouse };
+    tx.insert_warehouse(&warehouse, t0()).unwrap();
+    let article = |vendor_article: &str| NewCartridgeType {
+        name: format!("Картридж {vendor_article}"),
+        vendor_article: vendor_article.into(),
+        compatible_printers: String::new(),
+        one_c_id: None,
+        min_stock: 0,
+    };
+    tx.insert_cartridge_type(&article("ТН-1"), t0()).unwrap();
+    tx.insert_cartridge_type(&article("тн-1"), t0()).unwrap();
+    tx.commit().unwrap();
+    let mut tx = store.write().unwrap();
+    let dup = tx.insert_cartridge_type(&article("cf283a"), t0());
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    drop(tx);
+
+    let mut tx = store.read().unwrap();
+    assert_eq!(tx.find_branch("КВ-1").unwrap().unwrap().id, upper.id);
+    assert_eq!(tx.find_branch("кв-1").unwrap().unwrap().id, lower.id);
+    assert_eq!(tx.find_branch("Кв-1").unwrap(), None, "Cyrillic letters match in their own case only");
+    assert_eq!(tx.find_warehouse("склад").unwrap().unwrap().name, "Склад 2");
+    assert_eq!(tx.find_cartridge_type("ТН-1").unwrap().unwrap().name, "Картридж ТН-1");
+    assert_eq!(tx.find_cartridge_type("cf283a").unwrap().unwrap().vendor_article, "CF283A");
+}
+
 fn stock_is_never_negative(store: &dyn Store) {
     let b = base(store);
     let (c, w) = (b.cartridge.id, b.warehouse.id);
@@ -501,6 +539,7 @@ macro_rules! backends {
 backends!(
     directory_round_trip,
     duplicates_are_conflicts,
+    codes_fold_ascii_case_only,
     stock_is_never_negative,
     requests_round_trip,
     inconsistent_requests_are_refused,

@@ -730,6 +730,14 @@ fn key_id(key: &str) -> Option<i64> {
     key.trim().parse::<i64>().ok()
 }
 
+/// `column` matches the key `$2` whatever the case of its ASCII letters, and
+/// only theirs: the expression of the unique indexes on codes and vendor
+/// articles (migration 5), as SQLite's NOCASE has it.
+fn code_matches(column: &str) -> String {
+    const FOLD: &str = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'";
+    format!("(translate({column}, {FOLD}) = translate($2, {FOLD}))")
+}
+
 // ---------------------------------------------------------------- directory
 
 const BRANCH: &str = "SELECT id, code, name, address, created_at FROM branches";
@@ -777,10 +785,9 @@ impl Directory for PgTx {
     }
 
     fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
-        let sql = format!(
-            "{BRANCH} WHERE lower(code) = lower($2) OR name = $2 OR id = $1 \
-             ORDER BY (lower(code) = lower($2)) DESC, (name = $2) DESC LIMIT 1"
-        );
+        let code = code_matches("code");
+        let sql =
+            format!("{BRANCH} WHERE {code} OR name = $2 OR id = $1 ORDER BY {code} DESC, (name = $2) DESC LIMIT 1");
         Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(branch))
     }
 
@@ -811,9 +818,10 @@ impl Directory for PgTx {
     }
 
     fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
+        let code = code_matches("code");
         let sql = format!(
-            "{WAREHOUSE} WHERE lower(code) = lower($2) OR name = $2 OR one_c_id = $2 OR id = $1 \
-             ORDER BY (lower(code) = lower($2)) DESC, (name = $2) DESC, (one_c_id = $2) DESC LIMIT 1"
+            "{WAREHOUSE} WHERE {code} OR name = $2 OR one_c_id = $2 OR id = $1 \
+             ORDER BY {code} DESC, (name = $2) DESC, (one_c_id = $2) DESC LIMIT 1"
         );
         Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(warehouse))
     }
@@ -945,9 +953,9 @@ impl Catalog for PgTx {
     }
 
     fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
+        let article = code_matches("vendor_article");
         let sql = format!(
-            "{CARTRIDGE} WHERE lower(vendor_article) = lower($2) OR one_c_id = $2 OR id = $1 \
-             ORDER BY (lower(vendor_article) = lower($2)) DESC, (one_c_id = $2) DESC LIMIT 1"
+            "{CARTRIDGE} WHERE {article} OR one_c_id = $2 OR id = $1 ORDER BY {article} DESC, (one_c_id = $2) DESC LIMIT 1"
         );
         Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(cartridge))
     }

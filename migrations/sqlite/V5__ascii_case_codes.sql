@@ -1,0 +1,4 @@
+-- Nothing changes on SQLite: codes and vendor articles have always been
+-- unique regardless of the case of their ASCII letters only (COLLATE NOCASE).
+-- Version 5 made PostgreSQL do the same; this keeps the two stores' schema
+-- versions in step.
