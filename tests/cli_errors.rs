@@ -163,7 +163,7 @@ fn a_database_from_a_newer_helpdesk_is_refused() {
         &w,
         w.cmd().args(["requests", "list"]),
         1,
-        "the database schema is version 99, newer than this helpdesk knows (up to 4); install a newer helpdesk",
+        "the database schema is version 99, newer than this helpdesk knows (up to 5); install a newer helpdesk",
     );
     fails_with(&w, w.cmd().args(["db", "upgrade"]), 1, "version 99, newer than this helpdesk knows");
 }
