@@ -182,6 +182,81 @@ fn codes_fold_ascii_case_only(store: &dyn Store) {
     assert_eq!(tx.find_cartridge_type("cf283a").unwrap().unwrap().vendor_article, "CF283A");
 }
 
+/// People, places and cartridges are listed alphabetically for ru, uk and en
+/// readers on every backend: `Ірина` and `Єва` after `Андрій`, not before it
+/// as code points would have them.
+fn listings_are_alphabetical(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    for (id, name) in
+        [(41, "Ірина Шевченко"), (42, "Єва Бондар"), (43, "Андрій Мельник"), (44, "Anna Kravets"), (45, "Ґанна Ткач")]
+    {
+        tx.insert_user(&user(id, name, Role::User, Some(b.branch.id))).unwrap();
+    }
+    for (code, name) in [("ІФ", "Івано-Франківськ"), ("ЛВ", "Львів"), ("ЄН", "Єнакієве"), ("ar", "Артемівськ")]
+    {
+        tx.insert_branch(&NewBranch { code: code.into(), name: name.into(), address: None }, t0()).unwrap();
+    }
+    let wh = tx
+        .insert_warehouse(
+            &NewWarehouse {
+                code: "ЄВ".into(), name: "Європейський".into(), branch_id: None, one_c_id: None
+            },
+            t0(),
+        )
+        .unwrap();
+    for (article, name) in [("ІК-1", "Ідеальний картридж"), ("ЄК-1", "Єдиний картридж"), ("ВК-1", "Великий картридж")]
+    {
+        let c = tx
+            .insert_cartridge_type(
+                &NewCartridgeType {
+                    name: name.into(),
+                    vendor_article: article.into(),
+                    compatible_printers: String::new(),
+                    one_c_id: None,
+                    min_stock: 0,
+                },
+                t0(),
+            )
+            .unwrap();
+        tx.set_stock(c.id, wh.id, 1, t0()).unwrap();
+    }
+    tx.set_stock(b.cartridge.id, b.warehouse.id, 1, t0()).unwrap();
+    tx.commit().unwrap();
+
+    let mut tx = store.read().unwrap();
+    let names: Vec<String> = tx.users(&UserFilter::default()).unwrap().into_iter().map(|u| u.full_name).collect();
+    assert_eq!(
+        names,
+        [
+            "Anna Kravets",
+            "Автор",
+            "Андрій Мельник",
+            "Ґанна Ткач",
+            "Єва Бондар",
+            "Ірина Шевченко",
+            "Сапорт",
+            "Сапорт Два"
+        ]
+    );
+    let codes: Vec<String> = tx.branches().unwrap().into_iter().map(|b| b.code).collect();
+    assert_eq!(codes, ["ar", "KYIV", "ЄН", "ІФ", "ЛВ"]);
+    let cartridges: Vec<String> = tx.cartridge_types().unwrap().into_iter().map(|c| c.vendor_article).collect();
+    assert_eq!(cartridges, ["CF283A", "ВК-1", "ЄК-1", "ІК-1"]);
+    let stock: Vec<(String, String)> =
+        tx.stock(&StockFilter::default()).unwrap().into_iter().map(|s| (s.warehouse_name, s.vendor_article)).collect();
+    let row = |w: &str, a: &str| (w.to_string(), a.to_string());
+    assert_eq!(
+        stock,
+        [
+            row("Європейський", "ВК-1"),
+            row("Європейський", "ЄК-1"),
+            row("Європейський", "ІК-1"),
+            row("Центральний", "CF283A")
+        ]
+    );
+}
+
 fn stock_is_never_negative(store: &dyn Store) {
     let b = base(store);
     let (c, w) = (b.cartridge.id, b.warehouse.id);
@@ -540,6 +615,7 @@ backends!(
     directory_round_trip,
     duplicates_are_conflicts,
     codes_fold_ascii_case_only,
+    listings_are_alphabetical,
     stock_is_never_negative,
     requests_round_trip,
     inconsistent_requests_are_refused,

@@ -1,5 +1,6 @@
 //! Domain types and rules of the help desk, with no I/O: what a request is, the
-//! lifecycle it moves through, who may do what, and how phone numbers look.
+//! lifecycle it moves through, who may do what, how phone numbers look, and the
+//! alphabetical order of names.
 //!
 //! Nothing here touches the database, the network or the clock; the services
 //! layer loads facts from the store, asks these functions, and writes the result.
@@ -9,6 +10,7 @@ pub mod permissions;
 pub mod phone;
 pub mod request;
 pub mod sla;
+pub mod text;
 
 pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};

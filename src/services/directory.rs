@@ -390,7 +390,8 @@ pub fn remember_phone(tx: &mut dyn Tx, telegram_id: i64, phone: &str) -> Result<
 pub fn staff(app: &App) -> Result<Vec<Person>> {
     let mut people = users(app, &UserFilter::default())?;
     people.retain(|p| p.role.is_staff());
-    people.sort_by(|a, b| b.role.cmp(&a.role).then(a.user.full_name.cmp(&b.user.full_name)));
+    // Stable: alphabetical within each role, as the store lists people.
+    people.sort_by_key(|p| std::cmp::Reverse(p.role));
     Ok(people)
 }
 

@@ -273,7 +273,6 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
 fn read_reference(tx: &mut dyn Tx, query: &RequestQuery, facts: &mut Facts) -> Result<()> {
     facts.branches = tx.branches()?;
     facts.branches.retain(|b| query.branch_id.is_none_or(|id| id == b.id));
-    facts.branches.sort_by(|a, b| a.code.cmp(&b.code));
     facts.stock = tx.stock(&StockFilter::default())?;
     facts.low = tx
         .stock(&StockFilter { below_minimum: true, ..Default::default() })?

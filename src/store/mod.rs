@@ -17,8 +17,10 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::config::DatabaseUrl;
+use crate::domain::text::alphabetical;
 use crate::domain::{Kind, Lang, Priority, Role, Status};
 use chrono::{DateTime, Utc};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -315,6 +317,51 @@ pub struct StockFilter {
     pub warehouse_id: Option<i64>,
     pub cartridge_type_id: Option<i64>,
     pub below_minimum: bool,
+}
+
+/// The order every store lists people, branches, warehouses, cartridge types
+/// and stock in: alphabetical by what people read ([`alphabetical`]), the
+/// same on every backend whatever its collation or locale.
+pub(crate) trait Listed {
+    fn listing_order(&self, other: &Self) -> Ordering;
+}
+
+/// `rows` in listing order.
+pub(crate) fn listed<T: Listed>(mut rows: Vec<T>) -> Vec<T> {
+    rows.sort_by(T::listing_order);
+    rows
+}
+
+impl Listed for Branch {
+    fn listing_order(&self, other: &Self) -> Ordering {
+        alphabetical(&self.code, &other.code)
+    }
+}
+
+impl Listed for Warehouse {
+    fn listing_order(&self, other: &Self) -> Ordering {
+        alphabetical(&self.code, &other.code)
+    }
+}
+
+impl Listed for User {
+    fn listing_order(&self, other: &Self) -> Ordering {
+        alphabetical(&self.full_name, &other.full_name).then(self.telegram_id.cmp(&other.telegram_id))
+    }
+}
+
+impl Listed for CartridgeType {
+    fn listing_order(&self, other: &Self) -> Ordering {
+        alphabetical(&self.name, &other.name).then_with(|| alphabetical(&self.vendor_article, &other.vendor_article))
+    }
+}
+
+impl Listed for StockRow {
+    fn listing_order(&self, other: &Self) -> Ordering {
+        alphabetical(&self.warehouse_name, &other.warehouse_name)
+            .then_with(|| alphabetical(&self.cartridge_name, &other.cartridge_name))
+            .then_with(|| alphabetical(&self.vendor_article, &other.vendor_article))
+    }
 }
 
 /// A request as stored, with the names of the people and branch it refers to.

@@ -781,7 +781,7 @@ fn user(r: &Row) -> Result<User> {
 
 impl Directory for PgTx {
     fn branches(&mut self) -> Result<Vec<Branch>> {
-        Ok(self.query(&format!("{BRANCH} ORDER BY code"), &[])?.iter().map(branch).collect())
+        Ok(listed(self.query(BRANCH, &[])?.iter().map(branch).collect()))
     }
 
     fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
@@ -814,7 +814,7 @@ impl Directory for PgTx {
     }
 
     fn warehouses(&mut self) -> Result<Vec<Warehouse>> {
-        Ok(self.query(&format!("{WAREHOUSE} ORDER BY code"), &[])?.iter().map(warehouse).collect())
+        Ok(listed(self.query(WAREHOUSE, &[])?.iter().map(warehouse).collect()))
     }
 
     fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
@@ -873,8 +873,7 @@ impl Directory for PgTx {
         if f.on_duty_only {
             sql.push_str(" AND on_duty");
         }
-        sql.push_str(" ORDER BY full_name, telegram_id");
-        self.query(&sql, &refs(&args))?.iter().map(user).collect()
+        self.query(&sql, &refs(&args))?.iter().map(user).collect::<Result<_>>().map(listed)
     }
 
     fn user(&mut self, telegram_id: i64) -> Result<Option<User>> {
@@ -949,7 +948,7 @@ fn cartridge(r: &Row) -> CartridgeType {
 
 impl Catalog for PgTx {
     fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>> {
-        Ok(self.query(&format!("{CARTRIDGE} ORDER BY name, vendor_article"), &[])?.iter().map(cartridge).collect())
+        Ok(listed(self.query(CARTRIDGE, &[])?.iter().map(cartridge).collect()))
     }
 
     fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
@@ -1002,21 +1001,21 @@ impl Catalog for PgTx {
         if f.below_minimum {
             sql.push_str(" AND s.quantity < c.min_stock");
         }
-        sql.push_str(" ORDER BY w.code, c.name, c.vendor_article");
-        Ok(self
-            .query(&sql, &refs(&args))?
-            .iter()
-            .map(|r| StockRow {
-                cartridge_type_id: r.get(0),
-                vendor_article: r.get(1),
-                cartridge_name: r.get(2),
-                warehouse_id: r.get(3),
-                warehouse_name: r.get(4),
-                quantity: r.get(5),
-                min_stock: r.get(6),
-                updated_at: r.get(7),
-            })
-            .collect())
+        Ok(listed(
+            self.query(&sql, &refs(&args))?
+                .iter()
+                .map(|r| StockRow {
+                    cartridge_type_id: r.get(0),
+                    vendor_article: r.get(1),
+                    cartridge_name: r.get(2),
+                    warehouse_id: r.get(3),
+                    warehouse_name: r.get(4),
+                    quantity: r.get(5),
+                    min_stock: r.get(6),
+                    updated_at: r.get(7),
+                })
+                .collect(),
+        ))
     }
 
     fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>> {

@@ -567,9 +567,8 @@ fn key_id(key: &str) -> Option<i64> {
 
 impl Directory for SqliteTx {
     fn branches(&mut self) -> Result<Vec<Branch>> {
-        let mut st =
-            self.conn.prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches ORDER BY code")).map_err(db)?;
-        st.query_map([], branch_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+        let mut st = self.conn.prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches")).map_err(db)?;
+        st.query_map([], branch_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
     fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
@@ -602,11 +601,8 @@ impl Directory for SqliteTx {
     }
 
     fn warehouses(&mut self) -> Result<Vec<Warehouse>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses ORDER BY code"))
-            .map_err(db)?;
-        st.query_map([], warehouse_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+        let mut st = self.conn.prepare_cached(&format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses")).map_err(db)?;
+        st.query_map([], warehouse_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
     fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
@@ -668,9 +664,12 @@ impl Directory for SqliteTx {
         if f.on_duty_only {
             sql.push_str(" AND on_duty = 1");
         }
-        sql.push_str(" ORDER BY full_name, telegram_id");
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
-        st.query_map(params_from_iter(args), user_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+        st.query_map(params_from_iter(args), user_row)
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map(listed)
+            .map_err(db)
     }
 
     fn user(&mut self, telegram_id: i64) -> Result<Option<User>> {
@@ -754,11 +753,9 @@ fn cartridge_row(r: &Row) -> rusqlite::Result<CartridgeType> {
 
 impl Catalog for SqliteTx {
     fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {CARTRIDGE_COLUMNS} FROM cartridge_types ORDER BY name, vendor_article"))
-            .map_err(db)?;
-        st.query_map([], cartridge_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {CARTRIDGE_COLUMNS} FROM cartridge_types")).map_err(db)?;
+        st.query_map([], cartridge_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
     fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
@@ -817,7 +814,6 @@ impl Catalog for SqliteTx {
         if f.below_minimum {
             sql.push_str(" AND s.quantity < c.min_stock");
         }
-        sql.push_str(" ORDER BY w.code, c.name, c.vendor_article");
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
         st.query_map(params_from_iter(args), |r| {
             Ok(StockRow {
@@ -833,6 +829,7 @@ impl Catalog for SqliteTx {
         })
         .map_err(db)?
         .collect::<rusqlite::Result<_>>()
+        .map(listed)
         .map_err(db)
     }
 

@@ -1,0 +1,78 @@
+//! Alphabetical order for the names people read in listings: people, branches,
+//! warehouses, cartridges.
+//!
+//! Latin letters in their order, then the Russian and Ukrainian alphabets
+//! merged (а б в г ґ д е є ё ж з и і ї й … щ ъ ы ь э ю я, so each language keeps
+//! its own order), case aside; equal names are then ordered by case and code
+//! point, so the order is total and the same on every store and in every
+//! database locale. Code point order alone would put `Ірина` and `Єва` before
+//! `Андрій`. Not a full Unicode collation: other characters keep their code
+//! point order, digits and punctuation before letters, other scripts after.
+
+use std::cmp::Ordering;
+
+/// The Russian and Ukrainian alphabets merged, in lower case.
+const CYRILLIC: &str = "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя";
+
+/// A character's place: its code point, shifted to leave room at `а` for the
+/// ranks of the merged alphabet.
+fn weight(c: char) -> u32 {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match CYRILLIC.chars().position(|l| l == lower) {
+        Some(rank) => (('а' as u32) << 8) | rank as u32,
+        None => (lower as u32) << 8,
+    }
+}
+
+/// Compares two names in alphabetical order (see the module's documentation).
+pub fn alphabetical(a: &str, b: &str) -> Ordering {
+    a.chars().map(weight).cmp(b.chars().map(weight)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        v.sort_by(|a, b| alphabetical(a, b));
+        v
+    }
+
+    #[test]
+    fn ukrainian_and_russian_letters_keep_their_alphabets_order() {
+        assert_eq!(
+            sorted(&[
+                "Ірина",
+                "Яна",
+                "Єва",
+                "Андрій",
+                "Ґанна",
+                "Їжак",
+                "Гліб",
+                "Йосип",
+                "Иван",
+                "Ёлка",
+                "Евгений",
+                "Ьь"
+            ]),
+            ["Андрій", "Гліб", "Ґанна", "Евгений", "Єва", "Ёлка", "Иван", "Ірина", "Їжак", "Йосип", "Ьь", "Яна"]
+        );
+        assert_eq!(sorted(&["Щука", "Эдуард", "Ыы", "Ъъ", "Шура"]), ["Шура", "Щука", "Ъъ", "Ыы", "Эдуард"]);
+    }
+
+    #[test]
+    fn case_matters_only_between_equal_names() {
+        assert_eq!(sorted(&["ivan", "Anna", "Boris", "anna"]), ["Anna", "anna", "Boris", "ivan"]);
+        assert_eq!(sorted(&["кв-1", "KYIV", "КВ-1", "kv-1", "Київ"]), ["kv-1", "KYIV", "КВ-1", "кв-1", "Київ"]);
+        assert_eq!(alphabetical("Олена", "Олена"), Ordering::Equal);
+    }
+
+    #[test]
+    fn latin_digits_and_spaces_come_first_as_usual() {
+        assert_eq!(
+            sorted(&["Іван Петров", "Іваненко", "10 Львів", "2 Київ", "Zed"]),
+            ["10 Львів", "2 Київ", "Zed", "Іван Петров", "Іваненко"]
+        );
+    }
+}
