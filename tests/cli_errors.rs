@@ -170,7 +170,7 @@ fn a_database_from_a_newer_helpdesk_is_refused() {
 
 #[test]
 fn db_status_and_upgrade() {
-    let w = Workdir::new();
+    let w = Workdir::sqlite();
     w.cmd()
         .args(["db", "status", "--format", "csv"])
         .assert()
@@ -179,6 +179,10 @@ fn db_status_and_upgrade() {
             "version,name,state,applied_at\n1,initial,pending,\n2,bot,pending,\n3,operations,pending,\n4,inbox_claims,pending,\n\
              5,ascii_case_codes,pending,\n",
         );
+    // Asking about a database that does not exist yet does not create it.
+    assert!(!w.db().exists());
+    w.cmd().args(["db", "status"]).assert().success().stdout(contains("no such file yet"));
+    assert!(!w.db().exists());
     w.cmd()
         .args(["db", "upgrade"])
         .assert()

@@ -205,12 +205,17 @@ fn applied(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
 
 fn pending(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
     let applied: Vec<i64> = applied(conn, shown)?.iter().map(|m| m.version).collect();
-    Ok(embedded::migrations::runner()
+    Ok(known_migrations().into_iter().filter(|m| !applied.contains(&m.version)).collect())
+}
+
+/// Every migration this helpdesk has for SQLite, none of them applied: what
+/// a database file that does not exist yet would get.
+pub fn known_migrations() -> Vec<MigrationInfo> {
+    embedded::migrations::runner()
         .get_migrations()
         .iter()
-        .filter(|m| !applied.contains(&i64::from(m.version())))
         .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
-        .collect())
+        .collect()
 }
 
 fn classify_open(shown: &str, e: rusqlite::Error) -> StoreError {
