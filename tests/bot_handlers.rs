@@ -56,6 +56,10 @@ async fn start_registers_asks_the_branch_once_and_shows_the_menu() {
     assert!(keyboard.to_string().contains("📝 Нова заявка"));
     assert!(!keyboard.to_string().contains("📥 Черга"), "employees get no staff buttons");
     assert!(h.last_text(EMPLOYEE).contains("У якій філії"));
+    let asked = h.sent(EMPLOYEE).into_iter().rev().find(|m| m.text().is_some_and(|t| t.contains("У якій філії")));
+    let names: Vec<String> = asked.unwrap().buttons().into_iter().map(|(name, _)| name).collect();
+    let alphabetical = ["Винница", "Головной офис", "Днепр", "Запорожье", "Киев — Подол", "Львов", "Одесса", "Харьков"];
+    assert_eq!(names, alphabetical, "the branch buttons go in the order of their names");
     h.press(&u, "Харьков").await;
     assert!(h.texts(EMPLOYEE).iter().any(|t| t.contains("Філію збережено: <b>Харьков</b>")));
     let user = h.db(|a| a.store.read().unwrap().user(EMPLOYEE)).unwrap().unwrap();
@@ -418,6 +422,12 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.press(&sk, "Accept").await;
     assert_eq!(status(&h, r.id).status, Status::Accepted);
     h.press(&sk, "Issue").await;
+    let asked = h.sent(STOREKEEPER).into_iter().rev().find(|m| m.text().is_some_and(|t| t.contains("warehouse")));
+    let names: Vec<String> =
+        asked.unwrap().buttons().into_iter().map(|(b, _)| b.split(" (").next().unwrap().to_string()).collect();
+    let alphabetical =
+        ["Склад головного офиса", "Склад Днепр", "Склад Львов", "Склад Одесса", "Склад Харьков", "Центральный склад"];
+    assert_eq!(names[..6], alphabetical, "the warehouse buttons go in the order of their names");
     h.press(&sk, "Центральный склад").await;
     let short = h.last_text(STOREKEEPER);
     assert!(short.contains("Not enough in stock") && short.contains("TN-2375: 12 / 20"), "{short}");

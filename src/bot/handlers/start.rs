@@ -7,6 +7,7 @@ use crate::bot::keyboards::{inline, raw_button};
 use crate::bot::render::esc;
 use crate::bot::state::State;
 use crate::domain::Role;
+use crate::domain::text::alphabetical;
 use crate::i18n::Msg;
 use crate::services::directory;
 use teloxide::prelude::*;
@@ -24,10 +25,12 @@ pub async fn start(bot: Bot, ctx: Ctx, convo: Convo) -> HandlerResult {
 
 /// Asks for the branch with a button per branch.
 pub async fn ask_branch(bot: Bot, ctx: Ctx, convo: Convo) -> HandlerResult {
-    let branches = match blocking(&ctx.app, directory::branches).await {
+    let mut branches = match blocking(&ctx.app, directory::branches).await {
         Ok(b) => b,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
+    // The buttons show names, so they go in the order of names.
+    branches.sort_by(|a, b| alphabetical(&a.name, &b.name));
     if branches.is_empty() {
         say(&bot, ctx.chat, ctx.t(Msg::NoBranchesYet), None).await?;
         return Ok(());

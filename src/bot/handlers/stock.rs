@@ -9,6 +9,7 @@ use crate::bot::render::{self, esc};
 use crate::bot::state::State;
 use crate::bot::storage::DialogueStore;
 use crate::domain::Permission;
+use crate::domain::text::alphabetical;
 use crate::i18n::Msg;
 use crate::services::cartridges::{self, IssueError};
 use crate::services::{catalog, requests};
@@ -34,10 +35,12 @@ pub async fn issue(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
     if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::IssueCartridges)).await {
         return explain(&bot, &ctx, &e).await;
     }
-    let warehouses = match blocking(&ctx.app, move |app| catalog::warehouses_for_order(app, id)).await {
+    let mut warehouses = match blocking(&ctx.app, move |app| catalog::warehouses_for_order(app, id)).await {
         Ok(w) => w,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
+    // The buttons show names, so they go in the order of names.
+    warehouses.sort_by(|(a, _), (b, _)| alphabetical(&a.name, &b.name));
     let mut rows: Vec<Vec<_>> = warehouses
         .iter()
         .map(|(w, covered)| vec![raw_button(format!("{} ({covered})", w.name), Callback::IssueFrom(id, w.id))])
