@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Closed requests (done, rejected, cancelled) older than HELPDESK_ARCHIVE_AFTER_DAYS (90 by default;
-HELPDESK_ARCHIVE_AFTER_DAYS_<KIND> per kind) are marked archived. Nothing is deleted: archived
+Closed requests (done, rejected, cancelled) older than HELPDESK_ARCHIVE_AFTER_DAYS (90 by default; \
+HELPDESK_ARCHIVE_AFTER_DAYS_<KIND> per kind) are marked archived. Nothing is deleted: archived \
 requests leave queues and default listings, and stay in `requests list --archived` and exports.
 
 Examples:

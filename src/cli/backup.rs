@@ -15,7 +15,7 @@ use std::process::ExitCode;
 #[command(
     args_conflicts_with_subcommands = true,
     after_help = "\
-Backups go to HELPDESK_BACKUP_DIR: daily/ (the last HELPDESK_BACKUP_KEEP_DAILY are kept by `backup prune`)
+Backups go to HELPDESK_BACKUP_DIR: daily/ (the last HELPDESK_BACKUP_KEEP_DAILY are kept by `backup prune`) \
 and yearly/ (the first backup of each year, kept for good). HELPDESK_BACKUP_COMPRESS=zstd compresses them.
 
 Examples:
@@ -52,9 +52,9 @@ pub enum BackupCommand {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-The file is checked first (readable to the end, row counts, schema version); a damaged one is refused
-and nothing changes. The current database is kept aside first: on SQLite as
-helpdesk.db.before-restore-YYYYMMDD-HHMMSS beside it, on PostgreSQL as a dump under
+The file is checked first (readable to the end, row counts, schema version); a damaged one is refused \
+and nothing changes. The current database is kept aside first: on SQLite as \
+helpdesk.db.before-restore-YYYYMMDD-HHMMSS beside it, on PostgreSQL as a dump under \
 BACKUP_DIR/before-restore/. A PostgreSQL dump is restored with pg_restore in one transaction.
 
 Example:

@@ -11,10 +11,10 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-The schema is created on the target, then every table is copied in one transaction (binary COPY,
-ids kept), checked (row counts and a checksum of every table on both sides) and only then committed:
-stopped or failing halfway, the target keeps what it had and the next run starts afresh. The source
-is only read, from one snapshot, so `helpdesk serve` may go on using it meanwhile; stop it before the
+The schema is created on the target, then every table is copied in one transaction (binary COPY, \
+ids kept), checked (row counts and a checksum of every table on both sides) and only then committed: \
+stopped or failing halfway, the target keeps what it had and the next run starts afresh. The source \
+is only read, from one snapshot, so `helpdesk serve` may go on using it meanwhile; stop it before the \
 copy if nothing written after the snapshot may be missed.
 
 Examples:

@@ -8,12 +8,12 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Needs HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN). HELPDESK_TELEGRAM_API_URL points it at a local Bot API server.
+Needs HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN). HELPDESK_TELEGRAM_API_URL points it at a local Bot API server. \
 Stop it with SIGINT or SIGTERM: updates in hand are finished, nothing received is lost.
 
-By default it long-polls Telegram, one process per database. With --webhook-url, Telegram posts updates
-to that (HTTPS) URL, which a reverse proxy or load balancer forwards to --listen; calls without the
-secret token helpdesk registered with the webhook are refused. On PostgreSQL any number of webhook
+By default it long-polls Telegram, one process per database. With --webhook-url, Telegram posts updates \
+to that (HTTPS) URL, which a reverse proxy or load balancer forwards to --listen; calls without the \
+secret token helpdesk registered with the webhook are refused. On PostgreSQL any number of webhook \
 processes can share the database: each update is handled once, and each scheduled job runs once.
 
 Examples:

@@ -19,10 +19,10 @@ pub const BREACH_EXIT: u8 = 3;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-A request breaches its SLA when it is not accepted within HELPDESK_SLA_ACCEPT_<PRIORITY> (1h by default),
-or, if set, not closed within HELPDESK_SLA_RESOLVE_<PRIORITY>. Reminders go to the staff who handle it by
-Telegram (with HELPDESK_BOT_TOKEN) and to HELPDESK_SMTP_STAFF_TO by email (with HELPDESK_EMAIL=on), again
-every HELPDESK_SLA_REPEAT, and to super admins after HELPDESK_SLA_ESCALATE_AFTER reminders. Each reminder
+A request breaches its SLA when it is not accepted within HELPDESK_SLA_ACCEPT_<PRIORITY> (1h by default), \
+or, if set, not closed within HELPDESK_SLA_RESOLVE_<PRIORITY>. Reminders go to the staff who handle it by \
+Telegram (with HELPDESK_BOT_TOKEN) and to HELPDESK_SMTP_STAFF_TO by email (with HELPDESK_EMAIL=on), again \
+every HELPDESK_SLA_REPEAT, and to super admins after HELPDESK_SLA_ESCALATE_AFTER reminders. Each reminder \
 is sent once, however often and from however many places this runs; a failed one is retried next time.
 
 Exit codes: 0, or 3 with --fail-on-breach when something is overdue (for monitoring), 1 on error.
