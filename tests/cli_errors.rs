@@ -181,7 +181,10 @@ fn db_status_and_upgrade() {
         );
     // Asking about a database that does not exist yet does not create it.
     assert!(!w.db().exists());
-    w.cmd().args(["db", "status"]).assert().success().stdout(contains("no such file yet"));
+    let out = w.cmd().args(["db", "status"]).env("HELPDESK_DATABSE_URL", "x").assert().success();
+    let out = out.stdout(contains("no such file yet")).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("HELPDESK_DATABSE_URL is not a helpdesk setting").count(), 1, "{stderr}");
     assert!(!w.db().exists());
     w.cmd()
         .args(["db", "upgrade"])
@@ -189,6 +192,9 @@ fn db_status_and_upgrade() {
         .success()
         .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\napplied V4 inbox_claims\napplied V5 ascii_case_codes\n");
     w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 5)"));
+    let out = w.cmd().args(["db", "status"]).env("HELPDESK_DATABSE_URL", "x").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("HELPDESK_DATABSE_URL is not a helpdesk setting").count(), 1, "{stderr}");
     let out = w.cmd().args(["db", "status", "--format", "json"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["state"], "applied");

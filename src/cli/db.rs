@@ -1,9 +1,9 @@
 //! `helpdesk db status|upgrade`: the schema versions of the database.
 
 use super::output::{Format, print_rows};
-use super::{Global, load_settings, open_app};
+use super::{Global, load_settings, open_app, open_loaded};
 use crate::services::schema;
-use crate::store::{OpenOptions, SchemaStatus};
+use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -28,27 +28,10 @@ struct Row {
 }
 
 pub fn run(global: &Global, cmd: DbCommand) -> Result<ExitCode> {
-    if let DbCommand::Status { format } = cmd {
-        // Asking must not create the file: a mistyped path would leave a stray database behind.
-        let url = load_settings(global)?.settings.database_url;
-        if let Some(status) = schema::not_created(&url) {
-            if format == Format::Table {
-                let url = url.redacted();
-                println!("database: {url} (no such file yet; `helpdesk db upgrade` or any other command creates it)");
-            }
-            return print_status(format, &status);
-        }
-    }
-    let app = open_app(global, OpenOptions { migrate: false })?;
     match cmd {
-        DbCommand::Status { format } => {
-            let status = schema::status(&app)?;
-            if format == Format::Table {
-                println!("database: {}", app.store.location());
-            }
-            return print_status(format, &status);
-        }
+        DbCommand::Status { format } => status(global, format),
         DbCommand::Upgrade => {
+            let app = open_app(global, OpenOptions { migrate: false })?;
             let applied = schema::upgrade(&app)?;
             if applied.is_empty() {
                 let status = schema::status(&app)?;
@@ -59,13 +42,29 @@ pub fn run(global: &Global, cmd: DbCommand) -> Result<ExitCode> {
                     println!("applied V{} {}", m.version, m.name);
                 }
             }
+            Ok(ExitCode::SUCCESS)
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The applied and pending migrations, and what to do about pending ones.
-fn print_status(format: Format, status: &SchemaStatus) -> Result<ExitCode> {
+/// Asking does not create a SQLite file that does not exist: a mistyped path
+/// would leave a stray database behind.
+fn status(global: &Global, format: Format) -> Result<ExitCode> {
+    let loaded = load_settings(global)?;
+    let (location, status) = match schema::not_created(&loaded.settings.database_url) {
+        Some(status) => {
+            let url = loaded.settings.database_url.redacted();
+            (format!("{url} (no such file yet; `helpdesk db upgrade` or any other command creates it)"), status)
+        }
+        None => {
+            let app = open_loaded(loaded, OpenOptions { migrate: false })?;
+            (app.store.location(), schema::status(&app)?)
+        }
+    };
+    if format == Format::Table {
+        println!("database: {location}");
+    }
     let applied = status.applied.iter().map(|m| Row {
         version: m.version,
         name: m.name.clone(),

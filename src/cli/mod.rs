@@ -141,7 +141,11 @@ pub(crate) fn load_settings(global: &Global) -> Result<Loaded> {
 
 /// Loads settings and opens the store.
 pub(crate) fn open_app(global: &Global, options: OpenOptions) -> Result<App> {
-    let loaded = load_settings(global)?;
+    open_loaded(load_settings(global)?, options)
+}
+
+/// Opens the store of settings already loaded.
+pub(crate) fn open_loaded(loaded: Loaded, options: OpenOptions) -> Result<App> {
     let store = store::open(&loaded.settings.database_url, options)?;
     Ok(App::new(loaded.settings, store, Arc::new(SystemClock)))
 }
