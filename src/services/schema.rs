@@ -2,7 +2,7 @@
 
 use super::{App, Result};
 use crate::config::DatabaseUrl;
-use crate::store::{MigrationInfo, SchemaStatus, sqlite};
+use crate::store::{self, MigrationInfo, SchemaStatus};
 
 pub fn status(app: &App) -> Result<SchemaStatus> {
     Ok(app.store.schema()?)
@@ -12,14 +12,8 @@ pub fn upgrade(app: &App) -> Result<Vec<MigrationInfo>> {
     Ok(app.store.upgrade()?)
 }
 
-/// The status of a SQLite database file that does not exist yet (every
-/// migration pending), without creating it; `None` when there is a database
-/// to open.
+/// The status of a database that does not exist yet, without creating it;
+/// `None` when there is a database to open.
 pub fn not_created(url: &DatabaseUrl) -> Option<SchemaStatus> {
-    match url {
-        DatabaseUrl::Sqlite(path) if !path.exists() => {
-            Some(SchemaStatus { applied: vec![], pending: sqlite::known_migrations() })
-        }
-        _ => None,
-    }
+    store::not_created(url)
 }

@@ -82,6 +82,18 @@ pub fn open(url: &DatabaseUrl, options: OpenOptions) -> Result<Arc<dyn Store>> {
     }
 }
 
+/// The schema status of a database the URL names that does not exist yet (a
+/// SQLite file not yet created: every migration pending), found without
+/// creating it; `None` when there is a database to open.
+pub fn not_created(url: &DatabaseUrl) -> Option<SchemaStatus> {
+    match url {
+        DatabaseUrl::Sqlite(path) if !path.exists() => {
+            Some(SchemaStatus { applied: vec![], pending: sqlite::known_migrations() })
+        }
+        _ => None,
+    }
+}
+
 /// One applied or pending schema migration.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MigrationInfo {
