@@ -2,56 +2,12 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use support::fake_telegram::{FakeTelegram, TOKEN, TgUser};
+use support::serve::Serve;
 use support::{STOREKEEPER, SUPPORT, Workdir};
 
 const WAIT: Duration = Duration::from_secs(15);
-
-struct Serve {
-    child: Child,
-}
-
-impl Serve {
-    fn start(w: &Workdir, fake: &FakeTelegram, extra_env: &[(&str, &str)]) -> Serve {
-        let mut cmd = w.process();
-        cmd.arg("serve")
-            .env("HELPDESK_TELEGRAM_API_URL", fake.url())
-            .env("HELPDESK_BOT_TOKEN", TOKEN)
-            .env("HELPDESK_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        Serve { child: cmd.spawn().expect("start helpdesk serve") }
-    }
-
-    fn signal(&self, sig: &str) {
-        let ok = Command::new("kill").args([sig, &self.child.id().to_string()]).status().unwrap().success();
-        assert!(ok, "kill {sig}");
-    }
-
-    /// Stops with SIGTERM; returns the exit code and stderr.
-    fn terminate(mut self) -> (Option<i32>, String) {
-        self.signal("-TERM");
-        let out = std::mem::replace(&mut self.child, Command::new("true").spawn().unwrap()).wait_with_output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
-    }
-
-    fn kill_hard(mut self) {
-        self.signal("-KILL");
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn wait_text(fake: &FakeTelegram, chat: i64, needle: &str) {
     assert!(
@@ -184,9 +140,11 @@ fn a_bot_api_outage_is_retried_and_the_loop_stays_up() {
     let (code, stderr) = serve.terminate();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("the reply goes to the outbox"), "{stderr}");
-    // The failed reply was kept in the outbox and delivered from there.
+    // Every reply is in the outbox, sent; the one that failed was delivered from there on a second attempt.
     let counts = w.ints("SELECT count(sent_at), count(*) FROM outbox WHERE notice LIKE '%\"type\":\"reply\"%'");
-    assert_eq!(counts, [1, 1]);
+    assert_eq!(counts[0], counts[1], "every reply sent");
+    let retried = w.ints("SELECT attempts FROM outbox WHERE notice LIKE '%/new%' AND last_error IS NOT NULL");
+    assert_eq!(retried, [2], "the /help reply failed once and was sent on the second attempt");
 }
 
 #[test]
@@ -320,4 +278,125 @@ fn press_when(fake: &FakeTelegram, user: &TgUser, label: &str) {
     });
     assert!(appeared, "no button {label:?} for {}: {:#?}", user.id, fake.texts_to(user.id));
     press(fake, user, label);
+}
+
+/// How long one person waits for the bot's answer to a step before calling the dialogue stalled.
+const STEP_WAIT: Duration = Duration::from_secs(45);
+
+/// One person's walk through the whole ticket dialogue, as in Telegram: each
+/// step waits for the bot's answer to the previous one. Returns the request
+/// number the bot told them, or where the dialogue stalled.
+fn walk_the_ticket_dialogue(fake: &FakeTelegram, user: &TgUser) -> Result<String, String> {
+    enum Act<'a> {
+        Text(&'a str),
+        Contact(&'a str),
+        Press(&'a str),
+    }
+    let name = format!("Person {}", user.id);
+    let description = format!("The printer in room {} jams", user.id % 1000);
+    let steps = [
+        (Act::Text("/start"), "Which branch"),
+        (Act::Press("Одесса"), "Choose what to do"),
+        (Act::Text("/new"), "What do you need?"),
+        (Act::Press("epair"), "full name"),
+        (Act::Text(&name), "phone number"),
+        (Act::Contact("0501234567"), "Describe the problem"),
+        (Act::Text(&description), "Attach a photo"),
+        (Act::Press("Skip"), "How urgent"),
+        (Act::Press("high"), "check and confirm"),
+        (Act::Press("Confirm"), "is filed"),
+    ];
+    let mut last = String::new();
+    for (act, answer) in &steps {
+        let before = fake.sent_to(user.id).len();
+        match act {
+            Act::Text(t) => {
+                fake.push_text(user, t);
+            }
+            Act::Contact(p) => {
+                fake.push_contact(user, p);
+            }
+            Act::Press(label) => press(fake, user, label),
+        }
+        let deadline = std::time::Instant::now() + STEP_WAIT;
+        last = loop {
+            let sent = fake.sent_to(user.id);
+            if let Some(text) = sent.iter().skip(before).filter_map(|c| c.text()).find(|t| t.contains(answer)) {
+                break text.to_string();
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(format!("no answer containing {answer:?}; the chat: {:?}", fake.texts_to(user.id)));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        };
+    }
+    let number = last.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).find(|w| w.starts_with("HD-"));
+    number.map(String::from).ok_or_else(|| format!("no request number in {last:?}"))
+}
+
+#[test]
+fn a_hundred_and_twenty_people_file_requests_while_serve_is_killed_and_each_is_told_their_number() {
+    const PEOPLE: i64 = 120;
+    const KILLS: usize = 10;
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let log = w.path().join("serve.log");
+    let seed =
+        std::env::var("HELPDESK_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("kill schedule seed: {seed} (HELPDESK_TEST_SEED={seed} repeats it)");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let people: Vec<TgUser> = (0..PEOPLE).map(|i| TgUser::new(555_300_000 + i, &format!("P{i}"), "en")).collect();
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let sends = |fake: &FakeTelegram| fake.count_calls("sendMessage");
+
+    let (outcomes, serve): (Vec<Result<String, String>>, Serve) = std::thread::scope(|s| {
+        let mut serve = Serve::start_logging_to(&w, &fake, &[], &log);
+        let walkers: Vec<_> = people
+            .iter()
+            .map(|u| {
+                let (fake, finished) = (&fake, &finished);
+                s.spawn(move || {
+                    let r = walk_the_ticket_dialogue(fake, u);
+                    finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    r
+                })
+            })
+            .collect();
+        // SIGKILL at random moments while people are mid-dialogue: after a random
+        // number of the bot's messages since the last start, then start again.
+        for _ in 0..KILLS {
+            let from = sends(&fake);
+            let after = rng.usize(10..200);
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while sends(&fake) < from + after
+                && finished.load(std::sync::atomic::Ordering::SeqCst) < people.len()
+                && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(rng.u64(1..10)));
+            }
+            serve.kill_hard();
+            serve = Serve::start_logging_to(&w, &fake, &[], &log);
+        }
+        (walkers.into_iter().map(|h| h.join().unwrap()).collect(), serve)
+    });
+    let (code, _) = serve.terminate();
+    assert_eq!(code, Some(0));
+
+    let stalled: Vec<String> =
+        people.iter().zip(&outcomes).filter_map(|(u, o)| o.as_ref().err().map(|e| format!("{}: {e}", u.id))).collect();
+    assert!(
+        stalled.is_empty(),
+        "{} of {PEOPLE} dialogues stalled (seed {seed}):\n{}",
+        stalled.len(),
+        stalled.join("\n")
+    );
+    // Every author was told the number of the one request they filed.
+    let (app, _) = w.app();
+    for (u, told) in people.iter().zip(&outcomes) {
+        let query = helpdesk::store::RequestQuery { author_id: Some(u.id), ..Default::default() };
+        let filed = helpdesk::services::requests::list(&app, &query).unwrap();
+        assert_eq!(filed.len(), 1, "{} filed {} requests (seed {seed})", u.id, filed.len());
+        let number = helpdesk::domain::RequestNumber(filed[0].id).to_string();
+        assert_eq!(told.as_ref().unwrap(), &number, "{} was told another number (seed {seed})", u.id);
+    }
 }

@@ -575,6 +575,45 @@ fn stale_updates_are_claimed_once(store: &dyn Store) {
     assert_eq!(all, [1, 2], "{got:?}");
 }
 
+/// A pass of the sender takes at most a few messages per chat, so one chat's
+/// backlog does not hold back the others; held messages wait until released.
+fn the_outbox_takes_turns_between_chats_and_releases_what_was_held(store: &dyn Store) {
+    let mut tx = store.write().unwrap();
+    let mut ids = Vec::new();
+    for (chat, n) in [(1, 5), (2, 1), (3, 3)] {
+        for i in 0..n {
+            ids.push((chat, tx.outbox_push(chat, &format!("{{\"n\":{i}}}"), t0()).unwrap()));
+        }
+    }
+    let email = tx.outbox_push_email("staff@example.org", "{}", t0()).unwrap();
+    tx.commit().unwrap();
+    let due = |now, limit, per_chat| {
+        let mut tx = store.write().unwrap();
+        let got: Vec<(i64, i64)> =
+            tx.outbox_due(now, limit, per_chat).unwrap().into_iter().map(|m| (m.chat_id, m.id)).collect();
+        tx.commit().unwrap();
+        got
+    };
+    let of = |chat: i64, k: usize| ids.iter().filter(|(c, _)| *c == chat).nth(k).unwrap().1;
+    let mut expected = vec![(1, of(1, 0)), (1, of(1, 1)), (2, of(2, 0)), (3, of(3, 0)), (3, of(3, 1)), (0, email)];
+    assert_eq!(due(t0(), 100, 2), expected, "oldest first, two per chat at most");
+    assert_eq!(due(t0(), 3, 2).len(), 3, "the limit holds");
+    assert_eq!(due(t0() - Duration::seconds(1), 100, 2), [], "nothing due before it was queued");
+    // Held past now (a reply its handler is sending, or taken by a sender that died), then released.
+    let mut tx = store.write().unwrap();
+    tx.outbox_lease(&[of(1, 0), of(2, 0)], t0() + Duration::minutes(2)).unwrap();
+    tx.outbox_retry(of(3, 0), t0() + Duration::minutes(2), "502").unwrap();
+    tx.commit().unwrap();
+    expected = vec![(1, of(1, 1)), (1, of(1, 2)), (3, of(3, 1)), (3, of(3, 2)), (0, email)];
+    assert_eq!(due(t0(), 100, 2), expected);
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.outbox_release(t0()).unwrap(), 2, "what was held and never tried");
+    tx.commit().unwrap();
+    let now = due(t0(), 100, 9);
+    assert!(now.contains(&(1, of(1, 0))) && now.contains(&(2, of(2, 0))), "{now:?}");
+    assert!(!now.contains(&(3, of(3, 0))), "a retry keeps its backoff: {now:?}");
+}
+
 /// A job's lock is held by one holder at a time.
 fn job_locks_exclude_each_other(store: &dyn Store) {
     let held = store.job_lock("sla-check").unwrap().expect("free");
@@ -624,6 +663,7 @@ backends!(
     audit_log_round_trip,
     concurrent_writers_serialise,
     stale_updates_are_claimed_once,
+    the_outbox_takes_turns_between_chats_and_releases_what_was_held,
     job_locks_exclude_each_other,
 );
 

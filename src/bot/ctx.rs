@@ -58,10 +58,65 @@ where
     }
 }
 
+/// One thing the bot says in answer to an update.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A new HTML message.
+    Message { chat: ChatId, html: String, markup: Option<ReplyMarkup> },
+    /// New text and buttons for a message the bot sent (a new message if it cannot be edited).
+    Edit {
+        chat: ChatId,
+        message_id: teloxide::types::MessageId,
+        html: String,
+        markup: Option<teloxide::types::InlineKeyboardMarkup>,
+    },
+    /// A photo, a document or a text as a broadcast shows it.
+    Content { chat: ChatId, content: services::broadcast::Content },
+}
+
+impl Reply {
+    pub fn chat(&self) -> ChatId {
+        match self {
+            Reply::Message { chat, .. } | Reply::Edit { chat, .. } | Reply::Content { chat, .. } => *chat,
+        }
+    }
+
+    /// How the reply is kept in the outbox until it is delivered: an edit
+    /// that comes from there is a new message (the moment for editing has passed).
+    pub fn notice(&self) -> services::notify::Notice {
+        use services::notify::Notice;
+        match self {
+            Reply::Message { html, markup, .. } => Notice::Reply {
+                text: html.clone(),
+                markup: markup.as_ref().and_then(|m| serde_json::to_string(m).ok()),
+            },
+            Reply::Edit { html, markup, .. } => Notice::Reply {
+                text: html.clone(),
+                markup: markup
+                    .as_ref()
+                    .and_then(|m| serde_json::to_string(&ReplyMarkup::InlineKeyboard(m.clone())).ok()),
+            },
+            Reply::Content { content, .. } => Notice::ReplyContent { content: content.clone() },
+        }
+    }
+}
+
 tokio::task_local! {
-    /// The services of the update being handled: where a reply goes when the
-    /// Bot API is failing (the outbox delivers it once the API is back).
-    pub static REPLIES: App;
+    /// The replies to the update being handled, in order. They are not sent
+    /// while the update is handled: the runtime records them in the same
+    /// transaction as the dialogue step the update leads to, then delivers
+    /// them (see [`super::runtime::handle_one`]), so a crash in between can
+    /// neither lose them nor apply the step without them.
+    pub static REPLIES: std::cell::RefCell<Vec<Reply>>;
+}
+
+/// Sends `reply` now, or, while an update is being handled, adds it to that update's replies.
+pub async fn reply(bot: &Bot, reply: Reply) -> Result<(), RequestError> {
+    let reply = match REPLIES.try_with(|r| r.borrow_mut().push(reply.clone())) {
+        Ok(()) => return Ok(()),
+        Err(_) => reply,
+    };
+    deliver(bot, &reply).await
 }
 
 /// Tries a request, waiting as often as Telegram says to slow down (up to three times).
@@ -82,38 +137,48 @@ where
     }
 }
 
-/// Sends an HTML message. Waits when Telegram says to slow down; when the Bot
-/// API fails (network, 5xx), the reply goes to the outbox and is delivered as
-/// soon as the API is back, so it is not lost.
-pub async fn say(bot: &Bot, chat: ChatId, html: String, markup: Option<ReplyMarkup>) -> Result<(), RequestError> {
-    let sent = patiently(|| {
-        let mut req = bot.send_message(chat, html.clone()).parse_mode(ParseMode::Html);
-        if let Some(m) = markup.clone() {
-            req = req.reply_markup(m);
+/// Delivers one reply through the Bot API, waiting when Telegram says to slow down.
+pub async fn deliver(bot: &Bot, reply: &Reply) -> Result<(), RequestError> {
+    match reply {
+        Reply::Message { chat, html, markup } => patiently(|| {
+            let mut req = bot.send_message(*chat, html.clone()).parse_mode(ParseMode::Html);
+            if let Some(m) = markup.clone() {
+                req = req.reply_markup(m);
+            }
+            req.into_future()
+        })
+        .await
+        .map(|_| ()),
+        Reply::Edit { chat, message_id, html, markup } => {
+            let mut req = bot.edit_message_text(*chat, *message_id, html.clone()).parse_mode(ParseMode::Html);
+            if let Some(m) = markup.clone() {
+                req = req.reply_markup(m);
+            }
+            match req.await {
+                // Pressing the same button twice leaves the text unchanged; that is fine.
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+                Err(e) => {
+                    tracing::debug!(error = %e, "could not edit a message; sending a new one");
+                    let again = Reply::Message {
+                        chat: *chat,
+                        html: html.clone(),
+                        markup: markup.clone().map(ReplyMarkup::InlineKeyboard),
+                    };
+                    Box::pin(deliver(bot, &again)).await
+                }
+            }
         }
-        req.into_future()
-    })
-    .await;
-    match sent {
-        Ok(_) => Ok(()),
-        Err(e) if matches!(crate::bot::sender::outcome_of(&e), services::notify::Outcome::Temporary(_)) => {
-            let Ok(app) = REPLIES.try_with(|a| a.clone()) else { return Err(e) };
-            tracing::warn!(chat = chat.0, error = %e, "the Bot API is failing; the reply goes to the outbox");
-            let notice = services::notify::Notice::Reply {
-                text: html,
-                markup: markup.and_then(|m| serde_json::to_string(&m).ok()),
-            };
-            let queued = blocking(&app, move |app| services::notify::enqueue_now(app, chat.0, &notice)).await;
-            queued.map_err(|qe| {
-                tracing::error!(error = %qe, "cannot queue the reply either");
-                e
-            })
-        }
-        Err(e) => Err(e),
+        Reply::Content { chat, content } => patiently(|| crate::bot::sender::send_content(bot, *chat, content)).await,
     }
 }
 
-/// Replaces the text and buttons of a message the bot sent (falls back to a new message).
+/// Says an HTML message (see [`reply`]).
+pub async fn say(bot: &Bot, chat: ChatId, html: String, markup: Option<ReplyMarkup>) -> Result<(), RequestError> {
+    reply(bot, Reply::Message { chat, html, markup }).await
+}
+
+/// Replaces the text and buttons of a message the bot sent, or says a new one
+/// when there is no such message (see [`reply`]).
 pub async fn edit(
     bot: &Bot,
     chat: ChatId,
@@ -121,19 +186,25 @@ pub async fn edit(
     html: String,
     markup: Option<teloxide::types::InlineKeyboardMarkup>,
 ) -> Result<(), RequestError> {
-    if let Some(id) = message_id {
-        let mut req = bot.edit_message_text(chat, id, html.clone()).parse_mode(ParseMode::Html);
-        if let Some(m) = markup.clone() {
-            req = req.reply_markup(m);
-        }
-        match req.await {
-            Ok(_) => return Ok(()),
-            // Pressing the same button twice leaves the text unchanged; that is fine.
-            Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
-            Err(e) => tracing::debug!(error = %e, "could not edit a message; sending a new one"),
-        }
+    match message_id {
+        Some(message_id) => reply(bot, Reply::Edit { chat, message_id, html, markup }).await,
+        None => say(bot, chat, html, markup.map(ReplyMarkup::InlineKeyboard)).await,
     }
-    say(bot, chat, html, markup.map(ReplyMarkup::InlineKeyboard)).await
+}
+
+/// Sends a photo, a document or a text as a broadcast shows it (see [`reply`]).
+pub async fn show(bot: &Bot, chat: ChatId, content: services::broadcast::Content) -> Result<(), RequestError> {
+    reply(bot, Reply::Content { chat, content }).await
+}
+
+/// Takes the buttons off a message the person answered, at once: nothing
+/// depends on it, and a button pressed again is refused as expired anyway.
+pub async fn drop_buttons(bot: &Bot, at: Option<(ChatId, teloxide::types::MessageId)>) {
+    if let Some((chat, id)) = at
+        && let Err(e) = bot.edit_message_reply_markup(chat, id).await
+    {
+        tracing::debug!(error = %e, "could not take the buttons off a message");
+    }
 }
 
 /// Tells the person why a service refused, in their language; logs what they cannot act on.

@@ -351,6 +351,14 @@ async fn reclaim(app: App, tx: mpsc::Sender<Update>, shutdown: CancellationToken
 
 /// Replays the inbox, then long-polls: each batch is stored before the next call confirms it.
 async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
+    // This is the only process on the database: what a stopped one held is due now.
+    match blocking(&app, crate::services::notify::release_held).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "delivering replies and notices a stopped process held"),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot release what a stopped process held; it is sent when its hold ends")
+        }
+    }
     match blocking(&app, |app| inbox::pending(app, 100_000)).await {
         Ok(pending) => {
             if !pending.is_empty() {
@@ -438,8 +446,9 @@ async fn dispatch(app: App, bot: Bot, me: Me, mut rx: mpsc::Receiver<Update>, do
                 let next = tokio::time::timeout(WORKER_IDLE, wrx.recv()).await;
                 let Ok(Some(update)) = next else { break };
                 let id = i64::from(update.id.0);
-                handle_one(&handler, &app, &bot, &me, &storage, update).await;
-                let _ = done.send(id);
+                if handle_one(&handler, &app, &bot, &me, &storage, update).await == Handling::Over {
+                    let _ = done.send(id);
+                }
             }
             tracing::trace!(chat = key, "worker idle; stopping");
         });
@@ -466,7 +475,27 @@ async fn dispatch(app: App, bot: Bot, me: Me, mut rx: mpsc::Receiver<Update>, do
     }
 }
 
-/// Handles one update through the handler tree (as a worker does), catching panics.
+/// What became of an update a worker handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handling {
+    /// Recorded done with its dialogue steps and replies, in one transaction.
+    Recorded,
+    /// Nothing to record (nobody's step moved, nothing to say), or a handler
+    /// panicked: only to be marked done.
+    Over,
+    /// The record could not be written: its replies went out without it, and
+    /// the update stays in the inbox to be handled again after a restart.
+    Unrecorded,
+}
+
+/// Handles one update through the handler tree (as a worker does), catching
+/// panics. Its replies are collected while it runs, then recorded with the
+/// dialogue steps it led to and its done mark in one transaction
+/// ([`inbox::record_handled`]), and only then sent. A crash before that
+/// commit leaves the update to be handled again from the same step (request
+/// creation is keyed by the update, so nothing is filed twice); a crash after
+/// it leaves its replies in the outbox, which delivers what was not sent.
+/// Every reply thus reaches the person at least once.
 pub async fn handle_one(
     handler: &UpdateHandler<BoxError>,
     app: &App,
@@ -474,17 +503,112 @@ pub async fn handle_one(
     me: &Me,
     storage: &Arc<DialogueStore>,
     update: Update,
-) {
+) -> Handling {
     let id = i64::from(update.id.0);
+    let own = update.chat().map(|c| c.id.0);
     let deps = dptree::deps![update, app.clone(), bot.clone(), me.clone(), storage.clone()];
-    let run = super::ctx::REPLIES.scope(app.clone(), storage::scope(id, handler.dispatch(deps)));
-    match std::panic::AssertUnwindSafe(run).catch_unwind().await {
-        Ok(std::ops::ControlFlow::Break(Ok(()))) => {}
-        Ok(std::ops::ControlFlow::Break(Err(e))) => {
-            tracing::error!(update = id, error = %e, "handling an update failed")
+    let run = super::ctx::REPLIES.scope(
+        Default::default(),
+        storage::scope(id, async move {
+            let outcome = handler.dispatch(deps).await;
+            let replies = super::ctx::REPLIES.with(|r| r.take());
+            // A step moves only when a handler took the update.
+            let dialogues = match outcome {
+                std::ops::ControlFlow::Break(_) => storage::changes(own),
+                std::ops::ControlFlow::Continue(_) => Ok(Vec::new()),
+            };
+            (outcome, replies, dialogues)
+        }),
+    );
+    let (outcome, replies, dialogues) = match std::panic::AssertUnwindSafe(run).catch_unwind().await {
+        Ok(done) => done,
+        Err(_) => {
+            tracing::error!(update = id, "a handler panicked; the update is dropped");
+            return Handling::Over;
         }
-        Ok(std::ops::ControlFlow::Continue(_)) => tracing::debug!(update = id, "update not handled"),
-        Err(_) => tracing::error!(update = id, "a handler panicked; the update is dropped"),
+    };
+    match outcome {
+        std::ops::ControlFlow::Break(Ok(())) => {}
+        std::ops::ControlFlow::Break(Err(e)) => tracing::error!(update = id, error = %e, "handling an update failed"),
+        std::ops::ControlFlow::Continue(_) => tracing::debug!(update = id, "update not handled"),
+    }
+    let dialogues = dialogues.unwrap_or_else(|e| {
+        tracing::error!(update = id, error = %e, "cannot keep the dialogue step of an update");
+        Vec::new()
+    });
+    if dialogues.is_empty() && replies.is_empty() {
+        return Handling::Over;
+    }
+    let handled = inbox::Handled {
+        update_id: id,
+        dialogues,
+        replies: replies.iter().map(|r| (r.chat().0, r.notice())).collect(),
+    };
+    let mut wait = Duration::from_millis(100);
+    let held = loop {
+        let h = handled.clone();
+        match blocking(app, move |app| inbox::record_handled(app, &h)).await {
+            Ok(held) => break held,
+            Err(e) if wait < Duration::from_secs(2) => {
+                tracing::warn!(update = id, error = %e, "cannot record a handled update; retrying");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(e) => {
+                tracing::error!(update = id, error = %e,
+                    "cannot record a handled update; its replies go out unrecorded and it is handled again after a restart");
+                for r in &replies {
+                    if let Err(e) = super::ctx::deliver(bot, r).await {
+                        tracing::warn!(chat = r.chat().0, error = %e, "a reply could not be sent");
+                    }
+                }
+                return Handling::Unrecorded;
+            }
+        }
+    };
+    deliver_replies(app, bot, &replies, held).await;
+    Handling::Recorded
+}
+
+/// Sends an update's recorded replies in order and records how that went.
+/// Once one fails for a reason that holds for the ones after it (the Bot API
+/// is failing, the person blocked the bot), those are left to the outbox
+/// with it, still in order.
+async fn deliver_replies(app: &App, bot: &Bot, replies: &[super::ctx::Reply], held: Vec<crate::store::OutboxMessage>) {
+    use crate::services::notify::{self, Outcome};
+    let mut sent = Vec::new();
+    let mut stopped: Option<Outcome> = None;
+    for (reply, message) in replies.iter().zip(held) {
+        let outcome = match &stopped {
+            Some(outcome) => outcome.clone(),
+            None => match super::ctx::deliver(bot, reply).await {
+                Ok(()) => {
+                    sent.push(message.id);
+                    continue;
+                }
+                Err(e) => {
+                    let outcome = sender::outcome_of(&e);
+                    match &outcome {
+                        Outcome::Temporary(_) | Outcome::RetryAfter(_) => {
+                            tracing::warn!(chat = message.chat_id, error = %e,
+                            "the Bot API is failing; the reply goes to the outbox")
+                        }
+                        _ => tracing::warn!(chat = message.chat_id, error = %e, "a reply could not be sent"),
+                    }
+                    if !matches!(outcome, Outcome::Permanent(_)) {
+                        stopped = Some(outcome.clone());
+                    }
+                    outcome
+                }
+            },
+        };
+        let (app2, outcome) = (app.clone(), outcome);
+        if let Err(e) = blocking(app, move |_| notify::record(&app2, &message, &outcome)).await {
+            tracing::error!(error = %e, "cannot record how a reply went; the outbox will send it");
+        }
+    }
+    if let Err(e) = blocking(app, move |app| notify::sent(app, &sent)).await {
+        tracing::error!(error = %e, "cannot record replies as sent; the outbox may send them again");
     }
 }
 

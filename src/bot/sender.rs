@@ -162,7 +162,7 @@ pub async fn deliver_due(
     shutdown: &CancellationToken,
     broadcasts: &mut HashMap<i64, Content>,
 ) -> Result<usize, crate::services::Error> {
-    let due = blocking(app, |app| notify::due(app, 64)).await?;
+    let due = interleaved(blocking(app, |app| notify::due(app, 64)).await?);
     let taken = due.len();
     for (message, notice) in due {
         if shutdown.is_cancelled() {
@@ -188,6 +188,25 @@ pub async fn deliver_due(
         }
     }
     Ok(taken)
+}
+
+/// The same messages with chats taking turns: every chat's first message,
+/// then every chat's second, and so on (urgent ones before broadcasts as
+/// before, each chat's own in order). Taken in the order they were queued, a
+/// chat's second message would hold everyone else back for the second a
+/// chat must wait between two messages.
+fn interleaved(due: Vec<(OutboxMessage, Notice)>) -> Vec<(OutboxMessage, Notice)> {
+    let mut seen: HashMap<(i64, Option<String>), usize> = HashMap::new();
+    let mut keyed: Vec<_> = due
+        .into_iter()
+        .map(|(m, n)| {
+            let turn = seen.entry((m.chat_id, m.email.clone())).or_default();
+            *turn += 1;
+            (m.broadcast_id.is_some(), *turn, m, n)
+        })
+        .collect();
+    keyed.sort_by_key(|(broadcast, turn, _, _)| (*broadcast, *turn));
+    keyed.into_iter().map(|(_, _, m, n)| (m, n)).collect()
 }
 
 async fn deliver_email(app: &App, mailer: &MailerRef, address: &str, notice: &Notice) -> Outcome {
@@ -226,6 +245,7 @@ async fn deliver(
     let lang = language_of(app, message.chat_id).await;
     let tz = app.settings.timezone;
     let sent: Result<(), RequestError> = match notice {
+        Notice::ReplyContent { content } => send_content(bot, chat, content).await,
         Notice::Broadcast { broadcast_id } => {
             if !broadcasts.contains_key(broadcast_id) {
                 let id = *broadcast_id;
@@ -332,6 +352,44 @@ async fn render_notice(
                 });
             (text.clone(), markup)
         }
-        Notice::Broadcast { .. } => unreachable!("broadcasts are sent as they were written"),
+        Notice::Broadcast { .. } | Notice::ReplyContent { .. } => {
+            unreachable!("broadcasts and replies with content are sent as they were written")
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: i64, chat_id: i64, broadcast_id: Option<i64>) -> (OutboxMessage, Notice) {
+        let at = chrono::Utc::now();
+        let m = OutboxMessage {
+            id,
+            chat_id,
+            email: None,
+            broadcast_id,
+            notice: String::new(),
+            created_at: at,
+            send_after: at,
+            attempts: 0,
+        };
+        (m, Notice::Done { request_id: id })
+    }
+
+    #[test]
+    fn chats_take_turns_each_in_its_own_order_and_broadcasts_come_last() {
+        let due = vec![
+            message(1, 10, None),
+            message(2, 10, None),
+            message(3, 10, None),
+            message(4, 20, None),
+            message(5, 20, None),
+            message(6, 30, None),
+            message(7, 10, Some(1)),
+            message(8, 40, Some(1)),
+        ];
+        let order: Vec<i64> = interleaved(due).iter().map(|(m, _)| m.id).collect();
+        assert_eq!(order, [1, 4, 6, 2, 5, 3, 8, 7]);
+    }
 }

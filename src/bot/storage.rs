@@ -1,6 +1,10 @@
 //! A teloxide dialogue [`Storage`] on the project's own store: each chat's
 //! [`State`] as JSON, with the id of the update that set it, so an update
 //! replayed after a crash is not applied twice.
+//!
+//! While an update is handled (inside [`scope`]), the states it sets are only
+//! remembered; the runtime writes them when the update is over, in the same
+//! transaction as the update's replies (see [`super::runtime::handle_one`]).
 
 use super::state::State;
 use crate::services::{App, inbox};
@@ -19,11 +23,32 @@ tokio::task_local! {
     /// The states read or written while handling this update, so a state is
     /// read once per update and an unchanged one is not written again.
     pub static SEEN: std::cell::RefCell<std::collections::HashMap<i64, State>>;
+    /// The chats whose state this update changed, to be written when it is over.
+    static CHANGED: std::cell::RefCell<std::collections::BTreeSet<i64>>;
 }
 
-/// Runs `f` as the handling of update `id`: states are recorded with it and cached for its duration.
+/// Runs `f` as the handling of update `id`: states are cached for its
+/// duration, and the ones it sets are held back until [`changes`] takes them.
 pub async fn scope<F: Future>(id: i64, f: F) -> F::Output {
-    CURRENT_UPDATE.scope(id, SEEN.scope(Default::default(), f)).await
+    CURRENT_UPDATE.scope(id, SEEN.scope(Default::default(), CHANGED.scope(Default::default(), f))).await
+}
+
+/// What the update being handled did to dialogues: the rows to write for
+/// the chats whose state it changed and, for `own` (the update's chat),
+/// its state as it stands with this update recorded as the last one applied.
+/// Call at the end of the handling, inside [`scope`].
+pub fn changes(own: Option<i64>) -> Result<Vec<(i64, DialogueRow)>, StorageError> {
+    let id = CURRENT_UPDATE.try_with(|id| *id).ok();
+    let changed = CHANGED.try_with(|c| std::mem::take(&mut *c.borrow_mut())).unwrap_or_default();
+    let mut rows = Vec::new();
+    for chat in changed.iter().copied().chain(own.filter(|c| !changed.contains(c))) {
+        let Some(state) = seen(chat) else { continue };
+        // Another chat's row keeps its own last update (a staff member asked
+        // for a reason in private from a group chat).
+        let last_update_id = if Some(chat) == own { id } else { None };
+        rows.push((chat, DialogueRow { state: serde_json::to_string(&state)?, last_update_id }));
+    }
+    Ok(rows)
 }
 
 fn seen(chat: i64) -> Option<State> {
@@ -58,6 +83,9 @@ impl DialogueStore {
             return Ok(());
         }
         remember(chat_id.0, &state);
+        if CHANGED.try_with(|c| c.borrow_mut().insert(chat_id.0)).is_ok() {
+            return Ok(());
+        }
         let row = DialogueRow {
             state: serde_json::to_string(&state)?,
             last_update_id: CURRENT_UPDATE.try_with(|id| *id).ok(),

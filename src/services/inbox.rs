@@ -1,9 +1,11 @@
 //! What the bot runtime keeps in the database to survive restarts: the inbox
 //! of received updates (written before their offset is confirmed, marked done
-//! once handled) and each chat's dialogue step.
+//! once handled), each chat's dialogue step, and the replies to each update,
+//! recorded with the step in one transaction.
 
+use super::notify::{self, Notice};
 use super::{App, Result};
-use crate::store::{DialogueRow, InboxUpdate};
+use crate::store::{DialogueRow, InboxUpdate, OutboxMessage};
 
 /// Stores a batch of received updates; returns how many were new.
 pub fn receive(app: &App, updates: &[InboxUpdate]) -> Result<u64> {
@@ -74,4 +76,40 @@ pub fn set_dialogue(app: &App, chat_id: i64, row: &DialogueRow) -> Result<()> {
     tx.set_dialogue(chat_id, row, now)?;
     tx.commit()?;
     Ok(())
+}
+
+/// What handling one update came to.
+#[derive(Debug, Clone, Default)]
+pub struct Handled {
+    pub update_id: i64,
+    /// The dialogue rows it set (see `bot::storage::changes`).
+    pub dialogues: Vec<(i64, DialogueRow)>,
+    /// Its replies, in order: the chat and what to send.
+    pub replies: Vec<(i64, Notice)>,
+}
+
+/// How long the replies of an update stay with the process that handled it,
+/// which sends them at once; past this, or after a restart, the outbox
+/// delivers the ones it did not get to send.
+pub const HOLD: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Records, in one transaction, that an update was handled: the dialogue
+/// steps it led to, its replies (in the outbox, held for the caller to
+/// send), and the update done. A crash before this commits leaves the update
+/// to be handled again; after it, the replies are delivered from the outbox.
+/// Returns the replies' outbox messages, in order.
+pub fn record_handled(app: &App, handled: &Handled) -> Result<Vec<OutboxMessage>> {
+    let now = app.now();
+    let until = now + chrono::Duration::from_std(HOLD).unwrap_or_default();
+    let mut tx = app.store.write()?;
+    for (chat, row) in &handled.dialogues {
+        tx.set_dialogue(*chat, row, now)?;
+    }
+    let mut held = Vec::with_capacity(handled.replies.len());
+    for (chat, notice) in &handled.replies {
+        held.push(notify::hold(&mut *tx, *chat, notice, now, until)?);
+    }
+    tx.inbox_done(&[handled.update_id], now)?;
+    tx.commit()?;
+    Ok(held)
 }

@@ -37,9 +37,12 @@ pub enum Notice {
     Broadcast { broadcast_id: i64 },
     /// To the administrator who broadcast: how delivery went.
     BroadcastReport { broadcast_id: i64, recipients: i64, delivered: i64, failed: i64, blocked: i64 },
-    /// A reply the bot could not deliver at once (the Bot API was failing):
-    /// its rendered text and keyboard, sent as soon as the API is back.
+    /// A reply of the bot to something a person did: its rendered text and
+    /// keyboard. Recorded with the step it answers and sent at once; the
+    /// outbox delivers it only when that did not happen (a crash, the Bot API failing).
     Reply { text: String, markup: Option<String> },
+    /// A reply that is a photo or a document (a request's attachments, a broadcast's preview).
+    ReplyContent { content: super::broadcast::Content },
 }
 
 /// One cartridge line of an issue.
@@ -68,13 +71,54 @@ pub fn enqueue_email(tx: &mut dyn Tx, address: &str, notice: &Notice, at: DateTi
     Ok(())
 }
 
-/// Queues `notice` for `chat_id` in a transaction of its own.
-pub fn enqueue_now(app: &App, chat_id: i64, notice: &Notice) -> Result<()> {
+/// Queues `notice` for `chat_id` in the caller's transaction, held until
+/// `until` for the caller to deliver itself (see [`sent`]); the outbox sends
+/// it after that if it is still unsent. Returns the message as queued.
+pub fn hold(
+    tx: &mut dyn Tx,
+    chat_id: i64,
+    notice: &Notice,
+    at: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<OutboxMessage> {
+    let json = serde_json::to_string(notice).expect("notices serialise");
+    let id = tx.outbox_push(chat_id, &json, at)?;
+    tx.outbox_lease(&[id], until)?;
+    Ok(OutboxMessage {
+        id,
+        chat_id,
+        email: None,
+        broadcast_id: None,
+        notice: json,
+        created_at: at,
+        send_after: until,
+        attempts: 0,
+    })
+}
+
+/// Records held messages that their holder delivered.
+pub fn sent(app: &App, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let now = app.now();
     let mut tx = app.store.write()?;
-    enqueue(&mut *tx, chat_id, notice, now)?;
+    for id in ids {
+        tx.outbox_sent(*id, now)?;
+    }
     tx.commit()?;
     Ok(())
+}
+
+/// Makes every message that was taken or held and never tried due now: on
+/// start, when no other process can hold them (the one that did is gone).
+/// Returns how many.
+pub fn release_held(app: &App) -> Result<u64> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let n = tx.outbox_release(now)?;
+    tx.commit()?;
+    Ok(n)
 }
 
 /// Staff who should hear about work of `kind` (or every staff member for
@@ -96,6 +140,11 @@ pub fn staff_for(tx: &mut dyn Tx, settings: &Settings, kind: Option<Kind>) -> Re
     Ok(ids)
 }
 
+/// How many notices for one chat one pass of the sender takes at most:
+/// Telegram takes about one a second per chat, so more would only wait there
+/// while other chats' notices wait behind them.
+pub const PER_CHAT: u64 = 2;
+
 /// How long a sender holds the notices it took before they are due again.
 pub const LEASE: Duration = Duration::minutes(2);
 
@@ -105,7 +154,7 @@ pub fn due(app: &App, limit: u64) -> Result<Vec<(OutboxMessage, Notice)>> {
     let now = app.now();
     let mut tx = app.store.write()?;
     let mut out = Vec::new();
-    for m in tx.outbox_due(now, limit)? {
+    for m in tx.outbox_due(now, limit, PER_CHAT)? {
         match serde_json::from_str::<Notice>(&m.notice) {
             Ok(n) => out.push((m, n)),
             Err(e) => tx.outbox_failed(m.id, now, &format!("unreadable notice: {e}"))?,

@@ -764,11 +764,17 @@ pub trait Outbox {
         notice: &str,
         at: DateTime<Utc>,
     ) -> Result<i64>;
-    /// Unsent, not failed notifications due at `now`, most urgent then oldest first.
-    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxMessage>>;
+    /// Unsent, not failed notifications due at `now`, most urgent then oldest
+    /// first, at most `per_chat` of them for any one chat or address (so a
+    /// backlog for one chat, which Telegram lets us send only so fast, does
+    /// not hold back everyone else's).
+    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>>;
     /// Holds notifications for the sender that took them: nobody else takes
     /// them before `until` (after which they are due again, should it die).
     fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()>;
+    /// Makes due at `now` every unsent message held or leased past `now` that
+    /// was never tried (a retry's backoff stays); returns how many.
+    fn outbox_release(&mut self, now: DateTime<Utc>) -> Result<u64>;
     fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
     /// Counts an attempt and puts the next one off until `after`.
     fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()>;

@@ -1525,14 +1525,16 @@ impl Outbox for PgTx {
             .get(0))
     }
 
-    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxMessage>> {
+    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>> {
         Ok(self
             .query(
                 &format!(
-                    "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= $1 \
-                     ORDER BY priority, send_after, id LIMIT $2"
+                    "SELECT {OUTBOX_COLUMNS} FROM ( \
+                       SELECT o.*, row_number() OVER (PARTITION BY chat_id, email ORDER BY priority, send_after, id) AS turn \
+                       FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= $1 \
+                     ) due WHERE turn <= $3 ORDER BY priority, send_after, id LIMIT $2"
                 ),
-                &[&now, &(limit as i64)],
+                &[&now, &(limit as i64), &(per_chat as i64)],
             )?
             .iter()
             .map(|r| OutboxMessage {
@@ -1551,6 +1553,14 @@ impl Outbox for PgTx {
     fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
         self.exec("UPDATE outbox SET send_after = $2 WHERE id = ANY($1)", &[&ids.to_vec(), &until])?;
         Ok(())
+    }
+
+    fn outbox_release(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        self.exec(
+            "UPDATE outbox SET send_after = $1 \
+             WHERE sent_at IS NULL AND failed_at IS NULL AND attempts = 0 AND send_after > $1",
+            &[&now],
+        )
     }
 
     fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {

@@ -1429,16 +1429,17 @@ impl Outbox for SqliteTx {
         Ok(self.conn.last_insert_rowid())
     }
 
-    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxMessage>> {
+    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>> {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email FROM outbox \
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
-                 ORDER BY priority, send_after, id LIMIT ?2",
+                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email FROM ( \
+                   SELECT o.*, row_number() OVER (PARTITION BY chat_id, email ORDER BY priority, send_after, id) AS turn \
+                   FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
+                 ) WHERE turn <= ?3 ORDER BY priority, send_after, id LIMIT ?2",
             )
             .map_err(db)?;
-        st.query_map(params![to_text(now), limit as i64], |r| {
+        st.query_map(params![to_text(now), limit as i64, per_chat as i64], |r| {
             Ok(OutboxMessage {
                 id: r.get(0)?,
                 chat_id: r.get(1)?,
@@ -1462,6 +1463,18 @@ impl Outbox for SqliteTx {
             st.execute(params![id, until]).map_err(db)?;
         }
         Ok(())
+    }
+
+    fn outbox_release(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE outbox SET send_after = ?1 \
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND attempts = 0 AND send_after > ?1",
+                params![to_text(now)],
+            )
+            .map_err(db)?;
+        Ok(n as u64)
     }
 
     fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {

@@ -436,6 +436,11 @@ impl FakeTelegram {
         self.lock().calls.clone()
     }
 
+    /// How many calls of `method` were made (without copying them, for polling often).
+    pub fn count_calls(&self, method: &str) -> usize {
+        self.lock().calls.iter().filter(|c| c.method == method).count()
+    }
+
     /// Successful sendMessage/sendPhoto/sendDocument/copyMessage/editMessage*
     /// calls to `chat_id`, in order.
     pub fn sent_to(&self, chat_id: i64) -> Vec<Call> {

@@ -5,6 +5,7 @@
 
 pub mod bot;
 pub mod fake_telegram;
+pub mod serve;
 pub mod smtp;
 
 use chrono::{DateTime, TimeZone, Utc};

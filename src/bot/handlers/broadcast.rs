@@ -40,7 +40,7 @@ pub async fn compose(bot: Bot, ctx: Ctx, convo: Convo, msg: Message) -> HandlerR
         return Ok(());
     };
     // The preview is sent by the very function that delivers it to everyone.
-    crate::bot::ctx::patiently(|| crate::bot::sender::send_content(&bot, ctx.chat, &content)).await?;
+    crate::bot::ctx::show(&bot, ctx.chat, content.clone()).await?;
     let markup = inline(vec![vec![
         button(ctx.lang, Msg::SendBroadcast, Callback::BroadcastSend),
         button(ctx.lang, Msg::Cancel, Callback::Cancel),
@@ -57,9 +57,7 @@ pub async fn send(
     content: Content,
     at: Option<(ChatId, MessageId)>,
 ) -> HandlerResult {
-    if let Some((chat, id)) = at {
-        let _ = bot.edit_message_reply_markup(chat, id).await;
-    }
+    crate::bot::ctx::drop_buttons(&bot, at).await;
     let actor = ctx.actor();
     let started = blocking(&ctx.app, move |app| broadcast::start(app, &actor, &content)).await;
     convo.exit().await?;

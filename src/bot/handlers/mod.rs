@@ -119,9 +119,7 @@ pub async fn callback(
     match cb {
         C::Branch(id) => start::branch_chosen(bot, ctx, convo, id, message).await,
         C::Cancel => {
-            if let Some((chat, id)) = message {
-                let _ = bot.edit_message_reply_markup(chat, id).await;
-            }
+            super::ctx::drop_buttons(&bot, message).await;
             cancel(bot, ctx, convo).await
         }
         C::TicketKind(kind) => ticket::kind_chosen(bot, ctx, convo, state, kind, message).await,

@@ -34,9 +34,7 @@ pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> Ha
         say(&bot, ctx.chat, ctx.t(Msg::NoCatalog), Some(ctx.menu())).await?;
         return Ok(());
     }
-    if let Some((chat, id)) = at {
-        let _ = bot.edit_message_reply_markup(chat, id).await;
-    }
+    crate::bot::ctx::drop_buttons(&bot, at).await;
     let mut rows: Vec<Vec<_>> = catalog
         .iter()
         .map(|(c, n)| {
@@ -130,9 +128,7 @@ pub async fn add_line(
 }
 
 pub async fn place(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At, update_id: u32) -> HandlerResult {
-    if let Some((chat, id)) = at {
-        let _ = bot.edit_message_reply_markup(chat, id).await;
-    }
+    crate::bot::ctx::drop_buttons(&bot, at).await;
     match ctx.user.phone.clone() {
         Some(phone) => file(bot, ctx, convo, order, phone, update_id).await,
         None => {

@@ -4,18 +4,19 @@
 
 use super::Convo;
 use crate::bot::callback::Callback;
-use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
+use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say, show};
 use crate::bot::keyboards::{self, button, capitalise, inline, pager, raw_button};
 use crate::bot::render::{self, esc};
 use crate::bot::state::State;
 use crate::bot::storage::DialogueStore;
 use crate::domain::{Kind, Named, Permission, Role, Status};
 use crate::i18n::Msg;
+use crate::services::broadcast::Content;
 use crate::services::{self, requests};
 use crate::store::{AttachmentKind, Request};
 use std::sync::Arc;
 use teloxide::prelude::*;
-use teloxide::types::{FileId, InlineKeyboardMarkup, InputFile, MessageId, ParseMode};
+use teloxide::types::{InlineKeyboardMarkup, MessageId};
 
 type At = Option<(ChatId, MessageId)>;
 const PER_PAGE: u64 = 6;
@@ -98,16 +99,14 @@ pub async fn open(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
     };
     let text = render::card(ctx.lang, ctx.tz(), &card.request, &card.items, card.attachments.len());
     say(&bot, ctx.chat, text, Some(actions(&ctx, &card.request).into())).await?;
-    let caption = render::number(card.request.id);
+    let caption = Some(render::number(card.request.id));
     for a in &card.attachments {
-        let file = InputFile::file_id(FileId(a.file_id.clone()));
-        let sent = match a.kind {
-            AttachmentKind::Photo => bot.send_photo(ctx.chat, file).caption(caption.clone()).await.map(|_| ()),
-            AttachmentKind::Document => bot.send_document(ctx.chat, file).caption(caption.clone()).await.map(|_| ()),
+        let file_id = a.file_id.clone();
+        let content = match a.kind {
+            AttachmentKind::Photo => Content::Photo { file_id, caption: caption.clone() },
+            AttachmentKind::Document => Content::Document { file_id, caption: caption.clone() },
         };
-        if let Err(e) = sent {
-            tracing::warn!(request = id, error = %e, "could not send an attachment");
-        }
+        show(&bot, ctx.chat, content).await?;
     }
     Ok(())
 }
@@ -123,15 +122,10 @@ async fn show_changed(
     let id = r.id;
     let items = blocking(&ctx.app, move |app| Ok(app.store.read()?.items(id)?)).await.unwrap_or_default();
     let text = format!("{}\n<i>{}</i>", render::card(ctx.lang, ctx.tz(), r, &items, 0), note);
-    let (chat_id, message_id) = match chat {
-        Some((c, m)) => (c, Some(m)),
-        None => (ctx.chat, None),
-    };
-    let mut req =
-        bot.edit_message_text(chat_id, message_id.unwrap_or(MessageId(0)), text.clone()).parse_mode(ParseMode::Html);
-    req = req.reply_markup(actions(ctx, r));
-    if message_id.is_none() || req.await.is_err() {
-        say(bot, ctx.chat, text, Some(actions(ctx, r).into())).await?;
+    match chat {
+        // The card changes in place, in the chat where it was pressed.
+        Some((c, m)) => edit(bot, c, Some(m), text, Some(actions(ctx, r))).await?,
+        None => say(bot, ctx.chat, text, Some(actions(ctx, r).into())).await?,
     }
     Ok(())
 }

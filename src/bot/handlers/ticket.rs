@@ -114,9 +114,7 @@ pub async fn attachment(bot: Bot, ctx: Ctx, convo: Convo, mut draft: Ticket, msg
 }
 
 pub async fn skip_attachment(bot: Bot, ctx: Ctx, convo: Convo, draft: Ticket, at: At) -> HandlerResult {
-    if let Some((chat, id)) = at {
-        let _ = bot.edit_message_reply_markup(chat, id).await;
-    }
+    crate::bot::ctx::drop_buttons(&bot, at).await;
     ask_priority(bot, ctx, convo, draft).await
 }
 
@@ -143,9 +141,7 @@ pub async fn confirm(bot: Bot, ctx: Ctx, convo: Convo, state: State, at: At, upd
     let State::TicketConfirm { draft } = state else {
         return super::expired(bot, ctx).await;
     };
-    if let Some((chat, id)) = at {
-        let _ = bot.edit_message_reply_markup(chat, id).await;
-    }
+    crate::bot::ctx::drop_buttons(&bot, at).await;
     let ticket = requests::NewTicket {
         kind: draft.kind.unwrap_or(Kind::ItHelp),
         branch_id: None,

@@ -1,0 +1,67 @@
+//! The real `helpdesk serve` process for end-to-end tests: started against
+//! the fake Bot API, stopped with SIGTERM or killed outright.
+
+use super::Workdir;
+use super::fake_telegram::{FakeTelegram, TOKEN};
+use std::process::{Child, Command, Stdio};
+
+pub struct Serve {
+    child: Child,
+}
+
+impl Serve {
+    /// Starts `helpdesk serve` in `w` against `fake`, stderr piped (read by [`Serve::terminate`]).
+    pub fn start(w: &Workdir, fake: &FakeTelegram, extra_env: &[(&str, &str)]) -> Serve {
+        Serve::spawn(w, fake, extra_env, Stdio::piped())
+    }
+
+    /// The same with stderr appended to `log` (for long runs, where an unread pipe would fill up).
+    pub fn start_logging_to(
+        w: &Workdir,
+        fake: &FakeTelegram,
+        extra_env: &[(&str, &str)],
+        log: &std::path::Path,
+    ) -> Serve {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("open the serve log");
+        Serve::spawn(w, fake, extra_env, Stdio::from(file))
+    }
+
+    fn spawn(w: &Workdir, fake: &FakeTelegram, extra_env: &[(&str, &str)], stderr: Stdio) -> Serve {
+        let mut cmd = w.process();
+        cmd.arg("serve")
+            .env("HELPDESK_TELEGRAM_API_URL", fake.url())
+            .env("HELPDESK_BOT_TOKEN", TOKEN)
+            .env("HELPDESK_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(stderr);
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Serve { child: cmd.spawn().expect("start helpdesk serve") }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill").args([sig, &self.child.id().to_string()]).status().unwrap().success();
+        assert!(ok, "kill {sig}");
+    }
+
+    /// Stops with SIGTERM; returns the exit code and stderr.
+    pub fn terminate(mut self) -> (Option<i32>, String) {
+        self.signal("-TERM");
+        let out = std::mem::replace(&mut self.child, Command::new("true").spawn().unwrap()).wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    }
+
+    /// SIGKILL: no chance to clean up, as in a power cut or the OOM killer.
+    pub fn kill_hard(mut self) {
+        self.signal("-KILL");
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
