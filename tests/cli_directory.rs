@@ -81,6 +81,98 @@ fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
     w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
 }
 
+/// What `seed --format json` reported: (table, file, added) per file.
+fn seed_report(out: &std::process::Output) -> Vec<(String, String, u64)> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (l["table"].as_str().unwrap().into(), l["file"].as_str().unwrap().into(), l["added"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+/// The reference data in `w`'s database as the listings show it, without the times rows were written.
+fn reference_data(w: &Workdir) -> Vec<serde_json::Value> {
+    [&["branches", "list"][..], &["stock", "list"], &["users", "list"]]
+        .iter()
+        .map(|args| {
+            let out = w.cmd().args(*args).args(["--format", "json"]).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            let mut rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            for row in rows.as_array_mut().unwrap() {
+                for key in ["id", "created", "updated", "last_seen"] {
+                    row.as_object_mut().unwrap().remove(key);
+                }
+            }
+            rows
+        })
+        .collect()
+}
+
+#[test]
+fn seed_without_a_fixtures_directory_loads_the_built_in_sample_set() {
+    // An installed binary run anywhere: no ./fixtures in the working directory.
+    let w = Workdir::new();
+    assert!(!w.path().join("fixtures").exists());
+    let out = w.cmd().args(["seed", "--format", "json"]).output().unwrap();
+    let added: Vec<(String, String, u64)> = seed_report(&out);
+    assert_eq!(
+        added,
+        [
+            ("branches", "branches.csv", 8),
+            ("warehouses", "warehouses.csv", 6),
+            ("cartridge_types", "cartridges.csv", 12),
+            ("stock_items", "stock.csv", 23),
+            ("users", "staff.csv", 6)
+        ]
+        .map(|(t, f, n)| (t.to_string(), format!("built-in:{f}"), n))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "loaded the built-in sample set (use --fixtures DIR for your own)\n"
+    );
+    // The same data the repository's fixtures/ gives.
+    let from_repo = Workdir::seeded();
+    assert_eq!(reference_data(&w), reference_data(&from_repo));
+    // A second run changes nothing.
+    let again = w.cmd().args(["seed", "--format", "json"]).output().unwrap();
+    assert!(seed_report(&again).iter().all(|(_, _, added)| *added == 0));
+    // A database with reference data of its own does not get the sample set mixed in.
+    w.cmd().args(["branches", "add", "LUTSK", "Луцк"]).assert().success();
+    w.cmd().arg("seed").assert().code(1).stderr(
+        "error: the database has reference data of its own (branch LUTSK is not in the built-in sample set), \
+         so the sample set is not loaded into it; pass --fixtures DIR to load yours\n",
+    );
+}
+
+#[test]
+fn seed_demo_works_from_an_empty_directory() {
+    let w = Workdir::new();
+    w.cmd()
+        .args(["seed", "--demo", "--requests", "30"])
+        .assert()
+        .success()
+        .stdout(contains("added 30 demo requests"))
+        .stderr(contains("loaded the built-in sample set"));
+    // Again: the reference data already there will do, as before.
+    w.cmd().args(["seed", "--demo", "--requests", "5"]).assert().success().stdout(contains("added 5 demo requests"));
+}
+
+#[test]
+fn a_missing_fixtures_directory_is_one_line() {
+    let w = Workdir::new();
+    w.cmd().args(["seed", "--fixtures", "nope"]).assert().code(1).stdout("").stderr(
+        "error: fixtures directory nope not found; check the path, \
+         or leave out --fixtures to load ./fixtures or the built-in sample set\n",
+    );
+    w.cmd().args(["seed", "--demo", "--fixtures", "nope"]).assert().code(1).stderr(contains("nope not found"));
+    w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
+}
+
 #[test]
 fn users_add_list_set_role_block() {
     let w = Workdir::seeded();
