@@ -70,6 +70,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_su
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l fixtures -d 'Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv [default: ./fixtures if there is one, else the built-in sample set]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l write-fixtures -d 'Write the built-in sample set to DIR as a template to fill in, and exit; the database is not touched' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l requests -d 'How many demo requests to add' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l months -d 'Spread demo requests over this many months back from now' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l random-seed -d 'Random seed for demo data (the same seed gives the same data)' -r
@@ -78,6 +79,7 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l force -d 'With --write-fixtures, overwrite files that already exist'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l demo -d 'Also add demo employees and requests'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s V -l version -d 'Print version'

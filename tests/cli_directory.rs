@@ -81,6 +81,9 @@ fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
     w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
 }
 
+/// The five sample files, in load order.
+const SAMPLE_FILES: [&str; 5] = ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"];
+
 /// What `seed --format json` reported: (table, file, added) per file.
 fn seed_report(out: &std::process::Output) -> Vec<(String, String, u64)> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -133,7 +136,8 @@ fn seed_without_a_fixtures_directory_loads_the_built_in_sample_set() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "loaded the built-in sample set (use --fixtures DIR for your own)\n"
+        "loaded the built-in sample set (use --fixtures DIR for your own; \
+         --write-fixtures DIR writes this set out as a template)\n"
     );
     // The same data the repository's fixtures/ gives.
     let from_repo = Workdir::seeded();
@@ -163,14 +167,66 @@ fn seed_demo_works_from_an_empty_directory() {
 }
 
 #[test]
+fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
+    let w = Workdir::new();
+    w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().success().stdout(format!(
+        "{}edit them to hold your own branches, warehouses, cartridges, stock and staff, \
+             then run: helpdesk seed --fixtures org/fixtures\n",
+        SAMPLE_FILES.map(|f| format!("wrote org/fixtures/{f}\n")).concat()
+    ));
+    let written = w.path().join("org/fixtures");
+    for f in SAMPLE_FILES {
+        assert_eq!(std::fs::read(written.join(f)).unwrap(), std::fs::read(fixtures().join(f)).unwrap(), "{f}");
+    }
+    // Nothing went to the database: on SQLite the file was not even made.
+    if w.pg.is_none() {
+        assert!(!w.db().exists());
+    }
+    // Existing files are not overwritten without --force; the first one found is named.
+    std::fs::write(written.join("staff.csv"), "telegram_id,full_name,role,branch,phone,language\n").unwrap();
+    w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().code(1).stdout("").stderr(
+        "error: org/fixtures/branches.csv already exists; pass --force to overwrite it, or name another directory\n",
+    );
+    assert_eq!(
+        std::fs::read(written.join("staff.csv")).unwrap(),
+        b"telegram_id,full_name,role,branch,phone,language\n"
+    );
+    w.cmd().args(["seed", "--write-fixtures", "org/fixtures", "--force"]).assert().success();
+    assert_eq!(std::fs::read(written.join("staff.csv")).unwrap(), std::fs::read(fixtures().join("staff.csv")).unwrap());
+    w.cmd().args(["seed", "--force"]).assert().code(2);
+    // What was written loads back unchanged: the same data as the built-in set.
+    w.cmd().args(["seed", "--fixtures", "org/fixtures"]).assert().success().stderr("");
+    let built_in = Workdir::new();
+    built_in.cmd().arg("seed").assert().success();
+    assert_eq!(reference_data(&w), reference_data(&built_in));
+    // Written to ./fixtures, it is what a plain `helpdesk seed` loads, and it says so.
+    let here = Workdir::new();
+    here.cmd().args(["seed", "--write-fixtures", "fixtures"]).assert().success();
+    let out = here.cmd().args(["seed", "--format", "json"]).output().unwrap();
+    assert!(seed_report(&out).iter().all(|(_, file, _)| file.starts_with("fixtures/")));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "loaded ./fixtures, found in the working directory (use --fixtures DIR for another set)\n"
+    );
+    assert_eq!(reference_data(&here), reference_data(&built_in));
+}
+
+#[test]
 fn a_missing_fixtures_directory_is_one_line() {
     let w = Workdir::new();
     w.cmd().args(["seed", "--fixtures", "nope"]).assert().code(1).stdout("").stderr(
         "error: fixtures directory nope not found; check the path, \
-         or leave out --fixtures to load ./fixtures or the built-in sample set\n",
+         or write a template there to fill in with `helpdesk seed --write-fixtures nope`\n",
     );
     w.cmd().args(["seed", "--demo", "--fixtures", "nope"]).assert().code(1).stderr(contains("nope not found"));
     w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
+    // A template cannot go where a file is.
+    std::fs::write(w.path().join("taken"), "").unwrap();
+    w.cmd()
+        .args(["seed", "--write-fixtures", "taken"])
+        .assert()
+        .code(1)
+        .stderr("error: taken is a file, not a directory; name a directory to write to\n");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! `helpdesk seed`: reference data from fixtures (a directory or the built-in
-//! sample set), and demo requests.
+//! sample set), demo requests, and the sample set written out as a template.
 
 use super::output::{Format, print_rows};
 use super::progress::Bar;
@@ -18,17 +18,26 @@ use std::time::Instant;
 #[command(after_help = "\
 Without --fixtures the reference data comes from ./fixtures when the working directory has one, \
 else from the sample set built into the binary (sample branches, warehouses, cartridges, stock and \
-staff, for trying helpdesk out); the output says which.
+staff, for trying helpdesk out); the output says which. --write-fixtures writes that sample set out \
+as a template: edit the files to hold your own branches, staff and catalog, then load them with \
+--fixtures.
 
 Examples:
   helpdesk seed
   helpdesk seed --demo --requests 100000
+  helpdesk seed --write-fixtures /etc/helpdesk/fixtures
   helpdesk seed --fixtures /etc/helpdesk/fixtures")]
 pub struct SeedArgs {
     /// Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv
     /// [default: ./fixtures if there is one, else the built-in sample set]
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
+    /// Write the built-in sample set to DIR as a template to fill in, and exit; the database is not touched
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fixtures", "demo", "format"])]
+    write_fixtures: Option<PathBuf>,
+    /// With --write-fixtures, overwrite files that already exist
+    #[arg(long, requires = "write_fixtures")]
+    force: bool,
     /// Also add demo employees and requests
     #[arg(long)]
     demo: bool,
@@ -46,6 +55,17 @@ pub struct SeedArgs {
 }
 
 pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
+    if let Some(dir) = &args.write_fixtures {
+        for path in seed::write_sample(dir, args.force)? {
+            println!("wrote {}", path.display());
+        }
+        println!(
+            "edit them to hold your own branches, warehouses, cartridges, stock and staff, then run: \
+             helpdesk seed --fixtures {}",
+            dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let app = open_app(global, OpenOptions::default())?;
     let actor = Actor::operator_from_env();
     let here = PathBuf::from("fixtures");
@@ -64,7 +84,10 @@ pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
             let report = seed::load_fixtures(&app, &actor, &source)?;
             print_rows(args.format, &report, &[], "nothing to load")?;
             match (&source, &args.fixtures) {
-                (Fixtures::BuiltIn, _) => eprintln!("loaded the built-in sample set (use --fixtures DIR for your own)"),
+                (Fixtures::BuiltIn, _) => eprintln!(
+                    "loaded the built-in sample set (use --fixtures DIR for your own; \
+                     --write-fixtures DIR writes this set out as a template)"
+                ),
                 (Fixtures::Dir(_), None) => {
                     eprintln!("loaded ./fixtures, found in the working directory (use --fixtures DIR for another set)")
                 }

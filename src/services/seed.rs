@@ -1,6 +1,6 @@
 //! Loading reference data: branches, warehouses, the cartridge catalog,
 //! initial stock and staff, from a fixtures directory or from the sample set
-//! built into the binary.
+//! built into the binary; and writing that sample set out as a template.
 //!
 //! Each file is CSV with a header row (see `fixtures/`). Rows are matched by
 //! their natural key (branch code, warehouse code, vendor article, Telegram ID):
@@ -18,7 +18,7 @@ use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
 use serde::Deserialize;
 use serde_json::json;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The sample set built into the binary: `fixtures/` without the 1C test files.
 const SAMPLE: [(&str, &str); 5] = [
@@ -209,7 +209,7 @@ pub fn load_fixtures(app: &App, actor: &Actor, source: &Fixtures) -> Result<Vec<
         let shown = dir.display();
         return Err(Error::Invalid(format!(
             "fixtures directory {shown} not found; check the path, \
-             or leave out --fixtures to load ./fixtures or the built-in sample set"
+             or write a template there to fill in with `helpdesk seed --write-fixtures {shown}`"
         )));
     }
     let now = app.now();
@@ -260,6 +260,33 @@ fn sample_branch_codes() -> Result<Vec<String>> {
         Ok(())
     })?;
     Ok(codes)
+}
+
+/// Writes the built-in sample set into `dir` (made if missing) as a template
+/// to fill in with an organization's own data, and returns the files written.
+/// Existing files are refused, all before anything is written, unless `force`.
+/// The database is not touched.
+pub fn write_sample(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is a file, not a directory; name a directory to write to",
+            dir.display()
+        )));
+    }
+    if !force && let Some(path) = SAMPLE.iter().map(|(name, _)| dir.join(name)).find(|p| p.exists()) {
+        return Err(Error::Invalid(format!(
+            "{} already exists; pass --force to overwrite it, or name another directory",
+            path.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+    let mut written = Vec::new();
+    for (name, text) in SAMPLE {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| Error::Invalid(format!("cannot write {}: {e}", path.display())))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn seed_branches(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
