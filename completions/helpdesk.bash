@@ -1774,13 +1774,17 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__seed)
-            opts="-h -V --fixtures --demo --requests --months --random-seed --format --config --database-url --help --version"
+            opts="-h -V --fixtures --write-fixtures --force --demo --requests --months --random-seed --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --fixtures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-fixtures)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

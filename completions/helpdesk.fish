@@ -29,7 +29,7 @@ complete -c helpdesk -n "__fish_helpdesk_needs_command" -l database-url -d 'Data
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "db" -d 'Show and upgrade the database schema'
-complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "seed" -d 'Load reference data (./fixtures or the built-in sample set), and demo requests with --demo'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "users" -d 'People: list, add, set roles, block and unblock'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "branches" -d 'Branches: list and add'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "stock" -d 'Cartridge stock per warehouse'
@@ -69,7 +69,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_su
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'List applied and pending schema migrations'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Apply pending schema migrations (every other command does this on open)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l fixtures -d 'Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv [default: fixtures]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l fixtures -d 'Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv [default: ./fixtures if there is one, else the built-in sample set]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l write-fixtures -d 'Write the built-in sample set to DIR as a template to fill in, and exit; the database is not touched' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l requests -d 'How many demo requests to add' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l months -d 'Spread demo requests over this many months back from now' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l random-seed -d 'Random seed for demo data (the same seed gives the same data)' -r
@@ -78,6 +79,7 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l force -d 'With --write-fixtures, overwrite files that already exist'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l demo -d 'Also add demo employees and requests'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s V -l version -d 'Print version'
@@ -356,7 +358,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help" -f -a "db" -d 'Show and upgrade the database schema'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help" -f -a "seed" -d 'Load reference data from fixtures/, and demo requests with --demo'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help" -f -a "seed" -d 'Load reference data (./fixtures or the built-in sample set), and demo requests with --demo'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help" -f -a "users" -d 'People: list, add, set roles, block and unblock'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help" -f -a "branches" -d 'Branches: list and add'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help" -f -a "stock" -d 'Cartridge stock per warehouse'

@@ -81,6 +81,154 @@ fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
     w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
 }
 
+/// The five sample files, in load order.
+const SAMPLE_FILES: [&str; 5] = ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"];
+
+/// What `seed --format json` reported: (table, file, added) per file.
+fn seed_report(out: &std::process::Output) -> Vec<(String, String, u64)> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (l["table"].as_str().unwrap().into(), l["file"].as_str().unwrap().into(), l["added"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+/// The reference data in `w`'s database as the listings show it, without the times rows were written.
+fn reference_data(w: &Workdir) -> Vec<serde_json::Value> {
+    [&["branches", "list"][..], &["stock", "list"], &["users", "list"]]
+        .iter()
+        .map(|args| {
+            let out = w.cmd().args(*args).args(["--format", "json"]).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            let mut rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            for row in rows.as_array_mut().unwrap() {
+                for key in ["id", "created", "updated", "last_seen"] {
+                    row.as_object_mut().unwrap().remove(key);
+                }
+            }
+            rows
+        })
+        .collect()
+}
+
+#[test]
+fn seed_without_a_fixtures_directory_loads_the_built_in_sample_set() {
+    // An installed binary run anywhere: no ./fixtures in the working directory.
+    let w = Workdir::new();
+    assert!(!w.path().join("fixtures").exists());
+    let out = w.cmd().args(["seed", "--format", "json"]).output().unwrap();
+    let added: Vec<(String, String, u64)> = seed_report(&out);
+    assert_eq!(
+        added,
+        [
+            ("branches", "branches.csv", 8),
+            ("warehouses", "warehouses.csv", 6),
+            ("cartridge_types", "cartridges.csv", 12),
+            ("stock_items", "stock.csv", 23),
+            ("users", "staff.csv", 6)
+        ]
+        .map(|(t, f, n)| (t.to_string(), format!("built-in:{f}"), n))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "loaded the built-in sample set (use --fixtures DIR for your own; \
+         --write-fixtures DIR writes this set out as a template)\n"
+    );
+    // The same data the repository's fixtures/ gives.
+    let from_repo = Workdir::seeded();
+    assert_eq!(reference_data(&w), reference_data(&from_repo));
+    // A second run changes nothing.
+    let again = w.cmd().args(["seed", "--format", "json"]).output().unwrap();
+    assert!(seed_report(&again).iter().all(|(_, _, added)| *added == 0));
+    // A database with reference data of its own does not get the sample set mixed in.
+    w.cmd().args(["branches", "add", "LUTSK", "Луцк"]).assert().success();
+    w.cmd().arg("seed").assert().code(1).stderr(
+        "error: the database has reference data of its own (branch LUTSK is not in the built-in sample set), \
+         so the sample set is not loaded into it; pass --fixtures DIR to load yours\n",
+    );
+}
+
+#[test]
+fn seed_demo_works_from_an_empty_directory() {
+    let w = Workdir::new();
+    w.cmd()
+        .args(["seed", "--demo", "--requests", "30"])
+        .assert()
+        .success()
+        .stdout(contains("added 30 demo requests"))
+        .stderr(contains("loaded the built-in sample set"));
+    // Again: the reference data already there will do, as before.
+    w.cmd().args(["seed", "--demo", "--requests", "5"]).assert().success().stdout(contains("added 5 demo requests"));
+}
+
+#[test]
+fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
+    let w = Workdir::new();
+    w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().success().stdout(format!(
+        "{}edit them to hold your own branches, warehouses, cartridges, stock and staff, \
+             then run: helpdesk seed --fixtures org/fixtures\n",
+        SAMPLE_FILES.map(|f| format!("wrote org/fixtures/{f}\n")).concat()
+    ));
+    let written = w.path().join("org/fixtures");
+    for f in SAMPLE_FILES {
+        assert_eq!(std::fs::read(written.join(f)).unwrap(), std::fs::read(fixtures().join(f)).unwrap(), "{f}");
+    }
+    // Nothing went to the database: on SQLite the file was not even made.
+    if w.pg.is_none() {
+        assert!(!w.db().exists());
+    }
+    // Existing files are not overwritten without --force; the first one found is named.
+    std::fs::write(written.join("staff.csv"), "telegram_id,full_name,role,branch,phone,language\n").unwrap();
+    w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().code(1).stdout("").stderr(
+        "error: org/fixtures/branches.csv already exists; pass --force to overwrite it, or name another directory\n",
+    );
+    assert_eq!(
+        std::fs::read(written.join("staff.csv")).unwrap(),
+        b"telegram_id,full_name,role,branch,phone,language\n"
+    );
+    w.cmd().args(["seed", "--write-fixtures", "org/fixtures", "--force"]).assert().success();
+    assert_eq!(std::fs::read(written.join("staff.csv")).unwrap(), std::fs::read(fixtures().join("staff.csv")).unwrap());
+    w.cmd().args(["seed", "--force"]).assert().code(2);
+    // What was written loads back unchanged: the same data as the built-in set.
+    w.cmd().args(["seed", "--fixtures", "org/fixtures"]).assert().success().stderr("");
+    let built_in = Workdir::new();
+    built_in.cmd().arg("seed").assert().success();
+    assert_eq!(reference_data(&w), reference_data(&built_in));
+    // Written to ./fixtures, it is what a plain `helpdesk seed` loads, and it says so.
+    let here = Workdir::new();
+    here.cmd().args(["seed", "--write-fixtures", "fixtures"]).assert().success();
+    let out = here.cmd().args(["seed", "--format", "json"]).output().unwrap();
+    assert!(seed_report(&out).iter().all(|(_, file, _)| file.starts_with("fixtures/")));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "loaded ./fixtures, found in the working directory (use --fixtures DIR for another set)\n"
+    );
+    assert_eq!(reference_data(&here), reference_data(&built_in));
+}
+
+#[test]
+fn a_missing_fixtures_directory_is_one_line() {
+    let w = Workdir::new();
+    w.cmd().args(["seed", "--fixtures", "nope"]).assert().code(1).stdout("").stderr(
+        "error: fixtures directory nope not found; check the path, \
+         or write a template there to fill in with `helpdesk seed --write-fixtures nope`\n",
+    );
+    w.cmd().args(["seed", "--demo", "--fixtures", "nope"]).assert().code(1).stderr(contains("nope not found"));
+    w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
+    // A template cannot go where a file is.
+    std::fs::write(w.path().join("taken"), "").unwrap();
+    w.cmd()
+        .args(["seed", "--write-fixtures", "taken"])
+        .assert()
+        .code(1)
+        .stderr("error: taken is a file, not a directory; name a directory to write to\n");
+}
+
 #[test]
 fn users_add_list_set_role_block() {
     let w = Workdir::seeded();

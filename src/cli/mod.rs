@@ -70,7 +70,7 @@ pub enum Command {
     /// Show and upgrade the database schema
     #[command(subcommand)]
     Db(db::DbCommand),
-    /// Load reference data from fixtures/, and demo requests with --demo
+    /// Load reference data (./fixtures or the built-in sample set), and demo requests with --demo
     Seed(seed::SeedArgs),
     /// People: list, add, set roles, block and unblock
     #[command(subcommand)]

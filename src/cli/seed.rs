@@ -1,10 +1,12 @@
-//! `helpdesk seed`: reference data from fixtures, and demo requests.
+//! `helpdesk seed`: reference data from fixtures (a directory or the built-in
+//! sample set), demo requests, and the sample set written out as a template.
 
 use super::output::{Format, print_rows};
 use super::progress::Bar;
 use super::{Global, open_app};
 use crate::services::demo::{self, DemoOptions};
-use crate::services::{Actor, directory, seed};
+use crate::services::seed::{self, Fixtures};
+use crate::services::{Actor, directory};
 use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Args;
@@ -13,12 +15,29 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  helpdesk seed\n  helpdesk seed --demo --requests 100000")]
+#[command(after_help = "\
+Without --fixtures the reference data comes from ./fixtures when the working directory has one, \
+else from the sample set built into the binary (sample branches, warehouses, cartridges, stock and \
+staff, for trying helpdesk out); the output says which. --write-fixtures writes that sample set out \
+as a template: edit the files to hold your own branches, staff and catalog, then load them with \
+--fixtures.
+
+Examples:
+  helpdesk seed
+  helpdesk seed --demo --requests 100000
+  helpdesk seed --write-fixtures /etc/helpdesk/fixtures
+  helpdesk seed --fixtures /etc/helpdesk/fixtures")]
 pub struct SeedArgs {
     /// Directory with branches.csv, warehouses.csv, cartridges.csv, stock.csv and staff.csv
-    /// [default: fixtures]
+    /// [default: ./fixtures if there is one, else the built-in sample set]
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
+    /// Write the built-in sample set to DIR as a template to fill in, and exit; the database is not touched
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fixtures", "demo", "format"])]
+    write_fixtures: Option<PathBuf>,
+    /// With --write-fixtures, overwrite files that already exist
+    #[arg(long, requires = "write_fixtures")]
+    force: bool,
     /// Also add demo employees and requests
     #[arg(long)]
     demo: bool,
@@ -36,17 +55,44 @@ pub struct SeedArgs {
 }
 
 pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
+    if let Some(dir) = &args.write_fixtures {
+        for path in seed::write_sample(dir, args.force)? {
+            println!("wrote {}", path.display());
+        }
+        println!(
+            "edit them to hold your own branches, warehouses, cartridges, stock and staff, then run: \
+             helpdesk seed --fixtures {}",
+            dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let app = open_app(global, OpenOptions::default())?;
     let actor = Actor::operator_from_env();
-    let default_dir = PathBuf::from("fixtures");
-    match &args.fixtures {
+    let here = PathBuf::from("fixtures");
+    let source = match &args.fixtures {
+        Some(dir) => Some(Fixtures::Dir(dir.clone())),
+        None if here.is_dir() => Some(Fixtures::Dir(here)),
         // With --demo and no fixtures at hand, the reference data already in the database will do.
-        None if args.demo && !default_dir.is_dir() && !directory::branches(&app)?.is_empty() => {
-            eprintln!("no fixtures/ directory here; adding demo data to the reference data already in the database");
+        None if args.demo && !directory::branches(&app)?.is_empty() => None,
+        None => Some(Fixtures::BuiltIn),
+    };
+    match source {
+        None => {
+            eprintln!("no fixtures/ directory here; adding demo data to the reference data already in the database")
         }
-        dir => {
-            let report = seed::load_fixtures(&app, &actor, dir.as_deref().unwrap_or(&default_dir))?;
+        Some(source) => {
+            let report = seed::load_fixtures(&app, &actor, &source)?;
             print_rows(args.format, &report, &[], "nothing to load")?;
+            match (&source, &args.fixtures) {
+                (Fixtures::BuiltIn, _) => eprintln!(
+                    "loaded the built-in sample set (use --fixtures DIR for your own; \
+                     --write-fixtures DIR writes this set out as a template)"
+                ),
+                (Fixtures::Dir(_), None) => {
+                    eprintln!("loaded ./fixtures, found in the working directory (use --fixtures DIR for another set)")
+                }
+                (Fixtures::Dir(_), Some(_)) => {}
+            }
         }
     }
     if args.demo {

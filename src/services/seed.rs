@@ -1,5 +1,6 @@
-//! Loading reference data from a fixtures directory: branches, warehouses,
-//! the cartridge catalog, initial stock and staff.
+//! Loading reference data: branches, warehouses, the cartridge catalog,
+//! initial stock and staff, from a fixtures directory or from the sample set
+//! built into the binary; and writing that sample set out as a template.
 //!
 //! Each file is CSV with a header row (see `fixtures/`). Rows are matched by
 //! their natural key (branch code, warehouse code, vendor article, Telegram ID):
@@ -7,13 +8,81 @@
 //! data is never overwritten: stock rows that exist keep their quantity, and
 //! people who exist keep their role (the app is where roles change). A second
 //! run changes nothing. The whole load is one transaction.
+//!
+//! This module is the one place that parses fixtures; front ends only choose
+//! the [`Fixtures`] source and print the report.
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, directory};
 use crate::domain::{Lang, Named, Phone, Role};
 use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
 use serde::Deserialize;
 use serde_json::json;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The sample set built into the binary: `fixtures/` without the 1C test files.
+const SAMPLE: [(&str, &str); 5] = [
+    ("branches.csv", include_str!("../../fixtures/branches.csv")),
+    ("warehouses.csv", include_str!("../../fixtures/warehouses.csv")),
+    ("cartridges.csv", include_str!("../../fixtures/cartridges.csv")),
+    ("stock.csv", include_str!("../../fixtures/stock.csv")),
+    ("staff.csv", include_str!("../../fixtures/staff.csv")),
+];
+
+/// Where reference data comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fixtures {
+    /// A directory holding some of the fixture files.
+    Dir(PathBuf),
+    /// The sample set built into the binary.
+    BuiltIn,
+}
+
+/// One fixture file, opened: the name messages show, and its contents.
+struct Input {
+    shown: String,
+    reader: Box<dyn Read>,
+}
+
+impl Fixtures {
+    /// The name shown for the file `name` of this set.
+    fn shown(&self, name: &str) -> String {
+        match self {
+            Fixtures::Dir(dir) => dir.join(name).display().to_string(),
+            Fixtures::BuiltIn => format!("built-in:{name}"),
+        }
+    }
+
+    /// The file `name` of this set, or `None` when the set has no such file.
+    fn open(&self, name: &str) -> Result<Option<Input>> {
+        let shown = self.shown(name);
+        let reader: Box<dyn Read> = match self {
+            Fixtures::Dir(dir) => {
+                let path = dir.join(name);
+                if !path.exists() {
+                    return Ok(None);
+                }
+                let file =
+                    std::fs::File::open(&path).map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?;
+                Box::new(std::io::BufReader::new(file))
+            }
+            Fixtures::BuiltIn => match SAMPLE.iter().find(|(n, _)| *n == name) {
+                Some((_, text)) => Box::new(text.as_bytes()),
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(Input { shown, reader }))
+    }
+}
+
+impl std::fmt::Display for Fixtures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fixtures::Dir(dir) => write!(f, "{}", dir.display()),
+            Fixtures::BuiltIn => f.write_str("the built-in sample set"),
+        }
+    }
+}
 
 /// What one fixture file did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -75,13 +144,10 @@ struct StaffRow {
     language: Option<String>,
 }
 
-/// Reads every row of `path`, calling `each` with the row and its line number.
-fn each_row<T: for<'de> Deserialize<'de>>(path: &Path, mut each: impl FnMut(T, u64) -> Result<()>) -> Result<()> {
-    let shown = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?;
+/// Reads every row of `input`, calling `each` with the row and its line number.
+fn each_row<T: for<'de> Deserialize<'de>>(input: Input, mut each: impl FnMut(T, u64) -> Result<()>) -> Result<()> {
+    let Input { shown, reader } = input;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
     let headers = reader.headers().map_err(|e| Error::Invalid(format!("{shown}: {e}")))?.clone();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -119,51 +185,112 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 }
 
 /// Loads one fixture file into the store, counting what it did.
-type Loader = fn(&mut dyn Tx, &Path, chrono::DateTime<chrono::Utc>, &mut SeedLine) -> Result<()>;
+type Loader = fn(&mut dyn Tx, Input, chrono::DateTime<chrono::Utc>, &mut SeedLine) -> Result<()>;
 
-/// Loads every fixture file found in `dir`; see the module docs.
-pub fn load_fixtures(app: &App, actor: &Actor, dir: &Path) -> Result<Vec<SeedLine>> {
-    if !dir.is_dir() {
+/// The fixture files in load order, with the table each fills and its loader.
+const LOADERS: [(&str, &str, Loader); 5] = [
+    ("branches", "branches.csv", seed_branches),
+    ("warehouses", "warehouses.csv", seed_warehouses),
+    ("cartridge_types", "cartridges.csv", seed_cartridges),
+    ("stock_items", "stock.csv", seed_stock),
+    ("users", "staff.csv", seed_staff),
+];
+
+/// Loads every fixture file `source` has; see the module docs.
+///
+/// The built-in sample set is for trying helpdesk out: it is not loaded into a
+/// database that has branches of its own (any not in the sample set), so that a
+/// `helpdesk seed` run in the wrong directory cannot mix sample branches and
+/// staff into real reference data.
+pub fn load_fixtures(app: &App, actor: &Actor, source: &Fixtures) -> Result<Vec<SeedLine>> {
+    if let Fixtures::Dir(dir) = source
+        && !dir.is_dir()
+    {
+        let shown = dir.display();
         return Err(Error::Invalid(format!(
-            "fixtures directory {} not found; run from the project directory or pass --fixtures DIR",
-            dir.display()
+            "fixtures directory {shown} not found; check the path, \
+             or write a template there to fill in with `helpdesk seed --write-fixtures {shown}`"
         )));
     }
     let now = app.now();
     let mut tx = app.store.write()?;
     super::principal(&mut *tx, &app.settings, actor)?;
+    if *source == Fixtures::BuiltIn {
+        let sample = sample_branch_codes()?;
+        let own = tx.branches()?.into_iter().find(|b| !sample.iter().any(|c| c.eq_ignore_ascii_case(&b.code)));
+        if let Some(own) = own {
+            return Err(Error::Invalid(format!(
+                "the database has reference data of its own (branch {} is not in the built-in sample set), \
+                 so the sample set is not loaded into it; pass --fixtures DIR to load yours",
+                own.code
+            )));
+        }
+    }
     let mut report = Vec::new();
-    let files: [(&str, &str, Loader); 5] = [
-        ("branches", "branches.csv", seed_branches),
-        ("warehouses", "warehouses.csv", seed_warehouses),
-        ("cartridge_types", "cartridges.csv", seed_cartridges),
-        ("stock_items", "stock.csv", seed_stock),
-        ("users", "staff.csv", seed_staff),
-    ];
-    for (table, file, load) in files {
-        let path: PathBuf = dir.join(file);
-        let mut line = SeedLine { table, file: path.display().to_string(), added: 0, updated: 0, unchanged: 0 };
-        if path.exists() {
-            load(&mut *tx, &path, now, &mut line)?;
+    for (table, file, load) in LOADERS {
+        if let Some(input) = source.open(file)? {
+            let mut line = SeedLine { table, file: input.shown.clone(), added: 0, updated: 0, unchanged: 0 };
+            load(&mut *tx, input, now, &mut line)?;
             report.push(line);
         }
     }
     if report.is_empty() {
         return Err(Error::Invalid(format!(
-            "no fixture files in {}; expected branches.csv, warehouses.csv, cartridges.csv, stock.csv or staff.csv",
-            dir.display()
+            "no fixture files in {source}; expected branches.csv, warehouses.csv, cartridges.csv, stock.csv or staff.csv"
         )));
     }
     let changed: u64 = report.iter().map(|l| l.added + l.updated).sum();
     if changed > 0 {
-        audit(&mut *tx, now, actor, AuditEvent::new("seed.fixtures", "seed", dir.display()).after(json!(report)))?;
+        let target = match source {
+            Fixtures::Dir(dir) => dir.display().to_string(),
+            Fixtures::BuiltIn => "built-in".to_string(),
+        };
+        audit(&mut *tx, now, actor, AuditEvent::new("seed.fixtures", "seed", target).after(json!(report)))?;
     }
     tx.commit()?;
     Ok(report)
 }
 
-fn seed_branches(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
-    each_row(path, |row: BranchRow, _| {
+/// The branch codes of the built-in sample set.
+fn sample_branch_codes() -> Result<Vec<String>> {
+    let mut codes = Vec::new();
+    let input = Fixtures::BuiltIn.open("branches.csv")?.expect("the sample set has branches.csv");
+    each_row(input, |row: BranchRow, _| {
+        codes.push(row.code);
+        Ok(())
+    })?;
+    Ok(codes)
+}
+
+/// Writes the built-in sample set into `dir` (made if missing) as a template
+/// to fill in with an organization's own data, and returns the files written.
+/// Existing files are refused, all before anything is written, unless `force`.
+/// The database is not touched.
+pub fn write_sample(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is a file, not a directory; name a directory to write to",
+            dir.display()
+        )));
+    }
+    if !force && let Some(path) = SAMPLE.iter().map(|(name, _)| dir.join(name)).find(|p| p.exists()) {
+        return Err(Error::Invalid(format!(
+            "{} already exists; pass --force to overwrite it, or name another directory",
+            path.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+    let mut written = Vec::new();
+    for (name, text) in SAMPLE {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| Error::Invalid(format!("cannot write {}: {e}", path.display())))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn seed_branches(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
+    each_row(input, |row: BranchRow, _| {
         let new = NewBranch {
             code: directory::valid_code("branch", &row.code)?,
             name: directory::valid_name("branch name", &row.name, 200)?,
@@ -188,11 +315,11 @@ fn seed_branches(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc
 
 fn seed_warehouses(
     tx: &mut dyn Tx,
-    path: &Path,
+    input: Input,
     now: chrono::DateTime<chrono::Utc>,
     line: &mut SeedLine,
 ) -> Result<()> {
-    each_row(path, |row: WarehouseRow, _| {
+    each_row(input, |row: WarehouseRow, _| {
         let branch_id = match blank_to_none(row.branch) {
             Some(key) => Some(directory::find_branch(tx, &key)?.id),
             None => None,
@@ -223,11 +350,11 @@ fn seed_warehouses(
 
 fn seed_cartridges(
     tx: &mut dyn Tx,
-    path: &Path,
+    input: Input,
     now: chrono::DateTime<chrono::Utc>,
     line: &mut SeedLine,
 ) -> Result<()> {
-    each_row(path, |row: CartridgeRow, _| {
+    each_row(input, |row: CartridgeRow, _| {
         let min_stock = row.min_stock.unwrap_or(0);
         if min_stock < 0 {
             return Err(Error::Invalid(format!("min_stock {min_stock} is negative")));
@@ -265,8 +392,8 @@ fn seed_cartridges(
     })
 }
 
-fn seed_stock(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
-    each_row(path, |row: StockRowIn, _| {
+fn seed_stock(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
+    each_row(input, |row: StockRowIn, _| {
         if row.quantity < 0 {
             return Err(Error::Invalid(format!("quantity {} is negative", row.quantity)));
         }
@@ -283,8 +410,8 @@ fn seed_stock(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, 
     })
 }
 
-fn seed_staff(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
-    each_row(path, |row: StaffRow, _| {
+fn seed_staff(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
+    each_row(input, |row: StaffRow, _| {
         if row.telegram_id <= 0 {
             return Err(Error::Invalid(format!("'{}' is not a Telegram user ID", row.telegram_id)));
         }
@@ -323,4 +450,17 @@ fn seed_staff(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, 
         line.added += 1;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_set_has_every_fixture_file_and_parses() {
+        let sample: Vec<&str> = SAMPLE.iter().map(|(name, _)| *name).collect();
+        let loaded: Vec<&str> = LOADERS.iter().map(|(_, name, _)| *name).collect();
+        assert_eq!(sample, loaded);
+        assert_eq!(sample_branch_codes().unwrap().len(), 8);
+    }
 }

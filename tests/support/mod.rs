@@ -272,7 +272,8 @@ impl TestDb {
             None => DatabaseUrl::Sqlite(dir.path().join("test.db")),
         };
         let (app, clock) = app_on(url, settings);
-        seed::load_fixtures(&app, &Actor::Operator("test".into()), &fixtures()).expect("seed fixtures");
+        seed::load_fixtures(&app, &Actor::Operator("test".into()), &seed::Fixtures::Dir(fixtures()))
+            .expect("seed fixtures");
         TestDb { dir, app, clock, pg }
     }
 }
