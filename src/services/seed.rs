@@ -8,8 +8,8 @@
 //! people who exist keep their role (the app is where roles change). A second
 //! run changes nothing. The whole load is one transaction.
 
-use super::{Actor, App, AuditEvent, Error, Result, audit, directory};
-use crate::domain::{Lang, Named, Phone, Role};
+use super::{Actor, App, AuditEvent, Error, Result, audit, directory, lookup};
+use crate::domain::{Key, Lang, Named, Phone, Role};
 use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
 use serde::Deserialize;
 use serde_json::json;
@@ -194,7 +194,7 @@ fn seed_warehouses(
 ) -> Result<()> {
     each_row(path, |row: WarehouseRow, _| {
         let branch_id = match blank_to_none(row.branch) {
-            Some(key) => Some(directory::find_branch(tx, &key)?.id),
+            Some(key) => Some(lookup::branch(tx, &Key::parse(&key)?)?.id),
             None => None,
         };
         let new = NewWarehouse {
@@ -270,9 +270,8 @@ fn seed_stock(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, 
         if row.quantity < 0 {
             return Err(Error::Invalid(format!("quantity {} is negative", row.quantity)));
         }
-        let cartridge =
-            tx.find_cartridge_type(&row.article)?.ok_or_else(|| Error::not_found("cartridge article", &row.article))?;
-        let warehouse = directory::find_warehouse(tx, &row.warehouse)?;
+        let cartridge = lookup::cartridge_type(tx, &Key::parse(&row.article)?)?;
+        let warehouse = lookup::warehouse(tx, &Key::parse(&row.warehouse)?)?;
         if tx.stock_level(cartridge.id, warehouse.id)?.is_some() {
             line.unchanged += 1;
         } else {
@@ -299,7 +298,7 @@ fn seed_staff(tx: &mut dyn Tx, path: &Path, now: chrono::DateTime<chrono::Utc>, 
             .map(|l| Lang::parse_named(&l).map_err(|e| Error::Invalid(e.to_string())))
             .transpose()?;
         let branch_id = match blank_to_none(row.branch) {
-            Some(key) => Some(directory::find_branch(tx, &key)?.id),
+            Some(key) => Some(lookup::branch(tx, &Key::parse(&key)?)?.id),
             None => None,
         };
         if tx.user(row.telegram_id)?.is_some() {
