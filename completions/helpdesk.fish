@@ -98,7 +98,7 @@ storekeeper\t''
 support\t''
 admin\t''
 super_admin\t''"
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch: a code, name or id (code:X, name:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
@@ -113,7 +113,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen
 storekeeper\t''
 support\t''
 admin\t''"
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l branch -d 'Branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l branch -d 'Branch: a code, name or id (code:X, name:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l phone -d 'Phone number, e.g. +380 44 123 4567 or 8 916 123-45-67' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l language -r -f -a "ru\t''
 uk\t''
@@ -168,7 +168,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'Cartridges in stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l warehouse -d 'Only this warehouse (code, name or 1C id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l warehouse -d 'Only this warehouse: a code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
@@ -179,7 +179,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l warehouse -d 'Where balances that name no warehouse go (offers with only a total <Количество>, sheets without a Склад column): a warehouse\'s code, name or 1C id' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l warehouse -d 'Where balances that name no warehouse go (offers with only a total <Количество>, sheets without a Склад column): a warehouse\'s code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l map -d 'Spreadsheet columns by letter, number or header caption, for layouts not recognised by their captions: item=B,article=C,warehouse=D,quantity=F (also id= for a 1C id column)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l sheet -d 'The sheet of a workbook to read [default: the first with a recognisable header row]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l format -r -f -a "table\t'Tables for people'
@@ -205,7 +205,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_s
 repair\t''
 maintenance\t''
 it_help\t''"
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch: a code, name or id (code:X, name:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l author -d 'Only requests filed by this Telegram ID' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l assignee -d 'Only requests assigned to this Telegram ID' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l from -d 'Created on or after this date (also --since)' -r
@@ -320,7 +320,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l kind -d 'On
 repair\t''
 maintenance\t''
 it_help\t''"
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l branch -d 'Only this branch (code, name or id)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l branch -d 'Only this branch: a code, name or id (code:X, name:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l include-archived -d 'Archived requests too (left out by default)'

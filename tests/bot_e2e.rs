@@ -194,7 +194,7 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
             &helpdesk::services::directory::NewPerson {
                 telegram_id: 555_100_300,
                 full_name: "Автор".into(),
-                branch: Some("HQ".into()),
+                branch: Some(helpdesk::domain::Key::Code("HQ".into())),
                 ..Default::default()
             },
         )

@@ -434,8 +434,8 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     let central = |article: &str| {
         h.db(|app| {
             let mut tx = app.store.read().unwrap();
-            let c = tx.find_cartridge_type(article).unwrap().unwrap();
-            let w = tx.find_warehouse("CENTRAL").unwrap().unwrap();
+            let c = tx.cartridge_type_by_article(article).unwrap().unwrap();
+            let w = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
             tx.stock_level(c.id, w.id).unwrap().unwrap()
         })
     };
@@ -630,4 +630,95 @@ async fn a_blocked_account_is_told_and_nothing_else_happens() {
     assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);
     h.text(&u, "/call").await;
     assert_eq!(h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap(), None);
+}
+
+/// Issue 13: a button carries an id, and an id is looked up as an id. A
+/// branch, warehouse and cartridge type whose code (or article) is another
+/// one's id do not capture that one's button; each button lands where it says.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
+    use helpdesk::store::{NewCartridgeType, NewWarehouse};
+    let h = Harness::new().await;
+    let operator = helpdesk::services::Actor::Operator("test".into());
+    // Impostors: each one's code is the id of a record from the fixtures.
+    let (lviv, central, ce285a) = h.db(|app| {
+        let mut tx = app.store.read().unwrap();
+        let lviv = tx.branches().unwrap().into_iter().find(|b| b.code == "LVIV").unwrap();
+        let central = tx.warehouses().unwrap().into_iter().find(|w| w.code == "CENTRAL").unwrap();
+        let ce285a = tx.cartridge_types().unwrap().into_iter().find(|c| c.vendor_article == "CE285A").unwrap();
+        (lviv, central, ce285a)
+    });
+    let test_branch = h
+        .db(|app| {
+            helpdesk::services::directory::add_branch(app, &operator, &lviv.id.to_string(), "Тестовый филиал", None)
+        })
+        .unwrap();
+    h.db(|app| {
+        let now = app.now();
+        let mut tx = app.store.write().unwrap();
+        let w = NewWarehouse {
+            code: central.id.to_string(),
+            name: "Склад-двойник".into(),
+            branch_id: None,
+            one_c_id: None,
+        };
+        tx.insert_warehouse(&w, now).unwrap();
+        let c = NewCartridgeType {
+            name: "Картридж-двойник".into(),
+            vendor_article: ce285a.id.to_string(),
+            compatible_printers: String::new(),
+            one_c_id: None,
+            min_stock: 0,
+        };
+        let c = tx.insert_cartridge_type(&c, now).unwrap();
+        tx.set_stock(c.id, central.id, 5, now).unwrap();
+        tx.commit().unwrap();
+    });
+    let branch_of = |id: i64| h.db(|a| a.store.read().unwrap().user(id)).unwrap().unwrap().branch_id;
+
+    // «Львов» is Lviv, though a branch's code is Lviv's id.
+    let u = russian(555_000_600);
+    registered(&h, &u, "Львов").await;
+    assert!(h.texts(u.id).iter().any(|t| t.contains("Филиал сохранён: <b>Львов</b>")), "{:?}", h.texts(u.id));
+    assert_eq!(branch_of(u.id), Some(lviv.id));
+    // And the impostor's own button is the impostor.
+    let other = russian(555_000_601);
+    registered(&h, &other, "Тестовый филиал").await;
+    assert!(h.texts(other.id).iter().any(|t| t.contains("Филиал сохранён: <b>Тестовый филиал</b>")));
+    assert_eq!(branch_of(other.id), Some(test_branch.id));
+
+    // The CE285A button orders CE285A, not the type whose article is its id.
+    h.text(&u, "🖨 Картриджи").await;
+    h.press(&u, "(CE285A)").await;
+    assert!(h.last_text(u.id).contains("HP 85A черный (CE285A)"), "{}", h.last_text(u.id));
+    h.text(&u, "2").await;
+    h.press(&u, "Пропустить").await;
+    h.press(&u, "Ещё картридж").await;
+    h.press(&u, "Картридж-двойник").await;
+    h.text(&u, "1").await;
+    h.press(&u, "Пропустить").await;
+    h.press(&u, "Оформить заказ").await;
+    h.contact(&u, "+79161234567").await;
+    let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
+    assert_eq!(r.branch_code, "LVIV");
+    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let ordered: Vec<(&str, i64)> = items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect();
+    assert_eq!(ordered, [("CE285A", 2), (ce285a.id.to_string().as_str(), 1)]);
+
+    // «Центральный склад» issues from the central warehouse, not from the
+    // one whose code is its id (which holds nothing).
+    let sk = staff(STOREKEEPER);
+    h.text(&sk, "/start").await;
+    h.notify().await;
+    h.press(&sk, "Accept").await;
+    h.press(&sk, "Issue").await;
+    h.press(&sk, "Центральный склад").await;
+    assert!(h.texts(STOREKEEPER).iter().any(|t| t.contains("issued in full")), "{:?}", h.texts(STOREKEEPER));
+    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [2, 1]);
+    let central_stock = h.db(|app| {
+        let mut tx = app.store.read().unwrap();
+        tx.stock_level(ce285a.id, central.id).unwrap()
+    });
+    assert_eq!(central_stock, Some(33), "taken from the central warehouse's 35");
 }

@@ -353,3 +353,91 @@ fn stock_list_filters_by_warehouse_and_low() {
         .code(1)
         .stderr("error: unknown warehouse 'MOON'; run `helpdesk stock list` to see the warehouses\n");
 }
+
+/// Issue 13: a key that is one branch's code and another's id names two
+/// branches; it is refused, naming both and how to pick one, until it says which.
+#[test]
+fn a_key_naming_two_branches_is_refused_until_it_says_which() {
+    let w = Workdir::seeded();
+    assert_eq!(w.int("SELECT id FROM branches WHERE code = 'LVIV'"), 3, "the fixtures number Lviv 3");
+    w.cmd().args(["branches", "add", "3", "Тестовый филиал"]).assert().success();
+    let test_id = w.int("SELECT id FROM branches WHERE code = '3'");
+    let expected = format!(
+        "error: branch '3' is ambiguous: it is the code of Тестовый филиал (code 3, id {test_id}) and the id of \
+         Львов (code LVIV, id 3); write code:3 or id:3 to pick one\n"
+    );
+    let out = w.path().join("out.csv");
+    let cases: &[&[&str]] = &[
+        &["users", "list", "--branch", "3"],
+        &["users", "add", "555000112", "--name", "Тарас Шевчук", "--branch", "3"],
+        &["requests", "list", "--branch", "3"],
+        &["export", "-o", out.to_str().unwrap(), "--branch", "3"],
+    ];
+    for args in cases {
+        let run = w.cmd().args(*args).output().unwrap();
+        assert_eq!(run.status.code(), Some(1), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&run.stderr), expected, "{args:?}");
+        assert!(run.stdout.is_empty(), "{args:?}");
+    }
+    assert!(!out.exists());
+    assert_eq!(w.int("SELECT count(*) FROM users WHERE telegram_id = 555000112"), 0);
+    // Saying which: by id, by code, by name.
+    w.cmd()
+        .args(["users", "list", "--branch", "id:3", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("100000004,Ірина Шевченко,support,LVIV"));
+    w.cmd().args(["users", "add", "555000112", "--name", "Тарас Шевчук", "--branch", "code:3"]).assert().success();
+    w.cmd()
+        .args(["users", "list", "--branch", "code:3", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("555000112,Тарас Шевчук,user,3").and(contains("Ірина").not()));
+    w.cmd()
+        .args(["users", "list", "--branch", "name:Львов", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("Ірина Шевченко").and(contains("555000112").not()));
+    // A key that names one branch only is taken as before, whichever field it is.
+    w.cmd().args(["users", "list", "--branch", "Львов"]).assert().success().stdout(contains("Ірина Шевченко"));
+    w.cmd().args(["users", "list", "--branch", "lviv"]).assert().success().stdout(contains("Ірина Шевченко"));
+    // A said field is looked up in that field only.
+    w.cmd()
+        .args(["users", "list", "--branch", "code:Львов"])
+        .assert()
+        .code(1)
+        .stderr("error: unknown branch 'code:Львов'; run `helpdesk branches list` to see them\n");
+    w.cmd().args(["users", "list", "--branch", "id:x"]).assert().code(2).stderr(contains("an id is a whole number"));
+}
+
+/// The same for warehouses: `--warehouse 1` when one warehouse's code is
+/// another's id (and `1c:` for a 1C id).
+#[test]
+fn a_key_naming_two_warehouses_is_refused_until_it_says_which() {
+    let w = Workdir::new();
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"] {
+        std::fs::copy(fixtures().join(f), dir.path().join(f)).unwrap();
+    }
+    let mut warehouses = std::fs::read_to_string(dir.path().join("warehouses.csv")).unwrap();
+    warehouses.push_str("1,Склад-двойник,,\n");
+    std::fs::write(dir.path().join("warehouses.csv"), warehouses).unwrap();
+    w.cmd().args(["seed", "--fixtures"]).arg(dir.path()).assert().success();
+    assert_eq!(w.int("SELECT id FROM warehouses WHERE code = 'CENTRAL'"), 1);
+    let twin = w.int("SELECT id FROM warehouses WHERE code = '1'");
+    w.cmd().args(["stock", "list", "--warehouse", "1"]).assert().code(1).stderr(format!(
+        "error: warehouse '1' is ambiguous: it is the code of Склад-двойник (code 1, id {twin}) and the id of \
+         Центральный склад (code CENTRAL, id 1); write code:1 or id:1 to pick one\n"
+    ));
+    w.cmd()
+        .args(["stock", "list", "--warehouse", "id:1", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("CF283A,HP 83A черный,40"));
+    w.cmd().args(["stock", "list", "--warehouse", "code:1", "--format", "json"]).assert().success().stdout("[]\n");
+    w.cmd()
+        .args(["stock", "list", "--warehouse", "1c:9f1c2a5e-1b7d-11ee-8c90-0242ac120002", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(contains("CF283A,HP 83A черный,40"));
+}

@@ -244,13 +244,13 @@ fn populated() -> Workdir {
         &directory::NewPerson {
             telegram_id: author,
             full_name: "Олена <Коваль> & \"Ко\"".into(),
-            branch: Some("LVIV".into()),
+            branch: Some(helpdesk::domain::Key::Code("LVIV".into())),
             ..Default::default()
         },
     )
     .unwrap();
-    let cartridge = app.store.read().unwrap().find_cartridge_type("CE285A").unwrap().unwrap();
-    let other = app.store.read().unwrap().find_cartridge_type("CF283A").unwrap().unwrap();
+    let cartridge = app.store.read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
+    let other = app.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
     let file = |kind: Kind, description: &str, items: Vec<TicketItem>| {
         requests::create(
             &app,
@@ -285,7 +285,7 @@ fn populated() -> Workdir {
     requests::archive(&app, &op, repair.id).unwrap();
     file(Kind::ItHelp, "  пробелы по краям  ", vec![]);
     let mut tx = app.store.write().unwrap();
-    let central = tx.find_warehouse("CENTRAL").unwrap().unwrap();
+    let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
     tx.set_stock(cartridge.id, central.id, 0, Utc::now()).unwrap();
     tx.commit().unwrap();
     w

@@ -251,8 +251,8 @@ fn the_same_content_twice_changes_nothing_and_says_so() {
     {
         let (app, _) = w.app();
         let mut tx = app.store.write().unwrap();
-        let cf283a = tx.find_cartridge_type("CF283A").unwrap().unwrap();
-        let central = tx.find_warehouse("CENTRAL").unwrap().unwrap();
+        let cf283a = tx.cartridge_type_by_article("CF283A").unwrap().unwrap();
+        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
         tx.take_stock(cf283a.id, central.id, 3, support::t0()).unwrap();
         tx.commit().unwrap();
     }

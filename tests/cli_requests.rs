@@ -146,12 +146,12 @@ fn show_prints_the_whole_card() {
         &directory::NewPerson {
             telegram_id: author,
             full_name: "Автор Заявки".into(),
-            branch: Some("ODESA".into()),
+            branch: Some(helpdesk::domain::Key::Code("ODESA".into())),
             ..Default::default()
         },
     )
     .unwrap();
-    let cartridge = app.store.read().unwrap().find_cartridge_type("CE285A").unwrap().unwrap();
+    let cartridge = app.store.read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
     let r = requests::create(
         &app,
         &Actor::Telegram(author),

@@ -57,7 +57,7 @@ fn backups_taken_while_another_process_writes_are_consistent_and_restore() {
         &directory::NewPerson {
             telegram_id: WRITER,
             full_name: "Writer".into(),
-            branch: Some("HQ".into()),
+            branch: Some(helpdesk::domain::Key::Code("HQ".into())),
             ..Default::default()
         },
     )

@@ -65,7 +65,7 @@ fn register(db: &TestDb, id: i64, name: &str) {
         &directory::NewPerson {
             telegram_id: id,
             full_name: name.into(),
-            branch: Some("KHARKIV".into()),
+            branch: Some(helpdesk::domain::Key::Code("KHARKIV".into())),
             ..Default::default()
         },
     )

@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::Duration;
-use helpdesk::domain::{Denied, Kind, LifecycleError, Priority, Role, Status};
+use helpdesk::domain::{CartridgeTypeId, Denied, Kind, LifecycleError, Priority, Role, Status};
 use helpdesk::services::directory::{self, NewPerson};
 use helpdesk::services::requests::{self, NewTicket, TicketItem};
 use helpdesk::services::{Actor, Error};
@@ -25,7 +25,7 @@ fn setup() -> TestDb {
             &NewPerson {
                 telegram_id: id,
                 full_name: name.into(),
-                branch: Some("KHARKIV".into()),
+                branch: Some(helpdesk::domain::Key::Code("KHARKIV".into())),
                 ..Default::default()
             },
         )
@@ -51,7 +51,7 @@ fn ticket(kind: Kind) -> NewTicket {
 fn file(db: &TestDb, kind: Kind) -> Request {
     let mut t = ticket(kind);
     if kind == Kind::Cartridge {
-        let c = db.app.store.read().unwrap().find_cartridge_type("CF283A").unwrap().unwrap();
+        let c = db.app.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
         t.items = vec![TicketItem { cartridge_type_id: c.id, quantity: 2, comment: None }];
     }
     requests::create(&db.app, &Actor::Telegram(AUTHOR), &t).unwrap()
@@ -89,21 +89,21 @@ fn filing_normalises_and_records() {
         (ticket(Kind::Cartridge), "needs at least one cartridge"),
         (
             NewTicket {
-                items: vec![TicketItem { cartridge_type_id: 1, quantity: 51, comment: None }],
+                items: vec![TicketItem { cartridge_type_id: CartridgeTypeId(1), quantity: 51, comment: None }],
                 ..ticket(Kind::Cartridge)
             },
             "between 1 and 50",
         ),
         (
             NewTicket {
-                items: vec![TicketItem { cartridge_type_id: 1, quantity: 1, comment: None }],
+                items: vec![TicketItem { cartridge_type_id: CartridgeTypeId(1), quantity: 1, comment: None }],
                 ..ticket(Kind::Repair)
             },
             "has no cartridge lines",
         ),
         (
             NewTicket {
-                items: vec![TicketItem { cartridge_type_id: 999, quantity: 1, comment: None }],
+                items: vec![TicketItem { cartridge_type_id: CartridgeTypeId(999), quantity: 1, comment: None }],
                 ..ticket(Kind::Cartridge)
             },
             "unknown cartridge type '999'",

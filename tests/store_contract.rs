@@ -5,12 +5,12 @@ mod support;
 
 use chrono::Duration;
 use helpdesk::config::DatabaseUrl;
-use helpdesk::domain::{Kind, Priority, Role, Status};
+use helpdesk::domain::{BranchId, CartridgeTypeId, Kind, Priority, Role, Status, WarehouseId};
 use helpdesk::store::*;
 use std::sync::{Arc, Barrier};
 use support::t0;
 
-fn user(id: i64, name: &str, role: Role, branch: Option<i64>) -> User {
+fn user(id: i64, name: &str, role: Role, branch: Option<BranchId>) -> User {
     User {
         telegram_id: id,
         full_name: name.into(),
@@ -105,12 +105,20 @@ fn new_request(b: &Base, kind: Kind, minutes: i64) -> NewRequest {
 fn directory_round_trip(store: &dyn Store) {
     let b = base(store);
     let mut tx = store.read().unwrap();
-    assert_eq!(tx.find_branch("kyiv").unwrap().unwrap().id, b.branch.id, "codes match in any case");
-    assert_eq!(tx.find_branch("Київ").unwrap().unwrap().id, b.branch.id);
-    assert_eq!(tx.find_branch(&b.branch.id.to_string()).unwrap().unwrap().code, "KYIV");
-    assert!(tx.find_branch("LVIV").unwrap().is_none());
-    assert_eq!(tx.find_warehouse("wh-1c").unwrap().unwrap().id, b.warehouse.id);
-    assert_eq!(tx.find_warehouse("central").unwrap().unwrap().branch_id, None);
+    assert_eq!(tx.branch_by_code("kyiv").unwrap().unwrap().id, b.branch.id, "codes match in any case");
+    assert_eq!(tx.branch_by_name("Київ").unwrap().unwrap().id, b.branch.id);
+    assert_eq!(tx.branch_by_name("київ").unwrap(), None, "names match exactly");
+    assert_eq!(tx.branch(b.branch.id).unwrap().unwrap(), b.branch);
+    assert!(tx.branch_by_code("LVIV").unwrap().is_none());
+    assert!(tx.branch_by_code("Київ").unwrap().is_none(), "a name is not a code");
+    assert_eq!(tx.warehouse_by_one_c_id("wh-1c").unwrap().unwrap().id, b.warehouse.id);
+    assert_eq!(tx.warehouse_by_code("central").unwrap().unwrap().branch_id, None);
+    assert_eq!(tx.warehouse_by_name("Центральний").unwrap().unwrap(), b.warehouse);
+    assert_eq!(tx.warehouse(b.warehouse.id).unwrap().unwrap(), b.warehouse);
+    assert_eq!(tx.cartridge_type(b.cartridge.id).unwrap().unwrap(), b.cartridge);
+    assert_eq!(tx.cartridge_type_by_article("cf283a").unwrap().unwrap().id, b.cartridge.id);
+    assert_eq!(tx.cartridge_type_by_one_c_id("ct-1c").unwrap().unwrap().id, b.cartridge.id);
+    assert!(tx.cartridge_type_by_one_c_id("CT-1C").unwrap().is_none(), "1C ids match exactly");
     let u = tx.user(AUTHOR).unwrap().unwrap();
     assert_eq!(u, user(AUTHOR, "Автор", Role::User, Some(b.branch.id)));
     let staff = tx.users(&UserFilter { staff_only: true, ..Default::default() }).unwrap();
@@ -130,7 +138,7 @@ fn directory_round_trip(store: &dyn Store) {
     let mut tx = store.read().unwrap();
     assert_eq!(tx.user(AUTHOR).unwrap().unwrap(), u);
     assert_eq!(tx.users(&UserFilter { blocked: Some(true), ..Default::default() }).unwrap(), vec![u]);
-    assert_eq!(tx.find_branch("KYIV").unwrap().unwrap().address.as_deref(), Some("вул. Хрещатик, 1"));
+    assert_eq!(tx.branch_by_code("KYIV").unwrap().unwrap().address.as_deref(), Some("вул. Хрещатик, 1"));
 }
 
 fn duplicates_are_conflicts(store: &dyn Store) {
@@ -174,12 +182,12 @@ fn codes_fold_ascii_case_only(store: &dyn Store) {
     drop(tx);
 
     let mut tx = store.read().unwrap();
-    assert_eq!(tx.find_branch("КВ-1").unwrap().unwrap().id, upper.id);
-    assert_eq!(tx.find_branch("кв-1").unwrap().unwrap().id, lower.id);
-    assert_eq!(tx.find_branch("Кв-1").unwrap(), None, "Cyrillic letters match in their own case only");
-    assert_eq!(tx.find_warehouse("склад").unwrap().unwrap().name, "Склад 2");
-    assert_eq!(tx.find_cartridge_type("ТН-1").unwrap().unwrap().name, "Картридж ТН-1");
-    assert_eq!(tx.find_cartridge_type("cf283a").unwrap().unwrap().vendor_article, "CF283A");
+    assert_eq!(tx.branch_by_code("КВ-1").unwrap().unwrap().id, upper.id);
+    assert_eq!(tx.branch_by_code("кв-1").unwrap().unwrap().id, lower.id);
+    assert_eq!(tx.branch_by_code("Кв-1").unwrap(), None, "Cyrillic letters match in their own case only");
+    assert_eq!(tx.warehouse_by_code("склад").unwrap().unwrap().name, "Склад 2");
+    assert_eq!(tx.cartridge_type_by_article("ТН-1").unwrap().unwrap().name, "Картридж ТН-1");
+    assert_eq!(tx.cartridge_type_by_article("cf283a").unwrap().unwrap().vendor_article, "CF283A");
 }
 
 /// People, places and cartridges are listed alphabetically for ru, uk and en
@@ -280,7 +288,9 @@ fn stock_is_never_negative(store: &dyn Store) {
     let rows = tx.stock(&StockFilter { below_minimum: true, ..Default::default() }).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].quantity, rows[0].min_stock, rows[0].warehouse_name.as_str()), (1, 5, "Центральний"));
-    assert!(tx.stock(&StockFilter { warehouse_id: Some(w + 100), ..Default::default() }).unwrap().is_empty());
+    assert!(
+        tx.stock(&StockFilter { warehouse_id: Some(WarehouseId(w.0 + 100)), ..Default::default() }).unwrap().is_empty()
+    );
 }
 
 fn requests_round_trip(store: &dyn Store) {
@@ -623,6 +633,118 @@ fn job_locks_exclude_each_other(store: &dyn Store) {
     assert!(store.job_lock("sla-check").unwrap().is_some());
 }
 
+/// A code, article or 1C id that is another record's id (organizations number
+/// their branches): a lookup by id finds the one with that id, a lookup by
+/// code the one with that code, and a bare key naming both is refused with
+/// both named and how to pick one (issue 13).
+fn an_id_is_never_taken_for_a_code(store: &dyn Store) {
+    use helpdesk::domain::{Field, Key};
+    use helpdesk::services::{Candidate, Error, lookup};
+    let b = base(store);
+    let id = |n: i64| n.to_string();
+    let mut tx = store.write().unwrap();
+    let twin =
+        tx.insert_branch(&NewBranch { code: id(b.branch.id.0), name: "Двійник".into(), address: None }, t0()).unwrap();
+    let wh_twin =
+        NewWarehouse {
+            code: id(b.warehouse.id.0), name: "Склад-двійник".into(), branch_id: None, one_c_id: None
+        };
+    let wh_twin = tx.insert_warehouse(&wh_twin, t0()).unwrap();
+    let wh_one_c = NewWarehouse {
+        code: "ONE-C".into(),
+        name: "Склад 1С".into(),
+        branch_id: None,
+        one_c_id: Some(id(b.warehouse.id.0)),
+    };
+    let wh_one_c = tx.insert_warehouse(&wh_one_c, t0()).unwrap();
+    let c_twin = NewCartridgeType {
+        name: "Двійник".into(),
+        vendor_article: id(b.cartridge.id.0),
+        compatible_printers: String::new(),
+        one_c_id: None,
+        min_stock: 0,
+    };
+    let c_twin = tx.insert_cartridge_type(&c_twin, t0()).unwrap();
+    tx.commit().unwrap();
+
+    let mut tx = store.read().unwrap();
+    // The store: by id is by id, by code is by code.
+    assert_eq!(tx.branch(b.branch.id).unwrap().unwrap(), b.branch);
+    assert_eq!(tx.branch_by_code(&id(b.branch.id.0)).unwrap().unwrap(), twin);
+    assert_eq!(tx.branch(BranchId(twin.id.0 + 100)).unwrap(), None);
+    assert_eq!(tx.warehouse(b.warehouse.id).unwrap().unwrap(), b.warehouse);
+    assert_eq!(tx.warehouse_by_code(&id(b.warehouse.id.0)).unwrap().unwrap(), wh_twin);
+    assert_eq!(tx.warehouse_by_one_c_id(&id(b.warehouse.id.0)).unwrap().unwrap(), wh_one_c);
+    assert_eq!(tx.cartridge_type(b.cartridge.id).unwrap().unwrap(), b.cartridge);
+    assert_eq!(tx.cartridge_type_by_article(&id(b.cartridge.id.0)).unwrap().unwrap(), c_twin);
+    assert_eq!(tx.cartridge_type(CartridgeTypeId(c_twin.id.0 + 100)).unwrap(), None);
+
+    // The services: a key that says its field finds that field's one.
+    let key = id(b.branch.id.0);
+    assert_eq!(lookup::branch(&mut *tx, &Key::Id(b.branch.id)).unwrap(), b.branch);
+    assert_eq!(lookup::branch(&mut *tx, &Key::Code(key.clone())).unwrap(), twin);
+    assert_eq!(lookup::branch(&mut *tx, &Key::Name("Двійник".into())).unwrap(), twin);
+    assert_eq!(lookup::branch(&mut *tx, &Key::Any("kyiv".into())).unwrap(), b.branch, "one match is taken");
+    assert_eq!(lookup::branch_by_id(&mut *tx, twin.id).unwrap(), twin);
+    assert_eq!(lookup::warehouse(&mut *tx, &Key::Id(b.warehouse.id)).unwrap(), b.warehouse);
+    assert_eq!(lookup::warehouse(&mut *tx, &Key::OneC(id(b.warehouse.id.0))).unwrap(), wh_one_c);
+    assert_eq!(lookup::cartridge_type(&mut *tx, &Key::Code(id(b.cartridge.id.0))).unwrap(), c_twin);
+    assert_eq!(lookup::cartridge_type(&mut *tx, &Key::Id(b.cartridge.id)).unwrap(), b.cartridge);
+
+    // A bare key naming two is refused, naming both.
+    match lookup::branch(&mut *tx, &Key::Any(key.clone())) {
+        Err(Error::Ambiguous { what: "branch", key: k, candidates }) => {
+            assert_eq!(k, key);
+            let twin_c =
+                Candidate {
+                    id: twin.id.0, code: twin.code.clone(), name: "Двійник".into(), matched: Field::Code
+                };
+            let base_c =
+                Candidate { id: b.branch.id.0, code: "KYIV".into(), name: "Київ".into(), matched: Field::Id };
+            assert_eq!(candidates, [twin_c, base_c]);
+        }
+        other => panic!("expected an ambiguity, got {other:?}"),
+    }
+    let e = lookup::branch(&mut *tx, &Key::Any(key.clone())).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "branch '{key}' is ambiguous: it is the code of Двійник (code {key}, id {}) and the id of Київ \
+             (code KYIV, id {key}); write code:{key} or id:{key} to pick one",
+            twin.id
+        )
+    );
+    let w = id(b.warehouse.id.0);
+    let e = lookup::warehouse(&mut *tx, &Key::Any(w.clone())).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "warehouse '{w}' is ambiguous: it is the code of Склад-двійник (code {w}, id {}), the 1C id of Склад 1С \
+             (code ONE-C, id {}) and the id of Центральний (code CENTRAL, id {w}); write code:{w}, 1c:{w} or id:{w} \
+             to pick one",
+            wh_twin.id, wh_one_c.id
+        )
+    );
+    let c = id(b.cartridge.id.0);
+    let e = lookup::cartridge_type(&mut *tx, &Key::Any(c.clone())).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "cartridge type '{c}' is ambiguous: it is the article of Двійник (article {c}, id {}) and the id of \
+             HP 83A (article CF283A, id {c}); write article:{c} or id:{c} to pick one",
+            c_twin.id
+        )
+    );
+    // Nothing, and fields a record does not have.
+    let e = lookup::branch(&mut *tx, &Key::Code("LVIV".into())).unwrap_err();
+    assert!(matches!(&e, Error::NotFound { what: "branch", key } if key == "code:LVIV"), "{e:?}");
+    let e = lookup::branch(&mut *tx, &Key::OneC("x".into())).unwrap_err().to_string();
+    assert!(e.contains("branches have no 1C id"), "{e}");
+    let e = lookup::cartridge_type(&mut *tx, &Key::Name("HP 83A".into())).unwrap_err().to_string();
+    assert!(e.contains("cartridge types are not named by name"), "{e}");
+    assert!(matches!(lookup::warehouse_by_id(&mut *tx, WarehouseId(wh_one_c.id.0 + 100)), Err(Error::NotFound { .. })));
+}
+
 macro_rules! backends {
     ($($case:ident),* $(,)?) => {
         mod postgres {
@@ -665,6 +787,7 @@ backends!(
     stale_updates_are_claimed_once,
     the_outbox_takes_turns_between_chats_and_releases_what_was_held,
     job_locks_exclude_each_other,
+    an_id_is_never_taken_for_a_code,
 );
 
 /// SQLite-specific guarantees enforced in the schema itself.

@@ -3,17 +3,17 @@
 //! only ever names an action; whether the presser may do it is decided by the
 //! services from the database when it happens.
 
-use crate::domain::{Kind, Named, Priority, Role};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, Priority, Role, WarehouseId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
-    Branch(i64),
+    Branch(BranchId),
     TicketKind(Kind),
     TicketPriority(Priority),
     TicketConfirm,
     Skip,
     Cancel,
-    OrderPick(i64),
+    OrderPick(CartridgeTypeId),
     OrderMore,
     OrderPlace,
     /// A page of own requests.
@@ -27,8 +27,9 @@ pub enum Callback {
     Complete(i64),
     Reject(i64),
     Issue(i64),
-    IssueFrom(i64, i64),
-    IssuePartial(i64, i64),
+    /// Issue an order (by request id) from a warehouse.
+    IssueFrom(i64, WarehouseId),
+    IssuePartial(i64, WarehouseId),
     Deliver(i64),
     CallAnswer(i64, bool),
     BroadcastSend,
@@ -80,13 +81,13 @@ impl Callback {
         let args: Vec<&str> = parts.collect();
         let int = |i: usize| -> Option<i64> { args.get(i)?.parse().ok() };
         let cb = match (tag, args.len()) {
-            ("br", 1) => Branch(int(0)?),
+            ("br", 1) => Branch(BranchId(int(0)?)),
             ("tk", 1) => TicketKind(Kind::parse_named(args[0]).ok()?),
             ("tp", 1) => TicketPriority(Priority::parse_named(args[0]).ok()?),
             ("tc", 0) => TicketConfirm,
             ("skip", 0) => Skip,
             ("cancel", 0) => Cancel,
-            ("op", 1) => OrderPick(int(0)?),
+            ("op", 1) => OrderPick(CartridgeTypeId(int(0)?)),
             ("om", 0) => OrderMore,
             ("oo", 0) => OrderPlace,
             ("my", 1) => Mine(args[0].parse().ok()?),
@@ -101,8 +102,8 @@ impl Callback {
             ("cm", 1) => Complete(int(0)?),
             ("rj", 1) => Reject(int(0)?),
             ("is", 1) => Issue(int(0)?),
-            ("if", 2) => IssueFrom(int(0)?, int(1)?),
-            ("ip", 2) => IssuePartial(int(0)?, int(1)?),
+            ("if", 2) => IssueFrom(int(0)?, WarehouseId(int(1)?)),
+            ("ip", 2) => IssuePartial(int(0)?, WarehouseId(int(1)?)),
             ("dl", 1) => Deliver(int(0)?),
             ("cl", 2) => CallAnswer(
                 int(0)?,
@@ -130,13 +131,13 @@ mod tests {
     #[test]
     fn round_trip_and_fit_in_64_bytes() {
         let all = [
-            Callback::Branch(12),
+            Callback::Branch(BranchId(12)),
             Callback::TicketKind(Kind::ItHelp),
             Callback::TicketPriority(Priority::High),
             Callback::TicketConfirm,
             Callback::Skip,
             Callback::Cancel,
-            Callback::OrderPick(3),
+            Callback::OrderPick(CartridgeTypeId(3)),
             Callback::OrderMore,
             Callback::OrderPlace,
             Callback::Mine(2),
@@ -149,8 +150,8 @@ mod tests {
             Callback::Complete(1),
             Callback::Reject(1),
             Callback::Issue(1),
-            Callback::IssueFrom(i64::MAX, i64::MAX),
-            Callback::IssuePartial(1, 2),
+            Callback::IssueFrom(i64::MAX, WarehouseId(i64::MAX)),
+            Callback::IssuePartial(1, WarehouseId(2)),
             Callback::Deliver(1),
             Callback::CallAnswer(5, true),
             Callback::CallAnswer(5, false),

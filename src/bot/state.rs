@@ -2,7 +2,7 @@
 //! far. It is stored in the database (see [`super::storage`]), so a restart in
 //! the middle of a form continues at the same step.
 
-use crate::domain::{Kind, Priority, Role};
+use crate::domain::{CartridgeTypeId, Kind, Priority, Role, WarehouseId};
 use crate::services::broadcast::Content;
 use crate::services::requests::{TicketAttachment, TicketItem};
 use crate::store::AttachmentKind;
@@ -40,11 +40,11 @@ pub enum State {
     },
     OrderQuantity {
         order: Order,
-        cartridge_id: i64,
+        cartridge_id: CartridgeTypeId,
     },
     OrderComment {
         order: Order,
-        cartridge_id: i64,
+        cartridge_id: CartridgeTypeId,
         quantity: i64,
     },
     OrderReview {
@@ -59,7 +59,7 @@ pub enum State {
     },
     IssueNote {
         request_id: i64,
-        warehouse_id: i64,
+        warehouse_id: WarehouseId,
     },
     /// Admins: an announcement, then its confirmation.
     BroadcastCompose,
@@ -113,7 +113,7 @@ pub struct Order {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
-    pub cartridge_id: i64,
+    pub cartridge_id: CartridgeTypeId,
     pub name: String,
     pub quantity: i64,
     pub comment: Option<String>,

@@ -2,6 +2,7 @@
 
 use super::output::{Format, Times, print_rows};
 use super::{Global, open_app};
+use crate::domain::BranchId;
 use crate::services::{Actor, directory};
 use crate::store::OpenOptions;
 use anyhow::Result;
@@ -29,7 +30,7 @@ pub enum BranchesCommand {
 
 #[derive(serde::Serialize)]
 struct Row {
-    id: i64,
+    id: BranchId,
     code: String,
     name: String,
     address: Option<String>,

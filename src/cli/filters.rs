@@ -3,8 +3,8 @@
 //! words. Not where requests are filtered: that is the store's `RequestQuery`.
 
 use super::named;
-use crate::domain::{Kind, Named, Status};
-use crate::services::{App, directory};
+use crate::domain::{BranchId, BranchKey, Kind, Named, Status};
+use crate::services::{App, lookup};
 use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -19,16 +19,17 @@ pub struct Selection {
     /// Only these kinds (repeat or separate with commas)
     #[arg(long, value_parser = named(Kind::ALL), value_delimiter = ',')]
     pub kind: Vec<Kind>,
-    /// Only this branch (code, name or id)
+    /// Only this branch: a code, name or id (code:X, name:X or id:N to say which)
     #[arg(long)]
-    pub branch: Option<String>,
+    pub branch: Option<BranchKey>,
 }
 
 impl Selection {
-    /// The id of the branch asked for, if any; an unknown branch is an error naming it.
-    pub fn branch_id(&self, app: &App) -> Result<Option<i64>> {
+    /// The id of the branch asked for, if any; an unknown branch, or a key
+    /// naming two, is an error saying so.
+    pub fn branch_id(&self, app: &App) -> Result<Option<BranchId>> {
         Ok(match &self.branch {
-            Some(key) => Some(directory::find_branch(&mut *app.store.read()?, key)?.id),
+            Some(key) => Some(lookup::branch(&mut *app.store.read()?, key)?.id),
             None => None,
         })
     }

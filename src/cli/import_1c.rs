@@ -6,6 +6,7 @@
 use super::output::{self, Times, print_rows};
 use super::progress::Bar;
 use super::{Global, open_app};
+use crate::domain::WarehouseKey;
 use crate::services::Actor;
 use crate::services::import_1c::{self, ColumnMap, ImportOptions, ImportReport};
 use crate::store::OpenOptions;
@@ -48,9 +49,9 @@ pub struct ImportArgs {
     #[arg(long)]
     dry_run: bool,
     /// Where balances that name no warehouse go (offers with only a total <Количество>, sheets without
-    /// a Склад column): a warehouse's code, name or 1C id
+    /// a Склад column): a warehouse's code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)
     #[arg(long, value_name = "WAREHOUSE")]
-    warehouse: Option<String>,
+    warehouse: Option<WarehouseKey>,
     /// Spreadsheet columns by letter, number or header caption, for layouts not recognised by their captions:
     /// item=B,article=C,warehouse=D,quantity=F (also id= for a 1C id column)
     #[arg(long, value_name = "FIELD=COLUMN,...", value_parser = parse_map)]

@@ -187,7 +187,7 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
             "warehouse" => Some("run `helpdesk stock list` to see the warehouses"),
             "user" => Some("run `helpdesk users list` to see them"),
             "request" => Some("run `helpdesk requests list` to see them"),
-            "cartridge article" | "cartridge type" => Some("check the catalog in fixtures/cartridges.csv"),
+            "cartridge type" => Some("check the catalog in fixtures/cartridges.csv"),
             _ => None,
         },
         _ => None,

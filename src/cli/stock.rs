@@ -2,6 +2,7 @@
 
 use super::output::{Format, Times, print_rows};
 use super::{Global, open_app};
+use crate::domain::WarehouseKey;
 use crate::services::catalog;
 use crate::store::OpenOptions;
 use anyhow::Result;
@@ -13,9 +14,9 @@ pub enum StockCommand {
     /// Cartridges in stock per warehouse
     #[command(after_help = "Examples:\n  helpdesk stock list\n  helpdesk stock list --warehouse CENTRAL --low")]
     List {
-        /// Only this warehouse (code, name or 1C id)
+        /// Only this warehouse: a code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)
         #[arg(long, value_name = "WAREHOUSE")]
-        warehouse: Option<String>,
+        warehouse: Option<WarehouseKey>,
         /// Only rows below their minimum stock
         #[arg(long)]
         low: bool,
@@ -39,7 +40,7 @@ pub fn run(global: &Global, cmd: StockCommand) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     let StockCommand::List { warehouse, low, format } = cmd;
     let times = Times { tz: app.settings.timezone, format };
-    let rows: Vec<Row> = catalog::stock(&app, warehouse.as_deref(), low)?
+    let rows: Vec<Row> = catalog::stock(&app, warehouse.as_ref(), low)?
         .into_iter()
         .map(|s| Row {
             low: s.quantity < s.min_stock,

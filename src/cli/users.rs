@@ -2,9 +2,9 @@
 
 use super::output::{Format, Times, print_rows};
 use super::{Global, named, open_app};
-use crate::domain::{Lang, Named, Role};
+use crate::domain::{BranchKey, Lang, Named, Role};
 use crate::services::directory::{self, NewPerson};
-use crate::services::{Actor, App};
+use crate::services::{Actor, App, lookup};
 use crate::store::{OpenOptions, UserFilter};
 use anyhow::Result;
 use clap::Subcommand;
@@ -23,9 +23,9 @@ pub enum UsersCommand {
         /// Only staff (storekeepers, support, admins, super admins)
         #[arg(long)]
         staff: bool,
-        /// Only this branch (code, name or id)
+        /// Only this branch: a code, name or id (code:X, name:X or id:N to say which)
         #[arg(long)]
-        branch: Option<String>,
+        branch: Option<BranchKey>,
         /// Only blocked people
         #[arg(long)]
         blocked: bool,
@@ -44,9 +44,9 @@ pub enum UsersCommand {
         name: String,
         #[arg(long, value_parser = named(&Role::ASSIGNABLE), default_value = "user")]
         role: Role,
-        /// Branch (code, name or id)
+        /// Branch: a code, name or id (code:X, name:X or id:N to say which)
         #[arg(long)]
-        branch: Option<String>,
+        branch: Option<BranchKey>,
         /// Phone number, e.g. +380 44 123 4567 or 8 916 123-45-67
         #[arg(long)]
         phone: Option<String>,
@@ -104,7 +104,7 @@ pub fn run(global: &Global, cmd: UsersCommand) -> Result<ExitCode> {
     match cmd {
         UsersCommand::List { role, staff, branch, blocked, format } => {
             let branch_id = match branch {
-                Some(key) => Some(directory::find_branch(&mut *app.store.read()?, &key)?.id),
+                Some(key) => Some(lookup::branch(&mut *app.store.read()?, &key)?.id),
                 None => None,
             };
             let filter = UserFilter {

@@ -1,10 +1,12 @@
 //! Domain types and rules of the help desk, with no I/O: what a request is, the
-//! lifecycle it moves through, who may do what, how phone numbers look, and the
-//! alphabetical order of names.
+//! lifecycle it moves through, who may do what, how phone numbers look, the
+//! alphabetical order of names, and the ids and keys that name branches,
+//! warehouses and cartridge types.
 //!
 //! Nothing here touches the database, the network or the clock; the services
 //! layer loads facts from the store, asks these functions, and writes the result.
 
+pub mod ids;
 pub mod lifecycle;
 pub mod permissions;
 pub mod phone;
@@ -12,6 +14,7 @@ pub mod request;
 pub mod sla;
 pub mod text;
 
+pub use ids::{BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey};
 pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};
 pub use phone::{Phone, PhoneError};

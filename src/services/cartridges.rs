@@ -7,9 +7,9 @@
 //! the request (see [`super::requests::complete`]).
 
 use super::notify::{self, IssuedLine, Notice};
-use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
+use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::permissions::authorize;
-use crate::domain::{Permission, RequestFacts, RequestNumber, Status};
+use crate::domain::{Permission, RequestFacts, RequestNumber, Status, WarehouseId};
 use crate::store::{NewIssue, Request, StoreError};
 use serde_json::json;
 
@@ -52,7 +52,7 @@ pub fn issue(
     app: &App,
     actor: &Actor,
     request_id: i64,
-    warehouse_id: i64,
+    warehouse_id: WarehouseId,
     partial: bool,
     note: Option<&str>,
 ) -> Result<Issued, IssueError> {
@@ -73,8 +73,7 @@ pub fn issue(
         ))
         .into());
     }
-    let warehouse =
-        tx.find_warehouse(&warehouse_id.to_string())?.ok_or_else(|| Error::not_found("warehouse", warehouse_id))?;
+    let warehouse = lookup::warehouse_by_id(&mut *tx, warehouse_id)?;
     let items = tx.items(request_id)?;
     let mut plan = Vec::new();
     let mut short = Vec::new();

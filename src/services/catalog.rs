@@ -1,19 +1,19 @@
 //! The cartridge catalog and stock levels.
 
-use super::{Actor, App, Result, directory, principal};
-use crate::domain::Permission;
+use super::{Actor, App, Result, lookup, principal};
 use crate::domain::permissions::authorize;
+use crate::domain::{CartridgeTypeId, Permission, WarehouseKey};
 use crate::store::{CartridgeType, StockFilter, StockRow};
 
 pub fn cartridge_types(app: &App) -> Result<Vec<CartridgeType>> {
     Ok(app.store.read()?.cartridge_types()?)
 }
 
-/// Stock rows, optionally for one warehouse (by id, code, name or 1C id) and only those below their minimum.
-pub fn stock(app: &App, warehouse: Option<&str>, below_minimum: bool) -> Result<Vec<StockRow>> {
+/// Stock rows, optionally for one warehouse and only those below their minimum.
+pub fn stock(app: &App, warehouse: Option<&WarehouseKey>, below_minimum: bool) -> Result<Vec<StockRow>> {
     let mut tx = app.store.read()?;
     let warehouse_id = match warehouse {
-        Some(key) => Some(directory::find_warehouse(&mut *tx, key)?.id),
+        Some(key) => Some(lookup::warehouse(&mut *tx, key)?.id),
         None => None,
     };
     Ok(tx.stock(&StockFilter { warehouse_id, cartridge_type_id: None, below_minimum })?)
@@ -56,4 +56,9 @@ pub fn warehouses_for_order(app: &App, request_id: i64) -> Result<Vec<(crate::st
         out.push((w, covered));
     }
     Ok(out)
+}
+
+/// A cartridge type by its id (from a button or a dialogue step).
+pub fn cartridge_type(app: &App, id: CartridgeTypeId) -> Result<CartridgeType> {
+    lookup::cartridge_type_by_id(&mut *app.store.read()?, id)
 }

@@ -6,7 +6,7 @@
 //! deterministic for a given seed and runs in one transaction.
 
 use super::{Actor, App, AuditEvent, Error, Progress, Result, audit};
-use crate::domain::{Kind, Priority, Role, Status};
+use crate::domain::{BranchId, Kind, Priority, Role, Status};
 use crate::store::{NewItem, NewRequest, User, UserFilter};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -158,7 +158,8 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
     let mut report = DemoReport { employees_added: 0, staff_added: 0, requests_added: 0, open_requests: 0 };
 
     // Employees: a fixed set per branch, added once.
-    let mut employees: Vec<User> = Vec::new();
+    // Each with the branch their requests come from.
+    let mut employees: Vec<(User, BranchId)> = Vec::new();
     for (bi, branch) in branches.iter().enumerate() {
         for i in 0..EMPLOYEES_PER_BRANCH {
             let id = DEMO_EMPLOYEE_BASE + (bi as i64) * 1000 + i;
@@ -184,7 +185,8 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
                     u
                 }
             };
-            employees.push(user);
+            let branch_id = user.branch_id.unwrap_or(branch.id);
+            employees.push((user, branch_id));
         }
     }
 
@@ -252,11 +254,11 @@ fn demo_request(
     g: &mut Gen,
     now: DateTime<Utc>,
     created_at: DateTime<Utc>,
-    employees: &[User],
+    employees: &[(User, BranchId)],
     cartridges: &[crate::store::CartridgeType],
     handlers: &[(Kind, Vec<i64>)],
 ) -> NewRequest {
-    let author = g.pick(employees);
+    let (author, branch_id) = g.pick(employees);
     let kind = match g.0.u32(0..100) {
         0..35 => Kind::Cartridge,
         35..60 => Kind::Repair,
@@ -322,7 +324,7 @@ fn demo_request(
     NewRequest {
         kind,
         author_id: author.telegram_id,
-        branch_id: author.branch_id.unwrap_or_default(),
+        branch_id: *branch_id,
         contact_name: author.full_name.clone(),
         contact_phone: author.phone.clone().unwrap_or_else(|| "+380670000000".into()),
         description,

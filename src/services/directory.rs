@@ -1,20 +1,10 @@
 //! Branches and people: listing, adding, roles and blocking.
 
-use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, principal};
+use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, lookup, principal};
 use crate::domain::permissions::authorize;
-use crate::domain::{Lang, Permission, Phone, Principal, Role};
+use crate::domain::{BranchId, BranchKey, Lang, Permission, Phone, Principal, Role};
 use crate::store::{Branch, NewBranch, Tx, User, UserFilter, Warehouse};
 use serde_json::json;
-
-/// Finds a branch by id, code or name.
-pub fn find_branch(tx: &mut dyn Tx, key: &str) -> Result<Branch> {
-    tx.find_branch(key)?.ok_or_else(|| Error::not_found("branch", key))
-}
-
-/// Finds a warehouse by id, code, name or 1C id.
-pub fn find_warehouse(tx: &mut dyn Tx, key: &str) -> Result<Warehouse> {
-    tx.find_warehouse(key)?.ok_or_else(|| Error::not_found("warehouse", key))
-}
 
 pub fn branches(app: &App) -> Result<Vec<Branch>> {
     Ok(app.store.read()?.branches()?)
@@ -113,7 +103,7 @@ pub struct NewPerson {
     pub username: Option<String>,
     pub phone: Option<String>,
     pub role: Option<Role>,
-    pub branch: Option<String>,
+    pub branch: Option<BranchKey>,
     pub language: Option<Lang>,
 }
 
@@ -147,7 +137,7 @@ pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
         )));
     }
     let branch_id = match &new.branch {
-        Some(key) => Some(find_branch(&mut *tx, key)?.id),
+        Some(key) => Some(lookup::branch(&mut *tx, key)?.id),
         None => None,
     };
     let user = User {
@@ -353,12 +343,13 @@ pub fn register(app: &App, profile: &Profile) -> Result<Registered> {
     Ok(Registered { user, role, is_new })
 }
 
-/// A person sets their own branch.
-pub fn set_own_branch(app: &App, actor: &Actor, branch_id: i64) -> Result<User> {
+/// A person sets their own branch (chosen by its id, from a button); returns
+/// them and the branch.
+pub fn set_own_branch(app: &App, actor: &Actor, branch_id: BranchId) -> Result<(User, Branch)> {
     let id = actor.telegram_id().ok_or_else(|| Error::Invalid("the branch is chosen in Telegram".into()))?;
     let now = app.now();
     let mut tx = app.store.write()?;
-    let branch = find_branch(&mut *tx, &branch_id.to_string())?;
+    let branch = lookup::branch_by_id(&mut *tx, branch_id)?;
     let mut user = tx.user(id)?.ok_or_else(|| Error::not_found("user", id))?;
     let before = user.branch_id;
     user.branch_id = Some(branch.id);
@@ -372,7 +363,7 @@ pub fn set_own_branch(app: &App, actor: &Actor, branch_id: i64) -> Result<User> 
             .after(json!({ "branch_id": branch.id })),
     )?;
     tx.commit()?;
-    Ok(user)
+    Ok((user, branch))
 }
 
 /// Remembers the phone a person gave, for next time, if we had none.

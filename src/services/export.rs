@@ -15,7 +15,7 @@
 
 use super::report::breached;
 use super::{App, Error, Progress, Result};
-use crate::domain::{Kind, Named, RequestNumber, Status};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, RequestNumber, Status, WarehouseId};
 use crate::store::{Branch, Request, RequestItem, RequestOrder, RequestQuery, StockFilter, StockRow, Tx};
 use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -209,12 +209,12 @@ fn position<T: Named + PartialEq>(all: &[T], v: T) -> usize {
 #[derive(Default)]
 struct Facts {
     branches: Vec<Branch>,
-    by_branch: HashMap<i64, BranchTally>,
+    by_branch: HashMap<BranchId, BranchTally>,
     /// Requests per month (local year and month) and kind.
     by_month: BTreeMap<(i32, u32), [u64; 4]>,
     stock: Vec<StockRow>,
     /// (cartridge type, warehouse) of the stock rows below their minimum.
-    low: HashSet<(i64, i64)>,
+    low: HashSet<(CartridgeTypeId, WarehouseId)>,
 }
 
 /// What to read besides the requests.

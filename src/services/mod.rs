@@ -18,6 +18,7 @@ pub mod export;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;
+pub mod lookup;
 pub mod migrate;
 pub mod notify;
 pub mod report;
@@ -28,7 +29,8 @@ pub mod sla;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::{Denied, LifecycleError, Principal, Role};
+use crate::domain::ids::BadKey;
+use crate::domain::{Denied, Field, LifecycleError, Principal, Role};
 use crate::store::{NewLog, Store, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -100,6 +102,10 @@ pub enum Error {
     Lifecycle(#[from] LifecycleError),
     #[error("unknown {what} '{key}'")]
     NotFound { what: &'static str, key: String },
+    /// A key a person typed names two or more different records (one
+    /// branch's code is another's id): which one is for them to say.
+    #[error("{}", ambiguous(what, key, candidates))]
+    Ambiguous { what: &'static str, key: String, candidates: Vec<Candidate> },
     #[error("{0}")]
     Invalid(String),
     /// Someone else got there first (the request was accepted meanwhile, ...).
@@ -111,6 +117,51 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One of the records an ambiguous key names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    /// Its code (a cartridge type's vendor article).
+    pub code: String,
+    pub name: String,
+    /// The field the key matched in it.
+    pub matched: Field,
+}
+
+impl Candidate {
+    /// How to write the key so that it names this one only: `code:3`.
+    pub fn key(&self, typed: &str) -> String {
+        self.matched.key_for(typed)
+    }
+}
+
+/// `branch '3' is ambiguous: it is the code of Тестовый филиал (code 3, id 9)
+/// and the id of Львов (code LVIV, id 3); write code:3 or id:3 to pick one`
+fn ambiguous(what: &str, key: &str, candidates: &[Candidate]) -> String {
+    let code = if what == "cartridge type" { "article" } else { "code" };
+    let which: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("the {} of {} ({code} {}, id {})", c.matched.noun(), c.name, c.code, c.id))
+        .collect();
+    let keys: Vec<String> = candidates.iter().map(|c| c.key(key)).collect();
+    format!("{what} '{key}' is ambiguous: it is {}; write {} to pick one", listed(&which, "and"), listed(&keys, "or"))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
+    }
+}
+
+impl From<BadKey> for Error {
+    fn from(e: BadKey) -> Error {
+        Error::Invalid(e.to_string())
+    }
+}
 
 impl Error {
     pub fn not_found(what: &'static str, key: impl ToString) -> Error {

@@ -5,10 +5,12 @@
 //! store, now), check the lifecycle allows it, write, append the audit record.
 
 use super::notify::{self, Notice};
-use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
+use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::lifecycle::{self, State, Transition};
 use crate::domain::permissions::authorize;
-use crate::domain::{Kind, Permission, Phone, Principal, Priority, RequestFacts, RequestNumber, Status};
+use crate::domain::{
+    BranchId, CartridgeTypeId, Kind, Permission, Phone, Principal, Priority, RequestFacts, RequestNumber, Status,
+};
 use crate::store::{
     Attachment, AttachmentKind, LogEntry, NewAttachment, NewItem, NewRequest, Request, RequestItem, RequestQuery, Tx,
 };
@@ -26,7 +28,7 @@ pub const MAX_ITEMS: usize = 20;
 pub struct NewTicket {
     pub kind: Kind,
     /// The branch; `None` for the author's own.
-    pub branch_id: Option<i64>,
+    pub branch_id: Option<BranchId>,
     pub contact_name: String,
     pub contact_phone: String,
     pub description: String,
@@ -39,7 +41,7 @@ pub struct NewTicket {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketItem {
-    pub cartridge_type_id: i64,
+    pub cartridge_type_id: CartridgeTypeId,
     pub quantity: i64,
     pub comment: Option<String>,
 }
@@ -112,14 +114,12 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
     authorize(&who, Permission::CreateRequest, None)?;
     let author = tx.user(author_id)?.ok_or_else(|| Error::not_found("user", author_id))?;
     let branch_id = match t.branch_id.or(author.branch_id) {
-        Some(id) => id,
+        Some(id) => lookup::branch_by_id(&mut *tx, id)?.id,
         None => return Err(Error::Invalid("the author has no branch; choose a branch first".into())),
     };
     let mut items: Vec<NewItem> = Vec::new();
     for item in &t.items {
-        if tx.find_cartridge_type(&item.cartridge_type_id.to_string())?.is_none() {
-            return Err(Error::not_found("cartridge type", item.cartridge_type_id));
-        }
+        lookup::cartridge_type_by_id(&mut *tx, item.cartridge_type_id)?;
         match items.iter_mut().find(|i| i.cartridge_type_id == item.cartridge_type_id) {
             Some(same) => same.quantity = valid_quantity(same.quantity + item.quantity)?,
             None => items.push(NewItem {

@@ -12,8 +12,8 @@
 //! This module is the one place that parses fixtures; front ends only choose
 //! the [`Fixtures`] source and print the report.
 
-use super::{Actor, App, AuditEvent, Error, Result, audit, directory};
-use crate::domain::{Lang, Named, Phone, Role};
+use super::{Actor, App, AuditEvent, Error, Result, audit, directory, lookup};
+use crate::domain::{Key, Lang, Named, Phone, Role};
 use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
 use serde::Deserialize;
 use serde_json::json;
@@ -321,7 +321,7 @@ fn seed_warehouses(
 ) -> Result<()> {
     each_row(input, |row: WarehouseRow, _| {
         let branch_id = match blank_to_none(row.branch) {
-            Some(key) => Some(directory::find_branch(tx, &key)?.id),
+            Some(key) => Some(lookup::branch(tx, &Key::parse(&key)?)?.id),
             None => None,
         };
         let new = NewWarehouse {
@@ -397,9 +397,8 @@ fn seed_stock(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>,
         if row.quantity < 0 {
             return Err(Error::Invalid(format!("quantity {} is negative", row.quantity)));
         }
-        let cartridge =
-            tx.find_cartridge_type(&row.article)?.ok_or_else(|| Error::not_found("cartridge article", &row.article))?;
-        let warehouse = directory::find_warehouse(tx, &row.warehouse)?;
+        let cartridge = lookup::cartridge_type(tx, &Key::parse(&row.article)?)?;
+        let warehouse = lookup::warehouse(tx, &Key::parse(&row.warehouse)?)?;
         if tx.stock_level(cartridge.id, warehouse.id)?.is_some() {
             line.unchanged += 1;
         } else {
@@ -426,7 +425,7 @@ fn seed_staff(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>,
             .map(|l| Lang::parse_named(&l).map_err(|e| Error::Invalid(e.to_string())))
             .transpose()?;
         let branch_id = match blank_to_none(row.branch) {
-            Some(key) => Some(directory::find_branch(tx, &key)?.id),
+            Some(key) => Some(lookup::branch(tx, &Key::parse(&key)?)?.id),
             None => None,
         };
         if tx.user(row.telegram_id)?.is_some() {

@@ -18,7 +18,7 @@ pub mod sqlite;
 
 use crate::config::DatabaseUrl;
 use crate::domain::text::alphabetical;
-use crate::domain::{Kind, Lang, Priority, Role, Status};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Lang, Priority, Role, Status, WarehouseId};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -228,7 +228,7 @@ pub trait Tx:
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Branch {
-    pub id: i64,
+    pub id: BranchId,
     pub code: String,
     pub name: String,
     pub address: Option<String>,
@@ -244,11 +244,11 @@ pub struct NewBranch {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warehouse {
-    pub id: i64,
+    pub id: WarehouseId,
     pub code: String,
     pub name: String,
     /// `None` for a central warehouse.
-    pub branch_id: Option<i64>,
+    pub branch_id: Option<BranchId>,
     pub one_c_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -257,7 +257,7 @@ pub struct Warehouse {
 pub struct NewWarehouse {
     pub code: String,
     pub name: String,
-    pub branch_id: Option<i64>,
+    pub branch_id: Option<BranchId>,
     pub one_c_id: Option<String>,
 }
 
@@ -269,7 +269,7 @@ pub struct User {
     pub phone: Option<String>,
     /// The stored role; super admins are decided from configuration on top of it.
     pub role: Role,
-    pub branch_id: Option<i64>,
+    pub branch_id: Option<BranchId>,
     pub language: Option<Lang>,
     pub blocked: bool,
     pub on_duty: bool,
@@ -283,7 +283,7 @@ pub struct User {
 pub struct UserFilter {
     pub role: Option<Role>,
     pub staff_only: bool,
-    pub branch_id: Option<i64>,
+    pub branch_id: Option<BranchId>,
     pub blocked: Option<bool>,
     /// Only people the bot can write to: not blocked here, and who have not blocked the bot.
     pub reachable_only: bool,
@@ -293,7 +293,7 @@ pub struct UserFilter {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CartridgeType {
-    pub id: i64,
+    pub id: CartridgeTypeId,
     pub name: String,
     pub vendor_article: String,
     pub compatible_printers: String,
@@ -314,10 +314,10 @@ pub struct NewCartridgeType {
 /// Stock of one cartridge type at one warehouse.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StockRow {
-    pub cartridge_type_id: i64,
+    pub cartridge_type_id: CartridgeTypeId,
     pub vendor_article: String,
     pub cartridge_name: String,
-    pub warehouse_id: i64,
+    pub warehouse_id: WarehouseId,
     pub warehouse_name: String,
     pub quantity: i64,
     pub min_stock: i64,
@@ -326,8 +326,8 @@ pub struct StockRow {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StockFilter {
-    pub warehouse_id: Option<i64>,
-    pub cartridge_type_id: Option<i64>,
+    pub warehouse_id: Option<WarehouseId>,
+    pub cartridge_type_id: Option<CartridgeTypeId>,
     pub below_minimum: bool,
 }
 
@@ -383,7 +383,7 @@ pub struct Request {
     pub kind: Kind,
     pub author_id: i64,
     pub author_name: String,
-    pub branch_id: i64,
+    pub branch_id: BranchId,
     pub branch_code: String,
     pub branch_name: String,
     pub contact_name: String,
@@ -412,7 +412,7 @@ pub struct Request {
 pub struct NewRequest {
     pub kind: Kind,
     pub author_id: i64,
-    pub branch_id: i64,
+    pub branch_id: BranchId,
     pub contact_name: String,
     pub contact_phone: String,
     pub description: String,
@@ -430,7 +430,7 @@ pub struct NewRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewItem {
-    pub cartridge_type_id: i64,
+    pub cartridge_type_id: CartridgeTypeId,
     pub quantity: i64,
     pub issued_quantity: i64,
     pub comment: Option<String>,
@@ -440,7 +440,7 @@ pub struct NewItem {
 pub struct RequestItem {
     pub id: i64,
     pub request_id: i64,
-    pub cartridge_type_id: i64,
+    pub cartridge_type_id: CartridgeTypeId,
     pub vendor_article: String,
     pub cartridge_name: String,
     pub quantity: i64,
@@ -521,7 +521,7 @@ pub enum RequestOrder {
 pub struct RequestQuery {
     pub statuses: Vec<Status>,
     pub kinds: Vec<Kind>,
-    pub branch_id: Option<i64>,
+    pub branch_id: Option<BranchId>,
     pub author_id: Option<i64>,
     pub assignee_id: Option<i64>,
     /// Created at or after.
@@ -573,14 +573,21 @@ pub struct LogEntry {
 /// Branches, warehouses and people.
 pub trait Directory {
     fn branches(&mut self) -> Result<Vec<Branch>>;
-    /// By numeric id, code (any case) or exact name.
-    fn find_branch(&mut self, key: &str) -> Result<Option<Branch>>;
+    fn branch(&mut self, id: BranchId) -> Result<Option<Branch>>;
+    /// By code, whatever the case of its Latin letters.
+    fn branch_by_code(&mut self, code: &str) -> Result<Option<Branch>>;
+    /// By exact name.
+    fn branch_by_name(&mut self, name: &str) -> Result<Option<Branch>>;
     fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch>;
     fn update_branch(&mut self, branch: &Branch) -> Result<()>;
 
     fn warehouses(&mut self) -> Result<Vec<Warehouse>>;
-    /// By numeric id, code (any case), exact name or 1C id.
-    fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>>;
+    fn warehouse(&mut self, id: WarehouseId) -> Result<Option<Warehouse>>;
+    /// By code, whatever the case of its Latin letters.
+    fn warehouse_by_code(&mut self, code: &str) -> Result<Option<Warehouse>>;
+    /// By exact name.
+    fn warehouse_by_name(&mut self, name: &str) -> Result<Option<Warehouse>>;
+    fn warehouse_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<Warehouse>>;
     fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse>;
     fn update_warehouse(&mut self, warehouse: &Warehouse) -> Result<()>;
 
@@ -594,21 +601,29 @@ pub trait Directory {
 /// The cartridge catalog and what is in stock.
 pub trait Catalog {
     fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>>;
-    /// By numeric id, vendor article (any case) or 1C id.
-    fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>>;
+    fn cartridge_type(&mut self, id: CartridgeTypeId) -> Result<Option<CartridgeType>>;
+    /// By vendor article, whatever the case of its Latin letters.
+    fn cartridge_type_by_article(&mut self, article: &str) -> Result<Option<CartridgeType>>;
+    fn cartridge_type_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<CartridgeType>>;
     fn insert_cartridge_type(&mut self, new: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType>;
     fn update_cartridge_type(&mut self, cartridge: &CartridgeType) -> Result<()>;
 
     fn stock(&mut self, filter: &StockFilter) -> Result<Vec<StockRow>>;
-    fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>>;
+    fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>>;
     /// Sets the quantity, creating the row if needed.
-    fn set_stock(&mut self, cartridge_type_id: i64, warehouse_id: i64, quantity: i64, at: DateTime<Utc>) -> Result<()>;
+    fn set_stock(
+        &mut self,
+        cartridge_type_id: CartridgeTypeId,
+        warehouse_id: WarehouseId,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
     /// Takes `quantity` out of stock; refuses with `InsufficientStock` if less is there.
     /// Returns what is left.
     fn take_stock(
         &mut self,
-        cartridge_type_id: i64,
-        warehouse_id: i64,
+        cartridge_type_id: CartridgeTypeId,
+        warehouse_id: WarehouseId,
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<i64>;
@@ -661,8 +676,8 @@ pub struct NewSnapshotRow {
     pub warehouse_one_c_id: Option<String>,
     pub warehouse_name: Option<String>,
     pub quantity: i64,
-    pub cartridge_type_id: Option<i64>,
-    pub warehouse_id: Option<i64>,
+    pub cartridge_type_id: Option<CartridgeTypeId>,
+    pub warehouse_id: Option<WarehouseId>,
 }
 
 /// Imports of 1C balances and the snapshots they left.
@@ -806,7 +821,7 @@ pub struct CallAnswer {
 pub trait Calls {
     /// When this person last called, if ever.
     fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>>;
-    fn insert_call(&mut self, caller_id: i64, branch_id: Option<i64>, at: DateTime<Utc>) -> Result<i64>;
+    fn insert_call(&mut self, caller_id: i64, branch_id: Option<BranchId>, at: DateTime<Utc>) -> Result<i64>;
     fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>>;
     /// Records (or changes) a responder's answer.
     fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()>;
@@ -856,7 +871,7 @@ pub trait Broadcasts {
 pub struct NewIssue {
     pub request_id: i64,
     pub item_id: i64,
-    pub warehouse_id: i64,
+    pub warehouse_id: WarehouseId,
     pub quantity: i64,
     pub note: Option<String>,
     pub issued_by: i64,

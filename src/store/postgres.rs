@@ -726,16 +726,47 @@ fn parse<T: Named>(s: String) -> Result<T> {
     T::parse_named(&s).map_err(|e| StoreError::Backend(e.to_string()))
 }
 
-fn key_id(key: &str) -> Option<i64> {
-    key.trim().parse::<i64>().ok()
-}
+/// Ids are bigints.
+macro_rules! sql_id {
+    ($($id:ty),+) => {$(
+        impl ToSql for $id {
+            fn to_sql(
+                &self,
+                ty: &::postgres::types::Type,
+                out: &mut bytes::BytesMut,
+            ) -> std::result::Result<::postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+                self.0.to_sql(ty, out)
+            }
 
-/// `column` matches the key `$2` whatever the case of its ASCII letters, and
-/// only theirs: the expression of the unique indexes on codes and vendor
-/// articles (migration 5), as SQLite's NOCASE has it.
+            fn accepts(ty: &::postgres::types::Type) -> bool {
+                <i64 as ToSql>::accepts(ty)
+            }
+
+            ::postgres::types::to_sql_checked!();
+        }
+
+        impl<'a> ::postgres::types::FromSql<'a> for $id {
+            fn from_sql(
+                ty: &::postgres::types::Type,
+                raw: &'a [u8],
+            ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+                i64::from_sql(ty, raw).map(Self)
+            }
+
+            fn accepts(ty: &::postgres::types::Type) -> bool {
+                <i64 as ::postgres::types::FromSql>::accepts(ty)
+            }
+        }
+    )+};
+}
+sql_id!(BranchId, WarehouseId, CartridgeTypeId);
+
+/// `column` matches `$1` whatever the case of its ASCII letters, and only
+/// theirs: the expression of the unique indexes on codes and vendor articles
+/// (migration 5), as SQLite's NOCASE has it.
 fn code_matches(column: &str) -> String {
     const FOLD: &str = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'";
-    format!("(translate({column}, {FOLD}) = translate($2, {FOLD}))")
+    format!("translate({column}, {FOLD}) = translate($1, {FOLD})")
 }
 
 // ---------------------------------------------------------------- directory
@@ -784,11 +815,16 @@ impl Directory for PgTx {
         Ok(listed(self.query(BRANCH, &[])?.iter().map(branch).collect()))
     }
 
-    fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
-        let code = code_matches("code");
-        let sql =
-            format!("{BRANCH} WHERE {code} OR name = $2 OR id = $1 ORDER BY {code} DESC, (name = $2) DESC LIMIT 1");
-        Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(branch))
+    fn branch(&mut self, id: BranchId) -> Result<Option<Branch>> {
+        Ok(self.opt(&format!("{BRANCH} WHERE id = $1"), &[&id])?.as_ref().map(branch))
+    }
+
+    fn branch_by_code(&mut self, code: &str) -> Result<Option<Branch>> {
+        Ok(self.opt(&format!("{BRANCH} WHERE {}", code_matches("code")), &[&code])?.as_ref().map(branch))
+    }
+
+    fn branch_by_name(&mut self, name: &str) -> Result<Option<Branch>> {
+        Ok(self.opt(&format!("{BRANCH} WHERE name = $1"), &[&name])?.as_ref().map(branch))
     }
 
     fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch> {
@@ -817,13 +853,20 @@ impl Directory for PgTx {
         Ok(listed(self.query(WAREHOUSE, &[])?.iter().map(warehouse).collect()))
     }
 
-    fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
-        let code = code_matches("code");
-        let sql = format!(
-            "{WAREHOUSE} WHERE {code} OR name = $2 OR one_c_id = $2 OR id = $1 \
-             ORDER BY {code} DESC, (name = $2) DESC, (one_c_id = $2) DESC LIMIT 1"
-        );
-        Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(warehouse))
+    fn warehouse(&mut self, id: WarehouseId) -> Result<Option<Warehouse>> {
+        Ok(self.opt(&format!("{WAREHOUSE} WHERE id = $1"), &[&id])?.as_ref().map(warehouse))
+    }
+
+    fn warehouse_by_code(&mut self, code: &str) -> Result<Option<Warehouse>> {
+        Ok(self.opt(&format!("{WAREHOUSE} WHERE {}", code_matches("code")), &[&code])?.as_ref().map(warehouse))
+    }
+
+    fn warehouse_by_name(&mut self, name: &str) -> Result<Option<Warehouse>> {
+        Ok(self.opt(&format!("{WAREHOUSE} WHERE name = $1"), &[&name])?.as_ref().map(warehouse))
+    }
+
+    fn warehouse_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<Warehouse>> {
+        Ok(self.opt(&format!("{WAREHOUSE} WHERE one_c_id = $1"), &[&one_c_id])?.as_ref().map(warehouse))
     }
 
     fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse> {
@@ -951,12 +994,17 @@ impl Catalog for PgTx {
         Ok(listed(self.query(CARTRIDGE, &[])?.iter().map(cartridge).collect()))
     }
 
-    fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
-        let article = code_matches("vendor_article");
-        let sql = format!(
-            "{CARTRIDGE} WHERE {article} OR one_c_id = $2 OR id = $1 ORDER BY {article} DESC, (one_c_id = $2) DESC LIMIT 1"
-        );
-        Ok(self.opt(&sql, &[&key_id(key), &key.trim()])?.as_ref().map(cartridge))
+    fn cartridge_type(&mut self, id: CartridgeTypeId) -> Result<Option<CartridgeType>> {
+        Ok(self.opt(&format!("{CARTRIDGE} WHERE id = $1"), &[&id])?.as_ref().map(cartridge))
+    }
+
+    fn cartridge_type_by_article(&mut self, article: &str) -> Result<Option<CartridgeType>> {
+        let sql = format!("{CARTRIDGE} WHERE {}", code_matches("vendor_article"));
+        Ok(self.opt(&sql, &[&article])?.as_ref().map(cartridge))
+    }
+
+    fn cartridge_type_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<CartridgeType>> {
+        Ok(self.opt(&format!("{CARTRIDGE} WHERE one_c_id = $1"), &[&one_c_id])?.as_ref().map(cartridge))
     }
 
     fn insert_cartridge_type(&mut self, n: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType> {
@@ -1018,7 +1066,7 @@ impl Catalog for PgTx {
         ))
     }
 
-    fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>> {
+    fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>> {
         Ok(self
             .opt(
                 "SELECT quantity FROM stock_items WHERE cartridge_type_id = $1 AND warehouse_id = $2",
@@ -1027,7 +1075,13 @@ impl Catalog for PgTx {
             .map(|r| r.get(0)))
     }
 
-    fn set_stock(&mut self, cartridge_type_id: i64, warehouse_id: i64, quantity: i64, at: DateTime<Utc>) -> Result<()> {
+    fn set_stock(
+        &mut self,
+        cartridge_type_id: CartridgeTypeId,
+        warehouse_id: WarehouseId,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.exec(
             "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (cartridge_type_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
@@ -1038,8 +1092,8 @@ impl Catalog for PgTx {
 
     fn take_stock(
         &mut self,
-        cartridge_type_id: i64,
-        warehouse_id: i64,
+        cartridge_type_id: CartridgeTypeId,
+        warehouse_id: WarehouseId,
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<i64> {
@@ -1590,7 +1644,7 @@ impl Calls for PgTx {
         Ok(self.one("SELECT max(created_at) FROM server_calls WHERE caller_id = $1", &[&caller_id])?.get(0))
     }
 
-    fn insert_call(&mut self, caller_id: i64, branch_id: Option<i64>, at: DateTime<Utc>) -> Result<i64> {
+    fn insert_call(&mut self, caller_id: i64, branch_id: Option<BranchId>, at: DateTime<Utc>) -> Result<i64> {
         Ok(self
             .one(
                 "INSERT INTO server_calls (caller_id, branch_id, created_at) VALUES ($1, $2, $3) RETURNING id",

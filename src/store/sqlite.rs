@@ -565,9 +565,40 @@ fn user_row(r: &Row) -> rusqlite::Result<User> {
     })
 }
 
-/// The numeric id a lookup key names, if it is a number.
-fn key_id(key: &str) -> Option<i64> {
-    key.trim().parse::<i64>().ok()
+/// Ids are stored as integers.
+macro_rules! sql_id {
+    ($($id:ty),+) => {$(
+        impl rusqlite::ToSql for $id {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl rusqlite::types::FromSql for $id {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                i64::column_result(value).map(Self)
+            }
+        }
+    )+};
+}
+sql_id!(BranchId, WarehouseId, CartridgeTypeId);
+
+impl SqliteTx {
+    /// The one row of `table` whose `column` is `value` (`column` is unique;
+    /// codes and vendor articles compare by their NOCASE collation, which
+    /// folds the case of Latin letters only).
+    fn one_by<T>(
+        &mut self,
+        columns: &str,
+        table: &str,
+        column: &str,
+        value: &dyn rusqlite::ToSql,
+        row: fn(&Row) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {columns} FROM {table} WHERE {column} = ?1")).map_err(db)?;
+        st.query_row([value], row).optional().map_err(db)
+    }
 }
 
 impl Directory for SqliteTx {
@@ -576,12 +607,16 @@ impl Directory for SqliteTx {
         st.query_map([], branch_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
-    fn find_branch(&mut self, key: &str) -> Result<Option<Branch>> {
-        let sql = format!(
-            "SELECT {BRANCH_COLUMNS} FROM branches WHERE code = ?2 OR name = ?2 OR id = ?1 \
-             ORDER BY (code = ?2) DESC, (name = ?2) DESC LIMIT 1"
-        );
-        self.conn.query_row(&sql, params![key_id(key), key.trim()], branch_row).optional().map_err(db)
+    fn branch(&mut self, id: BranchId) -> Result<Option<Branch>> {
+        self.one_by(BRANCH_COLUMNS, "branches", "id", &id, branch_row)
+    }
+
+    fn branch_by_code(&mut self, code: &str) -> Result<Option<Branch>> {
+        self.one_by(BRANCH_COLUMNS, "branches", "code", &code, branch_row)
+    }
+
+    fn branch_by_name(&mut self, name: &str) -> Result<Option<Branch>> {
+        self.one_by(BRANCH_COLUMNS, "branches", "name", &name, branch_row)
     }
 
     fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch> {
@@ -592,7 +627,13 @@ impl Directory for SqliteTx {
             )
             .map_err(db)?;
         let id = self.conn.last_insert_rowid();
-        Ok(Branch { id, code: new.code.clone(), name: new.name.clone(), address: new.address.clone(), created_at: at })
+        Ok(Branch {
+            id: BranchId(id),
+            code: new.code.clone(),
+            name: new.name.clone(),
+            address: new.address.clone(),
+            created_at: at,
+        })
     }
 
     fn update_branch(&mut self, b: &Branch) -> Result<()> {
@@ -610,12 +651,20 @@ impl Directory for SqliteTx {
         st.query_map([], warehouse_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
-    fn find_warehouse(&mut self, key: &str) -> Result<Option<Warehouse>> {
-        let sql = format!(
-            "SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE code = ?2 OR name = ?2 OR one_c_id = ?2 OR id = ?1 \
-             ORDER BY (code = ?2) DESC, (name = ?2) DESC, (one_c_id = ?2) DESC LIMIT 1"
-        );
-        self.conn.query_row(&sql, params![key_id(key), key.trim()], warehouse_row).optional().map_err(db)
+    fn warehouse(&mut self, id: WarehouseId) -> Result<Option<Warehouse>> {
+        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "id", &id, warehouse_row)
+    }
+
+    fn warehouse_by_code(&mut self, code: &str) -> Result<Option<Warehouse>> {
+        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "code", &code, warehouse_row)
+    }
+
+    fn warehouse_by_name(&mut self, name: &str) -> Result<Option<Warehouse>> {
+        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "name", &name, warehouse_row)
+    }
+
+    fn warehouse_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<Warehouse>> {
+        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "one_c_id", &one_c_id, warehouse_row)
     }
 
     fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse> {
@@ -626,7 +675,7 @@ impl Directory for SqliteTx {
             )
             .map_err(db)?;
         Ok(Warehouse {
-            id: self.conn.last_insert_rowid(),
+            id: WarehouseId(self.conn.last_insert_rowid()),
             code: new.code.clone(),
             name: new.name.clone(),
             branch_id: new.branch_id,
@@ -656,7 +705,7 @@ impl Directory for SqliteTx {
             sql.push_str(" AND role <> 'user'");
         }
         if let Some(b) = f.branch_id {
-            args.push(Value::Integer(b));
+            args.push(Value::Integer(b.0));
             sql.push_str(&format!(" AND branch_id = ?{}", args.len()));
         }
         if let Some(blocked) = f.blocked {
@@ -763,12 +812,16 @@ impl Catalog for SqliteTx {
         st.query_map([], cartridge_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
-    fn find_cartridge_type(&mut self, key: &str) -> Result<Option<CartridgeType>> {
-        let sql = format!(
-            "SELECT {CARTRIDGE_COLUMNS} FROM cartridge_types WHERE vendor_article = ?2 OR one_c_id = ?2 OR id = ?1 \
-             ORDER BY (vendor_article = ?2) DESC, (one_c_id = ?2) DESC LIMIT 1"
-        );
-        self.conn.query_row(&sql, params![key_id(key), key.trim()], cartridge_row).optional().map_err(db)
+    fn cartridge_type(&mut self, id: CartridgeTypeId) -> Result<Option<CartridgeType>> {
+        self.one_by(CARTRIDGE_COLUMNS, "cartridge_types", "id", &id, cartridge_row)
+    }
+
+    fn cartridge_type_by_article(&mut self, article: &str) -> Result<Option<CartridgeType>> {
+        self.one_by(CARTRIDGE_COLUMNS, "cartridge_types", "vendor_article", &article, cartridge_row)
+    }
+
+    fn cartridge_type_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<CartridgeType>> {
+        self.one_by(CARTRIDGE_COLUMNS, "cartridge_types", "one_c_id", &one_c_id, cartridge_row)
     }
 
     fn insert_cartridge_type(&mut self, new: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType> {
@@ -780,7 +833,7 @@ impl Catalog for SqliteTx {
             )
             .map_err(db)?;
         Ok(CartridgeType {
-            id: self.conn.last_insert_rowid(),
+            id: CartridgeTypeId(self.conn.last_insert_rowid()),
             name: new.name.clone(),
             vendor_article: new.vendor_article.clone(),
             compatible_printers: new.compatible_printers.clone(),
@@ -809,11 +862,11 @@ impl Catalog for SqliteTx {
         );
         let mut args: Vec<Value> = Vec::new();
         if let Some(w) = f.warehouse_id {
-            args.push(Value::Integer(w));
+            args.push(Value::Integer(w.0));
             sql.push_str(&format!(" AND s.warehouse_id = ?{}", args.len()));
         }
         if let Some(c) = f.cartridge_type_id {
-            args.push(Value::Integer(c));
+            args.push(Value::Integer(c.0));
             sql.push_str(&format!(" AND s.cartridge_type_id = ?{}", args.len()));
         }
         if f.below_minimum {
@@ -838,18 +891,24 @@ impl Catalog for SqliteTx {
         .map_err(db)
     }
 
-    fn stock_level(&mut self, cartridge_type_id: i64, warehouse_id: i64) -> Result<Option<i64>> {
+    fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>> {
         self.conn
             .query_row(
                 "SELECT quantity FROM stock_items WHERE cartridge_type_id = ?1 AND warehouse_id = ?2",
-                [cartridge_type_id, warehouse_id],
+                params![cartridge_type_id, warehouse_id],
                 |r| r.get(0),
             )
             .optional()
             .map_err(db)
     }
 
-    fn set_stock(&mut self, cartridge_type_id: i64, warehouse_id: i64, quantity: i64, at: DateTime<Utc>) -> Result<()> {
+    fn set_stock(
+        &mut self,
+        cartridge_type_id: CartridgeTypeId,
+        warehouse_id: WarehouseId,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let mut st = self
             .conn
             .prepare_cached(
@@ -863,8 +922,8 @@ impl Catalog for SqliteTx {
 
     fn take_stock(
         &mut self,
-        cartridge_type_id: i64,
-        warehouse_id: i64,
+        cartridge_type_id: CartridgeTypeId,
+        warehouse_id: WarehouseId,
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<i64> {
@@ -960,7 +1019,7 @@ fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
             sql.push_str(&format!(" AND {column} ?{}", args.len()));
         }
     };
-    eq("r.branch_id =", q.branch_id.map(Value::Integer), &mut sql, &mut args);
+    eq("r.branch_id =", q.branch_id.map(|b| Value::Integer(b.0)), &mut sql, &mut args);
     eq("r.author_id =", q.author_id.map(Value::Integer), &mut sql, &mut args);
     eq("r.assignee_id =", q.assignee_id.map(Value::Integer), &mut sql, &mut args);
     eq("r.created_at >=", q.since.map(|t| Value::Text(to_text(t))), &mut sql, &mut args);
@@ -1514,7 +1573,7 @@ impl Calls for SqliteTx {
         t.map(|t| from_text(&t).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
     }
 
-    fn insert_call(&mut self, caller_id: i64, branch_id: Option<i64>, at: DateTime<Utc>) -> Result<i64> {
+    fn insert_call(&mut self, caller_id: i64, branch_id: Option<BranchId>, at: DateTime<Utc>) -> Result<i64> {
         self.conn
             .execute(
                 "INSERT INTO server_calls (caller_id, branch_id, created_at) VALUES (?1, ?2, ?3)",

@@ -9,7 +9,7 @@ use crate::bot::handlers::ticket::phone_of;
 use crate::bot::keyboards::{self, button, inline, raw_button};
 use crate::bot::render::{self, esc};
 use crate::bot::state::{Order, OrderLine, State};
-use crate::domain::{Kind, Priority};
+use crate::domain::{CartridgeTypeId, Kind, Priority};
 use crate::i18n::Msg;
 use crate::services::{catalog, requests};
 use teloxide::prelude::*;
@@ -48,10 +48,15 @@ pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> Ha
     Ok(())
 }
 
-pub async fn picked(bot: Bot, ctx: Ctx, convo: Convo, order: Order, cartridge_id: i64, at: At) -> HandlerResult {
-    let found =
-        blocking(&ctx.app, move |app| Ok(app.store.read()?.find_cartridge_type(&cartridge_id.to_string())?)).await;
-    let Ok(Some(c)) = found else {
+pub async fn picked(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    order: Order,
+    cartridge_id: CartridgeTypeId,
+    at: At,
+) -> HandlerResult {
+    let Ok(c) = blocking(&ctx.app, move |app| catalog::cartridge_type(app, cartridge_id)).await else {
         return super::expired(bot, ctx).await;
     };
     let name = esc(&format!("{} ({})", c.name, c.vendor_article));
@@ -66,7 +71,7 @@ pub async fn quantity(
     bot: Bot,
     ctx: Ctx,
     convo: Convo,
-    (order, cartridge_id): (Order, i64),
+    (order, cartridge_id): (Order, CartridgeTypeId),
     msg: Message,
 ) -> HandlerResult {
     let parsed = msg.text().and_then(|t| t.trim().parse::<i64>().ok()).and_then(|q| requests::valid_quantity(q).ok());
@@ -83,7 +88,7 @@ pub async fn comment(
     bot: Bot,
     ctx: Ctx,
     convo: Convo,
-    (order, cartridge_id, quantity): (Order, i64, i64),
+    (order, cartridge_id, quantity): (Order, CartridgeTypeId, i64),
     msg: Message,
 ) -> HandlerResult {
     let text = msg.text().map(str::trim).filter(|t| !t.is_empty()).map(|t| t.chars().take(500).collect::<String>());
@@ -95,13 +100,11 @@ pub async fn add_line(
     ctx: Ctx,
     convo: Convo,
     mut order: Order,
-    cartridge_id: i64,
+    cartridge_id: CartridgeTypeId,
     quantity: i64,
     comment: Option<String>,
 ) -> HandlerResult {
-    let found =
-        blocking(&ctx.app, move |app| Ok(app.store.read()?.find_cartridge_type(&cartridge_id.to_string())?)).await;
-    let Ok(Some(c)) = found else {
+    let Ok(c) = blocking(&ctx.app, move |app| catalog::cartridge_type(app, cartridge_id)).await else {
         return super::expired(bot, ctx).await;
     };
     match order.lines.iter_mut().find(|l| l.cartridge_id == cartridge_id) {

@@ -6,8 +6,8 @@ use crate::bot::handlers::Convo;
 use crate::bot::keyboards::{inline, raw_button};
 use crate::bot::render::esc;
 use crate::bot::state::State;
-use crate::domain::Role;
 use crate::domain::text::alphabetical;
+use crate::domain::{BranchId, Role};
 use crate::i18n::Msg;
 use crate::services::directory;
 use teloxide::prelude::*;
@@ -48,19 +48,13 @@ pub async fn branch_chosen(
     bot: Bot,
     ctx: Ctx,
     convo: Convo,
-    branch_id: i64,
+    branch_id: BranchId,
     message: Option<(ChatId, MessageId)>,
 ) -> HandlerResult {
     let actor = ctx.actor();
     match blocking(&ctx.app, move |app| directory::set_own_branch(app, &actor, branch_id)).await {
-        Ok(user) => {
-            let branch = blocking(&ctx.app, move |app| Ok(app.store.read()?.find_branch(&branch_id.to_string())?))
-                .await
-                .ok()
-                .flatten()
-                .map(|b| b.name)
-                .unwrap_or_default();
-            let text = ctx.t(Msg::BranchSaved { branch: &esc(&branch) });
+        Ok((user, branch)) => {
+            let text = ctx.t(Msg::BranchSaved { branch: &esc(&branch.name) });
             edit(&bot, ctx.chat, message.map(|m| m.1), text, None).await?;
             convo.exit().await?;
             let ctx = Ctx { user, ..ctx };

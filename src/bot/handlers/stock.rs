@@ -8,8 +8,8 @@ use crate::bot::keyboards::{self, button, inline, raw_button};
 use crate::bot::render::{self, esc};
 use crate::bot::state::State;
 use crate::bot::storage::DialogueStore;
-use crate::domain::Permission;
 use crate::domain::text::alphabetical;
+use crate::domain::{Permission, WarehouseId};
 use crate::i18n::Msg;
 use crate::services::cartridges::{self, IssueError};
 use crate::services::{catalog, requests};
@@ -51,7 +51,7 @@ pub async fn issue(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
     Ok(())
 }
 
-pub async fn issue_from(bot: Bot, ctx: Ctx, id: i64, warehouse: i64, at: At) -> HandlerResult {
+pub async fn issue_from(bot: Bot, ctx: Ctx, id: i64, warehouse: WarehouseId, at: At) -> HandlerResult {
     let actor = ctx.actor();
     let result = blocking_issue(&ctx, move |app| cartridges::issue(app, &actor, id, warehouse, false, None)).await;
     match result {
@@ -93,7 +93,7 @@ pub async fn ask_note(
     convo: Convo,
     storage: Arc<DialogueStore>,
     id: i64,
-    warehouse: i64,
+    warehouse: WarehouseId,
 ) -> HandlerResult {
     let actor = ctx.actor();
     if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::IssueCartridges)).await {
@@ -109,7 +109,7 @@ pub async fn note(
     bot: Bot,
     ctx: Ctx,
     convo: Convo,
-    (request_id, warehouse_id): (i64, i64),
+    (request_id, warehouse_id): (i64, WarehouseId),
     msg: Message,
 ) -> HandlerResult {
     let note = msg.text().map(|t| t.chars().take(500).collect::<String>());
@@ -121,7 +121,7 @@ pub async fn issue_partial(
     ctx: Ctx,
     convo: Convo,
     id: i64,
-    warehouse: i64,
+    warehouse: WarehouseId,
     note: Option<String>,
 ) -> HandlerResult {
     convo.exit().await?;

@@ -36,9 +36,9 @@ pub mod commerceml;
 pub mod records;
 pub mod sheet;
 
-use super::{Actor, App, AuditEvent, Error, Progress, Result, audit, directory, principal};
-use crate::domain::Permission;
+use super::{Actor, App, AuditEvent, Error, Progress, Result, audit, lookup, principal};
 use crate::domain::permissions::authorize;
+use crate::domain::{Permission, WarehouseKey};
 use crate::store::{CartridgeType, NewSnapshotRow, OneCImport, Tx, Warehouse};
 use records::{Balance, ParseError, Record};
 use serde_json::json;
@@ -63,8 +63,8 @@ const PROGRESS_FROM_BYTES: u64 = 2 << 20;
 pub struct ImportOptions {
     /// Read, match and compare, but write nothing.
     pub dry_run: bool,
-    /// Where balances that name no warehouse go: a warehouse's code, name or 1C id.
-    pub warehouse: Option<String>,
+    /// Where balances that name no warehouse go.
+    pub warehouse: Option<WarehouseKey>,
     /// Spreadsheet columns for layouts the captions do not give away.
     pub map: Option<ColumnMap>,
     /// The sheet of a workbook to read (else the first with a header row).
@@ -324,7 +324,7 @@ fn import_key(mut digests: Vec<&str>, options: &ImportOptions) -> String {
         reading.push(format!("sheet={sheet}"));
     }
     if let Some(warehouse) = &options.warehouse {
-        reading.push(format!("warehouse={}", warehouse.trim().to_lowercase()));
+        reading.push(format!("warehouse={}", warehouse.to_string().to_lowercase()));
     }
     if let ([digest], true) = (digests.as_slice(), reading.is_empty()) {
         return digest.to_string();
@@ -654,7 +654,7 @@ pub fn import(
         let mut tx = app.store.read()?;
         authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
         if let Some(w) = &options.warehouse {
-            directory::find_warehouse(&mut *tx, w)?;
+            lookup::warehouse(&mut *tx, w)?;
         }
     }
     let total_bytes: u64 = inputs.iter().map(|i| i.size).sum();
@@ -750,7 +750,7 @@ pub fn import(
     let known = Known::load(&mut *tx)?;
     let default_warehouse = match &options.warehouse {
         Some(w) => {
-            let id = directory::find_warehouse(&mut *tx, w)?.id;
+            let id = lookup::warehouse(&mut *tx, w)?.id;
             known.warehouses.iter().position(|x| x.id == id)
         }
         None => None,
