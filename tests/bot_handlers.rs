@@ -165,8 +165,38 @@ async fn cancel_leaves_the_dialogue_at_any_step() {
     assert!(requests(&h).is_empty());
 }
 
+/// Handles the next update as a process killed right after the service
+/// committed and before the update's record: the service's change stays,
+/// the dialogue step and the replies are gone, and the update is handled
+/// again. Returns the texts of the first handling and of the second.
+async fn killed_after_the_commit_and_handled_again(h: &Harness, chat: i64) -> (Vec<String>, Vec<String>) {
+    let before = h.db(|app| helpdesk::services::inbox::dialogue(app, chat).unwrap());
+    let sent = h.texts(chat).len();
+    let updates = h.process_updates().await;
+    assert_eq!(updates.len(), 1);
+    let first = h.texts(chat)[sent..].to_vec();
+    // Undo what the update's record wrote, as if it never committed.
+    h.db(|app| {
+        let mut tx = app.store.write().unwrap();
+        match &before {
+            Some(row) => tx.set_dialogue(chat, row, app.now()).unwrap(),
+            None => tx
+                .set_dialogue(
+                    chat,
+                    &helpdesk::store::DialogueRow { state: "\"Idle\"".into(), last_update_id: None },
+                    app.now(),
+                )
+                .unwrap(),
+        }
+        tx.commit().unwrap();
+    });
+    let sent = h.texts(chat).len();
+    h.handle(updates[0].clone()).await;
+    (first, h.texts(chat)[sent..].to_vec())
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_replayed_confirmation_files_nothing_twice() {
+async fn a_confirmation_handled_again_after_a_crash_files_nothing_twice_and_tells_the_number() {
     let h = Harness::new().await;
     let u = staff(555_000_103);
     registered(&h, &u, "Головной офис").await;
@@ -179,11 +209,45 @@ async fn a_replayed_confirmation_files_nothing_twice() {
     h.press(&u, "medium").await;
     let (data, message) = h.button(u.id, "Confirm").unwrap();
     h.fake.push_callback(&u, &data, message);
-    let updates = h.process_updates().await;
-    assert_eq!(requests(&h).len(), 1);
-    // A crash before the update was marked done: it is handled again.
-    h.handle(updates[0].clone()).await;
+    let (first, again) = killed_after_the_commit_and_handled_again(&h, u.id).await;
     assert_eq!(requests(&h).len(), 1, "the same update files nothing twice");
+    let number = helpdesk::domain::RequestNumber(requests(&h)[0].id).to_string();
+    assert!(first.iter().any(|t| t.contains(&number)), "{first:?}");
+    assert!(again.iter().any(|t| t.contains(&number) && t.contains("is filed")), "told the number again: {again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_or_a_broadcast_handled_again_after_a_crash_goes_out_once() {
+    let h = Harness::new().await;
+    let u = russian(555_000_104);
+    registered(&h, &u, "Головной офис").await;
+    h.fake.push_text(&u, "/call");
+    let (first, again) = killed_after_the_commit_and_handled_again(&h, u.id).await;
+    assert!(first.iter().any(|t| t.contains("Вызов отправлен дежурным сотрудникам (6)")), "{first:?}");
+    assert!(
+        again.iter().any(|t| t.contains("Вызов отправлен дежурным сотрудникам (6)")),
+        "not told to wait: {again:?}"
+    );
+    let calls = h.db(|app| {
+        let mut tx = app.store.read().unwrap();
+        (tx.server_call(1).unwrap().is_some(), tx.server_call(2).unwrap().is_some())
+    });
+    assert_eq!(calls, (true, false), "one call");
+
+    let admin = staff(ADMIN);
+    h.text(&admin, "/start").await;
+    h.text(&admin, "/broadcast").await;
+    h.text(&admin, "The office is closed on Friday").await;
+    let (data, message) = h.button(ADMIN, "Send to everyone").unwrap();
+    h.fake.push_callback(&admin, &data, message);
+    let (first, again) = killed_after_the_commit_and_handled_again(&h, ADMIN).await;
+    assert!(first.iter().any(|t| t.contains("Sending to")), "{first:?}");
+    assert!(again.iter().any(|t| t.contains("Sending to")), "{again:?}");
+    let broadcasts = h.db(|app| {
+        let mut tx = app.store.read().unwrap();
+        (tx.broadcast(1).unwrap().is_some(), tx.broadcast(2).unwrap().is_some())
+    });
+    assert_eq!(broadcasts, (true, false), "one broadcast");
 }
 
 #[tokio::test(flavor = "multi_thread")]

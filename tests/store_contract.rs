@@ -622,6 +622,12 @@ fn the_outbox_takes_turns_between_chats_and_releases_what_was_held(store: &dyn S
     let now = due(t0(), 100, 9);
     assert!(now.contains(&(1, of(1, 0))) && now.contains(&(2, of(2, 0))), "{now:?}");
     assert!(!now.contains(&(3, of(3, 0))), "a retry keeps its backoff: {now:?}");
+    // A reply queued last, held a minute for its sender, goes first once it is due.
+    let mut tx = store.write().unwrap();
+    let reply = tx.outbox_push_reply(9, "{}", t0() + Duration::seconds(5), t0() + Duration::minutes(1)).unwrap();
+    tx.commit().unwrap();
+    assert!(!due(t0() + Duration::seconds(30), 100, 9).contains(&(9, reply)), "held");
+    assert_eq!(due(t0() + Duration::minutes(1), 100, 9)[0], (9, reply), "replies first");
 }
 
 /// A job's lock is held by one holder at a time.

@@ -24,11 +24,19 @@ pub struct Ctx {
     pub lang: Lang,
     /// The person's private chat with the bot.
     pub chat: ChatId,
+    /// The update being handled.
+    pub update_id: i64,
 }
 
 impl Ctx {
     pub fn actor(&self) -> Actor {
         Actor::Telegram(self.user.telegram_id)
+    }
+
+    /// The key that makes what this update creates (a request, a broadcast, a
+    /// call) be created once, however often the update is handled.
+    pub fn client_key(&self) -> String {
+        format!("tg-update:{}", self.update_id)
     }
 
     pub fn t(&self, msg: Msg<'_>) -> String {

@@ -91,5 +91,6 @@ async fn context(upd: Update, app: App, bot: Bot) -> Option<Ctx> {
         tracing::info!(update = upd.id.0, "update already applied before a restart; skipping");
         return None;
     }
-    Some(Ctx { app, user: registered.user, role: registered.role, lang, chat: private })
+    let update_id = i64::from(upd.id.0);
+    Some(Ctx { app, user: registered.user, role: registered.role, lang, chat: private, update_id })
 }

@@ -153,7 +153,13 @@ pub async fn run(app: App, bot: Bot, mailer: MailerRef, limiter: std::sync::Arc<
     }
 }
 
-/// One pass: takes the notices due now and delivers them; returns how many were taken.
+/// How many chats one pass of the sender delivers to at once. Sent one after
+/// another, each message would wait for the previous one's round trip to
+/// Telegram, and a slow network would cap the rate well below the limiter's.
+const CHATS_AT_ONCE: usize = 8;
+
+/// One pass: takes the notices due now and delivers them, several chats at
+/// once, each chat's in order; returns how many were taken.
 pub async fn deliver_due(
     app: &App,
     bot: &Bot,
@@ -162,51 +168,65 @@ pub async fn deliver_due(
     shutdown: &CancellationToken,
     broadcasts: &mut HashMap<i64, Content>,
 ) -> Result<usize, crate::services::Error> {
-    let due = interleaved(blocking(app, |app| notify::due(app, 64)).await?);
+    use futures_util::StreamExt;
+    let due = blocking(app, |app| notify::due(app, 64)).await?;
     let taken = due.len();
-    for (message, notice) in due {
-        if shutdown.is_cancelled() {
-            // What was taken and not sent is due again when its lease ends.
-            break;
-        }
-        let outcome = if let Some(address) = &message.email {
-            deliver_email(app, mailer, address, &notice).await
-        } else {
-            tokio::select! {
-                _ = limiter.wait(message.chat_id) => {}
-                _ = shutdown.cancelled() => break,
+    for (_, notice) in &due {
+        if let Notice::Broadcast { broadcast_id } = notice
+            && !broadcasts.contains_key(broadcast_id)
+        {
+            let id = *broadcast_id;
+            if let Ok(c) = blocking(app, move |app| crate::services::broadcast::content(app, id)).await {
+                broadcasts.insert(id, c);
             }
-            deliver(bot, app, &message, &notice, broadcasts).await
-        };
-        if let Outcome::RetryAfter(wait) = &outcome {
-            tracing::warn!(seconds = wait.as_secs(), "Telegram asked to slow down");
-            limiter.pause(*wait).await;
-        }
-        let (app2, message2) = (app.clone(), message.clone());
-        if let Err(e) = blocking(app, move |_| notify::record(&app2, &message2, &outcome)).await {
-            tracing::error!(error = %e, outbox = message.id, "cannot record a delivery");
         }
     }
+    let broadcasts = &*broadcasts;
+    futures_util::stream::iter(by_chat(due))
+        .for_each_concurrent(CHATS_AT_ONCE, |messages| async move {
+            for (message, notice) in messages {
+                if shutdown.is_cancelled() {
+                    // What was taken and not sent is due again when its lease ends.
+                    return;
+                }
+                let outcome = if let Some(address) = &message.email {
+                    deliver_email(app, mailer, address, &notice).await
+                } else {
+                    tokio::select! {
+                        _ = limiter.wait(message.chat_id) => {}
+                        _ = shutdown.cancelled() => return,
+                    }
+                    deliver(bot, app, &message, &notice, broadcasts).await
+                };
+                if let Outcome::RetryAfter(wait) = &outcome {
+                    tracing::warn!(seconds = wait.as_secs(), "Telegram asked to slow down");
+                    limiter.pause(*wait).await;
+                }
+                let (app2, message2) = (app.clone(), message.clone());
+                if let Err(e) = blocking(app, move |_| notify::record(&app2, &message2, &outcome)).await {
+                    tracing::error!(error = %e, outbox = message.id, "cannot record a delivery");
+                }
+            }
+        })
+        .await;
     Ok(taken)
 }
 
-/// The same messages with chats taking turns: every chat's first message,
-/// then every chat's second, and so on (urgent ones before broadcasts as
-/// before, each chat's own in order). Taken in the order they were queued, a
-/// chat's second message would hold everyone else back for the second a
-/// chat must wait between two messages.
-fn interleaved(due: Vec<(OutboxMessage, Notice)>) -> Vec<(OutboxMessage, Notice)> {
-    let mut seen: HashMap<(i64, Option<String>), usize> = HashMap::new();
-    let mut keyed: Vec<_> = due
-        .into_iter()
-        .map(|(m, n)| {
-            let turn = seen.entry((m.chat_id, m.email.clone())).or_default();
-            *turn += 1;
-            (m.broadcast_id.is_some(), *turn, m, n)
-        })
-        .collect();
-    keyed.sort_by_key(|(broadcast, turn, _, _)| (*broadcast, *turn));
-    keyed.into_iter().map(|(_, _, m, n)| (m, n)).collect()
+/// The messages by chat (or email address), each chat's in order, the chats
+/// in the order of their first message (replies, then notifications, then
+/// broadcasts, as [`notify::due`] gives them).
+fn by_chat(due: Vec<(OutboxMessage, Notice)>) -> Vec<Vec<(OutboxMessage, Notice)>> {
+    let mut index: HashMap<(i64, Option<String>), usize> = HashMap::new();
+    let mut groups: Vec<Vec<(OutboxMessage, Notice)>> = Vec::new();
+    for (m, n) in due {
+        let key = (m.chat_id, m.email.clone());
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push((m, n));
+    }
+    groups
 }
 
 async fn deliver_email(app: &App, mailer: &MailerRef, address: &str, notice: &Notice) -> Outcome {
@@ -239,25 +259,17 @@ async fn deliver(
     app: &App,
     message: &OutboxMessage,
     notice: &Notice,
-    broadcasts: &mut HashMap<i64, Content>,
+    broadcasts: &HashMap<i64, Content>,
 ) -> Outcome {
     let chat = ChatId(message.chat_id);
     let lang = language_of(app, message.chat_id).await;
     let tz = app.settings.timezone;
     let sent: Result<(), RequestError> = match notice {
         Notice::ReplyContent { content } => send_content(bot, chat, content).await,
-        Notice::Broadcast { broadcast_id } => {
-            if !broadcasts.contains_key(broadcast_id) {
-                let id = *broadcast_id;
-                match blocking(app, move |app| crate::services::broadcast::content(app, id)).await {
-                    Ok(c) => {
-                        broadcasts.insert(id, c);
-                    }
-                    Err(e) => return Outcome::Permanent(e.to_string()),
-                }
-            }
-            send_content(bot, chat, &broadcasts[broadcast_id]).await
-        }
+        Notice::Broadcast { broadcast_id } => match broadcasts.get(broadcast_id) {
+            Some(content) => send_content(bot, chat, content).await,
+            None => return Outcome::Permanent(format!("broadcast {broadcast_id} is gone")),
+        },
         other => {
             let (text, markup) = match render_notice(app, lang, tz, other).await {
                 Ok(r) => r,
@@ -363,12 +375,15 @@ mod tests {
     use super::*;
 
     fn message(id: i64, chat_id: i64, broadcast_id: Option<i64>) -> (OutboxMessage, Notice) {
+        let priority =
+            if broadcast_id.is_some() { crate::store::OUTBOX_BROADCAST } else { crate::store::OUTBOX_NOTICE };
         let at = chrono::Utc::now();
         let m = OutboxMessage {
             id,
             chat_id,
             email: None,
             broadcast_id,
+            priority,
             notice: String::new(),
             created_at: at,
             send_after: at,
@@ -378,18 +393,15 @@ mod tests {
     }
 
     #[test]
-    fn chats_take_turns_each_in_its_own_order_and_broadcasts_come_last() {
+    fn messages_go_by_chat_each_chat_in_order_chats_in_order_of_their_first() {
         let due = vec![
             message(1, 10, None),
-            message(2, 10, None),
+            message(2, 20, None),
             message(3, 10, None),
-            message(4, 20, None),
-            message(5, 20, None),
-            message(6, 30, None),
-            message(7, 10, Some(1)),
-            message(8, 40, Some(1)),
+            message(4, 30, None),
+            message(5, 20, Some(1)),
         ];
-        let order: Vec<i64> = interleaved(due).iter().map(|(m, _)| m.id).collect();
-        assert_eq!(order, [1, 4, 6, 2, 5, 3, 8, 7]);
+        let groups: Vec<Vec<i64>> = by_chat(due).iter().map(|g| g.iter().map(|(m, _)| m.id).collect()).collect();
+        assert_eq!(groups, [vec![1, 3], vec![2, 5], vec![4]]);
     }
 }

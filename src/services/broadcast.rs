@@ -44,11 +44,20 @@ impl Content {
 /// Starts a broadcast: checks the author may, records it, and queues one
 /// message for everyone reachable but the author (who saw the preview), behind
 /// every other notification. Returns the broadcast id and how many will get it.
-pub fn start(app: &App, actor: &Actor, content: &Content) -> Result<(i64, usize)> {
+/// Starts a broadcast of `content` to every reachable person but the author;
+/// returns its id and how many it goes to. With a `client_key` (what started
+/// it: a Telegram update), a second start with the same key starts nothing
+/// and returns the first.
+pub fn start(app: &App, actor: &Actor, content: &Content, client_key: Option<&str>) -> Result<(i64, usize)> {
     let author = actor.telegram_id().ok_or_else(|| Error::Invalid("broadcasts are sent from Telegram".into()))?;
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::Broadcast, None)?;
+    if let Some(key) = client_key
+        && let Some(b) = tx.broadcast_by_client_key(key)?
+    {
+        return Ok((b.id, b.recipients as usize));
+    }
     let recipients: Vec<i64> = tx
         .users(&UserFilter { reachable_only: true, ..Default::default() })?
         .into_iter()
@@ -62,6 +71,7 @@ pub fn start(app: &App, actor: &Actor, content: &Content) -> Result<(i64, usize)
         file_id: content.file_id(),
         created_at: now,
         recipients: recipients.len() as i64,
+        client_key: client_key.map(String::from),
     })?;
     let notice = serde_json::to_string(&Notice::Broadcast { broadcast_id: id }).expect("notices serialise");
     for chat in &recipients {

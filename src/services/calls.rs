@@ -19,12 +19,21 @@ pub enum CallOutcome {
     Wait(std::time::Duration),
 }
 
-pub fn call(app: &App, actor: &Actor) -> Result<CallOutcome> {
+/// Calls the server room. With a `client_key` (what made the call: a
+/// Telegram update), a second call with the same key calls nobody again and
+/// comes to what the first did.
+pub fn call(app: &App, actor: &Actor, client_key: Option<&str>) -> Result<CallOutcome> {
     let caller = actor.telegram_id().ok_or_else(|| Error::Invalid("calls are made from Telegram".into()))?;
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::CreateRequest, None)?;
     let user = tx.user(caller)?.ok_or_else(|| Error::not_found("user", caller))?;
+    if let Some(key) = client_key
+        && let Some(call_id) = tx.call_by_client_key(key)?
+    {
+        let notified = notify::staff_for(&mut *tx, &app.settings, None)?.into_iter().filter(|id| *id != caller).count();
+        return Ok(CallOutcome::Called { call_id, notified });
+    }
     let cooldown = chrono::Duration::from_std(app.settings.call_cooldown).unwrap_or(chrono::Duration::minutes(5));
     if let Some(last) = tx.last_call_by(caller)?
         && now < last + cooldown
@@ -32,7 +41,7 @@ pub fn call(app: &App, actor: &Actor) -> Result<CallOutcome> {
         let wait = (last + cooldown - now).to_std().unwrap_or_default();
         return Ok(CallOutcome::Wait(wait));
     }
-    let call_id = tx.insert_call(caller, user.branch_id, now)?;
+    let call_id = tx.insert_call(caller, user.branch_id, now, client_key)?;
     let staff: Vec<i64> =
         notify::staff_for(&mut *tx, &app.settings, None)?.into_iter().filter(|id| *id != caller).collect();
     for id in &staff {

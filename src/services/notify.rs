@@ -71,9 +71,10 @@ pub fn enqueue_email(tx: &mut dyn Tx, address: &str, notice: &Notice, at: DateTi
     Ok(())
 }
 
-/// Queues `notice` for `chat_id` in the caller's transaction, held until
-/// `until` for the caller to deliver itself (see [`sent`]); the outbox sends
-/// it after that if it is still unsent. Returns the message as queued.
+/// Queues the reply `notice` for `chat_id` in the caller's transaction, held
+/// until `until` for the caller to deliver itself (see [`sent`]); the outbox
+/// sends it after that if it is still unsent, before any notification.
+/// Returns the message as queued.
 pub fn hold(
     tx: &mut dyn Tx,
     chat_id: i64,
@@ -82,13 +83,13 @@ pub fn hold(
     until: DateTime<Utc>,
 ) -> Result<OutboxMessage> {
     let json = serde_json::to_string(notice).expect("notices serialise");
-    let id = tx.outbox_push(chat_id, &json, at)?;
-    tx.outbox_lease(&[id], until)?;
+    let id = tx.outbox_push_reply(chat_id, &json, at, until)?;
     Ok(OutboxMessage {
         id,
         chat_id,
         email: None,
         broadcast_id: None,
+        priority: crate::store::OUTBOX_REPLY,
         notice: json,
         created_at: at,
         send_after: until,

@@ -759,6 +759,8 @@ pub struct OutboxMessage {
     /// An email address instead of a Telegram chat.
     pub email: Option<String>,
     pub broadcast_id: Option<i64>,
+    /// Which goes first: [`OUTBOX_REPLY`], [`OUTBOX_NOTICE`], [`OUTBOX_BROADCAST`].
+    pub priority: i64,
     /// The notice as JSON.
     pub notice: String,
     pub created_at: DateTime<Utc>,
@@ -766,9 +768,19 @@ pub struct OutboxMessage {
     pub attempts: i64,
 }
 
+/// Outbox priority of a reply to something a person just did: first.
+pub const OUTBOX_REPLY: i64 = 0;
+/// Outbox priority of a notification.
+pub const OUTBOX_NOTICE: i64 = 1;
+/// Outbox priority of a broadcast message: after everything else.
+pub const OUTBOX_BROADCAST: i64 = 2;
+
 /// Notifications written with the change they announce, sent later.
 pub trait Outbox {
     fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64>;
+    /// Queues a reply, held until `until` for the process sending it itself.
+    fn outbox_push_reply(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>, until: DateTime<Utc>)
+    -> Result<i64>;
     /// Queues a notification for an email address.
     fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64>;
     /// Queues one broadcast message (behind every other notification).
@@ -821,7 +833,15 @@ pub struct CallAnswer {
 pub trait Calls {
     /// When this person last called, if ever.
     fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>>;
-    fn insert_call(&mut self, caller_id: i64, branch_id: Option<BranchId>, at: DateTime<Utc>) -> Result<i64>;
+    fn insert_call(
+        &mut self,
+        caller_id: i64,
+        branch_id: Option<BranchId>,
+        at: DateTime<Utc>,
+        client_key: Option<&str>,
+    ) -> Result<i64>;
+    /// The call started by `key` (the Telegram update), if any.
+    fn call_by_client_key(&mut self, key: &str) -> Result<Option<i64>>;
     fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>>;
     /// Records (or changes) a responder's answer.
     fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()>;
@@ -836,6 +856,8 @@ pub struct NewBroadcast {
     pub file_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub recipients: i64,
+    /// What started it (the Telegram update), so it is started once.
+    pub client_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -861,6 +883,7 @@ pub struct Broadcast {
 pub trait Broadcasts {
     fn insert_broadcast(&mut self, new: &NewBroadcast) -> Result<i64>;
     fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>>;
+    fn broadcast_by_client_key(&mut self, key: &str) -> Result<Option<Broadcast>>;
     /// How its messages stand in the outbox: still to send, sent, failed, and failed because the bot was blocked.
     fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)>;
     fn finish_broadcast(&mut self, id: i64, stats: BroadcastStats, at: DateTime<Utc>) -> Result<()>;

@@ -1543,7 +1543,7 @@ impl Dialogues for PgTx {
     }
 }
 
-const OUTBOX_COLUMNS: &str = "id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email";
+const OUTBOX_COLUMNS: &str = "id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email, priority";
 
 impl Outbox for PgTx {
     fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64> {
@@ -1551,6 +1551,21 @@ impl Outbox for PgTx {
             .one(
                 "INSERT INTO outbox (chat_id, notice, created_at, send_after) VALUES ($1, $2, $3, $3) RETURNING id",
                 &[&chat_id, &notice, &at],
+            )?
+            .get(0))
+    }
+
+    fn outbox_push_reply(
+        &mut self,
+        chat_id: i64,
+        notice: &str,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[&chat_id, &notice, &(super::OUTBOX_REPLY as i16), &at, &until],
             )?
             .get(0))
     }
@@ -1573,7 +1588,7 @@ impl Outbox for PgTx {
     ) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) VALUES ($1, $2, 1, $3, $4, $4) RETURNING id",
+                "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) VALUES ($1, $2, 2, $3, $4, $4) RETURNING id",
                 &[&chat_id, &notice, &broadcast_id, &at],
             )?
             .get(0))
@@ -1600,6 +1615,7 @@ impl Outbox for PgTx {
                 send_after: r.get(5),
                 attempts: r.get(6),
                 email: r.get(7),
+                priority: i64::from(r.get::<_, i16>(8)),
             })
             .collect())
     }
@@ -1644,13 +1660,23 @@ impl Calls for PgTx {
         Ok(self.one("SELECT max(created_at) FROM server_calls WHERE caller_id = $1", &[&caller_id])?.get(0))
     }
 
-    fn insert_call(&mut self, caller_id: i64, branch_id: Option<BranchId>, at: DateTime<Utc>) -> Result<i64> {
+    fn insert_call(
+        &mut self,
+        caller_id: i64,
+        branch_id: Option<BranchId>,
+        at: DateTime<Utc>,
+        client_key: Option<&str>,
+    ) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO server_calls (caller_id, branch_id, created_at) VALUES ($1, $2, $3) RETURNING id",
-                &[&caller_id, &branch_id, &at],
+                "INSERT INTO server_calls (caller_id, branch_id, created_at, client_key) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&caller_id, &branch_id, &at, &client_key],
             )?
             .get(0))
+    }
+
+    fn call_by_client_key(&mut self, key: &str) -> Result<Option<i64>> {
+        Ok(self.opt("SELECT id FROM server_calls WHERE client_key = $1", &[&key])?.map(|r| r.get(0)))
     }
 
     fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>> {
@@ -1701,28 +1727,19 @@ impl Broadcasts for PgTx {
     fn insert_broadcast(&mut self, b: &NewBroadcast) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[&b.author_id, &b.kind, &b.text, &b.file_id, &b.created_at, &b.recipients],
+                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients, client_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[&b.author_id, &b.kind, &b.text, &b.file_id, &b.created_at, &b.recipients, &b.client_key],
             )?
             .get(0))
     }
 
     fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>> {
-        Ok(self
-            .opt(
-                "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE id = $1",
-                &[&id],
-            )?
-            .map(|r| Broadcast {
-                id: r.get(0),
-                author_id: r.get(1),
-                kind: r.get(2),
-                text: r.get(3),
-                file_id: r.get(4),
-                created_at: r.get(5),
-                finished_at: r.get(6),
-                recipients: r.get(7),
-            }))
+        self.broadcast_where("id = $1", &id)
+    }
+
+    fn broadcast_by_client_key(&mut self, key: &str) -> Result<Option<Broadcast>> {
+        self.broadcast_where("client_key = $1", &key)
     }
 
     fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)> {
@@ -1743,6 +1760,29 @@ impl Broadcasts for PgTx {
             &[&id, &at, &s.delivered, &s.failed, &s.blocked],
         )?;
         Ok(())
+    }
+}
+
+impl PgTx {
+    fn broadcast_where(&mut self, filter: &str, value: &(dyn ToSql + Sync)) -> Result<Option<Broadcast>> {
+        Ok(self
+            .opt(
+                &format!(
+                    "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE {filter}"
+                ),
+                &[value],
+            )?
+
+            .map(|r| Broadcast {
+                id: r.get(0),
+                author_id: r.get(1),
+                kind: r.get(2),
+                text: r.get(3),
+                file_id: r.get(4),
+                created_at: r.get(5),
+                finished_at: r.get(6),
+                recipients: r.get(7),
+            }))
     }
 }
 

@@ -1459,6 +1459,23 @@ impl Outbox for SqliteTx {
         Ok(self.conn.last_insert_rowid())
     }
 
+    fn outbox_push_reply(
+        &mut self,
+        chat_id: i64,
+        notice: &str,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .map_err(db)?;
+        st.execute(params![chat_id, notice, super::OUTBOX_REPLY, to_text(at), to_text(until)]).map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
     fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64> {
         let mut st = self
             .conn
@@ -1481,7 +1498,7 @@ impl Outbox for SqliteTx {
             .conn
             .prepare_cached(
                 "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) \
-                 VALUES (?1, ?2, 1, ?3, ?4, ?4)",
+                 VALUES (?1, ?2, 2, ?3, ?4, ?4)",
             )
             .map_err(db)?;
         st.execute(params![chat_id, notice, broadcast_id, to_text(at)]).map_err(db)?;
@@ -1492,7 +1509,7 @@ impl Outbox for SqliteTx {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email FROM ( \
+                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email, priority FROM ( \
                    SELECT o.*, row_number() OVER (PARTITION BY chat_id, email ORDER BY priority, send_after, id) AS turn \
                    FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
                  ) WHERE turn <= ?3 ORDER BY priority, send_after, id LIMIT ?2",
@@ -1508,6 +1525,7 @@ impl Outbox for SqliteTx {
                 send_after: time(r, 5)?,
                 attempts: r.get(6)?,
                 email: r.get(7)?,
+                priority: r.get(8)?,
             })
         })
         .map_err(db)?
@@ -1573,14 +1591,27 @@ impl Calls for SqliteTx {
         t.map(|t| from_text(&t).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
     }
 
-    fn insert_call(&mut self, caller_id: i64, branch_id: Option<BranchId>, at: DateTime<Utc>) -> Result<i64> {
+    fn insert_call(
+        &mut self,
+        caller_id: i64,
+        branch_id: Option<BranchId>,
+        at: DateTime<Utc>,
+        client_key: Option<&str>,
+    ) -> Result<i64> {
         self.conn
             .execute(
-                "INSERT INTO server_calls (caller_id, branch_id, created_at) VALUES (?1, ?2, ?3)",
-                params![caller_id, branch_id, to_text(at)],
+                "INSERT INTO server_calls (caller_id, branch_id, created_at, client_key) VALUES (?1, ?2, ?3, ?4)",
+                params![caller_id, branch_id, to_text(at), client_key],
             )
             .map_err(db)?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    fn call_by_client_key(&mut self, key: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT id FROM server_calls WHERE client_key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(db)
     }
 
     fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>> {
@@ -1643,33 +1674,20 @@ impl Broadcasts for SqliteTx {
     fn insert_broadcast(&mut self, b: &NewBroadcast) -> Result<i64> {
         self.conn
             .execute(
-                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![b.author_id, b.kind, b.text, b.file_id, to_text(b.created_at), b.recipients],
+                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients, client_key) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![b.author_id, b.kind, b.text, b.file_id, to_text(b.created_at), b.recipients, b.client_key],
             )
             .map_err(db)?;
         Ok(self.conn.last_insert_rowid())
     }
 
     fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>> {
-        self.conn
-            .query_row(
-                "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(Broadcast {
-                        id: r.get(0)?,
-                        author_id: r.get(1)?,
-                        kind: r.get(2)?,
-                        text: r.get(3)?,
-                        file_id: r.get(4)?,
-                        created_at: time(r, 5)?,
-                        finished_at: time_opt(r, 6)?,
-                        recipients: r.get(7)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(db)
+        self.broadcast_where("id = ?1", &id)
+    }
+
+    fn broadcast_by_client_key(&mut self, key: &str) -> Result<Option<Broadcast>> {
+        self.broadcast_where("client_key = ?1", &key)
     }
 
     fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)> {
@@ -1694,6 +1712,32 @@ impl Broadcasts for SqliteTx {
             )
             .map_err(db)?;
         Ok(())
+    }
+}
+
+impl SqliteTx {
+    fn broadcast_where(&mut self, filter: &str, value: &dyn rusqlite::ToSql) -> Result<Option<Broadcast>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE {filter}"
+                ),
+                [value],
+                |r| {
+                    Ok(Broadcast {
+                        id: r.get(0)?,
+                        author_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        text: r.get(3)?,
+                        file_id: r.get(4)?,
+                        created_at: time(r, 5)?,
+                        finished_at: time_opt(r, 6)?,
+                        recipients: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
     }
 }
 

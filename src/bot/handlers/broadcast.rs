@@ -59,7 +59,8 @@ pub async fn send(
 ) -> HandlerResult {
     crate::bot::ctx::drop_buttons(&bot, at).await;
     let actor = ctx.actor();
-    let started = blocking(&ctx.app, move |app| broadcast::start(app, &actor, &content)).await;
+    let key = ctx.client_key();
+    let started = blocking(&ctx.app, move |app| broadcast::start(app, &actor, &content, Some(&key))).await;
     convo.exit().await?;
     match started {
         Ok((_, n)) => {

@@ -10,7 +10,8 @@ use teloxide::types::MessageId;
 
 pub async fn call(bot: Bot, ctx: Ctx) -> HandlerResult {
     let actor = ctx.actor();
-    let text = match blocking(&ctx.app, move |app| calls::call(app, &actor)).await {
+    let key = ctx.client_key();
+    let text = match blocking(&ctx.app, move |app| calls::call(app, &actor, Some(&key))).await {
         Ok(CallOutcome::Called { notified: 0, .. }) => ctx.t(Msg::CallNobody),
         Ok(CallOutcome::Called { notified, .. }) => ctx.t(Msg::CallSent { n: notified }),
         Ok(CallOutcome::Wait(wait)) => {

@@ -105,7 +105,6 @@ pub async fn callback(
     convo: Convo,
     storage: std::sync::Arc<DialogueStore>,
     q: CallbackQuery,
-    upd: Update,
 ) -> HandlerResult {
     let Some(cb) = q.data.as_deref().and_then(Callback::decode) else {
         bot.answer_callback_query(q.id.clone()).text(ctx.t(Msg::ButtonExpired)).await?;
@@ -124,7 +123,7 @@ pub async fn callback(
         }
         C::TicketKind(kind) => ticket::kind_chosen(bot, ctx, convo, state, kind, message).await,
         C::TicketPriority(p) => ticket::priority_chosen(bot, ctx, convo, state, p, message).await,
-        C::TicketConfirm => ticket::confirm(bot, ctx, convo, state, message, upd.id.0).await,
+        C::TicketConfirm => ticket::confirm(bot, ctx, convo, state, message).await,
         C::Skip => match state {
             State::TicketAttachment { draft } => ticket::skip_attachment(bot, ctx, convo, draft, message).await,
             State::OrderComment { order, cartridge_id, quantity } => {
@@ -144,7 +143,7 @@ pub async fn callback(
             _ => expired(bot, ctx).await,
         },
         C::OrderPlace => match state {
-            State::OrderReview { order } => order::place(bot, ctx, convo, order, message, upd.id.0).await,
+            State::OrderReview { order } => order::place(bot, ctx, convo, order, message).await,
             _ => expired(bot, ctx).await,
         },
         C::Mine(page) => mine::list(bot, ctx, page, message).await,

@@ -130,10 +130,10 @@ pub async fn add_line(
     Ok(())
 }
 
-pub async fn place(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At, update_id: u32) -> HandlerResult {
+pub async fn place(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> HandlerResult {
     crate::bot::ctx::drop_buttons(&bot, at).await;
     match ctx.user.phone.clone() {
-        Some(phone) => file(bot, ctx, convo, order, phone, update_id).await,
+        Some(phone) => file(bot, ctx, convo, order, phone).await,
         None => {
             say(&bot, ctx.chat, ctx.t(Msg::AskPhone), Some(keyboards::share_contact(ctx.lang))).await?;
             convo.update(State::OrderPhone { order }).await?;
@@ -142,15 +142,15 @@ pub async fn place(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At, updat
     }
 }
 
-pub async fn phone(bot: Bot, ctx: Ctx, convo: Convo, order: Order, msg: Message, upd: Update) -> HandlerResult {
+pub async fn phone(bot: Bot, ctx: Ctx, convo: Convo, order: Order, msg: Message) -> HandlerResult {
     let Some(phone) = phone_of(&msg) else {
         say(&bot, ctx.chat, ctx.t(Msg::BadPhone), Some(keyboards::share_contact(ctx.lang))).await?;
         return Ok(());
     };
-    file(bot, ctx, convo, order, phone.to_string(), upd.id.0).await
+    file(bot, ctx, convo, order, phone.to_string()).await
 }
 
-async fn file(bot: Bot, ctx: Ctx, convo: Convo, order: Order, phone: String, update_id: u32) -> HandlerResult {
+async fn file(bot: Bot, ctx: Ctx, convo: Convo, order: Order, phone: String) -> HandlerResult {
     let description = order.lines.iter().map(|l| format!("{} × {}", l.name, l.quantity)).collect::<Vec<_>>().join("; ");
     let ticket = requests::NewTicket {
         kind: Kind::Cartridge,
@@ -161,7 +161,7 @@ async fn file(bot: Bot, ctx: Ctx, convo: Convo, order: Order, phone: String, upd
         priority: Priority::Medium,
         items: order.items(),
         attachments: vec![],
-        client_key: Some(format!("tg-update:{update_id}")),
+        client_key: Some(ctx.client_key()),
     };
     let actor = ctx.actor();
     let result = blocking(&ctx.app, move |app| requests::create(app, &actor, &ticket)).await;

@@ -137,7 +137,7 @@ pub async fn priority_chosen(bot: Bot, ctx: Ctx, convo: Convo, state: State, p: 
 
 /// Files the request. The update id keys it, so a replayed update files nothing twice;
 /// the person is told only once it is committed.
-pub async fn confirm(bot: Bot, ctx: Ctx, convo: Convo, state: State, at: At, update_id: u32) -> HandlerResult {
+pub async fn confirm(bot: Bot, ctx: Ctx, convo: Convo, state: State, at: At) -> HandlerResult {
     let State::TicketConfirm { draft } = state else {
         return super::expired(bot, ctx).await;
     };
@@ -151,7 +151,7 @@ pub async fn confirm(bot: Bot, ctx: Ctx, convo: Convo, state: State, at: At, upd
         priority: draft.priority.unwrap_or(Priority::Medium),
         items: vec![],
         attachments: draft.attachment.iter().map(Attachment::to_ticket).collect(),
-        client_key: Some(format!("tg-update:{update_id}")),
+        client_key: Some(ctx.client_key()),
     };
     let actor = ctx.actor();
     match blocking(&ctx.app, move |app| requests::create(app, &actor, &ticket)).await {
