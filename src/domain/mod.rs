@@ -14,7 +14,9 @@ pub mod request;
 pub mod sla;
 pub mod text;
 
-pub use ids::{BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey};
+pub use ids::{
+    BadKey, BranchId, BranchKey, Candidate, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey,
+};
 pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};
 pub use phone::{Phone, PhoneError};

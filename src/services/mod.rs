@@ -29,8 +29,8 @@ pub mod sla;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::ids::BadKey;
-use crate::domain::{Denied, Field, LifecycleError, Principal, Role};
+pub use crate::domain::Candidate;
+use crate::domain::{BadKey, Denied, LifecycleError, Principal, Role};
 use crate::store::{NewLog, Store, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -117,24 +117,6 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// One of the records an ambiguous key names.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Candidate {
-    pub id: i64,
-    /// Its code (a cartridge type's vendor article).
-    pub code: String,
-    pub name: String,
-    /// The field the key matched in it.
-    pub matched: Field,
-}
-
-impl Candidate {
-    /// How to write the key so that it names this one only: `code:3`.
-    pub fn key(&self, typed: &str) -> String {
-        self.matched.key_for(typed)
-    }
-}
 
 /// `branch '3' is ambiguous: it is the code of Тестовый филиал (code 3, id 9)
 /// and the id of Львов (code LVIV, id 3); write code:3 or id:3 to pick one`
