@@ -607,7 +607,8 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
         h.callback(&boss, &format!("sy:{target}"), 1).await;
         let t = h.last_text(BOSS);
         assert!(
-            t.contains("nobody can change their own role") || t.contains("super admin from the configuration"),
+            t.contains("Nobody can change their own role")
+                || t.contains(&format!("{OTHER_SUPER} is a super administrator from the configuration")),
             "{t}"
         );
     }
@@ -721,4 +722,33 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
         tx.stock_level(ce285a.id, central.id).unwrap()
     });
     assert_eq!(central_stock, Some(33), "taken from the central warehouse's 35");
+}
+
+/// Issue 13: a super admin who types an ID the service refuses is told why in
+/// their language.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_russian_super_admin_adding_staff_with_a_bad_id_is_told_in_russian() {
+    const BOSS: i64 = 555_000_710;
+    const OTHER_SUPER: i64 = 555_000_711;
+    let h = Harness::with(|s| s.super_admins = vec![BOSS, OTHER_SUPER]).await;
+    let boss = russian(BOSS);
+    h.text(&boss, "/start").await;
+    for (id, expected) in [
+        ("-5".to_string(), "Telegram ID — это число".to_string()),
+        (BOSS.to_string(), "Никто не может менять свою роль".to_string()),
+        (OTHER_SUPER.to_string(), format!("{OTHER_SUPER} — суперадминистратор из настроек")),
+    ] {
+        h.text(&boss, "👥 Сотрудники").await;
+        h.press(&boss, "Поддержка").await;
+        h.clear();
+        h.text(&boss, &id).await;
+        let said = h.texts(BOSS).join("\n");
+        assert!(said.contains(&expected), "{id}: {said}");
+        assert!(!said.contains("nobody") && !said.contains("configuration"), "{id}: {said}");
+    }
+    let roles = h.db(|a| {
+        let mut tx = a.store.read().unwrap();
+        (tx.user(BOSS).unwrap().unwrap().role, tx.user(OTHER_SUPER).unwrap().map(|u| u.role))
+    });
+    assert_eq!(roles, (Role::User, None), "nothing changed");
 }

@@ -9,7 +9,7 @@
 use super::notify::{self, IssuedLine, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::permissions::authorize;
-use crate::domain::{Permission, RequestFacts, RequestNumber, Status, WarehouseId};
+use crate::domain::{Entity, Permission, Refusal, RequestFacts, RequestNumber, State, Status, WarehouseId};
 use crate::store::{NewIssue, Request, StoreError};
 use serde_json::json;
 
@@ -62,16 +62,13 @@ pub fn issue(
     let now = app.now();
     let mut tx = app.store.write()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
-    let request = tx.lock_request(request_id)?.ok_or_else(|| Error::not_found("request", RequestNumber(request_id)))?;
+    let request =
+        tx.lock_request(request_id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(request_id)))?;
     let facts = RequestFacts { kind: request.kind, author_id: request.author_id, assignee_id: request.assignee_id };
     authorize(&who, Permission::IssueCartridges, Some(&facts)).map_err(Error::from)?;
     if request.status != Status::Accepted || request.archived_at.is_some() {
-        return Err(Error::Conflict(format!(
-            "{} is {}; cartridges are issued on accepted orders",
-            RequestNumber(request_id),
-            request.status
-        ))
-        .into());
+        let state = State::of(request.status, request.archived_at.is_some());
+        return Err(Error::from(Refusal::NotIssuable { number: RequestNumber(request_id), state }).into());
     }
     let warehouse = lookup::warehouse_by_id(&mut *tx, warehouse_id)?;
     let items = tx.items(request_id)?;

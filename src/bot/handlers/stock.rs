@@ -158,6 +158,6 @@ where
     let app = ctx.app.clone();
     match tokio::task::spawn_blocking(move || f(&app)).await {
         Ok(r) => r,
-        Err(e) => Err(IssueError::Other(crate::services::Error::Invalid(format!("internal error: {e}")))),
+        Err(e) => Err(IssueError::Other(crate::services::Error::Internal(format!("the blocking task failed: {e}")))),
     }
 }
