@@ -671,7 +671,8 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
         h.callback(&boss, &format!("sy:{target}"), 1).await;
         let t = h.last_text(BOSS);
         assert!(
-            t.contains("nobody can change their own role") || t.contains("super admin from the configuration"),
+            t.contains("Nobody can change their own role")
+                || t.contains(&format!("{OTHER_SUPER} is a super administrator from the configuration")),
             "{t}"
         );
     }
@@ -785,4 +786,74 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
         tx.stock_level(ce285a.id, central.id).unwrap()
     });
     assert_eq!(central_stock, Some(33), "taken from the central warehouse's 35");
+}
+
+/// Issue 13: a refusal reaches a person in their language, with the number
+/// it is about, never as the service's English.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ukrainian_storekeeper_pressing_issue_on_a_done_order_is_told_in_ukrainian() {
+    let h = Harness::new().await;
+    let u = russian(555_000_700);
+    registered(&h, &u, "Одесса").await;
+    h.text(&u, "🖨 Картриджи").await;
+    h.press(&u, "CE285A").await;
+    h.text(&u, "2").await;
+    h.press(&u, "Пропустить").await;
+    h.press(&u, "Оформить заказ").await;
+    h.contact(&u, "+79161234567").await;
+    let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
+    let number = helpdesk::domain::RequestNumber(r.id).to_string();
+    let sk = TgUser::new(STOREKEEPER, "Олена", "uk");
+    h.text(&sk, "/start").await;
+    h.notify().await;
+    h.press(&sk, "Прийняти").await;
+    assert_eq!(status(&h, r.id).status, Status::Accepted);
+    // Meanwhile the order is marked delivered elsewhere; the card in her chat still has its buttons.
+    h.db(|app| helpdesk::services::requests::complete(app, &helpdesk::services::Actor::Operator("t".into()), r.id))
+        .unwrap();
+    let told = |h: &Harness| {
+        let said = h.last_text(STOREKEEPER);
+        assert!(
+            said.contains(&number) && said.contains("виконана") && said.contains("видають лише за прийнятими"),
+            "{said}"
+        );
+        assert!(!said.contains("cartridges are issued"), "{said}");
+    };
+    h.press(&sk, "Видати").await;
+    told(&h);
+    // The warehouse button of an earlier Issue says the same.
+    let central = h.db(|a| a.store.read().unwrap().warehouse_by_code("CENTRAL")).unwrap().unwrap();
+    h.callback(&sk, &format!("if:{}:{}", r.id, central.id), 1).await;
+    told(&h);
+    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    assert!(items.iter().all(|i| i.issued_quantity == 0), "nothing was issued");
+}
+
+/// Issue 13: a super admin who types an ID the service refuses is told why in
+/// their language.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_russian_super_admin_adding_staff_with_a_bad_id_is_told_in_russian() {
+    const BOSS: i64 = 555_000_710;
+    const OTHER_SUPER: i64 = 555_000_711;
+    let h = Harness::with(|s| s.super_admins = vec![BOSS, OTHER_SUPER]).await;
+    let boss = russian(BOSS);
+    h.text(&boss, "/start").await;
+    for (id, expected) in [
+        ("-5".to_string(), "Telegram ID — это число".to_string()),
+        (BOSS.to_string(), "Никто не может менять свою роль".to_string()),
+        (OTHER_SUPER.to_string(), format!("{OTHER_SUPER} — суперадминистратор из настроек")),
+    ] {
+        h.text(&boss, "👥 Сотрудники").await;
+        h.press(&boss, "Поддержка").await;
+        h.clear();
+        h.text(&boss, &id).await;
+        let said = h.texts(BOSS).join("\n");
+        assert!(said.contains(&expected), "{id}: {said}");
+        assert!(!said.contains("nobody") && !said.contains("configuration"), "{id}: {said}");
+    }
+    let roles = h.db(|a| {
+        let mut tx = a.store.read().unwrap();
+        (tx.user(BOSS).unwrap().unwrap().role, tx.user(OTHER_SUPER).unwrap().map(|u| u.role))
+    });
+    assert_eq!(roles, (Role::User, None), "nothing changed");
 }

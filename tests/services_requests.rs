@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::Duration;
-use helpdesk::domain::{CartridgeTypeId, Denied, Kind, LifecycleError, Priority, Role, Status};
+use helpdesk::domain::{CartridgeTypeId, Denied, Entity, Kind, LifecycleError, Priority, Role, Status};
 use helpdesk::services::directory::{self, NewPerson};
 use helpdesk::services::requests::{self, NewTicket, TicketItem};
 use helpdesk::services::{Actor, Error};
@@ -131,7 +131,7 @@ fn the_same_client_key_files_once() {
 fn unknown_and_blocked_people_cannot_file() {
     let db = setup();
     let e = requests::create(&db.app, &tg(42), &ticket(Kind::Repair)).unwrap_err();
-    assert!(matches!(e, Error::NotFound { what: "user", .. }), "{e}");
+    assert!(matches!(e, Error::NotFound { what: Entity::User, .. }), "{e}");
     directory::set_blocked(&db.app, &Actor::Operator("t".into()), AUTHOR, true).unwrap();
     let e = requests::create(&db.app, &tg(AUTHOR), &ticket(Kind::Repair)).unwrap_err();
     assert!(matches!(e, Error::Denied(Denied::Blocked)), "{e}");
@@ -198,7 +198,7 @@ fn refused_moves_change_nothing_and_log_nothing() {
             "reject-empty",
             Box::new(|e| matches!(e, Error::Lifecycle(LifecycleError::ReasonRequired))),
         ),
-        (tg(SUPPORT), 9999, "accept", Box::new(|e| matches!(e, Error::NotFound { what: "request", .. }))),
+        (tg(SUPPORT), 9999, "accept", Box::new(|e| matches!(e, Error::NotFound { what: Entity::Request, .. }))),
         (Actor::Operator("root".into()), repair.id, "accept", Box::new(|e| matches!(e, Error::Invalid(_)))),
     ];
     for (actor, id, what, check) in cases {

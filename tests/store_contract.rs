@@ -644,7 +644,7 @@ fn job_locks_exclude_each_other(store: &dyn Store) {
 /// code the one with that code, and a bare key naming both is refused with
 /// both named and how to pick one (issue 13).
 fn an_id_is_never_taken_for_a_code(store: &dyn Store) {
-    use helpdesk::domain::{Field, Key};
+    use helpdesk::domain::{Entity, Field, Key};
     use helpdesk::services::{Candidate, Error, lookup};
     let b = base(store);
     let id = |n: i64| n.to_string();
@@ -699,7 +699,7 @@ fn an_id_is_never_taken_for_a_code(store: &dyn Store) {
 
     // A bare key naming two is refused, naming both.
     match lookup::branch(&mut *tx, &Key::Any(key.clone())) {
-        Err(Error::Ambiguous { what: "branch", key: k, candidates }) => {
+        Err(Error::Ambiguous { what: Entity::Branch, key: k, candidates }) => {
             assert_eq!(k, key);
             let twin_c =
                 Candidate {
@@ -743,7 +743,7 @@ fn an_id_is_never_taken_for_a_code(store: &dyn Store) {
     );
     // Nothing, and fields a record does not have.
     let e = lookup::branch(&mut *tx, &Key::Code("LVIV".into())).unwrap_err();
-    assert!(matches!(&e, Error::NotFound { what: "branch", key } if key == "code:LVIV"), "{e:?}");
+    assert!(matches!(&e, Error::NotFound { what: Entity::Branch, key } if key == "code:LVIV"), "{e:?}");
     let e = lookup::branch(&mut *tx, &Key::OneC("x".into())).unwrap_err().to_string();
     assert!(e.contains("branches have no 1C id"), "{e}");
     let e = lookup::cartridge_type(&mut *tx, &Key::Name("HP 83A".into())).unwrap_err().to_string();

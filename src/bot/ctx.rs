@@ -62,7 +62,7 @@ where
     let app = app.clone();
     match tokio::task::spawn_blocking(move || f(&app)).await {
         Ok(r) => r,
-        Err(e) => Err(services::Error::Invalid(format!("internal error: {e}"))),
+        Err(e) => Err(services::Error::Internal(format!("the blocking task failed: {e}"))),
     }
 }
 
@@ -215,34 +215,17 @@ pub async fn drop_buttons(bot: &Bot, at: Option<(ChatId, teloxide::types::Messag
     }
 }
 
-/// Tells the person why a service refused, in their language; logs what they cannot act on.
+/// Tells the person why a service refused, in their language (see
+/// [`services::Error::describe`]); a failure on our side is "something went
+/// wrong" for them and a log line for us.
 pub async fn explain(bot: &Bot, ctx: &Ctx, error: &services::Error) -> HandlerResult {
-    let text = match error {
-        services::Error::Denied(d) => ctx.t(Msg::Denied(*d)),
-        services::Error::Lifecycle(crate::domain::LifecycleError::NotAllowed { from, .. }) => {
-            ctx.t(Msg::NotAllowedNow { status: &state_name(ctx, *from) })
-        }
-        services::Error::Lifecycle(_) => ctx.t(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS }),
-        services::Error::NotFound { what: "request", .. } => ctx.t(Msg::RequestNotFound),
-        services::Error::Conflict(text) | services::Error::Invalid(text) => teloxide::utils::html::escape(text),
-        other => {
-            tracing::error!(user = ctx.user.telegram_id, error = %other, "a service call failed");
+    let text = match error.describe(ctx.lang) {
+        Some(text) => teloxide::utils::html::escape(&text),
+        None => {
+            tracing::error!(user = ctx.user.telegram_id, error = %error, "a service call failed");
             ctx.t(Msg::SomethingWentWrong)
         }
     };
     say(bot, ctx.chat, text, None).await?;
     Ok(())
-}
-
-fn state_name(ctx: &Ctx, state: crate::domain::State) -> String {
-    use crate::domain::{State, Status};
-    let status = match state {
-        State::New => Status::New,
-        State::Accepted => Status::Accepted,
-        State::Done => Status::Done,
-        State::Rejected => Status::Rejected,
-        State::Cancelled => Status::Cancelled,
-        State::Archived => return "🗄".into(),
-    };
-    ctx.t(Msg::Status(status))
 }

@@ -181,14 +181,15 @@ pub fn command() -> clap::Command {
 
 /// Adds the "what to do" to errors that name something unknown.
 fn hint(e: &anyhow::Error) -> Option<&'static str> {
+    use crate::domain::Entity;
     match e.downcast_ref::<crate::services::Error>()? {
-        crate::services::Error::NotFound { what, .. } => match *what {
-            "branch" => Some("run `helpdesk branches list` to see them"),
-            "warehouse" => Some("run `helpdesk stock list` to see the warehouses"),
-            "user" => Some("run `helpdesk users list` to see them"),
-            "request" => Some("run `helpdesk requests list` to see them"),
-            "cartridge type" => Some("check the catalog in fixtures/cartridges.csv"),
-            _ => None,
+        crate::services::Error::NotFound { what, .. } => match what {
+            Entity::Branch => Some("run `helpdesk branches list` to see them"),
+            Entity::Warehouse => Some("run `helpdesk stock list` to see the warehouses"),
+            Entity::User => Some("run `helpdesk users list` to see them"),
+            Entity::Request => Some("run `helpdesk requests list` to see them"),
+            Entity::CartridgeType => Some("check the catalog in fixtures/cartridges.csv"),
+            Entity::ServerCall | Entity::Broadcast => None,
         },
         _ => None,
     }

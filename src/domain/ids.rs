@@ -47,6 +47,25 @@ id_type! {
     CartridgeTypeId
 }
 
+/// One of the records a key names when it names more than one (see
+/// `services::lookup`): a branch's code that is another branch's id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    /// Its code (a cartridge type's vendor article).
+    pub code: String,
+    pub name: String,
+    /// The field the key matched in it.
+    pub matched: Field,
+}
+
+impl Candidate {
+    /// How to write the key so that it names this one only: `code:3`.
+    pub fn key(&self, typed: &str) -> String {
+        self.matched.key_for(typed)
+    }
+}
+
 /// Which field of a record a key was matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,8 +135,8 @@ pub enum Key<I> {
 pub enum BadKey {
     #[error("an empty key names nothing; give a code, a name or an id")]
     Empty,
-    #[error("'{typed}' names nothing; write the {noun} after the colon")]
-    EmptyValue { typed: String, noun: &'static str },
+    #[error("'{typed}' names nothing; write the {} after the colon", .field.noun())]
+    EmptyValue { typed: String, field: Field },
     #[error("'{0}': an id is a whole number, e.g. id:3")]
     NotAnId(String),
 }
@@ -144,7 +163,7 @@ impl<I: From<i64>> Key<I> {
         };
         let value = value.trim();
         if value.is_empty() {
-            return Err(BadKey::EmptyValue { typed: text.to_string(), noun: field.noun() });
+            return Err(BadKey::EmptyValue { typed: text.to_string(), field });
         }
         Ok(match field {
             Field::Id => match value.parse::<i64>() {
@@ -203,7 +222,7 @@ mod tests {
         assert_eq!(parse("Офис: центр"), Ok(Key::Any("Офис: центр".into())), "a colon in a name");
         assert_eq!(parse("name:Офис: центр"), Ok(Key::Name("Офис: центр".into())));
         assert_eq!(parse(""), Err(BadKey::Empty));
-        assert_eq!(parse("code:"), Err(BadKey::EmptyValue { typed: "code:".into(), noun: "code" }));
+        assert_eq!(parse("code:"), Err(BadKey::EmptyValue { typed: "code:".into(), field: Field::Code }));
         assert_eq!(parse("1C: ").unwrap_err().to_string(), "'1C:' names nothing; write the 1C id after the colon");
         assert_eq!(parse("id:x"), Err(BadKey::NotAnId("id:x".into())));
         assert_eq!(parse("id:-3"), Err(BadKey::NotAnId("id:-3".into())));

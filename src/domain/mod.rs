@@ -1,7 +1,7 @@
 //! Domain types and rules of the help desk, with no I/O: what a request is, the
 //! lifecycle it moves through, who may do what, how phone numbers look, the
-//! alphabetical order of names, and the ids and keys that name branches,
-//! warehouses and cartridge types.
+//! alphabetical order of names, the ids and keys that name branches,
+//! warehouses and cartridge types, and why a service refuses (as data).
 //!
 //! Nothing here touches the database, the network or the clock; the services
 //! layer loads facts from the store, asks these functions, and writes the result.
@@ -10,14 +10,18 @@ pub mod ids;
 pub mod lifecycle;
 pub mod permissions;
 pub mod phone;
+pub mod refusal;
 pub mod request;
 pub mod sla;
 pub mod text;
 
-pub use ids::{BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey};
+pub use ids::{
+    BadKey, BranchId, BranchKey, Candidate, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey,
+};
 pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};
 pub use phone::{Phone, PhoneError};
+pub use refusal::{Entity, Refusal, TextField};
 pub use request::{Kind, Lang, Priority, RequestNumber, Status};
 
 /// A closed set of named values stored and typed as lowercase words

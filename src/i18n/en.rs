@@ -1,7 +1,10 @@
 //! English texts.
 
-use super::Msg;
-use crate::domain::{Denied, Kind, Priority, Role, Status};
+use super::{Msg, listed};
+use crate::domain::{
+    BadKey, Candidate, Denied, Entity, Field, Kind, LifecycleError, PhoneError, Priority, Refusal, Role, State, Status,
+    TextField,
+};
 
 pub(super) fn text(m: Msg<'_>) -> String {
     match m {
@@ -63,6 +66,15 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Status::Cancelled => "cancelled",
         }
         .into(),
+        Msg::State(s) => match s {
+            State::New => "new",
+            State::Accepted => "accepted",
+            State::Done => "done",
+            State::Rejected => "rejected",
+            State::Cancelled => "cancelled",
+            State::Archived => "archived",
+        }
+        .into(),
         Msg::Role(r) => match r {
             Role::User => "employee",
             Role::Storekeeper => "storekeeper",
@@ -122,9 +134,25 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Denied::NoRequest => "No such request.",
         }
         .into(),
-        Msg::NotAllowedNow { status } => format!("Not possible now: the request is {status}."),
-        Msg::AlreadyAccepted { number, by } => format!("{number} has already been accepted by {by}."),
-        Msg::RequestNotFound => "No such request.".into(),
+        Msg::Lifecycle(e) => match e {
+            LifecycleError::NotAllowed { from, .. } => {
+                format!("Not possible now: the request is {}.", text(Msg::State(*from)))
+            }
+            LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
+                text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
+            }
+        },
+        Msg::NotFound { what, key } => match what {
+            Entity::Branch => format!("There is no branch '{key}'."),
+            Entity::Warehouse => format!("There is no warehouse '{key}'."),
+            Entity::CartridgeType => format!("There is no cartridge type '{key}'."),
+            Entity::User => format!("There is no user {key}."),
+            Entity::Request => format!("There is no request {key}."),
+            Entity::ServerCall => "There is no such server-room call.".into(),
+            Entity::Broadcast => "There is no such broadcast.".into(),
+        },
+        Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
+        Msg::Refusal(r) => refusal(r),
         Msg::ChooseKind => "What do you need?".into(),
         Msg::AskName => "Your full name?".into(),
         Msg::AskPhone => "Your phone number? Press the button to share it, or type it.".into(),
@@ -256,5 +284,94 @@ pub(super) fn text(m: Msg<'_>) -> String {
             other => other,
         }
         .into(),
+    }
+}
+
+fn field(f: TextField) -> &'static str {
+    f.as_str()
+}
+
+fn noun(f: Field) -> &'static str {
+    f.noun()
+}
+
+/// `Branch '3' is ambiguous: it is the code of … and the id of …; write code:3 or id:3 to pick one.`
+fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
+    let code = if what == Entity::CartridgeType { "article" } else { "code" };
+    let which: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("the {} of {} ({code} {}, id {})", noun(c.matched), c.name, c.code, c.id))
+        .collect();
+    let keys: Vec<String> = candidates.iter().map(|c| c.key(key)).collect();
+    let what = what.as_str();
+    let what = what[..1].to_uppercase() + &what[1..];
+    format!("{what} '{key}' is ambiguous: it is {}; write {} to pick one.", listed(&which, "and"), listed(&keys, "or"))
+}
+
+fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::BadCode { what, code } => {
+            format!("'{code}' is not a valid {what} code: use 1 to 32 letters, digits, '-' or '_'.")
+        }
+        Refusal::EmptyText { what } => format!("The {} is empty.", field(*what)),
+        Refusal::TextTooLong { what, max } => format!("The {} is longer than {max} characters.", field(*what)),
+        Refusal::ControlCharacters { what } => format!("The {} contains control characters.", field(*what)),
+        Refusal::BadPhone(e) => match e {
+            PhoneError::Empty => "No phone number is given.".into(),
+            PhoneError::BadCharacters(p) => format!(
+                "'{p}' is not a phone number: only digits, spaces, dashes, dots, parentheses and a leading + are allowed."
+            ),
+            PhoneError::Invalid(p) => format!(
+                "'{p}' is not a valid phone number: use the international form, like +380 44 123 4567 or +7 916 123-45-67."
+            ),
+        },
+        Refusal::BadKey(e) => match e {
+            BadKey::Empty => "An empty key names nothing; give a code, a name or an id.".into(),
+            BadKey::EmptyValue { typed, field } => {
+                format!("'{typed}' names nothing; write the {} after the colon.", noun(*field))
+            }
+            BadKey::NotAnId(typed) => format!("'{typed}': an id is a whole number, like id:3."),
+        },
+        Refusal::BranchByOneCId { key } => {
+            format!("'{key}': branches have no 1C id; name a branch by its code, name or id (code:X, name:X, id:N).")
+        }
+        Refusal::CartridgeByName { key } => format!(
+            "'{key}': cartridge types are not named by name, as names repeat; \
+             give the vendor article, 1C id or id (article:X, 1c:X, id:N)."
+        ),
+        Refusal::EmptyDescription => "The description is empty.".into(),
+        Refusal::DescriptionTooLong { len, max } => {
+            format!("The description is too long: {len} characters, at most {max}.")
+        }
+        Refusal::BadQuantity { max } => text(Msg::BadQuantity { max: *max }),
+        Refusal::EmptyOrder => "A cartridge order needs at least one cartridge.".into(),
+        Refusal::TooManyLines { max } => text(Msg::TooManyLines { max: *max }),
+        Refusal::LinesOnlyOnOrders { kind } => {
+            format!("Only cartridge orders list cartridges; this is a request for {}.", text(Msg::Kind(*kind)))
+        }
+        Refusal::NoBranch => text(Msg::NeedBranchFirst),
+        Refusal::AlreadyAccepted { number, by } => format!("{number} has already been accepted by {by}."),
+        Refusal::NotIssuable { number, state } => {
+            format!("{number} is {}: cartridges are issued only on accepted orders.", text(Msg::State(*state)))
+        }
+        Refusal::BranchCodeTaken { code, name } => format!("A branch with code '{code}' already exists: {name}."),
+        Refusal::BranchNameTaken { name, code } => format!("A branch named '{name}' already exists (code {code})."),
+        Refusal::NotATelegramId { id } => {
+            format!("{id} is not a Telegram ID: a Telegram ID is a positive number, like 123456789.")
+        }
+        Refusal::UserExists { id } => format!("User {id} already exists; change their role instead."),
+        Refusal::NotAStaffRole => format!(
+            "Choose a staff role: {}, {} or {}.",
+            text(Msg::Role(Role::Storekeeper)),
+            text(Msg::Role(Role::Support)),
+            text(Msg::Role(Role::Admin))
+        ),
+        Refusal::SuperAdminNotAssignable => {
+            "Super administrators are set in the configuration (HELPDESK_SUPER_ADMINS), not here.".into()
+        }
+        Refusal::OwnAccount => "Nobody can change their own role or block themselves.".into(),
+        Refusal::ConfiguredSuperAdmin { id } => {
+            format!("{id} is a super administrator from the configuration (HELPDESK_SUPER_ADMINS); change it there.")
+        }
     }
 }

@@ -4,13 +4,17 @@
 //! file, so a text missing in any language does not compile. Texts are HTML
 //! for Telegram: arguments that come from people (names, descriptions,
 //! reasons) must be escaped by the caller before they are put into a `Msg`.
+//! The exception are the refusals (`Denied`, `Lifecycle`, `NotFound`,
+//! `Ambiguous`, `Refusal`, and `State` in them): plain text with raw
+//! arguments, made for the bot and the web panel alike through
+//! `services::Error::describe`; the front end escapes the whole text.
 //! Nothing else in the code holds user-facing strings for the bot.
 
 mod en;
 mod ru;
 mod uk;
 
-use crate::domain::{Denied, Kind, Lang, Priority, Role, Status};
+use crate::domain::{Candidate, Denied, Entity, Kind, Lang, LifecycleError, Priority, Refusal, Role, State, Status};
 
 /// Everything the bot says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +62,8 @@ pub enum Msg<'a> {
     Kind(Kind),
     Priority(Priority),
     Status(Status),
+    /// A request's place in its lifecycle, archived included (plain text).
+    State(State),
     Role(Role),
     // Field labels on a request card
     LabelStatus,
@@ -94,15 +100,19 @@ pub enum Msg<'a> {
     Cancelled,
     NothingToCancel,
     NeedBranchFirst,
+    // Refusals (plain text, see the module docs)
     Denied(Denied),
-    NotAllowedNow {
-        status: &'a str,
+    Lifecycle(&'a LifecycleError),
+    NotFound {
+        what: Entity,
+        key: &'a str,
     },
-    AlreadyAccepted {
-        number: &'a str,
-        by: &'a str,
+    Ambiguous {
+        what: Entity,
+        key: &'a str,
+        candidates: &'a [Candidate],
     },
-    RequestNotFound,
+    Refusal(&'a Refusal),
     // Filing a request
     ChooseKind,
     AskName,
@@ -329,6 +339,15 @@ pub fn menu_button(text: &str) -> Option<Msg<'static>> {
     MENU.into_iter().find(|m| [Lang::Ru, Lang::Uk, Lang::En].iter().any(|l| t(*l, *m) == text))
 }
 
+/// `a`, `a and b`, `a, b and c`, with `last` for "and".
+fn listed(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
+    }
+}
+
 /// A time in a person's language: `21.11.2026 14:05`.
 pub fn when(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
     t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
@@ -366,6 +385,155 @@ mod tests {
             assert_eq!(unique.len(), labels.len(), "{lang}: duplicate menu labels");
         }
         assert_eq!(menu_button("hello"), None);
+    }
+
+    /// One of every refusal (every variant, with data carrying numbers).
+    fn every_refusal() -> Vec<Refusal> {
+        use crate::domain::{BadKey, Field, PhoneError, RequestNumber, TextField};
+        let mut all = vec![
+            Refusal::BadCode { what: Entity::Branch, code: "LV IV 7".into() },
+            Refusal::BadCode { what: Entity::Warehouse, code: "?8".into() },
+            Refusal::BadPhone(PhoneError::Empty),
+            Refusal::BadPhone(PhoneError::BadCharacters("12a34".into())),
+            Refusal::BadPhone(PhoneError::Invalid("12-34".into())),
+            Refusal::BadKey(BadKey::Empty),
+            Refusal::BadKey(BadKey::NotAnId("id:x9".into())),
+            Refusal::BranchByOneCId { key: "1c:9f1c".into() },
+            Refusal::CartridgeByName { key: "name:HP 83A".into() },
+            Refusal::EmptyDescription,
+            Refusal::DescriptionTooLong { len: 4107, max: 4000 },
+            Refusal::BadQuantity { max: 50 },
+            Refusal::EmptyOrder,
+            Refusal::TooManyLines { max: 20 },
+            Refusal::NoBranch,
+            Refusal::AlreadyAccepted { number: RequestNumber(12), by: "Nina 7".into() },
+            Refusal::BranchCodeTaken { code: "LUTSK2".into(), name: "Луцк 2".into() },
+            Refusal::BranchNameTaken { name: "Луцк 3".into(), code: "LUTSK3".into() },
+            Refusal::NotATelegramId { id: -5 },
+            Refusal::UserExists { id: 100000001 },
+            Refusal::NotAStaffRole,
+            Refusal::SuperAdminNotAssignable,
+            Refusal::OwnAccount,
+            Refusal::ConfiguredSuperAdmin { id: 555000711 },
+        ];
+        for what in TextField::ALL {
+            all.push(Refusal::EmptyText { what });
+            all.push(Refusal::TextTooLong { what, max: 200 });
+            all.push(Refusal::ControlCharacters { what });
+        }
+        for field in [Field::Id, Field::Code, Field::Article, Field::Name, Field::OneC] {
+            all.push(Refusal::BadKey(BadKey::EmptyValue { typed: format!("{}:", field.prefix()), field }));
+        }
+        for kind in Kind::ALL {
+            all.push(Refusal::LinesOnlyOnOrders { kind: *kind });
+        }
+        for state in State::ALL {
+            all.push(Refusal::NotIssuable { number: RequestNumber(12), state });
+        }
+        all
+    }
+
+    /// Which variant a refusal is. No catch-all: a new variant does not
+    /// compile here until it has a number, and the test below fails until
+    /// [`every_refusal`] has an example of it.
+    fn variant(r: &Refusal) -> usize {
+        match r {
+            Refusal::BadCode { .. } => 0,
+            Refusal::EmptyText { .. } => 1,
+            Refusal::TextTooLong { .. } => 2,
+            Refusal::ControlCharacters { .. } => 3,
+            Refusal::BadPhone(_) => 4,
+            Refusal::BadKey(_) => 5,
+            Refusal::BranchByOneCId { .. } => 6,
+            Refusal::CartridgeByName { .. } => 7,
+            Refusal::EmptyDescription => 8,
+            Refusal::DescriptionTooLong { .. } => 9,
+            Refusal::BadQuantity { .. } => 10,
+            Refusal::EmptyOrder => 11,
+            Refusal::TooManyLines { .. } => 12,
+            Refusal::LinesOnlyOnOrders { .. } => 13,
+            Refusal::NoBranch => 14,
+            Refusal::AlreadyAccepted { .. } => 15,
+            Refusal::NotIssuable { .. } => 16,
+            Refusal::BranchCodeTaken { .. } => 17,
+            Refusal::BranchNameTaken { .. } => 18,
+            Refusal::NotATelegramId { .. } => 19,
+            Refusal::UserExists { .. } => 20,
+            Refusal::NotAStaffRole => 21,
+            Refusal::SuperAdminNotAssignable => 22,
+            Refusal::OwnAccount => 23,
+            Refusal::ConfiguredSuperAdmin { .. } => 24,
+        }
+    }
+    const REFUSALS: usize = 25;
+
+    /// The runs of digits in a text: the numbers a refusal carries.
+    fn numbers(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).map(String::from).collect()
+    }
+
+    fn cyrillic(text: &str) -> bool {
+        text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+    }
+
+    #[test]
+    fn every_refusal_is_said_in_every_language_with_its_numbers() {
+        let refusals = every_refusal();
+        let mut seen: Vec<usize> = refusals.iter().map(variant).collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen, (0..REFUSALS).collect::<Vec<_>>(), "every refusal needs an example");
+
+        let candidates = [
+            Candidate {
+                id: 9, code: "3".into(), name: "Тестовый филиал".into(), matched: crate::domain::Field::Code
+            },
+            Candidate { id: 3, code: "LVIV".into(), name: "Львов".into(), matched: crate::domain::Field::Id },
+        ];
+        let lifecycle = [
+            LifecycleError::NotAllowed { from: State::Done, transition: crate::domain::Transition::Accept },
+            LifecycleError::NotAllowed { from: State::Archived, transition: crate::domain::Transition::Cancel },
+            LifecycleError::ReasonRequired,
+            LifecycleError::ReasonTooLong { len: 1001, max: 1000 },
+        ];
+        // With the English line the command line prints, whose numbers every language must keep.
+        let mut cases: Vec<(Msg<'_>, String)> = refusals.iter().map(|r| (Msg::Refusal(r), r.to_string())).collect();
+        for what in Entity::ALL {
+            cases.push((Msg::NotFound { what, key: "HD-000042" }, String::new()));
+            cases.push((Msg::Ambiguous { what, key: "3", candidates: &candidates }, "3 9 3".into()));
+        }
+        for e in &lifecycle {
+            cases.push((Msg::Lifecycle(e), String::new()));
+        }
+        for d in [
+            Denied::Blocked,
+            Denied::NotStaff,
+            Denied::WrongKind(Kind::Repair),
+            Denied::NotAuthor,
+            Denied::NotAssignee,
+            Denied::AdminOnly,
+            Denied::SuperAdminOnly,
+            Denied::NoRequest,
+        ] {
+            cases.push((Msg::Denied(d), String::new()));
+        }
+        for (msg, english) in cases {
+            let en = t(Lang::En, msg);
+            assert!(!en.trim().is_empty(), "{msg:?}");
+            for lang in [Lang::Ru, Lang::Uk] {
+                let text = t(lang, msg);
+                assert!(!text.trim().is_empty(), "{lang}: {msg:?}");
+                assert_ne!(text, en, "{lang} falls back to English: {msg:?}");
+                assert!(cyrillic(&text), "{lang} is not Russian or Ukrainian: {text}");
+            }
+            for lang in [Lang::Ru, Lang::Uk, Lang::En] {
+                let text = t(lang, msg);
+                for n in numbers(&english) {
+                    assert!(text.contains(&n), "{lang} lost {n} of '{english}': {text}");
+                }
+                assert!(!text.contains('<') && !text.contains('&'), "refusals are plain text: {text}");
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Русские тексты.
 
-use super::Msg;
-use crate::domain::{Denied, Kind, Priority, Role, Status};
+use super::{Msg, listed};
+use crate::domain::{
+    BadKey, Candidate, Denied, Entity, Field, Kind, LifecycleError, PhoneError, Priority, Refusal, Role, State, Status,
+    TextField,
+};
 
 pub(super) fn text(m: Msg<'_>) -> String {
     match m {
@@ -61,6 +64,15 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Status::Done => "выполнена",
             Status::Rejected => "отклонена",
             Status::Cancelled => "отменена",
+        }
+        .into(),
+        Msg::State(s) => match s {
+            State::New => "новая",
+            State::Accepted => "принята",
+            State::Done => "выполнена",
+            State::Rejected => "отклонена",
+            State::Cancelled => "отменена",
+            State::Archived => "в архиве",
         }
         .into(),
         Msg::Role(r) => match r {
@@ -124,9 +136,25 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Denied::NoRequest => "Такой заявки нет.",
         }
         .into(),
-        Msg::NotAllowedNow { status } => format!("Сейчас это невозможно: заявка {status}."),
-        Msg::AlreadyAccepted { number, by } => format!("{number} уже принял(а) {by}."),
-        Msg::RequestNotFound => "Такой заявки нет.".into(),
+        Msg::Lifecycle(e) => match e {
+            LifecycleError::NotAllowed { from, .. } => {
+                format!("Сейчас это невозможно: заявка {}.", text(Msg::State(*from)))
+            }
+            LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
+                text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
+            }
+        },
+        Msg::NotFound { what, key } => match what {
+            Entity::Branch => format!("Филиал «{key}» не найден."),
+            Entity::Warehouse => format!("Склад «{key}» не найден."),
+            Entity::CartridgeType => format!("Тип картриджа «{key}» не найден."),
+            Entity::User => format!("Пользователь {key} не найден."),
+            Entity::Request => format!("Заявка {key} не найдена."),
+            Entity::ServerCall => "Такого вызова в серверную нет.".into(),
+            Entity::Broadcast => "Такой рассылки нет.".into(),
+        },
+        Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
+        Msg::Refusal(r) => refusal(r),
         Msg::ChooseKind => "Что нужно сделать?".into(),
         Msg::AskName => "Ваши фамилия и имя?".into(),
         Msg::AskPhone => "Ваш номер телефона? Нажмите кнопку, чтобы отправить его, или наберите вручную.".into(),
@@ -257,5 +285,124 @@ pub(super) fn text(m: Msg<'_>) -> String {
             other => other,
         }
         .into(),
+    }
+}
+
+fn field(f: TextField) -> &'static str {
+    match f {
+        TextField::FullName => "фамилия и имя",
+        TextField::ContactName => "контактное лицо",
+        TextField::BranchName => "название филиала",
+        TextField::WarehouseName => "название склада",
+        TextField::CartridgeName => "название картриджа",
+        TextField::VendorArticle => "артикул",
+        TextField::Address => "адрес",
+    }
+}
+
+/// The field of a key, as in «напишите код».
+fn noun(f: Field) -> &'static str {
+    match f {
+        Field::Id => "id",
+        Field::Code => "код",
+        Field::Article => "артикул",
+        Field::Name => "название",
+        Field::OneC => "id в 1С",
+    }
+}
+
+/// Of what: «код филиала».
+fn of(what: Entity) -> &'static str {
+    match what {
+        Entity::Branch => "филиала",
+        Entity::Warehouse => "склада",
+        Entity::CartridgeType => "типа картриджа",
+        Entity::User => "пользователя",
+        Entity::Request => "заявки",
+        Entity::ServerCall => "вызова",
+        Entity::Broadcast => "рассылки",
+    }
+}
+
+fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
+    let code = if what == Entity::CartridgeType { "артикул" } else { "код" };
+    let which: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("{} {} {} ({code} {}, id {})", noun(c.matched), of(what), c.name, c.code, c.id))
+        .collect();
+    let keys: Vec<String> = candidates.iter().map(|c| c.key(key)).collect();
+    format!(
+        "«{key}» называет несколько записей: это {}; напишите {}, чтобы выбрать одну.",
+        listed(&which, "и"),
+        listed(&keys, "или")
+    )
+}
+
+fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::BadCode { what, code } => {
+            format!("«{code}» не годится как код {}: используйте от 1 до 32 букв, цифр, «-» или «_».", of(*what))
+        }
+        Refusal::EmptyText { what } => format!("Поле «{}» не заполнено.", field(*what)),
+        Refusal::TextTooLong { what, max } => format!("Поле «{}» длиннее {max} символов.", field(*what)),
+        Refusal::ControlCharacters { what } => format!("В поле «{}» есть управляющие символы.", field(*what)),
+        Refusal::BadPhone(e) => match e {
+            PhoneError::Empty => "Номер телефона не указан.".into(),
+            PhoneError::BadCharacters(p) => format!(
+                "«{p}» — не номер телефона: допустимы только цифры, пробелы, дефисы, точки, скобки и + в начале."
+            ),
+            PhoneError::Invalid(p) => format!(
+                "«{p}» — неверный номер телефона: наберите его в международном виде, \
+                 например +7 916 123-45-67 или +380 44 123 4567."
+            ),
+        },
+        Refusal::BadKey(e) => match e {
+            BadKey::Empty => "Пустой ключ ничего не называет: укажите код, название или id.".into(),
+            BadKey::EmptyValue { typed, field } => {
+                format!("«{typed}» ничего не называет: напишите {} после двоеточия.", noun(*field))
+            }
+            BadKey::NotAnId(typed) => format!("«{typed}»: id — это целое число, например id:3."),
+        },
+        Refusal::BranchByOneCId { key } => {
+            format!("«{key}»: у филиалов нет id в 1С; укажите филиал кодом, названием или id (code:X, name:X, id:N).")
+        }
+        Refusal::CartridgeByName { key } => format!(
+            "«{key}»: тип картриджа не указывают названием (названия повторяются); \
+             укажите артикул, id в 1С или id (article:X, 1c:X, id:N)."
+        ),
+        Refusal::EmptyDescription => "Описание пустое.".into(),
+        Refusal::DescriptionTooLong { len, max } => {
+            format!("Описание слишком длинное: {len} символов, можно не больше {max}.")
+        }
+        Refusal::BadQuantity { max } => text(Msg::BadQuantity { max: *max }),
+        Refusal::EmptyOrder => "В заказе должен быть хотя бы один картридж.".into(),
+        Refusal::TooManyLines { max } => text(Msg::TooManyLines { max: *max }),
+        Refusal::LinesOnlyOnOrders { kind } => {
+            format!("Картриджи указывают только в заказе картриджей, а это заявка вида «{}».", text(Msg::Kind(*kind)))
+        }
+        Refusal::NoBranch => text(Msg::NeedBranchFirst),
+        Refusal::AlreadyAccepted { number, by } => format!("{number} уже принял(а) {by}."),
+        Refusal::NotIssuable { number, state } => {
+            format!("Заявка {number} {}: картриджи выдают только по принятым заявкам.", text(Msg::State(*state)))
+        }
+        Refusal::BranchCodeTaken { code, name } => format!("Филиал с кодом «{code}» уже есть: {name}."),
+        Refusal::BranchNameTaken { name, code } => format!("Филиал «{name}» уже есть (код {code})."),
+        Refusal::NotATelegramId { id } => {
+            format!("{id} — не Telegram ID: Telegram ID — это положительное число, например 123456789.")
+        }
+        Refusal::UserExists { id } => format!("Пользователь {id} уже есть; измените его роль."),
+        Refusal::NotAStaffRole => format!(
+            "Выберите роль сотрудника: {}, {} или {}.",
+            text(Msg::Role(Role::Storekeeper)),
+            text(Msg::Role(Role::Support)),
+            text(Msg::Role(Role::Admin))
+        ),
+        Refusal::SuperAdminNotAssignable => {
+            "Суперадминистраторы задаются в настройках (HELPDESK_SUPER_ADMINS), а не здесь.".into()
+        }
+        Refusal::OwnAccount => "Никто не может менять свою роль или блокировать себя.".into(),
+        Refusal::ConfiguredSuperAdmin { id } => {
+            format!("{id} — суперадминистратор из настроек (HELPDESK_SUPER_ADMINS); изменить это можно только там.")
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! Українські тексти.
 
-use super::Msg;
-use crate::domain::{Denied, Kind, Priority, Role, Status};
+use super::{Msg, listed};
+use crate::domain::{
+    BadKey, Candidate, Denied, Entity, Field, Kind, LifecycleError, PhoneError, Priority, Refusal, Role, State, Status,
+    TextField,
+};
 
 pub(super) fn text(m: Msg<'_>) -> String {
     match m {
@@ -61,6 +64,15 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Status::Done => "виконана",
             Status::Rejected => "відхилена",
             Status::Cancelled => "скасована",
+        }
+        .into(),
+        Msg::State(s) => match s {
+            State::New => "нова",
+            State::Accepted => "прийнята",
+            State::Done => "виконана",
+            State::Rejected => "відхилена",
+            State::Cancelled => "скасована",
+            State::Archived => "в архіві",
         }
         .into(),
         Msg::Role(r) => match r {
@@ -124,9 +136,25 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Denied::NoRequest => "Такої заявки немає.",
         }
         .into(),
-        Msg::NotAllowedNow { status } => format!("Зараз це неможливо: заявка {status}."),
-        Msg::AlreadyAccepted { number, by } => format!("{number} уже прийняв(ла) {by}."),
-        Msg::RequestNotFound => "Такої заявки немає.".into(),
+        Msg::Lifecycle(e) => match e {
+            LifecycleError::NotAllowed { from, .. } => {
+                format!("Зараз це неможливо: заявка {}.", text(Msg::State(*from)))
+            }
+            LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
+                text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
+            }
+        },
+        Msg::NotFound { what, key } => match what {
+            Entity::Branch => format!("Філію «{key}» не знайдено."),
+            Entity::Warehouse => format!("Склад «{key}» не знайдено."),
+            Entity::CartridgeType => format!("Тип картриджа «{key}» не знайдено."),
+            Entity::User => format!("Користувача {key} не знайдено."),
+            Entity::Request => format!("Заявку {key} не знайдено."),
+            Entity::ServerCall => "Такого виклику до серверної немає.".into(),
+            Entity::Broadcast => "Такої розсилки немає.".into(),
+        },
+        Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
+        Msg::Refusal(r) => refusal(r),
         Msg::ChooseKind => "Що потрібно зробити?".into(),
         Msg::AskName => "Ваші прізвище та ім'я?".into(),
         Msg::AskPhone => "Ваш номер телефону? Натисніть кнопку, щоб надіслати його, або наберіть вручну.".into(),
@@ -254,5 +282,130 @@ pub(super) fn text(m: Msg<'_>) -> String {
             other => other,
         }
         .into(),
+    }
+}
+
+fn field(f: TextField) -> &'static str {
+    match f {
+        TextField::FullName => "прізвище та ім'я",
+        TextField::ContactName => "контактна особа",
+        TextField::BranchName => "назва філії",
+        TextField::WarehouseName => "назва складу",
+        TextField::CartridgeName => "назва картриджа",
+        TextField::VendorArticle => "артикул",
+        TextField::Address => "адреса",
+    }
+}
+
+/// The field of a key, as in «код філії».
+fn noun(f: Field) -> &'static str {
+    match f {
+        Field::Id => "id",
+        Field::Code => "код",
+        Field::Article => "артикул",
+        Field::Name => "назва",
+        Field::OneC => "id в 1С",
+    }
+}
+
+/// The field of a key, as in «напишіть назву».
+fn noun_to_write(f: Field) -> &'static str {
+    match f {
+        Field::Name => "назву",
+        other => noun(other),
+    }
+}
+
+/// Of what: «код філії».
+fn of(what: Entity) -> &'static str {
+    match what {
+        Entity::Branch => "філії",
+        Entity::Warehouse => "складу",
+        Entity::CartridgeType => "типу картриджа",
+        Entity::User => "користувача",
+        Entity::Request => "заявки",
+        Entity::ServerCall => "виклику",
+        Entity::Broadcast => "розсилки",
+    }
+}
+
+fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
+    let code = if what == Entity::CartridgeType { "артикул" } else { "код" };
+    let which: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("{} {} {} ({code} {}, id {})", noun(c.matched), of(what), c.name, c.code, c.id))
+        .collect();
+    let keys: Vec<String> = candidates.iter().map(|c| c.key(key)).collect();
+    format!(
+        "«{key}» називає кілька записів: це {}; напишіть {}, щоб вибрати один.",
+        listed(&which, "і"),
+        listed(&keys, "або")
+    )
+}
+
+fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::BadCode { what, code } => {
+            format!("«{code}» не підходить як код {}: використовуйте від 1 до 32 літер, цифр, «-» або «_».", of(*what))
+        }
+        Refusal::EmptyText { what } => format!("Поле «{}» не заповнене.", field(*what)),
+        Refusal::TextTooLong { what, max } => format!("Поле «{}» довше за {max} символів.", field(*what)),
+        Refusal::ControlCharacters { what } => format!("У полі «{}» є керівні символи.", field(*what)),
+        Refusal::BadPhone(e) => match e {
+            PhoneError::Empty => "Номер телефону не вказано.".into(),
+            PhoneError::BadCharacters(p) => format!(
+                "«{p}» — не номер телефону: дозволені лише цифри, пробіли, дефіси, крапки, дужки та + на початку."
+            ),
+            PhoneError::Invalid(p) => format!(
+                "«{p}» — неправильний номер телефону: наберіть його в міжнародному форматі, \
+                 наприклад +380 44 123 4567 або +7 916 123-45-67."
+            ),
+        },
+        Refusal::BadKey(e) => match e {
+            BadKey::Empty => "Порожній ключ нічого не називає: вкажіть код, назву або id.".into(),
+            BadKey::EmptyValue { typed, field } => {
+                format!("«{typed}» нічого не називає: напишіть {} після двокрапки.", noun_to_write(*field))
+            }
+            BadKey::NotAnId(typed) => format!("«{typed}»: id — це ціле число, наприклад id:3."),
+        },
+        Refusal::BranchByOneCId { key } => {
+            format!("«{key}»: філії не мають id в 1С; вкажіть філію кодом, назвою або id (code:X, name:X, id:N).")
+        }
+        Refusal::CartridgeByName { key } => format!(
+            "«{key}»: тип картриджа не вказують назвою (назви повторюються); \
+             вкажіть артикул, id в 1С або id (article:X, 1c:X, id:N)."
+        ),
+        Refusal::EmptyDescription => "Опис порожній.".into(),
+        Refusal::DescriptionTooLong { len, max } => format!("Опис задовгий: {len} символів, можна не більше {max}."),
+        Refusal::BadQuantity { max } => text(Msg::BadQuantity { max: *max }),
+        Refusal::EmptyOrder => "У замовленні має бути хоча б один картридж.".into(),
+        Refusal::TooManyLines { max } => text(Msg::TooManyLines { max: *max }),
+        Refusal::LinesOnlyOnOrders { kind } => {
+            format!("Картриджі вказують лише в замовленні картриджів, а це заявка виду «{}».", text(Msg::Kind(*kind)))
+        }
+        Refusal::NoBranch => text(Msg::NeedBranchFirst),
+        Refusal::AlreadyAccepted { number, by } => format!("{number} уже прийняв(ла) {by}."),
+        Refusal::NotIssuable { number, state } => {
+            format!("Заявка {number} {}: картриджі видають лише за прийнятими заявками.", text(Msg::State(*state)))
+        }
+        Refusal::BranchCodeTaken { code, name } => format!("Філія з кодом «{code}» уже є: {name}."),
+        Refusal::BranchNameTaken { name, code } => format!("Філія «{name}» уже є (код {code})."),
+        Refusal::NotATelegramId { id } => {
+            format!("{id} — не Telegram ID: Telegram ID — це додатне число, наприклад 123456789.")
+        }
+        Refusal::UserExists { id } => format!("Користувач {id} уже є; змініть його роль."),
+        Refusal::NotAStaffRole => format!(
+            "Оберіть роль співробітника: {}, {} або {}.",
+            text(Msg::Role(Role::Storekeeper)),
+            text(Msg::Role(Role::Support)),
+            text(Msg::Role(Role::Admin))
+        ),
+        Refusal::SuperAdminNotAssignable => {
+            "Суперадміністратори задаються в налаштуваннях (HELPDESK_SUPER_ADMINS), а не тут.".into()
+        }
+        Refusal::OwnAccount => "Ніхто не може змінювати власну роль або блокувати себе.".into(),
+        Refusal::ConfiguredSuperAdmin { id } => {
+            format!("{id} — суперадміністратор із налаштувань (HELPDESK_SUPER_ADMINS); змінити це можна лише там.")
+        }
     }
 }

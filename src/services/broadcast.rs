@@ -98,7 +98,7 @@ pub fn may(app: &App, actor: &Actor) -> Result<()> {
 
 /// The content of a broadcast, for delivering it.
 pub fn content(app: &App, id: i64) -> Result<Content> {
-    let b = app.store.read()?.broadcast(id)?.ok_or_else(|| Error::not_found("broadcast", id))?;
+    let b = app.store.read()?.broadcast(id)?.ok_or_else(|| Error::not_found(crate::domain::Entity::Broadcast, id))?;
     Ok(match (b.kind.as_str(), b.file_id) {
         ("photo", Some(file_id)) => Content::Photo { file_id, caption: b.text },
         ("document", Some(file_id)) => Content::Document { file_id, caption: b.text },

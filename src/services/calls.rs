@@ -27,7 +27,7 @@ pub fn call(app: &App, actor: &Actor, client_key: Option<&str>) -> Result<CallOu
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::CreateRequest, None)?;
-    let user = tx.user(caller)?.ok_or_else(|| Error::not_found("user", caller))?;
+    let user = tx.user(caller)?.ok_or_else(|| Error::not_found(crate::domain::Entity::User, caller))?;
     if let Some(key) = client_key
         && let Some(call_id) = tx.call_by_client_key(key)?
     {
@@ -63,7 +63,7 @@ pub fn answer(app: &App, actor: &Actor, call_id: i64, coming: bool) -> Result<Se
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::AnswerCall, None)?;
-    let call = tx.server_call(call_id)?.ok_or_else(|| Error::not_found("server call", call_id))?;
+    let call = tx.server_call(call_id)?.ok_or_else(|| Error::not_found(crate::domain::Entity::ServerCall, call_id))?;
     let before = call.answers.iter().find(|a| a.responder_id == responder).map(|a| a.answer.clone());
     let answer = if coming { "coming" } else { "cannot" };
     if before.as_deref() != Some(answer) {
@@ -84,7 +84,7 @@ pub fn answer(app: &App, actor: &Actor, call_id: i64, coming: bool) -> Result<Se
             AuditEvent::new("call.answer", "server_call", call_id).before(json!(before)).after(json!(answer)),
         )?;
     }
-    let call = tx.server_call(call_id)?.ok_or_else(|| Error::not_found("server call", call_id))?;
+    let call = tx.server_call(call_id)?.ok_or_else(|| Error::not_found(crate::domain::Entity::ServerCall, call_id))?;
     tx.commit()?;
     Ok(call)
 }

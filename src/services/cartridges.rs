@@ -9,7 +9,7 @@
 use super::notify::{self, IssuedLine, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::permissions::authorize;
-use crate::domain::{Permission, RequestFacts, RequestNumber, Status, WarehouseId};
+use crate::domain::{Entity, Permission, Principal, Refusal, RequestFacts, RequestNumber, State, Status, WarehouseId};
 use crate::store::{NewIssue, Request, StoreError};
 use serde_json::json;
 
@@ -47,6 +47,29 @@ impl From<StoreError> for IssueError {
     }
 }
 
+/// Checks, without changing anything, that `actor` may issue cartridges on
+/// `request_id` now: an accepted order of theirs (to decide whether to ask
+/// them which warehouse). The issue itself checks again.
+pub fn check(app: &App, actor: &Actor, request_id: i64) -> Result<Request> {
+    let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    let request =
+        tx.request(request_id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(request_id)))?;
+    issuable(&who, &request)?;
+    Ok(request)
+}
+
+/// Cartridges are issued on accepted orders, by whoever may.
+fn issuable(who: &Principal, request: &Request) -> Result<()> {
+    let facts = RequestFacts { kind: request.kind, author_id: request.author_id, assignee_id: request.assignee_id };
+    authorize(who, Permission::IssueCartridges, Some(&facts))?;
+    if request.status != Status::Accepted || request.archived_at.is_some() {
+        let state = State::of(request.status, request.archived_at.is_some());
+        return Err(Refusal::NotIssuable { number: RequestNumber(request.id), state }.into());
+    }
+    Ok(())
+}
+
 /// Issues what `request_id` still needs from `warehouse_id`.
 pub fn issue(
     app: &App,
@@ -62,17 +85,9 @@ pub fn issue(
     let now = app.now();
     let mut tx = app.store.write()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
-    let request = tx.lock_request(request_id)?.ok_or_else(|| Error::not_found("request", RequestNumber(request_id)))?;
-    let facts = RequestFacts { kind: request.kind, author_id: request.author_id, assignee_id: request.assignee_id };
-    authorize(&who, Permission::IssueCartridges, Some(&facts)).map_err(Error::from)?;
-    if request.status != Status::Accepted || request.archived_at.is_some() {
-        return Err(Error::Conflict(format!(
-            "{} is {}; cartridges are issued on accepted orders",
-            RequestNumber(request_id),
-            request.status
-        ))
-        .into());
-    }
+    let request =
+        tx.lock_request(request_id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(request_id)))?;
+    issuable(&who, &request)?;
     let warehouse = lookup::warehouse_by_id(&mut *tx, warehouse_id)?;
     let items = tx.items(request_id)?;
     let mut plan = Vec::new();

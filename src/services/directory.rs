@@ -2,7 +2,7 @@
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, lookup, principal};
 use crate::domain::permissions::authorize;
-use crate::domain::{BranchId, BranchKey, Lang, Permission, Phone, Principal, Role};
+use crate::domain::{BranchId, BranchKey, Entity, Lang, Permission, Phone, Principal, Refusal, Role, TextField};
 use crate::store::{Branch, NewBranch, Tx, User, UserFilter, Warehouse};
 use serde_json::json;
 
@@ -15,44 +15,44 @@ pub fn warehouses(app: &App) -> Result<Vec<Warehouse>> {
 }
 
 /// Checks a short code: letters, digits, `-` and `_`, at most 32.
-pub fn valid_code(what: &str, code: &str) -> Result<String> {
+pub fn valid_code(what: Entity, code: &str) -> Result<String> {
     let c = code.trim();
     if c.is_empty() || c.len() > 32 || !c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_') {
-        return Err(Error::Invalid(format!("{what} code '{code}' is not valid: use 1-32 letters, digits, '-' or '_'")));
+        return Err(Refusal::BadCode { what, code: code.to_string() }.into());
     }
     Ok(c.to_string())
 }
 
 /// Checks a name: not empty, at most `max` characters, no control characters.
-pub fn valid_name(what: &str, name: &str, max: usize) -> Result<String> {
+pub fn valid_name(what: TextField, name: &str, max: usize) -> Result<String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(Error::Invalid(format!("the {what} is empty")));
+        return Err(Refusal::EmptyText { what }.into());
     }
     if n.chars().count() > max {
-        return Err(Error::Invalid(format!("the {what} is longer than {max} characters")));
+        return Err(Refusal::TextTooLong { what, max }.into());
     }
     if n.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!("the {what} contains control characters")));
+        return Err(Refusal::ControlCharacters { what }.into());
     }
     Ok(n.to_string())
 }
 
 pub fn add_branch(app: &App, actor: &Actor, code: &str, name: &str, address: Option<&str>) -> Result<Branch> {
     let new = NewBranch {
-        code: valid_code("branch", code)?,
-        name: valid_name("branch name", name, 200)?,
-        address: address.map(|a| valid_name("address", a, 500)).transpose()?,
+        code: valid_code(Entity::Branch, code)?,
+        name: valid_name(TextField::BranchName, name, 200)?,
+        address: address.map(|a| valid_name(TextField::Address, a, 500)).transpose()?,
     };
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
     for b in tx.branches()? {
         if b.code.eq_ignore_ascii_case(&new.code) {
-            return Err(Error::Conflict(format!("a branch with code '{}' already exists ({})", b.code, b.name)));
+            return Err(Refusal::BranchCodeTaken { code: b.code, name: b.name }.into());
         }
         if b.name == new.name {
-            return Err(Error::Conflict(format!("a branch named '{}' already exists (code {})", b.name, b.code)));
+            return Err(Refusal::BranchNameTaken { name: b.name, code: b.code }.into());
         }
     }
     let branch = tx.insert_branch(&new, now)?;
@@ -109,19 +109,12 @@ pub struct NewPerson {
 
 pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
     if new.telegram_id <= 0 {
-        return Err(Error::Invalid(format!(
-            "'{}' is not a Telegram user ID; it must be a positive number",
-            new.telegram_id
-        )));
+        return Err(Refusal::NotATelegramId { id: new.telegram_id }.into());
     }
     let role = new.role.unwrap_or(Role::User);
     assignable(role)?;
-    let full_name = valid_name("full name", &new.full_name, 200)?;
-    let phone = new
-        .phone
-        .as_deref()
-        .map(|p| Phone::parse(p).map(|p| p.to_string()).map_err(|e| Error::Invalid(e.to_string())))
-        .transpose()?;
+    let full_name = valid_name(TextField::FullName, &new.full_name, 200)?;
+    let phone = new.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.to_string())).transpose()?;
     let now = app.now();
     let mut tx = app.store.write()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
@@ -131,10 +124,7 @@ pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
         authorize(&who, Permission::ManageDirectory, None)?;
     }
     if tx.user(new.telegram_id)?.is_some() {
-        return Err(Error::Conflict(format!(
-            "user {} already exists; change their role with `users set-role`",
-            new.telegram_id
-        )));
+        return Err(Refusal::UserExists { id: new.telegram_id }.into());
     }
     let branch_id = match &new.branch {
         Some(key) => Some(lookup::branch(&mut *tx, key)?.id),
@@ -162,9 +152,7 @@ pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
 
 fn assignable(role: Role) -> Result<()> {
     if role == Role::SuperAdmin {
-        return Err(Error::Invalid(
-            "super admins are set in the configuration (HELPDESK_SUPER_ADMINS), not in the database".into(),
-        ));
+        return Err(Refusal::SuperAdminNotAssignable.into());
     }
     Ok(())
 }
@@ -176,13 +164,11 @@ fn staff_change(app: &App, tx: &mut dyn Tx, actor: &Actor, target: i64) -> Resul
     if let Principal::User { id, .. } = who
         && id == target
     {
-        return Err(Error::Invalid("nobody can change their own role or block themselves".into()));
+        return Err(Refusal::OwnAccount.into());
     }
-    let user = tx.user(target)?.ok_or_else(|| Error::not_found("user", target))?;
+    let user = tx.user(target)?.ok_or_else(|| Error::not_found(Entity::User, target))?;
     if app.settings.is_super_admin(target) {
-        return Err(Error::Invalid(format!(
-            "user {target} is a super admin from the configuration (HELPDESK_SUPER_ADMINS); change it there"
-        )));
+        return Err(Refusal::ConfiguredSuperAdmin { id: target }.into());
     }
     Ok(user)
 }
@@ -350,7 +336,7 @@ pub fn set_own_branch(app: &App, actor: &Actor, branch_id: BranchId) -> Result<(
     let now = app.now();
     let mut tx = app.store.write()?;
     let branch = lookup::branch_by_id(&mut *tx, branch_id)?;
-    let mut user = tx.user(id)?.ok_or_else(|| Error::not_found("user", id))?;
+    let mut user = tx.user(id)?.ok_or_else(|| Error::not_found(Entity::User, id))?;
     let before = user.branch_id;
     user.branch_id = Some(branch.id);
     tx.update_user(&user)?;
@@ -390,10 +376,10 @@ pub fn staff(app: &App) -> Result<Vec<Person>> {
 /// to the bot is added with a placeholder name, filled in on their first message.
 pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<Changed<User>> {
     if !role.is_staff() {
-        return Err(Error::Invalid("choose a staff role: storekeeper, support or admin".into()));
+        return Err(Refusal::NotAStaffRole.into());
     }
     if target <= 0 {
-        return Err(Error::Invalid(format!("'{target}' is not a Telegram user ID")));
+        return Err(Refusal::NotATelegramId { id: target }.into());
     }
     let now = app.now();
     let mut tx = app.store.write()?;

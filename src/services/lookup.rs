@@ -11,7 +11,9 @@
 //! row by one of its fields.
 
 use super::{Candidate, Error, Result};
-use crate::domain::{BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey};
+use crate::domain::{
+    BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Entity, Field, Key, Refusal, WarehouseId, WarehouseKey,
+};
 use crate::store::{Branch, CartridgeType, Tx, Warehouse};
 
 /// What an ambiguity says of a record.
@@ -59,7 +61,7 @@ impl Record for CartridgeType {
 
 /// The one record among what each field matched; none is `NotFound`, two
 /// different ones are `Ambiguous`.
-fn one<T: Record>(what: &'static str, key: &str, matched: Vec<(Field, Option<T>)>) -> Result<T> {
+fn one<T: Record>(what: Entity, key: &str, matched: Vec<(Field, Option<T>)>) -> Result<T> {
     let mut found: Vec<(Field, T)> = Vec::new();
     for (field, record) in matched {
         if let Some(r) = record
@@ -95,9 +97,7 @@ pub fn branch(tx: &mut dyn Tx, key: &BranchKey) -> Result<Branch> {
         Key::Code(code) => tx.branch_by_code(code)?,
         Key::Name(name) => tx.branch_by_name(name)?,
         Key::OneC(_) => {
-            return Err(Error::Invalid(format!(
-                "'{key}': branches have no 1C id; name a branch by its code, name or id (code:X, name:X, id:N)"
-            )));
+            return Err(Refusal::BranchByOneCId { key: key.to_string() }.into());
         }
         Key::Any(text) => {
             let by_id = match as_id(text) {
@@ -109,15 +109,15 @@ pub fn branch(tx: &mut dyn Tx, key: &BranchKey) -> Result<Branch> {
                 (Field::Name, tx.branch_by_name(text)?),
                 (Field::Id, by_id),
             ];
-            return one("branch", text, matched);
+            return one(Entity::Branch, text, matched);
         }
     };
-    found.ok_or_else(|| Error::not_found("branch", key))
+    found.ok_or_else(|| Error::not_found(Entity::Branch, key))
 }
 
 /// The branch with this id.
 pub fn branch_by_id(tx: &mut dyn Tx, id: BranchId) -> Result<Branch> {
-    tx.branch(id)?.ok_or_else(|| Error::not_found("branch", id))
+    tx.branch(id)?.ok_or_else(|| Error::not_found(Entity::Branch, id))
 }
 
 /// The warehouse a key names: by code (Latin letters in any case), exact name, 1C id or id.
@@ -138,15 +138,15 @@ pub fn warehouse(tx: &mut dyn Tx, key: &WarehouseKey) -> Result<Warehouse> {
                 (Field::OneC, tx.warehouse_by_one_c_id(text)?),
                 (Field::Id, by_id),
             ];
-            return one("warehouse", text, matched);
+            return one(Entity::Warehouse, text, matched);
         }
     };
-    found.ok_or_else(|| Error::not_found("warehouse", key))
+    found.ok_or_else(|| Error::not_found(Entity::Warehouse, key))
 }
 
 /// The warehouse with this id.
 pub fn warehouse_by_id(tx: &mut dyn Tx, id: WarehouseId) -> Result<Warehouse> {
-    tx.warehouse(id)?.ok_or_else(|| Error::not_found("warehouse", id))
+    tx.warehouse(id)?.ok_or_else(|| Error::not_found(Entity::Warehouse, id))
 }
 
 /// The cartridge type a key names: by vendor article (Latin letters in any
@@ -158,10 +158,7 @@ pub fn cartridge_type(tx: &mut dyn Tx, key: &CartridgeKey) -> Result<CartridgeTy
         Key::Code(article) => tx.cartridge_type_by_article(article)?,
         Key::OneC(one_c_id) => tx.cartridge_type_by_one_c_id(one_c_id)?,
         Key::Name(_) => {
-            return Err(Error::Invalid(format!(
-                "'{key}': cartridge types are not named by name (names repeat); \
-                 give the vendor article, 1C id or id (article:X, 1c:X, id:N)"
-            )));
+            return Err(Refusal::CartridgeByName { key: key.to_string() }.into());
         }
         Key::Any(text) => {
             let by_id = match as_id(text) {
@@ -173,13 +170,13 @@ pub fn cartridge_type(tx: &mut dyn Tx, key: &CartridgeKey) -> Result<CartridgeTy
                 (Field::OneC, tx.cartridge_type_by_one_c_id(text)?),
                 (Field::Id, by_id),
             ];
-            return one("cartridge type", text, matched);
+            return one(Entity::CartridgeType, text, matched);
         }
     };
-    found.ok_or_else(|| Error::not_found("cartridge type", key))
+    found.ok_or_else(|| Error::not_found(Entity::CartridgeType, key))
 }
 
 /// The cartridge type with this id.
 pub fn cartridge_type_by_id(tx: &mut dyn Tx, id: CartridgeTypeId) -> Result<CartridgeType> {
-    tx.cartridge_type(id)?.ok_or_else(|| Error::not_found("cartridge type", id))
+    tx.cartridge_type(id)?.ok_or_else(|| Error::not_found(Entity::CartridgeType, id))
 }

@@ -29,8 +29,9 @@ pub mod sla;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::ids::BadKey;
-use crate::domain::{Denied, Field, LifecycleError, Principal, Role};
+pub use crate::domain::Candidate;
+use crate::domain::{BadKey, Denied, Entity, Lang, LifecycleError, PhoneError, Principal, Refusal, Role};
+use crate::i18n::Msg;
 use crate::store::{NewLog, Store, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -92,6 +93,14 @@ impl Actor {
 }
 
 /// Why a service call failed.
+///
+/// Everything a person can meet and put right is typed ([`Denied`],
+/// [`LifecycleError`], `NotFound`, `Ambiguous`, [`Refusal`]): its `Display`
+/// is the English line the command line prints, and [`Error::describe`]
+/// says it to a person in their language. `Invalid` and `Conflict` hold
+/// English text for what only a sysadmin meets (backups, imports, exports,
+/// configuration, a service called from the wrong front end); the rest are
+/// failures on our side.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -101,45 +110,34 @@ pub enum Error {
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error("unknown {what} '{key}'")]
-    NotFound { what: &'static str, key: String },
+    NotFound { what: Entity, key: String },
     /// A key a person typed names two or more different records (one
     /// branch's code is another's id): which one is for them to say.
-    #[error("{}", ambiguous(what, key, candidates))]
-    Ambiguous { what: &'static str, key: String, candidates: Vec<Candidate> },
+    #[error("{}", ambiguous(*what, key, candidates))]
+    Ambiguous { what: Entity, key: String, candidates: Vec<Candidate> },
+    /// What a person asked cannot be done, and why, as data.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// An operator's mistake, in English (see the type's docs).
     #[error("{0}")]
     Invalid(String),
-    /// Someone else got there first (the request was accepted meanwhile, ...).
+    /// Something else is in the way of an operator (another job runs, ...), in English.
     #[error("{0}")]
     Conflict(String),
     /// Writing a stream the caller handed over failed (the reader of a pipe went away, ...).
     #[error("cannot write the output: {0}")]
     Output(#[source] std::io::Error),
+    /// A service call did not finish (its task panicked or was cancelled).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// One of the records an ambiguous key names.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Candidate {
-    pub id: i64,
-    /// Its code (a cartridge type's vendor article).
-    pub code: String,
-    pub name: String,
-    /// The field the key matched in it.
-    pub matched: Field,
-}
-
-impl Candidate {
-    /// How to write the key so that it names this one only: `code:3`.
-    pub fn key(&self, typed: &str) -> String {
-        self.matched.key_for(typed)
-    }
-}
-
 /// `branch '3' is ambiguous: it is the code of Тестовый филиал (code 3, id 9)
 /// and the id of Львов (code LVIV, id 3); write code:3 or id:3 to pick one`
-fn ambiguous(what: &str, key: &str, candidates: &[Candidate]) -> String {
-    let code = if what == "cartridge type" { "article" } else { "code" };
+fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
+    let code = if what == Entity::CartridgeType { "article" } else { "code" };
     let which: Vec<String> = candidates
         .iter()
         .map(|c| format!("the {} of {} ({code} {}, id {})", c.matched.noun(), c.name, c.code, c.id))
@@ -159,13 +157,38 @@ fn listed(items: &[String], last: &str) -> String {
 
 impl From<BadKey> for Error {
     fn from(e: BadKey) -> Error {
-        Error::Invalid(e.to_string())
+        Error::Refused(Refusal::BadKey(e))
+    }
+}
+
+impl From<PhoneError> for Error {
+    fn from(e: PhoneError) -> Error {
+        Error::Refused(Refusal::BadPhone(e))
     }
 }
 
 impl Error {
-    pub fn not_found(what: &'static str, key: impl ToString) -> Error {
+    pub fn not_found(what: Entity, key: impl ToString) -> Error {
         Error::NotFound { what, key: key.to_string() }
+    }
+
+    /// What a person is told about this error, in `lang`, for the bot and
+    /// the web panel alike: plain text (each front end escapes it as it
+    /// escapes any text), or `None` for a failure on our side, which the
+    /// front end logs and answers with "something went wrong".
+    pub fn describe(&self, lang: Lang) -> Option<String> {
+        let msg = match self {
+            Error::Denied(d) => Msg::Denied(*d),
+            Error::Lifecycle(e) => Msg::Lifecycle(e),
+            Error::NotFound { what, key } => Msg::NotFound { what: *what, key },
+            Error::Ambiguous { what, key, candidates } => Msg::Ambiguous { what: *what, key, candidates },
+            Error::Refused(r) => Msg::Refusal(r),
+            // Sysadmin-only text reaching a person is a bug of ours, not theirs to fix.
+            Error::Store(_) | Error::Invalid(_) | Error::Conflict(_) | Error::Output(_) | Error::Internal(_) => {
+                return None;
+            }
+        };
+        Some(crate::i18n::t(lang, msg))
     }
 }
 
@@ -247,4 +270,56 @@ impl Progress for NoProgress {
     fn start(&self, _: &str, _: Option<u64>) {}
     fn advance(&self, _: u64) {}
     fn finish(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Field, RequestNumber, State};
+
+    #[test]
+    fn people_are_told_refusals_in_their_language_and_never_our_failures() {
+        let done = Error::from(Refusal::NotIssuable { number: RequestNumber(12), state: State::Done });
+        // The command line keeps its English line.
+        assert_eq!(done.to_string(), "HD-000012 is done; cartridges are issued on accepted orders");
+        assert_eq!(
+            done.describe(Lang::Uk).unwrap(),
+            "Заявка HD-000012 виконана: картриджі видають лише за прийнятими заявками."
+        );
+        let missing = Error::not_found(Entity::Request, RequestNumber(7));
+        assert_eq!(missing.to_string(), "unknown request 'HD-000007'");
+        assert_eq!(missing.describe(Lang::Ru).unwrap(), "Заявка HD-000007 не найдена.");
+        let refused = [
+            done,
+            missing,
+            Error::Refused(Refusal::OwnAccount),
+            Error::Denied(Denied::NotStaff),
+            Error::Lifecycle(LifecycleError::ReasonRequired),
+            Error::from(BadKey::Empty),
+            Error::from(PhoneError::Empty),
+            Error::Ambiguous {
+                what: Entity::Branch,
+                key: "3".into(),
+                candidates: vec![
+                    Candidate { id: 9, code: "3".into(), name: "Тест".into(), matched: Field::Code },
+                    Candidate { id: 3, code: "LVIV".into(), name: "Львов".into(), matched: Field::Id },
+                ],
+            },
+        ];
+        let ours = [
+            Error::Store(StoreError::Backend("disk full".into())),
+            Error::Invalid("calls are made from Telegram".into()),
+            Error::Conflict("another job is running".into()),
+            Error::Output(std::io::Error::other("the reader went away")),
+            Error::Internal("the blocking task failed: task 7 panicked".into()),
+        ];
+        for lang in [Lang::Ru, Lang::Uk, Lang::En] {
+            for e in &refused {
+                assert!(e.describe(lang).is_some_and(|t| !t.is_empty()), "{lang}: {e}");
+            }
+            for e in &ours {
+                assert_eq!(e.describe(lang), None, "{lang}: {e}");
+            }
+        }
+    }
 }

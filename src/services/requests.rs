@@ -9,7 +9,8 @@ use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::lifecycle::{self, State, Transition};
 use crate::domain::permissions::authorize;
 use crate::domain::{
-    BranchId, CartridgeTypeId, Kind, Permission, Phone, Principal, Priority, RequestFacts, RequestNumber, Status,
+    BranchId, CartridgeTypeId, Entity, Kind, Permission, Phone, Principal, Priority, Refusal, RequestFacts,
+    RequestNumber, Status, TextField,
 };
 use crate::store::{
     Attachment, AttachmentKind, LogEntry, NewAttachment, NewItem, NewRequest, Request, RequestItem, RequestQuery, Tx,
@@ -63,24 +64,18 @@ fn facts(r: &Request) -> RequestFacts {
 pub fn valid_description(text: &str) -> Result<String> {
     let d = text.trim();
     if d.is_empty() {
-        return Err(Error::Invalid("the description is empty".into()));
+        return Err(Refusal::EmptyDescription.into());
     }
-    let n = d.chars().count();
-    if n > MAX_DESCRIPTION_CHARS {
-        return Err(Error::Invalid(format!(
-            "the description is too long ({n} characters; at most {MAX_DESCRIPTION_CHARS})"
-        )));
+    let len = d.chars().count();
+    if len > MAX_DESCRIPTION_CHARS {
+        return Err(Refusal::DescriptionTooLong { len, max: MAX_DESCRIPTION_CHARS }.into());
     }
     Ok(d.to_string())
 }
 
 /// Checks a cartridge quantity.
 pub fn valid_quantity(q: i64) -> Result<i64> {
-    if (1..=MAX_QUANTITY).contains(&q) {
-        Ok(q)
-    } else {
-        Err(Error::Invalid(format!("the quantity must be between 1 and {MAX_QUANTITY}")))
-    }
+    if (1..=MAX_QUANTITY).contains(&q) { Ok(q) } else { Err(Refusal::BadQuantity { max: MAX_QUANTITY }.into()) }
 }
 
 /// Files a new request. With a `client_key` seen before, returns the request
@@ -88,17 +83,15 @@ pub fn valid_quantity(q: i64) -> Result<i64> {
 pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
     let author_id =
         actor.telegram_id().ok_or_else(|| Error::Invalid("requests are filed by people in Telegram".into()))?;
-    let contact_name = super::directory::valid_name("contact name", &t.contact_name, 200)?;
-    let contact_phone = Phone::parse(&t.contact_phone).map_err(|e| Error::Invalid(e.to_string()))?.to_string();
+    let contact_name = super::directory::valid_name(TextField::ContactName, &t.contact_name, 200)?;
+    let contact_phone = Phone::parse(&t.contact_phone)?.to_string();
     let description = valid_description(&t.description)?;
     match (t.kind, t.items.len()) {
-        (Kind::Cartridge, 0) => return Err(Error::Invalid("a cartridge order needs at least one cartridge".into())),
-        (Kind::Cartridge, n) if n > MAX_ITEMS => {
-            return Err(Error::Invalid(format!("an order has at most {MAX_ITEMS} cartridge lines")));
-        }
+        (Kind::Cartridge, 0) => return Err(Refusal::EmptyOrder.into()),
+        (Kind::Cartridge, n) if n > MAX_ITEMS => return Err(Refusal::TooManyLines { max: MAX_ITEMS }.into()),
         (Kind::Cartridge, _) => {}
         (_, 0) => {}
-        (kind, _) => return Err(Error::Invalid(format!("a {kind} request has no cartridge lines"))),
+        (kind, _) => return Err(Refusal::LinesOnlyOnOrders { kind }.into()),
     }
     for item in &t.items {
         valid_quantity(item.quantity)?;
@@ -112,10 +105,10 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
     }
     let who = principal(&mut *tx, &app.settings, actor)?;
     authorize(&who, Permission::CreateRequest, None)?;
-    let author = tx.user(author_id)?.ok_or_else(|| Error::not_found("user", author_id))?;
+    let author = tx.user(author_id)?.ok_or_else(|| Error::not_found(Entity::User, author_id))?;
     let branch_id = match t.branch_id.or(author.branch_id) {
         Some(id) => lookup::branch_by_id(&mut *tx, id)?.id,
-        None => return Err(Error::Invalid("the author has no branch; choose a branch first".into())),
+        None => return Err(Refusal::NoBranch.into()),
     };
     let mut items: Vec<NewItem> = Vec::new();
     for item in &t.items {
@@ -159,7 +152,7 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
             created_at: now,
         })?;
     }
-    let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     super::directory::remember_phone(&mut *tx, author_id, &request.contact_phone)?;
     // Staff who handle this kind hear about it (and the staff group chat, if set).
     let mut staff = notify::staff_for(&mut *tx, &app.settings, Some(t.kind))?;
@@ -220,7 +213,7 @@ pub(crate) fn transition_in(
         _ => None,
     };
     let who = principal(tx, &app.settings, actor)?;
-    let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     let permission = match t {
         Transition::Accept => Permission::AcceptRequest,
         Transition::Complete => Permission::CompleteRequest,
@@ -233,7 +226,7 @@ pub(crate) fn transition_in(
     if let Err(e) = lifecycle::next(from, t) {
         return Err(match (t, from, &r.assignee_name) {
             (Transition::Accept, State::Accepted, Some(name)) => {
-                Error::Conflict(format!("{} has already been accepted by {name}", RequestNumber(id)))
+                Refusal::AlreadyAccepted { number: RequestNumber(id), by: name.clone() }.into()
             }
             _ => Error::Lifecycle(e),
         });
@@ -264,7 +257,7 @@ pub(crate) fn transition_in(
         Transition::Archive => r.archived_at = Some(now),
     }
     tx.update_request(&r)?;
-    let r = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let r = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     let acting = actor.telegram_id();
     let (recipient, notice) = match t {
         Transition::Accept => (
@@ -416,7 +409,7 @@ pub fn card(app: &App, actor: &Actor, id: i64) -> Result<Card> {
 
 fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
     let who = principal(tx, &app.settings, actor)?;
-    let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     authorize(&who, Permission::ViewRequest, Some(&facts(&request)))?;
     Ok(Card {
         items: tx.items(id)?,
@@ -432,7 +425,7 @@ fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
 pub fn check(app: &App, actor: &Actor, id: i64, permission: Permission) -> Result<Request> {
     let mut tx = app.store.read()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
-    let request = tx.request(id)?.ok_or_else(|| Error::not_found("request", RequestNumber(id)))?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     authorize(&who, permission, Some(&facts(&request)))?;
     Ok(request)
 }

@@ -13,7 +13,7 @@
 //! the [`Fixtures`] source and print the report.
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, directory, lookup};
-use crate::domain::{Key, Lang, Named, Phone, Role};
+use crate::domain::{Entity, Key, Lang, Named, Phone, Role, TextField};
 use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
 use serde::Deserialize;
 use serde_json::json;
@@ -292,8 +292,8 @@ pub fn write_sample(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
 fn seed_branches(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
     each_row(input, |row: BranchRow, _| {
         let new = NewBranch {
-            code: directory::valid_code("branch", &row.code)?,
-            name: directory::valid_name("branch name", &row.name, 200)?,
+            code: directory::valid_code(Entity::Branch, &row.code)?,
+            name: directory::valid_name(TextField::BranchName, &row.name, 200)?,
             address: blank_to_none(row.address),
         };
         match tx.branches()?.into_iter().find(|b| b.code.eq_ignore_ascii_case(&new.code)) {
@@ -325,8 +325,8 @@ fn seed_warehouses(
             None => None,
         };
         let new = NewWarehouse {
-            code: directory::valid_code("warehouse", &row.code)?,
-            name: directory::valid_name("warehouse name", &row.name, 200)?,
+            code: directory::valid_code(Entity::Warehouse, &row.code)?,
+            name: directory::valid_name(TextField::WarehouseName, &row.name, 200)?,
             branch_id,
             one_c_id: blank_to_none(row.one_c_id),
         };
@@ -360,8 +360,8 @@ fn seed_cartridges(
             return Err(Error::Invalid(format!("min_stock {min_stock} is negative")));
         }
         let new = NewCartridgeType {
-            name: directory::valid_name("cartridge name", &row.name, 200)?,
-            vendor_article: directory::valid_name("vendor article", &row.article, 100)?,
+            name: directory::valid_name(TextField::CartridgeName, &row.name, 200)?,
+            vendor_article: directory::valid_name(TextField::VendorArticle, &row.article, 100)?,
             compatible_printers: blank_to_none(row.compatible_printers).unwrap_or_default(),
             one_c_id: blank_to_none(row.one_c_id),
             min_stock,
@@ -434,7 +434,7 @@ fn seed_staff(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>,
         }
         tx.insert_user(&User {
             telegram_id: row.telegram_id,
-            full_name: directory::valid_name("full name", &row.full_name, 200)?,
+            full_name: directory::valid_name(TextField::FullName, &row.full_name, 200)?,
             username: None,
             phone,
             role,

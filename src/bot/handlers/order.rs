@@ -11,7 +11,7 @@ use crate::bot::render::{self, esc};
 use crate::bot::state::{Order, OrderLine, State};
 use crate::domain::{CartridgeTypeId, Kind, Priority};
 use crate::i18n::Msg;
-use crate::services::{catalog, requests};
+use crate::services::{self, catalog, requests};
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
@@ -56,8 +56,11 @@ pub async fn picked(
     cartridge_id: CartridgeTypeId,
     at: At,
 ) -> HandlerResult {
-    let Ok(c) = blocking(&ctx.app, move |app| catalog::cartridge_type(app, cartridge_id)).await else {
-        return super::expired(bot, ctx).await;
+    let c = match blocking(&ctx.app, move |app| catalog::cartridge_type(app, cartridge_id)).await {
+        Ok(c) => c,
+        // A type taken out of the catalog since the button was sent.
+        Err(services::Error::NotFound { .. }) => return super::expired(bot, ctx).await,
+        Err(e) => return explain(&bot, &ctx, &e).await,
     };
     let name = esc(&format!("{} ({})", c.name, c.vendor_article));
     edit(&bot, ctx.chat, at.map(|a| a.1), name.clone(), None).await?;
@@ -104,8 +107,11 @@ pub async fn add_line(
     quantity: i64,
     comment: Option<String>,
 ) -> HandlerResult {
-    let Ok(c) = blocking(&ctx.app, move |app| catalog::cartridge_type(app, cartridge_id)).await else {
-        return super::expired(bot, ctx).await;
+    let c = match blocking(&ctx.app, move |app| catalog::cartridge_type(app, cartridge_id)).await {
+        Ok(c) => c,
+        // A type taken out of the catalog since the button was sent.
+        Err(services::Error::NotFound { .. }) => return super::expired(bot, ctx).await,
+        Err(e) => return explain(&bot, &ctx, &e).await,
     };
     match order.lines.iter_mut().find(|l| l.cartridge_id == cartridge_id) {
         Some(line) => {

@@ -137,18 +137,6 @@ pub async fn accept(bot: Bot, ctx: Ctx, id: i64, at: At) -> HandlerResult {
             let number = esc(&render::number(r.id));
             show_changed(&bot, &ctx, at, &r, ctx.t(Msg::AcceptedOk { number: &number })).await
         }
-        Err(services::Error::Conflict(_)) => {
-            // Someone else won the race: say who.
-            let by = blocking(&ctx.app, move |app| Ok(app.store.read()?.request(id)?))
-                .await
-                .ok()
-                .flatten()
-                .and_then(|r| r.assignee_name)
-                .unwrap_or_default();
-            let number = render::number(id);
-            say(&bot, ctx.chat, ctx.t(Msg::AlreadyAccepted { number: &number, by: &esc(&by) }), None).await?;
-            Ok(())
-        }
         Err(e) => explain(&bot, &ctx, &e).await,
     }
 }

@@ -92,9 +92,10 @@ pub async fn list(bot: Bot, ctx: Ctx) -> HandlerResult {
 }
 
 pub async fn remove_ask(bot: Bot, ctx: Ctx, target: i64) -> HandlerResult {
-    let found = blocking(&ctx.app, move |app| Ok(app.store.read()?.user(target)?)).await;
-    let Ok(Some(user)) = found else {
-        return super::expired(bot, ctx).await;
+    let user = match blocking(&ctx.app, move |app| Ok(app.store.read()?.user(target)?)).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return super::expired(bot, ctx).await,
+        Err(e) => return explain(&bot, &ctx, &e).await,
     };
     let markup = inline(vec![vec![
         button(ctx.lang, Msg::YesRemove, Callback::StaffRemoveYes(target)),

@@ -8,11 +8,11 @@ use crate::bot::keyboards::{self, button, inline, raw_button};
 use crate::bot::render::{self, esc};
 use crate::bot::state::State;
 use crate::bot::storage::DialogueStore;
+use crate::domain::WarehouseId;
 use crate::domain::text::alphabetical;
-use crate::domain::{Permission, WarehouseId};
 use crate::i18n::Msg;
 use crate::services::cartridges::{self, IssueError};
-use crate::services::{catalog, requests};
+use crate::services::catalog;
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
@@ -32,7 +32,7 @@ pub async fn show(bot: Bot, ctx: Ctx) -> HandlerResult {
 
 pub async fn issue(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
     let actor = ctx.actor();
-    if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::IssueCartridges)).await {
+    if let Err(e) = blocking(&ctx.app, move |app| cartridges::check(app, &actor, id)).await {
         return explain(&bot, &ctx, &e).await;
     }
     let mut warehouses = match blocking(&ctx.app, move |app| catalog::warehouses_for_order(app, id)).await {
@@ -96,7 +96,7 @@ pub async fn ask_note(
     warehouse: WarehouseId,
 ) -> HandlerResult {
     let actor = ctx.actor();
-    if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::IssueCartridges)).await {
+    if let Err(e) = blocking(&ctx.app, move |app| cartridges::check(app, &actor, id)).await {
         return explain(&bot, &ctx, &e).await;
     }
     say(&bot, ctx.chat, ctx.t(Msg::AskIssueNote), Some(keyboards::skip_or_cancel(ctx.lang).into())).await?;
@@ -158,6 +158,6 @@ where
     let app = ctx.app.clone();
     match tokio::task::spawn_blocking(move || f(&app)).await {
         Ok(r) => r,
-        Err(e) => Err(IssueError::Other(crate::services::Error::Invalid(format!("internal error: {e}")))),
+        Err(e) => Err(IssueError::Other(crate::services::Error::Internal(format!("the blocking task failed: {e}")))),
     }
 }

@@ -7,7 +7,7 @@ use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
 use crate::bot::keyboards::{self, capitalise};
 use crate::bot::render::{self, esc};
 use crate::bot::state::{Attachment, State, Ticket};
-use crate::domain::{Kind, Phone, Priority};
+use crate::domain::{Kind, Phone, Priority, TextField};
 use crate::i18n::Msg;
 use crate::services::{directory, requests};
 use teloxide::prelude::*;
@@ -37,7 +37,7 @@ pub async fn kind_chosen(bot: Bot, ctx: Ctx, convo: Convo, state: State, kind: K
 }
 
 pub async fn name(bot: Bot, ctx: Ctx, convo: Convo, mut draft: Ticket, msg: Message) -> HandlerResult {
-    match msg.text().map(|t| directory::valid_name("full name", t, 200)) {
+    match msg.text().map(|t| directory::valid_name(TextField::FullName, t, 200)) {
         Some(Ok(name)) => {
             draft.name = Some(name);
             say(&bot, ctx.chat, ctx.t(Msg::AskPhone), Some(keyboards::share_contact(ctx.lang))).await?;
