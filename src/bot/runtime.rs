@@ -520,7 +520,7 @@ pub async fn handle_one(
             (outcome, replies, dialogues)
         }),
     );
-    let (outcome, replies, dialogues) = match std::panic::AssertUnwindSafe(run).catch_unwind().await {
+    let (outcome, mut replies, dialogues) = match std::panic::AssertUnwindSafe(run).catch_unwind().await {
         Ok(done) => done,
         Err(_) => {
             tracing::error!(update = id, "a handler panicked; the update is dropped");
@@ -529,7 +529,19 @@ pub async fn handle_one(
     };
     match outcome {
         std::ops::ControlFlow::Break(Ok(())) => {}
-        std::ops::ControlFlow::Break(Err(e)) => tracing::error!(update = id, error = %e, "handling an update failed"),
+        std::ops::ControlFlow::Break(Err(e)) => {
+            tracing::error!(update = id, error = %e, "handling an update failed");
+            // Not a word from the bot would leave the person waiting for nothing.
+            if replies.is_empty()
+                && let Some(from) = own.filter(|chat| *chat > 0)
+            {
+                let lang = blocking(app, move |app| Ok(crate::services::directory::language_of(app, from)))
+                    .await
+                    .unwrap_or(app.settings.default_language);
+                let text = crate::i18n::t(lang, crate::i18n::Msg::SomethingWentWrong);
+                replies.push(super::ctx::Reply::Message { chat: ChatId(from), html: text, markup: None });
+            }
+        }
         std::ops::ControlFlow::Continue(_) => tracing::debug!(update = id, "update not handled"),
     }
     let dialogues = dialogues.unwrap_or_else(|e| {

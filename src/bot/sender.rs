@@ -250,8 +250,8 @@ async fn idle(shutdown: &CancellationToken, d: Duration) {
 }
 
 async fn language_of(app: &App, chat: i64) -> Lang {
-    let found = blocking(app, move |app| Ok(app.store.read()?.user(chat)?)).await;
-    found.ok().flatten().and_then(|u| u.language).unwrap_or(app.settings.default_language)
+    let found = blocking(app, move |app| Ok(crate::services::directory::language_of(app, chat))).await;
+    found.unwrap_or(app.settings.default_language)
 }
 
 async fn deliver(

@@ -276,6 +276,16 @@ const SEEN_EVERY_MINUTES: i64 = 10;
 
 /// Registers a person on first contact and keeps their name, username and
 /// language current; cheap when nothing changed (one read).
+/// The language a person reads: theirs if known, else the configured default.
+pub fn language_of(app: &App, telegram_id: i64) -> Lang {
+    app.store
+        .read()
+        .ok()
+        .and_then(|mut tx| tx.user(telegram_id).ok().flatten())
+        .and_then(|u| u.language)
+        .unwrap_or(app.settings.default_language)
+}
+
 pub fn register(app: &App, profile: &Profile) -> Result<Registered> {
     let now = app.now();
     let language = profile.language_code.as_deref().and_then(Lang::from_telegram_code);

@@ -222,7 +222,7 @@ fn deliver(app: &App, channels: Channels<'_>) -> Result<(u64, u64)> {
         let outcome = match channel.as_str() {
             "telegram" => match (recipient.parse::<i64>(), channels.telegram) {
                 (Ok(chat), Some(tg)) => {
-                    let lang = language_of(app, chat);
+                    let lang = super::directory::language_of(app, chat);
                     tg.send(chat, &telegram_digest(app, lang, &rows, &requests))
                 }
                 _ => Outcome::Permanent(format!("'{recipient}' is not a Telegram chat")),
@@ -262,15 +262,6 @@ fn deliver(app: &App, channels: Channels<'_>) -> Result<(u64, u64)> {
         }
     }
     Ok((sent, failed))
-}
-
-fn language_of(app: &App, chat: i64) -> Lang {
-    app.store
-        .read()
-        .ok()
-        .and_then(|mut tx| tx.user(chat).ok().flatten())
-        .and_then(|u| u.language)
-        .unwrap_or(app.settings.default_language)
 }
 
 /// How long a request is overdue, in words.
