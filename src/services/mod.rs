@@ -63,6 +63,9 @@ pub enum Actor {
     System(&'static str),
     /// A person in Telegram, by Telegram ID. Their role is read from the store.
     Telegram(i64),
+    /// The same person in the web panel (signed in by Telegram): the same
+    /// rights, and the audit log says the action came from the web.
+    Web(i64),
 }
 
 impl Actor {
@@ -81,12 +84,13 @@ impl Actor {
             Actor::Operator(login) => format!("cli:{login}"),
             Actor::System(job) => format!("system:{job}"),
             Actor::Telegram(id) => format!("tg:{id}"),
+            Actor::Web(id) => format!("web:{id}"),
         }
     }
 
     pub fn telegram_id(&self) -> Option<i64> {
         match self {
-            Actor::Telegram(id) => Some(*id),
+            Actor::Telegram(id) | Actor::Web(id) => Some(*id),
             _ => None,
         }
     }
@@ -205,7 +209,7 @@ pub fn effective_role(settings: &Settings, telegram_id: i64, stored: Role) -> Ro
 pub fn principal(tx: &mut dyn Tx, settings: &Settings, actor: &Actor) -> Result<Principal> {
     match actor {
         Actor::Operator(_) | Actor::System(_) => Ok(Principal::Operator),
-        Actor::Telegram(id) => {
+        Actor::Telegram(id) | Actor::Web(id) => {
             let user = tx.user(*id)?;
             let (role, blocked) = match user {
                 Some(u) => (effective_role(settings, *id, u.role), u.blocked),
