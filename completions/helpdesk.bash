@@ -76,6 +76,9 @@ _helpdesk() {
             helpdesk,users)
                 cmd="helpdesk__subcmd__users"
                 ;;
+            helpdesk,web)
+                cmd="helpdesk__subcmd__web"
+                ;;
             helpdesk__subcmd__backup,help)
                 cmd="helpdesk__subcmd__backup__subcmd__help"
                 ;;
@@ -202,6 +205,9 @@ _helpdesk() {
             helpdesk__subcmd__help,users)
                 cmd="helpdesk__subcmd__help__subcmd__users"
                 ;;
+            helpdesk__subcmd__help,web)
+                cmd="helpdesk__subcmd__help__subcmd__web"
+                ;;
             helpdesk__subcmd__help__subcmd__backup,list)
                 cmd="helpdesk__subcmd__help__subcmd__backup__subcmd__list"
                 ;;
@@ -246,6 +252,12 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help__subcmd__users,unblock)
                 cmd="helpdesk__subcmd__help__subcmd__users__subcmd__unblock"
+                ;;
+            helpdesk__subcmd__help__subcmd__web,login-link)
+                cmd="helpdesk__subcmd__help__subcmd__web__subcmd__login__subcmd__link"
+                ;;
+            helpdesk__subcmd__help__subcmd__web,sign-out)
+                cmd="helpdesk__subcmd__help__subcmd__web__subcmd__sign__subcmd__out"
                 ;;
             helpdesk__subcmd__requests,help)
                 cmd="helpdesk__subcmd__requests__subcmd__help"
@@ -313,6 +325,24 @@ _helpdesk() {
             helpdesk__subcmd__users__subcmd__help,unblock)
                 cmd="helpdesk__subcmd__users__subcmd__help__subcmd__unblock"
                 ;;
+            helpdesk__subcmd__web,help)
+                cmd="helpdesk__subcmd__web__subcmd__help"
+                ;;
+            helpdesk__subcmd__web,login-link)
+                cmd="helpdesk__subcmd__web__subcmd__login__subcmd__link"
+                ;;
+            helpdesk__subcmd__web,sign-out)
+                cmd="helpdesk__subcmd__web__subcmd__sign__subcmd__out"
+                ;;
+            helpdesk__subcmd__web__subcmd__help,help)
+                cmd="helpdesk__subcmd__web__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__web__subcmd__help,login-link)
+                cmd="helpdesk__subcmd__web__subcmd__help__subcmd__login__subcmd__link"
+                ;;
+            helpdesk__subcmd__web__subcmd__help,sign-out)
+                cmd="helpdesk__subcmd__web__subcmd__help__subcmd__sign__subcmd__out"
+                ;;
             *)
                 ;;
         esac
@@ -320,7 +350,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -920,7 +950,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches stock import-1c requests serve backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="db seed users branches stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,6 +1440,48 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__users__subcmd__unblock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__web)
+            opts="login-link sign-out"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__web__subcmd__login__subcmd__link)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__web__subcmd__sign__subcmd__out)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2210,6 +2282,132 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users__subcmd__unblock)
+            opts="-h -V --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web)
+            opts="-h -V --config --database-url --help --version login-link sign-out help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web__subcmd__help)
+            opts="login-link sign-out help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web__subcmd__help__subcmd__login__subcmd__link)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web__subcmd__help__subcmd__sign__subcmd__out)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web__subcmd__login__subcmd__link)
+            opts="-h -V --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__web__subcmd__sign__subcmd__out)
             opts="-h -V --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -115,6 +115,18 @@ pub const SPECS: &[Spec] = &[
     spec("smtp_from", "", "Sender address of the email the help desk sends, e.g. Help desk <helpdesk@example.org>."),
     spec("smtp_staff_to", "", "Staff mailbox for reminders, new-request notices and reports, comma-separated."),
     spec("smtp_escalation_to", "", "Who else gets escalated SLA reminders by email, comma-separated."),
+    spec(
+        "web_listen",
+        "",
+        "Address serve listens on for the web panel (and webhooks), e.g. 127.0.0.1:8080; empty for no web panel.",
+    ),
+    spec(
+        "web_public_url",
+        "",
+        "The address people open the panel at, behind a reverse proxy with TLS (https://helpdesk.example.org); empty for http://WEB_LISTEN.",
+    ),
+    spec("web_session_idle", "8h", "A web session unused this long ends; sign in again."),
+    spec("web_session_max", "7d", "A web session ends this long after signing in, used or not."),
 ];
 
 /// A value that must not be shown: `Debug` and `Display` print `[redacted]`.
@@ -417,6 +429,34 @@ pub struct Settings {
     pub archive: ArchivePolicy,
     pub schedule: Schedules,
     pub smtp: SmtpSettings,
+    pub web: WebSettings,
+}
+
+/// The web panel: where `serve` listens, where people open it, how long a session lasts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSettings {
+    pub listen: Option<std::net::SocketAddr>,
+    /// The base URL people use (no trailing slash); `None` for `http://listen`.
+    pub public_url: Option<url::Url>,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+}
+
+impl WebSettings {
+    /// The base URL links point to, without a trailing slash: the public URL,
+    /// else `http://` and the listen address; `None` when there is no panel.
+    pub fn base_url(&self) -> Option<String> {
+        match (&self.public_url, self.listen) {
+            (Some(u), _) => Some(u.as_str().trim_end_matches('/').to_string()),
+            (None, Some(addr)) => Some(format!("http://{addr}")),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether people reach the panel over https (cookies are then Secure).
+    pub fn https(&self) -> bool {
+        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+    }
 }
 
 impl Settings {
@@ -534,7 +574,7 @@ impl Layers {
     /// `ARCHIVE_`, `SCHEDULE_`) that name no setting: a typo there would
     /// silently change a policy, so they are refused rather than warned about.
     pub fn unknown_policy_env(&self) -> Vec<String> {
-        const GROUPS: [&str; 5] = ["SLA_", "SMTP_", "BACKUP_", "ARCHIVE_", "SCHEDULE_"];
+        const GROUPS: [&str; 6] = ["SLA_", "SMTP_", "BACKUP_", "ARCHIVE_", "SCHEDULE_", "WEB_"];
         self.unknown_env().into_iter().filter(|k| GROUPS.iter().any(|g| k[ENV_PREFIX.len()..].starts_with(g))).collect()
     }
 
@@ -733,6 +773,23 @@ impl Loaded {
                     Some(s) => parse_mailboxes(&s).map(|_| Some(s)),
                 })?,
                 staff_to: p.get("smtp_staff_to", parse_mailboxes)?,
+            },
+            web: WebSettings {
+                listen: p.get("web_listen", |v| match non_empty(v) {
+                    None => Ok(None),
+                    Some(s) => s.parse::<std::net::SocketAddr>().map(Some).map_err(|_| {
+                        format!("'{s}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:8080")
+                    }),
+                })?,
+                public_url: p.get("web_public_url", |v| match non_empty(v) {
+                    None => Ok(None),
+                    Some(s) => match url::Url::parse(&s) {
+                        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(u)),
+                        _ => Err(format!("'{s}' is not an http(s) URL such as https://helpdesk.example.org")),
+                    },
+                })?,
+                session_idle: p.get("web_session_idle", parse_duration)?,
+                session_max: p.get("web_session_max", parse_duration)?,
             },
         };
         if settings.smtp.enabled {

@@ -14,3 +14,4 @@ pub mod i18n;
 pub mod scheduler;
 pub mod services;
 pub mod store;
+pub mod web;

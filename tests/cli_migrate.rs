@@ -90,13 +90,18 @@ fn fill_every_table(db: &std::path::Path) {
              VALUES (900000001, 555000001, '{{\"message\":{{\"text\":\"Привет 👋\"}}}}', '{t}', NULL),
                     (900000002, NULL, '{{}}', '{t}', '{t}');
          INSERT INTO dialogues (chat_id, state, last_update_id, updated_at) VALUES (555000001, '{{\"Start\":null}}', 900000001, '{t}');
-         INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, finished_at, recipients, delivered, failed, blocked)
-             VALUES ((SELECT min(telegram_id) FROM users), 'text', 'Завтра плановые работы', NULL, '{t}', NULL, 10, 7, 1, 2);
+         INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, finished_at, recipients, delivered, failed, blocked, client_key)
+             VALUES ((SELECT min(telegram_id) FROM users), 'text', 'Завтра плановые работы', NULL, '{t}', NULL, 10, 7, 1, 2, 'tg-update:7');
          INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after, attempts, sent_at, failed_at, last_error, email)
-             VALUES (555000001, '{{\"kind\":\"x\"}}', 1, 1, '{t}', '{t}', 0, NULL, NULL, NULL, NULL),
+             VALUES (555000001, '{{\"kind\":\"x\"}}', 2, 1, '{t}', '{t}', 0, NULL, NULL, NULL, NULL),
                     (0, '{{\"kind\":\"y\"}}', 0, NULL, '{t}', '{t}', 3, NULL, '{t}', 'Forbidden: bot was blocked', 'staff@example.org');
-         INSERT INTO server_calls (caller_id, branch_id, created_at)
-             VALUES ((SELECT min(telegram_id) FROM users), NULL, '{t}');
+         INSERT INTO server_calls (caller_id, branch_id, created_at, client_key)
+             VALUES ((SELECT min(telegram_id) FROM users), NULL, '{t}', 'tg-update:8');
+         INSERT INTO web_login_tokens (token_hash, telegram_id, created_at, expires_at, used_at)
+             VALUES ('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', (SELECT min(telegram_id) FROM users), '{t}', '{t}', NULL);
+         INSERT INTO web_sessions (token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent)
+             VALUES ('60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752', (SELECT min(telegram_id) FROM users),
+                     'c5f0', 'widget', '{t}', '{t}', '{t}', NULL, 'Mozilla/5.0 (X11; Linux) «тест»');
          INSERT INTO server_call_answers (call_id, responder_id, answer, answered_at)
              VALUES (1, (SELECT max(telegram_id) FROM users), 'coming', '{t}');
          INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at)
@@ -132,7 +137,7 @@ fn every_table_arrives_intact_and_ids_continue() {
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
-    assert_eq!(all.len(), 20, "{all:?}");
+    assert_eq!(all.len(), 22, "{all:?}");
     for table in &all {
         let [ours, theirs] = contents(&sqlite, &mut client, table);
         assert!(!ours.is_empty(), "the source fills {table}");
@@ -154,7 +159,7 @@ fn every_table_arrives_intact_and_ids_continue() {
     // JSON for scripts.
     let out = w.cmd().args(["migrate", "--to", &pg.url, "--truncate", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["tables"].as_array().unwrap().len(), 20);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 22);
     assert!(v["tables"].as_array().unwrap().iter().all(|t| t["verified"] == true));
 }
 

@@ -9,9 +9,12 @@ use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 const EMPLOYEE: &[&str] = &["start", "new", "cartridge", "call", "my", "cancel", "help"];
 
-/// The commands a role sees, described in `lang`.
-pub fn commands_for(lang: Lang, role: Role) -> Vec<BotCommand> {
+/// The commands a role sees, described in `lang` (`/web` when there is a web panel).
+pub fn commands_for(lang: Lang, role: Role, web: bool) -> Vec<BotCommand> {
     let mut names: Vec<&str> = EMPLOYEE.to_vec();
+    if web {
+        names.insert(names.len() - 1, "web");
+    }
     if role.is_staff() {
         names.extend(["queue", "stock"]);
     }
@@ -24,14 +27,20 @@ pub fn commands_for(lang: Lang, role: Role) -> Vec<BotCommand> {
     names.into_iter().map(|c| BotCommand::new(c, t(lang, Msg::CommandHelp { command: c }))).collect()
 }
 
+/// Whether there is a web panel to sign in to.
+fn web(app: &App) -> bool {
+    app.settings.web.base_url().is_some()
+}
+
 /// Registers the menus: the default one per language, then one per staff member.
 pub async fn register(bot: &Bot, app: &App) {
     for lang in [Lang::Ru, Lang::Uk, Lang::En] {
-        if let Err(e) = bot.set_my_commands(commands_for(lang, Role::User)).language_code(lang.to_string()).await {
+        let commands = commands_for(lang, Role::User, web(app));
+        if let Err(e) = bot.set_my_commands(commands).language_code(lang.to_string()).await {
             tracing::warn!(error = %e, %lang, "could not register the command menu");
         }
     }
-    if let Err(e) = bot.set_my_commands(commands_for(app.settings.default_language, Role::User)).await {
+    if let Err(e) = bot.set_my_commands(commands_for(app.settings.default_language, Role::User, web(app))).await {
         tracing::warn!(error = %e, "could not register the default command menu");
     }
     let staff = match tokio::task::spawn_blocking({
@@ -65,7 +74,7 @@ async fn set_for(bot: &Bot, app: &App, chat: i64, lang: Option<Lang>, role: Role
     let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat)) };
     let result = if role.is_staff() {
         let lang = lang.unwrap_or(app.settings.default_language);
-        bot.set_my_commands(commands_for(lang, role)).scope(scope).await.map(|_| ())
+        bot.set_my_commands(commands_for(lang, role, web(app))).scope(scope).await.map(|_| ())
     } else {
         bot.delete_my_commands().scope(scope).await.map(|_| ())
     };

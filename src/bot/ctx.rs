@@ -149,7 +149,8 @@ where
 pub async fn deliver(bot: &Bot, reply: &Reply) -> Result<(), RequestError> {
     match reply {
         Reply::Message { chat, html, markup } => patiently(|| {
-            let mut req = bot.send_message(*chat, html.clone()).parse_mode(ParseMode::Html);
+            let mut req =
+                bot.send_message(*chat, html.clone()).parse_mode(ParseMode::Html).link_preview_options(no_preview());
             if let Some(m) = markup.clone() {
                 req = req.reply_markup(m);
             }
@@ -158,7 +159,10 @@ pub async fn deliver(bot: &Bot, reply: &Reply) -> Result<(), RequestError> {
         .await
         .map(|_| ()),
         Reply::Edit { chat, message_id, html, markup } => {
-            let mut req = bot.edit_message_text(*chat, *message_id, html.clone()).parse_mode(ParseMode::Html);
+            let mut req = bot
+                .edit_message_text(*chat, *message_id, html.clone())
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview());
             if let Some(m) = markup.clone() {
                 req = req.reply_markup(m);
             }
@@ -177,6 +181,18 @@ pub async fn deliver(bot: &Bot, reply: &Reply) -> Result<(), RequestError> {
             }
         }
         Reply::Content { chat, content } => patiently(|| crate::bot::sender::send_content(bot, *chat, content)).await,
+    }
+}
+
+/// Replies show no link previews: a preview of a sign-in link would have
+/// Telegram fetch it, and links people typed into a request are noise.
+pub fn no_preview() -> teloxide::types::LinkPreviewOptions {
+    teloxide::types::LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
     }
 }
 

@@ -52,9 +52,13 @@ const CLAIM_LEASE: Duration = Duration::from_secs(300);
 pub enum Mode {
     /// getUpdates long polling (one process per database).
     Polling,
-    /// Telegram posts to `url`, which reaches this process at `listen`.
-    Webhook { url: url::Url, listen: std::net::SocketAddr },
+    /// Telegram posts to `url`, which reaches this process's listener.
+    Webhook { url: url::Url },
 }
+
+/// Where the listener for webhooks and the web panel goes when webhooks are
+/// on and nothing else says.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// The secret Telegram sends with every webhook call (and only Telegram):
 /// derived from the bot token, so every process of one bot agrees on it.
@@ -64,7 +68,9 @@ pub fn webhook_secret(token: &str) -> String {
     digest.iter().take(24).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Runs the bot until SIGINT or SIGTERM.
+/// Runs the bot until SIGINT or SIGTERM; with an address to listen on
+/// (`HELPDESK_WEB_LISTEN`, or `--listen`), also the web panel and, in
+/// webhook mode, Telegram's calls, on that one listener.
 pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let token = app
         .settings
@@ -88,9 +94,14 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
         })?
     };
     // Bind before telling Telegram where to post.
-    let listener = match &mode {
-        Mode::Polling => None,
-        Mode::Webhook { listen, .. } => {
+    let listen = match (&mode, app.settings.web.listen) {
+        (_, Some(addr)) => Some(addr),
+        (Mode::Webhook { .. }, None) => Some(DEFAULT_LISTEN.parse().expect("a valid address")),
+        (Mode::Polling, None) => None,
+    };
+    let listener = match listen {
+        None => None,
+        Some(listen) => {
             Some(tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?)
         }
     };
@@ -113,21 +124,35 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let (done_tx, done_rx) = mpsc::unbounded_channel::<i64>();
     let limiter = Arc::new(Limiter::new(app.settings.broadcast_rate));
 
-    let poller = match (&mode, listener) {
-        (Mode::Webhook { url, .. }, Some(listener)) => {
+    let mut routes = crate::web::router(crate::web::Web::new(app.clone(), Some(me.username().to_string())));
+    let poller = match &mode {
+        Mode::Webhook { url } => {
             let secret = webhook_secret(token.expose());
             set_webhook(&bot, url, &secret, &shutdown).await?;
-            tracing::info!(%url, listen = %listener.local_addr()?, "receiving updates by webhook");
-            eprintln!("helpdesk: receiving updates by webhook at {url} (listening on {})", listener.local_addr()?);
-            let path = url.path().to_string();
-            tokio::spawn(webhook(app.clone(), listener, path, secret, updates_tx, shutdown.clone()))
+            tracing::info!(%url, "receiving updates by webhook");
+            eprintln!("helpdesk: receiving updates by webhook at {url}");
+            let hook = Hook { app: app.clone(), secret: secret.into(), tx: updates_tx.clone() };
+            routes = axum::Router::new().route(url.path(), axum::routing::post(receive)).with_state(hook).merge(routes);
+            tokio::spawn(reclaim(app.clone(), updates_tx, shutdown.clone()))
         }
-        _ => {
+        Mode::Polling => {
             if let Err(e) = bot.delete_webhook().await {
                 tracing::warn!(error = %e, "cannot remove a webhook set earlier; getUpdates may fail");
             }
             tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()))
         }
+    };
+    let http = match listener {
+        Some(listener) => {
+            let addr = listener.local_addr()?;
+            tracing::info!(%addr, public = ?app.settings.web.base_url(), "web panel listening");
+            eprintln!(
+                "helpdesk: web panel at {} (listening on {addr})",
+                app.settings.web.base_url().unwrap_or_else(|| format!("http://{addr}"))
+            );
+            Some(tokio::spawn(http(listener, routes, shutdown.clone())))
+        }
+        None => None,
     };
     let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
     let flusher = tokio::spawn(flush_done(app.clone(), done_rx));
@@ -145,6 +170,9 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let pruner = tokio::spawn(prune_inbox(app.clone(), shutdown.clone()));
 
     let _ = poller.await;
+    if let Some(http) = http {
+        let _ = http.await;
+    }
     let _ = dispatcher.await;
     let _ = flusher.await;
     let _ = outbox.await;
@@ -244,25 +272,14 @@ struct Hook {
     tx: mpsc::Sender<Update>,
 }
 
-/// Receives webhook calls until shutdown; also takes over the updates other
-/// processes stored but did not handle.
-async fn webhook(
-    app: App,
-    listener: tokio::net::TcpListener,
-    path: String,
-    secret: String,
-    tx: mpsc::Sender<Update>,
-    shutdown: CancellationToken,
-) {
-    let reclaim = tokio::spawn(reclaim(app.clone(), tx.clone(), shutdown.clone()));
-    let hook = Hook { app, secret: secret.into(), tx };
-    let router = axum::Router::new().route(&path, axum::routing::post(receive)).with_state(hook);
+/// Serves the web panel (and webhook calls) until shutdown.
+async fn http(listener: tokio::net::TcpListener, routes: axum::Router, shutdown: CancellationToken) {
     let stop = shutdown.clone();
-    if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await {
-        tracing::error!(error = %e, "the webhook server failed");
+    let service = routes.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(async move { stop.cancelled().await }).await {
+        tracing::error!(error = %e, "the web server failed");
         shutdown.cancel();
     }
-    let _ = reclaim.await;
 }
 
 /// One webhook call: checked, stored, acknowledged, then handled. A call

@@ -275,7 +275,8 @@ async fn deliver(
                 Ok(r) => r,
                 Err(e) => return Outcome::Permanent(e),
             };
-            let mut req = bot.send_message(chat, text).parse_mode(ParseMode::Html);
+            let mut req =
+                bot.send_message(chat, text).parse_mode(ParseMode::Html).link_preview_options(super::ctx::no_preview());
             if let Some(m) = markup {
                 req = req.reply_markup(ReplyMarkup::InlineKeyboard(m));
             }

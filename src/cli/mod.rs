@@ -24,6 +24,7 @@ mod serve;
 mod sla;
 mod stock;
 mod users;
+mod web;
 
 use crate::clock::SystemClock;
 use crate::config::{Layers, Loaded};
@@ -87,8 +88,11 @@ pub enum Command {
     /// Requests: list with filters, show one
     #[command(subcommand)]
     Requests(requests::RequestsCommand),
-    /// Run the Telegram bot and deliver notifications (the daemon)
+    /// Run the Telegram bot, the web panel and the scheduled jobs (the daemon)
     Serve(serve::ServeArgs),
+    /// The web panel: sign-in links and ending sessions
+    #[command(subcommand)]
+    Web(web::WebCommand),
     /// Take a verified backup of the database; list and prune backups
     Backup(backup::BackupArgs),
     /// Restore the database from a backup, after checking it
@@ -160,6 +164,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import1c(args) => import_1c::run(&cli.global, args),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
         Command::Serve(args) => serve::run(&cli.global, args),
+        Command::Web(cmd) => web::run(&cli.global, cmd),
         Command::Backup(args) => backup::run(&cli.global, args),
         Command::Restore(args) => backup::restore(&cli.global, args),
         Command::Migrate(args) => migrate::run(&cli.global, args),

@@ -23,13 +23,19 @@ pub struct ServeArgs {
     /// Receive updates by webhook at this public URL instead of long polling
     #[arg(long, value_name = "URL")]
     webhook_url: Option<url::Url>,
-    /// The address the webhook server listens on
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", requires = "webhook_url")]
-    listen: std::net::SocketAddr,
+    /// The address the web panel (and the webhook) listens on; overrides HELPDESK_WEB_LISTEN
+    /// [default with --webhook-url: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<std::net::SocketAddr>,
 }
 
 pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
-    let app = open_app(global, OpenOptions::default())?;
+    let mut app = open_app(global, OpenOptions::default())?;
+    if let Some(listen) = args.listen {
+        let mut settings = (*app.settings).clone();
+        settings.web.listen = Some(listen);
+        app = app.with_settings(settings);
+    }
     if app.settings.bot_token.is_none() {
         anyhow::bail!("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you");
     }
@@ -39,7 +45,7 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let mode = match args.webhook_url {
-        Some(url) => crate::bot::runtime::Mode::Webhook { url, listen: args.listen },
+        Some(url) => crate::bot::runtime::Mode::Webhook { url },
         None => crate::bot::runtime::Mode::Polling,
     };
     runtime.block_on(crate::bot::serve(app, mode))?;

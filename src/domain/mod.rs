@@ -13,6 +13,7 @@ pub mod phone;
 pub mod refusal;
 pub mod request;
 pub mod sla;
+pub mod telegram_auth;
 pub mod text;
 
 pub use ids::{

@@ -168,6 +168,15 @@ pub enum Refusal {
     OwnAccount,
     #[error("user {id} is a super admin from the configuration (HELPDESK_SUPER_ADMINS); change it there")]
     ConfiguredSuperAdmin { id: i64 },
+
+    // Signing in to the web panel.
+    #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]
+    WebPanelOff,
+    #[error("this sign-in link has been used, has expired or is unknown; send /web to the bot for a new one")]
+    SignInLinkInvalid,
+    /// `reason` is the check that failed, in English, for the log and the CLI.
+    #[error("Telegram's sign-in could not be verified ({reason}); sign in again")]
+    TelegramSignInRejected { reason: String },
 }
 
 impl From<PhoneError> for Refusal {

@@ -1,6 +1,6 @@
 //! English texts.
 
-use super::{Msg, listed};
+use super::{Msg, W, listed};
 use crate::domain::{
     BadKey, Candidate, Denied, Entity, Field, Kind, LifecycleError, PhoneError, Priority, Refusal, Role, State, Status,
     TextField,
@@ -269,6 +269,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::LabelWarehouse => "Warehouse".into(),
         Msg::LabelQuantity => "Quantity".into(),
         Msg::LabelMinimum => "Minimum".into(),
+        Msg::WebLink { url, minutes } => format!(
+            "Your sign-in link to the web panel. It works once, for {minutes} minutes; do not pass it on.\n\n<a href=\"{url}\">Open the help desk</a>"
+        ),
         Msg::CommandHelp { command } => match command {
             "start" => "Start and the main menu",
             "help" => "What the bot can do",
@@ -281,6 +284,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             "stock" => "Cartridges in stock",
             "broadcast" => "An announcement to everyone",
             "staff" => "Staff and roles",
+            "web" => "Sign in to the web panel",
             other => other,
         }
         .into(),
@@ -370,8 +374,70 @@ fn refusal(r: &Refusal) -> String {
             "Super administrators are set in the configuration (HELPDESK_SUPER_ADMINS), not here.".into()
         }
         Refusal::OwnAccount => "Nobody can change their own role or block themselves.".into(),
+        Refusal::WebPanelOff => "The web panel is not set up yet; ask the administrator.".into(),
+        Refusal::SignInLinkInvalid => {
+            "This sign-in link has been used or has expired. Send /web to the bot for a new one.".into()
+        }
+        Refusal::TelegramSignInRejected { .. } => {
+            "Telegram could not confirm who you are. Please sign in again.".into()
+        }
         Refusal::ConfiguredSuperAdmin { id } => {
             format!("{id} is a super administrator from the configuration (HELPDESK_SUPER_ADMINS); change it there.")
         }
+    }
+}
+
+/// The web panel's words.
+pub(super) fn web(w: W) -> &'static str {
+    match w {
+        W::Brand => "Help desk",
+        W::Tagline => "Requests, stock and reports of every branch in one place.",
+        W::NavDashboard => "Dashboard",
+        W::NavRequests => "Requests",
+        W::NavStock => "Stock",
+        W::NavReports => "Reports",
+        W::NavPeople => "People",
+        W::NavMine => "My requests",
+        W::NavNewRequest => "New request",
+        W::NavOrder => "Cartridges",
+        W::NavProfile => "Profile",
+        W::SignInTitle => "Sign in",
+        W::SignInWithTelegram => "Sign in with your Telegram account:",
+        W::SignInByLink => "Or get a sign-in link from the bot",
+        W::SignInByLinkHow => {
+            "Send /web to the help desk bot in Telegram. It answers with a link that signs you in here; it works once, for 10 minutes."
+        }
+        W::SignInAsTitle => "Sign in to the help desk",
+        W::SignInAs => "You are signing in as",
+        W::SignInButton => "Sign in",
+        W::SignInLinkNote => "Not you? Close this page: the link stays unused.",
+        W::SignOut => "Sign out",
+        W::SignOutEverywhere => "Sign out everywhere",
+        W::SignedOut => "You have signed out.",
+        W::SignedOutEverywhere => "You have signed out on every device.",
+        W::SessionsTitle => "Where you are signed in",
+        W::SessionThis => "this browser",
+        W::SessionSince => "Signed in",
+        W::SessionLastSeen => "Last active",
+        W::SessionVia => "How",
+        W::ViaLink => "link from the bot",
+        W::ViaWidget => "Telegram sign-in",
+        W::ViaMiniApp => "Telegram Mini App",
+        W::ProfileTitle => "Your profile",
+        W::LabelName => "Name",
+        W::LabelRole => "Role",
+        W::LabelBranch => "Branch",
+        W::LabelPhone => "Phone",
+        W::LabelTelegramId => "Telegram ID",
+        W::LabelLanguage => "Language",
+        W::ChangeLanguage => "Change",
+        W::NotFoundTitle => "Not found",
+        W::NotFoundText => "There is no such page.",
+        W::ForbiddenTitle => "Not allowed",
+        W::ErrorTitle => "Something went wrong",
+        W::ErrorText => "Something went wrong on our side. Please try again in a minute.",
+        W::TooManyAttempts => "Too many attempts. Wait a few minutes and try again.",
+        W::BadForm => "The form is out of date. Open the page again and repeat.",
+        W::BackHome => "Back to the start",
     }
 }

@@ -311,6 +311,11 @@ pub enum Msg<'a> {
     LabelWarehouse,
     LabelQuantity,
     LabelMinimum,
+    /// `/web`: the sign-in link (escaped by the caller) and how long it works.
+    WebLink {
+        url: &'a str,
+        minutes: i64,
+    },
 }
 
 /// The text of `msg` in `lang`.
@@ -319,6 +324,72 @@ pub fn t(lang: Lang, msg: Msg<'_>) -> String {
         Lang::Ru => ru::text(msg),
         Lang::Uk => uk::text(msg),
         Lang::En => en::text(msg),
+    }
+}
+
+/// Words of the web panel: plain text (the templates escape it), one per
+/// label, button and heading, in each language's file like [`Msg`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum W {
+    Brand,
+    Tagline,
+    // Navigation
+    NavDashboard,
+    NavRequests,
+    NavStock,
+    NavReports,
+    NavPeople,
+    NavMine,
+    NavNewRequest,
+    NavOrder,
+    NavProfile,
+    // Signing in
+    SignInTitle,
+    SignInWithTelegram,
+    SignInByLink,
+    SignInByLinkHow,
+    SignInAsTitle,
+    SignInAs,
+    SignInButton,
+    SignInLinkNote,
+    SignOut,
+    SignOutEverywhere,
+    SignedOut,
+    SignedOutEverywhere,
+    SessionsTitle,
+    SessionThis,
+    SessionSince,
+    SessionLastSeen,
+    SessionVia,
+    ViaLink,
+    ViaWidget,
+    ViaMiniApp,
+    // The person
+    ProfileTitle,
+    LabelName,
+    LabelRole,
+    LabelBranch,
+    LabelPhone,
+    LabelTelegramId,
+    LabelLanguage,
+    ChangeLanguage,
+    // Errors
+    NotFoundTitle,
+    NotFoundText,
+    ForbiddenTitle,
+    ErrorTitle,
+    ErrorText,
+    TooManyAttempts,
+    BadForm,
+    BackHome,
+}
+
+/// The web panel's text of `w` in `lang`.
+pub fn w(lang: Lang, w: W) -> &'static str {
+    match lang {
+        Lang::Ru => ru::web(w),
+        Lang::Uk => uk::web(w),
+        Lang::En => en::web(w),
     }
 }
 
@@ -415,6 +486,9 @@ mod tests {
             Refusal::SuperAdminNotAssignable,
             Refusal::OwnAccount,
             Refusal::ConfiguredSuperAdmin { id: 555000711 },
+            Refusal::WebPanelOff,
+            Refusal::SignInLinkInvalid,
+            Refusal::TelegramSignInRejected { reason: "the sign-in data is not signed by this bot".into() },
         ];
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
@@ -463,9 +537,12 @@ mod tests {
             Refusal::SuperAdminNotAssignable => 22,
             Refusal::OwnAccount => 23,
             Refusal::ConfiguredSuperAdmin { .. } => 24,
+            Refusal::WebPanelOff => 25,
+            Refusal::SignInLinkInvalid => 26,
+            Refusal::TelegramSignInRejected { .. } => 27,
         }
     }
-    const REFUSALS: usize = 25;
+    const REFUSALS: usize = 28;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! Русские тексты.
 
-use super::{Msg, listed};
+use super::{Msg, W, listed};
 use crate::domain::{
     BadKey, Candidate, Denied, Entity, Field, Kind, LifecycleError, PhoneError, Priority, Refusal, Role, State, Status,
     TextField,
@@ -270,6 +270,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::LabelWarehouse => "Склад".into(),
         Msg::LabelQuantity => "Количество".into(),
         Msg::LabelMinimum => "Минимум".into(),
+        Msg::WebLink { url, minutes } => format!(
+            "Ваша ссылка для входа в веб-панель. Она работает один раз, {minutes} минут; никому её не пересылайте.\n\n<a href=\"{url}\">Открыть службу поддержки</a>"
+        ),
         Msg::CommandHelp { command } => match command {
             "start" => "Начало и главное меню",
             "help" => "Что умеет бот",
@@ -282,6 +285,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             "stock" => "Картриджи на складе",
             "broadcast" => "Объявление для всех",
             "staff" => "Сотрудники и роли",
+            "web" => "Вход в веб-панель",
             other => other,
         }
         .into(),
@@ -401,8 +405,68 @@ fn refusal(r: &Refusal) -> String {
             "Суперадминистраторы задаются в настройках (HELPDESK_SUPER_ADMINS), а не здесь.".into()
         }
         Refusal::OwnAccount => "Никто не может менять свою роль или блокировать себя.".into(),
+        Refusal::WebPanelOff => "Веб-панель ещё не настроена; обратитесь к администратору.".into(),
+        Refusal::SignInLinkInvalid => {
+            "Эта ссылка для входа уже использована или устарела. Отправьте боту /web, чтобы получить новую.".into()
+        }
+        Refusal::TelegramSignInRejected { .. } => "Telegram не подтвердил, кто вы. Войдите ещё раз.".into(),
         Refusal::ConfiguredSuperAdmin { id } => {
             format!("{id} — суперадминистратор из настроек (HELPDESK_SUPER_ADMINS); изменить это можно только там.")
         }
+    }
+}
+
+/// The web panel's words.
+pub(super) fn web(w: W) -> &'static str {
+    match w {
+        W::Brand => "Служба поддержки",
+        W::Tagline => "Заявки, склад и отчёты всех филиалов в одном месте.",
+        W::NavDashboard => "Сводка",
+        W::NavRequests => "Заявки",
+        W::NavStock => "Склад",
+        W::NavReports => "Отчёты",
+        W::NavPeople => "Люди",
+        W::NavMine => "Мои заявки",
+        W::NavNewRequest => "Новая заявка",
+        W::NavOrder => "Картриджи",
+        W::NavProfile => "Профиль",
+        W::SignInTitle => "Вход",
+        W::SignInWithTelegram => "Войдите через свой аккаунт Telegram:",
+        W::SignInByLink => "Или получите ссылку для входа от бота",
+        W::SignInByLinkHow => {
+            "Отправьте /web боту службы поддержки в Telegram. Он ответит ссылкой, по которой вы войдёте сюда; она работает один раз, 10 минут."
+        }
+        W::SignInAsTitle => "Вход в службу поддержки",
+        W::SignInAs => "Вы входите как",
+        W::SignInButton => "Войти",
+        W::SignInLinkNote => "Это не вы? Закройте страницу: ссылка останется неиспользованной.",
+        W::SignOut => "Выйти",
+        W::SignOutEverywhere => "Выйти на всех устройствах",
+        W::SignedOut => "Вы вышли.",
+        W::SignedOutEverywhere => "Вы вышли на всех устройствах.",
+        W::SessionsTitle => "Где выполнен вход",
+        W::SessionThis => "этот браузер",
+        W::SessionSince => "Вход",
+        W::SessionLastSeen => "Активность",
+        W::SessionVia => "Способ",
+        W::ViaLink => "ссылка от бота",
+        W::ViaWidget => "вход через Telegram",
+        W::ViaMiniApp => "мини-приложение Telegram",
+        W::ProfileTitle => "Ваш профиль",
+        W::LabelName => "Имя",
+        W::LabelRole => "Роль",
+        W::LabelBranch => "Филиал",
+        W::LabelPhone => "Телефон",
+        W::LabelTelegramId => "Telegram ID",
+        W::LabelLanguage => "Язык",
+        W::ChangeLanguage => "Сменить",
+        W::NotFoundTitle => "Не найдено",
+        W::NotFoundText => "Такой страницы нет.",
+        W::ForbiddenTitle => "Нет доступа",
+        W::ErrorTitle => "Что-то пошло не так",
+        W::ErrorText => "Что-то пошло не так с нашей стороны. Попробуйте ещё раз через минуту.",
+        W::TooManyAttempts => "Слишком много попыток. Подождите несколько минут и попробуйте снова.",
+        W::BadForm => "Форма устарела. Откройте страницу заново и повторите.",
+        W::BackHome => "На главную",
     }
 }

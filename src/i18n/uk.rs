@@ -1,6 +1,6 @@
 //! Українські тексти.
 
-use super::{Msg, listed};
+use super::{Msg, W, listed};
 use crate::domain::{
     BadKey, Candidate, Denied, Entity, Field, Kind, LifecycleError, PhoneError, Priority, Refusal, Role, State, Status,
     TextField,
@@ -267,6 +267,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::LabelWarehouse => "Склад".into(),
         Msg::LabelQuantity => "Кількість".into(),
         Msg::LabelMinimum => "Мінімум".into(),
+        Msg::WebLink { url, minutes } => format!(
+            "Ваше посилання для входу до вебпанелі. Воно працює один раз, {minutes} хвилин; нікому його не пересилайте.\n\n<a href=\"{url}\">Відкрити службу підтримки</a>"
+        ),
         Msg::CommandHelp { command } => match command {
             "start" => "Початок і головне меню",
             "help" => "Що вміє бот",
@@ -279,6 +282,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             "stock" => "Картриджі на складі",
             "broadcast" => "Оголошення для всіх",
             "staff" => "Співробітники та ролі",
+            "web" => "Вхід до вебпанелі",
             other => other,
         }
         .into(),
@@ -404,8 +408,68 @@ fn refusal(r: &Refusal) -> String {
             "Суперадміністратори задаються в налаштуваннях (HELPDESK_SUPER_ADMINS), а не тут.".into()
         }
         Refusal::OwnAccount => "Ніхто не може змінювати власну роль або блокувати себе.".into(),
+        Refusal::WebPanelOff => "Вебпанель ще не налаштована; зверніться до адміністратора.".into(),
+        Refusal::SignInLinkInvalid => {
+            "Це посилання для входу вже використане або застаріле. Надішліть боту /web, щоб отримати нове.".into()
+        }
+        Refusal::TelegramSignInRejected { .. } => "Telegram не підтвердив, хто ви. Увійдіть ще раз.".into(),
         Refusal::ConfiguredSuperAdmin { id } => {
             format!("{id} — суперадміністратор із налаштувань (HELPDESK_SUPER_ADMINS); змінити це можна лише там.")
         }
+    }
+}
+
+/// The web panel's words.
+pub(super) fn web(w: W) -> &'static str {
+    match w {
+        W::Brand => "Служба підтримки",
+        W::Tagline => "Заявки, склад і звіти всіх філій в одному місці.",
+        W::NavDashboard => "Зведення",
+        W::NavRequests => "Заявки",
+        W::NavStock => "Склад",
+        W::NavReports => "Звіти",
+        W::NavPeople => "Люди",
+        W::NavMine => "Мої заявки",
+        W::NavNewRequest => "Нова заявка",
+        W::NavOrder => "Картриджі",
+        W::NavProfile => "Профіль",
+        W::SignInTitle => "Вхід",
+        W::SignInWithTelegram => "Увійдіть через свій обліковий запис Telegram:",
+        W::SignInByLink => "Або отримайте посилання для входу від бота",
+        W::SignInByLinkHow => {
+            "Надішліть /web боту служби підтримки в Telegram. Він відповість посиланням, за яким ви увійдете сюди; воно працює один раз, 10 хвилин."
+        }
+        W::SignInAsTitle => "Вхід до служби підтримки",
+        W::SignInAs => "Ви входите як",
+        W::SignInButton => "Увійти",
+        W::SignInLinkNote => "Це не ви? Закрийте сторінку: посилання лишиться невикористаним.",
+        W::SignOut => "Вийти",
+        W::SignOutEverywhere => "Вийти на всіх пристроях",
+        W::SignedOut => "Ви вийшли.",
+        W::SignedOutEverywhere => "Ви вийшли на всіх пристроях.",
+        W::SessionsTitle => "Де виконано вхід",
+        W::SessionThis => "цей браузер",
+        W::SessionSince => "Вхід",
+        W::SessionLastSeen => "Активність",
+        W::SessionVia => "Спосіб",
+        W::ViaLink => "посилання від бота",
+        W::ViaWidget => "вхід через Telegram",
+        W::ViaMiniApp => "міні-застосунок Telegram",
+        W::ProfileTitle => "Ваш профіль",
+        W::LabelName => "Ім'я",
+        W::LabelRole => "Роль",
+        W::LabelBranch => "Філія",
+        W::LabelPhone => "Телефон",
+        W::LabelTelegramId => "Telegram ID",
+        W::LabelLanguage => "Мова",
+        W::ChangeLanguage => "Змінити",
+        W::NotFoundTitle => "Не знайдено",
+        W::NotFoundText => "Такої сторінки немає.",
+        W::ForbiddenTitle => "Немає доступу",
+        W::ErrorTitle => "Щось пішло не так",
+        W::ErrorText => "Щось пішло не так з нашого боку. Спробуйте ще раз за хвилину.",
+        W::TooManyAttempts => "Забагато спроб. Зачекайте кілька хвилин і спробуйте знову.",
+        W::BadForm => "Форма застаріла. Відкрийте сторінку знову й повторіть.",
+        W::BackHome => "На головну",
     }
 }

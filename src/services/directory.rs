@@ -10,6 +10,11 @@ pub fn branches(app: &App) -> Result<Vec<Branch>> {
     Ok(app.store.read()?.branches()?)
 }
 
+/// One branch, by id.
+pub fn branch(app: &App, id: BranchId) -> Result<Branch> {
+    lookup::branch_by_id(&mut *app.store.read()?, id)
+}
+
 pub fn warehouses(app: &App) -> Result<Vec<Warehouse>> {
     Ok(app.store.read()?.warehouses()?)
 }
@@ -274,8 +279,6 @@ pub struct Registered {
 /// How stale `last_seen_at` may get before an update refreshes it.
 const SEEN_EVERY_MINUTES: i64 = 10;
 
-/// Registers a person on first contact and keeps their name, username and
-/// language current; cheap when nothing changed (one read).
 /// The language a person reads: theirs if known, else the configured default.
 pub fn language_of(app: &App, telegram_id: i64) -> Lang {
     app.store
@@ -286,6 +289,8 @@ pub fn language_of(app: &App, telegram_id: i64) -> Lang {
         .unwrap_or(app.settings.default_language)
 }
 
+/// Registers a person on first contact and keeps their name, username and
+/// language current; cheap when nothing changed (one read).
 pub fn register(app: &App, profile: &Profile) -> Result<Registered> {
     let now = app.now();
     let language = profile.language_code.as_deref().and_then(Lang::from_telegram_code);

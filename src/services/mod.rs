@@ -26,6 +26,7 @@ pub mod requests;
 pub mod schema;
 pub mod seed;
 pub mod sla;
+pub mod web;
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -51,6 +52,11 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The same services with other settings (a command-line flag that overrides one).
+    pub fn with_settings(&self, settings: Settings) -> App {
+        App { settings: Arc::new(settings), store: self.store.clone(), clock: self.clock.clone() }
     }
 }
 

@@ -214,7 +214,20 @@ pub enum ServeMode {
 
 /// One transaction: every capability of the store, then commit.
 pub trait Tx:
-    Directory + Catalog + Requests + Audit + Dialogues + Inbox + Outbox + Calls + Broadcasts + Imports + Sla + Jobs + Send
+    Directory
+    + Catalog
+    + Requests
+    + Audit
+    + Dialogues
+    + Inbox
+    + Outbox
+    + Calls
+    + Broadcasts
+    + Imports
+    + Sla
+    + Jobs
+    + WebSessions
+    + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
     /// A hint that this transaction will write a great many rows (demo data,
@@ -968,4 +981,81 @@ pub fn list_requests(tx: &mut dyn Tx, query: &RequestQuery) -> Result<Vec<Reques
         Ok(true)
     })?;
     Ok(out)
+}
+
+// ---------------------------------------------------------------- web sessions
+
+/// How a web session was signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedInVia {
+    /// A one-time link from the bot's /web or `helpdesk web login-link`.
+    Link,
+    /// The Telegram Login Widget.
+    Widget,
+    /// Telegram's Mini App init data.
+    MiniApp,
+}
+
+impl SignedInVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignedInVia::Link => "link",
+            SignedInVia::Widget => "widget",
+            SignedInVia::MiniApp => "mini_app",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SignedInVia> {
+        match s {
+            "link" => Some(SignedInVia::Link),
+            "widget" => Some(SignedInVia::Widget),
+            "mini_app" => Some(SignedInVia::MiniApp),
+            _ => None,
+        }
+    }
+}
+
+/// A one-time sign-in link, as stored: only the SHA-256 of its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginToken {
+    pub token_hash: String,
+    pub telegram_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// A signed-in browser, as stored: only the SHA-256 of its cookie's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub id: i64,
+    pub token_hash: String,
+    pub telegram_id: i64,
+    /// The value every form of this session carries back (CSRF).
+    pub csrf: String,
+    pub via: SignedInVia,
+    pub created_at: DateTime<Utc>,
+    pub seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub user_agent: Option<String>,
+}
+
+/// Sign-in links and sessions of the web panel.
+pub trait WebSessions {
+    fn insert_login_token(&mut self, token: &LoginToken) -> Result<()>;
+    fn login_token(&mut self, token_hash: &str) -> Result<Option<LoginToken>>;
+    /// Marks the token used at `now` if it is unused and unexpired; returns
+    /// whose it is, or `None` (used, expired or unknown). Once only, however
+    /// many ask at the same moment.
+    fn use_login_token(&mut self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>>;
+    /// Stores a session (its `id` is ignored); returns its id.
+    fn insert_session(&mut self, session: &WebSession) -> Result<i64>;
+    fn session(&mut self, token_hash: &str) -> Result<Option<WebSession>>;
+    fn touch_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
+    fn end_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
+    /// Ends every open session of a person; returns how many.
+    fn end_sessions_of(&mut self, telegram_id: i64, at: DateTime<Utc>) -> Result<u64>;
+    /// A person's open sessions, newest first.
+    fn sessions_of(&mut self, telegram_id: i64) -> Result<Vec<WebSession>>;
 }

@@ -427,6 +427,8 @@ pub const TABLES: &[&str] = &[
     "branches",
     "warehouses",
     "users",
+    "web_login_tokens",
+    "web_sessions",
     "cartridge_types",
     "stock_items",
     "requests",
@@ -1932,6 +1934,117 @@ impl Jobs for PgTx {
                 &[&job],
             )?
             .map(|r| JobRun { job: r.get(0), started_at: r.get(1), finished_at: r.get(2), ok: r.get(3), message: r.get(4) }))
+    }
+}
+
+const WEB_SESSION_COLUMNS: &str =
+    "id, token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent";
+
+fn web_session(r: &::postgres::Row) -> WebSession {
+    let via: String = r.get(4);
+    WebSession {
+        id: r.get(0),
+        token_hash: r.get(1),
+        telegram_id: r.get(2),
+        csrf: r.get(3),
+        via: SignedInVia::parse(&via).unwrap_or(SignedInVia::Link),
+        created_at: r.get(5),
+        seen_at: r.get(6),
+        expires_at: r.get(7),
+        ended_at: r.get(8),
+        user_agent: r.get(9),
+    }
+}
+
+impl WebSessions for PgTx {
+    fn insert_login_token(&mut self, t: &LoginToken) -> Result<()> {
+        self.exec(
+            "INSERT INTO web_login_tokens (token_hash, telegram_id, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&t.token_hash, &t.telegram_id, &t.created_at, &t.expires_at, &t.used_at],
+        )?;
+        Ok(())
+    }
+
+    fn login_token(&mut self, token_hash: &str) -> Result<Option<LoginToken>> {
+        Ok(self
+            .opt(
+                "SELECT token_hash, telegram_id, created_at, expires_at, used_at FROM web_login_tokens WHERE token_hash = $1",
+                &[&token_hash],
+            )?
+            .map(|r| LoginToken {
+                token_hash: r.get(0),
+                telegram_id: r.get(1),
+                created_at: r.get(2),
+                expires_at: r.get(3),
+                used_at: r.get(4),
+            }))
+    }
+
+    fn use_login_token(&mut self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+        Ok(self
+            .opt(
+                "UPDATE web_login_tokens SET used_at = $2 \
+                 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING telegram_id",
+                &[&token_hash, &now],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn insert_session(&mut self, s: &WebSession) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO web_sessions (token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &[
+                    &s.token_hash,
+                    &s.telegram_id,
+                    &s.csrf,
+                    &s.via.as_str(),
+                    &s.created_at,
+                    &s.seen_at,
+                    &s.expires_at,
+                    &s.ended_at,
+                    &s.user_agent,
+                ],
+            )?
+            .get(0))
+    }
+
+    fn session(&mut self, token_hash: &str) -> Result<Option<WebSession>> {
+        Ok(self
+            .opt(&format!("SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE token_hash = $1"), &[&token_hash])?
+            .map(|r| web_session(&r)))
+    }
+
+    fn touch_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.exec("UPDATE web_sessions SET seen_at = $2 WHERE id = $1", &[&id, &at])?;
+        Ok(())
+    }
+
+    fn end_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.exec("UPDATE web_sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", &[&id, &at])?;
+        Ok(())
+    }
+
+    fn end_sessions_of(&mut self, telegram_id: i64, at: DateTime<Utc>) -> Result<u64> {
+        self.exec(
+            "UPDATE web_sessions SET ended_at = $2 WHERE telegram_id = $1 AND ended_at IS NULL",
+            &[&telegram_id, &at],
+        )
+    }
+
+    fn sessions_of(&mut self, telegram_id: i64) -> Result<Vec<WebSession>> {
+        Ok(self
+            .query(
+                &format!(
+                    "SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE telegram_id = $1 AND ended_at IS NULL \
+                     ORDER BY created_at DESC, id DESC"
+                ),
+                &[&telegram_id],
+            )?
+            .iter()
+            .map(web_session)
+            .collect())
     }
 }
 

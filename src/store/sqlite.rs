@@ -1931,3 +1931,140 @@ impl Jobs for SqliteTx {
             .map_err(db)
     }
 }
+
+const WEB_SESSION_COLUMNS: &str =
+    "id, token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent";
+
+fn web_session(r: &rusqlite::Row<'_>) -> rusqlite::Result<WebSession> {
+    let via: String = r.get(4)?;
+    Ok(WebSession {
+        id: r.get(0)?,
+        token_hash: r.get(1)?,
+        telegram_id: r.get(2)?,
+        csrf: r.get(3)?,
+        via: SignedInVia::parse(&via).unwrap_or(SignedInVia::Link),
+        created_at: time(r, 5)?,
+        seen_at: time(r, 6)?,
+        expires_at: time(r, 7)?,
+        ended_at: time_opt(r, 8)?,
+        user_agent: r.get(9)?,
+    })
+}
+
+impl WebSessions for SqliteTx {
+    fn insert_login_token(&mut self, t: &LoginToken) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO web_login_tokens (token_hash, telegram_id, created_at, expires_at, used_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    t.token_hash,
+                    t.telegram_id,
+                    to_text(t.created_at),
+                    to_text(t.expires_at),
+                    t.used_at.map(to_text)
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn login_token(&mut self, token_hash: &str) -> Result<Option<LoginToken>> {
+        self.conn
+            .query_row(
+                "SELECT token_hash, telegram_id, created_at, expires_at, used_at FROM web_login_tokens WHERE token_hash = ?1",
+                [token_hash],
+                |r| {
+                    Ok(LoginToken {
+                        token_hash: r.get(0)?,
+                        telegram_id: r.get(1)?,
+                        created_at: time(r, 2)?,
+                        expires_at: time(r, 3)?,
+                        used_at: time_opt(r, 4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn use_login_token(&mut self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "UPDATE web_login_tokens SET used_at = ?2 \
+                 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING telegram_id",
+                params![token_hash, to_text(now)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn insert_session(&mut self, s: &WebSession) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO web_sessions (token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    s.token_hash,
+                    s.telegram_id,
+                    s.csrf,
+                    s.via.as_str(),
+                    to_text(s.created_at),
+                    to_text(s.seen_at),
+                    to_text(s.expires_at),
+                    s.ended_at.map(to_text),
+                    s.user_agent
+                ],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn session(&mut self, token_hash: &str) -> Result<Option<WebSession>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE token_hash = ?1"))
+            .map_err(db)?;
+        st.query_row([token_hash], web_session).optional().map_err(db)
+    }
+
+    fn touch_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute("UPDATE web_sessions SET seen_at = ?2 WHERE id = ?1", params![id, to_text(at)])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn end_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE web_sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
+                params![id, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn end_sessions_of(&mut self, telegram_id: i64, at: DateTime<Utc>) -> Result<u64> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE web_sessions SET ended_at = ?2 WHERE telegram_id = ?1 AND ended_at IS NULL",
+                params![telegram_id, to_text(at)],
+            )
+            .map_err(db)?;
+        Ok(n as u64)
+    }
+
+    fn sessions_of(&mut self, telegram_id: i64) -> Result<Vec<WebSession>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE telegram_id = ?1 AND ended_at IS NULL \
+                 ORDER BY created_at DESC, id DESC"
+            ))
+            .map_err(db)?;
+        st.query_map([telegram_id], web_session).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+}

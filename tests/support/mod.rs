@@ -7,6 +7,7 @@ pub mod bot;
 pub mod fake_telegram;
 pub mod serve;
 pub mod smtp;
+pub mod web;
 
 use chrono::{DateTime, TimeZone, Utc};
 use helpdesk::clock::ManualClock;

@@ -38,6 +38,7 @@ pub enum Command {
     Stock,
     Broadcast,
     Staff,
+    Web,
 }
 
 pub async fn command(bot: Bot, ctx: Ctx, convo: Convo, cmd: Command) -> HandlerResult {
@@ -45,6 +46,8 @@ pub async fn command(bot: Bot, ctx: Ctx, convo: Convo, cmd: Command) -> HandlerR
         Command::Start => start::start(bot, ctx, convo).await,
         Command::Help => start::help(bot, ctx).await,
         Command::Cancel => cancel(bot, ctx, convo).await,
+        // A link to the web panel leaves whatever form is being filled in as it is.
+        Command::Web => start::web_link(bot, ctx).await,
         other => {
             // Any command leaves whatever form was being filled in.
             convo.exit().await?;
@@ -57,7 +60,7 @@ pub async fn command(bot: Bot, ctx: Ctx, convo: Convo, cmd: Command) -> HandlerR
                 Command::Stock => stock::show(bot, ctx).await,
                 Command::Broadcast => broadcast::begin(bot, ctx, convo).await,
                 Command::Staff => staff::menu(bot, ctx).await,
-                Command::Start | Command::Help | Command::Cancel => unreachable!(),
+                Command::Start | Command::Help | Command::Cancel | Command::Web => unreachable!(),
             }
         }
     }

@@ -74,3 +74,16 @@ pub async fn help(bot: Bot, ctx: Ctx) -> HandlerResult {
     say(&bot, ctx.chat, text, Some(ctx.menu())).await?;
     Ok(())
 }
+
+/// `/web`: a one-time link that signs the person in to the web panel.
+pub async fn web_link(bot: Bot, ctx: Ctx) -> HandlerResult {
+    let (actor, me) = (ctx.actor(), ctx.user.telegram_id);
+    match blocking(&ctx.app, move |app| crate::services::web::login_link(app, &actor, me)).await {
+        Ok(link) => {
+            let minutes = crate::services::web::LINK_VALID.num_minutes();
+            say(&bot, ctx.chat, ctx.t(Msg::WebLink { url: &esc(&link.url), minutes }), None).await?;
+            Ok(())
+        }
+        Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}

@@ -1,0 +1,52 @@
+//! The web panel, served by `helpdesk serve` on `HELPDESK_WEB_LISTEN` (the
+//! same listener that takes Telegram's webhook calls).
+//!
+//! A front end like the bot and the CLI: pages are functions of their URL
+//! that read through `services` and post through `services`, which
+//! authorise every action from the store at the moment it happens. Pages are
+//! rendered on the server from compile-checked, escaping templates
+//! (`templates/`), work without JavaScript, and use a little of our own
+//! (`assets/app.js`) where it helps. Not here: SQL, business rules, texts
+//! (those are in `i18n`).
+
+pub mod assets;
+mod pages;
+mod security;
+pub mod session;
+
+use crate::services::App;
+use axum::Router;
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+/// What every page handler gets.
+#[derive(Clone)]
+pub struct Web {
+    pub app: App,
+    /// The bot's username, for the Login Widget and links to the bot.
+    pub bot_username: Option<String>,
+    attempts: Arc<security::Attempts>,
+}
+
+impl Web {
+    pub fn new(app: App, bot_username: Option<String>) -> Web {
+        Web { app, bot_username, attempts: Arc::new(security::Attempts::default()) }
+    }
+}
+
+/// The panel's routes.
+pub fn router(web: Web) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login))
+        .route("/login/link/{token}", get(pages::link_page).post(pages::link_sign_in))
+        .route("/login/telegram", get(pages::widget_sign_in))
+        .route("/logout", post(pages::logout))
+        .route("/logout/everywhere", post(pages::logout_everywhere))
+        .route("/profile", get(pages::profile))
+        .route("/language", post(pages::set_language))
+        .route("/assets/{name}", get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(web)
+}

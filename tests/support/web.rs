@@ -1,0 +1,91 @@
+//! The real `helpdesk serve` with its web panel on a free port of
+//! 127.0.0.1, and a plain HTTP client that follows no redirects and keeps
+//! no cookies by itself (tests look at both).
+
+use super::Workdir;
+use super::fake_telegram::FakeTelegram;
+use super::serve::Serve;
+use reqwest::blocking::{Client, Response};
+use std::time::{Duration, Instant};
+
+pub struct Panel {
+    pub serve: Serve,
+    pub base: String,
+    pub client: Client,
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Panel {
+    /// Starts serve with the panel at http://127.0.0.1:PORT (its public URL too).
+    pub fn start(w: &Workdir, fake: &FakeTelegram, extra_env: &[(&str, &str)]) -> Panel {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut env = vec![("HELPDESK_WEB_LISTEN", listen.as_str())];
+        env.extend_from_slice(extra_env);
+        let serve = Serve::start_logging_to(w, fake, &env, &w.path().join("serve.log"));
+        let base = format!("http://{listen}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(&listen).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the web panel did not start: {}",
+                std::fs::read_to_string(w.path().join("serve.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Panel { serve, base, client }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) }
+    }
+
+    /// GET with an optional session cookie.
+    pub fn get(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut r = self.client.get(self.url(path));
+        if let Some(c) = cookie {
+            r = r.header("Cookie", c);
+        }
+        r.send().unwrap()
+    }
+
+    /// A form POST as a browser sends it from our own page (Origin set), with an optional cookie.
+    pub fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Response {
+        self.post_from(path, cookie, form, Some(&self.base))
+    }
+
+    /// A form POST with the Origin header given (or none).
+    pub fn post_from(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)], origin: Option<&str>) -> Response {
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let mut r =
+            self.client.post(self.url(path)).header("Content-Type", "application/x-www-form-urlencoded").body(body);
+        if let Some(o) = origin {
+            r = r.header("Origin", o);
+        }
+        if let Some(c) = cookie {
+            r = r.header("Cookie", c);
+        }
+        r.send().unwrap()
+    }
+}
+
+/// The `name=value` part of the response's Set-Cookie for `name`, if any.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(String::from)
+}
+
+/// The hidden CSRF field's value in a page.
+pub fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form with a csrf field");
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
