@@ -8,6 +8,8 @@
 # Without it they say that they were skipped; with CI=true they must run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The web panel's browser tests need Chromium and ChromeDriver (Debian packages).
+./scripts/ensure-browser.sh || echo "== no chromium/chromedriver: the browser tests will say SKIPPED ==" >&2
 cargo test --locked --all-targets "$@"
 cargo test --locked --doc
 if [ -n "${HELPDESK_TEST_PG_URL:-}" ]; then

@@ -119,6 +119,18 @@ fn sessions_end_on_sign_out_everywhere_on_a_block_and_form_posts_need_their_orig
     assert_eq!(panel.post("/logout", Some(&a), &[]).status(), 422, "no csrf field at all");
     assert_eq!(panel.post_from("/logout", Some(&a), &[("csrf", &csrf)], Some("https://evil.example")).status(), 400);
     assert_eq!(panel.post_from("/logout", Some(&a), &[("csrf", &csrf)], None).status(), 400);
+    assert_eq!(panel.post_from("/logout", Some(&a), &[("csrf", &csrf)], Some("null")).status(), 400);
+    let cross = panel
+        .client
+        .post(panel.url("/logout"))
+        .header("Cookie", &a)
+        .header("Origin", "null")
+        .header("Sec-Fetch-Site", "cross-site")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}"))
+        .send()
+        .unwrap();
+    assert_eq!(cross.status(), 400, "Origin: null from another site");
     assert_eq!(panel.get("/profile", Some(&a)).status(), 200, "still signed in");
     // Another session's CSRF value does not do either.
     let csrf_b = csrf_of(&panel.get("/profile", Some(&b)).text().unwrap());
@@ -222,7 +234,7 @@ fn pages_carry_security_headers_and_speak_the_language_asked_for() {
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin", "a sign-in link's token never leaves for another site");
     assert_eq!(h["cache-control"], "no-store");
     let page = r.text().unwrap();
     assert!(!page.contains("<script>") && !page.contains("style="), "no inline script or style");

@@ -143,7 +143,8 @@ impl FromRequestParts<Web> for MaybeSignedIn {
 /// without one, `Sec-Fetch-Site` says same-origin. A request with neither
 /// header is refused: every browser in use sends one of them with a form post.
 pub fn same_origin(web: &Web, headers: &HeaderMap) -> bool {
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    // `Origin: null` (a privacy setting, a sandbox) says nothing either way.
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| *o != "null") {
         return expected_origins(web, headers).iter().any(|o| o == origin);
     }
     matches!(headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()), Some("same-origin"))
