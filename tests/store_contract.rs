@@ -630,6 +630,84 @@ fn the_outbox_takes_turns_between_chats_and_releases_what_was_held(store: &dyn S
     assert_eq!(due(t0() + Duration::minutes(1), 100, 9)[0], (9, reply), "replies first");
 }
 
+/// Keyset pages cover a listing once, in every order, whatever the ties in
+/// time; search folds Latin and Cyrillic case and ё, takes a number, and
+/// treats LIKE's wildcards literally.
+fn keyset_pages_and_search(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let priorities = [Priority::Low, Priority::Medium, Priority::High];
+    for i in 0..30i64 {
+        let mut r = new_request(&b, Kind::Repair, i / 3); // three requests per minute: ties in time
+        r.priority = priorities[(i % 3) as usize];
+        r.description = match i {
+            4 => "Не работает СЧЁТЧИК купюр".into(),
+            5 => "Скидка 50% не считается".into(),
+            6 => "Printer JAMS in room 5".into(),
+            _ => format!("Заявка {i}"),
+        };
+        if i == 7 {
+            r.contact_name = "Ёлкина Мария".into();
+        }
+        tx.insert_request(&r).unwrap();
+    }
+    tx.commit().unwrap();
+    let mut tx = store.read().unwrap();
+    for order in [RequestOrder::Newest, RequestOrder::Oldest, RequestOrder::Queue, RequestOrder::ReverseQueue] {
+        let all: Vec<i64> = list_requests(&mut *tx, &RequestQuery { order, ..Default::default() })
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(all.len(), 30);
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page =
+                list_requests(&mut *tx, &RequestQuery { order, after, limit: Some(7), ..Default::default() }).unwrap();
+            if page.is_empty() {
+                break;
+            }
+            after = Some(RequestKey::of(page.last().unwrap()));
+            paged.extend(page.iter().map(|r| r.id));
+        }
+        assert_eq!(paged, all, "{order:?}");
+        let mut back = all.clone();
+        back.reverse();
+        let reversed: Vec<i64> =
+            list_requests(&mut *tx, &RequestQuery { order: order.reversed(), ..Default::default() })
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect();
+        assert_eq!(reversed, back, "{order:?} read backwards");
+    }
+    let found = |text: &str, number: Option<i64>| -> Vec<String> {
+        let search = Some(RequestSearch { text: helpdesk::domain::text::fold(text), number });
+        let mut store_tx = store.read().unwrap();
+        list_requests(&mut *store_tx, &RequestQuery { search, order: RequestOrder::Oldest, ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .map(|r| if number == Some(r.id) { format!("#{}", r.id) } else { r.description })
+            .collect()
+    };
+    assert_eq!(found("счетчик", None), ["Не работает СЧЁТЧИК купюр"]);
+    assert_eq!(found("jams", None), ["Printer JAMS in room 5"]);
+    assert_eq!(found("50%", None), ["Скидка 50% не считается"]);
+    assert_eq!(found("%", None), ["Скидка 50% не считается"], "a wildcard is a character");
+    assert_eq!(found("ЕЛКИНА", None), ["Заявка 7"], "the contact name, ё as е");
+    assert_eq!(found("441234", None).len(), 30, "the phone");
+    let first =
+        list_requests(&mut *tx, &RequestQuery { order: RequestOrder::Oldest, limit: Some(1), ..Default::default() })
+            .unwrap()[0]
+            .id;
+    assert_eq!(found("no such text", Some(first)), [format!("#{first}")]);
+    let high =
+        list_requests(&mut *tx, &RequestQuery { priorities: vec![Priority::High], ..Default::default() }).unwrap();
+    assert_eq!(high.len(), 10);
+    assert!(high.iter().all(|r| r.priority == Priority::High));
+}
+
 /// A job's lock is held by one holder at a time.
 fn job_locks_exclude_each_other(store: &dyn Store) {
     let held = store.job_lock("sla-check").unwrap().expect("free");
@@ -792,6 +870,7 @@ backends!(
     concurrent_writers_serialise,
     stale_updates_are_claimed_once,
     the_outbox_takes_turns_between_chats_and_releases_what_was_held,
+    keyset_pages_and_search,
     job_locks_exclude_each_other,
     an_id_is_never_taken_for_a_code,
 );

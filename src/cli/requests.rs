@@ -157,6 +157,9 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
                 until,
                 closed_since: None,
                 closed_before: None,
+                priorities: Vec::new(),
+                search: None,
+                after: None,
                 archived: if archived {
                     ArchivedFilter::Only
                 } else if include_archived {

@@ -29,6 +29,24 @@ pub fn alphabetical(a: &str, b: &str) -> Ordering {
     a.chars().map(weight).cmp(b.chars().map(weight)).then_with(|| a.cmp(b))
 }
 
+/// Upper-case Latin and Cyrillic letters, and `ё`, ...
+pub const FOLD_FROM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZАБВГҐДЕЄЁЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯё";
+/// ... and what [`fold`] makes of them, letter for letter: lower case, `ё` as `е`.
+pub const FOLD_TO: &str = "abcdefghijklmnopqrstuvwxyzабвгґдеєежзиіїйклмнопрстуфхцчшщъыьэюяе";
+
+/// A text as search compares it: Latin and Cyrillic letters in lower case and
+/// `ё` as `е` (people type `счетчик` for `счётчик`); nothing else changes. The
+/// same on every store and in every database locale: SQLite calls this very
+/// function, PostgreSQL `translate()` with [`FOLD_FROM`] and [`FOLD_TO`].
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match FOLD_FROM.chars().position(|f| f == c) {
+            Some(i) => FOLD_TO.chars().nth(i).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +92,17 @@ mod tests {
             sorted(&["Іван Петров", "Іваненко", "10 Львів", "2 Київ", "Zed"]),
             ["10 Львів", "2 Київ", "Zed", "Іван Петров", "Іваненко"]
         );
+    }
+
+    #[test]
+    fn search_folds_latin_and_cyrillic_case_and_yo_and_nothing_else() {
+        assert_eq!(FOLD_FROM.chars().count(), FOLD_TO.chars().count());
+        assert_eq!(fold("Счётчик HP ЄІЇҐ ёж"), "счетчик hp єіїґ еж");
+        assert_eq!(fold("Ω ß 123 -_"), "Ω ß 123 -_");
+        for (f, t) in FOLD_FROM.chars().zip(FOLD_TO.chars()) {
+            if f != 'Ё' && f != 'ё' {
+                assert_eq!(f.to_lowercase().next(), Some(t), "{f}");
+            }
+        }
     }
 }

@@ -527,6 +527,53 @@ pub enum RequestOrder {
     Oldest,
     /// The work queue: highest priority first, then oldest.
     Queue,
+    /// The work queue backwards (to page back through it).
+    ReverseQueue,
+}
+
+impl RequestOrder {
+    /// The same listing read from its other end.
+    pub fn reversed(self) -> RequestOrder {
+        match self {
+            RequestOrder::Newest => RequestOrder::Oldest,
+            RequestOrder::Oldest => RequestOrder::Newest,
+            RequestOrder::Queue => RequestOrder::ReverseQueue,
+            RequestOrder::ReverseQueue => RequestOrder::Queue,
+        }
+    }
+}
+
+/// A request's place in a listing, for keyset paging: what every order sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestKey {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub priority: Priority,
+}
+
+impl RequestKey {
+    pub fn of(r: &Request) -> RequestKey {
+        RequestKey { id: r.id, created_at: r.created_at, priority: r.priority }
+    }
+
+    /// The rank the queue sorts priorities by (high first).
+    pub fn rank(&self) -> i64 {
+        match self.priority {
+            Priority::High => 0,
+            Priority::Medium => 1,
+            Priority::Low => 2,
+        }
+    }
+}
+
+/// What a person searches requests for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSearch {
+    /// Found in the description, contact name or phone, compared as
+    /// `domain::text::fold` compares (already folded).
+    pub text: String,
+    /// A request number the text also is (`HD-000123`, `123`).
+    pub number: Option<i64>,
 }
 
 /// Which requests to list.
@@ -534,6 +581,11 @@ pub enum RequestOrder {
 pub struct RequestQuery {
     pub statuses: Vec<Status>,
     pub kinds: Vec<Kind>,
+    /// Only these priorities (any when empty).
+    pub priorities: Vec<Priority>,
+    pub search: Option<RequestSearch>,
+    /// Keyset paging: only requests after this one in `order`.
+    pub after: Option<RequestKey>,
     pub branch_id: Option<BranchId>,
     pub author_id: Option<i64>,
     pub assignee_id: Option<i64>,

@@ -1169,6 +1169,45 @@ fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
         args.push(Box::new(q.kinds.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>()));
         sql.push_str(&format!(" AND r.kind = ANY(${})", args.len()));
     }
+    if !q.priorities.is_empty() {
+        args.push(Box::new(q.priorities.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>()));
+        sql.push_str(&format!(" AND r.priority = ANY(${})", args.len()));
+    }
+    if let Some(search) = &q.search {
+        use crate::domain::text::{FOLD_FROM, FOLD_TO};
+        let pattern = format!("%{}%", search.text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        args.push(Box::new(pattern));
+        let n = args.len();
+        let text = format!(
+            "translate(r.description, '{FOLD_FROM}', '{FOLD_TO}') LIKE ${n} \
+             OR translate(r.contact_name, '{FOLD_FROM}', '{FOLD_TO}') LIKE ${n} OR r.contact_phone LIKE ${n}"
+        );
+        match search.number {
+            Some(id) => {
+                args.push(Box::new(id));
+                sql.push_str(&format!(" AND (r.id = ${} OR {text})", args.len()));
+            }
+            None => sql.push_str(&format!(" AND ({text})")),
+        }
+    }
+    if let Some(key) = &q.after {
+        args.push(Box::new(key.created_at));
+        let at = args.len();
+        args.push(Box::new(key.id));
+        let id = args.len();
+        let queue = matches!(q.order, RequestOrder::Queue | RequestOrder::ReverseQueue);
+        if queue {
+            args.push(Box::new(key.rank() as i32));
+        }
+        let rank = args.len();
+        let r = "CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
+        sql.push_str(&match q.order {
+            RequestOrder::Newest => format!(" AND (r.created_at, r.id) < (${at}, ${id})"),
+            RequestOrder::Oldest => format!(" AND (r.created_at, r.id) > (${at}, ${id})"),
+            RequestOrder::Queue => format!(" AND ({r}, r.created_at, r.id) > (${rank}, ${at}, ${id})"),
+            RequestOrder::ReverseQueue => format!(" AND ({r}, r.created_at, r.id) < (${rank}, ${at}, ${id})"),
+        });
+    }
     let mut eq = |column: &str, v: Option<Box<dyn ToSql + Sync>>, sql: &mut String| {
         if let Some(v) = v {
             args.push(v);
@@ -1270,6 +1309,9 @@ impl Requests for PgTx {
             RequestOrder::Oldest => " ORDER BY r.created_at, r.id",
             RequestOrder::Queue => {
                 " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.created_at, r.id"
+            }
+            RequestOrder::ReverseQueue => {
+                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END DESC, r.created_at DESC, r.id DESC"
             }
         };
         args.push(Box::new(q.limit.map(|l| l.min(i64::MAX as u64) as i64)));

@@ -54,7 +54,17 @@ impl SqliteStore {
             migrate(&mut conn, &shown)?;
         }
         drop(conn);
-        let manager = SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(CONNECTION_PRAGMAS));
+        let manager = SqliteConnectionManager::file(path).with_init(|c| {
+            c.execute_batch(CONNECTION_PRAGMAS)?;
+            // Search compares text as domain::text::fold does, on PostgreSQL too.
+            c.create_scalar_function(
+                "hd_fold",
+                1,
+                rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                    | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+                |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| crate::domain::text::fold(&s))),
+            )
+        });
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .min_idle(Some(0))
@@ -997,6 +1007,14 @@ fn request_row(r: &Row) -> rusqlite::Result<Request> {
 }
 
 /// The WHERE clause and arguments for a query.
+/// The queue's rank of a request's priority (high first).
+const RANK: &str = "CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
+
+/// `text` with LIKE's wildcards taken literally (escaped with `\`).
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
     let mut sql = String::from(" WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
@@ -1013,6 +1031,38 @@ fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
     };
     any_of("r.status", q.statuses.iter().map(|s| s.as_str()).collect(), &mut sql, &mut args);
     any_of("r.kind", q.kinds.iter().map(|k| k.as_str()).collect(), &mut sql, &mut args);
+    any_of("r.priority", q.priorities.iter().map(|p| p.as_str()).collect(), &mut sql, &mut args);
+    if let Some(search) = &q.search {
+        args.push(Value::Text(format!("%{}%", like_escape(&search.text))));
+        let n = args.len();
+        let text = format!(
+            "hd_fold(r.description) LIKE ?{n} ESCAPE '\\' OR hd_fold(r.contact_name) LIKE ?{n} ESCAPE '\\' \
+             OR r.contact_phone LIKE ?{n} ESCAPE '\\'"
+        );
+        match search.number {
+            Some(id) => {
+                args.push(Value::Integer(id));
+                sql.push_str(&format!(" AND (r.id = ?{} OR {text})", args.len()));
+            }
+            None => sql.push_str(&format!(" AND ({text})")),
+        }
+    }
+    if let Some(key) = &q.after {
+        args.push(Value::Text(to_text(key.created_at)));
+        let at = args.len();
+        args.push(Value::Integer(key.id));
+        let id = args.len();
+        if matches!(q.order, RequestOrder::Queue | RequestOrder::ReverseQueue) {
+            args.push(Value::Integer(key.rank()));
+        }
+        let rank = args.len();
+        sql.push_str(&match q.order {
+            RequestOrder::Newest => format!(" AND (r.created_at, r.id) < (?{at}, ?{id})"),
+            RequestOrder::Oldest => format!(" AND (r.created_at, r.id) > (?{at}, ?{id})"),
+            RequestOrder::Queue => format!(" AND ({RANK}, r.created_at, r.id) > (?{rank}, ?{at}, ?{id})"),
+            RequestOrder::ReverseQueue => format!(" AND ({RANK}, r.created_at, r.id) < (?{rank}, ?{at}, ?{id})"),
+        });
+    }
     let eq = |column: &str, v: Option<Value>, sql: &mut String, args: &mut Vec<Value>| {
         if let Some(v) = v {
             args.push(v);
@@ -1132,6 +1182,9 @@ impl Requests for SqliteTx {
             RequestOrder::Oldest => " ORDER BY r.created_at, r.id",
             RequestOrder::Queue => {
                 " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.created_at, r.id"
+            }
+            RequestOrder::ReverseQueue => {
+                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END DESC, r.created_at DESC, r.id DESC"
             }
         };
         args.push(Value::Integer(q.limit.map_or(-1, |l| l.min(i64::MAX as u64) as i64)));
