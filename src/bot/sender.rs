@@ -6,7 +6,7 @@
 use super::ctx::blocking;
 use super::keyboards::{button, inline};
 use super::render::{self, esc};
-use crate::domain::Lang;
+use crate::domain::{Action, Lang};
 use crate::i18n::{Msg, t};
 use crate::services::broadcast::Content;
 use crate::services::notify::{self, Notice, Outcome};
@@ -271,7 +271,7 @@ async fn deliver(
             None => return Outcome::Permanent(format!("broadcast {broadcast_id} is gone")),
         },
         other => {
-            let (text, markup) = match render_notice(app, lang, tz, other).await {
+            let (text, markup) = match render_notice(app, message.chat_id, lang, tz, other).await {
                 Ok(r) => r,
                 Err(e) => return Outcome::Permanent(e),
             };
@@ -292,9 +292,10 @@ async fn deliver(
     }
 }
 
-/// The text (and buttons) of a notice in `lang`.
+/// The text (and buttons) of a notice to `chat` in `lang`.
 async fn render_notice(
     app: &App,
+    chat: i64,
     lang: Lang,
     tz: chrono_tz::Tz,
     notice: &Notice,
@@ -313,11 +314,20 @@ async fn render_notice(
                 l(Msg::NoticeNewRequest),
                 render::card(lang, tz, &card.request, &card.items, card.attachments.len())
             );
-            let markup = inline(vec![vec![
-                button(lang, Msg::Accept, Callback::Accept(id)),
-                button(lang, Msg::Open, Callback::Open(id)),
-            ]]);
-            (text, Some(markup))
+            // Accept for a person who may accept it now; in a group (the staff
+            // chat) there is no one person to ask, and whoever presses is checked then.
+            let may_accept = if chat > 0 {
+                let actor = Actor::Telegram(chat);
+                let offered = blocking(app, move |app| requests::actions(app, &actor, id)).await;
+                offered.is_ok_and(|a| a.contains(&Action::Accept))
+            } else {
+                true
+            };
+            let mut row = vec![button(lang, Msg::Open, Callback::Open(id))];
+            if may_accept {
+                row.insert(0, button(lang, Msg::Accept, Callback::Accept(id)));
+            }
+            (text, Some(inline(vec![row])))
         }
         Notice::Accepted { request_id, by } => {
             (l(Msg::NoticeAccepted { number: &num(request_id), by: &esc(by) }), None)
