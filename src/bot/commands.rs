@@ -1,37 +1,36 @@
-//! The command menu Telegram shows, per role: everyone gets the employee
-//! commands (in each language); each staff member's chat gets theirs on top.
+//! The command menu Telegram shows, per person: everyone gets the employee
+//! commands (in each language); each staff member's chat gets what they are
+//! granted on top (see [`crate::services::directory::Person::granted`]).
 
-use crate::domain::{Lang, Role};
+use crate::domain::{Lang, Permission};
 use crate::i18n::{Msg, t};
-use crate::services::{App, directory, effective_role};
+use crate::services::{App, directory};
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 const EMPLOYEE: &[&str] = &["start", "new", "cartridge", "call", "my", "cancel", "help"];
 
-/// The commands a role sees, described in `lang`.
-pub fn commands_for(lang: Lang, role: Role) -> Vec<BotCommand> {
+/// The commands for what a person is `granted`, described in `lang`.
+pub fn commands_for(lang: Lang, granted: &[Permission]) -> Vec<BotCommand> {
     let mut names: Vec<&str> = EMPLOYEE.to_vec();
-    if role.is_staff() {
-        names.extend(["queue", "stock"]);
-    }
-    if matches!(role, Role::Admin | Role::SuperAdmin) {
-        names.push("broadcast");
-    }
-    if role == Role::SuperAdmin {
-        names.push("staff");
-    }
+    let extra = [
+        (Permission::ViewQueue, "queue"),
+        (Permission::ViewStock, "stock"),
+        (Permission::Broadcast, "broadcast"),
+        (Permission::ManageStaff, "staff"),
+    ];
+    names.extend(extra.into_iter().filter(|(p, _)| granted.contains(p)).map(|(_, c)| c));
     names.into_iter().map(|c| BotCommand::new(c, t(lang, Msg::CommandHelp { command: c }))).collect()
 }
 
 /// Registers the menus: the default one per language, then one per staff member.
 pub async fn register(bot: &Bot, app: &App) {
     for lang in [Lang::Ru, Lang::Uk, Lang::En] {
-        if let Err(e) = bot.set_my_commands(commands_for(lang, Role::User)).language_code(lang.to_string()).await {
+        if let Err(e) = bot.set_my_commands(commands_for(lang, &[])).language_code(lang.to_string()).await {
             tracing::warn!(error = %e, %lang, "could not register the command menu");
         }
     }
-    if let Err(e) = bot.set_my_commands(commands_for(app.settings.default_language, Role::User)).await {
+    if let Err(e) = bot.set_my_commands(commands_for(app.settings.default_language, &[])).await {
         tracing::warn!(error = %e, "could not register the default command menu");
     }
     let staff = match tokio::task::spawn_blocking({
@@ -45,27 +44,27 @@ pub async fn register(bot: &Bot, app: &App) {
         Err(e) => return tracing::warn!(error = %e, "could not list staff for their command menus"),
     };
     for p in staff {
-        set_for(bot, app, p.user.telegram_id, p.user.language, p.role).await;
+        set_for(bot, app, p.user.telegram_id, p.user.language, &p.granted()).await;
     }
 }
 
 /// Sets one person's menu after their role changed.
 pub async fn refresh_for(bot: &Bot, app: &App, telegram_id: i64) {
-    let user = {
+    let person = {
         let app = app.clone();
-        tokio::task::spawn_blocking(move || app.store.read().and_then(|mut tx| tx.user(telegram_id))).await
+        tokio::task::spawn_blocking(move || directory::person(&app, telegram_id)).await
     };
-    if let Ok(Ok(Some(u))) = user {
-        let role = effective_role(&app.settings, u.telegram_id, u.role);
-        set_for(bot, app, u.telegram_id, u.language, role).await;
+    if let Ok(Ok(Some(p))) = person {
+        set_for(bot, app, p.user.telegram_id, p.user.language, &p.granted()).await;
     }
 }
 
-async fn set_for(bot: &Bot, app: &App, chat: i64, lang: Option<Lang>, role: Role) {
+async fn set_for(bot: &Bot, app: &App, chat: i64, lang: Option<Lang>, granted: &[Permission]) {
     let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat)) };
-    let result = if role.is_staff() {
-        let lang = lang.unwrap_or(app.settings.default_language);
-        bot.set_my_commands(commands_for(lang, role)).scope(scope).await.map(|_| ())
+    let commands = commands_for(lang.unwrap_or(app.settings.default_language), granted);
+    // Only a menu with more than everyone's is set per chat.
+    let result = if commands.len() > EMPLOYEE.len() {
+        bot.set_my_commands(commands).scope(scope).await.map(|_| ())
     } else {
         bot.delete_my_commands().scope(scope).await.map(|_| ())
     };

@@ -1,7 +1,7 @@
 //! Branches and people: listing, adding, roles and blocking.
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, lookup, principal};
-use crate::domain::permissions::authorize;
+use crate::domain::permissions::{self, authorize};
 use crate::domain::{BranchId, BranchKey, Entity, Lang, Permission, Phone, Principal, Refusal, Role, TextField};
 use crate::store::{Branch, NewBranch, Tx, User, UserFilter, Warehouse};
 use serde_json::json;
@@ -67,6 +67,30 @@ pub struct Person {
     pub user: User,
     pub role: Role,
     pub branch_code: Option<String>,
+}
+
+impl Person {
+    /// Who they are to [`authorize`]: their effective role and blocked flag as read.
+    pub fn principal(&self) -> Principal {
+        Principal::User { id: self.user.telegram_id, role: self.role, blocked: self.user.blocked }
+    }
+
+    /// What they may do that is not about one request: which menus to offer them.
+    pub fn granted(&self) -> Vec<Permission> {
+        permissions::granted(&self.principal())
+    }
+}
+
+/// One person by Telegram ID, with their effective role; `None` if unknown.
+pub fn person(app: &App, telegram_id: i64) -> Result<Option<Person>> {
+    let mut tx = app.store.read()?;
+    let Some(user) = tx.user(telegram_id)? else { return Ok(None) };
+    let branch_code = match user.branch_id {
+        Some(id) => tx.branch(id)?.map(|b| b.code),
+        None => None,
+    };
+    let role = effective_role(&app.settings, user.telegram_id, user.role);
+    Ok(Some(Person { user, role, branch_code }))
 }
 
 pub fn users(app: &App, filter: &UserFilter) -> Result<Vec<Person>> {
@@ -269,6 +293,15 @@ pub struct Registered {
     pub role: Role,
     /// First contact: the person was just added.
     pub is_new: bool,
+}
+
+impl Registered {
+    /// What they may do that is not about one request, as read on this
+    /// update: which menus to offer them (see [`permissions::granted`]).
+    pub fn granted(&self) -> Vec<Permission> {
+        let who = Principal::User { id: self.user.telegram_id, role: self.role, blocked: self.user.blocked };
+        permissions::granted(&who)
+    }
 }
 
 /// How stale `last_seen_at` may get before an update refreshes it.
