@@ -410,6 +410,7 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
         "bs".into(),
         "sa:admin".into(),
         "sl".into(),
+        format!("sr:{SUPPORT}"),
         format!("sy:{SUPPORT}"),
         "q:all:0".into(),
         "zz:garbage".into(),
@@ -432,6 +433,8 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
                 || said.contains("administrators"),
             "{data}: {said}"
         );
+        // Refused at once: not even a confirmation naming the person.
+        assert!(!said.contains("андрей мельник"), "{data}: {said}");
     }
     assert_eq!(status(&h, id), before, "the request is as it was");
     assert_eq!(audit_count(&h, id), logs_before);
@@ -666,15 +669,20 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     assert!(h.last_text(BOSS).contains("Remove Андрей Мельник from staff?"));
     h.press(&boss, "Yes, remove").await;
     assert_eq!(h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
-    // Forged: removing oneself or a configured super admin.
+    // Forged: removing oneself or a configured super admin, refused when
+    // asked to confirm as when confirmed.
     for target in [BOSS, OTHER_SUPER] {
-        h.callback(&boss, &format!("sy:{target}"), 1).await;
-        let t = h.last_text(BOSS);
-        assert!(
-            t.contains("Nobody can change their own role")
-                || t.contains(&format!("{OTHER_SUPER} is a super administrator from the configuration")),
-            "{t}"
-        );
+        for data in [format!("sr:{target}"), format!("sy:{target}")] {
+            h.clear();
+            h.callback(&boss, &data, 1).await;
+            let t = h.last_text(BOSS);
+            assert!(
+                t.contains("Nobody can change their own role")
+                    || t.contains(&format!("{OTHER_SUPER} is a super administrator from the configuration")),
+                "{data}: {t}"
+            );
+            assert!(h.button(BOSS, "Yes, remove").is_none(), "{data}: no confirmation");
+        }
     }
     // An admin is not a super admin.
     h.callback(&staff(ADMIN), "sa:support", 1).await;

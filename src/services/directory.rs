@@ -185,16 +185,33 @@ fn assignable(role: Role) -> Result<()> {
 fn staff_change(app: &App, tx: &mut dyn Tx, actor: &Actor, target: i64) -> Result<User> {
     let who = principal(tx, &app.settings, actor)?;
     authorize(&who, Permission::ManageStaff, None)?;
-    if let Principal::User { id, .. } = who
-        && id == target
-    {
-        return Err(Refusal::OwnAccount.into());
-    }
+    not_own(&who, target)?;
     let user = tx.user(target)?.ok_or_else(|| Error::not_found(Entity::User, target))?;
-    if app.settings.is_super_admin(target) {
+    not_configured(&app.settings, target)?;
+    Ok(user)
+}
+
+/// Nobody changes their own role or blocks themselves.
+fn not_own(who: &Principal, target: i64) -> Result<()> {
+    match who {
+        Principal::User { id, .. } if *id == target => Err(Refusal::OwnAccount.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Super admins from the configuration are changed there, not through the app.
+fn not_configured(settings: &crate::config::Settings, target: i64) -> Result<()> {
+    if settings.is_super_admin(target) {
         return Err(Refusal::ConfiguredSuperAdmin { id: target }.into());
     }
-    Ok(user)
+    Ok(())
+}
+
+/// Checks, without changing anything, that `actor` may change `target`'s
+/// role or block them now (to ask them to confirm); returns the person. The
+/// change itself checks again.
+pub fn check_staff_change(app: &App, actor: &Actor, target: i64) -> Result<User> {
+    staff_change(app, &mut *app.store.read()?, actor, target)
 }
 
 /// The outcome of a change that may have been a no-op.
@@ -418,6 +435,7 @@ pub fn staff(app: &App) -> Result<Vec<Person>> {
 /// A super admin makes someone staff by Telegram ID; a person who never wrote
 /// to the bot is added with a placeholder name, filled in on their first message.
 pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<Changed<User>> {
+    assignable(role)?;
     if !role.is_staff() {
         return Err(Refusal::NotAStaffRole.into());
     }
@@ -450,8 +468,26 @@ pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<C
     Ok(change)
 }
 
+/// A staff member as a super admin managing them sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub person: Person,
+    /// Whether this super admin may change their role (take it away): not
+    /// their own, not a super admin from the configuration.
+    pub removable: bool,
+}
+
 /// Staff, for a super admin managing them (checked from the store now).
-pub fn staff_for(app: &App, actor: &Actor) -> Result<Vec<Person>> {
-    authorize(&principal(&mut *app.store.read()?, &app.settings, actor)?, Permission::ManageStaff, None)?;
-    staff(app)
+pub fn staff_for(app: &App, actor: &Actor) -> Result<Vec<StaffMember>> {
+    let who = principal(&mut *app.store.read()?, &app.settings, actor)?;
+    authorize(&who, Permission::ManageStaff, None)?;
+    let staff = staff(app)?;
+    Ok(staff
+        .into_iter()
+        .map(|person| {
+            let id = person.user.telegram_id;
+            let removable = not_own(&who, id).and_then(|()| not_configured(&app.settings, id)).is_ok();
+            StaffMember { person, removable }
+        })
+        .collect())
 }
