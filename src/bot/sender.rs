@@ -10,7 +10,7 @@ use crate::domain::{Action, Lang};
 use crate::i18n::{Msg, t};
 use crate::services::broadcast::Content;
 use crate::services::notify::{self, Notice, Outcome};
-use crate::services::{Actor, App, requests};
+use crate::services::{Actor, App, calls, requests};
 use crate::store::OutboxMessage;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -347,7 +347,7 @@ async fn render_notice(
         }
         Notice::ServerCall { call_id } => {
             let id = *call_id;
-            let call = blocking(app, move |app| Ok(app.store.read()?.server_call(id)?))
+            let call = blocking(app, move |app| calls::server_call(app, id))
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("server call {id} is gone"))?;

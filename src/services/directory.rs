@@ -10,6 +10,11 @@ pub fn branches(app: &App) -> Result<Vec<Branch>> {
     Ok(app.store.read()?.branches()?)
 }
 
+/// The branch a key names (see [`lookup::branch`]).
+pub fn branch(app: &App, key: &BranchKey) -> Result<Branch> {
+    lookup::branch(&mut *app.store.read()?, key)
+}
+
 pub fn warehouses(app: &App) -> Result<Vec<Warehouse>> {
     Ok(app.store.read()?.warehouses()?)
 }

@@ -25,6 +25,7 @@ pub mod report;
 pub mod requests;
 pub mod schema;
 pub mod seed;
+pub mod serve;
 pub mod sla;
 
 use crate::clock::Clock;
