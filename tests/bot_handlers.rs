@@ -23,9 +23,8 @@ fn staff(id: i64) -> TgUser {
 }
 
 fn requests(h: &Harness) -> Vec<helpdesk::store::Request> {
-    h.db(|app| {
-        app.store
-            .read()
+    h.store(|s| {
+        s.read()
             .map(|mut tx| {
                 helpdesk::store::list_requests(
                     &mut *tx,
@@ -62,7 +61,7 @@ async fn start_registers_asks_the_branch_once_and_shows_the_menu() {
     assert_eq!(names, alphabetical, "the branch buttons go in the order of their names");
     h.press(&u, "Харьков").await;
     assert!(h.texts(EMPLOYEE).iter().any(|t| t.contains("Філію збережено: <b>Харьков</b>")));
-    let user = h.db(|a| a.store.read().unwrap().user(EMPLOYEE)).unwrap().unwrap();
+    let user = h.store(|s| s.read().unwrap().user(EMPLOYEE)).unwrap().unwrap();
     assert_eq!(user.full_name, "Іван Петренко");
     assert_eq!(user.language, Some(helpdesk::domain::Lang::Uk));
     assert!(user.branch_id.is_some());
@@ -122,7 +121,7 @@ async fn a_ticket_with_a_photo_step_by_step_with_bad_input_at_each_step() {
     assert_eq!(r.branch_code, "ODESA");
     let number = format!("HD-{:06}", r.id);
     assert!(h.last_text(EMPLOYEE).contains(&format!("Заявку <b>{number}</b> зареєстровано")));
-    let attachments = h.db(|a| a.store.read().unwrap().attachments(r.id)).unwrap();
+    let attachments = h.store(|s| s.read().unwrap().attachments(r.id)).unwrap();
     assert_eq!(attachments[0].file_id, "AgACphoto2");
     // The main menu comes back.
     assert_eq!(h.sent(EMPLOYEE).last().unwrap().params["reply_markup"]["is_persistent"], true);
@@ -176,15 +175,16 @@ async fn killed_after_the_commit_and_handled_again(h: &Harness, chat: i64) -> (V
     assert_eq!(updates.len(), 1);
     let first = h.texts(chat)[sent..].to_vec();
     // Undo what the update's record wrote, as if it never committed.
-    h.db(|app| {
-        let mut tx = app.store.write().unwrap();
+    let now = h.db.app.now();
+    h.store(|s| {
+        let mut tx = s.write().unwrap();
         match &before {
-            Some(row) => tx.set_dialogue(chat, row, app.now()).unwrap(),
+            Some(row) => tx.set_dialogue(chat, row, now).unwrap(),
             None => tx
                 .set_dialogue(
                     chat,
                     &helpdesk::store::DialogueRow { state: "\"Idle\"".into(), last_update_id: None },
-                    app.now(),
+                    now,
                 )
                 .unwrap(),
         }
@@ -228,8 +228,8 @@ async fn a_call_or_a_broadcast_handled_again_after_a_crash_goes_out_once() {
         again.iter().any(|t| t.contains("Вызов отправлен дежурным сотрудникам (6)")),
         "not told to wait: {again:?}"
     );
-    let calls = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let calls = h.store(|s| {
+        let mut tx = s.read().unwrap();
         (tx.server_call(1).unwrap().is_some(), tx.server_call(2).unwrap().is_some())
     });
     assert_eq!(calls, (true, false), "one call");
@@ -243,8 +243,8 @@ async fn a_call_or_a_broadcast_handled_again_after_a_crash_goes_out_once() {
     let (first, again) = killed_after_the_commit_and_handled_again(&h, ADMIN).await;
     assert!(first.iter().any(|t| t.contains("Sending to")), "{first:?}");
     assert!(again.iter().any(|t| t.contains("Sending to")), "{again:?}");
-    let broadcasts = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let broadcasts = h.store(|s| {
+        let mut tx = s.read().unwrap();
         (tx.broadcast(1).unwrap().is_some(), tx.broadcast(2).unwrap().is_some())
     });
     assert_eq!(broadcasts, (true, false), "one broadcast");
@@ -303,11 +303,11 @@ async fn file_repair(h: &Harness, u: &TgUser, description: &str) -> i64 {
 }
 
 fn status(h: &Harness, id: i64) -> helpdesk::store::Request {
-    h.db(|a| a.store.read().unwrap().request(id)).unwrap().unwrap()
+    h.store(|s| s.read().unwrap().request(id)).unwrap().unwrap()
 }
 
 fn audit_count(h: &Harness, id: i64) -> usize {
-    h.db(|a| a.store.read().unwrap().logs("request", &format!("HD-{id:06}"))).unwrap().len()
+    h.store(|s| s.read().unwrap().logs("request", &format!("HD-{id:06}"))).unwrap().len()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -438,7 +438,7 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
     }
     assert_eq!(status(&h, id), before, "the request is as it was");
     assert_eq!(audit_count(&h, id), logs_before);
-    let support = h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap();
+    let support = h.store(|s| s.read().unwrap().user(SUPPORT)).unwrap().unwrap();
     assert_eq!(support.role, Role::Support, "no staff change from a forged button");
     // The storekeeper cannot accept a repair either, whatever the button says.
     h.callback(&staff(STOREKEEPER), &format!("ac:{id}"), 1).await;
@@ -477,7 +477,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.contact(&u, "+79161234567").await;
     let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
     assert_eq!(r.kind, Kind::Cartridge);
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(
         items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect::<Vec<_>>(),
         [("CE285A", 3), ("TN-2375", 20)]
@@ -499,8 +499,8 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     let short = h.last_text(STOREKEEPER);
     assert!(short.contains("Not enough in stock") && short.contains("TN-2375: 12 / 20"), "{short}");
     let central = |article: &str| {
-        h.db(|app| {
-            let mut tx = app.store.read().unwrap();
+        h.store(|s| {
+            let mut tx = s.read().unwrap();
             let c = tx.cartridge_type_by_article(article).unwrap().unwrap();
             let w = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
             tx.stock_level(c.id, w.id).unwrap().unwrap()
@@ -510,7 +510,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.press(&sk, "Issue what there is").await;
     h.text(&sk, "The rest next week").await;
     assert_eq!((central("CE285A"), central("TN-2375")), (32, 0));
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [3, 12]);
     h.notify().await;
     let notice = h.last_text(u.id);
@@ -559,7 +559,7 @@ async fn server_room_calls_reach_staff_once_per_cooldown_and_answers_go_round() 
     h.text(&u, "/call").await;
     assert!(h.last_text(u.id).contains("Вызов отправлен"));
     // Employees cannot answer calls.
-    let call_id = h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap().map(|_| 1).unwrap();
+    let call_id = h.store(|s| s.read().unwrap().last_call_by(u.id)).unwrap().map(|_| 1).unwrap();
     h.callback(&u, &format!("cl:{call_id}:1"), 1).await;
     assert!(h.last_text(u.id).contains("только сотрудникам"));
 }
@@ -627,7 +627,7 @@ async fn a_broadcast_is_previewed_confirmed_delivered_and_reported() {
             .any(|c| c.method == "sendPhoto" && c.params["caption"] == "Office closed on &lt;Friday&gt; &amp; Monday");
         assert_eq!(got, i != 2, "person {i}");
     }
-    let blocked = h.db(|a| a.store.read().unwrap().user(people[2].id)).unwrap().unwrap();
+    let blocked = h.store(|s| s.read().unwrap().user(people[2].id)).unwrap().unwrap();
     assert!(blocked.bot_blocked_at.is_some(), "a 403 marks the person");
     h.notify().await;
     let report = h.last_text(ADMIN);
@@ -655,7 +655,7 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     assert!(h.last_text(BOSS).contains("A Telegram ID is a number"));
     h.text(&boss, "555000402").await;
     assert!(h.last_text(BOSS).contains("is now support"));
-    let added = h.db(|a| a.store.read().unwrap().user(555_000_402)).unwrap().unwrap();
+    let added = h.store(|s| s.read().unwrap().user(555_000_402)).unwrap().unwrap();
     assert_eq!(added.role, Role::Support);
     // The newcomer's name fills in when they write.
     h.text(&TgUser::new(555_000_402, "Nina", "en"), "/start").await;
@@ -668,7 +668,7 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     h.press(&boss, "Remove Андрей Мельник").await;
     assert!(h.last_text(BOSS).contains("Remove Андрей Мельник from staff?"));
     h.press(&boss, "Yes, remove").await;
-    assert_eq!(h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
+    assert_eq!(h.store(|s| s.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
     // Forged: removing oneself or a configured super admin, refused when
     // asked to confirm as when confirmed.
     for target in [BOSS, OTHER_SUPER] {
@@ -702,7 +702,7 @@ async fn a_blocked_account_is_told_and_nothing_else_happens() {
     h.text(&u, "/new").await;
     assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);
     h.text(&u, "/call").await;
-    assert_eq!(h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap(), None);
+    assert_eq!(h.store(|s| s.read().unwrap().last_call_by(u.id)).unwrap(), None);
 }
 
 /// Issue 13: a button carries an id, and an id is looked up as an id. A
@@ -714,8 +714,8 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     let h = Harness::new().await;
     let operator = helpdesk::services::Actor::Operator("test".into());
     // Impostors: each one's code is the id of a record from the fixtures.
-    let (lviv, central, ce285a) = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let (lviv, central, ce285a) = h.store(|s| {
+        let mut tx = s.read().unwrap();
         let lviv = tx.branches().unwrap().into_iter().find(|b| b.code == "LVIV").unwrap();
         let central = tx.warehouses().unwrap().into_iter().find(|w| w.code == "CENTRAL").unwrap();
         let ce285a = tx.cartridge_types().unwrap().into_iter().find(|c| c.vendor_article == "CE285A").unwrap();
@@ -726,9 +726,9 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
             helpdesk::services::directory::add_branch(app, &operator, &lviv.id.to_string(), "Тестовый филиал", None)
         })
         .unwrap();
-    h.db(|app| {
-        let now = app.now();
-        let mut tx = app.store.write().unwrap();
+    let now = h.db.app.now();
+    h.store(|s| {
+        let mut tx = s.write().unwrap();
         let w = NewWarehouse {
             code: central.id.to_string(),
             name: "Склад-двойник".into(),
@@ -747,7 +747,7 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
         tx.set_stock(c.id, central.id, 5, now).unwrap();
         tx.commit().unwrap();
     });
-    let branch_of = |id: i64| h.db(|a| a.store.read().unwrap().user(id)).unwrap().unwrap().branch_id;
+    let branch_of = |id: i64| h.store(|s| s.read().unwrap().user(id)).unwrap().unwrap().branch_id;
 
     // «Львов» is Lviv, though a branch's code is Lviv's id.
     let u = russian(555_000_600);
@@ -774,7 +774,7 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     h.contact(&u, "+79161234567").await;
     let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
     assert_eq!(r.branch_code, "LVIV");
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     let ordered: Vec<(&str, i64)> = items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect();
     assert_eq!(ordered, [("CE285A", 2), (ce285a.id.to_string().as_str(), 1)]);
 
@@ -787,10 +787,10 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     h.press(&sk, "Issue").await;
     h.press(&sk, "Центральный склад").await;
     assert!(h.texts(STOREKEEPER).iter().any(|t| t.contains("issued in full")), "{:?}", h.texts(STOREKEEPER));
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [2, 1]);
-    let central_stock = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let central_stock = h.store(|s| {
+        let mut tx = s.read().unwrap();
         tx.stock_level(ce285a.id, central.id).unwrap()
     });
     assert_eq!(central_stock, Some(33), "taken from the central warehouse's 35");
@@ -830,10 +830,10 @@ async fn a_ukrainian_storekeeper_pressing_issue_on_a_done_order_is_told_in_ukrai
     h.press(&sk, "Видати").await;
     told(&h);
     // The warehouse button of an earlier Issue says the same.
-    let central = h.db(|a| a.store.read().unwrap().warehouse_by_code("CENTRAL")).unwrap().unwrap();
+    let central = h.store(|s| s.read().unwrap().warehouse_by_code("CENTRAL")).unwrap().unwrap();
     h.callback(&sk, &format!("if:{}:{}", r.id, central.id), 1).await;
     told(&h);
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert!(items.iter().all(|i| i.issued_quantity == 0), "nothing was issued");
 }
 
@@ -859,8 +859,8 @@ async fn a_russian_super_admin_adding_staff_with_a_bad_id_is_told_in_russian() {
         assert!(said.contains(&expected), "{id}: {said}");
         assert!(!said.contains("nobody") && !said.contains("configuration"), "{id}: {said}");
     }
-    let roles = h.db(|a| {
-        let mut tx = a.store.read().unwrap();
+    let roles = h.store(|s| {
+        let mut tx = s.read().unwrap();
         (tx.user(BOSS).unwrap().unwrap().role, tx.user(OTHER_SUPER).unwrap().map(|u| u.role))
     });
     assert_eq!(roles, (Role::User, None), "nothing changed");

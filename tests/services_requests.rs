@@ -51,15 +51,14 @@ fn ticket(kind: Kind) -> NewTicket {
 fn file(db: &TestDb, kind: Kind) -> Request {
     let mut t = ticket(kind);
     if kind == Kind::Cartridge {
-        let c = db.app.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
+        let c = db.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
         t.items = vec![TicketItem { cartridge_type_id: c.id, quantity: 2, comment: None }];
     }
     requests::create(&db.app, &Actor::Telegram(AUTHOR), &t).unwrap()
 }
 
 fn actions(db: &TestDb, r: &Request) -> Vec<String> {
-    db.app
-        .store
+    db.store
         .read()
         .unwrap()
         .logs("request", &format!("HD-{:06}", r.id))
@@ -155,7 +154,7 @@ fn full_lifecycle_with_audit() {
     assert_eq!(archived.status, Status::Done, "an archived request still says how it ended");
     assert!(archived.archived_at.is_some());
     assert_eq!(actions(&db, &r), ["request.create", "request.accept", "request.complete", "request.archive"]);
-    let logs = db.app.store.read().unwrap().logs("request", &format!("HD-{:06}", r.id)).unwrap();
+    let logs = db.store.read().unwrap().logs("request", &format!("HD-{:06}", r.id)).unwrap();
     assert_eq!(logs[1].actor, format!("tg:{SUPPORT}"));
     assert_eq!(logs[1].actor_id, Some(SUPPORT));
     assert_eq!(logs[1].before.as_ref().unwrap()["status"], "new");
@@ -213,7 +212,7 @@ fn refused_moves_change_nothing_and_log_nothing() {
         let e = result.expect_err(&format!("{actor:?} {what} should fail"));
         assert!(check(&e), "{actor:?} {what}: {e:?}");
     }
-    let now = db.app.store.read().unwrap().request(repair.id).unwrap().unwrap();
+    let now = db.store.read().unwrap().request(repair.id).unwrap().unwrap();
     assert_eq!(now, repair, "the request is as it was");
     assert_eq!(actions(&db, &repair), ["request.create"]);
 }
@@ -228,7 +227,7 @@ fn roles_are_read_at_the_moment_of_the_action() {
     // A super admin from configuration, whatever the stored role.
     let mut settings = (*db.app.settings).clone();
     settings.super_admins = vec![OTHER_USER];
-    let app = helpdesk::services::App { settings: std::sync::Arc::new(settings), ..db.app.clone() };
+    let app = helpdesk::services::App::new(settings, db.store.clone(), db.app.clock.clone());
     assert_eq!(requests::accept(&app, &tg(OTHER_USER), r.id).unwrap().assignee_id, Some(OTHER_USER));
 }
 
