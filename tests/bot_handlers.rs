@@ -359,6 +359,121 @@ async fn staff_work_the_queue_and_the_author_hears_every_change() {
     assert!(h.last_text(SUPPORT).contains("The queue is empty"));
 }
 
+/// Files a request as `author` through the services: a cartridge order (one
+/// CE285A) or a repair.
+fn file_as(h: &Harness, author: i64, kind: Kind) -> i64 {
+    use helpdesk::services::requests::{self, NewTicket, TicketItem};
+    let items = match kind {
+        Kind::Cartridge => {
+            let c = h.store(|s| s.read().unwrap().cartridge_type_by_article("CE285A")).unwrap().unwrap();
+            vec![TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None }]
+        }
+        _ => vec![],
+    };
+    let ticket = NewTicket {
+        kind,
+        branch_id: None,
+        contact_name: "Author".into(),
+        contact_phone: "+380441234567".into(),
+        description: "Needs doing".into(),
+        priority: helpdesk::domain::Priority::Medium,
+        items,
+        attachments: vec![],
+        client_key: None,
+    };
+    h.db(|app| requests::create(app, &helpdesk::services::Actor::Telegram(author), &ticket)).unwrap().id
+}
+
+/// Opens request `id` as `who` and returns the labels of the card's buttons.
+async fn card_buttons(h: &Harness, who: &TgUser, id: i64) -> Vec<String> {
+    h.clear();
+    h.callback(who, &format!("o:{id}"), 1).await;
+    let card = h.sent(who.id).into_iter().find(|c| c.text().is_some_and(|t| t.contains(&format!("HD-{id:06}"))));
+    card.unwrap_or_else(|| panic!("no card for {}: {:?}", who.id, h.texts(who.id)))
+        .buttons()
+        .into_iter()
+        .map(|b| b.0)
+        .collect()
+}
+
+/// Every card shows the buttons of the actions the services offer the person
+/// looking, and each of them works when pressed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_card_offers_exactly_what_its_viewer_may_do() {
+    const OTHER_STOREKEEPER: i64 = 100000006;
+    let h = Harness::new().await;
+    let author = staff(555_000_210);
+    registered(&h, &author, "Львов").await;
+    let (sk, sk2, admin, support) = (staff(STOREKEEPER), staff(OTHER_STOREKEEPER), staff(ADMIN), staff(SUPPORT));
+    for who in [&sk, &sk2, &admin, &support] {
+        h.text(who, "/start").await;
+    }
+    let order = file_as(&h, author.id, Kind::Cartridge);
+    assert_eq!(card_buttons(&h, &author, order).await, ["🗑 Cancel request"]);
+    assert_eq!(card_buttons(&h, &sk, order).await, ["✅ Accept", "⛔ Reject"]);
+    h.press(&sk, "Accept").await;
+    assert_eq!(status(&h, order).assignee_id, Some(STOREKEEPER));
+    // The card changed in place, with the assignee's buttons.
+    let changed = h.sent(STOREKEEPER).last().unwrap().buttons().into_iter().map(|b| b.0).collect::<Vec<_>>();
+    assert_eq!(changed, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &sk, order).await, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &admin, order).await, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &author, order).await, ["🗑 Cancel request"]);
+    // Another storekeeper may issue on it (authorize says so; the bot's old
+    // copy of the rules showed nothing), but not deliver or reject it.
+    assert_eq!(card_buttons(&h, &sk2, order).await, ["📦 Issue"]);
+    h.press(&sk2, "Issue").await;
+    assert!(h.last_text(OTHER_STOREKEEPER).contains("from which warehouse?"), "{:?}", h.texts(OTHER_STOREKEEPER));
+    h.callback(&sk2, &format!("dl:{}", order), 1).await;
+    assert!(h.last_text(OTHER_STOREKEEPER).contains("Only the assignee"), "{}", h.last_text(OTHER_STOREKEEPER));
+    assert_eq!(status(&h, order).status, Status::Accepted);
+    // Done: nothing more to do in the bot (admins archive from the CLI).
+    card_buttons(&h, &sk, order).await;
+    h.press(&sk, "Delivered").await;
+    assert_eq!(status(&h, order).status, Status::Done);
+    for who in [&sk, &sk2, &admin, &author] {
+        assert!(card_buttons(&h, who, order).await.is_empty(), "{}", who.id);
+    }
+
+    // A repair accepted by one support member: the other is offered
+    // nothing, an admin may finish or reject it, the author may cancel it.
+    let repair = file_as(&h, author.id, Kind::Repair);
+    h.db(|app| helpdesk::services::requests::accept(app, &helpdesk::services::Actor::Telegram(SUPPORT_2), repair))
+        .unwrap();
+    assert!(card_buttons(&h, &support, repair).await.is_empty());
+    assert_eq!(card_buttons(&h, &admin, repair).await, ["🏁 Done", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &author, repair).await, ["🗑 Cancel request"]);
+    h.press(&author, "Cancel request").await;
+    h.press(&author, "Yes, cancel it").await;
+    assert_eq!(status(&h, repair).status, Status::Cancelled);
+    assert!(card_buttons(&h, &admin, repair).await.is_empty(), "archiving is not the bot's");
+}
+
+/// A new-request notice offers Accept to a person only while they may still
+/// accept it: one delivered after someone else took the request shows Open only.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_notice_delivered_after_the_request_was_taken_offers_no_accept() {
+    let h = Harness::new().await;
+    let author = staff(555_000_211);
+    registered(&h, &author, "Львов").await;
+    let (a, b) = (staff(SUPPORT), staff(SUPPORT_2));
+    h.text(&a, "/start").await;
+    h.text(&b, "/start").await;
+    let first = file_as(&h, author.id, Kind::Repair);
+    h.notify().await;
+    assert!(h.button(SUPPORT_2, "Accept").is_some(), "a new request is offered");
+    let second = file_as(&h, author.id, Kind::Repair);
+    h.db(|app| helpdesk::services::requests::accept(app, &helpdesk::services::Actor::Telegram(SUPPORT), second))
+        .unwrap();
+    h.clear();
+    h.notify().await;
+    let notice =
+        h.sent(SUPPORT_2).into_iter().find(|c| c.text().is_some_and(|t| t.contains(&format!("HD-{second:06}"))));
+    let labels: Vec<String> = notice.expect("the notice").buttons().into_iter().map(|b| b.0).collect();
+    assert_eq!(labels, ["🔎 Open"]);
+    assert_ne!(first, second);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn two_staff_press_accept_at_once_and_one_wins() {
     let h = Harness::new().await;
