@@ -111,8 +111,8 @@ fn confirmed_updates_survive_a_kill_and_are_handled_exactly_once() {
     }
     let (code, _) = serve.terminate();
     assert_eq!(code, Some(0));
-    let (app, _) = w.app();
-    let mut tx = app.store.read().unwrap();
+    let store = w.store();
+    let mut tx = store.read().unwrap();
     for u in &users {
         assert!(tx.user(u.id).unwrap().is_some(), "{} registered", u.id);
     }
@@ -266,8 +266,7 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
     assert!(sink.mails().iter().any(|m| m.data.contains("Need a new mouse")));
     let (code, stderr) = serve.terminate();
     assert_eq!(code, Some(0), "{stderr}");
-    let (app, _) = w.app();
-    let run = app.store.read().unwrap().last_job_run("sla-check").unwrap().unwrap();
+    let run = w.store().read().unwrap().last_job_run("sla-check").unwrap().unwrap();
     assert_eq!(run.ok, Some(true), "{run:?}");
 }
 

@@ -23,9 +23,8 @@ fn staff(id: i64) -> TgUser {
 }
 
 fn requests(h: &Harness) -> Vec<helpdesk::store::Request> {
-    h.db(|app| {
-        app.store
-            .read()
+    h.store(|s| {
+        s.read()
             .map(|mut tx| {
                 helpdesk::store::list_requests(
                     &mut *tx,
@@ -62,7 +61,7 @@ async fn start_registers_asks_the_branch_once_and_shows_the_menu() {
     assert_eq!(names, alphabetical, "the branch buttons go in the order of their names");
     h.press(&u, "Харьков").await;
     assert!(h.texts(EMPLOYEE).iter().any(|t| t.contains("Філію збережено: <b>Харьков</b>")));
-    let user = h.db(|a| a.store.read().unwrap().user(EMPLOYEE)).unwrap().unwrap();
+    let user = h.store(|s| s.read().unwrap().user(EMPLOYEE)).unwrap().unwrap();
     assert_eq!(user.full_name, "Іван Петренко");
     assert_eq!(user.language, Some(helpdesk::domain::Lang::Uk));
     assert!(user.branch_id.is_some());
@@ -122,7 +121,7 @@ async fn a_ticket_with_a_photo_step_by_step_with_bad_input_at_each_step() {
     assert_eq!(r.branch_code, "ODESA");
     let number = format!("HD-{:06}", r.id);
     assert!(h.last_text(EMPLOYEE).contains(&format!("Заявку <b>{number}</b> зареєстровано")));
-    let attachments = h.db(|a| a.store.read().unwrap().attachments(r.id)).unwrap();
+    let attachments = h.store(|s| s.read().unwrap().attachments(r.id)).unwrap();
     assert_eq!(attachments[0].file_id, "AgACphoto2");
     // The main menu comes back.
     assert_eq!(h.sent(EMPLOYEE).last().unwrap().params["reply_markup"]["is_persistent"], true);
@@ -176,15 +175,16 @@ async fn killed_after_the_commit_and_handled_again(h: &Harness, chat: i64) -> (V
     assert_eq!(updates.len(), 1);
     let first = h.texts(chat)[sent..].to_vec();
     // Undo what the update's record wrote, as if it never committed.
-    h.db(|app| {
-        let mut tx = app.store.write().unwrap();
+    let now = h.db.app.now();
+    h.store(|s| {
+        let mut tx = s.write().unwrap();
         match &before {
-            Some(row) => tx.set_dialogue(chat, row, app.now()).unwrap(),
+            Some(row) => tx.set_dialogue(chat, row, now).unwrap(),
             None => tx
                 .set_dialogue(
                     chat,
                     &helpdesk::store::DialogueRow { state: "\"Idle\"".into(), last_update_id: None },
-                    app.now(),
+                    now,
                 )
                 .unwrap(),
         }
@@ -228,8 +228,8 @@ async fn a_call_or_a_broadcast_handled_again_after_a_crash_goes_out_once() {
         again.iter().any(|t| t.contains("Вызов отправлен дежурным сотрудникам (6)")),
         "not told to wait: {again:?}"
     );
-    let calls = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let calls = h.store(|s| {
+        let mut tx = s.read().unwrap();
         (tx.server_call(1).unwrap().is_some(), tx.server_call(2).unwrap().is_some())
     });
     assert_eq!(calls, (true, false), "one call");
@@ -243,8 +243,8 @@ async fn a_call_or_a_broadcast_handled_again_after_a_crash_goes_out_once() {
     let (first, again) = killed_after_the_commit_and_handled_again(&h, ADMIN).await;
     assert!(first.iter().any(|t| t.contains("Sending to")), "{first:?}");
     assert!(again.iter().any(|t| t.contains("Sending to")), "{again:?}");
-    let broadcasts = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let broadcasts = h.store(|s| {
+        let mut tx = s.read().unwrap();
         (tx.broadcast(1).unwrap().is_some(), tx.broadcast(2).unwrap().is_some())
     });
     assert_eq!(broadcasts, (true, false), "one broadcast");
@@ -303,11 +303,11 @@ async fn file_repair(h: &Harness, u: &TgUser, description: &str) -> i64 {
 }
 
 fn status(h: &Harness, id: i64) -> helpdesk::store::Request {
-    h.db(|a| a.store.read().unwrap().request(id)).unwrap().unwrap()
+    h.store(|s| s.read().unwrap().request(id)).unwrap().unwrap()
 }
 
 fn audit_count(h: &Harness, id: i64) -> usize {
-    h.db(|a| a.store.read().unwrap().logs("request", &format!("HD-{id:06}"))).unwrap().len()
+    h.store(|s| s.read().unwrap().logs("request", &format!("HD-{id:06}"))).unwrap().len()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -357,6 +357,121 @@ async fn staff_work_the_queue_and_the_author_hears_every_change() {
     assert!(h.last_text(u.id).contains("Reason: Not ours: call the &lt;landlord&gt;"));
     h.text(&s, "/queue").await;
     assert!(h.last_text(SUPPORT).contains("The queue is empty"));
+}
+
+/// Files a request as `author` through the services: a cartridge order (one
+/// CE285A) or a repair.
+fn file_as(h: &Harness, author: i64, kind: Kind) -> i64 {
+    use helpdesk::services::requests::{self, NewTicket, TicketItem};
+    let items = match kind {
+        Kind::Cartridge => {
+            let c = h.store(|s| s.read().unwrap().cartridge_type_by_article("CE285A")).unwrap().unwrap();
+            vec![TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None }]
+        }
+        _ => vec![],
+    };
+    let ticket = NewTicket {
+        kind,
+        branch_id: None,
+        contact_name: "Author".into(),
+        contact_phone: "+380441234567".into(),
+        description: "Needs doing".into(),
+        priority: helpdesk::domain::Priority::Medium,
+        items,
+        attachments: vec![],
+        client_key: None,
+    };
+    h.db(|app| requests::create(app, &helpdesk::services::Actor::Telegram(author), &ticket)).unwrap().id
+}
+
+/// Opens request `id` as `who` and returns the labels of the card's buttons.
+async fn card_buttons(h: &Harness, who: &TgUser, id: i64) -> Vec<String> {
+    h.clear();
+    h.callback(who, &format!("o:{id}"), 1).await;
+    let card = h.sent(who.id).into_iter().find(|c| c.text().is_some_and(|t| t.contains(&format!("HD-{id:06}"))));
+    card.unwrap_or_else(|| panic!("no card for {}: {:?}", who.id, h.texts(who.id)))
+        .buttons()
+        .into_iter()
+        .map(|b| b.0)
+        .collect()
+}
+
+/// Every card shows the buttons of the actions the services offer the person
+/// looking, and each of them works when pressed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_card_offers_exactly_what_its_viewer_may_do() {
+    const OTHER_STOREKEEPER: i64 = 100000006;
+    let h = Harness::new().await;
+    let author = staff(555_000_210);
+    registered(&h, &author, "Львов").await;
+    let (sk, sk2, admin, support) = (staff(STOREKEEPER), staff(OTHER_STOREKEEPER), staff(ADMIN), staff(SUPPORT));
+    for who in [&sk, &sk2, &admin, &support] {
+        h.text(who, "/start").await;
+    }
+    let order = file_as(&h, author.id, Kind::Cartridge);
+    assert_eq!(card_buttons(&h, &author, order).await, ["🗑 Cancel request"]);
+    assert_eq!(card_buttons(&h, &sk, order).await, ["✅ Accept", "⛔ Reject"]);
+    h.press(&sk, "Accept").await;
+    assert_eq!(status(&h, order).assignee_id, Some(STOREKEEPER));
+    // The card changed in place, with the assignee's buttons.
+    let changed = h.sent(STOREKEEPER).last().unwrap().buttons().into_iter().map(|b| b.0).collect::<Vec<_>>();
+    assert_eq!(changed, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &sk, order).await, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &admin, order).await, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &author, order).await, ["🗑 Cancel request"]);
+    // Another storekeeper may issue on it (authorize says so; the bot's old
+    // copy of the rules showed nothing), but not deliver or reject it.
+    assert_eq!(card_buttons(&h, &sk2, order).await, ["📦 Issue"]);
+    h.press(&sk2, "Issue").await;
+    assert!(h.last_text(OTHER_STOREKEEPER).contains("from which warehouse?"), "{:?}", h.texts(OTHER_STOREKEEPER));
+    h.callback(&sk2, &format!("dl:{}", order), 1).await;
+    assert!(h.last_text(OTHER_STOREKEEPER).contains("Only the assignee"), "{}", h.last_text(OTHER_STOREKEEPER));
+    assert_eq!(status(&h, order).status, Status::Accepted);
+    // Done: nothing more to do in the bot (admins archive from the CLI).
+    card_buttons(&h, &sk, order).await;
+    h.press(&sk, "Delivered").await;
+    assert_eq!(status(&h, order).status, Status::Done);
+    for who in [&sk, &sk2, &admin, &author] {
+        assert!(card_buttons(&h, who, order).await.is_empty(), "{}", who.id);
+    }
+
+    // A repair accepted by one support member: the other is offered
+    // nothing, an admin may finish or reject it, the author may cancel it.
+    let repair = file_as(&h, author.id, Kind::Repair);
+    h.db(|app| helpdesk::services::requests::accept(app, &helpdesk::services::Actor::Telegram(SUPPORT_2), repair))
+        .unwrap();
+    assert!(card_buttons(&h, &support, repair).await.is_empty());
+    assert_eq!(card_buttons(&h, &admin, repair).await, ["🏁 Done", "⛔ Reject"]);
+    assert_eq!(card_buttons(&h, &author, repair).await, ["🗑 Cancel request"]);
+    h.press(&author, "Cancel request").await;
+    h.press(&author, "Yes, cancel it").await;
+    assert_eq!(status(&h, repair).status, Status::Cancelled);
+    assert!(card_buttons(&h, &admin, repair).await.is_empty(), "archiving is not the bot's");
+}
+
+/// A new-request notice offers Accept to a person only while they may still
+/// accept it: one delivered after someone else took the request shows Open only.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_notice_delivered_after_the_request_was_taken_offers_no_accept() {
+    let h = Harness::new().await;
+    let author = staff(555_000_211);
+    registered(&h, &author, "Львов").await;
+    let (a, b) = (staff(SUPPORT), staff(SUPPORT_2));
+    h.text(&a, "/start").await;
+    h.text(&b, "/start").await;
+    let first = file_as(&h, author.id, Kind::Repair);
+    h.notify().await;
+    assert!(h.button(SUPPORT_2, "Accept").is_some(), "a new request is offered");
+    let second = file_as(&h, author.id, Kind::Repair);
+    h.db(|app| helpdesk::services::requests::accept(app, &helpdesk::services::Actor::Telegram(SUPPORT), second))
+        .unwrap();
+    h.clear();
+    h.notify().await;
+    let notice =
+        h.sent(SUPPORT_2).into_iter().find(|c| c.text().is_some_and(|t| t.contains(&format!("HD-{second:06}"))));
+    let labels: Vec<String> = notice.expect("the notice").buttons().into_iter().map(|b| b.0).collect();
+    assert_eq!(labels, ["🔎 Open"]);
+    assert_ne!(first, second);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -410,6 +525,7 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
         "bs".into(),
         "sa:admin".into(),
         "sl".into(),
+        format!("sr:{SUPPORT}"),
         format!("sy:{SUPPORT}"),
         "q:all:0".into(),
         "zz:garbage".into(),
@@ -432,10 +548,12 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
                 || said.contains("administrators"),
             "{data}: {said}"
         );
+        // Refused at once: not even a confirmation naming the person.
+        assert!(!said.contains("андрей мельник"), "{data}: {said}");
     }
     assert_eq!(status(&h, id), before, "the request is as it was");
     assert_eq!(audit_count(&h, id), logs_before);
-    let support = h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap();
+    let support = h.store(|s| s.read().unwrap().user(SUPPORT)).unwrap().unwrap();
     assert_eq!(support.role, Role::Support, "no staff change from a forged button");
     // The storekeeper cannot accept a repair either, whatever the button says.
     h.callback(&staff(STOREKEEPER), &format!("ac:{id}"), 1).await;
@@ -474,7 +592,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.contact(&u, "+79161234567").await;
     let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
     assert_eq!(r.kind, Kind::Cartridge);
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(
         items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect::<Vec<_>>(),
         [("CE285A", 3), ("TN-2375", 20)]
@@ -496,8 +614,8 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     let short = h.last_text(STOREKEEPER);
     assert!(short.contains("Not enough in stock") && short.contains("TN-2375: 12 / 20"), "{short}");
     let central = |article: &str| {
-        h.db(|app| {
-            let mut tx = app.store.read().unwrap();
+        h.store(|s| {
+            let mut tx = s.read().unwrap();
             let c = tx.cartridge_type_by_article(article).unwrap().unwrap();
             let w = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
             tx.stock_level(c.id, w.id).unwrap().unwrap()
@@ -507,7 +625,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.press(&sk, "Issue what there is").await;
     h.text(&sk, "The rest next week").await;
     assert_eq!((central("CE285A"), central("TN-2375")), (32, 0));
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [3, 12]);
     h.notify().await;
     let notice = h.last_text(u.id);
@@ -556,7 +674,7 @@ async fn server_room_calls_reach_staff_once_per_cooldown_and_answers_go_round() 
     h.text(&u, "/call").await;
     assert!(h.last_text(u.id).contains("Вызов отправлен"));
     // Employees cannot answer calls.
-    let call_id = h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap().map(|_| 1).unwrap();
+    let call_id = h.store(|s| s.read().unwrap().last_call_by(u.id)).unwrap().map(|_| 1).unwrap();
     h.callback(&u, &format!("cl:{call_id}:1"), 1).await;
     assert!(h.last_text(u.id).contains("только сотрудникам"));
 }
@@ -624,7 +742,7 @@ async fn a_broadcast_is_previewed_confirmed_delivered_and_reported() {
             .any(|c| c.method == "sendPhoto" && c.params["caption"] == "Office closed on &lt;Friday&gt; &amp; Monday");
         assert_eq!(got, i != 2, "person {i}");
     }
-    let blocked = h.db(|a| a.store.read().unwrap().user(people[2].id)).unwrap().unwrap();
+    let blocked = h.store(|s| s.read().unwrap().user(people[2].id)).unwrap().unwrap();
     assert!(blocked.bot_blocked_at.is_some(), "a 403 marks the person");
     h.notify().await;
     let report = h.last_text(ADMIN);
@@ -652,7 +770,7 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     assert!(h.last_text(BOSS).contains("A Telegram ID is a number"));
     h.text(&boss, "555000402").await;
     assert!(h.last_text(BOSS).contains("is now support"));
-    let added = h.db(|a| a.store.read().unwrap().user(555_000_402)).unwrap().unwrap();
+    let added = h.store(|s| s.read().unwrap().user(555_000_402)).unwrap().unwrap();
     assert_eq!(added.role, Role::Support);
     // The newcomer's name fills in when they write.
     h.text(&TgUser::new(555_000_402, "Nina", "en"), "/start").await;
@@ -665,16 +783,21 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     h.press(&boss, "Remove Андрей Мельник").await;
     assert!(h.last_text(BOSS).contains("Remove Андрей Мельник from staff?"));
     h.press(&boss, "Yes, remove").await;
-    assert_eq!(h.db(|a| a.store.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
-    // Forged: removing oneself or a configured super admin.
+    assert_eq!(h.store(|s| s.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
+    // Forged: removing oneself or a configured super admin, refused when
+    // asked to confirm as when confirmed.
     for target in [BOSS, OTHER_SUPER] {
-        h.callback(&boss, &format!("sy:{target}"), 1).await;
-        let t = h.last_text(BOSS);
-        assert!(
-            t.contains("Nobody can change their own role")
-                || t.contains(&format!("{OTHER_SUPER} is a super administrator from the configuration")),
-            "{t}"
-        );
+        for data in [format!("sr:{target}"), format!("sy:{target}")] {
+            h.clear();
+            h.callback(&boss, &data, 1).await;
+            let t = h.last_text(BOSS);
+            assert!(
+                t.contains("Nobody can change their own role")
+                    || t.contains(&format!("{OTHER_SUPER} is a super administrator from the configuration")),
+                "{data}: {t}"
+            );
+            assert!(h.button(BOSS, "Yes, remove").is_none(), "{data}: no confirmation");
+        }
     }
     // An admin is not a super admin.
     h.callback(&staff(ADMIN), "sa:support", 1).await;
@@ -694,7 +817,7 @@ async fn a_blocked_account_is_told_and_nothing_else_happens() {
     h.text(&u, "/new").await;
     assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);
     h.text(&u, "/call").await;
-    assert_eq!(h.db(|a| a.store.read().unwrap().last_call_by(u.id)).unwrap(), None);
+    assert_eq!(h.store(|s| s.read().unwrap().last_call_by(u.id)).unwrap(), None);
 }
 
 /// Issue 13: a button carries an id, and an id is looked up as an id. A
@@ -706,8 +829,8 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     let h = Harness::new().await;
     let operator = helpdesk::services::Actor::Operator("test".into());
     // Impostors: each one's code is the id of a record from the fixtures.
-    let (lviv, central, ce285a) = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let (lviv, central, ce285a) = h.store(|s| {
+        let mut tx = s.read().unwrap();
         let lviv = tx.branches().unwrap().into_iter().find(|b| b.code == "LVIV").unwrap();
         let central = tx.warehouses().unwrap().into_iter().find(|w| w.code == "CENTRAL").unwrap();
         let ce285a = tx.cartridge_types().unwrap().into_iter().find(|c| c.vendor_article == "CE285A").unwrap();
@@ -718,9 +841,9 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
             helpdesk::services::directory::add_branch(app, &operator, &lviv.id.to_string(), "Тестовый филиал", None)
         })
         .unwrap();
-    h.db(|app| {
-        let now = app.now();
-        let mut tx = app.store.write().unwrap();
+    let now = h.db.app.now();
+    h.store(|s| {
+        let mut tx = s.write().unwrap();
         let w = NewWarehouse {
             code: central.id.to_string(),
             name: "Склад-двойник".into(),
@@ -739,7 +862,7 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
         tx.set_stock(c.id, central.id, 5, now).unwrap();
         tx.commit().unwrap();
     });
-    let branch_of = |id: i64| h.db(|a| a.store.read().unwrap().user(id)).unwrap().unwrap().branch_id;
+    let branch_of = |id: i64| h.store(|s| s.read().unwrap().user(id)).unwrap().unwrap().branch_id;
 
     // «Львов» is Lviv, though a branch's code is Lviv's id.
     let u = russian(555_000_600);
@@ -766,7 +889,7 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     h.contact(&u, "+79161234567").await;
     let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
     assert_eq!(r.branch_code, "LVIV");
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     let ordered: Vec<(&str, i64)> = items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect();
     assert_eq!(ordered, [("CE285A", 2), (ce285a.id.to_string().as_str(), 1)]);
 
@@ -779,10 +902,10 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     h.press(&sk, "Issue").await;
     h.press(&sk, "Центральный склад").await;
     assert!(h.texts(STOREKEEPER).iter().any(|t| t.contains("issued in full")), "{:?}", h.texts(STOREKEEPER));
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [2, 1]);
-    let central_stock = h.db(|app| {
-        let mut tx = app.store.read().unwrap();
+    let central_stock = h.store(|s| {
+        let mut tx = s.read().unwrap();
         tx.stock_level(ce285a.id, central.id).unwrap()
     });
     assert_eq!(central_stock, Some(33), "taken from the central warehouse's 35");
@@ -822,10 +945,10 @@ async fn a_ukrainian_storekeeper_pressing_issue_on_a_done_order_is_told_in_ukrai
     h.press(&sk, "Видати").await;
     told(&h);
     // The warehouse button of an earlier Issue says the same.
-    let central = h.db(|a| a.store.read().unwrap().warehouse_by_code("CENTRAL")).unwrap().unwrap();
+    let central = h.store(|s| s.read().unwrap().warehouse_by_code("CENTRAL")).unwrap().unwrap();
     h.callback(&sk, &format!("if:{}:{}", r.id, central.id), 1).await;
     told(&h);
-    let items = h.db(|a| a.store.read().unwrap().items(r.id)).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert!(items.iter().all(|i| i.issued_quantity == 0), "nothing was issued");
 }
 
@@ -851,8 +974,8 @@ async fn a_russian_super_admin_adding_staff_with_a_bad_id_is_told_in_russian() {
         assert!(said.contains(&expected), "{id}: {said}");
         assert!(!said.contains("nobody") && !said.contains("configuration"), "{id}: {said}");
     }
-    let roles = h.db(|a| {
-        let mut tx = a.store.read().unwrap();
+    let roles = h.store(|s| {
+        let mut tx = s.read().unwrap();
         (tx.user(BOSS).unwrap().unwrap().role, tx.user(OTHER_SUPER).unwrap().map(|u| u.role))
     });
     assert_eq!(roles, (Role::User, None), "nothing changed");

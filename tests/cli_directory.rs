@@ -253,8 +253,7 @@ fn users_add_list_set_role_block() {
         .stdout(contains("555000111").and(contains("100000001").not()));
     w.cmd().args(["users", "unblock", "555000111"]).assert().success().stdout(contains("now not blocked"));
     // Every change is in the audit log with the operator's login.
-    let (app, _) = w.app();
-    let logs = app.store.read().unwrap().logs("user", "555000111").unwrap();
+    let logs = w.store().read().unwrap().logs("user", "555000111").unwrap();
     let actions: Vec<&str> = logs.iter().map(|l| l.action.as_str()).collect();
     assert_eq!(actions, ["user.add", "user.set_role", "user.block", "user.unblock"]);
     assert!(logs.iter().all(|l| l.actor == "cli:tester"));
@@ -309,8 +308,7 @@ fn user_errors_are_one_clear_line() {
         assert!(out.stdout.is_empty());
     }
     // Nothing was written by the failures.
-    let (app, _) = w.app();
-    assert!(app.store.read().unwrap().user(42).unwrap().is_none());
+    assert!(w.store().read().unwrap().user(42).unwrap().is_none());
 }
 
 #[test]

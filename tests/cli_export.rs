@@ -249,8 +249,9 @@ fn populated() -> Workdir {
         },
     )
     .unwrap();
-    let cartridge = app.store.read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
-    let other = app.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
+    let store = w.store();
+    let cartridge = store.read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
+    let other = store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
     let file = |kind: Kind, description: &str, items: Vec<TicketItem>| {
         requests::create(
             &app,
@@ -284,7 +285,7 @@ fn populated() -> Workdir {
     requests::reject(&app, &Actor::Telegram(SUPPORT), repair.id, "Дубликат; см. HD-000001 & <прочее>").unwrap();
     requests::archive(&app, &op, repair.id).unwrap();
     file(Kind::ItHelp, "  пробелы по краям  ", vec![]);
-    let mut tx = app.store.write().unwrap();
+    let mut tx = store.write().unwrap();
     let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
     tx.set_stock(cartridge.id, central.id, 0, Utc::now()).unwrap();
     tx.commit().unwrap();

@@ -133,9 +133,8 @@ fn offers_with_warehouse_attributes_set_stock_and_keep_the_snapshot() {
     );
     assert_eq!(found, [1, 1]);
     // Audited, with who did it.
-    let (app, _) = w.app();
     let id = report["import_id"].as_i64().unwrap();
-    let logs = app.store.read().unwrap().logs("one_c_import", &id.to_string()).unwrap();
+    let logs = w.store().read().unwrap().logs("one_c_import", &id.to_string()).unwrap();
     assert_eq!(logs.len(), 1);
     assert_eq!((logs[0].action.as_str(), logs[0].actor.as_str()), ("stock.import_1c", "cli:tester"));
     assert_eq!(logs[0].after.as_ref().unwrap()["stock_changed"], 7);
@@ -249,8 +248,8 @@ fn the_same_content_twice_changes_nothing_and_says_so() {
     w.cmd().arg("import-1c").arg(fixture("offers-2.08.xml")).assert().success();
     // Stock moves on after the import (an issue): a repeat must not put it back.
     {
-        let (app, _) = w.app();
-        let mut tx = app.store.write().unwrap();
+        let store = w.store();
+        let mut tx = store.write().unwrap();
         let cf283a = tx.cartridge_type_by_article("CF283A").unwrap().unwrap();
         let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
         tx.take_stock(cf283a.id, central.id, 3, support::t0()).unwrap();
@@ -350,8 +349,7 @@ fn dry_run_prints_the_differences_and_writes_nothing() {
         .stdout(contains("Склад Запорожье").and(contains("SVC-A4-500")))
         .stdout(contains("dry run: nothing was written; 7 stock rows would change"));
     assert_eq!((stock(&w), recorded(&w)), before);
-    let (app, _) = w.app();
-    assert!(app.store.read().unwrap().logs("one_c_import", "1").unwrap().is_empty());
+    assert!(w.store().read().unwrap().logs("one_c_import", "1").unwrap().is_empty());
     // The real import afterwards is not taken for a repeat.
     w.cmd().arg("import-1c").arg(fixture("offers-2.08.xml")).assert().success().stdout(contains("imported as #1"));
     assert_ne!(stock(&w), before.0);

@@ -57,7 +57,7 @@ fn archive_applies_the_policy_per_kind_and_nothing_is_deleted() {
         },
     )
     .unwrap();
-    let logs = app.store.read().unwrap().logs("request", &format!("HD-{:06}", one[0].id)).unwrap();
+    let logs = w.store().read().unwrap().logs("request", &format!("HD-{:06}", one[0].id)).unwrap();
     assert_eq!(logs.last().unwrap().action, "request.archive");
 }
 

@@ -151,7 +151,7 @@ fn show_prints_the_whole_card() {
         },
     )
     .unwrap();
-    let cartridge = app.store.read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
+    let cartridge = w.store().read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
     let r = requests::create(
         &app,
         &Actor::Telegram(author),

@@ -142,7 +142,7 @@ fn reminders_repeat_escalate_and_are_each_sent_once() {
     assert!(r.breaches.is_empty());
     assert_eq!(fake.calls().len(), before);
     // Every level is in the audit log.
-    let logs = db.app.store.read().unwrap().logs("request", &number).unwrap();
+    let logs = db.store.read().unwrap().logs("request", &number).unwrap();
     assert_eq!(logs.iter().filter(|l| l.action == "request.sla_reminder").count(), 3);
 }
 
@@ -184,7 +184,7 @@ fn two_sla_check_processes_at_once_send_each_reminder_once() {
         // Requests filed two hours ago (the binary runs on the real clock).
         let (app, clock) = w.app();
         clock.set(Utc::now() - Duration::hours(2));
-        let db = TestDb { dir: tempfile::tempdir().unwrap(), app, clock, pg: None };
+        let db = TestDb { dir: tempfile::tempdir().unwrap(), app, store: w.store(), clock, pg: None };
         register(&db, AUTHOR, "Автор");
         for i in 0..12 {
             file(&db, &format!("Сломалось {i}"));

@@ -51,15 +51,14 @@ fn ticket(kind: Kind) -> NewTicket {
 fn file(db: &TestDb, kind: Kind) -> Request {
     let mut t = ticket(kind);
     if kind == Kind::Cartridge {
-        let c = db.app.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
+        let c = db.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
         t.items = vec![TicketItem { cartridge_type_id: c.id, quantity: 2, comment: None }];
     }
     requests::create(&db.app, &Actor::Telegram(AUTHOR), &t).unwrap()
 }
 
 fn actions(db: &TestDb, r: &Request) -> Vec<String> {
-    db.app
-        .store
+    db.store
         .read()
         .unwrap()
         .logs("request", &format!("HD-{:06}", r.id))
@@ -155,7 +154,7 @@ fn full_lifecycle_with_audit() {
     assert_eq!(archived.status, Status::Done, "an archived request still says how it ended");
     assert!(archived.archived_at.is_some());
     assert_eq!(actions(&db, &r), ["request.create", "request.accept", "request.complete", "request.archive"]);
-    let logs = db.app.store.read().unwrap().logs("request", &format!("HD-{:06}", r.id)).unwrap();
+    let logs = db.store.read().unwrap().logs("request", &format!("HD-{:06}", r.id)).unwrap();
     assert_eq!(logs[1].actor, format!("tg:{SUPPORT}"));
     assert_eq!(logs[1].actor_id, Some(SUPPORT));
     assert_eq!(logs[1].before.as_ref().unwrap()["status"], "new");
@@ -213,7 +212,7 @@ fn refused_moves_change_nothing_and_log_nothing() {
         let e = result.expect_err(&format!("{actor:?} {what} should fail"));
         assert!(check(&e), "{actor:?} {what}: {e:?}");
     }
-    let now = db.app.store.read().unwrap().request(repair.id).unwrap().unwrap();
+    let now = db.store.read().unwrap().request(repair.id).unwrap().unwrap();
     assert_eq!(now, repair, "the request is as it was");
     assert_eq!(actions(&db, &repair), ["request.create"]);
 }
@@ -228,7 +227,7 @@ fn roles_are_read_at_the_moment_of_the_action() {
     // A super admin from configuration, whatever the stored role.
     let mut settings = (*db.app.settings).clone();
     settings.super_admins = vec![OTHER_USER];
-    let app = helpdesk::services::App { settings: std::sync::Arc::new(settings), ..db.app.clone() };
+    let app = helpdesk::services::App::new(settings, db.store.clone(), db.app.clock.clone());
     assert_eq!(requests::accept(&app, &tg(OTHER_USER), r.id).unwrap().assignee_id, Some(OTHER_USER));
 }
 
@@ -277,4 +276,130 @@ fn many_staff_press_accept_at_once_and_exactly_one_wins() {
         assert_eq!(e.to_string(), format!("HD-{:06} has already been accepted by {winner}", r.id));
     }
     assert_eq!(actions(&db, &r), ["request.create", "request.accept"]);
+}
+
+/// For every role (and a blocked one), kind, state, authorship and
+/// assignment a request can have: an action is offered on its card exactly
+/// when the service call that does it succeeds.
+#[test]
+fn an_action_is_offered_exactly_when_doing_it_succeeds() {
+    use helpdesk::domain::{Action, State};
+    use helpdesk::services::cartridges;
+    use helpdesk::store::{NewItem, NewRequest};
+    const PLAIN: i64 = 555_000_010;
+    const BOSS: i64 = 555_000_011;
+    const BLOCKED: i64 = 555_000_012;
+    const OTHER_STOREKEEPER: i64 = 100_000_006;
+    let mut settings = helpdesk::config::Settings::defaults();
+    settings.super_admins = vec![BOSS];
+    let db = TestDb::with_settings(settings);
+    let op = Actor::Operator("t".into());
+    for (id, role) in [(AUTHOR, Role::User), (PLAIN, Role::User), (BOSS, Role::User), (BLOCKED, Role::Support)] {
+        let person = NewPerson { telegram_id: id, full_name: format!("P{id}"), role: Some(role), ..Default::default() };
+        directory::add_user(&db.app, &op, &person).unwrap();
+    }
+    directory::set_blocked(&db.app, &op, BLOCKED, true).unwrap();
+    let people = [PLAIN, STOREKEEPER, SUPPORT, ADMIN, BOSS, BLOCKED];
+
+    let (branch, cartridge, central) = {
+        let mut tx = db.store.read().unwrap();
+        (
+            tx.branch_by_code("LVIV").unwrap().unwrap().id,
+            tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id,
+            tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id,
+        )
+    };
+    // Every shape a stored request can take (an accepted one always has its assignee).
+    let mut shapes = Vec::new();
+    for state in State::ALL {
+        for assignee in [None, Some(true), Some(false)] {
+            if state == State::Accepted && assignee.is_none() {
+                continue;
+            }
+            for kind in [Kind::Cartridge, Kind::Repair] {
+                for own in [true, false] {
+                    shapes.push((state, kind, own, assignee));
+                }
+            }
+        }
+    }
+    // One request per shape, person and action, each to be acted on once.
+    let now = db.app.now();
+    let mut cases = Vec::new();
+    let mut tx = db.store.write().unwrap();
+    for &(state, kind, own, assignee) in &shapes {
+        for me in people {
+            let other = if kind == Kind::Cartridge { OTHER_STOREKEEPER } else { SUPPORT_2 };
+            let status = match state {
+                State::New => Status::New,
+                State::Accepted => Status::Accepted,
+                State::Rejected => Status::Rejected,
+                State::Cancelled => Status::Cancelled,
+                State::Done | State::Archived => Status::Done,
+            };
+            let new = NewRequest {
+                kind,
+                author_id: if own { me } else { AUTHOR },
+                branch_id: branch,
+                contact_name: "Автор".into(),
+                contact_phone: "+380501234567".into(),
+                description: "Не працює".into(),
+                priority: Priority::Medium,
+                status,
+                assignee_id: assignee.map(|mine| if mine { me } else { other }),
+                rejection_reason: (status == Status::Rejected).then(|| "ні".into()),
+                created_at: now,
+                accepted_at: assignee.map(|_| now),
+                closed_at: status.is_closed().then_some(now),
+                archived_at: (state == State::Archived).then_some(now),
+                client_key: None,
+                items: match kind {
+                    Kind::Cartridge => {
+                        vec![NewItem { cartridge_type_id: cartridge, quantity: 1, issued_quantity: 0, comment: None }]
+                    }
+                    _ => vec![],
+                },
+            };
+            for action in Action::ALL {
+                cases.push((tx.insert_request(&new).unwrap(), me, action, (state, kind, own, assignee)));
+            }
+        }
+    }
+    tx.commit().unwrap();
+
+    let mut succeeded = std::collections::HashMap::<Action, usize>::new();
+    for (id, me, action, shape) in cases {
+        let actor = tg(me);
+        let offered = requests::actions(&db.app, &actor, id).unwrap();
+        if let Ok(card) = requests::card(&db.app, &actor, id) {
+            assert_eq!(card.actions, offered, "{me} {shape:?}");
+        } else {
+            assert!(offered.is_empty(), "{me} {shape:?}: offered {offered:?} on a card they may not see");
+        }
+        let done: Result<(), Error> = match action {
+            Action::Accept => requests::accept(&db.app, &actor, id).map(drop),
+            Action::IssueCartridges => {
+                cartridges::issue(&db.app, &actor, id, central, false, None).map(drop).map_err(|e| match e {
+                    cartridges::IssueError::Other(e) => e,
+                    short => panic!("{me} {shape:?}: {short}"),
+                })
+            }
+            Action::Complete => requests::complete(&db.app, &actor, id).map(drop),
+            Action::Reject => requests::reject(&db.app, &actor, id, "не наше").map(drop),
+            Action::Cancel => requests::cancel(&db.app, &actor, id).map(drop),
+            Action::Archive => requests::archive(&db.app, &actor, id).map(drop),
+        };
+        if let Err(e) = &done {
+            assert!(
+                matches!(e, Error::Denied(_) | Error::Lifecycle(_) | Error::Refused(_)),
+                "{me} {action:?} {shape:?}: {e}"
+            );
+        }
+        assert_eq!(offered.contains(&action), done.is_ok(), "{me} {action:?} on {shape:?}: {done:?}");
+        *succeeded.entry(action).or_default() += usize::from(done.is_ok());
+    }
+    // Not a vacuous match: every action was allowed somewhere.
+    for action in Action::ALL {
+        assert!(succeeded.get(&action).is_some_and(|n| *n > 0), "{action:?} never succeeded: {succeeded:?}");
+    }
 }

@@ -1,29 +1,29 @@
-//! The command menu Telegram shows, per role: everyone gets the employee
-//! commands (in each language); each staff member's chat gets theirs on top.
+//! The command menu Telegram shows, per person: everyone gets the employee
+//! commands (in each language); each staff member's chat gets what they are
+//! granted on top (see [`crate::services::directory::Person::granted`]).
 
-use crate::domain::{Lang, Role};
+use crate::domain::{Lang, Permission};
 use crate::i18n::{Msg, t};
-use crate::services::{App, directory, effective_role};
+use crate::services::{App, directory};
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 const EMPLOYEE: &[&str] = &["start", "new", "cartridge", "call", "my", "cancel", "help"];
 
-/// The commands a role sees, described in `lang` (`/web` when there is a web panel).
-pub fn commands_for(lang: Lang, role: Role, web: bool) -> Vec<BotCommand> {
+/// The commands for what a person is `granted`, described in `lang`, with
+/// `/web` when there is a web panel.
+pub fn commands_for(lang: Lang, granted: &[Permission], web: bool) -> Vec<BotCommand> {
     let mut names: Vec<&str> = EMPLOYEE.to_vec();
     if web {
         names.insert(names.len() - 1, "web");
     }
-    if role.is_staff() {
-        names.extend(["queue", "stock"]);
-    }
-    if matches!(role, Role::Admin | Role::SuperAdmin) {
-        names.push("broadcast");
-    }
-    if role == Role::SuperAdmin {
-        names.push("staff");
-    }
+    let extra = [
+        (Permission::ViewQueue, "queue"),
+        (Permission::ViewStock, "stock"),
+        (Permission::Broadcast, "broadcast"),
+        (Permission::ManageStaff, "staff"),
+    ];
+    names.extend(extra.into_iter().filter(|(p, _)| granted.contains(p)).map(|(_, c)| c));
     names.into_iter().map(|c| BotCommand::new(c, t(lang, Msg::CommandHelp { command: c }))).collect()
 }
 
@@ -35,12 +35,12 @@ fn web(app: &App) -> bool {
 /// Registers the menus: the default one per language, then one per staff member.
 pub async fn register(bot: &Bot, app: &App) {
     for lang in [Lang::Ru, Lang::Uk, Lang::En] {
-        let commands = commands_for(lang, Role::User, web(app));
+        let commands = commands_for(lang, &[], web(app));
         if let Err(e) = bot.set_my_commands(commands).language_code(lang.to_string()).await {
             tracing::warn!(error = %e, %lang, "could not register the command menu");
         }
     }
-    if let Err(e) = bot.set_my_commands(commands_for(app.settings.default_language, Role::User, web(app))).await {
+    if let Err(e) = bot.set_my_commands(commands_for(app.settings.default_language, &[], web(app))).await {
         tracing::warn!(error = %e, "could not register the default command menu");
     }
     let staff = match tokio::task::spawn_blocking({
@@ -54,27 +54,28 @@ pub async fn register(bot: &Bot, app: &App) {
         Err(e) => return tracing::warn!(error = %e, "could not list staff for their command menus"),
     };
     for p in staff {
-        set_for(bot, app, p.user.telegram_id, p.user.language, p.role).await;
+        set_for(bot, app, p.user.telegram_id, p.user.language, &p.granted()).await;
     }
 }
 
 /// Sets one person's menu after their role changed.
 pub async fn refresh_for(bot: &Bot, app: &App, telegram_id: i64) {
-    let user = {
+    let person = {
         let app = app.clone();
-        tokio::task::spawn_blocking(move || app.store.read().and_then(|mut tx| tx.user(telegram_id))).await
+        tokio::task::spawn_blocking(move || directory::person(&app, telegram_id)).await
     };
-    if let Ok(Ok(Some(u))) = user {
-        let role = effective_role(&app.settings, u.telegram_id, u.role);
-        set_for(bot, app, u.telegram_id, u.language, role).await;
+    if let Ok(Ok(Some(p))) = person {
+        set_for(bot, app, p.user.telegram_id, p.user.language, &p.granted()).await;
     }
 }
 
-async fn set_for(bot: &Bot, app: &App, chat: i64, lang: Option<Lang>, role: Role) {
+async fn set_for(bot: &Bot, app: &App, chat: i64, lang: Option<Lang>, granted: &[Permission]) {
     let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat)) };
-    let result = if role.is_staff() {
-        let lang = lang.unwrap_or(app.settings.default_language);
-        bot.set_my_commands(commands_for(lang, role, web(app))).scope(scope).await.map(|_| ())
+    let everyone = commands_for(lang.unwrap_or(app.settings.default_language), &[], web(app)).len();
+    let commands = commands_for(lang.unwrap_or(app.settings.default_language), granted, web(app));
+    // Only a menu with more than everyone's is set per chat.
+    let result = if commands.len() > everyone {
+        bot.set_my_commands(commands).scope(scope).await.map(|_| ())
     } else {
         bot.delete_my_commands().scope(scope).await.map(|_| ())
     };

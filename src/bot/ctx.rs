@@ -1,9 +1,9 @@
-//! What every handler starts from: who is acting (registered and with their
-//! role read from the database on this very update), in which language, and
+//! What every handler starts from: who is acting (registered, and what they
+//! may do read from the database on this very update), in which language, and
 //! small helpers to call services off the async runtime and to reply.
 
 use super::keyboards;
-use crate::domain::{Lang, Role};
+use crate::domain::{Lang, Permission};
 use crate::i18n::{Msg, t};
 use crate::services::{self, Actor, App};
 use crate::store::User;
@@ -20,7 +20,10 @@ pub type HandlerResult = Result<(), BoxError>;
 pub struct Ctx {
     pub app: App,
     pub user: User,
-    pub role: Role,
+    /// What they may do that is not about one request (see
+    /// [`services::directory::Registered::granted`]): which menus to offer.
+    /// What they may do to a request comes with it from the services.
+    pub granted: Vec<Permission>,
     pub lang: Lang,
     /// The person's private chat with the bot.
     pub chat: ChatId,
@@ -47,9 +50,14 @@ impl Ctx {
         self.app.settings.timezone
     }
 
-    /// The main menu for this person's role.
+    /// Whether they may do `p` (one of the permissions not about a request), as read on this update.
+    pub fn may(&self, p: Permission) -> bool {
+        self.granted.contains(&p)
+    }
+
+    /// The main menu: what this person may do.
     pub fn menu(&self) -> ReplyMarkup {
-        keyboards::main_menu(self.lang, self.role)
+        keyboards::main_menu(self.lang, &self.granted)
     }
 }
 

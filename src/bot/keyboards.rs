@@ -1,7 +1,7 @@
-//! Keyboards: the persistent main menu per role, and inline buttons.
+//! Keyboards: the persistent main menu of what a person may do, and inline buttons.
 
 use super::callback::Callback;
-use crate::domain::{Kind, Lang, Named, Priority, Role};
+use crate::domain::{Kind, Lang, Named, Permission, Priority};
 use crate::i18n::{Msg, t};
 use teloxide::types::{
     ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, KeyboardRemove,
@@ -16,20 +16,27 @@ pub fn raw_button(text: impl Into<String>, cb: Callback) -> InlineKeyboardButton
     InlineKeyboardButton::callback(text.into(), cb.encode())
 }
 
-/// The main menu: persistent, so it stays under the input field; staff,
-/// admins and super admins get their extra buttons.
-pub fn main_menu(lang: Lang, role: Role) -> ReplyMarkup {
+/// The main menu: persistent, so it stays under the input field; the queue,
+/// stock, broadcasts and staff for those `granted` them (staff, admins and
+/// super admins).
+pub fn main_menu(lang: Lang, granted: &[Permission]) -> ReplyMarkup {
     let b = |m: Msg<'_>| KeyboardButton::new(t(lang, m));
+    let may = |p: Permission| granted.contains(&p);
     let mut rows =
         vec![vec![b(Msg::MenuNewRequest), b(Msg::MenuCartridges)], vec![b(Msg::MenuCall), b(Msg::MenuMyRequests)]];
-    if role.is_staff() {
-        rows.push(vec![b(Msg::MenuQueue), b(Msg::MenuStock)]);
+    let work: Vec<_> = [(Permission::ViewQueue, Msg::MenuQueue), (Permission::ViewStock, Msg::MenuStock)]
+        .into_iter()
+        .filter(|(p, _)| may(*p))
+        .map(|(_, m)| b(m))
+        .collect();
+    if !work.is_empty() {
+        rows.push(work);
     }
     let mut last = Vec::new();
-    if matches!(role, Role::Admin | Role::SuperAdmin) {
+    if may(Permission::Broadcast) {
         last.push(b(Msg::MenuBroadcast));
     }
-    if role == Role::SuperAdmin {
+    if may(Permission::ManageStaff) {
         last.push(b(Msg::MenuStaff));
     }
     last.push(b(Msg::MenuHelp));

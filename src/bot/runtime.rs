@@ -21,7 +21,7 @@ use super::ctx::{BoxError, blocking};
 use super::schema::schema;
 use super::sender::{self, Limiter};
 use super::storage::{self, DialogueStore};
-use crate::services::{App, inbox};
+use crate::services::{self, App, inbox};
 use crate::store::InboxUpdate;
 use anyhow::{Context, Result, bail};
 use futures_util::FutureExt;
@@ -81,12 +81,12 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let bot = Bot::new(token.expose()).set_api_url(url);
     // One serve per database: a second one would fight over the same updates.
     let lock_mode = match mode {
-        Mode::Polling => crate::store::ServeMode::Exclusive,
-        Mode::Webhook { .. } => crate::store::ServeMode::Shared,
+        Mode::Polling => services::serve::ServeMode::Exclusive,
+        Mode::Webhook { .. } => services::serve::ServeMode::Shared,
     };
     let _serve_lock = {
         let app = app.clone();
-        tokio::task::spawn_blocking(move || app.store.serve_lock(lock_mode)).await??.context(match mode {
+        tokio::task::spawn_blocking(move || services::serve::lock(&app, lock_mode)).await??.context(match mode {
             Mode::Polling => "another helpdesk serve is already running on this database; stop it first",
             Mode::Webhook { .. } => {
                 "a long-polling helpdesk serve is running on this database (or, on SQLite, any serve); stop it first"

@@ -92,5 +92,6 @@ async fn context(upd: Update, app: App, bot: Bot) -> Option<Ctx> {
         return None;
     }
     let update_id = i64::from(upd.id.0);
-    Some(Ctx { app, user: registered.user, role: registered.role, lang, chat: private, update_id })
+    let granted = registered.granted();
+    Some(Ctx { app, user: registered.user, granted, lang, chat: private, update_id })
 }

@@ -6,11 +6,11 @@
 use super::ctx::blocking;
 use super::keyboards::{button, inline};
 use super::render::{self, esc};
-use crate::domain::Lang;
+use crate::domain::{Action, Lang};
 use crate::i18n::{Msg, t};
 use crate::services::broadcast::Content;
 use crate::services::notify::{self, Notice, Outcome};
-use crate::services::{Actor, App, requests};
+use crate::services::{Actor, App, calls, requests};
 use crate::store::OutboxMessage;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -271,7 +271,7 @@ async fn deliver(
             None => return Outcome::Permanent(format!("broadcast {broadcast_id} is gone")),
         },
         other => {
-            let (text, markup) = match render_notice(app, lang, tz, other).await {
+            let (text, markup) = match render_notice(app, message.chat_id, lang, tz, other).await {
                 Ok(r) => r,
                 Err(e) => return Outcome::Permanent(e),
             };
@@ -293,9 +293,10 @@ async fn deliver(
     }
 }
 
-/// The text (and buttons) of a notice in `lang`.
+/// The text (and buttons) of a notice to `chat` in `lang`.
 async fn render_notice(
     app: &App,
+    chat: i64,
     lang: Lang,
     tz: chrono_tz::Tz,
     notice: &Notice,
@@ -314,11 +315,20 @@ async fn render_notice(
                 l(Msg::NoticeNewRequest),
                 render::card(lang, tz, &card.request, &card.items, card.attachments.len())
             );
-            let markup = inline(vec![vec![
-                button(lang, Msg::Accept, Callback::Accept(id)),
-                button(lang, Msg::Open, Callback::Open(id)),
-            ]]);
-            (text, Some(markup))
+            // Accept for a person who may accept it now; in a group (the staff
+            // chat) there is no one person to ask, and whoever presses is checked then.
+            let may_accept = if chat > 0 {
+                let actor = Actor::Telegram(chat);
+                let offered = blocking(app, move |app| requests::actions(app, &actor, id)).await;
+                offered.is_ok_and(|a| a.contains(&Action::Accept))
+            } else {
+                true
+            };
+            let mut row = vec![button(lang, Msg::Open, Callback::Open(id))];
+            if may_accept {
+                row.insert(0, button(lang, Msg::Accept, Callback::Accept(id)));
+            }
+            (text, Some(inline(vec![row])))
         }
         Notice::Accepted { request_id, by } => {
             (l(Msg::NoticeAccepted { number: &num(request_id), by: &esc(by) }), None)
@@ -338,7 +348,7 @@ async fn render_notice(
         }
         Notice::ServerCall { call_id } => {
             let id = *call_id;
-            let call = blocking(app, move |app| Ok(app.store.read()?.server_call(id)?))
+            let call = blocking(app, move |app| calls::server_call(app, id))
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("server call {id} is gone"))?;

@@ -36,7 +36,7 @@ pub fn run(global: &Global, cmd: DbCommand) -> Result<ExitCode> {
             if applied.is_empty() {
                 let status = schema::status(&app)?;
                 let version = status.applied.iter().map(|m| m.version).max().unwrap_or(0);
-                println!("{}: schema is up to date (version {version})", app.store.location());
+                println!("{}: schema is up to date (version {version})", schema::location(&app));
             } else {
                 for m in &applied {
                     println!("applied V{} {}", m.version, m.name);
@@ -59,7 +59,7 @@ fn status(global: &Global, format: Format) -> Result<ExitCode> {
         }
         None => {
             let app = open_loaded(loaded, OpenOptions { migrate: false })?;
-            (app.store.location(), schema::status(&app)?)
+            (schema::location(&app), schema::status(&app)?)
         }
     };
     if format == Format::Table {

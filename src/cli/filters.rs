@@ -4,7 +4,7 @@
 
 use super::named;
 use crate::domain::{BranchId, BranchKey, Kind, Named, Status};
-use crate::services::{App, lookup};
+use crate::services::{App, directory};
 use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -29,7 +29,7 @@ impl Selection {
     /// naming two, is an error saying so.
     pub fn branch_id(&self, app: &App) -> Result<Option<BranchId>> {
         Ok(match &self.branch {
-            Some(key) => Some(lookup::branch(&mut *app.store.read()?, key)?.id),
+            Some(key) => Some(directory::branch(app, key)?.id),
             None => None,
         })
     }

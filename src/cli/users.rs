@@ -4,7 +4,7 @@ use super::output::{Format, Times, print_rows};
 use super::{Global, named, open_app};
 use crate::domain::{BranchKey, Lang, Named, Role};
 use crate::services::directory::{self, NewPerson};
-use crate::services::{Actor, App, lookup};
+use crate::services::{Actor, App};
 use crate::store::{OpenOptions, UserFilter};
 use anyhow::Result;
 use clap::Subcommand;
@@ -104,7 +104,7 @@ pub fn run(global: &Global, cmd: UsersCommand) -> Result<ExitCode> {
     match cmd {
         UsersCommand::List { role, staff, branch, blocked, format } => {
             let branch_id = match branch {
-                Some(key) => Some(lookup::branch(&mut *app.store.read()?, &key)?.id),
+                Some(key) => Some(directory::branch(&app, &key)?.id),
                 None => None,
             };
             let filter = UserFilter {

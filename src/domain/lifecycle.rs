@@ -132,6 +132,12 @@ pub fn next(from: State, transition: Transition) -> Result<State, LifecycleError
     if allowed(from, to) { Ok(to) } else { Err(LifecycleError::NotAllowed { from, transition }) }
 }
 
+/// Whether cartridges can be issued on a request in `state`: only while it
+/// is accepted (issuing is not a move of its own; delivery completes it).
+pub fn issuable(state: State) -> bool {
+    state == State::Accepted
+}
+
 /// Checks and tidies a rejection reason: required, trimmed, bounded.
 pub fn rejection_reason(raw: &str) -> Result<String, LifecycleError> {
     let reason = raw.trim();
@@ -196,6 +202,13 @@ mod tests {
             next(Archived, Transition::Archive).unwrap_err().to_string(),
             "cannot archive a request that is archived"
         );
+    }
+
+    #[test]
+    fn cartridges_are_issued_while_accepted_only() {
+        for state in State::ALL {
+            assert_eq!(issuable(state), state == Accepted, "{state}");
+        }
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Domain types and rules of the help desk, with no I/O: what a request is, the
-//! lifecycle it moves through, who may do what, how phone numbers look, the
+//! lifecycle it moves through, who may do what (and so which actions to offer
+//! on a request, and which menus), how phone numbers look, the
 //! alphabetical order of names, the ids and keys that name branches,
 //! warehouses and cartridge types, and why a service refuses (as data).
 //!
 //! Nothing here touches the database, the network or the clock; the services
 //! layer loads facts from the store, asks these functions, and writes the result.
 
+pub mod actions;
 pub mod ids;
 pub mod lifecycle;
 pub mod permissions;
@@ -16,6 +18,7 @@ pub mod sla;
 pub mod telegram_auth;
 pub mod text;
 
+pub use actions::Action;
 pub use ids::{
     BadKey, BranchId, BranchKey, Candidate, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey,
 };

@@ -208,6 +208,26 @@ pub fn authorize(who: &Principal, what: Permission, request: Option<&RequestFact
     }
 }
 
+/// The permissions `who` has now that are not about one request: what a
+/// front end's menus offer (the queue, stock, broadcasts, staff), each
+/// exactly when [`authorize`] allows it.
+pub fn granted(who: &Principal) -> Vec<Permission> {
+    Permission::ALL.into_iter().filter(|p| !p.needs_request() && authorize(who, *p, None).is_ok()).collect()
+}
+
+/// The kinds of request in `who`'s queue: the kinds their role handles
+/// (every kind for an operator); none for someone who may not see the queue.
+pub fn queue_kinds(who: &Principal) -> Vec<Kind> {
+    if authorize(who, Permission::ViewQueue, None).is_err() {
+        return Vec::new();
+    }
+    let handled = |k: &Kind| match who {
+        Principal::Operator => true,
+        Principal::User { role, .. } => role.handles(*k),
+    };
+    <Kind as super::Named>::ALL.iter().copied().filter(handled).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +347,60 @@ mod tests {
         let closed = req(Kind::Repair, OTHER, None);
         assert_eq!(authorize(&user(Role::Support), Permission::ArchiveRequest, Some(&closed)), Err(Denied::AdminOnly));
         assert_eq!(authorize(&user(Role::Admin), Permission::ArchiveRequest, Some(&closed)), Ok(()));
+    }
+
+    #[test]
+    fn menus_offer_what_authorize_allows_without_a_request() {
+        let granted_to = |role| granted(&user(role));
+        use Permission::*;
+        assert_eq!(granted_to(Role::User), [CreateRequest]);
+        for role in [Role::Storekeeper, Role::Support] {
+            assert_eq!(granted_to(role), [CreateRequest, ViewQueue, ViewStock, AnswerCall], "{role}");
+        }
+        assert_eq!(
+            granted_to(Role::Admin),
+            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageDirectory]
+        );
+        assert_eq!(
+            granted_to(Role::SuperAdmin),
+            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageStaff, ManageDirectory]
+        );
+        assert!(granted(&Principal::User { id: ME, role: Role::SuperAdmin, blocked: true }).is_empty());
+        // Exactly what authorize says, for every principal.
+        for who in principals() {
+            for p in Permission::ALL.into_iter().filter(|p| !p.needs_request()) {
+                assert_eq!(granted(&who).contains(&p), authorize(&who, p, None).is_ok(), "{who:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_queue_holds_the_kinds_a_role_handles() {
+        assert!(queue_kinds(&user(Role::User)).is_empty());
+        assert_eq!(queue_kinds(&user(Role::Storekeeper)), [Kind::Cartridge]);
+        assert_eq!(queue_kinds(&user(Role::Support)), [Kind::Repair, Kind::Maintenance, Kind::ItHelp]);
+        assert_eq!(queue_kinds(&user(Role::Admin)), Kind::ALL);
+        assert_eq!(queue_kinds(&Principal::Operator), Kind::ALL);
+        assert!(queue_kinds(&Principal::User { id: ME, role: Role::Admin, blocked: true }).is_empty());
+        // A kind is in the queue exactly when its new requests may be accepted.
+        for who in principals() {
+            for kind in Kind::ALL.iter().copied() {
+                let r = req(kind, OTHER, None);
+                let may_accept = authorize(&who, Permission::AcceptRequest, Some(&r)).is_ok();
+                assert_eq!(queue_kinds(&who).contains(&kind), may_accept, "{who:?} {kind}");
+            }
+        }
+    }
+
+    /// Everyone who can act: the operator, and every role, blocked or not.
+    fn principals() -> Vec<Principal> {
+        let mut all = vec![Principal::Operator];
+        for role in Role::ALL {
+            for blocked in [false, true] {
+                all.push(Principal::User { id: ME, role: *role, blocked });
+            }
+        }
+        all
     }
 
     #[test]

@@ -88,3 +88,8 @@ pub fn answer(app: &App, actor: &Actor, call_id: i64, coming: bool) -> Result<Se
     tx.commit()?;
     Ok(call)
 }
+
+/// A call and everyone who answered it so far (to show it); `None` if there is no such call.
+pub fn server_call(app: &App, call_id: i64) -> Result<Option<ServerCall>> {
+    Ok(app.store.read()?.server_call(call_id)?)
+}

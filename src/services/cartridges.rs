@@ -8,8 +8,7 @@
 
 use super::notify::{self, IssuedLine, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
-use crate::domain::permissions::authorize;
-use crate::domain::{Entity, Permission, Principal, Refusal, RequestFacts, RequestNumber, State, Status, WarehouseId};
+use crate::domain::{Action, Entity, Principal, RequestNumber, WarehouseId};
 use crate::store::{NewIssue, Request, StoreError};
 use serde_json::json;
 
@@ -59,15 +58,9 @@ pub fn check(app: &App, actor: &Actor, request_id: i64) -> Result<Request> {
     Ok(request)
 }
 
-/// Cartridges are issued on accepted orders, by whoever may.
+/// Cartridges are issued on accepted orders, by whoever may (see [`crate::domain::actions::check`]).
 fn issuable(who: &Principal, request: &Request) -> Result<()> {
-    let facts = RequestFacts { kind: request.kind, author_id: request.author_id, assignee_id: request.assignee_id };
-    authorize(who, Permission::IssueCartridges, Some(&facts))?;
-    if request.status != Status::Accepted || request.archived_at.is_some() {
-        let state = State::of(request.status, request.archived_at.is_some());
-        return Err(Refusal::NotIssuable { number: RequestNumber(request.id), state }.into());
-    }
-    Ok(())
+    super::requests::may(who, Action::IssueCartridges, request)
 }
 
 /// Issues what `request_id` still needs from `warehouse_id`.

@@ -1,7 +1,7 @@
 //! Branches and people: listing, adding, roles and blocking.
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, lookup, principal};
-use crate::domain::permissions::authorize;
+use crate::domain::permissions::{self, authorize};
 use crate::domain::{BranchId, BranchKey, Entity, Lang, Permission, Phone, Principal, Refusal, Role, TextField};
 use crate::store::{Branch, NewBranch, Tx, User, UserFilter, Warehouse};
 use serde_json::json;
@@ -10,8 +10,13 @@ pub fn branches(app: &App) -> Result<Vec<Branch>> {
     Ok(app.store.read()?.branches()?)
 }
 
+/// The branch a key names (see [`lookup::branch`]).
+pub fn branch(app: &App, key: &BranchKey) -> Result<Branch> {
+    lookup::branch(&mut *app.store.read()?, key)
+}
+
 /// One branch, by id.
-pub fn branch(app: &App, id: BranchId) -> Result<Branch> {
+pub fn branch_by_id(app: &App, id: BranchId) -> Result<Branch> {
     lookup::branch_by_id(&mut *app.store.read()?, id)
 }
 
@@ -72,6 +77,30 @@ pub struct Person {
     pub user: User,
     pub role: Role,
     pub branch_code: Option<String>,
+}
+
+impl Person {
+    /// Who they are to [`authorize`]: their effective role and blocked flag as read.
+    pub fn principal(&self) -> Principal {
+        Principal::User { id: self.user.telegram_id, role: self.role, blocked: self.user.blocked }
+    }
+
+    /// What they may do that is not about one request: which menus to offer them.
+    pub fn granted(&self) -> Vec<Permission> {
+        permissions::granted(&self.principal())
+    }
+}
+
+/// One person by Telegram ID, with their effective role; `None` if unknown.
+pub fn person(app: &App, telegram_id: i64) -> Result<Option<Person>> {
+    let mut tx = app.store.read()?;
+    let Some(user) = tx.user(telegram_id)? else { return Ok(None) };
+    let branch_code = match user.branch_id {
+        Some(id) => tx.branch(id)?.map(|b| b.code),
+        None => None,
+    };
+    let role = effective_role(&app.settings, user.telegram_id, user.role);
+    Ok(Some(Person { user, role, branch_code }))
 }
 
 pub fn users(app: &App, filter: &UserFilter) -> Result<Vec<Person>> {
@@ -166,16 +195,33 @@ fn assignable(role: Role) -> Result<()> {
 fn staff_change(app: &App, tx: &mut dyn Tx, actor: &Actor, target: i64) -> Result<User> {
     let who = principal(tx, &app.settings, actor)?;
     authorize(&who, Permission::ManageStaff, None)?;
-    if let Principal::User { id, .. } = who
-        && id == target
-    {
-        return Err(Refusal::OwnAccount.into());
-    }
+    not_own(&who, target)?;
     let user = tx.user(target)?.ok_or_else(|| Error::not_found(Entity::User, target))?;
-    if app.settings.is_super_admin(target) {
+    not_configured(&app.settings, target)?;
+    Ok(user)
+}
+
+/// Nobody changes their own role or blocks themselves.
+fn not_own(who: &Principal, target: i64) -> Result<()> {
+    match who {
+        Principal::User { id, .. } if *id == target => Err(Refusal::OwnAccount.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Super admins from the configuration are changed there, not through the app.
+fn not_configured(settings: &crate::config::Settings, target: i64) -> Result<()> {
+    if settings.is_super_admin(target) {
         return Err(Refusal::ConfiguredSuperAdmin { id: target }.into());
     }
-    Ok(user)
+    Ok(())
+}
+
+/// Checks, without changing anything, that `actor` may change `target`'s
+/// role or block them now (to ask them to confirm); returns the person. The
+/// change itself checks again.
+pub fn check_staff_change(app: &App, actor: &Actor, target: i64) -> Result<User> {
+    staff_change(app, &mut *app.store.read()?, actor, target)
 }
 
 /// The outcome of a change that may have been a no-op.
@@ -274,6 +320,15 @@ pub struct Registered {
     pub role: Role,
     /// First contact: the person was just added.
     pub is_new: bool,
+}
+
+impl Registered {
+    /// What they may do that is not about one request, as read on this
+    /// update: which menus to offer them (see [`permissions::granted`]).
+    pub fn granted(&self) -> Vec<Permission> {
+        let who = Principal::User { id: self.user.telegram_id, role: self.role, blocked: self.user.blocked };
+        permissions::granted(&who)
+    }
 }
 
 /// How stale `last_seen_at` may get before an update refreshes it.
@@ -390,6 +445,7 @@ pub fn staff(app: &App) -> Result<Vec<Person>> {
 /// A super admin makes someone staff by Telegram ID; a person who never wrote
 /// to the bot is added with a placeholder name, filled in on their first message.
 pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<Changed<User>> {
+    assignable(role)?;
     if !role.is_staff() {
         return Err(Refusal::NotAStaffRole.into());
     }
@@ -422,8 +478,26 @@ pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<C
     Ok(change)
 }
 
+/// A staff member as a super admin managing them sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub person: Person,
+    /// Whether this super admin may change their role (take it away): not
+    /// their own, not a super admin from the configuration.
+    pub removable: bool,
+}
+
 /// Staff, for a super admin managing them (checked from the store now).
-pub fn staff_for(app: &App, actor: &Actor) -> Result<Vec<Person>> {
-    authorize(&principal(&mut *app.store.read()?, &app.settings, actor)?, Permission::ManageStaff, None)?;
-    staff(app)
+pub fn staff_for(app: &App, actor: &Actor) -> Result<Vec<StaffMember>> {
+    let who = principal(&mut *app.store.read()?, &app.settings, actor)?;
+    authorize(&who, Permission::ManageStaff, None)?;
+    let staff = staff(app)?;
+    Ok(staff
+        .into_iter()
+        .map(|person| {
+            let id = person.user.telegram_id;
+            let removable = not_own(&who, id).and_then(|()| not_configured(&app.settings, id)).is_ok();
+            StaffMember { person, removable }
+        })
+        .collect())
 }

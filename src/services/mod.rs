@@ -1,9 +1,11 @@
 //! Services: one module per capability, each a set of functions over an [`App`].
 //!
-//! The CLI, the bot and the scheduler are front ends over these functions, so a
-//! rule lives here once. Every function that changes data runs in one store
-//! transaction with its audit record inside it, and every privileged call takes
-//! the acting [`Actor`] and checks the role from the store at that moment.
+//! The CLI, the bot, the web panel and the scheduler are front ends over these
+//! functions, so a rule lives here once; only the services touch the store.
+//! Every function that changes data runs in one store transaction with its
+//! audit record inside it, and every privileged call takes the acting
+//! [`Actor`] and checks the role from the store at that moment. Which actions
+//! a front end offers comes from the same check (see [`requests::Card::actions`]).
 
 pub mod archive;
 pub mod backup;
@@ -25,6 +27,7 @@ pub mod report;
 pub mod requests;
 pub mod schema;
 pub mod seed;
+pub mod serve;
 pub mod sla;
 pub mod web;
 
@@ -38,10 +41,14 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// What every service needs: settings, the store and the clock.
+///
+/// The store is private to the services: front ends (the bot, the CLI, the
+/// web panel, the scheduler) read and write only through service functions,
+/// which authorise the acting person from the database when they act.
 #[derive(Clone)]
 pub struct App {
     pub settings: Arc<Settings>,
-    pub store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -6,8 +6,9 @@
 
 use super::notify::{self, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
+use crate::domain::actions::{self, Action, Unavailable};
 use crate::domain::lifecycle::{self, State, Transition};
-use crate::domain::permissions::authorize;
+use crate::domain::permissions::{self, authorize};
 use crate::domain::{
     BranchId, CartridgeTypeId, Entity, Kind, Permission, Phone, Principal, Priority, Refusal, RequestFacts,
     RequestNumber, Status, TextField,
@@ -56,8 +57,33 @@ pub struct TicketAttachment {
     pub mime_type: Option<String>,
 }
 
-fn facts(r: &Request) -> RequestFacts {
+pub(crate) fn facts(r: &Request) -> RequestFacts {
     RequestFacts { kind: r.kind, author_id: r.author_id, assignee_id: r.assignee_id }
+}
+
+/// The lifecycle state of a stored request.
+pub(crate) fn state(r: &Request) -> State {
+    State::of(r.status, r.archived_at.is_some())
+}
+
+/// Checks that `who` may take `action` on `r` now (see [`actions::check`]),
+/// saying why not as the error a person is told.
+pub(crate) fn may(who: &Principal, action: Action, r: &Request) -> Result<()> {
+    let from = state(r);
+    actions::check(who, action, &facts(r), from).map_err(|why| match why {
+        Unavailable::Denied(d) => Error::Denied(d),
+        Unavailable::NotAPerson if action == Action::IssueCartridges => {
+            Error::Invalid("cartridges are issued from Telegram".into())
+        }
+        Unavailable::NotAPerson => Error::Invalid("requests are accepted by staff in Telegram".into()),
+        Unavailable::Lifecycle(e) => match (action, from, &r.assignee_name) {
+            (Action::Accept, State::Accepted, Some(name)) => {
+                Refusal::AlreadyAccepted { number: RequestNumber(r.id), by: name.clone() }.into()
+            }
+            _ => Error::Lifecycle(e),
+        },
+        Unavailable::NotIssuable(state) => Refusal::NotIssuable { number: RequestNumber(r.id), state }.into(),
+    })
 }
 
 /// Checks a description: not empty, bounded.
@@ -214,23 +240,7 @@ pub(crate) fn transition_in(
     };
     let who = principal(tx, &app.settings, actor)?;
     let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
-    let permission = match t {
-        Transition::Accept => Permission::AcceptRequest,
-        Transition::Complete => Permission::CompleteRequest,
-        Transition::Reject => Permission::RejectRequest,
-        Transition::Cancel => Permission::CancelRequest,
-        Transition::Archive => Permission::ArchiveRequest,
-    };
-    authorize(&who, permission, Some(&facts(&r)))?;
-    let from = State::of(r.status, r.archived_at.is_some());
-    if let Err(e) = lifecycle::next(from, t) {
-        return Err(match (t, from, &r.assignee_name) {
-            (Transition::Accept, State::Accepted, Some(name)) => {
-                Refusal::AlreadyAccepted { number: RequestNumber(id), by: name.clone() }.into()
-            }
-            _ => Error::Lifecycle(e),
-        });
-    }
+    may(&who, Action::from(t), &r)?;
     let before = snapshot(&r);
     match t {
         Transition::Accept => {
@@ -358,31 +368,34 @@ fn page_of(tx: &mut dyn Tx, mut query: RequestQuery, page: u64, per_page: u64) -
     Ok(Page { items, page, per_page, total })
 }
 
+/// One page of a staff member's queue, and what it can be narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queue {
+    pub page: Page<Request>,
+    /// Every kind of request their queue holds (one filter each, where there are several).
+    pub kinds: Vec<Kind>,
+}
+
 /// The work queue for a staff member: new and accepted requests of the kinds
 /// their role handles (optionally one kind), highest priority first, then oldest.
-pub fn queue(app: &App, actor: &Actor, kind: Option<Kind>, page: u64, per_page: u64) -> Result<Page<Request>> {
+pub fn queue(app: &App, actor: &Actor, kind: Option<Kind>, page: u64, per_page: u64) -> Result<Queue> {
     let mut tx = app.store.read()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
     authorize(&who, Permission::ViewQueue, None)?;
-    let role = match who {
-        Principal::User { role, .. } => role,
-        Principal::Operator => crate::domain::Role::Admin,
+    let all = permissions::queue_kinds(&who);
+    let kinds: Vec<Kind> = all.iter().copied().filter(|k| kind.is_none_or(|want| want == *k)).collect();
+    let page = if kinds.is_empty() {
+        Page { items: vec![], page: 0, per_page, total: 0 }
+    } else {
+        let query = RequestQuery {
+            statuses: vec![Status::New, Status::Accepted],
+            kinds,
+            order: crate::store::RequestOrder::Queue,
+            ..Default::default()
+        };
+        page_of(&mut *tx, query, page, per_page)?
     };
-    let kinds: Vec<Kind> = <Kind as crate::domain::Named>::ALL
-        .iter()
-        .copied()
-        .filter(|k| role.handles(*k) && kind.is_none_or(|want| want == *k))
-        .collect();
-    if kinds.is_empty() {
-        return Ok(Page { items: vec![], page: 0, per_page, total: 0 });
-    }
-    let query = RequestQuery {
-        statuses: vec![Status::New, Status::Accepted],
-        kinds,
-        order: crate::store::RequestOrder::Queue,
-        ..Default::default()
-    };
-    page_of(&mut *tx, query, page, per_page)
+    Ok(Queue { page, kinds: all })
 }
 
 /// A person's own requests, newest first.
@@ -393,13 +406,17 @@ pub fn mine(app: &App, actor: &Actor, page: u64, per_page: u64) -> Result<Page<R
     page_of(&mut *tx, query, page, per_page)
 }
 
-/// Everything about one request: its fields, cartridge lines, attachments and history.
+/// Everything about one request: its fields, cartridge lines, attachments and
+/// history, and what the person who asked may do to it now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
     pub request: Request,
     pub items: Vec<RequestItem>,
     pub attachments: Vec<Attachment>,
     pub history: Vec<LogEntry>,
+    /// The actions to offer: each exactly those the service doing it would
+    /// allow at this moment (see [`actions::offered`]); it checks again when it happens.
+    pub actions: Vec<Action>,
 }
 
 pub fn card(app: &App, actor: &Actor, id: i64) -> Result<Card> {
@@ -415,8 +432,17 @@ fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
         items: tx.items(id)?,
         attachments: tx.attachments(id)?,
         history: tx.logs("request", &RequestNumber(id).to_string())?,
+        actions: actions::offered(&who, &facts(&request), state(&request)),
         request,
     })
+}
+
+/// What `actor` may do to request `id` now: the actions of its [`Card`], without the rest.
+pub fn actions(app: &App, actor: &Actor, id: i64) -> Result<Vec<Action>> {
+    let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
+    Ok(actions::offered(&who, &facts(&request), state(&request)))
 }
 
 /// Checks, without changing anything, that `actor` may do `permission` on a

@@ -4,6 +4,11 @@ use super::{App, Result};
 use crate::config::DatabaseUrl;
 use crate::store::{self, MigrationInfo, SchemaStatus};
 
+/// Where the database is, for people to read (a path, or a URL without its password).
+pub fn location(app: &App) -> String {
+    app.store.location()
+}
+
 pub fn status(app: &App) -> Result<SchemaStatus> {
     Ok(app.store.schema()?)
 }

@@ -359,7 +359,7 @@ pub async fn profile(State(web): State<Web>, who: SignedIn) -> Response {
     let (sessions, branch) = match call(&web, move |app| {
         let sessions = auth::sessions(app, &v)?;
         let branch = match v.user.branch_id {
-            Some(id) => Some(services::directory::branch(app, id)?),
+            Some(id) => Some(services::directory::branch_by_id(app, id)?),
             None => None,
         };
         Ok((sessions, branch))

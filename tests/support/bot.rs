@@ -58,9 +58,15 @@ impl Harness {
     }
 
     /// Runs `f` over the services on a plain thread: a PostgreSQL client must
-    /// not block on an async thread, and the tests read the database directly.
+    /// not block on an async thread.
     pub fn db<T: Send>(&self, f: impl FnOnce(&helpdesk::services::App) -> T + Send) -> T {
         std::thread::scope(|s| s.spawn(|| f(&self.db.app)).join().expect("database work panicked"))
+    }
+
+    /// Runs `f` over the store under the services on a plain thread, to set
+    /// up or read the database directly.
+    pub fn store<T: Send>(&self, f: impl FnOnce(&dyn helpdesk::store::Store) -> T + Send) -> T {
+        std::thread::scope(|s| s.spawn(|| f(&*self.db.store)).join().expect("database work panicked"))
     }
 
     /// Handles every update waiting at the fake, in order; returns how many.

@@ -14,7 +14,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use helpdesk::clock::ManualClock;
 use helpdesk::config::{DatabaseUrl, Settings};
 use helpdesk::services::{Actor, App, seed};
-use helpdesk::store::{self, OpenOptions};
+use helpdesk::store::{self, OpenOptions, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -197,6 +197,12 @@ impl Workdir {
     pub fn app(&self) -> (App, Arc<ManualClock>) {
         app_on(self.url(), Settings::defaults())
     }
+
+    /// Opens the database directly, to look inside it as the services left
+    /// it (the services keep their own handle to themselves).
+    pub fn store(&self) -> Arc<dyn Store> {
+        store::open(&self.url(), OpenOptions::default()).expect("open store")
+    }
 }
 
 /// A value read by [`Workdir::rows`].
@@ -245,17 +251,26 @@ pub fn app_at(path: &Path, settings: Settings) -> (App, Arc<ManualClock>) {
 }
 
 /// Services over the database `url` names with `settings` and a manual clock.
-pub fn app_on(url: DatabaseUrl, mut settings: Settings) -> (App, Arc<ManualClock>) {
+pub fn app_on(url: DatabaseUrl, settings: Settings) -> (App, Arc<ManualClock>) {
+    let (app, _, clock) = open_on(url, settings);
+    (app, clock)
+}
+
+/// [`app_on`], and the store the services were given, for a test to look inside.
+fn open_on(url: DatabaseUrl, mut settings: Settings) -> (App, Arc<dyn Store>, Arc<ManualClock>) {
     settings.database_url = url;
     let store = store::open(&settings.database_url, OpenOptions::default()).expect("open store");
     let clock = Arc::new(ManualClock::new(t0()));
-    (App::new(settings, store, clock.clone()), clock)
+    (App::new(settings, store.clone(), clock.clone()), store, clock)
 }
 
 /// A fresh temporary database with the fixtures loaded, and services over it.
 pub struct TestDb {
     pub dir: tempfile::TempDir,
     pub app: App,
+    /// The store under `app`, to set up and inspect what the services cannot
+    /// (the product keeps it private to the services).
+    pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
     /// The database, in a PostgreSQL run; dropped last.
     pub pg: Option<PgDb>,
@@ -273,10 +288,10 @@ impl TestDb {
             Some(pg) => DatabaseUrl::parse(&pg.url).expect("postgres url"),
             None => DatabaseUrl::Sqlite(dir.path().join("test.db")),
         };
-        let (app, clock) = app_on(url, settings);
+        let (app, store, clock) = open_on(url, settings);
         seed::load_fixtures(&app, &Actor::Operator("test".into()), &seed::Fixtures::Dir(fixtures()))
             .expect("seed fixtures");
-        TestDb { dir, app, clock, pg }
+        TestDb { dir, app, store, clock, pg }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::bot::keyboards::{self, button, capitalise, inline, pager, raw_button}
 use crate::bot::render::{self, esc};
 use crate::bot::state::State;
 use crate::bot::storage::DialogueStore;
-use crate::domain::{Kind, Named, Permission, Role, Status};
+use crate::domain::{Action, Kind, Lang, Permission};
 use crate::i18n::Msg;
 use crate::services::broadcast::Content;
 use crate::services::{self, requests};
@@ -23,12 +23,12 @@ const PER_PAGE: u64 = 6;
 
 pub async fn list(bot: Bot, ctx: Ctx, kind: Option<Kind>, page: u64, at: At) -> HandlerResult {
     let actor = ctx.actor();
-    let page = match blocking(&ctx.app, move |app| requests::queue(app, &actor, kind, page, PER_PAGE)).await {
-        Ok(p) => p,
+    let queue = match blocking(&ctx.app, move |app| requests::queue(app, &actor, kind, page, PER_PAGE)).await {
+        Ok(q) => q,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
+    let (page, kinds) = (queue.page, queue.kinds);
     let mut rows = Vec::new();
-    let kinds: Vec<Kind> = Kind::ALL.iter().copied().filter(|k| ctx.role.handles(*k)).collect();
     if kinds.len() > 1 {
         let mut filter = vec![button(ctx.lang, Msg::AllKinds, Callback::Queue(None, 0))];
         filter
@@ -60,32 +60,28 @@ fn priority_mark(r: &Request) -> &'static str {
     }
 }
 
-/// The buttons a person may press on a request now (the press is checked again when it happens).
-pub fn actions(ctx: &Ctx, r: &Request) -> InlineKeyboardMarkup {
-    let me = ctx.user.telegram_id;
-    let admin = matches!(ctx.role, Role::Admin | Role::SuperAdmin);
+/// The buttons for the actions a person may take on a request now, as the
+/// service offers them (see [`requests::Card::actions`]); a press is checked
+/// again when it happens. Archiving is left to the CLI and the scheduled job.
+pub fn actions(lang: Lang, r: &Request, offered: &[Action]) -> InlineKeyboardMarkup {
     let mut row = Vec::new();
     let mut row2 = Vec::new();
-    if r.archived_at.is_none() && ctx.role.handles(r.kind) {
-        match r.status {
-            Status::New => {
-                row.push(button(ctx.lang, Msg::Accept, Callback::Accept(r.id)));
-                row.push(button(ctx.lang, Msg::Reject, Callback::Reject(r.id)));
+    for action in offered {
+        match action {
+            Action::Accept => row.push(button(lang, Msg::Accept, Callback::Accept(r.id))),
+            Action::IssueCartridges => row.push(button(lang, Msg::Issue, Callback::Issue(r.id))),
+            Action::Complete if r.kind == Kind::Cartridge => {
+                row.push(button(lang, Msg::Delivered, Callback::Deliver(r.id)))
             }
-            Status::Accepted if r.assignee_id == Some(me) || admin => {
-                if r.kind == Kind::Cartridge {
-                    row.push(button(ctx.lang, Msg::Issue, Callback::Issue(r.id)));
-                    row.push(button(ctx.lang, Msg::Delivered, Callback::Deliver(r.id)));
-                } else {
-                    row.push(button(ctx.lang, Msg::Complete, Callback::Complete(r.id)));
-                }
-                row2.push(button(ctx.lang, Msg::Reject, Callback::Reject(r.id)));
+            Action::Complete => row.push(button(lang, Msg::Complete, Callback::Complete(r.id))),
+            // Beside Accept on a new request, under the work on an accepted one.
+            Action::Reject if offered.contains(&Action::Accept) => {
+                row.push(button(lang, Msg::Reject, Callback::Reject(r.id)))
             }
-            _ => {}
+            Action::Reject => row2.push(button(lang, Msg::Reject, Callback::Reject(r.id))),
+            Action::Cancel => row2.push(button(lang, Msg::CancelRequest, Callback::CancelAsk(r.id))),
+            Action::Archive => {}
         }
-    }
-    if r.author_id == me && r.status.is_open() && r.archived_at.is_none() {
-        row2.push(button(ctx.lang, Msg::CancelRequest, Callback::CancelAsk(r.id)));
     }
     inline([row, row2].into_iter().filter(|r| !r.is_empty()).collect())
 }
@@ -98,7 +94,7 @@ pub async fn open(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
     let text = render::card(ctx.lang, ctx.tz(), &card.request, &card.items, card.attachments.len());
-    say(&bot, ctx.chat, text, Some(actions(&ctx, &card.request).into())).await?;
+    say(&bot, ctx.chat, text, Some(actions(ctx.lang, &card.request, &card.actions).into())).await?;
     let caption = Some(render::number(card.request.id));
     for a in &card.attachments {
         let file_id = a.file_id.clone();
@@ -111,7 +107,7 @@ pub async fn open(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
     Ok(())
 }
 
-/// Refreshes a card after a change, in place.
+/// Refreshes a card after a change, in place, with what may be done now.
 async fn show_changed(
     bot: &Bot,
     ctx: &Ctx,
@@ -119,13 +115,20 @@ async fn show_changed(
     r: &Request,
     note: String,
 ) -> HandlerResult {
-    let id = r.id;
-    let items = blocking(&ctx.app, move |app| Ok(app.store.read()?.items(id)?)).await.unwrap_or_default();
+    let (id, actor) = (r.id, ctx.actor());
+    let (items, offered) = match blocking(&ctx.app, move |app| requests::card(app, &actor, id)).await {
+        Ok(card) => (card.items, card.actions),
+        Err(e) => {
+            tracing::warn!(request = id, error = %e, "cannot read a changed request again; showing it without buttons");
+            (Vec::new(), Vec::new())
+        }
+    };
     let text = format!("{}\n<i>{}</i>", render::card(ctx.lang, ctx.tz(), r, &items, 0), note);
+    let markup = actions(ctx.lang, r, &offered);
     match chat {
         // The card changes in place, in the chat where it was pressed.
-        Some((c, m)) => edit(bot, c, Some(m), text, Some(actions(ctx, r))).await?,
-        None => say(bot, ctx.chat, text, Some(actions(ctx, r).into())).await?,
+        Some((c, m)) => edit(bot, c, Some(m), text, Some(markup)).await?,
+        None => say(bot, ctx.chat, text, Some(markup.into())).await?,
     }
     Ok(())
 }

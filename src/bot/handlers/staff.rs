@@ -10,7 +10,7 @@ use crate::bot::render::esc;
 use crate::bot::state::State;
 use crate::domain::Role;
 use crate::i18n::Msg;
-use crate::services::directory;
+use crate::services::{self, directory};
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
@@ -74,15 +74,15 @@ pub async fn list(bot: Bot, ctx: Ctx) -> HandlerResult {
     };
     let mut text = ctx.t(Msg::StaffList);
     let mut rows = Vec::new();
-    for p in &staff {
+    for member in &staff {
+        let p = &member.person;
         text.push_str(&format!(
             "\n• {} — {} (<code>{}</code>)",
             esc(&p.user.full_name),
             ctx.t(Msg::Role(p.role)),
             p.user.telegram_id
         ));
-        let removable = p.role != Role::SuperAdmin && p.user.telegram_id != ctx.user.telegram_id;
-        if removable {
+        if member.removable {
             let label = format!("{} {}", ctx.t(Msg::Remove), p.user.full_name);
             rows.push(vec![raw_button(label, Callback::StaffRemove(p.user.telegram_id))]);
         }
@@ -92,9 +92,10 @@ pub async fn list(bot: Bot, ctx: Ctx) -> HandlerResult {
 }
 
 pub async fn remove_ask(bot: Bot, ctx: Ctx, target: i64) -> HandlerResult {
-    let user = match blocking(&ctx.app, move |app| Ok(app.store.read()?.user(target)?)).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return super::expired(bot, ctx).await,
+    let actor = ctx.actor();
+    let user = match blocking(&ctx.app, move |app| directory::check_staff_change(app, &actor, target)).await {
+        Ok(user) => user,
+        Err(services::Error::NotFound { .. }) => return super::expired(bot, ctx).await,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
     let markup = inline(vec![vec![

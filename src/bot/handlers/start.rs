@@ -7,7 +7,7 @@ use crate::bot::keyboards::{inline, raw_button};
 use crate::bot::render::esc;
 use crate::bot::state::State;
 use crate::domain::text::alphabetical;
-use crate::domain::{BranchId, Role};
+use crate::domain::{BranchId, Permission};
 use crate::i18n::Msg;
 use crate::services::directory;
 use teloxide::prelude::*;
@@ -67,9 +67,9 @@ pub async fn branch_chosen(
 
 pub async fn help(bot: Bot, ctx: Ctx) -> HandlerResult {
     let text = ctx.t(Msg::Help {
-        staff: ctx.role.is_staff(),
-        admin: matches!(ctx.role, Role::Admin | Role::SuperAdmin),
-        super_admin: ctx.role == Role::SuperAdmin,
+        staff: ctx.may(Permission::ViewQueue),
+        admin: ctx.may(Permission::Broadcast),
+        super_admin: ctx.may(Permission::ManageStaff),
     });
     say(&bot, ctx.chat, text, Some(ctx.menu())).await?;
     Ok(())
