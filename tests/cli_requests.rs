@@ -208,5 +208,11 @@ fn show_prints_the_whole_card() {
         .assert()
         .code(1)
         .stderr("error: 'ticket-7' is not a request number; use the form HD-000123\n");
+    // Cyrillic where a number is meant: one line, not a panic.
+    w.cmd()
+        .args(["requests", "show", "счёт"])
+        .assert()
+        .code(1)
+        .stderr("error: 'счёт' is not a request number; use the form HD-000123\n");
     let _ = SUPPORT;
 }

@@ -91,7 +91,7 @@ impl RequestNumber {
     /// Accepts `HD-000123`, `hd-123`, `#123` and `123`.
     pub fn parse(s: &str) -> Result<RequestNumber, BadRequestNumber> {
         let t = s.trim();
-        let digits = if t.len() >= 3 && t[..3].eq_ignore_ascii_case(Self::PREFIX) {
+        let digits = if t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(Self::PREFIX)) {
             &t[3..]
         } else {
             t.strip_prefix('#').unwrap_or(t)
@@ -126,7 +126,7 @@ mod tests {
         for s in ["HD-000123", "hd-123", "#123", " 123 "] {
             assert_eq!(RequestNumber::parse(s), Ok(RequestNumber(123)), "{s}");
         }
-        for s in ["", "HD-", "HD-0", "-5", "HD-12a", "12.5", "HD--1"] {
+        for s in ["", "HD-", "HD-0", "-5", "HD-12a", "12.5", "HD--1", "счёт", "сч", "ё1", "№12"] {
             assert!(RequestNumber::parse(s).is_err(), "{s}");
         }
     }
