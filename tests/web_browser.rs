@@ -26,6 +26,9 @@ fn link_for(w: &Workdir, panel: &Panel, id: i64) -> String {
 async fn signing_in_with_a_link_from_the_bot_and_out_again() {
     let Some(browser) = Browser::start().await else { return };
     let w = Workdir::seeded();
+    tokio::task::block_in_place(|| {
+        w.cmd().args(["seed", "--demo", "--requests", "400", "--months", "1"]).assert().success()
+    });
     let fake = FakeTelegram::start();
     let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
     let b = &browser.client;
@@ -40,10 +43,20 @@ async fn signing_in_with_a_link_from_the_bot_and_out_again() {
     assert!(body.contains("Андрей Мельник"), "{body}");
     browser.screenshots("sign-in-link").await;
     b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
-    if b.wait().for_element(Locator::Css("dl.fields")).await.is_err() {
-        panic!("no profile after signing in: {} {}", b.current_url().await.unwrap(), b.source().await.unwrap());
+    if b.wait().for_element(Locator::Css("table.requests")).await.is_err() {
+        panic!("no requests after signing in: {} {}", b.current_url().await.unwrap(), b.source().await.unwrap());
     }
-    assert_eq!(b.current_url().await.unwrap().path(), "/profile");
+    assert_eq!(b.current_url().await.unwrap().path(), "/requests");
+    // The queue: filters in the URL, pages by key.
+    b.goto(&format!("{}/requests", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("table.requests")).await.unwrap();
+    browser.screenshots("requests").await;
+    b.goto(&format!("{}/requests?status=new&status=accepted&order=queue", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("#rows")).await.unwrap();
+    browser.screenshots("requests-queue").await;
+
+    b.goto(&format!("{}/profile", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("dl.fields")).await.unwrap();
     let body = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
     assert!(body.contains("100000002") && body.contains("Поддержка") || body.contains("100000002"), "{body}");
     browser.screenshots("profile").await;

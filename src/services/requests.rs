@@ -16,6 +16,7 @@ use crate::domain::{
 use crate::store::{
     Attachment, AttachmentKind, LogEntry, NewAttachment, NewItem, NewRequest, Request, RequestItem, RequestQuery, Tx,
 };
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 /// The longest description kept.
@@ -454,4 +455,133 @@ pub fn check(app: &App, actor: &Actor, id: i64, permission: Permission) -> Resul
     let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     authorize(&who, permission, Some(&facts(&request)))?;
     Ok(request)
+}
+
+/// What the requests page asks for: the filters of `requests list`, a search
+/// (a number, or text in the description, contact or phone), an order, and
+/// where the page starts (keyset: after or before a request of the listing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Browse {
+    pub statuses: Vec<Status>,
+    pub kinds: Vec<Kind>,
+    pub priorities: Vec<crate::domain::Priority>,
+    pub branch_id: Option<crate::domain::BranchId>,
+    pub author_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    /// Created at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+    pub archived: crate::store::ArchivedFilter,
+    pub search: Option<String>,
+    pub order: crate::store::RequestOrder,
+    /// The page starts after this request.
+    pub after: Option<i64>,
+    /// The page ends before this request.
+    pub before: Option<i64>,
+    pub per_page: u64,
+}
+
+/// A listed request and whether it is overdue now by the rules `sla-check` uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub request: Request,
+    pub overdue: bool,
+}
+
+/// One page of the requests page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Browsed {
+    pub rows: Vec<Listed>,
+    /// The request the next page starts after, if there is one.
+    pub next: Option<i64>,
+    /// The request the previous page ends before, if there is one.
+    pub prev: Option<i64>,
+    /// The kinds this person may list (all of them for those who see every queue).
+    pub kinds: Vec<Kind>,
+    /// Whether this person sees only their own requests.
+    pub own_only: bool,
+}
+
+/// A page of requests `actor` may see: staff the kinds their role handles,
+/// everyone else their own. Keyset paging, so page 500 costs what page 1 does.
+pub fn browse(app: &App, actor: &Actor, b: &Browse) -> Result<Browsed> {
+    use crate::store::{RequestKey, RequestSearch};
+    let now = app.now();
+    let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    if let Principal::User { blocked: true, .. } = who {
+        return Err(Error::Denied(crate::domain::Denied::Blocked));
+    }
+    let visible = permissions::queue_kinds(&who);
+    let own_only = visible.is_empty();
+    let mut query = RequestQuery {
+        statuses: b.statuses.clone(),
+        kinds: if own_only {
+            b.kinds.clone()
+        } else if b.kinds.is_empty() {
+            visible.clone()
+        } else {
+            b.kinds.iter().copied().filter(|k| visible.contains(k)).collect()
+        },
+        priorities: b.priorities.clone(),
+        branch_id: b.branch_id,
+        author_id: if own_only { actor.telegram_id() } else { b.author_id },
+        assignee_id: b.assignee_id,
+        since: b.since,
+        until: b.until,
+        archived: b.archived,
+        search: b.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| RequestSearch {
+            text: crate::domain::text::fold(s),
+            number: RequestNumber::parse(s).ok().map(|n| n.0),
+        }),
+        order: b.order,
+        ..Default::default()
+    };
+    let kinds = if own_only { <Kind as crate::domain::Named>::ALL.to_vec() } else { visible };
+    if !own_only && query.kinds.is_empty() {
+        return Ok(Browsed { rows: vec![], next: None, prev: None, kinds, own_only });
+    }
+    let per = b.per_page.clamp(1, 500);
+    // Where the page starts: a request this person may see, else the top.
+    let key_of = |tx: &mut dyn crate::store::Tx, id: Option<i64>| -> Result<Option<RequestKey>> {
+        Ok(match id {
+            Some(id) => tx.request(id)?.map(|r| RequestKey::of(&r)),
+            None => None,
+        })
+    };
+    query.limit = Some(per + 1);
+    let (rows, next, prev) = match (b.after, b.before) {
+        // Backwards from `before`: read in the other order, then turn round.
+        (None, Some(before)) => {
+            query.order = b.order.reversed();
+            query.after = key_of(&mut *tx, Some(before))?;
+            let mut items = crate::store::list_requests(&mut *tx, &query)?;
+            let more_before = items.len() as u64 > per;
+            items.truncate(per as usize);
+            items.reverse();
+            let next = items.last().map(|r| r.id);
+            let prev = if more_before { items.first().map(|r| r.id) } else { None };
+            (items, next, prev)
+        }
+        (after, _) => {
+            query.after = key_of(&mut *tx, after)?;
+            let mut items = crate::store::list_requests(&mut *tx, &query)?;
+            let next = if items.len() as u64 > per {
+                items.truncate(per as usize);
+                items.last().map(|r| r.id)
+            } else {
+                None
+            };
+            // A page that starts after a request has one before it.
+            let prev = if query.after.is_some() { items.first().map(|r| r.id) } else { None };
+            (items, next, prev)
+        }
+    };
+    let sla = &app.settings.sla;
+    let rows = rows
+        .into_iter()
+        .map(|r| Listed { overdue: r.status.is_open() && super::report::breached(sla, &r, now), request: r })
+        .collect();
+    Ok(Browsed { rows, next, prev, kinds, own_only })
 }

@@ -193,7 +193,16 @@ fn open_session(
 pub struct Viewer {
     pub user: User,
     pub role: Role,
+    /// What they may do beyond single requests (see `permissions::granted`):
+    /// the pages a front end offers them.
+    pub granted: Vec<crate::domain::Permission>,
     pub session: WebSession,
+}
+
+impl Viewer {
+    pub fn may(&self, p: crate::domain::Permission) -> bool {
+        self.granted.contains(&p)
+    }
 }
 
 impl Viewer {
@@ -229,7 +238,9 @@ pub fn viewer(app: &App, cookie: &str) -> Result<Option<Viewer>> {
         session.seen_at = now;
     }
     let role = effective_role(&app.settings, user.telegram_id, user.role);
-    Ok(Some(Viewer { user, role, session }))
+    let who = crate::domain::Principal::User { id: user.telegram_id, role, blocked: false };
+    let granted = crate::domain::permissions::granted(&who);
+    Ok(Some(Viewer { user, role, granted, session }))
 }
 
 /// Ends this session.
@@ -276,6 +287,12 @@ pub fn end_sessions(app: &App, actor: &Actor, telegram_id: i64) -> Result<u64> {
 /// The viewer's open sessions, newest first.
 pub fn sessions(app: &App, viewer: &Viewer) -> Result<Vec<WebSession>> {
     Ok(app.store.read()?.sessions_of(viewer.user.telegram_id)?)
+}
+
+/// A mark that grows whenever anything changes in the help desk (the newest
+/// audit record's id): pages that keep themselves current compare it.
+pub fn change_mark(app: &App) -> Result<i64> {
+    Ok(app.store.read()?.last_log_id()?)
 }
 
 #[cfg(test)]

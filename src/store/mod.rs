@@ -763,6 +763,9 @@ pub trait Audit {
     fn append_log(&mut self, record: &NewLog) -> Result<()>;
     /// Every record about one entity, oldest first.
     fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>>;
+    /// The id of the newest record (0 when there is none): it grows with
+    /// every change anyone makes, from any process.
+    fn last_log_id(&mut self) -> Result<i64>;
 }
 
 /// One update from Telegram as received, kept until handled.

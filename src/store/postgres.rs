@@ -1462,6 +1462,10 @@ fn json(v: Option<String>) -> Result<Option<serde_json::Value>> {
 }
 
 impl Audit for PgTx {
+    fn last_log_id(&mut self) -> Result<i64> {
+        Ok(self.one("SELECT coalesce(max(id), 0)::bigint FROM logs", &[])?.get(0))
+    }
+
     fn append_log(&mut self, l: &NewLog) -> Result<()> {
         self.exec(
             "INSERT INTO logs (at, actor_id, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

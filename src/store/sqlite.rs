@@ -1340,6 +1340,10 @@ impl Requests for SqliteTx {
 // ---------------------------------------------------------------- audit
 
 impl Audit for SqliteTx {
+    fn last_log_id(&mut self) -> Result<i64> {
+        self.conn.query_row("SELECT coalesce(max(id), 0) FROM logs", [], |r| r.get(0)).map_err(db)
+    }
+
     fn append_log(&mut self, l: &NewLog) -> Result<()> {
         let mut st = self
             .conn

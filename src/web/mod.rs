@@ -10,7 +10,9 @@
 //! (those are in `i18n`).
 
 pub mod assets;
+mod events;
 mod pages;
+mod requests;
 mod security;
 pub mod session;
 
@@ -26,11 +28,14 @@ pub struct Web {
     /// The bot's username, for the Login Widget and links to the bot.
     pub bot_username: Option<String>,
     attempts: Arc<security::Attempts>,
+    changes: events::Changes,
 }
 
 impl Web {
+    /// The panel's state; call inside the async runtime (it watches for changes).
     pub fn new(app: App, bot_username: Option<String>) -> Web {
-        Web { app, bot_username, attempts: Arc::new(security::Attempts::default()) }
+        let changes = events::Changes::watch(app.clone());
+        Web { app, bot_username, attempts: Arc::new(security::Attempts::default()), changes }
     }
 }
 
@@ -44,6 +49,8 @@ pub fn router(web: Web) -> Router {
         .route("/logout", post(pages::logout))
         .route("/logout/everywhere", post(pages::logout_everywhere))
         .route("/profile", get(pages::profile))
+        .route("/requests", get(requests::list))
+        .route("/events", get(events::stream))
         .route("/language", post(pages::set_language))
         .route("/assets/{name}", get(assets::serve))
         .fallback(pages::not_found)

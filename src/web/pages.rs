@@ -4,7 +4,7 @@
 use super::Web;
 use super::assets;
 use super::session::{self, MaybeSignedIn, SignedIn};
-use crate::domain::{Lang, Named, Role};
+use crate::domain::{Lang, Named};
 use crate::i18n::{Msg, W};
 use crate::services::{self, web as auth};
 use askama::Template;
@@ -21,6 +21,8 @@ pub struct Page {
     pub nav: Vec<NavItem>,
     pub flash: Option<Flash>,
     pub narrow: bool,
+    /// Full width (tables).
+    pub wide: bool,
 }
 
 pub struct Me {
@@ -42,16 +44,16 @@ pub struct Flash {
 
 impl Page {
     fn new(lang: Lang, title: impl Into<String>) -> Page {
-        Page { lang, title: title.into(), me: None, nav: Vec::new(), flash: None, narrow: false }
+        Page { lang, title: title.into(), me: None, nav: Vec::new(), flash: None, narrow: false, wide: false }
     }
 
     /// A page for a signed-in person: their name, the sign-out form, and the
     /// places their role may go.
-    fn signed_in(signed: &SignedIn, title: impl Into<String>, here: &str) -> Page {
+    pub fn signed_in(signed: &SignedIn, title: impl Into<String>, here: &str) -> Page {
         let v = &signed.viewer;
         let mut page = Page::new(signed.lang, title);
         page.me = Some(Me { name: v.user.full_name.clone(), csrf: v.session.csrf.clone() });
-        page.nav = nav(signed.lang, v.role, here);
+        page.nav = nav(signed.lang, v, here);
         page
     }
 
@@ -64,13 +66,18 @@ impl Page {
     }
 }
 
-/// The places a role may go, in the order of the bar.
-fn nav(lang: Lang, _role: Role, here: &str) -> Vec<NavItem> {
-    let items: Vec<(&'static str, W)> = vec![("/profile", W::NavProfile)];
+/// The places a person may go, in the order of the bar: what the services
+/// grant them, never a rule of the panel's own.
+fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
+    use crate::domain::Permission;
+    let staff = v.may(Permission::ViewQueue);
+    let mut items: Vec<(&'static str, W)> = Vec::new();
+    items.push(("/requests", if staff { W::NavRequests } else { W::NavMine }));
+    items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
 }
 
-fn html(t: impl Template) -> Response {
+pub fn html(t: impl Template) -> Response {
     match t.render() {
         Ok(body) => Html(body).into_response(),
         Err(e) => {
@@ -111,7 +118,7 @@ pub fn error_page(_web: &Web, lang: Lang, status: StatusCode, text: Option<Strin
 
 /// A service's refusal as a page in the person's language; our own failures
 /// are "something went wrong" and a log line.
-fn refused(web: &Web, lang: Lang, e: &services::Error) -> Response {
+pub fn refused(web: &Web, lang: Lang, e: &services::Error) -> Response {
     let status = match e {
         services::Error::Denied(_) => StatusCode::FORBIDDEN,
         services::Error::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -130,7 +137,7 @@ fn refused(web: &Web, lang: Lang, e: &services::Error) -> Response {
 }
 
 /// Runs a blocking service call off the async runtime.
-async fn call<T: Send + 'static>(
+pub async fn call<T: Send + 'static>(
     web: &Web,
     f: impl FnOnce(&services::App) -> services::Result<T> + Send + 'static,
 ) -> services::Result<T> {
@@ -138,6 +145,11 @@ async fn call<T: Send + 'static>(
     tokio::task::spawn_blocking(move || f(&app))
         .await
         .unwrap_or_else(|e| Err(services::Error::Internal(format!("a blocking task failed: {e}"))))
+}
+
+/// Whether the page's script asks for the fragment that changes, not the whole page.
+pub fn wants_fragment(headers: &HeaderMap) -> bool {
+    headers.contains_key("x-fragment")
 }
 
 fn user_agent(headers: &HeaderMap) -> Option<String> {
@@ -327,7 +339,7 @@ pub async fn logout_everywhere(
 
 /// `GET /`: where a person starts.
 pub async fn home(_who: SignedIn) -> Response {
-    Redirect::to("/profile").into_response()
+    Redirect::to("/requests").into_response()
 }
 
 struct SessionRow {

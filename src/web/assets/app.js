@@ -1,1 +1,48 @@
-// filled in by the requests page
+// helpdesk web panel: a few enhancements of our own. Every page works
+// without them: forms post, links navigate, the server renders everything.
+(function () {
+  'use strict';
+
+  // A list that keeps itself current: the region with data-fragment is
+  // fetched again (the same URL, asking for the fragment only) whenever the
+  // server says the help desk changed.
+  var region = document.querySelector('[data-fragment]');
+  var badge = document.querySelector('[data-live]');
+  if (region && window.EventSource && window.fetch) {
+    var busy = false;
+    var again = false;
+    var refresh = function () {
+      if (busy) { again = true; return; }
+      busy = true;
+      fetch(region.getAttribute('data-fragment'), { headers: { 'X-Fragment': '1' }, credentials: 'same-origin' })
+        .then(function (r) { if (r.ok) { return r.text(); } throw new Error(String(r.status)); })
+        .then(function (html) { region.innerHTML = html; })
+        .catch(function () { /* the next change tries again */ })
+        .then(function () { busy = false; if (again) { again = false; refresh(); } });
+    };
+    var events = new EventSource('/events');
+    events.addEventListener('changed', refresh);
+    if (badge) {
+      events.onopen = function () { badge.classList.add('on'); };
+      events.onerror = function () { badge.classList.remove('on'); };
+    }
+  }
+
+  // On a wide screen the filters stay open; they apply as soon as one
+  // changes (the search box on Enter).
+  var box = document.querySelector('details.filterbox');
+  if (box && window.matchMedia && window.matchMedia('(min-width: 721px)').matches) { box.open = true; }
+  var filters = box && box.closest('form');
+  if (filters) {
+    filters.addEventListener('change', function (e) {
+      if (e.target.name === 'q') { return; }
+      if (filters.requestSubmit) { filters.requestSubmit(); } else { filters.submit(); }
+    });
+  }
+
+  // Forms that ask first.
+  document.addEventListener('submit', function (e) {
+    var question = e.target.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) { e.preventDefault(); }
+  });
+})();
