@@ -1,15 +1,21 @@
 //! The web panel in a real browser (headless Chromium through ChromeDriver)
 //! against the real `helpdesk serve` and the fake Bot API: what only a
 //! browser shows. Screenshots of every page, on a desktop and a phone, land
-//! in target/screenshots/.
+//! in target/screenshots/ for a person to look at.
 
 mod support;
 
 use fantoccini::Locator;
+use helpdesk::domain::{BranchKey, Kind, Priority};
+use helpdesk::services::{Actor, directory, requests};
+use helpdesk::store::AttachmentKind;
+use std::time::Duration;
 use support::browser::Browser;
 use support::fake_telegram::FakeTelegram;
 use support::web::Panel;
 use support::{SUPPORT, Workdir};
+
+const AUTHOR: i64 = 555_000_701;
 
 fn link_for(w: &Workdir, panel: &Panel, id: i64) -> String {
     let out = w
@@ -22,14 +28,63 @@ fn link_for(w: &Workdir, panel: &Panel, id: i64) -> String {
     String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string()
 }
 
+/// Two new requests by one author, the first with a photo.
+fn requests_to_work_on(w: &Workdir, fake: &FakeTelegram) -> (i64, i64) {
+    let (app, _) = w.app();
+    directory::add_user(
+        &app,
+        &Actor::Operator("t".into()),
+        &directory::NewPerson {
+            telegram_id: AUTHOR,
+            full_name: "Марина Коваль".into(),
+            branch: Some(BranchKey::parse("KHARKIV").unwrap()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    fake.put_file("AgACjam", "photos/jam.png", &std::fs::read(support::fixtures().join("web/photo.png")).unwrap());
+    let file = |description: &str, photo: bool| {
+        let attachments = if photo {
+            vec![requests::TicketAttachment {
+                kind: AttachmentKind::Photo,
+                file_id: "AgACjam".into(),
+                file_unique_id: None,
+                file_name: None,
+                mime_type: Some("image/png".into()),
+            }]
+        } else {
+            vec![]
+        };
+        requests::create(
+            &app,
+            &Actor::Telegram(AUTHOR),
+            &requests::NewTicket {
+                kind: Kind::Repair,
+                branch_id: None,
+                contact_name: "Марина Коваль".into(),
+                contact_phone: "+380671234567".into(),
+                description: description.into(),
+                priority: Priority::High,
+                items: vec![],
+                attachments,
+                client_key: None,
+            },
+        )
+        .unwrap()
+        .id
+    };
+    (file("Принтер в приёмной зажевал бумагу и мигает красным", true), file("Нужна вторая клавиатура", false))
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn signing_in_with_a_link_from_the_bot_and_out_again() {
+async fn sign_in_filter_the_queue_open_a_card_with_a_photo_accept_one_reject_another() {
     let Some(browser) = Browser::start().await else { return };
     let w = Workdir::seeded();
     tokio::task::block_in_place(|| {
         w.cmd().args(["seed", "--demo", "--requests", "400", "--months", "1"]).assert().success()
     });
     let fake = FakeTelegram::start();
+    let (jam, keyboard) = tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
     let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
     let b = &browser.client;
 
@@ -37,6 +92,7 @@ async fn signing_in_with_a_link_from_the_bot_and_out_again() {
     assert!(b.find(Locator::Css("h1")).await.unwrap().text().await.unwrap().contains("Вход"));
     browser.screenshots("login").await;
 
+    // Sign in with a link from the bot: a page that says who, a button.
     let link = tokio::task::block_in_place(|| link_for(&w, &panel, SUPPORT));
     b.goto(&link).await.unwrap();
     let body = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
@@ -47,21 +103,77 @@ async fn signing_in_with_a_link_from_the_bot_and_out_again() {
         panic!("no requests after signing in: {} {}", b.current_url().await.unwrap(), b.source().await.unwrap());
     }
     assert_eq!(b.current_url().await.unwrap().path(), "/requests");
-    // The queue: filters in the URL, pages by key.
-    b.goto(&format!("{}/requests", panel.base)).await.unwrap();
-    b.wait().for_element(Locator::Css("table.requests")).await.unwrap();
     browser.screenshots("requests").await;
-    b.goto(&format!("{}/requests?status=new&status=accepted&order=queue", panel.base)).await.unwrap();
-    b.wait().for_element(Locator::Css("#rows")).await.unwrap();
-    browser.screenshots("requests-queue").await;
 
+    // Filter the queue with the form: ticking "new" applies at once and lands in the URL.
+    b.find(Locator::Css("input[name=status][value=new]")).await.unwrap().click().await.unwrap();
+    b.wait().for_url(&format!("{}/requests?status=new", panel.base).parse().unwrap()).await.unwrap();
+    b.wait().for_element(Locator::Css(&format!("a[href='/requests/{jam}']"))).await.unwrap();
+    browser.screenshots("queue").await;
+
+    // The card, with the photo fetched through the server.
+    b.find(Locator::Css(&format!("a[href='/requests/{jam}']"))).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("img.photo")).await.unwrap();
+    let shown = b
+        .execute(
+            "return document.querySelector('img.photo').complete && document.querySelector('img.photo').naturalWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut width = shown.as_u64().unwrap_or(0);
+    for _ in 0..20 {
+        if width > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        width = b
+            .execute("return document.querySelector('img.photo').naturalWidth", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+    }
+    assert_eq!(width, 480, "the photo shows");
+    browser.screenshots("card").await;
+
+    // Accept it: the card says so, the author is told in Telegram.
+    b.find(Locator::Css(&format!("form[action='/requests/{jam}/accept'] button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+    assert!(b.find(Locator::Css(&format!("form[action='/requests/{jam}/complete']"))).await.is_ok());
+    browser.screenshots("card-accepted").await;
+    assert!(fake.wait_for_text_async(AUTHOR, "принял(а) Андрей Мельник", Duration::from_secs(20)).await);
+
+    // Reject the other with a reason.
+    b.goto(&format!("{}/requests/{keyboard}", panel.base)).await.unwrap();
+    b.find(Locator::Css("textarea[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("Клавиатуры выдаёт склад — закажите через бота")
+        .await
+        .unwrap();
+    b.find(Locator::Css(&format!("form[action='/requests/{keyboard}/reject'] button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+    assert!(
+        fake.wait_for_text_async(AUTHOR, "закажите через бота", Duration::from_secs(20)).await,
+        "{:?}",
+        fake.texts_to(AUTHOR)
+    );
+
+    // The profile, the language, signing out.
     b.goto(&format!("{}/profile", panel.base)).await.unwrap();
     b.wait().for_element(Locator::Css("dl.fields")).await.unwrap();
-    let body = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(body.contains("100000002") && body.contains("Поддержка") || body.contains("100000002"), "{body}");
     browser.screenshots("profile").await;
-
-    // The language switch, then signing out.
     b.find(Locator::Css("select[name=lang] option[value=en]")).await.unwrap().click().await.unwrap();
     b.find(Locator::Css("form[action='/language'] button")).await.unwrap().click().await.unwrap();
     b.wait().for_element(Locator::XPath("//h1[contains(., 'Your profile')]")).await.unwrap();

@@ -124,7 +124,8 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let (done_tx, done_rx) = mpsc::unbounded_channel::<i64>();
     let limiter = Arc::new(Limiter::new(app.settings.broadcast_rate));
 
-    let mut routes = crate::web::router(crate::web::Web::new(app.clone(), Some(me.username().to_string())));
+    let web = crate::web::Web::new(app.clone(), Some(bot.clone()), Some(me.username().to_string()));
+    let mut routes = crate::web::router(web);
     let poller = match &mode {
         Mode::Webhook { url } => {
             let secret = webhook_secret(token.expose());

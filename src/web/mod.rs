@@ -10,6 +10,7 @@
 //! (those are in `i18n`).
 
 pub mod assets;
+mod card;
 mod events;
 mod pages;
 mod requests;
@@ -27,15 +28,17 @@ pub struct Web {
     pub app: App,
     /// The bot's username, for the Login Widget and links to the bot.
     pub bot_username: Option<String>,
+    /// The bot, to fetch attachments from Telegram (the token stays here).
+    pub bot: Option<teloxide::Bot>,
     attempts: Arc<security::Attempts>,
     changes: events::Changes,
 }
 
 impl Web {
     /// The panel's state; call inside the async runtime (it watches for changes).
-    pub fn new(app: App, bot_username: Option<String>) -> Web {
+    pub fn new(app: App, bot: Option<teloxide::Bot>, bot_username: Option<String>) -> Web {
         let changes = events::Changes::watch(app.clone());
-        Web { app, bot_username, attempts: Arc::new(security::Attempts::default()), changes }
+        Web { app, bot_username, bot, attempts: Arc::new(security::Attempts::default()), changes }
     }
 }
 
@@ -50,6 +53,9 @@ pub fn router(web: Web) -> Router {
         .route("/logout/everywhere", post(pages::logout_everywhere))
         .route("/profile", get(pages::profile))
         .route("/requests", get(requests::list))
+        .route("/requests/{id}", get(card::show))
+        .route("/requests/{id}/files/{attachment}", get(card::file))
+        .route("/requests/{id}/{action}", post(card::act))
         .route("/events", get(events::stream))
         .route("/language", post(pages::set_language))
         .route("/assets/{name}", get(assets::serve))

@@ -39,7 +39,8 @@ pub struct Filters {
 
 fn order_name(o: RequestOrder) -> &'static str {
     match o {
-        RequestOrder::Newest | RequestOrder::ReverseQueue => "newest",
+        // The default goes without saying (an empty value drops out of the URL).
+        RequestOrder::Newest | RequestOrder::ReverseQueue => "",
         RequestOrder::Oldest => "oldest",
         RequestOrder::Queue => "queue",
     }
@@ -47,7 +48,7 @@ fn order_name(o: RequestOrder) -> &'static str {
 
 fn archived_name(a: ArchivedFilter) -> &'static str {
     match a {
-        ArchivedFilter::Exclude => "no",
+        ArchivedFilter::Exclude => "",
         ArchivedFilter::Only => "only",
         ArchivedFilter::Include => "all",
     }
@@ -308,7 +309,7 @@ pub async fn list(
     });
     let archived = choices(
         vec![
-            ("no".into(), t_w(lang, W::ArchivedNo)),
+            ("".into(), t_w(lang, W::ArchivedNo)),
             ("only".into(), t_w(lang, W::ArchivedOnly)),
             ("all".into(), t_w(lang, W::ArchivedAll)),
         ],
@@ -316,7 +317,7 @@ pub async fn list(
     );
     let orders = choices(
         vec![
-            ("newest".into(), t_w(lang, W::OrderNewest)),
+            ("".into(), t_w(lang, W::OrderNewest)),
             ("oldest".into(), t_w(lang, W::OrderOldest)),
             ("queue".into(), t_w(lang, W::OrderQueue)),
         ],

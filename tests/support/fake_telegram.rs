@@ -239,6 +239,8 @@ struct Inner {
     fail_next: usize,
     fail_status: u16,
     delay: Duration,
+    /// Files getFile knows, by file_id: their path and content.
+    files: HashMap<String, (String, Vec<u8>)>,
 }
 
 impl FakeTelegram {
@@ -554,6 +556,11 @@ impl FakeTelegram {
         inner.fail_status = status;
     }
 
+    /// A file getFile answers for `file_id`, downloadable at `file/bot<token>/<path>`.
+    pub fn put_file(&self, file_id: &str, path: &str, bytes: &[u8]) {
+        self.lock().files.insert(file_id.to_string(), (path.to_string(), bytes.to_vec()));
+    }
+
     /// Artificial latency added to every response (default zero).
     pub fn response_delay(&self, d: Duration) {
         self.lock().delay = d;
@@ -599,6 +606,7 @@ impl Inner {
             fail_next: 0,
             fail_status: 500,
             delay: Duration::ZERO,
+            files: HashMap::new(),
         }
     }
 
@@ -821,12 +829,14 @@ impl Inner {
                 "has_custom_certificate": false,
                 "pending_update_count": 0,
             })),
-            "getfile" => Ok(json!({
-                "file_id": params.get("file_id").cloned().unwrap_or(json!("")),
-                "file_unique_id": "x",
-                "file_size": 10,
-                "file_path": "photos/x.jpg",
-            })),
+            "getfile" => {
+                let id = params.get("file_id").and_then(Value::as_str).unwrap_or("").to_string();
+                let (path, size) = match self.files.get(&id) {
+                    Some((path, bytes)) => (path.clone(), bytes.len()),
+                    None => ("photos/x.jpg".to_string(), 10),
+                };
+                Ok(json!({ "file_id": id, "file_unique_id": "x", "file_size": size, "file_path": path }))
+            }
             _ => Err(ApiErr::new(404, "Not Found: method not found")),
         }
     }
@@ -963,7 +973,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             if bot["bot".len()..] != *TOKEN || inner.reject_all_tokens {
                 return err_response(&ApiErr::new(401, "Unauthorized"));
             }
-            format!("fake file content: {}", rest.join("/")).into_response()
+            let path = rest.join("/");
+            match inner.files.values().find(|(p, _)| *p == path) {
+                Some((_, bytes)) => bytes.clone().into_response(),
+                None => format!("fake file content: {path}").into_response(),
+            }
         }
         _ => err_response(&ApiErr::new(404, "Not Found")),
     }

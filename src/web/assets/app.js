@@ -34,9 +34,18 @@
   if (box && window.matchMedia && window.matchMedia('(min-width: 721px)').matches) { box.open = true; }
   var filters = box && box.closest('form');
   if (filters) {
+    // The URL keeps only what is set, so a view stays a short bookmark.
+    filters.addEventListener('submit', function (e) {
+      if (!window.URLSearchParams || !window.FormData) { return; }
+      e.preventDefault();
+      var params = new URLSearchParams();
+      new FormData(filters).forEach(function (value, key) { if (value !== '') { params.append(key, value); } });
+      var query = params.toString();
+      window.location.assign(filters.getAttribute('action') + (query ? '?' + query : ''));
+    });
     filters.addEventListener('change', function (e) {
       if (e.target.name === 'q') { return; }
-      if (filters.requestSubmit) { filters.requestSubmit(); } else { filters.submit(); }
+      if (filters.requestSubmit) { filters.requestSubmit(); } else { filters.dispatchEvent(new Event('submit', { cancelable: true })); }
     });
   }
 

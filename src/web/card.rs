@@ -1,0 +1,415 @@
+//! A request's card: every field, its cartridge lines, its photos and
+//! documents (fetched from Telegram by the server: the bot token never
+//! reaches the browser), its history from the audit log, and a form for each
+//! action the services offer this person now. The author is told exactly as
+//! when the action is taken in the bot: the services queue the same notices.
+
+use super::Web;
+use super::pages::{Flash, Page, call, html, refused};
+use super::requests::plain;
+use super::session::{self, SignedIn};
+use crate::domain::actions::Action;
+use crate::domain::{Kind, Lang, Named, RequestNumber, WarehouseId};
+use crate::i18n::{Msg, W, t, w, when};
+use crate::services::cartridges::{self, IssueError};
+use crate::services::requests::{self, Card};
+use crate::store::{AttachmentKind, LogEntry, Request};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub struct CardView {
+    pub id: i64,
+    pub number: String,
+    pub kind: String,
+    pub cartridge: bool,
+    pub priority: String,
+    pub priority_class: &'static str,
+    pub status: String,
+    pub status_class: &'static str,
+    pub overdue: bool,
+    pub description: String,
+    pub reason: Option<String>,
+    pub branch: String,
+    pub author: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub created: String,
+    pub accepted: Option<String>,
+    pub closed: Option<String>,
+    pub archived: Option<String>,
+    pub assignee: Option<String>,
+    pub due: Option<String>,
+    pub items: Vec<ItemView>,
+    pub files: Vec<FileView>,
+    pub history: Vec<HistoryView>,
+}
+
+pub struct ItemView {
+    pub article: String,
+    pub name: String,
+    pub quantity: i64,
+    pub issued: i64,
+    pub comment: String,
+}
+
+pub struct FileView {
+    pub href: String,
+    pub name: String,
+    pub photo: bool,
+}
+
+pub struct HistoryView {
+    pub at: String,
+    pub what: String,
+    pub who: String,
+    pub via: &'static str,
+    pub note: String,
+}
+
+/// Which forms to show: the actions the services offer.
+#[derive(Default)]
+pub struct Offered {
+    pub accept: bool,
+    pub issue: bool,
+    pub complete: bool,
+    pub reject: bool,
+    pub cancel: bool,
+    pub archive: bool,
+}
+
+impl Offered {
+    fn of(actions: &[Action]) -> Offered {
+        let has = |a: Action| actions.contains(&a);
+        Offered {
+            accept: has(Action::Accept),
+            issue: has(Action::IssueCartridges),
+            complete: has(Action::Complete),
+            reject: has(Action::Reject),
+            cancel: has(Action::Cancel),
+            archive: has(Action::Archive),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !(self.accept || self.issue || self.complete || self.reject || self.cancel || self.archive)
+    }
+}
+
+pub struct WarehouseChoice {
+    pub id: i64,
+    pub name: String,
+    pub covers: i64,
+    pub needed: i64,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage {
+    page: Page,
+    c: CardView,
+    a: Offered,
+    csrf: String,
+    warehouses: Vec<WarehouseChoice>,
+    partial_offered: bool,
+}
+
+fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> HistoryView {
+    let what = match l.action.as_str() {
+        "request.create" => w(lang, W::HistCreated).to_string(),
+        "request.accept" => w(lang, W::HistAccepted).to_string(),
+        "request.complete" => w(lang, W::HistCompleted).to_string(),
+        "request.reject" => w(lang, W::HistRejected).to_string(),
+        "request.cancel" => w(lang, W::HistCancelled).to_string(),
+        "request.archive" => w(lang, W::HistArchived).to_string(),
+        "request.issue" => w(lang, W::HistIssued).to_string(),
+        "request.sla_reminder" => w(lang, W::HistReminder).to_string(),
+        other => other.to_string(),
+    };
+    let who = match l.actor_id {
+        Some(id) if id == r.author_id => r.author_name.clone(),
+        Some(id) if Some(id) == r.assignee_id => r.assignee_name.clone().unwrap_or_else(|| id.to_string()),
+        Some(id) => id.to_string(),
+        None => l.actor.split_once(':').map(|(_, who)| who.to_string()).unwrap_or_else(|| l.actor.clone()),
+    };
+    let via = match l.actor.split(':').next().unwrap_or("") {
+        "web" => w(lang, W::ViaWeb),
+        "tg" => w(lang, W::ViaTelegram),
+        "cli" => w(lang, W::ViaCli),
+        _ => w(lang, W::ViaSystem),
+    };
+    // What a person wrote with the change: a reason, an issue's note.
+    let note = l
+        .after
+        .as_ref()
+        .and_then(|a| a.get("rejection_reason").or_else(|| a.get("note")))
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    HistoryView { at: when(l.at, tz), what, who, via, note }
+}
+
+fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
+    let r = &card.request;
+    let tz = web.app.settings.timezone;
+    let sla = &web.app.settings.sla;
+    let now = web.app.now();
+    let due = match r.status {
+        crate::domain::Status::New => Some(crate::domain::sla::due_at(r.created_at, sla.accept.get(r.priority))),
+        crate::domain::Status::Accepted => {
+            sla.resolve.get(r.priority).map(|l| crate::domain::sla::due_at(r.created_at, l))
+        }
+        _ => None,
+    };
+    let state = if r.archived_at.is_some() {
+        t(lang, Msg::State(crate::domain::State::Archived))
+    } else {
+        t(lang, Msg::Status(r.status))
+    };
+    CardView {
+        id: r.id,
+        number: RequestNumber(r.id).to_string(),
+        kind: crate::bot::keyboards::capitalise(&t(lang, Msg::Kind(r.kind))),
+        cartridge: r.kind == Kind::Cartridge,
+        priority: plain(&t(lang, Msg::Priority(r.priority))),
+        priority_class: r.priority.as_str(),
+        status: state,
+        status_class: r.status.as_str(),
+        overdue: r.status.is_open() && crate::services::report::breached(sla, r, now),
+        description: r.description.clone(),
+        reason: r.rejection_reason.clone(),
+        branch: r.branch_name.clone(),
+        author: format!("{} · {}", r.author_name, r.author_id),
+        contact_name: r.contact_name.clone(),
+        contact_phone: r.contact_phone.clone(),
+        created: when(r.created_at, tz),
+        accepted: r.accepted_at.map(|t| when(t, tz)),
+        closed: r.closed_at.map(|t| when(t, tz)),
+        archived: r.archived_at.map(|t| when(t, tz)),
+        assignee: r.assignee_name.clone(),
+        due: due.map(|t| when(t, tz)),
+        items: card
+            .items
+            .iter()
+            .map(|i| ItemView {
+                article: i.vendor_article.clone(),
+                name: i.cartridge_name.clone(),
+                quantity: i.quantity,
+                issued: i.issued_quantity,
+                comment: i.comment.clone().unwrap_or_default(),
+            })
+            .collect(),
+        files: card
+            .attachments
+            .iter()
+            .map(|a| FileView {
+                href: format!("/requests/{}/files/{}", r.id, a.id),
+                name: a.file_name.clone().unwrap_or_else(|| format!("{}-{}", RequestNumber(r.id), a.id)),
+                photo: a.kind == AttachmentKind::Photo,
+            })
+            .collect(),
+        history: card.history.iter().map(|l| history_line(lang, r, l, tz)).collect(),
+    }
+}
+
+/// Renders the card, with a message on top, and with the issue form set up.
+async fn render(web: &Web, who: &SignedIn, id: i64, flash: Option<Flash>, partial: bool) -> Response {
+    let lang = who.lang;
+    let actor = who.viewer.actor();
+    let found = call(web, move |app| {
+        let card = requests::card(app, &actor, id)?;
+        let warehouses = if card.actions.contains(&Action::IssueCartridges) {
+            crate::services::catalog::warehouses_for_order(app, id)?
+        } else {
+            Vec::new()
+        };
+        Ok((card, warehouses))
+    })
+    .await;
+    let (card, warehouses) = match found {
+        Ok(x) => x,
+        Err(e) => return refused(web, lang, &e),
+    };
+    let needed: i64 = card.items.iter().map(|i| (i.quantity - i.issued_quantity).max(0)).sum();
+    let best = warehouses.iter().map(|(_, covers)| *covers).max().unwrap_or(0);
+    let mut picked = false;
+    let warehouses = warehouses
+        .into_iter()
+        .map(|(wh, covers)| {
+            let selected = !picked && covers == best;
+            picked |= selected;
+            WarehouseChoice { id: wh.id.0, name: wh.name, covers, needed, selected }
+        })
+        .collect();
+    let c = view(web, lang, &card);
+    let mut page = Page::signed_in(who, c.number.clone(), "/requests");
+    page.flash = flash;
+    page.wide = true;
+    html(CardPage {
+        page,
+        a: Offered::of(&card.actions),
+        csrf: who.viewer.session.csrf.clone(),
+        warehouses,
+        partial_offered: partial,
+        c,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// `GET /requests/{id}`.
+pub async fn show(State(web): State<Web>, who: SignedIn, Path(id): Path<i64>, Query(q): Query<Done>) -> Response {
+    let lang = who.lang;
+    let flash = q.done.as_deref().and_then(|d| {
+        let word = match d {
+            "accepted" => W::DoneAccepted,
+            "completed" => W::DoneCompleted,
+            "rejected" => W::DoneRejected,
+            "cancelled" => W::DoneCancelled,
+            "archived" => W::DoneArchived,
+            "issued" => W::DoneIssued,
+            _ => return None,
+        };
+        Some(Flash { kind: "ok", text: w(lang, word).to_string() })
+    });
+    render(&web, &who, id, flash, false).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActForm {
+    csrf: String,
+    reason: Option<String>,
+    warehouse: Option<i64>,
+    partial: Option<String>,
+    note: Option<String>,
+}
+
+/// `POST /requests/{id}/{action}`: accept, complete, reject, cancel, archive, issue.
+pub async fn act(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<ActForm>,
+) -> Response {
+    let lang = who.lang;
+    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let actor = who.viewer.actor();
+    if action == "issue" {
+        let Some(warehouse) = f.warehouse else {
+            return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+        };
+        let partial = f.partial.is_some();
+        let note = f.note.clone();
+        let issued = call(&web, move |app| {
+            Ok(cartridges::issue(app, &actor, id, WarehouseId(warehouse), partial, note.as_deref()))
+        })
+        .await;
+        return match issued {
+            Ok(Ok(_)) => Redirect::to(&format!("/requests/{id}?done=issued")).into_response(),
+            Ok(Err(IssueError::Short(short))) => {
+                let lines: Vec<String> =
+                    short.iter().map(|s| format!("{} {} / {}", s.article, s.available, s.needed)).collect();
+                let text = format!("{} {}", w(lang, W::ShortStock), lines.join(", "));
+                unprocessable(render(&web, &who, id, Some(Flash { kind: "bad", text }), true).await)
+            }
+            Ok(Err(IssueError::NothingLeft)) => {
+                let text = w(lang, W::NothingLeftToIssue).to_string();
+                unprocessable(render(&web, &who, id, Some(Flash { kind: "bad", text }), false).await)
+            }
+            Ok(Err(IssueError::Other(e))) | Err(e) => failed(&web, &who, id, &e).await,
+        };
+    }
+    let reason = f.reason.clone().unwrap_or_default();
+    let (done, result) = match action.as_str() {
+        "accept" => ("accepted", call(&web, move |app| requests::accept(app, &actor, id)).await),
+        "complete" => ("completed", call(&web, move |app| requests::complete(app, &actor, id)).await),
+        "reject" => ("rejected", call(&web, move |app| requests::reject(app, &actor, id, &reason)).await),
+        "cancel" => ("cancelled", call(&web, move |app| requests::cancel(app, &actor, id)).await),
+        "archive" => ("archived", call(&web, move |app| requests::archive(app, &actor, id)).await),
+        _ => return super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/requests/{id}?done={done}")).into_response(),
+        Err(e) => failed(&web, &who, id, &e).await,
+    }
+}
+
+fn unprocessable(mut r: Response) -> Response {
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+/// A refused action: the card again, saying why in the person's language
+/// (not allowed at all: a page that says so).
+async fn failed(web: &Web, who: &SignedIn, id: i64, e: &crate::services::Error) -> Response {
+    use crate::services::Error;
+    match e {
+        Error::Denied(_) | Error::NotFound { .. } => refused(web, who.lang, e),
+        _ => match e.describe(who.lang) {
+            Some(text) => unprocessable(render(web, who, id, Some(Flash { kind: "bad", text }), false).await),
+            None => refused(web, who.lang, e),
+        },
+    }
+}
+
+/// `GET /requests/{id}/files/{attachment}`: a photo or document, fetched from
+/// Telegram by the server for someone who may see the request.
+pub async fn file(State(web): State<Web>, who: SignedIn, Path((id, attachment)): Path<(i64, i64)>) -> Response {
+    let lang = who.lang;
+    let actor = who.viewer.actor();
+    let card = match call(&web, move |app| requests::card(app, &actor, id)).await {
+        Ok(c) => c,
+        Err(e) => return refused(&web, lang, &e),
+    };
+    let Some(a) = card.attachments.into_iter().find(|a| a.id == attachment) else {
+        return super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None);
+    };
+    let Some(bot) = web.bot.clone() else {
+        return super::pages::error_page(&web, lang, StatusCode::SERVICE_UNAVAILABLE, None);
+    };
+    use teloxide::net::Download;
+    use teloxide::prelude::Requester;
+    let file = match bot.get_file(teloxide::types::FileId(a.file_id.clone())).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(request = id, attachment, error = %e, "cannot get a file from Telegram");
+            return super::pages::error_page(&web, lang, StatusCode::BAD_GATEWAY, None);
+        }
+    };
+    let stream = bot.download_file_stream(&file.path);
+    let mime = a.mime_type.clone().unwrap_or_else(|| match a.kind {
+        AttachmentKind::Photo => "image/jpeg".into(),
+        AttachmentKind::Document => "application/octet-stream".into(),
+    });
+    let mut r = Body::from_stream(stream).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    // Photos show in the page; anything else downloads, never rendered by the browser as ours.
+    let disposition = match (a.kind, &a.file_name) {
+        (AttachmentKind::Photo, _) => "inline".to_string(),
+        (_, Some(name)) => {
+            let enc: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+            format!("attachment; filename*=UTF-8''{}", enc.replace('+', "%20"))
+        }
+        _ => "attachment".to_string(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    r
+}
