@@ -99,10 +99,13 @@ async fn sign_in_filter_the_queue_open_a_card_with_a_photo_accept_one_reject_ano
     assert!(body.contains("Андрей Мельник"), "{body}");
     browser.screenshots("sign-in-link").await;
     b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
-    if b.wait().for_element(Locator::Css("table.requests")).await.is_err() {
-        panic!("no requests after signing in: {} {}", b.current_url().await.unwrap(), b.source().await.unwrap());
+    if b.wait().for_element(Locator::Css("#dash .grid")).await.is_err() {
+        panic!("no dashboard after signing in: {} {}", b.current_url().await.unwrap(), b.source().await.unwrap());
     }
-    assert_eq!(b.current_url().await.unwrap().path(), "/requests");
+    assert_eq!(b.current_url().await.unwrap().path(), "/dashboard", "staff start at the dashboard");
+    browser.screenshots("dashboard").await;
+    b.goto(&format!("{}/requests", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("table.requests")).await.unwrap();
     browser.screenshots("requests").await;
 
     // Filter the queue with the form: ticking "new" applies at once and lands in the URL.

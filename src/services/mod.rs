@@ -13,6 +13,7 @@ pub mod broadcast;
 pub mod calls;
 pub mod cartridges;
 pub mod catalog;
+pub mod dashboard;
 pub mod demo;
 pub mod directory;
 pub mod email;

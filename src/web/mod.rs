@@ -11,6 +11,8 @@
 
 pub mod assets;
 mod card;
+mod charts;
+mod dashboard;
 mod events;
 mod pages;
 mod requests;
@@ -32,13 +34,21 @@ pub struct Web {
     pub bot: Option<teloxide::Bot>,
     attempts: Arc<security::Attempts>,
     changes: events::Changes,
+    dashboards: dashboard::Cache,
 }
 
 impl Web {
     /// The panel's state; call inside the async runtime (it watches for changes).
     pub fn new(app: App, bot: Option<teloxide::Bot>, bot_username: Option<String>) -> Web {
         let changes = events::Changes::watch(app.clone());
-        Web { app, bot_username, bot, attempts: Arc::new(security::Attempts::default()), changes }
+        Web {
+            app,
+            bot_username,
+            bot,
+            attempts: Arc::new(security::Attempts::default()),
+            changes,
+            dashboards: dashboard::Cache::default(),
+        }
     }
 }
 
@@ -52,6 +62,7 @@ pub fn router(web: Web) -> Router {
         .route("/logout", post(pages::logout))
         .route("/logout/everywhere", post(pages::logout_everywhere))
         .route("/profile", get(pages::profile))
+        .route("/dashboard", get(dashboard::show))
         .route("/requests", get(requests::list))
         .route("/requests/{id}", get(card::show))
         .route("/requests/{id}/files/{attachment}", get(card::file))
@@ -60,6 +71,8 @@ pub fn router(web: Web) -> Router {
         .route("/language", post(pages::set_language))
         .route("/assets/{name}", get(assets::serve))
         .fallback(pages::not_found)
+        // A bug of ours is a 500 and a log line, not a dropped connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(security::panicked))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(web)
 }

@@ -57,6 +57,10 @@ impl Page {
         page
     }
 
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
     pub fn t(&self, w: W) -> &'static str {
         crate::i18n::w(self.lang, w)
     }
@@ -72,6 +76,9 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     use crate::domain::Permission;
     let staff = v.may(Permission::ViewQueue);
     let mut items: Vec<(&'static str, W)> = Vec::new();
+    if staff {
+        items.push(("/dashboard", W::NavDashboard));
+    }
     items.push(("/requests", if staff { W::NavRequests } else { W::NavMine }));
     items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
@@ -337,9 +344,13 @@ pub async fn logout_everywhere(
 
 // ---------------------------------------------------------------- the person
 
-/// `GET /`: where a person starts.
-pub async fn home(_who: SignedIn) -> Response {
-    Redirect::to("/requests").into_response()
+/// `GET /`: where a person starts: staff at the dashboard, everyone else at their requests.
+pub async fn home(who: SignedIn) -> Response {
+    if who.viewer.may(crate::domain::Permission::ViewQueue) {
+        Redirect::to("/dashboard").into_response()
+    } else {
+        Redirect::to("/requests").into_response()
+    }
 }
 
 struct SessionRow {

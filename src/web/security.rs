@@ -30,6 +30,16 @@ pub async fn headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// What a handler that panicked answers.
+pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a web handler panicked");
+    let mut r =
+        Response::new(axum::body::Body::from("Something went wrong on our side. Please try again in a minute."));
+    *r.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
 /// Failed sign-in attempts per client address over a sliding window.
 #[derive(Default)]
 pub struct Attempts {

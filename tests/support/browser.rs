@@ -17,7 +17,7 @@ pub struct Browser {
 }
 
 /// Desktop and phone window sizes for screenshots.
-pub const DESKTOP: (u32, u32) = (1280, 900);
+pub const DESKTOP: (u32, u32) = (1280, 1500);
 pub const PHONE: (u32, u32) = (390, 844);
 
 impl Browser {

@@ -1,0 +1,202 @@
+//! The dashboard: open requests by branch and kind, what is overdue now,
+//! opened and closed today and this week, the median times to accept and to
+//! close, stock below minimum, and charts per branch and per month. It keeps
+//! itself current over the same event stream as the requests page.
+//!
+//! The figures of now are recomputed when something changed in the help
+//! desk (the audit log's mark moved), the slow ones (times, charts) at most
+//! every five minutes; between changes every view is served from memory, so
+//! a busy office pays for a million requests once, not per view.
+
+use super::Web;
+use super::pages::{Page, call, html, refused, wants_fragment};
+use super::requests::plain;
+use super::session::SignedIn;
+use crate::domain::{Kind, Lang};
+use crate::i18n::{Msg, W, t, w};
+use crate::services::dashboard::{self, Now, Scope, Trends};
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long the figures of now are kept when nothing changes (the day turns).
+const NOW_TTL: Duration = Duration::from_secs(60);
+/// How long the slow figures are kept.
+const TRENDS_TTL: Duration = Duration::from_secs(300);
+
+struct Cached {
+    mark: i64,
+    now: Arc<Now>,
+    now_at: Instant,
+    trends: Arc<(Trends, String, String)>,
+    trends_at: Instant,
+}
+
+/// The dashboards computed lately, by scope.
+#[derive(Default, Clone)]
+pub struct Cache {
+    inner: Arc<Mutex<HashMap<Scope, Cached>>>,
+}
+
+pub struct View {
+    pub new: u64,
+    pub accepted: u64,
+    pub overdue: u64,
+    pub opened_today: u64,
+    pub opened_week: u64,
+    pub closed_today: u64,
+    pub closed_week: u64,
+    pub median_accept: String,
+    pub median_close: String,
+    pub open: Vec<BranchRow>,
+    pub months_svg: String,
+    pub branches_svg: String,
+    pub stock_shown: bool,
+    pub low: Vec<(String, String, i64, i64)>,
+}
+
+pub struct BranchRow {
+    pub branch: String,
+    pub by_kind: Vec<(String, u64)>,
+    pub total: u64,
+    pub overdue: u64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    d: View,
+    kinds: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard_partial.html")]
+struct DashboardPart {
+    page: Page,
+    d: View,
+    kinds: Vec<String>,
+}
+
+/// `3 h 20 min`, `45 min`, `2 d 4 h`.
+fn span(lang: Lang, d: Option<chrono::Duration>) -> String {
+    let Some(d) = d else { return "—".into() };
+    let m = d.num_minutes().max(0);
+    let (days, hours, minutes) = (m / 1440, m % 1440 / 60, m % 60);
+    let (dw, hw, mw) = (w(lang, W::Days), w(lang, W::Hours), w(lang, W::Minutes));
+    if days > 0 {
+        format!("{days} {dw} {hours} {hw}")
+    } else if hours > 0 {
+        format!("{hours} {hw} {minutes} {mw}")
+    } else {
+        format!("{minutes} {mw}")
+    }
+}
+
+/// The figures for `scope`, from memory when still fresh.
+async fn figures(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, Arc<(Trends, String, String)>)> {
+    let s = scope.clone();
+    let mark = call(web, crate::services::web::change_mark).await?;
+    let cached = {
+        let cache = web.dashboards.inner.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(&scope).map(|c| (c.mark, c.now.clone(), c.now_at, c.trends.clone(), c.trends_at))
+    };
+    let fresh_now = cached.as_ref().filter(|c| c.0 == mark && c.2.elapsed() < NOW_TTL).map(|c| c.1.clone());
+    let fresh_trends = cached.as_ref().filter(|c| c.4.elapsed() < TRENDS_TTL).map(|c| c.3.clone());
+    let now = match fresh_now {
+        Some(n) => n,
+        None => {
+            let s = s.clone();
+            Arc::new(call(web, move |app| dashboard::now(app, &s)).await?)
+        }
+    };
+    let trends = match fresh_trends {
+        Some(t) => t,
+        None => {
+            let s = s.clone();
+            let trends = call(web, move |app| dashboard::trends(app, &s)).await?;
+            let months = super::charts::line(&trends.per_month, 760, 260);
+            let top: Vec<(String, u64)> = trends.per_branch.iter().take(12).cloned().collect();
+            let branches = if top.is_empty() { String::new() } else { super::charts::bars(&top, 460) };
+            Arc::new((trends, months, branches))
+        }
+    };
+    let mut cache = web.dashboards.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let keep_trends_at = cached.as_ref().filter(|c| Arc::ptr_eq(&c.3, &trends)).map(|c| c.4);
+    let keep_now_at = cached.as_ref().filter(|c| Arc::ptr_eq(&c.1, &now)).map(|c| c.2);
+    cache.insert(
+        scope,
+        Cached {
+            mark,
+            now: now.clone(),
+            now_at: keep_now_at.unwrap_or_else(Instant::now),
+            trends: trends.clone(),
+            trends_at: keep_trends_at.unwrap_or_else(Instant::now),
+        },
+    );
+    Ok((now, trends))
+}
+
+/// `GET /dashboard`.
+pub async fn show(State(web): State<Web>, who: SignedIn, headers: HeaderMap) -> Response {
+    let lang = who.lang;
+    let actor = who.viewer.actor();
+    let scope = match call(&web, move |app| dashboard::scope(app, &actor)).await {
+        Ok(s) => s,
+        Err(e) => return refused(&web, lang, &e),
+    };
+    let kinds: Vec<Kind> = scope.kinds.clone();
+    let (now, trends) = match figures(&web, scope).await {
+        Ok(x) => x,
+        Err(e) => return refused(&web, lang, &e),
+    };
+    let kind_names: Vec<String> =
+        kinds.iter().map(|k| crate::bot::keyboards::capitalise(&plain(&t(lang, Msg::Kind(*k))))).collect();
+    let d = View {
+        new: now.new,
+        accepted: now.accepted,
+        overdue: now.overdue,
+        opened_today: now.opened_today,
+        opened_week: now.opened_week,
+        closed_today: now.closed_today,
+        closed_week: now.closed_week,
+        median_accept: span(lang, trends.0.median_to_accept),
+        median_close: span(lang, trends.0.median_to_close),
+        open: now
+            .open_by_branch
+            .iter()
+            .map(|b| BranchRow {
+                branch: b.branch.clone(),
+                by_kind: b.by_kind.iter().zip(&kind_names).map(|((_, n), name)| (name.clone(), *n)).collect(),
+                total: b.total,
+                overdue: b.overdue,
+            })
+            .collect(),
+        months_svg: trends.1.clone(),
+        branches_svg: trends.2.clone(),
+        stock_shown: kinds.contains(&Kind::Cartridge),
+        low: now
+            .low_stock
+            .iter()
+            .map(|s| {
+                (
+                    format!("{} ({})", s.cartridge_name, s.vendor_article),
+                    s.warehouse_name.clone(),
+                    s.quantity,
+                    s.min_stock,
+                )
+            })
+            .collect(),
+    };
+    let page = Page::signed_in(&who, w(lang, W::NavDashboard), "/dashboard");
+    let mut page = page;
+    page.wide = true;
+    if wants_fragment(&headers) {
+        return html(DashboardPart { page, d, kinds: kind_names });
+    }
+    html(DashboardPage { page, d, kinds: kind_names })
+}

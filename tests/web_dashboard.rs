@@ -1,0 +1,125 @@
+//! The dashboard of the real `helpdesk serve`: each staff member's figures
+//! cover the kinds their role handles, they follow every change at once,
+//! and employees have none.
+
+mod support;
+
+use chrono::{Duration, Utc};
+use helpdesk::domain::{BranchKey, Kind, Priority};
+use helpdesk::services::{Actor, App, catalog, directory, requests};
+use support::fake_telegram::FakeTelegram;
+use support::web::Panel;
+use support::{ADMIN, STOREKEEPER, SUPPORT, Workdir};
+
+const AUTHOR: i64 = 555_000_801;
+
+fn sign_in(w: &Workdir, panel: &Panel, id: i64) -> String {
+    let out = w
+        .cmd()
+        .args(["web", "login-link", &id.to_string()])
+        .env("HELPDESK_WEB_LISTEN", panel.base.trim_start_matches("http://"))
+        .output()
+        .unwrap();
+    let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
+    let r = panel.post(&url, None, &[]);
+    support::web::set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
+}
+
+fn file(app: &App, kind: Kind) -> i64 {
+    let items = if kind == Kind::Cartridge {
+        vec![requests::TicketItem {
+            cartridge_type_id: catalog::cartridge_types(app).unwrap()[0].id,
+            quantity: 1,
+            comment: None,
+        }]
+    } else {
+        vec![]
+    };
+    let t = requests::NewTicket {
+        kind,
+        branch_id: None,
+        contact_name: "Автор".into(),
+        contact_phone: "+380441112233".into(),
+        description: "Что-то сломалось".into(),
+        priority: Priority::Medium,
+        items,
+        attachments: vec![],
+        client_key: None,
+    };
+    requests::create(app, &Actor::Telegram(AUTHOR), &t).unwrap().id
+}
+
+/// The number on the tile whose label is `label`.
+fn tile(page: &str, label: &str) -> u64 {
+    let at = page.find(&format!("<div class=\"l\">{label}")).unwrap_or_else(|| panic!("no tile {label}: {page}"));
+    let n = page[..at].rfind("<div class=\"n\">").unwrap() + "<div class=\"n\">".len();
+    page[n..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
+}
+
+#[test]
+fn each_dashboard_counts_its_roles_work_and_follows_changes() {
+    let w = Workdir::seeded();
+    let (app, clock) = w.app();
+    directory::add_user(
+        &app,
+        &Actor::Operator("t".into()),
+        &directory::NewPerson {
+            telegram_id: AUTHOR,
+            full_name: "Автор Заявок".into(),
+            branch: Some(BranchKey::parse("LVIV").unwrap()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Three repairs and two cartridge orders filed 62 minutes ago (over the hour to
+    // accept them); one repair accepted after 30 minutes and done a minute ago.
+    clock.set(Utc::now() - Duration::minutes(62));
+    let repairs: Vec<i64> = (0..3).map(|_| file(&app, Kind::Repair)).collect();
+    let _orders: Vec<i64> = (0..2).map(|_| file(&app, Kind::Cartridge)).collect();
+    clock.advance(Duration::minutes(30));
+    requests::accept(&app, &Actor::Telegram(SUPPORT), repairs[0]).unwrap();
+    clock.advance(Duration::minutes(31));
+    requests::complete(&app, &Actor::Telegram(SUPPORT), repairs[0]).unwrap();
+
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let support = sign_in(&w, &panel, SUPPORT);
+    let page = panel.get("/dashboard", Some(&support)).text().unwrap();
+    assert_eq!(tile(&page, "Новые, ждут"), 2, "support's two open repairs, not the orders");
+    assert_eq!(tile(&page, "Просрочены сейчас (SLA)"), 2, "not accepted within the hour");
+    assert_eq!(tile(&page, "Закрыты сегодня"), 1);
+    assert!(page.contains("<div class=\"n\">30 мин</div>"), "median time to accept: {page}");
+    assert!(page.contains("<div class=\"n\">1 ч 1 мин</div>"), "median time to close");
+    assert!(page.contains("Львов") && page.matches("<svg").count() == 2, "open by branch and two charts");
+    assert!(!page.contains("Запас ниже минимума"), "no stock for support");
+
+    let keeper = sign_in(&w, &panel, STOREKEEPER);
+    let page = panel.get("/dashboard", Some(&keeper)).text().unwrap();
+    assert_eq!(tile(&page, "Новые, ждут"), 2, "the two orders");
+    assert!(page.contains("Запас ниже минимума"), "a storekeeper sees stock");
+    let admin = sign_in(&w, &panel, ADMIN);
+    let page = panel.get("/dashboard", Some(&admin)).text().unwrap();
+    assert_eq!(tile(&page, "Нові, чекають"), 4, "everything, in the admin's Ukrainian");
+
+    // A change shows at the next view.
+    clock.set(Utc::now());
+    file(&app, Kind::Repair);
+    let page = panel.get("/dashboard", Some(&support)).text().unwrap();
+    assert_eq!(tile(&page, "Новые, ждут"), 3);
+    let fragment = panel
+        .client
+        .get(panel.url("/dashboard"))
+        .header("Cookie", &support)
+        .header("X-Fragment", "1")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(fragment.contains("class=\"grid\"") && !fragment.contains("<html"));
+
+    // Employees have no dashboard; staff start there.
+    let author = sign_in(&w, &panel, AUTHOR);
+    assert_eq!(panel.get("/dashboard", Some(&author)).status(), 403);
+    assert_eq!(panel.get("/", Some(&author)).headers()["location"], "/requests");
+    assert_eq!(panel.get("/", Some(&support)).headers()["location"], "/dashboard");
+}
