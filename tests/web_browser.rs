@@ -185,3 +185,46 @@ async fn sign_in_filter_the_queue_open_a_card_with_a_photo_accept_one_reject_ano
     assert_eq!(b.current_url().await.unwrap().path(), "/login");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_employee_files_a_request_and_orders_cartridges_on_a_phone() {
+    let Some(browser) = Browser::start().await else { return };
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
+    let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
+    let b = &browser.client;
+    b.set_window_size(support::browser::PHONE.0, support::browser::PHONE.1).await.unwrap();
+    let link = tokio::task::block_in_place(|| link_for(&w, &panel, AUTHOR));
+    b.goto(&link).await.unwrap();
+    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("table.requests")).await.unwrap();
+    browser.screenshots("my-requests").await;
+
+    b.goto(&format!("{}/requests/new", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("textarea[name=description]")).await.unwrap();
+    browser.screenshots("new-request").await;
+    b.find(Locator::Css("input[name=kind][value=it_help]")).await.unwrap().click().await.unwrap();
+    b.find(Locator::Css("textarea[name=description]"))
+        .await
+        .unwrap()
+        .send_keys("Не открывается почта в Outlook")
+        .await
+        .unwrap();
+    b.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+    let body = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(body.contains("Не открывается почта в Outlook"), "{body}");
+    browser.screenshots("filed").await;
+
+    b.goto(&format!("{}/order", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("table.catalog")).await.unwrap();
+    let qty = b.find(Locator::Css("input.qty")).await.unwrap();
+    qty.clear().await.unwrap();
+    qty.send_keys("2").await.unwrap();
+    browser.screenshots("order").await;
+    b.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+    assert!(fake.wait_for_text_async(support::STOREKEEPER, "× 2", Duration::from_secs(20)).await);
+    browser.close().await;
+}

@@ -499,6 +499,21 @@ pub enum W {
     Minutes,
     Days,
     NoData,
+    ChooseBranchFirst,
+    SaveBranch,
+    WhatIsNeeded,
+    YourName,
+    DescribeProblem,
+    HowUrgent,
+    PhotosInBot,
+    FileRequest,
+    OrderHow,
+    Printers,
+    HowMany,
+    OrderComment,
+    PlaceOrder,
+    Filed,
+    NothingOrdered,
 }
 
 /// The web panel's text of `w` in `lang`.

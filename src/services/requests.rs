@@ -112,7 +112,9 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
         actor.telegram_id().ok_or_else(|| Error::Invalid("requests are filed by people in Telegram".into()))?;
     let contact_name = super::directory::valid_name(TextField::ContactName, &t.contact_name, 200)?;
     let contact_phone = Phone::parse(&t.contact_phone)?.to_string();
-    let description = valid_description(&t.description)?;
+    // A cartridge order may come without words: its lines say it all.
+    let said = !(t.kind == Kind::Cartridge && t.description.trim().is_empty());
+    let mut description = if said { valid_description(&t.description)? } else { String::new() };
     match (t.kind, t.items.len()) {
         (Kind::Cartridge, 0) => return Err(Refusal::EmptyOrder.into()),
         (Kind::Cartridge, n) if n > MAX_ITEMS => return Err(Refusal::TooManyLines { max: MAX_ITEMS }.into()),
@@ -138,8 +140,10 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
         None => return Err(Refusal::NoBranch.into()),
     };
     let mut items: Vec<NewItem> = Vec::new();
+    let mut names: Vec<(crate::domain::CartridgeTypeId, String)> = Vec::new();
     for item in &t.items {
-        lookup::cartridge_type_by_id(&mut *tx, item.cartridge_type_id)?;
+        let ct = lookup::cartridge_type_by_id(&mut *tx, item.cartridge_type_id)?;
+        names.push((ct.id, ct.name));
         match items.iter_mut().find(|i| i.cartridge_type_id == item.cartridge_type_id) {
             Some(same) => same.quantity = valid_quantity(same.quantity + item.quantity)?,
             None => items.push(NewItem {
@@ -149,6 +153,14 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
                 comment: item.comment.clone(),
             }),
         }
+    }
+    if !said {
+        let name = |id| names.iter().find(|(n, _)| *n == id).map(|(_, s)| s.as_str()).unwrap_or("");
+        description = items
+            .iter()
+            .map(|i| format!("{} × {}", name(i.cartridge_type_id), i.quantity))
+            .collect::<Vec<_>>()
+            .join("; ");
     }
     let id = tx.insert_request(&NewRequest {
         kind: t.kind,

@@ -274,6 +274,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Path(id): Path<i64>, Qu
             "cancelled" => W::DoneCancelled,
             "archived" => W::DoneArchived,
             "issued" => W::DoneIssued,
+            "filed" => W::Filed,
             _ => return None,
         };
         Some(Flash { kind: "ok", text: w(lang, word).to_string() })

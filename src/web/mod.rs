@@ -13,6 +13,7 @@ pub mod assets;
 mod card;
 mod charts;
 mod dashboard;
+mod employee;
 mod events;
 mod pages;
 mod requests;
@@ -64,6 +65,9 @@ pub fn router(web: Web) -> Router {
         .route("/profile", get(pages::profile))
         .route("/dashboard", get(dashboard::show))
         .route("/requests", get(requests::list))
+        .route("/requests/new", get(employee::new_request).post(employee::file_request))
+        .route("/order", get(employee::order).post(employee::place_order))
+        .route("/profile/branch", post(employee::set_branch))
         .route("/requests/{id}", get(card::show))
         .route("/requests/{id}/files/{attachment}", get(card::file))
         .route("/requests/{id}/{action}", post(card::act))

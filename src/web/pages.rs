@@ -80,6 +80,10 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
         items.push(("/dashboard", W::NavDashboard));
     }
     items.push(("/requests", if staff { W::NavRequests } else { W::NavMine }));
+    if v.may(Permission::CreateRequest) {
+        items.push(("/requests/new", W::NavNewRequest));
+        items.push(("/order", W::NavOrder));
+    }
     items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
 }

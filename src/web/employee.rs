@@ -1,0 +1,295 @@
+//! What an employee does in the panel (and, next, in the Mini App): file a
+//! repair, maintenance or IT-help request, and order cartridges from the
+//! catalog with the stock shown. The same services and rules as the bot:
+//! phone numbers, quantities, the branch; a form posted twice files once.
+
+use super::Web;
+use super::pages::{Flash, Page, call, html, refused};
+use super::requests::plain;
+use super::session::{self, SignedIn};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, Priority};
+use crate::i18n::{Msg, W, t, w};
+use crate::services::requests::{self, NewTicket, TicketItem};
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// A fresh key for a form: the request it files is keyed by it, so posting
+/// the same form twice (a double click, the back button) files one request.
+fn form_key() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn branches(web: &Web) -> impl std::future::Future<Output = crate::services::Result<Vec<(i64, String)>>> + '_ {
+    async move {
+        let mut list = call(web, crate::services::directory::branches).await?;
+        list.sort_by(|a, b| crate::domain::text::alphabetical(&a.name, &b.name));
+        Ok(list.into_iter().map(|b| (b.id.0, b.name)).collect())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "new_request.html")]
+struct NewRequestPage {
+    page: Page,
+    csrf: String,
+    key: String,
+    needs_branch: bool,
+    branches: Vec<(i64, String)>,
+    kinds: Vec<(&'static str, String, bool)>,
+    priorities: Vec<(&'static str, String, bool)>,
+    name: String,
+    phone: String,
+    description: String,
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct TicketForm {
+    csrf: String,
+    key: String,
+    kind: Option<String>,
+    name: String,
+    phone: String,
+    description: String,
+    priority: Option<String>,
+}
+
+async fn new_request_page(web: &Web, who: &SignedIn, form: Option<&TicketForm>, flash: Option<Flash>) -> Response {
+    let lang = who.lang;
+    let branches = match branches(web).await {
+        Ok(b) => b,
+        Err(e) => return refused(web, lang, &e),
+    };
+    let user = &who.viewer.user;
+    let kind = form.and_then(|f| f.kind.clone());
+    let priority = form.and_then(|f| f.priority.clone()).unwrap_or_else(|| "medium".into());
+    let mut page = Page::signed_in(who, w(lang, W::NavNewRequest), "/requests/new");
+    page.flash = flash;
+    html(NewRequestPage {
+        page,
+        csrf: who.viewer.session.csrf.clone(),
+        key: form.map(|f| f.key.clone()).unwrap_or_else(form_key),
+        needs_branch: user.branch_id.is_none(),
+        branches,
+        kinds: [Kind::Repair, Kind::Maintenance, Kind::ItHelp]
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    crate::bot::keyboards::capitalise(&plain(&t(lang, Msg::Kind(*k)))),
+                    kind.as_deref() == Some(k.as_str()),
+                )
+            })
+            .collect(),
+        priorities: Priority::ALL
+            .iter()
+            .map(|p| (p.as_str(), plain(&t(lang, Msg::Priority(*p))), priority == p.as_str()))
+            .collect(),
+        name: form.map(|f| f.name.clone()).unwrap_or_else(|| user.full_name.clone()),
+        phone: form.map(|f| f.phone.clone()).unwrap_or_else(|| user.phone.clone().unwrap_or_default()),
+        description: form.map(|f| f.description.clone()).unwrap_or_default(),
+    })
+}
+
+/// `GET /requests/new`.
+pub async fn new_request(State(web): State<Web>, who: SignedIn) -> Response {
+    new_request_page(&web, &who, None, None).await
+}
+
+/// `POST /requests/new`: files it, or shows the form again saying what is wrong.
+pub async fn file_request(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<TicketForm>,
+) -> Response {
+    let lang = who.lang;
+    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let kind = f.kind.as_deref().and_then(|k| Kind::parse_named(k).ok()).filter(|k| *k != Kind::Cartridge);
+    let Some(kind) = kind else {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    };
+    let priority = f.priority.as_deref().and_then(|p| Priority::parse_named(p).ok()).unwrap_or(Priority::Medium);
+    let ticket = NewTicket {
+        kind,
+        branch_id: None,
+        contact_name: f.name.clone(),
+        contact_phone: f.phone.clone(),
+        description: f.description.clone(),
+        priority,
+        items: vec![],
+        attachments: vec![],
+        client_key: Some(format!(
+            "web-form:{}:{}",
+            who.viewer.user.telegram_id,
+            f.key.chars().take(64).collect::<String>()
+        )),
+    };
+    let actor = who.viewer.actor();
+    match call(&web, move |app| requests::create(app, &actor, &ticket)).await {
+        Ok(r) => Redirect::to(&format!("/requests/{}?done=filed", r.id)).into_response(),
+        Err(e) => match e.describe(lang) {
+            Some(text) if !matches!(e, crate::services::Error::Denied(_)) => {
+                let mut r = new_request_page(&web, &who, Some(&f), Some(Flash { kind: "bad", text })).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+            _ => refused(&web, lang, &e),
+        },
+    }
+}
+
+pub struct CatalogRow {
+    pub id: i64,
+    pub name: String,
+    pub article: String,
+    pub printers: String,
+    pub stock: i64,
+    pub wanted: String,
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct OrderPage {
+    page: Page,
+    csrf: String,
+    key: String,
+    needs_branch: bool,
+    branches: Vec<(i64, String)>,
+    catalog: Vec<CatalogRow>,
+    max: i64,
+    comment: String,
+    phone: String,
+}
+
+async fn order_page(web: &Web, who: &SignedIn, form: Option<&[(String, String)]>, flash: Option<Flash>) -> Response {
+    let lang = who.lang;
+    let (catalog, branches) = match call(web, crate::services::catalog::catalog_with_stock).await {
+        Ok(c) => match branches(web).await {
+            Ok(b) => (c, b),
+            Err(e) => return refused(web, lang, &e),
+        },
+        Err(e) => return refused(web, lang, &e),
+    };
+    let field = |k: &str| form.and_then(|f| f.iter().find(|(n, _)| n == k)).map(|(_, v)| v.clone());
+    let user = &who.viewer.user;
+    let mut page = Page::signed_in(who, w(lang, W::NavOrder), "/order");
+    page.flash = flash;
+    html(OrderPage {
+        page,
+        csrf: who.viewer.session.csrf.clone(),
+        key: field("key").unwrap_or_else(form_key),
+        needs_branch: user.branch_id.is_none(),
+        branches,
+        catalog: catalog
+            .into_iter()
+            .map(|(c, stock)| CatalogRow {
+                wanted: field(&format!("qty_{}", c.id.0)).unwrap_or_else(|| "0".into()),
+                id: c.id.0,
+                name: c.name,
+                article: c.vendor_article,
+                printers: c.compatible_printers,
+                stock,
+            })
+            .collect(),
+        max: requests::MAX_QUANTITY,
+        comment: field("comment").unwrap_or_default(),
+        phone: field("phone").unwrap_or_else(|| user.phone.clone().unwrap_or_default()),
+    })
+}
+
+/// `GET /order`.
+pub async fn order(State(web): State<Web>, who: SignedIn) -> Response {
+    order_page(&web, &who, None, None).await
+}
+
+/// `POST /order`: `qty_<cartridge id>` for each line wanted, a comment, a phone.
+pub async fn place_order(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = who.lang;
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
+    if !session::same_origin(&web, &headers) || !get("csrf").is_some_and(|c| session::csrf_ok(&who.viewer, &c)) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let comment = get("comment").filter(|c| !c.is_empty());
+    let mut items = Vec::new();
+    for (name, value) in &fields {
+        let Some(id) = name.strip_prefix("qty_").and_then(|id| id.parse::<i64>().ok()) else { continue };
+        let quantity = match value.trim() {
+            "" | "0" => continue,
+            v => v.parse::<i64>().unwrap_or(-1),
+        };
+        items.push(TicketItem { cartridge_type_id: CartridgeTypeId(id), quantity, comment: comment.clone() });
+    }
+    if items.is_empty() {
+        let text = w(lang, W::NothingOrdered).to_string();
+        let mut r = order_page(&web, &who, Some(&fields), Some(Flash { kind: "bad", text })).await;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    let key = get("key").unwrap_or_default().chars().take(64).collect::<String>();
+    let ticket = NewTicket {
+        kind: Kind::Cartridge,
+        branch_id: None,
+        contact_name: who.viewer.user.full_name.clone(),
+        contact_phone: get("phone").unwrap_or_default(),
+        description: String::new(),
+        priority: Priority::Medium,
+        items,
+        attachments: vec![],
+        client_key: Some(format!("web-form:{}:{key}", who.viewer.user.telegram_id)),
+    };
+    let actor = who.viewer.actor();
+    match call(&web, move |app| requests::create(app, &actor, &ticket)).await {
+        Ok(r) => Redirect::to(&format!("/requests/{}?done=filed", r.id)).into_response(),
+        Err(e) => match e.describe(lang) {
+            Some(text) if !matches!(e, crate::services::Error::Denied(_)) => {
+                let mut r = order_page(&web, &who, Some(&fields), Some(Flash { kind: "bad", text })).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+            _ => refused(&web, lang, &e),
+        },
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct BranchForm {
+    csrf: String,
+    branch: i64,
+    next: Option<String>,
+}
+
+/// `POST /profile/branch`: the branch a person works at (once, as in the bot).
+pub async fn set_branch(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<BranchForm>,
+) -> Response {
+    let lang = who.lang;
+    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let actor = who.viewer.actor();
+    match call(&web, move |app| crate::services::directory::set_own_branch(app, &actor, BranchId(f.branch))).await {
+        Ok(_) => {
+            let next = match f.next.as_deref() {
+                Some("/order") => "/order",
+                Some("/requests/new") => "/requests/new",
+                _ => "/profile",
+            };
+            Redirect::to(next).into_response()
+        }
+        Err(e) => refused(&web, lang, &e),
+    }
+}

@@ -1,0 +1,204 @@
+//! What an employee does in the web panel of the real `helpdesk serve`:
+//! files a request and orders cartridges with the rules the bot keeps (phone
+//! numbers, quantities, the branch), once however often a form is posted,
+//! and staff hear about it as they do from the bot.
+
+mod support;
+
+use helpdesk::domain::{BranchKey, Kind};
+use helpdesk::services::{Actor, catalog, directory, requests};
+use std::time::Duration;
+use support::fake_telegram::FakeTelegram;
+use support::web::{Panel, csrf_of};
+use support::{STOREKEEPER, SUPPORT, Workdir};
+
+const EMPLOYEE: i64 = 555_000_901;
+const NEWCOMER: i64 = 555_000_902;
+
+fn sign_in(w: &Workdir, panel: &Panel, id: i64) -> String {
+    let out = w
+        .cmd()
+        .args(["web", "login-link", &id.to_string()])
+        .env("HELPDESK_WEB_LISTEN", panel.base.trim_start_matches("http://"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
+    let r = panel.post(&url, None, &[]);
+    support::web::set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
+}
+
+/// The hidden `name` field's value in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let at = page.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}: {page}"));
+    let rest = &page[at + format!("name=\"{name}\" value=\"").len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+fn setup() -> Workdir {
+    let w = Workdir::seeded();
+    let (app, _) = w.app();
+    let op = Actor::Operator("t".into());
+    directory::add_user(
+        &app,
+        &op,
+        &directory::NewPerson {
+            telegram_id: EMPLOYEE,
+            full_name: "Олег Бухгалтер".into(),
+            branch: Some(BranchKey::parse("ODESA").unwrap()),
+            phone: Some("0671234567".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    directory::add_user(
+        &app,
+        &op,
+        &directory::NewPerson { telegram_id: NEWCOMER, full_name: "Новичок".into(), ..Default::default() },
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn an_employee_files_a_request_once_and_support_hears_of_it() {
+    let w = setup();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let me = sign_in(&w, &panel, EMPLOYEE);
+    let page = panel.get("/requests/new", Some(&me)).text().unwrap();
+    assert!(
+        page.contains("value=\"Олег Бухгалтер\"") && page.contains("value=\"+380671234567\""),
+        "name and phone filled in: {page}"
+    );
+    let (csrf, key) = (csrf_of(&page), hidden(&page, "key"));
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("kind", "repair"),
+        ("name", "Олег Бухгалтер"),
+        ("phone", "067 765 43 21"),
+        ("description", "Не включается монитор в бухгалтерии"),
+        ("priority", "high"),
+    ];
+    let r = panel.post("/requests/new", Some(&me), &form);
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.ends_with("?done=filed"), "{location}");
+    let card = panel.get(&location, Some(&me)).text().unwrap();
+    assert!(card.contains("Не включается монитор в бухгалтерии") && card.contains("+380677654321"), "{card}");
+    assert!(card.contains("Заявка подана"));
+    // Posted again (a double click, the back button): the same request.
+    let again = panel.post("/requests/new", Some(&me), &form);
+    assert_eq!(again.headers()["location"].to_str().unwrap(), location);
+    let (app, _) = w.app();
+    let mine = requests::list(&app, &helpdesk::store::RequestQuery { author_id: Some(EMPLOYEE), ..Default::default() })
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].priority, helpdesk::domain::Priority::High);
+    assert!(
+        fake.wait_for_text(SUPPORT, "Не включается монитор в бухгалтерии", Duration::from_secs(20)),
+        "support is told"
+    );
+    let log = w.rows("SELECT actor FROM logs WHERE action = 'request.create'");
+    assert_eq!(log[0][0].text().unwrap(), format!("web:{EMPLOYEE}"));
+
+    // A phone that will not do: the form again, filled in as it was, saying why in Russian.
+    let page = panel.get("/requests/new", Some(&me)).text().unwrap();
+    let key = hidden(&page, "key");
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("kind", "it_help"),
+        ("name", "Олег"),
+        ("phone", "12-34"),
+        ("description", "Принтер"),
+        ("priority", "low"),
+    ];
+    let r = panel.post("/requests/new", Some(&me), &bad);
+    assert_eq!(r.status(), 422);
+    let page = r.text().unwrap();
+    assert!(
+        page.contains("class=\"flash bad\"")
+            && page.contains("12-34")
+            && page.contains("value=\"it_help\" required checked"),
+        "{page}"
+    );
+    // Without the session's CSRF value: refused.
+    assert_eq!(
+        panel
+            .post(
+                "/requests/new",
+                Some(&me),
+                &[("csrf", "x"), ("key", "k"), ("kind", "repair"), ("name", "a"), ("phone", "b"), ("description", "c")]
+            )
+            .status(),
+        400
+    );
+}
+
+#[test]
+fn an_employee_orders_cartridges_with_the_stock_shown() {
+    let w = setup();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let me = sign_in(&w, &panel, EMPLOYEE);
+    let (app, _) = w.app();
+    let types = catalog::cartridge_types(&app).unwrap();
+    let cf283a = types.iter().find(|c| c.vendor_article == "CF283A").unwrap().id.0;
+    let ce285a = types.iter().find(|c| c.vendor_article == "CE285A").unwrap().id.0;
+    let page = panel.get("/order", Some(&me)).text().unwrap();
+    assert!(page.contains("CF283A") && page.contains(&format!("name=\"qty_{cf283a}\"")), "{page}");
+    let (csrf, key) = (csrf_of(&page), hidden(&page, "key"));
+    let (q1, q2) = (format!("qty_{cf283a}"), format!("qty_{ce285a}"));
+    // Nothing asked for, or too many: said so.
+    let r = panel.post("/order", Some(&me), &[("csrf", &csrf), ("key", &key), (&q1, "0"), ("phone", "0671234567")]);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("хотя бы одного"));
+    let r = panel.post("/order", Some(&me), &[("csrf", &csrf), ("key", &key), (&q1, "500"), ("phone", "0671234567")]);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("50"), "the most there may be");
+    let r = panel.post(
+        "/order",
+        Some(&me),
+        &[("csrf", &csrf), ("key", &key), (&q1, "3"), (&q2, "2"), ("comment", "каб. 12"), ("phone", "0671234567")],
+    );
+    assert_eq!(r.status(), 303);
+    let mine = requests::list(&app, &helpdesk::store::RequestQuery { author_id: Some(EMPLOYEE), ..Default::default() })
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].kind, Kind::Cartridge);
+    assert!(mine[0].description.contains("× 3") && mine[0].description.contains("× 2"), "{}", mine[0].description);
+    let card = requests::card(&app, &Actor::Operator("t".into()), mine[0].id).unwrap();
+    assert_eq!(card.items.len(), 2);
+    assert_eq!(card.items[0].comment.as_deref(), Some("каб. 12"));
+    assert!(fake.wait_for_text(STOREKEEPER, "CF283A", Duration::from_secs(20)), "{:?}", fake.texts_to(STOREKEEPER));
+}
+
+#[test]
+fn someone_without_a_branch_chooses_one_first() {
+    let w = setup();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let me = sign_in(&w, &panel, NEWCOMER);
+    let page = panel.get("/requests/new", Some(&me)).text().unwrap();
+    assert!(page.contains("action=\"/profile/branch\"") && !page.contains("name=\"description\""), "{page}");
+    let lviv = page
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.contains("Львов"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = panel.post(
+        "/profile/branch",
+        Some(&me),
+        &[("csrf", &csrf_of(&page)), ("branch", &lviv), ("next", "/requests/new")],
+    );
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/requests/new");
+    let page = panel.get("/requests/new", Some(&me)).text().unwrap();
+    assert!(page.contains("name=\"description\""));
+}
