@@ -23,12 +23,11 @@ fn form_key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn branches(web: &Web) -> impl std::future::Future<Output = crate::services::Result<Vec<(i64, String)>>> + '_ {
-    async move {
-        let mut list = call(web, crate::services::directory::branches).await?;
-        list.sort_by(|a, b| crate::domain::text::alphabetical(&a.name, &b.name));
-        Ok(list.into_iter().map(|b| (b.id.0, b.name)).collect())
-    }
+/// The branches to choose from, by name.
+async fn branches(web: &Web) -> crate::services::Result<Vec<(i64, String)>> {
+    let mut list = call(web, crate::services::directory::branches).await?;
+    list.sort_by(|a, b| crate::domain::text::alphabetical(&a.name, &b.name));
+    Ok(list.into_iter().map(|b| (b.id.0, b.name)).collect())
 }
 
 #[derive(Template)]
