@@ -228,3 +228,36 @@ async fn an_employee_files_a_request_and_orders_cartridges_on_a_phone() {
     assert!(fake.wait_for_text_async(support::STOREKEEPER, "× 2", Duration::from_secs(20)).await);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_super_admin_manages_people() {
+    let Some(browser) = Browser::start().await else { return };
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
+    let panel =
+        tokio::task::block_in_place(|| Panel::start(&w, &fake, &[("HELPDESK_SUPER_ADMINS", &AUTHOR.to_string())]));
+    let b = &browser.client;
+    let link = tokio::task::block_in_place(|| link_for(&w, &panel, AUTHOR));
+    b.goto(&link).await.unwrap();
+    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#dash")).await.unwrap();
+    b.goto(&format!("{}/people", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("table.people")).await.unwrap();
+    browser.screenshots("people").await;
+    // Support becomes a storekeeper: the row says so after the round trip.
+    b.find(Locator::Css("form[action='/people/100000002/role'] select option[value=storekeeper]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::Css("form[action='/people/100000002/role'] button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+    let selected = b
+        .execute("return document.querySelector(\"form[action='/people/100000002/role'] select\").value", vec![])
+        .await
+        .unwrap();
+    assert_eq!(selected, "storekeeper");
+    browser.close().await;
+}

@@ -571,5 +571,28 @@ pub(super) fn web(w: W) -> &'static str {
         W::PlaceOrder => "Place the order",
         W::Filed => "Your request is filed. You will be told of every change here and in Telegram.",
         W::NothingOrdered => "Enter how many of at least one cartridge.",
+        W::PeopleTitle => "People",
+        W::AddPerson => "Add a person",
+        W::AddPersonHow => {
+            "By their Telegram ID (the number @userinfobot tells them). Staff roles are given by super administrators."
+        }
+        W::AddButton => "Add",
+        W::ColName => "Name",
+        W::ColRole => "Role",
+        W::ColPhone => "Phone",
+        W::ColLastSeen => "Last seen",
+        W::Blocked => "blocked",
+        W::Block => "Block",
+        W::Unblock => "Unblock",
+        W::BlockConfirm => "Block this person? They are signed out everywhere and the bot stops answering them.",
+        W::ChangeRole => "Change",
+        W::ConfiguredSuperAdmin => "super admin from the configuration",
+        W::You => "you",
+        W::DoneAdded => "Added.",
+        W::DoneRole => "The role is changed; it applies at once, in the bot and here.",
+        W::DoneBlocked => "Blocked.",
+        W::DoneUnblocked => "Unblocked.",
+        W::FilterName => "Name or Telegram ID",
+        W::StaffOnly => "Staff only",
     }
 }

@@ -600,5 +600,28 @@ pub(super) fn web(w: W) -> &'static str {
         W::PlaceOrder => "Оформить заказ",
         W::Filed => "Заявка подана. Обо всех изменениях вы узнаете здесь и в Telegram.",
         W::NothingOrdered => "Укажите количество хотя бы одного картриджа.",
+        W::PeopleTitle => "Люди",
+        W::AddPerson => "Добавить человека",
+        W::AddPersonHow => {
+            "По Telegram ID (его сообщает @userinfobot). Роли сотрудников назначают суперадминистраторы."
+        }
+        W::AddButton => "Добавить",
+        W::ColName => "Имя",
+        W::ColRole => "Роль",
+        W::ColPhone => "Телефон",
+        W::ColLastSeen => "Был(а)",
+        W::Blocked => "заблокирован(а)",
+        W::Block => "Заблокировать",
+        W::Unblock => "Разблокировать",
+        W::BlockConfirm => "Заблокировать? Человек выйдет отовсюду, бот перестанет ему отвечать.",
+        W::ChangeRole => "Сменить",
+        W::ConfiguredSuperAdmin => "суперадмин из конфигурации",
+        W::You => "вы",
+        W::DoneAdded => "Добавлен(а).",
+        W::DoneRole => "Роль изменена; действует сразу, в боте и здесь.",
+        W::DoneBlocked => "Заблокирован(а).",
+        W::DoneUnblocked => "Разблокирован(а).",
+        W::FilterName => "Имя или Telegram ID",
+        W::StaffOnly => "Только сотрудники",
     }
 }

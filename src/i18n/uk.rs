@@ -603,5 +603,28 @@ pub(super) fn web(w: W) -> &'static str {
         W::PlaceOrder => "Оформити замовлення",
         W::Filed => "Заявку подано. Про всі зміни ви дізнаєтеся тут і в Telegram.",
         W::NothingOrdered => "Вкажіть кількість хоча б одного картриджа.",
+        W::PeopleTitle => "Люди",
+        W::AddPerson => "Додати людину",
+        W::AddPersonHow => {
+            "За Telegram ID (його повідомляє @userinfobot). Ролі співробітників призначають суперадміністратори."
+        }
+        W::AddButton => "Додати",
+        W::ColName => "Імʼя",
+        W::ColRole => "Роль",
+        W::ColPhone => "Телефон",
+        W::ColLastSeen => "Був(ла)",
+        W::Blocked => "заблоковано",
+        W::Block => "Заблокувати",
+        W::Unblock => "Розблокувати",
+        W::BlockConfirm => "Заблокувати? Людина вийде звідусіль, бот перестане їй відповідати.",
+        W::ChangeRole => "Змінити",
+        W::ConfiguredSuperAdmin => "суперадмін з конфігурації",
+        W::You => "ви",
+        W::DoneAdded => "Додано.",
+        W::DoneRole => "Роль змінено; діє одразу, у боті й тут.",
+        W::DoneBlocked => "Заблоковано.",
+        W::DoneUnblocked => "Розблоковано.",
+        W::FilterName => "Імʼя або Telegram ID",
+        W::StaffOnly => "Лише співробітники",
     }
 }

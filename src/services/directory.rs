@@ -344,6 +344,33 @@ pub fn language_of(app: &App, telegram_id: i64) -> Lang {
         .unwrap_or(app.settings.default_language)
 }
 
+/// A person in the directory, and whether the viewer may change their role
+/// or block them now (the same checks the change makes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Managed {
+    pub person: Person,
+    pub changeable: bool,
+}
+
+/// People, for someone who manages the directory (an administrator).
+pub fn people(app: &App, actor: &Actor, filter: &UserFilter) -> Result<Vec<Managed>> {
+    let who = {
+        let mut tx = app.store.read()?;
+        let who = principal(&mut *tx, &app.settings, actor)?;
+        authorize(&who, Permission::ManageDirectory, None)?;
+        who
+    };
+    let staff = authorize(&who, Permission::ManageStaff, None).is_ok();
+    Ok(users(app, filter)?
+        .into_iter()
+        .map(|person| {
+            let id = person.user.telegram_id;
+            let changeable = staff && not_own(&who, id).is_ok() && not_configured(&app.settings, id).is_ok();
+            Managed { person, changeable }
+        })
+        .collect())
+}
+
 /// Registers a person on first contact and keeps their name, username and
 /// language current; cheap when nothing changed (one read).
 pub fn register(app: &App, profile: &Profile) -> Result<Registered> {

@@ -16,6 +16,7 @@ mod dashboard;
 mod employee;
 mod events;
 mod pages;
+mod people;
 mod requests;
 mod security;
 pub mod session;
@@ -63,6 +64,8 @@ pub fn router(web: Web) -> Router {
         .route("/logout", post(pages::logout))
         .route("/logout/everywhere", post(pages::logout_everywhere))
         .route("/profile", get(pages::profile))
+        .route("/people", get(people::list).post(people::add))
+        .route("/people/{id}/{what}", post(people::change))
         .route("/dashboard", get(dashboard::show))
         .route("/requests", get(requests::list))
         .route("/requests/new", get(employee::new_request).post(employee::file_request))

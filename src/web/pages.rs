@@ -84,6 +84,9 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
         items.push(("/requests/new", W::NavNewRequest));
         items.push(("/order", W::NavOrder));
     }
+    if v.may(Permission::ManageDirectory) {
+        items.push(("/people", W::NavPeople));
+    }
     items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
 }
