@@ -17,19 +17,6 @@ const AUTHOR: i64 = 555_000_601;
 const STRANGER: i64 = 555_000_602;
 const WAIT: Duration = Duration::from_secs(20);
 
-fn sign_in(w: &Workdir, panel: &Panel, id: i64) -> String {
-    let out = w
-        .cmd()
-        .args(["web", "login-link", &id.to_string()])
-        .env("HELPDESK_WEB_LISTEN", panel.base.trim_start_matches("http://"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
-    let r = panel.post(&url, None, &[]);
-    support::web::set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
-}
-
 fn ticket(kind: Kind, description: &str) -> requests::NewTicket {
     requests::NewTicket {
         kind,
@@ -95,7 +82,7 @@ fn support_accepts_and_completes_and_the_author_hears_it_through_the_bot() {
     });
     let id = requests::create(&app, &Actor::Telegram(AUTHOR), &t).unwrap().id;
     let panel = Panel::start(&w, &fake, &[]);
-    let support = sign_in(&w, &panel, SUPPORT);
+    let support = panel.sign_in(&w, SUPPORT);
 
     let page = panel.get(&format!("/requests/{id}"), Some(&support)).text().unwrap();
     assert!(page.contains("Принтер зажевал бумагу\nи мигает красным"), "the description as written");
@@ -134,7 +121,7 @@ fn support_accepts_and_completes_and_the_author_hears_it_through_the_bot() {
     assert!(page.contains(&format!("/requests/{id}/complete")) && !page.contains(&format!("/requests/{id}/accept\"")));
     assert!(fake.wait_for_text(AUTHOR, "принял(а) Андрей Мельник", WAIT), "{:?}", fake.texts_to(AUTHOR));
     // Another support member may no longer complete it; the assignee does.
-    let other = sign_in(&w, &panel, SUPPORT_2);
+    let other = panel.sign_in(&w, SUPPORT_2);
     let r = act(&panel, &other, id, "complete", &[]);
     assert_eq!(r.status(), 403);
     let r = act(&panel, &support, id, "complete", &[]);
@@ -163,7 +150,7 @@ fn a_rejection_needs_a_reason_and_the_author_reads_it() {
     let fake = FakeTelegram::start();
     let id = requests::create(&app, &Actor::Telegram(AUTHOR), &ticket(Kind::ItHelp, "Нужен доступ к 1С")).unwrap().id;
     let panel = Panel::start(&w, &fake, &[]);
-    let support = sign_in(&w, &panel, SUPPORT);
+    let support = panel.sign_in(&w, SUPPORT);
     let r = act(&panel, &support, id, "reject", &[("reason", "   ")]);
     assert_eq!(r.status(), 422);
     assert!(r.text().unwrap().contains("class=\"flash bad\""));
@@ -194,7 +181,7 @@ fn a_storekeeper_issues_from_a_warehouse_in_full_or_in_part_with_a_note() {
     });
     let id = requests::create(&app, &Actor::Telegram(AUTHOR), &t).unwrap().id;
     let panel = Panel::start(&w, &fake, &[]);
-    let keeper = sign_in(&w, &panel, STOREKEEPER);
+    let keeper = panel.sign_in(&w, STOREKEEPER);
     act(&panel, &keeper, id, "accept", &[]);
     let page = panel.get(&format!("/requests/{id}"), Some(&keeper)).text().unwrap();
     assert!(page.contains("Доставлено"), "a cartridge order is delivered, not done");
@@ -233,7 +220,7 @@ fn forged_posts_for_someone_elses_request_are_refused_and_change_nothing() {
     let fake = FakeTelegram::start();
     let id = requests::create(&app, &Actor::Telegram(AUTHOR), &ticket(Kind::Repair, "Не работает сканер")).unwrap().id;
     let panel = Panel::start(&w, &fake, &[]);
-    let stranger = sign_in(&w, &panel, STRANGER);
+    let stranger = panel.sign_in(&w, STRANGER);
     // Not even the card.
     assert_eq!(panel.get(&format!("/requests/{id}"), Some(&stranger)).status(), 403);
     let csrf = csrf_of(&panel.get("/profile", Some(&stranger)).text().unwrap());
@@ -245,10 +232,10 @@ fn forged_posts_for_someone_elses_request_are_refused_and_change_nothing() {
         panel.post(&format!("/requests/{id}/reject"), Some(&stranger), &[("csrf", &csrf), ("reason", "потому что")]);
     assert_eq!(r.status(), 403);
     // A storekeeper does not work repairs.
-    let keeper = sign_in(&w, &panel, STOREKEEPER);
+    let keeper = panel.sign_in(&w, STOREKEEPER);
     assert_eq!(panel.get(&format!("/requests/{id}"), Some(&keeper)).status(), 403);
     // The author may cancel, with the CSRF value of their own session only.
-    let author = sign_in(&w, &panel, AUTHOR);
+    let author = panel.sign_in(&w, AUTHOR);
     let r = panel.post(&format!("/requests/{id}/cancel"), Some(&author), &[("csrf", &csrf)]);
     assert_eq!(r.status(), 400);
     let r = act(&panel, &author, id, "cancel", &[]);
@@ -256,7 +243,7 @@ fn forged_posts_for_someone_elses_request_are_refused_and_change_nothing() {
     let status = requests::card(&app, &Actor::Operator("t".into()), id).unwrap().request.status;
     assert_eq!(status, helpdesk::domain::Status::Cancelled);
     // An admin archives it.
-    let admin = sign_in(&w, &panel, ADMIN);
+    let admin = panel.sign_in(&w, ADMIN);
     assert_eq!(act(&panel, &admin, id, "archive", &[]).status(), 303);
     assert_eq!(panel.post(&format!("/requests/{id}/frobnicate"), Some(&admin), &[("csrf", "x")]).status(), 400);
     assert_eq!(panel.get("/requests/999999", Some(&admin)).status(), 404);

@@ -13,18 +13,6 @@ use support::{ADMIN, STOREKEEPER, SUPPORT, Workdir};
 
 const AUTHOR: i64 = 555_000_801;
 
-fn sign_in(w: &Workdir, panel: &Panel, id: i64) -> String {
-    let out = w
-        .cmd()
-        .args(["web", "login-link", &id.to_string()])
-        .env("HELPDESK_WEB_LISTEN", panel.base.trim_start_matches("http://"))
-        .output()
-        .unwrap();
-    let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
-    let r = panel.post(&url, None, &[]);
-    support::web::set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
-}
-
 fn file(app: &App, kind: Kind) -> i64 {
     let items = if kind == Kind::Cartridge {
         vec![requests::TicketItem {
@@ -83,7 +71,7 @@ fn each_dashboard_counts_its_roles_work_and_follows_changes() {
 
     let fake = FakeTelegram::start();
     let panel = Panel::start(&w, &fake, &[]);
-    let support = sign_in(&w, &panel, SUPPORT);
+    let support = panel.sign_in(&w, SUPPORT);
     let page = panel.get("/dashboard", Some(&support)).text().unwrap();
     assert_eq!(tile(&page, "Новые, ждут"), 2, "support's two open repairs, not the orders");
     assert_eq!(tile(&page, "Просрочены сейчас (SLA)"), 2, "not accepted within the hour");
@@ -93,11 +81,11 @@ fn each_dashboard_counts_its_roles_work_and_follows_changes() {
     assert!(page.contains("Львов") && page.matches("<svg").count() == 2, "open by branch and two charts");
     assert!(!page.contains("Запас ниже минимума"), "no stock for support");
 
-    let keeper = sign_in(&w, &panel, STOREKEEPER);
+    let keeper = panel.sign_in(&w, STOREKEEPER);
     let page = panel.get("/dashboard", Some(&keeper)).text().unwrap();
     assert_eq!(tile(&page, "Новые, ждут"), 2, "the two orders");
     assert!(page.contains("Запас ниже минимума"), "a storekeeper sees stock");
-    let admin = sign_in(&w, &panel, ADMIN);
+    let admin = panel.sign_in(&w, ADMIN);
     let page = panel.get("/dashboard", Some(&admin)).text().unwrap();
     assert_eq!(tile(&page, "Нові, чекають"), 4, "everything, in the admin's Ukrainian");
 
@@ -118,7 +106,7 @@ fn each_dashboard_counts_its_roles_work_and_follows_changes() {
     assert!(fragment.contains("class=\"grid\"") && !fragment.contains("<html"));
 
     // Employees have no dashboard; staff start there.
-    let author = sign_in(&w, &panel, AUTHOR);
+    let author = panel.sign_in(&w, AUTHOR);
     assert_eq!(panel.get("/dashboard", Some(&author)).status(), 403);
     assert_eq!(panel.get("/", Some(&author)).headers()["location"], "/requests");
     assert_eq!(panel.get("/", Some(&support)).headers()["location"], "/dashboard");

@@ -15,19 +15,6 @@ use support::{STOREKEEPER, SUPPORT, Workdir};
 const EMPLOYEE: i64 = 555_000_901;
 const NEWCOMER: i64 = 555_000_902;
 
-fn sign_in(w: &Workdir, panel: &Panel, id: i64) -> String {
-    let out = w
-        .cmd()
-        .args(["web", "login-link", &id.to_string()])
-        .env("HELPDESK_WEB_LISTEN", panel.base.trim_start_matches("http://"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
-    let r = panel.post(&url, None, &[]);
-    support::web::set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
-}
-
 /// The hidden `name` field's value in a page.
 fn hidden(page: &str, name: &str) -> String {
     let at = page.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}: {page}"));
@@ -65,7 +52,7 @@ fn an_employee_files_a_request_once_and_support_hears_of_it() {
     let w = setup();
     let fake = FakeTelegram::start();
     let panel = Panel::start(&w, &fake, &[]);
-    let me = sign_in(&w, &panel, EMPLOYEE);
+    let me = panel.sign_in(&w, EMPLOYEE);
     let page = panel.get("/requests/new", Some(&me)).text().unwrap();
     assert!(
         page.contains("value=\"Олег Бухгалтер\"") && page.contains("value=\"+380671234567\""),
@@ -142,7 +129,7 @@ fn an_employee_orders_cartridges_with_the_stock_shown() {
     let w = setup();
     let fake = FakeTelegram::start();
     let panel = Panel::start(&w, &fake, &[]);
-    let me = sign_in(&w, &panel, EMPLOYEE);
+    let me = panel.sign_in(&w, EMPLOYEE);
     let (app, _) = w.app();
     let types = catalog::cartridge_types(&app).unwrap();
     let cf283a = types.iter().find(|c| c.vendor_article == "CF283A").unwrap().id.0;
@@ -180,7 +167,7 @@ fn someone_without_a_branch_chooses_one_first() {
     let w = setup();
     let fake = FakeTelegram::start();
     let panel = Panel::start(&w, &fake, &[]);
-    let me = sign_in(&w, &panel, NEWCOMER);
+    let me = panel.sign_in(&w, NEWCOMER);
     let page = panel.get("/requests/new", Some(&me)).text().unwrap();
     assert!(page.contains("action=\"/profile/branch\"") && !page.contains("name=\"description\""), "{page}");
     let lviv = page

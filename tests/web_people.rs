@@ -13,19 +13,6 @@ use support::{ADMIN, STOREKEEPER, SUPPORT, Workdir};
 
 const SUPER: i64 = 555_000_990;
 
-fn sign_in(w: &Workdir, panel: &Panel, id: i64) -> String {
-    let out = w
-        .cmd()
-        .args(["web", "login-link", &id.to_string()])
-        .env("HELPDESK_WEB_LISTEN", panel.base.trim_start_matches("http://"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
-    let r = panel.post(&url, None, &[]);
-    support::web::set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
-}
-
 fn setup() -> (Workdir, FakeTelegram, Panel) {
     let w = Workdir::seeded();
     let (app, _) = w.app();
@@ -48,7 +35,7 @@ fn setup() -> (Workdir, FakeTelegram, Panel) {
 #[test]
 fn administrators_list_and_add_people_but_only_super_admins_change_staff() {
     let (w, _fake, panel) = setup();
-    let admin = sign_in(&w, &panel, ADMIN);
+    let admin = panel.sign_in(&w, ADMIN);
     let page = panel.get("/people", Some(&admin)).text().unwrap();
     assert!(page.contains("Андрей Мельник") && page.contains("100000002"), "{page}");
     assert!(
@@ -93,7 +80,7 @@ fn administrators_list_and_add_people_but_only_super_admins_change_staff() {
     let r = panel.post("/people/100000002/block", Some(&admin), &[("csrf", &csrf)]);
     assert_eq!(r.status(), 403, "forged block");
     // Support staff do not manage people at all.
-    let support = sign_in(&w, &panel, SUPPORT);
+    let support = panel.sign_in(&w, SUPPORT);
     assert_eq!(panel.get("/people", Some(&support)).status(), 403);
     let (app, _) = w.app();
     let added = directory::users(&app, &Default::default()).unwrap();
@@ -104,8 +91,8 @@ fn administrators_list_and_add_people_but_only_super_admins_change_staff() {
 #[test]
 fn a_super_admin_changes_roles_and_blocks_with_the_bots_guards() {
     let (w, _fake, panel) = setup();
-    let boss = sign_in(&w, &panel, SUPER);
-    let keeper = sign_in(&w, &panel, STOREKEEPER);
+    let boss = panel.sign_in(&w, SUPER);
+    let keeper = panel.sign_in(&w, STOREKEEPER);
     let page = panel.get("/people", Some(&boss)).text().unwrap();
     assert!(page.contains("/people/100000002/role") && page.contains("/people/100000005/block"), "{page}");
     assert!(!page.contains(&format!("/people/{SUPER}/role")), "not their own");

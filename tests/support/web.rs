@@ -40,6 +40,22 @@ impl Panel {
         Panel { serve, base, client }
     }
 
+    /// Signs `id` in with a one-time link from `helpdesk web login-link`;
+    /// the session cookie (`name=value`).
+    pub fn sign_in(&self, w: &Workdir, id: i64) -> String {
+        let out = w
+            .cmd()
+            .args(["web", "login-link", &id.to_string()])
+            .env("HELPDESK_WEB_LISTEN", self.base.trim_start_matches("http://"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let url = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
+        let r = self.post(&url, None, &[]);
+        assert_eq!(r.status(), 303);
+        set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string()
+    }
+
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) }
     }
