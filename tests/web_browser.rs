@@ -261,3 +261,40 @@ async fn a_super_admin_manages_people() {
     assert_eq!(selected, "storekeeper");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_uploads_1c_balances_and_reads_the_reports() {
+    let Some(browser) = Browser::start().await else { return };
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
+    let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
+    let b = &browser.client;
+    let link = tokio::task::block_in_place(|| link_for(&w, &panel, support::ADMIN));
+    b.goto(&link).await.unwrap();
+    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("#dash")).await.unwrap();
+    b.goto(&format!("{}/stock", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("table.stock")).await.unwrap();
+    browser.screenshots("stock").await;
+    // The 1C file through the form: the differences first, then applied.
+    let offers = support::fixtures().join("1c/offers-2.08.xml");
+    b.find(Locator::Css("#files")).await.unwrap().send_keys(offers.to_str().unwrap()).await.unwrap();
+    b.find(Locator::Css("form[action='/stock/import'] button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("table.changes")).await.unwrap();
+    browser.screenshots("stock-import").await;
+    b.find(Locator::Css("form[action$='/apply'] button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+    let (app, _) = w.app();
+    let central = helpdesk::services::catalog::stock(&app, None, false)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.vendor_article == "CF283A" && s.warehouse_name == "Центральный склад")
+        .unwrap();
+    assert_eq!(central.quantity, 38, "applied from the browser");
+    // The period that holds the requests the test filed (its clock is in the past).
+    b.goto(&format!("{}/reports?from=2020-01-01", panel.base)).await.unwrap();
+    b.wait().for_element(Locator::Css("table.report")).await.unwrap();
+    browser.screenshots("reports").await;
+    browser.close().await;
+}

@@ -69,10 +69,12 @@ pub enum Permission {
     ManageStaff,
     /// Branches, warehouses and plain users.
     ManageDirectory,
+    /// The management reports: figures by branch, kind and time, and exports.
+    ViewReports,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::CreateRequest,
         Permission::ViewRequest,
         Permission::CancelRequest,
@@ -87,6 +89,7 @@ impl Permission {
         Permission::Broadcast,
         Permission::ManageStaff,
         Permission::ManageDirectory,
+        Permission::ViewReports,
     ];
 
     /// Whether the permission is about one particular request.
@@ -184,7 +187,7 @@ pub fn authorize(who: &Principal, what: Permission, request: Option<&RequestFact
             staff_for(r)?;
             if r.kind == Kind::Cartridge { Ok(()) } else { Err(Denied::WrongKind(r.kind)) }
         }
-        Permission::ArchiveRequest | Permission::Broadcast | Permission::ManageDirectory => {
+        Permission::ArchiveRequest | Permission::Broadcast | Permission::ManageDirectory | Permission::ViewReports => {
             if admin {
                 Ok(())
             } else {
@@ -359,11 +362,11 @@ mod tests {
         }
         assert_eq!(
             granted_to(Role::Admin),
-            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageDirectory]
+            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageDirectory, ViewReports]
         );
         assert_eq!(
             granted_to(Role::SuperAdmin),
-            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageStaff, ManageDirectory]
+            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageStaff, ManageDirectory, ViewReports]
         );
         assert!(granted(&Principal::User { id: ME, role: Role::SuperAdmin, blocked: true }).is_empty());
         // Exactly what authorize says, for every principal.

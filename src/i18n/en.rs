@@ -594,5 +594,58 @@ pub(super) fn web(w: W) -> &'static str {
         W::DoneUnblocked => "Unblocked.",
         W::FilterName => "Name or Telegram ID",
         W::StaffOnly => "Staff only",
+        W::FilterCartridge => "Cartridge or article",
+        W::BelowMinimumOnly => "Below minimum only",
+        W::StockLevels => "Stock by warehouse",
+        W::BelowMinimum => "Below minimum",
+        W::ColUpdated => "Updated",
+        W::ToIssue => "Orders to issue",
+        W::ToIssueHow => {
+            "Accepted cartridge orders, oldest first. Open one to issue it from a warehouse, in full or in part."
+        }
+        W::NothingToIssue => "Nothing waits to be issued.",
+        W::AllToIssue => "All orders to issue",
+        W::ImportTitle => "Upload from 1C",
+        W::ImportHow => {
+            "CommerceML files (offers.xml with import.xml, rests.xml) or a balance report (xlsx, xls, ods, csv). You will see what changes before anything is written."
+        }
+        W::ImportFiles => "Files",
+        W::ImportWarehouse => "Warehouse for balances that name none",
+        W::ImportCheck => "Check the files",
+        W::ImportRows => "Rows",
+        W::ImportMatched => "Matched",
+        W::ImportUnmatchedItems => "Items not in the catalog",
+        W::ImportUnmatchedWarehouses => "Warehouses not found",
+        W::ImportChanges => "Stock changes",
+        W::ImportAlready => "These files were already imported:",
+        W::ImportOld => "Now",
+        W::ImportNew => "After",
+        W::ImportApply => "Apply the changes",
+        W::ImportNothing => "There is nothing to apply.",
+        W::Discard => "Discard",
+        W::ImportApplied => "Imported from 1C. Stock rows changed:",
+        W::ImportPreviewTitle => "What the upload changes",
+        W::UploadTooBig => "The upload is too large or was cut off. Upload smaller files.",
+        W::UploadTooMany => "Too many files at once: upload at most 8.",
+        W::UploadNoFiles => "Choose the files to upload.",
+        W::UploadExpired => {
+            "This upload is no longer waiting (it was applied, discarded or is over 30 minutes old). Upload the files again."
+        }
+        W::ImportFailed => "The files could not be imported; nothing was changed. The reader says:",
+        W::StockTitle => "Stock",
+        W::ReportsTitle => "Reports",
+        W::DownloadXlsx => "Download xlsx",
+        W::DownloadCsv => "Download CSV",
+        W::PeriodWrong => "The period is not valid: give a start date no later than its end.",
+        W::RepFiled => "Filed",
+        W::RepClosed => "Closed in the period",
+        W::RepBreaches => "SLA breaches",
+        W::RepMeanAccept => "Mean time to accept",
+        W::RepMeanClose => "Mean time to close",
+        W::RepByBranch => "By branch",
+        W::RepHow => {
+            "Requests filed in the period, archived ones included, by their status now; closed counts those closed in the period, whenever filed. The same figures as helpdesk report and the Summary sheet of the download."
+        }
+        W::RepPerBranch => "Requests per branch",
     }
 }

@@ -623,5 +623,58 @@ pub(super) fn web(w: W) -> &'static str {
         W::DoneUnblocked => "Разблокирован(а).",
         W::FilterName => "Имя или Telegram ID",
         W::StaffOnly => "Только сотрудники",
+        W::FilterCartridge => "Картридж или артикул",
+        W::BelowMinimumOnly => "Только ниже минимума",
+        W::StockLevels => "Остатки по складам",
+        W::BelowMinimum => "Ниже минимума",
+        W::ColUpdated => "Обновлено",
+        W::ToIssue => "Заказы к выдаче",
+        W::ToIssueHow => {
+            "Принятые заказы картриджей, старые первыми. Откройте заказ, чтобы выдать его со склада полностью или частично."
+        }
+        W::NothingToIssue => "Нечего выдавать.",
+        W::AllToIssue => "Все заказы к выдаче",
+        W::ImportTitle => "Загрузка из 1С",
+        W::ImportHow => {
+            "Файлы CommerceML (offers.xml вместе с import.xml, rests.xml) или отчёт об остатках (xlsx, xls, ods, csv). Вы увидите изменения до того, как что-либо будет записано."
+        }
+        W::ImportFiles => "Файлы",
+        W::ImportWarehouse => "Склад для остатков без склада",
+        W::ImportCheck => "Проверить файлы",
+        W::ImportRows => "Строк",
+        W::ImportMatched => "Сопоставлено",
+        W::ImportUnmatchedItems => "Нет в каталоге",
+        W::ImportUnmatchedWarehouses => "Склады не найдены",
+        W::ImportChanges => "Изменения остатков",
+        W::ImportAlready => "Эти файлы уже загружены:",
+        W::ImportOld => "Сейчас",
+        W::ImportNew => "После",
+        W::ImportApply => "Применить изменения",
+        W::ImportNothing => "Применять нечего.",
+        W::Discard => "Отменить",
+        W::ImportApplied => "Загружено из 1С. Изменено строк остатков:",
+        W::ImportPreviewTitle => "Что изменит загрузка",
+        W::UploadTooBig => "Загрузка слишком велика или прервалась. Загрузите файлы поменьше.",
+        W::UploadTooMany => "Слишком много файлов сразу: не более 8.",
+        W::UploadNoFiles => "Выберите файлы для загрузки.",
+        W::UploadExpired => {
+            "Эта загрузка больше не ждёт (применена, отменена или старше 30 минут). Загрузите файлы снова."
+        }
+        W::ImportFailed => "Файлы не удалось загрузить; ничего не изменено. Причина:",
+        W::StockTitle => "Склад",
+        W::ReportsTitle => "Отчёты",
+        W::DownloadXlsx => "Скачать xlsx",
+        W::DownloadCsv => "Скачать CSV",
+        W::PeriodWrong => "Период задан неверно: дата начала должна быть не позже даты окончания.",
+        W::RepFiled => "Подано",
+        W::RepClosed => "Закрыто за период",
+        W::RepBreaches => "Нарушения SLA",
+        W::RepMeanAccept => "Среднее время до принятия",
+        W::RepMeanClose => "Среднее время до закрытия",
+        W::RepByBranch => "По филиалам",
+        W::RepHow => {
+            "Заявки, поданные за период, включая архивные, по их текущему статусу; «закрыто» — закрытые за период, когда бы ни были поданы. Те же цифры, что в helpdesk report и на листе Summary выгрузки."
+        }
+        W::RepPerBranch => "Заявки по филиалам",
     }
 }

@@ -626,5 +626,58 @@ pub(super) fn web(w: W) -> &'static str {
         W::DoneUnblocked => "Розблоковано.",
         W::FilterName => "Імʼя або Telegram ID",
         W::StaffOnly => "Лише співробітники",
+        W::FilterCartridge => "Картридж або артикул",
+        W::BelowMinimumOnly => "Лише нижче мінімуму",
+        W::StockLevels => "Залишки за складами",
+        W::BelowMinimum => "Нижче мінімуму",
+        W::ColUpdated => "Оновлено",
+        W::ToIssue => "Замовлення до видачі",
+        W::ToIssueHow => {
+            "Прийняті замовлення картриджів, старі першими. Відкрийте замовлення, щоб видати його зі складу повністю або частково."
+        }
+        W::NothingToIssue => "Нічого видавати.",
+        W::AllToIssue => "Усі замовлення до видачі",
+        W::ImportTitle => "Завантаження з 1С",
+        W::ImportHow => {
+            "Файли CommerceML (offers.xml разом з import.xml, rests.xml) або звіт про залишки (xlsx, xls, ods, csv). Ви побачите зміни до того, як щось буде записано."
+        }
+        W::ImportFiles => "Файли",
+        W::ImportWarehouse => "Склад для залишків без складу",
+        W::ImportCheck => "Перевірити файли",
+        W::ImportRows => "Рядків",
+        W::ImportMatched => "Зіставлено",
+        W::ImportUnmatchedItems => "Немає в каталозі",
+        W::ImportUnmatchedWarehouses => "Склади не знайдені",
+        W::ImportChanges => "Зміни залишків",
+        W::ImportAlready => "Ці файли вже завантажено:",
+        W::ImportOld => "Зараз",
+        W::ImportNew => "Після",
+        W::ImportApply => "Застосувати зміни",
+        W::ImportNothing => "Застосовувати нічого.",
+        W::Discard => "Скасувати",
+        W::ImportApplied => "Завантажено з 1С. Змінено рядків залишків:",
+        W::ImportPreviewTitle => "Що змінить завантаження",
+        W::UploadTooBig => "Завантаження завелике або перервалося. Завантажте менші файли.",
+        W::UploadTooMany => "Забагато файлів одразу: не більше 8.",
+        W::UploadNoFiles => "Оберіть файли для завантаження.",
+        W::UploadExpired => {
+            "Це завантаження більше не чекає (застосоване, скасоване або старше 30 хвилин). Завантажте файли знову."
+        }
+        W::ImportFailed => "Файли не вдалося завантажити; нічого не змінено. Причина:",
+        W::StockTitle => "Склад",
+        W::ReportsTitle => "Звіти",
+        W::DownloadXlsx => "Завантажити xlsx",
+        W::DownloadCsv => "Завантажити CSV",
+        W::PeriodWrong => "Період задано неправильно: дата початку має бути не пізніше дати кінця.",
+        W::RepFiled => "Подано",
+        W::RepClosed => "Закрито за період",
+        W::RepBreaches => "Порушення SLA",
+        W::RepMeanAccept => "Середній час до прийняття",
+        W::RepMeanClose => "Середній час до закриття",
+        W::RepByBranch => "За філіями",
+        W::RepHow => {
+            "Заявки, подані за період, включно з архівними, за їхнім поточним статусом; «закрито» — закриті за період, коли б не були подані. Ті самі цифри, що в helpdesk report і на аркуші Summary вивантаження."
+        }
+        W::RepPerBranch => "Заявки за філіями",
     }
 }

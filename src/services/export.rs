@@ -159,17 +159,20 @@ enum Batch {
     Items(Vec<RequestItem>),
 }
 
-/// Counts for one branch.
-#[derive(Debug, Clone, Default)]
-struct BranchTally {
-    requests: u64,
-    by_status: [u64; 5],
-    by_kind: [u64; 4],
-    accept_seconds: i64,
-    accepted: u64,
-    close_seconds: i64,
-    closed: u64,
-    breaches: u64,
+/// Counts for one branch: what the Summary sheet shows and the web panel's
+/// reports page too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BranchTally {
+    pub requests: u64,
+    /// By status, in the order of `Status::ALL`.
+    pub by_status: [u64; 5],
+    /// By kind, in the order of `Kind::ALL`.
+    pub by_kind: [u64; 4],
+    pub accept_seconds: i64,
+    pub accepted: u64,
+    pub close_seconds: i64,
+    pub closed: u64,
+    pub breaches: u64,
 }
 
 impl BranchTally {
@@ -188,7 +191,17 @@ impl BranchTally {
         self.breaches += u64::from(sla_breached);
     }
 
-    fn merge(&mut self, other: &BranchTally) {
+    /// The mean time from filing to acceptance, in seconds, of those accepted.
+    pub fn mean_to_accept(&self) -> Option<i64> {
+        (self.accepted > 0).then(|| self.accept_seconds / self.accepted as i64)
+    }
+
+    /// The mean time from filing to closing, in seconds, of those closed.
+    pub fn mean_to_close(&self) -> Option<i64> {
+        (self.closed > 0).then(|| self.close_seconds / self.closed as i64)
+    }
+
+    pub fn merge(&mut self, other: &BranchTally) {
         self.requests += other.requests;
         self.by_status.iter_mut().zip(other.by_status).for_each(|(a, b)| *a += b);
         self.by_kind.iter_mut().zip(other.by_kind).for_each(|(a, b)| *a += b);
@@ -224,6 +237,8 @@ enum Extent {
     Requests,
     /// Requests, their items, branches and stock (the workbook).
     Workbook,
+    /// The tallies and branches only, no rows (the reports page).
+    Summary,
 }
 
 /// The reader thread: scans everything in one read transaction and sends it
@@ -240,10 +255,13 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
     let mut batch = Vec::with_capacity(BATCH);
     tx.scan_requests(query, &mut |request| {
         let sla_breached = breached(&app.settings.sla, &request, now);
-        if extent == Extent::Workbook {
+        if extent != Extent::Requests {
             facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached);
             let local = zone.local(request.created_at);
             facts.by_month.entry((local.year(), local.month())).or_default()[position(Kind::ALL, request.kind)] += 1;
+        }
+        if extent == Extent::Summary {
+            return Ok(true);
         }
         batch.push(Row { request, sla_breached });
         if batch.len() == BATCH {
@@ -251,6 +269,10 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
         }
         Ok(!gone)
     })?;
+    if extent == Extent::Summary {
+        read_reference(&mut *tx, query, &mut facts)?;
+        return Ok(facts);
+    }
     if gone || sink.send(Batch::Requests(batch)).is_err() || extent == Extent::Requests {
         return Ok(facts);
     }
@@ -784,27 +806,71 @@ fn column_chart(title: &str, sheet: &str, rows: u32, categories: u16, values: u1
     chart
 }
 
+/// Every month from the first to the last of `by_month` (the first day of
+/// each), with its requests by kind (none for a month without any).
+fn every_month(by_month: &BTreeMap<(i32, u32), [u64; 4]>) -> Vec<(NaiveDate, [u64; 4])> {
+    let (Some(first), Some(last)) = (by_month.keys().next(), by_month.keys().next_back()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut year, mut month) = *first;
+    while (year, month) <= *last {
+        let day = NaiveDate::from_ymd_opt(year, month, 1).expect("valid month");
+        out.push((day, by_month.get(&(year, month)).copied().unwrap_or_default()));
+        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    }
+    out
+}
+
+/// The figures of the workbook's Summary and Months sheets for the requests
+/// a query selects, without the rows: the same reader and the same tallies
+/// as [`xlsx`], so the web panel's reports show the numbers the file does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakdown {
+    /// Every branch (or the one asked for) with its tally, in the sheet's order.
+    pub branches: Vec<(Branch, BranchTally)>,
+    pub total: BranchTally,
+    /// Requests per month (local), by kind, every month from the first to the last.
+    pub months: Vec<(NaiveDate, [u64; 4])>,
+}
+
+pub fn breakdown(app: &App, query: &RequestQuery) -> Result<Breakdown> {
+    let query = export_query(query);
+    let ((), facts) = pipeline(app, &query, Extent::Summary, |source| {
+        source.into_iter().for_each(drop);
+        Ok(())
+    })?;
+    let mut total = BranchTally::default();
+    let branches = facts
+        .branches
+        .iter()
+        .map(|b| {
+            let t = facts.by_branch.get(&b.id).cloned().unwrap_or_default();
+            total.merge(&t);
+            (b.clone(), t)
+        })
+        .collect();
+    Ok(Breakdown { branches, total, months: every_month(&facts.by_month) })
+}
+
 /// Requests per month (in the configured zone), by kind, every month from the first to the last, and a chart.
 fn months_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxError> {
     let mut heads: Vec<Column> = vec![Column("month", 10.0), Column("requests", 10.0)];
     heads.extend(Kind::ALL.iter().map(|k| Column(k.as_str(), 11.0)));
     let mut sheet = Worksheet::new();
     new_sheet(&mut sheet, "Months", &heads, &[(0, f.month.clone())], f)?;
-    let (Some(first), Some(last)) = (facts.by_month.keys().next(), facts.by_month.keys().next_back()) else {
+    let all = every_month(&facts.by_month);
+    if all.is_empty() {
         return Ok((sheet, 0));
-    };
+    }
     let mut row = 1u32;
-    let (mut year, mut month) = *first;
-    while (year, month) <= *last {
-        let counts = facts.by_month.get(&(year, month)).copied().unwrap_or_default();
-        let day = NaiveDate::from_ymd_opt(year, month, 1).expect("valid month");
+    for (day, counts) in all {
         sheet.write_number(row, 0, excel_date(day))?;
         sheet.write_number(row, 1, counts.iter().sum::<u64>() as f64)?;
         for (i, n) in counts.iter().enumerate() {
             sheet.write_number(row, 2 + i as u16, *n as f64)?;
         }
         row += 1;
-        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     }
     let months = row - 1;
     let mut chart = column_chart("Requests per month", "Months", months, 0, 1);

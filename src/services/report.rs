@@ -5,9 +5,10 @@
 
 use super::email::html_escape;
 use super::notify::{Letter, Mailer, Outcome};
-use super::{App, Error, Result};
+use super::{Actor, App, Error, Result, principal};
 use crate::config::SlaSettings;
-use crate::domain::sla;
+use crate::domain::permissions::authorize;
+use crate::domain::{BranchId, Kind, Permission, sla};
 use crate::i18n::{Msg, t};
 use crate::store::{ArchivedFilter, Request, RequestQuery, StockFilter, StockRow};
 use chrono::{DateTime, Utc};
@@ -38,17 +39,78 @@ pub fn breached(s: &SlaSettings, r: &Request, now: DateTime<Utc>) -> bool {
         || s.resolve.get(r.priority).is_some_and(|l| sla::resolve_breached(r.created_at, r.closed_at, now, l))
 }
 
+/// What a report covers: a period, and optionally one branch and some kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub branch_id: Option<BranchId>,
+    /// Only these kinds (every kind when empty).
+    pub kinds: Vec<Kind>,
+}
+
+impl Scope {
+    pub fn period(from: DateTime<Utc>, until: DateTime<Utc>) -> Scope {
+        Scope { from, until, branch_id: None, kinds: Vec::new() }
+    }
+
+    /// The requests filed in the period (archived ones too): what the
+    /// export of this report holds.
+    pub fn opened(&self) -> RequestQuery {
+        RequestQuery {
+            since: Some(self.from),
+            until: Some(self.until),
+            branch_id: self.branch_id,
+            kinds: self.kinds.clone(),
+            archived: ArchivedFilter::Include,
+            ..Default::default()
+        }
+    }
+
+    fn closed(&self) -> RequestQuery {
+        RequestQuery {
+            closed_since: Some(self.from),
+            closed_before: Some(self.until),
+            branch_id: self.branch_id,
+            kinds: self.kinds.clone(),
+            archived: ArchivedFilter::Include,
+            ..Default::default()
+        }
+    }
+}
+
+/// May `actor` see the management reports (checked from the store now)?
+pub fn allowed(app: &App, actor: &Actor) -> Result<()> {
+    let mut tx = app.store.read()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ViewReports, None)?;
+    Ok(())
+}
+
+/// The reports page: the summary of `helpdesk report` and the figures of the
+/// export's Summary and Months sheets, for `scope`, if `actor` may see them.
+pub fn figures(app: &App, actor: &Actor, scope: &Scope) -> Result<(Summary, super::export::Breakdown)> {
+    allowed(app, actor)?;
+    Ok((summary_for(app, scope)?, super::export::breakdown(app, &scope.opened())?))
+}
+
 /// The summary of `[from, until)`.
 pub fn summary(app: &App, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Summary> {
+    summary_for(app, &Scope::period(from, until))
+}
+
+/// The summary of a scope: every branch (or the one asked for) with the
+/// requests opened and closed in the period, and the breaches among those opened.
+pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
+    let (from, until) = (scope.from, scope.until);
     let now = app.now();
     let mut tx = app.store.read()?;
     let mut lines: BTreeMap<String, BranchLine> = tx
         .branches()?
         .into_iter()
+        .filter(|b| scope.branch_id.is_none_or(|id| id == b.id))
         .map(|b| (b.code.clone(), BranchLine { code: b.code, name: b.name, ..Default::default() }))
         .collect();
-    let opened =
-        RequestQuery { since: Some(from), until: Some(until), archived: ArchivedFilter::Include, ..Default::default() };
+    let opened = scope.opened();
     tx.scan_requests(&opened, &mut |r| {
         let line = lines.entry(r.branch_code.clone()).or_default();
         line.opened += 1;
@@ -57,12 +119,7 @@ pub fn summary(app: &App, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<S
         }
         Ok(true)
     })?;
-    let closed = RequestQuery {
-        closed_since: Some(from),
-        closed_before: Some(until),
-        archived: ArchivedFilter::Include,
-        ..Default::default()
-    };
+    let closed = scope.closed();
     tx.scan_requests(&closed, &mut |r| {
         lines.entry(r.branch_code.clone()).or_default().closed += 1;
         Ok(true)

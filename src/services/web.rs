@@ -27,7 +27,7 @@ pub const LINK_VALID: Duration = Duration::minutes(10);
 const SEEN_EVERY: Duration = Duration::minutes(1);
 
 /// A fresh random secret: 32 bytes from the operating system, as hex.
-fn random_token() -> Result<String> {
+pub fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness from the system: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

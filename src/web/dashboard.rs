@@ -83,7 +83,7 @@ struct DashboardPart {
 }
 
 /// `3 h 20 min`, `45 min`, `2 d 4 h`.
-fn span(lang: Lang, d: Option<chrono::Duration>) -> String {
+pub fn span(lang: Lang, d: Option<chrono::Duration>) -> String {
     let Some(d) = d else { return "—".into() };
     let m = d.num_minutes().max(0);
     let (days, hours, minutes) = (m / 1440, m % 1440 / 60, m % 60);

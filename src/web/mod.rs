@@ -17,9 +17,11 @@ mod employee;
 mod events;
 mod pages;
 mod people;
+mod reports;
 mod requests;
 mod security;
 pub mod session;
+mod stock;
 
 use crate::services::App;
 use axum::Router;
@@ -37,6 +39,7 @@ pub struct Web {
     attempts: Arc<security::Attempts>,
     changes: events::Changes,
     dashboards: dashboard::Cache,
+    uploads: Arc<stock::Uploads>,
 }
 
 impl Web {
@@ -50,6 +53,7 @@ impl Web {
             attempts: Arc::new(security::Attempts::default()),
             changes,
             dashboards: dashboard::Cache::default(),
+            uploads: Arc::new(stock::Uploads::default()),
         }
     }
 }
@@ -74,6 +78,14 @@ pub fn router(web: Web) -> Router {
         .route("/requests/{id}", get(card::show))
         .route("/requests/{id}/files/{attachment}", get(card::file))
         .route("/requests/{id}/{action}", post(card::act))
+        .route("/stock", get(stock::show))
+        .route(
+            "/stock/import",
+            post(stock::upload).layer(axum::extract::DefaultBodyLimit::max(stock::UPLOAD_MAX_BYTES + (1 << 20))),
+        )
+        .route("/stock/import/{token}/{what}", post(stock::confirm))
+        .route("/reports", get(reports::show))
+        .route("/reports/{file}", get(reports::download))
         .route("/events", get(events::stream))
         .route("/language", post(pages::set_language))
         .route("/assets/{name}", get(assets::serve))

@@ -84,6 +84,12 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
         items.push(("/requests/new", W::NavNewRequest));
         items.push(("/order", W::NavOrder));
     }
+    if v.may(Permission::ViewStock) {
+        items.push(("/stock", W::NavStock));
+    }
+    if v.may(Permission::ViewReports) {
+        items.push(("/reports", W::NavReports));
+    }
     if v.may(Permission::ManageDirectory) {
         items.push(("/people", W::NavPeople));
     }

@@ -141,11 +141,7 @@ impl Filters {
 
     /// What the service is asked for; `me` is the viewer's Telegram ID.
     fn browse(&self, tz: chrono_tz::Tz, me: i64) -> Browse {
-        let day = |s: &str, next: bool| -> Option<chrono::DateTime<chrono::Utc>> {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-            let d = if next { d.succ_opt()? } else { d };
-            tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&chrono::Utc))
-        };
+        let day = |s: &str, next: bool| local_day(tz, s, next);
         Browse {
             statuses: self.statuses.clone(),
             kinds: self.kinds.clone(),
@@ -349,6 +345,14 @@ pub async fn list(
         fragment_url,
         f,
     })
+}
+
+/// The start of a day typed as `YYYY-MM-DD` in the help desk's zone (of
+/// the day after, with `next`: where a period that ends on it stops).
+pub fn local_day(tz: chrono_tz::Tz, s: &str, next: bool) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    let d = if next { d.succ_opt()? } else { d };
+    tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// A label without the emoji the bot puts in front (the panel shows colour instead).

@@ -1,0 +1,463 @@
+//! Stock, for staff: every warehouse and cartridge with its minimum, the
+//! rows below it highlighted, and the cartridge orders waiting to be issued
+//! (issued from their cards). For administrators, a 1C upload: the files are
+//! read by the `import-1c` service on a dry run first, the differences shown,
+//! and applied only when confirmed.
+//!
+//! An upload waits for its confirmation on this instance's disk (the
+//! system's temporary directory) for at most [`UPLOAD_TTL`]; a confirmation
+//! that reaches another instance, or comes later, is asked to upload again.
+
+use super::Web;
+use super::pages::{Flash, Page, call, html, refused};
+use super::requests::{Row as RequestRow, row as request_row};
+use super::session::{self, SignedIn};
+use crate::domain::{Kind, Permission, Status, WarehouseId, WarehouseKey};
+use crate::i18n::{W, w, when};
+use crate::services::import_1c::{self, ImportOptions, ImportReport};
+use crate::services::requests::{Browse, browse};
+use crate::services::{NoProgress, catalog, directory};
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long an upload waits for its confirmation.
+pub const UPLOAD_TTL: Duration = Duration::from_secs(30 * 60);
+/// The most an upload may hold, all files together.
+pub const UPLOAD_MAX_BYTES: usize = 200 * 1024 * 1024;
+/// The most files in one upload (offers.xml, import.xml, rests.xml, ...).
+const UPLOAD_MAX_FILES: usize = 8;
+
+struct Upload {
+    owner: i64,
+    dir: PathBuf,
+    files: Vec<PathBuf>,
+    warehouse: Option<WarehouseId>,
+    at: Instant,
+}
+
+/// Uploads waiting for their confirmation, by token.
+#[derive(Default)]
+pub struct Uploads {
+    inner: Mutex<HashMap<String, Upload>>,
+}
+
+impl Uploads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Upload>> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets (and deletes) the uploads nobody confirmed in time.
+    fn expire(&self) {
+        let old: Vec<Upload> = {
+            let mut map = self.lock();
+            let stale: Vec<String> =
+                map.iter().filter(|(_, u)| u.at.elapsed() > UPLOAD_TTL).map(|(k, _)| k.clone()).collect();
+            stale.iter().filter_map(|k| map.remove(k)).collect()
+        };
+        for u in old {
+            let _ = std::fs::remove_dir_all(&u.dir);
+        }
+    }
+
+    fn take(&self, token: &str, owner: i64) -> Option<Upload> {
+        let mut map = self.lock();
+        match map.get(token) {
+            Some(u) if u.owner == owner && u.at.elapsed() <= UPLOAD_TTL => map.remove(token),
+            _ => None,
+        }
+    }
+
+    fn discard(&self, token: &str, owner: i64) {
+        if let Some(u) = self.take(token, owner) {
+            let _ = std::fs::remove_dir_all(&u.dir);
+        }
+    }
+}
+
+impl Drop for Uploads {
+    fn drop(&mut self) {
+        for (_, u) in self.lock().drain() {
+            let _ = std::fs::remove_dir_all(&u.dir);
+        }
+    }
+}
+
+pub struct StockRow {
+    pub cartridge: String,
+    pub article: String,
+    pub warehouse: String,
+    pub quantity: i64,
+    pub minimum: i64,
+    pub low: bool,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "stock.html")]
+struct StockPage {
+    page: Page,
+    csrf: String,
+    q: String,
+    low_only: bool,
+    warehouses: Vec<(String, String, bool)>,
+    rows: Vec<StockRow>,
+    low_count: usize,
+    to_issue: Vec<RequestRow>,
+    more_to_issue: bool,
+    may_import: bool,
+    upload_limit_mb: usize,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Filter {
+    q: Option<String>,
+    warehouse: Option<i64>,
+    low: Option<String>,
+    done: Option<u64>,
+}
+
+/// `GET /stock`.
+pub async fn show(State(web): State<Web>, who: SignedIn, Query(f): Query<Filter>) -> Response {
+    let flash = f.done.map(|n| Flash { kind: "ok", text: format!("{} {n}", w(who.lang, W::ImportApplied)) });
+    render(&web, &who, &f, flash).await
+}
+
+async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> Response {
+    let lang = who.lang;
+    let actor = who.viewer.actor();
+    let found = call(web, move |app| {
+        let stock = catalog::stock_for(app, &actor)?;
+        let warehouses = directory::warehouses(app)?;
+        let waiting = browse(
+            app,
+            &actor,
+            &Browse {
+                statuses: vec![Status::Accepted],
+                kinds: vec![Kind::Cartridge],
+                order: crate::store::RequestOrder::Queue,
+                per_page: 11,
+                ..Default::default()
+            },
+        )?;
+        Ok((stock, warehouses, waiting))
+    })
+    .await;
+    let (stock, warehouses, waiting) = match found {
+        Ok(x) => x,
+        Err(e) => return refused(web, lang, &e),
+    };
+    let tz = web.app.settings.timezone;
+    let q = f.q.clone().unwrap_or_default();
+    let needle = crate::domain::text::fold(q.trim());
+    let low_only = f.low.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
+    let rows: Vec<StockRow> = stock
+        .into_iter()
+        .filter(|s| f.warehouse.is_none_or(|id| s.warehouse_id.0 == id))
+        .filter(|s| !low_only || s.quantity < s.min_stock)
+        .filter(|s| {
+            needle.is_empty()
+                || crate::domain::text::fold(&s.cartridge_name).contains(&needle)
+                || crate::domain::text::fold(&s.vendor_article).contains(&needle)
+        })
+        .map(|s| StockRow {
+            low: s.quantity < s.min_stock,
+            cartridge: s.cartridge_name,
+            article: s.vendor_article,
+            warehouse: s.warehouse_name,
+            quantity: s.quantity,
+            minimum: s.min_stock,
+            updated: when(s.updated_at, tz),
+        })
+        .collect();
+    let mut to_issue: Vec<RequestRow> = waiting.rows.iter().map(|l| request_row(lang, tz, l)).collect();
+    let more_to_issue = to_issue.len() > 10;
+    to_issue.truncate(10);
+    let mut page = Page::signed_in(who, w(lang, W::StockTitle), "/stock");
+    page.flash = flash;
+    page.wide = true;
+    html(StockPage {
+        page,
+        csrf: who.viewer.session.csrf.clone(),
+        q,
+        low_only,
+        warehouses: warehouses
+            .iter()
+            .map(|x| (x.id.0.to_string(), x.name.clone(), Some(x.id.0) == f.warehouse))
+            .collect(),
+        low_count: rows.iter().filter(|r| r.low).count(),
+        rows,
+        to_issue,
+        more_to_issue,
+        may_import: who.viewer.may(Permission::ManageDirectory),
+        upload_limit_mb: UPLOAD_MAX_BYTES / (1024 * 1024),
+    })
+}
+
+pub struct Change {
+    pub article: String,
+    pub item: String,
+    pub warehouse: String,
+    pub old: i64,
+    pub new: i64,
+    pub up: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stock_import.html")]
+struct ImportPage {
+    page: Page,
+    csrf: String,
+    token: String,
+    files: String,
+    r: ImportReport,
+    already: Option<String>,
+    changes: Vec<Change>,
+    unmatched: Vec<(String, String, u64)>,
+}
+
+/// A file name from the browser made safe to keep: its last part, letters,
+/// digits, `.`, `-` and `_` only, the extension kept (the import goes by it).
+fn safe_name(given: &str, index: usize) -> String {
+    let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String =
+        last.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    let clean = clean.trim_start_matches('.');
+    let clean: String = clean.chars().rev().take(80).collect::<Vec<_>>().into_iter().rev().collect();
+    if clean.is_empty() { format!("upload-{index}") } else { format!("{index}-{clean}") }
+}
+
+/// What a form of the upload said, the files saved.
+struct Received {
+    csrf: String,
+    warehouse: Option<WarehouseId>,
+    files: Vec<PathBuf>,
+    /// The files' names as the browser gave them (last part only), to show.
+    names: Vec<String>,
+}
+
+/// Saves the posted files into `dir`, refusing more than the limits allow.
+async fn receive(mut form: Multipart, dir: &std::path::Path) -> Result<Received, W> {
+    use tokio::io::AsyncWriteExt;
+    let mut got = Received { csrf: String::new(), warehouse: None, files: Vec::new(), names: Vec::new() };
+    let mut total = 0usize;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err(W::UploadTooBig),
+        };
+        match field.name().unwrap_or_default() {
+            "csrf" => got.csrf = field.text().await.map_err(|_| W::BadForm)?,
+            "warehouse" => {
+                let text = field.text().await.map_err(|_| W::BadForm)?;
+                got.warehouse = text.trim().parse::<i64>().ok().map(WarehouseId);
+            }
+            "files" => {
+                let Some(name) = field.file_name().map(str::to_string) else { continue };
+                if name.is_empty() {
+                    continue;
+                }
+                if got.files.len() >= UPLOAD_MAX_FILES {
+                    return Err(W::UploadTooMany);
+                }
+                let path = dir.join(safe_name(&name, got.files.len() + 1));
+                let mut out = tokio::fs::File::create(&path).await.map_err(|_| W::ErrorText)?;
+                let mut field = field;
+                while let Some(chunk) = field.chunk().await.map_err(|_| W::UploadTooBig)? {
+                    total += chunk.len();
+                    if total > UPLOAD_MAX_BYTES {
+                        return Err(W::UploadTooBig);
+                    }
+                    out.write_all(&chunk).await.map_err(|_| W::ErrorText)?;
+                }
+                out.flush().await.map_err(|_| W::ErrorText)?;
+                got.files.push(path);
+                got.names.push(name.rsplit(['/', '\\']).next().unwrap_or_default().chars().take(120).collect());
+            }
+            _ => {}
+        }
+    }
+    Ok(got)
+}
+
+/// `POST /stock/import`: saves the files and shows what importing them would change.
+pub async fn upload(State(web): State<Web>, who: SignedIn, headers: HeaderMap, form: Multipart) -> Response {
+    let lang = who.lang;
+    if !session::same_origin(&web, &headers) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    // Checked again by the service; here so that nobody else's files are even kept.
+    if !who.viewer.may(Permission::ManageDirectory) {
+        return refused(&web, lang, &crate::services::Error::Denied(crate::domain::Denied::AdminOnly));
+    }
+    web.uploads.expire();
+    let token = match crate::services::web::random_token() {
+        Ok(t) => t,
+        Err(e) => return refused(&web, lang, &e),
+    };
+    let dir = std::env::temp_dir().join(format!("helpdesk-upload-{token}"));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        tracing::error!(error = %e, dir = %dir.display(), "an upload could not be kept");
+        return super::pages::error_page(&web, lang, StatusCode::INTERNAL_SERVER_ERROR, None);
+    }
+    let got = receive(form, &dir).await;
+    let got = match got {
+        Ok(g) if session::csrf_ok(&who.viewer, &g.csrf) => g,
+        Ok(_) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+        }
+        Err(word) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return failed(&web, &who, w(lang, word).to_string()).await;
+        }
+    };
+    if got.files.is_empty() {
+        let _ = std::fs::remove_dir_all(&dir);
+        return failed(&web, &who, w(lang, W::UploadNoFiles).to_string()).await;
+    }
+    let actor = who.viewer.actor();
+    let (files, warehouse, names) = (got.files.clone(), got.warehouse, got.names.clone());
+    let report =
+        call(&web, move |app| import_1c::import(app, &actor, &files, &options(warehouse, true), &NoProgress)).await;
+    match report {
+        Ok(r) => {
+            web.uploads.lock().insert(
+                token.clone(),
+                Upload {
+                    owner: who.viewer.user.telegram_id,
+                    dir,
+                    files: got.files,
+                    warehouse: got.warehouse,
+                    at: Instant::now(),
+                },
+            );
+            preview(&web, &who, token, &names, r)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            import_failed(&web, &who, &e).await
+        }
+    }
+}
+
+fn options(warehouse: Option<WarehouseId>, dry_run: bool) -> ImportOptions {
+    ImportOptions { dry_run, warehouse: warehouse.map(WarehouseKey::Id), map: None, sheet: None }
+}
+
+fn preview(web: &Web, who: &SignedIn, token: String, names: &[String], r: ImportReport) -> Response {
+    let lang = who.lang;
+    let tz = web.app.settings.timezone;
+    let mut page = Page::signed_in(who, w(lang, W::ImportPreviewTitle), "/stock");
+    page.wide = true;
+    html(ImportPage {
+        page,
+        csrf: who.viewer.session.csrf.clone(),
+        token,
+        // What the person chose, not where this server keeps it.
+        files: names.join(", "),
+        already: r.already_imported.as_ref().map(|i| when(i.imported_at, tz)),
+        changes: r
+            .changes
+            .iter()
+            .map(|c| Change {
+                article: c.article.clone(),
+                item: c.item.clone(),
+                warehouse: c.warehouse.clone(),
+                old: c.old,
+                new: c.new,
+                up: c.new > c.old,
+            })
+            .collect(),
+        unmatched: r
+            .unmatched_item_list
+            .iter()
+            .map(|u| (u.article.clone().unwrap_or_default(), u.name.clone(), u.rows))
+            .collect(),
+        r,
+    })
+}
+
+/// An import the service refused: a person's refusal in their language; a
+/// file it could not read is named with the reader's own words (the file
+/// and line, as `helpdesk import-1c` prints them).
+async fn import_failed(web: &Web, who: &SignedIn, e: &crate::services::Error) -> Response {
+    let lang = who.lang;
+    match e {
+        crate::services::Error::Invalid(why) | crate::services::Error::Conflict(why) => {
+            failed(web, who, format!("{} {why}", w(lang, W::ImportFailed))).await
+        }
+        _ => refused(web, lang, e),
+    }
+}
+
+async fn failed(web: &Web, who: &SignedIn, text: String) -> Response {
+    let mut r = render(web, who, &Filter::default(), Some(Flash { kind: "bad", text })).await;
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+#[derive(serde::Deserialize)]
+pub struct Confirm {
+    csrf: String,
+}
+
+/// `POST /stock/import/{token}/{apply|cancel}`.
+pub async fn confirm(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Path((token, what)): Path<(String, String)>,
+    Form(f): Form<Confirm>,
+) -> Response {
+    let lang = who.lang;
+    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let me = who.viewer.user.telegram_id;
+    match what.as_str() {
+        "cancel" => {
+            web.uploads.discard(&token, me);
+            Redirect::to("/stock").into_response()
+        }
+        "apply" => {
+            let Some(upload) = web.uploads.take(&token, me) else {
+                return failed(&web, &who, w(lang, W::UploadExpired).to_string()).await;
+            };
+            let actor = who.viewer.actor();
+            let (files, warehouse) = (upload.files.clone(), upload.warehouse);
+            let result =
+                call(&web, move |app| import_1c::import(app, &actor, &files, &options(warehouse, false), &NoProgress))
+                    .await;
+            let _ = std::fs::remove_dir_all(&upload.dir);
+            match result {
+                Ok(r) => Redirect::to(&format!("/stock?done={}", r.stock_changed)).into_response(),
+                Err(e) => import_failed(&web, &who, &e).await,
+            }
+        }
+        _ => super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn uploaded_names_stay_in_their_directory() {
+        assert_eq!(safe_name("offers.xml", 1), "1-offers.xml");
+        assert_eq!(safe_name("../../etc/passwd", 2), "2-passwd");
+        assert_eq!(safe_name("C:\\1c\\import.xml", 3), "3-import.xml");
+        assert_eq!(safe_name("..", 4), "upload-4");
+        assert_eq!(safe_name("остатки.xlsx", 5), "5-_______.xlsx");
+        assert_eq!(safe_name("", 6), "upload-6");
+    }
+}
