@@ -4,7 +4,6 @@
 
 mod support;
 
-use helpdesk::services::catalog;
 use predicates::prelude::*;
 use predicates::str::contains;
 use std::collections::BTreeMap;
@@ -17,12 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Stock as (article, warehouse name) → quantity.
 fn stock(w: &Workdir) -> BTreeMap<(String, String), i64> {
-    let (app, _) = w.app();
-    catalog::stock(&app, None, false)
-        .unwrap()
-        .into_iter()
-        .map(|s| ((s.vendor_article, s.warehouse_name), s.quantity))
-        .collect()
+    support::stock_levels(&w.app().0)
 }
 
 fn qty(stock: &BTreeMap<(String, String), i64>, article: &str, warehouse: &str) -> Option<i64> {

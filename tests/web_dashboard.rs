@@ -6,42 +6,15 @@ mod support;
 
 use chrono::{Duration, Utc};
 use helpdesk::domain::{BranchKey, Kind, Priority};
-use helpdesk::services::{Actor, App, catalog, directory, requests};
+use helpdesk::services::{Actor, App, directory, requests};
 use support::fake_telegram::FakeTelegram;
-use support::web::Panel;
+use support::web::{Panel, tile};
 use support::{ADMIN, STOREKEEPER, SUPPORT, Workdir};
 
 const AUTHOR: i64 = 555_000_801;
 
 fn file(app: &App, kind: Kind) -> i64 {
-    let items = if kind == Kind::Cartridge {
-        vec![requests::TicketItem {
-            cartridge_type_id: catalog::cartridge_types(app).unwrap()[0].id,
-            quantity: 1,
-            comment: None,
-        }]
-    } else {
-        vec![]
-    };
-    let t = requests::NewTicket {
-        kind,
-        branch_id: None,
-        contact_name: "Автор".into(),
-        contact_phone: "+380441112233".into(),
-        description: "Что-то сломалось".into(),
-        priority: Priority::Medium,
-        items,
-        attachments: vec![],
-        client_key: None,
-    };
-    requests::create(app, &Actor::Telegram(AUTHOR), &t).unwrap().id
-}
-
-/// The number on the tile whose label is `label`.
-fn tile(page: &str, label: &str) -> u64 {
-    let at = page.find(&format!("<div class=\"l\">{label}")).unwrap_or_else(|| panic!("no tile {label}: {page}"));
-    let n = page[..at].rfind("<div class=\"n\">").unwrap() + "<div class=\"n\">".len();
-    page[n..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
+    support::file_request(app, AUTHOR, kind, None, Priority::Medium, "Что-то сломалось")
 }
 
 #[test]

@@ -8,43 +8,15 @@ mod support;
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Duration, Utc};
 use helpdesk::domain::{BranchKey, Kind, Priority};
-use helpdesk::services::{Actor, App, catalog, directory, requests};
+use helpdesk::services::{Actor, App, directory, requests};
 use support::fake_telegram::FakeTelegram;
-use support::web::Panel;
+use support::web::{Panel, tile};
 use support::{ADMIN, STOREKEEPER, SUPPORT, Workdir};
 
 const AUTHOR: i64 = 555_000_901;
 
 fn file(app: &App, kind: Kind, branch: &str) -> i64 {
-    let items = if kind == Kind::Cartridge {
-        vec![requests::TicketItem {
-            cartridge_type_id: catalog::cartridge_types(app).unwrap()[0].id,
-            quantity: 2,
-            comment: None,
-        }]
-    } else {
-        vec![]
-    };
-    let branch_id = Some(directory::branch(app, &BranchKey::parse(branch).unwrap()).unwrap().id);
-    let t = requests::NewTicket {
-        kind,
-        branch_id,
-        contact_name: "Автор".into(),
-        contact_phone: "+380441112233".into(),
-        description: "Не печатает".into(),
-        priority: Priority::Medium,
-        items,
-        attachments: vec![],
-        client_key: None,
-    };
-    requests::create(app, &Actor::Telegram(AUTHOR), &t).unwrap().id
-}
-
-/// The number on the tile whose label is `label`.
-fn tile(page: &str, label: &str) -> u64 {
-    let at = page.find(&format!("<div class=\"l\">{label}")).unwrap_or_else(|| panic!("no tile {label}: {page}"));
-    let n = page[..at].rfind("<div class=\"n\">").unwrap() + "<div class=\"n\">".len();
-    page[n..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
+    support::file_request(app, AUTHOR, kind, Some(branch), Priority::Medium, "Не печатает")
 }
 
 fn day(offset_days: i64) -> String {
@@ -57,17 +29,7 @@ fn day(offset_days: i64) -> String {
 fn setup() -> (Workdir, FakeTelegram, Panel) {
     let w = Workdir::seeded();
     let (app, clock) = w.app();
-    directory::add_user(
-        &app,
-        &Actor::Operator("t".into()),
-        &directory::NewPerson {
-            telegram_id: AUTHOR,
-            full_name: "Автор Заявок".into(),
-            branch: Some(BranchKey::parse("LVIV").unwrap()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    support::add_person(&app, AUTHOR, "Автор Заявок", "LVIV");
     clock.set(Utc::now() - Duration::days(40));
     file(&app, Kind::Repair, "LVIV");
     file(&app, Kind::Repair, "HQ");

@@ -6,7 +6,7 @@
 mod support;
 
 use helpdesk::domain::{BranchKey, Kind, Priority};
-use helpdesk::services::{Actor, App, catalog, directory, requests};
+use helpdesk::services::{Actor, App, directory, requests};
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 use support::fake_telegram::FakeTelegram;
@@ -17,29 +17,7 @@ const EMPLOYEE: i64 = 555_000_501;
 const OTHER: i64 = 555_000_502;
 
 fn file(app: &App, author: i64, kind: Kind, priority: Priority, description: &str) -> i64 {
-    let items = if kind == Kind::Cartridge {
-        let c = &catalog::cartridge_types(app).unwrap()[0];
-        vec![requests::TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None }]
-    } else {
-        vec![]
-    };
-    requests::create(
-        app,
-        &Actor::Telegram(author),
-        &requests::NewTicket {
-            kind,
-            branch_id: None,
-            contact_name: "Контакт".into(),
-            contact_phone: "+380441112233".into(),
-            description: description.into(),
-            priority,
-            items,
-            attachments: vec![],
-            client_key: None,
-        },
-    )
-    .unwrap()
-    .id
+    support::file_request(app, author, kind, None, priority, description)
 }
 
 /// The request numbers a page lists, in order.

@@ -8,8 +8,8 @@
 mod support;
 
 use helpdesk::domain::permissions::{Principal, RequestFacts, authorize};
-use helpdesk::domain::{BranchKey, Kind, Permission, Priority, Role, Status};
-use helpdesk::services::{Actor, App, catalog, directory, requests};
+use helpdesk::domain::{Kind, Permission, Priority, Role, Status};
+use helpdesk::services::{Actor, App, directory, requests};
 use support::fake_telegram::FakeTelegram;
 use support::web::{Panel, csrf_of};
 use support::{ADMIN, STOREKEEPER, SUPPORT, SUPPORT_2, Workdir};
@@ -45,44 +45,16 @@ fn people() -> Vec<Who> {
     ]
 }
 
-fn operator() -> Actor {
-    Actor::Operator("t".into())
-}
-
 fn add(app: &App, id: i64, name: &str) {
-    directory::add_user(
-        app,
-        &operator(),
-        &directory::NewPerson {
-            telegram_id: id,
-            full_name: name.into(),
-            branch: Some(BranchKey::parse("HQ").unwrap()),
-            phone: Some("+380441112233".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    support::add_person(app, id, name, "HQ");
 }
 
 fn file(app: &App, kind: Kind) -> i64 {
-    let items = if kind == Kind::Cartridge {
-        let cf283a = catalog::cartridge_types(app).unwrap().into_iter().find(|c| c.vendor_article == "CF283A").unwrap();
-        vec![requests::TicketItem { cartridge_type_id: cf283a.id, quantity: 1, comment: None }]
-    } else {
-        vec![]
-    };
-    let t = requests::NewTicket {
-        kind,
-        branch_id: None,
-        contact_name: "Автор".into(),
-        contact_phone: "+380441112233".into(),
-        description: "Не работает".into(),
-        priority: Priority::Medium,
-        items,
-        attachments: vec![],
-        client_key: None,
-    };
-    requests::create(app, &Actor::Telegram(AUTHOR), &t).unwrap().id
+    support::file_request(app, AUTHOR, kind, None, Priority::Medium, "Не работает")
+}
+
+fn operator() -> Actor {
+    Actor::Operator("t".into())
 }
 
 /// The one who handles `kind` in the fixtures.

@@ -7,8 +7,7 @@
 
 mod support;
 
-use helpdesk::domain::BranchKey;
-use helpdesk::services::{Actor, catalog, directory};
+use helpdesk::services::{catalog, directory};
 use reqwest::blocking::multipart::{Form, Part};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,18 +19,7 @@ const EMPLOYEE: i64 = 555_000_301;
 
 fn setup() -> (Workdir, FakeTelegram, Panel) {
     let w = Workdir::seeded();
-    let (app, _) = w.app();
-    directory::add_user(
-        &app,
-        &Actor::Operator("t".into()),
-        &directory::NewPerson {
-            telegram_id: EMPLOYEE,
-            full_name: "Олена Коваль".into(),
-            branch: Some(BranchKey::parse("HQ").unwrap()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    support::add_person(&w.app().0, EMPLOYEE, "Олена Коваль", "HQ");
     let fake = FakeTelegram::start();
     // Its own temporary directory, to see what uploads it keeps.
     let tmp = w.path().join("tmp");
@@ -42,12 +30,7 @@ fn setup() -> (Workdir, FakeTelegram, Panel) {
 
 /// Stock as (article, warehouse name) → quantity, read through our own handle.
 fn stock(w: &Workdir) -> BTreeMap<(String, String), i64> {
-    let (app, _) = w.app();
-    catalog::stock(&app, None, false)
-        .unwrap()
-        .into_iter()
-        .map(|s| ((s.vendor_article, s.warehouse_name), s.quantity))
-        .collect()
+    support::stock_levels(&w.app().0)
 }
 
 fn fixture(name: &str) -> Vec<u8> {

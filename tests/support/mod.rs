@@ -13,14 +13,77 @@ pub mod web;
 use chrono::{DateTime, TimeZone, Utc};
 use helpdesk::clock::ManualClock;
 use helpdesk::config::{DatabaseUrl, Settings};
-use helpdesk::services::{Actor, App, seed};
+use helpdesk::domain::{BranchKey, Kind, Priority};
+use helpdesk::services::{Actor, App, catalog, directory, requests, seed};
 use helpdesk::store::{self, OpenOptions, Store};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The fixtures shipped in the repository.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Adds a plain user at the branch with code `branch`, as a sysadmin would.
+pub fn add_person(app: &App, telegram_id: i64, full_name: &str, branch: &str) {
+    directory::add_user(
+        app,
+        &Actor::Operator("test".into()),
+        &directory::NewPerson {
+            telegram_id,
+            full_name: full_name.into(),
+            branch: Some(BranchKey::parse(branch).expect("a branch code")),
+            ..Default::default()
+        },
+    )
+    .expect("add a person");
+}
+
+/// Files a request through the service as `author` did in the bot, at
+/// `branch` (a code) or their own; a cartridge order asks for one cartridge
+/// of the catalog's first type.
+pub fn file_request(
+    app: &App,
+    author: i64,
+    kind: Kind,
+    branch: Option<&str>,
+    priority: Priority,
+    description: &str,
+) -> i64 {
+    let items = if kind == Kind::Cartridge {
+        let c = &catalog::cartridge_types(app).unwrap()[0];
+        vec![requests::TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None }]
+    } else {
+        vec![]
+    };
+    let branch_id = branch.map(|b| directory::branch(app, &BranchKey::parse(b).unwrap()).unwrap().id);
+    requests::create(
+        app,
+        &Actor::Telegram(author),
+        &requests::NewTicket {
+            kind,
+            branch_id,
+            contact_name: "Контакт".into(),
+            contact_phone: "+380441112233".into(),
+            description: description.into(),
+            priority,
+            items,
+            attachments: vec![],
+            client_key: None,
+        },
+    )
+    .unwrap()
+    .id
+}
+
+/// Stock as (article, warehouse name) → quantity.
+pub fn stock_levels(app: &App) -> BTreeMap<(String, String), i64> {
+    catalog::stock(app, None, false)
+        .unwrap()
+        .into_iter()
+        .map(|s| ((s.vendor_article, s.warehouse_name), s.quantity))
+        .collect()
 }
 
 /// A fixed moment to start controlled clocks at.

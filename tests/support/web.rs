@@ -105,3 +105,10 @@ pub fn csrf_of(page: &str) -> String {
     let rest = &page[at + "name=\"csrf\" value=\"".len()..];
     rest[..rest.find('"').unwrap()].to_string()
 }
+
+/// The number on a page's tile whose label is `label`.
+pub fn tile(page: &str, label: &str) -> u64 {
+    let at = page.find(&format!("<div class=\"l\">{label}")).unwrap_or_else(|| panic!("no tile {label}: {page}"));
+    let n = page[..at].rfind("<div class=\"n\">").unwrap() + "<div class=\"n\">".len();
+    page[n..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
+}
