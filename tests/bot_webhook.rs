@@ -91,8 +91,15 @@ fn two_webhook_processes_handle_every_update_once_and_each_job_once() {
     let (_a, _b) = (start(&w, &fake, pa), start(&w, &fake, pb));
     let secret = helpdesk::bot::runtime::webhook_secret(TOKEN);
 
-    // Telegram was told where to post, with the secret.
-    let hooks: Vec<_> = fake.calls().into_iter().filter(|c| c.method.eq_ignore_ascii_case("setWebhook")).collect();
+    // Telegram was told where to post, with the secret (each process tells it
+    // once it has reached the Bot API; its listener serves the panel before that).
+    let set_hooks =
+        || -> Vec<_> { fake.calls().into_iter().filter(|c| c.method.eq_ignore_ascii_case("setWebhook")).collect() };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while set_hooks().len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let hooks = set_hooks();
     assert_eq!(hooks.len(), 2, "{hooks:?}");
     assert!(hooks.iter().all(|c| c.params["secret_token"] == secret.as_str()), "{hooks:?}");
 

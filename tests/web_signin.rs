@@ -273,3 +273,16 @@ fn the_bot_sends_a_sign_in_link_for_web() {
         calls.iter().any(|c| c.method == "setMyCommands" && c.params["commands"].to_string().contains("\"web\""))
     }));
 }
+
+#[test]
+fn the_panel_serves_while_telegram_cannot_be_reached() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    // Nothing listens on port 9: serve keeps retrying getMe; the panel must not wait for it.
+    let panel = Panel::start(&w, &fake, &[("HELPDESK_TELEGRAM_API_URL", "http://127.0.0.1:9/")]);
+    let r = panel.get("/login", None);
+    assert_eq!(r.status(), 200);
+    let cookie = panel.sign_in(&w, ADMIN);
+    assert_eq!(panel.get("/requests", Some(&cookie)).status(), 200);
+    assert_eq!(panel.get("/dashboard", Some(&cookie)).status(), 200);
+}

@@ -108,41 +108,20 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
     let shutdown = CancellationToken::new();
     spawn_signal_handler(shutdown.clone());
 
-    let me = match connect(&bot, &app, &shutdown).await? {
-        Some(me) => me,
-        None => return Ok(()),
-    };
-    tracing::info!("started as @{}", me.username());
-    eprintln!("helpdesk: started as @{}", me.username());
-
-    {
-        let (bot, app) = (bot.clone(), app.clone());
-        tokio::spawn(async move { super::commands::register(&bot, &app).await });
-    }
-
     let (updates_tx, updates_rx) = mpsc::channel::<Update>(1024);
     let (done_tx, done_rx) = mpsc::unbounded_channel::<i64>();
     let limiter = Arc::new(Limiter::new(app.settings.broadcast_rate));
 
-    let web = crate::web::Web::new(app.clone(), Some(bot.clone()), Some(me.username().to_string()));
-    let mut routes = crate::web::router(web);
-    let poller = match &mode {
-        Mode::Webhook { url } => {
-            let secret = webhook_secret(token.expose());
-            set_webhook(&bot, url, &secret, &shutdown).await?;
-            tracing::info!(%url, "receiving updates by webhook");
-            eprintln!("helpdesk: receiving updates by webhook at {url}");
-            let hook = Hook { app: app.clone(), secret: secret.into(), tx: updates_tx.clone() };
-            routes = axum::Router::new().route(url.path(), axum::routing::post(receive)).with_state(hook).merge(routes);
-            tokio::spawn(reclaim(app.clone(), updates_tx, shutdown.clone()))
-        }
-        Mode::Polling => {
-            if let Err(e) = bot.delete_webhook().await {
-                tracing::warn!(error = %e, "cannot remove a webhook set earlier; getUpdates may fail");
-            }
-            tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()))
-        }
-    };
+    // The panel does not wait for Telegram: people can work in the browser
+    // while the Bot API is unreachable (the bot's name, for the Login
+    // Widget, is filled in once Telegram has answered).
+    let web = crate::web::Web::new(app.clone(), Some(bot.clone()), None);
+    let mut routes = crate::web::router(web.clone());
+    let secret = webhook_secret(token.expose());
+    if let Mode::Webhook { url } = &mode {
+        let hook = Hook { app: app.clone(), secret: secret.clone().into(), tx: updates_tx.clone() };
+        routes = axum::Router::new().route(url.path(), axum::routing::post(receive)).with_state(hook).merge(routes);
+    }
     let http = match listener {
         Some(listener) => {
             let addr = listener.local_addr()?;
@@ -154,6 +133,39 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
             Some(tokio::spawn(http(listener, routes, shutdown.clone())))
         }
         None => None,
+    };
+
+    let me = match connect(&bot, &app, &shutdown).await? {
+        Some(me) => me,
+        None => {
+            if let Some(http) = http {
+                let _ = http.await;
+            }
+            return Ok(());
+        }
+    };
+    tracing::info!("started as @{}", me.username());
+    eprintln!("helpdesk: started as @{}", me.username());
+    web.set_bot_username(me.username());
+
+    {
+        let (bot, app) = (bot.clone(), app.clone());
+        tokio::spawn(async move { super::commands::register(&bot, &app).await });
+    }
+
+    let poller = match &mode {
+        Mode::Webhook { url } => {
+            set_webhook(&bot, url, &secret, &shutdown).await?;
+            tracing::info!(%url, "receiving updates by webhook");
+            eprintln!("helpdesk: receiving updates by webhook at {url}");
+            tokio::spawn(reclaim(app.clone(), updates_tx, shutdown.clone()))
+        }
+        Mode::Polling => {
+            if let Err(e) = bot.delete_webhook().await {
+                tracing::warn!(error = %e, "cannot remove a webhook set earlier; getUpdates may fail");
+            }
+            tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()))
+        }
     };
     let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
     let flusher = tokio::spawn(flush_done(app.clone(), done_rx));

@@ -32,8 +32,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Web {
     pub app: App,
-    /// The bot's username, for the Login Widget and links to the bot.
-    pub bot_username: Option<String>,
+    /// The bot's username, for the Login Widget and links to the bot: known
+    /// once Telegram has answered (the panel does not wait for it).
+    bot_username: Arc<std::sync::OnceLock<String>>,
     /// The bot, to fetch attachments from Telegram (the token stays here).
     pub bot: Option<teloxide::Bot>,
     attempts: Arc<security::Attempts>,
@@ -48,13 +49,25 @@ impl Web {
         let changes = events::Changes::watch(app.clone());
         Web {
             app,
-            bot_username,
+            bot_username: Arc::new(bot_username.map(std::sync::OnceLock::from).unwrap_or_default()),
             bot,
             attempts: Arc::new(security::Attempts::default()),
             changes,
             dashboards: dashboard::Cache::default(),
             uploads: Arc::new(stock::Uploads::default()),
         }
+    }
+}
+
+impl Web {
+    /// The bot's username, once known.
+    pub fn bot_username(&self) -> Option<String> {
+        self.bot_username.get().cloned()
+    }
+
+    /// Learns the bot's username (from Telegram's getMe).
+    pub fn set_bot_username(&self, name: &str) {
+        let _ = self.bot_username.set(name.to_string());
     }
 }
 

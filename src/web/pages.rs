@@ -218,7 +218,8 @@ pub async fn login(State(web): State<Web>, who: MaybeSignedIn, Query(q): Query<N
     let mut page = Page::new(lang, crate::i18n::w(lang, W::SignInTitle));
     page.narrow = true;
     page.flash = flash(lang, q.done.as_deref());
-    let widget = match (&web.app.settings.web.public_url, &web.bot_username) {
+    let bot_username = web.bot_username();
+    let widget = match (&web.app.settings.web.public_url, &bot_username) {
         (Some(public), Some(bot)) if public.scheme() == "https" => {
             let origin = public.origin().ascii_serialization();
             let back = format!("{}/login/telegram", public.as_str().trim_end_matches('/'));
@@ -232,7 +233,7 @@ pub async fn login(State(web): State<Web>, who: MaybeSignedIn, Query(q): Query<N
         }
         _ => None,
     };
-    html(LoginPage { page, widget, bot: web.bot_username.clone() })
+    html(LoginPage { page, widget, bot: bot_username })
 }
 
 fn flash(lang: Lang, done: Option<&str>) -> Option<Flash> {
