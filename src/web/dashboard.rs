@@ -40,6 +40,8 @@ struct Cached {
 #[derive(Default, Clone)]
 pub struct Cache {
     inner: Arc<Mutex<HashMap<Scope, Cached>>>,
+    /// Scopes whose slow figures are being computed in the background.
+    refreshing: Arc<Mutex<std::collections::HashSet<Scope>>>,
 }
 
 pub struct View {
@@ -97,7 +99,18 @@ pub fn span(lang: Lang, d: Option<chrono::Duration>) -> String {
     }
 }
 
-/// The figures for `scope`, from memory when still fresh.
+/// The slow figures for `scope`, with their charts drawn.
+async fn compute_trends(web: &Web, scope: Scope) -> crate::services::Result<Arc<(Trends, String, String)>> {
+    let trends = call(web, move |app| dashboard::trends(app, &scope)).await?;
+    let months = super::charts::line(&trends.per_month, 760, 260);
+    let top: Vec<(String, u64)> = trends.per_branch.iter().take(12).cloned().collect();
+    let branches = if top.is_empty() { String::new() } else { super::charts::bars(&top, 460) };
+    Ok(Arc::new((trends, months, branches)))
+}
+
+/// The figures for `scope`, from memory when still fresh. Slow figures past
+/// their time are shown as they are while they are computed again in the
+/// background, so no view waits for them once they exist.
 async fn figures(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, Arc<(Trends, String, String)>)> {
     let s = scope.clone();
     let mark = call(web, crate::services::web::change_mark).await?;
@@ -106,7 +119,6 @@ async fn figures(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, 
         cache.get(&scope).map(|c| (c.mark, c.now.clone(), c.now_at, c.trends.clone(), c.trends_at))
     };
     let fresh_now = cached.as_ref().filter(|c| c.0 == mark && c.2.elapsed() < NOW_TTL).map(|c| c.1.clone());
-    let fresh_trends = cached.as_ref().filter(|c| c.4.elapsed() < TRENDS_TTL).map(|c| c.3.clone());
     let now = match fresh_now {
         Some(n) => n,
         None => {
@@ -114,20 +126,21 @@ async fn figures(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, 
             Arc::new(call(web, move |app| dashboard::now(app, &s)).await?)
         }
     };
-    let trends = match fresh_trends {
-        Some(t) => t,
-        None => {
-            let s = s.clone();
-            let trends = call(web, move |app| dashboard::trends(app, &s)).await?;
-            let months = super::charts::line(&trends.per_month, 760, 260);
-            let top: Vec<(String, u64)> = trends.per_branch.iter().take(12).cloned().collect();
-            let branches = if top.is_empty() { String::new() } else { super::charts::bars(&top, 460) };
-            Arc::new((trends, months, branches))
+    let (trends, trends_at) = match &cached {
+        Some(c) if c.4.elapsed() < TRENDS_TTL => (c.3.clone(), c.4),
+        Some(c) => {
+            refresh_trends(web, scope.clone());
+            (c.3.clone(), c.4)
         }
+        None => (compute_trends(web, s).await?, Instant::now()),
     };
     let mut cache = web.dashboards.inner.lock().unwrap_or_else(|e| e.into_inner());
-    let keep_trends_at = cached.as_ref().filter(|c| Arc::ptr_eq(&c.3, &trends)).map(|c| c.4);
     let keep_now_at = cached.as_ref().filter(|c| Arc::ptr_eq(&c.1, &now)).map(|c| c.2);
+    // A background refresh may have stored newer slow figures meanwhile: keep those.
+    let (trends, trends_at) = match cache.get(&scope) {
+        Some(c) if c.trends_at > trends_at => (c.trends.clone(), c.trends_at),
+        _ => (trends, trends_at),
+    };
     cache.insert(
         scope,
         Cached {
@@ -135,10 +148,54 @@ async fn figures(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, 
             now: now.clone(),
             now_at: keep_now_at.unwrap_or_else(Instant::now),
             trends: trends.clone(),
-            trends_at: keep_trends_at.unwrap_or_else(Instant::now),
+            trends_at,
         },
     );
     Ok((now, trends))
+}
+
+/// Computes `scope`'s slow figures again in the background (once at a time).
+fn refresh_trends(web: &Web, scope: Scope) {
+    {
+        let mut busy = web.dashboards.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        if !busy.insert(scope.clone()) {
+            return;
+        }
+    }
+    let web = web.clone();
+    tokio::spawn(async move {
+        match compute_trends(&web, scope.clone()).await {
+            Ok(trends) => {
+                let mut cache = web.dashboards.inner.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(c) = cache.get_mut(&scope) {
+                    c.trends = trends;
+                    c.trends_at = Instant::now();
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the dashboard's figures could not be computed"),
+        }
+        web.dashboards.refreshing.lock().unwrap_or_else(|e| e.into_inner()).remove(&scope);
+    });
+}
+
+/// Computes every staff role's figures once at start, so that nobody's first
+/// view of the dashboard waits for them.
+pub fn warm(web: &Web) {
+    use crate::domain::Role;
+    use crate::domain::permissions::{Principal, queue_kinds};
+    let mut scopes: Vec<Scope> = [Role::Storekeeper, Role::Support, Role::Admin]
+        .into_iter()
+        .map(|role| Scope { kinds: queue_kinds(&Principal::User { id: 0, role, blocked: false }) })
+        .collect();
+    scopes.dedup();
+    let web = web.clone();
+    tokio::spawn(async move {
+        for scope in scopes {
+            if let Err(e) = figures(&web, scope).await {
+                tracing::warn!(error = %e, "the dashboard's figures could not be computed");
+            }
+        }
+    });
 }
 
 /// `GET /dashboard`.
