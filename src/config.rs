@@ -127,6 +127,7 @@ pub const SPECS: &[Spec] = &[
     ),
     spec("web_session_idle", "8h", "A web session unused this long ends; sign in again."),
     spec("web_session_max", "7d", "A web session ends this long after signing in, used or not."),
+    spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
 ];
 
 /// A value that must not be shown: `Debug` and `Display` print `[redacted]`.
@@ -440,6 +441,8 @@ pub struct WebSettings {
     pub public_url: Option<url::Url>,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// How old a Mini App's `initData` may be.
+    pub mini_app_max_age: Duration,
 }
 
 impl WebSettings {
@@ -790,6 +793,7 @@ impl Loaded {
                 })?,
                 session_idle: p.get("web_session_idle", parse_duration)?,
                 session_max: p.get("web_session_max", parse_duration)?,
+                mini_app_max_age: p.get("web_mini_app_max_age", parse_duration)?,
             },
         };
         if settings.smtp.enabled {

@@ -647,5 +647,11 @@ pub(super) fn web(w: W) -> &'static str {
             "Requests filed in the period, archived ones included, by their status now; closed counts those closed in the period, whenever filed. The same figures as helpdesk report and the Summary sheet of the download."
         }
         W::RepPerBranch => "Requests per branch",
+        W::MiniAppTitle => "Help desk in Telegram",
+        W::MiniAppSigningIn => "Signing you in with Telegram…",
+        W::MiniAppOpenFromBot => {
+            "Open this app from the bot in Telegram (its menu button), or sign in to the web panel with a link the bot sends for /web."
+        }
+        W::MiniAppReopen => "Close the app and open it again from the bot.",
     }
 }

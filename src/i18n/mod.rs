@@ -580,6 +580,10 @@ pub enum W {
     RepByBranch,
     RepHow,
     RepPerBranch,
+    MiniAppTitle,
+    MiniAppSigningIn,
+    MiniAppOpenFromBot,
+    MiniAppReopen,
 }
 
 /// The web panel's text of `w` in `lang`.

@@ -128,6 +128,36 @@ pub fn sign_in_with_widget(app: &App, fields: &[(String, String)], user_agent: O
     sign_in_as(app, &who, SignedInVia::Widget, user_agent)
 }
 
+/// Signs in with a Mini App's launch data (`initData`, checked against the
+/// bot token and no older than `WEB_MINI_APP_MAX_AGE`); a person new to the
+/// help desk is registered as the bot would, in the language Telegram gives.
+/// Returns the session and the screen a direct link asked for (`start_param`).
+pub fn sign_in_with_mini_app(
+    app: &App,
+    init_data: &str,
+    user_agent: Option<&str>,
+) -> Result<(SignedIn, Option<String>)> {
+    let token = app.settings.bot_token.as_ref().ok_or(Error::Refused(Refusal::WebPanelOff))?;
+    let max_age = Duration::from_std(app.settings.web.mini_app_max_age).unwrap_or(Duration::days(1));
+    let launch = telegram_auth::verify_init_data(init_data, token.expose(), app.now(), max_age)
+        .map_err(|e| Error::Refused(Refusal::TelegramSignInRejected { reason: e.to_string() }))?;
+    let who = &launch.identity;
+    if app.store.read()?.user(who.id)?.is_none() {
+        directory::register(
+            app,
+            &directory::Profile {
+                telegram_id: who.id,
+                first_name: who.first_name.clone(),
+                last_name: who.last_name.clone(),
+                username: who.username.clone(),
+                language_code: launch.language_code.clone(),
+            },
+        )?;
+    }
+    let signed_in = sign_in_as(app, who, SignedInVia::MiniApp, user_agent)?;
+    Ok((signed_in, launch.start_param))
+}
+
 /// Opens a session for someone Telegram vouched for (the widget, a Mini App),
 /// registering them first if they are new.
 pub fn sign_in_as(app: &App, who: &TelegramIdentity, via: SignedInVia, user_agent: Option<&str>) -> Result<SignedIn> {

@@ -15,6 +15,7 @@ mod charts;
 mod dashboard;
 mod employee;
 mod events;
+mod miniapp;
 mod pages;
 mod people;
 mod reports;
@@ -47,7 +48,7 @@ impl Web {
     /// The panel's state; call inside the async runtime (it watches for changes).
     pub fn new(app: App, bot: Option<teloxide::Bot>, bot_username: Option<String>) -> Web {
         let changes = events::Changes::watch(app.clone());
-        Web {
+        let web = Web {
             app,
             bot_username: Arc::new(bot_username.map(std::sync::OnceLock::from).unwrap_or_default()),
             bot,
@@ -55,7 +56,9 @@ impl Web {
             changes,
             dashboards: dashboard::Cache::default(),
             uploads: Arc::new(stock::Uploads::default()),
-        }
+        };
+        dashboard::warm(&web);
+        web
     }
 }
 
@@ -78,6 +81,8 @@ pub fn router(web: Web) -> Router {
         .route("/login", get(pages::login))
         .route("/login/link/{token}", get(pages::link_page).post(pages::link_sign_in))
         .route("/login/telegram", get(pages::widget_sign_in))
+        .route("/app", get(miniapp::entry))
+        .route("/app/session", post(miniapp::sign_in))
         .route("/logout", post(pages::logout))
         .route("/logout/everywhere", post(pages::logout_everywhere))
         .route("/profile", get(pages::profile))

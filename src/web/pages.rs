@@ -43,7 +43,7 @@ pub struct Flash {
 }
 
 impl Page {
-    fn new(lang: Lang, title: impl Into<String>) -> Page {
+    pub fn new(lang: Lang, title: impl Into<String>) -> Page {
         Page { lang, title: title.into(), me: None, nav: Vec::new(), flash: None, narrow: false, wide: false }
     }
 

@@ -9,19 +9,38 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// No script but our own files, no inline script or style, nothing framing
-/// the panel, forms posting only here; Telegram's sign-in frame is the one
-/// thing from elsewhere.
+/// No script but our own files, no inline script or style, forms posting
+/// only here; Telegram's sign-in frame is the one thing from elsewhere.
+/// Nothing frames the panel ...
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; frame-src https://oauth.telegram.org; frame-ancestors 'none'; \
                    form-action 'self'; base-uri 'none'; object-src 'none'";
 
+/// ... except Telegram's web clients, which show the Mini App in a frame: the
+/// pages it opens (its entry, requests and cards, the order form, the profile).
+const CSP_MINI_APP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; frame-src https://oauth.telegram.org; \
+                   frame-ancestors https://web.telegram.org https://webk.telegram.org https://webz.telegram.org; \
+                   form-action 'self'; base-uri 'none'; object-src 'none'";
+
+/// Whether Telegram's web clients may frame the page at `path`.
+pub fn mini_app_page(path: &str) -> bool {
+    ["/app", "/requests", "/order", "/profile", "/language"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
 pub async fn headers(request: Request, next: Next) -> Response {
+    let framed = mini_app_page(request.uri().path());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    if framed {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP_MINI_APP));
+    } else {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Sign-in links carry their token in the path: never pass it to another site.
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -68,5 +87,22 @@ impl Attempts {
             failed.retain(|_, l| l.iter().any(|t| now.duration_since(*t) < WINDOW));
         }
         failed.entry(addr).or_default().push(Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mini_app_page;
+
+    #[test]
+    fn telegram_may_frame_the_mini_app_pages_only() {
+        for p in ["/app", "/app/session", "/requests", "/requests/12", "/requests/new", "/order", "/profile"] {
+            assert!(mini_app_page(p), "{p}");
+        }
+        for p in
+            ["/", "/login", "/people", "/stock", "/reports", "/dashboard", "/applications", "/orders", "/requestsx"]
+        {
+            assert!(!mini_app_page(p), "{p}");
+        }
     }
 }

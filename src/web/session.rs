@@ -41,6 +41,20 @@ pub fn session_cookie(web: &Web, value: &str) -> HeaderValue {
     HeaderValue::from_str(&v).expect("hex and ASCII")
 }
 
+/// `Set-Cookie` for a session opened inside Telegram: Telegram Web shows a
+/// Mini App in a frame of its own site, where a SameSite=Lax cookie is not
+/// sent, so over https it is SameSite=None and partitioned (kept for that
+/// frame only). Form posts are still checked for their origin and CSRF value.
+pub fn framed_session_cookie(web: &Web, value: &str) -> HeaderValue {
+    if !web.app.settings.web.https() {
+        return session_cookie(web, value);
+    }
+    let max = web.app.settings.web.session_max.as_secs();
+    let v =
+        format!("{}={value}; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age={max}", cookie_name(web));
+    HeaderValue::from_str(&v).expect("hex and ASCII")
+}
+
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_session_cookie(web: &Web) -> HeaderValue {
     let secure = if web.app.settings.web.https() { "; Secure" } else { "" };

@@ -54,4 +54,25 @@
     var question = e.target.getAttribute('data-confirm');
     if (question && !window.confirm(question)) { e.preventDefault(); }
   });
+
+  // The Mini App's entry: hand the launch data Telegram gave this page to the
+  // server, which checks its signature. Telegram's script puts it in
+  // Telegram.WebApp.initData; without that script it is the tgWebAppData
+  // parameter of the URL's fragment (which never reaches the server by itself).
+  var launch = document.getElementById('tg-signin');
+  if (launch) {
+    var data = '';
+    var tg = window.Telegram && window.Telegram.WebApp;
+    if (tg && tg.initData) { data = tg.initData; }
+    if (!data && window.location.hash.length > 1 && window.URLSearchParams) {
+      data = new URLSearchParams(window.location.hash.slice(1)).get('tgWebAppData') || '';
+    }
+    if (data) {
+      launch.elements.init_data.value = data;
+      launch.submit();
+    } else {
+      document.getElementById('tg-wait').classList.add('hidden');
+      document.getElementById('tg-none').classList.remove('hidden');
+    }
+  }
 })();

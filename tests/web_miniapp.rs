@@ -1,0 +1,123 @@
+//! The Mini App's sign-in against the real `helpdesk serve`: launch data
+//! signed with the bot's token opens a session (registering a newcomer in
+//! the language Telegram gives) and goes to the screen a direct link asked
+//! for; tampered, stale, another bot's, a blocked person's or missing launch
+//! data gets a page that says what to do, and opens nothing.
+
+mod support;
+
+use chrono::Utc;
+use helpdesk::domain::Lang;
+use helpdesk::services::directory;
+use hmac::{KeyInit, Mac};
+use sha2::Sha256;
+use support::fake_telegram::{FakeTelegram, TOKEN};
+use support::web::{Panel, set_cookie};
+use support::{ADMIN, Workdir};
+
+const NEWCOMER: i64 = 555_000_601;
+
+/// Launch data as Telegram builds it: the fields, and `hash`, the HMAC-SHA-256
+/// of the data-check-string keyed with HMAC-SHA-256("WebAppData", token).
+fn init_data(token: &str, id: i64, auth_date: i64, start_param: Option<&str>) -> String {
+    let user = serde_json::json!({
+        "id": id, "first_name": "Оксана", "last_name": "Мельник", "username": "oksana_m", "language_code": "uk"
+    })
+    .to_string();
+    let mut fields = vec![
+        ("auth_date".to_string(), auth_date.to_string()),
+        ("query_id".to_string(), "AAHdF6IQAAAAAN0XohDhrOrc".to_string()),
+        ("user".to_string(), user),
+    ];
+    if let Some(p) = start_param {
+        fields.push(("start_param".into(), p.into()));
+    }
+    fields.sort();
+    let check: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut key = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(b"WebAppData").unwrap();
+    key.update(token.as_bytes());
+    let key = key.finalize().into_bytes();
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+    mac.update(check.join("\n").as_bytes());
+    let hash: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    fields.push(("hash".into(), hash));
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
+}
+
+fn launch(panel: &Panel, data: &str) -> reqwest::blocking::Response {
+    panel.post("/app/session", None, &[("init_data", data)])
+}
+
+#[test]
+fn launch_data_signed_for_this_bot_opens_a_session_at_the_screen_asked_for() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    // The entry page Telegram opens: the sign-in form our script fills.
+    let page = panel.get("/app", None);
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors https://web.telegram.org"), "{csp}");
+    assert!(page.text().unwrap().contains("id=\"tg-signin\""));
+
+    let now = Utc::now().timestamp();
+    let r = launch(&panel, &init_data(TOKEN, NEWCOMER, now, Some("order")));
+    assert_eq!(r.status(), 303, "{}", r.text().unwrap_or_default());
+    assert_eq!(r.headers()["location"], "/order");
+    let cookie = set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string();
+    // A newcomer is registered as the bot would, in Telegram's language, and works at once.
+    let (app, _) = w.app();
+    let person = directory::person(&app, NEWCOMER).unwrap().expect("registered");
+    assert_eq!(person.user.full_name, "Оксана Мельник");
+    assert_eq!(person.user.language, Some(Lang::Uk));
+    let order = panel.get("/order", Some(&cookie));
+    assert_eq!(order.status(), 200);
+    // The order form is one Telegram's web client may frame.
+    assert!(order.headers()["content-security-policy"].to_str().unwrap().contains("https://web.telegram.org"));
+    // ... and the admin pages stay unframeable.
+    let login = panel.get("/login", None);
+    assert!(login.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(login.headers()["x-frame-options"], "DENY");
+    // Direct links: a request card, a new request, nothing (their requests).
+    let r = launch(&panel, &init_data(TOKEN, ADMIN, now, Some("r7")));
+    assert_eq!(r.headers()["location"], "/requests/7");
+    let r = launch(&panel, &init_data(TOKEN, ADMIN, now, Some("new")));
+    assert_eq!(r.headers()["location"], "/requests/new");
+    let r = launch(&panel, &init_data(TOKEN, ADMIN, now, None));
+    assert_eq!(r.headers()["location"], "/requests");
+    // Audited as a Mini App sign-in.
+    let n = w.ints("SELECT count(*) FROM web_sessions WHERE via = 'mini_app'");
+    assert_eq!(n, [4]);
+}
+
+#[test]
+fn forged_stale_or_blocked_launch_data_gets_a_page_and_opens_nothing() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[("HELPDESK_WEB_MINI_APP_MAX_AGE", "1h")]);
+    let now = Utc::now().timestamp();
+    let good = init_data(TOKEN, NEWCOMER, now, None);
+    let refused = |data: &str, status: u16| {
+        let r = launch(&panel, data);
+        assert_eq!(r.status(), status, "{data}");
+        assert!(set_cookie(&r, "helpdesk_session").is_none(), "no session for {data}");
+        r.text().unwrap()
+    };
+    // Another bot's token, a changed user, a missing hash, nothing at all.
+    let page = refused(&init_data("987654:another-bot", NEWCOMER, now, None), 401);
+    assert!(page.contains("Telegram") && page.contains("откройте его снова из бота"), "says what to do: {page}");
+    refused(&good.replace("555000601", "555000602"), 401);
+    refused(&good[..good.find("&hash=").unwrap()], 401);
+    refused("", 401);
+    // Older than the limit set (an hour).
+    refused(&init_data(TOKEN, NEWCOMER, now - 3601, None), 401);
+    assert!(directory::person(&w.app().0, NEWCOMER).unwrap().is_none(), "nobody registered");
+    // A blocked person.
+    let (app, _) = w.app();
+    directory::set_blocked(&app, &helpdesk::services::Actor::Operator("t".into()), ADMIN, true).unwrap();
+    refused(&init_data(TOKEN, ADMIN, now, None), 403);
+    // Posted from another site.
+    let r = panel.post_from("/app/session", None, &[("init_data", &good)], Some("https://evil.example"));
+    assert_eq!(r.status(), 400);
+    assert_eq!(w.ints("SELECT count(*) FROM web_sessions"), [0]);
+}
