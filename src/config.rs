@@ -456,6 +456,12 @@ impl WebSettings {
         }
     }
 
+    /// The Mini App's address (`/app` under the public URL), when that is
+    /// https: Telegram opens Mini Apps over https only.
+    pub fn mini_app_url(&self) -> Option<String> {
+        if self.https() { self.base_url().map(|b| format!("{b}/app")) } else { None }
+    }
+
     /// Whether people reach the panel over https (cookies are then Secure).
     pub fn https(&self) -> bool {
         self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")

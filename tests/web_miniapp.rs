@@ -11,7 +11,8 @@ use helpdesk::domain::Lang;
 use helpdesk::services::directory;
 use hmac::{KeyInit, Mac};
 use sha2::Sha256;
-use support::fake_telegram::{FakeTelegram, TOKEN};
+use std::time::Duration;
+use support::fake_telegram::{FakeTelegram, TOKEN, TgUser};
 use support::web::{Panel, set_cookie};
 use support::{ADMIN, Workdir};
 
@@ -120,4 +121,77 @@ fn forged_stale_or_blocked_launch_data_gets_a_page_and_opens_nothing() {
     let r = panel.post_from("/app/session", None, &[("init_data", &good)], Some("https://evil.example"));
     assert_eq!(r.status(), 400);
     assert_eq!(w.ints("SELECT count(*) FROM web_sessions"), [0]);
+}
+
+#[test]
+fn a_bots_button_opens_its_screen() {
+    let w = Workdir::seeded();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let now = Utc::now().timestamp();
+    // Buttons open /app?screen=...; the page passes it on with the launch data.
+    let entry = panel.get("/app?screen=order", None).text().unwrap();
+    assert!(entry.contains("name=\"screen\" value=\"order\""), "{entry}");
+    let r =
+        panel.post("/app/session", None, &[("init_data", &init_data(TOKEN, ADMIN, now, None)), ("screen", "order")]);
+    assert_eq!(r.headers()["location"], "/order");
+    // A direct link's start_param wins over a screen in the form.
+    let r = panel.post(
+        "/app/session",
+        None,
+        &[("init_data", &init_data(TOKEN, ADMIN, now, Some("new"))), ("screen", "order")],
+    );
+    assert_eq!(r.headers()["location"], "/requests/new");
+}
+
+/// What the bot's replies to `command` carried as buttons (their reply_markup, as JSON text),
+/// once one of them says `expect` (in its text or a button).
+fn markup_of_reply(fake: &FakeTelegram, user: &TgUser, command: &str, expect: &str) -> String {
+    fake.clear_calls();
+    fake.push_text(user, command);
+    let answered = fake.wait_until(Duration::from_secs(15), |calls| {
+        calls.iter().any(|c| c.chat_id() == Some(user.id) && c.params.to_string().contains(expect))
+    });
+    assert!(answered, "{command}: {:?}", fake.texts_to(user.id));
+    fake.sent_to(user.id).iter().map(|c| c.params["reply_markup"].to_string()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_bot_offers_the_mini_app_only_when_telegram_can_open_it() {
+    let w = Workdir::seeded();
+    support::add_person(&w.app().0, NEWCOMER, "Оксана Мельник", "HQ");
+    let user = TgUser::new(NEWCOMER, "Оксана", "uk");
+    let public = "https://helpdesk.example.org";
+    {
+        let fake = FakeTelegram::start();
+        let _panel = Panel::start(&w, &fake, &[("HELPDESK_WEB_PUBLIC_URL", public)]);
+        // The menu button opens the app.
+        assert!(fake.wait_until(Duration::from_secs(15), |calls| {
+            calls.iter().any(|c| {
+                c.method == "setChatMenuButton"
+                    && c.params["menu_button"]["type"] == "web_app"
+                    && c.params["menu_button"]["web_app"]["url"] == format!("{public}/app").as_str()
+            })
+        }));
+        // /start, /new and /cartridge offer it beside the dialogue, each at its screen.
+        let start = markup_of_reply(&fake, &user, "/start", "застосунку");
+        assert!(start.contains(&format!("{public}/app?screen=requests")), "{start}");
+        let new = markup_of_reply(&fake, &user, "/new", "Ремонт");
+        assert!(new.contains("\"web_app\"") && new.contains(&format!("{public}/app?screen=new")), "{new}");
+        let order = markup_of_reply(&fake, &user, "/cartridge", "HP 83A");
+        assert!(order.contains(&format!("{public}/app?screen=order")), "{order}");
+    }
+    // Without https Telegram cannot open it: the bot says nothing of it. (A
+    // database of its own: a new fake Bot API numbers its updates from 1 again.)
+    let w = Workdir::seeded();
+    support::add_person(&w.app().0, NEWCOMER, "Оксана Мельник", "HQ");
+    let fake = FakeTelegram::start();
+    let _panel = Panel::start(&w, &fake, &[]);
+    assert!(fake.wait_until(Duration::from_secs(15), |calls| {
+        calls.iter().any(|c| c.method == "setChatMenuButton" && c.params["menu_button"]["type"] == "default")
+    }));
+    let new = markup_of_reply(&fake, &user, "/new", "Ремонт");
+    assert!(!new.contains("web_app"), "{new}");
+    let start = markup_of_reply(&fake, &user, "/start", "Оксана");
+    assert!(!start.contains("web_app"), "{start}");
 }

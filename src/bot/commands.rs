@@ -6,7 +6,7 @@ use crate::domain::{Lang, Permission};
 use crate::i18n::{Msg, t};
 use crate::services::{App, directory};
 use teloxide::prelude::*;
-use teloxide::types::{BotCommand, BotCommandScope, Recipient};
+use teloxide::types::{BotCommand, BotCommandScope, MenuButton, Recipient};
 
 const EMPLOYEE: &[&str] = &["start", "new", "cartridge", "call", "my", "cancel", "help"];
 
@@ -32,8 +32,24 @@ fn web(app: &App) -> bool {
     app.settings.web.base_url().is_some()
 }
 
-/// Registers the menus: the default one per language, then one per staff member.
+/// The chat menu button: the Mini App when there is one (an https public
+/// URL), else Telegram's default (the commands).
+pub fn menu_button(app: &App) -> MenuButton {
+    match app.settings.web.mini_app_url().and_then(|u| u.parse().ok()) {
+        Some(url) => MenuButton::WebApp {
+            text: t(app.settings.default_language, Msg::OpenApp),
+            web_app: teloxide::types::WebAppInfo { url },
+        },
+        None => MenuButton::Default,
+    }
+}
+
+/// Registers the menus: the default one per language, then one per staff
+/// member; and the menu button.
 pub async fn register(bot: &Bot, app: &App) {
+    if let Err(e) = bot.set_chat_menu_button().menu_button(menu_button(app)).await {
+        tracing::warn!(error = %e, "could not set the menu button");
+    }
     for lang in [Lang::Ru, Lang::Uk, Lang::En] {
         let commands = commands_for(lang, &[], web(app));
         if let Err(e) = bot.set_my_commands(commands).language_code(lang.to_string()).await {

@@ -74,6 +74,14 @@ pub fn remove() -> ReplyMarkup {
     ReplyMarkup::KeyboardRemove(KeyboardRemove::new())
 }
 
+/// A row with a button that opens the Mini App at `screen` (`order`, `new`,
+/// `requests`), when there is one (an https public URL).
+pub fn open_app(lang: Lang, settings: &crate::config::Settings, screen: &str) -> Option<Vec<InlineKeyboardButton>> {
+    let url = settings.web.mini_app_url()?;
+    let url = format!("{url}?screen={screen}").parse().ok()?;
+    Some(vec![InlineKeyboardButton::web_app(t(lang, Msg::OpenApp), teloxide::types::WebAppInfo { url })])
+}
+
 pub fn inline(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(rows)
 }

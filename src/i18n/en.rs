@@ -100,6 +100,11 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::BranchSaved { branch } => format!("Branch saved: <b>{branch}</b>."),
         Msg::NoBranchesYet => "No branches are set up yet; please ask the administrator.".into(),
         Msg::MenuHint => "Choose what to do with the buttons below.".into(),
+        Msg::OpenApp => "📱 Open the app".into(),
+        Msg::AppOffer => {
+            "Ordering cartridges and filing requests is quicker in the help desk app: a catalog, a cart and one form."
+                .into()
+        }
         Msg::Help { staff, admin, super_admin } => {
             let mut s = String::from(
                 "/new — file a request (repair, maintenance, IT help)\n/cartridge — order cartridges\n\

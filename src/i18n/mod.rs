@@ -88,6 +88,10 @@ pub enum Msg<'a> {
     },
     NoBranchesYet,
     MenuHint,
+    /// The label of a button that opens the Mini App.
+    OpenApp,
+    /// Under /start: the same in the Mini App.
+    AppOffer,
     Help {
         staff: bool,
         admin: bool,

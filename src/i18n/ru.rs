@@ -102,6 +102,11 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::BranchSaved { branch } => format!("Филиал сохранён: <b>{branch}</b>."),
         Msg::NoBranchesYet => "Филиалы ещё не настроены; обратитесь к администратору.".into(),
         Msg::MenuHint => "Выберите действие кнопками ниже.".into(),
+        Msg::OpenApp => "📱 Открыть приложение".into(),
+        Msg::AppOffer => {
+            "Заказать картриджи и подать заявку быстрее в приложении службы поддержки: каталог, корзина и одна форма."
+                .into()
+        }
         Msg::Help { staff, admin, super_admin } => {
             let mut s = String::from(
                 "/new — подать заявку (ремонт, обслуживание, ИТ-помощь)\n/cartridge — заказать картриджи\n\

@@ -102,6 +102,11 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::BranchSaved { branch } => format!("Філію збережено: <b>{branch}</b>."),
         Msg::NoBranchesYet => "Філії ще не налаштовані; зверніться до адміністратора.".into(),
         Msg::MenuHint => "Оберіть дію кнопками нижче.".into(),
+        Msg::OpenApp => "📱 Відкрити застосунок".into(),
+        Msg::AppOffer => {
+            "Замовити картриджі й подати заявку швидше в застосунку служби підтримки: каталог, кошик і одна форма."
+                .into()
+        }
         Msg::Help { staff, admin, super_admin } => {
             let mut s = String::from(
                 "/new — подати заявку (ремонт, обслуговування, ІТ-допомога)\n/cartridge — замовити картриджі\n\

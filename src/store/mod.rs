@@ -604,6 +604,14 @@ pub struct RequestQuery {
     pub offset: u64,
 }
 
+impl RequestQuery {
+    /// The kinds to filter by: none when every kind is asked for (or none
+    /// is), so that a query for all of them goes by its other indexes alone.
+    pub fn kind_filter(&self) -> &[Kind] {
+        if <Kind as crate::domain::Named>::ALL.iter().all(|k| self.kinds.contains(k)) { &[] } else { &self.kinds }
+    }
+}
+
 /// An audit record to append.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewLog {

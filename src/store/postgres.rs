@@ -1165,8 +1165,8 @@ fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
         args.push(Box::new(q.statuses.iter().map(|s| s.as_str().to_string()).collect::<Vec<_>>()));
         sql.push_str(&format!(" AND r.status = ANY(${})", args.len()));
     }
-    if !q.kinds.is_empty() {
-        args.push(Box::new(q.kinds.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>()));
+    if !q.kind_filter().is_empty() {
+        args.push(Box::new(q.kind_filter().iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>()));
         sql.push_str(&format!(" AND r.kind = ANY(${})", args.len()));
     }
     if !q.priorities.is_empty() {

@@ -112,6 +112,24 @@ async fn compute_trends(web: &Web, scope: Scope) -> crate::services::Result<Arc<
 /// their time are shown as they are while they are computed again in the
 /// background, so no view waits for them once they exist.
 async fn figures(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, Arc<(Trends, String, String)>)> {
+    // The first figures of a scope are being computed already (at start): wait for them
+    // rather than compute them twice at once.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let computing = {
+            let cached = web.dashboards.inner.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&scope);
+            !cached && web.dashboards.refreshing.lock().unwrap_or_else(|e| e.into_inner()).contains(&scope)
+        };
+        if !computing || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    compute(web, scope).await
+}
+
+/// [`figures`], without waiting for anyone else's.
+async fn compute(web: &Web, scope: Scope) -> crate::services::Result<(Arc<Now>, Arc<(Trends, String, String)>)> {
     let s = scope.clone();
     let mark = call(web, crate::services::web::change_mark).await?;
     let cached = {
@@ -188,12 +206,14 @@ pub fn warm(web: &Web) {
         .map(|role| Scope { kinds: queue_kinds(&Principal::User { id: 0, role, blocked: false }) })
         .collect();
     scopes.dedup();
+    web.dashboards.refreshing.lock().unwrap_or_else(|e| e.into_inner()).extend(scopes.iter().cloned());
     let web = web.clone();
     tokio::spawn(async move {
         for scope in scopes {
-            if let Err(e) = figures(&web, scope).await {
+            if let Err(e) = compute(&web, scope.clone()).await {
                 tracing::warn!(error = %e, "the dashboard's figures could not be computed");
             }
+            web.dashboards.refreshing.lock().unwrap_or_else(|e| e.into_inner()).remove(&scope);
         }
     });
 }

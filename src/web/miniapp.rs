@@ -13,7 +13,7 @@ use super::session::{self, MaybeSignedIn};
 use crate::i18n::{W, w};
 use crate::services::web as auth;
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, State};
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -22,18 +22,27 @@ use std::net::SocketAddr;
 #[template(path = "miniapp.html")]
 struct EntryPage {
     page: Page,
+    screen: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Screen {
+    /// The screen a bot's button asked for (a direct link's comes in the launch data).
+    screen: Option<String>,
 }
 
 /// `GET /app`: the page Telegram opens; its script signs in.
-pub async fn entry(who: MaybeSignedIn) -> Response {
+pub async fn entry(who: MaybeSignedIn, Query(q): Query<Screen>) -> Response {
     let mut page = Page::new(who.lang, w(who.lang, W::MiniAppTitle));
     page.narrow = true;
-    html(EntryPage { page })
+    let screen = q.screen.unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+    html(EntryPage { page, screen })
 }
 
 #[derive(serde::Deserialize)]
 pub struct LaunchForm {
     init_data: String,
+    screen: Option<String>,
 }
 
 /// Where a direct link (`t.me/<bot>?startapp=...`) goes: `order`, `new`,
@@ -68,9 +77,10 @@ pub async fn sign_in(
         return error_page(&web, lang, StatusCode::TOO_MANY_REQUESTS, None);
     }
     let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from);
+    let asked = f.screen.clone();
     match call(&web, move |app| auth::sign_in_with_mini_app(app, &f.init_data, agent.as_deref())).await {
         Ok((signed, start)) => {
-            let mut r = Redirect::to(&screen(start.as_deref())).into_response();
+            let mut r = Redirect::to(&screen(start.as_deref().or(asked.as_deref()))).into_response();
             r.headers_mut().append(header::SET_COOKIE, session::framed_session_cookie(&web, &signed.cookie));
             r
         }

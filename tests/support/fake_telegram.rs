@@ -783,6 +783,7 @@ impl Inner {
             "sendchataction"
             | "answercallbackquery"
             | "setmycommands"
+            | "setchatmenubutton"
             | "deletemycommands"
             | "deletewebhook"
             | "setwebhook" => Ok(json!(true)),

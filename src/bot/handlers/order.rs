@@ -42,6 +42,9 @@ pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> Ha
             vec![raw_button(label, Callback::OrderPick(c.id))]
         })
         .collect();
+    if order.lines.is_empty() {
+        rows.extend(crate::bot::keyboards::open_app(ctx.lang, &ctx.app.settings, "order"));
+    }
     rows.push(vec![button(ctx.lang, Msg::Cancel, Callback::Cancel)]);
     say(&bot, ctx.chat, ctx.t(Msg::ChooseCartridge), Some(inline(rows).into())).await?;
     convo.update(State::OrderPick { order }).await?;

@@ -17,6 +17,9 @@ pub async fn start(bot: Bot, ctx: Ctx, convo: Convo) -> HandlerResult {
     convo.exit().await?;
     let name = esc(&ctx.user.full_name);
     say(&bot, ctx.chat, ctx.t(Msg::Welcome { name: &name }), Some(ctx.menu())).await?;
+    if let Some(row) = crate::bot::keyboards::open_app(ctx.lang, &ctx.app.settings, "requests") {
+        say(&bot, ctx.chat, ctx.t(Msg::AppOffer), Some(inline(vec![row]).into())).await?;
+    }
     if ctx.user.branch_id.is_none() {
         ask_branch(bot, ctx, convo).await?;
     }

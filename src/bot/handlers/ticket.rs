@@ -20,7 +20,9 @@ pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo) -> HandlerResult {
         say(&bot, ctx.chat, ctx.t(Msg::NeedBranchFirst), None).await?;
         return super::start::ask_branch(bot, ctx, convo).await;
     }
-    say(&bot, ctx.chat, ctx.t(Msg::ChooseKind), Some(keyboards::kinds(ctx.lang).into())).await?;
+    let mut kinds = keyboards::kinds(ctx.lang);
+    kinds.inline_keyboard.extend(keyboards::open_app(ctx.lang, &ctx.app.settings, "new"));
+    say(&bot, ctx.chat, ctx.t(Msg::ChooseKind), Some(kinds.into())).await?;
     convo.update(State::TicketKind).await?;
     Ok(())
 }
