@@ -325,6 +325,12 @@ pub fn change_mark(app: &App) -> Result<i64> {
     Ok(app.store.read()?.last_log_id()?)
 }
 
+/// A way to be told at once when anything changes, in any process, where the
+/// store has one (PostgreSQL); `None` where the mark is to be polled.
+pub fn change_listener(app: &App) -> Result<Option<Box<dyn crate::store::ChangeListener>>> {
+    Ok(app.store.change_listener()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

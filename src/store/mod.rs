@@ -141,6 +141,18 @@ pub trait Store: Send + Sync {
     fn job_lock(&self, job: &str) -> Result<Option<ServeLock>>;
     /// Whether a `serve` process holds the database now.
     fn served(&self) -> Result<bool>;
+    /// A way to be told, across processes, that something was recorded in
+    /// the audit log, where the database has one (PostgreSQL's LISTEN/NOTIFY);
+    /// `None` where polling [`Tx::last_log_id`] is the way.
+    fn change_listener(&self) -> Result<Option<Box<dyn ChangeListener>>> {
+        Ok(None)
+    }
+}
+
+/// Told when another transaction, in any process, recorded something in the audit log.
+pub trait ChangeListener: Send {
+    /// Waits up to `timeout`; whether a change was announced meanwhile.
+    fn wait(&mut self, timeout: std::time::Duration) -> Result<bool>;
 }
 
 /// What checking a backup file found.

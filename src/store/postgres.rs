@@ -85,6 +85,25 @@ impl PgConn {
     }
 }
 
+/// A connection of its own that LISTENs for `helpdesk_changes`.
+struct PgListener(PgConn);
+
+impl ChangeListener for PgListener {
+    fn wait(&mut self, timeout: Duration) -> Result<bool> {
+        use ::postgres::fallible_iterator::FallibleIterator;
+        let mut notifications = self.0.client.notifications();
+        let mut told = false;
+        let mut iter = notifications.timeout_iter(timeout);
+        // The first waits up to the timeout; any others already here come with it.
+        if iter.next().map_err(db)?.is_some() {
+            told = true;
+        }
+        drop(iter);
+        while notifications.iter().next().map_err(db)?.is_some() {}
+        Ok(told)
+    }
+}
+
 /// How to connect: the parsed URL and the TLS it asks for.
 #[derive(Clone)]
 struct Connector {
@@ -563,6 +582,12 @@ impl Store for PgStore {
         let mut conn = self.dedicated()?;
         let got: bool = conn.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).map_err(db)?.get(0);
         Ok(got.then(|| ServeLock(Box::new(std::sync::Mutex::new(conn)))))
+    }
+
+    fn change_listener(&self) -> Result<Option<Box<dyn ChangeListener>>> {
+        let mut conn = self.connector.connect().map_err(db)?;
+        conn.client.batch_execute("LISTEN helpdesk_changes").map_err(db)?;
+        Ok(Some(Box::new(PgListener(conn))))
     }
 
     fn served(&self) -> Result<bool> {
@@ -1467,6 +1492,9 @@ impl Audit for PgTx {
     }
 
     fn append_log(&mut self, l: &NewLog) -> Result<()> {
+        // Delivered when this transaction commits (once, however many records
+        // it adds): every listening process learns that the help desk changed.
+        self.exec("SELECT pg_notify('helpdesk_changes', '')", &[])?;
         self.exec(
             "INSERT INTO logs (at, actor_id, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[

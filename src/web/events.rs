@@ -1,9 +1,11 @@
 //! `GET /events`: server-sent events telling open pages that the help desk
 //! changed, so a list or a dashboard fetches itself again. One task per
-//! process polls the store's change mark (the newest audit record's id) once
-//! a second while anyone listens; a change made by any process, another
-//! `serve` instance or a cron job included, reaches every open page within
-//! about a second.
+//! process reads the store's change mark (the newest audit record's id) while
+//! anyone listens: on PostgreSQL when a transaction anywhere announces a
+//! change (LISTEN/NOTIFY, on a connection of its own), else once a second; a
+//! change made by any process, another `serve` instance or a cron job
+//! included, reaches every open page at once on PostgreSQL and within about a
+//! second on SQLite.
 
 use super::Web;
 use super::session::SignedIn;
@@ -15,8 +17,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// How often the mark is read while pages listen.
+/// How often the mark is read while pages listen, without announcements.
 const POLL: Duration = Duration::from_secs(1);
+/// ... and with them (in case one was missed while reconnecting).
+const POLL_LISTENING: Duration = Duration::from_secs(15);
 /// A stream ends after this long; the browser reconnects, signed in anew.
 const STREAM_LIFE: Duration = Duration::from_secs(300);
 
@@ -31,9 +35,16 @@ impl Changes {
         let (tx, _) = watch::channel(0i64);
         let tx = Arc::new(tx);
         let weak = Arc::downgrade(&tx);
+        let told = Arc::new(tokio::sync::Notify::new());
+        let listening = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        listen(app.clone(), told.clone(), listening.clone(), Arc::downgrade(&tx));
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(POLL).await;
+                let poll = if listening.load(std::sync::atomic::Ordering::Relaxed) { POLL_LISTENING } else { POLL };
+                tokio::select! {
+                    _ = tokio::time::sleep(poll) => {}
+                    _ = told.notified() => {}
+                }
                 let Some(tx) = weak.upgrade() else { return };
                 if tx.receiver_count() == 0 {
                     continue;
@@ -53,6 +64,46 @@ impl Changes {
             }
         });
         Changes { tx }
+    }
+}
+
+/// Waits for the store's announcements on a thread of its own (the wait
+/// blocks), waking the reader at each; reconnects after a failure, and ends
+/// with the watch. Nothing to do where the store announces nothing.
+fn listen(
+    app: crate::services::App,
+    told: Arc<tokio::sync::Notify>,
+    listening: Arc<std::sync::atomic::AtomicBool>,
+    alive: std::sync::Weak<watch::Sender<i64>>,
+) {
+    use std::sync::atomic::Ordering;
+    let spawned = std::thread::Builder::new().name("helpdesk-listen".into()).spawn(move || {
+        while alive.strong_count() > 0 {
+            match crate::services::web::change_listener(&app) {
+                Ok(None) => return,
+                Ok(Some(mut listener)) => {
+                    listening.store(true, Ordering::Relaxed);
+                    // Anything missed before listening is read now.
+                    told.notify_one();
+                    while alive.strong_count() > 0 {
+                        match listener.wait(Duration::from_secs(10)) {
+                            Ok(true) => told.notify_one(),
+                            Ok(false) => {}
+                            Err(e) => {
+                                tracing::warn!(error = %e, "lost the database's change announcements; reconnecting");
+                                break;
+                            }
+                        }
+                    }
+                    listening.store(false, Ordering::Relaxed);
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot listen for the database's change announcements"),
+            }
+            std::thread::sleep(Duration::from_secs(5));
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start listening for changes; polling instead");
     }
 }
 
