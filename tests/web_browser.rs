@@ -298,3 +298,67 @@ async fn an_admin_uploads_1c_balances_and_reads_the_reports() {
     browser.screenshots("reports").await;
     browser.close().await;
 }
+
+/// The Mini App's address as Telegram opens it: launch data in the fragment.
+fn mini_app_url(panel: &Panel, screen: &str, data: &str) -> String {
+    let fragment: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("tgWebAppData", data), ("tgWebAppVersion", "8.0"), ("tgWebAppPlatform", "android")])
+        .finish();
+    format!("{}/app?screen={screen}#{fragment}", panel.base)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mini_app_orders_two_cartridge_types_in_light_and_dark_and_refuses_a_forged_launch() {
+    const EMPLOYEE: i64 = 555_000_777;
+    for dark in [false, true] {
+        let Some(browser) = Browser::start_with(dark).await else { return };
+        let theme = if dark { "dark" } else { "light" };
+        let w = Workdir::seeded();
+        let fake = FakeTelegram::start();
+        support::add_person(&w.app().0, EMPLOYEE, "Оксана Мельник", "KHARKIV");
+        let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
+        let b = &browser.client;
+        let now = chrono::Utc::now().timestamp();
+        let data = support::web::mini_app_init_data(support::fake_telegram::TOKEN, EMPLOYEE, now, None);
+
+        // A forged launch: the refusal page, and nothing signed in.
+        let forged = data.replace("555000777", "555000778");
+        b.goto(&mini_app_url(&panel, "order", &forged)).await.unwrap();
+        b.wait().for_element(Locator::Css("main .card h1")).await.unwrap();
+        let text = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+        assert!(text.contains("Telegram"), "{text}");
+        assert!(b.find(Locator::Css("form[action='/order']")).await.is_err());
+        browser.screenshots(&format!("miniapp-refused-{theme}")).await;
+
+        // Signed in by Telegram, straight to the order form: two types, one order.
+        b.goto(&mini_app_url(&panel, "order", &data)).await.unwrap();
+        b.wait().for_element(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
+        browser.screenshots(&format!("miniapp-order-{theme}")).await;
+        let qty = b.find_all(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
+        qty[0].clear().await.unwrap();
+        qty[0].send_keys("2").await.unwrap();
+        qty[1].clear().await.unwrap();
+        qty[1].send_keys("1").await.unwrap();
+        let phone = b.find(Locator::Css("#phone")).await.unwrap();
+        phone.clear().await.unwrap();
+        phone.send_keys("067 123 45 67").await.unwrap();
+        b.find(Locator::Css("form[action='/order'] button[type=submit]")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+        browser.screenshots(&format!("miniapp-ordered-{theme}")).await;
+
+        // The storekeeper is told in the bot, and the CLI lists it with both lines.
+        assert!(fake.wait_for_text_async(support::STOREKEEPER, "× 2", Duration::from_secs(20)).await);
+        let listed = tokio::task::block_in_place(|| {
+            w.cmd().args(["requests", "list", "--kind", "cartridge", "--format", "json"]).output().unwrap()
+        });
+        let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        let mine: Vec<&serde_json::Value> =
+            rows.as_array().unwrap().iter().filter(|r| r["author_id"] == EMPLOYEE).collect();
+        assert_eq!(mine.len(), 1, "{rows}");
+        let (app, _) = w.app();
+        let number = helpdesk::domain::RequestNumber::parse(mine[0]["number"].as_str().unwrap()).unwrap();
+        let card = requests::card(&app, &Actor::Operator("t".into()), number.0).unwrap();
+        assert_eq!(card.items.len(), 2, "two cartridge types in one order");
+        browser.close().await;
+    }
+}

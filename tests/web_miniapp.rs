@@ -9,41 +9,12 @@ mod support;
 use chrono::Utc;
 use helpdesk::domain::Lang;
 use helpdesk::services::directory;
-use hmac::{KeyInit, Mac};
-use sha2::Sha256;
 use std::time::Duration;
 use support::fake_telegram::{FakeTelegram, TOKEN, TgUser};
-use support::web::{Panel, set_cookie};
+use support::web::{Panel, mini_app_init_data as init_data, set_cookie};
 use support::{ADMIN, Workdir};
 
 const NEWCOMER: i64 = 555_000_601;
-
-/// Launch data as Telegram builds it: the fields, and `hash`, the HMAC-SHA-256
-/// of the data-check-string keyed with HMAC-SHA-256("WebAppData", token).
-fn init_data(token: &str, id: i64, auth_date: i64, start_param: Option<&str>) -> String {
-    let user = serde_json::json!({
-        "id": id, "first_name": "Оксана", "last_name": "Мельник", "username": "oksana_m", "language_code": "uk"
-    })
-    .to_string();
-    let mut fields = vec![
-        ("auth_date".to_string(), auth_date.to_string()),
-        ("query_id".to_string(), "AAHdF6IQAAAAAN0XohDhrOrc".to_string()),
-        ("user".to_string(), user),
-    ];
-    if let Some(p) = start_param {
-        fields.push(("start_param".into(), p.into()));
-    }
-    fields.sort();
-    let check: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let mut key = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(b"WebAppData").unwrap();
-    key.update(token.as_bytes());
-    let key = key.finalize().into_bytes();
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&key).unwrap();
-    mac.update(check.join("\n").as_bytes());
-    let hash: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    fields.push(("hash".into(), hash));
-    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
-}
 
 fn launch(panel: &Panel, data: &str) -> reqwest::blocking::Response {
     panel.post("/app/session", None, &[("init_data", data)])
@@ -194,4 +165,44 @@ fn the_bot_offers_the_mini_app_only_when_telegram_can_open_it() {
     assert!(!new.contains("web_app"), "{new}");
     let start = markup_of_reply(&fake, &user, "/start", "Оксана");
     assert!(!start.contains("web_app"), "{start}");
+}
+
+#[test]
+fn the_first_screen_is_light() {
+    let w = Workdir::seeded();
+    support::add_person(&w.app().0, NEWCOMER, "Оксана Мельник", "HQ");
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let r = launch(&panel, &init_data(TOKEN, NEWCOMER, Utc::now().timestamp(), Some("order")));
+    let cookie = set_cookie(&r, "helpdesk_session").unwrap().split(';').next().unwrap().to_string();
+    // Everything the order form loads from us, as a browser asks for it (compressed).
+    let get = |path: &str, gzip: bool| {
+        let mut req = panel.client.get(panel.url(path)).header("Cookie", &cookie);
+        if gzip {
+            req = req.header("Accept-Encoding", "gzip");
+        }
+        let r = req.send().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let gzipped = r.headers().get("content-encoding").is_some_and(|v| v == "gzip");
+        (r.bytes().unwrap().to_vec(), gzipped)
+    };
+    let (entry, _) = get("/app?screen=order", true);
+    let (page, gzipped) = get("/order", true);
+    assert!(gzipped, "pages are sent compressed");
+    let html = String::from_utf8_lossy(&get("/app?screen=order", false).0).to_string()
+        + &String::from_utf8_lossy(&get("/order", false).0);
+    let mut total = entry.len() + page.len();
+    let mut assets: Vec<String> =
+        html.split("\"/assets/").skip(1).filter_map(|s| s.split('"').next()).map(|s| format!("/assets/{s}")).collect();
+    assets.sort();
+    assets.dedup();
+    assert!(assets.len() >= 2, "{assets:?}");
+    for a in &assets {
+        total += get(a, true).0.len();
+    }
+    eprintln!("the first screen: {total} bytes, compressed, from us");
+    assert!(total < 60 * 1024, "the first screen is {total} bytes");
+    // Nothing from another host but Telegram's script.
+    let others: Vec<&str> = html.split("src=\"http").skip(1).filter_map(|s| s.split('"').next()).collect();
+    assert!(others.iter().all(|s| *s == "s://telegram.org/js/telegram-web-app.js"), "{others:?}");
 }

@@ -35,6 +35,7 @@ pub struct Screen {
 pub async fn entry(who: MaybeSignedIn, Query(q): Query<Screen>) -> Response {
     let mut page = Page::new(who.lang, w(who.lang, W::MiniAppTitle));
     page.narrow = true;
+    page.in_app = true;
     let screen = q.screen.unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).take(20).collect();
     html(EntryPage { page, screen })
 }

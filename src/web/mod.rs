@@ -108,6 +108,9 @@ pub fn router(web: Web) -> Router {
         .route("/language", post(pages::set_language))
         .route("/assets/{name}", get(assets::serve))
         .fallback(pages::not_found)
+        // Pages, styles and scripts travel compressed (the event stream and
+        // images as they are).
+        .layer(tower_http::compression::CompressionLayer::new())
         // A bug of ours is a 500 and a log line, not a dropped connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(security::panicked))
         .layer(axum::middleware::from_fn(security::headers))

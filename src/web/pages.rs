@@ -23,6 +23,9 @@ pub struct Page {
     pub narrow: bool,
     /// Full width (tables).
     pub wide: bool,
+    /// Opened inside Telegram (a Mini App session, or its entry): Telegram's
+    /// script is loaded for its theme and buttons.
+    pub in_app: bool,
 }
 
 pub struct Me {
@@ -44,7 +47,16 @@ pub struct Flash {
 
 impl Page {
     pub fn new(lang: Lang, title: impl Into<String>) -> Page {
-        Page { lang, title: title.into(), me: None, nav: Vec::new(), flash: None, narrow: false, wide: false }
+        Page {
+            lang,
+            title: title.into(),
+            me: None,
+            nav: Vec::new(),
+            flash: None,
+            narrow: false,
+            wide: false,
+            in_app: false,
+        }
     }
 
     /// A page for a signed-in person: their name, the sign-out form, and the
@@ -54,6 +66,7 @@ impl Page {
         let mut page = Page::new(signed.lang, title);
         page.me = Some(Me { name: v.user.full_name.clone(), csrf: v.session.csrf.clone() });
         page.nav = nav(signed.lang, v, here);
+        page.in_app = v.session.via == crate::store::SignedInVia::MiniApp;
         page
     }
 

@@ -17,8 +17,10 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    form-action 'self'; base-uri 'none'; object-src 'none'";
 
 /// ... except Telegram's web clients, which show the Mini App in a frame: the
-/// pages it opens (its entry, requests and cards, the order form, the profile).
-const CSP_MINI_APP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+/// pages it opens (its entry, requests and cards, the order form, the
+/// profile), which may also load Telegram's own script (its theme and buttons).
+const CSP_MINI_APP: &str = "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; \
+                   img-src 'self' data:; \
                    connect-src 'self'; frame-src https://oauth.telegram.org; \
                    frame-ancestors https://web.telegram.org https://webk.telegram.org https://webz.telegram.org; \
                    form-action 'self'; base-uri 'none'; object-src 'none'";

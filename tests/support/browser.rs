@@ -24,6 +24,12 @@ impl Browser {
     /// Starts ChromeDriver and a headless Chromium; `None` (saying so) when
     /// they are not installed, which CI does not allow.
     pub async fn start() -> Option<Browser> {
+        Browser::start_with(false).await
+    }
+
+    /// [`Browser::start`], with `dark` the system's dark colour scheme
+    /// (`prefers-color-scheme: dark`), as a phone set to dark mode.
+    pub async fn start_with(dark: bool) -> Option<Browser> {
         if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
             if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                 panic!("CI=true but chromium/chromedriver are missing: run scripts/ensure-browser.sh");
@@ -57,6 +63,7 @@ impl Browser {
                     "--disable-component-update", "--disable-sync", "--hide-scrollbars",
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
+                    if dark { "--force-dark-mode" } else { "--force-color-profile=srgb" },
                 ],
             }),
         );

@@ -112,3 +112,31 @@ pub fn tile(page: &str, label: &str) -> u64 {
     let n = page[..at].rfind("<div class=\"n\">").unwrap() + "<div class=\"n\">".len();
     page[n..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
 }
+
+/// Launch data as Telegram builds it: the fields, and `hash`, the HMAC-SHA-256
+/// of the data-check-string keyed with HMAC-SHA-256("WebAppData", token).
+pub fn mini_app_init_data(token: &str, id: i64, auth_date: i64, start_param: Option<&str>) -> String {
+    let user = serde_json::json!({
+        "id": id, "first_name": "Оксана", "last_name": "Мельник", "username": "oksana_m", "language_code": "uk"
+    })
+    .to_string();
+    let mut fields = vec![
+        ("auth_date".to_string(), auth_date.to_string()),
+        ("query_id".to_string(), "AAHdF6IQAAAAAN0XohDhrOrc".to_string()),
+        ("user".to_string(), user),
+    ];
+    if let Some(p) = start_param {
+        fields.push(("start_param".into(), p.into()));
+    }
+    fields.sort();
+    let check: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    use hmac::{KeyInit, Mac};
+    let mut key = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"WebAppData").unwrap();
+    key.update(token.as_bytes());
+    let key = key.finalize().into_bytes();
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+    mac.update(check.join("\n").as_bytes());
+    let hash: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    fields.push(("hash".into(), hash));
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
+}

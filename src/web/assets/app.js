@@ -75,4 +75,42 @@
       document.getElementById('tg-none').classList.remove('hidden');
     }
   }
+
+  // Inside Telegram: its theme, its main button for a page's form, and its back
+  // button. Without Telegram's script (tests, Telegram Web behind a proxy that
+  // blocks it) the page keeps its own colours and plain buttons.
+  var app = window.Telegram && window.Telegram.WebApp;
+  if (app && app.initData) {
+    var theme = function () {
+      var p = app.themeParams || {};
+      var set = function (token, value) { if (value) { document.documentElement.style.setProperty(token, value); } };
+      set('--bg', p.secondary_bg_color);
+      set('--surface', p.bg_color || p.section_bg_color);
+      set('--surface-2', p.secondary_bg_color);
+      set('--text', p.text_color);
+      set('--muted', p.hint_color || p.subtitle_text_color);
+      set('--accent', p.button_color || p.link_color);
+      set('--accent-text', p.button_text_color);
+      document.documentElement.style.colorScheme = app.colorScheme === 'dark' ? 'dark' : 'light';
+    };
+    theme();
+    app.onEvent('themeChanged', theme);
+    app.ready();
+    app.expand();
+    // The page's main form (marked data-main) is sent with Telegram's main button.
+    var main = document.querySelector('form[data-main]');
+    if (main && app.MainButton) {
+      var submit = main.querySelector('button[type=submit]');
+      app.MainButton.setText(submit ? submit.textContent.trim() : 'OK');
+      app.MainButton.onClick(function () {
+        if (main.requestSubmit) { main.requestSubmit(); } else { main.submit(); }
+      });
+      app.MainButton.show();
+    }
+    // Back goes back, except on the first screen.
+    if (app.BackButton && window.history.length > 1 && !document.getElementById('tg-signin')) {
+      app.BackButton.onClick(function () { window.history.back(); });
+      app.BackButton.show();
+    }
+  }
 })();
