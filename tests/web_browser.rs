@@ -359,6 +359,24 @@ async fn the_mini_app_orders_two_cartridge_types_in_light_and_dark_and_refuses_a
         let number = helpdesk::domain::RequestNumber::parse(mine[0]["number"].as_str().unwrap()).unwrap();
         let card = requests::card(&app, &Actor::Operator("t".into()), number.0).unwrap();
         assert_eq!(card.items.len(), 2, "two cartridge types in one order");
+
+        // A repair with a photo from the phone: attached through Telegram, shown on the card.
+        b.goto(&format!("{}/requests/new", panel.base)).await.unwrap();
+        b.wait().for_element(Locator::Css("form[action='/requests/new']")).await.unwrap();
+        b.find(Locator::Css("input[name=kind][value=repair]")).await.unwrap().click().await.unwrap();
+        b.find(Locator::Css("#description"))
+            .await
+            .unwrap()
+            .send_keys("Принтер в бухгалтерии мнёт бумагу")
+            .await
+            .unwrap();
+        let photo = support::fixtures().join("web/photo.png");
+        b.find(Locator::Css("#attachment")).await.unwrap().send_keys(photo.to_str().unwrap()).await.unwrap();
+        browser.screenshots(&format!("miniapp-new-request-{theme}")).await;
+        b.find(Locator::Css("form[action='/requests/new'] button[type=submit]")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+        assert!(b.find(Locator::Css("main img")).await.is_ok(), "the photo is on the card");
+        assert_eq!(fake.sent_to(EMPLOYEE).into_iter().filter(|c| c.method == "sendPhoto").count(), 1);
         browser.close().await;
     }
 }

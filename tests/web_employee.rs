@@ -136,6 +136,9 @@ fn an_employee_orders_cartridges_with_the_stock_shown() {
     let ce285a = types.iter().find(|c| c.vendor_article == "CE285A").unwrap().id.0;
     let page = panel.get("/order", Some(&me)).text().unwrap();
     assert!(page.contains("CF283A") && page.contains(&format!("name=\"qty_{cf283a}\"")), "{page}");
+    // What is at their branch's warehouse (Odesa: 3 of CE285A), and in all (35 + 4 + 3).
+    let row = page.split("<tr").find(|r| r.contains("CE285A")).unwrap();
+    assert!(row.contains("<strong>3</strong>") && row.contains(">42</td>"), "{row}");
     let (csrf, key) = (csrf_of(&page), hidden(&page, "key"));
     let (q1, q2) = (format!("qty_{cf283a}"), format!("qty_{ce285a}"));
     // Nothing asked for, or too many: said so.
@@ -188,4 +191,104 @@ fn someone_without_a_branch_chooses_one_first() {
     assert_eq!(r.headers()["location"], "/requests/new");
     let page = panel.get("/requests/new", Some(&me)).text().unwrap();
     assert!(page.contains("name=\"description\""));
+}
+
+#[test]
+fn a_photo_chosen_in_the_form_is_attached_through_telegram() {
+    use reqwest::blocking::multipart::{Form, Part};
+    let w = setup();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let me = panel.sign_in(&w, EMPLOYEE);
+    let page = panel.get("/requests/new", Some(&me)).text().unwrap();
+    assert!(page.contains("enctype=\"multipart/form-data\"") && page.contains("name=\"attachment\""));
+    let (csrf, key) = (csrf_of(&page), hidden(&page, "key"));
+    let photo = std::fs::read(support::fixtures().join("web/photo.png")).unwrap();
+    let post = |key: &str, file: Option<(Vec<u8>, &str, &str)>| {
+        let mut form = Form::new()
+            .text("csrf", csrf.clone())
+            .text("key", key.to_string())
+            .text("kind", "repair")
+            .text("name", "Олег Бухгалтер")
+            .text("phone", "0671234567")
+            .text("description", "Принтер мнёт бумагу, фото приложено")
+            .text("priority", "medium");
+        if let Some((bytes, name, mime)) = file {
+            form = form.part("attachment", Part::bytes(bytes).file_name(name.to_string()).mime_str(mime).unwrap());
+        }
+        panel
+            .client
+            .post(panel.url("/requests/new"))
+            .header("Cookie", &me)
+            .header("Origin", &panel.base)
+            .multipart(form)
+            .send()
+            .unwrap()
+    };
+    let count = || w.ints("SELECT count(*) FROM requests WHERE author_id = 555000901")[0];
+
+    // Telegram refuses it (the person blocked the bot): said, nothing filed.
+    fake.block_chat(EMPLOYEE);
+    let r = post(&key, Some((photo.clone(), "jam.png", "image/png")));
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("Telegram"), "says why");
+    assert_eq!(count(), 0);
+    fake.unblock_chat(EMPLOYEE);
+    // Larger than Telegram takes: said, nothing sent, nothing filed.
+    let r = post(&key, Some((vec![0u8; 10 * 1024 * 1024 + 1], "big.jpg", "image/jpeg")));
+    assert_eq!(r.status(), 422);
+    assert_eq!(count(), 0);
+
+    // A photo: sent once to the author's own chat, its file id attached.
+    let r = post(&key, Some((photo.clone(), "jam.png", "image/png")));
+    assert_eq!(r.status(), 303, "{}", r.text().unwrap_or_default());
+    let sent: Vec<_> = fake.sent_to(EMPLOYEE).into_iter().filter(|c| c.method == "sendPhoto").collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let id: i64 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/requests/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (app, _) = w.app();
+    let card = requests::card(&app, &Actor::Operator("t".into()), id).unwrap();
+    assert_eq!(card.attachments.len(), 1);
+    assert_eq!(card.attachments[0].kind, helpdesk::store::AttachmentKind::Photo);
+    assert!(card.attachments[0].file_id.starts_with("AgAC"), "{:?}", card.attachments[0]);
+    // The card shows it as it shows the bot's photos.
+    let page = panel.get(&format!("/requests/{id}"), Some(&me)).text().unwrap();
+    assert!(page.contains(&format!("/requests/{id}/files/")), "{page}");
+    // A document goes as a document.
+    let page = panel.get("/requests/new", Some(&me)).text().unwrap();
+    let r = post(&hidden(&page, "key"), Some((b"%PDF-1.4 ...".to_vec(), "act.pdf", "application/pdf")));
+    assert_eq!(r.status(), 303);
+    assert_eq!(fake.sent_to(EMPLOYEE).into_iter().filter(|c| c.method == "sendDocument").count(), 1);
+    assert_eq!(count(), 2);
+}
+
+#[test]
+fn the_server_room_call_goes_to_staff_on_duty_with_the_bots_cooldown() {
+    let w = setup();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let me = panel.sign_in(&w, EMPLOYEE);
+    let page = panel.get("/call", Some(&me)).text().unwrap();
+    assert!(page.contains("action=\"/call\""), "{page}");
+    let (csrf, key) = (csrf_of(&page), hidden(&page, "key"));
+    let r = panel.post("/call", Some(&me), &[("csrf", &csrf), ("key", &key)]);
+    assert_eq!(r.status(), 200);
+    assert!(r.text().unwrap().contains("class=\"flash ok\""));
+    assert!(fake.wait_for_text(SUPPORT, "Олег Бухгалтер", Duration::from_secs(20)), "staff on duty are told");
+    // The same form posted again is the same call.
+    let r = panel.post("/call", Some(&me), &[("csrf", &csrf), ("key", &key)]);
+    assert_eq!(r.status(), 200);
+    assert_eq!(w.ints("SELECT count(*) FROM server_calls"), [1]);
+    // Another press right away: the bot's cooldown, said, nobody called again.
+    let page = panel.get("/call", Some(&me)).text().unwrap();
+    let r = panel.post("/call", Some(&me), &[("csrf", &csrf), ("key", &hidden(&page, "key"))]);
+    assert_eq!(r.status(), 429);
+    assert_eq!(w.ints("SELECT count(*) FROM server_calls"), [1]);
 }

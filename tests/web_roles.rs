@@ -123,6 +123,7 @@ fn every_page_and_action_is_allowed_exactly_as_authorize_says() {
         ("/requests", Permission::CreateRequest),
         ("/requests/new", Permission::CreateRequest),
         ("/order", Permission::CreateRequest),
+        ("/call", Permission::CreateRequest),
         ("/profile", Permission::CreateRequest),
     ];
     for (who, cookie) in people().iter().zip(&cookies) {

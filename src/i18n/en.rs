@@ -658,5 +658,21 @@ pub(super) fn web(w: W) -> &'static str {
             "Open this app from the bot in Telegram (its menu button), or sign in to the web panel with a link the bot sends for /web."
         }
         W::MiniAppReopen => "Close the app and open it again from the bot.",
+        W::AttachLabel => "Photo or file (optional)",
+        W::AttachHow => {
+            "One photo taken with the camera or a file up to 10 MB. It also arrives in your chat with the bot."
+        }
+        W::AttachmentTooBig => "The file is larger than 10 MB: choose a smaller one.",
+        W::AttachFailed => {
+            "The photo or file could not be attached (Telegram did not take it). Try again, or file the request without it and send it in the bot."
+        }
+        W::AttachmentCaption => "Attached to your new request.",
+        W::CallTitle => "Server room",
+        W::NavCall => "Server room",
+        W::CallHow => {
+            "Something urgent in the server room (no network, a server down, smoke, water)? The call goes at once to the staff on duty in Telegram. You can call again after a few minutes."
+        }
+        W::CallButton => "Call the server room",
+        W::AtYourBranch => "At your branch",
     }
 }

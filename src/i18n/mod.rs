@@ -588,6 +588,16 @@ pub enum W {
     MiniAppSigningIn,
     MiniAppOpenFromBot,
     MiniAppReopen,
+    AttachLabel,
+    AttachHow,
+    AttachmentTooBig,
+    AttachFailed,
+    AttachmentCaption,
+    CallTitle,
+    NavCall,
+    CallHow,
+    CallButton,
+    AtYourBranch,
 }
 
 /// The web panel's text of `w` in `lang`.

@@ -33,6 +33,28 @@ pub fn catalog_with_stock(app: &App) -> Result<Vec<(CartridgeType, i64)>> {
         .collect())
 }
 
+/// The catalog with how many of each are in stock across all warehouses and
+/// at the warehouses of `branch` (none when it has none, or no branch).
+pub fn catalog_for_branch(
+    app: &App,
+    branch: Option<crate::domain::BranchId>,
+) -> Result<Vec<(CartridgeType, i64, i64)>> {
+    let mut tx = app.store.read()?;
+    let stock = tx.stock(&StockFilter::default())?;
+    let here: Vec<crate::domain::WarehouseId> =
+        tx.warehouses()?.into_iter().filter(|w| branch.is_some() && w.branch_id == branch).map(|w| w.id).collect();
+    Ok(tx
+        .cartridge_types()?
+        .into_iter()
+        .map(|c| {
+            let of_type = stock.iter().filter(|s| s.cartridge_type_id == c.id);
+            let total = of_type.clone().map(|s| s.quantity).sum();
+            let at_branch = of_type.filter(|s| here.contains(&s.warehouse_id)).map(|s| s.quantity).sum();
+            (c, total, at_branch)
+        })
+        .collect())
+}
+
 /// Stock for a staff member (checked from the store now).
 pub fn stock_for(app: &App, actor: &Actor) -> Result<Vec<StockRow>> {
     let mut tx = app.store.read()?;

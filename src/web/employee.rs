@@ -9,10 +9,10 @@ use super::requests::plain;
 use super::session::{self, SignedIn};
 use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, Priority};
 use crate::i18n::{Msg, W, t, w};
-use crate::services::requests::{self, NewTicket, TicketItem};
+use crate::services::requests::{self, NewTicket, TicketAttachment, TicketItem};
 use askama::Template;
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Form, FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// A fresh key for a form: the request it files is keyed by it, so posting
@@ -98,20 +98,125 @@ pub async fn new_request(State(web): State<Web>, who: SignedIn) -> Response {
     new_request_page(&web, &who, None, None).await
 }
 
-/// `POST /requests/new`: files it, or shows the form again saying what is wrong.
-pub async fn file_request(
-    State(web): State<Web>,
-    who: SignedIn,
-    headers: HeaderMap,
-    Form(f): Form<TicketForm>,
-) -> Response {
+/// The most a photo or file attached from the browser may hold (Telegram's
+/// limit for photos sent by a bot).
+pub const ATTACHMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// A file chosen in the form.
+struct Chosen {
+    name: String,
+    content_type: Option<String>,
+    bytes: Vec<u8>,
+}
+
+/// The form as posted: plain, or with a file (multipart).
+async fn read_ticket_form(web: &Web, request: Request) -> Result<(TicketForm, Option<Chosen>), W> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(f) = Form::<TicketForm>::from_request(request, web).await.map_err(|_| W::BadForm)?;
+        return Ok((f, None));
+    }
+    let mut form = Multipart::from_request(request, web).await.map_err(|_| W::BadForm)?;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut chosen = None;
+    while let Some(field) = form.next_field().await.map_err(|_| W::UploadTooBig)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "attachment" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let content_type = field.content_type().map(str::to_string);
+            let bytes = field.bytes().await.map_err(|_| W::UploadTooBig)?;
+            if bytes.len() > ATTACHMENT_MAX_BYTES {
+                return Err(W::AttachmentTooBig);
+            }
+            if !bytes.is_empty() {
+                chosen = Some(Chosen { name: file_name, content_type, bytes: bytes.to_vec() });
+            }
+        } else {
+            fields.push((name, field.text().await.map_err(|_| W::BadForm)?));
+        }
+    }
+    let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let f = Form::<TicketForm>::from_request(form_request(encoded), web).await.map_err(|_| W::BadForm)?.0;
+    Ok((f, chosen))
+}
+
+/// A form body as a request of its own, to read it as the plain form is read.
+fn form_request(encoded: String) -> Request {
+    let mut r = Request::new(axum::body::Body::from(encoded));
+    *r.method_mut() = axum::http::Method::POST;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/x-www-form-urlencoded"));
+    r
+}
+
+/// Sends a file chosen in the form to its author's own chat once, so that
+/// Telegram keeps it and gives it an id: every front end then shows it as it
+/// shows the bot's attachments.
+async fn upload_to_telegram(web: &Web, who: &SignedIn, file: Chosen) -> Result<TicketAttachment, W> {
+    use teloxide::prelude::*;
+    use teloxide::types::InputFile;
+    let bot = web.bot.clone().ok_or(W::AttachFailed)?;
+    let chat = ChatId(who.viewer.user.telegram_id);
+    let photo = file.content_type.as_deref().is_some_and(|t| matches!(t, "image/jpeg" | "image/png" | "image/webp"));
+    let input = InputFile::memory(file.bytes).file_name(if file.name.is_empty() { "file".into() } else { file.name });
+    let caption = w(who.lang, W::AttachmentCaption).to_string();
+    let sent = if photo {
+        bot.send_photo(chat, input).caption(caption).await
+    } else {
+        bot.send_document(chat, input).caption(caption).await
+    };
+    match sent {
+        Ok(msg) => crate::bot::handlers::ticket::attachment_of(&msg).map(|a| a.to_ticket()).ok_or(W::AttachFailed),
+        Err(e) => {
+            tracing::warn!(error = %e, "a file from the web could not be sent through Telegram");
+            Err(W::AttachFailed)
+        }
+    }
+}
+
+/// `POST /requests/new`: files it (with a photo or file, sent through the
+/// Bot API first), or shows the form again saying what is wrong.
+pub async fn file_request(State(web): State<Web>, who: SignedIn, request: Request) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    let headers = request.headers().clone();
+    if !session::same_origin(&web, &headers) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let (f, chosen) = match read_ticket_form(&web, request).await {
+        Ok(x) => x,
+        Err(W::BadForm) => return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None),
+        Err(word) => {
+            let mut r =
+                new_request_page(&web, &who, None, Some(Flash { kind: "bad", text: w(lang, word).into() })).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return r;
+        }
+    };
+    if !session::csrf_ok(&who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let kind = f.kind.as_deref().and_then(|k| Kind::parse_named(k).ok()).filter(|k| *k != Kind::Cartridge);
     let Some(kind) = kind else {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    };
+    let again = |text: String| {
+        let (web, who, f) = (web.clone(), &who, &f);
+        async move {
+            let mut r = new_request_page(&web, who, Some(f), Some(Flash { kind: "bad", text })).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    };
+    let attachments = match chosen {
+        None => vec![],
+        Some(file) => match upload_to_telegram(&web, &who, file).await {
+            Ok(a) => vec![a],
+            Err(word) => return again(w(lang, word).into()).await,
+        },
     };
     let priority = f.priority.as_deref().and_then(|p| Priority::parse_named(p).ok()).unwrap_or(Priority::Medium);
     let ticket = NewTicket {
@@ -122,7 +227,7 @@ pub async fn file_request(
         description: f.description.clone(),
         priority,
         items: vec![],
-        attachments: vec![],
+        attachments,
         client_key: Some(format!(
             "web-form:{}:{}",
             who.viewer.user.telegram_id,
@@ -133,11 +238,7 @@ pub async fn file_request(
     match call(&web, move |app| requests::create(app, &actor, &ticket)).await {
         Ok(r) => Redirect::to(&format!("/requests/{}?done=filed", r.id)).into_response(),
         Err(e) => match e.describe(lang) {
-            Some(text) if !matches!(e, crate::services::Error::Denied(_)) => {
-                let mut r = new_request_page(&web, &who, Some(&f), Some(Flash { kind: "bad", text })).await;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                r
-            }
+            Some(text) if !matches!(e, crate::services::Error::Denied(_)) => again(text).await,
             _ => refused(&web, lang, &e),
         },
     }
@@ -149,6 +250,8 @@ pub struct CatalogRow {
     pub article: String,
     pub printers: String,
     pub stock: i64,
+    /// At the warehouse(s) of the person's branch.
+    pub here: i64,
     pub wanted: String,
 }
 
@@ -168,7 +271,9 @@ struct OrderPage {
 
 async fn order_page(web: &Web, who: &SignedIn, form: Option<&[(String, String)]>, flash: Option<Flash>) -> Response {
     let lang = who.lang;
-    let (catalog, branches) = match call(web, crate::services::catalog::catalog_with_stock).await {
+    let branch = who.viewer.user.branch_id;
+    let found = call(web, move |app| crate::services::catalog::catalog_for_branch(app, branch)).await;
+    let (catalog, branches) = match found {
         Ok(c) => match branches(web).await {
             Ok(b) => (c, b),
             Err(e) => return refused(web, lang, &e),
@@ -187,13 +292,14 @@ async fn order_page(web: &Web, who: &SignedIn, form: Option<&[(String, String)]>
         branches,
         catalog: catalog
             .into_iter()
-            .map(|(c, stock)| CatalogRow {
+            .map(|(c, stock, here)| CatalogRow {
                 wanted: field(&format!("qty_{}", c.id.0)).unwrap_or_else(|| "0".into()),
                 id: c.id.0,
                 name: c.name,
                 article: c.vendor_article,
                 printers: c.compatible_printers,
                 stock,
+                here,
             })
             .collect(),
         max: requests::MAX_QUANTITY,

@@ -52,6 +52,7 @@ pub fn screen(start_param: Option<&str>) -> String {
     match start_param {
         Some("order") => "/order".into(),
         Some("new") => "/requests/new".into(),
+        Some("call") => "/call".into(),
         Some(p) if p.len() > 1 && p.starts_with('r') && p[1..].chars().all(|c| c.is_ascii_digit()) => {
             match p[1..].parse::<i64>() {
                 Ok(id) if id > 0 => format!("/requests/{id}"),
@@ -107,6 +108,7 @@ mod tests {
     fn direct_links_open_their_screen_and_nothing_else() {
         assert_eq!(screen(Some("order")), "/order");
         assert_eq!(screen(Some("new")), "/requests/new");
+        assert_eq!(screen(Some("call")), "/call");
         assert_eq!(screen(Some("r42")), "/requests/42");
         assert_eq!(screen(Some("r")), "/requests");
         assert_eq!(screen(Some("r0")), "/requests");

@@ -10,6 +10,7 @@
 //! (those are in `i18n`).
 
 pub mod assets;
+mod call;
 mod card;
 mod charts;
 mod dashboard;
@@ -90,8 +91,14 @@ pub fn router(web: Web) -> Router {
         .route("/people/{id}/{what}", post(people::change))
         .route("/dashboard", get(dashboard::show))
         .route("/requests", get(requests::list))
-        .route("/requests/new", get(employee::new_request).post(employee::file_request))
+        .route(
+            "/requests/new",
+            get(employee::new_request)
+                .post(employee::file_request)
+                .layer(axum::extract::DefaultBodyLimit::max(employee::ATTACHMENT_MAX_BYTES + (1 << 20))),
+        )
         .route("/order", get(employee::order).post(employee::place_order))
+        .route("/call", get(call::show).post(call::place))
         .route("/profile/branch", post(employee::set_branch))
         .route("/requests/{id}", get(card::show))
         .route("/requests/{id}/files/{attachment}", get(card::file))

@@ -96,6 +96,7 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     if v.may(Permission::CreateRequest) {
         items.push(("/requests/new", W::NavNewRequest));
         items.push(("/order", W::NavOrder));
+        items.push(("/call", W::NavCall));
     }
     if v.may(Permission::ViewStock) {
         items.push(("/stock", W::NavStock));

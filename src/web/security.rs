@@ -27,7 +27,7 @@ const CSP_MINI_APP: &str = "default-src 'self'; script-src 'self' https://telegr
 
 /// Whether Telegram's web clients may frame the page at `path`.
 pub fn mini_app_page(path: &str) -> bool {
-    ["/app", "/requests", "/order", "/profile", "/language"]
+    ["/app", "/requests", "/order", "/call", "/profile", "/language"]
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn telegram_may_frame_the_mini_app_pages_only() {
-        for p in ["/app", "/app/session", "/requests", "/requests/12", "/requests/new", "/order", "/profile"] {
+        for p in ["/app", "/app/session", "/requests", "/requests/12", "/requests/new", "/order", "/call", "/profile"] {
             assert!(mini_app_page(p), "{p}");
         }
         for p in
