@@ -286,14 +286,30 @@ async fn receive(mut form: Multipart, dir: &std::path::Path) -> Result<Received,
     Ok(got)
 }
 
+/// Reads and drops (up to a megabyte of) a refused upload, so that the
+/// browser gets the answer rather than a connection closed mid-post.
+async fn drain(mut form: Multipart) {
+    let mut read = 0usize;
+    while let Ok(Some(mut field)) = form.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            read += chunk.len();
+            if read > 1 << 20 {
+                return;
+            }
+        }
+    }
+}
+
 /// `POST /stock/import`: saves the files and shows what importing them would change.
 pub async fn upload(State(web): State<Web>, who: SignedIn, headers: HeaderMap, form: Multipart) -> Response {
     let lang = who.lang;
     if !session::same_origin(&web, &headers) {
+        drain(form).await;
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     // Checked again by the service; here so that nobody else's files are even kept.
     if !who.viewer.may(Permission::ManageDirectory) {
+        drain(form).await;
         return refused(&web, lang, &crate::services::Error::Denied(crate::domain::Denied::AdminOnly));
     }
     web.uploads.expire();
