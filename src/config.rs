@@ -127,6 +127,14 @@ pub const SPECS: &[Spec] = &[
     ),
     spec("web_session_idle", "8h", "A web session unused this long ends; sign in again."),
     spec("web_session_max", "7d", "A web session ends this long after signing in, used or not."),
+    spec(
+        "onec_exchange_user",
+        "",
+        "User name 1C signs in with for its exchange with a site (CommerceML over HTTP at /1c/exchange on WEB_LISTEN); empty for no exchange.",
+    ),
+    secret("onec_exchange_password", "Password 1C signs in with for its exchange with a site."),
+    spec("onec_file_limit", "10000000", "The most bytes 1C may post at once in the exchange; it splits larger files."),
+    spec("onec_upload_max", "1000000000", "The most bytes one exchange with 1C may upload, all files together."),
     spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
 ];
 
@@ -431,6 +439,19 @@ pub struct Settings {
     pub schedule: Schedules,
     pub smtp: SmtpSettings,
     pub web: WebSettings,
+    pub onec: OnecSettings,
+}
+
+/// 1C's exchange with a site (`/1c/exchange`): who may sign in, how much it may send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnecSettings {
+    /// `None`: no exchange.
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// The most bytes 1C may post at once.
+    pub file_limit: u64,
+    /// The most bytes one exchange may upload.
+    pub upload_max: u64,
 }
 
 /// The web panel: where `serve` listens, where people open it, how long a session lasts.
@@ -583,7 +604,7 @@ impl Layers {
     /// `ARCHIVE_`, `SCHEDULE_`) that name no setting: a typo there would
     /// silently change a policy, so they are refused rather than warned about.
     pub fn unknown_policy_env(&self) -> Vec<String> {
-        const GROUPS: [&str; 6] = ["SLA_", "SMTP_", "BACKUP_", "ARCHIVE_", "SCHEDULE_", "WEB_"];
+        const GROUPS: [&str; 7] = ["SLA_", "SMTP_", "BACKUP_", "ARCHIVE_", "SCHEDULE_", "WEB_", "ONEC_"];
         self.unknown_env().into_iter().filter(|k| GROUPS.iter().any(|g| k[ENV_PREFIX.len()..].starts_with(g))).collect()
     }
 
@@ -801,7 +822,22 @@ impl Loaded {
                 session_max: p.get("web_session_max", parse_duration)?,
                 mini_app_max_age: p.get("web_mini_app_max_age", parse_duration)?,
             },
+            onec: OnecSettings {
+                user: p.get("onec_exchange_user", |v| Ok(non_empty(v)))?,
+                password: p.get("onec_exchange_password", |v| Ok(non_empty(v).map(Secret::new)))?,
+                file_limit: p.get("onec_file_limit", |v| parse_bytes(v, 1024))?,
+                upload_max: p.get("onec_upload_max", |v| parse_bytes(v, 1024))?,
+            },
         };
+        if settings.onec.user.is_some() != settings.onec.password.is_some() {
+            let key = if settings.onec.user.is_some() { "onec_exchange_user" } else { "onec_exchange_password" };
+            let (_, origin) = &raw[key];
+            return Err(ConfigError::Invalid {
+                name: format!("HELPDESK_{}", key.to_ascii_uppercase()),
+                origin: origin.clone(),
+                message: "the exchange with 1C needs both a user and a password; set HELPDESK_ONEC_EXCHANGE_USER and HELPDESK_ONEC_EXCHANGE_PASSWORD".into(),
+            });
+        }
         if settings.smtp.enabled {
             let missing: Vec<&str> = [
                 ("HELPDESK_SMTP_HOST", settings.smtp.host.is_none()),
@@ -887,6 +923,14 @@ fn parse_ids(v: &str) -> Result<Vec<i64>, String> {
         }
     }
     Ok(ids)
+}
+
+/// A number of bytes, at least `min`.
+fn parse_bytes(v: &str, min: u64) -> Result<u64, String> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!("'{v}' is not a number of bytes of at least {min}")),
+    }
 }
 
 fn parse_count(v: &str, min: u32) -> Result<u32, String> {

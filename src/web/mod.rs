@@ -17,6 +17,7 @@ mod dashboard;
 mod employee;
 mod events;
 mod miniapp;
+mod onec;
 mod pages;
 mod people;
 mod reports;
@@ -43,6 +44,7 @@ pub struct Web {
     changes: events::Changes,
     dashboards: dashboard::Cache,
     uploads: Arc<stock::Uploads>,
+    onec: Arc<onec::Exchanges>,
 }
 
 impl Web {
@@ -57,6 +59,7 @@ impl Web {
             changes,
             dashboards: dashboard::Cache::default(),
             uploads: Arc::new(stock::Uploads::default()),
+            onec: Arc::new(onec::Exchanges::default()),
         };
         dashboard::warm(&web);
         web
@@ -111,6 +114,12 @@ pub fn router(web: Web) -> Router {
         .route("/stock/import/{token}/{what}", post(stock::confirm))
         .route("/reports", get(reports::show))
         .route("/reports/{file}", get(reports::download))
+        .route(
+            "/1c/exchange",
+            get(onec::exchange).post(onec::exchange).layer(axum::extract::DefaultBodyLimit::max(
+                usize::try_from(web.app.settings.onec.file_limit).unwrap_or(usize::MAX).saturating_add(1 << 20),
+            )),
+        )
         .route("/events", get(events::stream))
         .route("/language", post(pages::set_language))
         .route("/assets/{name}", get(assets::serve))
