@@ -324,6 +324,9 @@ async fn the_mini_app_orders_two_cartridge_types_in_light_and_dark_and_refuses_a
         // A forged launch: the refusal page, and nothing signed in.
         let forged = data.replace("555000777", "555000778");
         b.goto(&mini_app_url(&panel, "order", &forged)).await.unwrap();
+        // Without Telegram's script the launch data comes from the address: confirmed by a press.
+        b.wait().for_element(Locator::Css("#tg-signin button")).await.unwrap();
+        b.find(Locator::Css("#tg-signin button")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Css("main .card h1")).await.unwrap();
         let text = b.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
         assert!(text.contains("Telegram"), "{text}");
@@ -332,6 +335,11 @@ async fn the_mini_app_orders_two_cartridge_types_in_light_and_dark_and_refuses_a
 
         // Signed in by Telegram, straight to the order form: two types, one order.
         b.goto(&mini_app_url(&panel, "order", &data)).await.unwrap();
+        b.wait().for_element(Locator::Css("#tg-signin button")).await.unwrap();
+        let button = b.find(Locator::Css("#tg-signin button")).await.unwrap().text().await.unwrap();
+        assert!(button.contains("Оксана Мельник"), "says whom it signs in: {button}");
+        browser.screenshots(&format!("miniapp-entry-{theme}")).await;
+        b.find(Locator::Css("#tg-signin button")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
         browser.screenshots(&format!("miniapp-order-{theme}")).await;
         let qty = b.find_all(Locator::Css("form[action='/order'] input.qty")).await.unwrap();

@@ -227,6 +227,25 @@ fn a_photo_chosen_in_the_form_is_attached_through_telegram() {
     };
     let count = || w.ints("SELECT count(*) FROM requests WHERE author_id = 555000901")[0];
 
+    // A form that will not be taken (the description missing) sends nothing to Telegram.
+    let bad = Form::new()
+        .text("csrf", csrf.clone())
+        .text("key", key.clone())
+        .text("kind", "repair")
+        .text("name", "Олег Бухгалтер")
+        .text("phone", "0671234567")
+        .text("description", "")
+        .part("attachment", Part::bytes(photo.clone()).file_name("jam.png").mime_str("image/png").unwrap());
+    let r = panel
+        .client
+        .post(panel.url("/requests/new"))
+        .header("Cookie", &me)
+        .header("Origin", &panel.base)
+        .multipart(bad)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(fake.sent_to(EMPLOYEE).into_iter().filter(|c| c.method == "sendPhoto").count(), 0);
     // Telegram refuses it (the person blocked the bot): said, nothing filed.
     fake.block_chat(EMPLOYEE);
     let r = post(&key, Some((photo.clone(), "jam.png", "image/png")));

@@ -674,5 +674,6 @@ pub(super) fn web(w: W) -> &'static str {
         }
         W::CallButton => "Call the server room",
         W::AtYourBranch => "At your branch",
+        W::MiniAppContinueAs => "Continue as",
     }
 }

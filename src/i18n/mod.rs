@@ -598,6 +598,7 @@ pub enum W {
     CallHow,
     CallButton,
     AtYourBranch,
+    MiniAppContinueAs,
 }
 
 /// The web panel's text of `w` in `lang`.

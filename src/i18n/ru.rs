@@ -701,5 +701,6 @@ pub(super) fn web(w: W) -> &'static str {
         }
         W::CallButton => "Вызвать в серверную",
         W::AtYourBranch => "На складе филиала",
+        W::MiniAppContinueAs => "Продолжить как",
     }
 }

@@ -704,5 +704,6 @@ pub(super) fn web(w: W) -> &'static str {
         }
         W::CallButton => "Викликати в серверну",
         W::AtYourBranch => "На складі філії",
+        W::MiniAppContinueAs => "Продовжити як",
     }
 }

@@ -105,16 +105,22 @@ pub fn valid_quantity(q: i64) -> Result<i64> {
     if (1..=MAX_QUANTITY).contains(&q) { Ok(q) } else { Err(Refusal::BadQuantity { max: MAX_QUANTITY }.into()) }
 }
 
-/// Files a new request. With a `client_key` seen before, returns the request
-/// filed then and files nothing.
-pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
-    let author_id =
-        actor.telegram_id().ok_or_else(|| Error::Invalid("requests are filed by people in Telegram".into()))?;
+/// A new request's words, as they will be stored.
+pub struct Checked {
+    pub contact_name: String,
+    pub contact_phone: String,
+    /// Empty for a cartridge order filed without words.
+    pub description: String,
+}
+
+/// What a new request must be before anything is stored or sent: a contact
+/// name and phone, words (a cartridge order may do without: its lines say it
+/// all), lines only on orders and within bounds.
+pub fn check_new(t: &NewTicket) -> Result<Checked> {
     let contact_name = super::directory::valid_name(TextField::ContactName, &t.contact_name, 200)?;
     let contact_phone = Phone::parse(&t.contact_phone)?.to_string();
-    // A cartridge order may come without words: its lines say it all.
     let said = !(t.kind == Kind::Cartridge && t.description.trim().is_empty());
-    let mut description = if said { valid_description(&t.description)? } else { String::new() };
+    let description = if said { valid_description(&t.description)? } else { String::new() };
     match (t.kind, t.items.len()) {
         (Kind::Cartridge, 0) => return Err(Refusal::EmptyOrder.into()),
         (Kind::Cartridge, n) if n > MAX_ITEMS => return Err(Refusal::TooManyLines { max: MAX_ITEMS }.into()),
@@ -125,6 +131,16 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
     for item in &t.items {
         valid_quantity(item.quantity)?;
     }
+    Ok(Checked { contact_name, contact_phone, description })
+}
+
+/// Files a new request. With a `client_key` seen before, returns the request
+/// filed then and files nothing.
+pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
+    let author_id =
+        actor.telegram_id().ok_or_else(|| Error::Invalid("requests are filed by people in Telegram".into()))?;
+    let Checked { contact_name, contact_phone, mut description } = check_new(t)?;
+    let said = !description.is_empty();
     let now = app.now();
     let mut tx = app.store.write()?;
     if let Some(key) = &t.client_key

@@ -211,15 +211,8 @@ pub async fn file_request(State(web): State<Web>, who: SignedIn, request: Reques
             r
         }
     };
-    let attachments = match chosen {
-        None => vec![],
-        Some(file) => match upload_to_telegram(&web, &who, file).await {
-            Ok(a) => vec![a],
-            Err(word) => return again(w(lang, word).into()).await,
-        },
-    };
     let priority = f.priority.as_deref().and_then(|p| Priority::parse_named(p).ok()).unwrap_or(Priority::Medium);
-    let ticket = NewTicket {
+    let mut ticket = NewTicket {
         kind,
         branch_id: None,
         contact_name: f.name.clone(),
@@ -227,13 +220,26 @@ pub async fn file_request(State(web): State<Web>, who: SignedIn, request: Reques
         description: f.description.clone(),
         priority,
         items: vec![],
-        attachments,
+        attachments: vec![],
         client_key: Some(format!(
             "web-form:{}:{}",
             who.viewer.user.telegram_id,
             f.key.chars().take(64).collect::<String>()
         )),
     };
+    // A file goes to Telegram only with a form that will be taken.
+    if let Some(file) = chosen {
+        if let Err(e) = requests::check_new(&ticket) {
+            return match e.describe(lang) {
+                Some(text) => again(text).await,
+                None => refused(&web, lang, &e),
+            };
+        }
+        match upload_to_telegram(&web, &who, file).await {
+            Ok(a) => ticket.attachments.push(a),
+            Err(word) => return again(w(lang, word).into()).await,
+        }
+    }
     let actor = who.viewer.actor();
     match call(&web, move |app| requests::create(app, &actor, &ticket)).await {
         Ok(r) => Redirect::to(&format!("/requests/{}?done=filed", r.id)).into_response(),

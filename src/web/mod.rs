@@ -45,6 +45,8 @@ pub struct Web {
     dashboards: dashboard::Cache,
     uploads: Arc<stock::Uploads>,
     onec: Arc<onec::Exchanges>,
+    /// Failed sign-ins of 1C, counted apart from people's.
+    onec_attempts: Arc<security::Attempts>,
 }
 
 impl Web {
@@ -60,8 +62,10 @@ impl Web {
             dashboards: dashboard::Cache::default(),
             uploads: Arc::new(stock::Uploads::default()),
             onec: Arc::new(onec::Exchanges::default()),
+            onec_attempts: Arc::new(security::Attempts::default()),
         };
         dashboard::warm(&web);
+        sweep(&web);
         web
     }
 }
@@ -76,6 +80,22 @@ impl Web {
     pub fn set_bot_username(&self, name: &str) {
         let _ = self.bot_username.set(name.to_string());
     }
+}
+
+/// Every ten minutes, removes uploads and 1C exchanges nobody finished.
+fn sweep(web: &Web) {
+    let (uploads, onec) = (Arc::downgrade(&web.uploads), Arc::downgrade(&web.onec));
+    tokio::spawn(async move {
+        loop {
+            let (Some(u), Some(o)) = (uploads.upgrade(), onec.upgrade()) else { return };
+            let _ = tokio::task::spawn_blocking(move || {
+                u.expire();
+                o.expire();
+            })
+            .await;
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        }
+    });
 }
 
 /// The panel's routes.
@@ -114,11 +134,10 @@ pub fn router(web: Web) -> Router {
         .route("/stock/import/{token}/{what}", post(stock::confirm))
         .route("/reports", get(reports::show))
         .route("/reports/{file}", get(reports::download))
+        // The body is read by the handler, after the sign-in check, up to the limit it answered.
         .route(
             "/1c/exchange",
-            get(onec::exchange).post(onec::exchange).layer(axum::extract::DefaultBodyLimit::max(
-                usize::try_from(web.app.settings.onec.file_limit).unwrap_or(usize::MAX).saturating_add(1 << 20),
-            )),
+            get(onec::exchange).post(onec::exchange).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/events", get(events::stream))
         .route("/language", post(pages::set_language))

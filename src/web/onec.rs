@@ -19,8 +19,7 @@
 use super::Web;
 use crate::services::import_1c::{self, ImportOptions};
 use crate::services::{Actor, NoProgress};
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -52,8 +51,10 @@ impl Exchanges {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Forgets (and deletes) exchanges past their time.
-    fn expire(&self) {
+    /// Forgets (and deletes) exchanges past their time, and any folder of
+    /// ours older than that (left by a process that stopped).
+    pub fn expire(&self) {
+        super::stock::sweep("helpdesk-1c-", SESSION_TTL);
         let old: Vec<Exchange> = {
             let mut map = self.lock();
             let stale: Vec<String> =
@@ -138,10 +139,10 @@ pub fn inside(dir: &Path, filename: &str) -> Option<PathBuf> {
 pub async fn exchange(
     State(web): State<Web>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     Query(q): Query<Params>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
+    let headers = request.headers().clone();
     if web.app.settings.onec.user.is_none() {
         return failure("the exchange with 1C is off; set HELPDESK_ONEC_EXCHANGE_USER and _PASSWORD");
     }
@@ -152,18 +153,18 @@ pub async fn exchange(
     }
     let mode = q.mode.as_deref().unwrap_or_default();
     if mode == "checkauth" {
-        if !web.attempts.allowed(peer.ip()) {
+        if !web.onec_attempts.allowed(peer.ip()) {
             return failure("too many failed sign-ins from this address; wait ten minutes");
         }
         if !authorised(&web, &headers) {
-            web.attempts.failed(peer.ip());
+            web.onec_attempts.failed(peer.ip());
             tracing::warn!(%peer, "1C exchange: a wrong user name or password");
             return failure("wrong user name or password");
         }
         web.onec.expire();
         let Ok(token) = crate::services::web::random_token() else { return failure("no randomness; try again") };
         let dir = std::env::temp_dir().join(format!("helpdesk-1c-{}", &token[..32]));
-        if let Err(e) = std::fs::create_dir_all(&dir) {
+        if let Err(e) = super::stock::private_dir(&dir) {
             tracing::error!(error = %e, "1C exchange: cannot make its directory");
             return failure("cannot keep the upload on this server");
         }
@@ -184,8 +185,8 @@ pub async fn exchange(
     match mode {
         "init" => {
             // A fresh upload area for this exchange.
-            let _ = std::fs::remove_dir_all(&dir);
-            let _ = std::fs::create_dir_all(&dir);
+            let _ = tokio::fs::remove_dir_all(&dir).await;
+            let _ = super::stock::private_dir(&dir);
             if let Some(e) = web.onec.lock().get_mut(&token) {
                 e.uploaded = 0;
             }
@@ -194,6 +195,12 @@ pub async fn exchange(
         "file" => {
             let Some(path) = q.filename.as_deref().and_then(|f| inside(&dir, f)) else {
                 return failure("a file name must be a relative path inside the upload, without '..'");
+            };
+            // The body is read only now, from someone signed in, and no larger than the limit answered.
+            let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+            let body = match axum::body::to_bytes(request.into_body(), cap).await {
+                Ok(b) => b,
+                Err(_) => return failure(format!("a post is over file_limit={limit} bytes")),
             };
             {
                 let mut map = web.onec.lock();
@@ -206,14 +213,16 @@ pub async fn exchange(
                 }
                 e.uploaded += body.len() as u64;
             }
-            let write = (|| {
-                use std::io::Write;
+            let write = async {
+                use tokio::io::AsyncWriteExt;
                 if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
+                    tokio::fs::create_dir_all(parent).await?;
                 }
-                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
-                f.write_all(&body)
-            })();
+                let mut f = tokio::fs::OpenOptions::new().create(true).append(true).open(&path).await?;
+                f.write_all(&body).await?;
+                f.flush().await
+            }
+            .await;
             match write {
                 Ok(()) => text("success".into()),
                 Err(e) => {
@@ -235,11 +244,18 @@ pub async fn exchange(
             if base.starts_with("import") || base.starts_with("prices") {
                 return text("success".into());
             }
+            // With the catalog files beside it (import.xml, or import0_1.xml and the like).
             let mut files = vec![path.clone()];
-            for catalog in ["import.xml"] {
-                if let Some(p) = path.parent().map(|d| d.join(catalog)).filter(|p| p.exists() && *p != path) {
-                    files.insert(0, p);
-                }
+            if let Some(Ok(entries)) = path.parent().map(std::fs::read_dir) {
+                let mut catalogs: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+                        n.starts_with("import") && n.ends_with(".xml") && p.is_file()
+                    })
+                    .collect();
+                catalogs.sort();
+                files.splice(0..0, catalogs);
             }
             let result = super::pages::call(&web, move |app| {
                 let options = ImportOptions { dry_run: false, warehouse: None, map: None, sheet: None };
@@ -251,16 +267,23 @@ pub async fn exchange(
                     tracing::info!(file = %name, changed = r.stock_changed, repeat = r.already_imported.is_some(), "1C exchange: imported");
                     text("success".into())
                 }
+                // An offers.xml of CommerceML 2.10 holds prices, not balances: they come in rests.xml.
+                Err(crate::services::Error::Invalid(why)) if why.starts_with(import_1c::NO_BALANCES) => {
+                    tracing::info!(file = %name, "1C exchange: no balances in this file");
+                    text("success".into())
+                }
                 Err(e) => {
                     tracing::warn!(file = %name, error = %e, "1C exchange: import refused");
-                    failure(e)
+                    // Where this server keeps the upload is not 1C's business.
+                    failure(e.to_string().replace(&format!("{}/", dir.display()), ""))
                 }
             }
         }
         "deactivate" => text("success".into()),
         "complete" => {
-            if let Some(e) = web.onec.lock().remove(&token) {
-                let _ = std::fs::remove_dir_all(&e.dir);
+            let done = web.onec.lock().remove(&token);
+            if let Some(e) = done {
+                let _ = tokio::fs::remove_dir_all(&e.dir).await;
             }
             text("success".into())
         }

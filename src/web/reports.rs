@@ -235,25 +235,22 @@ pub async fn download(
                 return super::pages::error_page(&web, lang, StatusCode::INTERNAL_SERVER_ERROR, None);
             };
             let path = std::env::temp_dir().join(format!("helpdesk-export-{token}.xlsx"));
-            let p = path.clone();
-            let written = call(&web, move |app| export::xlsx(app, &query, &p, &NoProgress)).await;
-            if let Err(e) = written {
+            // Written, opened and unlinked in one blocking job, so that nothing is left
+            // behind even when the browser goes away meanwhile (the open file stays readable).
+            let written = call(&web, move |app| {
+                let result = export::xlsx(app, &query, &path, &NoProgress)
+                    .and_then(|_| std::fs::File::open(&path).map_err(crate::services::Error::Output));
                 let _ = std::fs::remove_file(&path);
-                return refused(&web, lang, &e);
-            }
-            let file = tokio::fs::File::open(&path).await;
-            // The open file stays readable after its name is gone.
-            let _ = std::fs::remove_file(&path);
-            match file {
+                result
+            })
+            .await;
+            match written {
+                Err(e) => refused(&web, lang, &e),
                 Ok(file) => attachment(
-                    Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+                    Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file))),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     &format!("{name}.xlsx"),
                 ),
-                Err(e) => {
-                    tracing::error!(error = %e, "an xlsx download failed");
-                    super::pages::error_page(&web, lang, StatusCode::INTERNAL_SERVER_ERROR, None)
-                }
             }
         }
         _ => super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None),

@@ -52,8 +52,11 @@ impl Uploads {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Forgets (and deletes) the uploads nobody confirmed in time.
-    fn expire(&self) {
+    /// Forgets (and deletes) the uploads nobody confirmed in time, and any
+    /// folder of ours older than that (left by a process that stopped, or by
+    /// a browser that went away during the check).
+    pub fn expire(&self) {
+        sweep("helpdesk-upload-", UPLOAD_TTL);
         let old: Vec<Upload> = {
             let mut map = self.lock();
             let stale: Vec<String> =
@@ -84,6 +87,34 @@ impl Drop for Uploads {
     fn drop(&mut self) {
         for (_, u) in self.lock().drain() {
             let _ = std::fs::remove_dir_all(&u.dir);
+        }
+    }
+}
+
+/// Makes a directory only its owner may read (uploads hold the
+/// organisation's catalog and balances).
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Removes the folders named `prefix...` in the temporary directory that
+/// have not changed for `older_than`.
+pub fn sweep(prefix: &str, older_than: Duration) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > older_than);
+        if name.to_string_lossy().starts_with(prefix) && stale {
+            let _ = std::fs::remove_dir_all(e.path());
         }
     }
 }
@@ -318,7 +349,7 @@ pub async fn upload(State(web): State<Web>, who: SignedIn, headers: HeaderMap, f
         Err(e) => return refused(&web, lang, &e),
     };
     let dir = std::env::temp_dir().join(format!("helpdesk-upload-{token}"));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
+    if let Err(e) = private_dir(&dir) {
         tracing::error!(error = %e, dir = %dir.display(), "an upload could not be kept");
         return super::pages::error_page(&web, lang, StatusCode::INTERNAL_SERVER_ERROR, None);
     }
@@ -358,7 +389,7 @@ pub async fn upload(State(web): State<Web>, who: SignedIn, headers: HeaderMap, f
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&dir);
-            import_failed(&web, &who, &e).await
+            import_failed(&web, &who, &e, &dir).await
         }
     }
 }
@@ -403,10 +434,12 @@ fn preview(web: &Web, who: &SignedIn, token: String, names: &[String], r: Import
 /// An import the service refused: a person's refusal in their language; a
 /// file it could not read is named with the reader's own words (the file
 /// and line, as `helpdesk import-1c` prints them).
-async fn import_failed(web: &Web, who: &SignedIn, e: &crate::services::Error) -> Response {
+async fn import_failed(web: &Web, who: &SignedIn, e: &crate::services::Error, dir: &std::path::Path) -> Response {
     let lang = who.lang;
     match e {
         crate::services::Error::Invalid(why) | crate::services::Error::Conflict(why) => {
+            // Where this server keeps the upload is not the person's business.
+            let why = why.replace(&format!("{}/", dir.display()), "");
             failed(web, who, format!("{} {why}", w(lang, W::ImportFailed))).await
         }
         _ => refused(web, lang, e),
@@ -456,7 +489,7 @@ pub async fn confirm(
             let _ = std::fs::remove_dir_all(&upload.dir);
             match result {
                 Ok(r) => Redirect::to(&format!("/stock?done={}", r.stock_changed)).into_response(),
-                Err(e) => import_failed(&web, &who, &e).await,
+                Err(e) => import_failed(&web, &who, &e, &upload.dir).await,
             }
         }
         _ => super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None),

@@ -634,6 +634,10 @@ impl Importer<'_> {
 
 /// Imports balances from `paths`; see the module docs. A repeat of an earlier
 /// import's content is reported in [`ImportReport::already_imported`] and changes nothing.
+/// How the refusal of files that hold no balances begins (1C's exchange
+/// takes such a file, an offers.xml of CommerceML 2.10, as nothing to do).
+pub const NO_BALANCES: &str = "found no balances";
+
 pub fn import(
     app: &App,
     actor: &Actor,
@@ -703,7 +707,7 @@ pub fn import(
     let shown: Vec<&str> = inputs.iter().map(|i| i.shown.as_str()).collect();
     if rows == 0 {
         return Err(Error::Invalid(format!(
-            "found no balances in {}: 1C writes them to offers.xml (rests.xml in CommerceML 2.10); \
+            "{NO_BALANCES} in {}: 1C writes them to offers.xml (rests.xml in CommerceML 2.10); \
              give that file (with import.xml for the catalog), or a report with a quantity column",
             shown.join(", ")
         )));

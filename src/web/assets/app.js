@@ -67,9 +67,23 @@
     if (!data && window.location.hash.length > 1 && window.URLSearchParams) {
       data = new URLSearchParams(window.location.hash.slice(1)).get('tgWebAppData') || '';
     }
-    if (data) {
+    if (data && tg && tg.initData) {
+      // From Telegram's own script: this is the person Telegram opened the app for.
       launch.elements.init_data.value = data;
       launch.submit();
+    } else if (data) {
+      // From the address alone, which anyone can hand over as a link: the
+      // person says it is them before signing in.
+      launch.elements.init_data.value = data;
+      var who = '';
+      try {
+        var user = JSON.parse(new URLSearchParams(data).get('user') || '{}');
+        who = [user.first_name, user.last_name].filter(Boolean).join(' ');
+      } catch (e) { /* the server says what is wrong with it */ }
+      var button = document.getElementById('tg-continue');
+      button.textContent = button.getAttribute('data-label') + (who ? ' ' + who : '');
+      document.getElementById('tg-wait').classList.add('hidden');
+      launch.classList.remove('hidden');
     } else {
       document.getElementById('tg-wait').classList.add('hidden');
       document.getElementById('tg-none').classList.remove('hidden');
