@@ -75,7 +75,7 @@ pub async fn sign_in(
     if !session::same_origin(&web, &headers) {
         return error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
-    if !web.attempts.allowed(peer.ip()) {
+    if !web.attempts.allowed(super::security::client_ip(peer, &headers)) {
         return error_page(&web, lang, StatusCode::TOO_MANY_REQUESTS, None);
     }
     let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from);
@@ -87,7 +87,7 @@ pub async fn sign_in(
             r
         }
         Err(e) => {
-            web.attempts.failed(peer.ip());
+            web.attempts.failed(super::security::client_ip(peer, &headers));
             match &e {
                 crate::services::Error::Refused(_) => {
                     let why = e.describe(lang).unwrap_or_default();

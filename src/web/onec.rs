@@ -153,11 +153,11 @@ pub async fn exchange(
     }
     let mode = q.mode.as_deref().unwrap_or_default();
     if mode == "checkauth" {
-        if !web.onec_attempts.allowed(peer.ip()) {
+        if !web.onec_attempts.allowed(super::security::client_ip(peer, &headers)) {
             return failure("too many failed sign-ins from this address; wait ten minutes");
         }
         if !authorised(&web, &headers) {
-            web.onec_attempts.failed(peer.ip());
+            web.onec_attempts.failed(super::security::client_ip(peer, &headers));
             tracing::warn!(%peer, "1C exchange: a wrong user name or password");
             return failure("wrong user name or password");
         }

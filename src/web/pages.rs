@@ -301,14 +301,14 @@ pub async fn link_sign_in(
     if !session::same_origin(&web, &headers) {
         return error_page(&web, lang, StatusCode::FORBIDDEN, None);
     }
-    if !web.attempts.allowed(peer.ip()) {
+    if !web.attempts.allowed(super::security::client_ip(peer, &headers)) {
         return error_page(&web, lang, StatusCode::TOO_MANY_REQUESTS, None);
     }
     let agent = user_agent(&headers);
     match call(&web, move |app| auth::sign_in_with_link(app, &token, agent.as_deref())).await {
         Ok(signed) => redirect_with_cookie("/", &[session::session_cookie(&web, &signed.cookie)]),
         Err(e) => {
-            web.attempts.failed(peer.ip());
+            web.attempts.failed(super::security::client_ip(peer, &headers));
             refused(&web, lang, &e)
         }
     }
@@ -323,14 +323,14 @@ pub async fn widget_sign_in(
     Query(fields): Query<Vec<(String, String)>>,
 ) -> Response {
     let lang = who.lang;
-    if !web.attempts.allowed(peer.ip()) {
+    if !web.attempts.allowed(super::security::client_ip(peer, &headers)) {
         return error_page(&web, lang, StatusCode::TOO_MANY_REQUESTS, None);
     }
     let agent = user_agent(&headers);
     match call(&web, move |app| auth::sign_in_with_widget(app, &fields, agent.as_deref())).await {
         Ok(signed) => redirect_with_cookie("/", &[session::session_cookie(&web, &signed.cookie)]),
         Err(e) => {
-            web.attempts.failed(peer.ip());
+            web.attempts.failed(super::security::client_ip(peer, &headers));
             refused(&web, lang, &e)
         }
     }

@@ -60,6 +60,25 @@ pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     r
 }
 
+/// The address of the client a request comes from: the connecting peer, or,
+/// when that is a reverse proxy on this machine (a loopback address), the
+/// client it names last in `X-Forwarded-For` (nginx's
+/// `$proxy_add_x_forwarded_for` appends the address it saw) or `X-Real-IP`.
+/// Without this every client behind the proxy would share its address, and
+/// one person's failed sign-ins would lock everyone out.
+pub fn client_ip(peer: std::net::SocketAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+    if !peer.ip().is_loopback() {
+        return peer.ip();
+    }
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .or_else(|| headers.get("x-real-ip").and_then(|v| v.to_str().ok()))
+        .and_then(|v| v.trim().parse::<IpAddr>().ok());
+    forwarded.unwrap_or(peer.ip())
+}
+
 /// Failed sign-in attempts per client address over a sliding window.
 #[derive(Default)]
 pub struct Attempts {
@@ -93,7 +112,24 @@ impl Attempts {
 
 #[cfg(test)]
 mod tests {
-    use super::mini_app_page;
+    use super::{client_ip, mini_app_page};
+
+    #[test]
+    fn a_local_proxy_names_the_client_and_nobody_else_may() {
+        let headers = |xff: &str| {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert("x-forwarded-for", xff.parse().unwrap());
+            h
+        };
+        let local: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        let remote: std::net::SocketAddr = "203.0.113.9:40000".parse().unwrap();
+        // Behind nginx on this machine: the address nginx appended, not what the client claimed.
+        assert_eq!(client_ip(local, &headers("10.0.0.1, 198.51.100.7")).to_string(), "198.51.100.7");
+        assert_eq!(client_ip(local, &headers("garbage")).to_string(), "127.0.0.1");
+        assert_eq!(client_ip(local, &axum::http::HeaderMap::new()).to_string(), "127.0.0.1");
+        // A client connecting directly cannot pick its address.
+        assert_eq!(client_ip(remote, &headers("198.51.100.7")).to_string(), "203.0.113.9");
+    }
 
     #[test]
     fn telegram_may_frame_every_page_but_signing_in() {
