@@ -28,6 +28,13 @@ fn link_for(w: &Workdir, panel: &Panel, id: i64) -> String {
     String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string()
 }
 
+/// Opens a one-time link for `id` and presses its button, as a person does.
+async fn sign_in(b: &fantoccini::Client, w: &Workdir, panel: &Panel, id: i64) {
+    let link = tokio::task::block_in_place(|| link_for(w, panel, id));
+    b.goto(&link).await.unwrap();
+    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+}
+
 /// Two new requests by one author, the first with a photo.
 fn requests_to_work_on(w: &Workdir, fake: &FakeTelegram) -> (i64, i64) {
     let (app, _) = w.app();
@@ -195,9 +202,7 @@ async fn an_employee_files_a_request_and_orders_cartridges_on_a_phone() {
     let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
     let b = &browser.client;
     b.set_window_size(support::browser::PHONE.0, support::browser::PHONE.1).await.unwrap();
-    let link = tokio::task::block_in_place(|| link_for(&w, &panel, AUTHOR));
-    b.goto(&link).await.unwrap();
-    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    sign_in(b, &w, &panel, AUTHOR).await;
     b.wait().for_element(Locator::Css("table.requests")).await.unwrap();
     browser.screenshots("my-requests").await;
 
@@ -238,9 +243,7 @@ async fn a_super_admin_manages_people() {
     let panel =
         tokio::task::block_in_place(|| Panel::start(&w, &fake, &[("HELPDESK_SUPER_ADMINS", &AUTHOR.to_string())]));
     let b = &browser.client;
-    let link = tokio::task::block_in_place(|| link_for(&w, &panel, AUTHOR));
-    b.goto(&link).await.unwrap();
-    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    sign_in(b, &w, &panel, AUTHOR).await;
     b.wait().for_element(Locator::Css("#dash")).await.unwrap();
     b.goto(&format!("{}/people", panel.base)).await.unwrap();
     b.wait().for_element(Locator::Css("table.people")).await.unwrap();
@@ -270,9 +273,7 @@ async fn an_admin_uploads_1c_balances_and_reads_the_reports() {
     tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
     let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
     let b = &browser.client;
-    let link = tokio::task::block_in_place(|| link_for(&w, &panel, support::ADMIN));
-    b.goto(&link).await.unwrap();
-    b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    sign_in(b, &w, &panel, support::ADMIN).await;
     b.wait().for_element(Locator::Css("#dash")).await.unwrap();
     b.goto(&format!("{}/stock", panel.base)).await.unwrap();
     b.wait().for_element(Locator::Css("table.stock")).await.unwrap();

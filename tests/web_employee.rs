@@ -173,6 +173,9 @@ fn someone_without_a_branch_chooses_one_first() {
     let me = panel.sign_in(&w, NEWCOMER);
     let page = panel.get("/requests/new", Some(&me)).text().unwrap();
     assert!(page.contains("action=\"/profile/branch\"") && !page.contains("name=\"description\""), "{page}");
+    assert!(page.contains("name=\"next\" value=\"/requests/new\""), "back to the form after: {page}");
+    let order = panel.get("/order", Some(&me)).text().unwrap();
+    assert!(order.contains("name=\"next\" value=\"/order\""), "{order}");
     let lviv = page
         .split("<option value=\"")
         .skip(1)

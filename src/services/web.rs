@@ -142,6 +142,14 @@ pub fn sign_in_with_mini_app(
     let launch = telegram_auth::verify_init_data(init_data, token.expose(), app.now(), max_age)
         .map_err(|e| Error::Refused(Refusal::TelegramSignInRejected { reason: e.to_string() }))?;
     let who = &launch.identity;
+    register_if_new(app, who, launch.language_code.clone())?;
+    let signed_in = sign_in_as(app, who, SignedInVia::MiniApp, user_agent)?;
+    Ok((signed_in, launch.start_param))
+}
+
+/// Registers someone Telegram vouched for, as the bot would, unless the help
+/// desk knows them already; `language_code` as Telegram gives it, if it does.
+fn register_if_new(app: &App, who: &TelegramIdentity, language_code: Option<String>) -> Result<()> {
     if app.store.read()?.user(who.id)?.is_none() {
         directory::register(
             app,
@@ -150,30 +158,17 @@ pub fn sign_in_with_mini_app(
                 first_name: who.first_name.clone(),
                 last_name: who.last_name.clone(),
                 username: who.username.clone(),
-                language_code: launch.language_code.clone(),
+                language_code,
             },
         )?;
     }
-    let signed_in = sign_in_as(app, who, SignedInVia::MiniApp, user_agent)?;
-    Ok((signed_in, launch.start_param))
+    Ok(())
 }
 
 /// Opens a session for someone Telegram vouched for (the widget, a Mini App),
 /// registering them first if they are new.
 pub fn sign_in_as(app: &App, who: &TelegramIdentity, via: SignedInVia, user_agent: Option<&str>) -> Result<SignedIn> {
-    let known = app.store.read()?.user(who.id)?.is_some();
-    if !known {
-        directory::register(
-            app,
-            &directory::Profile {
-                telegram_id: who.id,
-                first_name: who.first_name.clone(),
-                last_name: who.last_name.clone(),
-                username: who.username.clone(),
-                language_code: None,
-            },
-        )?;
-    }
+    register_if_new(app, who, None)?;
     let now = app.now();
     let mut tx = app.store.write()?;
     let signed_in = open_session(&mut *tx, app, who.id, via, user_agent, now)?;
