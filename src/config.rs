@@ -102,6 +102,11 @@ pub const SPECS: &[Spec] = &[
         "When serve emails the summary report (Monday 08:00 by default); off to skip.",
     ),
     spec(
+        "schedule_onec_pull",
+        "off",
+        "When serve pulls the balances from 1C's OData interface (needs ONEC_ODATA_URL); off to skip.",
+    ),
+    spec(
         "email",
         "off",
         "Send email (SLA reminders, reports, new-request notices): on or off. On needs the SMTP settings.",
@@ -135,6 +140,29 @@ pub const SPECS: &[Spec] = &[
     secret("onec_exchange_password", "Password 1C signs in with for its exchange with a site."),
     spec("onec_file_limit", "10000000", "The most bytes 1C may post at once in the exchange; it splits larger files."),
     spec("onec_upload_max", "1000000000", "The most bytes one exchange with 1C may upload, all files together."),
+    spec(
+        "onec_odata_url",
+        "",
+        "1C's standard OData interface to pull balances from (https://1c.example.org/base/odata/standard.odata/); empty for none.",
+    ),
+    spec("onec_odata_user", "", "User name helpdesk signs in to 1C's OData interface with (HTTP Basic)."),
+    secret("onec_odata_password", "Password of that 1C user."),
+    spec(
+        "onec_odata_register",
+        "AccumulationRegister_ТоварыНаСкладах",
+        "The accumulation register whose balances (its Balance table) are the stock at warehouses.",
+    ),
+    spec("onec_odata_item_field", "Номенклатура_Key", "The register's field that holds the item (a reference)."),
+    spec("onec_odata_warehouse_field", "Склад_Key", "The register's field that holds the warehouse (a reference)."),
+    spec(
+        "onec_odata_quantity_field",
+        "ВНаличииBalance",
+        "The balance of the register's quantity resource (the resource's name and Balance).",
+    ),
+    spec("onec_odata_items", "Catalog_Номенклатура", "The catalog of items (names, articles); empty to read none."),
+    spec("onec_odata_article_field", "Артикул", "The items catalog's field with the vendor article; empty for none."),
+    spec("onec_odata_warehouses", "Catalog_Склады", "The catalog of warehouses (names); empty to read none."),
+    spec("onec_odata_timeout", "30s", "How long to wait for each answer from 1C's OData interface."),
     spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
 ];
 
@@ -393,6 +421,7 @@ pub struct Schedules {
     pub prune: Option<CronSpec>,
     pub archive: Option<CronSpec>,
     pub report: Option<CronSpec>,
+    pub onec_pull: Option<CronSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -452,6 +481,30 @@ pub struct OnecSettings {
     pub file_limit: u64,
     /// The most bytes one exchange may upload.
     pub upload_max: u64,
+    /// Pulling balances from 1C's OData interface.
+    pub odata: OdataSettings,
+}
+
+/// Where and how to pull balances from 1C's standard OData interface. The
+/// names differ between configurations: the defaults are those of 1C's
+/// trade configurations (Управление торговлей, Комплексная автоматизация).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OdataSettings {
+    /// `http(s)://host/base/odata/standard.odata/` (ending in `/`, no credentials); `None`: not configured.
+    pub url: Option<url::Url>,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// `AccumulationRegister_ТоварыНаСкладах`: its `Balance` table is read.
+    pub register: String,
+    pub item_field: String,
+    pub warehouse_field: String,
+    pub quantity_field: String,
+    /// The items catalog; `None`: balances are matched by 1C id alone.
+    pub items: Option<String>,
+    pub article_field: Option<String>,
+    /// The warehouses catalog; `None`: warehouses are matched by 1C id alone.
+    pub warehouses: Option<String>,
+    pub timeout: Duration,
 }
 
 /// The web panel: where `serve` listens, where people open it, how long a session lasts.
@@ -775,6 +828,7 @@ impl Loaded {
                 prune: p.get("schedule_prune", CronSpec::parse)?,
                 archive: p.get("schedule_archive", CronSpec::parse)?,
                 report: p.get("schedule_report", CronSpec::parse)?,
+                onec_pull: p.get("schedule_onec_pull", CronSpec::parse)?,
             },
             smtp: SmtpSettings {
                 enabled: p.get("email", parse_switch)?,
@@ -827,8 +881,42 @@ impl Loaded {
                 password: p.get("onec_exchange_password", |v| Ok(non_empty(v).map(Secret::new)))?,
                 file_limit: p.get("onec_file_limit", |v| parse_bytes(v, 1024))?,
                 upload_max: p.get("onec_upload_max", |v| parse_bytes(v, 1024))?,
+                odata: OdataSettings {
+                    url: p.get("onec_odata_url", |v| match non_empty(v) {
+                        None => Ok(None),
+                        Some(s) => parse_odata_url(&s).map(Some),
+                    })?,
+                    user: p.get("onec_odata_user", |v| Ok(non_empty(v)))?,
+                    password: p.get("onec_odata_password", |v| Ok(non_empty(v).map(Secret::new)))?,
+                    register: p.get("onec_odata_register", odata_name)?,
+                    item_field: p.get("onec_odata_item_field", odata_name)?,
+                    warehouse_field: p.get("onec_odata_warehouse_field", odata_name)?,
+                    quantity_field: p.get("onec_odata_quantity_field", odata_name)?,
+                    items: p.get("onec_odata_items", optional_odata_name)?,
+                    article_field: p.get("onec_odata_article_field", optional_odata_name)?,
+                    warehouses: p.get("onec_odata_warehouses", optional_odata_name)?,
+                    timeout: p.get("onec_odata_timeout", parse_duration)?,
+                },
             },
         };
+        if settings.onec.odata.password.is_some() && settings.onec.odata.user.is_none() {
+            let (_, origin) = &raw["onec_odata_password"];
+            return Err(ConfigError::Invalid {
+                name: "HELPDESK_ONEC_ODATA_PASSWORD".into(),
+                origin: origin.clone(),
+                message: "a password for 1C's OData interface needs its user; set HELPDESK_ONEC_ODATA_USER".into(),
+            });
+        }
+        if let (Some(_), None) = (&settings.schedule.onec_pull, &settings.onec.odata.url) {
+            let (value, origin) = &raw["schedule_onec_pull"];
+            return Err(ConfigError::Invalid {
+                name: "HELPDESK_SCHEDULE_ONEC_PULL".into(),
+                origin: origin.clone(),
+                message: format!(
+                    "'{value}' schedules pulling balances from 1C's OData interface, but HELPDESK_ONEC_ODATA_URL is not set; set it, or set the schedule to off"
+                ),
+            });
+        }
         if settings.onec.user.is_some() != settings.onec.password.is_some() {
             let key = if settings.onec.user.is_some() { "onec_exchange_user" } else { "onec_exchange_password" };
             let (_, origin) = &raw[key];
@@ -912,6 +1000,48 @@ fn parse_http_url(v: &str) -> Result<String, String> {
     } else {
         Err(format!("'{v}' is not an http(s) URL"))
     }
+}
+
+/// 1C's OData address: http(s), a host, no credentials (they are settings of
+/// their own, so the address can be shown); the path ends in `/`, so names join onto it.
+pub fn parse_odata_url(v: &str) -> Result<url::Url, String> {
+    let mut u = match url::Url::parse(v.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => u,
+        _ => {
+            return Err(format!(
+                "'{}' is not an http(s) URL such as https://1c.example.org/base/odata/standard.odata/",
+                v.trim()
+            ));
+        }
+    };
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err("the URL holds a user name or password; give them in HELPDESK_ONEC_ODATA_USER and HELPDESK_ONEC_ODATA_PASSWORD instead".into());
+    }
+    u.set_query(None);
+    u.set_fragment(None);
+    if !u.path().ends_with('/') {
+        let path = format!("{}/", u.path());
+        u.set_path(&path);
+    }
+    Ok(u)
+}
+
+/// A name of 1C's metadata as OData spells it: letters (Cyrillic too), digits and `_`.
+fn odata_name(v: &str) -> Result<String, String> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Err("the name is empty; give the name as 1C's $metadata lists it".into());
+    }
+    if !t.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return Err(format!(
+            "'{t}' is not a name as 1C's OData spells it (letters, digits and _, such as AccumulationRegister_ТоварыНаСкладах)"
+        ));
+    }
+    Ok(t.to_string())
+}
+
+fn optional_odata_name(v: &str) -> Result<Option<String>, String> {
+    if v.trim().is_empty() { Ok(None) } else { odata_name(v).map(Some) }
 }
 
 fn parse_ids(v: &str) -> Result<Vec<i64>, String> {
@@ -1162,6 +1292,52 @@ mod tests {
         );
         let layers = Layers { env: env(&[("HELPDESK_SMTP_STAFF_TO", "not an address")]), ..Default::default() };
         assert!(Loaded::from_layers(&layers).unwrap_err().to_string().contains("is not an email address"));
+    }
+
+    #[test]
+    fn onec_odata_settings() {
+        let s = Settings::defaults();
+        assert_eq!(s.onec.odata.url, None);
+        assert_eq!(s.onec.odata.register, "AccumulationRegister_ТоварыНаСкладах");
+        assert_eq!(s.onec.odata.items.as_deref(), Some("Catalog_Номенклатура"));
+        assert!(s.schedule.onec_pull.is_none());
+        let layers = Layers {
+            env: env(&[
+                ("HELPDESK_ONEC_ODATA_URL", "https://1c.example.org/trade/odata/standard.odata"),
+                ("HELPDESK_ONEC_ODATA_USER", "helpdesk"),
+                ("HELPDESK_ONEC_ODATA_PASSWORD", "Пароль-1C"),
+                ("HELPDESK_ONEC_ODATA_ITEMS", ""),
+                ("HELPDESK_SCHEDULE_ONEC_PULL", "*/30 * * * *"),
+            ]),
+            ..Default::default()
+        };
+        let loaded = Loaded::from_layers(&layers).unwrap();
+        let odata = &loaded.settings.onec.odata;
+        assert_eq!(odata.url.as_ref().unwrap().as_str(), "https://1c.example.org/trade/odata/standard.odata/");
+        assert_eq!(odata.items, None);
+        assert!(!format!("{:?} {:?}", loaded.settings, loaded.shown).contains("Пароль-1C"));
+        // A schedule without an address, credentials in the address, a name that is not one.
+        for (pairs, expected) in [
+            (
+                &[("HELPDESK_SCHEDULE_ONEC_PULL", "0 * * * *")][..],
+                "invalid HELPDESK_SCHEDULE_ONEC_PULL (from environment): '0 * * * *' schedules pulling balances from 1C's OData interface, but HELPDESK_ONEC_ODATA_URL is not set; set it, or set the schedule to off",
+            ),
+            (
+                &[("HELPDESK_ONEC_ODATA_URL", "https://u:secret@1c/odata/standard.odata/")][..],
+                "invalid HELPDESK_ONEC_ODATA_URL (from environment): the URL holds a user name or password; give them in HELPDESK_ONEC_ODATA_USER and HELPDESK_ONEC_ODATA_PASSWORD instead",
+            ),
+            (
+                &[("HELPDESK_ONEC_ODATA_REGISTER", "Регистр?x=1")][..],
+                "invalid HELPDESK_ONEC_ODATA_REGISTER (from environment): 'Регистр?x=1' is not a name as 1C's OData spells it (letters, digits and _, such as AccumulationRegister_ТоварыНаСкладах)",
+            ),
+            (
+                &[("HELPDESK_ONEC_ODATA_PASSWORD", "x")][..],
+                "invalid HELPDESK_ONEC_ODATA_PASSWORD (from environment): a password for 1C's OData interface needs its user; set HELPDESK_ONEC_ODATA_USER",
+            ),
+        ] {
+            let layers = Layers { env: env(pairs), ..Default::default() };
+            assert_eq!(Loaded::from_layers(&layers).unwrap_err().to_string(), expected);
+        }
     }
 
     #[test]

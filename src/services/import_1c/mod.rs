@@ -29,10 +29,19 @@
 //! cartridge type and warehouse: characteristics, series); stock rows the
 //! files do not mention are left as they are, and a missing row counts as 0.
 //!
+//! Balances read from somewhere other than a file (1C's OData interface,
+//! [`odata`]) come as a [`RecordSet`] and go through the same steps
+//! ([`import_records`]): their content for a repeat is a SHA-256 over a
+//! canonical form of the records. A set that is the whole of 1C's balances
+//! ([`RecordSet::complete`]; 1C's `Balance` table leaves out what is zero)
+//! also sets to 0 the stock of the cartridge types its items catalog names at
+//! the warehouses its catalog names, where it reports no balance.
+//!
 //! The parsers ([`commerceml`], [`sheet`]) are pure: they read a reader and hand
 //! over [`records::Record`]s. This module does the I/O, the matching and the writing.
 
 pub mod commerceml;
+pub mod odata;
 pub mod records;
 pub mod sheet;
 
@@ -40,7 +49,7 @@ use super::{Actor, App, AuditEvent, Error, Progress, Result, audit, lookup, prin
 use crate::domain::permissions::authorize;
 use crate::domain::{Permission, WarehouseKey};
 use crate::store::{CartridgeType, NewSnapshotRow, OneCImport, Tx, Warehouse};
-use records::{Balance, ParseError, Record};
+use records::{Balance, OwnedRecord, ParseError, Record};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -146,25 +155,84 @@ pub struct UnmatchedWarehouse {
     pub quantity: i64,
 }
 
+/// Balances read whole from somewhere other than a file, to import as a file
+/// is imported ([`import_records`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSet {
+    /// How the report and the snapshot name it: `odata:https://host/base/odata/standard.odata/`.
+    pub source: String,
+    /// For the report: `OData`.
+    pub format: String,
+    /// What was read, for the report.
+    pub detail: String,
+    /// Where to look when it holds no balances (said after [`NO_BALANCES`]).
+    pub no_balances_hint: String,
+    /// Whether these are all of 1C's balances, a missing one meaning 0: then the
+    /// stock of the cartridge types its catalog names at the warehouses its
+    /// catalog names is set to 0 where no balance is given.
+    pub complete: bool,
+    pub records: Vec<OwnedRecord>,
+}
+
+impl RecordSet {
+    /// SHA-256 over the records in a canonical form: each as a JSON array, one a
+    /// line, sorted (the order 1C lists them in does not matter, nor the row numbers).
+    fn digest(&self) -> String {
+        let mut lines: Vec<String> = self
+            .records
+            .iter()
+            .map(|r| {
+                match r {
+                    OwnedRecord::Item(i) => json!(["item", i.one_c_id, i.name, i.article]),
+                    OwnedRecord::Warehouse(w) => json!(["warehouse", w.one_c_id, w.name]),
+                    OwnedRecord::Balance(b) => json!([
+                        "balance",
+                        b.item_one_c_id,
+                        b.item_name,
+                        b.item_article,
+                        b.warehouse_one_c_id,
+                        b.warehouse_name,
+                        b.quantity
+                    ]),
+                }
+                .to_string()
+            })
+            .collect();
+        lines.sort_unstable();
+        let mut hasher = Sha256::new();
+        hasher.update(if self.complete { "records, complete\n" } else { "records\n" });
+        for line in &lines {
+            hasher.update(line.as_bytes());
+            hasher.update(b"\n");
+        }
+        hex(&hasher.finalize())
+    }
+}
+
 // ---------------------------------------------------------------- inputs
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum Kind<'r> {
     Xml,
     Workbook(sheet::Workbook),
     Csv,
+    Records(&'r RecordSet),
 }
 
 #[derive(Debug)]
-struct Input {
+struct Input<'r> {
     path: PathBuf,
     shown: String,
-    kind: Kind,
+    kind: Kind<'r>,
     size: u64,
 }
 
-impl Input {
-    fn detect(path: &Path) -> Result<Input> {
+impl<'r> Input<'r> {
+    fn records(set: &'r RecordSet) -> Input<'r> {
+        Input { path: PathBuf::new(), shown: set.source.clone(), kind: Kind::Records(set), size: 0 }
+    }
+
+    fn detect(path: &Path) -> Result<Input<'static>> {
         let shown = path.display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Invalid(format!("{shown} does not exist")),
@@ -193,13 +261,14 @@ impl Input {
                 None => "CommerceML".into(),
             },
             (Kind::Workbook(w), _) => w.name().into(),
+            (Kind::Records(set), _) => set.format.clone(),
             _ => "CSV".into(),
         }
     }
 }
 
 /// The format of a file whose name does not say: by its first bytes.
-fn sniff(path: &Path) -> std::io::Result<Kind> {
+fn sniff(path: &Path) -> std::io::Result<Kind<'static>> {
     let mut head = Vec::with_capacity(64);
     std::fs::File::open(path)?.take(64).read_to_end(&mut head)?;
     let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head);
@@ -222,6 +291,7 @@ fn sniff(path: &Path) -> std::io::Result<Kind> {
 enum Detail {
     Xml(commerceml::Summary),
     Sheet(sheet::SheetSummary),
+    Records { balances: u64, detail: String },
 }
 
 impl Detail {
@@ -229,11 +299,13 @@ impl Detail {
         match self {
             Detail::Xml(s) => s.balances,
             Detail::Sheet(s) => s.balances,
+            Detail::Records { balances, .. } => *balances,
         }
     }
 
     fn describe(&self) -> String {
         match self {
+            Detail::Records { detail, .. } => detail.clone(),
             Detail::Xml(s) => {
                 let mut parts = Vec::new();
                 if s.offers > 0 {
@@ -350,6 +422,16 @@ fn read_file(
     progress: &dyn Progress,
     each: &mut dyn FnMut(Record<'_>) -> Result<()>,
 ) -> Result<(Detail, String)> {
+    if let Kind::Records(set) = input.kind {
+        let mut balances = 0;
+        for r in &set.records {
+            if let OwnedRecord::Balance(_) = r {
+                balances += 1;
+            }
+            each(r.as_record())?;
+        }
+        return Ok((Detail::Records { balances, detail: set.detail.clone() }, set.digest()));
+    }
     let file =
         std::fs::File::open(&input.path).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", input.shown)))?;
     let mut hashing = Hashing { inner: file, hasher: Sha256::new(), progress, unreported: 0 };
@@ -365,6 +447,7 @@ fn read_file(
             commerceml::parse(&mut buffered, &mut each).map(Detail::Xml)
         }
         Kind::Csv => sheet::parse_csv(&mut hashing, &sheet_options, &mut each).map(Detail::Sheet),
+        Kind::Records(_) => unreachable!("read above"),
         Kind::Workbook(kind) => {
             let mut bytes = Vec::with_capacity(input.size as usize);
             match hashing.read_to_end(&mut bytes) {
@@ -473,6 +556,34 @@ impl Known {
         }
         Ok(k)
     }
+
+    /// The cartridge type an item is: by its 1C id (without a characteristic), then by vendor article.
+    fn cartridge(&self, scratch: &mut String, base_id: Option<&str>, article: Option<&str>) -> Option<usize> {
+        let mut found = None;
+        if let Some(id) = base_id {
+            found = self.type_by_one_c_id.get(key_into(scratch, "", id)).copied();
+        }
+        if found.is_none()
+            && let Some(a) = article
+        {
+            found = self.type_by_article.get(key_into(scratch, "", a)).copied();
+        }
+        found
+    }
+
+    /// The warehouse 1C's is: by its 1C id, then by name.
+    fn warehouse(&self, scratch: &mut String, id: Option<&str>, name: Option<&str>) -> Option<usize> {
+        let mut found = None;
+        if let Some(id) = id {
+            found = self.warehouse_by_one_c_id.get(key_into(scratch, "", id)).copied();
+        }
+        if found.is_none()
+            && let Some(n) = name
+        {
+            found = self.warehouse_by_name.get(key_into(scratch, "", n)).copied().flatten();
+        }
+        found
+    }
 }
 
 /// Matches balances, writes the snapshot, and sums what stock becomes.
@@ -507,15 +618,7 @@ impl Importer<'_> {
         let defined = b.item_one_c_id.and_then(|id| self.defs.items.get(id).or_else(|| self.defs.items.get(base_id?)));
         let name = defined.and_then(|(n, _)| n.as_deref()).or(b.item_name);
         let article = defined.and_then(|(_, a)| a.as_deref()).or(b.item_article);
-        let mut cartridge = None;
-        if let Some(id) = base_id {
-            cartridge = self.known.type_by_one_c_id.get(key_into(&mut self.scratch, "", id)).copied();
-        }
-        if cartridge.is_none()
-            && let Some(a) = article
-        {
-            cartridge = self.known.type_by_article.get(key_into(&mut self.scratch, "", a)).copied();
-        }
+        let cartridge = self.known.cartridge(&mut self.scratch, base_id, article);
         // The warehouse: by 1C id, then by name (the file's, or its definition's).
         let warehouse_name =
             b.warehouse_name.or_else(|| b.warehouse_one_c_id.and_then(|id| self.defs.warehouses.get(id)?.as_deref()));
@@ -525,15 +628,7 @@ impl Importer<'_> {
             }
             self.default_warehouse
         } else {
-            let mut found = None;
-            if let Some(id) = b.warehouse_one_c_id {
-                found = self.known.warehouse_by_one_c_id.get(key_into(&mut self.scratch, "", id)).copied();
-            }
-            if found.is_none()
-                && let Some(n) = warehouse_name
-            {
-                found = self.known.warehouse_by_name.get(key_into(&mut self.scratch, "", n)).copied().flatten();
-            }
+            let found = self.known.warehouse(&mut self.scratch, b.warehouse_one_c_id, warehouse_name);
             if found.is_none() {
                 self.unmatched_warehouse(b.warehouse_one_c_id, warehouse_name, b.quantity);
             }
@@ -632,12 +727,12 @@ impl Importer<'_> {
 
 // ---------------------------------------------------------------- the import
 
-/// Imports balances from `paths`; see the module docs. A repeat of an earlier
-/// import's content is reported in [`ImportReport::already_imported`] and changes nothing.
 /// How the refusal of files that hold no balances begins (1C's exchange
 /// takes such a file, an offers.xml of CommerceML 2.10, as nothing to do).
 pub const NO_BALANCES: &str = "found no balances";
 
+/// Imports balances from `paths`; see the module docs. A repeat of an earlier
+/// import's content is reported in [`ImportReport::already_imported`] and changes nothing.
 pub fn import(
     app: &App,
     actor: &Actor,
@@ -654,13 +749,79 @@ pub fn import(
             return Err(Error::Invalid(format!("{} is given twice (also as {})", a.shown, b.shown)));
         }
     }
-    {
-        let mut tx = app.store.read()?;
-        authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
-        if let Some(w) = &options.warehouse {
-            lookup::warehouse(&mut *tx, w)?;
+    may_import(app, actor, options)?;
+    import_inputs(app, actor, &inputs, options, progress)
+}
+
+/// Imports balances read elsewhere (1C's OData interface) as [`import`] imports
+/// files: the same matching, repeat, snapshot, stock, audit and dry run.
+/// `--map` and `--sheet` are for spreadsheets and refused here.
+pub fn import_records(
+    app: &App,
+    actor: &Actor,
+    set: &RecordSet,
+    options: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    if options.map.is_some() || options.sheet.is_some() {
+        return Err(Error::Invalid(format!("--map and --sheet are for spreadsheets, not {}", set.format)));
+    }
+    may_import(app, actor, options)?;
+    import_inputs(app, actor, &[Input::records(set)], options, progress)
+}
+
+/// Pulls the balances and catalogs from 1C's OData interface (at `url`, else
+/// `HELPDESK_ONEC_ODATA_URL`) and imports them with [`import_records`]. Whoever
+/// may import and the `--warehouse` are checked before 1C is asked; any failure
+/// leaves the store as it was.
+pub fn pull_odata(
+    app: &App,
+    actor: &Actor,
+    url: Option<&str>,
+    options: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    let source = odata::Source::new(&app.settings.onec.odata, url)?;
+    may_import(app, actor, options)?;
+    let set = odata::fetch(&source)?;
+    import_records(app, actor, &set, options, progress)
+}
+
+/// Whether `actor` may import, and `--warehouse` names a warehouse: checked before any reading.
+fn may_import(app: &App, actor: &Actor, options: &ImportOptions) -> Result<()> {
+    let mut tx = app.store.read()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    if let Some(w) = &options.warehouse {
+        lookup::warehouse(&mut *tx, w)?;
+    }
+    Ok(())
+}
+
+impl ImportReport {
+    /// What an import did, in a line (for `helpdesk schedule`'s last result).
+    pub fn summary_line(&self) -> String {
+        match (&self.already_imported, self.import_id) {
+            (Some(earlier), _) => format!("already imported as #{}; nothing changed", earlier.id),
+            (None, Some(id)) => format!(
+                "imported as #{id}: {} rows, {} matched, {} stock rows changed",
+                self.rows, self.matched, self.stock_changed
+            ),
+            (None, None) => format!(
+                "dry run: {} rows, {} matched, {} stock rows would change",
+                self.rows, self.matched, self.stock_changed
+            ),
         }
     }
+}
+
+/// The import of checked inputs: steps 1 to 3 of the module docs.
+fn import_inputs(
+    app: &App,
+    actor: &Actor,
+    inputs: &[Input<'_>],
+    options: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     let total_bytes: u64 = inputs.iter().map(|i| i.size).sum();
     let show_progress = total_bytes >= PROGRESS_FROM_BYTES;
 
@@ -670,7 +831,7 @@ pub fn import(
     if show_progress {
         progress.start("checking (MiB)", Some(total_bytes.div_ceil(MIB)));
     }
-    for input in &inputs {
+    for input in inputs {
         let read = read_file(input, options, progress, &mut |r| {
             defs.add(r);
             Ok(())
@@ -706,6 +867,9 @@ pub fn import(
         .collect();
     let shown: Vec<&str> = inputs.iter().map(|i| i.shown.as_str()).collect();
     if rows == 0 {
+        if let [Input { kind: Kind::Records(set), .. }] = inputs {
+            return Err(Error::Invalid(format!("{NO_BALANCES} in {}: {}", set.source, set.no_balances_hint)));
+        }
         return Err(Error::Invalid(format!(
             "{NO_BALANCES} in {}: 1C writes them to offers.xml (rests.xml in CommerceML 2.10); \
              give that file (with import.xml for the catalog), or a report with a quantity column",
@@ -813,6 +977,29 @@ pub fn import(
     progress.finish();
     debug_assert_eq!(importer.rows, rows);
 
+    // All of 1C's balances: what its catalogs name and it gives no balance for is 0.
+    if inputs.iter().any(|i| matches!(i.kind, Kind::Records(set) if set.complete)) {
+        let mut scratch = String::new();
+        let mut types: Vec<usize> = defs
+            .items
+            .iter()
+            .filter_map(|(id, (_, article))| known.cartridge(&mut scratch, Some(id), article.as_deref()))
+            .collect();
+        let mut places: Vec<usize> = defs
+            .warehouses
+            .iter()
+            .filter_map(|(id, name)| known.warehouse(&mut scratch, Some(id), name.as_deref()))
+            .collect();
+        types.sort_unstable();
+        types.dedup();
+        places.sort_unstable();
+        places.dedup();
+        for &c in &types {
+            for &w in &places {
+                importer.stock.entry((c, w)).or_insert(0);
+            }
+        }
+    }
     let mut pairs: Vec<((usize, usize), i64)> = importer.stock.iter().map(|(k, v)| (*k, *v)).collect();
     pairs.sort_by(|((c1, w1), _), ((c2, w2), _)| {
         let (a, b) = (&known.types[*c1], &known.types[*c2]);

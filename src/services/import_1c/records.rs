@@ -96,6 +96,68 @@ pub enum Record<'a> {
     Balance(Balance<'a>),
 }
 
+/// A [`CatalogItem`] that owns its text, for records read whole from somewhere
+/// other than a file (1C's OData interface).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedCatalogItem {
+    pub one_c_id: String,
+    pub name: Option<String>,
+    pub article: Option<String>,
+}
+
+/// A [`WarehouseDef`] that owns its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedWarehouseDef {
+    pub one_c_id: String,
+    pub name: Option<String>,
+}
+
+/// A [`Balance`] that owns its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedBalance {
+    pub item_one_c_id: Option<String>,
+    pub item_name: Option<String>,
+    pub item_article: Option<String>,
+    pub warehouse_one_c_id: Option<String>,
+    pub warehouse_name: Option<String>,
+    pub quantity: i64,
+    /// Where it was read: the row of its list, from 1.
+    pub line: u64,
+}
+
+/// A [`Record`] that owns its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnedRecord {
+    Item(OwnedCatalogItem),
+    Warehouse(OwnedWarehouseDef),
+    Balance(OwnedBalance),
+}
+
+impl OwnedRecord {
+    /// The record as the parsers hand it over.
+    pub fn as_record(&self) -> Record<'_> {
+        match self {
+            OwnedRecord::Item(i) => Record::Item(CatalogItem {
+                one_c_id: &i.one_c_id,
+                name: i.name.as_deref(),
+                article: i.article.as_deref(),
+            }),
+            OwnedRecord::Warehouse(w) => {
+                Record::Warehouse(WarehouseDef { one_c_id: &w.one_c_id, name: w.name.as_deref() })
+            }
+            OwnedRecord::Balance(b) => Record::Balance(Balance {
+                item_one_c_id: b.item_one_c_id.as_deref(),
+                item_name: b.item_name.as_deref(),
+                item_article: b.item_article.as_deref(),
+                warehouse_one_c_id: b.warehouse_one_c_id.as_deref(),
+                warehouse_name: b.warehouse_name.as_deref(),
+                quantity: b.quantity,
+                line: b.line,
+            }),
+        }
+    }
+}
+
 /// Reads a quantity as 1C writes it: `5`, `5.000`, `5,000` (a decimal comma),
 /// `1 234` (spaces, also non-breaking, between digit groups). Cartridges are
 /// counted in whole units: a fraction, a negative number or anything that is
