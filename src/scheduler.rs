@@ -1,5 +1,5 @@
 //! The scheduled jobs inside `helpdesk serve`: sla-check, backup, prune,
-//! archive and the email report, on the cron expressions of the settings, in
+//! archive, the email report and the pull of balances from 1C's OData, on the cron expressions of the settings, in
 //! the configured time zone. Each job calls the same service as its CLI twin
 //! (see [`crate::services::jobs`]); a job still running when it is due again
 //! is skipped (jobs never overlap themselves), and a failing job is logged and
@@ -7,7 +7,7 @@
 
 use crate::services::jobs::{self, Job};
 use crate::services::notify::{Channels, Mailer, Messenger};
-use crate::services::{Actor, App, NoProgress, archive, backup, report, sla};
+use crate::services::{Actor, App, NoProgress, archive, backup, import_1c, report, sla};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +35,9 @@ fn recorded<T>(
         None => "skipped: another helpdesk process runs it".into(),
     })
 }
+
+/// Who the scheduled pull from 1C's OData is audited as (`system:1c-odata`).
+pub const ONEC_PULL_ACTOR: &str = "1c-odata";
 
 /// Runs the run of `job` due at `slot` (blocking); returns a line saying what it did.
 pub fn run_job(app: &App, job: Job, slot: chrono::DateTime<Utc>, senders: &Senders) -> crate::services::Result<String> {
@@ -82,6 +85,16 @@ pub fn run_job(app: &App, job: Job, slot: chrono::DateTime<Utc>, senders: &Sende
                 |s| format!("sent: {} opened, {} closed", s.total.opened, s.total.closed),
             ),
         },
+        Job::OnecPull => recorded(
+            app,
+            job,
+            slot,
+            || {
+                let options = import_1c::ImportOptions::default();
+                import_1c::pull_odata(app, &Actor::System(ONEC_PULL_ACTOR), None, &options, &NoProgress)
+            },
+            import_1c::ImportReport::summary_line,
+        ),
     }
 }
 

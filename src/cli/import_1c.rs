@@ -1,7 +1,9 @@
 //! `helpdesk import-1c FILE...`: warehouse balances exported from 1C into
-//! stock. The work is in [`crate::services::import_1c`]; this parses the
-//! arguments and prints the report: what changed, what matched nothing, and a
-//! summary at the end (or the whole report as JSON).
+//! stock; `helpdesk import-1c --odata [URL]`: pulled from 1C's OData interface
+//! (recorded as the `onec-pull` job, as `serve` runs it on a schedule). The
+//! work is in [`crate::services::import_1c`]; this parses the arguments and
+//! prints the report: what changed, what matched nothing, and a summary at the
+//! end (or the whole report as JSON).
 
 use super::output::{self, Times, print_rows};
 use super::progress::Bar;
@@ -9,6 +11,7 @@ use super::{Global, open_app};
 use crate::domain::WarehouseKey;
 use crate::services::Actor;
 use crate::services::import_1c::{self, ColumnMap, ImportOptions, ImportReport};
+use crate::services::jobs::{self, Job};
 use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Args;
@@ -24,6 +27,8 @@ Examples:
   helpdesk import-1c остатки.xlsx
   helpdesk import-1c report.csv --map article=C,warehouse=D,quantity=F
   helpdesk import-1c offers.xml --format json > report.json
+  helpdesk import-1c --odata                               # pull from 1C's OData at HELPDESK_ONEC_ODATA_URL
+  helpdesk import-1c --odata https://1c.example.org/trade/odata/standard.odata/ --dry-run
 
 Items match cartridge types by 1C id, then by vendor article; warehouses by 1C id, then by name. \
 What matches nothing is listed, never guessed. Stock is set to what 1C reports; the same content \
@@ -43,8 +48,13 @@ pub enum ReportFormat {
 pub struct ImportArgs {
     /// CommerceML files from a 1C exchange (offers.xml or rests.xml, with import.xml for the catalog),
     /// or reports saved from 1C (.xlsx, .xls, .ods, .csv)
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "odata", value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Pull the balances from 1C's standard OData interface instead of files: at URL
+    /// (http(s)://HOST/BASE/odata/standard.odata/), or at HELPDESK_ONEC_ODATA_URL; the register,
+    /// catalogs, fields and the user are the HELPDESK_ONEC_ODATA_* settings
+    #[arg(long, value_name = "URL", num_args = 0..=1, conflicts_with_all = ["files", "map", "sheet"])]
+    odata: Option<Option<String>>,
     /// Show what would change and what matches nothing; write nothing
     #[arg(long)]
     dry_run: bool,
@@ -118,7 +128,14 @@ struct SummaryRow {
 pub fn run(global: &Global, args: ImportArgs) -> Result<ExitCode> {
     let app = open_app(global, OpenOptions::default())?;
     let options = ImportOptions { dry_run: args.dry_run, warehouse: args.warehouse, map: args.map, sheet: args.sheet };
-    let report = import_1c::import(&app, &Actor::operator_from_env(), &args.files, &options, &Bar::new())?;
+    let actor = Actor::operator_from_env();
+    let report = match &args.odata {
+        None => import_1c::import(&app, &actor, &args.files, &options, &Bar::new())?,
+        Some(url) => {
+            let pull = || import_1c::pull_odata(&app, &actor, url.as_deref(), &options, &Bar::new());
+            if options.dry_run { pull()? } else { jobs::record(&app, Job::OnecPull, pull, ImportReport::summary_line)? }
+        }
+    };
     let times = Times { tz: app.settings.timezone, format: output::Format::Table };
     match args.format {
         ReportFormat::Json => {

@@ -15,10 +15,11 @@ pub enum Job {
     Prune,
     Archive,
     Report,
+    OnecPull,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [Job::SlaCheck, Job::Backup, Job::Prune, Job::Archive, Job::Report];
+    pub const ALL: [Job; 6] = [Job::SlaCheck, Job::Backup, Job::Prune, Job::Archive, Job::Report, Job::OnecPull];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -27,6 +28,7 @@ impl Job {
             Job::Prune => "prune",
             Job::Archive => "archive",
             Job::Report => "report",
+            Job::OnecPull => "onec-pull",
         }
     }
 
@@ -38,6 +40,7 @@ impl Job {
             Job::Prune => "helpdesk backup prune",
             Job::Archive => "helpdesk archive",
             Job::Report => "helpdesk report --email",
+            Job::OnecPull => "helpdesk import-1c --odata",
         }
     }
 
@@ -50,6 +53,7 @@ impl Job {
             Job::Prune => s.prune.as_ref(),
             Job::Archive => s.archive.as_ref(),
             Job::Report => s.report.as_ref(),
+            Job::OnecPull => s.onec_pull.as_ref(),
         }
     }
 }
