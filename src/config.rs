@@ -163,6 +163,11 @@ pub const SPECS: &[Spec] = &[
     spec("onec_odata_article_field", "Артикул", "The items catalog's field with the vendor article; empty for none."),
     spec("onec_odata_warehouses", "Catalog_Склады", "The catalog of warehouses (names); empty to read none."),
     spec("onec_odata_timeout", "30s", "How long to wait for each answer from 1C's OData interface."),
+    spec(
+        "onec_odata_page_size",
+        "1000",
+        "Rows asked of 1C's OData interface at once ($top); lists are read page by page.",
+    ),
     spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
 ];
 
@@ -505,6 +510,8 @@ pub struct OdataSettings {
     /// The warehouses catalog; `None`: warehouses are matched by 1C id alone.
     pub warehouses: Option<String>,
     pub timeout: Duration,
+    /// Rows asked for at once (`$top`).
+    pub page_size: u32,
 }
 
 /// The web panel: where `serve` listens, where people open it, how long a session lasts.
@@ -896,6 +903,7 @@ impl Loaded {
                     article_field: p.get("onec_odata_article_field", optional_odata_name)?,
                     warehouses: p.get("onec_odata_warehouses", optional_odata_name)?,
                     timeout: p.get("onec_odata_timeout", parse_duration)?,
+                    page_size: p.get("onec_odata_page_size", |v| parse_count(v, 1))?,
                 },
             },
         };

@@ -24,9 +24,6 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 use url::Url;
 
-/// Rows asked for per page.
-pub const PAGE: usize = 1000;
-
 /// 1C's empty reference: no item, no warehouse.
 const EMPTY_REF: &str = "00000000-0000-0000-0000-000000000000";
 
@@ -45,6 +42,8 @@ pub struct Source {
     pub article_field: Option<String>,
     pub warehouses: Option<String>,
     pub timeout: Duration,
+    /// Rows asked for at once.
+    pub page: usize,
 }
 
 impl Source {
@@ -72,6 +71,7 @@ impl Source {
             article_field: settings.article_field.clone(),
             warehouses: settings.warehouses.clone(),
             timeout: settings.timeout,
+            page: settings.page_size.max(1) as usize,
         })
     }
 
@@ -202,7 +202,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// The address of a list: the base, `path` (percent-encoded), and the query.
     fn url(&self, path: &[&str], fields: &[Field<'_>], skip: usize) -> Url {
-        list_url(&self.source.base, path, &fields.iter().map(|f| f.name).collect::<Vec<_>>(), skip)
+        list_url(&self.source.base, path, &fields.iter().map(|f| f.name).collect::<Vec<_>>(), self.source.page, skip)
     }
 
     /// Every row of a list, page by page.
@@ -255,7 +255,7 @@ impl Reader<'_> {
                     next = url;
                 }
                 // A short page is the last; a longer one means 1C gave everything at once.
-                None if n != PAGE => return Ok(rows),
+                None if n != self.source.page => return Ok(rows),
                 None => next = self.url(path, fields, rows.len()),
             }
             previous = Some(values);
@@ -411,7 +411,7 @@ impl Row<'_> {
 }
 
 /// `base` + `path` + `?$format=json&$select=…&$top=…&$skip=…`, names percent-encoded.
-fn list_url(base: &Url, path: &[&str], select: &[&str], skip: usize) -> Url {
+fn list_url(base: &Url, path: &[&str], select: &[&str], page: usize, skip: usize) -> Url {
     let mut url = base.clone();
     {
         let mut segments = url.path_segments_mut().expect("an http(s) URL has a path");
@@ -420,7 +420,7 @@ fn list_url(base: &Url, path: &[&str], select: &[&str], skip: usize) -> Url {
     }
     // The names are letters, digits and `_` (see the settings): only non-ASCII needs encoding,
     // which set_query does, and 1C reads `$` and `,` as they are.
-    let mut query = format!("$format=json&$select={}&$top={PAGE}", select.join(","));
+    let mut query = format!("$format=json&$select={}&$top={page}", select.join(","));
     if skip > 0 {
         query.push_str(&format!("&$skip={skip}"));
     }
@@ -478,6 +478,7 @@ mod tests {
             &base,
             &["AccumulationRegister_ТоварыНаСкладах", "Balance"],
             &["Номенклатура_Key", "ВНаличииBalance"],
+            1000,
             2000,
         );
         assert_eq!(
@@ -485,7 +486,7 @@ mod tests {
             "https://1c.example.org/trade/odata/standard.odata/AccumulationRegister_%D0%A2%D0%BE%D0%B2%D0%B0%D1%80%D1%8B%D0%9D%D0%B0%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4%D0%B0%D1%85/Balance\
              ?$format=json&$select=%D0%9D%D0%BE%D0%BC%D0%B5%D0%BD%D0%BA%D0%BB%D0%B0%D1%82%D1%83%D1%80%D0%B0_Key,%D0%92%D0%9D%D0%B0%D0%BB%D0%B8%D1%87%D0%B8%D0%B8Balance&$top=1000&$skip=2000"
         );
-        let first = list_url(&base, &["Catalog_Склады"], &["Ref_Key"], 0);
+        let first = list_url(&base, &["Catalog_Склады"], &["Ref_Key"], 1000, 0);
         assert!(first.as_str().ends_with("?$format=json&$select=Ref_Key&$top=1000"), "{first}");
     }
 
