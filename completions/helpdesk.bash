@@ -1496,12 +1496,16 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__import__subcmd__1c)
-            opts="-h -V --dry-run --warehouse --map --sheet --format --config --database-url --help --version"
+            opts="-h -V --odata --dry-run --warehouse --map --sheet --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --odata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --warehouse)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
