@@ -229,6 +229,9 @@ _helpdesk() {
             helpdesk__subcmd__help__subcmd__db,upgrade)
                 cmd="helpdesk__subcmd__help__subcmd__db__subcmd__upgrade"
                 ;;
+            helpdesk__subcmd__help__subcmd__import__subcmd__1c,history)
+                cmd="helpdesk__subcmd__help__subcmd__import__subcmd__1c__subcmd__history"
+                ;;
             helpdesk__subcmd__help__subcmd__requests,list)
                 cmd="helpdesk__subcmd__help__subcmd__requests__subcmd__list"
                 ;;
@@ -258,6 +261,18 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help__subcmd__web,sign-out)
                 cmd="helpdesk__subcmd__help__subcmd__web__subcmd__sign__subcmd__out"
+                ;;
+            helpdesk__subcmd__import__subcmd__1c,help)
+                cmd="helpdesk__subcmd__import__subcmd__1c__subcmd__help"
+                ;;
+            helpdesk__subcmd__import__subcmd__1c,history)
+                cmd="helpdesk__subcmd__import__subcmd__1c__subcmd__history"
+                ;;
+            helpdesk__subcmd__import__subcmd__1c__subcmd__help,help)
+                cmd="helpdesk__subcmd__import__subcmd__1c__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__import__subcmd__1c__subcmd__help,history)
+                cmd="helpdesk__subcmd__import__subcmd__1c__subcmd__help__subcmd__history"
                 ;;
             helpdesk__subcmd__requests,help)
                 cmd="helpdesk__subcmd__requests__subcmd__help"
@@ -1174,8 +1189,22 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__import__subcmd__1c)
-            opts=""
+            opts="history"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__import__subcmd__1c__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1496,7 +1525,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__import__subcmd__1c)
-            opts="-h -V --odata --dry-run --warehouse --map --sheet --format --config --database-url --help --version"
+            opts="-h -V --odata --dry-run --warehouse --map --sheet --format --config --database-url --help --version history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1520,6 +1549,78 @@ _helpdesk() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__import__subcmd__1c__subcmd__help)
+            opts="history help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__import__subcmd__1c__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__import__subcmd__1c__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__import__subcmd__1c__subcmd__history)
+            opts="-h -V --limit --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -180,17 +180,29 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l odata -d 'Pull the balances from 1C\'s standard OData interface instead of files: at URL (http(s)://HOST/BASE/odata/standard.odata/), or at HELPDESK_ONEC_ODATA_URL; the register, catalogs, fields and the user are the HELPDESK_ONEC_ODATA_* settings' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l warehouse -d 'Where balances that name no warehouse go (offers with only a total <Количество>, sheets without a Склад column): a warehouse\'s code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l map -d 'Spreadsheet columns by letter, number or header caption, for layouts not recognised by their captions: item=B,article=C,warehouse=D,quantity=F (also id= for a 1C id column)' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l sheet -d 'The sheet of a workbook to read [default: the first with a recognisable header row]' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l format -r -f -a "table\t'Tables for people'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l odata -d 'Pull the balances from 1C\'s standard OData interface instead of files: at URL (http(s)://HOST/BASE/odata/standard.odata/), or at HELPDESK_ONEC_ODATA_URL; the register, catalogs, fields and the user are the HELPDESK_ONEC_ODATA_* settings' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l warehouse -d 'Where balances that name no warehouse go (offers with only a total <Количество>, sheets without a Склад column): a warehouse\'s code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l map -d 'Spreadsheet columns by letter, number or header caption, for layouts not recognised by their captions: item=B,article=C,warehouse=D,quantity=F (also id= for a 1C id column)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l sheet -d 'The sheet of a workbook to read [default: the first with a recognisable header row]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l format -r -f -a "table\t'Tables for people'
 json\t'The whole report as one JSON object'"
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -l dry-run -d 'Show what would change and what matches nothing; write nothing'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l dry-run -d 'Show what would change and what matches nothing; write nothing'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -a "history" -d 'What each exchange with 1C did, newest first: imports of what 1C posted to /1c/exchange, pulls over OData, orders sent to 1C and confirmed, order states 1C sent back; refusals with their reason (a file named "history" is ./history)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l limit -d 'How many steps to show' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from help" -f -a "history" -d 'What each exchange with 1C did, newest first: imports of what 1C posted to /1c/exchange, pulls over OData, orders sent to 1C and confirmed, order states 1C sent back; refusals with their reason (a file named "history" is ./history)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
@@ -411,6 +423,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from branches" -f -a "list" -d 'List branches'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from branches" -f -a "add" -d 'Add a branch'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "list" -d 'Cartridges in stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from import-1c" -f -a "history" -d 'What each exchange with 1C did, newest first: imports of what 1C posted to /1c/exchange, pulls over OData, orders sent to 1C and confirmed, order states 1C sent back; refusals with their reason (a file named "history" is ./history)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List requests, newest first'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from web" -f -a "login-link" -d 'Print a one-time sign-in link to the web panel for a person (valid 10 minutes, usable once)'

@@ -168,6 +168,13 @@ pub const SPECS: &[Spec] = &[
         "1000",
         "Rows asked of 1C's OData interface at once ($top); lists are read page by page.",
     ),
+    spec("onec_zip", "on", "Ask 1C to send its files zipped (zip=yes); off for plain XML files."),
+    spec("onec_session_ttl", "1h", "How long one exchange with 1C may last from its checkauth; 1C starts again after."),
+    spec(
+        "onec_import_wait",
+        "20s",
+        "How long one import call of 1C waits for the import; a longer one answers progress and 1C asks again (0 for at once).",
+    ),
     spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
 ];
 
@@ -486,6 +493,12 @@ pub struct OnecSettings {
     pub file_limit: u64,
     /// The most bytes one exchange may upload.
     pub upload_max: u64,
+    /// Ask for zip archives.
+    pub zip: bool,
+    /// How long an exchange may last from its `checkauth`.
+    pub session_ttl: Duration,
+    /// How long an import call waits before answering `progress`.
+    pub import_wait: Duration,
     /// Pulling balances from 1C's OData interface.
     pub odata: OdataSettings,
 }
@@ -888,6 +901,12 @@ impl Loaded {
                 password: p.get("onec_exchange_password", |v| Ok(non_empty(v).map(Secret::new)))?,
                 file_limit: p.get("onec_file_limit", |v| parse_bytes(v, 1024))?,
                 upload_max: p.get("onec_upload_max", |v| parse_bytes(v, 1024))?,
+                zip: p.get("onec_zip", parse_switch)?,
+                session_ttl: p.get("onec_session_ttl", parse_duration)?,
+                import_wait: p.get("onec_import_wait", |v| match v.trim() {
+                    "0" => Ok(Duration::ZERO),
+                    _ => parse_duration(v),
+                })?,
                 odata: OdataSettings {
                     url: p.get("onec_odata_url", |v| match non_empty(v) {
                         None => Ok(None),

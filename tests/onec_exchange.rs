@@ -1,18 +1,24 @@
 //! 1C's exchange with a site, played over HTTP against the real `helpdesk
 //! serve` as 1C:Enterprise plays it: checkauth with Basic auth, init, the
 //! files posted in pieces no larger than the file_limit answered, import
-//! until success; stock equals the balances; the same files again change
-//! nothing; and what must be refused is, with nothing written outside the
-//! upload and no stock changed.
+//! until success (zipped, and answering progress while an import runs);
+//! stock equals the balances; the same files again change nothing; then
+//! `type=sale` hands over the cartridges issued here until 1C confirms them,
+//! and takes the order states 1C sends back. What must be refused is, with
+//! nothing written outside the upload and no stock changed; every step is in
+//! `helpdesk import-1c history`.
 
 mod support;
 
 use base64::Engine;
+use helpdesk::domain::{Kind, Priority};
+use helpdesk::services::{Actor, cartridges, directory, requests};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
-use support::Workdir;
 use support::fake_telegram::FakeTelegram;
 use support::web::Panel;
+use support::{STOREKEEPER, Workdir};
 
 const USER: &str = "1c-exchange";
 const PASSWORD: &str = "s3cret-Пароль";
@@ -54,7 +60,11 @@ impl OneC<'_> {
     }
 
     fn sign_in(&mut self, user: &str, password: &str) -> Vec<String> {
-        let answer = self.call("type=catalog&mode=checkauth", None, Some((user, password)));
+        self.sign_in_for("catalog", user, password)
+    }
+
+    fn sign_in_for(&mut self, kind: &str, user: &str, password: &str) -> Vec<String> {
+        let answer = self.call(&format!("type={kind}&mode=checkauth"), None, Some((user, password)));
         if answer[0] == "success" {
             self.cookie = Some(format!("{}={}", answer[1], answer[2]));
         }
@@ -68,45 +78,89 @@ impl OneC<'_> {
             assert_eq!(answer, ["success"], "{name}");
         }
     }
+
+    /// Asks for an import until it is done, as 1C does while it hears
+    /// `progress`; the last answer and how many times it heard `progress`.
+    fn import(&self, name: &str) -> (Vec<String>, usize) {
+        for progress in 0..600 {
+            let answer = self.call(&format!("type=catalog&mode=import&filename={name}"), None, None);
+            if answer[0] != "progress" {
+                return (answer, progress);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the import of {name} never ended");
+    }
+}
+
+/// A zip archive of the named files, as 1C sends them when asked for zip=yes.
+fn zipped(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// What `helpdesk import-1c history` says, newest first: (kind, step, result, detail).
+fn history(w: &Workdir) -> Vec<(String, String, String, String)> {
+    let out = w.cmd().args(["import-1c", "history", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    rows.iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            (s("kind"), s("step"), s("result"), s("detail"))
+        })
+        .collect()
 }
 
 fn start() -> (Workdir, FakeTelegram, Panel) {
+    start_with(&[])
+}
+
+fn start_with(extra: &[(&str, &str)]) -> (Workdir, FakeTelegram, Panel) {
     let w = Workdir::seeded();
     let fake = FakeTelegram::start();
     let tmp = w.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
-    let panel = Panel::start(
-        &w,
-        &fake,
-        &[
-            ("HELPDESK_ONEC_EXCHANGE_USER", USER),
-            ("HELPDESK_ONEC_EXCHANGE_PASSWORD", PASSWORD),
-            ("HELPDESK_ONEC_FILE_LIMIT", &FILE_LIMIT.to_string()),
-            ("TMPDIR", tmp.to_str().unwrap()),
-        ],
-    );
+    let limit = FILE_LIMIT.to_string();
+    let mut env = vec![
+        ("HELPDESK_ONEC_EXCHANGE_USER", USER),
+        ("HELPDESK_ONEC_EXCHANGE_PASSWORD", PASSWORD),
+        ("HELPDESK_ONEC_FILE_LIMIT", limit.as_str()),
+        ("TMPDIR", tmp.to_str().unwrap()),
+    ];
+    env.extend_from_slice(extra);
+    let panel = Panel::start(&w, &fake, &env);
     (w, fake, panel)
 }
 
 #[test]
 fn one_c_uploads_its_catalog_and_balances_in_pieces_and_stock_follows() {
-    let (w, _fake, panel) = start();
+    // Every import call answers at once: progress while the import runs.
+    let (w, _fake, panel) = start_with(&[("HELPDESK_ONEC_IMPORT_WAIT", "0")]);
     let before = stock(&w);
     let mut onec = OneC { panel: &panel, cookie: None };
     let answer = onec.sign_in(USER, PASSWORD);
     assert_eq!(answer.len(), 3, "{answer:?}");
     assert_eq!(answer[0], "success");
     let answer = onec.call("type=catalog&mode=init", None, None);
-    assert_eq!(answer[0], "zip=no");
+    assert_eq!(answer[0], "zip=yes");
     let limit: usize = answer[1].strip_prefix("file_limit=").unwrap().parse().unwrap();
     assert_eq!(limit, FILE_LIMIT);
+    // 1C zips import.xml and offers.xml into one archive and posts it in pieces.
     let (import, offers) = (fixture("import.xml"), fixture("offers-2.08.xml"));
-    assert!(offers.len() > 2 * limit, "the test posts offers.xml in several pieces");
-    onec.upload("import.xml", &import, limit);
-    onec.upload("offers.xml", &offers, limit);
-    assert_eq!(onec.call("type=catalog&mode=import&filename=import.xml", None, None), ["success"]);
+    let archive = zipped(&[("import.xml", &import), ("offers.xml", &offers)]);
+    assert!(archive.len() > 2 * 1024, "the test posts the archive in several pieces");
+    onec.upload("v8_exchange.zip", &archive, 1024);
+    assert_eq!(onec.import("import.xml").0, ["success"]);
     assert_eq!(stock(&w), before, "the catalog alone changes no stock");
-    assert_eq!(onec.call("type=catalog&mode=import&filename=offers.xml", None, None), ["success"]);
+    let (answer, progress) = onec.import("offers.xml");
+    assert_eq!(answer, ["success"]);
+    assert!(progress > 0, "with ONEC_IMPORT_WAIT=0 the import answers progress first");
     // The balances of offers.xml, as `helpdesk import-1c` takes them.
     let after = stock(&w);
     assert_eq!(after[&("CF283A".into(), "Центральный склад".into())], 38);
@@ -116,21 +170,28 @@ fn one_c_uploads_its_catalog_and_balances_in_pieces_and_stock_follows() {
     assert_eq!(logs[0].actor, "system:1c-exchange");
     assert_eq!(onec.call("type=catalog&mode=complete", None, None), ["success"]);
 
-    // The next exchange brings the same files: recognised, nothing changes.
+    // The next exchange brings the same files, unzipped: recognised, nothing changes.
     let mut again = OneC { panel: &panel, cookie: None };
     assert_eq!(again.sign_in(USER, PASSWORD)[0], "success");
     again.call("type=catalog&mode=init", None, None);
     again.upload("import.xml", &import, limit);
     again.upload("offers.xml", &offers, limit);
-    assert_eq!(again.call("type=catalog&mode=import&filename=import.xml", None, None), ["success"]);
-    assert_eq!(again.call("type=catalog&mode=import&filename=offers.xml", None, None), ["success"]);
+    assert_eq!(again.import("import.xml").0, ["success"]);
+    assert_eq!(again.import("offers.xml").0, ["success"]);
     assert_eq!(stock(&w), after);
     assert_eq!(w.ints("SELECT count(*) FROM one_c_imports"), [1]);
+
+    // Each import is on record, newest first.
+    let steps = history(&w);
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(steps.iter().all(|(kind, step, result, _)| kind == "catalog" && step == "import" && result == "success"));
+    assert!(steps[0].3.contains("nothing changed"), "{steps:?}");
+    assert!(steps[1].3.contains("7 stock rows changed"), "{steps:?}");
 }
 
 #[test]
 fn what_1c_must_not_do_is_refused_and_changes_nothing() {
-    let (w, _fake, panel) = start();
+    let (w, _fake, panel) = start_with(&[("HELPDESK_ONEC_UPLOAD_MAX", "2000000")]);
     let before = stock(&w);
     // A wrong password, no credentials, no session, a session that is not ours.
     let mut onec = OneC { panel: &panel, cookie: None };
@@ -156,6 +217,137 @@ fn what_1c_must_not_do_is_refused_and_changes_nothing() {
     assert!(answer.len() == 2 && !answer[1].is_empty());
     // Importing a file that never came.
     assert_eq!(onec.call("type=catalog&mode=import&filename=rests.xml", None, None)[0], "failure");
+    // A zip bomb: a few kilobytes that inflate past the upload's cap.
+    onec.call("type=catalog&mode=init", None, None);
+    let bomb = zipped(&[("offers.xml", &vec![b' '; 3_000_000])]);
+    assert!(bomb.len() < 100_000);
+    onec.upload("bomb.zip", &bomb, FILE_LIMIT);
+    let answer = onec.call("type=catalog&mode=import&filename=offers.xml", None, None);
+    assert_eq!(answer[0], "failure", "{answer:?}");
+    assert!(answer[1].contains("more than the upload may hold"), "{answer:?}");
+    // An archive whose entry climbs out of the upload.
+    onec.call("type=catalog&mode=init", None, None);
+    onec.upload("evil.zip", &zipped(&[("../../escape.xml", b"<x/>")]), FILE_LIMIT);
+    let answer = onec.call("type=catalog&mode=import&filename=offers.xml", None, None);
+    assert_eq!(answer[0], "failure", "{answer:?}");
+    assert!(answer[1].contains("outside the upload"), "{answer:?}");
+    assert!(!w.path().join("escape.xml").exists() && !w.path().join("tmp/escape.xml").exists());
     assert_eq!(stock(&w), before);
     assert_eq!(w.ints("SELECT count(*) FROM one_c_imports"), [0]);
+    // The refusals after signing in are on record, with their reasons; the wrong password too.
+    let steps = history(&w);
+    assert!(steps.iter().all(|(_, _, result, _)| result == "failure"), "{steps:?}");
+    assert!(steps.iter().any(|(_, step, _, d)| step == "checkauth" && d.contains("password")), "{steps:?}");
+    assert!(steps.iter().any(|(_, step, _, d)| step == "import" && d.contains("cut short")), "{steps:?}");
+    assert!(steps.iter().any(|(_, _, _, d)| d.contains("unpacks to over")), "{steps:?}");
+}
+
+#[test]
+fn an_exchange_past_its_time_must_start_again() {
+    let (_w, _fake, panel) = start_with(&[("HELPDESK_ONEC_SESSION_TTL", "1s")]);
+    let mut onec = OneC { panel: &panel, cookie: None };
+    assert_eq!(onec.sign_in(USER, PASSWORD)[0], "success");
+    assert_eq!(onec.call("type=catalog&mode=init", None, None)[0], "zip=yes");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let answer = onec.call("type=catalog&mode=init", None, None);
+    assert_eq!(answer[0], "failure");
+    assert!(answer[1].contains("start again with mode=checkauth"), "{answer:?}");
+    assert_eq!(onec.sign_in(USER, PASSWORD)[0], "success");
+    assert_eq!(onec.call("type=catalog&mode=init", None, None)[0], "zip=yes");
+}
+
+/// Files a cartridge order at HQ, accepts it and issues it from the central warehouse.
+fn issued_order(w: &Workdir, author: i64) -> i64 {
+    let (app, _clock) = w.app();
+    let id = support::file_request(&app, author, Kind::Cartridge, None, Priority::Medium, "картридж для бухгалтерии");
+    requests::accept(&app, &Actor::Telegram(STOREKEEPER), id).unwrap();
+    let central = directory::warehouses(&app).unwrap().into_iter().find(|x| x.code == "CENTRAL").unwrap().id;
+    cartridges::issue(&app, &Actor::Telegram(STOREKEEPER), id, central, false, None).unwrap();
+    id
+}
+
+#[test]
+fn one_c_takes_the_issued_cartridges_until_it_confirms_and_sends_back_their_state() {
+    let (w, _fake, panel) = start();
+    let (app, _clock) = w.app();
+    support::add_person(&app, 200000001, "Бухгалтер Петрова", "HQ");
+    let first = issued_order(&w, 200000001);
+    let mut onec = OneC { panel: &panel, cookie: None };
+    assert_eq!(onec.sign_in_for("sale", USER, PASSWORD)[0], "success");
+    let answer = onec.call("type=sale&mode=init", None, None);
+    assert_eq!(answer[0], "zip=no", "orders go unzipped");
+    // The order, as a CommerceML document with 1C's ids for the cartridge and the warehouse.
+    let xml = onec.call("type=sale&mode=query", None, None).join("\n");
+    let number = format!("HD-{first:06}");
+    assert!(xml.starts_with("<?xml") && xml.contains("<КоммерческаяИнформация"), "{xml}");
+    assert_eq!(xml.matches("<Документ>").count(), 1, "{xml}");
+    assert!(xml.contains(&format!("<Номер>{number}</Номер>")), "{xml}");
+    assert!(
+        xml.contains("<Артикул>TN-2375</Артикул>") && xml.contains("b7e0ab2c-2c31-11ee-be56-0242ac120002"),
+        "{xml}"
+    );
+    assert!(xml.contains("<Ид>HQ</Ид>") && xml.contains("<Наименование>Головной офис</Наименование>"), "{xml}");
+    assert!(xml.contains("<Количество>1</Количество>"), "{xml}");
+    assert!(xml.contains("9f1c2a5e-1b7d-11ee-8c90-0242ac120002"), "the central warehouse's 1C id: {xml}");
+    // Until 1C confirms, the same order comes again.
+    assert_eq!(onec.call("type=sale&mode=query", None, None).join("\n"), xml);
+    assert_eq!(onec.call("type=sale&mode=success", None, None), ["success"]);
+    let empty = onec.call("type=sale&mode=query", None, None).join("\n");
+    assert_eq!(empty.matches("<Документ>").count(), 0, "{empty}");
+    // 1C sends back the order's state: recorded on the order, nothing else changes.
+    let id = xml.split("<Ид>").nth(1).unwrap().split("</Ид>").next().unwrap().to_string();
+    let states = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<КоммерческаяИнформация ВерсияСхемы=\"2.08\">\n\
+         <Документ><Ид>{id}</Ид><Номер>{number}</Номер><Дата>2026-12-01</Дата>\
+         <ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Статус заказа</Наименование><Значение>[N] Принят</Значение></ЗначениеРеквизита>\
+         <ЗначениеРеквизита><Наименование>Проведен</Наименование><Значение>true</Значение></ЗначениеРеквизита></ЗначенияРеквизитов></Документ>\n\
+         <Документ><Ид>chужой-1</Ид><Номер>ЗК-77</Номер></Документ>\n</КоммерческаяИнформация>\n"
+    );
+    let status_before = w.ints(&format!("SELECT count(*) FROM requests WHERE id = {first} AND status = 'accepted'"));
+    let answer = onec.call("type=sale&mode=file&filename=orders-1.xml", Some(states.into_bytes()), None);
+    assert_eq!(answer, ["success"]);
+    assert_eq!(
+        w.ints(&format!("SELECT count(*) FROM requests WHERE id = {first} AND status = 'accepted'")),
+        status_before
+    );
+    let logs = w.store().read().unwrap().logs("request", &number).unwrap();
+    let actions: Vec<&str> = logs.iter().map(|l| l.action.as_str()).collect();
+    assert!(actions.contains(&"request.onec_sent"), "{actions:?}");
+    let state = logs.iter().find(|l| l.action == "request.onec_status").expect("the state 1C sent");
+    assert_eq!(state.after.as_ref().unwrap()["status"], "[N] Принят");
+    // A cut-short file of states is refused.
+    let answer = onec.call(
+        "type=sale&mode=file&filename=orders-2.xml",
+        Some(b"<?xml version=\"1.0\"?><\xd0\x9a".to_vec()),
+        None,
+    );
+    assert_eq!(answer[0], "failure", "{answer:?}");
+    assert_eq!(onec.call("type=sale&mode=complete", None, None), ["success"]);
+
+    // The next exchange brings only what was issued since.
+    let second = issued_order(&w, 200000001);
+    let mut next = OneC { panel: &panel, cookie: None };
+    assert_eq!(next.sign_in_for("sale", USER, PASSWORD)[0], "success");
+    next.call("type=sale&mode=init", None, None);
+    let xml = next.call("type=sale&mode=query", None, None).join("\n");
+    assert_eq!(xml.matches("<Документ>").count(), 1, "{xml}");
+    assert!(xml.contains(&format!("HD-{second:06}")) && !xml.contains(&number), "{xml}");
+
+    let steps = history(&w);
+    let names: Vec<(&str, &str)> = steps.iter().map(|(_, s, r, _)| (s.as_str(), r.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("query", "success"),
+            ("status", "failure"),
+            ("status", "success"),
+            ("query", "success"),
+            ("confirm", "success"),
+            ("query", "success"),
+            ("query", "success")
+        ],
+        "{steps:?}"
+    );
+    assert!(steps.iter().all(|(kind, ..)| kind == "sale"));
+    assert!(steps[2].3.contains("1 order states recorded, 1 documents about nothing here"), "{steps:?}");
 }

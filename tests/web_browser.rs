@@ -272,11 +272,26 @@ async fn an_admin_uploads_1c_balances_and_reads_the_reports() {
     let fake = FakeTelegram::start();
     tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
     let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
+    // Two steps of 1C's exchange on record: the stock page lists them for administrators.
+    {
+        use helpdesk::services::onec_exchange::{self, Step};
+        let (app, _) = w.app();
+        let mut failed = Step::new(onec_exchange::CATALOG, "import");
+        failed.files = vec!["offers.xml".into()];
+        failed.detail = "offers.xml: the file ends inside <Предложение> opened on line 40: it is cut short".into();
+        onec_exchange::record(&app, &failed).unwrap();
+        let mut ok = Step::new(onec_exchange::SALE, "confirm");
+        ok.ok = true;
+        ok.detail = "1C confirmed 3 cartridge issues on 2 orders".into();
+        onec_exchange::record(&app, &ok).unwrap();
+    }
     let b = &browser.client;
     sign_in(b, &w, &panel, support::ADMIN).await;
     b.wait().for_element(Locator::Css("#dash")).await.unwrap();
     b.goto(&format!("{}/stock", panel.base)).await.unwrap();
     b.wait().for_element(Locator::Css("table.stock")).await.unwrap();
+    let exchanges = b.find(Locator::Css("#onec")).await.unwrap().text().await.unwrap();
+    assert!(exchanges.contains("sale · confirm") && exchanges.contains("cut short"), "{exchanges}");
     browser.screenshots("stock").await;
     // The 1C file through the form: the differences first, then applied.
     let offers = support::fixtures().join("1c/offers-2.08.xml");

@@ -29,6 +29,7 @@ Examples:
   helpdesk import-1c offers.xml --format json > report.json
   helpdesk import-1c --odata                               # pull from 1C's OData at HELPDESK_ONEC_ODATA_URL
   helpdesk import-1c --odata https://1c.example.org/trade/odata/standard.odata/ --dry-run
+  helpdesk import-1c history                              # what 1C's exchanges did, newest first
 
 Items match cartridge types by 1C id, then by vendor article; warehouses by 1C id, then by name. \
 What matches nothing is listed, never guessed. Stock is set to what 1C reports; the same content \
@@ -44,8 +45,10 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
+#[command(after_help = EXAMPLES, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ImportArgs {
+    #[command(subcommand)]
+    what: Option<ImportCommand>,
     /// CommerceML files from a 1C exchange (offers.xml or rests.xml, with import.xml for the catalog),
     /// or reports saved from 1C (.xlsx, .xls, .ods, .csv)
     #[arg(required_unless_present = "odata", value_name = "FILE")]
@@ -71,6 +74,61 @@ pub struct ImportArgs {
     sheet: Option<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum ImportCommand {
+    /// What each exchange with 1C did, newest first: imports of what 1C posted to /1c/exchange, pulls over
+    /// OData, orders sent to 1C and confirmed, order states 1C sent back; refusals with their reason
+    /// (a file named "history" is ./history)
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+struct HistoryArgs {
+    /// How many steps to show
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    limit: u32,
+    #[arg(long, value_enum, default_value_t = output::Format::Table)]
+    format: output::Format,
+}
+
+#[derive(serde::Serialize)]
+struct HistoryRow {
+    at: String,
+    kind: String,
+    step: String,
+    session: String,
+    from: String,
+    files: String,
+    result: &'static str,
+    detail: String,
+    #[serde(rename = "stock changed")]
+    stock_changed: i64,
+    import: Option<i64>,
+}
+
+fn history(global: &Global, args: HistoryArgs) -> Result<ExitCode> {
+    let app = open_app(global, OpenOptions::default())?;
+    let steps = crate::services::onec_exchange::history(&app, &Actor::operator_from_env(), args.limit)?;
+    let times = Times { tz: app.settings.timezone, format: args.format };
+    let rows: Vec<HistoryRow> = steps
+        .into_iter()
+        .map(|s| HistoryRow {
+            at: times.at(s.at),
+            kind: s.kind,
+            step: s.step,
+            session: s.session.unwrap_or_default(),
+            from: s.peer.unwrap_or_default(),
+            files: s.files,
+            result: if s.ok { "success" } else { "failure" },
+            detail: s.detail,
+            stock_changed: s.stock_changed,
+            import: s.import_id,
+        })
+        .collect();
+    print_rows(args.format, &rows, &["import"], "no exchange with 1C yet")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_map(s: &str) -> Result<ColumnMap, String> {
@@ -126,6 +184,9 @@ struct SummaryRow {
 }
 
 pub fn run(global: &Global, args: ImportArgs) -> Result<ExitCode> {
+    if let Some(ImportCommand::History(h)) = args.what {
+        return history(global, h);
+    }
     let app = open_app(global, OpenOptions::default())?;
     let options = ImportOptions { dry_run: args.dry_run, warehouse: args.warehouse, map: args.map, sheet: args.sheet };
     let actor = Actor::operator_from_env();

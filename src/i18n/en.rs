@@ -675,5 +675,20 @@ pub(super) fn web(w: W) -> &'static str {
         W::CallButton => "Call the server room",
         W::AtYourBranch => "At your branch",
         W::MiniAppContinueAs => "Continue as",
+        W::OnecTitle => "Exchanges with 1C",
+        W::OnecHow => {
+            "What 1C's exchange with this help desk did lately: balances it posted, orders it was sent and confirmed, the states it sent back. The whole record: helpdesk import-1c history."
+        }
+        W::OnecOff => {
+            "The exchange with 1C is off: set HELPDESK_ONEC_EXCHANGE_USER and HELPDESK_ONEC_EXCHANGE_PASSWORD, and give 1C the address /1c/exchange."
+        }
+        W::OnecNone => "1C has not exchanged with this help desk yet.",
+        W::OnecColWhen => "When",
+        W::OnecColStep => "Step",
+        W::OnecColResult => "Result",
+        W::OnecOk => "success",
+        W::OnecFailed => "failure",
+        W::HistOnecSent => "1C received the issued cartridges",
+        W::HistOnecStatus => "1C sent the order's state",
     }
 }

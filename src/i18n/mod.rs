@@ -599,6 +599,17 @@ pub enum W {
     CallButton,
     AtYourBranch,
     MiniAppContinueAs,
+    OnecTitle,
+    OnecHow,
+    OnecOff,
+    OnecNone,
+    OnecColWhen,
+    OnecColStep,
+    OnecColResult,
+    OnecOk,
+    OnecFailed,
+    HistOnecSent,
+    HistOnecStatus,
 }
 
 /// The web panel's text of `w` in `lang`.

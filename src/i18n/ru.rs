@@ -702,5 +702,20 @@ pub(super) fn web(w: W) -> &'static str {
         W::CallButton => "Вызвать в серверную",
         W::AtYourBranch => "На складе филиала",
         W::MiniAppContinueAs => "Продолжить как",
+        W::OnecTitle => "Обмены с 1С",
+        W::OnecHow => {
+            "Что делали последние обмены 1С с сервис-деском: присланные остатки, отправленные и подтверждённые заказы, присланные состояния. Вся история: helpdesk import-1c history."
+        }
+        W::OnecOff => {
+            "Обмен с 1С выключен: задайте HELPDESK_ONEC_EXCHANGE_USER и HELPDESK_ONEC_EXCHANGE_PASSWORD и укажите в 1С адрес /1c/exchange."
+        }
+        W::OnecNone => "1С ещё не обменивалась с сервис-деском.",
+        W::OnecColWhen => "Когда",
+        W::OnecColStep => "Шаг",
+        W::OnecColResult => "Результат",
+        W::OnecOk => "успешно",
+        W::OnecFailed => "ошибка",
+        W::HistOnecSent => "1С получила выданные картриджи",
+        W::HistOnecStatus => "1С прислала состояние заказа",
     }
 }

@@ -705,5 +705,20 @@ pub(super) fn web(w: W) -> &'static str {
         W::CallButton => "Викликати в серверну",
         W::AtYourBranch => "На складі філії",
         W::MiniAppContinueAs => "Продовжити як",
+        W::OnecTitle => "Обміни з 1С",
+        W::OnecHow => {
+            "Що робили останні обміни 1С із сервіс-деском: надіслані залишки, відправлені й підтверджені замовлення, надіслані стани. Уся історія: helpdesk import-1c history."
+        }
+        W::OnecOff => {
+            "Обмін з 1С вимкнено: задайте HELPDESK_ONEC_EXCHANGE_USER і HELPDESK_ONEC_EXCHANGE_PASSWORD та вкажіть у 1С адресу /1c/exchange."
+        }
+        W::OnecNone => "1С ще не обмінювалася із сервіс-деском.",
+        W::OnecColWhen => "Коли",
+        W::OnecColStep => "Крок",
+        W::OnecColResult => "Результат",
+        W::OnecOk => "успішно",
+        W::OnecFailed => "помилка",
+        W::HistOnecSent => "1С отримала видані картриджі",
+        W::HistOnecStatus => "1С надіслала стан замовлення",
     }
 }

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod lookup;
 pub mod migrate;
 pub mod notify;
+pub mod onec_exchange;
 pub mod report;
 pub mod requests;
 pub mod schema;

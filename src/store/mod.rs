@@ -239,6 +239,7 @@ pub trait Tx:
     + Sla
     + Jobs
     + WebSessions
+    + OneCExchanges
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -777,6 +778,74 @@ pub trait Imports {
         rows: &[NewSnapshotRow],
     ) -> Result<()>;
 }
+
+/// What one step of an exchange with 1C did, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OneCExchange {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `catalog` (1C posts balances), `sale` (orders to 1C), `odata` (a pull).
+    pub kind: String,
+    /// `import`, `query`, `confirm`, `status`, `pull`, ...
+    pub step: String,
+    /// A short name of the exchange the step belongs to (not its cookie).
+    pub session: Option<String>,
+    /// Who called: the client's address, or the URL pulled from.
+    pub peer: Option<String>,
+    /// The files the step read or wrote, comma-separated.
+    pub files: String,
+    pub ok: bool,
+    /// What changed, or why it was refused.
+    pub detail: String,
+    pub import_id: Option<i64>,
+    pub stock_changed: i64,
+}
+
+/// A cartridge issue as 1C is told of it (`type=sale`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleLine {
+    pub issue_id: i64,
+    pub request_id: i64,
+    pub request_created_at: DateTime<Utc>,
+    pub branch: String,
+    pub branch_code: String,
+    pub cartridge_one_c_id: Option<String>,
+    pub vendor_article: String,
+    pub cartridge_name: String,
+    pub warehouse_one_c_id: Option<String>,
+    pub warehouse: String,
+    pub quantity: i64,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// The record of exchanges with 1C, and which issues 1C has confirmed.
+pub trait OneCExchanges {
+    /// Records a step (its `id` is ignored); returns its id.
+    fn insert_one_c_exchange(&mut self, step: &OneCExchange) -> Result<i64>;
+    /// The newest steps first, up to `limit`.
+    fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>>;
+    /// Cartridge issues 1C has not confirmed, oldest first, up to `limit`.
+    fn unconfirmed_issues(&mut self, limit: u32) -> Result<Vec<SaleLine>>;
+    /// Marks issues as confirmed by the step `exchange_id`; those confirmed
+    /// already are left as they were. Returns how many are newly confirmed.
+    fn confirm_issues(&mut self, issue_ids: &[i64], exchange_id: i64) -> Result<u64>;
+}
+
+/// The columns of `onec_exchanges`, in [`OneCExchange`]'s order (both backends).
+pub(crate) const ONE_C_EXCHANGE_COLUMNS: &str =
+    "id, at, kind, step, session, peer, files, ok, detail, import_id, stock_changed";
+
+/// [`SaleLine`]s of the issues 1C has not confirmed, oldest first (both backends; add the LIMIT).
+pub(crate) const SALE_LINES: &str = "SELECT ci.id, ci.request_id, r.created_at, b.name, b.code, ct.one_c_id, ct.vendor_article, ct.name, \
+     w.one_c_id, w.name, ci.quantity, ci.issued_at \
+     FROM cartridge_issues ci \
+     JOIN requests r ON r.id = ci.request_id \
+     JOIN branches b ON b.id = r.branch_id \
+     JOIN request_items ri ON ri.id = ci.item_id \
+     JOIN cartridge_types ct ON ct.id = ri.cartridge_type_id \
+     JOIN warehouses w ON w.id = ci.warehouse_id \
+     WHERE NOT EXISTS (SELECT 1 FROM onec_sale_confirmed c WHERE c.issue_id = ci.id) \
+     ORDER BY ci.id";
 
 /// The append-only audit log.
 pub trait Audit {

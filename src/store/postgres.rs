@@ -465,6 +465,8 @@ pub const TABLES: &[&str] = &[
     "cartridge_issues",
     "sla_reminders",
     "job_runs",
+    "onec_exchanges",
+    "onec_sale_confirmed",
 ];
 
 fn table_counts(client: &mut Client) -> Result<BTreeMap<String, i64>> {
@@ -2008,6 +2010,83 @@ impl Jobs for PgTx {
                 &[&job],
             )?
             .map(|r| JobRun { job: r.get(0), started_at: r.get(1), finished_at: r.get(2), ok: r.get(3), message: r.get(4) }))
+    }
+}
+
+impl OneCExchanges for PgTx {
+    fn insert_one_c_exchange(&mut self, e: &OneCExchange) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO onec_exchanges (at, kind, step, session, peer, files, ok, detail, import_id, stock_changed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &[
+                    &e.at,
+                    &e.kind,
+                    &e.step,
+                    &e.session,
+                    &e.peer,
+                    &e.files,
+                    &e.ok,
+                    &e.detail,
+                    &e.import_id,
+                    &e.stock_changed,
+                ],
+            )?
+            .get(0))
+    }
+
+    fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>> {
+        let limit = i64::from(limit);
+        Ok(self
+            .query(
+                &format!("SELECT {ONE_C_EXCHANGE_COLUMNS} FROM onec_exchanges ORDER BY at DESC, id DESC LIMIT $1"),
+                &[&limit],
+            )?
+            .iter()
+            .map(|r| OneCExchange {
+                id: r.get(0),
+                at: r.get(1),
+                kind: r.get(2),
+                step: r.get(3),
+                session: r.get(4),
+                peer: r.get(5),
+                files: r.get(6),
+                ok: r.get(7),
+                detail: r.get(8),
+                import_id: r.get(9),
+                stock_changed: r.get(10),
+            })
+            .collect())
+    }
+
+    fn unconfirmed_issues(&mut self, limit: u32) -> Result<Vec<SaleLine>> {
+        let limit = i64::from(limit);
+        Ok(self
+            .query(&format!("{SALE_LINES} LIMIT $1"), &[&limit])?
+            .iter()
+            .map(|r| SaleLine {
+                issue_id: r.get(0),
+                request_id: r.get(1),
+                request_created_at: r.get(2),
+                branch: r.get(3),
+                branch_code: r.get(4),
+                cartridge_one_c_id: r.get(5),
+                vendor_article: r.get(6),
+                cartridge_name: r.get(7),
+                warehouse_one_c_id: r.get(8),
+                warehouse: r.get(9),
+                quantity: r.get(10),
+                issued_at: r.get(11),
+            })
+            .collect())
+    }
+
+    fn confirm_issues(&mut self, issue_ids: &[i64], exchange_id: i64) -> Result<u64> {
+        self.exec(
+            "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) SELECT unnest($1::bigint[]), $2 \
+             ON CONFLICT (issue_id) DO NOTHING",
+            &[&issue_ids, &exchange_id],
+        )
     }
 }
 

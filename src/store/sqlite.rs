@@ -1989,6 +1989,94 @@ impl Jobs for SqliteTx {
     }
 }
 
+impl OneCExchanges for SqliteTx {
+    fn insert_one_c_exchange(&mut self, e: &OneCExchange) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO onec_exchanges (at, kind, step, session, peer, files, ok, detail, import_id, stock_changed) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    to_text(e.at),
+                    e.kind,
+                    e.step,
+                    e.session,
+                    e.peer,
+                    e.files,
+                    e.ok,
+                    e.detail,
+                    e.import_id,
+                    e.stock_changed
+                ],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ONE_C_EXCHANGE_COLUMNS} FROM onec_exchanges ORDER BY at DESC, id DESC LIMIT ?1"
+            ))
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok(OneCExchange {
+                    id: r.get(0)?,
+                    at: time(r, 1)?,
+                    kind: r.get(2)?,
+                    step: r.get(3)?,
+                    session: r.get(4)?,
+                    peer: r.get(5)?,
+                    files: r.get(6)?,
+                    ok: r.get(7)?,
+                    detail: r.get(8)?,
+                    import_id: r.get(9)?,
+                    stock_changed: r.get(10)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)
+    }
+
+    fn unconfirmed_issues(&mut self, limit: u32) -> Result<Vec<SaleLine>> {
+        let mut stmt = self.conn.prepare_cached(&format!("{SALE_LINES} LIMIT ?1")).map_err(db)?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok(SaleLine {
+                    issue_id: r.get(0)?,
+                    request_id: r.get(1)?,
+                    request_created_at: time(r, 2)?,
+                    branch: r.get(3)?,
+                    branch_code: r.get(4)?,
+                    cartridge_one_c_id: r.get(5)?,
+                    vendor_article: r.get(6)?,
+                    cartridge_name: r.get(7)?,
+                    warehouse_one_c_id: r.get(8)?,
+                    warehouse: r.get(9)?,
+                    quantity: r.get(10)?,
+                    issued_at: time(r, 11)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)
+    }
+
+    fn confirm_issues(&mut self, issue_ids: &[i64], exchange_id: i64) -> Result<u64> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) VALUES (?1, ?2) ON CONFLICT (issue_id) DO NOTHING",
+            )
+            .map_err(db)?;
+        let mut n = 0;
+        for id in issue_ids {
+            n += stmt.execute(params![id, exchange_id]).map_err(db)? as u64;
+        }
+        Ok(n)
+    }
+}
+
 const WEB_SESSION_COLUMNS: &str =
     "id, token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent";
 

@@ -127,6 +127,8 @@ fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> His
         "request.archive" => w(lang, W::HistArchived).to_string(),
         "request.issue" => w(lang, W::HistIssued).to_string(),
         "request.sla_reminder" => w(lang, W::HistReminder).to_string(),
+        "request.onec_sent" => w(lang, W::HistOnecSent).to_string(),
+        "request.onec_status" => w(lang, W::HistOnecStatus).to_string(),
         other => other.to_string(),
     };
     let who = match l.actor_id {

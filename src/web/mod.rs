@@ -53,6 +53,7 @@ impl Web {
     /// The panel's state; call inside the async runtime (it watches for changes).
     pub fn new(app: App, bot: Option<teloxide::Bot>, bot_username: Option<String>) -> Web {
         let changes = events::Changes::watch(app.clone());
+        let onec_ttl = app.settings.onec.session_ttl;
         let web = Web {
             app,
             bot_username: Arc::new(bot_username.map(std::sync::OnceLock::from).unwrap_or_default()),
@@ -61,7 +62,7 @@ impl Web {
             changes,
             dashboards: dashboard::Cache::default(),
             uploads: Arc::new(stock::Uploads::default()),
-            onec: Arc::new(onec::Exchanges::default()),
+            onec: Arc::new(onec::Exchanges::new(onec_ttl)),
             onec_attempts: Arc::new(security::Attempts::default()),
         };
         dashboard::warm(&web);

@@ -1,24 +1,33 @@
 //! The site side of 1C:Enterprise's "exchange with a site" (CommerceML 2 over
-//! HTTP), at `/1c/exchange`: 1C signs in with HTTP Basic auth, uploads its
-//! catalog and balances in pieces, and asks for them to be imported; the
-//! `import-1c` service does that as `helpdesk import-1c` would (one
-//! transaction, the same matching, a repeat recognised, audited).
+//! HTTP), at `/1c/exchange`: the protocol's sessions, uploads and answers.
+//! What the steps do is in [`crate::services::onec_exchange`] and
+//! [`crate::services::import_1c`].
 //!
-//! The protocol, as 1C speaks it: every call is `?type=catalog&mode=...`;
-//! answers are plain text lines. `checkauth` answers `success`, a cookie name
-//! and its value, which every later call carries; `init` says whether zip
-//! archives are wanted (no: 1C then sends the XML files as they are) and how
-//! large one upload may be (1C splits a larger file into several posts);
-//! `file` appends a post to the named file; `import` imports what arrived;
-//! `deactivate` and `complete` end it. Anything refused is `failure` and the
-//! reason, with nothing changed.
+//! The protocol, as 1C speaks it: every call is `?type=catalog|sale&mode=...`;
+//! answers are plain text lines. `checkauth` (HTTP Basic auth) answers
+//! `success`, a cookie name and its value, which every later call carries;
+//! `init` says whether zip archives are wanted and how large one post may be
+//! (1C splits a larger file into several posts).
+//!
+//! - `type=catalog`: `file` appends a post to the named file; `import`
+//!   imports what arrived (unpacking archives first), answering `progress`
+//!   while a long import runs (1C asks again); `deactivate`, `complete`.
+//! - `type=sale`: `query` answers the cartridge orders issued here that 1C
+//!   has not confirmed, as CommerceML documents; `success` confirms them;
+//!   `file` takes 1C's order states, recorded on the orders.
+//!
+//! Anything refused is `failure` and the reason, with nothing changed. Each
+//! step that changes or refuses something is recorded (`helpdesk import-1c
+//! history`, the stock page).
 //!
 //! An exchange lives in this process's memory and in a directory of its own
-//! under the system's temporary directory, for at most [`SESSION_TTL`].
+//! under the system's temporary directory, for at most `ONEC_SESSION_TTL`:
+//! behind a load balancer, send `/1c/exchange` to one instance.
 
 use super::Web;
 use crate::services::import_1c::{self, ImportOptions};
-use crate::services::{Actor, NoProgress};
+use crate::services::onec_exchange::{self, CATALOG, SALE, Step, inside};
+use crate::services::{Actor, App, NoProgress};
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -30,23 +39,39 @@ use std::time::{Duration, Instant};
 
 /// The cookie an exchange is known by.
 pub const COOKIE: &str = "helpdesk_1c";
-/// How long an exchange may last from its `checkauth`.
-pub const SESSION_TTL: Duration = Duration::from_secs(3600);
+
+/// Who the exchange acts as, in the audit log.
+const ACTOR: Actor = Actor::System("1c-exchange");
+
+/// How an import of 1C's files ended: `Err` is the reason to give.
+type Outcome = std::result::Result<(), String>;
 
 struct Exchange {
     dir: PathBuf,
     started: Instant,
+    /// A short name for the record (not the cookie).
+    name: String,
     /// Bytes uploaded so far, all files together.
     uploaded: u64,
+    /// Whether `init` asked for zip archives.
+    zip: bool,
+    /// An import still running when its call answered `progress`: the file and its task.
+    importing: Option<(String, tokio::task::JoinHandle<Outcome>)>,
+    /// The cartridge issues the last `type=sale&mode=query` sent.
+    sent: Vec<i64>,
 }
 
 /// The exchanges under way, by cookie value.
-#[derive(Default)]
 pub struct Exchanges {
     inner: Mutex<HashMap<String, Exchange>>,
+    ttl: Duration,
 }
 
 impl Exchanges {
+    pub fn new(ttl: Duration) -> Exchanges {
+        Exchanges { inner: Mutex::default(), ttl }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Exchange>> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -54,11 +79,11 @@ impl Exchanges {
     /// Forgets (and deletes) exchanges past their time, and any folder of
     /// ours older than that (left by a process that stopped).
     pub fn expire(&self) {
-        super::stock::sweep("helpdesk-1c-", SESSION_TTL);
+        super::stock::sweep("helpdesk-1c-", self.ttl);
         let old: Vec<Exchange> = {
             let mut map = self.lock();
             let stale: Vec<String> =
-                map.iter().filter(|(_, e)| e.started.elapsed() > SESSION_TTL).map(|(k, _)| k.clone()).collect();
+                map.iter().filter(|(_, e)| e.started.elapsed() > self.ttl).map(|(k, _)| k.clone()).collect();
             stale.iter().filter_map(|k| map.remove(k)).collect()
         };
         for e in old {
@@ -119,20 +144,28 @@ fn authorised(web: &Web, headers: &HeaderMap) -> bool {
     same(u, user) & same(p, password.expose())
 }
 
-/// A file name 1C gives, as a path inside the exchange's directory: subfolders
-/// are allowed; `..`, `.`, absolute paths and drive letters are not.
-pub fn inside(dir: &Path, filename: &str) -> Option<PathBuf> {
-    if filename.is_empty() || filename.contains('\0') || filename.starts_with(['/', '\\']) {
-        return None;
+/// What a step of this exchange is recorded with.
+struct Context {
+    kind: &'static str,
+    session: String,
+    peer: String,
+}
+
+impl Context {
+    fn step(&self, step: &'static str) -> Step {
+        Step { session: Some(self.session.clone()), peer: Some(self.peer.clone()), ..Step::new(self.kind, step) }
     }
-    let mut path = dir.to_path_buf();
-    for part in filename.split(['/', '\\']) {
-        if part.is_empty() || part == "." || part == ".." || part.contains(':') {
-            return None;
-        }
-        path.push(part);
+
+    /// Records a refusal and answers it.
+    async fn refuse(&self, web: &Web, step: &'static str, files: Vec<String>, reason: String) -> Response {
+        tracing::warn!(peer = %self.peer, step, %reason, "1C exchange: refused");
+        let mut s = self.step(step);
+        s.files = files;
+        s.detail = reason.clone();
+        let app = web.app.clone();
+        let _ = tokio::task::spawn_blocking(move || onec_exchange::record_quietly(&app, &s)).await;
+        failure(reason)
     }
-    Some(path)
 }
 
 /// `GET|POST /1c/exchange`.
@@ -143,23 +176,26 @@ pub async fn exchange(
     request: Request,
 ) -> Response {
     let headers = request.headers().clone();
-    if web.app.settings.onec.user.is_none() {
+    let settings = &web.app.settings.onec;
+    if settings.user.is_none() {
         return failure("the exchange with 1C is off; set HELPDESK_ONEC_EXCHANGE_USER and _PASSWORD");
     }
-    match q.kind.as_deref() {
-        Some("catalog") => {}
-        Some(other) => return failure(format!("type={other} is not taken here; use type=catalog")),
-        None => return failure("no type; use type=catalog"),
-    }
+    let kind = match q.kind.as_deref() {
+        Some("catalog") => CATALOG,
+        Some("sale") => SALE,
+        Some(other) => return failure(format!("type={other} is not taken here; use type=catalog or type=sale")),
+        None => return failure("no type; use type=catalog or type=sale"),
+    };
+    let client = super::security::client_ip(peer, &headers);
     let mode = q.mode.as_deref().unwrap_or_default();
     if mode == "checkauth" {
-        if !web.onec_attempts.allowed(super::security::client_ip(peer, &headers)) {
+        if !web.onec_attempts.allowed(client) {
             return failure("too many failed sign-ins from this address; wait ten minutes");
         }
         if !authorised(&web, &headers) {
-            web.onec_attempts.failed(super::security::client_ip(peer, &headers));
-            tracing::warn!(%peer, "1C exchange: a wrong user name or password");
-            return failure("wrong user name or password");
+            web.onec_attempts.failed(client);
+            let cx = Context { kind, session: String::new(), peer: client.to_string() };
+            return cx.refuse(&web, "checkauth", Vec::new(), "wrong user name or password".into()).await;
         }
         web.onec.expire();
         let Ok(token) = crate::services::web::random_token() else { return failure("no randomness; try again") };
@@ -168,142 +204,281 @@ pub async fn exchange(
             tracing::error!(error = %e, "1C exchange: cannot make its directory");
             return failure("cannot keep the upload on this server");
         }
-        web.onec.lock().insert(token.clone(), Exchange { dir, started: Instant::now(), uploaded: 0 });
+        let name = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(token.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect()
+        };
+        let exchange =
+            Exchange { dir, started: Instant::now(), name, uploaded: 0, zip: false, importing: None, sent: Vec::new() };
+        web.onec.lock().insert(token.clone(), exchange);
         tracing::info!(%peer, "1C exchange: signed in");
         return text(format!("success\n{COOKIE}\n{token}"));
     }
     let token = super::session::cookie(&headers, COOKIE).map(str::to_string).unwrap_or_default();
-    let (dir, fresh) = match web.onec.lock().get(&token) {
-        Some(e) if e.started.elapsed() <= SESSION_TTL => (e.dir.clone(), true),
-        Some(e) => (e.dir.clone(), false),
+    let (dir, fresh, session) = match web.onec.lock().get(&token) {
+        Some(e) => (e.dir.clone(), e.started.elapsed() <= web.onec.ttl, e.name.clone()),
         None => return failure("no exchange under way: start with mode=checkauth"),
     };
+    let cx = Context { kind, session, peer: client.to_string() };
     if !fresh {
-        return failure("this exchange is over an hour old: start again with mode=checkauth");
+        let ttl = humantime::format_duration(web.onec.ttl);
+        let reason =
+            format!("this exchange began over {ttl} ago (HELPDESK_ONEC_SESSION_TTL): start again with mode=checkauth");
+        return cx.refuse(&web, "session", Vec::new(), reason).await;
     }
-    let limit = web.app.settings.onec.file_limit;
-    match mode {
-        "init" => {
+    let limit = settings.file_limit;
+    match (kind, mode) {
+        (_, "init") => {
             // A fresh upload area for this exchange.
             let _ = tokio::fs::remove_dir_all(&dir).await;
             let _ = super::stock::private_dir(&dir);
+            let zip = kind == CATALOG && settings.zip;
             if let Some(e) = web.onec.lock().get_mut(&token) {
                 e.uploaded = 0;
+                e.zip = zip;
+                e.sent.clear();
+                if let Some((_, running)) = e.importing.take() {
+                    running.abort();
+                }
             }
-            text(format!("zip=no\nfile_limit={limit}"))
+            text(format!("zip={}\nfile_limit={limit}", if zip { "yes" } else { "no" }))
         }
-        "file" => {
-            let Some(path) = q.filename.as_deref().and_then(|f| inside(&dir, f)) else {
-                return failure("a file name must be a relative path inside the upload, without '..'");
+        (_, "file") => {
+            let name = q.filename.clone().unwrap_or_default();
+            let Some(path) = inside(&dir, &name) else {
+                let reason = "a file name must be a relative path inside the upload, without '..'".to_string();
+                return cx.refuse(&web, "file", vec![name], reason).await;
             };
             // The body is read only now, from someone signed in, and no larger than the limit answered.
             let cap = usize::try_from(limit).unwrap_or(usize::MAX);
             let body = match axum::body::to_bytes(request.into_body(), cap).await {
                 Ok(b) => b,
-                Err(_) => return failure(format!("a post is over file_limit={limit} bytes")),
+                Err(_) => {
+                    return cx
+                        .refuse(&web, "file", vec![name], format!("a post is over file_limit={limit} bytes"))
+                        .await;
+                }
             };
-            {
+            let over = {
                 let mut map = web.onec.lock();
                 let Some(e) = map.get_mut(&token) else { return failure("the exchange ended") };
-                if e.uploaded + body.len() as u64 > web.app.settings.onec.upload_max {
-                    return failure(format!(
-                        "the upload is over {} bytes in all (HELPDESK_ONEC_UPLOAD_MAX)",
-                        web.app.settings.onec.upload_max
-                    ));
+                let over = e.uploaded + body.len() as u64 > settings.upload_max;
+                if !over {
+                    e.uploaded += body.len() as u64;
                 }
-                e.uploaded += body.len() as u64;
-            }
-            let write = async {
-                use tokio::io::AsyncWriteExt;
-                if let Some(parent) = path.parent() {
-                    tokio::fs::create_dir_all(parent).await?;
-                }
-                let mut f = tokio::fs::OpenOptions::new().create(true).append(true).open(&path).await?;
-                f.write_all(&body).await?;
-                f.flush().await
-            }
-            .await;
-            match write {
-                Ok(()) => text("success".into()),
-                Err(e) => {
-                    tracing::error!(error = %e, "1C exchange: cannot keep an upload");
-                    failure("cannot keep the upload on this server")
-                }
-            }
-        }
-        "import" => {
-            let name = q.filename.clone().unwrap_or_default();
-            let Some(path) = inside(&dir, &name) else {
-                return failure("a file name must be a relative path inside the upload, without '..'");
+                over
             };
-            if !path.exists() {
-                return failure(format!("{name} was not uploaded in this exchange"));
+            if over {
+                let reason =
+                    format!("the upload is over {} bytes in all (HELPDESK_ONEC_UPLOAD_MAX)", settings.upload_max);
+                return cx.refuse(&web, "file", vec![name], reason).await;
             }
-            let base = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-            // The catalog alone changes no stock: it is read with the balances that follow.
-            if base.starts_with("import") || base.starts_with("prices") {
-                return text("success".into());
+            if let Err(e) = append(&path, &body).await {
+                tracing::error!(error = %e, "1C exchange: cannot keep an upload");
+                return failure("cannot keep the upload on this server");
             }
-            // With the catalog files beside it (import.xml, or import0_1.xml and the like).
-            let mut files = vec![path.clone()];
-            if let Some(Ok(entries)) = path.parent().map(std::fs::read_dir) {
-                let mut catalogs: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-                        n.starts_with("import") && n.ends_with(".xml") && p.is_file()
-                    })
-                    .collect();
-                catalogs.sort();
-                files.splice(0..0, catalogs);
+            if kind == SALE {
+                return sale_file(&web, &cx, &path, name, body.len() as u64 == limit).await;
             }
-            let result = super::pages::call(&web, move |app| {
-                let options = ImportOptions { dry_run: false, warehouse: None, map: None, sheet: None };
-                import_1c::import(app, &Actor::System("1c-exchange"), &files, &options, &NoProgress)
-            })
-            .await;
-            match result {
-                Ok(r) => {
-                    tracing::info!(file = %name, changed = r.stock_changed, repeat = r.already_imported.is_some(), "1C exchange: imported");
-                    text("success".into())
+            text("success".into())
+        }
+        (CATALOG, "import") => import(&web, &cx, &token, &dir, q.filename.clone().unwrap_or_default()).await,
+        (SALE, "query") => {
+            let app = web.app.clone();
+            let query = tokio::task::spawn_blocking(move || onec_exchange::sale_query(&app, &ACTOR)).await;
+            match query {
+                Ok(Ok(q)) => {
+                    let mut s = cx.step("query");
+                    s.ok = true;
+                    s.detail = format!("sent {} cartridge issues in {} documents", q.issue_ids.len(), q.documents);
+                    let app = web.app.clone();
+                    let _ = tokio::task::spawn_blocking(move || onec_exchange::record_quietly(&app, &s)).await;
+                    if let Some(e) = web.onec.lock().get_mut(&token) {
+                        e.sent = q.issue_ids;
+                    }
+                    let mut r = q.xml.into_response();
+                    r.headers_mut()
+                        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"));
+                    r
                 }
-                // An offers.xml of CommerceML 2.10 holds prices, not balances: they come in rests.xml.
-                Err(crate::services::Error::Invalid(why)) if why.starts_with(import_1c::NO_BALANCES) => {
-                    tracing::info!(file = %name, "1C exchange: no balances in this file");
-                    text("success".into())
-                }
-                Err(e) => {
-                    tracing::warn!(file = %name, error = %e, "1C exchange: import refused");
-                    // Where this server keeps the upload is not 1C's business.
-                    failure(e.to_string().replace(&format!("{}/", dir.display()), ""))
-                }
+                Ok(Err(e)) => cx.refuse(&web, "query", Vec::new(), e.to_string()).await,
+                Err(e) => cx.refuse(&web, "query", Vec::new(), format!("the query failed: {e}")).await,
             }
         }
-        "deactivate" => text("success".into()),
-        "complete" => {
+        (SALE, "success") => {
+            let sent = web.onec.lock().get_mut(&token).map(|e| std::mem::take(&mut e.sent)).unwrap_or_default();
+            let (app, step) = (web.app.clone(), cx.step("confirm"));
+            let done =
+                tokio::task::spawn_blocking(move || onec_exchange::sale_confirm(&app, &ACTOR, &sent, step)).await;
+            match done {
+                Ok(Ok(n)) => {
+                    tracing::info!(confirmed = n, "1C exchange: issued cartridges confirmed");
+                    text("success".into())
+                }
+                Ok(Err(e)) => cx.refuse(&web, "confirm", Vec::new(), e.to_string()).await,
+                Err(e) => cx.refuse(&web, "confirm", Vec::new(), format!("the confirmation failed: {e}")).await,
+            }
+        }
+        // 1C calls these for the orders too: nothing to import from them.
+        (SALE, "import") | (_, "deactivate") => text("success".into()),
+        (_, "complete") => {
             let done = web.onec.lock().remove(&token);
             if let Some(e) = done {
+                if let Some((_, running)) = e.importing {
+                    // An import under way finishes (and is recorded); only its folder goes.
+                    drop(running);
+                }
                 let _ = tokio::fs::remove_dir_all(&e.dir).await;
             }
             text("success".into())
         }
-        other => failure(format!("mode={other} is not known; 1C uses checkauth, init, file, import")),
+        (_, other) => failure(format!(
+            "mode={other} is not known for type={kind}; 1C uses checkauth, init, file, import (catalog) or query, success (sale)"
+        )),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::inside;
-    use std::path::Path;
+async fn append(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent).await?;
+    }
+    let mut f = tokio::fs::OpenOptions::new().create(true).append(true).open(path).await?;
+    f.write_all(body).await?;
+    f.flush().await
+}
 
-    #[test]
-    fn uploads_stay_inside_their_directory() {
-        let dir = Path::new("/tmp/x");
-        assert_eq!(inside(dir, "offers.xml").unwrap(), Path::new("/tmp/x/offers.xml"));
-        assert_eq!(inside(dir, "import_files/ab/photo.jpg").unwrap(), Path::new("/tmp/x/import_files/ab/photo.jpg"));
-        for bad in ["", "../../etc/passwd", "/etc/passwd", "a/../../b", "\\\\server\\share", "C:\\x.xml", "a//b", "./a"]
-        {
-            assert!(inside(dir, bad).is_none(), "{bad}");
+/// `type=sale&mode=file`: 1C's order states, recorded once the file is whole.
+/// A post of exactly `file_limit` bytes is a piece of a larger file: the
+/// rest follows.
+async fn sale_file(web: &Web, cx: &Context, path: &Path, name: String, piece: bool) -> Response {
+    let (app, path_owned) = (web.app.clone(), path.to_path_buf());
+    let mut step = cx.step("status");
+    step.files = vec![name.clone()];
+    let done = tokio::task::spawn_blocking(move || onec_exchange::sale_statuses(&app, &ACTOR, &path_owned, step)).await;
+    match done {
+        Ok(Ok(r)) => {
+            tracing::info!(recorded = r.recorded, ignored = r.ignored, "1C exchange: order states recorded");
+            let _ = tokio::fs::remove_file(path).await;
+            text("success".into())
+        }
+        Ok(Err(e)) if piece && e.to_string().contains("cut short") => text("success".into()),
+        Ok(Err(e)) => {
+            let _ = tokio::fs::remove_file(path).await;
+            cx.refuse(web, "status", vec![name], e.to_string()).await
+        }
+        Err(e) => cx.refuse(web, "status", vec![name], format!("the file could not be read: {e}")).await,
+    }
+}
+
+/// `type=catalog&mode=import`: imports the named file (with the catalog
+/// beside it), answering `progress` while it runs longer than ONEC_IMPORT_WAIT.
+async fn import(web: &Web, cx: &Context, token: &str, dir: &Path, name: String) -> Response {
+    let Some(path) = inside(dir, &name) else {
+        let reason = "a file name must be a relative path inside the upload, without '..'".to_string();
+        return cx.refuse(web, "import", vec![name], reason).await;
+    };
+    let (running, zip, uploaded) = {
+        let mut map = web.onec.lock();
+        let Some(e) = map.get_mut(token) else { return failure("the exchange ended") };
+        let running = match &e.importing {
+            Some((file, _)) if *file == name => e.importing.take().map(|(_, h)| h),
+            Some((file, _)) => return failure(format!("{file} is still being imported; ask again for it first")),
+            None => None,
+        };
+        (running, e.zip, e.uploaded)
+    };
+    let mut handle = match running {
+        Some(h) => h,
+        None => {
+            let app = web.app.clone();
+            let room = app.settings.onec.upload_max.saturating_sub(uploaded);
+            let (dir, shown, step) = (dir.to_path_buf(), name.clone(), cx.step("import"));
+            tokio::task::spawn_blocking(move || import_files(&app, &dir, &path, &shown, zip, room, step))
+        }
+    };
+    match tokio::time::timeout(web.app.settings.onec.import_wait, &mut handle).await {
+        Ok(Ok(Ok(()))) => text("success".into()),
+        Ok(Ok(Err(reason))) => failure(reason.replace(&format!("{}/", dir.display()), "")),
+        Ok(Err(e)) => failure(format!("the import failed: {e}")),
+        Err(_) => {
+            if let Some(e) = web.onec.lock().get_mut(token) {
+                e.importing = Some((name.clone(), handle));
+            }
+            text(format!("progress\nimporting {name}"))
+        }
+    }
+}
+
+/// The import itself, off the async runtime: unpacks archives, imports the
+/// balances with the catalog beside them, and records the step.
+fn import_files(app: &App, dir: &Path, path: &Path, name: &str, zip: bool, room: u64, mut step: Step) -> Outcome {
+    let hide = |s: String| s.replace(&format!("{}/", dir.display()), "");
+    let refuse = |mut step: Step, reason: String| {
+        let reason = hide(reason);
+        step.detail = reason.clone();
+        onec_exchange::record_quietly(app, &step);
+        Err(reason)
+    };
+    step.files = vec![name.to_string()];
+    if zip {
+        match onec_exchange::unpack_zips(dir, room) {
+            Ok(files) if !files.is_empty() => tracing::info!(files = files.len(), "1C exchange: unpacked"),
+            Ok(_) => {}
+            Err(e) => return refuse(step, e.to_string()),
+        }
+    }
+    if !path.is_file() {
+        return refuse(step, format!("{name} was not uploaded in this exchange"));
+    }
+    let base = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+    // The catalog alone changes no stock: it is read with the balances that follow.
+    if base.starts_with("import") || base.starts_with("prices") {
+        return Ok(());
+    }
+    // With the catalog files beside it (import.xml, or import0_1.xml and the like).
+    let mut files = vec![path.to_path_buf()];
+    if let Some(Ok(entries)) = path.parent().map(std::fs::read_dir) {
+        let mut catalogs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let n = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+                n.starts_with("import") && n.ends_with(".xml") && p.is_file()
+            })
+            .collect();
+        catalogs.sort();
+        files.splice(0..0, catalogs);
+    }
+    let options = ImportOptions { dry_run: false, warehouse: None, map: None, sheet: None };
+    let result = import_1c::import(app, &ACTOR, &files, &options, &NoProgress);
+    match result {
+        // An offers.xml of CommerceML 2.10 holds prices, not balances: they come in rests.xml.
+        Err(crate::services::Error::Invalid(why)) if why.starts_with(import_1c::NO_BALANCES) => {
+            tracing::info!(file = name, "1C exchange: no balances in this file");
+            Ok(())
+        }
+        result => {
+            let mut recorded = onec_exchange::import_step(CATALOG, &result);
+            recorded.session = step.session;
+            recorded.peer = step.peer;
+            recorded.files = recorded.files.into_iter().map(hide).collect();
+            recorded.detail = hide(recorded.detail);
+            onec_exchange::record_quietly(app, &recorded);
+            match result {
+                Ok(r) => {
+                    tracing::info!(
+                        file = name,
+                        changed = r.stock_changed,
+                        repeat = r.already_imported.is_some(),
+                        "1C exchange: imported"
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    tracing::warn!(file = name, error = %e, "1C exchange: import refused");
+                    Err(hide(e.to_string()))
+                }
+            }
         }
     }
 }

@@ -143,6 +143,17 @@ struct StockPage {
     more_to_issue: bool,
     may_import: bool,
     upload_limit_mb: usize,
+    /// The last steps of 1C's exchanges (administrators), and whether the exchange is on.
+    exchanges: Vec<ExchangeRow>,
+    exchange_on: bool,
+}
+
+pub struct ExchangeRow {
+    pub at: String,
+    pub step: String,
+    pub ok: bool,
+    pub detail: String,
+    pub files: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -162,6 +173,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(f): Query<Filter>
 async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> Response {
     let lang = who.lang;
     let actor = who.viewer.actor();
+    let who_may_import = who.viewer.may(Permission::ManageDirectory);
     let found = call(web, move |app| {
         let stock = catalog::stock_for(app, &actor)?;
         let warehouses = directory::warehouses(app)?;
@@ -176,10 +188,14 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
                 ..Default::default()
             },
         )?;
-        Ok((stock, warehouses, waiting))
+        let exchanges = match who_may_import {
+            true => crate::services::onec_exchange::history(app, &actor, 10)?,
+            false => Vec::new(),
+        };
+        Ok((stock, warehouses, waiting, exchanges))
     })
     .await;
-    let (stock, warehouses, waiting) = match found {
+    let (stock, warehouses, waiting, exchanges) = match found {
         Ok(x) => x,
         Err(e) => return refused(web, lang, &e),
     };
@@ -225,8 +241,19 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
         rows,
         to_issue,
         more_to_issue,
-        may_import: who.viewer.may(Permission::ManageDirectory),
+        may_import: who_may_import,
         upload_limit_mb: UPLOAD_MAX_BYTES / (1024 * 1024),
+        exchanges: exchanges
+            .into_iter()
+            .map(|x| ExchangeRow {
+                at: when(x.at, tz),
+                step: format!("{} · {}", x.kind, x.step),
+                ok: x.ok,
+                detail: x.detail,
+                files: x.files,
+            })
+            .collect(),
+        exchange_on: web.app.settings.onec.user.is_some(),
     })
 }
 

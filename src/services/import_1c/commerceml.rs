@@ -767,6 +767,122 @@ impl<R: BufRead> BufRead for Transcode<R> {
     }
 }
 
+/// A document of a CommerceML documents file (1C's orders, sent back to the
+/// site with their state): its id and number and the requisites it carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentState {
+    pub id: String,
+    pub number: String,
+    pub date: String,
+    /// `<ЗначенияРеквизитов>` of the document itself (not of its lines), in order.
+    pub requisites: Vec<(String, String)>,
+    /// Where the document starts.
+    pub line: u64,
+}
+
+/// Reads every `<Документ>` of a CommerceML documents file (what 1C posts to
+/// a site with `type=sale&mode=file`): ids, numbers, dates and requisites
+/// such as `Статус заказа`, `Проведен`, `Отменен`. The same checks of
+/// well-formedness, root and encoding as [`parse`].
+pub fn parse_documents<R: BufRead>(input: R) -> Result<Vec<DocumentState>, ParseError> {
+    let mut input = input;
+    let decoded: Box<dyn BufRead + '_> = match sniff_encoding(&mut input)? {
+        None => Box::new(input),
+        Some(encoding) => Box::new(Transcode::new(input, encoding)),
+    };
+    let mut reader = Reader::from_reader(Lines { inner: decoded, newlines: 0 });
+    let mut stack: Vec<(String, u64)> = Vec::new();
+    let (mut docs, mut doc, mut pair): (Vec<DocumentState>, Option<DocumentState>, (String, String)) =
+        (Vec::new(), None, Default::default());
+    let mut text = String::new();
+    let mut root_seen = false;
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        buf.clear();
+        let event = reader.read_event_into(&mut buf).map_err(|e| xml_error(e, reader.get_ref().line()))?;
+        let line = reader.get_ref().line();
+        match event {
+            Event::Start(e) => {
+                let local = String::from(e.local_name().as_ref());
+                if stack.is_empty() {
+                    if root_seen {
+                        return Err(outside_root(true, line));
+                    }
+                    if local != "КоммерческаяИнформация" {
+                        return Err(ParseError::new(
+                            Position::Line(line),
+                            format!(
+                                "the root element is <{local}>, not <КоммерческаяИнформация>: not a CommerceML file"
+                            ),
+                        ));
+                    }
+                    root_seen = true;
+                }
+                if local == "Документ" && doc.is_none() {
+                    doc = Some(DocumentState { line, ..Default::default() });
+                }
+                stack.push((local, line));
+                text.clear();
+            }
+            Event::Empty(_) => {}
+            Event::Text(t) => text.push_str(&t),
+            Event::CData(t) => text.push_str(&t),
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(ch)) => text.push(ch),
+                Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                    Some(s) => text.push_str(s),
+                    None => return Err(malformed(line, &format!("unknown entity &{};", &*r))),
+                },
+                Err(e) => return Err(malformed(line, &e.to_string())),
+            },
+            Event::End(_) => {
+                let Some((local, _)) = stack.pop() else { return Err(outside_root(root_seen, line)) };
+                // Where the element sits, counted from the document.
+                let at = stack.iter().rposition(|(n, _)| n == "Документ");
+                let path: Vec<&str> = match at {
+                    Some(i) => stack[i + 1..].iter().map(|(n, _)| n.as_str()).collect(),
+                    None => Vec::new(),
+                };
+                let value = text.trim().to_string();
+                text.clear();
+                if let Some(d) = doc.as_mut() {
+                    match (path.as_slice(), local.as_str()) {
+                        ([], "Ид") => d.id = value,
+                        ([], "Номер") => d.number = value,
+                        ([], "Дата") => d.date = value,
+                        (["ЗначенияРеквизитов", "ЗначениеРеквизита"], "Наименование") => {
+                            pair.0 = value
+                        }
+                        (["ЗначенияРеквизитов", "ЗначениеРеквизита"], "Значение") => {
+                            pair.1 = value
+                        }
+                        (["ЗначенияРеквизитов"], "ЗначениеРеквизита") => {
+                            d.requisites.push(std::mem::take(&mut pair))
+                        }
+                        _ => {}
+                    }
+                }
+                if local == "Документ" && at.is_none() {
+                    docs.extend(doc.take());
+                }
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+        }
+    }
+    let line = reader.get_ref().line();
+    if let Some((name, opened)) = stack.last() {
+        return Err(ParseError::new(
+            Position::Line(line),
+            format!("the file ends inside <{name}> opened on line {opened}: it is cut short; send it again"),
+        ));
+    }
+    if !root_seen {
+        return Err(ParseError::new(Position::Line(line), "no XML elements at all: the file is empty"));
+    }
+    Ok(docs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
