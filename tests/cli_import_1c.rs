@@ -264,14 +264,18 @@ fn the_same_content_twice_changes_nothing_and_says_so() {
     assert_eq!(report["already_imported"]["id"], 2);
     assert!(report["already_imported"]["imported_at"].as_str().unwrap().ends_with("+00:00"));
     assert_eq!(recorded(&w).0, 2);
-    // A dry run of imported content says so too.
+    // A dry run of the latest import's content says so too.
     w.cmd()
         .arg("import-1c")
-        .arg(fixture("offers-2.08.xml"))
+        .arg(fixture("rests-2.10.xml"))
+        .arg(fixture("import.xml"))
         .arg("--dry-run")
         .assert()
         .success()
         .stdout(contains("already imported"));
+    // Content an import other than the latest brought is imported again: 1C's balances went back.
+    w.cmd().arg("import-1c").arg(fixture("offers-2.08.xml")).assert().success().stdout(contains("imported as #3"));
+    assert_eq!(qty(&stock(&w), "CF283A", "Центральный склад"), Some(38));
 }
 
 #[test]

@@ -109,7 +109,12 @@ fn fill_every_table(db: &std::path::Path) {
          INSERT INTO sla_reminders (request_id, kind, level, channel, recipient, created_at, lease_until, attempts, sent_at, failed_at, last_error)
              VALUES ((SELECT min(id) FROM requests), 'accept', 1, 'email', 'staff@example.org', '{t}', NULL, 1, '{t}', NULL, NULL);
          INSERT INTO job_runs (job, started_at, finished_at, ok, message)
-             VALUES ('backup', '{t}', '{t}', 1, 'ok'), ('sla-check', '{t}', NULL, NULL, NULL), ('archive', '{t}', '{t}', 0, 'ошибка');"
+             VALUES ('backup', '{t}', '{t}', 1, 'ok'), ('sla-check', '{t}', NULL, NULL, NULL), ('archive', '{t}', '{t}', 0, 'ошибка');
+         INSERT INTO onec_exchanges (at, kind, step, session, peer, files, ok, detail, import_id, stock_changed)
+             VALUES ('{t}', 'sale', 'confirm', '3fa2c1d0', '192.0.2.7', '', 1, '1C confirmed 1 cartridge issues on 1 orders', NULL, 0),
+                    ('{t}', 'catalog', 'import', '3fa2c1d0', '192.0.2.7', 'offers.xml', 0, 'offers.xml: «обрезан»', NULL, 0);
+         INSERT INTO onec_sale_confirmed (issue_id, exchange_id)
+             SELECT min(id), (SELECT min(id) FROM onec_exchanges) FROM cartridge_issues;"
     ))
     .unwrap();
 }
@@ -137,7 +142,7 @@ fn every_table_arrives_intact_and_ids_continue() {
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
-    assert_eq!(all.len(), 22, "{all:?}");
+    assert_eq!(all.len(), 24, "{all:?}");
     for table in &all {
         let [ours, theirs] = contents(&sqlite, &mut client, table);
         assert!(!ours.is_empty(), "the source fills {table}");
@@ -159,7 +164,7 @@ fn every_table_arrives_intact_and_ids_continue() {
     // JSON for scripts.
     let out = w.cmd().args(["migrate", "--to", &pg.url, "--truncate", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["tables"].as_array().unwrap().len(), 22);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 24);
     assert!(v["tables"].as_array().unwrap().iter().all(|t| t["verified"] == true));
 }
 

@@ -367,10 +367,39 @@ fn the_binary_pulls_the_configured_register_and_catalogs_page_by_page() {
 
     // A balance that moved in 1C is a new import.
     let mut rows = fake.balances();
+    let first = rows[0].clone();
     rows[0] = balance(CF283A, ZAPORIZHZHIA, json!(4));
     fake.set_balances(rows);
     pull(&w, &url, &[], &[]).success().stdout(contains("imported as #2: 5 balances kept in the snapshot"));
     assert_eq!(imports(&w), (2, 10));
+
+    // Issued and restocked in 1C: 38 at the central warehouse, then 37, then 38 again. The
+    // third pull is not the latest's content: an import again, and stock follows 1C back.
+    let at_central = |rows: &mut Vec<Value>, n: i64| {
+        let i = rows.iter().position(|r| r["Картридж_Key"] == CF283A && r["МестоХранения_Key"] == CENTRAL).unwrap();
+        rows[i] = balance(CF283A, CENTRAL, json!(n));
+    };
+    let mut rows = fake.balances();
+    rows[0] = first.clone();
+    at_central(&mut rows, 37);
+    fake.set_balances(rows.clone());
+    pull(&w, &url, &[], &[]).success().stdout(contains("imported as #3"));
+    assert_eq!(qty(&stock(&w), "CF283A", "Центральный склад"), Some(37));
+    at_central(&mut rows, 38);
+    fake.set_balances(rows);
+    pull(&w, &url, &[], &[]).success().stdout(contains("imported as #4"));
+    assert_eq!(stock(&w), after);
+
+    // Each pull is on record with the exchanges, newest first.
+    let out = w.cmd().args(["import-1c", "history", "--format", "json"]).output().unwrap();
+    let steps: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let seen: Vec<(&str, &str, &str)> = steps
+        .iter()
+        .map(|s| (s["kind"].as_str().unwrap(), s["step"].as_str().unwrap(), s["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, [("odata", "pull", "success"); 5], "{steps:?}");
+    assert!(steps[3]["detail"].as_str().unwrap().contains("nothing changed"), "{steps:?}");
+    assert_eq!(steps[0]["from"], format!("odata:{url}"));
 }
 
 #[test]

@@ -747,7 +747,8 @@ pub struct OneCImport {
     pub id: i64,
     /// The file name(s) it came from.
     pub source: String,
-    /// SHA-256 of the imported content, to recognise the same file again.
+    /// SHA-256 of the imported content, to recognise the same content again
+    /// (the same as the latest import's is a repeat).
     pub content_hash: String,
     pub imported_at: DateTime<Utc>,
     pub rows: i64,
@@ -768,7 +769,8 @@ pub struct NewSnapshotRow {
 
 /// Imports of 1C balances and the snapshots they left.
 pub trait Imports {
-    fn one_c_import_by_hash(&mut self, content_hash: &str) -> Result<Option<OneCImport>>;
+    /// The latest import, when its content is `content_hash` (a repeat of it).
+    fn latest_one_c_import_of(&mut self, content_hash: &str) -> Result<Option<OneCImport>>;
     fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64>;
     fn insert_one_c_snapshot(
         &mut self,

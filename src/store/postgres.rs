@@ -1867,10 +1867,11 @@ impl PgTx {
 // ---------------------------------------------------------------- 1C imports
 
 impl Imports for PgTx {
-    fn one_c_import_by_hash(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
+    fn latest_one_c_import_of(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
         Ok(self
             .opt(
-                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports WHERE content_hash = $1",
+                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports \
+                 WHERE content_hash = $1 AND id = (SELECT max(id) FROM one_c_imports)",
                 &[&content_hash],
             )?
             .map(|r| OneCImport {

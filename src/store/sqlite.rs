@@ -158,12 +158,29 @@ fn migration_error(shown: &str, e: refinery::Error) -> StoreError {
     }
 }
 
+/// The first table with a row whose foreign key points at nothing, if any.
+fn foreign_key_violations(conn: &Connection) -> Result<Option<String>> {
+    conn.query_row("PRAGMA foreign_key_check", [], |r| r.get::<_, String>(0)).optional().map_err(db)
+}
+
 fn migrate(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
     let pending = pending(conn, shown)?;
     if pending.is_empty() {
         return Ok(vec![]);
     }
-    match runner().run(conn) {
+    // A migration may rebuild a table others refer to (SQLite cannot drop a
+    // constraint in place): foreign keys are off while migrations run, as
+    // SQLite prescribes for that, and every reference is checked after.
+    conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(db)?;
+    let ran = runner().run(conn);
+    let broken = foreign_key_violations(conn);
+    conn.execute_batch("PRAGMA foreign_keys = ON").map_err(db)?;
+    if let Some(table) = broken? {
+        return Err(StoreError::Backend(format!(
+            "{shown}: after the schema upgrade a row of {table} refers to a row that is not there; restore the backup taken before it"
+        )));
+    }
+    match ran {
         Ok(report) => {
             let applied: Vec<MigrationInfo> = report
                 .applied_migrations()
@@ -1801,10 +1818,11 @@ impl SqliteTx {
 // ---------------------------------------------------------------- 1C imports
 
 impl Imports for SqliteTx {
-    fn one_c_import_by_hash(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
+    fn latest_one_c_import_of(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
         self.conn
             .query_row(
-                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports WHERE content_hash = ?1",
+                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports \
+                 WHERE content_hash = ?1 AND id = (SELECT max(id) FROM one_c_imports)",
                 [content_hash],
                 |r| {
                     Ok(OneCImport {
@@ -2211,5 +2229,41 @@ impl WebSessions for SqliteTx {
             ))
             .map_err(db)?;
         st.query_map([telegram_id], web_session).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upgrade_that_rebuilds_a_referenced_table_keeps_every_row_and_reference() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("helpdesk.sqlite")).unwrap();
+        conn.execute_batch(CONNECTION_PRAGMAS).unwrap();
+        embedded::migrations::runner().set_target(refinery::Target::Version(8)).run(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO one_c_imports (source, content_hash, imported_at, rows)
+                 VALUES ('offers.xml', 'h1', '2026-01-01T00:00:00Z', 1), ('rests.xml', 'h2', '2026-01-02T00:00:00Z', 1);
+             INSERT INTO one_c_snapshot (import_id, source, imported_at, item_name, quantity)
+                 VALUES (2, 'rests.xml', '2026-01-02T00:00:00Z', 'HP 83A', 3);",
+        )
+        .unwrap();
+        // V9 rebuilds one_c_imports, which one_c_snapshot refers to.
+        let applied = migrate(&mut conn, "test").unwrap();
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9]);
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
+        assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);
+        assert_eq!(foreign_key_violations(&conn).unwrap(), None);
+        assert_eq!(count("PRAGMA foreign_keys"), 1, "foreign keys are on again");
+        // The same content may stand on a later import; a reference to nothing is still refused.
+        conn.execute("INSERT INTO one_c_imports (source, content_hash, imported_at, rows) VALUES ('offers.xml', 'h1', '2026-01-03T00:00:00Z', 1)", [])
+            .unwrap();
+        let dangling = conn.execute(
+            "INSERT INTO one_c_snapshot (import_id, source, imported_at, item_name, quantity) VALUES (99, 'x', '2026-01-03T00:00:00Z', 'x', 1)",
+            [],
+        );
+        assert!(dangling.is_err());
     }
 }

@@ -194,6 +194,8 @@ pub async fn exchange(
         }
         if !authorised(&web, &headers) {
             web.onec_attempts.failed(client);
+            // Each wrong guess costs the guesser a second; 1C with the right password never waits.
+            tokio::time::sleep(Duration::from_secs(1)).await;
             let cx = Context { kind, session: String::new(), peer: client.to_string() };
             return cx.refuse(&web, "checkauth", Vec::new(), "wrong user name or password".into()).await;
         }

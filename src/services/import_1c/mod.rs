@@ -9,8 +9,10 @@
 //! 1. Every file is read once to check it and learn its definitions (the 1C
 //!    catalog's items and the warehouses), hashing the bytes on the way. Bad
 //!    input stops here, before anything is locked or written.
-//! 2. The same content (SHA-256 over the files) imported before is reported
-//!    and nothing is done.
+//! 2. The same content (SHA-256 over the files) as the latest import is reported
+//!    and nothing is done: stock that moved here since (an issue) is not put
+//!    back by the same export again. Content that went back to an earlier
+//!    import's, with another between, is imported again.
 //! 3. In one write transaction: the import is recorded, every file is read
 //!    again and each balance matched and written to the snapshot as it comes
 //!    (so memory does not grow with the file), then stock is set for matched
@@ -88,7 +90,7 @@ pub struct ImportReport {
     /// the `--map`, `--sheet` and `--warehouse` given, if any: what makes a repeat.
     pub content_hash: String,
     pub dry_run: bool,
-    /// The earlier import of the same content; when set, nothing was done now.
+    /// The latest import, of the same content; when set, nothing was done now.
     pub already_imported: Option<OneCImport>,
     /// The import recorded now (not on a dry run or a repeat).
     pub import_id: Option<i64>,
@@ -731,7 +733,7 @@ impl Importer<'_> {
 /// takes such a file, an offers.xml of CommerceML 2.10, as nothing to do).
 pub const NO_BALANCES: &str = "found no balances";
 
-/// Imports balances from `paths`; see the module docs. A repeat of an earlier
+/// Imports balances from `paths`; see the module docs. A repeat of the latest
 /// import's content is reported in [`ImportReport::already_imported`] and changes nothing.
 pub fn import(
     app: &App,
@@ -783,8 +785,17 @@ pub fn pull_odata(
 ) -> Result<ImportReport> {
     let source = odata::Source::new(&app.settings.onec.odata, url)?;
     may_import(app, actor, options)?;
-    let set = odata::fetch(&source)?;
-    import_records(app, actor, &set, options, progress)
+    let result = odata::fetch(&source).and_then(|set| import_records(app, actor, &set, options, progress));
+    // A pull is an exchange with 1C: on record with the others, whether it worked or not.
+    if !options.dry_run {
+        let mut step = super::onec_exchange::import_step(super::onec_exchange::ODATA, &result);
+        step.peer = Some(source.shown());
+        if step.files.is_empty() {
+            step.files = vec![source.shown()];
+        }
+        super::onec_exchange::record_quietly(app, &step);
+    }
+    result
 }
 
 /// Whether `actor` may import, and `--warehouse` names a warehouse: checked before any reading.
@@ -896,8 +907,8 @@ fn import_inputs(
         lists_truncated: false,
     };
 
-    // 2. The same content imported before changes nothing.
-    if let Some(earlier) = app.store.read()?.one_c_import_by_hash(&content_hash)? {
+    // 2. The same content as the latest import changes nothing.
+    if let Some(earlier) = app.store.read()?.latest_one_c_import_of(&content_hash)? {
         report.already_imported = Some(earlier);
         return Ok(report);
     }
@@ -907,7 +918,7 @@ fn import_inputs(
     let mut tx = if options.dry_run { app.store.read()? } else { app.store.write()? };
     if !options.dry_run {
         // Someone may have imported it meanwhile: the write lock makes this check final.
-        if let Some(earlier) = tx.one_c_import_by_hash(&content_hash)? {
+        if let Some(earlier) = tx.latest_one_c_import_of(&content_hash)? {
             report.already_imported = Some(earlier);
             return Ok(report);
         }
