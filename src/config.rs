@@ -1037,7 +1037,7 @@ pub fn parse_odata_url(v: &str) -> Result<url::Url, String> {
         _ => {
             return Err(format!(
                 "'{}' is not an http(s) URL such as https://1c.example.org/base/odata/standard.odata/",
-                v.trim()
+                redact_url_password(v.trim())
             ));
         }
     };

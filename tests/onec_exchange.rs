@@ -271,17 +271,23 @@ fn one_c_takes_the_issued_cartridges_until_it_confirms_and_sends_back_their_stat
     let (w, _fake, panel) = start();
     let (app, _clock) = w.app();
     support::add_person(&app, 200000001, "Бухгалтер Петрова", "HQ");
-    let first = issued_order(&w, 200000001);
+    // Issued before 1C ever asked for orders: 1C's balances already stand without it; never sent.
+    let early = issued_order(&w, 200000001);
     let mut onec = OneC { panel: &panel, cookie: None };
     assert_eq!(onec.sign_in_for("sale", USER, PASSWORD)[0], "success");
     let answer = onec.call("type=sale&mode=init", None, None);
     assert_eq!(answer[0], "zip=no", "orders go unzipped");
+    let none = onec.call("type=sale&mode=query", None, None).join("\n");
+    assert!(none.contains("<КоммерческаяИнформация") && !none.contains("<Документ>"), "{none}");
+    assert_eq!(onec.call("type=sale&mode=success", None, None), ["success"]);
+
     // The order, as a CommerceML document with 1C's ids for the cartridge and the warehouse.
+    let first = issued_order(&w, 200000001);
     let xml = onec.call("type=sale&mode=query", None, None).join("\n");
     let number = format!("HD-{first:06}");
     assert!(xml.starts_with("<?xml") && xml.contains("<КоммерческаяИнформация"), "{xml}");
     assert_eq!(xml.matches("<Документ>").count(), 1, "{xml}");
-    assert!(xml.contains(&format!("<Номер>{number}</Номер>")), "{xml}");
+    assert!(xml.contains(&format!("<Номер>{number}</Номер>")) && !xml.contains(&format!("HD-{early:06}")), "{xml}");
     assert!(
         xml.contains("<Артикул>TN-2375</Артикул>") && xml.contains("b7e0ab2c-2c31-11ee-be56-0242ac120002"),
         "{xml}"
@@ -294,18 +300,24 @@ fn one_c_takes_the_issued_cartridges_until_it_confirms_and_sends_back_their_stat
     assert_eq!(onec.call("type=sale&mode=success", None, None), ["success"]);
     let empty = onec.call("type=sale&mode=query", None, None).join("\n");
     assert_eq!(empty.matches("<Документ>").count(), 0, "{empty}");
-    // 1C sends back the order's state: recorded on the order, nothing else changes.
+    // 1C sends back the order's state, in pieces of file_limit: recorded on the order, nothing else
+    // changes. 1C's own orders (whatever their numbers look like) are not ours.
     let id = xml.split("<Ид>").nth(1).unwrap().split("</Ид>").next().unwrap().to_string();
     let states = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<КоммерческаяИнформация ВерсияСхемы=\"2.08\">\n\
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- {} -->\n<КоммерческаяИнформация ВерсияСхемы=\"2.08\">\n\
          <Документ><Ид>{id}</Ид><Номер>{number}</Номер><Дата>2026-12-01</Дата>\
          <ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Статус заказа</Наименование><Значение>[N] Принят</Значение></ЗначениеРеквизита>\
          <ЗначениеРеквизита><Наименование>Проведен</Наименование><Значение>true</Значение></ЗначениеРеквизита></ЗначенияРеквизитов></Документ>\n\
-         <Документ><Ид>chужой-1</Ид><Номер>ЗК-77</Номер></Документ>\n</КоммерческаяИнформация>\n"
+         <Документ><Ид>chужой-1</Ид><Номер>ЗК-77</Номер></Документ>\n\
+         <Документ><Ид>{early}-4</Ид><Номер>{early}</Номер></Документ>\n</КоммерческаяИнформация>\n",
+        "заполнитель ".repeat(500)
     );
+    assert!(states.len() > FILE_LIMIT && states.len() % FILE_LIMIT != 0);
     let status_before = w.ints(&format!("SELECT count(*) FROM requests WHERE id = {first} AND status = 'accepted'"));
-    let answer = onec.call("type=sale&mode=file&filename=orders-1.xml", Some(states.into_bytes()), None);
-    assert_eq!(answer, ["success"]);
+    for piece in states.as_bytes().chunks(FILE_LIMIT) {
+        let answer = onec.call("type=sale&mode=file&filename=orders-1.xml", Some(piece.to_vec()), None);
+        assert_eq!(answer, ["success"]);
+    }
     assert_eq!(
         w.ints(&format!("SELECT count(*) FROM requests WHERE id = {first} AND status = 'accepted'")),
         status_before
@@ -315,6 +327,8 @@ fn one_c_takes_the_issued_cartridges_until_it_confirms_and_sends_back_their_stat
     assert!(actions.contains(&"request.onec_sent"), "{actions:?}");
     let state = logs.iter().find(|l| l.action == "request.onec_status").expect("the state 1C sent");
     assert_eq!(state.after.as_ref().unwrap()["status"], "[N] Принят");
+    let early_logs = w.store().read().unwrap().logs("request", &format!("HD-{early:06}")).unwrap();
+    assert!(early_logs.iter().all(|l| !l.action.starts_with("request.onec")), "{early_logs:?}");
     // A cut-short file of states is refused.
     let answer = onec.call(
         "type=sale&mode=file&filename=orders-2.xml",
@@ -344,10 +358,14 @@ fn one_c_takes_the_issued_cartridges_until_it_confirms_and_sends_back_their_stat
             ("query", "success"),
             ("confirm", "success"),
             ("query", "success"),
-            ("query", "success")
+            ("query", "success"),
+            ("confirm", "success"),
+            ("query", "success"),
+            ("baseline", "success")
         ],
         "{steps:?}"
     );
     assert!(steps.iter().all(|(kind, ..)| kind == "sale"));
-    assert!(steps[2].3.contains("1 order states recorded, 1 documents about nothing here"), "{steps:?}");
+    assert!(steps[2].3.contains("1 order states recorded, 2 documents about nothing here"), "{steps:?}");
+    assert!(steps[9].3.contains("1 cartridge issues made before it"), "{steps:?}");
 }

@@ -449,6 +449,15 @@ fn failures_are_one_line_and_change_nothing() {
         format!("http://{}{BASE}", l.local_addr().unwrap())
     };
     one_line(pull(&w, &url, &[("HELPDESK_ONEC_ODATA_URL", &closed)], &[]), &format!("cannot reach 1C at {closed}: "));
+    // The password configured for 1C is never sent to another server named on the command line.
+    one_line(
+        pull(&w, &url, &[], &[&closed]),
+        &format!(
+            "HELPDESK_ONEC_ODATA_PASSWORD is for {}, not {}",
+            url.trim_end_matches(BASE),
+            closed.trim_end_matches(BASE)
+        ),
+    );
     // Not 1C's standard OData address.
     one_line(
         pull(&w, &url, &[("HELPDESK_ONEC_ODATA_URL", &format!("{url}nowhere/"))], &[]),

@@ -1,11 +1,11 @@
 -- 1C's exchange with a site (issue 16).
 
--- A repeat is now the same content as the latest import, not as any earlier
--- one: balances pulled from 1C that go back to what they were (a cartridge
--- issued, then restocked) are imported again. So the same content_hash may
--- stand on several imports.
+-- A repeat is now the same content as the latest import from the same source,
+-- not as any earlier import: balances pulled from 1C that go back to what they
+-- were (a cartridge issued, then restocked) are imported again. So the same
+-- content_hash may stand on several imports.
 ALTER TABLE one_c_imports DROP CONSTRAINT one_c_imports_content_hash_key;
-CREATE INDEX one_c_imports_content ON one_c_imports(content_hash);
+CREATE INDEX one_c_imports_source ON one_c_imports(source, id);
 
 -- What each exchange with 1C did, a row per step that changed or refused
 -- something: an import of uploaded files, a pull over OData, the orders sent

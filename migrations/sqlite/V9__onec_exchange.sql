@@ -1,9 +1,9 @@
 -- 1C's exchange with a site (issue 16).
 
--- A repeat is now the same content as the latest import, not as any earlier
--- one: balances pulled from 1C that go back to what they were (a cartridge
--- issued, then restocked) are imported again. So the same content_hash may
--- stand on several imports. SQLite cannot drop a constraint in place: the
+-- A repeat is now the same content as the latest import from the same source,
+-- not as any earlier import: balances pulled from 1C that go back to what they
+-- were (a cartridge issued, then restocked) are imported again. So the same
+-- content_hash may stand on several imports. SQLite cannot drop a constraint in place: the
 -- table is rebuilt with its rows (foreign keys are off while migrations run,
 -- as SQLite prescribes, and checked after).
 CREATE TABLE one_c_imports_v9 (
@@ -17,7 +17,7 @@ INSERT INTO one_c_imports_v9 (id, source, content_hash, imported_at, rows)
 SELECT id, source, content_hash, imported_at, rows FROM one_c_imports;
 DROP TABLE one_c_imports;
 ALTER TABLE one_c_imports_v9 RENAME TO one_c_imports;
-CREATE INDEX one_c_imports_content ON one_c_imports(content_hash);
+CREATE INDEX one_c_imports_source ON one_c_imports(source, id);
 
 -- What each exchange with 1C did, a row per step that changed or refused
 -- something: an import of uploaded files, a pull over OData, the orders sent

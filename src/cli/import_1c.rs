@@ -188,7 +188,13 @@ pub fn run(global: &Global, args: ImportArgs) -> Result<ExitCode> {
         return history(global, h);
     }
     let app = open_app(global, OpenOptions::default())?;
-    let options = ImportOptions { dry_run: args.dry_run, warehouse: args.warehouse, map: args.map, sheet: args.sheet };
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+        warehouse: args.warehouse,
+        map: args.map,
+        sheet: args.sheet,
+        shown_from: None,
+    };
     let actor = Actor::operator_from_env();
     let report = match &args.odata {
         None => import_1c::import(&app, &actor, &args.files, &options, &Bar::new())?,

@@ -8,8 +8,8 @@
 //! Not here: the protocol's sessions, cookies and answers ([`crate::web::onec`])
 //! and the import of balances itself ([`super::import_1c`]).
 
-use super::import_1c::{ImportReport, commerceml};
-use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
+use super::import_1c::{self, ImportOptions, ImportReport, commerceml};
+use super::{Actor, App, AuditEvent, Error, NoProgress, Result, audit, principal};
 use crate::domain::permissions::authorize;
 use crate::domain::{Permission, RequestNumber};
 use crate::store::{OneCExchange, SaleLine};
@@ -149,12 +149,21 @@ pub fn inside(dir: &Path, filename: &str) -> Option<PathBuf> {
     Some(path)
 }
 
+/// Files unpacked from 1C's archives, and their bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unpacked {
+    pub files: Vec<String>,
+    pub bytes: u64,
+}
+
 /// Unpacks every zip archive at the top of `dir` into `dir` and deletes it,
 /// writing `room` bytes at most in all (what is actually inflated is counted,
-/// not what the archive claims: a zip bomb stops at the cap). Entry names are
-/// held to [`inside`]. On a refusal what was unpacked is left for the
-/// exchange's directory to be dropped with it. Returns the files unpacked.
-pub fn unpack_zips(dir: &Path, room: u64) -> Result<Vec<String>> {
+/// not what the archive claims: a zip bomb stops at the cap; the caller
+/// counts the bytes against the upload). Entry names are held to [`inside`];
+/// an archive inside the archive is refused (1C never nests them). On a
+/// refusal what was unpacked is left for the exchange's directory to be
+/// dropped with it.
+pub fn unpack_zips(dir: &Path, room: u64) -> Result<Unpacked> {
     let cannot = |e: std::io::Error| Error::Internal(format!("cannot unpack 1C's archive: {e}"));
     let mut zips: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(cannot)?
@@ -163,7 +172,7 @@ pub fn unpack_zips(dir: &Path, room: u64) -> Result<Vec<String>> {
         .collect();
     zips.sort();
     let mut left = room;
-    let mut unpacked = Vec::new();
+    let mut unpacked = Unpacked::default();
     for zip_path in zips {
         let shown = zip_path.file_name().and_then(|n| n.to_str()).unwrap_or("the archive").to_string();
         let file = std::fs::File::open(&zip_path).map_err(cannot)?;
@@ -183,6 +192,11 @@ pub fn unpack_zips(dir: &Path, room: u64) -> Result<Vec<String>> {
             if entry.is_dir() {
                 continue;
             }
+            if name.to_ascii_lowercase().ends_with(".zip") {
+                return Err(Error::Invalid(format!(
+                    "{shown} holds another archive, '{name}'; send the files unzipped"
+                )));
+            }
             let Some(target) = inside(dir, &name) else {
                 return Err(Error::Invalid(format!(
                     "{shown} holds '{name}', a path outside the upload; nothing was imported"
@@ -201,11 +215,105 @@ pub fn unpack_zips(dir: &Path, room: u64) -> Result<Vec<String>> {
                 )));
             }
             left -= copied;
-            unpacked.push(name);
+            unpacked.bytes += copied;
+            unpacked.files.push(name);
         }
         std::fs::remove_file(&zip_path).map_err(cannot)?;
     }
     Ok(unpacked)
+}
+
+/// A fresh directory for an exchange's upload, private to this process's
+/// user: made exclusively, under a random name (never one a cookie gives away).
+pub fn new_upload_dir() -> std::io::Result<PathBuf> {
+    Ok(tempfile::Builder::new().prefix("helpdesk-1c-").tempdir()?.keep())
+}
+
+/// Whether a file 1C sends is a catalog (`import.xml`, `import0_1.xml`) or
+/// prices: read with the balances that follow, changing nothing by itself.
+fn catalog_or_prices(path: &Path) -> bool {
+    let base = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+    base.starts_with("import") || base.starts_with("prices")
+}
+
+/// `type=catalog&mode=import` of `name` in the exchange's directory `dir`, as
+/// the exchange's `actor`: unpacks archives first (when `zip=yes` was asked,
+/// within `room` bytes), then imports the balances with the catalog files
+/// beside them with the `import-1c` service (files named as 1C named them),
+/// and records the step. Returns the bytes unpacked, or the reason to give 1C.
+pub fn import_upload(
+    app: &App,
+    actor: &Actor,
+    dir: &Path,
+    name: &str,
+    zip: bool,
+    room: u64,
+    mut step: Step,
+) -> std::result::Result<u64, String> {
+    let refuse = |mut step: Step, reason: String| {
+        step.detail = reason.clone();
+        record_quietly(app, &step);
+        Err(reason)
+    };
+    step.files = vec![name.to_string()];
+    let mut unpacked = 0;
+    if zip {
+        match unpack_zips(dir, room) {
+            Ok(u) => {
+                if !u.files.is_empty() {
+                    tracing::info!(files = u.files.len(), bytes = u.bytes, "1C exchange: unpacked");
+                }
+                unpacked = u.bytes;
+            }
+            Err(e) => return refuse(step, e.to_string()),
+        }
+    }
+    let Some(path) = inside(dir, name).filter(|p| p.is_file()) else {
+        return refuse(step, format!("{name} was not uploaded in this exchange"));
+    };
+    if catalog_or_prices(&path) {
+        return Ok(unpacked);
+    }
+    // With the catalog files beside it (import.xml, or import0_1.xml and the like).
+    let mut files = vec![path.clone()];
+    if let Some(Ok(entries)) = path.parent().map(std::fs::read_dir) {
+        let mut catalogs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let n = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+                n.starts_with("import") && n.ends_with(".xml") && p.is_file()
+            })
+            .collect();
+        catalogs.sort();
+        files.splice(0..0, catalogs);
+    }
+    let options = ImportOptions { shown_from: Some(dir.to_path_buf()), ..Default::default() };
+    match import_1c::import(app, actor, &files, &options, &NoProgress) {
+        // An offers.xml of CommerceML 2.10 holds prices, not balances: they come in rests.xml.
+        Err(Error::Invalid(why)) if why.starts_with(import_1c::NO_BALANCES) => {
+            tracing::info!(file = name, "1C exchange: no balances in this file");
+            Ok(unpacked)
+        }
+        result => {
+            let recorded = Step { session: step.session, peer: step.peer, ..import_step(CATALOG, &result) };
+            record_quietly(app, &recorded);
+            match result {
+                Ok(r) => {
+                    tracing::info!(
+                        file = name,
+                        changed = r.stock_changed,
+                        repeat = r.already_imported.is_some(),
+                        "1C exchange: imported"
+                    );
+                    Ok(unpacked)
+                }
+                Err(e) => {
+                    tracing::warn!(file = name, error = %e, "1C exchange: import refused");
+                    Err(e.to_string())
+                }
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- type=sale
@@ -221,9 +329,33 @@ pub struct SaleQuery {
 
 /// The cartridges issued here that 1C has not confirmed, as a CommerceML
 /// documents file (oldest first, up to [`SALE_LINES_PER_QUERY`] issues).
-pub fn sale_query(app: &App, actor: &Actor) -> Result<SaleQuery> {
+///
+/// The first exchange of orders ever starts the count: what was issued before
+/// it is marked as sent without being sent (1C's stock already stands as its
+/// balances say; sending years of issues would write them off twice). The
+/// step `baseline` records how many.
+pub fn sale_query(app: &App, actor: &Actor, step: &Step) -> Result<SaleQuery> {
     let mut tx = app.store.read()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    if !tx.one_c_step_taken(SALE, "baseline")? {
+        drop(tx);
+        let mut tx = app.store.write()?;
+        if !tx.one_c_step_taken(SALE, "baseline")? {
+            let before = tx.unconfirmed_issues(u32::MAX)?.len();
+            let baseline = Step {
+                step: "baseline",
+                ok: true,
+                detail: format!(
+                    "the first exchange of orders: {before} cartridge issues made before it are taken as known to 1C, not sent"
+                ),
+                ..step.clone()
+            };
+            let id = tx.insert_one_c_exchange(&baseline.row(app.now()))?;
+            tx.confirm_all_issues(id)?;
+            tx.commit()?;
+        }
+        return sale_query(app, actor, step);
+    }
     let lines = tx.unconfirmed_issues(SALE_LINES_PER_QUERY)?;
     drop(tx);
     let (xml, documents) = documents_xml(&lines, app.now(), app.settings.timezone);
@@ -284,9 +416,14 @@ pub fn sale_statuses(app: &App, actor: &Actor, path: &Path, mut step: Step) -> R
     let mut report = StatusReport::default();
     let mut found = Vec::new();
     for d in &docs {
-        // Our documents are "HD-000123-<issue>", numbered "HD-000123".
-        let number = d.id.rsplit_once('-').map(|(n, _)| n).and_then(|n| RequestNumber::parse(n).ok());
-        let number = number.or_else(|| RequestNumber::parse(&d.number).ok().filter(|_| d.number.starts_with("HD-")));
+        // Our documents are "HD-000123-<issue>", numbered "HD-000123"; 1C's own are anything else.
+        let ours = |s: &str| s.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(RequestNumber::PREFIX));
+        let number = Some(d.id.as_str())
+            .filter(|id| ours(id))
+            .and_then(|id| id.rsplit_once('-'))
+            .and_then(|(n, _)| RequestNumber::parse(n).ok());
+        let number =
+            number.or_else(|| Some(d.number.as_str()).filter(|n| ours(n)).and_then(|n| RequestNumber::parse(n).ok()));
         match number {
             Some(n) if tx.request(n.0)?.is_some() => found.push((n, d)),
             _ => report.ignored += 1,
@@ -488,7 +625,11 @@ mod tests {
             z.finish().unwrap();
         };
         write_zip("a.zip", &[("offers.xml", 1000), ("import_files/1.txt", 10)]);
-        assert_eq!(unpack_zips(dir.path(), 1010).unwrap(), vec!["offers.xml", "import_files/1.txt"]);
+        let unpacked = unpack_zips(dir.path(), 1010).unwrap();
+        assert_eq!(
+            (unpacked.files, unpacked.bytes),
+            (vec!["offers.xml".to_string(), "import_files/1.txt".into()], 1010)
+        );
         assert!(!dir.path().join("a.zip").exists());
         write_zip("bomb.zip", &[("big.xml", 5_000_000)]);
         assert!(std::fs::metadata(dir.path().join("bomb.zip")).unwrap().len() < 100_000);
@@ -499,6 +640,10 @@ mod tests {
         std::fs::remove_file(dir.path().join("bomb.zip")).unwrap();
         let e = unpack_zips(dir.path(), 1_000_000).unwrap_err().to_string();
         assert!(e.contains("outside the upload"), "{e}");
+        std::fs::remove_file(dir.path().join("evil.zip")).unwrap();
+        write_zip("nested.zip", &[("inner.zip", 5)]);
+        let e = unpack_zips(dir.path(), 1_000_000).unwrap_err().to_string();
+        assert!(e.contains("another archive"), "{e}");
         assert!(!dir.path().parent().unwrap().join("escape.xml").exists());
     }
 }

@@ -769,8 +769,8 @@ pub struct NewSnapshotRow {
 
 /// Imports of 1C balances and the snapshots they left.
 pub trait Imports {
-    /// The latest import, when its content is `content_hash` (a repeat of it).
-    fn latest_one_c_import_of(&mut self, content_hash: &str) -> Result<Option<OneCImport>>;
+    /// The latest import from `source`, when its content is `content_hash` (a repeat of it).
+    fn latest_one_c_import_of(&mut self, source: &str, content_hash: &str) -> Result<Option<OneCImport>>;
     fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64>;
     fn insert_one_c_snapshot(
         &mut self,
@@ -831,6 +831,10 @@ pub trait OneCExchanges {
     /// Marks issues as confirmed by the step `exchange_id`; those confirmed
     /// already are left as they were. Returns how many are newly confirmed.
     fn confirm_issues(&mut self, issue_ids: &[i64], exchange_id: i64) -> Result<u64>;
+    /// Marks every issue not yet confirmed as confirmed by `exchange_id`; returns how many.
+    fn confirm_all_issues(&mut self, exchange_id: i64) -> Result<u64>;
+    /// Whether a step `kind`/`step` was ever recorded.
+    fn one_c_step_taken(&mut self, kind: &str, step: &str) -> Result<bool>;
 }
 
 /// The columns of `onec_exchanges`, in [`OneCExchange`]'s order (both backends).

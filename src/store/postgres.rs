@@ -1867,12 +1867,12 @@ impl PgTx {
 // ---------------------------------------------------------------- 1C imports
 
 impl Imports for PgTx {
-    fn latest_one_c_import_of(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
+    fn latest_one_c_import_of(&mut self, source: &str, content_hash: &str) -> Result<Option<OneCImport>> {
         Ok(self
             .opt(
                 "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports \
-                 WHERE content_hash = $1 AND id = (SELECT max(id) FROM one_c_imports)",
-                &[&content_hash],
+                 WHERE content_hash = $2 AND id = (SELECT max(id) FROM one_c_imports WHERE source = $1)",
+                &[&source, &content_hash],
             )?
             .map(|r| OneCImport {
                 id: r.get(0),
@@ -2088,6 +2088,20 @@ impl OneCExchanges for PgTx {
              ON CONFLICT (issue_id) DO NOTHING",
             &[&issue_ids, &exchange_id],
         )
+    }
+
+    fn confirm_all_issues(&mut self, exchange_id: i64) -> Result<u64> {
+        self.exec(
+            "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) SELECT id, $1 FROM cartridge_issues \
+             ON CONFLICT (issue_id) DO NOTHING",
+            &[&exchange_id],
+        )
+    }
+
+    fn one_c_step_taken(&mut self, kind: &str, step: &str) -> Result<bool> {
+        Ok(self
+            .one("SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = $1 AND step = $2)", &[&kind, &step])?
+            .get(0))
     }
 }
 

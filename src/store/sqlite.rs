@@ -173,7 +173,7 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
     // SQLite prescribes for that, and every reference is checked after.
     conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(db)?;
     let ran = runner().run(conn);
-    let broken = foreign_key_violations(conn);
+    let broken = if ran.is_ok() { foreign_key_violations(conn) } else { Ok(None) };
     conn.execute_batch("PRAGMA foreign_keys = ON").map_err(db)?;
     if let Some(table) = broken? {
         return Err(StoreError::Backend(format!(
@@ -1818,12 +1818,12 @@ impl SqliteTx {
 // ---------------------------------------------------------------- 1C imports
 
 impl Imports for SqliteTx {
-    fn latest_one_c_import_of(&mut self, content_hash: &str) -> Result<Option<OneCImport>> {
+    fn latest_one_c_import_of(&mut self, source: &str, content_hash: &str) -> Result<Option<OneCImport>> {
         self.conn
             .query_row(
                 "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports \
-                 WHERE content_hash = ?1 AND id = (SELECT max(id) FROM one_c_imports)",
-                [content_hash],
+                 WHERE content_hash = ?2 AND id = (SELECT max(id) FROM one_c_imports WHERE source = ?1)",
+                [source, content_hash],
                 |r| {
                     Ok(OneCImport {
                         id: r.get(0)?,
@@ -2092,6 +2092,28 @@ impl OneCExchanges for SqliteTx {
             n += stmt.execute(params![id, exchange_id]).map_err(db)? as u64;
         }
         Ok(n)
+    }
+
+    fn confirm_all_issues(&mut self, exchange_id: i64) -> Result<u64> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) SELECT id, ?1 FROM cartridge_issues \
+                 WHERE true ON CONFLICT (issue_id) DO NOTHING",
+                [exchange_id],
+            )
+            .map_err(db)?;
+        Ok(n as u64)
+    }
+
+    fn one_c_step_taken(&mut self, kind: &str, step: &str) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = ?1 AND step = ?2)",
+                [kind, step],
+                |r| r.get(0),
+            )
+            .map_err(db)
     }
 }
 

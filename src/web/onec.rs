@@ -25,14 +25,13 @@
 //! behind a load balancer, send `/1c/exchange` to one instance.
 
 use super::Web;
-use crate::services::import_1c::{self, ImportOptions};
+use crate::services::Actor;
 use crate::services::onec_exchange::{self, CATALOG, SALE, Step, inside};
-use crate::services::{Actor, App, NoProgress};
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -43,8 +42,12 @@ pub const COOKIE: &str = "helpdesk_1c";
 /// Who the exchange acts as, in the audit log.
 const ACTOR: Actor = Actor::System("1c-exchange");
 
-/// How an import of 1C's files ended: `Err` is the reason to give.
-type Outcome = std::result::Result<(), String>;
+/// How an import of 1C's files ended: the bytes unpacked, or the reason to give.
+type Outcome = std::result::Result<u64, String>;
+
+/// An import under way: the file, and where its outcome appears. Every call
+/// for that file waits on the same import (a retry never starts a second).
+type Running = (String, tokio::sync::watch::Receiver<Option<Outcome>>);
 
 struct Exchange {
     dir: PathBuf,
@@ -55,8 +58,8 @@ struct Exchange {
     uploaded: u64,
     /// Whether `init` asked for zip archives.
     zip: bool,
-    /// An import still running when its call answered `progress`: the file and its task.
-    importing: Option<(String, tokio::task::JoinHandle<Outcome>)>,
+    /// The import under way, if any.
+    importing: Option<Running>,
     /// The cartridge issues the last `type=sale&mode=query` sent.
     sent: Vec<i64>,
 }
@@ -65,11 +68,28 @@ struct Exchange {
 pub struct Exchanges {
     inner: Mutex<HashMap<String, Exchange>>,
     ttl: Duration,
+    /// When a wrong password from an address was last recorded: at most one a minute is.
+    refusals: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 impl Exchanges {
     pub fn new(ttl: Duration) -> Exchanges {
-        Exchanges { inner: Mutex::default(), ttl }
+        Exchanges { inner: Mutex::default(), ttl, refusals: Mutex::default() }
+    }
+
+    /// Whether a wrong password from `addr` is to be recorded now (not more than once a minute).
+    fn record_refusal(&self, addr: IpAddr) -> bool {
+        let mut seen = self.refusals.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() > 10_000 {
+            seen.retain(|_, at| at.elapsed() < Duration::from_secs(60));
+        }
+        match seen.get(&addr) {
+            Some(at) if at.elapsed() < Duration::from_secs(60) => false,
+            _ => {
+                seen.insert(addr, Instant::now());
+                true
+            }
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Exchange>> {
@@ -196,16 +216,29 @@ pub async fn exchange(
             web.onec_attempts.failed(client);
             // Each wrong guess costs the guesser a second; 1C with the right password never waits.
             tokio::time::sleep(Duration::from_secs(1)).await;
+            let reason = "wrong user name or password";
+            if !web.onec.record_refusal(client) {
+                tracing::warn!(%peer, "1C exchange: {reason}");
+                return failure(reason);
+            }
             let cx = Context { kind, session: String::new(), peer: client.to_string() };
-            return cx.refuse(&web, "checkauth", Vec::new(), "wrong user name or password".into()).await;
+            return cx.refuse(&web, "checkauth", Vec::new(), reason.into()).await;
         }
-        web.onec.expire();
         let Ok(token) = crate::services::web::random_token() else { return failure("no randomness; try again") };
-        let dir = std::env::temp_dir().join(format!("helpdesk-1c-{}", &token[..32]));
-        if let Err(e) = super::stock::private_dir(&dir) {
-            tracing::error!(error = %e, "1C exchange: cannot make its directory");
-            return failure("cannot keep the upload on this server");
-        }
+        let onec = web.onec.clone();
+        let dir = tokio::task::spawn_blocking(move || {
+            onec.expire();
+            onec_exchange::new_upload_dir()
+        })
+        .await;
+        let dir = match dir {
+            Ok(Ok(dir)) => dir,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "1C exchange: cannot make its directory");
+                return failure("cannot keep the upload on this server");
+            }
+            Err(e) => return failure(format!("cannot start the exchange: {e}")),
+        };
         let name = {
             use sha2::{Digest, Sha256};
             Sha256::digest(token.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect()
@@ -231,18 +264,25 @@ pub async fn exchange(
     let limit = settings.file_limit;
     match (kind, mode) {
         (_, "init") => {
-            // A fresh upload area for this exchange.
-            let _ = tokio::fs::remove_dir_all(&dir).await;
-            let _ = super::stock::private_dir(&dir);
+            // A fresh upload area for this exchange, under a new name; never while an import reads the old one.
+            let fresh = tokio::task::spawn_blocking(onec_exchange::new_upload_dir).await;
+            let Ok(Ok(fresh)) = fresh else { return failure("cannot keep the upload on this server") };
             let zip = kind == CATALOG && settings.zip;
-            if let Some(e) = web.onec.lock().get_mut(&token) {
+            let old = {
+                let mut map = web.onec.lock();
+                let Some(e) = map.get_mut(&token) else { return failure("the exchange ended") };
+                if e.importing.as_ref().is_some_and(|(_, rx)| rx.borrow().is_none()) {
+                    drop(map);
+                    let _ = std::fs::remove_dir(&fresh);
+                    return failure("an import of this exchange is still running; ask for it again with mode=import");
+                }
                 e.uploaded = 0;
                 e.zip = zip;
                 e.sent.clear();
-                if let Some((_, running)) = e.importing.take() {
-                    running.abort();
-                }
-            }
+                e.importing = None;
+                std::mem::replace(&mut e.dir, fresh)
+            };
+            let _ = tokio::fs::remove_dir_all(&old).await;
             text(format!("zip={}\nfile_limit={limit}", if zip { "yes" } else { "no" }))
         }
         (_, "file") => {
@@ -279,15 +319,17 @@ pub async fn exchange(
                 tracing::error!(error = %e, "1C exchange: cannot keep an upload");
                 return failure("cannot keep the upload on this server");
             }
-            if kind == SALE {
-                return sale_file(&web, &cx, &path, name, body.len() as u64 == limit).await;
+            // A post of exactly file_limit bytes is a piece of a larger file: the rest follows.
+            if kind == SALE && (body.len() as u64) < limit {
+                return sale_file(&web, &cx, &path, name).await;
             }
             text("success".into())
         }
         (CATALOG, "import") => import(&web, &cx, &token, &dir, q.filename.clone().unwrap_or_default()).await,
         (SALE, "query") => {
             let app = web.app.clone();
-            let query = tokio::task::spawn_blocking(move || onec_exchange::sale_query(&app, &ACTOR)).await;
+            let step = cx.step("query");
+            let query = tokio::task::spawn_blocking(move || onec_exchange::sale_query(&app, &ACTOR, &step)).await;
             match query {
                 Ok(Ok(q)) => {
                     let mut s = cx.step("query");
@@ -325,11 +367,8 @@ pub async fn exchange(
         (SALE, "import") | (_, "deactivate") => text("success".into()),
         (_, "complete") => {
             let done = web.onec.lock().remove(&token);
-            if let Some(e) = done {
-                if let Some((_, running)) = e.importing {
-                    // An import under way finishes (and is recorded); only its folder goes.
-                    drop(running);
-                }
+            // An import still under way finishes and is recorded; its folder goes when the sweep finds it.
+            if let Some(e) = done.filter(|e| e.importing.as_ref().is_none_or(|(_, rx)| rx.borrow().is_some())) {
                 let _ = tokio::fs::remove_dir_all(&e.dir).await;
             }
             text("success".into())
@@ -351,136 +390,72 @@ async fn append(path: &Path, body: &[u8]) -> std::io::Result<()> {
 }
 
 /// `type=sale&mode=file`: 1C's order states, recorded once the file is whole.
-/// A post of exactly `file_limit` bytes is a piece of a larger file: the
-/// rest follows.
-async fn sale_file(web: &Web, cx: &Context, path: &Path, name: String, piece: bool) -> Response {
+async fn sale_file(web: &Web, cx: &Context, path: &Path, name: String) -> Response {
     let (app, path_owned) = (web.app.clone(), path.to_path_buf());
     let mut step = cx.step("status");
     step.files = vec![name.clone()];
     let done = tokio::task::spawn_blocking(move || onec_exchange::sale_statuses(&app, &ACTOR, &path_owned, step)).await;
+    let _ = tokio::fs::remove_file(path).await;
     match done {
         Ok(Ok(r)) => {
             tracing::info!(recorded = r.recorded, ignored = r.ignored, "1C exchange: order states recorded");
-            let _ = tokio::fs::remove_file(path).await;
             text("success".into())
         }
-        Ok(Err(e)) if piece && e.to_string().contains("cut short") => text("success".into()),
-        Ok(Err(e)) => {
-            let _ = tokio::fs::remove_file(path).await;
-            cx.refuse(web, "status", vec![name], e.to_string()).await
-        }
+        Ok(Err(e)) => cx.refuse(web, "status", vec![name], e.to_string()).await,
         Err(e) => cx.refuse(web, "status", vec![name], format!("the file could not be read: {e}")).await,
     }
 }
 
-/// `type=catalog&mode=import`: imports the named file (with the catalog
-/// beside it), answering `progress` while it runs longer than ONEC_IMPORT_WAIT.
+/// `type=catalog&mode=import`: imports the named file (with the catalog beside
+/// it), answering `progress` while it runs longer than ONEC_IMPORT_WAIT.
 async fn import(web: &Web, cx: &Context, token: &str, dir: &Path, name: String) -> Response {
-    let Some(path) = inside(dir, &name) else {
+    if inside(dir, &name).is_none() {
         let reason = "a file name must be a relative path inside the upload, without '..'".to_string();
         return cx.refuse(web, "import", vec![name], reason).await;
-    };
-    let (running, zip, uploaded) = {
+    }
+    let mut outcome = {
         let mut map = web.onec.lock();
         let Some(e) = map.get_mut(token) else { return failure("the exchange ended") };
-        let running = match &e.importing {
-            Some((file, _)) if *file == name => e.importing.take().map(|(_, h)| h),
-            Some((file, _)) => return failure(format!("{file} is still being imported; ask again for it first")),
-            None => None,
-        };
-        (running, e.zip, e.uploaded)
-    };
-    let mut handle = match running {
-        Some(h) => h,
-        None => {
-            let app = web.app.clone();
-            let room = app.settings.onec.upload_max.saturating_sub(uploaded);
-            let (dir, shown, step) = (dir.to_path_buf(), name.clone(), cx.step("import"));
-            tokio::task::spawn_blocking(move || import_files(&app, &dir, &path, &shown, zip, room, step))
-        }
-    };
-    match tokio::time::timeout(web.app.settings.onec.import_wait, &mut handle).await {
-        Ok(Ok(Ok(()))) => text("success".into()),
-        Ok(Ok(Err(reason))) => failure(reason.replace(&format!("{}/", dir.display()), "")),
-        Ok(Err(e)) => failure(format!("the import failed: {e}")),
-        Err(_) => {
-            if let Some(e) = web.onec.lock().get_mut(token) {
-                e.importing = Some((name.clone(), handle));
+        match &e.importing {
+            Some((file, rx)) if *file == name => rx.clone(),
+            Some((file, rx)) if rx.borrow().is_none() => {
+                return failure(format!("{file} is still being imported; ask again for it first"));
             }
-            text(format!("progress\nimporting {name}"))
+            _ => {
+                let (tx, rx) = tokio::sync::watch::channel(None);
+                let app = web.app.clone();
+                let room = app.settings.onec.upload_max.saturating_sub(e.uploaded);
+                let (dir, shown, step, zip) = (dir.to_path_buf(), name.clone(), cx.step("import"), e.zip);
+                tokio::task::spawn_blocking(move || {
+                    let outcome = onec_exchange::import_upload(&app, &ACTOR, &dir, &shown, zip, room, step);
+                    let _ = tx.send(Some(outcome));
+                });
+                e.importing = Some((name.clone(), rx.clone()));
+                rx
+            }
         }
-    }
-}
-
-/// The import itself, off the async runtime: unpacks archives, imports the
-/// balances with the catalog beside them, and records the step.
-fn import_files(app: &App, dir: &Path, path: &Path, name: &str, zip: bool, room: u64, mut step: Step) -> Outcome {
-    let hide = |s: String| s.replace(&format!("{}/", dir.display()), "");
-    let refuse = |mut step: Step, reason: String| {
-        let reason = hide(reason);
-        step.detail = reason.clone();
-        onec_exchange::record_quietly(app, &step);
-        Err(reason)
     };
-    step.files = vec![name.to_string()];
-    if zip {
-        match onec_exchange::unpack_zips(dir, room) {
-            Ok(files) if !files.is_empty() => tracing::info!(files = files.len(), "1C exchange: unpacked"),
-            Ok(_) => {}
-            Err(e) => return refuse(step, e.to_string()),
+    let waited = tokio::time::timeout(web.app.settings.onec.import_wait, outcome.wait_for(Option::is_some)).await;
+    let result = match waited {
+        Ok(Ok(done)) => done.clone(),
+        Ok(Err(_)) => Some(Err("the import stopped unexpectedly; send the files again".into())),
+        Err(_) => None,
+    };
+    let Some(result) = result else { return text(format!("progress\nimporting {name}")) };
+    {
+        let mut map = web.onec.lock();
+        if let Some(e) = map.get_mut(token) {
+            // Answered: the next import of this name is a new one; what was unpacked counts against the cap.
+            if e.importing.as_ref().is_some_and(|(file, _)| *file == name) {
+                e.importing = None;
+                if let Ok(bytes) = &result {
+                    e.uploaded = e.uploaded.saturating_add(*bytes);
+                }
+            }
         }
     }
-    if !path.is_file() {
-        return refuse(step, format!("{name} was not uploaded in this exchange"));
-    }
-    let base = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-    // The catalog alone changes no stock: it is read with the balances that follow.
-    if base.starts_with("import") || base.starts_with("prices") {
-        return Ok(());
-    }
-    // With the catalog files beside it (import.xml, or import0_1.xml and the like).
-    let mut files = vec![path.to_path_buf()];
-    if let Some(Ok(entries)) = path.parent().map(std::fs::read_dir) {
-        let mut catalogs: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                let n = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-                n.starts_with("import") && n.ends_with(".xml") && p.is_file()
-            })
-            .collect();
-        catalogs.sort();
-        files.splice(0..0, catalogs);
-    }
-    let options = ImportOptions { dry_run: false, warehouse: None, map: None, sheet: None };
-    let result = import_1c::import(app, &ACTOR, &files, &options, &NoProgress);
     match result {
-        // An offers.xml of CommerceML 2.10 holds prices, not balances: they come in rests.xml.
-        Err(crate::services::Error::Invalid(why)) if why.starts_with(import_1c::NO_BALANCES) => {
-            tracing::info!(file = name, "1C exchange: no balances in this file");
-            Ok(())
-        }
-        result => {
-            let mut recorded = onec_exchange::import_step(CATALOG, &result);
-            recorded.session = step.session;
-            recorded.peer = step.peer;
-            recorded.files = recorded.files.into_iter().map(hide).collect();
-            recorded.detail = hide(recorded.detail);
-            onec_exchange::record_quietly(app, &recorded);
-            match result {
-                Ok(r) => {
-                    tracing::info!(
-                        file = name,
-                        changed = r.stock_changed,
-                        repeat = r.already_imported.is_some(),
-                        "1C exchange: imported"
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    tracing::warn!(file = name, error = %e, "1C exchange: import refused");
-                    Err(hide(e.to_string()))
-                }
-            }
-        }
+        Ok(_) => text("success".into()),
+        Err(reason) => failure(reason),
     }
 }

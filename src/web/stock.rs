@@ -398,8 +398,8 @@ pub async fn upload(State(web): State<Web>, who: SignedIn, headers: HeaderMap, f
     }
     let actor = who.viewer.actor();
     let (files, warehouse, names) = (got.files.clone(), got.warehouse, got.names.clone());
-    let report =
-        call(&web, move |app| import_1c::import(app, &actor, &files, &options(warehouse, true), &NoProgress)).await;
+    let options = options(warehouse, &dir, true);
+    let report = call(&web, move |app| import_1c::import(app, &actor, &files, &options, &NoProgress)).await;
     match report {
         Ok(r) => {
             web.uploads.lock().insert(
@@ -421,8 +421,15 @@ pub async fn upload(State(web): State<Web>, who: SignedIn, headers: HeaderMap, f
     }
 }
 
-fn options(warehouse: Option<WarehouseId>, dry_run: bool) -> ImportOptions {
-    ImportOptions { dry_run, warehouse: warehouse.map(WarehouseKey::Id), map: None, sheet: None }
+/// How an upload is imported: its files named as uploaded, not where they wait.
+fn options(warehouse: Option<WarehouseId>, dir: &std::path::Path, dry_run: bool) -> ImportOptions {
+    ImportOptions {
+        dry_run,
+        warehouse: warehouse.map(WarehouseKey::Id),
+        map: None,
+        sheet: None,
+        shown_from: Some(dir.to_path_buf()),
+    }
 }
 
 fn preview(web: &Web, who: &SignedIn, token: String, names: &[String], r: ImportReport) -> Response {
@@ -509,10 +516,8 @@ pub async fn confirm(
                 return failed(&web, &who, w(lang, W::UploadExpired).to_string()).await;
             };
             let actor = who.viewer.actor();
-            let (files, warehouse) = (upload.files.clone(), upload.warehouse);
-            let result =
-                call(&web, move |app| import_1c::import(app, &actor, &files, &options(warehouse, false), &NoProgress))
-                    .await;
+            let (files, options) = (upload.files.clone(), options(upload.warehouse, &upload.dir, false));
+            let result = call(&web, move |app| import_1c::import(app, &actor, &files, &options, &NoProgress)).await;
             let _ = std::fs::remove_dir_all(&upload.dir);
             match result {
                 Ok(r) => Redirect::to(&format!("/stock?done={}", r.stock_changed)).into_response(),

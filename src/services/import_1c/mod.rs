@@ -9,10 +9,11 @@
 //! 1. Every file is read once to check it and learn its definitions (the 1C
 //!    catalog's items and the warehouses), hashing the bytes on the way. Bad
 //!    input stops here, before anything is locked or written.
-//! 2. The same content (SHA-256 over the files) as the latest import is reported
+//! 2. The same content (SHA-256 over the files) as the latest import from the
+//!    same source (the same file names, the same OData interface) is reported
 //!    and nothing is done: stock that moved here since (an issue) is not put
 //!    back by the same export again. Content that went back to an earlier
-//!    import's, with another between, is imported again.
+//!    import's, with another from that source between, is imported again.
 //! 3. In one write transaction: the import is recorded, every file is read
 //!    again and each balance matched and written to the snapshot as it comes
 //!    (so memory does not grow with the file), then stock is set for matched
@@ -80,6 +81,9 @@ pub struct ImportOptions {
     pub map: Option<ColumnMap>,
     /// The sheet of a workbook to read (else the first with a header row).
     pub sheet: Option<String>,
+    /// Files are named relative to this directory (an upload's), in messages,
+    /// the report and the record: where a server keeps uploads is nobody's business.
+    pub shown_from: Option<PathBuf>,
 }
 
 /// What an import did (or, on a dry run, would do).
@@ -234,8 +238,8 @@ impl<'r> Input<'r> {
         Input { path: PathBuf::new(), shown: set.source.clone(), kind: Kind::Records(set), size: 0 }
     }
 
-    fn detect(path: &Path) -> Result<Input<'static>> {
-        let shown = path.display().to_string();
+    fn detect(path: &Path, shown_from: Option<&Path>) -> Result<Input<'static>> {
+        let shown = shown_from.and_then(|base| path.strip_prefix(base).ok()).unwrap_or(path).display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Invalid(format!("{shown} does not exist")),
             _ => Error::Invalid(format!("cannot read {shown}: {e}")),
@@ -745,7 +749,7 @@ pub fn import(
     if paths.is_empty() {
         return Err(Error::Invalid("no files to import; give offers.xml (and import.xml), or a report".into()));
     }
-    let inputs = paths.iter().map(|p| Input::detect(p)).collect::<Result<Vec<_>>>()?;
+    let inputs = paths.iter().map(|p| Input::detect(p, options.shown_from.as_deref())).collect::<Result<Vec<_>>>()?;
     for (i, a) in inputs.iter().enumerate() {
         if let Some(b) = inputs[..i].iter().find(|b| same_file(&a.path, &b.path)) {
             return Err(Error::Invalid(format!("{} is given twice (also as {})", a.shown, b.shown)));
@@ -907,8 +911,14 @@ fn import_inputs(
         lists_truncated: false,
     };
 
-    // 2. The same content as the latest import changes nothing.
-    if let Some(earlier) = app.store.read()?.latest_one_c_import_of(&content_hash)? {
+    // 2. The same content as the latest import from the same files (the same
+    // OData interface) changes nothing. Where the content came from is part of
+    // it: imports from elsewhere between (a pull, a file per warehouse) do not
+    // make an old export new.
+    let mut names = shown.clone();
+    names.sort_unstable();
+    let source = names.join(", ");
+    if let Some(earlier) = app.store.read()?.latest_one_c_import_of(&source, &content_hash)? {
         report.already_imported = Some(earlier);
         return Ok(report);
     }
@@ -918,7 +928,7 @@ fn import_inputs(
     let mut tx = if options.dry_run { app.store.read()? } else { app.store.write()? };
     if !options.dry_run {
         // Someone may have imported it meanwhile: the write lock makes this check final.
-        if let Some(earlier) = tx.latest_one_c_import_of(&content_hash)? {
+        if let Some(earlier) = tx.latest_one_c_import_of(&source, &content_hash)? {
             report.already_imported = Some(earlier);
             return Ok(report);
         }
@@ -934,7 +944,6 @@ fn import_inputs(
         }
         None => None,
     };
-    let source = shown.join(", ");
     let import_id = match options.dry_run {
         true => None,
         false => Some(tx.insert_one_c_import(&source, &content_hash, now, rows as i64)?),

@@ -24,6 +24,9 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 use url::Url;
 
+/// The most one answer of 1C may hold (a page of `ONEC_ODATA_PAGE_SIZE` rows is far less).
+const PAGE_MAX_BYTES: u64 = 256 << 20;
+
 /// 1C's empty reference: no item, no warehouse.
 const EMPTY_REF: &str = "00000000-0000-0000-0000-000000000000";
 
@@ -50,7 +53,20 @@ impl Source {
     /// The settings' source, at `url` when given (else `HELPDESK_ONEC_ODATA_URL`).
     pub fn new(settings: &OdataSettings, url: Option<&str>) -> Result<Source> {
         let base = match url {
-            Some(u) => crate::config::parse_odata_url(u).map_err(Error::Invalid)?,
+            Some(u) => {
+                let given = crate::config::parse_odata_url(u).map_err(Error::Invalid)?;
+                // The password is 1C's at the configured address: never sent to another named on a command line.
+                if let (Some(configured), Some(_)) = (&settings.url, &settings.password)
+                    && configured.origin() != given.origin()
+                {
+                    return Err(Error::Invalid(format!(
+                        "HELPDESK_ONEC_ODATA_PASSWORD is for {}, not {}; to pull from there, set HELPDESK_ONEC_ODATA_URL (and its user and password) to it",
+                        configured.origin().ascii_serialization(),
+                        given.origin().ascii_serialization()
+                    )));
+                }
+                given
+            }
             None => settings.url.clone().ok_or_else(|| {
                 Error::Invalid(
                     "no address of 1C's OData interface: set HELPDESK_ONEC_ODATA_URL \
@@ -211,7 +227,14 @@ impl Reader<'_> {
         let mut rows = Vec::new();
         let mut next = self.url(path, fields, 0);
         let mut previous: Option<Vec<Value>> = None;
+        let mut visited = std::collections::HashSet::new();
         loop {
+            if !visited.insert(next.clone()) {
+                return Err(Error::Invalid(format!(
+                    "1C's answers for {entity} lead back to a page already read ({next}); nothing was imported; \
+                     report this with the version of the 1C platform"
+                )));
+            }
             let page = self.get(list, &entity, &next, fields)?;
             let (values, next_link) = parse_page(&page).map_err(|why| {
                 Error::Invalid(format!(
@@ -284,9 +307,22 @@ impl Reader<'_> {
         };
         let response = request.send().map_err(unreachable)?;
         let status = response.status();
-        let body = response.bytes().map_err(unreachable)?;
+        let mut body = Vec::new();
+        {
+            use std::io::Read;
+            let mut limited = response.take(PAGE_MAX_BYTES + 1);
+            limited.read_to_end(&mut body).map_err(|e| {
+                Error::Conflict(format!("cannot read 1C's answer at {base} (reading {entity}): {e}; try again"))
+            })?;
+        }
+        if body.len() as u64 > PAGE_MAX_BYTES {
+            return Err(Error::Invalid(format!(
+                "1C's answer for {entity} is over {} MiB: lower HELPDESK_ONEC_ODATA_PAGE_SIZE",
+                PAGE_MAX_BYTES >> 20
+            )));
+        }
         if status.is_success() {
-            return Ok(body.to_vec());
+            return Ok(body);
         }
         let said = odata_error(&body);
         let said_line = said.as_deref().map(|m| format!(" (1C says: {m})")).unwrap_or_default();
