@@ -366,6 +366,6 @@ fn one_c_takes_the_issued_cartridges_until_it_confirms_and_sends_back_their_stat
         "{steps:?}"
     );
     assert!(steps.iter().all(|(kind, ..)| kind == "sale"));
-    assert!(steps[2].3.contains("1 order states recorded, 2 documents about nothing here"), "{steps:?}");
-    assert!(steps[9].3.contains("1 cartridge issues made before it"), "{steps:?}");
+    assert!(steps[2].3.contains("1 order state recorded, 2 documents about nothing here"), "{steps:?}");
+    assert!(steps[9].3.contains("1 cartridge issue made before it"), "{steps:?}");
 }

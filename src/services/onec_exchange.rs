@@ -90,6 +90,11 @@ pub fn history(app: &App, actor: &Actor, limit: u32) -> Result<Vec<OneCExchange>
     Ok(tx.one_c_exchanges(limit)?)
 }
 
+/// `1 order`, `2 orders`: the record's lines are English, like the command line's.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// One line on what an import did, for the record and the logs.
 pub fn describe_import(report: &ImportReport) -> String {
     if let Some(earlier) = &report.already_imported {
@@ -99,16 +104,23 @@ pub fn describe_import(report: &ImportReport) -> String {
             earlier.imported_at.format("%Y-%m-%d %H:%M UTC")
         );
     }
-    let mut s =
-        format!("{} balances, {} matched, {} stock rows changed", report.rows, report.matched, report.stock_changed);
+    let mut s = format!(
+        "{}, {} matched, {} changed",
+        count(report.rows, "balance", "balances"),
+        report.matched,
+        count(report.stock_changed, "stock row", "stock rows")
+    );
     if report.unmatched_items > 0 {
-        s.push_str(&format!(", {} items match no cartridge type", report.unmatched_items));
+        s.push_str(&format!(", {} no cartridge type", count(report.unmatched_items, "item matches", "items match")));
     }
     if report.unmatched_warehouses > 0 {
-        s.push_str(&format!(", {} warehouses match none here", report.unmatched_warehouses));
+        s.push_str(&format!(
+            ", {} none here",
+            count(report.unmatched_warehouses, "warehouse matches", "warehouses match")
+        ));
     }
     if report.without_warehouse > 0 {
-        s.push_str(&format!(", {} balances name no warehouse", report.without_warehouse));
+        s.push_str(&format!(", {} no warehouse", count(report.without_warehouse, "balance names", "balances name")));
     }
     s
 }
@@ -327,6 +339,17 @@ pub struct SaleQuery {
     pub documents: usize,
 }
 
+impl SaleQuery {
+    /// What the query sent, for the record.
+    pub fn describe(&self) -> String {
+        format!(
+            "sent {} in {}",
+            count(self.issue_ids.len() as u64, "cartridge issue", "cartridge issues"),
+            count(self.documents as u64, "document", "documents")
+        )
+    }
+}
+
 /// The cartridges issued here that 1C has not confirmed, as a CommerceML
 /// documents file (oldest first, up to [`SALE_LINES_PER_QUERY`] issues).
 ///
@@ -346,7 +369,8 @@ pub fn sale_query(app: &App, actor: &Actor, step: &Step) -> Result<SaleQuery> {
                 step: "baseline",
                 ok: true,
                 detail: format!(
-                    "the first exchange of orders: {before} cartridge issues made before it are taken as known to 1C, not sent"
+                    "the first exchange of orders: {} made before it taken as known to 1C, not sent",
+                    count(before as u64, "cartridge issue", "cartridge issues")
                 ),
                 ..step.clone()
             };
@@ -378,7 +402,11 @@ pub fn sale_confirm(app: &App, actor: &Actor, issue_ids: &[i64], mut step: Step)
         *per_request.entry(l.request_id).or_default() += l.quantity;
     }
     step.ok = true;
-    step.detail = format!("1C confirmed {} cartridge issues on {} orders", lines.len(), per_request.len());
+    step.detail = format!(
+        "1C confirmed {} on {}",
+        count(lines.len() as u64, "cartridge issue", "cartridge issues"),
+        count(per_request.len() as u64, "order", "orders")
+    );
     let exchange_id = tx.insert_one_c_exchange(&step.row(now))?;
     let ids: Vec<i64> = lines.iter().map(|l| l.issue_id).collect();
     let confirmed = tx.confirm_issues(&ids, exchange_id)?;
@@ -430,7 +458,11 @@ pub fn sale_statuses(app: &App, actor: &Actor, path: &Path, mut step: Step) -> R
         }
     }
     step.ok = true;
-    step.detail = format!("{} order states recorded, {} documents about nothing here", found.len(), report.ignored);
+    step.detail = format!(
+        "{} recorded, {} about nothing here",
+        count(found.len() as u64, "order state", "order states"),
+        count(report.ignored as u64, "document", "documents")
+    );
     let exchange_id = tx.insert_one_c_exchange(&step.row(now))?;
     for (n, d) in &found {
         let status = d

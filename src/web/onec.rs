@@ -334,7 +334,7 @@ pub async fn exchange(
                 Ok(Ok(q)) => {
                     let mut s = cx.step("query");
                     s.ok = true;
-                    s.detail = format!("sent {} cartridge issues in {} documents", q.issue_ids.len(), q.documents);
+                    s.detail = q.describe();
                     let app = web.app.clone();
                     let _ = tokio::task::spawn_blocking(move || onec_exchange::record_quietly(&app, &s)).await;
                     if let Some(e) = web.onec.lock().get_mut(&token) {
