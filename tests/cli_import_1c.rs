@@ -8,7 +8,7 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use support::Workdir;
+use support::{Workdir, change, import_changes, qty};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/1c").join(name)
@@ -17,10 +17,6 @@ fn fixture(name: &str) -> PathBuf {
 /// Stock as (article, warehouse name) → quantity.
 fn stock(w: &Workdir) -> BTreeMap<(String, String), i64> {
     support::stock_levels(&w.app().0)
-}
-
-fn qty(stock: &BTreeMap<(String, String), i64>, article: &str, warehouse: &str) -> Option<i64> {
-    stock.get(&(article.to_string(), warehouse.to_string())).copied()
 }
 
 /// Rows of one_c_imports and one_c_snapshot.
@@ -41,26 +37,6 @@ fn import_json(w: &Workdir, args: &[&str], files: &[&str]) -> serde_json::Value 
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn changes(report: &serde_json::Value) -> Vec<(String, String, i64, i64)> {
-    report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["article"].as_str().unwrap().to_string(),
-                c["warehouse"].as_str().unwrap().to_string(),
-                c["old"].as_i64().unwrap(),
-                c["new"].as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn change(article: &str, warehouse: &str, old: i64, new: i64) -> (String, String, i64, i64) {
-    (article.into(), warehouse.into(), old, new)
 }
 
 #[test]
@@ -96,7 +72,7 @@ fn offers_with_warehouse_attributes_set_stock_and_keep_the_snapshot() {
     assert_eq!(report["unmatched_item_list"][0]["quantity"], 100);
     assert_eq!(report["unmatched_warehouse_list"][0]["name"], "Склад Запорожье");
     assert_eq!(
-        changes(&report),
+        import_changes(&report),
         [
             change("CE285A", "Склад Одесса", 3, 5),
             change("CF217A", "Склад Харьков", 4, 3),
@@ -148,7 +124,7 @@ fn offers_with_only_a_total_go_to_the_warehouse_given() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((report["matched"].as_i64(), report["without_warehouse"].as_i64()), (Some(13), Some(0)));
-    assert!(changes(&report).contains(&change("W1106A", "Центральный склад", 15, 9)));
+    assert!(import_changes(&report).contains(&change("W1106A", "Центральный склад", 15, 9)));
     assert_eq!(qty(&stock(&w), "W1106A", "Центральный склад"), Some(9));
     w.cmd()
         .arg("import-1c")
@@ -168,7 +144,7 @@ fn rests_with_the_catalog_from_import_xml() {
     assert_eq!(formats, ["CommerceML 2.10", "CommerceML 2.10"]);
     assert_eq!((report["rows"].as_i64(), report["matched"].as_i64()), (Some(8), Some(6)));
     assert_eq!(
-        changes(&report),
+        import_changes(&report),
         [
             // The catalog gives its article: that is how it matches.
             change("106R02773", "Центральный склад", 8, 10),
@@ -187,7 +163,7 @@ fn rests_with_the_catalog_from_import_xml() {
     // Without the catalog, the item 1C knows by another id cannot be matched.
     let alone = Workdir::seeded();
     let report = import_json(&alone, &[], &["rests-2.10.xml"]);
-    assert_eq!(changes(&report).len(), 3);
+    assert_eq!(import_changes(&report).len(), 3);
     let unmatched: Vec<&str> =
         report["unmatched_item_list"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(unmatched, ["f00dcafe-2c31-11ee-be56-0242ac120002", "d1d2d3d4-2c31-11ee-be56-0242ac120002"]);
@@ -201,7 +177,7 @@ fn xlsx_report() {
     assert_eq!(report["files"][0]["detail"], "sheet 'Остатки', header on row 4");
     assert_eq!((report["rows"].as_i64(), report["matched"].as_i64()), (Some(5), Some(3)));
     assert_eq!(
-        changes(&report),
+        import_changes(&report),
         [change("CE285A", "Склад Одесса", 3, 4), change("CRG-737", "Центральный склад", 25, 24)]
     );
     assert_eq!(report["unmatched_item_list"][0]["name"], "Степлер офисный №24");
@@ -220,7 +196,7 @@ fn windows_1251_csv_report() {
     assert_eq!(report["files"][0]["detail"], "windows-1251, ';'-separated, header on row 4");
     assert_eq!((report["rows"].as_i64(), report["matched"].as_i64()), (Some(4), Some(3)));
     assert_eq!(
-        changes(&report),
+        import_changes(&report),
         [change("CF283A", "Центральный склад", 40, 36), change("CRG-725", "Склад Львов", 2, 3)]
     );
     assert_eq!(report["unmatched_item_list"][0]["name"], "Бумага офисная SvetoCopy A4, 500 листов");

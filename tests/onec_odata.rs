@@ -18,7 +18,7 @@ use predicates::str::contains;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use support::Workdir;
+use support::{Workdir, change, import_changes, qty};
 
 const BASE: &str = "/trade/odata/standard.odata/";
 const USER: &str = "helpdesk";
@@ -239,10 +239,6 @@ fn stock(w: &Workdir) -> BTreeMap<(String, String), i64> {
         .collect()
 }
 
-fn qty(stock: &BTreeMap<(String, String), i64>, article: &str, warehouse: &str) -> Option<i64> {
-    stock.get(&(article.to_string(), warehouse.to_string())).copied()
-}
-
 fn imports(w: &Workdir) -> (i64, i64) {
     let n = w.ints("SELECT (SELECT count(*) FROM one_c_imports), (SELECT count(*) FROM one_c_snapshot)");
     (n[0], n[1])
@@ -250,26 +246,6 @@ fn imports(w: &Workdir) -> (i64, i64) {
 
 fn report(assert: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&assert.get_output().stdout).unwrap()
-}
-
-fn changes(report: &Value) -> Vec<(String, String, i64, i64)> {
-    report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["article"].as_str().unwrap().to_string(),
-                c["warehouse"].as_str().unwrap().to_string(),
-                c["old"].as_i64().unwrap(),
-                c["new"].as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn change(article: &str, warehouse: &str, old: i64, new: i64) -> (String, String, i64, i64) {
-    (article.into(), warehouse.into(), old, new)
 }
 
 #[test]
@@ -302,7 +278,7 @@ fn the_binary_pulls_the_configured_register_and_catalogs_page_by_page() {
     assert_eq!(r["unmatched_item_list"][0]["article"], "SVC-A4");
     assert_eq!(r["unmatched_warehouse_list"][0]["name"], "Склад Запорожье");
     assert_eq!(
-        changes(&r),
+        import_changes(&r),
         [
             // 1C's Balance table leaves out what is zero: HP 85A is in its catalog, Odesa too.
             change("CE285A", "Склад Одесса", 3, 0),

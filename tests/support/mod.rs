@@ -86,6 +86,33 @@ pub fn stock_levels(app: &App) -> BTreeMap<(String, String), i64> {
         .collect()
 }
 
+/// A stock level in a map of [`stock_levels`]' shape.
+pub fn qty(stock: &BTreeMap<(String, String), i64>, article: &str, warehouse: &str) -> Option<i64> {
+    stock.get(&(article.to_string(), warehouse.to_string())).copied()
+}
+
+/// The stock changes of an import report (`--format json`): (article, warehouse, old, new).
+pub fn import_changes(report: &serde_json::Value) -> Vec<(String, String, i64, i64)> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["article"].as_str().unwrap().to_string(),
+                c["warehouse"].as_str().unwrap().to_string(),
+                c["old"].as_i64().unwrap(),
+                c["new"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// One change as [`import_changes`] lists it.
+pub fn change(article: &str, warehouse: &str, old: i64, new: i64) -> (String, String, i64, i64) {
+    (article.into(), warehouse.into(), old, new)
+}
+
 /// A fixed moment to start controlled clocks at.
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

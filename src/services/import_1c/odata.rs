@@ -35,18 +35,8 @@ const EMPTY_REF: &str = "00000000-0000-0000-0000-000000000000";
 pub struct Source {
     /// Ends in `/`; never holds credentials.
     pub base: Url,
-    pub user: Option<String>,
-    pub password: Option<Secret>,
-    pub register: String,
-    pub item_field: String,
-    pub warehouse_field: String,
-    pub quantity_field: String,
-    pub items: Option<String>,
-    pub article_field: Option<String>,
-    pub warehouses: Option<String>,
-    pub timeout: Duration,
-    /// Rows asked for at once.
-    pub page: usize,
+    /// The names, the user and the limits (its `url` is not used: `base` is where to read).
+    pub odata: OdataSettings,
 }
 
 impl Source {
@@ -75,20 +65,12 @@ impl Source {
                 )
             })?,
         };
-        Ok(Source {
-            base,
-            user: settings.user.clone(),
-            password: settings.password.clone(),
-            register: settings.register.clone(),
-            item_field: settings.item_field.clone(),
-            warehouse_field: settings.warehouse_field.clone(),
-            quantity_field: settings.quantity_field.clone(),
-            items: settings.items.clone(),
-            article_field: settings.article_field.clone(),
-            warehouses: settings.warehouses.clone(),
-            timeout: settings.timeout,
-            page: settings.page_size.max(1) as usize,
-        })
+        Ok(Source { base, odata: settings.clone() })
+    }
+
+    /// Rows asked for at once.
+    fn page(&self) -> usize {
+        self.odata.page_size.max(1) as usize
     }
 
     /// How reports and the snapshot name what was read: `odata:` and the address.
@@ -125,8 +107,8 @@ struct Field<'a> {
 /// Reads the balances and both catalogs from 1C; nothing is written anywhere.
 pub fn fetch(source: &Source) -> Result<RecordSet> {
     let client = reqwest::blocking::Client::builder()
-        .timeout(source.timeout)
-        .connect_timeout(source.timeout.min(Duration::from_secs(15)))
+        .timeout(source.odata.timeout)
+        .connect_timeout(source.odata.timeout.min(Duration::from_secs(15)))
         .user_agent(concat!("helpdesk/", env!("CARGO_PKG_VERSION")))
         // Credentials go to the address configured, never elsewhere.
         .redirect(reqwest::redirect::Policy::none())
@@ -135,9 +117,9 @@ pub fn fetch(source: &Source) -> Result<RecordSet> {
     let reader = Reader { source, client };
     let mut records = Vec::new();
     let (mut item_count, mut warehouse_count) = (0, 0);
-    if let Some(items) = &source.items {
+    if let Some(items) = &source.odata.items {
         let mut fields = vec![Field { name: "Ref_Key", setting: None }, Field { name: "Description", setting: None }];
-        if let Some(a) = &source.article_field {
+        if let Some(a) = &source.odata.article_field {
             fields.push(Field { name: a, setting: Some("HELPDESK_ONEC_ODATA_ARTICLE_FIELD") });
         }
         let rows = reader.list(List::Items, &[items.as_str()], &fields)?;
@@ -155,7 +137,7 @@ pub fn fetch(source: &Source) -> Result<RecordSet> {
             }));
         }
     }
-    if let Some(warehouses) = &source.warehouses {
+    if let Some(warehouses) = &source.odata.warehouses {
         let fields = [Field { name: "Ref_Key", setting: None }, Field { name: "Description", setting: None }];
         let rows = reader.list(List::Warehouses, &[warehouses.as_str()], &fields)?;
         warehouse_count = rows.len();
@@ -166,12 +148,12 @@ pub fn fetch(source: &Source) -> Result<RecordSet> {
         }
     }
     let fields = [
-        Field { name: &source.item_field, setting: Some("HELPDESK_ONEC_ODATA_ITEM_FIELD") },
-        Field { name: &source.warehouse_field, setting: Some("HELPDESK_ONEC_ODATA_WAREHOUSE_FIELD") },
-        Field { name: &source.quantity_field, setting: Some("HELPDESK_ONEC_ODATA_QUANTITY_FIELD") },
+        Field { name: &source.odata.item_field, setting: Some("HELPDESK_ONEC_ODATA_ITEM_FIELD") },
+        Field { name: &source.odata.warehouse_field, setting: Some("HELPDESK_ONEC_ODATA_WAREHOUSE_FIELD") },
+        Field { name: &source.odata.quantity_field, setting: Some("HELPDESK_ONEC_ODATA_QUANTITY_FIELD") },
     ];
-    let table = format!("{}/Balance", source.register);
-    let rows = reader.list(List::Balances, &[source.register.as_str(), "Balance"], &fields)?;
+    let table = format!("{}/Balance", source.odata.register);
+    let rows = reader.list(List::Balances, &[source.odata.register.as_str(), "Balance"], &fields)?;
     let balance_count = rows.len();
     for (i, row) in rows.iter().enumerate() {
         let at = Row { reader: &reader, list: List::Balances, entity: &table, index: i, row };
@@ -189,10 +171,10 @@ pub fn fetch(source: &Source) -> Result<RecordSet> {
         }));
     }
     let mut detail = format!("{balance_count} balances of {table}");
-    if let Some(items) = &source.items {
+    if let Some(items) = &source.odata.items {
         detail.push_str(&format!(", {item_count} items of {items}"));
     }
-    if let Some(warehouses) = &source.warehouses {
+    if let Some(warehouses) = &source.odata.warehouses {
         detail.push_str(&format!(", {warehouse_count} warehouses of {warehouses}"));
     }
     Ok(RecordSet {
@@ -218,7 +200,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// The address of a list: the base, `path` (percent-encoded), and the query.
     fn url(&self, path: &[&str], fields: &[Field<'_>], skip: usize) -> Url {
-        list_url(&self.source.base, path, &fields.iter().map(|f| f.name).collect::<Vec<_>>(), self.source.page, skip)
+        list_url(&self.source.base, path, &fields.iter().map(|f| f.name).collect::<Vec<_>>(), self.source.page(), skip)
     }
 
     /// Every row of a list, page by page.
@@ -278,7 +260,7 @@ impl Reader<'_> {
                     next = url;
                 }
                 // A short page is the last; a longer one means 1C gave everything at once.
-                None if n != self.source.page => return Ok(rows),
+                None if n != self.source.page() => return Ok(rows),
                 None => next = self.url(path, fields, rows.len()),
             }
             previous = Some(values);
@@ -289,14 +271,14 @@ impl Reader<'_> {
     fn get(&self, list: List, entity: &str, url: &Url, fields: &[Field<'_>]) -> Result<Vec<u8>> {
         let base = &self.source.base;
         let mut request = self.client.get(url.clone()).header("Accept", "application/json");
-        if let Some(user) = &self.source.user {
-            request = request.basic_auth(user, self.source.password.as_ref().map(Secret::expose));
+        if let Some(user) = &self.source.odata.user {
+            request = request.basic_auth(user, self.source.odata.password.as_ref().map(Secret::expose));
         }
         let unreachable = |e: reqwest::Error| {
             if e.is_timeout() {
                 Error::Conflict(format!(
                     "1C at {base} did not answer within {} (reading {entity}); try again later, or raise HELPDESK_ONEC_ODATA_TIMEOUT",
-                    humantime::format_duration(self.source.timeout)
+                    humantime::format_duration(self.source.odata.timeout)
                 ))
             } else {
                 Error::Conflict(format!(
@@ -327,7 +309,7 @@ impl Reader<'_> {
         let said = odata_error(&body);
         let said_line = said.as_deref().map(|m| format!(" (1C says: {m})")).unwrap_or_default();
         Err(match status.as_u16() {
-            401 | 403 => match &self.source.user {
+            401 | 403 => match &self.source.odata.user {
                 Some(user) => Error::Invalid(format!(
                     "1C at {base} refused user {user} (HTTP {}) reading {entity}{said_line}: check HELPDESK_ONEC_ODATA_USER and HELPDESK_ONEC_ODATA_PASSWORD, and that the user may read {entity}",
                     status.as_u16()
