@@ -291,7 +291,7 @@ async fn an_admin_uploads_1c_balances_and_reads_the_reports() {
     b.goto(&format!("{}/stock", panel.base)).await.unwrap();
     b.wait().for_element(Locator::Css("table.stock")).await.unwrap();
     let exchanges = b.find(Locator::Css("#onec")).await.unwrap().text().await.unwrap();
-    assert!(exchanges.contains("sale · confirm") && exchanges.contains("cut short"), "{exchanges}");
+    assert!(exchanges.contains("1С підтвердила видані картриджі") && exchanges.contains("cut short"), "{exchanges}");
     browser.screenshots("stock").await;
     // The 1C file through the form: the differences first, then applied.
     let offers = support::fixtures().join("1c/offers-2.08.xml");

@@ -690,5 +690,13 @@ pub(super) fn web(w: W) -> &'static str {
         W::OnecFailed => "failure",
         W::HistOnecSent => "1C received the issued cartridges",
         W::HistOnecStatus => "1C sent the order's state",
+        W::OnecStepImport => "Balances from 1C",
+        W::OnecStepPull => "Balances pulled over OData",
+        W::OnecStepQuery => "Issued cartridges sent to 1C",
+        W::OnecStepConfirm => "1C confirmed the issued cartridges",
+        W::OnecStepStatus => "Order states from 1C",
+        W::OnecStepBaseline => "The first exchange of orders: earlier issues are not sent",
+        W::OnecStepSignIn => "1C signing in",
+        W::OnecStockChanged => "Stock rows changed:",
     }
 }

@@ -610,6 +610,14 @@ pub enum W {
     OnecFailed,
     HistOnecSent,
     HistOnecStatus,
+    OnecStepImport,
+    OnecStepPull,
+    OnecStepQuery,
+    OnecStepConfirm,
+    OnecStepStatus,
+    OnecStepBaseline,
+    OnecStepSignIn,
+    OnecStockChanged,
 }
 
 /// The web panel's text of `w` in `lang`.

@@ -717,5 +717,13 @@ pub(super) fn web(w: W) -> &'static str {
         W::OnecFailed => "ошибка",
         W::HistOnecSent => "1С получила выданные картриджи",
         W::HistOnecStatus => "1С прислала состояние заказа",
+        W::OnecStepImport => "Остатки из 1С",
+        W::OnecStepPull => "Остатки по OData",
+        W::OnecStepQuery => "Выданные картриджи отправлены в 1С",
+        W::OnecStepConfirm => "1С подтвердила выданные картриджи",
+        W::OnecStepStatus => "Состояния заказов из 1С",
+        W::OnecStepBaseline => "Первый обмен заказами: прежние выдачи не отправляются",
+        W::OnecStepSignIn => "Вход 1С",
+        W::OnecStockChanged => "Изменено строк остатков:",
     }
 }

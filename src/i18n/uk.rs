@@ -720,5 +720,13 @@ pub(super) fn web(w: W) -> &'static str {
         W::OnecFailed => "помилка",
         W::HistOnecSent => "1С отримала видані картриджі",
         W::HistOnecStatus => "1С надіслала стан замовлення",
+        W::OnecStepImport => "Залишки з 1С",
+        W::OnecStepPull => "Залишки через OData",
+        W::OnecStepQuery => "Видані картриджі надіслано в 1С",
+        W::OnecStepConfirm => "1С підтвердила видані картриджі",
+        W::OnecStepStatus => "Стани замовлень з 1С",
+        W::OnecStepBaseline => "Перший обмін замовленнями: попередні видачі не надсилаються",
+        W::OnecStepSignIn => "Вхід 1С",
+        W::OnecStockChanged => "Змінено рядків залишків:",
     }
 }

@@ -152,6 +152,8 @@ pub struct ExchangeRow {
     pub at: String,
     pub step: String,
     pub ok: bool,
+    /// Stock rows an import or pull changed.
+    pub changed: Option<i64>,
     pub detail: String,
     pub files: String,
 }
@@ -247,9 +249,20 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
             .into_iter()
             .map(|x| ExchangeRow {
                 at: when(x.at, tz),
-                step: format!("{} · {}", x.kind, x.step),
+                step: match (x.kind.as_str(), x.step.as_str()) {
+                    (_, "import") => w(lang, W::OnecStepImport).to_string(),
+                    (_, "pull") => w(lang, W::OnecStepPull).to_string(),
+                    (_, "query") => w(lang, W::OnecStepQuery).to_string(),
+                    (_, "confirm") => w(lang, W::OnecStepConfirm).to_string(),
+                    (_, "status") => w(lang, W::OnecStepStatus).to_string(),
+                    (_, "baseline") => w(lang, W::OnecStepBaseline).to_string(),
+                    (_, "checkauth") => w(lang, W::OnecStepSignIn).to_string(),
+                    (kind, step) => format!("{kind} · {step}"),
+                },
+                changed: (x.ok && matches!(x.step.as_str(), "import" | "pull")).then_some(x.stock_changed),
                 ok: x.ok,
-                detail: x.detail,
+                // Why it was refused, in the words 1C was answered with.
+                detail: if x.ok { String::new() } else { x.detail },
                 files: x.files,
             })
             .collect(),
