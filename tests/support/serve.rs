@@ -40,6 +40,11 @@ impl Serve {
         Serve { child: cmd.spawn().expect("start helpdesk serve") }
     }
 
+    /// Whether the process has ended (and so, for a panel, did not get its port).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
     pub fn signal(&self, sig: &str) {
         let ok = Command::new("kill").args([sig, &self.child.id().to_string()]).status().unwrap().success();
         assert!(ok, "kill {sig}");

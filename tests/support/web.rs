@@ -21,23 +21,35 @@ pub fn free_port() -> u16 {
 impl Panel {
     /// Starts serve with the panel at http://127.0.0.1:PORT (its public URL too).
     pub fn start(w: &Workdir, fake: &FakeTelegram, extra_env: &[(&str, &str)]) -> Panel {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut env = vec![("HELPDESK_WEB_LISTEN", listen.as_str())];
-        env.extend_from_slice(extra_env);
-        let serve = Serve::start_logging_to(w, fake, &env, &w.path().join("serve.log"));
-        let base = format!("http://{listen}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(&listen).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the web panel did not start: {}",
-                std::fs::read_to_string(w.path().join("serve.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        let log = w.path().join("serve.log");
+        // A free port may be taken by another test's serve before ours binds it: ours then
+        // exits, and another port is tried. Ours is up when its own log says it listens
+        // there (a connection alone could reach the other test's serve).
+        for _ in 0..5 {
+            let port = free_port();
+            let listen = format!("127.0.0.1:{port}");
+            let mut env = vec![("HELPDESK_WEB_LISTEN", listen.as_str())];
+            env.extend_from_slice(extra_env);
+            let mut serve = Serve::start_logging_to(w, fake, &env, &log);
+            let up = format!("(listening on {listen})");
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                if std::fs::read_to_string(&log).unwrap_or_default().contains(&up) {
+                    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+                    return Panel { serve, base: format!("http://{listen}"), client };
+                }
+                if serve.exited() {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the web panel did not start: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Panel { serve, base, client }
+        panic!("the web panel found no free port: {}", std::fs::read_to_string(&log).unwrap_or_default());
     }
 
     /// Signs `id` in with a one-time link from `helpdesk web login-link`;
