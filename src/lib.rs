@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod scheduler;
+pub mod serve;
 pub mod services;
 pub mod store;
 pub mod web;

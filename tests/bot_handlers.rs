@@ -772,6 +772,13 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     assert!(h.last_text(BOSS).contains("is now support"));
     let added = h.store(|s| s.read().unwrap().user(555_000_402)).unwrap().unwrap();
     assert_eq!(added.role, Role::Support);
+    // Their command menu in Telegram follows the new role, set from the outbox.
+    let menus = |h: &Harness, chat: i64, method: &str| {
+        h.fake.calls().iter().filter(|c| c.method == method && c.params["scope"]["chat_id"] == chat).count()
+    };
+    assert_eq!(menus(&h, 555_000_402, "setMyCommands"), 0);
+    h.notify().await;
+    assert_eq!(menus(&h, 555_000_402, "setMyCommands"), 1, "{:#?}", h.fake.calls());
     // The newcomer's name fills in when they write.
     h.text(&TgUser::new(555_000_402, "Nina", "en"), "/start").await;
     h.text(&boss, "/staff").await;
@@ -784,6 +791,8 @@ async fn super_admins_manage_staff_but_not_themselves_or_configured_super_admins
     assert!(h.last_text(BOSS).contains("Remove Андрей Мельник from staff?"));
     h.press(&boss, "Yes, remove").await;
     assert_eq!(h.store(|s| s.read().unwrap().user(SUPPORT)).unwrap().unwrap().role, Role::User);
+    h.notify().await;
+    assert_eq!(menus(&h, SUPPORT, "deleteMyCommands"), 1, "a plain employee's menu is everyone's");
     // Forged: removing oneself or a configured super admin, refused when
     // asked to confirm as when confirmed.
     for target in [BOSS, OTHER_SUPER] {

@@ -89,7 +89,7 @@ fn two_webhook_processes_handle_every_update_once_and_each_job_once() {
         .unwrap();
     let (pa, pb) = (free_port(), free_port());
     let (_a, _b) = (start(&w, &fake, pa), start(&w, &fake, pb));
-    let secret = helpdesk::bot::runtime::webhook_secret(TOKEN);
+    let secret = helpdesk::services::telegram::webhook_secret(TOKEN);
 
     // Telegram was told where to post, with the secret (each process tells it
     // once it has reached the Bot API; its listener serves the panel before that).

@@ -4,12 +4,12 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use helpdesk::bot::messenger::TelegramMessenger;
 use helpdesk::config::{Settings, SmtpSecurity};
 use helpdesk::domain::{Kind, Priority};
 use helpdesk::services::email::SmtpMailer;
 use helpdesk::services::notify::{Channels, Mailer, Messenger};
 use helpdesk::services::requests::{self, NewTicket};
+use helpdesk::services::telegram::TelegramMessenger;
 use helpdesk::services::{Actor, directory, sla};
 use std::time::Duration as Std;
 use support::fake_telegram::{FakeTelegram, TOKEN};

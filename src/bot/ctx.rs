@@ -3,10 +3,11 @@
 //! small helpers to call services off the async runtime and to reply.
 
 use super::keyboards;
+use crate::domain::model::User;
 use crate::domain::{Lang, Permission};
 use crate::i18n::{Msg, t};
+use crate::services::telegram::patiently;
 use crate::services::{self, Actor, App};
-use crate::store::User;
 use std::future::IntoFuture;
 use teloxide::prelude::*;
 use teloxide::types::{ParseMode, ReplyMarkup};
@@ -133,24 +134,6 @@ pub async fn reply(bot: &Bot, reply: Reply) -> Result<(), RequestError> {
         Err(_) => reply,
     };
     deliver(bot, &reply).await
-}
-
-/// Tries a request, waiting as often as Telegram says to slow down (up to three times).
-pub async fn patiently<T, F, Fut>(mut request: F) -> Result<T, RequestError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, RequestError>>,
-{
-    let mut waits = 0;
-    loop {
-        match request().await {
-            Err(RequestError::RetryAfter(wait)) if waits < 3 => {
-                waits += 1;
-                tokio::time::sleep(wait.duration()).await;
-            }
-            other => return other,
-        }
-    }
 }
 
 /// Delivers one reply through the Bot API, waiting when Telegram says to slow down.

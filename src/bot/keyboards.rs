@@ -2,7 +2,7 @@
 
 use super::callback::Callback;
 use crate::domain::{Kind, Lang, Named, Permission, Priority};
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, capitalise, t};
 use teloxide::types::{
     ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, KeyboardRemove,
     ReplyMarkup,
@@ -110,14 +110,6 @@ pub fn skip_or_cancel(lang: Lang) -> InlineKeyboardMarkup {
 
 pub fn confirm_or_cancel(lang: Lang) -> InlineKeyboardMarkup {
     inline(vec![vec![button(lang, Msg::Confirm, Callback::TicketConfirm), button(lang, Msg::Cancel, Callback::Cancel)]])
-}
-
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// Pagination under a list: ◀️ n/m ▶️ (only the arrows that lead somewhere).

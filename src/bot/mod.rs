@@ -7,12 +7,9 @@ pub mod commands;
 pub mod ctx;
 pub mod handlers;
 pub mod keyboards;
-pub mod messenger;
 pub mod render;
 pub mod runtime;
 pub mod schema;
 pub mod sender;
 pub mod state;
 pub mod storage;
-
-pub use runtime::serve;

@@ -2,10 +2,10 @@
 //! notices, as HTML. Everything a person typed is escaped here.
 
 use super::state::{Order, Ticket};
+use crate::domain::model::{Request, RequestItem, StockRow};
 use crate::domain::{Lang, RequestNumber};
 use crate::i18n::{Msg, t, when};
 use crate::services::notify::IssuedLine;
-use crate::store::{Request, RequestItem, StockRow};
 use chrono_tz::Tz;
 use teloxide::utils::html::escape;
 
@@ -23,7 +23,7 @@ pub fn card(lang: Lang, tz: Tz, r: &Request, items: &[RequestItem], attachments:
     let mut out = format!(
         "<b>{}</b> · {} · {}\n",
         number(r.id),
-        super::keyboards::capitalise(&l(Msg::Kind(r.kind))),
+        crate::i18n::capitalise(&l(Msg::Kind(r.kind))),
         l(Msg::Priority(r.priority))
     );
     let status = match &r.assignee_name {
@@ -86,7 +86,7 @@ pub fn ticket(lang: Lang, d: &Ticket) -> String {
     let l = |m: Msg<'_>| t(lang, m);
     let mut out = format!("{}\n\n", l(Msg::CheckTicket));
     if let Some(k) = d.kind {
-        out.push_str(&format!("<b>{}</b>\n", super::keyboards::capitalise(&l(Msg::Kind(k)))));
+        out.push_str(&format!("<b>{}</b>\n", crate::i18n::capitalise(&l(Msg::Kind(k)))));
     }
     out.push_str(&format!(
         "{}: {}, {}\n",

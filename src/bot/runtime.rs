@@ -1,4 +1,4 @@
-//! `helpdesk serve`: the bot loop.
+//! The bot loop inside `helpdesk serve` (assembled by [`crate::serve`]).
 //!
 //! Reliability comes from the inbox. The poller stores each batch of updates
 //! in the database *before* asking Telegram for the next batch (which is what
@@ -14,16 +14,16 @@
 //! An update a process stored but did not handle (it stopped) is claimed by
 //! another after [`CLAIM_GRACE`], one claimant per update.
 //!
-//! SIGINT and SIGTERM stop polling, let in-flight updates finish, flush the
-//! done marks and stop the notification sender after its current message.
+//! When `serve` is told to stop, polling stops, updates in hand finish and
+//! the done marks are flushed.
 
 use super::ctx::{BoxError, blocking};
 use super::schema::schema;
-use super::sender::{self, Limiter};
+use super::sender;
 use super::storage::{self, DialogueStore};
+use crate::domain::model::InboxUpdate;
 use crate::services::{self, App, inbox};
-use crate::store::InboxUpdate;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use futures_util::FutureExt;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,120 +47,33 @@ pub const CLAIM_GRACE: Duration = Duration::from_secs(120);
 /// How long a claim lasts.
 const CLAIM_LEASE: Duration = Duration::from_secs(300);
 
-/// Where updates come from.
-#[derive(Debug, Clone)]
-pub enum Mode {
-    /// getUpdates long polling (one process per database).
-    Polling,
-    /// Telegram posts to `url`, which reaches this process's listener.
-    Webhook { url: url::Url },
-}
-
-/// Where the listener for webhooks and the web panel goes when webhooks are
-/// on and nothing else says.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-
-/// The secret Telegram sends with every webhook call (and only Telegram):
-/// derived from the bot token, so every process of one bot agrees on it.
-pub fn webhook_secret(token: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("helpdesk-webhook:{token}").as_bytes());
-    digest.iter().take(24).map(|b| format!("{b:02x}")).collect()
-}
-
-/// Runs the bot until SIGINT or SIGTERM; with an address to listen on
-/// (`HELPDESK_WEB_LISTEN`, or `--listen`), also the web panel and, in
-/// webhook mode, Telegram's calls, on that one listener.
-pub async fn serve(app: App, mode: Mode) -> Result<()> {
-    let token = app
-        .settings
-        .bot_token
-        .clone()
-        .context("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you")?;
-    let url = reqwest_url(&app.settings.telegram_api_url)?;
-    let bot = Bot::new(token.expose()).set_api_url(url);
-    // One serve per database: a second one would fight over the same updates.
-    let lock_mode = match mode {
-        Mode::Polling => services::serve::ServeMode::Exclusive,
-        Mode::Webhook { .. } => services::serve::ServeMode::Shared,
-    };
-    let _serve_lock = {
-        let app = app.clone();
-        tokio::task::spawn_blocking(move || services::serve::lock(&app, lock_mode)).await??.context(match mode {
-            Mode::Polling => "another helpdesk serve is already running on this database; stop it first",
-            Mode::Webhook { .. } => {
-                "a long-polling helpdesk serve is running on this database (or, on SQLite, any serve); stop it first"
-            }
-        })?
-    };
-    // Bind before telling Telegram where to post.
-    let listen = match (&mode, app.settings.web.listen) {
-        (_, Some(addr)) => Some(addr),
-        (Mode::Webhook { .. }, None) => Some(DEFAULT_LISTEN.parse().expect("a valid address")),
-        (Mode::Polling, None) => None,
-    };
-    let listener = match listen {
-        None => None,
-        Some(listen) => {
-            Some(tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?)
-        }
-    };
-    let shutdown = CancellationToken::new();
-    spawn_signal_handler(shutdown.clone());
-
-    let (updates_tx, updates_rx) = mpsc::channel::<Update>(1024);
+/// Runs the bot once Telegram has said who it is (`me`): registers the
+/// command menus, takes updates (by long polling, or from the webhook route
+/// through `updates_tx` when `webhook` names the public URL and its secret),
+/// handles each chat's in order, and marks them done; returns when
+/// `shutdown` is cancelled and every update in hand is finished.
+pub async fn run(
+    app: App,
+    bot: Bot,
+    me: Me,
+    webhook: Option<(url::Url, String)>,
+    updates: (mpsc::Sender<Update>, mpsc::Receiver<Update>),
+    shutdown: CancellationToken,
+) -> Result<()> {
+    let (updates_tx, updates_rx) = updates;
     let (done_tx, done_rx) = mpsc::unbounded_channel::<i64>();
-    let limiter = Arc::new(Limiter::new(app.settings.broadcast_rate));
-
-    // The panel does not wait for Telegram: people can work in the browser
-    // while the Bot API is unreachable (the bot's name, for the Login
-    // Widget, is filled in once Telegram has answered).
-    let web = crate::web::Web::new(app.clone(), Some(bot.clone()), None);
-    let mut routes = crate::web::router(web.clone());
-    let secret = webhook_secret(token.expose());
-    if let Mode::Webhook { url } = &mode {
-        let hook = Hook { app: app.clone(), secret: secret.clone().into(), tx: updates_tx.clone() };
-        routes = axum::Router::new().route(url.path(), axum::routing::post(receive)).with_state(hook).merge(routes);
-    }
-    let http = match listener {
-        Some(listener) => {
-            let addr = listener.local_addr()?;
-            tracing::info!(%addr, public = ?app.settings.web.base_url(), "web panel listening");
-            eprintln!(
-                "helpdesk: web panel at {} (listening on {addr})",
-                app.settings.web.base_url().unwrap_or_else(|| format!("http://{addr}"))
-            );
-            Some(tokio::spawn(http(listener, routes, shutdown.clone())))
-        }
-        None => None,
-    };
-
-    let me = match connect(&bot, &app, &shutdown).await? {
-        Some(me) => me,
-        None => {
-            if let Some(http) = http {
-                let _ = http.await;
-            }
-            return Ok(());
-        }
-    };
-    tracing::info!("started as @{}", me.username());
-    eprintln!("helpdesk: started as @{}", me.username());
-    web.set_bot_username(me.username());
-
     {
         let (bot, app) = (bot.clone(), app.clone());
         tokio::spawn(async move { super::commands::register(&bot, &app).await });
     }
-
-    let poller = match &mode {
-        Mode::Webhook { url } => {
-            set_webhook(&bot, url, &secret, &shutdown).await?;
+    let poller = match webhook {
+        Some((url, secret)) => {
+            set_webhook(&bot, &url, &secret, &shutdown).await?;
             tracing::info!(%url, "receiving updates by webhook");
             eprintln!("helpdesk: receiving updates by webhook at {url}");
             tokio::spawn(reclaim(app.clone(), updates_tx, shutdown.clone()))
         }
-        Mode::Polling => {
+        None => {
             if let Err(e) = bot.delete_webhook().await {
                 tracing::warn!(error = %e, "cannot remove a webhook set earlier; getUpdates may fail");
             }
@@ -169,39 +82,17 @@ pub async fn serve(app: App, mode: Mode) -> Result<()> {
     };
     let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
     let flusher = tokio::spawn(flush_done(app.clone(), done_rx));
-    let mailer: sender::MailerRef = crate::services::email::SmtpMailer::from_settings(&app.settings.smtp)?
-        .map(|m| Arc::new(m) as Arc<dyn crate::services::notify::Mailer>);
-    let senders = crate::scheduler::Senders {
-        telegram: Some(Arc::new(super::messenger::TelegramMessenger::with_bot(
-            bot.clone(),
-            tokio::runtime::Handle::current(),
-        ))),
-        email: mailer.clone(),
-    };
-    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), senders, shutdown.clone()));
-    let outbox = tokio::spawn(sender::run(app.clone(), bot.clone(), mailer, limiter, shutdown.clone()));
     let pruner = tokio::spawn(prune_inbox(app.clone(), shutdown.clone()));
-
     let _ = poller.await;
-    if let Some(http) = http {
-        let _ = http.await;
-    }
     let _ = dispatcher.await;
     let _ = flusher.await;
-    let _ = outbox.await;
     let _ = pruner.await;
-    let _ = scheduler.await;
-    tracing::info!("stopped");
-    eprintln!("helpdesk: stopped");
     Ok(())
 }
 
-fn reqwest_url(url: &str) -> Result<url::Url> {
-    url.parse().with_context(|| format!("HELPDESK_TELEGRAM_API_URL '{url}' is not a URL"))
-}
-
-/// Asks Telegram who we are; a rejected token is fatal, an unreachable API is retried.
-async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Result<Option<Me>> {
+/// Asks Telegram who we are; a rejected token is fatal, an unreachable API
+/// is retried. `None` when shut down first.
+pub async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Result<Option<Me>> {
     let mut backoff = Duration::from_secs(1);
     loop {
         let attempt = tokio::select! {
@@ -223,32 +114,6 @@ async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Result<O
             }
         }
     }
-}
-
-fn spawn_signal_handler(shutdown: CancellationToken) {
-    tokio::spawn(async move {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(t) => t,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot listen for SIGTERM");
-                    let _ = ctrl_c.await;
-                    shutdown.cancel();
-                    return;
-                }
-            };
-            tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = ctrl_c.await;
-        tracing::info!("shutting down: finishing the updates in hand");
-        shutdown.cancel();
-    });
 }
 
 /// Tells Telegram to post updates to `url` with `secret`; retried while the API is unreachable.
@@ -276,65 +141,6 @@ async fn set_webhook(bot: &Bot, url: &url::Url, secret: &str, shutdown: &Cancell
             }
         }
     }
-}
-
-#[derive(Clone)]
-struct Hook {
-    app: App,
-    secret: Arc<str>,
-    tx: mpsc::Sender<Update>,
-}
-
-/// Serves the web panel (and webhook calls) until shutdown.
-async fn http(listener: tokio::net::TcpListener, routes: axum::Router, shutdown: CancellationToken) {
-    let stop = shutdown.clone();
-    let service = routes.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(async move { stop.cancelled().await }).await {
-        tracing::error!(error = %e, "the web server failed");
-        shutdown.cancel();
-    }
-}
-
-/// One webhook call: checked, stored, acknowledged, then handled. A call
-/// that cannot be stored is refused, and Telegram sends it again.
-async fn receive(
-    axum::extract::State(hook): axum::extract::State<Hook>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
-) -> axum::http::StatusCode {
-    use axum::http::StatusCode;
-    let given = headers.get("x-telegram-bot-api-secret-token").map(|v| v.as_bytes()).unwrap_or_default();
-    if !constant_time_eq(given, hook.secret.as_bytes()) {
-        tracing::warn!("a webhook call without the right secret token; refused");
-        return StatusCode::UNAUTHORIZED;
-    }
-    let update: Update = match serde_json::from_slice(&body) {
-        Ok(u) => u,
-        Err(e) => {
-            tracing::warn!(error = %e, "a webhook call that is not an update; refused");
-            return StatusCode::BAD_REQUEST;
-        }
-    };
-    let row = InboxUpdate {
-        update_id: i64::from(update.id.0),
-        chat_id: update.chat().map(|c| c.id.0),
-        payload: serde_json::to_string(&update).unwrap_or_default(),
-    };
-    match blocking(&hook.app, move |app| inbox::receive(app, &[row])).await {
-        Ok(0) => StatusCode::OK, // sent again; some process has it already
-        Ok(_) => {
-            let _ = hook.tx.send(update).await;
-            StatusCode::OK
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot store a received update; Telegram will send it again");
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Hands stored updates to the dispatcher; one that no longer parses is
@@ -431,14 +237,7 @@ async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: Cancellati
         if updates.is_empty() {
             continue;
         }
-        let batch: Vec<InboxUpdate> = updates
-            .iter()
-            .map(|u| InboxUpdate {
-                update_id: i64::from(u.id.0),
-                chat_id: u.chat().map(|c| c.id.0),
-                payload: serde_json::to_string(u).unwrap_or_default(),
-            })
-            .collect();
+        let batch: Vec<InboxUpdate> = updates.iter().map(services::telegram::inbox_row).collect();
         // Durable before confirmed: keep trying; without it, stop rather than confirm.
         loop {
             let b = batch.clone();
@@ -616,7 +415,12 @@ pub async fn handle_one(
 /// Once one fails for a reason that holds for the ones after it (the Bot API
 /// is failing, the person blocked the bot), those are left to the outbox
 /// with it, still in order.
-async fn deliver_replies(app: &App, bot: &Bot, replies: &[super::ctx::Reply], held: Vec<crate::store::OutboxMessage>) {
+async fn deliver_replies(
+    app: &App,
+    bot: &Bot,
+    replies: &[super::ctx::Reply],
+    held: Vec<crate::domain::model::OutboxMessage>,
+) {
     use crate::services::notify::{self, Outcome};
     let mut sent = Vec::new();
     let mut stopped: Option<Outcome> = None;

@@ -6,17 +6,18 @@
 use super::ctx::blocking;
 use super::keyboards::{button, inline};
 use super::render::{self, esc};
+use crate::domain::model::OutboxMessage;
 use crate::domain::{Action, Lang};
 use crate::i18n::{Msg, t};
 use crate::services::broadcast::Content;
 use crate::services::notify::{self, Notice, Outcome};
+pub use crate::services::telegram::outcome_of;
 use crate::services::{Actor, App, calls, requests};
-use crate::store::OutboxMessage;
 use std::collections::HashMap;
 use std::time::Duration;
+use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, InlineKeyboardMarkup, InputFile, ParseMode, ReplyMarkup};
-use teloxide::{ApiError, RequestError};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -111,26 +112,6 @@ pub async fn send_content(bot: &Bot, chat: ChatId, content: &Content) -> Result<
                 req = req.caption(esc(c)).parse_mode(ParseMode::Html);
             }
             req.await.map(|_| ())
-        }
-    }
-}
-
-/// What a failed send means for the notice.
-pub fn outcome_of(e: &RequestError) -> Outcome {
-    match e {
-        RequestError::RetryAfter(wait) => Outcome::RetryAfter(wait.duration()),
-        RequestError::Api(
-            ApiError::BotBlocked
-            | ApiError::UserDeactivated
-            | ApiError::CantInitiateConversation
-            | ApiError::BotKicked
-            | ApiError::BotKickedFromSupergroup,
-        ) => Outcome::Blocked,
-        // Unknown API errors include 5xx answers ("Bad Gateway"): worth retrying, a bounded number of times.
-        RequestError::Api(ApiError::Unknown(_)) => Outcome::Temporary(e.to_string()),
-        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Outcome::Permanent(e.to_string()),
-        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
-            Outcome::Temporary(e.to_string())
         }
     }
 }
@@ -266,6 +247,10 @@ async fn deliver(
     let tz = app.settings.timezone;
     let sent: Result<(), RequestError> = match notice {
         Notice::ReplyContent { content } => send_content(bot, chat, content).await,
+        Notice::CommandMenu => {
+            super::commands::refresh_for(bot, app, message.chat_id).await;
+            Ok(())
+        }
         Notice::Broadcast { broadcast_id } => match broadcasts.get(broadcast_id) {
             Some(content) => send_content(bot, chat, content).await,
             None => return Outcome::Permanent(format!("broadcast {broadcast_id} is gone")),
@@ -375,8 +360,8 @@ async fn render_notice(
                 });
             (text.clone(), markup)
         }
-        Notice::Broadcast { .. } | Notice::ReplyContent { .. } => {
-            unreachable!("broadcasts and replies with content are sent as they were written")
+        Notice::Broadcast { .. } | Notice::ReplyContent { .. } | Notice::CommandMenu => {
+            unreachable!("broadcasts, replies with content and menus are sent as they were written")
         }
     })
 }
@@ -386,8 +371,11 @@ mod tests {
     use super::*;
 
     fn message(id: i64, chat_id: i64, broadcast_id: Option<i64>) -> (OutboxMessage, Notice) {
-        let priority =
-            if broadcast_id.is_some() { crate::store::OUTBOX_BROADCAST } else { crate::store::OUTBOX_NOTICE };
+        let priority = if broadcast_id.is_some() {
+            crate::domain::model::OUTBOX_BROADCAST
+        } else {
+            crate::domain::model::OUTBOX_NOTICE
+        };
         let at = chrono::Utc::now();
         let m = OutboxMessage {
             id,

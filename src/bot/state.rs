@@ -2,10 +2,10 @@
 //! far. It is stored in the database (see [`super::storage`]), so a restart in
 //! the middle of a form continues at the same step.
 
+use crate::domain::model::AttachmentKind;
 use crate::domain::{CartridgeTypeId, Kind, Priority, Role, WarehouseId};
 use crate::services::broadcast::Content;
 use crate::services::requests::{TicketAttachment, TicketItem};
-use crate::store::AttachmentKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +94,16 @@ pub struct Attachment {
 }
 
 impl Attachment {
+    pub fn from_ticket(a: TicketAttachment) -> Attachment {
+        Attachment {
+            photo: a.kind == AttachmentKind::Photo,
+            file_id: a.file_id,
+            file_unique_id: a.file_unique_id,
+            file_name: a.file_name,
+            mime_type: a.mime_type,
+        }
+    }
+
     pub fn to_ticket(&self) -> TicketAttachment {
         TicketAttachment {
             kind: if self.photo { AttachmentKind::Photo } else { AttachmentKind::Document },

@@ -7,8 +7,8 @@
 //! transaction as the update's replies (see [`super::runtime::handle_one`]).
 
 use super::state::State;
+use crate::domain::model::DialogueRow;
 use crate::services::{App, inbox};
-use crate::store::DialogueRow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

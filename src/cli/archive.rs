@@ -3,9 +3,9 @@
 use super::output::{Format, print_rows};
 use super::progress::Bar;
 use super::{Global, open_app};
+use crate::services::OpenOptions;
 use crate::services::jobs::{self, Job};
 use crate::services::{Actor, archive};
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Args;
 use std::process::ExitCode;

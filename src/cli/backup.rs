@@ -3,9 +3,9 @@
 use super::output::{Format, Times, print_rows};
 use super::progress::Bar;
 use super::{Global, open_app};
+use crate::services::OpenOptions;
 use crate::services::backup;
 use crate::services::jobs::{self, Job};
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

@@ -2,8 +2,8 @@
 
 use super::output::{Format, print_rows};
 use super::{Global, load_settings, open_app, open_loaded};
+use crate::services::OpenOptions;
 use crate::services::schema;
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;

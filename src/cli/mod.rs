@@ -30,7 +30,7 @@ use crate::clock::SystemClock;
 use crate::config::{Layers, Loaded};
 use crate::domain::Named;
 use crate::services::App;
-use crate::store::{self, OpenOptions};
+use crate::services::OpenOptions;
 use anyhow::{Context, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -150,8 +150,7 @@ pub(crate) fn open_app(global: &Global, options: OpenOptions) -> Result<App> {
 
 /// Opens the store of settings already loaded.
 pub(crate) fn open_loaded(loaded: Loaded, options: OpenOptions) -> Result<App> {
-    let store = store::open(&loaded.settings.database_url, options)?;
-    Ok(App::new(loaded.settings, store, Arc::new(SystemClock)))
+    Ok(App::open(loaded.settings, options, Arc::new(SystemClock))?)
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

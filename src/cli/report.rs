@@ -3,10 +3,10 @@
 use super::filters::{ordered, period};
 use super::output::{Format, print_rows};
 use super::{Global, open_app};
+use crate::services::OpenOptions;
 use crate::services::email::SmtpMailer;
 use crate::services::jobs::{self, Job};
 use crate::services::report;
-use crate::store::OpenOptions;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::process::ExitCode;

@@ -3,9 +3,10 @@
 use super::filters::{Selection, period};
 use super::output::{Format, Sink, Times, new_table, print_object, print_rows};
 use super::{Global, open_app};
+use crate::domain::model::{ArchivedFilter, Request, RequestOrder, RequestQuery};
 use crate::domain::{Kind, Priority, RequestNumber, Status};
+use crate::services::OpenOptions;
 use crate::services::{Actor, requests};
-use crate::store::{ArchivedFilter, OpenOptions, Request, RequestOrder, RequestQuery};
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;

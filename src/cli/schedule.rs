@@ -2,8 +2,8 @@
 
 use super::output::{Format, Times, print_rows};
 use super::{Global, open_app};
+use crate::services::OpenOptions;
 use crate::services::jobs;
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Args;
 use std::process::ExitCode;

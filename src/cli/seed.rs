@@ -4,10 +4,10 @@
 use super::output::{Format, print_rows};
 use super::progress::Bar;
 use super::{Global, open_app};
+use crate::services::OpenOptions;
 use crate::services::demo::{self, DemoOptions};
 use crate::services::seed::{self, Fixtures};
 use crate::services::{Actor, directory};
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;

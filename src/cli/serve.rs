@@ -1,7 +1,7 @@
 //! `helpdesk serve`: the Telegram bot (long polling) and its notification sender.
 
 use super::{Global, open_app};
-use crate::store::OpenOptions;
+use crate::services::OpenOptions;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::process::ExitCode;
@@ -45,9 +45,9 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let mode = match args.webhook_url {
-        Some(url) => crate::bot::runtime::Mode::Webhook { url },
-        None => crate::bot::runtime::Mode::Polling,
+        Some(url) => crate::serve::Mode::Webhook { url },
+        None => crate::serve::Mode::Polling,
     };
-    runtime.block_on(crate::bot::serve(app, mode))?;
+    runtime.block_on(crate::serve::run(app, mode))?;
     Ok(ExitCode::SUCCESS)
 }

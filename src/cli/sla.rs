@@ -2,13 +2,13 @@
 
 use super::output::{Format, Sink, Times};
 use super::{Global, open_app};
-use crate::bot::messenger::TelegramMessenger;
 use crate::domain::{Kind, Priority, RequestNumber, Status};
+use crate::services::OpenOptions;
 use crate::services::email::SmtpMailer;
 use crate::services::jobs::{self, Job};
 use crate::services::notify::Channels;
 use crate::services::sla;
-use crate::store::OpenOptions;
+use crate::services::telegram::TelegramMessenger;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::IsTerminal;

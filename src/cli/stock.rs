@@ -3,8 +3,8 @@
 use super::output::{Format, Times, print_rows};
 use super::{Global, open_app};
 use crate::domain::WarehouseKey;
+use crate::services::OpenOptions;
 use crate::services::catalog;
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;

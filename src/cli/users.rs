@@ -2,10 +2,11 @@
 
 use super::output::{Format, Times, print_rows};
 use super::{Global, named, open_app};
+use crate::domain::model::UserFilter;
 use crate::domain::{BranchKey, Lang, Named, Role};
+use crate::services::OpenOptions;
 use crate::services::directory::{self, NewPerson};
 use crate::services::{Actor, App};
-use crate::store::{OpenOptions, UserFilter};
 use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;

@@ -2,8 +2,8 @@
 
 use super::output::{Format, Times, print_object};
 use super::{Global, open_app};
+use crate::services::OpenOptions;
 use crate::services::{Actor, web};
-use crate::store::OpenOptions;
 use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;

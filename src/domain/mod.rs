@@ -10,6 +10,7 @@
 pub mod actions;
 pub mod ids;
 pub mod lifecycle;
+pub mod model;
 pub mod permissions;
 pub mod phone;
 pub mod refusal;

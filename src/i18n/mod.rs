@@ -656,6 +656,15 @@ fn listed(items: &[String], last: &str) -> String {
 }
 
 /// A time in a person's language: `21.11.2026 14:05`.
+/// `s` with its first letter in upper case (a kind's name as a heading or a label).
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn when(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
     t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
 }

@@ -267,6 +267,7 @@ fn set_role_in(
                 .before(json!({ "role": before.role }))
                 .after(json!({ "role": after.role })),
         )?;
+        super::notify::enqueue(tx, target, &super::notify::Notice::CommandMenu, now)?;
     }
     Ok(Changed { before, after })
 }
@@ -288,6 +289,7 @@ pub fn set_blocked(app: &App, actor: &Actor, target: i64, blocked: bool) -> Resu
                 .before(json!({ "blocked": before.blocked }))
                 .after(json!({ "blocked": blocked })),
         )?;
+        super::notify::enqueue(&mut *tx, target, &super::notify::Notice::CommandMenu, now)?;
         tx.commit()?;
     }
     Ok(Changed { before, after })

@@ -31,6 +31,7 @@ pub mod schema;
 pub mod seed;
 pub mod serve;
 pub mod sla;
+pub mod telegram;
 pub mod web;
 
 use crate::clock::Clock;
@@ -38,6 +39,7 @@ use crate::config::Settings;
 pub use crate::domain::Candidate;
 use crate::domain::{BadKey, Denied, Entity, Lang, LifecycleError, PhoneError, Principal, Refusal, Role};
 use crate::i18n::Msg;
+pub use crate::store::OpenOptions;
 use crate::store::{NewLog, Store, StoreError, Tx};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -57,6 +59,13 @@ pub struct App {
 impl App {
     pub fn new(settings: Settings, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> App {
         App { settings: Arc::new(settings), store, clock }
+    }
+
+    /// Opens the store the settings name (applying pending migrations
+    /// unless `options` says not to) and the services over it.
+    pub fn open(settings: Settings, options: OpenOptions, clock: Arc<dyn Clock>) -> Result<App> {
+        let store = crate::store::open(&settings.database_url, options)?;
+        Ok(App::new(settings, store, clock))
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -43,6 +43,9 @@ pub enum Notice {
     Reply { text: String, markup: Option<String> },
     /// A reply that is a photo or a document (a request's attachments, a broadcast's preview).
     ReplyContent { content: super::broadcast::Content },
+    /// Not a message: what the person may do changed (their role, a block),
+    /// so the command menu Telegram shows them is set again.
+    CommandMenu,
 }
 
 /// One cartridge line of an issue.

@@ -9,11 +9,11 @@ use super::pages::{Flash, Page, call, html, refused};
 use super::requests::plain;
 use super::session::{self, SignedIn};
 use crate::domain::actions::Action;
+use crate::domain::model::{AttachmentKind, LogEntry, Request};
 use crate::domain::{Kind, Lang, Named, RequestNumber, WarehouseId};
 use crate::i18n::{Msg, W, t, w, when};
 use crate::services::cartridges::{self, IssueError};
 use crate::services::requests::{self, Card};
-use crate::store::{AttachmentKind, LogEntry, Request};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Form, Path, Query, State};
@@ -174,7 +174,7 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
     CardView {
         id: r.id,
         number: RequestNumber(r.id).to_string(),
-        kind: crate::bot::keyboards::capitalise(&t(lang, Msg::Kind(r.kind))),
+        kind: crate::i18n::capitalise(&t(lang, Msg::Kind(r.kind))),
         cartridge: r.kind == Kind::Cartridge,
         priority: plain(&t(lang, Msg::Priority(r.priority))),
         priority_class: r.priority.as_str(),
@@ -378,19 +378,16 @@ pub async fn file(State(web): State<Web>, who: SignedIn, Path((id, attachment)):
     let Some(a) = card.attachments.into_iter().find(|a| a.id == attachment) else {
         return super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None);
     };
-    let Some(bot) = web.bot.clone() else {
+    let Some(files) = web.files.as_ref() else {
         return super::pages::error_page(&web, lang, StatusCode::SERVICE_UNAVAILABLE, None);
     };
-    use teloxide::net::Download;
-    use teloxide::prelude::Requester;
-    let file = match bot.get_file(teloxide::types::FileId(a.file_id.clone())).await {
-        Ok(f) => f,
+    let stream = match files.download(&a.file_id).await {
+        Ok(s) => s,
         Err(e) => {
             tracing::warn!(request = id, attachment, error = %e, "cannot get a file from Telegram");
             return super::pages::error_page(&web, lang, StatusCode::BAD_GATEWAY, None);
         }
     };
-    let stream = bot.download_file_stream(&file.path);
     let mime = a.mime_type.clone().unwrap_or_else(|| match a.kind {
         AttachmentKind::Photo => "image/jpeg".into(),
         AttachmentKind::Document => "application/octet-stream".into(),

@@ -232,7 +232,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, headers: HeaderMap) -> 
         Err(e) => return refused(&web, lang, &e),
     };
     let kind_names: Vec<String> =
-        kinds.iter().map(|k| crate::bot::keyboards::capitalise(&plain(&t(lang, Msg::Kind(*k))))).collect();
+        kinds.iter().map(|k| crate::i18n::capitalise(&plain(&t(lang, Msg::Kind(*k))))).collect();
     let d = View {
         new: now.new,
         accepted: now.accepted,

@@ -78,7 +78,7 @@ async fn new_request_page(web: &Web, who: &SignedIn, form: Option<&TicketForm>, 
             .map(|k| {
                 (
                     k.as_str(),
-                    crate::bot::keyboards::capitalise(&plain(&t(lang, Msg::Kind(*k)))),
+                    crate::i18n::capitalise(&plain(&t(lang, Msg::Kind(*k)))),
                     kind.as_deref() == Some(k.as_str()),
                 )
             })
@@ -157,20 +157,15 @@ fn form_request(encoded: String) -> Request {
 /// Telegram keeps it and gives it an id: every front end then shows it as it
 /// shows the bot's attachments.
 async fn upload_to_telegram(web: &Web, who: &SignedIn, file: Chosen) -> Result<TicketAttachment, W> {
-    use teloxide::prelude::*;
-    use teloxide::types::InputFile;
-    let bot = web.bot.clone().ok_or(W::AttachFailed)?;
-    let chat = ChatId(who.viewer.user.telegram_id);
-    let photo = file.content_type.as_deref().is_some_and(|t| matches!(t, "image/jpeg" | "image/png" | "image/webp"));
-    let input = InputFile::memory(file.bytes).file_name(if file.name.is_empty() { "file".into() } else { file.name });
-    let caption = w(who.lang, W::AttachmentCaption).to_string();
-    let sent = if photo {
-        bot.send_photo(chat, input).caption(caption).await
-    } else {
-        bot.send_document(chat, input).caption(caption).await
+    let files = web.files.as_ref().ok_or(W::AttachFailed)?;
+    let upload = crate::services::telegram::Upload {
+        name: file.name,
+        content_type: file.content_type,
+        bytes: file.bytes,
+        caption: w(who.lang, W::AttachmentCaption).to_string(),
     };
-    match sent {
-        Ok(msg) => crate::bot::handlers::ticket::attachment_of(&msg).map(|a| a.to_ticket()).ok_or(W::AttachFailed),
+    match files.upload(who.viewer.user.telegram_id, upload).await {
+        Ok(attachment) => Ok(attachment),
         Err(e) => {
             tracing::warn!(error = %e, "a file from the web could not be sent through Telegram");
             Err(W::AttachFailed)

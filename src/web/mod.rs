@@ -25,6 +25,7 @@ mod requests;
 mod security;
 pub mod session;
 mod stock;
+pub mod webhook;
 
 use crate::services::App;
 use axum::Router;
@@ -38,8 +39,9 @@ pub struct Web {
     /// The bot's username, for the Login Widget and links to the bot: known
     /// once Telegram has answered (the panel does not wait for it).
     bot_username: Arc<std::sync::OnceLock<String>>,
-    /// The bot, to fetch attachments from Telegram (the token stays here).
-    pub bot: Option<teloxide::Bot>,
+    /// Attachments to and from Telegram (the token stays there); `None`
+    /// without a bot token.
+    pub files: Option<crate::services::telegram::Files>,
     attempts: Arc<security::Attempts>,
     changes: events::Changes,
     dashboards: dashboard::Cache,
@@ -51,13 +53,13 @@ pub struct Web {
 
 impl Web {
     /// The panel's state; call inside the async runtime (it watches for changes).
-    pub fn new(app: App, bot: Option<teloxide::Bot>, bot_username: Option<String>) -> Web {
+    pub fn new(app: App, files: Option<crate::services::telegram::Files>, bot_username: Option<String>) -> Web {
         let changes = events::Changes::watch(app.clone());
         let onec_ttl = app.settings.onec.session_ttl;
         let web = Web {
             app,
             bot_username: Arc::new(bot_username.map(std::sync::OnceLock::from).unwrap_or_default()),
-            bot,
+            files,
             attempts: Arc::new(security::Attempts::default()),
             changes,
             dashboards: dashboard::Cache::default(),

@@ -155,12 +155,7 @@ fn authorised(web: &Web, headers: &HeaderMap) -> bool {
         return false;
     };
     let Some((u, p)) = given.split_once(':') else { return false };
-    let same = |a: &str, b: &str| {
-        use sha2::{Digest, Sha256};
-        // Equal-length digests, compared without an early exit.
-        let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-        x.iter().zip(y.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-    };
+    let same = |a: &str, b: &str| super::security::same_secret(a.as_bytes(), b.as_bytes());
     same(u, user) & same(p, password.expose())
 }
 

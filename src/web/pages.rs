@@ -66,7 +66,7 @@ impl Page {
         let mut page = Page::new(signed.lang, title);
         page.me = Some(Me { name: v.user.full_name.clone(), csrf: v.session.csrf.clone() });
         page.nav = nav(signed.lang, v, here);
-        page.in_app = v.session.via == crate::store::SignedInVia::MiniApp;
+        page.in_app = v.session.via == crate::domain::model::SignedInVia::MiniApp;
         page
     }
 
@@ -421,13 +421,13 @@ pub async fn profile(State(web): State<Web>, who: SignedIn) -> Response {
         Err(e) => return refused(&web, lang, &e),
     };
     let tz = web.app.settings.timezone;
-    let via = |v: crate::store::SignedInVia| {
+    let via = |v: crate::domain::model::SignedInVia| {
         crate::i18n::w(
             lang,
             match v {
-                crate::store::SignedInVia::Link => W::ViaLink,
-                crate::store::SignedInVia::Widget => W::ViaWidget,
-                crate::store::SignedInVia::MiniApp => W::ViaMiniApp,
+                crate::domain::model::SignedInVia::Link => W::ViaLink,
+                crate::domain::model::SignedInVia::Widget => W::ViaWidget,
+                crate::domain::model::SignedInVia::MiniApp => W::ViaMiniApp,
             },
         )
     };

@@ -7,10 +7,10 @@
 use super::Web;
 use super::pages::{Flash, Page, call, html, refused};
 use super::session::{self, SignedIn};
+use crate::domain::model::UserFilter;
 use crate::domain::{BranchId, BranchKey, Lang, Named, Permission, Role};
 use crate::i18n::{Msg, W, t, w, when};
 use crate::services::directory::{self, NewPerson};
-use crate::store::UserFilter;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -177,10 +177,7 @@ pub async fn add(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form
     };
     let actor = who.viewer.actor();
     match call(&web, move |app| directory::add_user(app, &actor, &new)).await {
-        Ok(_) => {
-            refresh_menu(&web, telegram_id);
-            Redirect::to("/people?done=added").into_response()
-        }
+        Ok(_) => Redirect::to("/people?done=added").into_response(),
         Err(e) => match (&e, e.describe(lang)) {
             (crate::services::Error::Denied(_), _) | (_, None) => refused(&web, lang, &e),
             (_, Some(text)) => failed(&web, &who, text).await,
@@ -231,22 +228,10 @@ pub async fn change(
         _ => return super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None),
     };
     match result {
-        Ok(()) => {
-            refresh_menu(&web, target);
-            Redirect::to(&format!("/people?done={done}")).into_response()
-        }
+        Ok(()) => Redirect::to(&format!("/people?done={done}")).into_response(),
         Err(e) => match (&e, e.describe(lang)) {
             (crate::services::Error::Denied(_), _) | (_, None) => refused(&web, lang, &e),
             (_, Some(text)) => failed(&web, &who, text).await,
         },
-    }
-}
-
-/// The person's command menu in Telegram follows their new role (as when
-/// a super admin changes it in the bot); best effort.
-fn refresh_menu(web: &Web, telegram_id: i64) {
-    if let Some(bot) = web.bot.clone() {
-        let app = web.app.clone();
-        tokio::spawn(async move { crate::bot::commands::refresh_for(&bot, &app, telegram_id).await });
     }
 }

@@ -169,7 +169,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
         .iter()
         .map(|k| Choice {
             value: k.as_str().into(),
-            label: crate::bot::keyboards::capitalise(&t(lang, Msg::Kind(*k))),
+            label: crate::i18n::capitalise(&t(lang, Msg::Kind(*k))),
             on: f.kinds.contains(k),
         })
         .collect();

@@ -6,10 +6,10 @@
 use super::Web;
 use super::pages::{Page, call, html, refused, wants_fragment};
 use super::session::SignedIn;
+use crate::domain::model::{ArchivedFilter, RequestOrder};
 use crate::domain::{BranchId, Kind, Lang, Named, Priority, RequestNumber, Status};
 use crate::i18n::{Msg, W, t, when};
 use crate::services::requests::{Browse, Listed, browse};
-use crate::store::{ArchivedFilter, RequestOrder};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -196,7 +196,7 @@ pub fn row(lang: Lang, tz: chrono_tz::Tz, l: &Listed) -> Row {
         id: r.id,
         number: RequestNumber(r.id).to_string(),
         created: when(r.created_at, tz),
-        kind: crate::bot::keyboards::capitalise(&t(lang, Msg::Kind(r.kind))),
+        kind: crate::i18n::capitalise(&t(lang, Msg::Kind(r.kind))),
         priority: plain(&t(lang, Msg::Priority(r.priority))),
         priority_class: r.priority.as_str(),
         status: if r.archived_at.is_some() {
@@ -292,7 +292,7 @@ pub async fn list(
         found
             .kinds
             .iter()
-            .map(|k| (k.as_str().to_string(), crate::bot::keyboards::capitalise(&t(lang, Msg::Kind(*k)))))
+            .map(|k| (k.as_str().to_string(), crate::i18n::capitalise(&t(lang, Msg::Kind(*k)))))
             .collect(),
         &|v| f.kinds.iter().any(|k| k.as_str() == v),
     );

@@ -185,7 +185,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
             &Browse {
                 statuses: vec![Status::Accepted],
                 kinds: vec![Kind::Cartridge],
-                order: crate::store::RequestOrder::Queue,
+                order: crate::domain::model::RequestOrder::Queue,
                 per_page: 11,
                 ..Default::default()
             },

@@ -24,8 +24,8 @@ pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo) -> HandlerResult {
 
 fn content_of(msg: &Message) -> Option<Content> {
     let caption = msg.caption().map(String::from);
-    if let Some(a) = super::ticket::attachment_of(msg) {
-        return Some(if a.photo {
+    if let Some(a) = crate::services::telegram::attachment_of(msg) {
+        return Some(if a.kind == crate::domain::model::AttachmentKind::Photo {
             Content::Photo { file_id: a.file_id, caption }
         } else {
             Content::Document { file_id: a.file_id, caption }

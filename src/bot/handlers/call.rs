@@ -2,9 +2,9 @@
 
 use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
 use crate::bot::render::esc;
+use crate::domain::model::ServerCall;
 use crate::i18n::Msg;
 use crate::services::calls::{self, CallOutcome};
-use crate::store::ServerCall;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 

@@ -5,15 +5,16 @@
 use super::Convo;
 use crate::bot::callback::Callback;
 use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say, show};
-use crate::bot::keyboards::{self, button, capitalise, inline, pager, raw_button};
+use crate::bot::keyboards::{self, button, inline, pager, raw_button};
 use crate::bot::render::{self, esc};
 use crate::bot::state::State;
 use crate::bot::storage::DialogueStore;
+use crate::domain::model::{AttachmentKind, Request};
 use crate::domain::{Action, Kind, Lang, Permission};
 use crate::i18n::Msg;
+use crate::i18n::capitalise;
 use crate::services::broadcast::Content;
 use crate::services::{self, requests};
-use crate::store::{AttachmentKind, Request};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId};

@@ -55,7 +55,6 @@ pub async fn id(bot: Bot, ctx: Ctx, convo: Convo, role: Role, msg: Message) -> H
         Ok(change) => {
             let name = esc(&change.after.full_name);
             say(&bot, ctx.chat, ctx.t(Msg::StaffAdded { name: &name, role }), Some(ctx.menu())).await?;
-            crate::bot::commands::refresh_for(&bot, &ctx.app, target).await;
             Ok(())
         }
         Err(e) => {
@@ -112,7 +111,6 @@ pub async fn remove(bot: Bot, ctx: Ctx, target: i64, at: Option<(ChatId, Message
         Ok(change) => {
             let name = esc(&change.after.full_name);
             edit(&bot, ctx.chat, at.map(|a| a.1), ctx.t(Msg::StaffRemoved { name: &name }), None).await?;
-            crate::bot::commands::refresh_for(&bot, &ctx.app, target).await;
             Ok(())
         }
         Err(e) => explain(&bot, &ctx, &e).await,

@@ -4,11 +4,12 @@
 
 use super::Convo;
 use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
-use crate::bot::keyboards::{self, capitalise};
+use crate::bot::keyboards;
 use crate::bot::render::{self, esc};
 use crate::bot::state::{Attachment, State, Ticket};
 use crate::domain::{Kind, Phone, Priority, TextField};
 use crate::i18n::Msg;
+use crate::i18n::capitalise;
 use crate::services::{directory, requests};
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
@@ -84,30 +85,8 @@ pub async fn description(bot: Bot, ctx: Ctx, convo: Convo, mut draft: Ticket, ms
     Ok(())
 }
 
-/// The photo (largest size) or document of a message.
-pub fn attachment_of(msg: &Message) -> Option<Attachment> {
-    if let Some(sizes) = msg.photo()
-        && let Some(best) = sizes.iter().max_by_key(|p| p.width * p.height)
-    {
-        return Some(Attachment {
-            photo: true,
-            file_id: best.file.id.0.clone(),
-            file_unique_id: Some(best.file.unique_id.0.clone()),
-            file_name: None,
-            mime_type: Some("image/jpeg".into()),
-        });
-    }
-    msg.document().map(|d| Attachment {
-        photo: false,
-        file_id: d.file.id.0.clone(),
-        file_unique_id: Some(d.file.unique_id.0.clone()),
-        file_name: d.file_name.clone(),
-        mime_type: d.mime_type.as_ref().map(|m| m.to_string()),
-    })
-}
-
 pub async fn attachment(bot: Bot, ctx: Ctx, convo: Convo, mut draft: Ticket, msg: Message) -> HandlerResult {
-    let Some(a) = attachment_of(&msg) else {
+    let Some(a) = crate::services::telegram::attachment_of(&msg).map(Attachment::from_ticket) else {
         say(&bot, ctx.chat, ctx.t(Msg::NotAnAttachment), Some(keyboards::skip_or_cancel(ctx.lang).into())).await?;
         return Ok(());
     };

@@ -1,0 +1,177 @@
+//! `helpdesk serve`, assembled: the composition root of the daemon. It
+//! takes the serve lock, binds the listener, and starts the bot loop, the
+//! web panel (with Telegram's webhook route and 1C's exchange), the
+//! scheduler and the outbox as equals; it owns the shutdown that stops them
+//! all, and waits for each to finish.
+//!
+//! The one module that knows all of them: `bot`, `web` and `scheduler` are
+//! siblings that never import one another; what they share comes from
+//! `services` (and what one hands another, such as the webhook's updates to
+//! the bot, is wired here).
+
+use crate::services::{self, App};
+use anyhow::{Context, Result};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Where updates come from.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// getUpdates long polling (one process per database).
+    Polling,
+    /// Telegram posts to `url`, which reaches this process's listener.
+    Webhook { url: url::Url },
+}
+
+/// Where the listener for webhooks and the web panel goes when webhooks are
+/// on and nothing else says.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Runs everything until SIGINT or SIGTERM; with an address to listen on
+/// (`HELPDESK_WEB_LISTEN`, or `--listen`), also the web panel and, in
+/// webhook mode, Telegram's calls, on that one listener.
+pub async fn run(app: App, mode: Mode) -> Result<()> {
+    let token = app
+        .settings
+        .bot_token
+        .clone()
+        .context("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you")?;
+    let bot = services::telegram::client(&app.settings)?.context("no bot token")?;
+    // One serve per database: a second one would fight over the same updates.
+    let lock_mode = match mode {
+        Mode::Polling => services::serve::ServeMode::Exclusive,
+        Mode::Webhook { .. } => services::serve::ServeMode::Shared,
+    };
+    let _serve_lock = {
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || services::serve::lock(&app, lock_mode)).await??.context(match mode {
+            Mode::Polling => "another helpdesk serve is already running on this database; stop it first",
+            Mode::Webhook { .. } => {
+                "a long-polling helpdesk serve is running on this database (or, on SQLite, any serve); stop it first"
+            }
+        })?
+    };
+    // Bind before telling Telegram where to post.
+    let listen = match (&mode, app.settings.web.listen) {
+        (_, Some(addr)) => Some(addr),
+        (Mode::Webhook { .. }, None) => Some(DEFAULT_LISTEN.parse().expect("a valid address")),
+        (Mode::Polling, None) => None,
+    };
+    let listener = match listen {
+        None => None,
+        Some(listen) => {
+            Some(tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?)
+        }
+    };
+    let shutdown = CancellationToken::new();
+    spawn_signal_handler(shutdown.clone());
+
+    let updates = mpsc::channel::<teloxide::types::Update>(1024);
+    let secret = services::telegram::webhook_secret(token.expose());
+
+    // The panel does not wait for Telegram: people can work in the browser
+    // while the Bot API is unreachable (the bot's name, for the Login
+    // Widget, is filled in once Telegram has answered).
+    let web = crate::web::Web::new(app.clone(), Some(services::telegram::Files::new(bot.clone())), None);
+    let mut routes = crate::web::router(web.clone());
+    if let Mode::Webhook { url } = &mode {
+        routes = crate::web::webhook::routes(app.clone(), url.path(), secret.clone(), updates.0.clone()).merge(routes);
+    }
+    let http = match listener {
+        Some(listener) => {
+            let addr = listener.local_addr()?;
+            tracing::info!(%addr, public = ?app.settings.web.base_url(), "web panel listening");
+            eprintln!(
+                "helpdesk: web panel at {} (listening on {addr})",
+                app.settings.web.base_url().unwrap_or_else(|| format!("http://{addr}"))
+            );
+            Some(tokio::spawn(http(listener, routes, shutdown.clone())))
+        }
+        None => None,
+    };
+
+    let me = match crate::bot::runtime::connect(&bot, &app, &shutdown).await? {
+        Some(me) => me,
+        None => {
+            if let Some(http) = http {
+                let _ = http.await;
+            }
+            return Ok(());
+        }
+    };
+    tracing::info!("started as @{}", me.username());
+    eprintln!("helpdesk: started as @{}", me.username());
+    web.set_bot_username(me.username());
+
+    let mailer: Option<Arc<dyn services::notify::Mailer>> =
+        services::email::SmtpMailer::from_settings(&app.settings.smtp)?
+            .map(|m| Arc::new(m) as Arc<dyn services::notify::Mailer>);
+    let senders = crate::scheduler::Senders {
+        telegram: Some(Arc::new(services::telegram::TelegramMessenger::with_bot(
+            bot.clone(),
+            tokio::runtime::Handle::current(),
+        ))),
+        email: mailer.clone(),
+    };
+    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), senders, shutdown.clone()));
+    let limiter = Arc::new(crate::bot::sender::Limiter::new(app.settings.broadcast_rate));
+    let outbox = tokio::spawn(crate::bot::sender::run(app.clone(), bot.clone(), mailer, limiter, shutdown.clone()));
+    let webhook = match &mode {
+        Mode::Webhook { url } => Some((url.clone(), secret)),
+        Mode::Polling => None,
+    };
+    let bot_loop = tokio::spawn(crate::bot::runtime::run(app.clone(), bot, me, webhook, updates, shutdown.clone()));
+
+    let bot_result = bot_loop.await;
+    // The bot loop ends when told to stop, or when it cannot go on (Telegram
+    // refused the webhook): either way everything else stops too.
+    shutdown.cancel();
+    if let Some(http) = http {
+        let _ = http.await;
+    }
+    let _ = outbox.await;
+    let _ = scheduler.await;
+    tracing::info!("stopped");
+    eprintln!("helpdesk: stopped");
+    match bot_result {
+        Ok(result) => result,
+        Err(e) => Err(anyhow::anyhow!("the bot loop failed: {e}")),
+    }
+}
+
+fn spawn_signal_handler(shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    shutdown.cancel();
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down: finishing the updates in hand");
+        shutdown.cancel();
+    });
+}
+
+/// Serves the web panel (and webhook calls) until shutdown.
+async fn http(listener: tokio::net::TcpListener, routes: axum::Router, shutdown: CancellationToken) {
+    let stop = shutdown.clone();
+    let service = routes.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(async move { stop.cancelled().await }).await {
+        tracing::error!(error = %e, "the web server failed");
+        shutdown.cancel();
+    }
+}
