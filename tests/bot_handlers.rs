@@ -592,6 +592,8 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.contact(&u, "+79161234567").await;
     let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
     assert_eq!(r.kind, Kind::Cartridge);
+    // Worded by the service from its lines, as an order from the web is.
+    assert_eq!(r.description, "HP 85A черный × 3; Brother TN-2375 черный × 20");
     let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(
         items.iter().map(|i| (i.vendor_article.as_str(), i.quantity)).collect::<Vec<_>>(),

@@ -127,7 +127,7 @@ pub fn stock(lang: Lang, rows: &[StockRow]) -> String {
             warehouse = &r.warehouse_name;
             out.push_str(&format!("\n<b>{}</b>\n", esc(warehouse)));
         }
-        let low = if r.quantity < r.min_stock { " ⚠️" } else { "" };
+        let low = if r.below_minimum() { " ⚠️" } else { "" };
         out.push_str(&format!("• {} ({}): {}{low}\n", esc(&r.cartridge_name), esc(&r.vendor_article), r.quantity));
     }
     out

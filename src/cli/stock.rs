@@ -43,7 +43,7 @@ pub fn run(global: &Global, cmd: StockCommand) -> Result<ExitCode> {
     let rows: Vec<Row> = catalog::stock(&app, warehouse.as_ref(), low)?
         .into_iter()
         .map(|s| Row {
-            low: s.quantity < s.min_stock,
+            low: s.below_minimum(),
             warehouse: s.warehouse_name,
             article: s.vendor_article,
             cartridge: s.cartridge_name,

@@ -8,6 +8,7 @@
 //! layer loads facts from the store, asks these functions, and writes the result.
 
 pub mod actions;
+pub mod audit;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;

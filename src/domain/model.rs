@@ -106,11 +106,18 @@ pub struct StockRow {
     pub updated_at: DateTime<Utc>,
 }
 
+impl StockRow {
+    /// Whether there are fewer in stock than the cartridge type's minimum:
+    /// the one rule every listing, mark and report of low stock follows.
+    pub fn below_minimum(&self) -> bool {
+        self.quantity < self.min_stock
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StockFilter {
     pub warehouse_id: Option<WarehouseId>,
     pub cartridge_type_id: Option<CartridgeTypeId>,
-    pub below_minimum: bool,
 }
 
 /// A request as stored, with the names of the people and branch it refers to.

@@ -218,6 +218,20 @@ pub fn granted(who: &Principal) -> Vec<Permission> {
     Permission::ALL.into_iter().filter(|p| !p.needs_request() && authorize(who, *p, None).is_ok()).collect()
 }
 
+/// May `who` give `role` to someone they add: a staff role takes managing
+/// staff, a plain employee managing the directory. (Changing someone's role
+/// afterwards always takes managing staff; super admin is never given.)
+pub fn may_give(who: &Principal, role: Role) -> Result<(), Denied> {
+    let needed = if role.is_staff() { Permission::ManageStaff } else { Permission::ManageDirectory };
+    authorize(who, needed, None)
+}
+
+/// The roles `who` may give someone they add (see [`may_give`]), in
+/// [`Role::ASSIGNABLE`]'s order: what a form offers.
+pub fn roles_to_give(who: &Principal) -> Vec<Role> {
+    Role::ASSIGNABLE.into_iter().filter(|r| may_give(who, *r).is_ok()).collect()
+}
+
 /// The kinds of request in `who`'s queue: the kinds their role handles
 /// (every kind for an operator); none for someone who may not see the queue.
 pub fn queue_kinds(who: &Principal) -> Vec<Kind> {
@@ -410,5 +424,18 @@ mod tests {
     fn super_admin_is_not_assignable() {
         assert!(!Role::ASSIGNABLE.contains(&Role::SuperAdmin));
         assert_eq!(Role::ASSIGNABLE.len() + 1, Role::ALL.len());
+    }
+
+    #[test]
+    fn who_may_give_which_role_to_someone_they_add() {
+        let user = |role| Principal::User { id: ME, role, blocked: false };
+        assert_eq!(roles_to_give(&user(Role::SuperAdmin)), Role::ASSIGNABLE.to_vec());
+        assert_eq!(roles_to_give(&Principal::Operator), Role::ASSIGNABLE.to_vec());
+        assert_eq!(roles_to_give(&user(Role::Admin)), vec![Role::User]);
+        for role in [Role::User, Role::Support, Role::Storekeeper] {
+            assert!(roles_to_give(&user(role)).is_empty(), "{role:?}");
+        }
+        assert!(roles_to_give(&Principal::User { id: ME, role: Role::SuperAdmin, blocked: true }).is_empty());
+        assert_eq!(may_give(&user(Role::Admin), Role::Support), Err(Denied::SuperAdminOnly));
     }
 }

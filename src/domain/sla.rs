@@ -52,15 +52,13 @@ pub fn escalated(level: i64, escalate_after: u32) -> bool {
     level > i64::from(escalate_after)
 }
 
-/// Was (or is, at `now`) a request late to be accepted?
+/// Was (or is, at `now`) a request due to be accepted by `due` late?
 pub fn accept_breached(
-    created: DateTime<Utc>,
+    due: DateTime<Utc>,
     accepted: Option<DateTime<Utc>>,
     closed: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-    limit: std::time::Duration,
 ) -> bool {
-    let due = due_at(created, limit);
     match (accepted, closed) {
         (Some(a), _) => a > due,
         // Closed without being accepted (rejected or cancelled): late if it waited past the limit.
@@ -69,14 +67,9 @@ pub fn accept_breached(
     }
 }
 
-/// Was (or is, at `now`) a request late to be closed?
-pub fn resolve_breached(
-    created: DateTime<Utc>,
-    closed: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    limit: std::time::Duration,
-) -> bool {
-    closed.unwrap_or(now) > due_at(created, limit)
+/// Was (or is, at `now`) a request due to be closed by `due` late?
+pub fn resolve_breached(due: DateTime<Utc>, closed: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    closed.unwrap_or(now) > due
 }
 
 /// How long past due, split for showing: (days, hours, minutes).
@@ -111,15 +104,17 @@ mod tests {
 
     #[test]
     fn breaches() {
-        assert!(!accept_breached(t(9, 0), Some(t(9, 30)), None, t(12, 0), HOUR));
-        assert!(accept_breached(t(9, 0), Some(t(10, 30)), None, t(12, 0), HOUR));
-        assert!(accept_breached(t(9, 0), None, None, t(10, 1), HOUR));
-        assert!(!accept_breached(t(9, 0), None, None, t(9, 59), HOUR));
-        assert!(!accept_breached(t(9, 0), None, Some(t(9, 10)), t(23, 0), HOUR), "cancelled quickly");
-        assert!(resolve_breached(t(9, 0), None, t(17, 0), Std::from_secs(4 * 3600)));
-        assert!(!resolve_breached(t(9, 0), Some(t(12, 0)), t(17, 0), Std::from_secs(4 * 3600)));
+        let due = due_at(t(9, 0), HOUR);
+        assert!(!accept_breached(due, Some(t(9, 30)), None, t(12, 0)));
+        assert!(accept_breached(due, Some(t(10, 30)), None, t(12, 0)));
+        assert!(accept_breached(due, None, None, t(10, 1)));
+        assert!(!accept_breached(due, None, None, t(9, 59)));
+        assert!(!accept_breached(due, None, Some(t(9, 10)), t(23, 0)), "cancelled quickly");
+        let four = due_at(t(9, 0), Std::from_secs(4 * 3600));
+        assert!(resolve_breached(four, None, t(17, 0)));
+        assert!(!resolve_breached(four, Some(t(12, 0)), t(17, 0)));
         assert_eq!(overdue_parts(t(10, 0), t(12, 25)), (0, 2, 25));
-        let huge = Std::from_secs(u64::MAX / 2);
-        assert!(!accept_breached(t(9, 0), None, None, t(23, 0), huge), "an enormous limit does not overflow");
+        let huge = due_at(t(9, 0), Std::from_secs(u64::MAX / 2));
+        assert!(!accept_breached(huge, None, None, t(23, 0)), "an enormous limit does not overflow");
     }
 }

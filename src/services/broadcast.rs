@@ -7,6 +7,7 @@
 use super::notify::Notice;
 use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
 use crate::domain::Permission;
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::authorize;
 use crate::store::{NewBroadcast, Tx, UserFilter};
 use serde_json::json;
@@ -81,7 +82,7 @@ pub fn start(app: &App, actor: &Actor, content: &Content, client_key: Option<&st
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("broadcast.start", "broadcast", id)
+        AuditEvent::new(AuditAction::BroadcastStart, "broadcast", id)
             .after(json!({ "kind": content.kind(), "recipients": recipients.len() })),
     )?;
     finish_if_done(&mut *tx, id, now)?;
@@ -126,6 +127,6 @@ pub fn finish_if_done(tx: &mut dyn Tx, id: i64, now: chrono::DateTime<chrono::Ut
     };
     super::notify::enqueue(tx, b.author_id, &report, now)?;
     let actor = Actor::System("broadcast");
-    audit(tx, now, &actor, AuditEvent::new("broadcast.finish", "broadcast", id).after(json!(stats)))?;
+    audit(tx, now, &actor, AuditEvent::new(AuditAction::BroadcastFinish, "broadcast", id).after(json!(stats)))?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use super::notify::{self, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, principal};
 use crate::domain::Permission;
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::authorize;
 use crate::store::ServerCall;
 use serde_json::json;
@@ -51,7 +52,7 @@ pub fn call(app: &App, actor: &Actor, client_key: Option<&str>) -> Result<CallOu
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("call.create", "server_call", call_id).after(json!({ "notified": staff.len() })),
+        AuditEvent::new(AuditAction::CallCreate, "server_call", call_id).after(json!({ "notified": staff.len() })),
     )?;
     tx.commit()?;
     Ok(CallOutcome::Called { call_id, notified: staff.len() })
@@ -81,7 +82,7 @@ pub fn answer(app: &App, actor: &Actor, call_id: i64, coming: bool) -> Result<Se
             &mut *tx,
             now,
             actor,
-            AuditEvent::new("call.answer", "server_call", call_id).before(json!(before)).after(json!(answer)),
+            AuditEvent::new(AuditAction::CallAnswer, "server_call", call_id).before(json!(before)).after(json!(answer)),
         )?;
     }
     let call = tx.server_call(call_id)?.ok_or_else(|| Error::not_found(crate::domain::Entity::ServerCall, call_id))?;

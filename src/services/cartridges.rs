@@ -8,6 +8,7 @@
 
 use super::notify::{self, IssuedLine, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
+use crate::domain::audit::AuditAction;
 use crate::domain::{Action, Entity, Principal, RequestNumber, WarehouseId};
 use crate::store::{NewIssue, Request, StoreError};
 use serde_json::json;
@@ -136,7 +137,7 @@ pub fn issue(
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("request.issue", "request", RequestNumber(request_id))
+        AuditEvent::new(AuditAction::RequestIssue, "request", RequestNumber(request_id))
             .after(json!({ "warehouse": warehouse.code, "lines": lines, "note": note, "complete": complete })),
     )?;
     tx.commit()?;

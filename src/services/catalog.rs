@@ -3,7 +3,7 @@
 use super::{Actor, App, Result, lookup, principal};
 use crate::domain::permissions::authorize;
 use crate::domain::{CartridgeTypeId, Permission, WarehouseKey};
-use crate::store::{CartridgeType, StockFilter, StockRow};
+use crate::store::{CartridgeType, StockFilter, StockRow, Tx};
 
 pub fn cartridge_types(app: &App) -> Result<Vec<CartridgeType>> {
     Ok(app.store.read()?.cartridge_types()?)
@@ -16,7 +16,18 @@ pub fn stock(app: &App, warehouse: Option<&WarehouseKey>, below_minimum: bool) -
         Some(key) => Some(lookup::warehouse(&mut *tx, key)?.id),
         None => None,
     };
-    Ok(tx.stock(&StockFilter { warehouse_id, cartridge_type_id: None, below_minimum })?)
+    let mut rows = tx.stock(&StockFilter { warehouse_id, cartridge_type_id: None })?;
+    if below_minimum {
+        rows.retain(StockRow::below_minimum);
+    }
+    Ok(rows)
+}
+
+/// Every stock row below its minimum (see [`StockRow::below_minimum`]), in listing order.
+pub(crate) fn low_stock(tx: &mut dyn Tx) -> Result<Vec<StockRow>> {
+    let mut rows = tx.stock(&StockFilter::default())?;
+    rows.retain(StockRow::below_minimum);
+    Ok(rows)
 }
 
 /// The catalog with how many of each are in stock across all warehouses.

@@ -11,7 +11,7 @@
 use super::{Actor, App, Result, principal};
 use crate::domain::permissions::{self, authorize};
 use crate::domain::{Kind, Permission, Status};
-use crate::store::{ArchivedFilter, RequestQuery, StockFilter, StockRow};
+use crate::store::{ArchivedFilter, RequestQuery, StockRow};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeMap;
 
@@ -93,7 +93,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
     };
     let mut branches: BTreeMap<String, BranchOpen> = BTreeMap::new();
     tx.scan_requests(&open, &mut |r| {
-        let late = super::report::breached(&app.settings.sla, &r, at);
+        let late = super::sla::breached(&app.settings.sla, &r, at);
         match r.status {
             Status::New => out.new += 1,
             _ => out.accepted += 1,
@@ -120,7 +120,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
     out.closed_today = tx.count_requests(&RequestQuery { closed_since: Some(today), ..base.clone() })?;
     out.closed_week = tx.count_requests(&RequestQuery { closed_since: Some(week), ..base.clone() })?;
     if scope.kinds.contains(&Kind::Cartridge) {
-        out.low_stock = tx.stock(&StockFilter { below_minimum: true, ..Default::default() })?;
+        out.low_stock = super::catalog::low_stock(&mut *tx)?;
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@
 //! deterministic for a given seed and runs in one transaction.
 
 use super::{Actor, App, AuditEvent, Error, Progress, Result, audit};
+use crate::domain::audit::AuditAction;
 use crate::domain::{BranchId, Kind, Priority, Role, Status};
 use crate::store::{NewItem, NewRequest, User, UserFilter};
 use chrono::{DateTime, Duration, Utc};
@@ -245,7 +246,7 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
     }
     progress.advance(options.requests % 10_000);
     progress.finish();
-    audit(&mut *tx, now, actor, AuditEvent::new("seed.demo", "seed", "demo").after(json!(report)))?;
+    audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::SeedDemo, "seed", "demo").after(json!(report)))?;
     tx.commit()?;
     Ok(report)
 }

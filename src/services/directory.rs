@@ -1,6 +1,7 @@
 //! Branches and people: listing, adding, roles and blocking.
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, effective_role, lookup, principal};
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::{self, authorize};
 use crate::domain::{BranchId, BranchKey, Entity, Lang, Permission, Phone, Principal, Refusal, Role, TextField};
 use crate::store::{Branch, NewBranch, Tx, User, UserFilter, Warehouse};
@@ -66,7 +67,7 @@ pub fn add_branch(app: &App, actor: &Actor, code: &str, name: &str, address: Opt
         }
     }
     let branch = tx.insert_branch(&new, now)?;
-    audit(&mut *tx, now, actor, AuditEvent::new("branch.add", "branch", branch.id).after(json!(branch)))?;
+    audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::BranchAdd, "branch", branch.id).after(json!(branch)))?;
     tx.commit()?;
     Ok(branch)
 }
@@ -152,11 +153,7 @@ pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
     let now = app.now();
     let mut tx = app.store.write()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
-    if role.is_staff() {
-        authorize(&who, Permission::ManageStaff, None)?;
-    } else {
-        authorize(&who, Permission::ManageDirectory, None)?;
-    }
+    permissions::may_give(&who, role)?;
     if tx.user(new.telegram_id)?.is_some() {
         return Err(Refusal::UserExists { id: new.telegram_id }.into());
     }
@@ -179,7 +176,7 @@ pub fn add_user(app: &App, actor: &Actor, new: &NewPerson) -> Result<User> {
         last_seen_at: None,
     };
     tx.insert_user(&user)?;
-    audit(&mut *tx, now, actor, AuditEvent::new("user.add", "user", user.telegram_id).after(json!(user)))?;
+    audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::UserAdd, "user", user.telegram_id).after(json!(user)))?;
     tx.commit()?;
     Ok(user)
 }
@@ -263,7 +260,7 @@ fn set_role_in(
             tx,
             now,
             actor,
-            AuditEvent::new("user.set_role", "user", target)
+            AuditEvent::new(AuditAction::UserSetRole, "user", target)
                 .before(json!({ "role": before.role }))
                 .after(json!({ "role": after.role })),
         )?;
@@ -280,7 +277,7 @@ pub fn set_blocked(app: &App, actor: &Actor, target: i64, blocked: bool) -> Resu
     after.blocked = blocked;
     if after != before {
         tx.update_user(&after)?;
-        let action = if blocked { "user.block" } else { "user.unblock" };
+        let action = if blocked { AuditAction::UserBlock } else { AuditAction::UserUnblock };
         audit(
             &mut *tx,
             now,
@@ -355,6 +352,12 @@ pub struct Managed {
 }
 
 /// People, for someone who manages the directory (an administrator).
+/// The roles `actor` may give someone they add, as read from the store now.
+pub fn roles_to_give(app: &App, actor: &Actor) -> Result<Vec<Role>> {
+    let who = principal(&mut *app.store.read()?, &app.settings, actor)?;
+    Ok(permissions::roles_to_give(&who))
+}
+
 pub fn people(app: &App, actor: &Actor, filter: &UserFilter) -> Result<Vec<Managed>> {
     let who = {
         let mut tx = app.store.read()?;
@@ -419,7 +422,12 @@ pub fn register(app: &App, profile: &Profile) -> Result<Registered> {
             };
             tx.insert_user(&u)?;
             let actor = Actor::Telegram(profile.telegram_id);
-            audit(&mut *tx, now, &actor, AuditEvent::new("user.register", "user", u.telegram_id).after(json!(u)))?;
+            audit(
+                &mut *tx,
+                now,
+                &actor,
+                AuditEvent::new(AuditAction::UserRegister, "user", u.telegram_id).after(json!(u)),
+            )?;
             (u, true)
         }
     };
@@ -443,7 +451,7 @@ pub fn set_own_branch(app: &App, actor: &Actor, branch_id: BranchId) -> Result<(
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("user.set_branch", "user", id)
+        AuditEvent::new(AuditAction::UserSetBranch, "user", id)
             .before(json!({ "branch_id": before }))
             .after(json!({ "branch_id": branch.id })),
     )?;
@@ -500,7 +508,7 @@ pub fn make_staff(app: &App, actor: &Actor, target: i64, role: Role) -> Result<C
             last_seen_at: None,
         };
         tx.insert_user(&user)?;
-        audit(&mut *tx, now, actor, AuditEvent::new("user.add", "user", target).after(json!(user)))?;
+        audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::UserAdd, "user", target).after(json!(user)))?;
     }
     let change = set_role_in(app, &mut *tx, actor, target, role, now)?;
     tx.commit()?;

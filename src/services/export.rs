@@ -11,16 +11,15 @@
 //! renamed over it at the end, and removed on any failure.
 //!
 //! Not here: which file and filters (the front end decides), SLA rules
-//! (`domain::sla`, applied through [`super::report::breached`]).
+//! (`domain::sla`, applied through [`super::sla::breached`]).
 
-use super::report::breached;
 use super::{App, Error, Progress, Result};
-use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, RequestNumber, Status, WarehouseId};
+use crate::domain::{BranchId, Kind, Named, RequestNumber, Status};
 use crate::store::{Branch, Request, RequestItem, RequestOrder, RequestQuery, StockFilter, StockRow, Tx};
 use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use rust_xlsxwriter::{Chart, ChartType, Color, DocProperties, Format, FormatBorder, Workbook, Worksheet, XlsxError};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -226,8 +225,6 @@ struct Facts {
     /// Requests per month (local year and month) and kind.
     by_month: BTreeMap<(i32, u32), [u64; 4]>,
     stock: Vec<StockRow>,
-    /// (cartridge type, warehouse) of the stock rows below their minimum.
-    low: HashSet<(CartridgeTypeId, WarehouseId)>,
 }
 
 /// What to read besides the requests.
@@ -254,7 +251,7 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
     let mut gone = false;
     let mut batch = Vec::with_capacity(BATCH);
     tx.scan_requests(query, &mut |request| {
-        let sla_breached = breached(&app.settings.sla, &request, now);
+        let sla_breached = super::sla::breached(&app.settings.sla, &request, now);
         if extent != Extent::Requests {
             facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached);
             let local = zone.local(request.created_at);
@@ -296,11 +293,6 @@ fn read_reference(tx: &mut dyn Tx, query: &RequestQuery, facts: &mut Facts) -> R
     facts.branches = tx.branches()?;
     facts.branches.retain(|b| query.branch_id.is_none_or(|id| id == b.id));
     facts.stock = tx.stock(&StockFilter::default())?;
-    facts.low = tx
-        .stock(&StockFilter { below_minimum: true, ..Default::default() })?
-        .iter()
-        .map(|s| (s.cartridge_type_id, s.warehouse_id))
-        .collect();
     Ok(())
 }
 
@@ -894,7 +886,7 @@ fn stock_sheet(facts: &Facts, f: &Formats, zone: &mut Zone) -> Result<(Worksheet
     new_sheet(&mut sheet, "Stock", &heads, &[], f)?;
     let mut row = 1u32;
     for s in &facts.stock {
-        let low = facts.low.contains(&(s.cartridge_type_id, s.warehouse_id));
+        let low = s.below_minimum();
         let (plain, date) = if low { (&f.low, &f.low_datetime) } else { (&Format::new(), &f.datetime) };
         sheet.write_string_with_format(row, 0, &s.warehouse_name, plain)?;
         sheet.write_string_with_format(row, 1, &s.vendor_article, plain)?;

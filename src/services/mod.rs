@@ -37,6 +37,7 @@ pub mod web;
 use crate::clock::Clock;
 use crate::config::Settings;
 pub use crate::domain::Candidate;
+use crate::domain::audit::{AuditAction, Via};
 use crate::domain::{BadKey, Denied, Entity, Lang, LifecycleError, PhoneError, Principal, Refusal, Role};
 use crate::i18n::Msg;
 pub use crate::store::OpenOptions;
@@ -102,13 +103,13 @@ impl Actor {
         Actor::Operator(login)
     }
 
-    /// How the actor is written in the audit log.
+    /// How the actor is written in the audit log (read back with [`Via::of_label`]).
     pub fn label(&self) -> String {
         match self {
-            Actor::Operator(login) => format!("cli:{login}"),
-            Actor::System(job) => format!("system:{job}"),
-            Actor::Telegram(id) => format!("tg:{id}"),
-            Actor::Web(id) => format!("web:{id}"),
+            Actor::Operator(login) => Via::Cli.label(login),
+            Actor::System(job) => Via::System.label(job),
+            Actor::Telegram(id) => Via::Telegram.label(&id.to_string()),
+            Actor::Web(id) => Via::Web.label(&id.to_string()),
         }
     }
 
@@ -247,7 +248,7 @@ pub fn principal(tx: &mut dyn Tx, settings: &Settings, actor: &Actor) -> Result<
 /// What an audit record says happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
-    pub action: String,
+    pub action: AuditAction,
     pub entity: &'static str,
     pub entity_id: String,
     pub before: Option<serde_json::Value>,
@@ -255,8 +256,8 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    pub fn new(action: impl Into<String>, entity: &'static str, entity_id: impl ToString) -> AuditEvent {
-        AuditEvent { action: action.into(), entity, entity_id: entity_id.to_string(), before: None, after: None }
+    pub fn new(action: AuditAction, entity: &'static str, entity_id: impl ToString) -> AuditEvent {
+        AuditEvent { action, entity, entity_id: entity_id.to_string(), before: None, after: None }
     }
     pub fn before(mut self, v: serde_json::Value) -> AuditEvent {
         self.before = Some(v);
@@ -274,7 +275,7 @@ pub fn audit(tx: &mut dyn Tx, at: DateTime<Utc>, actor: &Actor, event: AuditEven
         at,
         actor_id: actor.telegram_id(),
         actor: actor.label(),
-        action: event.action,
+        action: event.action.to_string(),
         entity: event.entity.to_string(),
         entity_id: event.entity_id,
         before: event.before,

@@ -10,6 +10,7 @@
 
 use super::import_1c::{self, ImportOptions, ImportReport, commerceml};
 use super::{Actor, App, AuditEvent, Error, NoProgress, Result, audit, principal};
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::authorize;
 use crate::domain::{Permission, RequestNumber};
 use crate::store::{OneCExchange, SaleLine};
@@ -415,7 +416,7 @@ pub fn sale_confirm(app: &App, actor: &Actor, issue_ids: &[i64], mut step: Step)
             &mut *tx,
             now,
             actor,
-            AuditEvent::new("request.onec_sent", "request", RequestNumber(request_id))
+            AuditEvent::new(AuditAction::RequestOnecSent, "request", RequestNumber(request_id))
                 .after(json!({ "exchange": exchange_id, "quantity": quantity })),
         )?;
     }
@@ -477,7 +478,7 @@ pub fn sale_statuses(app: &App, actor: &Actor, path: &Path, mut step: Step) -> R
             &mut *tx,
             now,
             actor,
-            AuditEvent::new("request.onec_status", "request", *n).after(json!({
+            AuditEvent::new(AuditAction::RequestOnecStatus, "request", *n).after(json!({
                 "exchange": exchange_id,
                 "document": d.id,
                 "number_1c": d.number,

@@ -6,11 +6,10 @@
 use super::email::html_escape;
 use super::notify::{Letter, Mailer, Outcome};
 use super::{Actor, App, Error, Result, principal};
-use crate::config::SlaSettings;
 use crate::domain::permissions::authorize;
-use crate::domain::{BranchId, Kind, Permission, sla};
+use crate::domain::{BranchId, Kind, Permission};
 use crate::i18n::{Msg, t};
-use crate::store::{ArchivedFilter, Request, RequestQuery, StockFilter, StockRow};
+use crate::store::{ArchivedFilter, RequestQuery, StockRow};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -30,13 +29,6 @@ pub struct Summary {
     pub branches: Vec<BranchLine>,
     pub total: BranchLine,
     pub low_stock: Vec<StockRow>,
-}
-
-/// Whether a request breached its SLA (as of `now`, if still open): accepted
-/// late, or, where a resolve limit is set, closed late.
-pub fn breached(s: &SlaSettings, r: &Request, now: DateTime<Utc>) -> bool {
-    sla::accept_breached(r.created_at, r.accepted_at, r.closed_at, now, s.accept.get(r.priority))
-        || s.resolve.get(r.priority).is_some_and(|l| sla::resolve_breached(r.created_at, r.closed_at, now, l))
 }
 
 /// What a report covers: a period, and optionally one branch and some kinds.
@@ -114,7 +106,7 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
     tx.scan_requests(&opened, &mut |r| {
         let line = lines.entry(r.branch_code.clone()).or_default();
         line.opened += 1;
-        if breached(&app.settings.sla, &r, now) {
+        if super::sla::breached(&app.settings.sla, &r, now) {
             line.breaches += 1;
         }
         Ok(true)
@@ -132,7 +124,7 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
         closed: branches.iter().map(|b| b.closed).sum(),
         breaches: branches.iter().map(|b| b.breaches).sum(),
     };
-    let low_stock = tx.stock(&StockFilter { below_minimum: true, ..Default::default() })?;
+    let low_stock = super::catalog::low_stock(&mut *tx)?;
     Ok(Summary { from, until, branches, total, low_stock })
 }
 

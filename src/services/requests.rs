@@ -7,6 +7,7 @@
 use super::notify::{self, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::actions::{self, Action, Unavailable};
+use crate::domain::audit::AuditAction;
 use crate::domain::lifecycle::{self, State, Transition};
 use crate::domain::permissions::{self, authorize};
 use crate::domain::{
@@ -225,7 +226,7 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("request.create", "request", RequestNumber(id)).after(json!({
+        AuditEvent::new(AuditAction::RequestCreate, "request", RequestNumber(id)).after(json!({
             "kind": request.kind, "priority": request.priority, "branch_id": request.branch_id,
             "status": request.status, "attachments": t.attachments.len(), "items": t.items.len(),
         })),
@@ -320,9 +321,7 @@ pub(crate) fn transition_in(
         tx,
         now,
         actor,
-        AuditEvent::new(format!("request.{}", t.as_str()), "request", RequestNumber(id))
-            .before(before)
-            .after(snapshot(&r)),
+        AuditEvent::new(AuditAction::of(t), "request", RequestNumber(id)).before(before).after(snapshot(&r)),
     )?;
     Ok(r)
 }
@@ -609,7 +608,7 @@ pub fn browse(app: &App, actor: &Actor, b: &Browse) -> Result<Browsed> {
     let sla = &app.settings.sla;
     let rows = rows
         .into_iter()
-        .map(|r| Listed { overdue: r.status.is_open() && super::report::breached(sla, &r, now), request: r })
+        .map(|r| Listed { overdue: r.status.is_open() && super::sla::breached(sla, &r, now), request: r })
         .collect();
     Ok(Browsed { rows, next, prev, kinds, own_only })
 }

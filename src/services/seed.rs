@@ -13,6 +13,7 @@
 //! the [`Fixtures`] source and print the report.
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, directory, lookup};
+use crate::domain::audit::AuditAction;
 use crate::domain::{Entity, Key, Lang, Named, Phone, Role, TextField};
 use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
 use serde::Deserialize;
@@ -245,7 +246,7 @@ pub fn load_fixtures(app: &App, actor: &Actor, source: &Fixtures) -> Result<Vec<
             Fixtures::Dir(dir) => dir.display().to_string(),
             Fixtures::BuiltIn => "built-in".to_string(),
         };
-        audit(&mut *tx, now, actor, AuditEvent::new("seed.fixtures", "seed", target).after(json!(report)))?;
+        audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::SeedFixtures, "seed", target).after(json!(report)))?;
     }
     tx.commit()?;
     Ok(report)

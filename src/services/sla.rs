@@ -14,6 +14,8 @@
 use super::email::html_escape;
 use super::notify::{Channels, Letter, Outcome};
 use super::{Actor, App, AuditEvent, Result, audit, notify};
+use crate::config::SlaSettings;
+use crate::domain::audit::AuditAction;
 use crate::domain::sla::{self, SlaKind};
 use crate::domain::{Lang, RequestNumber, Status};
 use crate::i18n::{Msg, t};
@@ -50,14 +52,39 @@ pub struct SlaRun {
     pub pending: u64,
 }
 
+/// When `kind`'s limit runs out for `r`: the one place a request's
+/// deadline is worked out. `None` for a resolve limit that is not set.
+pub fn due(s: &SlaSettings, r: &Request, kind: SlaKind) -> Option<DateTime<Utc>> {
+    let limit = match kind {
+        SlaKind::Accept => s.accept.get(r.priority),
+        SlaKind::Resolve => s.resolve.get(r.priority)?,
+    };
+    Some(sla::due_at(r.created_at, limit))
+}
+
+/// The limit an open request is held to now and when it runs out: the
+/// accept limit while it is new, the resolve limit (when one is set) once it
+/// is accepted; `None` once it is closed.
+pub fn deadline(s: &SlaSettings, r: &Request) -> Option<(SlaKind, DateTime<Utc>)> {
+    let kind = match r.status {
+        Status::New => SlaKind::Accept,
+        Status::Accepted => SlaKind::Resolve,
+        _ => return None,
+    };
+    Some((kind, due(s, r, kind)?))
+}
+
+/// Whether a request breached its SLA (as of `now`, if still open): accepted
+/// late, or, where a resolve limit is set, closed late.
+pub fn breached(s: &SlaSettings, r: &Request, now: DateTime<Utc>) -> bool {
+    due(s, r, SlaKind::Accept).is_some_and(|d| sla::accept_breached(d, r.accepted_at, r.closed_at, now))
+        || due(s, r, SlaKind::Resolve).is_some_and(|d| sla::resolve_breached(d, r.closed_at, now))
+}
+
 /// The breach of a request at `now`, if any (the resolve limit counts only once it is accepted).
 fn breach_of(app: &App, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
     let s = &app.settings.sla;
-    let (kind, due) = match r.status {
-        Status::New => (SlaKind::Accept, sla::due_at(r.created_at, s.accept.get(r.priority))),
-        Status::Accepted => (SlaKind::Resolve, sla::due_at(r.created_at, s.resolve.get(r.priority)?)),
-        _ => return None,
-    };
+    let (kind, due) = deadline(s, r)?;
     let level = sla::level(due, now, s.repeat);
     (level > 0).then(|| Breach {
         request: r.clone(),
@@ -165,7 +192,7 @@ fn decide(app: &App, channels: Channels<'_>, breaches: &[&Breach]) -> Result<u64
             &mut *tx,
             now,
             &actor,
-            AuditEvent::new("request.sla_reminder", "request", RequestNumber(r.id)).after(json!({
+            AuditEvent::new(AuditAction::RequestSlaReminder, "request", RequestNumber(r.id)).after(json!({
                 "kind": current.kind, "level": current.level, "escalated": current.escalated, "reminders": rows.len(),
             })),
         )?;
@@ -273,11 +300,7 @@ pub fn overdue(lang: Lang, due: DateTime<Utc>, now: DateTime<Utc>) -> String {
 /// One line about one reminder (plain text; the caller escapes it for HTML).
 fn line(app: &App, lang: Lang, row: &SlaReminder, r: &Request) -> (String, String) {
     let kind = if row.kind == "resolve" { SlaKind::Resolve } else { SlaKind::Accept };
-    let limit = match kind {
-        SlaKind::Accept => Some(app.settings.sla.accept.get(r.priority)),
-        SlaKind::Resolve => app.settings.sla.resolve.get(r.priority),
-    };
-    let due = limit.map_or(r.created_at, |l| sla::due_at(r.created_at, l));
+    let due = due(&app.settings.sla, r, kind).unwrap_or(r.created_at);
     let late = overdue(lang, due, app.now());
     let state = match kind {
         SlaKind::Accept => t(lang, Msg::SlaNotAccepted { overdue: &late }),

@@ -12,6 +12,7 @@
 //! (`web::`).
 
 use super::{Actor, App, AuditEvent, Error, Result, audit, directory, effective_role};
+use crate::domain::audit::AuditAction;
 use crate::domain::telegram_auth::{self, TelegramIdentity};
 use crate::domain::{Denied, Entity, Refusal, Role};
 use crate::store::{LoginToken, SignedInVia, User, WebSession};
@@ -79,7 +80,7 @@ pub fn login_link(app: &App, actor: &Actor, telegram_id: i64) -> Result<LoginLin
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("web.login_link", "user", telegram_id).after(json!({ "expires_at": expires_at })),
+        AuditEvent::new(AuditAction::WebLoginLink, "user", telegram_id).after(json!({ "expires_at": expires_at })),
     )?;
     tx.commit()?;
     Ok(LoginLink { url: format!("{base}/login/link/{token}"), telegram_id, expires_at })
@@ -207,7 +208,7 @@ fn open_session(
         tx,
         now,
         &Actor::Web(telegram_id),
-        AuditEvent::new("web.sign_in", "user", telegram_id)
+        AuditEvent::new(AuditAction::WebSignIn, "user", telegram_id)
             .after(json!({ "via": via.as_str(), "session": session.id })),
     )?;
     Ok(SignedIn { cookie, session, user })
@@ -277,7 +278,8 @@ pub fn sign_out(app: &App, viewer: &Viewer) -> Result<()> {
         &mut *tx,
         now,
         &viewer.actor(),
-        AuditEvent::new("web.sign_out", "user", viewer.user.telegram_id).after(json!({ "session": viewer.session.id })),
+        AuditEvent::new(AuditAction::WebSignOut, "user", viewer.user.telegram_id)
+            .after(json!({ "session": viewer.session.id })),
     )?;
     tx.commit()?;
     Ok(())
@@ -303,7 +305,7 @@ pub fn end_sessions(app: &App, actor: &Actor, telegram_id: i64) -> Result<u64> {
         &mut *tx,
         now,
         actor,
-        AuditEvent::new("web.sign_out_everywhere", "user", telegram_id).after(json!({ "sessions": n })),
+        AuditEvent::new(AuditAction::WebSignOutEverywhere, "user", telegram_id).after(json!({ "sessions": n })),
     )?;
     tx.commit()?;
     Ok(n)

@@ -1075,9 +1075,6 @@ impl Catalog for PgTx {
             args.push(Box::new(c));
             sql.push_str(&format!(" AND s.cartridge_type_id = ${}", args.len()));
         }
-        if f.below_minimum {
-            sql.push_str(" AND s.quantity < c.min_stock");
-        }
         Ok(listed(
             self.query(&sql, &refs(&args))?
                 .iter()

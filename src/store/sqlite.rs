@@ -896,9 +896,6 @@ impl Catalog for SqliteTx {
             args.push(Value::Integer(c.0));
             sql.push_str(&format!(" AND s.cartridge_type_id = ?{}", args.len()));
         }
-        if f.below_minimum {
-            sql.push_str(" AND s.quantity < c.min_stock");
-        }
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
         st.query_map(params_from_iter(args), |r| {
             Ok(StockRow {

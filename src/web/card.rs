@@ -118,30 +118,32 @@ struct CardPage {
 }
 
 fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> HistoryView {
-    let what = match l.action.as_str() {
-        "request.create" => w(lang, W::HistCreated).to_string(),
-        "request.accept" => w(lang, W::HistAccepted).to_string(),
-        "request.complete" => w(lang, W::HistCompleted).to_string(),
-        "request.reject" => w(lang, W::HistRejected).to_string(),
-        "request.cancel" => w(lang, W::HistCancelled).to_string(),
-        "request.archive" => w(lang, W::HistArchived).to_string(),
-        "request.issue" => w(lang, W::HistIssued).to_string(),
-        "request.sla_reminder" => w(lang, W::HistReminder).to_string(),
-        "request.onec_sent" => w(lang, W::HistOnecSent).to_string(),
-        "request.onec_status" => w(lang, W::HistOnecStatus).to_string(),
-        other => other.to_string(),
+    use crate::domain::audit::{AuditAction as A, Via, who_of_label};
+    let word = match A::parse(&l.action) {
+        Some(A::RequestCreate) => Some(W::HistCreated),
+        Some(A::RequestAccept) => Some(W::HistAccepted),
+        Some(A::RequestComplete) => Some(W::HistCompleted),
+        Some(A::RequestReject) => Some(W::HistRejected),
+        Some(A::RequestCancel) => Some(W::HistCancelled),
+        Some(A::RequestArchive) => Some(W::HistArchived),
+        Some(A::RequestIssue) => Some(W::HistIssued),
+        Some(A::RequestSlaReminder) => Some(W::HistReminder),
+        Some(A::RequestOnecSent) => Some(W::HistOnecSent),
+        Some(A::RequestOnecStatus) => Some(W::HistOnecStatus),
+        _ => None,
     };
+    let what = word.map_or_else(|| l.action.clone(), |word| w(lang, word).to_string());
     let who = match l.actor_id {
         Some(id) if id == r.author_id => r.author_name.clone(),
         Some(id) if Some(id) == r.assignee_id => r.assignee_name.clone().unwrap_or_else(|| id.to_string()),
         Some(id) => id.to_string(),
-        None => l.actor.split_once(':').map(|(_, who)| who.to_string()).unwrap_or_else(|| l.actor.clone()),
+        None => who_of_label(&l.actor).to_string(),
     };
-    let via = match l.actor.split(':').next().unwrap_or("") {
-        "web" => w(lang, W::ViaWeb),
-        "tg" => w(lang, W::ViaTelegram),
-        "cli" => w(lang, W::ViaCli),
-        _ => w(lang, W::ViaSystem),
+    let via = match Via::of_label(&l.actor) {
+        Via::Web => w(lang, W::ViaWeb),
+        Via::Telegram => w(lang, W::ViaTelegram),
+        Via::Cli => w(lang, W::ViaCli),
+        Via::System => w(lang, W::ViaSystem),
     };
     // What a person wrote with the change: a reason, an issue's note.
     let note = l
@@ -159,13 +161,7 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
     let tz = web.app.settings.timezone;
     let sla = &web.app.settings.sla;
     let now = web.app.now();
-    let due = match r.status {
-        crate::domain::Status::New => Some(crate::domain::sla::due_at(r.created_at, sla.accept.get(r.priority))),
-        crate::domain::Status::Accepted => {
-            sla.resolve.get(r.priority).map(|l| crate::domain::sla::due_at(r.created_at, l))
-        }
-        _ => None,
-    };
+    let due = crate::services::sla::deadline(sla, r).map(|(_, due)| due);
     let state = if r.archived_at.is_some() {
         t(lang, Msg::State(crate::domain::State::Archived))
     } else {
@@ -180,7 +176,7 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
         priority_class: r.priority.as_str(),
         status: state,
         status_class: r.status.as_str(),
-        overdue: r.status.is_open() && crate::services::report::breached(sla, r, now),
+        overdue: r.status.is_open() && crate::services::sla::breached(sla, r, now),
         description: r.description.clone(),
         reason: r.rejection_reason.clone(),
         branch: r.branch_name.clone(),

@@ -8,7 +8,7 @@ use super::Web;
 use super::pages::{Flash, Page, call, html, refused};
 use super::session::{self, SignedIn};
 use crate::domain::model::UserFilter;
-use crate::domain::{BranchId, BranchKey, Lang, Named, Permission, Role};
+use crate::domain::{BranchId, BranchKey, Lang, Named, Role};
 use crate::i18n::{Msg, W, t, w, when};
 use crate::services::directory::{self, NewPerson};
 use askama::Template;
@@ -71,17 +71,17 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
     let found = call(web, move |app| {
         let people = directory::people(app, &actor, &filter)?;
         let branches = directory::branches(app)?;
-        Ok((people, branches))
+        let to_give = directory::roles_to_give(app, &actor)?;
+        Ok((people, branches, to_give))
     })
     .await;
-    let (people, branches) = match found {
+    let (people, branches, to_give) = match found {
         Ok(x) => x,
         Err(e) => return refused(web, lang, &e),
     };
     let q = f.q.clone().unwrap_or_default();
     let needle = crate::domain::text::fold(q.trim());
     let tz = web.app.settings.timezone;
-    let staff = who.viewer.may(Permission::ManageStaff);
     let role_name = |r: Role| t(lang, Msg::Role(r));
     let rows = people
         .into_iter()
@@ -129,11 +129,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
             .iter()
             .map(|b| (b.id.0.to_string(), b.name.clone(), Some(b.id.0) == f.branch))
             .collect(),
-        new_roles: if staff {
-            assignable.clone()
-        } else {
-            assignable.iter().filter(|(v, _)| *v == "user").cloned().collect()
-        },
+        new_roles: to_give.iter().map(|r| (r.as_str(), role_name(*r))).collect(),
         roles: assignable,
         people: rows,
     })

@@ -208,14 +208,14 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
     let rows: Vec<StockRow> = stock
         .into_iter()
         .filter(|s| f.warehouse.is_none_or(|id| s.warehouse_id.0 == id))
-        .filter(|s| !low_only || s.quantity < s.min_stock)
+        .filter(|s| !low_only || s.below_minimum())
         .filter(|s| {
             needle.is_empty()
                 || crate::domain::text::fold(&s.cartridge_name).contains(&needle)
                 || crate::domain::text::fold(&s.vendor_article).contains(&needle)
         })
         .map(|s| StockRow {
-            low: s.quantity < s.min_stock,
+            low: s.below_minimum(),
             cartridge: s.cartridge_name,
             article: s.vendor_article,
             warehouse: s.warehouse_name,

@@ -160,13 +160,13 @@ pub async fn phone(bot: Bot, ctx: Ctx, convo: Convo, order: Order, msg: Message)
 }
 
 async fn file(bot: Bot, ctx: Ctx, convo: Convo, order: Order, phone: String) -> HandlerResult {
-    let description = order.lines.iter().map(|l| format!("{} × {}", l.name, l.quantity)).collect::<Vec<_>>().join("; ");
     let ticket = requests::NewTicket {
         kind: Kind::Cartridge,
         branch_id: None,
         contact_name: ctx.user.full_name.clone(),
         contact_phone: phone,
-        description,
+        // The service words an order from its lines.
+        description: String::new(),
         priority: Priority::Medium,
         items: order.items(),
         attachments: vec![],

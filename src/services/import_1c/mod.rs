@@ -49,6 +49,7 @@ pub mod records;
 pub mod sheet;
 
 use super::{Actor, App, AuditEvent, Error, Progress, Result, audit, lookup, principal};
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::authorize;
 use crate::domain::{Permission, WarehouseKey};
 use crate::store::{CartridgeType, NewSnapshotRow, OneCImport, Tx, Warehouse};
@@ -1057,7 +1058,7 @@ fn import_inputs(
             &mut *tx,
             now,
             actor,
-            AuditEvent::new("stock.import_1c", "one_c_import", id).after(json!({
+            AuditEvent::new(AuditAction::StockImport1c, "one_c_import", id).after(json!({
                 "source": source,
                 "content_hash": content_hash,
                 "rows": report.rows,
