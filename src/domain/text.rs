@@ -47,6 +47,18 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// A cell of text as every CSV the help desk writes holds it: text that a
+/// spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets an apostrophe in front, as OWASP advises
+/// against CSV injection; anything else is written as it is. A spreadsheet
+/// shows the apostrophe's cell as plain text.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +115,16 @@ mod tests {
             if f != 'Ё' && f != 'ё' {
                 assert_eq!(f.to_lowercase().next(), Some(t), "{f}");
             }
+        }
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_written_as_text() {
+        for formula in ["=HYPERLINK(\"http://x\";\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_cell(formula), format!("'{formula}"));
+        }
+        for plain in ["", "Принтер", "1-2", "a=b", "'quoted", " =x"] {
+            assert_eq!(csv_cell(plain), plain);
         }
     }
 }

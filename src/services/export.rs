@@ -467,7 +467,10 @@ pub fn csv_to(app: &App, query: &RequestQuery, out: &mut dyn Write, progress: &d
                                     buffer.as_str()
                                 }
                                 Cell::Word(s) => s,
-                                Cell::Text(s) => s.as_str(),
+                                Cell::Text(s) => {
+                                    buffer.push_str(&crate::domain::text::csv_cell(s));
+                                    buffer.as_str()
+                                }
                                 Cell::Int(i) => {
                                     write!(buffer, "{i}").expect("writing to a String");
                                     buffer.as_str()
