@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use helpdesk::config::{Settings, SmtpSecurity};
 use helpdesk::domain::{Kind, Priority};
 use helpdesk::services::email::SmtpMailer;
-use helpdesk::services::notify::{Channels, Mailer, Messenger};
+use helpdesk::services::notify::{self, Channels, Mailer, Messenger, Notice, Outcome};
 use helpdesk::services::requests::{self, NewTicket};
 use helpdesk::services::telegram::TelegramMessenger;
 use helpdesk::services::{Actor, directory, sla};
@@ -134,6 +134,22 @@ fn reminders_repeat_escalate_and_are_each_sent_once() {
     let to: Vec<Vec<String>> = sink.mails().into_iter().map(|m| m.to).collect();
     assert_eq!(to.iter().filter(|t| t[0] == "boss@example.org").count(), 1);
     assert_eq!(to.iter().filter(|t| t[0] == "staff@example.org").count(), 3);
+    // Every letter has its own Message-ID on the sender's domain, and the
+    // reminders about the request answer the letter that announced it.
+    let first = format!("<hd-{id:06}@example.org>");
+    let announced = notify::letter_for(&db.app, &Notice::NewRequest { request_id: id }).unwrap();
+    assert_eq!(mailer.send(&["staff@example.org".into()], &announced), Outcome::Sent);
+    let mails = sink.mails();
+    let ids: Vec<String> = mails.iter().map(|m| m.header("Message-ID").expect("a Message-ID")).collect();
+    assert!(ids.iter().all(|i| i.starts_with('<') && i.ends_with("@example.org>")), "{ids:?}");
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), ids.len(), "unique: {ids:?}");
+    assert_eq!(ids.last(), Some(&first), "the announcement starts the conversation");
+    for m in &mails[..mails.len() - 1] {
+        assert_eq!(m.header("In-Reply-To").as_ref(), Some(&first), "{}", m.data);
+        assert_eq!(m.header("References").as_ref(), Some(&first));
+        assert!(m.header("Subject").unwrap().contains(&number), "{:?}", m.header("Subject"));
+    }
+    assert_eq!(mails.last().unwrap().header("In-Reply-To"), None);
 
     // Accepted: no more reminders.
     requests::accept(&db.app, &Actor::Telegram(SUPPORT), id).unwrap();

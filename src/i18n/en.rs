@@ -262,6 +262,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             (d, h) => format!("{d} d {h} h"),
         },
         Msg::EmailSlaSubject { n } => format!("[helpdesk] {n} overdue requests"),
+        Msg::EmailSlaOneSubject { number } => format!("[helpdesk] {number} is overdue"),
         Msg::EmailNewRequestSubject { number } => format!("[helpdesk] New request {number}"),
         Msg::ReportSubject { from, until } => format!("[helpdesk] Summary {from} – {until}"),
         Msg::ReportIntro { from, until } => format!("Help desk summary for {from} – {until}"),

@@ -295,6 +295,10 @@ pub enum Msg<'a> {
     EmailSlaSubject {
         n: usize,
     },
+    /// An SLA reminder by email about one request.
+    EmailSlaOneSubject {
+        number: &'a str,
+    },
     EmailNewRequestSubject {
         number: &'a str,
     },

@@ -263,6 +263,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             (d, h) => format!("{d} дн {h} ч"),
         },
         Msg::EmailSlaSubject { n } => format!("[helpdesk] Просроченные заявки: {n}"),
+        Msg::EmailSlaOneSubject { number } => format!("[helpdesk] Заявка {number} просрочена"),
         Msg::EmailNewRequestSubject { number } => format!("[helpdesk] Новая заявка {number}"),
         Msg::ReportSubject { from, until } => format!("[helpdesk] Сводка {from} – {until}"),
         Msg::ReportIntro { from, until } => format!("Сводка службы поддержки за {from} – {until}"),

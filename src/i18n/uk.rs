@@ -260,6 +260,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             (d, h) => format!("{d} дн {h} год"),
         },
         Msg::EmailSlaSubject { n } => format!("[helpdesk] Прострочені заявки: {n}"),
+        Msg::EmailSlaOneSubject { number } => format!("[helpdesk] Заявку {number} прострочено"),
         Msg::EmailNewRequestSubject { number } => format!("[helpdesk] Нова заявка {number}"),
         Msg::ReportSubject { from, until } => format!("[helpdesk] Зведення {from} – {until}"),
         Msg::ReportIntro { from, until } => format!("Зведення служби підтримки за {from} – {until}"),

@@ -1,6 +1,6 @@
 //! Email over SMTP (lettre): plain, STARTTLS or TLS, with authentication.
 
-use super::notify::{Letter, Mailer, Outcome};
+use super::notify::{Letter, Mailer, Outcome, Thread};
 use super::{Error, Result};
 use crate::config::{SmtpSecurity, SmtpSettings};
 use lettre::message::{Mailbox, MultiPart};
@@ -51,6 +51,25 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send(&self, to: &[String], letter: &Letter) -> Outcome {
         let mut message = Message::builder().from(self.from.clone()).subject(letter.subject.clone());
+        // Every letter has a Message-ID on the sender's domain (RFC 5322;
+        // mail providers expect one of a sender); later letters about a
+        // request answer the first.
+        let domain = self.from.email.domain();
+        let unique = match super::web::random_token() {
+            Ok(t) => t[..24].to_string(),
+            Err(e) => return Outcome::Temporary(e.to_string()),
+        };
+        message = match &letter.thread {
+            Thread::Alone => message.message_id(Some(format!("<{unique}@{domain}>"))),
+            Thread::Starts(key) => message.message_id(Some(format!("<{key}@{domain}>"))),
+            Thread::Follows(key) => {
+                let first = format!("<{key}@{domain}>");
+                message
+                    .message_id(Some(format!("<{key}.{unique}@{domain}>")))
+                    .in_reply_to(first.clone())
+                    .references(first)
+            }
+        };
         for address in to {
             match address.parse::<Mailbox>() {
                 Ok(m) => message = message.to(m),

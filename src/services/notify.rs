@@ -231,12 +231,35 @@ pub fn mark_bot_blocked(tx: &mut dyn Tx, chat_id: i64, at: DateTime<Utc>) -> Res
     Ok(())
 }
 
-/// An email, rendered: a subject, a plain-text part and an HTML part.
+/// An email, rendered: a subject, a plain-text part and an HTML part, and
+/// the conversation it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Letter {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub thread: Thread,
+}
+
+/// Where a letter stands in a conversation, so that a mail client shows the
+/// letters about one request together (RFC 5322's Message-ID, In-Reply-To
+/// and References, each on the sender's domain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Thread {
+    /// A letter of its own (a digest about several requests, a report).
+    Alone,
+    /// The first letter about something, e.g. `hd-000123`: its Message-ID
+    /// is that key's, so the same letter sent again has the same one.
+    Starts(String),
+    /// A later letter about it: it answers the first one.
+    Follows(String),
+}
+
+impl Thread {
+    /// The conversation about one request.
+    pub fn key_of_request(request_id: i64) -> String {
+        format!("hd-{request_id:06}")
+    }
 }
 
 /// Sends email (SMTP in production, a test double in tests).
@@ -304,5 +327,10 @@ pub fn letter_for(app: &App, notice: &Notice) -> Result<Letter> {
             i.quantity
         ));
     }
-    Ok(Letter { subject: l(Msg::EmailNewRequestSubject { number: &number }), text, html })
+    Ok(Letter {
+        subject: l(Msg::EmailNewRequestSubject { number: &number }),
+        text,
+        html,
+        thread: Thread::Starts(Thread::key_of_request(r.id)),
+    })
 }

@@ -4,7 +4,7 @@
 //! with `--email` and by `serve` on its schedule.
 
 use super::email::html_escape;
-use super::notify::{Letter, Mailer, Outcome};
+use super::notify::{Letter, Mailer, Outcome, Thread};
 use super::{Actor, App, Error, Result, principal};
 use crate::domain::permissions::authorize;
 use crate::domain::{BranchId, Kind, Permission};
@@ -188,7 +188,7 @@ pub fn letter(app: &App, s: &Summary) -> Letter {
         }
         html.push_str("</table>\n");
     }
-    Letter { subject: l(Msg::ReportSubject { from: &from, until: &until }), text, html }
+    Letter { subject: l(Msg::ReportSubject { from: &from, until: &until }), text, html, thread: Thread::Alone }
 }
 
 /// Emails the summary to the staff mailbox.

@@ -12,7 +12,7 @@
 //!    recipient, mark them sent; a failed send is due again on the next run.
 
 use super::email::html_escape;
-use super::notify::{Channels, Letter, Outcome};
+use super::notify::{Channels, Letter, Outcome, Thread};
 use super::{Actor, App, AuditEvent, Result, audit, notify};
 use crate::config::SlaSettings;
 use crate::domain::audit::AuditAction;
@@ -353,5 +353,17 @@ fn email_digest(app: &App, rows: &[SlaReminder], requests: &HashMap<i64, Request
         }
     }
     html.push_str("</ul>\n");
-    Letter { subject: t(lang, Msg::EmailSlaSubject { n: rows.len() }), text, html }
+    // A reminder about one request answers the letter that announced it
+    // (and the reminders before); a digest of several stands alone.
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.request_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let (subject, thread) = match ids.as_slice() {
+        [one] => (
+            t(lang, Msg::EmailSlaOneSubject { number: &RequestNumber(*one).to_string() }),
+            Thread::Follows(Thread::key_of_request(*one)),
+        ),
+        _ => (t(lang, Msg::EmailSlaSubject { n: rows.len() }), Thread::Alone),
+    };
+    Letter { subject, text, html, thread }
 }
