@@ -491,6 +491,10 @@ pub enum W {
     DashOpenByBranch,
     DashPerBranch,
     DashPerMonth,
+    /// What opens a chart's figures as a table.
+    ChartFigures,
+    ChartMonth,
+    ChartRequests,
     DashLowStock,
     DashNoLowStock,
     DashNothingOpen,
