@@ -365,6 +365,8 @@ pub enum W {
     SessionSince,
     SessionLastSeen,
     SessionVia,
+    /// The column of a session's device (the browser or Telegram it was opened in).
+    SessionDevice,
     ViaLink,
     ViaWidget,
     ViaMiniApp,
@@ -530,6 +532,8 @@ pub enum W {
     ColRole,
     ColPhone,
     ColLastSeen,
+    /// A column of buttons (read out by screen readers, not shown).
+    ColActions,
     Blocked,
     Block,
     Unblock,
