@@ -404,3 +404,205 @@ async fn the_mini_app_orders_two_cartridge_types_in_light_and_dark_and_refuses_a
         browser.close().await;
     }
 }
+
+/// Telegram's script as the Mini App finds it inside Telegram: the launch
+/// data, and the theme of the person's client (`themeParams`, `colorScheme`).
+fn telegram_in_the_page(init_data: &str, theme: &serde_json::Value, scheme: &str) -> String {
+    format!(
+        r#"(function () {{
+            var nothing = function () {{}};
+            window.Telegram = {{ WebApp: {{
+                initData: {data}, initDataUnsafe: {{}}, version: '8.0', platform: 'tdesktop',
+                colorScheme: {scheme}, themeParams: {theme},
+                onEvent: nothing, offEvent: nothing, ready: nothing, expand: nothing,
+                MainButton: {{ setText: nothing, onClick: nothing, show: nothing, hide: nothing }},
+                BackButton: {{ onClick: nothing, show: nothing, hide: nothing }}
+            }} }};
+        }})();"#,
+        data = serde_json::Value::from(init_data),
+        scheme = serde_json::Value::from(scheme),
+    )
+}
+
+/// Telegram Desktop's night theme and its day theme, as its client hands them to a Mini App.
+fn telegram_theme(dark: bool) -> serde_json::Value {
+    if dark {
+        serde_json::json!({
+            "bg_color": "#17212b", "secondary_bg_color": "#232e3c", "section_bg_color": "#17212b",
+            "header_bg_color": "#17212b", "bottom_bar_bg_color": "#17212b", "text_color": "#f5f5f5",
+            "hint_color": "#708499", "subtitle_text_color": "#708499", "link_color": "#6ab3f3",
+            "button_color": "#5288c1", "button_text_color": "#ffffff", "accent_text_color": "#6ab2f2",
+            "section_header_text_color": "#6ab3f3", "destructive_text_color": "#ec3942",
+            "section_separator_color": "#111921"
+        })
+    } else {
+        serde_json::json!({
+            "bg_color": "#ffffff", "secondary_bg_color": "#f1f1f1", "section_bg_color": "#ffffff",
+            "header_bg_color": "#ffffff", "bottom_bar_bg_color": "#ffffff", "text_color": "#000000",
+            "hint_color": "#999999", "subtitle_text_color": "#999999", "link_color": "#2481cc",
+            "button_color": "#40a7e3", "button_text_color": "#ffffff", "accent_text_color": "#2481cc",
+            "section_header_text_color": "#2481cc", "destructive_text_color": "#d14e4e",
+            "section_separator_color": "#e7e7e7"
+        })
+    }
+}
+
+/// What is wrong with the navigation bar at this window's size: a scroll bar
+/// under the tabs (Chromium shows one, Telegram Desktop is a Chromium), or a
+/// tab out of sight. Nothing when the tabs wrap or scroll without a bar.
+async fn navigation_trouble(b: &fantoccini::Client) -> Option<String> {
+    let found = b
+        .execute(
+            r#"const nav = document.querySelector('header .nav');
+            if (!nav) { return null; }
+            const s = getComputedStyle(nav);
+            const scrolls = s.overflowX === 'scroll' || (s.overflowX === 'auto' && nav.scrollWidth > nav.clientWidth + 1);
+            if (scrolls && s.scrollbarWidth !== 'none') {
+                return 'a scroll bar under the tabs: ' + nav.scrollWidth + 'px of tabs in ' + nav.clientWidth + 'px';
+            }
+            const out = [...nav.querySelectorAll('a')].filter(a => a.getBoundingClientRect().left >= window.innerWidth);
+            if (!scrolls && out.length) { return 'tabs out of sight: ' + out.map(a => a.textContent).join(', '); }
+            return null;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    found.as_str().map(String::from)
+}
+
+/// Every page an administrator and an employee see, in the light and the
+/// dark colour scheme, and the Mini App on a phone in Telegram's night and
+/// day themes, each the other way round from the system's (as people have
+/// them): axe-core finds no critical or serious violation of WCAG 2 A and AA
+/// on any, and the tabs wrap rather than show a scroll bar. One browser per
+/// scheme, one person signed in per role, the pages in a loop.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
+    use support::browser::{DESKTOP, PHONE};
+    let Some(axe) = support::browser::Axe::load() else { return };
+    let w = Workdir::seeded();
+    tokio::task::block_in_place(|| {
+        w.cmd().args(["seed", "--demo", "--requests", "120", "--months", "3"]).assert().success()
+    });
+    let fake = FakeTelegram::start();
+    let (jam, _) = tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
+    let order =
+        support::file_request(&w.app().0, AUTHOR, Kind::Cartridge, None, Priority::Medium, "Картридж в приёмную");
+    let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
+    let url = |path: &str| format!("{}{path}", panel.base);
+    let admin_pages = [
+        "/dashboard".to_string(),
+        "/requests".into(),
+        format!("/requests/{jam}"),
+        format!("/requests/{order}"),
+        "/stock".into(),
+        "/reports?from=2020-01-01".into(),
+        "/people".into(),
+        "/profile".into(),
+        "/requests/new".into(),
+        "/order".into(),
+        "/call".into(),
+        "/no-such-page".into(),
+    ];
+    let employee_pages = [
+        "/requests".to_string(),
+        format!("/requests/{order}"),
+        "/requests/new".into(),
+        "/order".into(),
+        "/call".into(),
+        "/profile".into(),
+    ];
+    let (mut found, mut nav, mut pages) = (Vec::<String>::new(), Vec::<String>::new(), 0);
+    let started = std::time::Instant::now();
+    for dark in [false, true] {
+        let Some(browser) = Browser::start_with(dark).await else { return };
+        let scheme = if dark { "dark" } else { "light" };
+        let b = &browser.client;
+        let mut check = async |what: String| {
+            pages += 1;
+            found.extend(browser.axe(&axe, &what).await);
+        };
+
+        // Signed out, then an administrator: every page of theirs.
+        b.goto(&url("/login")).await.unwrap();
+        check(format!("{scheme} /login")).await;
+        let link = tokio::task::block_in_place(|| link_for(&w, &panel, support::ADMIN));
+        b.goto(&link).await.unwrap();
+        check(format!("{scheme} the sign-in link")).await;
+        b.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("#dash .grid")).await.unwrap();
+        for path in &admin_pages {
+            b.goto(&url(path)).await.unwrap();
+            check(format!("{scheme} admin {path}")).await;
+        }
+        // What a 1C file would change, before it is applied.
+        b.goto(&url("/stock")).await.unwrap();
+        let offers = support::fixtures().join("1c/offers-2.08.xml");
+        b.find(Locator::Css("#files")).await.unwrap().send_keys(offers.to_str().unwrap()).await.unwrap();
+        b.find(Locator::Css("form[action='/stock/import'] button")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("table.changes")).await.unwrap();
+        check(format!("{scheme} admin the stock import")).await;
+        browser.screenshots(&format!("a11y-{scheme}-stock-import")).await;
+        // The pages with charts, their figures open, for a person to look at; the tabs on a phone.
+        for (name, path) in [("dashboard", "/dashboard"), ("reports", "/reports?from=2020-01-01")] {
+            b.goto(&url(path)).await.unwrap();
+            b.execute("document.querySelectorAll('details').forEach(d => { d.open = true; })", vec![]).await.unwrap();
+            browser.screenshots(&format!("a11y-{scheme}-{name}")).await;
+            b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+            if let Some(trouble) = navigation_trouble(b).await {
+                nav.push(format!("{scheme} admin {path} on a phone: {trouble}"));
+            }
+            b.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
+        }
+
+        // An employee: every page of theirs.
+        sign_in(b, &w, &panel, AUTHOR).await;
+        b.wait().for_element(Locator::Css("table.requests")).await.unwrap();
+        for path in &employee_pages {
+            b.goto(&url(path)).await.unwrap();
+            check(format!("{scheme} employee {path}")).await;
+        }
+
+        // The same person in the Mini App, on a phone, in Telegram's theme the other way round
+        // from the system's: the night theme on a light system, the day theme on a dark one.
+        let telegram = if dark { "day" } else { "night" };
+        let mini = format!("{scheme} system, Telegram's {telegram} theme: the Mini App");
+        let data = support::web::mini_app_init_data(
+            support::fake_telegram::TOKEN,
+            AUTHOR,
+            chrono::Utc::now().timestamp(),
+            None,
+        );
+        let client_scheme = if dark { "light" } else { "dark" };
+        browser.before_each_page(&telegram_in_the_page(&data, &telegram_theme(!dark), client_scheme)).await;
+        b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        b.goto(&url("/app?screen=order")).await.unwrap();
+        b.wait().for_element(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
+        check(format!("{mini} /order")).await;
+        if let Some(trouble) = navigation_trouble(b).await {
+            nav.push(format!("{mini}: {trouble}"));
+        }
+        let qty = b.find(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
+        qty.clear().await.unwrap();
+        qty.send_keys("1").await.unwrap();
+        b.find(Locator::Css("form[action='/order'] button[type=submit]")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+        check(format!("{mini} after an order")).await;
+        browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-ordered")).await;
+        for path in ["/requests", "/requests/new", "/call", "/profile"] {
+            b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+            b.goto(&url(path)).await.unwrap();
+            check(format!("{mini} {path}")).await;
+        }
+        browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-profile")).await;
+        browser.close().await;
+    }
+    eprintln!("axe-core on {pages} pages in {:.1?}", started.elapsed());
+    assert!(
+        found.is_empty() && nav.is_empty(),
+        "{} serious or critical accessibility violations:\n{}\n\nThe tabs on a phone:\n{}",
+        found.len(),
+        found.join("\n"),
+        nav.join("\n")
+    );
+}

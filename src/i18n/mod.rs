@@ -369,6 +369,8 @@ pub enum W {
     SessionSince,
     SessionLastSeen,
     SessionVia,
+    /// The column of a session's device (the browser or Telegram it was opened in).
+    SessionDevice,
     ViaLink,
     ViaWidget,
     ViaMiniApp,
@@ -495,6 +497,10 @@ pub enum W {
     DashOpenByBranch,
     DashPerBranch,
     DashPerMonth,
+    /// What opens a chart's figures as a table.
+    ChartFigures,
+    ChartMonth,
+    ChartRequests,
     DashLowStock,
     DashNoLowStock,
     DashNothingOpen,
@@ -530,6 +536,8 @@ pub enum W {
     ColRole,
     ColPhone,
     ColLastSeen,
+    /// A column of buttons (read out by screen readers, not shown).
+    ColActions,
     Blocked,
     Block,
     Unblock,

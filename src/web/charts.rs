@@ -1,6 +1,10 @@
 //! Charts drawn on the server as SVG with plotters: nothing runs in the
 //! browser, they print, and they read without JavaScript. The page's
 //! stylesheet gives their text the theme's colour.
+//!
+//! A chart is an image to a screen reader, named by the page's heading above
+//! it and described by the table of its figures beside it: `id` is the
+//! heading's id, `{id}-figures` the table's (templates/chart.html draws both).
 
 use plotters::prelude::*;
 
@@ -8,8 +12,8 @@ const ACCENT: RGBColor = RGBColor(47, 111, 222);
 const GRID: RGBColor = RGBColor(200, 206, 216);
 const FONT: &str = "sans-serif";
 
-/// Horizontal bars, one per name, longest first as given.
-pub fn bars(items: &[(String, u64)], width: u32) -> String {
+/// Horizontal bars, one per name, longest first as given; `id` as the module says.
+pub fn bars(id: &str, items: &[(String, u64)], width: u32) -> String {
     let mut svg = String::new();
     let rows = items.len().max(1);
     let height = 40 + 30 * rows as u32;
@@ -53,11 +57,11 @@ pub fn bars(items: &[(String, u64)], width: u32) -> String {
         }
         let _ = root.present();
     }
-    tidy(svg)
+    tidy(svg, id)
 }
 
-/// A line over labelled points (months), with the points marked.
-pub fn line(points: &[(String, u64)], width: u32, height: u32) -> String {
+/// A line over labelled points (months), with the points marked; `id` as the module says.
+pub fn line(id: &str, points: &[(String, u64)], width: u32, height: u32) -> String {
     let mut svg = String::new();
     let n = points.len().max(1);
     let max = points.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
@@ -91,15 +95,20 @@ pub fn line(points: &[(String, u64)], width: u32, height: u32) -> String {
         }
         let _ = root.present();
     }
-    tidy(svg)
+    tidy(svg, id)
 }
 
-/// The SVG to put in a page: scalable to its box.
-fn tidy(svg: String) -> String {
+/// The SVG to put in a page: scalable to its box, an image named by the
+/// element `id` and described by `{id}-figures`.
+fn tidy(svg: String, id: &str) -> String {
+    assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "a chart's id is ours: {id}");
     match svg.find("<svg") {
         Some(at) => {
             let rest = &svg[at..];
-            rest.replacen("<svg ", "<svg preserveAspectRatio=\"xMinYMin meet\" role=\"img\" ", 1)
+            let attributes = format!(
+                "<svg preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-labelledby=\"{id}\" aria-describedby=\"{id}-figures\" "
+            );
+            rest.replacen("<svg ", &attributes, 1)
         }
         None => svg,
     }
@@ -111,11 +120,17 @@ mod tests {
 
     #[test]
     fn charts_are_svg_with_every_label_escaped() {
-        let svg = bars(&[("Київ <центр>".into(), 12), ("Odesa & co".into(), 3)], 600);
+        let svg = bars("per-branch", &[("Київ <центр>".into(), 12), ("Odesa & co".into(), 3)], 600);
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
         assert!(svg.contains("Київ &lt;центр&gt;") && svg.contains("Odesa &amp; co"), "{svg}");
         assert!(!svg.contains("<script"));
-        let svg = line(&[("2026-10".into(), 5), ("2026-11".into(), 9)], 600, 240);
+        let opening = &svg[..svg.find('>').unwrap()];
+        assert!(
+            opening.contains(r#"role="img" aria-labelledby="per-branch" aria-describedby="per-branch-figures""#),
+            "an image named by its heading, described by its figures: {opening}"
+        );
+        let svg = line("per-month", &[("2026-10".into(), 5), ("2026-11".into(), 9)], 600, 240);
+        assert!(svg.contains(r#"aria-labelledby="per-month""#));
         assert!(svg.contains("<polyline") || svg.contains("<path"), "{svg}");
         assert!(svg.contains("26-11"));
     }

@@ -57,6 +57,9 @@ pub struct View {
     pub open: Vec<BranchRow>,
     pub months_svg: String,
     pub branches_svg: String,
+    /// The charts' figures, as tables beside them.
+    pub months: Vec<(String, u64)>,
+    pub branches: Vec<(String, u64)>,
     pub stock_shown: bool,
     pub low: Vec<(String, String, i64, i64)>,
 }
@@ -102,9 +105,9 @@ pub fn span(lang: Lang, d: Option<chrono::Duration>) -> String {
 /// The slow figures for `scope`, with their charts drawn.
 async fn compute_trends(web: &Web, scope: Scope) -> crate::services::Result<Arc<(Trends, String, String)>> {
     let trends = call(web, move |app| dashboard::trends(app, &scope)).await?;
-    let months = super::charts::line(&trends.per_month, 760, 260);
+    let months = super::charts::line("per-month", &trends.per_month, 760, 260);
     let top: Vec<(String, u64)> = trends.per_branch.iter().take(12).cloned().collect();
-    let branches = if top.is_empty() { String::new() } else { super::charts::bars(&top, 460) };
+    let branches = if top.is_empty() { String::new() } else { super::charts::bars("per-branch", &top, 460) };
     Ok(Arc::new((trends, months, branches)))
 }
 
@@ -255,6 +258,8 @@ pub async fn show(State(web): State<Web>, who: SignedIn, headers: HeaderMap) -> 
             .collect(),
         months_svg: trends.1.clone(),
         branches_svg: trends.2.clone(),
+        months: trends.0.per_month.clone(),
+        branches: trends.0.per_branch.iter().take(12).cloned().collect(),
         stock_shown: kinds.contains(&Kind::Cartridge),
         low: now
             .low_stock

@@ -96,6 +96,9 @@ struct ReportsPage {
     period_wrong: bool,
     branches_svg: String,
     months_svg: String,
+    /// The charts' figures, as tables beside them.
+    per_branch: Vec<(String, u64)>,
+    per_month: Vec<(String, u64)>,
     low: Vec<(String, String, i64, i64)>,
     download: String,
 }
@@ -139,6 +142,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
     };
     let (mut lines, mut total, mut branches_svg, mut months_svg, mut low) =
         (Vec::new(), line(w(lang, W::ColTotal).into(), &Default::default(), 0), String::new(), String::new(), vec![]);
+    let (mut branch_figures, mut month_figures) = (Vec::new(), Vec::new());
     if let Some((summary, breakdown)) = &figures {
         let closed_of = |code: &str| summary.branches.iter().find(|b| b.code == code).map_or(0, |b| b.closed);
         lines = breakdown.branches.iter().map(|(b, tally)| line(b.name.clone(), tally, closed_of(&b.code))).collect();
@@ -152,13 +156,15 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
         per_branch.sort_by_key(|b| std::cmp::Reverse(b.1));
         per_branch.truncate(15);
         if !per_branch.is_empty() {
-            branches_svg = super::charts::bars(&per_branch, 560);
+            branches_svg = super::charts::bars("per-branch", &per_branch, 560);
         }
+        branch_figures = per_branch;
         let per_month: Vec<(String, u64)> =
             breakdown.months.iter().map(|(d, n)| (d.format("%Y-%m").to_string(), n.iter().sum())).collect();
         if !per_month.is_empty() {
-            months_svg = super::charts::line(&per_month, 760, 260);
+            months_svg = super::charts::line("per-month", &per_month, 760, 260);
         }
+        month_figures = per_month;
         low = summary
             .low_stock
             .iter()
@@ -190,6 +196,8 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
         period_wrong: scope.is_none(),
         branches_svg,
         months_svg,
+        per_branch: branch_figures,
+        per_month: month_figures,
         low,
         f,
     })

@@ -95,20 +95,8 @@
   // blocks it) the page keeps its own colours and plain buttons.
   var app = window.Telegram && window.Telegram.WebApp;
   if (app && app.initData) {
-    var theme = function () {
-      var p = app.themeParams || {};
-      var set = function (token, value) { if (value) { document.documentElement.style.setProperty(token, value); } };
-      set('--bg', p.secondary_bg_color);
-      set('--surface', p.bg_color || p.section_bg_color);
-      set('--surface-2', p.secondary_bg_color);
-      set('--text', p.text_color);
-      set('--muted', p.hint_color || p.subtitle_text_color);
-      set('--accent', p.button_color || p.link_color);
-      set('--accent-text', p.button_text_color);
-      document.documentElement.style.colorScheme = app.colorScheme === 'dark' ? 'dark' : 'light';
-    };
-    theme();
-    app.onEvent('themeChanged', theme);
+    paint(app.themeParams || {}, app.colorScheme);
+    app.onEvent('themeChanged', function () { paint(app.themeParams || {}, app.colorScheme); });
     app.ready();
     app.expand();
     // The page's main form (marked data-main) is sent with Telegram's main button.
@@ -126,5 +114,84 @@
       app.BackButton.onClick(function () { window.history.back(); });
       app.BackButton.show();
     }
+  }
+
+  // Telegram's theme over our tokens. The client's scheme picks our light or
+  // dark palette (whatever the system's); its colours replace the surfaces,
+  // text, links and buttons; the tinted backgrounds of notices and badges are
+  // mixed from its surface; and every text colour is then nudged, only as far
+  // as needed, to read at 4.5:1 (WCAG AA) on each background it is put on:
+  // Telegram's own hint and button colours often fall short of that.
+  function paint(p, scheme) {
+    var root = document.documentElement;
+    var tokens = ['--bg', '--surface', '--surface-2', '--text', '--muted', '--line', '--link', '--accent',
+      '--accent-text', '--ok', '--warn', '--bad', '--on-bad', '--info', '--ok-bg', '--warn-bg', '--bad-bg', '--info-bg'];
+    tokens.forEach(function (t) { root.style.removeProperty(t); });
+    var base = rgb(p.bg_color);
+    if (scheme !== 'dark' && scheme !== 'light') { scheme = base && luminance(base) < 0.18 ? 'dark' : 'light'; }
+    root.setAttribute('data-scheme', scheme);
+    var css = window.getComputedStyle(root);
+    var c = {};
+    tokens.forEach(function (t) { c[t] = rgb(css.getPropertyValue(t)); });
+    if (tokens.some(function (t) { return !c[t]; })) { return; }
+    var take = function (t, value) { var v = rgb(value); if (v) { c[t] = v; } };
+    take('--surface', p.section_bg_color || p.bg_color);
+    take('--bg', p.secondary_bg_color || p.bg_color);
+    take('--surface-2', p.secondary_bg_color);
+    take('--text', p.text_color);
+    take('--muted', p.hint_color || p.subtitle_text_color);
+    take('--link', p.link_color);
+    take('--accent', p.button_color);
+    take('--accent-text', p.button_text_color);
+    take('--bad', p.destructive_text_color);
+    var tints = ['ok', 'warn', 'bad', 'info'];
+    c['--line'] = mix(c['--surface'], c['--text'], 0.14);
+    tints.forEach(function (k) { c['--' + k + '-bg'] = mix(c['--surface'], c['--' + k], scheme === 'dark' ? 0.2 : 0.12); });
+    var grounds = ['--bg', '--surface', '--surface-2', '--ok-bg', '--warn-bg', '--bad-bg', '--info-bg']
+      .map(function (t) { return c[t]; });
+    ['--text', '--muted', '--link'].forEach(function (t) { c[t] = readable(c[t], grounds); });
+    tints.forEach(function (k) { c['--' + k] = readable(c['--' + k], [c['--bg'], c['--surface'], c['--' + k + '-bg']]); });
+    c['--on-bad'] = readable(c['--on-bad'], [c['--bad']]);
+    c['--accent'] = backing(c['--accent'], c['--accent-text']);
+    tokens.forEach(function (t) { root.style.setProperty(t, hex(c[t])); });
+  }
+
+  // Colours as [r, g, b]: from '#rgb' or '#rrggbb' (Telegram's form and our tokens'), else null.
+  function rgb(s) {
+    var m = /^\s*#([0-9a-f]{3}|[0-9a-f]{6})\s*$/i.exec(s || '');
+    if (!m) { return null; }
+    var h = m[1].length === 3 ? m[1].replace(/(.)/g, '$1$1') : m[1];
+    return [0, 2, 4].map(function (i) { return parseInt(h.substr(i, 2), 16); });
+  }
+  function hex(c) {
+    return '#' + c.map(function (v) { return ('0' + Math.round(v).toString(16)).slice(-2); }).join('');
+  }
+  function mix(a, b, t) { return a.map(function (v, i) { return v + (b[i] - v) * t; }); }
+  // WCAG's relative luminance and contrast ratio.
+  function luminance(c) {
+    var l = c.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+  }
+  function contrast(a, b) {
+    var x = luminance(a);
+    var y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+  // A text colour `fg` moved towards black or white until it reads on every one of `grounds`.
+  function readable(fg, grounds) {
+    var worst = function (c) { return Math.min.apply(null, grounds.map(function (g) { return contrast(c, g); })); };
+    return nudge(fg, function (c) { return worst(c); }, worst([0, 0, 0]) > worst([255, 255, 255]));
+  }
+  // A button's colour `bg` moved away from its text colour `fg` until the text reads on it.
+  function backing(bg, fg) {
+    return nudge(bg, function (c) { return contrast(fg, c); }, contrast(fg, [0, 0, 0]) > contrast(fg, [255, 255, 255]));
+  }
+  // `c` mixed with black (or white) in steps of 5% until `ratio` of it is at least AA's
+  // 4.5:1, with a little to spare so that rounding to whole channels never falls under.
+  function nudge(c, ratio, darker) {
+    var to = darker ? [0, 0, 0] : [255, 255, 255];
+    var now = c;
+    for (var t = 0.05; ratio(now) < 4.6 && t < 1.025; t += 0.05) { now = mix(c, to, t); }
+    return now;
   }
 })();
