@@ -1,5 +1,7 @@
-//! The store contract: every case runs against a `&dyn Store`, so each backend
-//! runs the same list (SQLite today; PostgreSQL joins the `backends!` list).
+//! The store contract: every case runs against a `&dyn Store`, and the
+//! `backends!` list runs each on SQLite and, when `HELPDESK_TEST_PG_URL` is
+//! set, on PostgreSQL in a fresh database: what one backend does, the other
+//! does too. Every capability of a `Tx` has a case here.
 
 mod support;
 
@@ -496,6 +498,7 @@ fn uncommitted_writes_roll_back(store: &dyn Store) {
 fn audit_log_round_trip(store: &dyn Store) {
     base(store);
     let mut tx = store.write().unwrap();
+    assert_eq!(tx.last_log_id().unwrap(), 0, "no record yet");
     for (i, action) in ["request.create", "request.accept"].iter().enumerate() {
         tx.append_log(&NewLog {
             at: t0() + Duration::seconds(i as i64),
@@ -516,6 +519,9 @@ fn audit_log_round_trip(store: &dyn Store) {
     assert_eq!(logs[1].before, Some(serde_json::json!({"status": "new"})));
     assert_eq!(logs[1].after.as_ref().unwrap()["reason"], "«лапки» \"и\" \\ слэш");
     assert_eq!(logs[0].at, t0());
+    assert!(logs[0].id < logs[1].id);
+    assert_eq!(store.read().unwrap().last_log_id().unwrap(), logs[1].id, "the newest record's id");
+    assert!(store.read().unwrap().logs("request", "HD-000002").unwrap().is_empty(), "another entity's");
 }
 
 /// Two writers read-check-write the same request at once: exactly one wins.
@@ -830,6 +836,767 @@ fn an_id_is_never_taken_for_a_code(store: &dyn Store) {
     assert!(matches!(lookup::warehouse_by_id(&mut *tx, WarehouseId(wh_one_c.id.0 + 100)), Err(Error::NotFound { .. })));
 }
 
+/// The inbox hands out what is not done in update order, remembers the
+/// highest id ever stored, and forgets done updates by when they were done,
+/// always keeping the newest (it carries the offset to resume from).
+fn the_inbox_keeps_pending_updates_in_order_and_prunes_what_was_done(store: &dyn Store) {
+    let update =
+        |id: i64, chat: Option<i64>| InboxUpdate { update_id: id, chat_id: chat, payload: format!("{{\"u\":{id}}}") };
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.inbox_last_id().unwrap(), None, "nothing stored yet");
+    let stored = [update(5, Some(7)), update(3, None), update(4, Some(-100_123)), update(9, Some(7))];
+    assert_eq!(tx.inbox_insert(&stored, t0()).unwrap(), 4);
+    tx.commit().unwrap();
+    let pending = |limit| -> Vec<InboxUpdate> {
+        let mut tx = store.read().unwrap();
+        tx.inbox_pending(limit).unwrap()
+    };
+    assert_eq!(pending(10), [update(3, None), update(4, Some(-100_123)), update(5, Some(7)), update(9, Some(7))]);
+    assert_eq!(pending(2), [update(3, None), update(4, Some(-100_123))], "oldest first, up to the limit");
+
+    let mut tx = store.write().unwrap();
+    tx.inbox_done(&[3, 5], t0() + Duration::minutes(1)).unwrap();
+    // Done again later: the first time it was done stands.
+    tx.inbox_done(&[3], t0() + Duration::minutes(10)).unwrap();
+    tx.inbox_done(&[9], t0() + Duration::minutes(1)).unwrap();
+    assert_eq!(tx.inbox_insert(&[update(9, Some(7))], t0()).unwrap(), 0, "a repeat of a done update is dropped");
+    tx.commit().unwrap();
+    assert_eq!(pending(10).iter().map(|u| u.update_id).collect::<Vec<_>>(), [4]);
+
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.inbox_prune(t0() + Duration::minutes(1)).unwrap(), 0, "done at the cut-off is kept");
+    assert_eq!(tx.inbox_prune(t0() + Duration::minutes(2)).unwrap(), 2, "3 and 5; 9 is the newest, 4 is not done");
+    assert_eq!(tx.inbox_last_id().unwrap(), Some(9));
+    assert_eq!(tx.inbox_prune(t0() + Duration::days(1)).unwrap(), 0);
+    tx.commit().unwrap();
+    assert_eq!(pending(10).iter().map(|u| u.update_id).collect::<Vec<_>>(), [4]);
+    assert_eq!(store.read().unwrap().inbox_last_id().unwrap(), Some(9));
+}
+
+/// A dialogue is one row per chat; a step that applied no update keeps the
+/// last update id that was applied.
+fn dialogues_keep_the_last_update_they_applied(store: &dyn Store) {
+    let row = |state: &str, last: Option<i64>| DialogueRow { state: state.into(), last_update_id: last };
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.dialogue(7).unwrap(), None);
+    tx.set_dialogue(7, &row("{\"Start\":{}}", Some(10)), t0()).unwrap();
+    tx.set_dialogue(-100_123, &row("{\"Group\":{}}", None), t0()).unwrap();
+    tx.commit().unwrap();
+    let get = |chat| store.read().unwrap().dialogue(chat).unwrap();
+    assert_eq!(get(7), Some(row("{\"Start\":{}}", Some(10))));
+    assert_eq!(get(-100_123), Some(row("{\"Group\":{}}", None)));
+    assert_eq!(get(8), None);
+
+    let mut tx = store.write().unwrap();
+    tx.set_dialogue(7, &row("{\"Description\":{\"kind\":\"repair\"}}", None), t0() + Duration::seconds(1)).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(get(7), Some(row("{\"Description\":{\"kind\":\"repair\"}}", Some(10))), "the last update is kept");
+    let mut tx = store.write().unwrap();
+    tx.set_dialogue(7, &row("{\"Start\":{}}", Some(12)), t0() + Duration::seconds(2)).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(get(7), Some(row("{\"Start\":{}}", Some(12))));
+    assert_eq!(get(-100_123), Some(row("{\"Group\":{}}", None)), "other chats are left alone");
+}
+
+/// Every field of a queued message comes back; replies go before notices,
+/// notices before broadcasts; a message sent or given up on is not due again,
+/// a retried one is due after its backoff and is not released early.
+fn outbox_messages_leave_once_sent_or_failed(store: &dyn Store) {
+    let mut tx = store.write().unwrap();
+    let notice = tx.outbox_push(1, "{\"n\":1}", t0()).unwrap();
+    let reply = tx.outbox_push_reply(1, "{\"type\":\"reply\"}", t0() + Duration::seconds(1), t0()).unwrap();
+    let email = tx.outbox_push_email("boss@example.org", "{\"e\":1}", t0()).unwrap();
+    tx.commit().unwrap();
+    let due = |now| {
+        let mut tx = store.write().unwrap();
+        let got = tx.outbox_due(now, 100, 100).unwrap();
+        tx.commit().unwrap();
+        got
+    };
+    let all = due(t0());
+    assert_eq!(all.iter().map(|m| m.id).collect::<Vec<_>>(), [reply, notice, email], "replies first");
+    assert_eq!(
+        all[1],
+        OutboxMessage {
+            id: notice,
+            chat_id: 1,
+            email: None,
+            broadcast_id: None,
+            priority: OUTBOX_NOTICE,
+            notice: "{\"n\":1}".into(),
+            created_at: t0(),
+            send_after: t0(),
+            attempts: 0,
+        }
+    );
+    assert_eq!(
+        (all[0].priority, all[0].created_at, all[0].send_after),
+        (OUTBOX_REPLY, t0() + Duration::seconds(1), t0())
+    );
+    assert_eq!((all[2].chat_id, all[2].email.as_deref()), (0, Some("boss@example.org")));
+
+    let mut tx = store.write().unwrap();
+    tx.outbox_sent(reply, t0()).unwrap();
+    tx.outbox_failed(email, t0(), "550 no such mailbox").unwrap();
+    tx.outbox_retry(notice, t0() + Duration::minutes(1), "429").unwrap();
+    assert_eq!(tx.outbox_release(t0()).unwrap(), 0, "a retry keeps its backoff");
+    tx.commit().unwrap();
+    assert!(due(t0() + Duration::seconds(59)).is_empty(), "sent, failed, or not yet due");
+    let later = due(t0() + Duration::minutes(1));
+    assert_eq!(later.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>(), [(notice, 1)]);
+    let mut tx = store.write().unwrap();
+    tx.outbox_sent(notice, t0() + Duration::minutes(1)).unwrap();
+    tx.commit().unwrap();
+    assert!(due(t0() + Duration::days(1)).is_empty());
+}
+
+/// Calls to the server room: one per update (its key), the caller's latest
+/// call, and each responder's latest answer, in the order they answered.
+fn server_calls_keep_each_responders_latest_answer(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.last_call_by(AUTHOR).unwrap(), None);
+    let keyed = tx.insert_call(AUTHOR, Some(b.branch.id), t0(), Some("tg:update:1")).unwrap();
+    let later = tx.insert_call(AUTHOR, None, t0() + Duration::minutes(6), None).unwrap();
+    let between = tx.insert_call(AUTHOR, None, t0() + Duration::minutes(5), None).unwrap();
+    tx.commit().unwrap();
+    assert!(keyed < later && later < between, "ids grow: {keyed} {later} {between}");
+    let mut tx = store.write().unwrap();
+    let again = tx.insert_call(STAFF, None, t0(), Some("tg:update:1"));
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "one call per update: {again:?}");
+    drop(tx);
+    let mut tx = store.write().unwrap();
+    let stranger = tx.insert_call(999, None, t0(), None);
+    assert!(matches!(stranger, Err(StoreError::Conflict(_))), "an unknown caller: {stranger:?}");
+    drop(tx);
+
+    let mut tx = store.read().unwrap();
+    assert_eq!(
+        tx.last_call_by(AUTHOR).unwrap(),
+        Some(t0() + Duration::minutes(6)),
+        "the latest, not the last inserted"
+    );
+    assert_eq!(tx.last_call_by(STAFF).unwrap(), None);
+    assert_eq!(tx.call_by_client_key("tg:update:1").unwrap(), Some(keyed));
+    assert_eq!(tx.call_by_client_key("tg:update:2").unwrap(), None);
+    assert_eq!(
+        tx.server_call(keyed).unwrap(),
+        Some(ServerCall {
+            id: keyed,
+            caller_id: AUTHOR,
+            caller_name: "Автор".into(),
+            caller_phone: Some("+380441234567".into()),
+            branch_name: Some("Київ".into()),
+            created_at: t0(),
+            answers: vec![],
+        })
+    );
+    assert_eq!(tx.server_call(later).unwrap().unwrap().branch_name, None);
+    assert_eq!(tx.server_call(between + 100).unwrap(), None);
+    drop(tx);
+
+    let mut tx = store.write().unwrap();
+    tx.answer_call(keyed, STAFF, "coming", t0() + Duration::minutes(1)).unwrap();
+    tx.answer_call(keyed, STAFF_2, "cannot", t0() + Duration::minutes(2)).unwrap();
+    tx.commit().unwrap();
+    let answers = |id| -> Vec<(i64, String, String, chrono::DateTime<chrono::Utc>)> {
+        let call = store.read().unwrap().server_call(id).unwrap().unwrap();
+        call.answers.into_iter().map(|a| (a.responder_id, a.responder_name, a.answer, a.answered_at)).collect()
+    };
+    let answer = |who: i64, name: &str, what: &str, minutes| {
+        (who, name.to_string(), what.to_string(), t0() + Duration::minutes(minutes))
+    };
+    assert_eq!(answers(keyed), [answer(STAFF, "Сапорт", "coming", 1), answer(STAFF_2, "Сапорт Два", "cannot", 2)]);
+    let mut tx = store.write().unwrap();
+    tx.answer_call(keyed, STAFF, "cannot", t0() + Duration::minutes(3)).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(
+        answers(keyed),
+        [answer(STAFF_2, "Сапорт Два", "cannot", 2), answer(STAFF, "Сапорт", "cannot", 3)],
+        "a changed answer replaces the first, at its new time"
+    );
+    assert!(answers(later).is_empty(), "answers belong to their call");
+    let mut tx = store.write().unwrap();
+    assert!(matches!(tx.answer_call(later, STAFF, "maybe", t0()), Err(StoreError::Conflict(_))));
+}
+
+/// A broadcast is recorded once per update that started it; its progress is
+/// counted from its messages in the outbox, which wait behind every other
+/// notification.
+fn broadcasts_count_their_messages_in_the_outbox(store: &dyn Store) {
+    base(store);
+    let new = |key: Option<&str>| NewBroadcast {
+        author_id: STAFF,
+        kind: "text".into(),
+        text: Some("Завтра сервер недоступний з 9:00".into()),
+        file_id: None,
+        created_at: t0(),
+        recipients: 4,
+        client_key: key.map(Into::into),
+    };
+    let mut tx = store.write().unwrap();
+    let id = tx.insert_broadcast(&new(Some("tg:update:5"))).unwrap();
+    let unkeyed = tx.insert_broadcast(&new(None)).unwrap();
+    let unkeyed_2 = tx.insert_broadcast(&NewBroadcast { kind: "photo".into(), file_id: Some("f".into()), ..new(None) });
+    assert!(unkeyed_2.is_ok(), "broadcasts without a key never collide: {unkeyed_2:?}");
+    let mut messages = Vec::new();
+    for chat in 1..=4 {
+        messages.push(tx.outbox_push_broadcast(id, chat, &format!("{{\"b\":{chat}}}"), t0()).unwrap());
+    }
+    let notice = tx.outbox_push(1, "{}", t0() + Duration::minutes(1)).unwrap();
+    tx.commit().unwrap();
+    assert_ne!(id, unkeyed);
+    let mut tx = store.write().unwrap();
+    let again = tx.insert_broadcast(&new(Some("tg:update:5")));
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    drop(tx);
+    let mut tx = store.write().unwrap();
+    let bad = tx.insert_broadcast(&NewBroadcast { kind: "video".into(), ..new(None) });
+    assert!(matches!(bad, Err(StoreError::Conflict(_))), "{bad:?}");
+    drop(tx);
+
+    let expected = Broadcast {
+        id,
+        author_id: STAFF,
+        kind: "text".into(),
+        text: Some("Завтра сервер недоступний з 9:00".into()),
+        file_id: None,
+        created_at: t0(),
+        finished_at: None,
+        recipients: 4,
+    };
+    let mut tx = store.read().unwrap();
+    assert_eq!(tx.broadcast(id).unwrap(), Some(expected.clone()));
+    assert_eq!(tx.broadcast_by_client_key("tg:update:5").unwrap(), Some(expected.clone()));
+    assert_eq!(tx.broadcast_by_client_key("tg:update:6").unwrap(), None);
+    assert_eq!(tx.broadcast(unkeyed + 100).unwrap(), None);
+    assert_eq!(tx.broadcast_progress(id).unwrap(), (4, BroadcastStats::default()));
+    assert_eq!(tx.broadcast_progress(unkeyed).unwrap(), (0, BroadcastStats::default()));
+    drop(tx);
+
+    let mut tx = store.write().unwrap();
+    let due = tx.outbox_due(t0() + Duration::minutes(1), 100, 100).unwrap();
+    assert_eq!(due[0].id, notice, "a notification queued later goes before the broadcast");
+    assert_eq!(due[1..].iter().map(|m| m.id).collect::<Vec<_>>(), messages);
+    assert!(due[1..].iter().all(|m| m.broadcast_id == Some(id) && m.priority == OUTBOX_BROADCAST), "{due:?}");
+    tx.outbox_sent(messages[0], t0()).unwrap();
+    tx.outbox_failed(messages[1], t0(), "400 chat not found").unwrap();
+    tx.outbox_failed(messages[2], t0(), BLOCKED_BY_USER).unwrap();
+    tx.outbox_retry(messages[3], t0() + Duration::minutes(5), "429").unwrap();
+    tx.commit().unwrap();
+    let stats = BroadcastStats { delivered: 1, failed: 1, blocked: 1 };
+    assert_eq!(store.read().unwrap().broadcast_progress(id).unwrap(), (1, stats), "a retry is still to send");
+
+    let mut tx = store.write().unwrap();
+    tx.finish_broadcast(id, stats, t0() + Duration::hours(1)).unwrap();
+    tx.commit().unwrap();
+    let finished = store.read().unwrap().broadcast(id).unwrap().unwrap();
+    assert_eq!(finished, Broadcast { finished_at: Some(t0() + Duration::hours(1)), ..expected });
+    assert_eq!(store.read().unwrap().broadcast(unkeyed).unwrap().unwrap().finished_at, None);
+}
+
+/// SLA reminders are recorded once each, leased to one sender at a time in
+/// the order they were recorded, and leave the queue when sent or given up.
+fn sla_reminders_are_recorded_once_and_leased(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let request = tx.insert_request(&new_request(&b, Kind::Repair, 0)).unwrap();
+    let reminder = |kind: &str, level: i64, channel: &str, recipient: &str| NewSlaReminder {
+        request_id: request,
+        kind: kind.into(),
+        level,
+        channel: channel.into(),
+        recipient: recipient.into(),
+    };
+    let first = [
+        reminder("accept", 1, "telegram", "22"),
+        reminder("accept", 1, "email", "boss@example.org"),
+        reminder("resolve", 1, "telegram", "22"),
+    ];
+    assert_eq!(tx.insert_sla_reminders(&first, t0()).unwrap(), 3);
+    let mut second = first.to_vec();
+    second.push(reminder("accept", 2, "telegram", "22"));
+    assert_eq!(tx.insert_sla_reminders(&second, t0() + Duration::minutes(1)).unwrap(), 1, "only the new one");
+    assert_eq!(tx.sla_reminders_pending().unwrap(), 4);
+    tx.commit().unwrap();
+    let mut tx = store.write().unwrap();
+    let stranger = tx.insert_sla_reminders(
+        &[NewSlaReminder { request_id: request + 100, ..reminder("accept", 1, "telegram", "22") }],
+        t0(),
+    );
+    assert!(matches!(stranger, Err(StoreError::Conflict(_))), "an unknown request: {stranger:?}");
+    drop(tx);
+
+    let lease = |now: i64, until: i64, limit| -> Vec<SlaReminder> {
+        let mut tx = store.write().unwrap();
+        let got =
+            tx.lease_sla_reminders(t0() + Duration::minutes(now), t0() + Duration::minutes(until), limit).unwrap();
+        tx.commit().unwrap();
+        got
+    };
+    let taken = lease(0, 5, 2);
+    assert_eq!(
+        taken
+            .iter()
+            .map(|r| (r.kind.as_str(), r.level, r.channel.as_str(), r.recipient.as_str(), r.attempts, r.request_id))
+            .collect::<Vec<_>>(),
+        [("accept", 1, "telegram", "22", 0, request), ("accept", 1, "email", "boss@example.org", 0, request)],
+        "in the order recorded, up to the limit"
+    );
+    let rest = lease(1, 6, 10);
+    assert_eq!(rest.iter().map(|r| (r.kind.as_str(), r.level)).collect::<Vec<_>>(), [("resolve", 1), ("accept", 2)]);
+    let ids: Vec<i64> = taken.iter().chain(&rest).map(|r| r.id).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    assert!(lease(2, 7, 10).is_empty(), "all leased");
+
+    let mut tx = store.write().unwrap();
+    tx.sla_reminder_sent(ids[0], t0() + Duration::minutes(2)).unwrap();
+    tx.sla_reminder_failed(ids[1], t0() + Duration::minutes(2), "smtp down", false).unwrap();
+    tx.sla_reminder_failed(ids[2], t0() + Duration::minutes(2), "chat not found", true).unwrap();
+    assert_eq!(tx.sla_reminders_pending().unwrap(), 2, "the failed one to try again and the leased one");
+    tx.commit().unwrap();
+    let retry = lease(3, 8, 10);
+    assert_eq!(
+        retry.iter().map(|r| (r.id, r.attempts)).collect::<Vec<_>>(),
+        [(ids[1], 1)],
+        "a failure frees it at once"
+    );
+    assert_eq!(lease(6, 11, 10).iter().map(|r| r.id).collect::<Vec<_>>(), [ids[3]], "a lease runs out at its end");
+    assert!(lease(7, 12, 10).is_empty(), "both leased again");
+    let mut tx = store.write().unwrap();
+    tx.sla_reminder_sent(ids[1], t0() + Duration::minutes(9)).unwrap();
+    tx.sla_reminder_sent(ids[3], t0() + Duration::minutes(9)).unwrap();
+    assert_eq!(tx.sla_reminders_pending().unwrap(), 0);
+    tx.commit().unwrap();
+    assert!(lease(120, 125, 10).is_empty(), "sent and given-up reminders are never leased again");
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.insert_sla_reminders(&second, t0() + Duration::hours(3)).unwrap(), 0, "nor recorded again");
+}
+
+/// The last run of each job, by when it started (the later id on a tie).
+fn job_runs_remember_the_last_run_of_each_job(store: &dyn Store) {
+    let last = |job: &str| store.read().unwrap().last_job_run(job).unwrap();
+    assert_eq!(last("sla-check"), None);
+    let mut tx = store.write().unwrap();
+    let first = tx.job_started("sla-check", t0()).unwrap();
+    tx.commit().unwrap();
+    let run = |started: i64, finished: Option<i64>, ok: Option<bool>, message: Option<&str>| JobRun {
+        job: "sla-check".into(),
+        started_at: t0() + Duration::minutes(started),
+        finished_at: finished.map(|m| t0() + Duration::minutes(m)),
+        ok,
+        message: message.map(Into::into),
+    };
+    assert_eq!(last("sla-check"), Some(run(0, None, None, None)), "running");
+    let mut tx = store.write().unwrap();
+    tx.job_finished(first, t0() + Duration::minutes(1), true, "3 reminders").unwrap();
+    let backup = tx.job_started("backup", t0() + Duration::minutes(30)).unwrap();
+    tx.commit().unwrap();
+    assert_ne!(backup, first);
+    assert_eq!(last("sla-check"), Some(run(0, Some(1), Some(true), Some("3 reminders"))), "other jobs are separate");
+    assert_eq!(last("backup").unwrap().started_at, t0() + Duration::minutes(30));
+
+    let mut tx = store.write().unwrap();
+    let failed = tx.job_started("sla-check", t0() + Duration::minutes(10)).unwrap();
+    tx.job_finished(failed, t0() + Duration::minutes(11), false, "smtp down").unwrap();
+    // Recorded later but started earlier: not the last run.
+    let early = tx.job_started("sla-check", t0() + Duration::minutes(5)).unwrap();
+    tx.job_finished(early, t0() + Duration::minutes(6), true, "").unwrap();
+    tx.commit().unwrap();
+    assert_eq!(last("sla-check"), Some(run(10, Some(11), Some(false), Some("smtp down"))));
+    let mut tx = store.write().unwrap();
+    tx.job_started("sla-check", t0() + Duration::minutes(10)).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(last("sla-check"), Some(run(10, None, None, None)), "a tie goes to the later run");
+}
+
+/// A repeat of the latest import from a source is recognised by its content;
+/// an older import of the same content, or another source's, is not a repeat.
+fn imports_recognise_a_repeat_of_the_latest_import_only(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.latest_one_c_import_of("rests.xml", "h1").unwrap(), None);
+    let first = tx.insert_one_c_import("rests.xml", "h1", t0(), 2).unwrap();
+    tx.commit().unwrap();
+    let latest = |source: &str, hash: &str| store.read().unwrap().latest_one_c_import_of(source, hash).unwrap();
+    assert_eq!(
+        latest("rests.xml", "h1"),
+        Some(OneCImport {
+            id: first,
+            source: "rests.xml".into(),
+            content_hash: "h1".into(),
+            imported_at: t0(),
+            rows: 2
+        })
+    );
+    assert_eq!(latest("offers.xml", "h1"), None, "another source");
+    assert_eq!(latest("rests.xml", "h2"), None, "other content");
+
+    let mut tx = store.write().unwrap();
+    let second = tx.insert_one_c_import("rests.xml", "h2", t0() + Duration::hours(1), 0).unwrap();
+    let offers = tx.insert_one_c_import("offers.xml", "h1", t0() + Duration::hours(2), 5).unwrap();
+    tx.commit().unwrap();
+    assert!(first < second && second < offers);
+    assert_eq!(latest("rests.xml", "h1"), None, "no longer the latest");
+    assert_eq!(latest("rests.xml", "h2").map(|i| (i.id, i.rows)), Some((second, 0)));
+    assert_eq!(latest("offers.xml", "h1").map(|i| i.id), Some(offers), "the same content from another source");
+    let mut tx = store.write().unwrap();
+    let third = tx.insert_one_c_import("rests.xml", "h1", t0() + Duration::hours(3), 2).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(latest("rests.xml", "h1").map(|i| i.id), Some(third), "the same content again, later");
+
+    let row = |quantity: i64, matched: bool| NewSnapshotRow {
+        item_one_c_id: Some("ct-1c".into()),
+        item_name: "Картридж HP 83A".into(),
+        item_article: matched.then(|| "CF283A".into()),
+        warehouse_one_c_id: Some("wh-1c".into()),
+        warehouse_name: None,
+        quantity,
+        cartridge_type_id: matched.then_some(b.cartridge.id),
+        warehouse_id: matched.then_some(b.warehouse.id),
+    };
+    let mut tx = store.write().unwrap();
+    tx.insert_one_c_snapshot(third, "rests.xml", t0() + Duration::hours(3), &[row(4, true), row(0, false)]).unwrap();
+    tx.insert_one_c_snapshot(third, "rests.xml", t0() + Duration::hours(3), &[]).unwrap();
+    tx.commit().unwrap();
+    for (what, import, rows) in [
+        ("an unknown import", third + 100, vec![row(1, true)]),
+        ("a negative quantity", third, vec![row(1, true), row(-1, false)]),
+        (
+            "an unknown cartridge type",
+            third,
+            vec![NewSnapshotRow { cartridge_type_id: Some(CartridgeTypeId(b.cartridge.id.0 + 100)), ..row(1, true) }],
+        ),
+    ] {
+        let mut tx = store.write().unwrap();
+        let got = tx.insert_one_c_snapshot(import, "rests.xml", t0(), &rows);
+        assert!(matches!(got, Err(StoreError::Conflict(_))), "{what}: {got:?}");
+    }
+    // Nothing reads a snapshot back but a backup's row count.
+    let dir = tempfile::tempdir().unwrap();
+    let counts = store.backup_to(&dir.path().join("copy"), true).unwrap();
+    assert_eq!((counts["one_c_snapshot"], counts["one_c_imports"]), (2, 4), "{counts:?}");
+}
+
+/// The record of 1C exchange steps, newest first, and which cartridge issues
+/// 1C has confirmed: each once, by the first step that confirmed it.
+fn one_c_exchanges_list_newest_first_and_confirm_each_issue_once(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let request = tx.insert_request(&new_request(&b, Kind::Cartridge, 0)).unwrap();
+    let item = tx.items(request).unwrap()[0].id;
+    let issue = |minutes: i64, quantity: i64, tx: &mut Box<dyn Tx + '_>| {
+        tx.insert_issue(&NewIssue {
+            request_id: request,
+            item_id: item,
+            warehouse_id: b.warehouse.id,
+            quantity,
+            note: None,
+            issued_by: STAFF,
+            issued_at: t0() + Duration::minutes(minutes),
+        })
+        .unwrap()
+    };
+    let issues = [issue(10, 1, &mut tx), issue(11, 2, &mut tx), issue(12, 1, &mut tx)];
+    let import = tx.insert_one_c_import("import.xml", "h", t0(), 1).unwrap();
+    assert!(!tx.one_c_step_taken("sale", "query").unwrap());
+    tx.commit().unwrap();
+    assert!(issues.windows(2).all(|w| w[0] < w[1]), "{issues:?}");
+
+    let step = |minutes: i64, kind: &str, step: &str| OneCExchange {
+        id: 0,
+        at: t0() + Duration::minutes(minutes),
+        kind: kind.into(),
+        step: step.into(),
+        session: Some("s-1".into()),
+        peer: Some("10.0.0.5".into()),
+        files: String::new(),
+        ok: true,
+        detail: "ok".into(),
+        import_id: None,
+        stock_changed: 0,
+    };
+    let catalog = OneCExchange {
+        files: "import.xml,offers.xml".into(),
+        import_id: Some(import),
+        stock_changed: 3,
+        session: None,
+        peer: None,
+        ..step(0, "catalog", "import")
+    };
+    let mut tx = store.write().unwrap();
+    let catalog_id = tx.insert_one_c_exchange(&catalog).unwrap();
+    let query = tx.insert_one_c_exchange(&step(20, "sale", "query")).unwrap();
+    let confirm = tx
+        .insert_one_c_exchange(&OneCExchange { ok: false, detail: "refused".into(), ..step(20, "sale", "confirm") })
+        .unwrap();
+    tx.commit().unwrap();
+    let mut tx = store.read().unwrap();
+    let listed = tx.one_c_exchanges(10).unwrap();
+    assert_eq!(
+        listed.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [confirm, query, catalog_id],
+        "newest first, ties by id"
+    );
+    assert_eq!(listed[2], OneCExchange { id: catalog_id, ..catalog });
+    assert_eq!((listed[0].ok, listed[0].detail.as_str()), (false, "refused"));
+    assert_eq!(tx.one_c_exchanges(2).unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), [confirm, query]);
+    assert!(tx.one_c_step_taken("sale", "query").unwrap());
+    assert!(!tx.one_c_step_taken("sale", "status").unwrap());
+    assert!(!tx.one_c_step_taken("catalog", "query").unwrap(), "kind and step together");
+
+    let lines = tx.unconfirmed_issues(10).unwrap();
+    assert_eq!(lines.iter().map(|l| l.issue_id).collect::<Vec<_>>(), issues, "oldest first");
+    assert_eq!(
+        lines[1],
+        SaleLine {
+            issue_id: issues[1],
+            request_id: request,
+            request_created_at: t0(),
+            branch: "Київ".into(),
+            branch_code: "KYIV".into(),
+            cartridge_one_c_id: Some("ct-1c".into()),
+            vendor_article: "CF283A".into(),
+            cartridge_name: "HP 83A".into(),
+            warehouse_one_c_id: Some("wh-1c".into()),
+            warehouse: "Центральний".into(),
+            quantity: 2,
+            issued_at: t0() + Duration::minutes(11),
+        }
+    );
+    assert_eq!(tx.unconfirmed_issues(2).unwrap().iter().map(|l| l.issue_id).collect::<Vec<_>>(), issues[..2]);
+    drop(tx);
+
+    let unconfirmed =
+        || -> Vec<i64> { store.read().unwrap().unconfirmed_issues(10).unwrap().iter().map(|l| l.issue_id).collect() };
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.confirm_issues(&[], query).unwrap(), 0);
+    assert_eq!(tx.confirm_issues(&[issues[0], issues[0]], query).unwrap(), 1, "a repeat in one call counts once");
+    assert_eq!(tx.confirm_issues(&[issues[0], issues[1]], confirm).unwrap(), 1, "the first is confirmed already");
+    tx.commit().unwrap();
+    assert_eq!(unconfirmed(), [issues[2]]);
+    let mut tx = store.write().unwrap();
+    let unknown = tx.confirm_issues(&[issues[2] + 100], confirm);
+    assert!(matches!(unknown, Err(StoreError::Conflict(_))), "an issue that does not exist: {unknown:?}");
+    drop(tx);
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.confirm_all_issues(confirm).unwrap(), 1);
+    assert_eq!(tx.confirm_all_issues(confirm).unwrap(), 0);
+    let fourth = issue(30, 1, &mut tx);
+    tx.commit().unwrap();
+    assert_eq!(unconfirmed(), [fourth], "an issue after the confirmation waits for the next one");
+}
+
+/// A sign-in link works once, before it expires, however many use it at once;
+/// sessions are found by their token, listed newest first while open, and
+/// end once.
+fn web_sign_in_links_work_once_and_sessions_end(store: &dyn Store) {
+    base(store);
+    let token = |hash: &str, who: i64, minutes: i64| LoginToken {
+        token_hash: hash.into(),
+        telegram_id: who,
+        created_at: t0(),
+        expires_at: t0() + Duration::minutes(minutes),
+        used_at: None,
+    };
+    let mut tx = store.write().unwrap();
+    for t in [token("h1", AUTHOR, 10), token("h2", STAFF, 10), token("h3", STAFF, 10)] {
+        tx.insert_login_token(&t).unwrap();
+    }
+    tx.commit().unwrap();
+    let mut tx = store.write().unwrap();
+    let dup = tx.insert_login_token(&token("h1", STAFF, 60));
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    drop(tx);
+    let mut tx = store.write().unwrap();
+    let stranger = tx.insert_login_token(&token("h9", 999, 10));
+    assert!(matches!(stranger, Err(StoreError::Conflict(_))), "an unknown person: {stranger:?}");
+    drop(tx);
+
+    let use_at = |hash: &str, minutes: i64| {
+        let mut tx = store.write().unwrap();
+        let who = tx.use_login_token(hash, t0() + Duration::minutes(minutes)).unwrap();
+        tx.commit().unwrap();
+        who
+    };
+    assert_eq!(store.read().unwrap().login_token("h1").unwrap(), Some(token("h1", AUTHOR, 10)));
+    assert_eq!(store.read().unwrap().login_token("nope").unwrap(), None);
+    assert_eq!(use_at("h1", 10), None, "expired at its expiry");
+    assert_eq!(
+        store.read().unwrap().login_token("h1").unwrap().unwrap().used_at,
+        None,
+        "a refused use changes nothing"
+    );
+    assert_eq!(use_at("h1", 1), Some(AUTHOR));
+    assert_eq!(use_at("h1", 2), None, "once only");
+    assert_eq!(use_at("nope", 1), None);
+    assert_eq!(store.read().unwrap().login_token("h1").unwrap().unwrap().used_at, Some(t0() + Duration::minutes(1)));
+    let barrier = Barrier::new(2);
+    let got: Vec<Option<i64>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    use_at("h2", 1)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(got.iter().filter(|g| **g == Some(STAFF)).count(), 1, "{got:?}");
+    assert_eq!(got.iter().filter(|g| g.is_none()).count(), 1, "{got:?}");
+
+    let session = |hash: &str, who: i64, via: SignedInVia, minutes: i64| WebSession {
+        id: 999,
+        token_hash: hash.into(),
+        telegram_id: who,
+        csrf: format!("csrf-{hash}"),
+        via,
+        created_at: t0() + Duration::minutes(minutes),
+        seen_at: t0() + Duration::minutes(minutes),
+        expires_at: t0() + Duration::days(30),
+        ended_at: None,
+        user_agent: (via != SignedInVia::MiniApp).then(|| "Mozilla/5.0".into()),
+    };
+    let mut tx = store.write().unwrap();
+    let s1 = tx.insert_session(&session("s1", AUTHOR, SignedInVia::Link, 0)).unwrap();
+    let s2 = tx.insert_session(&session("s2", AUTHOR, SignedInVia::Widget, 60)).unwrap();
+    let s3 = tx.insert_session(&session("s3", STAFF, SignedInVia::MiniApp, 0)).unwrap();
+    tx.commit().unwrap();
+    let mut tx = store.write().unwrap();
+    let dup = tx.insert_session(&session("s1", STAFF, SignedInVia::Link, 0));
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    drop(tx);
+    let get = |hash: &str| store.read().unwrap().session(hash).unwrap();
+    let open =
+        |who: i64| -> Vec<i64> { store.read().unwrap().sessions_of(who).unwrap().iter().map(|s| s.id).collect() };
+    assert_eq!(
+        get("s1"),
+        Some(WebSession { id: s1, ..session("s1", AUTHOR, SignedInVia::Link, 0) }),
+        "its id is the store's"
+    );
+    assert_eq!(get("s3"), Some(WebSession { id: s3, ..session("s3", STAFF, SignedInVia::MiniApp, 0) }));
+    assert_eq!(get("nope"), None);
+    assert_eq!(open(AUTHOR), [s2, s1], "newest first");
+    assert_eq!(open(STAFF), [s3]);
+    assert_eq!(open(STAFF_2), Vec::<i64>::new());
+
+    let mut tx = store.write().unwrap();
+    tx.touch_session(s1, t0() + Duration::hours(2)).unwrap();
+    tx.end_session(s1, t0() + Duration::hours(3)).unwrap();
+    tx.end_session(s1, t0() + Duration::hours(4)).unwrap();
+    tx.commit().unwrap();
+    let ended = get("s1").unwrap();
+    assert_eq!(
+        (ended.seen_at, ended.ended_at),
+        (t0() + Duration::hours(2), Some(t0() + Duration::hours(3))),
+        "ended once"
+    );
+    assert_eq!(open(AUTHOR), [s2]);
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.end_sessions_of(AUTHOR, t0() + Duration::hours(5)).unwrap(), 1, "the open one only");
+    assert_eq!(tx.end_sessions_of(AUTHOR, t0() + Duration::hours(6)).unwrap(), 0);
+    tx.commit().unwrap();
+    assert_eq!(open(AUTHOR), Vec::<i64>::new());
+    assert_eq!(get("s1").unwrap().ended_at, Some(t0() + Duration::hours(3)));
+    assert_eq!(get("s2").unwrap().ended_at, Some(t0() + Duration::hours(5)));
+    assert_eq!(open(STAFF), [s3], "another person's sessions stay open");
+}
+
+/// Cartridge lines of the requests a query matches, by request then line,
+/// whatever the query's order and limit.
+fn items_are_scanned_by_request_then_line(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let other = tx
+        .insert_cartridge_type(
+            &NewCartridgeType {
+                name: "HP 85A".into(),
+                vendor_article: "CE285A".into(),
+                compatible_printers: String::new(),
+                one_c_id: None,
+                min_stock: 0,
+            },
+            t0(),
+        )
+        .unwrap();
+    let mut ids = Vec::new();
+    for minutes in [0, 10, 20] {
+        let mut n = new_request(&b, Kind::Cartridge, minutes);
+        n.items.push(NewItem { cartridge_type_id: other.id, quantity: 1, issued_quantity: 0, comment: None });
+        ids.push(tx.insert_request(&n).unwrap());
+    }
+    ids.push(tx.insert_request(&new_request(&b, Kind::Repair, 30)).unwrap());
+    tx.commit().unwrap();
+    let scan = |q: RequestQuery| -> Vec<(i64, String)> {
+        let mut tx = store.read().unwrap();
+        let mut out = Vec::new();
+        tx.scan_items(&q, &mut |i| {
+            out.push((i.request_id, i.vendor_article));
+            Ok(true)
+        })
+        .unwrap();
+        out
+    };
+    let line = |r: i64, a: &str| (r, a.to_string());
+    assert_eq!(
+        scan(RequestQuery { limit: Some(1), ..Default::default() }),
+        [
+            line(ids[0], "CF283A"),
+            line(ids[0], "CE285A"),
+            line(ids[1], "CF283A"),
+            line(ids[1], "CE285A"),
+            line(ids[2], "CF283A"),
+            line(ids[2], "CE285A")
+        ]
+    );
+    assert_eq!(
+        scan(RequestQuery { since: Some(t0() + Duration::minutes(20)), ..Default::default() }),
+        [line(ids[2], "CF283A"), line(ids[2], "CE285A")]
+    );
+    let mut seen = 0;
+    store
+        .read()
+        .unwrap()
+        .scan_items(&RequestQuery::default(), &mut |_| {
+            seen += 1;
+            Ok(seen < 3)
+        })
+        .unwrap();
+    assert_eq!(seen, 3, "a scan stops when told");
+}
+
+/// Changes to a warehouse and a cartridge type are stored whole.
+fn catalog_updates_round_trip(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let lviv = tx.insert_branch(&NewBranch { code: "LVIV".into(), name: "Львів".into(), address: None }, t0()).unwrap();
+    let warehouse = Warehouse {
+        code: "LV-1".into(),
+        name: "Склад Львів".into(),
+        branch_id: Some(lviv.id),
+        one_c_id: None,
+        ..b.warehouse.clone()
+    };
+    tx.update_warehouse(&warehouse).unwrap();
+    let cartridge = CartridgeType {
+        name: "HP 83X".into(),
+        vendor_article: "CF283X".into(),
+        compatible_printers: "M125, M127".into(),
+        one_c_id: None,
+        min_stock: 2,
+        ..b.cartridge.clone()
+    };
+    tx.update_cartridge_type(&cartridge).unwrap();
+    tx.commit().unwrap();
+    let mut tx = store.read().unwrap();
+    assert_eq!(tx.warehouse(b.warehouse.id).unwrap(), Some(warehouse));
+    assert_eq!(tx.warehouse_by_one_c_id("wh-1c").unwrap(), None);
+    assert_eq!(tx.cartridge_type(b.cartridge.id).unwrap(), Some(cartridge));
+    assert_eq!(tx.cartridge_type_by_article("CF283A").unwrap(), None);
+}
+
 macro_rules! backends {
     ($($case:ident),* $(,)?) => {
         mod postgres {
@@ -874,6 +1641,18 @@ backends!(
     keyset_pages_and_search,
     job_locks_exclude_each_other,
     an_id_is_never_taken_for_a_code,
+    the_inbox_keeps_pending_updates_in_order_and_prunes_what_was_done,
+    dialogues_keep_the_last_update_they_applied,
+    outbox_messages_leave_once_sent_or_failed,
+    server_calls_keep_each_responders_latest_answer,
+    broadcasts_count_their_messages_in_the_outbox,
+    sla_reminders_are_recorded_once_and_leased,
+    job_runs_remember_the_last_run_of_each_job,
+    imports_recognise_a_repeat_of_the_latest_import_only,
+    one_c_exchanges_list_newest_first_and_confirm_each_issue_once,
+    web_sign_in_links_work_once_and_sessions_end,
+    items_are_scanned_by_request_then_line,
+    catalog_updates_round_trip,
 );
 
 /// SQLite-specific guarantees enforced in the schema itself.

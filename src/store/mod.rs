@@ -14,6 +14,7 @@
 
 pub mod migrate;
 pub mod postgres;
+mod sql;
 pub mod sqlite;
 
 use crate::config::DatabaseUrl;

@@ -1,6 +1,9 @@
 //! The [`Store`] on PostgreSQL: the same capabilities as `store/sqlite.rs`, in
 //! native types (bigint ids, boolean, timestamptz), with migrations from
-//! `migrations/postgres/`.
+//! `migrations/postgres/`. The statements it runs are mostly `store/sql.rs`'s,
+//! shared with SQLite; here are those that are PostgreSQL's own (codes
+//! matched with `translate`, arrays, row locks, casts, `pg_notify`). It is not
+//! where a rule lives: it stores and fetches what `store` asks for.
 //!
 //! Write transactions take one transaction-level advisory lock, so writes are
 //! serialised exactly as on SQLite: every service was built on "a write
@@ -16,6 +19,7 @@
 
 use super::*;
 use crate::domain::Named;
+use crate::store::sql;
 use ::postgres::types::ToSql;
 use ::postgres::{Client, Row, Statement};
 use std::collections::{BTreeMap, HashMap};
@@ -790,23 +794,42 @@ macro_rules! sql_id {
 }
 sql_id!(BranchId, WarehouseId, CartridgeTypeId);
 
-/// `column` matches `$1` whatever the case of its ASCII letters, and only
-/// theirs: the expression of the unique indexes on codes and vendor articles
-/// (migration 5), as SQLite's NOCASE has it.
-fn code_matches(column: &str) -> String {
-    const FOLD: &str = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'";
-    format!("translate({column}, {FOLD}) = translate($1, {FOLD})")
+/// The arguments of a filter built in [`sql`], as PostgreSQL values.
+fn values(args: Vec<sql::Arg>) -> Params<'static> {
+    args.into_iter()
+        .map(|a| -> Box<dyn ToSql + Sync> {
+            match a {
+                sql::Arg::Text(s) => Box::new(s),
+                sql::Arg::Int(n) => Box::new(n),
+                sql::Arg::Bool(b) => Box::new(b),
+            }
+        })
+        .collect()
 }
 
-// ---------------------------------------------------------------- directory
+/// Matches `$1` whatever the case of its ASCII letters, and only theirs: the
+/// expression of the unique indexes on codes and vendor articles (migration
+/// 5), as SQLite's NOCASE has it.
+macro_rules! code_matches {
+    ($column:literal) => {
+        concat!(
+            "translate(",
+            $column,
+            ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = ",
+            "translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+        )
+    };
+}
+const BRANCH_BY_CODE: &str = sql::text!(sql::BRANCHES.postgres(), " WHERE ", code_matches!("code"));
+const WAREHOUSE_BY_CODE: &str = sql::text!(sql::WAREHOUSES.postgres(), " WHERE ", code_matches!("code"));
+const CARTRIDGE_TYPE_BY_ARTICLE: &str =
+    sql::text!(sql::CARTRIDGE_TYPES.postgres(), " WHERE ", code_matches!("vendor_article"));
 
-const BRANCH: &str = "SELECT id, code, name, address, created_at FROM branches";
+// ---------------------------------------------------------------- directory
 
 fn branch(r: &Row) -> Branch {
     Branch { id: r.get(0), code: r.get(1), name: r.get(2), address: r.get(3), created_at: r.get(4) }
 }
-
-const WAREHOUSE: &str = "SELECT id, code, name, branch_id, one_c_id, created_at FROM warehouses";
 
 fn warehouse(r: &Row) -> Warehouse {
     Warehouse {
@@ -818,9 +841,6 @@ fn warehouse(r: &Row) -> Warehouse {
         created_at: r.get(5),
     }
 }
-
-const USER_COLUMNS: &str = "telegram_id, full_name, username, phone, role, branch_id, language, blocked, on_duty, \
-                            bot_blocked_at, created_at, last_seen_at";
 
 fn user(r: &Row) -> Result<User> {
     Ok(User {
@@ -841,26 +861,23 @@ fn user(r: &Row) -> Result<User> {
 
 impl Directory for PgTx {
     fn branches(&mut self) -> Result<Vec<Branch>> {
-        Ok(listed(self.query(BRANCH, &[])?.iter().map(branch).collect()))
+        Ok(listed(self.query(sql::BRANCHES.postgres(), &[])?.iter().map(branch).collect()))
     }
 
     fn branch(&mut self, id: BranchId) -> Result<Option<Branch>> {
-        Ok(self.opt(&format!("{BRANCH} WHERE id = $1"), &[&id])?.as_ref().map(branch))
+        Ok(self.opt(sql::BRANCH_BY_ID.postgres(), &[&id])?.as_ref().map(branch))
     }
 
     fn branch_by_code(&mut self, code: &str) -> Result<Option<Branch>> {
-        Ok(self.opt(&format!("{BRANCH} WHERE {}", code_matches("code")), &[&code])?.as_ref().map(branch))
+        Ok(self.opt(BRANCH_BY_CODE, &[&code])?.as_ref().map(branch))
     }
 
     fn branch_by_name(&mut self, name: &str) -> Result<Option<Branch>> {
-        Ok(self.opt(&format!("{BRANCH} WHERE name = $1"), &[&name])?.as_ref().map(branch))
+        Ok(self.opt(sql::BRANCH_BY_NAME.postgres(), &[&name])?.as_ref().map(branch))
     }
 
     fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch> {
-        let r = self.one(
-            "INSERT INTO branches (code, name, address, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-            &[&new.code, &new.name, &new.address, &at],
-        )?;
+        let r = self.one(sql::INSERT_BRANCH.postgres(), &[&new.code, &new.name, &new.address, &at])?;
         Ok(Branch {
             id: r.get(0),
             code: new.code.clone(),
@@ -871,38 +888,33 @@ impl Directory for PgTx {
     }
 
     fn update_branch(&mut self, b: &Branch) -> Result<()> {
-        self.exec(
-            "UPDATE branches SET code = $2, name = $3, address = $4 WHERE id = $1",
-            &[&b.id, &b.code, &b.name, &b.address],
-        )?;
+        self.exec(sql::UPDATE_BRANCH.postgres(), &[&b.id, &b.code, &b.name, &b.address])?;
         Ok(())
     }
 
     fn warehouses(&mut self) -> Result<Vec<Warehouse>> {
-        Ok(listed(self.query(WAREHOUSE, &[])?.iter().map(warehouse).collect()))
+        Ok(listed(self.query(sql::WAREHOUSES.postgres(), &[])?.iter().map(warehouse).collect()))
     }
 
     fn warehouse(&mut self, id: WarehouseId) -> Result<Option<Warehouse>> {
-        Ok(self.opt(&format!("{WAREHOUSE} WHERE id = $1"), &[&id])?.as_ref().map(warehouse))
+        Ok(self.opt(sql::WAREHOUSE_BY_ID.postgres(), &[&id])?.as_ref().map(warehouse))
     }
 
     fn warehouse_by_code(&mut self, code: &str) -> Result<Option<Warehouse>> {
-        Ok(self.opt(&format!("{WAREHOUSE} WHERE {}", code_matches("code")), &[&code])?.as_ref().map(warehouse))
+        Ok(self.opt(WAREHOUSE_BY_CODE, &[&code])?.as_ref().map(warehouse))
     }
 
     fn warehouse_by_name(&mut self, name: &str) -> Result<Option<Warehouse>> {
-        Ok(self.opt(&format!("{WAREHOUSE} WHERE name = $1"), &[&name])?.as_ref().map(warehouse))
+        Ok(self.opt(sql::WAREHOUSE_BY_NAME.postgres(), &[&name])?.as_ref().map(warehouse))
     }
 
     fn warehouse_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<Warehouse>> {
-        Ok(self.opt(&format!("{WAREHOUSE} WHERE one_c_id = $1"), &[&one_c_id])?.as_ref().map(warehouse))
+        Ok(self.opt(sql::WAREHOUSE_BY_ONE_C_ID.postgres(), &[&one_c_id])?.as_ref().map(warehouse))
     }
 
     fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse> {
-        let r = self.one(
-            "INSERT INTO warehouses (code, name, branch_id, one_c_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            &[&new.code, &new.name, &new.branch_id, &new.one_c_id, &at],
-        )?;
+        let r =
+            self.one(sql::INSERT_WAREHOUSE.postgres(), &[&new.code, &new.name, &new.branch_id, &new.one_c_id, &at])?;
         Ok(Warehouse {
             id: r.get(0),
             code: new.code.clone(),
@@ -914,50 +926,23 @@ impl Directory for PgTx {
     }
 
     fn update_warehouse(&mut self, w: &Warehouse) -> Result<()> {
-        self.exec(
-            "UPDATE warehouses SET code = $2, name = $3, branch_id = $4, one_c_id = $5 WHERE id = $1",
-            &[&w.id, &w.code, &w.name, &w.branch_id, &w.one_c_id],
-        )?;
+        self.exec(sql::UPDATE_WAREHOUSE.postgres(), &[&w.id, &w.code, &w.name, &w.branch_id, &w.one_c_id])?;
         Ok(())
     }
 
     fn users(&mut self, f: &UserFilter) -> Result<Vec<User>> {
-        let mut sql = format!("SELECT {USER_COLUMNS} FROM users WHERE true");
-        let mut args: Params = Vec::new();
-        if let Some(role) = f.role {
-            args.push(Box::new(role.as_str().to_string()));
-            sql.push_str(&format!(" AND role = ${}", args.len()));
-        }
-        if f.staff_only {
-            sql.push_str(" AND role <> 'user'");
-        }
-        if let Some(b) = f.branch_id {
-            args.push(Box::new(b));
-            sql.push_str(&format!(" AND branch_id = ${}", args.len()));
-        }
-        if let Some(blocked) = f.blocked {
-            args.push(Box::new(blocked));
-            sql.push_str(&format!(" AND blocked = ${}", args.len()));
-        }
-        if f.reachable_only {
-            sql.push_str(" AND NOT blocked AND bot_blocked_at IS NULL");
-        }
-        if f.on_duty_only {
-            sql.push_str(" AND on_duty");
-        }
+        let (sql, args) = sql::users(f, sql::Marks::Postgres);
+        let args = values(args);
         self.query(&sql, &refs(&args))?.iter().map(user).collect::<Result<_>>().map(listed)
     }
 
     fn user(&mut self, telegram_id: i64) -> Result<Option<User>> {
-        self.opt(&format!("SELECT {USER_COLUMNS} FROM users WHERE telegram_id = $1"), &[&telegram_id])?
-            .as_ref()
-            .map(user)
-            .transpose()
+        self.opt(sql::USER_BY_ID.postgres(), &[&telegram_id])?.as_ref().map(user).transpose()
     }
 
     fn insert_user(&mut self, u: &User) -> Result<()> {
         self.exec(
-            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
+            sql::INSERT_USER.postgres(),
             &[
                 &u.telegram_id,
                 &u.full_name,
@@ -978,8 +963,7 @@ impl Directory for PgTx {
 
     fn update_user(&mut self, u: &User) -> Result<()> {
         let n = self.exec(
-            "UPDATE users SET full_name = $2, username = $3, phone = $4, role = $5, branch_id = $6, language = $7, \
-             blocked = $8, on_duty = $9, bot_blocked_at = $10, last_seen_at = $11 WHERE telegram_id = $1",
+            sql::UPDATE_USER.postgres(),
             &[
                 &u.telegram_id,
                 &u.full_name,
@@ -1003,9 +987,6 @@ impl Directory for PgTx {
 
 // ---------------------------------------------------------------- catalog
 
-const CARTRIDGE: &str =
-    "SELECT id, name, vendor_article, compatible_printers, one_c_id, min_stock, created_at FROM cartridge_types";
-
 fn cartridge(r: &Row) -> CartridgeType {
     CartridgeType {
         id: r.get(0),
@@ -1020,26 +1001,24 @@ fn cartridge(r: &Row) -> CartridgeType {
 
 impl Catalog for PgTx {
     fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>> {
-        Ok(listed(self.query(CARTRIDGE, &[])?.iter().map(cartridge).collect()))
+        Ok(listed(self.query(sql::CARTRIDGE_TYPES.postgres(), &[])?.iter().map(cartridge).collect()))
     }
 
     fn cartridge_type(&mut self, id: CartridgeTypeId) -> Result<Option<CartridgeType>> {
-        Ok(self.opt(&format!("{CARTRIDGE} WHERE id = $1"), &[&id])?.as_ref().map(cartridge))
+        Ok(self.opt(sql::CARTRIDGE_TYPE_BY_ID.postgres(), &[&id])?.as_ref().map(cartridge))
     }
 
     fn cartridge_type_by_article(&mut self, article: &str) -> Result<Option<CartridgeType>> {
-        let sql = format!("{CARTRIDGE} WHERE {}", code_matches("vendor_article"));
-        Ok(self.opt(&sql, &[&article])?.as_ref().map(cartridge))
+        Ok(self.opt(CARTRIDGE_TYPE_BY_ARTICLE, &[&article])?.as_ref().map(cartridge))
     }
 
     fn cartridge_type_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<CartridgeType>> {
-        Ok(self.opt(&format!("{CARTRIDGE} WHERE one_c_id = $1"), &[&one_c_id])?.as_ref().map(cartridge))
+        Ok(self.opt(sql::CARTRIDGE_TYPE_BY_ONE_C_ID.postgres(), &[&one_c_id])?.as_ref().map(cartridge))
     }
 
     fn insert_cartridge_type(&mut self, n: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType> {
         let r = self.one(
-            "INSERT INTO cartridge_types (name, vendor_article, compatible_printers, one_c_id, min_stock, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            sql::INSERT_CARTRIDGE_TYPE.postgres(),
             &[&n.name, &n.vendor_article, &n.compatible_printers, &n.one_c_id, &n.min_stock, &at],
         )?;
         Ok(CartridgeType {
@@ -1055,26 +1034,15 @@ impl Catalog for PgTx {
 
     fn update_cartridge_type(&mut self, c: &CartridgeType) -> Result<()> {
         self.exec(
-            "UPDATE cartridge_types SET name = $2, vendor_article = $3, compatible_printers = $4, one_c_id = $5, min_stock = $6 WHERE id = $1",
+            sql::UPDATE_CARTRIDGE_TYPE.postgres(),
             &[&c.id, &c.name, &c.vendor_article, &c.compatible_printers, &c.one_c_id, &c.min_stock],
         )?;
         Ok(())
     }
 
     fn stock(&mut self, f: &StockFilter) -> Result<Vec<StockRow>> {
-        let mut sql = String::from(
-            "SELECT s.cartridge_type_id, c.vendor_article, c.name, s.warehouse_id, w.name, s.quantity, c.min_stock, s.updated_at \
-             FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id WHERE true",
-        );
-        let mut args: Params = Vec::new();
-        if let Some(w) = f.warehouse_id {
-            args.push(Box::new(w));
-            sql.push_str(&format!(" AND s.warehouse_id = ${}", args.len()));
-        }
-        if let Some(c) = f.cartridge_type_id {
-            args.push(Box::new(c));
-            sql.push_str(&format!(" AND s.cartridge_type_id = ${}", args.len()));
-        }
+        let (sql, args) = sql::stock(f, sql::Marks::Postgres);
+        let args = values(args);
         Ok(listed(
             self.query(&sql, &refs(&args))?
                 .iter()
@@ -1093,12 +1061,7 @@ impl Catalog for PgTx {
     }
 
     fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>> {
-        Ok(self
-            .opt(
-                "SELECT quantity FROM stock_items WHERE cartridge_type_id = $1 AND warehouse_id = $2",
-                &[&cartridge_type_id, &warehouse_id],
-            )?
-            .map(|r| r.get(0)))
+        Ok(self.opt(sql::STOCK_LEVEL.postgres(), &[&cartridge_type_id, &warehouse_id])?.map(|r| r.get(0)))
     }
 
     fn set_stock(
@@ -1108,11 +1071,7 @@ impl Catalog for PgTx {
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.exec(
-            "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (cartridge_type_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-            &[&cartridge_type_id, &warehouse_id, &quantity, &at],
-        )?;
+        self.exec(sql::SET_STOCK.postgres(), &[&cartridge_type_id, &warehouse_id, &quantity, &at])?;
         Ok(())
     }
 
@@ -1123,20 +1082,16 @@ impl Catalog for PgTx {
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<i64> {
-        if let Some(r) = self.opt(
-            "UPDATE stock_items SET quantity = quantity - $3, updated_at = $4 \
-             WHERE cartridge_type_id = $1 AND warehouse_id = $2 AND quantity >= $3 RETURNING quantity",
-            &[&cartridge_type_id, &warehouse_id, &quantity, &at],
-        )? {
+        if let Some(r) = self.opt(sql::TAKE_STOCK.postgres(), &[&cartridge_type_id, &warehouse_id, &quantity, &at])? {
             return Ok(r.get(0));
         }
         let available = self.stock_level(cartridge_type_id, warehouse_id)?.unwrap_or(0);
         let article = self
-            .opt("SELECT vendor_article FROM cartridge_types WHERE id = $1", &[&cartridge_type_id])?
+            .opt(sql::ARTICLE_OF.postgres(), &[&cartridge_type_id])?
             .map(|r| r.get(0))
             .unwrap_or_else(|| format!("cartridge #{cartridge_type_id}"));
         let warehouse = self
-            .opt("SELECT name FROM warehouses WHERE id = $1", &[&warehouse_id])?
+            .opt(sql::WAREHOUSE_NAME_OF.postgres(), &[&warehouse_id])?
             .map(|r| r.get(0))
             .unwrap_or_else(|| format!("warehouse #{warehouse_id}"));
         Err(StoreError::InsufficientStock { article, warehouse, available, wanted: quantity })
@@ -1144,15 +1099,6 @@ impl Catalog for PgTx {
 }
 
 // ---------------------------------------------------------------- requests
-
-const REQUEST_SELECT: &str = "SELECT r.id, r.kind, r.author_id, a.full_name, r.branch_id, b.code, b.name, \
-     r.contact_name, r.contact_phone, r.description, r.priority, r.status, r.assignee_id, s.full_name, \
-     r.rejection_reason, r.created_at, r.accepted_at, r.closed_at, r.archived_at, r.sla_level, r.sla_notified_at, \
-     r.client_key, r.sla_resolve_level \
-     FROM requests r \
-     JOIN users a ON a.telegram_id = r.author_id \
-     JOIN branches b ON b.id = r.branch_id \
-     LEFT JOIN users s ON s.telegram_id = r.assignee_id";
 
 fn request(r: &Row) -> Result<Request> {
     Ok(Request {
@@ -1182,6 +1128,9 @@ fn request(r: &Row) -> Result<Request> {
     })
 }
 
+/// The WHERE clause and arguments for a query. A list of values is one array
+/// (`= ANY`), and search compares text folded by `translate` with
+/// `domain::text`'s table.
 fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
     let mut sql = String::from(" WHERE true");
     let mut args: Params = Vec::new();
@@ -1219,18 +1168,11 @@ fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
         let at = args.len();
         args.push(Box::new(key.id));
         let id = args.len();
-        let queue = matches!(q.order, RequestOrder::Queue | RequestOrder::ReverseQueue);
-        if queue {
+        if matches!(q.order, RequestOrder::Queue | RequestOrder::ReverseQueue) {
+            // The rank's CASE is an integer.
             args.push(Box::new(key.rank() as i32));
         }
-        let rank = args.len();
-        let r = "CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
-        sql.push_str(&match q.order {
-            RequestOrder::Newest => format!(" AND (r.created_at, r.id) < (${at}, ${id})"),
-            RequestOrder::Oldest => format!(" AND (r.created_at, r.id) > (${at}, ${id})"),
-            RequestOrder::Queue => format!(" AND ({r}, r.created_at, r.id) > (${rank}, ${at}, ${id})"),
-            RequestOrder::ReverseQueue => format!(" AND ({r}, r.created_at, r.id) < (${rank}, ${at}, ${id})"),
-        });
+        sql.push_str(&sql::after(q.order, sql::Marks::Postgres, args.len(), at, id));
     }
     let mut eq = |column: &str, v: Option<Box<dyn ToSql + Sync>>, sql: &mut String| {
         if let Some(v) = v {
@@ -1253,13 +1195,14 @@ fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
     (sql, args)
 }
 
+/// A request by id, its row locked until the transaction ends.
+const LOCK_REQUEST: &str = sql::text!(sql::REQUEST_BY_ID.postgres(), " FOR UPDATE OF r");
+
 impl Requests for PgTx {
     fn insert_request(&mut self, n: &NewRequest) -> Result<i64> {
         let id: i64 = self
             .one(
-                "INSERT INTO requests (kind, author_id, branch_id, contact_name, contact_phone, description, priority, \
-                 status, assignee_id, rejection_reason, created_at, accepted_at, closed_at, archived_at, client_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                sql::INSERT_REQUEST.postgres(),
                 &[
                     &n.kind.as_str(),
                     &n.author_id,
@@ -1281,7 +1224,7 @@ impl Requests for PgTx {
             .get(0);
         for item in &n.items {
             self.exec(
-                "INSERT INTO request_items (request_id, cartridge_type_id, quantity, issued_quantity, comment) VALUES ($1, $2, $3, $4, $5)",
+                sql::INSERT_ITEM.postgres(),
                 &[&id, &item.cartridge_type_id, &item.quantity, &item.issued_quantity, &item.comment],
             )?;
         }
@@ -1289,24 +1232,20 @@ impl Requests for PgTx {
     }
 
     fn request(&mut self, id: i64) -> Result<Option<Request>> {
-        self.opt(&format!("{REQUEST_SELECT} WHERE r.id = $1"), &[&id])?.as_ref().map(request).transpose()
+        self.opt(sql::REQUEST_BY_ID.postgres(), &[&id])?.as_ref().map(request).transpose()
     }
 
     fn request_by_client_key(&mut self, key: &str) -> Result<Option<Request>> {
-        self.opt(&format!("{REQUEST_SELECT} WHERE r.client_key = $1"), &[&key])?.as_ref().map(request).transpose()
+        self.opt(sql::REQUEST_BY_CLIENT_KEY.postgres(), &[&key])?.as_ref().map(request).transpose()
     }
 
     fn lock_request(&mut self, id: i64) -> Result<Option<Request>> {
-        self.opt(&format!("{REQUEST_SELECT} WHERE r.id = $1 FOR UPDATE OF r"), &[&id])?
-            .as_ref()
-            .map(request)
-            .transpose()
+        self.opt(LOCK_REQUEST, &[&id])?.as_ref().map(request).transpose()
     }
 
     fn update_request(&mut self, r: &Request) -> Result<()> {
         let n = self.exec(
-            "UPDATE requests SET status = $2, assignee_id = $3, rejection_reason = $4, accepted_at = $5, closed_at = $6, \
-             archived_at = $7, sla_level = $8, sla_notified_at = $9, sla_resolve_level = $10 WHERE id = $1",
+            sql::UPDATE_REQUEST.postgres(),
             &[
                 &r.id,
                 &r.status.as_str(),
@@ -1328,20 +1267,11 @@ impl Requests for PgTx {
 
     fn scan_requests(&mut self, q: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()> {
         let (filter, mut args) = request_where(q);
-        let order = match q.order {
-            RequestOrder::Newest => " ORDER BY r.created_at DESC, r.id DESC",
-            RequestOrder::Oldest => " ORDER BY r.created_at, r.id",
-            RequestOrder::Queue => {
-                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.created_at, r.id"
-            }
-            RequestOrder::ReverseQueue => {
-                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END DESC, r.created_at DESC, r.id DESC"
-            }
-        };
         args.push(Box::new(q.limit.map(|l| l.min(i64::MAX as u64) as i64)));
         args.push(Box::new(q.offset.min(i64::MAX as u64) as i64));
         let n = args.len();
-        let sql = format!("{REQUEST_SELECT}{filter}{order} LIMIT ${} OFFSET ${}", n - 1, n);
+        let sql =
+            format!("{}{filter}{} LIMIT ${} OFFSET ${}", sql::REQUESTS.postgres(), sql::order_by(q.order), n - 1, n);
         // Large scans stream through a portal, so memory stays flat.
         let st = self.conn.statement(&sql).map_err(db)?;
         let params = refs(&args);
@@ -1363,25 +1293,16 @@ impl Requests for PgTx {
 
     fn count_requests(&mut self, q: &RequestQuery) -> Result<u64> {
         let (filter, args) = request_where(q);
-        let n: i64 = self.one(&format!("SELECT count(*) FROM requests r{filter}"), &refs(&args))?.get(0);
+        let n: i64 = self.one(&format!("{}{filter}", sql::COUNT_REQUESTS), &refs(&args))?.get(0);
         Ok(n as u64)
     }
 
     fn items(&mut self, request_id: i64) -> Result<Vec<RequestItem>> {
-        Ok(self
-            .query(
-                "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
-                 FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id WHERE i.request_id = $1 ORDER BY i.id",
-                &[&request_id],
-            )?
-            .iter()
-            .map(item)
-            .collect())
+        Ok(self.query(sql::ITEMS_OF.postgres(), &[&request_id])?.iter().map(item).collect())
     }
 
     fn set_item_issued(&mut self, item_id: i64, issued_quantity: i64) -> Result<()> {
-        let n =
-            self.exec("UPDATE request_items SET issued_quantity = $2 WHERE id = $1", &[&item_id, &issued_quantity])?;
+        let n = self.exec(sql::SET_ITEM_ISSUED.postgres(), &[&item_id, &issued_quantity])?;
         if n == 0 {
             return Err(StoreError::Conflict(format!("request item {item_id} does not exist")));
         }
@@ -1391,8 +1312,7 @@ impl Requests for PgTx {
     fn insert_attachment(&mut self, a: &NewAttachment) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO attachments (request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                sql::INSERT_ATTACHMENT.postgres(),
                 &[
                     &a.request_id,
                     &a.kind.as_str(),
@@ -1407,34 +1327,29 @@ impl Requests for PgTx {
     }
 
     fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>> {
-        self.query(
-            "SELECT id, request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at FROM attachments \
-             WHERE request_id = $1 ORDER BY id",
-            &[&request_id],
-        )?
-        .iter()
-        .map(|r| {
-            let kind: String = r.get(2);
-            Ok(Attachment {
-                id: r.get(0),
-                request_id: r.get(1),
-                kind: AttachmentKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Backend(format!("attachment kind {kind}")))?,
-                file_id: r.get(3),
-                file_unique_id: r.get(4),
-                file_name: r.get(5),
-                mime_type: r.get(6),
-                created_at: r.get(7),
+        self.query(sql::ATTACHMENTS_OF.postgres(), &[&request_id])?
+            .iter()
+            .map(|r| {
+                let kind: String = r.get(2);
+                Ok(Attachment {
+                    id: r.get(0),
+                    request_id: r.get(1),
+                    kind: AttachmentKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Backend(format!("attachment kind {kind}")))?,
+                    file_id: r.get(3),
+                    file_unique_id: r.get(4),
+                    file_name: r.get(5),
+                    mime_type: r.get(6),
+                    created_at: r.get(7),
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     fn insert_issue(&mut self, i: &NewIssue) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                sql::INSERT_ISSUE.postgres(),
                 &[&i.request_id, &i.item_id, &i.warehouse_id, &i.quantity, &i.note, &i.issued_by, &i.issued_at],
             )?
             .get(0))
@@ -1442,11 +1357,7 @@ impl Requests for PgTx {
 
     fn scan_items(&mut self, q: &RequestQuery, each: &mut dyn FnMut(RequestItem) -> Result<bool>) -> Result<()> {
         let (filter, args) = request_where(q);
-        let sql = format!(
-            "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
-             FROM request_items i JOIN requests r ON r.id = i.request_id JOIN cartridge_types c ON c.id = i.cartridge_type_id \
-             {filter} ORDER BY i.request_id, i.id"
-        );
+        let sql = format!("{} {filter}{}", sql::ITEMS_OF_REQUESTS, sql::ITEMS_ORDER);
         let st = self.conn.statement(&sql).map_err(db)?;
         let params = refs(&args);
         self.failed = true; // cleared below once the whole scan has read without error
@@ -1487,7 +1398,7 @@ fn json(v: Option<String>) -> Result<Option<serde_json::Value>> {
 
 impl Audit for PgTx {
     fn last_log_id(&mut self) -> Result<i64> {
-        Ok(self.one("SELECT coalesce(max(id), 0)::bigint FROM logs", &[])?.get(0))
+        Ok(self.one(sql::LAST_LOG_ID.postgres(), &[])?.get(0))
     }
 
     fn append_log(&mut self, l: &NewLog) -> Result<()> {
@@ -1495,7 +1406,7 @@ impl Audit for PgTx {
         // it adds): every listening process learns that the help desk changed.
         self.exec("SELECT pg_notify('helpdesk_changes', '')", &[])?;
         self.exec(
-            "INSERT INTO logs (at, actor_id, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            sql::INSERT_LOG.postgres(),
             &[
                 &l.at,
                 &l.actor_id,
@@ -1511,54 +1422,46 @@ impl Audit for PgTx {
     }
 
     fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>> {
-        self.query(
-            "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after FROM logs WHERE entity = $1 AND entity_id = $2 ORDER BY id",
-            &[&entity, &entity_id],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(LogEntry {
-                id: r.get(0),
-                at: r.get(1),
-                actor_id: r.get(2),
-                actor: r.get(3),
-                action: r.get(4),
-                entity: r.get(5),
-                entity_id: r.get(6),
-                before: json(r.get(7))?,
-                after: json(r.get(8))?,
+        self.query(sql::LOGS_OF.postgres(), &[&entity, &entity_id])?
+            .iter()
+            .map(|r| {
+                Ok(LogEntry {
+                    id: r.get(0),
+                    at: r.get(1),
+                    actor_id: r.get(2),
+                    actor: r.get(3),
+                    action: r.get(4),
+                    entity: r.get(5),
+                    entity_id: r.get(6),
+                    before: json(r.get(7))?,
+                    after: json(r.get(8))?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 }
 
 // ---------------------------------------------------------------- bot
 
+fn inbox_update(r: &Row) -> InboxUpdate {
+    InboxUpdate { update_id: r.get(0), chat_id: r.get(1), payload: r.get(2) }
+}
+
 impl Inbox for PgTx {
     fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64> {
         let mut n = 0;
         for u in updates {
-            n += self.exec(
-                "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (update_id) DO NOTHING",
-                &[&u.update_id, &u.chat_id, &u.payload, &at],
-            )?;
+            n += self.exec(sql::INSERT_INBOX.postgres(), &[&u.update_id, &u.chat_id, &u.payload, &at])?;
         }
         Ok(n)
     }
 
     fn inbox_pending(&mut self, limit: u64) -> Result<Vec<InboxUpdate>> {
-        Ok(self
-            .query(
-                "SELECT update_id, chat_id, payload FROM telegram_inbox WHERE done_at IS NULL ORDER BY update_id LIMIT $1",
-                &[&(limit as i64)],
-            )?
-            .iter()
-            .map(|r| InboxUpdate { update_id: r.get(0), chat_id: r.get(1), payload: r.get(2) })
-            .collect())
+        Ok(self.query(sql::INBOX_PENDING.postgres(), &[&(limit as i64)])?.iter().map(inbox_update).collect())
     }
 
     fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+        // All at once, as an array.
         self.exec(
             "UPDATE telegram_inbox SET done_at = $2 WHERE update_id = ANY($1) AND done_at IS NULL",
             &[&update_ids.to_vec(), &at],
@@ -1574,60 +1477,39 @@ impl Inbox for PgTx {
         limit: u64,
     ) -> Result<Vec<InboxUpdate>> {
         let mut claimed: Vec<InboxUpdate> = self
-            .query(
-                "UPDATE telegram_inbox SET claimed_until = $3 WHERE update_id IN (SELECT update_id FROM telegram_inbox \
-                 WHERE done_at IS NULL AND received_at < $1 AND (claimed_until IS NULL OR claimed_until < $2) \
-                 ORDER BY update_id LIMIT $4) RETURNING update_id, chat_id, payload",
-                &[&received_before, &now, &until, &(limit as i64)],
-            )?
+            .query(sql::CLAIM_STALE_INBOX.postgres(), &[&received_before, &now, &until, &(limit as i64)])?
             .iter()
-            .map(|r| InboxUpdate { update_id: r.get(0), chat_id: r.get(1), payload: r.get(2) })
+            .map(inbox_update)
             .collect();
         claimed.sort_by_key(|u| u.update_id);
         Ok(claimed)
     }
 
     fn inbox_last_id(&mut self) -> Result<Option<i64>> {
-        Ok(self.one("SELECT max(update_id) FROM telegram_inbox", &[])?.get(0))
+        Ok(self.one(sql::INBOX_LAST_ID.postgres(), &[])?.get(0))
     }
 
     fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64> {
-        self.exec(
-            "DELETE FROM telegram_inbox WHERE done_at IS NOT NULL AND done_at < $1 \
-             AND update_id < (SELECT max(update_id) FROM telegram_inbox)",
-            &[&before],
-        )
+        self.exec(sql::PRUNE_INBOX.postgres(), &[&before])
     }
 }
 
 impl Dialogues for PgTx {
     fn dialogue(&mut self, chat_id: i64) -> Result<Option<DialogueRow>> {
         Ok(self
-            .opt("SELECT state, last_update_id FROM dialogues WHERE chat_id = $1", &[&chat_id])?
+            .opt(sql::DIALOGUE.postgres(), &[&chat_id])?
             .map(|r| DialogueRow { state: r.get(0), last_update_id: r.get(1) }))
     }
 
     fn set_dialogue(&mut self, chat_id: i64, row: &DialogueRow, at: DateTime<Utc>) -> Result<()> {
-        self.exec(
-            "INSERT INTO dialogues (chat_id, state, last_update_id, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, \
-             last_update_id = coalesce(excluded.last_update_id, dialogues.last_update_id), updated_at = excluded.updated_at",
-            &[&chat_id, &row.state, &row.last_update_id, &at],
-        )?;
+        self.exec(sql::SET_DIALOGUE.postgres(), &[&chat_id, &row.state, &row.last_update_id, &at])?;
         Ok(())
     }
 }
 
-const OUTBOX_COLUMNS: &str = "id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email, priority";
-
 impl Outbox for PgTx {
     fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64> {
-        Ok(self
-            .one(
-                "INSERT INTO outbox (chat_id, notice, created_at, send_after) VALUES ($1, $2, $3, $3) RETURNING id",
-                &[&chat_id, &notice, &at],
-            )?
-            .get(0))
+        Ok(self.one(sql::PUSH_NOTICE.postgres(), &[&chat_id, &notice, &at])?.get(0))
     }
 
     fn outbox_push_reply(
@@ -1637,21 +1519,14 @@ impl Outbox for PgTx {
         at: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<i64> {
+        // `priority` is a smallint.
         Ok(self
-            .one(
-                "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[&chat_id, &notice, &(super::OUTBOX_REPLY as i16), &at, &until],
-            )?
+            .one(sql::PUSH_REPLY.postgres(), &[&chat_id, &notice, &(super::OUTBOX_REPLY as i16), &at, &until])?
             .get(0))
     }
 
     fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64> {
-        Ok(self
-            .one(
-                "INSERT INTO outbox (chat_id, email, notice, created_at, send_after) VALUES (0, $1, $2, $3, $3) RETURNING id",
-                &[&address, &notice, &at],
-            )?
-            .get(0))
+        Ok(self.one(sql::PUSH_EMAIL.postgres(), &[&address, &notice, &at])?.get(0))
     }
 
     fn outbox_push_broadcast(
@@ -1661,25 +1536,12 @@ impl Outbox for PgTx {
         notice: &str,
         at: DateTime<Utc>,
     ) -> Result<i64> {
-        Ok(self
-            .one(
-                "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) VALUES ($1, $2, 2, $3, $4, $4) RETURNING id",
-                &[&chat_id, &notice, &broadcast_id, &at],
-            )?
-            .get(0))
+        Ok(self.one(sql::PUSH_BROADCAST.postgres(), &[&chat_id, &notice, &broadcast_id, &at])?.get(0))
     }
 
     fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>> {
         Ok(self
-            .query(
-                &format!(
-                    "SELECT {OUTBOX_COLUMNS} FROM ( \
-                       SELECT o.*, row_number() OVER (PARTITION BY chat_id, email ORDER BY priority, send_after, id) AS turn \
-                       FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= $1 \
-                     ) due WHERE turn <= $3 ORDER BY priority, send_after, id LIMIT $2"
-                ),
-                &[&now, &(limit as i64), &(per_chat as i64)],
-            )?
+            .query(sql::OUTBOX_DUE.postgres(), &[&now, &(limit as i64), &(per_chat as i64)])?
             .iter()
             .map(|r| OutboxMessage {
                 id: r.get(0),
@@ -1696,43 +1558,34 @@ impl Outbox for PgTx {
     }
 
     fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
+        // All at once, as an array.
         self.exec("UPDATE outbox SET send_after = $2 WHERE id = ANY($1)", &[&ids.to_vec(), &until])?;
         Ok(())
     }
 
     fn outbox_release(&mut self, now: DateTime<Utc>) -> Result<u64> {
-        self.exec(
-            "UPDATE outbox SET send_after = $1 \
-             WHERE sent_at IS NULL AND failed_at IS NULL AND attempts = 0 AND send_after > $1",
-            &[&now],
-        )
+        self.exec(sql::RELEASE_OUTBOX.postgres(), &[&now])
     }
 
     fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.exec("UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1", &[&id, &at])?;
+        self.exec(sql::OUTBOX_SENT.postgres(), &[&id, &at])?;
         Ok(())
     }
 
     fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()> {
-        self.exec(
-            "UPDATE outbox SET send_after = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1",
-            &[&id, &after, &error],
-        )?;
+        self.exec(sql::OUTBOX_RETRY.postgres(), &[&id, &after, &error])?;
         Ok(())
     }
 
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
-        self.exec(
-            "UPDATE outbox SET failed_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1",
-            &[&id, &at, &error],
-        )?;
+        self.exec(sql::OUTBOX_FAILED.postgres(), &[&id, &at, &error])?;
         Ok(())
     }
 }
 
 impl Calls for PgTx {
     fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.one("SELECT max(created_at) FROM server_calls WHERE caller_id = $1", &[&caller_id])?.get(0))
+        Ok(self.one(sql::LAST_CALL_BY.postgres(), &[&caller_id])?.get(0))
     }
 
     fn insert_call(
@@ -1742,33 +1595,19 @@ impl Calls for PgTx {
         at: DateTime<Utc>,
         client_key: Option<&str>,
     ) -> Result<i64> {
-        Ok(self
-            .one(
-                "INSERT INTO server_calls (caller_id, branch_id, created_at, client_key) VALUES ($1, $2, $3, $4) RETURNING id",
-                &[&caller_id, &branch_id, &at, &client_key],
-            )?
-            .get(0))
+        Ok(self.one(sql::INSERT_CALL.postgres(), &[&caller_id, &branch_id, &at, &client_key])?.get(0))
     }
 
     fn call_by_client_key(&mut self, key: &str) -> Result<Option<i64>> {
-        Ok(self.opt("SELECT id FROM server_calls WHERE client_key = $1", &[&key])?.map(|r| r.get(0)))
+        Ok(self.opt(sql::CALL_BY_CLIENT_KEY.postgres(), &[&key])?.map(|r| r.get(0)))
     }
 
     fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>> {
-        let Some(r) = self.opt(
-            "SELECT c.id, c.caller_id, u.full_name, u.phone, b.name, c.created_at FROM server_calls c \
-             JOIN users u ON u.telegram_id = c.caller_id LEFT JOIN branches b ON b.id = c.branch_id WHERE c.id = $1",
-            &[&id],
-        )?
-        else {
+        let Some(r) = self.opt(sql::SERVER_CALL.postgres(), &[&id])? else {
             return Ok(None);
         };
         let answers = self
-            .query(
-                "SELECT a.responder_id, u.full_name, a.answer, a.answered_at FROM server_call_answers a \
-                 JOIN users u ON u.telegram_id = a.responder_id WHERE a.call_id = $1 ORDER BY a.answered_at",
-                &[&id],
-            )?
+            .query(sql::CALL_ANSWERS.postgres(), &[&id])?
             .iter()
             .map(|a| CallAnswer {
                 responder_id: a.get(0),
@@ -1789,11 +1628,7 @@ impl Calls for PgTx {
     }
 
     fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()> {
-        self.exec(
-            "INSERT INTO server_call_answers (call_id, responder_id, answer, answered_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (call_id, responder_id) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
-            &[&id, &responder_id, &answer, &at],
-        )?;
+        self.exec(sql::ANSWER_CALL.postgres(), &[&id, &responder_id, &answer, &at])?;
         Ok(())
     }
 }
@@ -1802,62 +1637,43 @@ impl Broadcasts for PgTx {
     fn insert_broadcast(&mut self, b: &NewBroadcast) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients, client_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                sql::INSERT_BROADCAST.postgres(),
                 &[&b.author_id, &b.kind, &b.text, &b.file_id, &b.created_at, &b.recipients, &b.client_key],
             )?
             .get(0))
     }
 
     fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>> {
-        self.broadcast_where("id = $1", &id)
+        self.broadcast_by(sql::BROADCAST_BY_ID.postgres(), &id)
     }
 
     fn broadcast_by_client_key(&mut self, key: &str) -> Result<Option<Broadcast>> {
-        self.broadcast_where("client_key = $1", &key)
+        self.broadcast_by(sql::BROADCAST_BY_CLIENT_KEY.postgres(), &key)
     }
 
     fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)> {
-        let r = self.one(
-            "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL), \
-                    count(*) FILTER (WHERE sent_at IS NOT NULL), \
-                    count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error <> $2), \
-                    count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error = $2) \
-             FROM outbox WHERE broadcast_id = $1",
-            &[&id, &BLOCKED_BY_USER],
-        )?;
+        let r = self.one(sql::BROADCAST_PROGRESS.postgres(), &[&id, &BLOCKED_BY_USER])?;
         Ok((r.get(0), BroadcastStats { delivered: r.get(1), failed: r.get(2), blocked: r.get(3) }))
     }
 
     fn finish_broadcast(&mut self, id: i64, s: BroadcastStats, at: DateTime<Utc>) -> Result<()> {
-        self.exec(
-            "UPDATE broadcasts SET finished_at = $2, delivered = $3, failed = $4, blocked = $5 WHERE id = $1",
-            &[&id, &at, &s.delivered, &s.failed, &s.blocked],
-        )?;
+        self.exec(sql::FINISH_BROADCAST.postgres(), &[&id, &at, &s.delivered, &s.failed, &s.blocked])?;
         Ok(())
     }
 }
 
 impl PgTx {
-    fn broadcast_where(&mut self, filter: &str, value: &(dyn ToSql + Sync)) -> Result<Option<Broadcast>> {
-        Ok(self
-            .opt(
-                &format!(
-                    "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE {filter}"
-                ),
-                &[value],
-            )?
-
-            .map(|r| Broadcast {
-                id: r.get(0),
-                author_id: r.get(1),
-                kind: r.get(2),
-                text: r.get(3),
-                file_id: r.get(4),
-                created_at: r.get(5),
-                finished_at: r.get(6),
-                recipients: r.get(7),
-            }))
+    fn broadcast_by(&mut self, sql: &str, value: &(dyn ToSql + Sync)) -> Result<Option<Broadcast>> {
+        Ok(self.opt(sql, &[value])?.map(|r| Broadcast {
+            id: r.get(0),
+            author_id: r.get(1),
+            kind: r.get(2),
+            text: r.get(3),
+            file_id: r.get(4),
+            created_at: r.get(5),
+            finished_at: r.get(6),
+            recipients: r.get(7),
+        }))
     }
 }
 
@@ -1865,28 +1681,17 @@ impl PgTx {
 
 impl Imports for PgTx {
     fn latest_one_c_import_of(&mut self, source: &str, content_hash: &str) -> Result<Option<OneCImport>> {
-        Ok(self
-            .opt(
-                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports \
-                 WHERE content_hash = $2 AND id = (SELECT max(id) FROM one_c_imports WHERE source = $1)",
-                &[&source, &content_hash],
-            )?
-            .map(|r| OneCImport {
-                id: r.get(0),
-                source: r.get(1),
-                content_hash: r.get(2),
-                imported_at: r.get(3),
-                rows: r.get(4),
-            }))
+        Ok(self.opt(sql::LATEST_IMPORT_OF.postgres(), &[&source, &content_hash])?.map(|r| OneCImport {
+            id: r.get(0),
+            source: r.get(1),
+            content_hash: r.get(2),
+            imported_at: r.get(3),
+            rows: r.get(4),
+        }))
     }
 
     fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64> {
-        Ok(self
-            .one(
-                "INSERT INTO one_c_imports (source, content_hash, imported_at, rows) VALUES ($1, $2, $3, $4) RETURNING id",
-                &[&source, &content_hash, &at, &rows],
-            )?
-            .get(0))
+        Ok(self.one(sql::INSERT_IMPORT.postgres(), &[&source, &content_hash, &at, &rows])?.get(0))
     }
 
     fn insert_one_c_snapshot(
@@ -1898,9 +1703,7 @@ impl Imports for PgTx {
     ) -> Result<()> {
         for r in rows {
             self.exec(
-                "INSERT INTO one_c_snapshot (import_id, source, imported_at, item_one_c_id, item_name, item_article, \
-                 warehouse_one_c_id, warehouse_name, quantity, cartridge_type_id, warehouse_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                sql::INSERT_SNAPSHOT_ROW.postgres(),
                 &[
                     &import_id,
                     &source,
@@ -1927,8 +1730,7 @@ impl Sla for PgTx {
         let mut n = 0;
         for r in reminders {
             n += self.exec(
-                "INSERT INTO sla_reminders (request_id, kind, level, channel, recipient, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                sql::INSERT_SLA_REMINDER.postgres(),
                 &[&r.request_id, &r.kind, &r.level, &r.channel, &r.recipient, &at],
             )?;
         }
@@ -1941,14 +1743,16 @@ impl Sla for PgTx {
         lease_until: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<SlaReminder>> {
+        // Rows another sender holds are skipped, not waited for.
+        const LEASE: &str = sql::text!(
+            "UPDATE sla_reminders SET lease_until = $2 WHERE id IN ( \
+               SELECT id FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL \
+               AND (lease_until IS NULL OR lease_until <= $1) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING ",
+            sql::SLA_REMINDER_COLUMNS
+        );
         let mut rows: Vec<SlaReminder> = self
-            .query(
-                "UPDATE sla_reminders SET lease_until = $2 WHERE id IN ( \
-                   SELECT id FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL \
-                   AND (lease_until IS NULL OR lease_until <= $1) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-                 RETURNING id, request_id, kind, level, channel, recipient, attempts",
-                &[&now, &lease_until, &(limit as i64)],
-            )?
+            .query(LEASE, &[&now, &lease_until, &(limit as i64)])?
             .iter()
             .map(|r| SlaReminder {
                 id: r.get(0),
@@ -1965,14 +1769,12 @@ impl Sla for PgTx {
     }
 
     fn sla_reminder_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.exec(
-            "UPDATE sla_reminders SET sent_at = $2, attempts = attempts + 1, lease_until = NULL WHERE id = $1",
-            &[&id, &at],
-        )?;
+        self.exec(sql::SLA_REMINDER_SENT.postgres(), &[&id, &at])?;
         Ok(())
     }
 
     fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()> {
+        // The casts type the CASE's parameters, which PostgreSQL cannot infer.
         self.exec(
             "UPDATE sla_reminders SET attempts = attempts + 1, last_error = $3, lease_until = NULL, \
              failed_at = CASE WHEN $4::boolean THEN $2::timestamptz ELSE NULL END WHERE id = $1",
@@ -1982,32 +1784,29 @@ impl Sla for PgTx {
     }
 
     fn sla_reminders_pending(&mut self) -> Result<u64> {
-        let n: i64 =
-            self.one("SELECT count(*) FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL", &[])?.get(0);
+        let n: i64 = self.one(sql::SLA_REMINDERS_PENDING.postgres(), &[])?.get(0);
         Ok(n as u64)
     }
 }
 
 impl Jobs for PgTx {
     fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64> {
-        Ok(self.one("INSERT INTO job_runs (job, started_at) VALUES ($1, $2) RETURNING id", &[&job, &at])?.get(0))
+        Ok(self.one(sql::JOB_STARTED.postgres(), &[&job, &at])?.get(0))
     }
 
     fn job_finished(&mut self, run_id: i64, at: DateTime<Utc>, ok: bool, message: &str) -> Result<()> {
-        self.exec(
-            "UPDATE job_runs SET finished_at = $2, ok = $3, message = $4 WHERE id = $1",
-            &[&run_id, &at, &ok, &message],
-        )?;
+        self.exec(sql::JOB_FINISHED.postgres(), &[&run_id, &at, &ok, &message])?;
         Ok(())
     }
 
     fn last_job_run(&mut self, job: &str) -> Result<Option<JobRun>> {
-        Ok(self
-            .opt(
-                "SELECT job, started_at, finished_at, ok, message FROM job_runs WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
-                &[&job],
-            )?
-            .map(|r| JobRun { job: r.get(0), started_at: r.get(1), finished_at: r.get(2), ok: r.get(3), message: r.get(4) }))
+        Ok(self.opt(sql::LAST_JOB_RUN.postgres(), &[&job])?.map(|r| JobRun {
+            job: r.get(0),
+            started_at: r.get(1),
+            finished_at: r.get(2),
+            ok: r.get(3),
+            message: r.get(4),
+        }))
     }
 }
 
@@ -2015,8 +1814,7 @@ impl OneCExchanges for PgTx {
     fn insert_one_c_exchange(&mut self, e: &OneCExchange) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO onec_exchanges (at, kind, step, session, peer, files, ok, detail, import_id, stock_changed) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                sql::INSERT_EXCHANGE.postgres(),
                 &[
                     &e.at,
                     &e.kind,
@@ -2036,10 +1834,7 @@ impl OneCExchanges for PgTx {
     fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>> {
         let limit = i64::from(limit);
         Ok(self
-            .query(
-                &format!("SELECT {ONE_C_EXCHANGE_COLUMNS} FROM onec_exchanges ORDER BY at DESC, id DESC LIMIT $1"),
-                &[&limit],
-            )?
+            .query(sql::EXCHANGES.postgres(), &[&limit])?
             .iter()
             .map(|r| OneCExchange {
                 id: r.get(0),
@@ -2060,7 +1855,7 @@ impl OneCExchanges for PgTx {
     fn unconfirmed_issues(&mut self, limit: u32) -> Result<Vec<SaleLine>> {
         let limit = i64::from(limit);
         Ok(self
-            .query(&format!("{SALE_LINES} LIMIT $1"), &[&limit])?
+            .query(sql::UNCONFIRMED_ISSUES.postgres(), &[&limit])?
             .iter()
             .map(|r| SaleLine {
                 issue_id: r.get(0),
@@ -2080,6 +1875,7 @@ impl OneCExchanges for PgTx {
     }
 
     fn confirm_issues(&mut self, issue_ids: &[i64], exchange_id: i64) -> Result<u64> {
+        // All at once, as an array.
         self.exec(
             "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) SELECT unnest($1::bigint[]), $2 \
              ON CONFLICT (issue_id) DO NOTHING",
@@ -2088,22 +1884,13 @@ impl OneCExchanges for PgTx {
     }
 
     fn confirm_all_issues(&mut self, exchange_id: i64) -> Result<u64> {
-        self.exec(
-            "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) SELECT id, $1 FROM cartridge_issues \
-             ON CONFLICT (issue_id) DO NOTHING",
-            &[&exchange_id],
-        )
+        self.exec(sql::CONFIRM_ALL_ISSUES.postgres(), &[&exchange_id])
     }
 
     fn one_c_step_taken(&mut self, kind: &str, step: &str) -> Result<bool> {
-        Ok(self
-            .one("SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = $1 AND step = $2)", &[&kind, &step])?
-            .get(0))
+        Ok(self.one(sql::STEP_TAKEN.postgres(), &[&kind, &step])?.get(0))
     }
 }
-
-const WEB_SESSION_COLUMNS: &str =
-    "id, token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent";
 
 fn web_session(r: &::postgres::Row) -> WebSession {
     let via: String = r.get(4);
@@ -2124,42 +1911,30 @@ fn web_session(r: &::postgres::Row) -> WebSession {
 impl WebSessions for PgTx {
     fn insert_login_token(&mut self, t: &LoginToken) -> Result<()> {
         self.exec(
-            "INSERT INTO web_login_tokens (token_hash, telegram_id, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5)",
+            sql::INSERT_LOGIN_TOKEN.postgres(),
             &[&t.token_hash, &t.telegram_id, &t.created_at, &t.expires_at, &t.used_at],
         )?;
         Ok(())
     }
 
     fn login_token(&mut self, token_hash: &str) -> Result<Option<LoginToken>> {
-        Ok(self
-            .opt(
-                "SELECT token_hash, telegram_id, created_at, expires_at, used_at FROM web_login_tokens WHERE token_hash = $1",
-                &[&token_hash],
-            )?
-            .map(|r| LoginToken {
-                token_hash: r.get(0),
-                telegram_id: r.get(1),
-                created_at: r.get(2),
-                expires_at: r.get(3),
-                used_at: r.get(4),
-            }))
+        Ok(self.opt(sql::LOGIN_TOKEN.postgres(), &[&token_hash])?.map(|r| LoginToken {
+            token_hash: r.get(0),
+            telegram_id: r.get(1),
+            created_at: r.get(2),
+            expires_at: r.get(3),
+            used_at: r.get(4),
+        }))
     }
 
     fn use_login_token(&mut self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
-        Ok(self
-            .opt(
-                "UPDATE web_login_tokens SET used_at = $2 \
-                 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING telegram_id",
-                &[&token_hash, &now],
-            )?
-            .map(|r| r.get(0)))
+        Ok(self.opt(sql::USE_LOGIN_TOKEN.postgres(), &[&token_hash, &now])?.map(|r| r.get(0)))
     }
 
     fn insert_session(&mut self, s: &WebSession) -> Result<i64> {
         Ok(self
             .one(
-                "INSERT INTO web_sessions (token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                sql::INSERT_SESSION.postgres(),
                 &[
                     &s.token_hash,
                     &s.telegram_id,
@@ -2176,40 +1951,25 @@ impl WebSessions for PgTx {
     }
 
     fn session(&mut self, token_hash: &str) -> Result<Option<WebSession>> {
-        Ok(self
-            .opt(&format!("SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE token_hash = $1"), &[&token_hash])?
-            .map(|r| web_session(&r)))
+        Ok(self.opt(sql::SESSION_BY_TOKEN.postgres(), &[&token_hash])?.map(|r| web_session(&r)))
     }
 
     fn touch_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.exec("UPDATE web_sessions SET seen_at = $2 WHERE id = $1", &[&id, &at])?;
+        self.exec(sql::TOUCH_SESSION.postgres(), &[&id, &at])?;
         Ok(())
     }
 
     fn end_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.exec("UPDATE web_sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", &[&id, &at])?;
+        self.exec(sql::END_SESSION.postgres(), &[&id, &at])?;
         Ok(())
     }
 
     fn end_sessions_of(&mut self, telegram_id: i64, at: DateTime<Utc>) -> Result<u64> {
-        self.exec(
-            "UPDATE web_sessions SET ended_at = $2 WHERE telegram_id = $1 AND ended_at IS NULL",
-            &[&telegram_id, &at],
-        )
+        self.exec(sql::END_SESSIONS_OF.postgres(), &[&telegram_id, &at])
     }
 
     fn sessions_of(&mut self, telegram_id: i64) -> Result<Vec<WebSession>> {
-        Ok(self
-            .query(
-                &format!(
-                    "SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE telegram_id = $1 AND ended_at IS NULL \
-                     ORDER BY created_at DESC, id DESC"
-                ),
-                &[&telegram_id],
-            )?
-            .iter()
-            .map(web_session)
-            .collect())
+        Ok(self.query(sql::OPEN_SESSIONS_OF.postgres(), &[&telegram_id])?.iter().map(web_session).collect())
     }
 }
 

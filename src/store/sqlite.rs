@@ -1,9 +1,17 @@
 //! The [`Store`] on an embedded SQLite file: WAL journal, foreign keys and a
 //! busy timeout on every connection, so the daemon and a cron job can share
 //! the file. Migrations come from `migrations/sqlite/` via refinery.
+//!
+//! The statements it runs are mostly `store/sql.rs`'s, shared with
+//! PostgreSQL; here are the few that are SQLite's own (codes found by their
+//! NOCASE collation, one row at a time where PostgreSQL binds an array, the
+//! requests' filter with `IN` lists and `hd_fold`), and how values become
+//! SQLite's: times as fixed-width UTC text, booleans as 0 and 1. It is not
+//! where a rule lives: it stores and fetches what `store` asks for.
 
 use super::*;
 use crate::domain::Named;
+use crate::store::sql;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params, params_from_iter};
@@ -550,13 +558,9 @@ fn json(row: &Row, idx: usize) -> rusqlite::Result<Option<serde_json::Value>> {
 
 // ---------------------------------------------------------------- directory
 
-const BRANCH_COLUMNS: &str = "id, code, name, address, created_at";
-
 fn branch_row(r: &Row) -> rusqlite::Result<Branch> {
     Ok(Branch { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, address: r.get(3)?, created_at: time(r, 4)? })
 }
-
-const WAREHOUSE_COLUMNS: &str = "id, code, name, branch_id, one_c_id, created_at";
 
 fn warehouse_row(r: &Row) -> rusqlite::Result<Warehouse> {
     Ok(Warehouse {
@@ -568,9 +572,6 @@ fn warehouse_row(r: &Row) -> rusqlite::Result<Warehouse> {
         created_at: time(r, 5)?,
     })
 }
-
-const USER_COLUMNS: &str = "telegram_id, full_name, username, phone, role, branch_id, language, blocked, on_duty, \
-                            bot_blocked_at, created_at, last_seen_at";
 
 fn user_row(r: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -610,50 +611,67 @@ macro_rules! sql_id {
 }
 sql_id!(BranchId, WarehouseId, CartridgeTypeId);
 
+/// The arguments of a filter built in [`sql`], as SQLite values.
+fn values(args: Vec<sql::Arg>) -> Vec<Value> {
+    args.into_iter()
+        .map(|a| match a {
+            sql::Arg::Text(s) => Value::Text(s.to_string()),
+            sql::Arg::Int(n) => Value::Integer(n),
+            sql::Arg::Bool(b) => Value::Integer(i64::from(b)),
+        })
+        .collect()
+}
+
+// Codes and vendor articles compare by their columns' NOCASE collation,
+// which folds the case of Latin letters only.
+const BRANCH_BY_CODE: &str = sql::text!(sql::BRANCHES.sqlite(), " WHERE code = ?1");
+const WAREHOUSE_BY_CODE: &str = sql::text!(sql::WAREHOUSES.sqlite(), " WHERE code = ?1");
+const CARTRIDGE_TYPE_BY_ARTICLE: &str = sql::text!(sql::CARTRIDGE_TYPES.sqlite(), " WHERE vendor_article = ?1");
+
 impl SqliteTx {
-    /// The one row of `table` whose `column` is `value` (`column` is unique;
-    /// codes and vendor articles compare by their NOCASE collation, which
-    /// folds the case of Latin letters only).
+    /// The one row `sql` finds by a unique column, if any.
     fn one_by<T>(
         &mut self,
-        columns: &str,
-        table: &str,
-        column: &str,
+        sql: &str,
         value: &dyn rusqlite::ToSql,
         row: fn(&Row) -> rusqlite::Result<T>,
     ) -> Result<Option<T>> {
-        let mut st =
-            self.conn.prepare_cached(&format!("SELECT {columns} FROM {table} WHERE {column} = ?1")).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql).map_err(db)?;
         st.query_row([value], row).optional().map_err(db)
+    }
+
+    /// Runs an `INSERT ... RETURNING id`; returns the id.
+    fn insert(&mut self, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
+        self.conn.query_row(sql, params, |r| r.get(0)).map_err(db)
+    }
+
+    /// [`SqliteTx::insert`] with the statement kept prepared.
+    fn insert_cached(&mut self, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
+        let mut st = self.conn.prepare_cached(sql).map_err(db)?;
+        st.query_row(params, |r| r.get(0)).map_err(db)
     }
 }
 
 impl Directory for SqliteTx {
     fn branches(&mut self) -> Result<Vec<Branch>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches")).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::BRANCHES.sqlite()).map_err(db)?;
         st.query_map([], branch_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
     fn branch(&mut self, id: BranchId) -> Result<Option<Branch>> {
-        self.one_by(BRANCH_COLUMNS, "branches", "id", &id, branch_row)
+        self.one_by(sql::BRANCH_BY_ID.sqlite(), &id, branch_row)
     }
 
     fn branch_by_code(&mut self, code: &str) -> Result<Option<Branch>> {
-        self.one_by(BRANCH_COLUMNS, "branches", "code", &code, branch_row)
+        self.one_by(BRANCH_BY_CODE, &code, branch_row)
     }
 
     fn branch_by_name(&mut self, name: &str) -> Result<Option<Branch>> {
-        self.one_by(BRANCH_COLUMNS, "branches", "name", &name, branch_row)
+        self.one_by(sql::BRANCH_BY_NAME.sqlite(), &name, branch_row)
     }
 
     fn insert_branch(&mut self, new: &NewBranch, at: DateTime<Utc>) -> Result<Branch> {
-        self.conn
-            .execute(
-                "INSERT INTO branches (code, name, address, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![new.code, new.name, new.address, to_text(at)],
-            )
-            .map_err(db)?;
-        let id = self.conn.last_insert_rowid();
+        let id = self.insert(sql::INSERT_BRANCH.sqlite(), params![new.code, new.name, new.address, to_text(at)])?;
         Ok(Branch {
             id: BranchId(id),
             code: new.code.clone(),
@@ -664,45 +682,38 @@ impl Directory for SqliteTx {
     }
 
     fn update_branch(&mut self, b: &Branch) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE branches SET code = ?2, name = ?3, address = ?4 WHERE id = ?1",
-                params![b.id, b.code, b.name, b.address],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::UPDATE_BRANCH.sqlite(), params![b.id, b.code, b.name, b.address]).map_err(db)?;
         Ok(())
     }
 
     fn warehouses(&mut self) -> Result<Vec<Warehouse>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses")).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::WAREHOUSES.sqlite()).map_err(db)?;
         st.query_map([], warehouse_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
     fn warehouse(&mut self, id: WarehouseId) -> Result<Option<Warehouse>> {
-        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "id", &id, warehouse_row)
+        self.one_by(sql::WAREHOUSE_BY_ID.sqlite(), &id, warehouse_row)
     }
 
     fn warehouse_by_code(&mut self, code: &str) -> Result<Option<Warehouse>> {
-        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "code", &code, warehouse_row)
+        self.one_by(WAREHOUSE_BY_CODE, &code, warehouse_row)
     }
 
     fn warehouse_by_name(&mut self, name: &str) -> Result<Option<Warehouse>> {
-        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "name", &name, warehouse_row)
+        self.one_by(sql::WAREHOUSE_BY_NAME.sqlite(), &name, warehouse_row)
     }
 
     fn warehouse_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<Warehouse>> {
-        self.one_by(WAREHOUSE_COLUMNS, "warehouses", "one_c_id", &one_c_id, warehouse_row)
+        self.one_by(sql::WAREHOUSE_BY_ONE_C_ID.sqlite(), &one_c_id, warehouse_row)
     }
 
     fn insert_warehouse(&mut self, new: &NewWarehouse, at: DateTime<Utc>) -> Result<Warehouse> {
-        self.conn
-            .execute(
-                "INSERT INTO warehouses (code, name, branch_id, one_c_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![new.code, new.name, new.branch_id, new.one_c_id, to_text(at)],
-            )
-            .map_err(db)?;
+        let id = self.insert(
+            sql::INSERT_WAREHOUSE.sqlite(),
+            params![new.code, new.name, new.branch_id, new.one_c_id, to_text(at)],
+        )?;
         Ok(Warehouse {
-            id: WarehouseId(self.conn.last_insert_rowid()),
+            id: WarehouseId(id),
             code: new.code.clone(),
             name: new.name.clone(),
             branch_id: new.branch_id,
@@ -713,40 +724,15 @@ impl Directory for SqliteTx {
 
     fn update_warehouse(&mut self, w: &Warehouse) -> Result<()> {
         self.conn
-            .execute(
-                "UPDATE warehouses SET code = ?2, name = ?3, branch_id = ?4, one_c_id = ?5 WHERE id = ?1",
-                params![w.id, w.code, w.name, w.branch_id, w.one_c_id],
-            )
+            .execute(sql::UPDATE_WAREHOUSE.sqlite(), params![w.id, w.code, w.name, w.branch_id, w.one_c_id])
             .map_err(db)?;
         Ok(())
     }
 
     fn users(&mut self, f: &UserFilter) -> Result<Vec<User>> {
-        let mut sql = format!("SELECT {USER_COLUMNS} FROM users WHERE 1 = 1");
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(role) = f.role {
-            args.push(Value::Text(role.as_str().into()));
-            sql.push_str(&format!(" AND role = ?{}", args.len()));
-        }
-        if f.staff_only {
-            sql.push_str(" AND role <> 'user'");
-        }
-        if let Some(b) = f.branch_id {
-            args.push(Value::Integer(b.0));
-            sql.push_str(&format!(" AND branch_id = ?{}", args.len()));
-        }
-        if let Some(blocked) = f.blocked {
-            args.push(Value::Integer(i64::from(blocked)));
-            sql.push_str(&format!(" AND blocked = ?{}", args.len()));
-        }
-        if f.reachable_only {
-            sql.push_str(" AND blocked = 0 AND bot_blocked_at IS NULL");
-        }
-        if f.on_duty_only {
-            sql.push_str(" AND on_duty = 1");
-        }
+        let (sql, args) = sql::users(f, sql::Marks::Sqlite);
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
-        st.query_map(params_from_iter(args), user_row)
+        st.query_map(params_from_iter(values(args)), user_row)
             .map_err(db)?
             .collect::<rusqlite::Result<_>>()
             .map(listed)
@@ -754,20 +740,12 @@ impl Directory for SqliteTx {
     }
 
     fn user(&mut self, telegram_id: i64) -> Result<Option<User>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE telegram_id = ?1"))
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::USER_BY_ID.sqlite()).map_err(db)?;
         st.query_row([telegram_id], user_row).optional().map_err(db)
     }
 
     fn insert_user(&mut self, u: &User) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!(
-                "INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-            ))
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::INSERT_USER.sqlite()).map_err(db)?;
         st.execute(params![
             u.telegram_id,
             u.full_name,
@@ -787,13 +765,7 @@ impl Directory for SqliteTx {
     }
 
     fn update_user(&mut self, u: &User) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "UPDATE users SET full_name = ?2, username = ?3, phone = ?4, role = ?5, branch_id = ?6, language = ?7, \
-                 blocked = ?8, on_duty = ?9, bot_blocked_at = ?10, last_seen_at = ?11 WHERE telegram_id = ?1",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::UPDATE_USER.sqlite()).map_err(db)?;
         let n = st
             .execute(params![
                 u.telegram_id,
@@ -818,8 +790,6 @@ impl Directory for SqliteTx {
 
 // ---------------------------------------------------------------- catalog
 
-const CARTRIDGE_COLUMNS: &str = "id, name, vendor_article, compatible_printers, one_c_id, min_stock, created_at";
-
 fn cartridge_row(r: &Row) -> rusqlite::Result<CartridgeType> {
     Ok(CartridgeType {
         id: r.get(0)?,
@@ -834,33 +804,29 @@ fn cartridge_row(r: &Row) -> rusqlite::Result<CartridgeType> {
 
 impl Catalog for SqliteTx {
     fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>> {
-        let mut st =
-            self.conn.prepare_cached(&format!("SELECT {CARTRIDGE_COLUMNS} FROM cartridge_types")).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::CARTRIDGE_TYPES.sqlite()).map_err(db)?;
         st.query_map([], cartridge_row).map_err(db)?.collect::<rusqlite::Result<_>>().map(listed).map_err(db)
     }
 
     fn cartridge_type(&mut self, id: CartridgeTypeId) -> Result<Option<CartridgeType>> {
-        self.one_by(CARTRIDGE_COLUMNS, "cartridge_types", "id", &id, cartridge_row)
+        self.one_by(sql::CARTRIDGE_TYPE_BY_ID.sqlite(), &id, cartridge_row)
     }
 
     fn cartridge_type_by_article(&mut self, article: &str) -> Result<Option<CartridgeType>> {
-        self.one_by(CARTRIDGE_COLUMNS, "cartridge_types", "vendor_article", &article, cartridge_row)
+        self.one_by(CARTRIDGE_TYPE_BY_ARTICLE, &article, cartridge_row)
     }
 
     fn cartridge_type_by_one_c_id(&mut self, one_c_id: &str) -> Result<Option<CartridgeType>> {
-        self.one_by(CARTRIDGE_COLUMNS, "cartridge_types", "one_c_id", &one_c_id, cartridge_row)
+        self.one_by(sql::CARTRIDGE_TYPE_BY_ONE_C_ID.sqlite(), &one_c_id, cartridge_row)
     }
 
     fn insert_cartridge_type(&mut self, new: &NewCartridgeType, at: DateTime<Utc>) -> Result<CartridgeType> {
-        self.conn
-            .execute(
-                "INSERT INTO cartridge_types (name, vendor_article, compatible_printers, one_c_id, min_stock, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![new.name, new.vendor_article, new.compatible_printers, new.one_c_id, new.min_stock, to_text(at)],
-            )
-            .map_err(db)?;
+        let id = self.insert(
+            sql::INSERT_CARTRIDGE_TYPE.sqlite(),
+            params![new.name, new.vendor_article, new.compatible_printers, new.one_c_id, new.min_stock, to_text(at)],
+        )?;
         Ok(CartridgeType {
-            id: CartridgeTypeId(self.conn.last_insert_rowid()),
+            id: CartridgeTypeId(id),
             name: new.name.clone(),
             vendor_article: new.vendor_article.clone(),
             compatible_printers: new.compatible_printers.clone(),
@@ -873,8 +839,7 @@ impl Catalog for SqliteTx {
     fn update_cartridge_type(&mut self, c: &CartridgeType) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE cartridge_types SET name = ?2, vendor_article = ?3, compatible_printers = ?4, one_c_id = ?5, \
-                 min_stock = ?6 WHERE id = ?1",
+                sql::UPDATE_CARTRIDGE_TYPE.sqlite(),
                 params![c.id, c.name, c.vendor_article, c.compatible_printers, c.one_c_id, c.min_stock],
             )
             .map_err(db)?;
@@ -882,22 +847,9 @@ impl Catalog for SqliteTx {
     }
 
     fn stock(&mut self, f: &StockFilter) -> Result<Vec<StockRow>> {
-        let mut sql = String::from(
-            "SELECT s.cartridge_type_id, c.vendor_article, c.name, s.warehouse_id, w.name, s.quantity, c.min_stock, s.updated_at \
-             FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id \
-             WHERE 1 = 1",
-        );
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(w) = f.warehouse_id {
-            args.push(Value::Integer(w.0));
-            sql.push_str(&format!(" AND s.warehouse_id = ?{}", args.len()));
-        }
-        if let Some(c) = f.cartridge_type_id {
-            args.push(Value::Integer(c.0));
-            sql.push_str(&format!(" AND s.cartridge_type_id = ?{}", args.len()));
-        }
+        let (sql, args) = sql::stock(f, sql::Marks::Sqlite);
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
-        st.query_map(params_from_iter(args), |r| {
+        st.query_map(params_from_iter(values(args)), |r| {
             Ok(StockRow {
                 cartridge_type_id: r.get(0)?,
                 vendor_article: r.get(1)?,
@@ -917,11 +869,7 @@ impl Catalog for SqliteTx {
 
     fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>> {
         self.conn
-            .query_row(
-                "SELECT quantity FROM stock_items WHERE cartridge_type_id = ?1 AND warehouse_id = ?2",
-                params![cartridge_type_id, warehouse_id],
-                |r| r.get(0),
-            )
+            .query_row(sql::STOCK_LEVEL.sqlite(), params![cartridge_type_id, warehouse_id], |r| r.get(0))
             .optional()
             .map_err(db)
     }
@@ -933,13 +881,7 @@ impl Catalog for SqliteTx {
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (cartridge_type_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::SET_STOCK.sqlite()).map_err(db)?;
         st.execute(params![cartridge_type_id, warehouse_id, quantity, to_text(at)]).map_err(db)?;
         Ok(())
     }
@@ -953,12 +895,9 @@ impl Catalog for SqliteTx {
     ) -> Result<i64> {
         let left: Option<i64> = self
             .conn
-            .query_row(
-                "UPDATE stock_items SET quantity = quantity - ?3, updated_at = ?4 \
-                 WHERE cartridge_type_id = ?1 AND warehouse_id = ?2 AND quantity >= ?3 RETURNING quantity",
-                params![cartridge_type_id, warehouse_id, quantity, to_text(at)],
-                |r| r.get(0),
-            )
+            .query_row(sql::TAKE_STOCK.sqlite(), params![cartridge_type_id, warehouse_id, quantity, to_text(at)], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(db)?;
         if let Some(left) = left {
@@ -967,13 +906,13 @@ impl Catalog for SqliteTx {
         let available = self.stock_level(cartridge_type_id, warehouse_id)?.unwrap_or(0);
         let article = self
             .conn
-            .query_row("SELECT vendor_article FROM cartridge_types WHERE id = ?1", [cartridge_type_id], |r| r.get(0))
+            .query_row(sql::ARTICLE_OF.sqlite(), [cartridge_type_id], |r| r.get(0))
             .optional()
             .map_err(db)?
             .unwrap_or_else(|| format!("cartridge #{cartridge_type_id}"));
         let warehouse = self
             .conn
-            .query_row("SELECT name FROM warehouses WHERE id = ?1", [warehouse_id], |r| r.get(0))
+            .query_row(sql::WAREHOUSE_NAME_OF.sqlite(), [warehouse_id], |r| r.get(0))
             .optional()
             .map_err(db)?
             .unwrap_or_else(|| format!("warehouse #{warehouse_id}"));
@@ -982,15 +921,6 @@ impl Catalog for SqliteTx {
 }
 
 // ---------------------------------------------------------------- requests
-
-const REQUEST_SELECT: &str = "SELECT r.id, r.kind, r.author_id, a.full_name, r.branch_id, b.code, b.name, \
-     r.contact_name, r.contact_phone, r.description, r.priority, r.status, r.assignee_id, s.full_name, \
-     r.rejection_reason, r.created_at, r.accepted_at, r.closed_at, r.archived_at, r.sla_level, r.sla_notified_at, \
-     r.client_key, r.sla_resolve_level \
-     FROM requests r \
-     JOIN users a ON a.telegram_id = r.author_id \
-     JOIN branches b ON b.id = r.branch_id \
-     LEFT JOIN users s ON s.telegram_id = r.assignee_id";
 
 fn request_row(r: &Row) -> rusqlite::Result<Request> {
     Ok(Request {
@@ -1020,15 +950,26 @@ fn request_row(r: &Row) -> rusqlite::Result<Request> {
     })
 }
 
-/// The WHERE clause and arguments for a query.
-/// The queue's rank of a request's priority (high first).
-const RANK: &str = "CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
+fn item_row(r: &Row) -> rusqlite::Result<RequestItem> {
+    Ok(RequestItem {
+        id: r.get(0)?,
+        request_id: r.get(1)?,
+        cartridge_type_id: r.get(2)?,
+        vendor_article: r.get(3)?,
+        cartridge_name: r.get(4)?,
+        quantity: r.get(5)?,
+        issued_quantity: r.get(6)?,
+        comment: r.get(7)?,
+    })
+}
 
 /// `text` with LIKE's wildcards taken literally (escaped with `\`).
 fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// The WHERE clause and arguments for a query. A list of values is an `IN`
+/// list, and search compares text folded by `hd_fold` (`domain::text::fold`).
 fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
     let mut sql = String::from(" WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
@@ -1069,13 +1010,7 @@ fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
         if matches!(q.order, RequestOrder::Queue | RequestOrder::ReverseQueue) {
             args.push(Value::Integer(key.rank()));
         }
-        let rank = args.len();
-        sql.push_str(&match q.order {
-            RequestOrder::Newest => format!(" AND (r.created_at, r.id) < (?{at}, ?{id})"),
-            RequestOrder::Oldest => format!(" AND (r.created_at, r.id) > (?{at}, ?{id})"),
-            RequestOrder::Queue => format!(" AND ({RANK}, r.created_at, r.id) > (?{rank}, ?{at}, ?{id})"),
-            RequestOrder::ReverseQueue => format!(" AND ({RANK}, r.created_at, r.id) < (?{rank}, ?{at}, ?{id})"),
-        });
+        sql.push_str(&sql::after(q.order, sql::Marks::Sqlite, args.len(), at, id));
     }
     let eq = |column: &str, v: Option<Value>, sql: &mut String, args: &mut Vec<Value>| {
         if let Some(v) = v {
@@ -1100,16 +1035,9 @@ fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
 
 impl Requests for SqliteTx {
     fn insert_request(&mut self, n: &NewRequest) -> Result<i64> {
-        let id = {
-            let mut st = self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO requests (kind, author_id, branch_id, contact_name, contact_phone, description, priority, \
-                     status, assignee_id, rejection_reason, created_at, accepted_at, closed_at, archived_at, client_key) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                )
-                .map_err(db)?;
-            st.execute(params![
+        let id = self.insert_cached(
+            sql::INSERT_REQUEST.sqlite(),
+            params![
                 n.kind.as_str(),
                 n.author_id,
                 n.branch_id,
@@ -1125,18 +1053,10 @@ impl Requests for SqliteTx {
                 opt_text(n.closed_at),
                 opt_text(n.archived_at),
                 n.client_key,
-            ])
-            .map_err(db)?;
-            self.conn.last_insert_rowid()
-        };
+            ],
+        )?;
         if !n.items.is_empty() {
-            let mut st = self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO request_items (request_id, cartridge_type_id, quantity, issued_quantity, comment) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(db)?;
+            let mut st = self.conn.prepare_cached(sql::INSERT_ITEM.sqlite()).map_err(db)?;
             for item in &n.items {
                 st.execute(params![id, item.cartridge_type_id, item.quantity, item.issued_quantity, item.comment])
                     .map_err(db)?;
@@ -1146,12 +1066,12 @@ impl Requests for SqliteTx {
     }
 
     fn request(&mut self, id: i64) -> Result<Option<Request>> {
-        let mut st = self.conn.prepare_cached(&format!("{REQUEST_SELECT} WHERE r.id = ?1")).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::REQUEST_BY_ID.sqlite()).map_err(db)?;
         st.query_row([id], request_row).optional().map_err(db)
     }
 
     fn request_by_client_key(&mut self, key: &str) -> Result<Option<Request>> {
-        let mut st = self.conn.prepare_cached(&format!("{REQUEST_SELECT} WHERE r.client_key = ?1")).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::REQUEST_BY_CLIENT_KEY.sqlite()).map_err(db)?;
         st.query_row([key], request_row).optional().map_err(db)
     }
 
@@ -1161,14 +1081,7 @@ impl Requests for SqliteTx {
     }
 
     fn update_request(&mut self, r: &Request) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "UPDATE requests SET status = ?2, assignee_id = ?3, rejection_reason = ?4, accepted_at = ?5, \
-                 closed_at = ?6, archived_at = ?7, sla_level = ?8, sla_notified_at = ?9, sla_resolve_level = ?10 \
-                 WHERE id = ?1",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::UPDATE_REQUEST.sqlite()).map_err(db)?;
         let n = st
             .execute(params![
                 r.id,
@@ -1191,20 +1104,11 @@ impl Requests for SqliteTx {
 
     fn scan_requests(&mut self, q: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()> {
         let (filter, mut args) = request_where(q);
-        let order = match q.order {
-            RequestOrder::Newest => " ORDER BY r.created_at DESC, r.id DESC",
-            RequestOrder::Oldest => " ORDER BY r.created_at, r.id",
-            RequestOrder::Queue => {
-                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.created_at, r.id"
-            }
-            RequestOrder::ReverseQueue => {
-                " ORDER BY CASE r.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END DESC, r.created_at DESC, r.id DESC"
-            }
-        };
         args.push(Value::Integer(q.limit.map_or(-1, |l| l.min(i64::MAX as u64) as i64)));
         args.push(Value::Integer(q.offset.min(i64::MAX as u64) as i64));
         let n = args.len();
-        let sql = format!("{REQUEST_SELECT}{filter}{order} LIMIT ?{} OFFSET ?{}", n - 1, n);
+        let sql =
+            format!("{}{filter}{} LIMIT ?{} OFFSET ?{}", sql::REQUESTS.sqlite(), sql::order_by(q.order), n - 1, n);
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
         let mut rows = st.query(params_from_iter(args)).map_err(db)?;
         while let Some(row) = rows.next().map_err(db)? {
@@ -1217,43 +1121,19 @@ impl Requests for SqliteTx {
 
     fn count_requests(&mut self, q: &RequestQuery) -> Result<u64> {
         let (filter, args) = request_where(q);
-        let sql = format!("SELECT count(*) FROM requests r{filter}");
+        let sql = format!("{}{filter}", sql::COUNT_REQUESTS);
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
         let n: i64 = st.query_row(params_from_iter(args), |r| r.get(0)).map_err(db)?;
         Ok(n as u64)
     }
 
     fn items(&mut self, request_id: i64) -> Result<Vec<RequestItem>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
-                 FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id \
-                 WHERE i.request_id = ?1 ORDER BY i.id",
-            )
-            .map_err(db)?;
-        st.query_map([request_id], |r| {
-            Ok(RequestItem {
-                id: r.get(0)?,
-                request_id: r.get(1)?,
-                cartridge_type_id: r.get(2)?,
-                vendor_article: r.get(3)?,
-                cartridge_name: r.get(4)?,
-                quantity: r.get(5)?,
-                issued_quantity: r.get(6)?,
-                comment: r.get(7)?,
-            })
-        })
-        .map_err(db)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(db)
+        let mut st = self.conn.prepare_cached(sql::ITEMS_OF.sqlite()).map_err(db)?;
+        st.query_map([request_id], item_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
     }
 
     fn set_item_issued(&mut self, item_id: i64, issued_quantity: i64) -> Result<()> {
-        let n = self
-            .conn
-            .execute("UPDATE request_items SET issued_quantity = ?2 WHERE id = ?1", [item_id, issued_quantity])
-            .map_err(db)?;
+        let n = self.conn.execute(sql::SET_ITEM_ISSUED.sqlite(), [item_id, issued_quantity]).map_err(db)?;
         if n == 0 {
             return Err(StoreError::Conflict(format!("request item {item_id} does not exist")));
         }
@@ -1261,58 +1141,34 @@ impl Requests for SqliteTx {
     }
 
     fn insert_attachment(&mut self, a: &NewAttachment) -> Result<i64> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO attachments (request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .map_err(db)?;
-        st.execute(params![
-            a.request_id,
-            a.kind.as_str(),
-            a.file_id,
-            a.file_unique_id,
-            a.file_name,
-            a.mime_type,
-            to_text(a.created_at)
-        ])
-        .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert_cached(
+            sql::INSERT_ATTACHMENT.sqlite(),
+            params![
+                a.request_id,
+                a.kind.as_str(),
+                a.file_id,
+                a.file_unique_id,
+                a.file_name,
+                a.mime_type,
+                to_text(a.created_at)
+            ],
+        )
     }
 
     fn insert_issue(&mut self, i: &NewIssue) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![i.request_id, i.item_id, i.warehouse_id, i.quantity, i.note, i.issued_by, to_text(i.issued_at)],
-            )
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            sql::INSERT_ISSUE.sqlite(),
+            params![i.request_id, i.item_id, i.warehouse_id, i.quantity, i.note, i.issued_by, to_text(i.issued_at)],
+        )
     }
 
     fn scan_items(&mut self, q: &RequestQuery, each: &mut dyn FnMut(RequestItem) -> Result<bool>) -> Result<()> {
         let (filter, args) = request_where(q);
-        let sql = format!(
-            "SELECT i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment \
-             FROM request_items i JOIN requests r ON r.id = i.request_id JOIN cartridge_types c ON c.id = i.cartridge_type_id \
-             {filter} ORDER BY i.request_id, i.id"
-        );
+        let sql = format!("{} {filter}{}", sql::ITEMS_OF_REQUESTS, sql::ITEMS_ORDER);
         let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
         let mut rows = st.query(params_from_iter(args)).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
-            let item = RequestItem {
-                id: r.get(0).map_err(db)?,
-                request_id: r.get(1).map_err(db)?,
-                cartridge_type_id: r.get(2).map_err(db)?,
-                vendor_article: r.get(3).map_err(db)?,
-                cartridge_name: r.get(4).map_err(db)?,
-                quantity: r.get(5).map_err(db)?,
-                issued_quantity: r.get(6).map_err(db)?,
-                comment: r.get(7).map_err(db)?,
-            };
-            if !each(item)? {
+            if !each(item_row(r).map_err(db)?)? {
                 break;
             }
         }
@@ -1320,13 +1176,7 @@ impl Requests for SqliteTx {
     }
 
     fn attachments(&mut self, request_id: i64) -> Result<Vec<Attachment>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT id, request_id, kind, file_id, file_unique_id, file_name, mime_type, created_at \
-                 FROM attachments WHERE request_id = ?1 ORDER BY id",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::ATTACHMENTS_OF.sqlite()).map_err(db)?;
         st.query_map([request_id], |r| {
             let kind: String = r.get(2)?;
             Ok(Attachment {
@@ -1355,17 +1205,11 @@ impl Requests for SqliteTx {
 
 impl Audit for SqliteTx {
     fn last_log_id(&mut self) -> Result<i64> {
-        self.conn.query_row("SELECT coalesce(max(id), 0) FROM logs", [], |r| r.get(0)).map_err(db)
+        self.conn.query_row(sql::LAST_LOG_ID.sqlite(), [], |r| r.get(0)).map_err(db)
     }
 
     fn append_log(&mut self, l: &NewLog) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO logs (at, actor_id, actor, action, entity, entity_id, before, after) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::INSERT_LOG.sqlite()).map_err(db)?;
         st.execute(params![
             to_text(l.at),
             l.actor_id,
@@ -1381,13 +1225,7 @@ impl Audit for SqliteTx {
     }
 
     fn logs(&mut self, entity: &str, entity_id: &str) -> Result<Vec<LogEntry>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after FROM logs \
-                 WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::LOGS_OF.sqlite()).map_err(db)?;
         st.query_map([entity, entity_id], |r| {
             Ok(LogEntry {
                 id: r.get(0)?,
@@ -1409,15 +1247,13 @@ impl Audit for SqliteTx {
 
 // ---------------------------------------------------------------- bot
 
+fn inbox_row(r: &Row) -> rusqlite::Result<InboxUpdate> {
+    Ok(InboxUpdate { update_id: r.get(0)?, chat_id: r.get(1)?, payload: r.get(2)? })
+}
+
 impl Inbox for SqliteTx {
     fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (update_id) DO NOTHING",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::INSERT_INBOX.sqlite()).map_err(db)?;
         let at = to_text(at);
         let mut n = 0;
         for u in updates {
@@ -1427,21 +1263,12 @@ impl Inbox for SqliteTx {
     }
 
     fn inbox_pending(&mut self, limit: u64) -> Result<Vec<InboxUpdate>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT update_id, chat_id, payload FROM telegram_inbox WHERE done_at IS NULL ORDER BY update_id LIMIT ?1",
-            )
-            .map_err(db)?;
-        st.query_map([limit as i64], |r| {
-            Ok(InboxUpdate { update_id: r.get(0)?, chat_id: r.get(1)?, payload: r.get(2)? })
-        })
-        .map_err(db)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(db)
+        let mut st = self.conn.prepare_cached(sql::INBOX_PENDING.sqlite()).map_err(db)?;
+        st.query_map([limit as i64], inbox_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
     }
 
     fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+        // One at a time: SQLite has no arrays to bind.
         let mut st = self
             .conn
             .prepare_cached("UPDATE telegram_inbox SET done_at = ?2 WHERE update_id = ?1 AND done_at IS NULL")
@@ -1460,18 +1287,9 @@ impl Inbox for SqliteTx {
         until: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<InboxUpdate>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "UPDATE telegram_inbox SET claimed_until = ?3 WHERE update_id IN (SELECT update_id FROM telegram_inbox \
-                 WHERE done_at IS NULL AND received_at < ?1 AND (claimed_until IS NULL OR claimed_until < ?2) \
-                 ORDER BY update_id LIMIT ?4) RETURNING update_id, chat_id, payload",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::CLAIM_STALE_INBOX.sqlite()).map_err(db)?;
         let mut claimed: Vec<InboxUpdate> = st
-            .query_map(params![to_text(received_before), to_text(now), to_text(until), limit as i64], |r| {
-                Ok(InboxUpdate { update_id: r.get(0)?, chat_id: r.get(1)?, payload: r.get(2)? })
-            })
+            .query_map(params![to_text(received_before), to_text(now), to_text(until), limit as i64], inbox_row)
             .map_err(db)?
             .collect::<rusqlite::Result<_>>()
             .map_err(db)?;
@@ -1480,41 +1298,25 @@ impl Inbox for SqliteTx {
     }
 
     fn inbox_last_id(&mut self) -> Result<Option<i64>> {
-        self.conn.query_row("SELECT max(update_id) FROM telegram_inbox", [], |r| r.get(0)).map_err(db)
+        self.conn.query_row(sql::INBOX_LAST_ID.sqlite(), [], |r| r.get(0)).map_err(db)
     }
 
     fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64> {
-        // Keep the newest row: it carries the offset to resume from.
-        let n = self
-            .conn
-            .execute(
-                "DELETE FROM telegram_inbox WHERE done_at IS NOT NULL AND done_at < ?1 \
-                 AND update_id < (SELECT max(update_id) FROM telegram_inbox)",
-                [to_text(before)],
-            )
-            .map_err(db)?;
+        let n = self.conn.execute(sql::PRUNE_INBOX.sqlite(), [to_text(before)]).map_err(db)?;
         Ok(n as u64)
     }
 }
 
 impl Dialogues for SqliteTx {
     fn dialogue(&mut self, chat_id: i64) -> Result<Option<DialogueRow>> {
-        let mut st =
-            self.conn.prepare_cached("SELECT state, last_update_id FROM dialogues WHERE chat_id = ?1").map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::DIALOGUE.sqlite()).map_err(db)?;
         st.query_row([chat_id], |r| Ok(DialogueRow { state: r.get(0)?, last_update_id: r.get(1)? }))
             .optional()
             .map_err(db)
     }
 
     fn set_dialogue(&mut self, chat_id: i64, row: &DialogueRow, at: DateTime<Utc>) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO dialogues (chat_id, state, last_update_id, updated_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, \
-                 last_update_id = coalesce(excluded.last_update_id, dialogues.last_update_id), updated_at = excluded.updated_at",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::SET_DIALOGUE.sqlite()).map_err(db)?;
         st.execute(params![chat_id, row.state, row.last_update_id, to_text(at)]).map_err(db)?;
         Ok(())
     }
@@ -1522,12 +1324,7 @@ impl Dialogues for SqliteTx {
 
 impl Outbox for SqliteTx {
     fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64> {
-        let mut st = self
-            .conn
-            .prepare_cached("INSERT INTO outbox (chat_id, notice, created_at, send_after) VALUES (?1, ?2, ?3, ?3)")
-            .map_err(db)?;
-        st.execute(params![chat_id, notice, to_text(at)]).map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert_cached(sql::PUSH_NOTICE.sqlite(), params![chat_id, notice, to_text(at)])
     }
 
     fn outbox_push_reply(
@@ -1537,25 +1334,14 @@ impl Outbox for SqliteTx {
         at: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<i64> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .map_err(db)?;
-        st.execute(params![chat_id, notice, super::OUTBOX_REPLY, to_text(at), to_text(until)]).map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert_cached(
+            sql::PUSH_REPLY.sqlite(),
+            params![chat_id, notice, super::OUTBOX_REPLY, to_text(at), to_text(until)],
+        )
     }
 
     fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO outbox (chat_id, email, notice, created_at, send_after) VALUES (0, ?1, ?2, ?3, ?3)",
-            )
-            .map_err(db)?;
-        st.execute(params![address, notice, to_text(at)]).map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert_cached(sql::PUSH_EMAIL.sqlite(), params![address, notice, to_text(at)])
     }
 
     fn outbox_push_broadcast(
@@ -1565,27 +1351,11 @@ impl Outbox for SqliteTx {
         notice: &str,
         at: DateTime<Utc>,
     ) -> Result<i64> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) \
-                 VALUES (?1, ?2, 2, ?3, ?4, ?4)",
-            )
-            .map_err(db)?;
-        st.execute(params![chat_id, notice, broadcast_id, to_text(at)]).map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert_cached(sql::PUSH_BROADCAST.sqlite(), params![chat_id, notice, broadcast_id, to_text(at)])
     }
 
     fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email, priority FROM ( \
-                   SELECT o.*, row_number() OVER (PARTITION BY chat_id, email ORDER BY priority, send_after, id) AS turn \
-                   FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
-                 ) WHERE turn <= ?3 ORDER BY priority, send_after, id LIMIT ?2",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::OUTBOX_DUE.sqlite()).map_err(db)?;
         st.query_map(params![to_text(now), limit as i64, per_chat as i64], |r| {
             Ok(OutboxMessage {
                 id: r.get(0)?,
@@ -1605,6 +1375,7 @@ impl Outbox for SqliteTx {
     }
 
     fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
+        // One at a time: SQLite has no arrays to bind.
         let mut st = self.conn.prepare_cached("UPDATE outbox SET send_after = ?2 WHERE id = ?1").map_err(db)?;
         let until = to_text(until);
         for id in ids {
@@ -1614,51 +1385,30 @@ impl Outbox for SqliteTx {
     }
 
     fn outbox_release(&mut self, now: DateTime<Utc>) -> Result<u64> {
-        let n = self
-            .conn
-            .execute(
-                "UPDATE outbox SET send_after = ?1 \
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND attempts = 0 AND send_after > ?1",
-                params![to_text(now)],
-            )
-            .map_err(db)?;
+        let n = self.conn.execute(sql::RELEASE_OUTBOX.sqlite(), params![to_text(now)]).map_err(db)?;
         Ok(n as u64)
     }
 
     fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1", params![id, to_text(at)])
-            .map_err(db)?;
+        self.conn.execute(sql::OUTBOX_SENT.sqlite(), params![id, to_text(at)]).map_err(db)?;
         Ok(())
     }
 
     fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE outbox SET send_after = ?2, attempts = attempts + 1, last_error = ?3 WHERE id = ?1",
-                params![id, to_text(after), error],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::OUTBOX_RETRY.sqlite(), params![id, to_text(after), error]).map_err(db)?;
         Ok(())
     }
 
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE outbox SET failed_at = ?2, attempts = attempts + 1, last_error = ?3 WHERE id = ?1",
-                params![id, to_text(at), error],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::OUTBOX_FAILED.sqlite(), params![id, to_text(at), error]).map_err(db)?;
         Ok(())
     }
 }
 
 impl Calls for SqliteTx {
     fn last_call_by(&mut self, caller_id: i64) -> Result<Option<DateTime<Utc>>> {
-        let t: Option<String> = self
-            .conn
-            .query_row("SELECT max(created_at) FROM server_calls WHERE caller_id = ?1", [caller_id], |r| r.get(0))
-            .map_err(db)?;
+        let t: Option<String> =
+            self.conn.query_row(sql::LAST_CALL_BY.sqlite(), [caller_id], |r| r.get(0)).map_err(db)?;
         t.map(|t| from_text(&t).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
     }
 
@@ -1669,51 +1419,31 @@ impl Calls for SqliteTx {
         at: DateTime<Utc>,
         client_key: Option<&str>,
     ) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO server_calls (caller_id, branch_id, created_at, client_key) VALUES (?1, ?2, ?3, ?4)",
-                params![caller_id, branch_id, to_text(at), client_key],
-            )
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(sql::INSERT_CALL.sqlite(), params![caller_id, branch_id, to_text(at), client_key])
     }
 
     fn call_by_client_key(&mut self, key: &str) -> Result<Option<i64>> {
-        self.conn
-            .query_row("SELECT id FROM server_calls WHERE client_key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(db)
+        self.conn.query_row(sql::CALL_BY_CLIENT_KEY.sqlite(), [key], |r| r.get(0)).optional().map_err(db)
     }
 
     fn server_call(&mut self, id: i64) -> Result<Option<ServerCall>> {
         let call = self
             .conn
-            .query_row(
-                "SELECT c.id, c.caller_id, u.full_name, u.phone, b.name, c.created_at FROM server_calls c \
-                 JOIN users u ON u.telegram_id = c.caller_id LEFT JOIN branches b ON b.id = c.branch_id WHERE c.id = ?1",
-                [id],
-                |r| {
-                    Ok(ServerCall {
-                        id: r.get(0)?,
-                        caller_id: r.get(1)?,
-                        caller_name: r.get(2)?,
-                        caller_phone: r.get(3)?,
-                        branch_name: r.get(4)?,
-                        created_at: time(r, 5)?,
-                        answers: vec![],
-                    })
-                },
-            )
+            .query_row(sql::SERVER_CALL.sqlite(), [id], |r| {
+                Ok(ServerCall {
+                    id: r.get(0)?,
+                    caller_id: r.get(1)?,
+                    caller_name: r.get(2)?,
+                    caller_phone: r.get(3)?,
+                    branch_name: r.get(4)?,
+                    created_at: time(r, 5)?,
+                    answers: vec![],
+                })
+            })
             .optional()
             .map_err(db)?;
         let Some(mut call) = call else { return Ok(None) };
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT a.responder_id, u.full_name, a.answer, a.answered_at FROM server_call_answers a \
-                 JOIN users u ON u.telegram_id = a.responder_id WHERE a.call_id = ?1 ORDER BY a.answered_at",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::CALL_ANSWERS.sqlite()).map_err(db)?;
         call.answers = st
             .query_map([id], |r| {
                 Ok(CallAnswer {
@@ -1730,83 +1460,58 @@ impl Calls for SqliteTx {
     }
 
     fn answer_call(&mut self, id: i64, responder_id: i64, answer: &str, at: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO server_call_answers (call_id, responder_id, answer, answered_at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (call_id, responder_id) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
-                params![id, responder_id, answer, to_text(at)],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::ANSWER_CALL.sqlite(), params![id, responder_id, answer, to_text(at)]).map_err(db)?;
         Ok(())
     }
 }
 
 impl Broadcasts for SqliteTx {
     fn insert_broadcast(&mut self, b: &NewBroadcast) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, recipients, client_key) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![b.author_id, b.kind, b.text, b.file_id, to_text(b.created_at), b.recipients, b.client_key],
-            )
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            sql::INSERT_BROADCAST.sqlite(),
+            params![b.author_id, b.kind, b.text, b.file_id, to_text(b.created_at), b.recipients, b.client_key],
+        )
     }
 
     fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>> {
-        self.broadcast_where("id = ?1", &id)
+        self.broadcast_by(sql::BROADCAST_BY_ID.sqlite(), &id)
     }
 
     fn broadcast_by_client_key(&mut self, key: &str) -> Result<Option<Broadcast>> {
-        self.broadcast_where("client_key = ?1", &key)
+        self.broadcast_by(sql::BROADCAST_BY_CLIENT_KEY.sqlite(), &key)
     }
 
     fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)> {
         self.conn
-            .query_row(
-                "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL), \
-                        count(*) FILTER (WHERE sent_at IS NOT NULL), \
-                        count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error <> ?2), \
-                        count(*) FILTER (WHERE failed_at IS NOT NULL AND last_error = ?2) \
-                 FROM outbox WHERE broadcast_id = ?1",
-                params![id, BLOCKED_BY_USER],
-                |r| Ok((r.get(0)?, BroadcastStats { delivered: r.get(1)?, failed: r.get(2)?, blocked: r.get(3)? })),
-            )
+            .query_row(sql::BROADCAST_PROGRESS.sqlite(), params![id, BLOCKED_BY_USER], |r| {
+                Ok((r.get(0)?, BroadcastStats { delivered: r.get(1)?, failed: r.get(2)?, blocked: r.get(3)? }))
+            })
             .map_err(db)
     }
 
     fn finish_broadcast(&mut self, id: i64, s: BroadcastStats, at: DateTime<Utc>) -> Result<()> {
         self.conn
-            .execute(
-                "UPDATE broadcasts SET finished_at = ?2, delivered = ?3, failed = ?4, blocked = ?5 WHERE id = ?1",
-                params![id, to_text(at), s.delivered, s.failed, s.blocked],
-            )
+            .execute(sql::FINISH_BROADCAST.sqlite(), params![id, to_text(at), s.delivered, s.failed, s.blocked])
             .map_err(db)?;
         Ok(())
     }
 }
 
 impl SqliteTx {
-    fn broadcast_where(&mut self, filter: &str, value: &dyn rusqlite::ToSql) -> Result<Option<Broadcast>> {
+    fn broadcast_by(&mut self, sql: &str, value: &dyn rusqlite::ToSql) -> Result<Option<Broadcast>> {
         self.conn
-            .query_row(
-                &format!(
-                    "SELECT id, author_id, kind, text, file_id, created_at, finished_at, recipients FROM broadcasts WHERE {filter}"
-                ),
-                [value],
-                |r| {
-                    Ok(Broadcast {
-                        id: r.get(0)?,
-                        author_id: r.get(1)?,
-                        kind: r.get(2)?,
-                        text: r.get(3)?,
-                        file_id: r.get(4)?,
-                        created_at: time(r, 5)?,
-                        finished_at: time_opt(r, 6)?,
-                        recipients: r.get(7)?,
-                    })
-                },
-            )
+            .query_row(sql, [value], |r| {
+                Ok(Broadcast {
+                    id: r.get(0)?,
+                    author_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    text: r.get(3)?,
+                    file_id: r.get(4)?,
+                    created_at: time(r, 5)?,
+                    finished_at: time_opt(r, 6)?,
+                    recipients: r.get(7)?,
+                })
+            })
             .optional()
             .map_err(db)
     }
@@ -1817,32 +1522,21 @@ impl SqliteTx {
 impl Imports for SqliteTx {
     fn latest_one_c_import_of(&mut self, source: &str, content_hash: &str) -> Result<Option<OneCImport>> {
         self.conn
-            .query_row(
-                "SELECT id, source, content_hash, imported_at, rows FROM one_c_imports \
-                 WHERE content_hash = ?2 AND id = (SELECT max(id) FROM one_c_imports WHERE source = ?1)",
-                [source, content_hash],
-                |r| {
-                    Ok(OneCImport {
-                        id: r.get(0)?,
-                        source: r.get(1)?,
-                        content_hash: r.get(2)?,
-                        imported_at: time(r, 3)?,
-                        rows: r.get(4)?,
-                    })
-                },
-            )
+            .query_row(sql::LATEST_IMPORT_OF.sqlite(), [source, content_hash], |r| {
+                Ok(OneCImport {
+                    id: r.get(0)?,
+                    source: r.get(1)?,
+                    content_hash: r.get(2)?,
+                    imported_at: time(r, 3)?,
+                    rows: r.get(4)?,
+                })
+            })
             .optional()
             .map_err(db)
     }
 
     fn insert_one_c_import(&mut self, source: &str, content_hash: &str, at: DateTime<Utc>, rows: i64) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO one_c_imports (source, content_hash, imported_at, rows) VALUES (?1, ?2, ?3, ?4)",
-                params![source, content_hash, to_text(at), rows],
-            )
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(sql::INSERT_IMPORT.sqlite(), params![source, content_hash, to_text(at), rows])
     }
 
     fn insert_one_c_snapshot(
@@ -1852,14 +1546,7 @@ impl Imports for SqliteTx {
         at: DateTime<Utc>,
         rows: &[NewSnapshotRow],
     ) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO one_c_snapshot (import_id, source, imported_at, item_one_c_id, item_name, item_article, \
-                 warehouse_one_c_id, warehouse_name, quantity, cartridge_type_id, warehouse_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::INSERT_SNAPSHOT_ROW.sqlite()).map_err(db)?;
         let at = to_text(at);
         for r in rows {
             st.execute(params![
@@ -1885,13 +1572,7 @@ impl Imports for SqliteTx {
 
 impl Sla for SqliteTx {
     fn insert_sla_reminders(&mut self, reminders: &[NewSlaReminder], at: DateTime<Utc>) -> Result<u64> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO sla_reminders (request_id, kind, level, channel, recipient, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-            )
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::INSERT_SLA_REMINDER.sqlite()).map_err(db)?;
         let at = to_text(at);
         let mut n = 0;
         for r in reminders {
@@ -1906,15 +1587,15 @@ impl Sla for SqliteTx {
         lease_until: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<SlaReminder>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "UPDATE sla_reminders SET lease_until = ?2 WHERE id IN ( \
-                   SELECT id FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL \
-                   AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY id LIMIT ?3) \
-                 RETURNING id, request_id, kind, level, channel, recipient, attempts",
-            )
-            .map_err(db)?;
+        // The write transaction's lock makes the lease one sender's (PostgreSQL skips locked rows instead).
+        const LEASE: &str = sql::text!(
+            "UPDATE sla_reminders SET lease_until = ?2 WHERE id IN ( \
+               SELECT id FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL \
+               AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY id LIMIT ?3) \
+             RETURNING ",
+            sql::SLA_REMINDER_COLUMNS
+        );
+        let mut st = self.conn.prepare_cached(LEASE).map_err(db)?;
         let mut rows: Vec<SlaReminder> = st
             .query_map(params![to_text(now), to_text(lease_until), limit as i64], |r| {
                 Ok(SlaReminder {
@@ -1935,16 +1616,12 @@ impl Sla for SqliteTx {
     }
 
     fn sla_reminder_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE sla_reminders SET sent_at = ?2, attempts = attempts + 1, lease_until = NULL WHERE id = ?1",
-                params![id, to_text(at)],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::SLA_REMINDER_SENT.sqlite(), params![id, to_text(at)]).map_err(db)?;
         Ok(())
     }
 
     fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()> {
+        // PostgreSQL casts the parameters of the CASE; SQLite has no such types.
         self.conn
             .execute(
                 "UPDATE sla_reminders SET attempts = attempts + 1, last_error = ?3, lease_until = NULL, \
@@ -1956,49 +1633,32 @@ impl Sla for SqliteTx {
     }
 
     fn sla_reminders_pending(&mut self) -> Result<u64> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sla_reminders WHERE sent_at IS NULL AND failed_at IS NULL", [], |r| {
-                r.get(0)
-            })
-            .map_err(db)?;
+        let n: i64 = self.conn.query_row(sql::SLA_REMINDERS_PENDING.sqlite(), [], |r| r.get(0)).map_err(db)?;
         Ok(n as u64)
     }
 }
 
 impl Jobs for SqliteTx {
     fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64> {
-        self.conn
-            .execute("INSERT INTO job_runs (job, started_at) VALUES (?1, ?2)", params![job, to_text(at)])
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(sql::JOB_STARTED.sqlite(), params![job, to_text(at)])
     }
 
     fn job_finished(&mut self, run_id: i64, at: DateTime<Utc>, ok: bool, message: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE job_runs SET finished_at = ?2, ok = ?3, message = ?4 WHERE id = ?1",
-                params![run_id, to_text(at), ok, message],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::JOB_FINISHED.sqlite(), params![run_id, to_text(at), ok, message]).map_err(db)?;
         Ok(())
     }
 
     fn last_job_run(&mut self, job: &str) -> Result<Option<JobRun>> {
         self.conn
-            .query_row(
-                "SELECT job, started_at, finished_at, ok, message FROM job_runs WHERE job = ?1 ORDER BY started_at DESC, id DESC LIMIT 1",
-                [job],
-                |r| {
-                    Ok(JobRun {
-                        job: r.get(0)?,
-                        started_at: time(r, 1)?,
-                        finished_at: time_opt(r, 2)?,
-                        ok: r.get(3)?,
-                        message: r.get(4)?,
-                    })
-                },
-            )
+            .query_row(sql::LAST_JOB_RUN.sqlite(), [job], |r| {
+                Ok(JobRun {
+                    job: r.get(0)?,
+                    started_at: time(r, 1)?,
+                    finished_at: time_opt(r, 2)?,
+                    ok: r.get(3)?,
+                    message: r.get(4)?,
+                })
+            })
             .optional()
             .map_err(db)
     }
@@ -2006,34 +1666,25 @@ impl Jobs for SqliteTx {
 
 impl OneCExchanges for SqliteTx {
     fn insert_one_c_exchange(&mut self, e: &OneCExchange) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO onec_exchanges (at, kind, step, session, peer, files, ok, detail, import_id, stock_changed) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    to_text(e.at),
-                    e.kind,
-                    e.step,
-                    e.session,
-                    e.peer,
-                    e.files,
-                    e.ok,
-                    e.detail,
-                    e.import_id,
-                    e.stock_changed
-                ],
-            )
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            sql::INSERT_EXCHANGE.sqlite(),
+            params![
+                to_text(e.at),
+                e.kind,
+                e.step,
+                e.session,
+                e.peer,
+                e.files,
+                e.ok,
+                e.detail,
+                e.import_id,
+                e.stock_changed
+            ],
+        )
     }
 
     fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {ONE_C_EXCHANGE_COLUMNS} FROM onec_exchanges ORDER BY at DESC, id DESC LIMIT ?1"
-            ))
-            .map_err(db)?;
+        let mut stmt = self.conn.prepare_cached(sql::EXCHANGES.sqlite()).map_err(db)?;
         let rows = stmt
             .query_map([limit], |r| {
                 Ok(OneCExchange {
@@ -2055,7 +1706,7 @@ impl OneCExchanges for SqliteTx {
     }
 
     fn unconfirmed_issues(&mut self, limit: u32) -> Result<Vec<SaleLine>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{SALE_LINES} LIMIT ?1")).map_err(db)?;
+        let mut stmt = self.conn.prepare_cached(sql::UNCONFIRMED_ISSUES.sqlite()).map_err(db)?;
         let rows = stmt
             .query_map([limit], |r| {
                 Ok(SaleLine {
@@ -2078,6 +1729,7 @@ impl OneCExchanges for SqliteTx {
     }
 
     fn confirm_issues(&mut self, issue_ids: &[i64], exchange_id: i64) -> Result<u64> {
+        // One at a time: SQLite has no arrays to bind.
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -2092,30 +1744,14 @@ impl OneCExchanges for SqliteTx {
     }
 
     fn confirm_all_issues(&mut self, exchange_id: i64) -> Result<u64> {
-        let n = self
-            .conn
-            .execute(
-                "INSERT INTO onec_sale_confirmed (issue_id, exchange_id) SELECT id, ?1 FROM cartridge_issues \
-                 WHERE true ON CONFLICT (issue_id) DO NOTHING",
-                [exchange_id],
-            )
-            .map_err(db)?;
+        let n = self.conn.execute(sql::CONFIRM_ALL_ISSUES.sqlite(), [exchange_id]).map_err(db)?;
         Ok(n as u64)
     }
 
     fn one_c_step_taken(&mut self, kind: &str, step: &str) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = ?1 AND step = ?2)",
-                [kind, step],
-                |r| r.get(0),
-            )
-            .map_err(db)
+        self.conn.query_row(sql::STEP_TAKEN.sqlite(), [kind, step], |r| r.get(0)).map_err(db)
     }
 }
-
-const WEB_SESSION_COLUMNS: &str =
-    "id, token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent";
 
 fn web_session(r: &rusqlite::Row<'_>) -> rusqlite::Result<WebSession> {
     let via: String = r.get(4)?;
@@ -2137,8 +1773,7 @@ impl WebSessions for SqliteTx {
     fn insert_login_token(&mut self, t: &LoginToken) -> Result<()> {
         self.conn
             .execute(
-                "INSERT INTO web_login_tokens (token_hash, telegram_id, created_at, expires_at, used_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                sql::INSERT_LOGIN_TOKEN.sqlite(),
                 params![
                     t.token_hash,
                     t.telegram_id,
@@ -2153,100 +1788,65 @@ impl WebSessions for SqliteTx {
 
     fn login_token(&mut self, token_hash: &str) -> Result<Option<LoginToken>> {
         self.conn
-            .query_row(
-                "SELECT token_hash, telegram_id, created_at, expires_at, used_at FROM web_login_tokens WHERE token_hash = ?1",
-                [token_hash],
-                |r| {
-                    Ok(LoginToken {
-                        token_hash: r.get(0)?,
-                        telegram_id: r.get(1)?,
-                        created_at: time(r, 2)?,
-                        expires_at: time(r, 3)?,
-                        used_at: time_opt(r, 4)?,
-                    })
-                },
-            )
+            .query_row(sql::LOGIN_TOKEN.sqlite(), [token_hash], |r| {
+                Ok(LoginToken {
+                    token_hash: r.get(0)?,
+                    telegram_id: r.get(1)?,
+                    created_at: time(r, 2)?,
+                    expires_at: time(r, 3)?,
+                    used_at: time_opt(r, 4)?,
+                })
+            })
             .optional()
             .map_err(db)
     }
 
     fn use_login_token(&mut self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
         self.conn
-            .query_row(
-                "UPDATE web_login_tokens SET used_at = ?2 \
-                 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING telegram_id",
-                params![token_hash, to_text(now)],
-                |r| r.get(0),
-            )
+            .query_row(sql::USE_LOGIN_TOKEN.sqlite(), params![token_hash, to_text(now)], |r| r.get(0))
             .optional()
             .map_err(db)
     }
 
     fn insert_session(&mut self, s: &WebSession) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO web_sessions (token_hash, telegram_id, csrf, via, created_at, seen_at, expires_at, ended_at, user_agent) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    s.token_hash,
-                    s.telegram_id,
-                    s.csrf,
-                    s.via.as_str(),
-                    to_text(s.created_at),
-                    to_text(s.seen_at),
-                    to_text(s.expires_at),
-                    s.ended_at.map(to_text),
-                    s.user_agent
-                ],
-            )
-            .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            sql::INSERT_SESSION.sqlite(),
+            params![
+                s.token_hash,
+                s.telegram_id,
+                s.csrf,
+                s.via.as_str(),
+                to_text(s.created_at),
+                to_text(s.seen_at),
+                to_text(s.expires_at),
+                s.ended_at.map(to_text),
+                s.user_agent
+            ],
+        )
     }
 
     fn session(&mut self, token_hash: &str) -> Result<Option<WebSession>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE token_hash = ?1"))
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::SESSION_BY_TOKEN.sqlite()).map_err(db)?;
         st.query_row([token_hash], web_session).optional().map_err(db)
     }
 
     fn touch_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute("UPDATE web_sessions SET seen_at = ?2 WHERE id = ?1", params![id, to_text(at)])
-            .map_err(db)?;
+        self.conn.execute(sql::TOUCH_SESSION.sqlite(), params![id, to_text(at)]).map_err(db)?;
         Ok(())
     }
 
     fn end_session(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE web_sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
-                params![id, to_text(at)],
-            )
-            .map_err(db)?;
+        self.conn.execute(sql::END_SESSION.sqlite(), params![id, to_text(at)]).map_err(db)?;
         Ok(())
     }
 
     fn end_sessions_of(&mut self, telegram_id: i64, at: DateTime<Utc>) -> Result<u64> {
-        let n = self
-            .conn
-            .execute(
-                "UPDATE web_sessions SET ended_at = ?2 WHERE telegram_id = ?1 AND ended_at IS NULL",
-                params![telegram_id, to_text(at)],
-            )
-            .map_err(db)?;
+        let n = self.conn.execute(sql::END_SESSIONS_OF.sqlite(), params![telegram_id, to_text(at)]).map_err(db)?;
         Ok(n as u64)
     }
 
     fn sessions_of(&mut self, telegram_id: i64) -> Result<Vec<WebSession>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {WEB_SESSION_COLUMNS} FROM web_sessions WHERE telegram_id = ?1 AND ended_at IS NULL \
-                 ORDER BY created_at DESC, id DESC"
-            ))
-            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::OPEN_SESSIONS_OF.sqlite()).map_err(db)?;
         st.query_map([telegram_id], web_session).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)
     }
 }
