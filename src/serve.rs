@@ -32,6 +32,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// (`HELPDESK_WEB_LISTEN`, or `--listen`), also the web panel and, in
 /// webhook mode, Telegram's calls, on that one listener.
 pub async fn run(app: App, mode: Mode) -> Result<()> {
+    // Listening for SIGTERM first: one that comes while starting stops the
+    // start as cleanly as it stops a running serve.
+    let shutdown = CancellationToken::new();
+    spawn_signal_handler(shutdown.clone());
     let token = app
         .settings
         .bot_token
@@ -64,8 +68,18 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
             Some(tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?)
         }
     };
-    let shutdown = CancellationToken::new();
-    spawn_signal_handler(shutdown.clone());
+    // This process among the others on the database: what it holds is its
+    // own while it beats. A long-polling serve is the only one: what a
+    // killed one held is due at once.
+    let instance = blocking(&app, services::serve::Instance::start).await?;
+    if let Mode::Polling = mode {
+        match blocking(&app, services::notify::release_held).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "delivering replies and notices a stopped process held"),
+            Err(e) => tracing::warn!(error = %e, "cannot release what a stopped process held; it goes out later"),
+        }
+    }
+    let heartbeat = tokio::spawn(beat(app.clone(), instance.clone(), shutdown.clone()));
 
     let updates = mpsc::channel::<teloxide::types::Update>(1024);
     let secret = services::telegram::webhook_secret(token.expose());
@@ -76,7 +90,9 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
     let web = crate::web::Web::new(app.clone(), Some(services::telegram::Files::new(bot.clone())), None);
     let mut routes = crate::web::router(web.clone());
     if let Mode::Webhook { url } = &mode {
-        routes = crate::web::webhook::routes(app.clone(), url.path(), secret.clone(), updates.0.clone()).merge(routes);
+        let hook =
+            crate::web::webhook::routes(app.clone(), instance.clone(), url.path(), secret.clone(), updates.0.clone());
+        routes = hook.merge(routes);
     }
     let http = match listener {
         Some(listener) => {
@@ -97,6 +113,8 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
             if let Some(http) = http {
                 let _ = http.await;
             }
+            let _ = heartbeat.await;
+            let _ = blocking(&app, move |app| instance.stop(app)).await;
             return Ok(());
         }
     };
@@ -116,12 +134,27 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
     };
     let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), senders, shutdown.clone()));
     let limiter = Arc::new(crate::bot::sender::Limiter::new(app.settings.broadcast_rate));
-    let outbox = tokio::spawn(crate::bot::sender::run(app.clone(), bot.clone(), mailer, limiter, shutdown.clone()));
+    let outbox = tokio::spawn(crate::bot::sender::run(
+        app.clone(),
+        bot.clone(),
+        instance.clone(),
+        mailer,
+        limiter,
+        shutdown.clone(),
+    ));
     let webhook = match &mode {
         Mode::Webhook { url } => Some((url.clone(), secret)),
         Mode::Polling => None,
     };
-    let bot_loop = tokio::spawn(crate::bot::runtime::run(app.clone(), bot, me, webhook, updates, shutdown.clone()));
+    let bot_loop = tokio::spawn(crate::bot::runtime::run(
+        app.clone(),
+        bot,
+        me,
+        instance.clone(),
+        webhook,
+        updates,
+        shutdown.clone(),
+    ));
 
     let bot_result = bot_loop.await;
     // The bot loop ends when told to stop, or when it cannot go on (Telegram
@@ -132,11 +165,48 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
     }
     let _ = outbox.await;
     let _ = scheduler.await;
+    let _ = heartbeat.await;
+    // What this process still holds goes to whichever runs next, at once.
+    if let Err(e) = blocking(&app, move |app| instance.stop(app)).await {
+        tracing::warn!(error = %e, "cannot record this serve as stopped; the others take over when its heartbeat is missed");
+    }
     tracing::info!("stopped");
     eprintln!("helpdesk: stopped");
     match bot_result {
         Ok(result) => result,
         Err(e) => Err(anyhow::anyhow!("the bot loop failed: {e}")),
+    }
+}
+
+/// Runs a blocking service call on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&App) -> services::Result<T> + Send + 'static,
+) -> Result<T> {
+    let app = app.clone();
+    Ok(tokio::task::spawn_blocking(move || f(&app)).await.context("a blocking task failed")??)
+}
+
+/// Says this instance is alive every [`services::serve::HEARTBEAT_EVERY`]
+/// until shutdown, and now and then forgets instances long gone.
+async fn beat(app: App, instance: services::serve::Instance, shutdown: CancellationToken) {
+    let mut since_prune = 0u32;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(services::serve::HEARTBEAT_EVERY) => {}
+            _ = shutdown.cancelled() => return,
+        }
+        let by = instance.clone();
+        if let Err(e) = blocking(&app, move |app| by.beat(app)).await {
+            tracing::warn!(error = %e, "cannot record this serve's heartbeat; the others may take over what it holds");
+        }
+        since_prune += 1;
+        if since_prune >= 1800 {
+            since_prune = 0;
+            if let Err(e) = blocking(&app, services::serve::prune_instances).await {
+                tracing::debug!(error = %e, "cannot forget serve instances long gone");
+            }
+        }
     }
 }
 

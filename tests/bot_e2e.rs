@@ -279,15 +279,18 @@ fn press_when(fake: &FakeTelegram, user: &TgUser, label: &str) {
     press(fake, user, label);
 }
 
-/// How long one person waits for the bot's answer to a step before calling
-/// the dialogue stalled: a lost answer never comes, while one delivered late
-/// (the outbox catching up after a restart on a loaded machine) does.
-const STEP_WAIT: Duration = Duration::from_secs(120);
+/// How long one person may wait for the bot's answer to any step: after a
+/// crash, the replies a killed process had taken go out within seconds.
+const STEP_WAIT: Duration = Duration::from_secs(30);
+
+/// The request number a person was told and their longest wait, or where they stalled.
+type Walked = Result<(String, Duration), String>;
 
 /// One person's walk through the whole ticket dialogue, as in Telegram: each
 /// step waits for the bot's answer to the previous one. Returns the request
-/// number the bot told them, or where the dialogue stalled.
-fn walk_the_ticket_dialogue(fake: &FakeTelegram, user: &TgUser) -> Result<String, String> {
+/// number the bot told them and the longest they waited for an answer, or
+/// where the dialogue stalled (no answer within [`STEP_WAIT`]).
+fn walk_the_ticket_dialogue(fake: &FakeTelegram, user: &TgUser) -> Walked {
     enum Act<'a> {
         Text(&'a str),
         Contact(&'a str),
@@ -308,8 +311,10 @@ fn walk_the_ticket_dialogue(fake: &FakeTelegram, user: &TgUser) -> Result<String
         (Act::Press("Confirm"), "is filed"),
     ];
     let mut last = String::new();
+    let mut longest = Duration::ZERO;
     for (act, answer) in &steps {
         let before = fake.sent_to(user.id).len();
+        let asked = std::time::Instant::now();
         match act {
             Act::Text(t) => {
                 fake.push_text(user, t);
@@ -319,44 +324,62 @@ fn walk_the_ticket_dialogue(fake: &FakeTelegram, user: &TgUser) -> Result<String
             }
             Act::Press(label) => press(fake, user, label),
         }
-        let deadline = std::time::Instant::now() + STEP_WAIT;
         last = loop {
             let sent = fake.sent_to(user.id);
             if let Some(text) = sent.iter().skip(before).filter_map(|c| c.text()).find(|t| t.contains(answer)) {
                 break text.to_string();
             }
-            if std::time::Instant::now() >= deadline {
-                return Err(format!("no answer containing {answer:?}; the chat: {:?}", fake.texts_to(user.id)));
+            if asked.elapsed() >= STEP_WAIT {
+                return Err(format!(
+                    "no answer containing {answer:?} within {STEP_WAIT:?}; the chat: {:?}",
+                    fake.texts_to(user.id)
+                ));
             }
             std::thread::sleep(Duration::from_millis(75));
         };
+        longest = longest.max(asked.elapsed());
     }
     let number = last.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).find(|w| w.starts_with("HD-"));
-    number.map(String::from).ok_or_else(|| format!("no request number in {last:?}"))
+    number.map(|n| (n.to_string(), longest)).ok_or_else(|| format!("no request number in {last:?}"))
 }
 
+/// The goal of issue 23: 150 people file requests while `serve` is killed
+/// eight times at random moments and Telegram fails 15% of sends (429 with
+/// retry_after, 502, and 502 after the message was in fact delivered, as at
+/// scale). Every dialogue finishes, every author is told the number of the
+/// one request they filed, nothing is filed twice, and nobody waits more
+/// than 30 seconds for any answer. (A send answered 502 after it was
+/// delivered is sent again: Telegram has no way to say it arrived, so such a
+/// message may show twice; the step it answers is applied once.)
 #[test]
-fn a_hundred_and_twenty_people_file_requests_while_serve_is_killed_and_each_is_told_their_number() {
-    const PEOPLE: i64 = 120;
-    const KILLS: usize = 10;
+fn a_hundred_and_fifty_people_file_requests_while_serve_is_killed_and_telegram_fails_and_each_hears_back_within_seconds()
+ {
+    const PEOPLE: i64 = 150;
+    const KILLS: usize = 8;
     let w = Workdir::seeded();
     let fake = FakeTelegram::start();
     let log = w.path().join("serve.log");
     let seed =
         std::env::var("HELPDESK_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("kill schedule seed: {seed} (HELPDESK_TEST_SEED={seed} repeats it)");
+    eprintln!("kill schedule and failure seed: {seed} (HELPDESK_TEST_SEED={seed} repeats it)");
     let mut rng = fastrand::Rng::with_seed(seed);
+    fake.flaky(0.15, seed);
     let people: Vec<TgUser> = (0..PEOPLE).map(|i| TgUser::new(555_300_000 + i, &format!("P{i}"), "en")).collect();
     let finished = std::sync::atomic::AtomicUsize::new(0);
     let sends = |fake: &FakeTelegram| fake.count_calls("sendMessage");
-
-    let (outcomes, serve): (Vec<Result<String, String>>, Serve) = std::thread::scope(|s| {
+    let (outcomes, serve): (Vec<Walked>, Serve) = std::thread::scope(|s| {
         let mut serve = Serve::start_logging_to(&w, &fake, &[], &log);
+        // People come in over the first ten seconds, as they would: 150 at the
+        // same instant would need more messages than Telegram lets a bot send
+        // in a second (30) before any of them could be answered.
+        let arrivals: Vec<Duration> = people.iter().map(|_| Duration::from_millis(rng.u64(0..10_000))).collect();
         let walkers: Vec<_> = people
             .iter()
-            .map(|u| {
+            .zip(arrivals)
+            .map(|(u, arrival)| {
                 let (fake, finished) = (&fake, &finished);
                 s.spawn(move || {
+                    std::thread::sleep(arrival);
                     let r = walk_the_ticket_dialogue(fake, u);
                     finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     r
@@ -365,7 +388,11 @@ fn a_hundred_and_twenty_people_file_requests_while_serve_is_killed_and_each_is_t
             .collect();
         // SIGKILL at random moments while people are mid-dialogue: after a random
         // number of the bot's messages since the last start, then start again.
+        let mut starts = 1;
         for _ in 0..KILLS {
+            if finished.load(std::sync::atomic::Ordering::SeqCst) == people.len() {
+                break;
+            }
             let from = sends(&fake);
             let after = rng.usize(10..200);
             let deadline = std::time::Instant::now() + Duration::from_secs(60);
@@ -377,27 +404,53 @@ fn a_hundred_and_twenty_people_file_requests_while_serve_is_killed_and_each_is_t
             }
             serve.kill_hard();
             serve = Serve::start_logging_to(&w, &fake, &[], &log);
+            starts += 1;
         }
-        (walkers.into_iter().map(|h| h.join().unwrap()).collect(), serve)
+        let outcomes = walkers.into_iter().map(|h| h.join().unwrap()).collect();
+        // The last one started is up before it is asked to stop.
+        let up = |log: &std::path::Path| {
+            std::fs::read_to_string(log).unwrap_or_default().matches("helpdesk: started as").count()
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while up(&log) < starts && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        (outcomes, serve)
     });
+    fake.flaky(0.0, 0);
     let (code, _) = serve.terminate();
     assert_eq!(code, Some(0));
+    let (retry_after, bad_gateway, delivered_anyway) = fake.flaky_failures();
+    assert!(retry_after > 0 && bad_gateway > 0 && delivered_anyway > 0, "Telegram failed as asked");
+    let mut waits: Vec<Duration> = outcomes.iter().filter_map(|o| o.as_ref().ok().map(|(_, d)| *d)).collect();
+    waits.sort();
+    eprintln!(
+        "{} sends failed (429: {retry_after}, 502: {bad_gateway}, 502 after delivery: {delivered_anyway}); \
+         the longest wait of each person: median {:?}, slowest {:?}",
+        retry_after + bad_gateway + delivered_anyway,
+        waits.get(waits.len() / 2),
+        waits.last()
+    );
 
     let stalled: Vec<String> =
         people.iter().zip(&outcomes).filter_map(|(u, o)| o.as_ref().err().map(|e| format!("{}: {e}", u.id))).collect();
-    assert!(
-        stalled.is_empty(),
-        "{} of {PEOPLE} dialogues stalled (seed {seed}):\n{}",
-        stalled.len(),
-        stalled.join("\n")
-    );
+    if !stalled.is_empty() {
+        let kept = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bot_e2e-serve.log");
+        let _ = std::fs::copy(&log, &kept);
+        panic!(
+            "{} of {PEOPLE} people waited longer than {STEP_WAIT:?} for an answer (seed {seed}; serve's log: {}):\n{}",
+            stalled.len(),
+            kept.display(),
+            stalled.join("\n")
+        );
+    }
     // Every author was told the number of the one request they filed.
     let (app, _) = w.app();
     for (u, told) in people.iter().zip(&outcomes) {
-        let query = helpdesk::store::RequestQuery { author_id: Some(u.id), ..Default::default() };
+        let query = helpdesk::domain::model::RequestQuery { author_id: Some(u.id), ..Default::default() };
         let filed = helpdesk::services::requests::list(&app, &query).unwrap();
         assert_eq!(filed.len(), 1, "{} filed {} requests (seed {seed})", u.id, filed.len());
         let number = helpdesk::domain::RequestNumber(filed[0].id).to_string();
-        assert_eq!(told.as_ref().unwrap(), &number, "{} was told another number (seed {seed})", u.id);
+        assert_eq!(told.as_ref().unwrap().0, number, "{} was told another number (seed {seed})", u.id);
     }
 }

@@ -2,8 +2,8 @@
 //! database behind a (simulated) load balancer. Every update is handled once,
 //! whichever process gets it and however often Telegram sends it; calls
 //! without the secret token are refused; an update a dead process stored but
-//! never handled is taken over by one of the others; a scheduled job runs
-//! once per slot.
+//! never handled, or held when it died, is taken over by one of the others
+//! within seconds; a scheduled job runs once per slot.
 //! Skipped, saying so, without HELPDESK_TEST_PG_URL (required in CI).
 
 mod support;
@@ -133,6 +133,43 @@ fn two_webhook_processes_handle_every_update_once_and_each_job_once() {
         assert_eq!(fake.texts_to(p.id).len(), 1, "one answer to {}: {:?}", p.id, fake.texts_to(p.id));
     }
     assert_eq!(w.int("SELECT count(*) FROM telegram_inbox"), 41);
+
+    // A process that died a moment ago (its heartbeat stopped) leaves an
+    // update it had just stored and a reply it was holding to send itself:
+    // the others take both over within seconds, not when a lease runs out.
+    let orphan = TgUser::new(555_799_998, "Сирота", "uk");
+    fake.push_text(&orphan, "/help");
+    let left = fake.take_updates().remove(0);
+    let mut db = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    db.batch_execute(
+        "INSERT INTO serve_instances (id, started_at, heartbeat_at) \
+         VALUES ('died-just-now', now() - interval '1 minute', now() - interval '15 seconds')",
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at, received_by) \
+         VALUES ($1, $2, $3, now(), 'died-just-now')",
+        &[&left["update_id"].as_i64().unwrap(), &orphan.id, &left.to_string()],
+    )
+    .unwrap();
+    let waiting = TgUser::new(555_799_997, "Ждущий", "ru");
+    db.execute(
+        "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after, leased_by) \
+         VALUES ($1, '{\"type\":\"reply\",\"text\":\"held by a process that died\",\"markup\":null}', 0, now(), \
+                 now() + interval '2 minutes', 'died-just-now')",
+        &[&waiting.id],
+    )
+    .unwrap();
+    let orphaned = Instant::now();
+    let deadline = orphaned + Duration::from_secs(15);
+    while fake.texts_to(orphan.id).is_empty() || fake.texts_to(waiting.id).is_empty() {
+        assert!(Instant::now() < deadline, "not taken over within 15 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("what a dead process held was taken over in {:?}", orphaned.elapsed());
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(fake.texts_to(orphan.id).len(), 1, "{:?}", fake.texts_to(orphan.id));
+    assert_eq!(fake.texts_to(waiting.id), ["held by a process that died"]);
 
     // The minutely sla-check: both processes are due at the same moment; it runs once.
     let runs = || w.int("SELECT count(*) FROM job_runs WHERE job = 'sla-check'");

@@ -241,7 +241,13 @@ fn users_add_list_set_role_block() {
         .args(["users", "list", "--branch", "LVIV", "--format", "csv"])
         .assert()
         .success()
-        .stdout(contains("555000111,Тарас Шевчук,user,LVIV,+380671234567"));
+        // A phone number starts with + and so is written as text for a spreadsheet.
+        .stdout(contains("555000111,Тарас Шевчук,user,LVIV,'+380671234567"));
+    w.cmd()
+        .args(["users", "list", "--branch", "LVIV", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(contains("\"phone\":\"+380671234567\""));
     w.cmd().args(["users", "set-role", "555000111", "support"]).assert().success().stdout(contains("user -> support"));
     w.cmd().args(["users", "set-role", "555000111", "support"]).assert().success().stdout(contains("already support"));
     w.cmd().args(["users", "list", "--staff", "--format", "json"]).assert().success().stdout(contains("555000111"));

@@ -86,15 +86,17 @@ fn fill_every_table(db: &std::path::Path) {
              VALUES (1, 'offers.xml', '{t}', 'a1-b2', 'Картридж HP 85A', 'CE285A', 'w-1', 'Центральный склад', 12,
                      (SELECT min(id) FROM cartridge_types), (SELECT min(id) FROM warehouses)),
                     (1, 'offers.xml', '{t}', NULL, 'Тонер неизвестный', NULL, NULL, NULL, 0, NULL, NULL);
-         INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at, done_at)
-             VALUES (900000001, 555000001, '{{\"message\":{{\"text\":\"Привет 👋\"}}}}', '{t}', NULL),
-                    (900000002, NULL, '{{}}', '{t}', '{t}');
+         INSERT INTO serve_instances (id, started_at, heartbeat_at, stopped_at)
+             VALUES ('a1b2c3d4e5f60718', '{t}', '{t}', NULL), ('0f1e2d3c4b5a6978', '{t}', '{t}', '{t}');
+         INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at, done_at, received_by, claimed_by)
+             VALUES (900000001, 555000001, '{{\"message\":{{\"text\":\"Привет 👋\"}}}}', '{t}', NULL, 'a1b2c3d4e5f60718', NULL),
+                    (900000002, NULL, '{{}}', '{t}', '{t}', NULL, '0f1e2d3c4b5a6978');
          INSERT INTO dialogues (chat_id, state, last_update_id, updated_at) VALUES (555000001, '{{\"Start\":null}}', 900000001, '{t}');
          INSERT INTO broadcasts (author_id, kind, text, file_id, created_at, finished_at, recipients, delivered, failed, blocked, client_key)
              VALUES ((SELECT min(telegram_id) FROM users), 'text', 'Завтра плановые работы', NULL, '{t}', NULL, 10, 7, 1, 2, 'tg-update:7');
-         INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after, attempts, sent_at, failed_at, last_error, email)
-             VALUES (555000001, '{{\"kind\":\"x\"}}', 2, 1, '{t}', '{t}', 0, NULL, NULL, NULL, NULL),
-                    (0, '{{\"kind\":\"y\"}}', 0, NULL, '{t}', '{t}', 3, NULL, '{t}', 'Forbidden: bot was blocked', 'staff@example.org');
+         INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after, attempts, sent_at, failed_at, last_error, email, leased_by)
+             VALUES (555000001, '{{\"kind\":\"x\"}}', 2, 1, '{t}', '{t}', 0, NULL, NULL, NULL, NULL, 'a1b2c3d4e5f60718'),
+                    (0, '{{\"kind\":\"y\"}}', 0, NULL, '{t}', '{t}', 3, NULL, '{t}', 'Forbidden: bot was blocked', 'staff@example.org', NULL);
          INSERT INTO server_calls (caller_id, branch_id, created_at, client_key)
              VALUES ((SELECT min(telegram_id) FROM users), NULL, '{t}', 'tg-update:8');
          INSERT INTO web_login_tokens (token_hash, telegram_id, created_at, expires_at, used_at)
@@ -142,7 +144,7 @@ fn every_table_arrives_intact_and_ids_continue() {
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
-    assert_eq!(all.len(), 24, "{all:?}");
+    assert_eq!(all.len(), 25, "{all:?}");
     for table in &all {
         let [ours, theirs] = contents(&sqlite, &mut client, table);
         assert!(!ours.is_empty(), "the source fills {table}");
@@ -164,7 +166,7 @@ fn every_table_arrives_intact_and_ids_continue() {
     // JSON for scripts.
     let out = w.cmd().args(["migrate", "--to", &pg.url, "--truncate", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["tables"].as_array().unwrap().len(), 24);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 25);
     assert!(v["tables"].as_array().unwrap().iter().all(|t| t["verified"] == true));
 }
 

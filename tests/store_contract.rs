@@ -558,25 +558,45 @@ fn concurrent_writers_serialise(store: &dyn Store) {
     assert_eq!(wins.iter().filter(|w| **w).count(), 1, "{wins:?}");
 }
 
-/// Updates received but not handled are claimed once, and only when stale.
+/// An instance is alive while it beats: within ten seconds of its last heartbeat.
+fn alive_since(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    now - Duration::seconds(10)
+}
+
+/// Runs `f` in a write transaction and commits.
+fn written<T>(store: &dyn Store, f: impl FnOnce(&mut dyn Tx) -> T) -> T {
+    let mut tx = store.write().unwrap();
+    let out = f(&mut *tx);
+    tx.commit().unwrap();
+    out
+}
+
+/// Updates received but not handled are claimed once, and only when nobody
+/// alive handles them: their receiver is stuck past the grace, or gone.
 fn stale_updates_are_claimed_once(store: &dyn Store) {
     let update = |id: i64| InboxUpdate { update_id: id, chat_id: Some(7), payload: format!("{{\"update_id\":{id}}}") };
     let mut tx = store.write().unwrap();
-    assert_eq!(tx.inbox_insert(&[update(1), update(2), update(3)], t0()).unwrap(), 3);
-    assert_eq!(tx.inbox_insert(&[update(2)], t0()).unwrap(), 0, "a repeat is dropped");
+    tx.instance_start("receiver", t0()).unwrap();
+    assert_eq!(tx.inbox_insert(&[update(1), update(2), update(3)], t0(), "receiver").unwrap(), 3);
+    assert_eq!(tx.inbox_insert(&[update(2)], t0(), "receiver").unwrap(), 0, "a repeat is dropped");
     tx.inbox_done(&[3], t0()).unwrap();
     tx.commit().unwrap();
-    let claim = |now: chrono::DateTime<chrono::Utc>| {
-        let mut tx = store.write().unwrap();
-        let got: Vec<i64> = tx
-            .inbox_claim_stale(now - Duration::minutes(2), now, now + Duration::minutes(5), 100)
-            .unwrap()
-            .into_iter()
-            .map(|u| u.update_id)
-            .collect();
-        tx.commit().unwrap();
-        got
+    // The receiver stays alive throughout; claimants come and go.
+    let claim_as = |by: &str, now: chrono::DateTime<chrono::Utc>| {
+        written(store, |tx| {
+            assert!(tx.instance_beat("receiver", now).unwrap());
+            tx.instance_start(by, now).unwrap();
+            let c = StaleClaim {
+                by,
+                now,
+                until: now + Duration::minutes(5),
+                received_before: now - Duration::minutes(2),
+                alive_since: alive_since(now),
+            };
+            tx.inbox_claim_stale(&c, 100).unwrap().into_iter().map(|u| u.update_id).collect::<Vec<i64>>()
+        })
     };
+    let claim = |now| claim_as("claimant", now);
     assert!(claim(t0() + Duration::minutes(1)).is_empty(), "not stale yet");
     assert_eq!(claim(t0() + Duration::minutes(3)), [1, 2]);
     assert!(claim(t0() + Duration::minutes(4)).is_empty(), "claimed already");
@@ -590,6 +610,49 @@ fn stale_updates_are_claimed_once(store: &dyn Store) {
     let mut all: Vec<i64> = got.concat();
     all.sort();
     assert_eq!(all, [1, 2], "{got:?}");
+
+    // A claimant that dies (its heartbeat stops) gives its claims up within
+    // seconds, not when they run out; one that stops gives them up at once.
+    let at = t0() + Duration::minutes(30);
+    assert_eq!(claim_as("short-lived", at), [1, 2]);
+    assert!(claim(at + Duration::seconds(5)).is_empty(), "its claimant is still alive");
+    assert_eq!(claim(at + Duration::seconds(11)), [1, 2], "its claimant died");
+    written(store, |tx| tx.instance_stop("claimant", at + Duration::seconds(12)).unwrap());
+    assert_eq!(claim_as("next", at + Duration::seconds(13)), [1, 2], "a stopped claimant gave them back");
+
+    // Received by an instance that died: claimed within seconds of its death,
+    // without waiting out the grace given a receiver that is alive.
+    let at = t0() + Duration::minutes(40);
+    written(store, |tx| {
+        tx.instance_start("doomed", at).unwrap();
+        tx.inbox_done(&[1, 2], at).unwrap();
+        assert_eq!(tx.inbox_insert(&[update(4), update(5)], at, "doomed").unwrap(), 2);
+    });
+    assert!(claim(at + Duration::seconds(9)).is_empty(), "its receiver may still handle them");
+    assert_eq!(claim(at + Duration::seconds(11)), [4, 5], "its receiver is gone");
+}
+
+/// Instances beat while alive; a stopped one beats no more until it starts
+/// again; records of instances long gone are forgotten.
+fn instances_beat_stop_and_are_forgotten(store: &dyn Store) {
+    written(store, |tx| {
+        assert!(!tx.instance_beat("a", t0()).unwrap(), "not registered");
+        tx.instance_start("a", t0()).unwrap();
+        tx.instance_start("b", t0()).unwrap();
+        assert!(tx.instance_beat("a", t0() + Duration::seconds(2)).unwrap());
+        tx.instance_stop("b", t0() + Duration::seconds(3)).unwrap();
+        assert!(!tx.instance_beat("b", t0() + Duration::seconds(4)).unwrap(), "stopped");
+        tx.instance_start("b", t0() + Duration::seconds(5)).unwrap();
+        assert!(tx.instance_beat("b", t0() + Duration::seconds(6)).unwrap(), "started again");
+        tx.instance_start("c", t0()).unwrap();
+        tx.instance_stop("c", t0() + Duration::seconds(1)).unwrap();
+    });
+    // "c" stopped at 1 s and "a" went silent at 2 s; "b" beat at 6 s.
+    assert_eq!(written(store, |tx| tx.instance_prune(t0() + Duration::seconds(3)).unwrap()), 2);
+    written(store, |tx| {
+        assert!(tx.instance_beat("b", t0() + Duration::seconds(7)).unwrap());
+        assert!(!tx.instance_beat("a", t0() + Duration::seconds(7)).unwrap(), "forgotten");
+    });
 }
 
 /// A pass of the sender takes at most a few messages per chat, so one chat's
@@ -606,8 +669,12 @@ fn the_outbox_takes_turns_between_chats_and_releases_what_was_held(store: &dyn S
     tx.commit().unwrap();
     let due = |now, limit, per_chat| {
         let mut tx = store.write().unwrap();
-        let got: Vec<(i64, i64)> =
-            tx.outbox_due(now, limit, per_chat).unwrap().into_iter().map(|m| (m.chat_id, m.id)).collect();
+        let got: Vec<(i64, i64)> = tx
+            .outbox_due(now, alive_since(now), limit, per_chat)
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.chat_id, m.id))
+            .collect();
         tx.commit().unwrap();
         got
     };
@@ -616,25 +683,46 @@ fn the_outbox_takes_turns_between_chats_and_releases_what_was_held(store: &dyn S
     assert_eq!(due(t0(), 100, 2), expected, "oldest first, two per chat at most");
     assert_eq!(due(t0(), 3, 2).len(), 3, "the limit holds");
     assert_eq!(due(t0() - Duration::seconds(1), 100, 2), [], "nothing due before it was queued");
-    // Held past now (a reply its handler is sending, or taken by a sender that died), then released.
+    // Held past now (taken by a sender, even one tried before), then released.
     let mut tx = store.write().unwrap();
-    tx.outbox_lease(&[of(1, 0), of(2, 0)], t0() + Duration::minutes(2)).unwrap();
+    tx.instance_start("sender", t0()).unwrap();
+    tx.outbox_retry(of(1, 0), t0(), "502").unwrap();
+    tx.outbox_lease(&[of(1, 0), of(2, 0)], t0() + Duration::minutes(2), "sender").unwrap();
     tx.outbox_retry(of(3, 0), t0() + Duration::minutes(2), "502").unwrap();
     tx.commit().unwrap();
     expected = vec![(1, of(1, 1)), (1, of(1, 2)), (3, of(3, 1)), (3, of(3, 2)), (0, email)];
     assert_eq!(due(t0(), 100, 2), expected);
     let mut tx = store.write().unwrap();
-    assert_eq!(tx.outbox_release(t0()).unwrap(), 2, "what was held and never tried");
+    assert_eq!(tx.outbox_release(t0()).unwrap(), 2, "what was held, tried before or not");
     tx.commit().unwrap();
     let now = due(t0(), 100, 9);
     assert!(now.contains(&(1, of(1, 0))) && now.contains(&(2, of(2, 0))), "{now:?}");
     assert!(!now.contains(&(3, of(3, 0))), "a retry keeps its backoff: {now:?}");
-    // A reply queued last, held a minute for its sender, goes first once it is due.
+    // A reply queued last, held a minute by its sender, goes first once it is due.
+    let at = t0() + Duration::seconds(5);
     let mut tx = store.write().unwrap();
-    let reply = tx.outbox_push_reply(9, "{}", t0() + Duration::seconds(5), t0() + Duration::minutes(1)).unwrap();
+    assert!(tx.instance_beat("sender", at).unwrap());
+    let reply = tx.outbox_push_reply(9, "{}", at, t0() + Duration::minutes(1), "sender").unwrap();
     tx.commit().unwrap();
+    let beat = |at| written(store, |tx| assert!(tx.instance_beat("sender", at).unwrap()));
+    beat(t0() + Duration::seconds(25));
     assert!(!due(t0() + Duration::seconds(30), 100, 9).contains(&(9, reply)), "held");
+    beat(t0() + Duration::seconds(55));
     assert_eq!(due(t0() + Duration::minutes(1), 100, 9)[0], (9, reply), "replies first");
+    // A sender that dies gives up what it holds within seconds; one that
+    // stops gives it up at once.
+    let at = t0() + Duration::minutes(10);
+    written(store, |tx| {
+        tx.instance_start("dies", at).unwrap();
+        tx.instance_start("stops", at).unwrap();
+        tx.outbox_lease(&[of(1, 0)], at + Duration::minutes(2), "dies").unwrap();
+        tx.outbox_lease(&[of(2, 0)], at + Duration::minutes(2), "stops").unwrap();
+    });
+    assert!(!due(at + Duration::seconds(5), 100, 9).contains(&(1, of(1, 0))), "its sender is alive");
+    written(store, |tx| tx.instance_stop("stops", at + Duration::seconds(6)).unwrap());
+    let now = due(at + Duration::seconds(6), 100, 9);
+    assert!(now.contains(&(2, of(2, 0))) && !now.contains(&(1, of(1, 0))), "{now:?}");
+    assert!(due(at + Duration::seconds(11), 100, 9).contains(&(1, of(1, 0))), "its sender died");
 }
 
 /// Keyset pages cover a listing once, in every order, whatever the ties in
@@ -845,7 +933,7 @@ fn the_inbox_keeps_pending_updates_in_order_and_prunes_what_was_done(store: &dyn
     let mut tx = store.write().unwrap();
     assert_eq!(tx.inbox_last_id().unwrap(), None, "nothing stored yet");
     let stored = [update(5, Some(7)), update(3, None), update(4, Some(-100_123)), update(9, Some(7))];
-    assert_eq!(tx.inbox_insert(&stored, t0()).unwrap(), 4);
+    assert_eq!(tx.inbox_insert(&stored, t0(), "poller").unwrap(), 4);
     tx.commit().unwrap();
     let pending = |limit| -> Vec<InboxUpdate> {
         let mut tx = store.read().unwrap();
@@ -859,7 +947,11 @@ fn the_inbox_keeps_pending_updates_in_order_and_prunes_what_was_done(store: &dyn
     // Done again later: the first time it was done stands.
     tx.inbox_done(&[3], t0() + Duration::minutes(10)).unwrap();
     tx.inbox_done(&[9], t0() + Duration::minutes(1)).unwrap();
-    assert_eq!(tx.inbox_insert(&[update(9, Some(7))], t0()).unwrap(), 0, "a repeat of a done update is dropped");
+    assert_eq!(
+        tx.inbox_insert(&[update(9, Some(7))], t0(), "poller").unwrap(),
+        0,
+        "a repeat of a done update is dropped"
+    );
     tx.commit().unwrap();
     assert_eq!(pending(10).iter().map(|u| u.update_id).collect::<Vec<_>>(), [4]);
 
@@ -904,12 +996,12 @@ fn dialogues_keep_the_last_update_they_applied(store: &dyn Store) {
 fn outbox_messages_leave_once_sent_or_failed(store: &dyn Store) {
     let mut tx = store.write().unwrap();
     let notice = tx.outbox_push(1, "{\"n\":1}", t0()).unwrap();
-    let reply = tx.outbox_push_reply(1, "{\"type\":\"reply\"}", t0() + Duration::seconds(1), t0()).unwrap();
+    let reply = tx.outbox_push_reply(1, "{\"type\":\"reply\"}", t0() + Duration::seconds(1), t0(), "gone").unwrap();
     let email = tx.outbox_push_email("boss@example.org", "{\"e\":1}", t0()).unwrap();
     tx.commit().unwrap();
     let due = |now| {
         let mut tx = store.write().unwrap();
-        let got = tx.outbox_due(now, 100, 100).unwrap();
+        let got = tx.outbox_due(now, alive_since(now), 100, 100).unwrap();
         tx.commit().unwrap();
         got
     };
@@ -1075,7 +1167,8 @@ fn broadcasts_count_their_messages_in_the_outbox(store: &dyn Store) {
     drop(tx);
 
     let mut tx = store.write().unwrap();
-    let due = tx.outbox_due(t0() + Duration::minutes(1), 100, 100).unwrap();
+    let at = t0() + Duration::minutes(1);
+    let due = tx.outbox_due(at, alive_since(at), 100, 100).unwrap();
     assert_eq!(due[0].id, notice, "a notification queued later goes before the broadcast");
     assert_eq!(due[1..].iter().map(|m| m.id).collect::<Vec<_>>(), messages);
     assert!(due[1..].iter().all(|m| m.broadcast_id == Some(id) && m.priority == OUTBOX_BROADCAST), "{due:?}");
@@ -1637,6 +1730,7 @@ backends!(
     audit_log_round_trip,
     concurrent_writers_serialise,
     stale_updates_are_claimed_once,
+    instances_beat_stop_and_are_forgotten,
     the_outbox_takes_turns_between_chats_and_releases_what_was_held,
     keyset_pages_and_search,
     job_locks_exclude_each_other,

@@ -6,9 +6,8 @@ use super::keyboards;
 use crate::domain::model::User;
 use crate::domain::{Lang, Permission};
 use crate::i18n::{Msg, t};
-use crate::services::telegram::patiently;
+use crate::services::telegram::{call, patiently};
 use crate::services::{self, Actor, App};
-use std::future::IntoFuture;
 use teloxide::prelude::*;
 use teloxide::types::{ParseMode, ReplyMarkup};
 use teloxide::{ApiError, RequestError};
@@ -139,16 +138,14 @@ pub async fn reply(bot: &Bot, reply: Reply) -> Result<(), RequestError> {
 /// Delivers one reply through the Bot API, waiting when Telegram says to slow down.
 pub async fn deliver(bot: &Bot, reply: &Reply) -> Result<(), RequestError> {
     match reply {
-        Reply::Message { chat, html, markup } => patiently(|| {
+        Reply::Message { chat, html, markup } => {
             let mut req =
                 bot.send_message(*chat, html.clone()).parse_mode(ParseMode::Html).link_preview_options(no_preview());
             if let Some(m) = markup.clone() {
                 req = req.reply_markup(m);
             }
-            req.into_future()
-        })
-        .await
-        .map(|_| ()),
+            patiently(|| call(bot, &req)).await.map(|_| ())
+        }
         Reply::Edit { chat, message_id, html, markup } => {
             let mut req = bot
                 .edit_message_text(*chat, *message_id, html.clone())
@@ -157,7 +154,7 @@ pub async fn deliver(bot: &Bot, reply: &Reply) -> Result<(), RequestError> {
             if let Some(m) = markup.clone() {
                 req = req.reply_markup(m);
             }
-            match req.await {
+            match call(bot, &req).await {
                 // Pressing the same button twice leaves the text unchanged; that is fine.
                 Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
                 Err(e) => {
@@ -216,7 +213,7 @@ pub async fn show(bot: &Bot, chat: ChatId, content: services::broadcast::Content
 /// depends on it, and a button pressed again is refused as expired anyway.
 pub async fn drop_buttons(bot: &Bot, at: Option<(ChatId, teloxide::types::MessageId)>) {
     if let Some((chat, id)) = at
-        && let Err(e) = bot.edit_message_reply_markup(chat, id).await
+        && let Err(e) = call(bot, &bot.edit_message_reply_markup(chat, id)).await
     {
         tracing::debug!(error = %e, "could not take the buttons off a message");
     }

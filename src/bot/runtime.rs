@@ -22,6 +22,7 @@ use super::schema::schema;
 use super::sender;
 use super::storage::{self, DialogueStore};
 use crate::domain::model::InboxUpdate;
+use crate::services::serve::Instance;
 use crate::services::{self, App, inbox};
 use anyhow::{Result, bail};
 use futures_util::FutureExt;
@@ -44,8 +45,10 @@ const INBOX_KEEP_DAYS: i64 = 7;
 
 /// After this long unhandled, a webhook process's update is claimed by another.
 pub const CLAIM_GRACE: Duration = Duration::from_secs(120);
-/// How long a claim lasts.
+/// How long a claim lasts while its claimant is alive.
 const CLAIM_LEASE: Duration = Duration::from_secs(300);
+/// How often a webhook process looks for updates nobody alive handles.
+const RECLAIM_EVERY: Duration = Duration::from_secs(2);
 
 /// Runs the bot once Telegram has said who it is (`me`): registers the
 /// command menus, takes updates (by long polling, or from the webhook route
@@ -56,6 +59,7 @@ pub async fn run(
     app: App,
     bot: Bot,
     me: Me,
+    instance: Instance,
     webhook: Option<(url::Url, String)>,
     updates: (mpsc::Sender<Update>, mpsc::Receiver<Update>),
     shutdown: CancellationToken,
@@ -71,16 +75,16 @@ pub async fn run(
             set_webhook(&bot, &url, &secret, &shutdown).await?;
             tracing::info!(%url, "receiving updates by webhook");
             eprintln!("helpdesk: receiving updates by webhook at {url}");
-            tokio::spawn(reclaim(app.clone(), updates_tx, shutdown.clone()))
+            tokio::spawn(reclaim(app.clone(), instance.clone(), updates_tx, shutdown.clone()))
         }
         None => {
             if let Err(e) = bot.delete_webhook().await {
                 tracing::warn!(error = %e, "cannot remove a webhook set earlier; getUpdates may fail");
             }
-            tokio::spawn(poll(app.clone(), bot.clone(), updates_tx, shutdown.clone()))
+            tokio::spawn(poll(app.clone(), bot.clone(), instance.clone(), updates_tx, shutdown.clone()))
         }
     };
-    let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, updates_rx, done_tx));
+    let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), me, instance, updates_rx, done_tx));
     let flusher = tokio::spawn(flush_done(app.clone(), done_rx));
     let pruner = tokio::spawn(prune_inbox(app.clone(), shutdown.clone()));
     let _ = poller.await;
@@ -163,11 +167,12 @@ async fn feed(app: &App, tx: &mpsc::Sender<Update>, rows: Vec<InboxUpdate>) -> b
     true
 }
 
-/// Every half minute: claims the updates left unhandled past [`CLAIM_GRACE`]
-/// (their process stopped) and handles them here.
-async fn reclaim(app: App, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
+/// Every few seconds: claims the updates that nobody alive handles (their
+/// process died, or is stuck past [`CLAIM_GRACE`]) and handles them here.
+async fn reclaim(app: App, instance: Instance, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
     loop {
-        match blocking(&app, |app| inbox::claim_stale(app, CLAIM_GRACE, CLAIM_LEASE, 1000)).await {
+        let by = instance.clone();
+        match blocking(&app, move |app| inbox::claim_stale(app, &by, CLAIM_GRACE, CLAIM_LEASE, 1000)).await {
             Ok(rows) => {
                 if !rows.is_empty() {
                     tracing::info!(count = rows.len(), "taking over updates another process left unhandled");
@@ -179,22 +184,14 @@ async fn reclaim(app: App, tx: mpsc::Sender<Update>, shutdown: CancellationToken
             Err(e) => tracing::warn!(error = %e, "cannot look for unhandled updates"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            _ = tokio::time::sleep(RECLAIM_EVERY) => {}
             _ = shutdown.cancelled() => return,
         }
     }
 }
 
 /// Replays the inbox, then long-polls: each batch is stored before the next call confirms it.
-async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
-    // This is the only process on the database: what a stopped one held is due now.
-    match blocking(&app, crate::services::notify::release_held).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "delivering replies and notices a stopped process held"),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot release what a stopped process held; it is sent when its hold ends")
-        }
-    }
+async fn poll(app: App, bot: Bot, instance: Instance, tx: mpsc::Sender<Update>, shutdown: CancellationToken) {
     match blocking(&app, |app| inbox::pending(app, 100_000)).await {
         Ok(pending) => {
             if !pending.is_empty() {
@@ -240,8 +237,8 @@ async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: Cancellati
         let batch: Vec<InboxUpdate> = updates.iter().map(services::telegram::inbox_row).collect();
         // Durable before confirmed: keep trying; without it, stop rather than confirm.
         loop {
-            let b = batch.clone();
-            match blocking(&app, move |app| inbox::receive(app, &b)).await {
+            let (b, by) = (batch.clone(), instance.clone());
+            match blocking(&app, move |app| inbox::receive(app, &b, &by)).await {
                 Ok(_) => break,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot store received updates; retrying");
@@ -262,20 +259,27 @@ async fn poll(app: App, bot: Bot, tx: mpsc::Sender<Update>, shutdown: Cancellati
 }
 
 /// Routes updates to per-chat workers; ends when the poller ends and every worker has finished.
-async fn dispatch(app: App, bot: Bot, me: Me, mut rx: mpsc::Receiver<Update>, done: mpsc::UnboundedSender<i64>) {
+async fn dispatch(
+    app: App,
+    bot: Bot,
+    me: Me,
+    instance: Instance,
+    mut rx: mpsc::Receiver<Update>,
+    done: mpsc::UnboundedSender<i64>,
+) {
     let handler: Arc<UpdateHandler<BoxError>> = Arc::new(schema());
     let storage = DialogueStore::new(app.clone());
     let mut workers: HashMap<i64, (mpsc::Sender<Update>, tokio::task::JoinHandle<()>)> = HashMap::new();
     let spawn = |key: i64| {
         let (tx, mut wrx) = mpsc::channel::<Update>(64);
-        let (handler, app, bot, me, storage, done) =
-            (handler.clone(), app.clone(), bot.clone(), me.clone(), storage.clone(), done.clone());
+        let (handler, app, bot, me, storage, done, instance) =
+            (handler.clone(), app.clone(), bot.clone(), me.clone(), storage.clone(), done.clone(), instance.clone());
         let handle = tokio::spawn(async move {
             loop {
                 let next = tokio::time::timeout(WORKER_IDLE, wrx.recv()).await;
                 let Ok(Some(update)) = next else { break };
                 let id = i64::from(update.id.0);
-                if handle_one(&handler, &app, &bot, &me, &storage, update).await == Handling::Over {
+                if handle_one(&handler, &app, &bot, &me, &storage, &instance, update).await == Handling::Over {
                     let _ = done.send(id);
                 }
             }
@@ -331,6 +335,7 @@ pub async fn handle_one(
     bot: &Bot,
     me: &Me,
     storage: &Arc<DialogueStore>,
+    instance: &Instance,
     update: Update,
 ) -> Handling {
     let id = i64::from(update.id.0);
@@ -387,8 +392,8 @@ pub async fn handle_one(
     };
     let mut wait = Duration::from_millis(100);
     let held = loop {
-        let h = handled.clone();
-        match blocking(app, move |app| inbox::record_handled(app, &h)).await {
+        let (h, by) = (handled.clone(), instance.clone());
+        match blocking(app, move |app| inbox::record_handled(app, &h, &by)).await {
             Ok(held) => break held,
             Err(e) if wait < Duration::from_secs(2) => {
                 tracing::warn!(update = id, error = %e, "cannot record a handled update; retrying");
@@ -423,34 +428,45 @@ async fn deliver_replies(
 ) {
     use crate::services::notify::{self, Outcome};
     let mut sent = Vec::new();
-    let mut stopped: Option<Outcome> = None;
-    for (reply, message) in replies.iter().zip(held) {
-        let outcome = match &stopped {
-            Some(outcome) => outcome.clone(),
-            None => match super::ctx::deliver(bot, reply).await {
-                Ok(()) => {
-                    sent.push(message.id);
-                    continue;
-                }
-                Err(e) => {
-                    let outcome = sender::outcome_of(&e);
-                    match &outcome {
-                        Outcome::Temporary(_) | Outcome::RetryAfter(_) => {
-                            tracing::warn!(chat = message.chat_id, error = %e,
-                            "the Bot API is failing; the reply goes to the outbox")
-                        }
-                        _ => tracing::warn!(chat = message.chat_id, error = %e, "a reply could not be sent"),
-                    }
-                    if !matches!(outcome, Outcome::Permanent(_)) {
-                        stopped = Some(outcome.clone());
-                    }
-                    outcome
-                }
-            },
+    let mut rest = replies.iter().zip(held);
+    while let Some((reply, message)) = rest.next() {
+        let e = match super::ctx::deliver(bot, reply).await {
+            Ok(()) => {
+                sent.push(message.id);
+                continue;
+            }
+            Err(e) => e,
         };
-        let (app2, outcome) = (app.clone(), outcome);
-        if let Err(e) = blocking(app, move |_| notify::record(&app2, &message, &outcome)).await {
-            tracing::error!(error = %e, "cannot record how a reply went; the outbox will send it");
+        let outcome = sender::outcome_of(&e);
+        match &outcome {
+            Outcome::Temporary(_) | Outcome::RetryAfter(_) => {
+                tracing::warn!(chat = message.chat_id, error = %e, "the Bot API is failing; the reply goes to the outbox")
+            }
+            _ => tracing::warn!(chat = message.chat_id, error = %e, "a reply could not be sent"),
+        }
+        let (app2, failed, recorded) = (app.clone(), message.clone(), outcome.clone());
+        let again = match blocking(app, move |_| notify::record(&app2, &failed, &recorded)).await {
+            Ok(again) => again,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record how a reply went; the outbox will send it");
+                None
+            }
+        };
+        if let Some(after) = again {
+            // The replies after it wait for it, untried, and keep their order.
+            let behind: Vec<i64> = rest.map(|(_, m)| m.id).collect();
+            let app2 = app.clone();
+            if let Err(e) = blocking(app, move |_| notify::put_off(&app2, &behind, after)).await {
+                tracing::error!(error = %e, "cannot put replies off; the outbox sends them when their hold ends");
+            }
+            break;
+        }
+        if outcome == Outcome::Blocked {
+            // The person blocked the bot: the rest would meet the same.
+            for (_, m) in rest.by_ref() {
+                let app2 = app.clone();
+                let _ = blocking(app, move |_| notify::record(&app2, &m, &Outcome::Blocked)).await;
+            }
         }
     }
     if let Err(e) = blocking(app, move |app| notify::sent(app, &sent)).await {

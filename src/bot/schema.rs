@@ -78,7 +78,8 @@ async fn context(upd: Update, app: App, bot: Bot) -> Option<Ctx> {
     let private = ChatId(registered.user.telegram_id);
     if registered.user.blocked {
         if let UpdateKind::CallbackQuery(q) = &upd.kind {
-            let _ = bot.answer_callback_query(q.id.clone()).text(t(lang, Msg::AccountBlocked)).await;
+            let request = bot.answer_callback_query(q.id.clone()).text(t(lang, Msg::AccountBlocked));
+            let _ = crate::services::telegram::call(&bot, &request).await;
         } else if upd.chat().is_some_and(|c| c.is_private()) {
             let _ = say(&bot, private, t(lang, Msg::AccountBlocked), None).await;
         }

@@ -11,6 +11,8 @@ use crate::domain::{Action, Lang};
 use crate::i18n::{Msg, t};
 use crate::services::broadcast::Content;
 use crate::services::notify::{self, Notice, Outcome};
+use crate::services::serve::Instance;
+use crate::services::telegram::call;
 pub use crate::services::telegram::outcome_of;
 use crate::services::{Actor, App, calls, requests};
 use std::collections::HashMap;
@@ -18,12 +20,20 @@ use std::time::Duration;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, InlineKeyboardMarkup, InputFile, ParseMode, ReplyMarkup};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, mpsc};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// Paces sends: consecutive sends at least `interval` apart, the same chat at
-/// most once a second, and everything held back while Telegram asks us to wait.
+/// most once a second, and a chat held back while Telegram asks us to wait
+/// (429 with `retry_after`).
+///
+/// The pace keeps under Telegram's documented limits, so a 429 is most
+/// likely about the one chat it came for (a group's own limit, a burst to
+/// one person) and holds back only that chat. Only when Telegram refuses a
+/// good share of everything sent lately (several instances share the bot
+/// and together go too fast, or Telegram is shedding load) is everything
+/// held back: a single refusal must not stop the replies of everyone else.
 pub struct Limiter {
     interval: Duration,
     per_chat: Duration,
@@ -34,7 +44,15 @@ struct Pace {
     next: Instant,
     paused_until: Instant,
     per_chat: HashMap<i64, Instant>,
+    /// Sends of the last [`REFUSALS_WINDOW`] and whether each was refused with 429.
+    recent: std::collections::VecDeque<(Instant, bool)>,
 }
+
+/// How far back refusals are weighed against sends.
+const REFUSALS_WINDOW: Duration = Duration::from_secs(2);
+/// Everything is held back when at least this many sends of the window, and
+/// at least a quarter of them, were refused.
+const REFUSALS_FOR_ALL: usize = 4;
 
 /// The gap kept between two messages to the same chat.
 const PER_CHAT: Duration = Duration::from_secs(1);
@@ -53,17 +71,35 @@ impl Limiter {
         Limiter {
             interval,
             per_chat,
-            state: Mutex::new(Pace { next: now, paused_until: now, per_chat: HashMap::new() }),
+            state: Mutex::new(Pace {
+                next: now,
+                paused_until: now,
+                per_chat: HashMap::new(),
+                recent: std::collections::VecDeque::new(),
+            }),
         }
     }
 
     /// Waits for this chat's turn.
     pub async fn wait(&self, chat: i64) {
+        // First the chat's own turn (and the end of a hold on everything),
+        // without taking a slot of the global pace meanwhile: one chat
+        // waiting must not hold back the others.
+        loop {
+            let ready = {
+                let s = self.state.lock().await;
+                let chat_free = s.per_chat.get(&chat).map_or(Instant::now(), |t| *t + self.per_chat);
+                chat_free.max(s.paused_until)
+            };
+            if ready <= Instant::now() {
+                break;
+            }
+            tokio::time::sleep_until(ready).await;
+        }
         let at = {
             let mut s = self.state.lock().await;
             let now = Instant::now();
-            let chat_free = s.per_chat.get(&chat).map_or(now, |t| *t + self.per_chat);
-            let at = now.max(s.next).max(s.paused_until).max(chat_free);
+            let at = now.max(s.next);
             s.next = at + self.interval;
             s.per_chat.insert(chat, at);
             if s.per_chat.len() > 10_000 {
@@ -79,10 +115,31 @@ impl Limiter {
         s.next = s.next.max(now + self.interval);
     }
 
-    /// Holds every send back for `d` (Telegram said 429).
-    pub async fn pause(&self, d: Duration) {
+    /// Records how a send to `chat` went: `refused` with the wait Telegram
+    /// asked for (429), or not. A refused chat waits that long; everything
+    /// waits when refusals are a good share of what was sent lately.
+    pub async fn sent(&self, chat: i64, refused: Option<Duration>) {
         let mut s = self.state.lock().await;
-        s.paused_until = s.paused_until.max(Instant::now() + d);
+        let now = Instant::now();
+        s.recent.push_back((now, refused.is_some()));
+        while s.recent.front().is_some_and(|(at, _)| now.duration_since(*at) > REFUSALS_WINDOW) {
+            s.recent.pop_front();
+        }
+        let Some(wait) = refused else { return };
+        let until = now + wait;
+        // The chat's next turn is after the wait (its gap is added in `wait`).
+        let gap = self.per_chat;
+        let turn = s.per_chat.entry(chat).or_insert(now);
+        *turn = (*turn).max(until.checked_sub(gap).unwrap_or(until));
+        let refusals = s.recent.iter().filter(|(_, r)| *r).count();
+        if refusals >= REFUSALS_FOR_ALL && refusals * 4 >= s.recent.len() {
+            tracing::warn!(
+                refusals,
+                sends = s.recent.len(),
+                "Telegram refuses much of what is sent; holding everything back"
+            );
+            s.paused_until = s.paused_until.max(until);
+        }
     }
 }
 
@@ -98,20 +155,23 @@ pub fn call_buttons(lang: Lang, call_id: i64) -> InlineKeyboardMarkup {
 /// Sends a broadcast's content (also used for the author's preview, so both look the same).
 pub async fn send_content(bot: &Bot, chat: ChatId, content: &Content) -> Result<(), RequestError> {
     match content {
-        Content::Text(text) => bot.send_message(chat, esc(text)).parse_mode(ParseMode::Html).await.map(|_| ()),
+        Content::Text(text) => {
+            call(bot, &bot.send_message(chat, esc(text)).parse_mode(ParseMode::Html)).await.map(|_| ())
+        }
+        // A file Telegram keeps goes by its id, as JSON like any other message.
         Content::Photo { file_id, caption } => {
             let mut req = bot.send_photo(chat, InputFile::file_id(FileId(file_id.clone())));
             if let Some(c) = caption {
                 req = req.caption(esc(c)).parse_mode(ParseMode::Html);
             }
-            req.await.map(|_| ())
+            call(bot, &req).await.map(|_| ())
         }
         Content::Document { file_id, caption } => {
             let mut req = bot.send_document(chat, InputFile::file_id(FileId(file_id.clone())));
             if let Some(c) = caption {
                 req = req.caption(esc(c)).parse_mode(ParseMode::Html);
             }
-            req.await.map(|_| ())
+            call(bot, &req).await.map(|_| ())
         }
     }
 }
@@ -119,76 +179,221 @@ pub async fn send_content(bot: &Bot, chat: ChatId, content: &Content) -> Result<
 /// Where email notices go (`None`: email is off).
 pub type MailerRef = Option<std::sync::Arc<dyn crate::services::notify::Mailer>>;
 
-/// The outbox loop: takes due notices, most urgent first, and delivers them until shut down.
-pub async fn run(app: App, bot: Bot, mailer: MailerRef, limiter: std::sync::Arc<Limiter>, shutdown: CancellationToken) {
+/// The outbox loop: takes due notices, most urgent first, and hands each to
+/// a worker of its chat (or email address), which delivers that chat's in
+/// order, until shut down.
+///
+/// Chats do not wait for one another: a send that takes long (Telegram
+/// answering 5xx, which teloxide answers by waiting ten seconds, or a chat
+/// told to wait) holds back only its own chat, while the loop goes on taking
+/// what is due for the others. What a worker has in hand is leased to this
+/// instance, so no pass takes it twice.
+pub async fn run(
+    app: App,
+    bot: Bot,
+    instance: Instance,
+    mailer: MailerRef,
+    limiter: std::sync::Arc<Limiter>,
+    shutdown: CancellationToken,
+) {
     let mut broadcasts: HashMap<i64, Content> = HashMap::new();
+    let mut chats: HashMap<ChatKey, (mpsc::UnboundedSender<Taken>, tokio::task::JoinHandle<()>)> = HashMap::new();
+    let in_hand = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sender = ChatSender { app: app.clone(), bot, mailer, limiter, shutdown: shutdown.clone() };
     while !shutdown.is_cancelled() {
-        match deliver_due(&app, &bot, &mailer, &limiter, &shutdown, &mut broadcasts).await {
-            Ok(0) => idle(&shutdown, Duration::from_millis(250)).await,
-            Ok(_) => {}
+        let room = IN_HAND_MAX.saturating_sub(in_hand.load(std::sync::atomic::Ordering::SeqCst));
+        if room == 0 {
+            idle(&shutdown, Duration::from_millis(50)).await;
+            continue;
+        }
+        let due = match take(&app, &instance, room.min(64) as u64, &mut broadcasts).await {
+            Ok(due) => due,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read the outbox");
                 idle(&shutdown, Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        if due.is_empty() {
+            idle(&shutdown, Duration::from_millis(250)).await;
+            continue;
+        }
+        for taken in due {
+            in_hand.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let key = (taken.message.chat_id, taken.message.email.clone());
+            let mut pending = Some(taken);
+            while let Some(t) = pending.take() {
+                let (tx, _) = chats.entry(key.clone()).or_insert_with(|| {
+                    let (tx, rx) = mpsc::unbounded_channel();
+                    (tx, tokio::spawn(sender.clone().work(rx, in_hand.clone())))
+                });
+                if let Err(mpsc::error::SendError(t)) = tx.send(t) {
+                    // That chat's worker went idle and stopped just now: start another.
+                    chats.remove(&key);
+                    pending = Some(t);
+                }
             }
         }
+        if chats.len() > 1024 {
+            chats.retain(|_, (_, h)| !h.is_finished());
+        }
+    }
+    for (_, (tx, handle)) in chats.drain() {
+        drop(tx);
+        let _ = handle.await;
     }
 }
 
-/// How many chats one pass of the sender delivers to at once. Sent one after
-/// another, each message would wait for the previous one's round trip to
-/// Telegram, and a slow network would cap the rate well below the limiter's.
-const CHATS_AT_ONCE: usize = 8;
+/// At most this many messages are in the hands of chat workers at once.
+const IN_HAND_MAX: usize = 512;
 
-/// One pass: takes the notices due now and delivers them, several chats at
-/// once, each chat's in order; returns how many were taken.
+/// How long a chat's worker waits for more before it stops.
+const CHAT_IDLE: Duration = Duration::from_secs(30);
+
+/// Whom a message goes to: a chat, or an email address.
+type ChatKey = (i64, Option<String>);
+
+/// A message taken from the outbox, with what a broadcast sends.
+struct Taken {
+    message: OutboxMessage,
+    notice: Notice,
+    content: Option<Content>,
+}
+
+/// Takes what is due for `instance` (at most `limit`), with each broadcast's content.
+async fn take(
+    app: &App,
+    instance: &Instance,
+    limit: u64,
+    broadcasts: &mut HashMap<i64, Content>,
+) -> Result<Vec<Taken>, crate::services::Error> {
+    let by = instance.clone();
+    let due = blocking(app, move |app| notify::due(app, limit, &by)).await?;
+    let mut out = Vec::with_capacity(due.len());
+    for (message, notice) in due {
+        let content = match &notice {
+            Notice::Broadcast { broadcast_id } => {
+                let id = *broadcast_id;
+                if !broadcasts.contains_key(&id)
+                    && let Ok(c) = blocking(app, move |app| crate::services::broadcast::content(app, id)).await
+                {
+                    broadcasts.insert(id, c);
+                }
+                broadcasts.get(&id).cloned()
+            }
+            _ => None,
+        };
+        out.push(Taken { message, notice, content });
+    }
+    Ok(out)
+}
+
+/// Delivers one chat's messages, in order.
+#[derive(Clone)]
+struct ChatSender {
+    app: App,
+    bot: Bot,
+    mailer: MailerRef,
+    limiter: std::sync::Arc<Limiter>,
+    shutdown: CancellationToken,
+}
+
+impl ChatSender {
+    /// A chat's worker: delivers what it is handed until idle or shut down.
+    async fn work(
+        self,
+        mut rx: mpsc::UnboundedReceiver<Taken>,
+        in_hand: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) {
+        loop {
+            let next = tokio::select! {
+                n = tokio::time::timeout(CHAT_IDLE, rx.recv()) => n,
+                _ = self.shutdown.cancelled() => return,
+            };
+            let Ok(Some(taken)) = next else { return };
+            let mut batch = vec![taken];
+            while let Ok(more) = rx.try_recv() {
+                batch.push(more);
+            }
+            let n = batch.len();
+            self.deliver_in_order(batch).await;
+            in_hand.fetch_sub(n, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Delivers one chat's messages in order. Once one is to be tried again
+    /// (Telegram failing, or asking to wait), the ones after it are put off
+    /// until then, untried, so they keep their order behind it.
+    async fn deliver_in_order(&self, messages: Vec<Taken>) {
+        let mut rest = messages.into_iter();
+        while let Some(Taken { message, notice, content }) = rest.next() {
+            if self.shutdown.is_cancelled() {
+                // What was taken and not sent is due again when its lease
+                // ends, or at once when this instance says it stopped.
+                return;
+            }
+            let outcome = self.deliver_one(&message, &notice, content.as_ref()).await;
+            let (app, message2) = (self.app.clone(), message.clone());
+            match blocking(&self.app, move |_| notify::record(&app, &message2, &outcome)).await {
+                Ok(Some(again)) => {
+                    let behind: Vec<i64> = rest.map(|t| t.message.id).collect();
+                    let app = self.app.clone();
+                    if let Err(e) = blocking(&self.app, move |_| notify::put_off(&app, &behind, again)).await {
+                        tracing::error!(error = %e, "cannot put off a chat's messages; they go when their lease ends");
+                    }
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, outbox = message.id, "cannot record a delivery"),
+            }
+        }
+    }
+
+    async fn deliver_one(&self, message: &OutboxMessage, notice: &Notice, content: Option<&Content>) -> Outcome {
+        if let Some(address) = &message.email {
+            return deliver_email(&self.app, &self.mailer, address, notice).await;
+        }
+        tokio::select! {
+            _ = self.limiter.wait(message.chat_id) => {}
+            _ = self.shutdown.cancelled() => return Outcome::Temporary("shutting down".into()),
+        }
+        let outcome = deliver(&self.bot, &self.app, message, notice, content).await;
+        let refused = match &outcome {
+            Outcome::RetryAfter(wait) => {
+                tracing::info!(chat = message.chat_id, seconds = wait.as_secs(), "Telegram asked to slow down");
+                Some(*wait)
+            }
+            _ => None,
+        };
+        self.limiter.sent(message.chat_id, refused).await;
+        outcome
+    }
+}
+
+/// One pass, for tests and tools: takes the notices due now and delivers
+/// them, each chat's in order, every chat at once; returns how many were taken.
 pub async fn deliver_due(
     app: &App,
     bot: &Bot,
+    instance: &Instance,
     mailer: &MailerRef,
-    limiter: &Limiter,
+    limiter: &std::sync::Arc<Limiter>,
     shutdown: &CancellationToken,
     broadcasts: &mut HashMap<i64, Content>,
 ) -> Result<usize, crate::services::Error> {
     use futures_util::StreamExt;
-    let due = blocking(app, |app| notify::due(app, 64)).await?;
+    let due = take(app, instance, 64, broadcasts).await?;
     let taken = due.len();
-    for (_, notice) in &due {
-        if let Notice::Broadcast { broadcast_id } = notice
-            && !broadcasts.contains_key(broadcast_id)
-        {
-            let id = *broadcast_id;
-            if let Ok(c) = blocking(app, move |app| crate::services::broadcast::content(app, id)).await {
-                broadcasts.insert(id, c);
-            }
-        }
-    }
-    let broadcasts = &*broadcasts;
+    let sender = ChatSender {
+        app: app.clone(),
+        bot: bot.clone(),
+        mailer: mailer.clone(),
+        limiter: limiter.clone(),
+        shutdown: shutdown.clone(),
+    };
+    let sender = &sender;
     futures_util::stream::iter(by_chat(due))
-        .for_each_concurrent(CHATS_AT_ONCE, |messages| async move {
-            for (message, notice) in messages {
-                if shutdown.is_cancelled() {
-                    // What was taken and not sent is due again when its lease ends.
-                    return;
-                }
-                let outcome = if let Some(address) = &message.email {
-                    deliver_email(app, mailer, address, &notice).await
-                } else {
-                    tokio::select! {
-                        _ = limiter.wait(message.chat_id) => {}
-                        _ = shutdown.cancelled() => return,
-                    }
-                    deliver(bot, app, &message, &notice, broadcasts).await
-                };
-                if let Outcome::RetryAfter(wait) = &outcome {
-                    tracing::warn!(seconds = wait.as_secs(), "Telegram asked to slow down");
-                    limiter.pause(*wait).await;
-                }
-                let (app2, message2) = (app.clone(), message.clone());
-                if let Err(e) = blocking(app, move |_| notify::record(&app2, &message2, &outcome)).await {
-                    tracing::error!(error = %e, outbox = message.id, "cannot record a delivery");
-                }
-            }
-        })
+        .for_each_concurrent(None, |messages| async move { sender.deliver_in_order(messages).await })
         .await;
     Ok(taken)
 }
@@ -196,16 +401,16 @@ pub async fn deliver_due(
 /// The messages by chat (or email address), each chat's in order, the chats
 /// in the order of their first message (replies, then notifications, then
 /// broadcasts, as [`notify::due`] gives them).
-fn by_chat(due: Vec<(OutboxMessage, Notice)>) -> Vec<Vec<(OutboxMessage, Notice)>> {
-    let mut index: HashMap<(i64, Option<String>), usize> = HashMap::new();
-    let mut groups: Vec<Vec<(OutboxMessage, Notice)>> = Vec::new();
-    for (m, n) in due {
-        let key = (m.chat_id, m.email.clone());
+fn by_chat(due: Vec<Taken>) -> Vec<Vec<Taken>> {
+    let mut index: HashMap<ChatKey, usize> = HashMap::new();
+    let mut groups: Vec<Vec<Taken>> = Vec::new();
+    for t in due {
+        let key = (t.message.chat_id, t.message.email.clone());
         let i = *index.entry(key).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
-        groups[i].push((m, n));
+        groups[i].push(t);
     }
     groups
 }
@@ -235,13 +440,7 @@ async fn language_of(app: &App, chat: i64) -> Lang {
     found.unwrap_or(app.settings.default_language)
 }
 
-async fn deliver(
-    bot: &Bot,
-    app: &App,
-    message: &OutboxMessage,
-    notice: &Notice,
-    broadcasts: &HashMap<i64, Content>,
-) -> Outcome {
+async fn deliver(bot: &Bot, app: &App, message: &OutboxMessage, notice: &Notice, content: Option<&Content>) -> Outcome {
     let chat = ChatId(message.chat_id);
     let lang = language_of(app, message.chat_id).await;
     let tz = app.settings.timezone;
@@ -251,7 +450,7 @@ async fn deliver(
             super::commands::refresh_for(bot, app, message.chat_id).await;
             Ok(())
         }
-        Notice::Broadcast { broadcast_id } => match broadcasts.get(broadcast_id) {
+        Notice::Broadcast { broadcast_id } => match content {
             Some(content) => send_content(bot, chat, content).await,
             None => return Outcome::Permanent(format!("broadcast {broadcast_id} is gone")),
         },
@@ -265,7 +464,7 @@ async fn deliver(
             if let Some(m) = markup {
                 req = req.reply_markup(ReplyMarkup::InlineKeyboard(m));
             }
-            req.await.map(|_| ())
+            call(bot, &req).await.map(|_| ())
         }
     };
     match sent {
@@ -370,7 +569,7 @@ async fn render_notice(
 mod tests {
     use super::*;
 
-    fn message(id: i64, chat_id: i64, broadcast_id: Option<i64>) -> (OutboxMessage, Notice) {
+    fn message(id: i64, chat_id: i64, broadcast_id: Option<i64>) -> Taken {
         let priority = if broadcast_id.is_some() {
             crate::domain::model::OUTBOX_BROADCAST
         } else {
@@ -388,7 +587,7 @@ mod tests {
             send_after: at,
             attempts: 0,
         };
-        (m, Notice::Done { request_id: id })
+        Taken { message: m, notice: Notice::Done { request_id: id }, content: None }
     }
 
     #[test]
@@ -400,7 +599,31 @@ mod tests {
             message(4, 30, None),
             message(5, 20, Some(1)),
         ];
-        let groups: Vec<Vec<i64>> = by_chat(due).iter().map(|g| g.iter().map(|(m, _)| m.id).collect()).collect();
+        let groups: Vec<Vec<i64>> = by_chat(due).iter().map(|g| g.iter().map(|t| t.message.id).collect()).collect();
         assert_eq!(groups, [vec![1, 3], vec![2, 5], vec![4]]);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_holds_back_its_chat_and_only_a_wave_of_them_everyone() {
+        let limiter = Limiter::with_chat_gap(1000, Duration::ZERO);
+        let timed = |chat: i64| {
+            let limiter = &limiter;
+            async move {
+                let started = Instant::now();
+                limiter.wait(chat).await;
+                started.elapsed()
+            }
+        };
+        limiter.sent(1, Some(Duration::from_millis(400))).await;
+        assert!(timed(2).await < Duration::from_millis(100), "another chat goes on");
+        assert!(timed(1).await >= Duration::from_millis(350), "the refused chat waits");
+        // Refusals that are a good share of what was sent hold everything back.
+        for chat in 10..14 {
+            limiter.sent(chat, None).await;
+        }
+        for chat in 20..24 {
+            limiter.sent(chat, Some(Duration::from_millis(300))).await;
+        }
+        assert!(timed(99).await >= Duration::from_millis(250), "a wave of refusals");
     }
 }

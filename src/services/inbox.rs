@@ -4,17 +4,18 @@
 //! recorded with the step in one transaction.
 
 use super::notify::{self, Notice};
+use super::serve::Instance;
 use super::{App, Result};
-use crate::store::{DialogueRow, InboxUpdate, OutboxMessage};
+use crate::store::{DialogueRow, InboxUpdate, OutboxMessage, StaleClaim};
 
-/// Stores a batch of received updates; returns how many were new.
-pub fn receive(app: &App, updates: &[InboxUpdate]) -> Result<u64> {
+/// Stores a batch of updates the instance `by` received; returns how many were new.
+pub fn receive(app: &App, updates: &[InboxUpdate], by: &Instance) -> Result<u64> {
     if updates.is_empty() {
         return Ok(0);
     }
     let now = app.now();
     let mut tx = app.store.write()?;
-    let n = tx.inbox_insert(updates, now)?;
+    let n = tx.inbox_insert(updates, now, by.id())?;
     tx.commit()?;
     Ok(n)
 }
@@ -24,10 +25,13 @@ pub fn pending(app: &App, limit: u64) -> Result<Vec<InboxUpdate>> {
     Ok(app.store.read()?.inbox_pending(limit)?)
 }
 
-/// Claims, for `lease`, updates received more than `grace` ago and not done
-/// whose earlier claim ran out: those of a webhook process that stopped.
+/// Claims for the instance `by`, for `lease`, the updates not done that
+/// nobody alive handles: those a webhook process received or claimed and
+/// then died with (its heartbeat stopped), and those received more than
+/// `grace` ago (their process is stuck).
 pub fn claim_stale(
     app: &App,
+    by: &Instance,
     grace: std::time::Duration,
     lease: std::time::Duration,
     limit: u64,
@@ -35,8 +39,15 @@ pub fn claim_stale(
     let now = app.now();
     let grace = chrono::Duration::from_std(grace).unwrap_or_default();
     let lease = chrono::Duration::from_std(lease).unwrap_or_default();
+    let claim = StaleClaim {
+        by: by.id(),
+        now,
+        until: now + lease,
+        received_before: now - grace,
+        alive_since: super::serve::alive_since(now),
+    };
     let mut tx = app.store.write()?;
-    let claimed = tx.inbox_claim_stale(now - grace, now, now + lease, limit)?;
+    let claimed = tx.inbox_claim_stale(&claim, limit)?;
     tx.commit()?;
     Ok(claimed)
 }
@@ -89,8 +100,8 @@ pub struct Handled {
 }
 
 /// How long the replies of an update stay with the process that handled it,
-/// which sends them at once; past this, or after a restart, the outbox
-/// delivers the ones it did not get to send.
+/// which sends them at once; past this, or as soon as that process is gone,
+/// the outbox delivers the ones it did not get to send.
 pub const HOLD: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Records, in one transaction, that an update was handled: the dialogue
@@ -98,7 +109,7 @@ pub const HOLD: std::time::Duration = std::time::Duration::from_secs(30);
 /// send), and the update done. A crash before this commits leaves the update
 /// to be handled again; after it, the replies are delivered from the outbox.
 /// Returns the replies' outbox messages, in order.
-pub fn record_handled(app: &App, handled: &Handled) -> Result<Vec<OutboxMessage>> {
+pub fn record_handled(app: &App, handled: &Handled, by: &Instance) -> Result<Vec<OutboxMessage>> {
     let now = app.now();
     let until = now + chrono::Duration::from_std(HOLD).unwrap_or_default();
     let mut tx = app.store.write()?;
@@ -107,7 +118,7 @@ pub fn record_handled(app: &App, handled: &Handled) -> Result<Vec<OutboxMessage>
     }
     let mut held = Vec::with_capacity(handled.replies.len());
     for (chat, notice) in &handled.replies {
-        held.push(notify::hold(&mut *tx, *chat, notice, now, until)?);
+        held.push(notify::hold(&mut *tx, *chat, notice, now, until, by)?);
     }
     tx.inbox_done(&[handled.update_id], now)?;
     tx.commit()?;

@@ -6,6 +6,7 @@
 //! reports each outcome here: sent, retry later, or give up. Nothing is lost
 //! to a crash between the change and the message.
 
+use super::serve::Instance;
 use super::{App, Result, effective_role};
 use crate::config::Settings;
 use crate::domain::Kind;
@@ -75,8 +76,9 @@ pub fn enqueue_email(tx: &mut dyn Tx, address: &str, notice: &Notice, at: DateTi
 }
 
 /// Queues the reply `notice` for `chat_id` in the caller's transaction, held
-/// until `until` for the caller to deliver itself (see [`sent`]); the outbox
-/// sends it after that if it is still unsent, before any notification.
+/// by the instance `by` until `until` for it to deliver itself (see
+/// [`sent`]); the outbox sends it after that if it is still unsent, or at
+/// once should `by` die, before any notification.
 /// Returns the message as queued.
 pub fn hold(
     tx: &mut dyn Tx,
@@ -84,9 +86,10 @@ pub fn hold(
     notice: &Notice,
     at: DateTime<Utc>,
     until: DateTime<Utc>,
+    by: &Instance,
 ) -> Result<OutboxMessage> {
     let json = serde_json::to_string(notice).expect("notices serialise");
-    let id = tx.outbox_push_reply(chat_id, &json, at, until)?;
+    let id = tx.outbox_push_reply(chat_id, &json, at, until, by.id())?;
     Ok(OutboxMessage {
         id,
         chat_id,
@@ -114,9 +117,9 @@ pub fn sent(app: &App, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// Makes every message that was taken or held and never tried due now: on
-/// start, when no other process can hold them (the one that did is gone).
-/// Returns how many.
+/// Makes every message that was taken or held due now: on start of the one
+/// long-polling instance, when no other process can hold them (the one that
+/// did is gone). Returns how many.
 pub fn release_held(app: &App) -> Result<u64> {
     let now = app.now();
     let mut tx = app.store.write()?;
@@ -149,23 +152,26 @@ pub fn staff_for(tx: &mut dyn Tx, settings: &Settings, kind: Option<Kind>) -> Re
 /// while other chats' notices wait behind them.
 pub const PER_CHAT: u64 = 2;
 
-/// How long a sender holds the notices it took before they are due again.
+/// How long a sender holds the notices it took before they are due again
+/// even while it is alive (it is stuck); should it die, others take them
+/// over as soon as its heartbeat stops (see [`super::serve::ALIVE_WITHIN`]).
 pub const LEASE: Duration = Duration::minutes(2);
 
 /// Takes notices due for delivery (most urgent, then oldest first), holding
-/// them for [`LEASE`]; ones that cannot be read are failed on the spot.
-pub fn due(app: &App, limit: u64) -> Result<Vec<(OutboxMessage, Notice)>> {
+/// them for the instance `by` for [`LEASE`]; ones that cannot be read are
+/// failed on the spot.
+pub fn due(app: &App, limit: u64, by: &Instance) -> Result<Vec<(OutboxMessage, Notice)>> {
     let now = app.now();
     let mut tx = app.store.write()?;
     let mut out = Vec::new();
-    for m in tx.outbox_due(now, limit, PER_CHAT)? {
+    for m in tx.outbox_due(now, super::serve::alive_since(now), limit, PER_CHAT)? {
         match serde_json::from_str::<Notice>(&m.notice) {
             Ok(n) => out.push((m, n)),
             Err(e) => tx.outbox_failed(m.id, now, &format!("unreadable notice: {e}"))?,
         }
     }
     let ids: Vec<i64> = out.iter().map(|(m, _)| m.id).collect();
-    tx.outbox_lease(&ids, now + LEASE)?;
+    tx.outbox_lease(&ids, now + LEASE, by.id())?;
     tx.commit()?;
     Ok(out)
 }
@@ -187,23 +193,29 @@ pub enum Outcome {
 /// Attempts after which a notice is given up on.
 pub const MAX_ATTEMPTS: i64 = 12;
 
-/// Records how delivering `message` went.
-pub fn record(app: &App, message: &OutboxMessage, outcome: &Outcome) -> Result<()> {
+/// Records how delivering `message` went; returns when it is due again,
+/// for an outcome that tries again.
+pub fn record(app: &App, message: &OutboxMessage, outcome: &Outcome) -> Result<Option<DateTime<Utc>>> {
     let now = app.now();
     let mut tx = app.store.write()?;
+    let mut again = None;
     match outcome {
         Outcome::Sent => tx.outbox_sent(message.id, now)?,
         Outcome::RetryAfter(wait) => {
             let after = now + Duration::from_std(*wait).unwrap_or(Duration::seconds(1));
             tx.outbox_retry(message.id, after, "told to wait (429)")?;
+            again = Some(after);
         }
         Outcome::Temporary(e) if message.attempts + 1 >= MAX_ATTEMPTS => {
             tx.outbox_failed(message.id, now, &format!("gave up after {} attempts: {e}", message.attempts + 1))?;
         }
         Outcome::Temporary(e) => {
-            // 2, 4, 8 ... seconds, at most ten minutes apart.
-            let backoff = Duration::seconds((2_i64 << message.attempts.min(9)).min(600));
-            tx.outbox_retry(message.id, now + backoff, e)?;
+            // 1, 2, 4, 8 ... seconds, at most ten minutes apart: someone may be
+            // waiting for it, and the pace of the sender keeps us from
+            // hammering a Telegram that fails.
+            let after = now + Duration::seconds((1_i64 << message.attempts.min(10)).min(600));
+            tx.outbox_retry(message.id, after, e)?;
+            again = Some(after);
         }
         Outcome::Blocked => {
             tx.outbox_failed(message.id, now, BLOCKED_BY_USER)?;
@@ -215,6 +227,21 @@ pub fn record(app: &App, message: &OutboxMessage, outcome: &Outcome) -> Result<(
     }
     if let Some(id) = message.broadcast_id {
         super::broadcast::finish_if_done(&mut *tx, id, now)?;
+    }
+    tx.commit()?;
+    Ok(again)
+}
+
+/// Puts `ids` off until `after`, in one transaction, without counting an
+/// attempt: messages to a chat behind one that failed, which keep their
+/// order by going with it.
+pub fn put_off(app: &App, ids: &[i64], after: DateTime<Utc>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut tx = app.store.write()?;
+    for id in ids {
+        tx.outbox_defer(*id, after)?;
     }
     tx.commit()?;
     Ok(())

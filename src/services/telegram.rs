@@ -12,7 +12,6 @@ use super::requests::TicketAttachment;
 use crate::config::Settings;
 use crate::domain::model::{AttachmentKind, InboxUpdate};
 use futures_util::stream::BoxStream;
-use std::future::IntoFuture;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, InputFile, ParseMode};
 use teloxide::{ApiError, RequestError};
@@ -64,6 +63,68 @@ pub fn outcome_of(e: &RequestError) -> Outcome {
             Outcome::Temporary(e.to_string())
         }
     }
+}
+
+/// Calls the Bot API method of `request` with its payload as JSON and reads
+/// the answer as teloxide does, with one difference: an answer of 5xx (a
+/// 502 from Telegram's front, say) is reported as soon as it arrives.
+/// teloxide waits ten seconds on every 5xx before it reports it, which held
+/// a person's reply, or a whole chat's notices, for those ten seconds; here
+/// the caller decides (the outbox retries after its own backoff). Every
+/// send of a reply or notice goes through here; a file to upload still goes
+/// through teloxide (multipart).
+pub async fn call<R>(bot: &Bot, request: &R) -> Result<teloxide::requests::Output<R>, RequestError>
+where
+    R: teloxide::requests::HasPayload,
+    R::Payload: serde::Serialize,
+    teloxide::requests::Output<R>: serde::de::DeserializeOwned,
+{
+    use teloxide::requests::Payload;
+    let mut url = bot.api_url();
+    match url.path_segments_mut() {
+        Ok(mut segments) => {
+            segments.push(&format!("bot{}", bot.token()));
+            segments.push(<R::Payload as Payload>::NAME);
+        }
+        Err(()) => {
+            return Err(RequestError::Io(std::sync::Arc::new(std::io::Error::other(
+                "the Bot API URL cannot be a base",
+            ))));
+        }
+    }
+    let body = serde_json::to_vec(request.payload_ref())
+        .map_err(|e| RequestError::InvalidJson { source: std::sync::Arc::new(e), raw: "".into() })?;
+    let response =
+        bot.client().post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(body).send().await?;
+    let text = response.text().await?;
+    match serde_json::from_str::<Answer<teloxide::requests::Output<R>>>(&text) {
+        Ok(Answer::Ok { result, .. }) => Ok(result),
+        Ok(Answer::Err { parameters: Some(teloxide::types::ResponseParameters::RetryAfter(wait)), .. }) => {
+            Err(RequestError::RetryAfter(wait))
+        }
+        Ok(Answer::Err { parameters: Some(teloxide::types::ResponseParameters::MigrateToChatId(to)), .. }) => {
+            Err(RequestError::MigrateToChatId(to))
+        }
+        Ok(Answer::Err { description, .. }) => Err(RequestError::Api(description)),
+        Err(e) => Err(RequestError::InvalidJson { source: std::sync::Arc::new(e), raw: text.into() }),
+    }
+}
+
+/// The Bot API's answer to a call (`ok` tells which).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Answer<R> {
+    Ok {
+        #[allow(dead_code)]
+        ok: teloxide::types::True,
+        result: R,
+    },
+    Err {
+        #[allow(dead_code)]
+        ok: teloxide::types::False,
+        description: ApiError,
+        parameters: Option<teloxide::types::ResponseParameters>,
+    },
 }
 
 /// Tries a request, waiting as often as Telegram says to slow down (up to three times).
@@ -132,7 +193,7 @@ impl TelegramMessenger {
 impl Messenger for TelegramMessenger {
     fn send(&self, chat_id: i64, html: &str) -> Outcome {
         let request = self.bot.send_message(ChatId(chat_id), html.to_string()).parse_mode(ParseMode::Html);
-        match self.handle.block_on(patiently(|| request.clone().into_future())) {
+        match self.handle.block_on(patiently(|| call(&self.bot, &request))) {
             Ok(_) => Outcome::Sent,
             Err(e) => outcome_of(&e),
         }

@@ -245,6 +245,7 @@ pub trait Tx:
     + Jobs
     + WebSessions
     + OneCExchanges
+    + Instances
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -448,26 +449,47 @@ pub trait Audit {
 
 /// Updates received before their offset is confirmed, replayed if not done.
 pub trait Inbox {
-    /// Stores updates not seen before; returns how many were new.
-    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64>;
+    /// Stores updates not seen before, as received by the `serve` instance
+    /// `by`; returns how many were new.
+    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>, by: &str) -> Result<u64>;
     /// Updates not yet done, oldest first.
     fn inbox_pending(&mut self, limit: u64) -> Result<Vec<InboxUpdate>>;
     fn inbox_done(&mut self, update_ids: &[i64], at: DateTime<Utc>) -> Result<()>;
     /// The highest update id ever stored.
     fn inbox_last_id(&mut self) -> Result<Option<i64>>;
-    /// Claims until `until` the updates received before `received_before`
-    /// and not yet done whose earlier claim (if any) ran out by `now`: the
-    /// updates of a process that stopped before handling them. Each goes to
-    /// one claimant only.
-    fn inbox_claim_stale(
-        &mut self,
-        received_before: DateTime<Utc>,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<InboxUpdate>>;
+    /// Claims for the instance `by`, until `until`, the updates not yet done
+    /// that nobody alive is handling: received by an instance that is no
+    /// longer alive (its last heartbeat before `alive_since`) or before
+    /// `received_before` (its receiver is stuck), and not claimed by an
+    /// instance alive now whose claim runs past `now`. Each goes to one
+    /// claimant only.
+    fn inbox_claim_stale(&mut self, stale: &StaleClaim<'_>, limit: u64) -> Result<Vec<InboxUpdate>>;
     /// Forgets updates done before `before`; returns how many.
     fn inbox_prune(&mut self, before: DateTime<Utc>) -> Result<u64>;
+}
+
+/// What [`Inbox::inbox_claim_stale`] claims, and for whom.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleClaim<'a> {
+    pub by: &'a str,
+    pub now: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub received_before: DateTime<Utc>,
+    pub alive_since: DateTime<Utc>,
+}
+
+/// The `serve` processes on a database, each alive while it beats.
+pub trait Instances {
+    /// Registers the instance `id`, alive as of `at`.
+    fn instance_start(&mut self, id: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Records that `id` is alive at `at`; `false` when it is not registered
+    /// or was stopped (it must register again before holding anything).
+    fn instance_beat(&mut self, id: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// Marks `id` stopped at `at` and gives back what it held: its outbox
+    /// messages are due at `at`, its inbox claims are free.
+    fn instance_stop(&mut self, id: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Forgets instances stopped, or silent, since before `before`; returns how many.
+    fn instance_prune(&mut self, before: DateTime<Utc>) -> Result<u64>;
 }
 
 /// The dialogue step of each chat.
@@ -479,9 +501,16 @@ pub trait Dialogues {
 /// Notifications written with the change they announce, sent later.
 pub trait Outbox {
     fn outbox_push(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>) -> Result<i64>;
-    /// Queues a reply, held until `until` for the process sending it itself.
-    fn outbox_push_reply(&mut self, chat_id: i64, notice: &str, at: DateTime<Utc>, until: DateTime<Utc>)
-    -> Result<i64>;
+    /// Queues a reply, held by the instance `by`, which sends it itself,
+    /// until `until` (or until `by` is no longer alive).
+    fn outbox_push_reply(
+        &mut self,
+        chat_id: i64,
+        notice: &str,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+    ) -> Result<i64>;
     /// Queues a notification for an email address.
     fn outbox_push_email(&mut self, address: &str, notice: &str, at: DateTime<Utc>) -> Result<i64>;
     /// Queues one broadcast message (behind every other notification).
@@ -492,20 +521,31 @@ pub trait Outbox {
         notice: &str,
         at: DateTime<Utc>,
     ) -> Result<i64>;
-    /// Unsent, not failed notifications due at `now`, most urgent then oldest
-    /// first, at most `per_chat` of them for any one chat or address (so a
-    /// backlog for one chat, which Telegram lets us send only so fast, does
-    /// not hold back everyone else's).
-    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>>;
-    /// Holds notifications for the sender that took them: nobody else takes
-    /// them before `until` (after which they are due again, should it die).
-    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()>;
-    /// Makes due at `now` every unsent message held or leased past `now` that
-    /// was never tried (a retry's backoff stays); returns how many.
+    /// Unsent, not failed notifications due at `now` (or held by an instance
+    /// whose last heartbeat was before `alive_since`: it died holding them),
+    /// most urgent then oldest first, at most `per_chat` of them for any one
+    /// chat or address (so a backlog for one chat, which Telegram lets us
+    /// send only so fast, does not hold back everyone else's).
+    fn outbox_due(
+        &mut self,
+        now: DateTime<Utc>,
+        alive_since: DateTime<Utc>,
+        limit: u64,
+        per_chat: u64,
+    ) -> Result<Vec<OutboxMessage>>;
+    /// Holds notifications for the instance `by` that took them: nobody else
+    /// takes them before `until` while `by` is alive.
+    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>, by: &str) -> Result<()>;
+    /// Makes due at `now` every unsent message held or leased past `now`
+    /// (by whoever: on start, when no other instance can be alive; a
+    /// retry's backoff stays); returns how many.
     fn outbox_release(&mut self, now: DateTime<Utc>) -> Result<u64>;
     fn outbox_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
     /// Counts an attempt and puts the next one off until `after`.
     fn outbox_retry(&mut self, id: i64, after: DateTime<Utc>, error: &str) -> Result<()>;
+    /// Puts a message off until `after` without counting an attempt (it
+    /// waits behind an earlier one to the same chat that failed).
+    fn outbox_defer(&mut self, id: i64, after: DateTime<Utc>) -> Result<()>;
     /// Gives up on a notification for good.
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()>;
 }

@@ -409,12 +409,15 @@ fn applied(client: &mut Client) -> Result<Vec<MigrationInfo>> {
 
 fn pending(client: &mut Client) -> Result<Vec<MigrationInfo>> {
     let done: Vec<i64> = applied(client)?.iter().map(|m| m.version).collect();
-    Ok(embedded::migrations::runner()
+    let mut pending: Vec<MigrationInfo> = embedded::migrations::runner()
         .get_migrations()
         .iter()
         .filter(|m| !done.contains(&i64::from(m.version())))
         .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
-        .collect())
+        .collect();
+    // By version: the embedded list is ordered by file name (V10 before V2).
+    pending.sort_by_key(|m| m.version);
+    Ok(pending)
 }
 
 fn migrate(client: &mut Client, shown: &str) -> Result<Vec<MigrationInfo>> {
@@ -471,6 +474,7 @@ pub const TABLES: &[&str] = &[
     "job_runs",
     "onec_exchanges",
     "onec_sale_confirmed",
+    "serve_instances",
 ];
 
 fn table_counts(client: &mut Client) -> Result<BTreeMap<String, i64>> {
@@ -1448,10 +1452,10 @@ fn inbox_update(r: &Row) -> InboxUpdate {
 }
 
 impl Inbox for PgTx {
-    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64> {
+    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>, by: &str) -> Result<u64> {
         let mut n = 0;
         for u in updates {
-            n += self.exec(sql::INSERT_INBOX.postgres(), &[&u.update_id, &u.chat_id, &u.payload, &at])?;
+            n += self.exec(sql::INSERT_INBOX.postgres(), &[&u.update_id, &u.chat_id, &u.payload, &at, &by])?;
         }
         Ok(n)
     }
@@ -1469,15 +1473,12 @@ impl Inbox for PgTx {
         Ok(())
     }
 
-    fn inbox_claim_stale(
-        &mut self,
-        received_before: DateTime<Utc>,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<InboxUpdate>> {
+    fn inbox_claim_stale(&mut self, c: &super::StaleClaim<'_>, limit: u64) -> Result<Vec<InboxUpdate>> {
         let mut claimed: Vec<InboxUpdate> = self
-            .query(sql::CLAIM_STALE_INBOX.postgres(), &[&received_before, &now, &until, &(limit as i64)])?
+            .query(
+                sql::CLAIM_STALE_INBOX.postgres(),
+                &[&c.received_before, &c.now, &c.until, &(limit as i64), &c.by, &c.alive_since],
+            )?
             .iter()
             .map(inbox_update)
             .collect();
@@ -1518,10 +1519,11 @@ impl Outbox for PgTx {
         notice: &str,
         at: DateTime<Utc>,
         until: DateTime<Utc>,
+        by: &str,
     ) -> Result<i64> {
         // `priority` is a smallint.
         Ok(self
-            .one(sql::PUSH_REPLY.postgres(), &[&chat_id, &notice, &(super::OUTBOX_REPLY as i16), &at, &until])?
+            .one(sql::PUSH_REPLY.postgres(), &[&chat_id, &notice, &(super::OUTBOX_REPLY as i16), &at, &until, &by])?
             .get(0))
     }
 
@@ -1539,9 +1541,15 @@ impl Outbox for PgTx {
         Ok(self.one(sql::PUSH_BROADCAST.postgres(), &[&chat_id, &notice, &broadcast_id, &at])?.get(0))
     }
 
-    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>> {
+    fn outbox_due(
+        &mut self,
+        now: DateTime<Utc>,
+        alive_since: DateTime<Utc>,
+        limit: u64,
+        per_chat: u64,
+    ) -> Result<Vec<OutboxMessage>> {
         Ok(self
-            .query(sql::OUTBOX_DUE.postgres(), &[&now, &(limit as i64), &(per_chat as i64)])?
+            .query(sql::OUTBOX_DUE.postgres(), &[&now, &(limit as i64), &(per_chat as i64), &alive_since])?
             .iter()
             .map(|r| OutboxMessage {
                 id: r.get(0),
@@ -1557,9 +1565,12 @@ impl Outbox for PgTx {
             .collect())
     }
 
-    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
+    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>, by: &str) -> Result<()> {
         // All at once, as an array.
-        self.exec("UPDATE outbox SET send_after = $2 WHERE id = ANY($1)", &[&ids.to_vec(), &until])?;
+        self.exec(
+            "UPDATE outbox SET send_after = $2, leased_by = $3 WHERE id = ANY($1)",
+            &[&ids.to_vec(), &until, &by],
+        )?;
         Ok(())
     }
 
@@ -1577,9 +1588,36 @@ impl Outbox for PgTx {
         Ok(())
     }
 
+    fn outbox_defer(&mut self, id: i64, after: DateTime<Utc>) -> Result<()> {
+        self.exec(sql::OUTBOX_DEFER.postgres(), &[&id, &after])?;
+        Ok(())
+    }
+
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
         self.exec(sql::OUTBOX_FAILED.postgres(), &[&id, &at, &error])?;
         Ok(())
+    }
+}
+
+impl Instances for PgTx {
+    fn instance_start(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        self.exec(sql::START_INSTANCE.postgres(), &[&id, &at])?;
+        Ok(())
+    }
+
+    fn instance_beat(&mut self, id: &str, at: DateTime<Utc>) -> Result<bool> {
+        Ok(self.exec(sql::BEAT_INSTANCE.postgres(), &[&id, &at])? > 0)
+    }
+
+    fn instance_stop(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        self.exec(sql::STOP_INSTANCE.postgres(), &[&id, &at])?;
+        self.exec(sql::RELEASE_OUTBOX_OF.postgres(), &[&id, &at])?;
+        self.exec(sql::RELEASE_INBOX_OF.postgres(), &[&id])?;
+        Ok(())
+    }
+
+    fn instance_prune(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        self.exec(sql::PRUNE_INSTANCES.postgres(), &[&before])
     }
 }
 

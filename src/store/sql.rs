@@ -394,16 +394,36 @@ pub(crate) const LOGS_OF: Sql = shared!(
 // ---------------------------------------------------------------- bot: inbox, dialogues, outbox
 
 pub(crate) const INSERT_INBOX: Sql = shared!(
-    "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at) VALUES (?1, ?2, ?3, ?4) \
+    "INSERT INTO telegram_inbox (update_id, chat_id, payload, received_at, received_by) VALUES (?1, ?2, ?3, ?4, ?5) \
      ON CONFLICT (update_id) DO NOTHING"
 );
 pub(crate) const INBOX_PENDING: Sql =
     shared!("SELECT update_id, chat_id, payload FROM telegram_inbox WHERE done_at IS NULL ORDER BY update_id LIMIT ?1");
-/// Claims stale updates; each backend's write lock makes the claim one claimant's.
+/// Whether the instance `ID` (a column) is alive: registered, not stopped,
+/// and beating since `?N` (the statement's `alive_since` placeholder).
+macro_rules! alive {
+    ($id:literal, $since:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM serve_instances i WHERE i.id = ",
+            $id,
+            " AND i.stopped_at IS NULL AND i.heartbeat_at >= ",
+            $since,
+            ")"
+        )
+    };
+}
+
+/// Claims the updates nobody alive is handling (see
+/// [`super::Inbox::inbox_claim_stale`]); each backend's write lock makes the
+/// claim one claimant's.
 pub(crate) const CLAIM_STALE_INBOX: Sql = shared!(
-    "UPDATE telegram_inbox SET claimed_until = ?3 WHERE update_id IN (SELECT update_id FROM telegram_inbox \
-     WHERE done_at IS NULL AND received_at < ?1 AND (claimed_until IS NULL OR claimed_until < ?2) \
-     ORDER BY update_id LIMIT ?4) RETURNING update_id, chat_id, payload"
+    "UPDATE telegram_inbox SET claimed_until = ?3, claimed_by = ?5 WHERE update_id IN (SELECT update_id \
+     FROM telegram_inbox t WHERE done_at IS NULL \
+     AND (claimed_until IS NULL OR claimed_until < ?2 OR NOT ",
+    alive!("t.claimed_by", "?6"),
+    ") AND (received_at < ?1 OR NOT ",
+    alive!("t.received_by", "?6"),
+    ") ORDER BY update_id LIMIT ?4) RETURNING update_id, chat_id, payload"
 );
 pub(crate) const INBOX_LAST_ID: Sql = shared!("SELECT max(update_id) FROM telegram_inbox");
 /// Forgets done updates, keeping the newest row: it carries the offset to resume from.
@@ -423,8 +443,10 @@ pub(crate) const SET_DIALOGUE: Sql = shared!(
 /// A notification, at the default priority ([`super::OUTBOX_NOTICE`]).
 pub(crate) const PUSH_NOTICE: Sql =
     shared!("INSERT INTO outbox (chat_id, notice, created_at, send_after) VALUES (?1, ?2, ?3, ?3) RETURNING id");
+/// A reply, held by the instance that sends it itself.
 pub(crate) const PUSH_REPLY: Sql = shared!(
-    "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"
+    "INSERT INTO outbox (chat_id, notice, priority, created_at, send_after, leased_by) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id"
 );
 pub(crate) const PUSH_EMAIL: Sql = shared!(
     "INSERT INTO outbox (chat_id, email, notice, created_at, send_after) VALUES (0, ?1, ?2, ?3, ?3) RETURNING id"
@@ -434,22 +456,54 @@ pub(crate) const PUSH_BROADCAST: Sql = shared!(
     "INSERT INTO outbox (chat_id, notice, priority, broadcast_id, created_at, send_after) \
      VALUES (?1, ?2, 2, ?3, ?4, ?4) RETURNING id"
 );
-/// Due messages, most urgent then oldest first, at most `?3` per chat or address.
+/// Due messages (due by time, or held by an instance that is not alive since
+/// `?4`), most urgent then oldest first, at most `?3` per chat or address.
 pub(crate) const OUTBOX_DUE: Sql = shared!(
     "SELECT id, chat_id, broadcast_id, notice, created_at, send_after, attempts, email, priority FROM ( \
        SELECT o.*, row_number() OVER (PARTITION BY chat_id, email ORDER BY priority, send_after, id) AS turn \
-       FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL AND send_after <= ?1 \
+       FROM outbox o WHERE sent_at IS NULL AND failed_at IS NULL \
+       AND (send_after <= ?1 OR (leased_by IS NOT NULL AND NOT ",
+    alive!("o.leased_by", "?4"),
+    ")) \
      ) due WHERE turn <= ?3 ORDER BY priority, send_after, id LIMIT ?2"
 );
+/// Everything held or leased past `?1`, by whoever, due now; a retry's backoff
+/// (held by nobody) stays. Rows from before instances held messages are
+/// known by never having been tried.
 pub(crate) const RELEASE_OUTBOX: Sql = shared!(
-    "UPDATE outbox SET send_after = ?1 \
-     WHERE sent_at IS NULL AND failed_at IS NULL AND attempts = 0 AND send_after > ?1"
+    "UPDATE outbox SET send_after = ?1, leased_by = NULL \
+     WHERE sent_at IS NULL AND failed_at IS NULL AND send_after > ?1 AND (leased_by IS NOT NULL OR attempts = 0)"
 );
-pub(crate) const OUTBOX_SENT: Sql = shared!("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1");
-pub(crate) const OUTBOX_RETRY: Sql =
-    shared!("UPDATE outbox SET send_after = ?2, attempts = attempts + 1, last_error = ?3 WHERE id = ?1");
-pub(crate) const OUTBOX_FAILED: Sql =
-    shared!("UPDATE outbox SET failed_at = ?2, attempts = attempts + 1, last_error = ?3 WHERE id = ?1");
+pub(crate) const OUTBOX_SENT: Sql =
+    shared!("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, leased_by = NULL WHERE id = ?1");
+pub(crate) const OUTBOX_RETRY: Sql = shared!(
+    "UPDATE outbox SET send_after = ?2, attempts = attempts + 1, last_error = ?3, leased_by = NULL WHERE id = ?1"
+);
+pub(crate) const OUTBOX_DEFER: Sql = shared!("UPDATE outbox SET send_after = ?2, leased_by = NULL WHERE id = ?1");
+pub(crate) const OUTBOX_FAILED: Sql = shared!(
+    "UPDATE outbox SET failed_at = ?2, attempts = attempts + 1, last_error = ?3, leased_by = NULL WHERE id = ?1"
+);
+
+// ---------------------------------------------------------------- serve instances
+
+pub(crate) const START_INSTANCE: Sql = shared!(
+    "INSERT INTO serve_instances (id, started_at, heartbeat_at) VALUES (?1, ?2, ?2) \
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, stopped_at = NULL"
+);
+pub(crate) const BEAT_INSTANCE: Sql =
+    shared!("UPDATE serve_instances SET heartbeat_at = ?2 WHERE id = ?1 AND stopped_at IS NULL");
+pub(crate) const STOP_INSTANCE: Sql = shared!("UPDATE serve_instances SET stopped_at = ?2 WHERE id = ?1");
+/// What a stopping instance held of the outbox is due now.
+pub(crate) const RELEASE_OUTBOX_OF: Sql = shared!(
+    "UPDATE outbox SET send_after = ?2, leased_by = NULL \
+     WHERE leased_by = ?1 AND sent_at IS NULL AND failed_at IS NULL"
+);
+/// Its claims on the inbox are free now.
+pub(crate) const RELEASE_INBOX_OF: Sql = shared!(
+    "UPDATE telegram_inbox SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = ?1 AND done_at IS NULL"
+);
+pub(crate) const PRUNE_INSTANCES: Sql =
+    shared!("DELETE FROM serve_instances WHERE coalesce(stopped_at, heartbeat_at) < ?1");
 
 // ---------------------------------------------------------------- calls and broadcasts
 

@@ -42,6 +42,43 @@ fn from_text(s: &str) -> std::result::Result<DateTime<Utc>, chrono::ParseError> 
 pub struct SqliteStore {
     pool: r2d2::Pool<SqliteConnectionManager>,
     path: PathBuf,
+    /// Writers of this process take turns here, first come first served,
+    /// before asking SQLite for its write lock: SQLite lets one writer in at a
+    /// time and has the others retry on a timer, which under many writers
+    /// at once (the outbox recording each send, every chat's worker, the
+    /// heartbeat) can keep one waiting for seconds. Other processes (a cron
+    /// job) still meet SQLite's own lock and its busy timeout.
+    writers: Arc<Turns>,
+}
+
+/// A first-come-first-served lock whose guard may move between threads.
+#[derive(Default)]
+struct Turns {
+    next: std::sync::atomic::AtomicU64,
+    serving: std::sync::Mutex<u64>,
+    turn_over: std::sync::Condvar,
+}
+
+/// A turn taken at [`Turns`]; the next one's comes when it is dropped.
+struct Turn(Arc<Turns>);
+
+impl Turns {
+    fn take(self: &Arc<Self>) -> Turn {
+        let ticket = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut serving = self.serving.lock().unwrap_or_else(|e| e.into_inner());
+        while *serving != ticket {
+            serving = self.turn_over.wait(serving).unwrap_or_else(|e| e.into_inner());
+        }
+        Turn(self.clone())
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let mut serving = self.0.serving.lock().unwrap_or_else(|e| e.into_inner());
+        *serving += 1;
+        self.0.turn_over.notify_all();
+    }
 }
 
 impl SqliteStore {
@@ -79,7 +116,7 @@ impl SqliteStore {
             .connection_timeout(Duration::from_secs(60))
             .build(manager)
             .map_err(|e| StoreError::Open { path: shown.clone(), message: e.to_string() })?;
-        Ok(SqliteStore { pool, path: path.to_path_buf() })
+        Ok(SqliteStore { pool, path: path.to_path_buf(), writers: Arc::default() })
     }
 
     fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>> {
@@ -244,13 +281,16 @@ fn pending(conn: &mut Connection, shown: &str) -> Result<Vec<MigrationInfo>> {
 }
 
 /// Every migration this helpdesk has for SQLite, none of them applied: what
-/// a database file that does not exist yet would get.
+/// a database file that does not exist yet would get, by version (V10 after
+/// V9, which the embedded list, ordered by file name, does not say).
 pub fn known_migrations() -> Vec<MigrationInfo> {
-    embedded::migrations::runner()
+    let mut known: Vec<MigrationInfo> = embedded::migrations::runner()
         .get_migrations()
         .iter()
         .map(|m| MigrationInfo { version: i64::from(m.version()), name: m.name().to_string(), applied_at: None })
-        .collect()
+        .collect();
+    known.sort_by_key(|m| m.version);
+    known
 }
 
 fn classify_open(shown: &str, e: rusqlite::Error) -> StoreError {
@@ -303,7 +343,10 @@ impl Store for SqliteStore {
     }
 
     fn write(&self) -> Result<Box<dyn Tx + '_>> {
-        Ok(Box::new(SqliteTx::begin(self.conn()?, "BEGIN IMMEDIATE")?))
+        let turn = self.writers.take();
+        let mut tx = SqliteTx::begin(self.conn()?, "BEGIN IMMEDIATE")?;
+        tx.turn = Some(turn);
+        Ok(Box::new(tx))
     }
 
     fn schema(&self) -> Result<SchemaStatus> {
@@ -482,6 +525,9 @@ pub struct SqliteTx {
     conn: r2d2::PooledConnection<SqliteConnectionManager>,
     open: bool,
     bulk: bool,
+    /// A writer's turn, given up when the transaction ends (after the
+    /// rollback in `drop`, as fields drop after it).
+    turn: Option<Turn>,
 }
 
 /// The page cache of a bulk-loading transaction, in KiB (SQLite's default is 2000).
@@ -490,7 +536,7 @@ const BULK_CACHE_KIB: i64 = 256 * 1024;
 impl SqliteTx {
     fn begin(conn: r2d2::PooledConnection<SqliteConnectionManager>, begin: &str) -> Result<SqliteTx> {
         conn.execute_batch(begin).map_err(db)?;
-        Ok(SqliteTx { conn, open: true, bulk: false })
+        Ok(SqliteTx { conn, open: true, bulk: false, turn: None })
     }
 }
 
@@ -512,6 +558,7 @@ impl Tx for SqliteTx {
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.conn.execute_batch("COMMIT").map_err(db)?;
         self.open = false;
+        self.turn = None;
         Ok(())
     }
 
@@ -1252,12 +1299,12 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxUpdate> {
 }
 
 impl Inbox for SqliteTx {
-    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>) -> Result<u64> {
+    fn inbox_insert(&mut self, updates: &[InboxUpdate], at: DateTime<Utc>, by: &str) -> Result<u64> {
         let mut st = self.conn.prepare_cached(sql::INSERT_INBOX.sqlite()).map_err(db)?;
         let at = to_text(at);
         let mut n = 0;
         for u in updates {
-            n += st.execute(params![u.update_id, u.chat_id, u.payload, at]).map_err(db)? as u64;
+            n += st.execute(params![u.update_id, u.chat_id, u.payload, at, by]).map_err(db)? as u64;
         }
         Ok(n)
     }
@@ -1280,19 +1327,18 @@ impl Inbox for SqliteTx {
         Ok(())
     }
 
-    fn inbox_claim_stale(
-        &mut self,
-        received_before: DateTime<Utc>,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<InboxUpdate>> {
+    fn inbox_claim_stale(&mut self, c: &super::StaleClaim<'_>, limit: u64) -> Result<Vec<InboxUpdate>> {
         let mut st = self.conn.prepare_cached(sql::CLAIM_STALE_INBOX.sqlite()).map_err(db)?;
-        let mut claimed: Vec<InboxUpdate> = st
-            .query_map(params![to_text(received_before), to_text(now), to_text(until), limit as i64], inbox_row)
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db)?;
+        let args = params![
+            to_text(c.received_before),
+            to_text(c.now),
+            to_text(c.until),
+            limit as i64,
+            c.by,
+            to_text(c.alive_since)
+        ];
+        let mut claimed: Vec<InboxUpdate> =
+            st.query_map(args, inbox_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)?;
         claimed.sort_by_key(|u| u.update_id);
         Ok(claimed)
     }
@@ -1333,10 +1379,11 @@ impl Outbox for SqliteTx {
         notice: &str,
         at: DateTime<Utc>,
         until: DateTime<Utc>,
+        by: &str,
     ) -> Result<i64> {
         self.insert_cached(
             sql::PUSH_REPLY.sqlite(),
-            params![chat_id, notice, super::OUTBOX_REPLY, to_text(at), to_text(until)],
+            params![chat_id, notice, super::OUTBOX_REPLY, to_text(at), to_text(until), by],
         )
     }
 
@@ -1354,9 +1401,15 @@ impl Outbox for SqliteTx {
         self.insert_cached(sql::PUSH_BROADCAST.sqlite(), params![chat_id, notice, broadcast_id, to_text(at)])
     }
 
-    fn outbox_due(&mut self, now: DateTime<Utc>, limit: u64, per_chat: u64) -> Result<Vec<OutboxMessage>> {
+    fn outbox_due(
+        &mut self,
+        now: DateTime<Utc>,
+        alive_since: DateTime<Utc>,
+        limit: u64,
+        per_chat: u64,
+    ) -> Result<Vec<OutboxMessage>> {
         let mut st = self.conn.prepare_cached(sql::OUTBOX_DUE.sqlite()).map_err(db)?;
-        st.query_map(params![to_text(now), limit as i64, per_chat as i64], |r| {
+        st.query_map(params![to_text(now), limit as i64, per_chat as i64, to_text(alive_since)], |r| {
             Ok(OutboxMessage {
                 id: r.get(0)?,
                 chat_id: r.get(1)?,
@@ -1374,12 +1427,13 @@ impl Outbox for SqliteTx {
         .map_err(db)
     }
 
-    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>) -> Result<()> {
+    fn outbox_lease(&mut self, ids: &[i64], until: DateTime<Utc>, by: &str) -> Result<()> {
         // One at a time: SQLite has no arrays to bind.
-        let mut st = self.conn.prepare_cached("UPDATE outbox SET send_after = ?2 WHERE id = ?1").map_err(db)?;
+        let mut st =
+            self.conn.prepare_cached("UPDATE outbox SET send_after = ?2, leased_by = ?3 WHERE id = ?1").map_err(db)?;
         let until = to_text(until);
         for id in ids {
-            st.execute(params![id, until]).map_err(db)?;
+            st.execute(params![id, until, by]).map_err(db)?;
         }
         Ok(())
     }
@@ -1399,9 +1453,37 @@ impl Outbox for SqliteTx {
         Ok(())
     }
 
+    fn outbox_defer(&mut self, id: i64, after: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(sql::OUTBOX_DEFER.sqlite(), params![id, to_text(after)]).map_err(db)?;
+        Ok(())
+    }
+
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
         self.conn.execute(sql::OUTBOX_FAILED.sqlite(), params![id, to_text(at), error]).map_err(db)?;
         Ok(())
+    }
+}
+
+impl Instances for SqliteTx {
+    fn instance_start(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(sql::START_INSTANCE.sqlite(), params![id, to_text(at)]).map_err(db)?;
+        Ok(())
+    }
+
+    fn instance_beat(&mut self, id: &str, at: DateTime<Utc>) -> Result<bool> {
+        Ok(self.conn.execute(sql::BEAT_INSTANCE.sqlite(), params![id, to_text(at)]).map_err(db)? > 0)
+    }
+
+    fn instance_stop(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        let at = to_text(at);
+        self.conn.execute(sql::STOP_INSTANCE.sqlite(), params![id, at]).map_err(db)?;
+        self.conn.execute(sql::RELEASE_OUTBOX_OF.sqlite(), params![id, at]).map_err(db)?;
+        self.conn.execute(sql::RELEASE_INBOX_OF.sqlite(), params![id]).map_err(db)?;
+        Ok(())
+    }
+
+    fn instance_prune(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        Ok(self.conn.execute(sql::PRUNE_INSTANCES.sqlite(), params![to_text(before)]).map_err(db)? as u64)
     }
 }
 
@@ -1870,7 +1952,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -4,6 +4,7 @@
 //!
 //! Not here: handling an update (that is the bot's), or setting the webhook.
 
+use crate::services::serve::Instance;
 use crate::services::{App, inbox, telegram};
 use axum::Router;
 use axum::body::Bytes;
@@ -16,14 +17,16 @@ use tokio::sync::mpsc;
 #[derive(Clone)]
 struct Hook {
     app: App,
+    instance: Instance,
     secret: Arc<str>,
     tx: mpsc::Sender<Update>,
 }
 
 /// The route at `path` that takes Telegram's calls carrying `secret`,
 /// handing each newly stored update to `tx`.
-pub fn routes(app: App, path: &str, secret: String, tx: mpsc::Sender<Update>) -> Router {
-    let hook = Hook { app, secret: secret.into(), tx };
+/// Updates are stored as received by `instance`, whose heartbeat says it handles them.
+pub fn routes(app: App, instance: Instance, path: &str, secret: String, tx: mpsc::Sender<Update>) -> Router {
+    let hook = Hook { app, instance, secret: secret.into(), tx };
     Router::new().route(path, axum::routing::post(receive)).with_state(hook)
 }
 
@@ -43,8 +46,8 @@ async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> S
         }
     };
     let row = telegram::inbox_row(&update);
-    let app = hook.app.clone();
-    match tokio::task::spawn_blocking(move || inbox::receive(&app, &[row])).await {
+    let (app, by) = (hook.app.clone(), hook.instance.clone());
+    match tokio::task::spawn_blocking(move || inbox::receive(&app, &[row], &by)).await {
         Ok(Ok(0)) => StatusCode::OK, // sent again; some process has it already
         Ok(Ok(_)) => {
             let _ = hook.tx.send(update).await;

@@ -10,6 +10,7 @@ use helpdesk::bot::schema::schema;
 use helpdesk::bot::sender::{Limiter, deliver_due};
 use helpdesk::bot::storage::DialogueStore;
 use helpdesk::config::Settings;
+use helpdesk::services::serve::Instance;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,8 +27,10 @@ pub struct Harness {
     me: Me,
     handler: UpdateHandler<BoxError>,
     storage: Arc<DialogueStore>,
+    /// This harness as a `serve` instance: what it takes from the outbox is its own.
+    pub instance: Instance,
     offset: Mutex<i32>,
-    limiter: Limiter,
+    limiter: Arc<Limiter>,
     broadcasts: Mutex<HashMap<i64, helpdesk::services::broadcast::Content>>,
 }
 
@@ -39,7 +42,13 @@ impl Harness {
     pub async fn with(configure: impl FnOnce(&mut Settings)) -> Harness {
         let mut settings = Settings::defaults();
         configure(&mut settings);
-        let db = tokio::task::spawn_blocking(move || TestDb::with_settings(settings)).await.unwrap();
+        let (db, instance) = tokio::task::spawn_blocking(move || {
+            let db = TestDb::with_settings(settings);
+            let instance = Instance::start(&db.app).expect("register the harness as an instance");
+            (db, instance)
+        })
+        .await
+        .unwrap();
         let fake = FakeTelegram::start();
         let bot = Bot::new(TOKEN).set_api_url(fake.url().parse().unwrap());
         let me = bot.get_me().await.expect("getMe from the fake");
@@ -51,8 +60,9 @@ impl Harness {
             me,
             handler: schema(),
             storage,
+            instance,
             offset: Mutex::new(0),
-            limiter: Limiter::with_chat_gap(1000, Duration::ZERO),
+            limiter: Arc::new(Limiter::with_chat_gap(1000, Duration::ZERO)),
             broadcasts: Mutex::new(HashMap::new()),
         }
     }
@@ -80,7 +90,8 @@ impl Harness {
         let updates = self.bot.get_updates().offset(*offset).timeout(0).await.expect("getUpdates");
         for u in &updates {
             *offset = u.id.0 as i32 + 1;
-            handle_one(&self.handler, &self.db.app, &self.bot, &self.me, &self.storage, u.clone()).await;
+            handle_one(&self.handler, &self.db.app, &self.bot, &self.me, &self.storage, &self.instance, u.clone())
+                .await;
         }
         updates
     }
@@ -97,7 +108,7 @@ impl Harness {
 
     /// Handles one update again, as a restart replays one that was not marked done.
     pub async fn handle(&self, update: Update) {
-        handle_one(&self.handler, &self.db.app, &self.bot, &self.me, &self.storage, update).await;
+        handle_one(&self.handler, &self.db.app, &self.bot, &self.me, &self.storage, &self.instance, update).await;
     }
 
     pub async fn text(&self, user: &TgUser, text: &str) {
@@ -147,9 +158,17 @@ impl Harness {
         let mut cache = self.broadcasts.lock().await;
         let mut total = 0;
         loop {
-            let n = deliver_due(&self.db.app, &self.bot, &None, &self.limiter, &CancellationToken::new(), &mut cache)
-                .await
-                .expect("deliver notifications");
+            let n = deliver_due(
+                &self.db.app,
+                &self.bot,
+                &self.instance,
+                &None,
+                &self.limiter,
+                &CancellationToken::new(),
+                &mut cache,
+            )
+            .await
+            .expect("deliver notifications");
             total += n;
             if n == 0 {
                 return total;

@@ -239,6 +239,10 @@ struct Inner {
     fail_next: usize,
     fail_status: u16,
     delay: Duration,
+    /// Sends that fail at random, as Telegram's do at scale (see [`FakeTelegram::flaky`]).
+    flaky: Option<(f64, fastrand::Rng)>,
+    /// How many sends failed that way: 429, 502, and 502 after the message was delivered.
+    flaky_failures: [u64; 3],
     /// Files getFile knows, by file_id: their path and content.
     files: HashMap<String, (String, Vec<u8>)>,
 }
@@ -556,6 +560,20 @@ impl FakeTelegram {
         inner.fail_status = status;
     }
 
+    /// Makes a share `p` of message sends and edits fail at random (seeded),
+    /// in equal parts: 429 with a `retry_after` of 1 to 3 seconds; 502 Bad
+    /// Gateway; and 502 after the message was in fact delivered (the client
+    /// cannot tell it from the other). `p = 0` stops it.
+    pub fn flaky(&self, p: f64, seed: u64) {
+        self.lock().flaky = (p > 0.0).then(|| (p, fastrand::Rng::with_seed(seed)));
+    }
+
+    /// How many sends [`FakeTelegram::flaky`] failed: (429, 502, 502 after delivering).
+    pub fn flaky_failures(&self) -> (u64, u64, u64) {
+        let f = self.lock().flaky_failures;
+        (f[0], f[1], f[2])
+    }
+
     /// A file getFile answers for `file_id`, downloadable at `file/bot<token>/<path>`.
     pub fn put_file(&self, file_id: &str, path: &str, bytes: &[u8]) {
         self.lock().files.insert(file_id.to_string(), (path.to_string(), bytes.to_vec()));
@@ -606,6 +624,8 @@ impl Inner {
             fail_next: 0,
             fail_status: 500,
             delay: Duration::ZERO,
+            flaky: None,
+            flaky_failures: [0; 3],
             files: HashMap::new(),
         }
     }
@@ -1001,6 +1021,30 @@ async fn api_call(shared: &Shared, token: &str, method: &str, params: Value) -> 
                 inner.record(method, params, err.status, Value::Null);
             }
             return err_response(&err);
+        }
+        let sends = SENT_METHODS.contains(&method.to_ascii_lowercase().as_str());
+        let failure = match &mut inner.flaky {
+            Some((p, rng)) if sends => {
+                let p = *p;
+                (rng.f64() < p).then(|| (rng.usize(0..3), rng.u64(1..=3)))
+            }
+            _ => None,
+        };
+        match failure {
+            Some((mode @ (0 | 1), wait)) => {
+                inner.flaky_failures[mode] += 1;
+                let err = if mode == 0 { ApiErr::retry_after(wait) } else { ApiErr::for_status(502) };
+                inner.record(method, params, err.status, Value::Null);
+                return err_response(&err);
+            }
+            Some(_) => {
+                inner.flaky_failures[2] += 1;
+                if let Ok(result) = inner.dispatch(method, &params) {
+                    inner.record(method, params, 200, result);
+                }
+                return err_response(&ApiErr::for_status(502));
+            }
+            None => {}
         }
         if !get_updates {
             return match inner.dispatch(method, &params) {

@@ -110,13 +110,14 @@ pub async fn callback(
     q: CallbackQuery,
 ) -> HandlerResult {
     let Some(cb) = q.data.as_deref().and_then(Callback::decode) else {
-        bot.answer_callback_query(q.id.clone()).text(ctx.t(Msg::ButtonExpired)).await?;
+        crate::services::telegram::call(&bot, &bot.answer_callback_query(q.id.clone()).text(ctx.t(Msg::ButtonExpired)))
+            .await?;
         return Ok(());
     };
     let message = q.message.as_ref().map(|m| (m.chat().id, m.id()));
     let state = convo.get().await?.unwrap_or_default();
     // Answer first so the client's spinner stops; handlers may add a toast later.
-    let _ = bot.answer_callback_query(q.id.clone()).await;
+    let _ = crate::services::telegram::call(&bot, &bot.answer_callback_query(q.id.clone())).await;
     use Callback as C;
     match cb {
         C::Branch(id) => start::branch_chosen(bot, ctx, convo, id, message).await,
