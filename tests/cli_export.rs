@@ -508,7 +508,21 @@ fn filters_select_the_same_requests_as_the_database() {
     assert_eq!(summary[1][0], Data::String("KHARKIV".into()));
     let items = sheet(&path, "Items");
     let selected: BTreeSet<i64> = want.iter().copied().collect();
-    assert!(items[1..].iter().all(|r| matches!(r[0], Data::Float(f) if selected.contains(&(f as i64)))));
+    let got: Vec<(i64, String)> = items[1..]
+        .iter()
+        .map(|r| match (&r[0], &r[1]) {
+            (Data::Float(f), Data::String(article)) => (*f as i64, article.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let want_items: Vec<(i64, String)> = w
+        .rows(ITEMS_SQL)
+        .iter()
+        .map(|db| (db[0].int().unwrap(), db[1].text().unwrap().to_string()))
+        .filter(|(request, _)| selected.contains(request))
+        .collect();
+    assert!(!want_items.is_empty(), "the selection has cartridge orders with items");
+    assert_eq!(got, want_items);
 
     // Nothing matches: a file with headers only.
     let (stdout, _) = export(&w, &["-o", "none.xlsx", "--from", "2001-01-01", "--until", "2001-01-31"]);
