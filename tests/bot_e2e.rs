@@ -142,6 +142,8 @@ fn a_bot_api_outage_is_retried_and_the_loop_stays_up() {
     assert!(stderr.contains("the reply goes to the outbox"), "{stderr}");
     // Every reply is in the outbox, sent; the one that failed was delivered from there on a second attempt.
     let counts = w.ints("SELECT count(sent_at), count(*) FROM outbox WHERE notice LIKE '%\"type\":\"reply\"%'");
+    // The welcome and the branch question answering /start, and the answer to /help.
+    assert_eq!(counts[1], 3, "every reply went through the outbox");
     assert_eq!(counts[0], counts[1], "every reply sent");
     let retried = w.ints("SELECT attempts FROM outbox WHERE notice LIKE '%/new%' AND last_error IS NOT NULL");
     assert_eq!(retried, [2], "the /help reply failed once and was sent on the second attempt");

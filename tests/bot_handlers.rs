@@ -65,10 +65,14 @@ async fn start_registers_asks_the_branch_once_and_shows_the_menu() {
     assert_eq!(user.full_name, "Іван Петренко");
     assert_eq!(user.language, Some(helpdesk::domain::Lang::Uk));
     assert!(user.branch_id.is_some());
-    // Second /start: no branch question.
+    // Second /start: the welcome with the menu again, and no branch question.
     h.clear();
     h.text(&u, "/start").await;
-    assert!(!h.texts(EMPLOYEE).iter().any(|t| t.contains("У якій філії")));
+    let sent = h.sent(EMPLOYEE);
+    assert!(!sent.is_empty(), "an answer to the second /start");
+    assert!(sent[0].text().unwrap().contains("Вітаємо, Іван Петренко!"), "{:?}", h.texts(EMPLOYEE));
+    assert!(sent[0].params["reply_markup"].to_string().contains("📝 Нова заявка"), "{:?}", sent[0].params);
+    assert!(!h.texts(EMPLOYEE).iter().any(|t| t.contains("У якій філії")), "{:?}", h.texts(EMPLOYEE));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -828,6 +832,11 @@ async fn a_blocked_account_is_told_and_nothing_else_happens() {
     h.text(&u, "/new").await;
     assert_eq!(h.texts(u.id), ["Ваша учётная запись заблокирована. Обратитесь к администратору."]);
     h.text(&u, "/call").await;
+    assert_eq!(
+        h.texts(u.id),
+        ["Ваша учётная запись заблокирована. Обратитесь к администратору."; 2],
+        "told again, and nothing else"
+    );
     assert_eq!(h.store(|s| s.read().unwrap().last_call_by(u.id)).unwrap(), None);
 }
 
@@ -960,7 +969,9 @@ async fn a_ukrainian_storekeeper_pressing_issue_on_a_done_order_is_told_in_ukrai
     h.callback(&sk, &format!("if:{}:{}", r.id, central.id), 1).await;
     told(&h);
     let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
-    assert!(items.iter().all(|i| i.issued_quantity == 0), "nothing was issued");
+    let items: Vec<(&str, i64, i64)> =
+        items.iter().map(|i| (i.vendor_article.as_str(), i.quantity, i.issued_quantity)).collect();
+    assert_eq!(items, [("CE285A", 2, 0)], "two ordered, nothing was issued");
 }
 
 /// Issue 13: a super admin who types an ID the service refuses is told why in

@@ -25,6 +25,8 @@ fn seed_loads_fixtures_and_is_idempotent() {
     );
     let again = w.cmd().args(["seed", "--format", "json", "--fixtures"]).arg(fixtures()).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let tables: Vec<&str> = report.as_array().unwrap().iter().map(|l| l["table"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["branches", "warehouses", "cartridge_types", "stock_items", "users"], "{report}");
     for line in report.as_array().unwrap() {
         assert_eq!(line["added"], 0, "{line}");
         assert_eq!(line["updated"], 0, "{line}");
@@ -144,7 +146,9 @@ fn seed_without_a_fixtures_directory_loads_the_built_in_sample_set() {
     assert_eq!(reference_data(&w), reference_data(&from_repo));
     // A second run changes nothing.
     let again = w.cmd().args(["seed", "--format", "json"]).output().unwrap();
-    assert!(seed_report(&again).iter().all(|(_, _, added)| *added == 0));
+    let again = seed_report(&again);
+    assert_eq!(again.len(), SAMPLE_FILES.len(), "{again:?}");
+    assert!(again.iter().all(|(_, _, added)| *added == 0), "{again:?}");
     // A database with reference data of its own does not get the sample set mixed in.
     w.cmd().args(["branches", "add", "LUTSK", "Луцк"]).assert().success();
     w.cmd().arg("seed").assert().code(1).stderr(
@@ -178,10 +182,19 @@ fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
     for f in SAMPLE_FILES {
         assert_eq!(std::fs::read(written.join(f)).unwrap(), std::fs::read(fixtures().join(f)).unwrap(), "{f}");
     }
-    // Nothing went to the database: on SQLite the file was not even made.
+    // Nothing went to the database: on SQLite the file was not even made;
+    // on either backend (opening it now) it holds no reference data.
     if w.pg.is_none() {
         assert!(!w.db().exists());
     }
+    assert_eq!(reference_data(&w), [serde_json::json!([]), serde_json::json!([]), serde_json::json!([])]);
+    assert_eq!(
+        w.ints(
+            "SELECT (SELECT count(*) FROM branches), (SELECT count(*) FROM warehouses), \
+             (SELECT count(*) FROM cartridge_types), (SELECT count(*) FROM stock_items), (SELECT count(*) FROM users)"
+        ),
+        [0; 5]
+    );
     // Existing files are not overwritten without --force; the first one found is named.
     std::fs::write(written.join("staff.csv"), "telegram_id,full_name,role,branch,phone,language\n").unwrap();
     w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().code(1).stdout("").stderr(
@@ -203,7 +216,8 @@ fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
     let here = Workdir::new();
     here.cmd().args(["seed", "--write-fixtures", "fixtures"]).assert().success();
     let out = here.cmd().args(["seed", "--format", "json"]).output().unwrap();
-    assert!(seed_report(&out).iter().all(|(_, file, _)| file.starts_with("fixtures/")));
+    let files: Vec<String> = seed_report(&out).into_iter().map(|(_, file, _)| file).collect();
+    assert_eq!(files, SAMPLE_FILES.map(|f| format!("fixtures/{f}")));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "loaded ./fixtures, found in the working directory (use --fixtures DIR for another set)\n"

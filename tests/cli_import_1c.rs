@@ -43,12 +43,23 @@ fn import_json(w: &Workdir, args: &[&str], files: &[&str]) -> serde_json::Value 
 fn no_files_is_a_usage_error() {
     let w = Workdir::new();
     w.cmd().arg("import-1c").assert().code(2).stderr(contains("<FILE>..."));
+    // A real file with a bad option: refused before anything is read.
     w.cmd()
-        .args(["import-1c", "x.csv", "--map", "colour=B"])
+        .arg("import-1c")
+        .arg(fixture("report-cp1251.csv"))
+        .args(["--map", "colour=B"])
         .assert()
         .code(2)
         .stderr(contains("unknown field 'colour'"));
-    assert!(!w.db().exists());
+    // The database was not touched: on SQLite the file was not even made, on
+    // PostgreSQL no table was; and (opening it now) nothing was imported.
+    if w.pg.is_none() {
+        assert!(!w.db().exists());
+    } else {
+        assert_eq!(w.int("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"), 0);
+    }
+    assert!(stock(&w).is_empty());
+    assert_eq!(recorded(&w), (0, 0));
 }
 
 #[test]
@@ -415,11 +426,9 @@ fn files_that_cannot_be_imported_say_what_to_do() {
     assert_eq!(qty(&stock(&w), "CF283A", "Склад Львов"), Some(9));
 }
 
-/// Writes the workbook fixtures. Run once with
-/// `cargo test --test cli_import_1c -- --ignored generate_xlsx_fixtures`; the files are committed.
-#[test]
-#[ignore]
-fn generate_xlsx_fixtures() {
+/// The workbook fixtures, as they were made: writes `report.xlsx` and
+/// `bad/no-header.xlsx` under `dir` (the committed ones are in `fixtures/1c/`).
+fn write_xlsx_fixtures(dir: &Path) {
     use rust_xlsxwriter::{Format, Workbook};
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
@@ -453,7 +462,7 @@ fn generate_xlsx_fixtures() {
     }
     sheet.write_string_with_format(9, 0, "Итого", &bold).unwrap();
     sheet.write_number_with_format(9, 3, 45.0, &bold).unwrap();
-    book.save(fixture("report.xlsx")).unwrap();
+    book.save(dir.join("report.xlsx")).unwrap();
 
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -463,5 +472,46 @@ fn generate_xlsx_fixtures() {
     sheet.write_number(2, 1, 5.0).unwrap();
     sheet.write_string(3, 0, "Картридж HP 85A").unwrap();
     sheet.write_number(3, 1, 7.0).unwrap();
-    book.save(fixture("bad/no-header.xlsx")).unwrap();
+    std::fs::create_dir_all(dir.join("bad")).unwrap();
+    book.save(dir.join("bad/no-header.xlsx")).unwrap();
+}
+
+/// A sheet's name and its cells (row, column, value).
+type SheetCells = (String, Vec<(usize, usize, calamine::Data)>);
+
+/// Every sheet of a workbook, in order.
+fn workbook_cells(path: &Path) -> Vec<SheetCells> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let (top, left) = range.start().unwrap_or((0, 0));
+            let cells = range.used_cells().map(|(r, c, v)| (r + top as usize, c + left as usize, v.clone())).collect();
+            (name, cells)
+        })
+        .collect()
+}
+
+/// The committed workbook fixtures hold what the generator above writes (cell
+/// by cell: the files carry the time they were written, so not byte by byte).
+/// To change one, change the generator: a mismatch keeps what it wrote and
+/// names where, to copy into `fixtures/1c/`.
+#[test]
+fn the_xlsx_fixtures_are_what_their_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_xlsx_fixtures(dir.path());
+    for name in ["report.xlsx", "bad/no-header.xlsx"] {
+        let (committed, generated) = (workbook_cells(&fixture(name)), workbook_cells(&dir.path().join(name)));
+        assert!(generated.iter().any(|(_, cells)| !cells.is_empty()), "{name}: the generator wrote cells");
+        if committed != generated {
+            let kept = dir.keep();
+            panic!(
+                "fixtures/1c/{name} differs from what the generator writes (kept in {}):\ncommitted {committed:?}\ngenerated {generated:?}",
+                kept.display()
+            );
+        }
+    }
 }

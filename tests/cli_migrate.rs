@@ -138,13 +138,18 @@ fn every_table_arrives_intact_and_ids_continue() {
     let out = w.cmd().args(["migrate", "--to", &pg.url]).assert().success().get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("every table verified") && out.contains("HELPDESK_DATABASE_URL="), "{out}");
+    let mut reported = Vec::new();
     for line in out.lines().filter(|l| l.starts_with('│') && !l.contains("verified")) {
         assert!(line.contains("yes"), "{line}");
+        reported.push(line.trim_start_matches('│').split('┆').next().unwrap().trim().to_string());
     }
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
     assert_eq!(all.len(), 25, "{all:?}");
+    // A line for every table, each verified.
+    reported.sort();
+    assert_eq!(reported, all, "{out}");
     for table in &all {
         let [ours, theirs] = contents(&sqlite, &mut client, table);
         assert!(!ours.is_empty(), "the source fills {table}");

@@ -45,7 +45,9 @@ fn archive_applies_the_policy_per_kind_and_nothing_is_deleted() {
     assert_eq!(default_listing, all as u64 - archived, "archived requests leave the default listing");
     // A second run finds nothing more.
     let again = json(&w, &["archive", "--dry-run"], &[]);
-    assert!(again.as_array().unwrap().iter().all(|l| l["requests"] == 0));
+    let kinds: Vec<&str> = again.as_array().unwrap().iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["cartridge", "repair", "maintenance", "it_help"], "a line for every kind: {again}");
+    assert!(again.as_array().unwrap().iter().all(|l| l["requests"] == 0), "{again}");
     // Each archived request has its audit record.
     let (app, _) = w.app();
     let one = helpdesk::services::requests::list(

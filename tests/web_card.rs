@@ -182,7 +182,9 @@ fn a_storekeeper_issues_from_a_warehouse_in_full_or_in_part_with_a_note() {
     let id = requests::create(&app, &Actor::Telegram(AUTHOR), &t).unwrap().id;
     let panel = Panel::start(&w, &fake, &[]);
     let keeper = panel.sign_in(&w, STOREKEEPER);
-    act(&panel, &keeper, id, "accept", &[]);
+    let r = act(&panel, &keeper, id, "accept", &[]);
+    assert_eq!(r.status(), 303, "{}", r.text().unwrap_or_default());
+    assert_eq!(r.headers()["location"], format!("/requests/{id}?done=accepted"));
     let page = panel.get(&format!("/requests/{id}"), Some(&keeper)).text().unwrap();
     assert!(page.contains("Доставлено"), "a cartridge order is delivered, not done");
     let central = page.split("<option value=\"").skip(1).find(|o| o.contains("Центральный склад")).unwrap();

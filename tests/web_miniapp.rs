@@ -116,15 +116,24 @@ fn a_bots_button_opens_its_screen() {
 }
 
 /// What the bot's replies to `command` carried as buttons (their reply_markup, as JSON text),
-/// once one of them says `expect` (in its text or a button).
+/// once one of them says `expect` (in its text or a button). A reply may come
+/// in several messages (the welcome, then the app's offer), so a `/help`
+/// follows the command and its answer marks the end: one chat's updates are
+/// answered in order.
 fn markup_of_reply(fake: &FakeTelegram, user: &TgUser, command: &str, expect: &str) -> String {
+    /// A line of /help's answer in Ukrainian (the user's language).
+    const HELP: &str = "/cartridge — замовити картриджі";
     fake.clear_calls();
     fake.push_text(user, command);
     let answered = fake.wait_until(Duration::from_secs(15), |calls| {
         calls.iter().any(|c| c.chat_id() == Some(user.id) && c.params.to_string().contains(expect))
     });
     assert!(answered, "{command}: {:?}", fake.texts_to(user.id));
-    fake.sent_to(user.id).iter().map(|c| c.params["reply_markup"].to_string()).collect::<Vec<_>>().join("\n")
+    fake.push_text(user, "/help");
+    assert!(fake.wait_for_text(user.id, HELP, Duration::from_secs(15)), "/help: {:?}", fake.texts_to(user.id));
+    let sent = fake.sent_to(user.id);
+    let help = sent.iter().position(|c| c.text().is_some_and(|t| t.contains(HELP))).unwrap();
+    sent[..help].iter().map(|c| c.params["reply_markup"].to_string()).collect::<Vec<_>>().join("\n")
 }
 
 #[test]

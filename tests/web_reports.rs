@@ -113,14 +113,27 @@ fn an_admin_sees_the_numbers_of_helpdesk_report_and_of_the_export() {
     assert_eq!(tile(&page, "Подано"), 3);
 }
 
+/// The navigation bar of a page for a signed-in person: the links between
+/// `<nav class="nav"` and `</nav>`.
+fn bar(page: &str) -> &str {
+    let start = page.find("<nav class=\"nav\"").unwrap_or_else(|| panic!("no navigation bar: {page}"));
+    let len = page[start..].find("</nav>").expect("the bar ends");
+    &page[start..start + len]
+}
+
 #[test]
 fn only_administrators_see_reports() {
     let (w, _fake, panel) = setup();
     for id in [SUPPORT, STOREKEEPER, AUTHOR] {
         let cookie = panel.sign_in(&w, id);
-        let r = panel.get("/reports", Some(&cookie));
-        assert_eq!(r.status(), 403, "{id}");
-        assert!(!r.text().unwrap().contains("href=\"/reports\""), "{id}: not in the bar");
+        assert_eq!(panel.get("/reports", Some(&cookie)).status(), 403, "{id}");
+        // Not in the bar of a page they can open (an error page has no bar).
+        let r = panel.get("/requests", Some(&cookie));
+        assert_eq!(r.status(), 200, "{id}");
+        let page = r.text().unwrap();
+        let links = bar(&page);
+        assert!(links.contains("href=\"/requests\""), "{id}: {links}");
+        assert!(!links.contains("href=\"/reports\""), "{id}: not in the bar: {links}");
         for file in ["requests.csv", "requests.xlsx"] {
             let r = panel.get(&format!("/reports/{file}"), Some(&cookie));
             assert_eq!(r.status(), 403, "{id} {file}");
@@ -133,6 +146,9 @@ fn only_administrators_see_reports() {
     // An admin demoted loses the page at the next request.
     let admin = panel.sign_in(&w, ADMIN);
     assert_eq!(panel.get("/reports", Some(&admin)).status(), 200);
+    let r = panel.get("/requests", Some(&admin));
+    assert_eq!(r.status(), 200);
+    assert!(bar(&r.text().unwrap()).contains("href=\"/reports\""), "an administrator has it in the bar");
     let (app, _) = w.app();
     directory::set_role(&app, &Actor::Operator("t".into()), ADMIN, helpdesk::domain::Role::Support).unwrap();
     assert_eq!(panel.get("/reports", Some(&admin)).status(), 403);

@@ -65,17 +65,20 @@ fn sessions_end_when_idle_or_old_and_roles_are_read_on_every_request() {
     db.clock.advance(Duration::hours(8));
     assert!(web::viewer(&db.app, &signed.cookie).unwrap().is_none(), "idle too long");
 
-    // However busy, a week after signing in it ends.
+    // However busy, a week after signing in it ends: used every six hours,
+    // it is still in an hour before the week is up, and out when it is.
     let signed =
         web::sign_in_with_link(&db.app, &token_of(&web::login_link(&db.app, &op, ADMIN).unwrap()), None).unwrap();
-    for _ in 0..(7 * 24 / 6) {
+    let signed_in_at = db.app.now();
+    assert_eq!(signed.session.created_at, signed_in_at);
+    assert_eq!(signed.session.expires_at - signed.session.created_at, Duration::days(7));
+    while db.app.now() + Duration::hours(6) < signed_in_at + Duration::hours(167) {
         db.clock.advance(Duration::hours(6));
-        let still = web::viewer(&db.app, &signed.cookie).unwrap().is_some();
-        if !still {
-            assert!(db.app.now() >= signed.session.expires_at);
-            break;
-        }
+        assert!(web::viewer(&db.app, &signed.cookie).unwrap().is_some(), "in at {}", db.app.now() - signed_in_at);
     }
+    db.clock.set(signed_in_at + Duration::hours(167));
+    assert!(web::viewer(&db.app, &signed.cookie).unwrap().is_some(), "still in an hour before the week is up");
+    db.clock.set(signed_in_at + Duration::hours(168));
     assert!(web::viewer(&db.app, &signed.cookie).unwrap().is_none(), "a week is the most");
 
     // A demotion shows at the next request, without signing in again.

@@ -833,7 +833,10 @@ mod tests {
         // With the English line the command line prints, whose numbers every language must keep.
         let mut cases: Vec<(Msg<'_>, String)> = refusals.iter().map(|r| (Msg::Refusal(r), r.to_string())).collect();
         for what in Entity::ALL {
-            cases.push((Msg::NotFound { what, key: "HD-000042" }, String::new()));
+            // A server-room call and a broadcast are not named by a key the person typed.
+            let names_the_key = !matches!(what, Entity::ServerCall | Entity::Broadcast);
+            let key = if names_the_key { "HD-000042".to_string() } else { String::new() };
+            cases.push((Msg::NotFound { what, key: "HD-000042" }, key));
             cases.push((Msg::Ambiguous { what, key: "3", candidates: &candidates }, "3 9 3".into()));
         }
         for e in &lifecycle {

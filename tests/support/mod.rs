@@ -283,6 +283,31 @@ impl Workdir {
         cmd
     }
 
+    /// [`Workdir::cmd`] for tests about file permissions: root reads and
+    /// writes every file whatever its mode, so as root (CI runs as root) the
+    /// binary runs under util-linux's `setpriv` without the capabilities that
+    /// let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), and a file's or a
+    /// directory's permissions count as they do for anyone else. Same
+    /// environment and working directory as [`Workdir::process`].
+    pub fn cmd_without_root_powers(&self) -> assert_cmd::Command {
+        if !is_root() {
+            return self.cmd();
+        }
+        let plain = self.process();
+        let mut wrapped = std::process::Command::new("setpriv");
+        wrapped.args(["--bounding-set", "-dac_override,-dac_read_search", "--"]).arg(plain.get_program());
+        if let Some(dir) = plain.get_current_dir() {
+            wrapped.current_dir(dir);
+        }
+        for (k, v) in plain.get_envs() {
+            match v {
+                Some(v) => wrapped.env(k, v),
+                None => wrapped.env_remove(k),
+            };
+        }
+        assert_cmd::Command::from_std(wrapped)
+    }
+
     /// Opens the database directly, with services over a clock starting at [`t0`].
     pub fn app(&self) -> (App, Arc<ManualClock>) {
         app_on(self.url(), Settings::defaults())
@@ -293,6 +318,11 @@ impl Workdir {
     pub fn store(&self) -> Arc<dyn Store> {
         store::open(&self.url(), OpenOptions::default()).expect("open store")
     }
+}
+
+/// Whether the tests run as root (uid 0), who passes every permission check.
+pub fn is_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
 }
 
 /// A value read by [`Workdir::rows`].
