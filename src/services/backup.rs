@@ -161,16 +161,23 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
         BackupFormat::Sqlite => "db",
     };
     let stamp = now.format(STAMP).to_string();
+    let raw_ext = if format == BackupFormat::Sqlite { "db" } else { "dump" };
+    let raw_of = |name: &str| daily.join(format!(".{name}.partial.{raw_ext}"));
+    let packed_of = |name: &str| daily.join(format!(".{name}.partial"));
+    // A name nobody uses, finished or not: a backup killed in this very
+    // second left its partial files behind.
+    let taken = |name: &str| daily.join(name).exists() || raw_of(name).exists() || packed_of(name).exists();
     let mut name = format!("{PREFIX}{stamp}.{ext}");
     let mut n = 2;
-    while daily.join(&name).exists() {
+    while taken(&name) {
         name = format!("{PREFIX}{stamp}-{n}.{ext}");
         n += 1;
     }
     progress.start("backup", None);
-    let raw = daily.join(format!(".{name}.partial.{}", if format == BackupFormat::Sqlite { "db" } else { "dump" }));
-    let raw_guard = Partial(Some(raw.clone()));
+    let raw = raw_of(&name);
+    // Made before its guard: a file someone else made is never ours to remove.
     drop(private_file(&raw)?);
+    let raw_guard = Partial(Some(raw.clone()));
     let rows = app.store.backup_to(&raw, verify)?;
     progress.advance(1);
     let check = if verify {
@@ -197,9 +204,9 @@ pub fn take(app: &App, verify: bool, progress: &dyn Progress) -> Result<Taken> {
     };
     fsync(&raw)?;
     let (ready, ready_guard) = if compress {
-        let packed = daily.join(format!(".{name}.partial"));
-        let guard = Partial(Some(packed.clone()));
+        let packed = packed_of(&name);
         let mut out = private_file(&packed)?;
+        let guard = Partial(Some(packed.clone()));
         let mut input = fs::File::open(&raw).map_err(|e| io("read", &raw, e))?;
         zstd::stream::copy_encode(&mut input, &mut out, 3).map_err(|e| io("compress", &packed, e))?;
         out.flush().and_then(|_| out.sync_all()).map_err(|e| io("sync", &packed, e))?;
