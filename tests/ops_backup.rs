@@ -32,18 +32,18 @@ fn written_and_audited(db: &Path) -> (i64, i64) {
     (written, audited)
 }
 
+/// The files in `dir` whose names `keep` keeps, in name order.
+fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<std::path::PathBuf> =
+        std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    found.retain(|p| keep(&p.file_name().unwrap().to_string_lossy()));
+    found.sort();
+    found
+}
+
+/// The finished backups (SQLite files, compressed or not).
 fn backups_in(dir: &Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    let n = p.file_name().unwrap().to_string_lossy().to_string();
-                    !n.starts_with('.') && (n.ends_with(".db") || n.ends_with(".db.zst"))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    files_in(dir, |n| !n.starts_with('.') && (n.ends_with(".db") || n.ends_with(".db.zst")))
 }
 
 #[test]
@@ -113,21 +113,7 @@ fn backups_taken_while_another_process_writes_are_consistent_and_restore() {
 
 /// The hidden files a backup writes before renaming them into place.
 fn partials_in(dir: &Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    let n = p.file_name().unwrap().to_string_lossy().to_string();
-                    n.starts_with('.') && n.contains(".partial")
-                })
-                .collect::<Vec<_>>()
-        })
-        .map(|mut v| {
-            v.sort();
-            v
-        })
-        .unwrap_or_default()
+    files_in(dir, |n| n.starts_with('.') && n.contains(".partial"))
 }
 
 /// Waits for the clock's next second, so that each round's backup has a

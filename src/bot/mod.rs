@@ -13,3 +13,4 @@ pub mod schema;
 pub mod sender;
 pub mod state;
 pub mod storage;
+pub mod workers;

@@ -26,7 +26,6 @@ use crate::services::serve::Instance;
 use crate::services::{self, App, inbox};
 use anyhow::{Result, bail};
 use futures_util::FutureExt;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::dispatching::UpdateHandler;
@@ -269,43 +268,23 @@ async fn dispatch(
 ) {
     let handler: Arc<UpdateHandler<BoxError>> = Arc::new(schema());
     let storage = DialogueStore::new(app.clone());
-    let mut workers: HashMap<i64, (mpsc::Sender<Update>, tokio::task::JoinHandle<()>)> = HashMap::new();
-    let spawn = |key: i64| {
-        let (tx, mut wrx) = mpsc::channel::<Update>(64);
+    let mut chats = super::workers::PerKey::new(64, |chat: i64, mut updates: mpsc::Receiver<Update>| {
         let (handler, app, bot, me, storage, done, instance) =
             (handler.clone(), app.clone(), bot.clone(), me.clone(), storage.clone(), done.clone(), instance.clone());
-        let handle = tokio::spawn(async move {
-            loop {
-                let next = tokio::time::timeout(WORKER_IDLE, wrx.recv()).await;
-                let Ok(Some(update)) = next else { break };
+        async move {
+            while let Some(update) = super::workers::next(&mut updates, WORKER_IDLE).await {
                 let id = i64::from(update.id.0);
                 if handle_one(&handler, &app, &bot, &me, &storage, &instance, update).await == Handling::Over {
                     let _ = done.send(id);
                 }
             }
-            tracing::trace!(chat = key, "worker idle; stopping");
-        });
-        (tx, handle)
-    };
+            tracing::trace!(chat, "worker idle; stopping");
+        }
+    });
     while let Some(update) = rx.recv().await {
-        let key = update.chat().map_or(0, |c| c.id.0);
-        let mut pending = Some(update);
-        while let Some(u) = pending.take() {
-            let (tx, _) = workers.entry(key).or_insert_with(|| spawn(key));
-            if let Err(mpsc::error::SendError(u)) = tx.send(u).await {
-                // The worker went idle and stopped just now: start a fresh one.
-                workers.remove(&key);
-                pending = Some(u);
-            }
-        }
-        if workers.len() > 256 {
-            workers.retain(|_, (_, h)| !h.is_finished());
-        }
+        chats.send(update.chat().map_or(0, |c| c.id.0), update).await;
     }
-    for (_, (tx, handle)) in workers.drain() {
-        drop(tx);
-        let _ = handle.await;
-    }
+    chats.finish().await;
 }
 
 /// What became of an update a worker handled.

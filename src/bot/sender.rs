@@ -197,9 +197,11 @@ pub async fn run(
     shutdown: CancellationToken,
 ) {
     let mut broadcasts: HashMap<i64, Content> = HashMap::new();
-    let mut chats: HashMap<ChatKey, (mpsc::UnboundedSender<Taken>, tokio::task::JoinHandle<()>)> = HashMap::new();
     let in_hand = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let sender = ChatSender { app: app.clone(), bot, mailer, limiter, shutdown: shutdown.clone() };
+    let mut chats = super::workers::PerKey::new(IN_HAND_MAX, |_: ChatKey, rx: mpsc::Receiver<Taken>| {
+        sender.clone().work(rx, in_hand.clone())
+    });
     while !shutdown.is_cancelled() {
         let room = IN_HAND_MAX.saturating_sub(in_hand.load(std::sync::atomic::Ordering::SeqCst));
         if room == 0 {
@@ -220,28 +222,10 @@ pub async fn run(
         }
         for taken in due {
             in_hand.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let key = (taken.message.chat_id, taken.message.email.clone());
-            let mut pending = Some(taken);
-            while let Some(t) = pending.take() {
-                let (tx, _) = chats.entry(key.clone()).or_insert_with(|| {
-                    let (tx, rx) = mpsc::unbounded_channel();
-                    (tx, tokio::spawn(sender.clone().work(rx, in_hand.clone())))
-                });
-                if let Err(mpsc::error::SendError(t)) = tx.send(t) {
-                    // That chat's worker went idle and stopped just now: start another.
-                    chats.remove(&key);
-                    pending = Some(t);
-                }
-            }
-        }
-        if chats.len() > 1024 {
-            chats.retain(|_, (_, h)| !h.is_finished());
+            chats.send((taken.message.chat_id, taken.message.email.clone()), taken).await;
         }
     }
-    for (_, (tx, handle)) in chats.drain() {
-        drop(tx);
-        let _ = handle.await;
-    }
+    chats.finish().await;
 }
 
 /// At most this many messages are in the hands of chat workers at once.
@@ -300,17 +284,13 @@ struct ChatSender {
 
 impl ChatSender {
     /// A chat's worker: delivers what it is handed until idle or shut down.
-    async fn work(
-        self,
-        mut rx: mpsc::UnboundedReceiver<Taken>,
-        in_hand: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    ) {
+    async fn work(self, mut rx: mpsc::Receiver<Taken>, in_hand: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
         loop {
             let next = tokio::select! {
-                n = tokio::time::timeout(CHAT_IDLE, rx.recv()) => n,
+                n = super::workers::next(&mut rx, CHAT_IDLE) => n,
                 _ = self.shutdown.cancelled() => return,
             };
-            let Ok(Some(taken)) = next else { return };
+            let Some(taken) = next else { return };
             let mut batch = vec![taken];
             while let Ok(more) = rx.try_recv() {
                 batch.push(more);
