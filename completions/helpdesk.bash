@@ -49,6 +49,9 @@ _helpdesk() {
             helpdesk,migrate)
                 cmd="helpdesk__subcmd__migrate"
                 ;;
+            helpdesk,printers)
+                cmd="helpdesk__subcmd__printers"
+                ;;
             helpdesk,report)
                 cmd="helpdesk__subcmd__report"
                 ;;
@@ -178,6 +181,9 @@ _helpdesk() {
             helpdesk__subcmd__help,migrate)
                 cmd="helpdesk__subcmd__help__subcmd__migrate"
                 ;;
+            helpdesk__subcmd__help,printers)
+                cmd="helpdesk__subcmd__help__subcmd__printers"
+                ;;
             helpdesk__subcmd__help,report)
                 cmd="helpdesk__subcmd__help__subcmd__report"
                 ;;
@@ -232,6 +238,15 @@ _helpdesk() {
             helpdesk__subcmd__help__subcmd__import__subcmd__1c,history)
                 cmd="helpdesk__subcmd__help__subcmd__import__subcmd__1c__subcmd__history"
                 ;;
+            helpdesk__subcmd__help__subcmd__printers,add)
+                cmd="helpdesk__subcmd__help__subcmd__printers__subcmd__add"
+                ;;
+            helpdesk__subcmd__help__subcmd__printers,list)
+                cmd="helpdesk__subcmd__help__subcmd__printers__subcmd__list"
+                ;;
+            helpdesk__subcmd__help__subcmd__printers,retire)
+                cmd="helpdesk__subcmd__help__subcmd__printers__subcmd__retire"
+                ;;
             helpdesk__subcmd__help__subcmd__requests,list)
                 cmd="helpdesk__subcmd__help__subcmd__requests__subcmd__list"
                 ;;
@@ -273,6 +288,30 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__import__subcmd__1c__subcmd__help,history)
                 cmd="helpdesk__subcmd__import__subcmd__1c__subcmd__help__subcmd__history"
+                ;;
+            helpdesk__subcmd__printers,add)
+                cmd="helpdesk__subcmd__printers__subcmd__add"
+                ;;
+            helpdesk__subcmd__printers,help)
+                cmd="helpdesk__subcmd__printers__subcmd__help"
+                ;;
+            helpdesk__subcmd__printers,list)
+                cmd="helpdesk__subcmd__printers__subcmd__list"
+                ;;
+            helpdesk__subcmd__printers,retire)
+                cmd="helpdesk__subcmd__printers__subcmd__retire"
+                ;;
+            helpdesk__subcmd__printers__subcmd__help,add)
+                cmd="helpdesk__subcmd__printers__subcmd__help__subcmd__add"
+                ;;
+            helpdesk__subcmd__printers__subcmd__help,help)
+                cmd="helpdesk__subcmd__printers__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__printers__subcmd__help,list)
+                cmd="helpdesk__subcmd__printers__subcmd__help__subcmd__list"
+                ;;
+            helpdesk__subcmd__printers__subcmd__help,retire)
+                cmd="helpdesk__subcmd__printers__subcmd__help__subcmd__retire"
                 ;;
             helpdesk__subcmd__requests,help)
                 cmd="helpdesk__subcmd__requests__subcmd__help"
@@ -365,7 +404,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches printers stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,7 +1004,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="db seed users branches printers stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1233,6 +1272,62 @@ _helpdesk() {
         helpdesk__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__printers)
+            opts="list add retire"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__printers__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__printers__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__printers__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1683,6 +1778,200 @@ _helpdesk() {
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers)
+            opts="-h -V --config --database-url --help --version list add retire help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__add)
+            opts="-h -V --branch --model --place --serial --cartridge --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --place)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cartridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__help)
+            opts="list add retire help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__help__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__list)
+            opts="-h -V --branch --model --cartridge --retired --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cartridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__printers__subcmd__retire)
+            opts="-h -V --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -20,20 +20,27 @@ fn seed_loads_fixtures_and_is_idempotent() {
         .collect();
     assert_eq!(
         added,
-        [("branches", 8), ("warehouses", 6), ("cartridge_types", 12), ("stock_items", 23), ("users", 6)]
-            .map(|(t, n)| (t.to_string(), n))
+        [
+            ("branches", 8),
+            ("warehouses", 6),
+            ("cartridge_types", 12),
+            ("stock_items", 23),
+            ("users", 6),
+            ("printers", 16)
+        ]
+        .map(|(t, n)| (t.to_string(), n))
     );
     let again = w.cmd().args(["seed", "--format", "json", "--fixtures"]).arg(fixtures()).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     let tables: Vec<&str> = report.as_array().unwrap().iter().map(|l| l["table"].as_str().unwrap()).collect();
-    assert_eq!(tables, ["branches", "warehouses", "cartridge_types", "stock_items", "users"], "{report}");
+    assert_eq!(tables, ["branches", "warehouses", "cartridge_types", "stock_items", "users", "printers"], "{report}");
     for line in report.as_array().unwrap() {
         assert_eq!(line["added"], 0, "{line}");
         assert_eq!(line["updated"], 0, "{line}");
     }
     // A changed branch name is updated, stock that moved since is left alone.
     let dir = tempfile::tempdir().unwrap();
-    for f in ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"] {
+    for f in SAMPLE_FILES {
         std::fs::copy(fixtures().join(f), dir.path().join(f)).unwrap();
     }
     let branches = std::fs::read_to_string(dir.path().join("branches.csv")).unwrap().replace("Львов,", "Львов-центр,");
@@ -84,7 +91,8 @@ fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
 }
 
 /// The five sample files, in load order.
-const SAMPLE_FILES: [&str; 5] = ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"];
+const SAMPLE_FILES: [&str; 6] =
+    ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv", "printers.csv"];
 
 /// What `seed --format json` reported: (table, file, added) per file.
 fn seed_report(out: &std::process::Output) -> Vec<(String, String, u64)> {
@@ -132,7 +140,8 @@ fn seed_without_a_fixtures_directory_loads_the_built_in_sample_set() {
             ("warehouses", "warehouses.csv", 6),
             ("cartridge_types", "cartridges.csv", 12),
             ("stock_items", "stock.csv", 23),
-            ("users", "staff.csv", 6)
+            ("users", "staff.csv", 6),
+            ("printers", "printers.csv", 16)
         ]
         .map(|(t, f, n)| (t.to_string(), format!("built-in:{f}"), n))
     );
@@ -174,7 +183,7 @@ fn seed_demo_works_from_an_empty_directory() {
 fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
     let w = Workdir::new();
     w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().success().stdout(format!(
-        "{}edit them to hold your own branches, warehouses, cartridges, stock and staff, \
+        "{}edit them to hold your own branches, warehouses, cartridges, stock, staff and printers, \
              then run: helpdesk seed --fixtures org/fixtures\n",
         SAMPLE_FILES.map(|f| format!("wrote org/fixtures/{f}\n")).concat()
     ));
@@ -434,7 +443,7 @@ fn a_key_naming_two_branches_is_refused_until_it_says_which() {
 fn a_key_naming_two_warehouses_is_refused_until_it_says_which() {
     let w = Workdir::new();
     let dir = tempfile::tempdir().unwrap();
-    for f in ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv"] {
+    for f in SAMPLE_FILES {
         std::fs::copy(fixtures().join(f), dir.path().join(f)).unwrap();
     }
     let mut warehouses = std::fs::read_to_string(dir.path().join("warehouses.csv")).unwrap();

@@ -558,6 +558,77 @@ fn concurrent_writers_serialise(store: &dyn Store) {
     assert_eq!(wins.iter().filter(|w| **w).count(), 1, "{wins:?}");
 }
 
+/// A second cartridge type beside the base one's.
+fn hp_85a(tx: &mut dyn Tx) -> CartridgeType {
+    tx.insert_cartridge_type(
+        &NewCartridgeType {
+            name: "HP 85A".into(),
+            vendor_article: "CE285A".into(),
+            compatible_printers: String::new(),
+            one_c_id: None,
+            min_stock: 0,
+        },
+        t0(),
+    )
+    .unwrap()
+}
+
+/// Printers: added with their cartridge types, found by inventory number
+/// whatever the case of its Latin letters, listed by branch then number with
+/// filters, changed (types replaced), retired (and only then left out);
+/// an inventory number is unique; open requests for one are counted.
+fn printers_round_trip(store: &dyn Store) {
+    let b = base(store);
+    let mut tx = store.write().unwrap();
+    let other = hp_85a(&mut *tx);
+    let lviv = tx.insert_branch(&NewBranch { code: "LVIV".into(), name: "Львів".into(), address: None }, t0()).unwrap();
+    let new = |branch_id, number: &str, model: &str, types: Vec<CartridgeTypeId>| NewPrinter {
+        branch_id,
+        inventory_number: number.into(),
+        model: model.into(),
+        place: "каб. 12".into(),
+        serial: Some("SN-1".into()),
+        cartridge_type_ids: types,
+    };
+    let a = tx.insert_printer(&new(b.branch.id, "INV-2", "HP M125", vec![b.cartridge.id]), t0()).unwrap();
+    let c = tx.insert_printer(&new(lviv.id, "INV-1", "Brother HL", vec![]), t0()).unwrap();
+    let d = tx.insert_printer(&new(b.branch.id, "inv-10", "HP P1102", vec![other.id, b.cartridge.id]), t0()).unwrap();
+    assert_eq!(a.branch_code, "KYIV");
+    assert_eq!(a.cartridge_type_ids, [b.cartridge.id]);
+    assert_eq!(d.cartridge_type_ids, [b.cartridge.id, other.id], "in catalog (id) order");
+    tx.commit().unwrap();
+    // A failed statement spoils a PostgreSQL transaction: try the duplicate in one of its own.
+    let mut tx = store.write().unwrap();
+    assert!(tx.insert_printer(&new(lviv.id, "Inv-2", "dup", vec![]), t0()).is_err(), "unique whatever the case");
+    drop(tx);
+
+    let mut tx = store.write().unwrap();
+    assert_eq!(tx.printer_by_inventory_number("inv-2").unwrap().map(|p| p.id), Some(a.id));
+    assert_eq!(tx.printer_by_inventory_number("INV-3").unwrap(), None);
+    assert_eq!(tx.printer(c.id).unwrap().unwrap(), c);
+    let all = |tx: &mut Box<dyn Tx + '_>, f: PrinterFilter| -> Vec<String> {
+        tx.printers(&f).unwrap().into_iter().map(|p| p.inventory_number).collect()
+    };
+    assert_eq!(all(&mut tx, PrinterFilter::default()), ["INV-2", "inv-10", "INV-1"], "by branch, then number");
+    assert_eq!(all(&mut tx, PrinterFilter { branch_id: Some(lviv.id), ..Default::default() }), ["INV-1"]);
+    assert_eq!(all(&mut tx, PrinterFilter { model: Some("hp".into()), ..Default::default() }), ["INV-2", "inv-10"]);
+    assert_eq!(all(&mut tx, PrinterFilter { cartridge_type_id: Some(other.id), ..Default::default() }), ["inv-10"]);
+    // Changed: its types replaced; then retired, and left out unless asked for.
+    tx.update_printer(d.id, &new(lviv.id, "INV-10", "HP P1102w", vec![other.id])).unwrap();
+    let changed = tx.printer(d.id).unwrap().unwrap();
+    assert_eq!(
+        (changed.branch_id, changed.model.as_str(), changed.cartridge_type_ids.clone()),
+        (lviv.id, "HP P1102w", vec![other.id])
+    );
+    tx.retire_printer(d.id, t0() + Duration::days(1)).unwrap();
+    tx.retire_printer(d.id, t0() + Duration::days(2)).unwrap();
+    assert_eq!(tx.printer(d.id).unwrap().unwrap().retired_at, Some(t0() + Duration::days(1)), "retired once");
+    assert_eq!(all(&mut tx, PrinterFilter::default()), ["INV-2", "INV-1"]);
+    assert_eq!(all(&mut tx, PrinterFilter { retired: true, ..Default::default() }), ["INV-2", "INV-1", "INV-10"]);
+    assert_eq!(tx.open_requests_for_printer(a.id).unwrap(), 0);
+    tx.commit().unwrap();
+}
+
 /// An instance is alive while it beats: within ten seconds of its last heartbeat.
 fn alive_since(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     now - Duration::seconds(10)
@@ -1602,18 +1673,7 @@ fn web_sign_in_links_work_once_and_sessions_end(store: &dyn Store) {
 fn items_are_scanned_by_request_then_line(store: &dyn Store) {
     let b = base(store);
     let mut tx = store.write().unwrap();
-    let other = tx
-        .insert_cartridge_type(
-            &NewCartridgeType {
-                name: "HP 85A".into(),
-                vendor_article: "CE285A".into(),
-                compatible_printers: String::new(),
-                one_c_id: None,
-                min_stock: 0,
-            },
-            t0(),
-        )
-        .unwrap();
+    let other = hp_85a(&mut *tx);
     let mut ids = Vec::new();
     for minutes in [0, 10, 20] {
         let mut n = new_request(&b, Kind::Cartridge, minutes);
@@ -1731,6 +1791,7 @@ backends!(
     concurrent_writers_serialise,
     stale_updates_are_claimed_once,
     instances_beat_stop_and_are_forgotten,
+    printers_round_trip,
     the_outbox_takes_turns_between_chats_and_releases_what_was_held,
     keyset_pages_and_search,
     job_locks_exclude_each_other,

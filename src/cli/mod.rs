@@ -15,6 +15,7 @@ mod filters;
 mod import_1c;
 mod migrate;
 pub mod output;
+mod printers;
 mod progress;
 mod report;
 mod requests;
@@ -79,6 +80,9 @@ pub enum Command {
     /// Branches: list and add
     #[command(subcommand)]
     Branches(branches::BranchesCommand),
+    /// Printers at every branch and the cartridges each takes: list, add, retire
+    #[command(subcommand)]
+    Printers(printers::PrintersCommand),
     /// Cartridge stock per warehouse
     #[command(subcommand)]
     Stock(stock::StockCommand),
@@ -159,6 +163,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Seed(args) => seed::run(&cli.global, args),
         Command::Users(cmd) => users::run(&cli.global, cmd),
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
+        Command::Printers(cmd) => printers::run(&cli.global, cmd),
         Command::Stock(cmd) => stock::run(&cli.global, cmd),
         Command::Import1c(args) => import_1c::run(&cli.global, args),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
@@ -193,6 +198,7 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
             Entity::User => Some("run `helpdesk users list` to see them"),
             Entity::Request => Some("run `helpdesk requests list` to see them"),
             Entity::CartridgeType => Some("check the catalog in fixtures/cartridges.csv"),
+            Entity::Printer => Some("run `helpdesk printers list` to see them"),
             Entity::ServerCall | Entity::Broadcast => None,
         },
         _ => None,

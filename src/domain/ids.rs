@@ -1,5 +1,5 @@
-//! The ids of branches, warehouses and cartridge types, and the keys people
-//! type to name one (`LVIV`, `Львов`, `id:3`).
+//! The ids of branches, warehouses, cartridge types and printers, and the
+//! keys people type to name one (`LVIV`, `Львов`, `id:3`, `INV-0042`).
 //!
 //! An id comes from the database (a foreign key, a button, a dialogue step)
 //! and is looked up as an id, never as anything else. A [`Key`] comes from a
@@ -45,6 +45,10 @@ id_type! {
 id_type! {
     /// The id of a cartridge type.
     CartridgeTypeId
+}
+id_type! {
+    /// The id of a printer.
+    PrinterId
 }
 
 /// One of the records a key names when it names more than one (see
@@ -203,6 +207,9 @@ pub type BranchKey = Key<BranchId>;
 pub type WarehouseKey = Key<WarehouseId>;
 /// What a person types to name a cartridge type.
 pub type CartridgeKey = Key<CartridgeTypeId>;
+/// What a person types to name a printer: its inventory number (`code:` if
+/// need be) or its id.
+pub type PrinterKey = Key<PrinterId>;
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,8 @@ pub mod text;
 
 pub use actions::Action;
 pub use ids::{
-    BadKey, BranchId, BranchKey, Candidate, CartridgeKey, CartridgeTypeId, Field, Key, WarehouseId, WarehouseKey,
+    BadKey, BranchId, BranchKey, Candidate, CartridgeKey, CartridgeTypeId, Field, Key, PrinterId, PrinterKey,
+    WarehouseId, WarehouseKey,
 };
 pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};

@@ -5,7 +5,7 @@
 //!
 //! Plain data with no I/O; the rules over them are in the sibling modules.
 
-use crate::domain::{BranchId, CartridgeTypeId, Kind, Lang, Priority, Role, Status, WarehouseId};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Lang, PrinterId, Priority, Role, Status, WarehouseId};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -91,6 +91,49 @@ pub struct NewCartridgeType {
     pub compatible_printers: String,
     pub one_c_id: Option<String>,
     pub min_stock: i64,
+}
+
+/// A printer at a branch, and the cartridge types it takes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Printer {
+    pub id: PrinterId,
+    pub branch_id: BranchId,
+    pub branch_code: String,
+    pub branch_name: String,
+    /// What is written on its label: unique whatever the case of its Latin letters.
+    pub inventory_number: String,
+    pub model: String,
+    /// Where it stands: a room, a floor ("каб. 12, 2 этаж").
+    pub place: String,
+    pub serial: Option<String>,
+    /// The cartridge types it takes, in catalog order.
+    pub cartridge_type_ids: Vec<CartridgeTypeId>,
+    pub created_at: DateTime<Utc>,
+    /// Printers are retired, never deleted: requests that name one keep it.
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// A printer to add, or what a printer is to be now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPrinter {
+    pub branch_id: BranchId,
+    pub inventory_number: String,
+    pub model: String,
+    pub place: String,
+    pub serial: Option<String>,
+    pub cartridge_type_ids: Vec<CartridgeTypeId>,
+}
+
+/// Which printers to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrinterFilter {
+    pub branch_id: Option<BranchId>,
+    /// Only printers whose model contains this (compared as search compares).
+    pub model: Option<String>,
+    /// Only printers that take this cartridge type.
+    pub cartridge_type_id: Option<CartridgeTypeId>,
+    /// Retired printers too.
+    pub retired: bool,
 }
 
 /// Stock of one cartridge type at one warehouse.

@@ -26,10 +26,11 @@ pub enum Entity {
     Request,
     ServerCall,
     Broadcast,
+    Printer,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 7] = [
+    pub const ALL: [Entity; 8] = [
         Entity::Branch,
         Entity::Warehouse,
         Entity::CartridgeType,
@@ -37,6 +38,7 @@ impl Entity {
         Entity::Request,
         Entity::ServerCall,
         Entity::Broadcast,
+        Entity::Printer,
     ];
 
     /// The English noun.
@@ -49,6 +51,7 @@ impl Entity {
             Entity::Request => "request",
             Entity::ServerCall => "server call",
             Entity::Broadcast => "broadcast",
+            Entity::Printer => "printer",
         }
     }
 }
@@ -69,10 +72,14 @@ pub enum TextField {
     CartridgeName,
     VendorArticle,
     Address,
+    InventoryNumber,
+    PrinterModel,
+    PrinterPlace,
+    SerialNumber,
 }
 
 impl TextField {
-    pub const ALL: [TextField; 7] = [
+    pub const ALL: [TextField; 11] = [
         TextField::FullName,
         TextField::ContactName,
         TextField::BranchName,
@@ -80,6 +87,10 @@ impl TextField {
         TextField::CartridgeName,
         TextField::VendorArticle,
         TextField::Address,
+        TextField::InventoryNumber,
+        TextField::PrinterModel,
+        TextField::PrinterPlace,
+        TextField::SerialNumber,
     ];
 
     /// The English name.
@@ -92,6 +103,10 @@ impl TextField {
             TextField::CartridgeName => "cartridge name",
             TextField::VendorArticle => "vendor article",
             TextField::Address => "address",
+            TextField::InventoryNumber => "inventory number",
+            TextField::PrinterModel => "printer model",
+            TextField::PrinterPlace => "printer's place",
+            TextField::SerialNumber => "serial number",
         }
     }
 }
@@ -168,6 +183,14 @@ pub enum Refusal {
     OwnAccount,
     #[error("user {id} is a super admin from the configuration (HELPDESK_SUPER_ADMINS); change it there")]
     ConfiguredSuperAdmin { id: i64 },
+
+    // Printers.
+    #[error("a printer with inventory number '{inventory_number}' already exists (at {branch})")]
+    PrinterExists { inventory_number: String, branch: String },
+    #[error("printer {inventory_number} is retired; it cannot be changed or ordered for")]
+    PrinterRetired { inventory_number: String },
+    #[error("printer {inventory_number} has {open} open request(s); finish or cancel them before retiring it")]
+    PrinterInUse { inventory_number: String, open: u64 },
 
     // Signing in to the web panel.
     #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]

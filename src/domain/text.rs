@@ -29,6 +29,46 @@ pub fn alphabetical(a: &str, b: &str) -> Ordering {
     a.chars().map(weight).cmp(b.chars().map(weight)).then_with(|| a.cmp(b))
 }
 
+/// Like [`alphabetical`], but a run of digits counts as the number it spells,
+/// as people read inventory numbers: `INV-2` before `INV-10`, `каб. 9` before
+/// `каб. 12`. Leading zeros aside (`007` and `7` are the same number, then
+/// ordered by their text).
+pub fn natural(a: &str, b: &str) -> Ordering {
+    fn parts(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut digits = None;
+        for (i, c) in s.char_indices() {
+            let d = c.is_ascii_digit();
+            if digits != Some(d) {
+                if i > start {
+                    out.push((digits == Some(true), &s[start..i]));
+                }
+                start = i;
+                digits = Some(d);
+            }
+        }
+        if start < s.len() {
+            out.push((digits == Some(true), &s[start..]));
+        }
+        out
+    }
+    let (pa, pb) = (parts(a), parts(b));
+    for (x, y) in pa.iter().zip(pb.iter()) {
+        let o = match (x, y) {
+            ((true, x), (true, y)) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            ((_, x), (_, y)) => x.chars().map(weight).cmp(y.chars().map(weight)),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    pa.len().cmp(&pb.len()).then_with(|| alphabetical(a, b))
+}
+
 /// Upper-case Latin and Cyrillic letters, and `ё`, ...
 pub const FOLD_FROM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZАБВГҐДЕЄЁЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯё";
 /// ... and what [`fold`] makes of them, letter for letter: lower case, `ё` as `е`.
@@ -62,6 +102,15 @@ pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_reads_numbers_as_numbers() {
+        let mut v = ["inv-10", "INV-2", "INV-1", "inv-002", "INV-1a", "Б-3", "A-3", "10", "9"];
+        v.sort_by(|a, b| natural(a, b));
+        assert_eq!(v, ["9", "10", "A-3", "INV-1", "INV-1a", "inv-002", "INV-2", "inv-10", "Б-3"]);
+        assert_eq!(natural("INV-7", "inv-7"), alphabetical("INV-7", "inv-7"), "ties are broken as alphabetical does");
+        assert_eq!(natural("", ""), Ordering::Equal);
+    }
 
     fn sorted(names: &[&str]) -> Vec<String> {
         let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();

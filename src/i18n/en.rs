@@ -155,6 +155,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Request => format!("There is no request {key}."),
             Entity::ServerCall => "There is no such server-room call.".into(),
             Entity::Broadcast => "There is no such broadcast.".into(),
+            Entity::Printer => format!("There is no printer '{key}'."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -307,7 +308,11 @@ fn noun(f: Field) -> &'static str {
 
 /// `Branch '3' is ambiguous: it is the code of … and the id of …; write code:3 or id:3 to pick one.`
 fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
-    let code = if what == Entity::CartridgeType { "article" } else { "code" };
+    let code = match what {
+        Entity::CartridgeType => "article",
+        Entity::Printer => "inventory number",
+        _ => "code",
+    };
     let which: Vec<String> = candidates
         .iter()
         .map(|c| format!("the {} of {} ({code} {}, id {})", noun(c.matched), c.name, c.code, c.id))
@@ -366,6 +371,15 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::BranchCodeTaken { code, name } => format!("A branch with code '{code}' already exists: {name}."),
         Refusal::BranchNameTaken { name, code } => format!("A branch named '{name}' already exists (code {code})."),
+        Refusal::PrinterExists { inventory_number, branch } => {
+            format!("A printer with inventory number {inventory_number} already exists (at {branch}).")
+        }
+        Refusal::PrinterRetired { inventory_number } => {
+            format!("Printer {inventory_number} is retired: it cannot be changed or ordered for.")
+        }
+        Refusal::PrinterInUse { inventory_number, open } => {
+            format!("Printer {inventory_number} has {open} open request(s); finish or cancel them before retiring it.")
+        }
         Refusal::NotATelegramId { id } => {
             format!("{id} is not a Telegram ID: a Telegram ID is a positive number, like 123456789.")
         }
@@ -582,6 +596,25 @@ pub(super) fn web(w: W) -> &'static str {
         W::Filed => "Your request is filed. You will be told of every change here and in Telegram.",
         W::NothingOrdered => "Enter how many of at least one cartridge.",
         W::PeopleTitle => "People",
+        W::PrinterInventory => "Inventory no.",
+        W::PrinterModel => "Model",
+        W::PrinterPlace => "Place (room, floor)",
+        W::PrinterSerial => "Serial number",
+        W::PrinterCartridges => "Cartridges",
+        W::PrinterRetired => "Retired",
+        W::PrinterRetire => "Retire the printer",
+        W::PrinterRetireConfirm => "Retire this printer? Requests that name it keep it.",
+        W::PrinterRetireHow => {
+            "A retired printer stays in its requests, but nobody can order for it any more. It cannot be retired while a request for it is open."
+        }
+        W::ShowRetired => "Retired too",
+        W::AddPrinter => "Add a printer",
+        W::EditPrinter => "Edit the printer",
+        W::SaveChanges => "Save",
+        W::NoPrinters => "No printers.",
+        W::DonePrinterAdded => "The printer is added.",
+        W::DonePrinterSaved => "The changes are saved.",
+        W::DonePrinterRetired => "The printer is retired.",
         W::AddPerson => "Add a person",
         W::AddPersonHow => {
             "By their Telegram ID (the number @userinfobot tells them). Staff roles are given by super administrators."

@@ -529,6 +529,24 @@ pub enum W {
     Filed,
     NothingOrdered,
     PeopleTitle,
+    // Printers
+    PrinterInventory,
+    PrinterModel,
+    PrinterPlace,
+    PrinterSerial,
+    PrinterCartridges,
+    PrinterRetired,
+    PrinterRetire,
+    PrinterRetireConfirm,
+    PrinterRetireHow,
+    ShowRetired,
+    AddPrinter,
+    EditPrinter,
+    SaveChanges,
+    NoPrinters,
+    DonePrinterAdded,
+    DonePrinterSaved,
+    DonePrinterRetired,
     AddPerson,
     AddPersonHow,
     AddButton,
@@ -746,6 +764,9 @@ mod tests {
             Refusal::WebPanelOff,
             Refusal::SignInLinkInvalid,
             Refusal::TelegramSignInRejected { reason: "the sign-in data is not signed by this bot".into() },
+            Refusal::PrinterExists { inventory_number: "INV-0042".into(), branch: "Львов".into() },
+            Refusal::PrinterRetired { inventory_number: "INV-0042".into() },
+            Refusal::PrinterInUse { inventory_number: "INV-0042".into(), open: 3 },
         ];
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
@@ -797,9 +818,12 @@ mod tests {
             Refusal::WebPanelOff => 25,
             Refusal::SignInLinkInvalid => 26,
             Refusal::TelegramSignInRejected { .. } => 27,
+            Refusal::PrinterExists { .. } => 28,
+            Refusal::PrinterRetired { .. } => 29,
+            Refusal::PrinterInUse { .. } => 30,
         }
     }
-    const REFUSALS: usize = 28;
+    const REFUSALS: usize = 31;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

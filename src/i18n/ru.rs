@@ -157,6 +157,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Request => format!("Заявка {key} не найдена."),
             Entity::ServerCall => "Такого вызова в серверную нет.".into(),
             Entity::Broadcast => "Такой рассылки нет.".into(),
+            Entity::Printer => format!("Принтер «{key}» не найден."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -307,6 +308,10 @@ fn field(f: TextField) -> &'static str {
         TextField::CartridgeName => "название картриджа",
         TextField::VendorArticle => "артикул",
         TextField::Address => "адрес",
+        TextField::InventoryNumber => "инвентарный номер",
+        TextField::PrinterModel => "модель принтера",
+        TextField::PrinterPlace => "место принтера",
+        TextField::SerialNumber => "серийный номер",
     }
 }
 
@@ -331,11 +336,16 @@ fn of(what: Entity) -> &'static str {
         Entity::Request => "заявки",
         Entity::ServerCall => "вызова",
         Entity::Broadcast => "рассылки",
+        Entity::Printer => "принтера",
     }
 }
 
 fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
-    let code = if what == Entity::CartridgeType { "артикул" } else { "код" };
+    let code = match what {
+        Entity::CartridgeType => "артикул",
+        Entity::Printer => "инвентарный номер",
+        _ => "код",
+    };
     let which: Vec<String> = candidates
         .iter()
         .map(|c| format!("{} {} {} ({code} {}, id {})", noun(c.matched), of(what), c.name, c.code, c.id))
@@ -397,6 +407,15 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::BranchCodeTaken { code, name } => format!("Филиал с кодом «{code}» уже есть: {name}."),
         Refusal::BranchNameTaken { name, code } => format!("Филиал «{name}» уже есть (код {code})."),
+        Refusal::PrinterExists { inventory_number, branch } => {
+            format!("Принтер с инвентарным номером {inventory_number} уже есть (филиал {branch}).")
+        }
+        Refusal::PrinterRetired { inventory_number } => {
+            format!("Принтер {inventory_number} списан: его нельзя изменить и под него нельзя заказать.")
+        }
+        Refusal::PrinterInUse { inventory_number, open } => format!(
+            "У принтера {inventory_number} открытых заявок: {open}. Выполните или отмените их, прежде чем списывать его."
+        ),
         Refusal::NotATelegramId { id } => {
             format!("{id} — не Telegram ID: Telegram ID — это положительное число, например 123456789.")
         }
@@ -611,6 +630,25 @@ pub(super) fn web(w: W) -> &'static str {
         W::Filed => "Заявка подана. Обо всех изменениях вы узнаете здесь и в Telegram.",
         W::NothingOrdered => "Укажите количество хотя бы одного картриджа.",
         W::PeopleTitle => "Люди",
+        W::PrinterInventory => "Инв. номер",
+        W::PrinterModel => "Модель",
+        W::PrinterPlace => "Место (кабинет, этаж)",
+        W::PrinterSerial => "Серийный номер",
+        W::PrinterCartridges => "Картриджи",
+        W::PrinterRetired => "Списан",
+        W::PrinterRetire => "Списать принтер",
+        W::PrinterRetireConfirm => "Списать этот принтер? Заявки, где он указан, его сохранят.",
+        W::PrinterRetireHow => {
+            "Списанный принтер остаётся в заявках, но заказать под него больше нельзя. Пока по нему есть открытые заявки, списать его нельзя."
+        }
+        W::ShowRetired => "Со списанными",
+        W::AddPrinter => "Добавить принтер",
+        W::EditPrinter => "Изменить принтер",
+        W::SaveChanges => "Сохранить",
+        W::NoPrinters => "Принтеров нет.",
+        W::DonePrinterAdded => "Принтер добавлен.",
+        W::DonePrinterSaved => "Изменения сохранены.",
+        W::DonePrinterRetired => "Принтер списан.",
         W::AddPerson => "Добавить человека",
         W::AddPersonHow => {
             "По Telegram ID (его сообщает @userinfobot). Роли сотрудников назначают суперадминистраторы."

@@ -157,6 +157,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Request => format!("Заявку {key} не знайдено."),
             Entity::ServerCall => "Такого виклику до серверної немає.".into(),
             Entity::Broadcast => "Такої розсилки немає.".into(),
+            Entity::Printer => format!("Принтер «{key}» не знайдено."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -304,6 +305,10 @@ fn field(f: TextField) -> &'static str {
         TextField::CartridgeName => "назва картриджа",
         TextField::VendorArticle => "артикул",
         TextField::Address => "адреса",
+        TextField::InventoryNumber => "інвентарний номер",
+        TextField::PrinterModel => "модель принтера",
+        TextField::PrinterPlace => "місце принтера",
+        TextField::SerialNumber => "серійний номер",
     }
 }
 
@@ -336,11 +341,16 @@ fn of(what: Entity) -> &'static str {
         Entity::Request => "заявки",
         Entity::ServerCall => "виклику",
         Entity::Broadcast => "розсилки",
+        Entity::Printer => "принтера",
     }
 }
 
 fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
-    let code = if what == Entity::CartridgeType { "артикул" } else { "код" };
+    let code = match what {
+        Entity::CartridgeType => "артикул",
+        Entity::Printer => "інвентарний номер",
+        _ => "код",
+    };
     let which: Vec<String> = candidates
         .iter()
         .map(|c| format!("{} {} {} ({code} {}, id {})", noun(c.matched), of(what), c.name, c.code, c.id))
@@ -400,6 +410,15 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::BranchCodeTaken { code, name } => format!("Філія з кодом «{code}» уже є: {name}."),
         Refusal::BranchNameTaken { name, code } => format!("Філія «{name}» уже є (код {code})."),
+        Refusal::PrinterExists { inventory_number, branch } => {
+            format!("Принтер з інвентарним номером {inventory_number} уже є (філія {branch}).")
+        }
+        Refusal::PrinterRetired { inventory_number } => {
+            format!("Принтер {inventory_number} списано: його не можна змінити й під нього не можна замовити.")
+        }
+        Refusal::PrinterInUse { inventory_number, open } => format!(
+            "Принтер {inventory_number} має відкритих заявок: {open}. Виконайте або скасуйте їх, перш ніж списувати його."
+        ),
         Refusal::NotATelegramId { id } => {
             format!("{id} — не Telegram ID: Telegram ID — це додатне число, наприклад 123456789.")
         }
@@ -614,6 +633,25 @@ pub(super) fn web(w: W) -> &'static str {
         W::Filed => "Заявку подано. Про всі зміни ви дізнаєтеся тут і в Telegram.",
         W::NothingOrdered => "Вкажіть кількість хоча б одного картриджа.",
         W::PeopleTitle => "Люди",
+        W::PrinterInventory => "Інв. номер",
+        W::PrinterModel => "Модель",
+        W::PrinterPlace => "Місце (кабінет, поверх)",
+        W::PrinterSerial => "Серійний номер",
+        W::PrinterCartridges => "Картриджі",
+        W::PrinterRetired => "Списано",
+        W::PrinterRetire => "Списати принтер",
+        W::PrinterRetireConfirm => "Списати цей принтер? Заявки, де він указаний, його збережуть.",
+        W::PrinterRetireHow => {
+            "Списаний принтер лишається в заявках, але замовити під нього вже не можна. Поки за ним є відкриті заявки, списати його не можна."
+        }
+        W::ShowRetired => "Зі списаними",
+        W::AddPrinter => "Додати принтер",
+        W::EditPrinter => "Змінити принтер",
+        W::SaveChanges => "Зберегти",
+        W::NoPrinters => "Принтерів немає.",
+        W::DonePrinterAdded => "Принтер додано.",
+        W::DonePrinterSaved => "Зміни збережено.",
+        W::DonePrinterRetired => "Принтер списано.",
         W::AddPerson => "Додати людину",
         W::AddPersonHow => {
             "За Telegram ID (його повідомляє @userinfobot). Ролі співробітників призначають суперадміністратори."

@@ -95,3 +95,8 @@ pub fn warehouses_for_order(app: &App, request_id: i64) -> Result<Vec<(crate::st
 pub fn cartridge_type(app: &App, id: CartridgeTypeId) -> Result<CartridgeType> {
     lookup::cartridge_type_by_id(&mut *app.store.read()?, id)
 }
+
+/// The cartridge type a key a person typed names (a vendor article, 1C id or id).
+pub fn cartridge_type_by_key(app: &App, key: &crate::domain::CartridgeKey) -> Result<CartridgeType> {
+    lookup::cartridge_type(&mut *app.store.read()?, key)
+}

@@ -12,9 +12,10 @@
 
 use super::{Candidate, Error, Result};
 use crate::domain::{
-    BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Entity, Field, Key, Refusal, WarehouseId, WarehouseKey,
+    BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Entity, Field, Key, PrinterId, PrinterKey, Refusal,
+    WarehouseId, WarehouseKey,
 };
-use crate::store::{Branch, CartridgeType, Tx, Warehouse};
+use crate::store::{Branch, CartridgeType, Printer, Tx, Warehouse};
 
 /// What an ambiguity says of a record.
 trait Record {
@@ -56,6 +57,18 @@ impl Record for CartridgeType {
     }
     fn name(&self) -> &str {
         &self.name
+    }
+}
+
+impl Record for Printer {
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+    fn code(&self) -> &str {
+        &self.inventory_number
+    }
+    fn name(&self) -> &str {
+        &self.model
     }
 }
 
@@ -179,4 +192,27 @@ pub fn cartridge_type(tx: &mut dyn Tx, key: &CartridgeKey) -> Result<CartridgeTy
 /// The cartridge type with this id.
 pub fn cartridge_type_by_id(tx: &mut dyn Tx, id: CartridgeTypeId) -> Result<CartridgeType> {
     tx.cartridge_type(id)?.ok_or_else(|| Error::not_found(Entity::CartridgeType, id))
+}
+
+/// The printer a key names: by inventory number (Latin letters in any case,
+/// `code:` if need be) or id. Printers have no name of their own nor 1C id.
+pub fn printer(tx: &mut dyn Tx, key: &PrinterKey) -> Result<Printer> {
+    let found = match key {
+        Key::Id(id) => tx.printer(*id)?,
+        Key::Code(number) | Key::Name(number) | Key::OneC(number) => tx.printer_by_inventory_number(number)?,
+        Key::Any(text) => {
+            let by_id = match as_id(text) {
+                Some(id) => tx.printer(PrinterId(id))?,
+                None => None,
+            };
+            let matched = vec![(Field::Code, tx.printer_by_inventory_number(text)?), (Field::Id, by_id)];
+            return one(Entity::Printer, text, matched);
+        }
+    };
+    found.ok_or_else(|| Error::not_found(Entity::Printer, key))
+}
+
+/// The printer with this id.
+pub fn printer_by_id(tx: &mut dyn Tx, id: PrinterId) -> Result<Printer> {
+    tx.printer(id)?.ok_or_else(|| Error::not_found(Entity::Printer, id))
 }

@@ -25,6 +25,7 @@ pub mod lookup;
 pub mod migrate;
 pub mod notify;
 pub mod onec_exchange;
+pub mod printers;
 pub mod report;
 pub mod requests;
 pub mod schema;
@@ -166,7 +167,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// `branch '3' is ambiguous: it is the code of Тестовый филиал (code 3, id 9)
 /// and the id of Львов (code LVIV, id 3); write code:3 or id:3 to pick one`
 fn ambiguous(what: Entity, key: &str, candidates: &[Candidate]) -> String {
-    let code = if what == Entity::CartridgeType { "article" } else { "code" };
+    let code = match what {
+        Entity::CartridgeType => "article",
+        Entity::Printer => "inventory number",
+        _ => "code",
+    };
     let which: Vec<String> = candidates
         .iter()
         .map(|c| format!("the {} of {} ({code} {}, id {})", c.matched.noun(), c.name, c.code, c.id))

@@ -22,12 +22,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The sample set built into the binary: `fixtures/` without the 1C test files.
-const SAMPLE: [(&str, &str); 5] = [
+const SAMPLE: [(&str, &str); 6] = [
     ("branches.csv", include_str!("../../fixtures/branches.csv")),
     ("warehouses.csv", include_str!("../../fixtures/warehouses.csv")),
     ("cartridges.csv", include_str!("../../fixtures/cartridges.csv")),
     ("stock.csv", include_str!("../../fixtures/stock.csv")),
     ("staff.csv", include_str!("../../fixtures/staff.csv")),
+    ("printers.csv", include_str!("../../fixtures/printers.csv")),
 ];
 
 /// Where reference data comes from.
@@ -133,6 +134,20 @@ struct StockRowIn {
 }
 
 #[derive(Deserialize)]
+struct PrinterRow {
+    inventory_number: String,
+    branch: String,
+    model: String,
+    #[serde(default)]
+    place: Option<String>,
+    #[serde(default)]
+    serial: Option<String>,
+    /// Vendor articles (or other cartridge keys), separated by `;`.
+    #[serde(default)]
+    cartridges: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct StaffRow {
     telegram_id: i64,
     full_name: String,
@@ -189,12 +204,13 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 type Loader = fn(&mut dyn Tx, Input, chrono::DateTime<chrono::Utc>, &mut SeedLine) -> Result<()>;
 
 /// The fixture files in load order, with the table each fills and its loader.
-const LOADERS: [(&str, &str, Loader); 5] = [
+const LOADERS: [(&str, &str, Loader); 6] = [
     ("branches", "branches.csv", seed_branches),
     ("warehouses", "warehouses.csv", seed_warehouses),
     ("cartridge_types", "cartridges.csv", seed_cartridges),
     ("stock_items", "stock.csv", seed_stock),
     ("users", "staff.csv", seed_staff),
+    ("printers", "printers.csv", seed_printers),
 ];
 
 /// Loads every fixture file `source` has; see the module docs.
@@ -237,7 +253,8 @@ pub fn load_fixtures(app: &App, actor: &Actor, source: &Fixtures) -> Result<Vec<
     }
     if report.is_empty() {
         return Err(Error::Invalid(format!(
-            "no fixture files in {source}; expected branches.csv, warehouses.csv, cartridges.csv, stock.csv or staff.csv"
+            "no fixture files in {source}; expected branches.csv, warehouses.csv, cartridges.csv, stock.csv, staff.csv \
+             or printers.csv"
         )));
     }
     let changed: u64 = report.iter().map(|l| l.added + l.updated).sum();
@@ -448,6 +465,46 @@ fn seed_staff(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>,
             last_seen_at: None,
         })?;
         line.added += 1;
+        Ok(())
+    })
+}
+
+fn seed_printers(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
+    each_row(input, |row: PrinterRow, _| {
+        let cartridges = blank_to_none(row.cartridges)
+            .map(|list| {
+                list.split(';').map(str::trim).filter(|k| !k.is_empty()).map(Key::parse).collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let form = super::printers::PrinterForm {
+            branch: Key::parse(&row.branch)?,
+            inventory_number: row.inventory_number,
+            model: row.model,
+            place: blank_to_none(row.place).unwrap_or_default(),
+            serial: blank_to_none(row.serial),
+            cartridges,
+        };
+        let new = super::printers::checked(tx, &form)?;
+        match tx.printer_by_inventory_number(&new.inventory_number)? {
+            None => {
+                tx.insert_printer(&new, now)?;
+                line.added += 1;
+            }
+            // A retired printer stays as it was retired.
+            Some(p) if p.retired_at.is_some() => line.unchanged += 1,
+            Some(p)
+                if p.branch_id != new.branch_id
+                    || p.model != new.model
+                    || p.place != new.place
+                    || p.serial != new.serial
+                    || p.cartridge_type_ids != new.cartridge_type_ids =>
+            {
+                tx.update_printer(p.id, &new)?;
+                line.updated += 1;
+            }
+            Some(_) => line.unchanged += 1,
+        }
         Ok(())
     })
 }

@@ -19,7 +19,7 @@ pub mod sqlite;
 
 use crate::config::DatabaseUrl;
 use crate::domain::text::alphabetical;
-use crate::domain::{BranchId, CartridgeTypeId, Lang, WarehouseId};
+use crate::domain::{BranchId, CartridgeTypeId, Lang, PrinterId, WarehouseId};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -246,6 +246,7 @@ pub trait Tx:
     + WebSessions
     + OneCExchanges
     + Instances
+    + Printers
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -263,6 +264,30 @@ pub trait Tx:
 /// same on every backend whatever its collation or locale.
 pub(crate) trait Listed {
     fn listing_order(&self, other: &Self) -> Ordering;
+}
+
+/// The printers `filter` selects among `printers` (as read, without their
+/// cartridge types), each with its cartridge types from `links` (printer id,
+/// cartridge type id), in listing order: the same on both backends.
+pub(crate) fn printers_selected(
+    printers: Vec<Printer>,
+    links: &[(PrinterId, CartridgeTypeId)],
+    filter: &PrinterFilter,
+) -> Vec<Printer> {
+    let model = filter.model.as_deref().map(crate::domain::text::fold).filter(|m| !m.is_empty());
+    let mut out: Vec<Printer> = printers
+        .into_iter()
+        .filter(|p| filter.retired || p.retired_at.is_none())
+        .filter(|p| filter.branch_id.is_none_or(|b| b == p.branch_id))
+        .filter(|p| model.as_deref().is_none_or(|m| crate::domain::text::fold(&p.model).contains(m)))
+        .map(|mut p| {
+            p.cartridge_type_ids = links.iter().filter(|(id, _)| *id == p.id).map(|(_, c)| *c).collect();
+            p
+        })
+        .filter(|p| filter.cartridge_type_id.is_none_or(|c| p.cartridge_type_ids.contains(&c)))
+        .collect();
+    out.sort_by(Printer::listing_order);
+    out
 }
 
 /// `rows` in listing order.
@@ -292,6 +317,13 @@ impl Listed for User {
 impl Listed for CartridgeType {
     fn listing_order(&self, other: &Self) -> Ordering {
         alphabetical(&self.name, &other.name).then_with(|| alphabetical(&self.vendor_article, &other.vendor_article))
+    }
+}
+
+impl Listed for Printer {
+    fn listing_order(&self, other: &Self) -> Ordering {
+        alphabetical(&self.branch_code, &other.branch_code)
+            .then_with(|| crate::domain::text::natural(&self.inventory_number, &other.inventory_number))
     }
 }
 
@@ -362,6 +394,21 @@ pub trait Catalog {
         quantity: i64,
         at: DateTime<Utc>,
     ) -> Result<i64>;
+}
+
+/// The printers of every branch and the cartridge types each takes.
+pub trait Printers {
+    /// Printers the filter selects, with their branch and cartridge types, in listing order.
+    fn printers(&mut self, filter: &PrinterFilter) -> Result<Vec<Printer>>;
+    fn printer(&mut self, id: PrinterId) -> Result<Option<Printer>>;
+    /// By inventory number, whatever the case of its Latin letters.
+    fn printer_by_inventory_number(&mut self, inventory_number: &str) -> Result<Option<Printer>>;
+    fn insert_printer(&mut self, new: &NewPrinter, at: DateTime<Utc>) -> Result<Printer>;
+    /// Makes a printer what `new` says, its cartridge types included.
+    fn update_printer(&mut self, id: PrinterId, new: &NewPrinter) -> Result<()>;
+    fn retire_printer(&mut self, id: PrinterId, at: DateTime<Utc>) -> Result<()>;
+    /// How many open requests (new or accepted, not archived) have a line for it.
+    fn open_requests_for_printer(&mut self, id: PrinterId) -> Result<u64>;
 }
 
 /// Requests, their cartridge lines and attachments.

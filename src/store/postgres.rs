@@ -457,6 +457,8 @@ pub const TABLES: &[&str] = &[
     "web_sessions",
     "cartridge_types",
     "stock_items",
+    "printers",
+    "printer_cartridges",
     "requests",
     "request_items",
     "attachments",
@@ -796,7 +798,7 @@ macro_rules! sql_id {
         }
     )+};
 }
-sql_id!(BranchId, WarehouseId, CartridgeTypeId);
+sql_id!(BranchId, WarehouseId, CartridgeTypeId, PrinterId);
 
 /// The arguments of a filter built in [`sql`], as PostgreSQL values.
 fn values(args: Vec<sql::Arg>) -> Params<'static> {
@@ -826,6 +828,8 @@ macro_rules! code_matches {
 }
 const BRANCH_BY_CODE: &str = sql::text!(sql::BRANCHES.postgres(), " WHERE ", code_matches!("code"));
 const WAREHOUSE_BY_CODE: &str = sql::text!(sql::WAREHOUSES.postgres(), " WHERE ", code_matches!("code"));
+const PRINTER_BY_INVENTORY_NUMBER: &str =
+    sql::text!(sql::PRINTERS.postgres(), " WHERE ", code_matches!("p.inventory_number"));
 const CARTRIDGE_TYPE_BY_ARTICLE: &str =
     sql::text!(sql::CARTRIDGE_TYPES.postgres(), " WHERE ", code_matches!("vendor_article"));
 
@@ -1596,6 +1600,88 @@ impl Outbox for PgTx {
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
         self.exec(sql::OUTBOX_FAILED.postgres(), &[&id, &at, &error])?;
         Ok(())
+    }
+}
+
+fn printer(r: &Row) -> Printer {
+    Printer {
+        id: r.get(0),
+        branch_id: r.get(1),
+        branch_code: r.get(2),
+        branch_name: r.get(3),
+        inventory_number: r.get(4),
+        model: r.get(5),
+        place: r.get(6),
+        serial: r.get(7),
+        cartridge_type_ids: Vec::new(),
+        created_at: r.get(8),
+        retired_at: r.get(9),
+    }
+}
+
+impl PgTx {
+    /// A printer as read, with its cartridge types.
+    fn with_cartridges(&mut self, row: Option<Row>) -> Result<Option<Printer>> {
+        let Some(mut p) = row.as_ref().map(printer) else { return Ok(None) };
+        p.cartridge_type_ids =
+            self.query(sql::PRINTER_CARTRIDGES.postgres(), &[&p.id])?.iter().map(|r| r.get(1)).collect();
+        Ok(Some(p))
+    }
+
+    fn set_printer_cartridges(&mut self, id: PrinterId, types: &[CartridgeTypeId]) -> Result<()> {
+        self.exec(sql::FORGET_PRINTER_CARTRIDGES.postgres(), &[&id])?;
+        for t in types {
+            self.exec(sql::ADD_PRINTER_CARTRIDGE.postgres(), &[&id, t])?;
+        }
+        Ok(())
+    }
+}
+
+impl Printers for PgTx {
+    fn printers(&mut self, filter: &PrinterFilter) -> Result<Vec<Printer>> {
+        let printers: Vec<Printer> = self.query(sql::PRINTERS.postgres(), &[])?.iter().map(printer).collect();
+        let links: Vec<(PrinterId, CartridgeTypeId)> =
+            self.query(sql::ALL_PRINTER_CARTRIDGES.postgres(), &[])?.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Ok(super::printers_selected(printers, &links, filter))
+    }
+
+    fn printer(&mut self, id: PrinterId) -> Result<Option<Printer>> {
+        let row = self.opt(sql::PRINTER_BY_ID.postgres(), &[&id])?;
+        self.with_cartridges(row)
+    }
+
+    fn printer_by_inventory_number(&mut self, inventory_number: &str) -> Result<Option<Printer>> {
+        let row = self.opt(PRINTER_BY_INVENTORY_NUMBER, &[&inventory_number])?;
+        self.with_cartridges(row)
+    }
+
+    fn insert_printer(&mut self, new: &NewPrinter, at: DateTime<Utc>) -> Result<Printer> {
+        let id: PrinterId = self
+            .one(
+                sql::INSERT_PRINTER.postgres(),
+                &[&new.branch_id, &new.inventory_number, &new.model, &new.place, &new.serial, &at],
+            )?
+            .get(0);
+        self.set_printer_cartridges(id, &new.cartridge_type_ids)?;
+        self.printer(id)?.ok_or_else(|| StoreError::Backend("a printer just added is gone".into()))
+    }
+
+    fn update_printer(&mut self, id: PrinterId, new: &NewPrinter) -> Result<()> {
+        self.exec(
+            sql::UPDATE_PRINTER.postgres(),
+            &[&id, &new.branch_id, &new.inventory_number, &new.model, &new.place, &new.serial],
+        )?;
+        self.set_printer_cartridges(id, &new.cartridge_type_ids)
+    }
+
+    fn retire_printer(&mut self, id: PrinterId, at: DateTime<Utc>) -> Result<()> {
+        self.exec(sql::RETIRE_PRINTER.postgres(), &[&id, &at])?;
+        Ok(())
+    }
+
+    fn open_requests_for_printer(&mut self, id: PrinterId) -> Result<u64> {
+        let n: i64 = self.one(sql::OPEN_REQUESTS_FOR_PRINTER.postgres(), &[&id])?.get(0);
+        Ok(n as u64)
     }
 }
 

@@ -391,6 +391,37 @@ pub(crate) const LOGS_OF: Sql = shared!(
      WHERE entity = ?1 AND entity_id = ?2 ORDER BY id"
 );
 
+// ---------------------------------------------------------------- printers
+
+/// The columns every printer query reads, in the order each backend's row reader takes them.
+const PRINTER_COLUMNS: &str = "p.id, p.branch_id, b.code, b.name, p.inventory_number, p.model, p.place, p.serial, \
+     p.created_at, p.retired_at";
+pub(crate) const PRINTERS: Sql =
+    shared!("SELECT ", PRINTER_COLUMNS, " FROM printers p JOIN branches b ON b.id = p.branch_id");
+pub(crate) const PRINTER_BY_ID: Sql = shared!(PRINTERS.sqlite(), " WHERE p.id = ?1");
+pub(crate) const INSERT_PRINTER: Sql = shared!(
+    "INSERT INTO printers (branch_id, inventory_number, model, place, serial, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id"
+);
+pub(crate) const UPDATE_PRINTER: Sql = shared!(
+    "UPDATE printers SET branch_id = ?2, inventory_number = ?3, model = ?4, place = ?5, serial = ?6 WHERE id = ?1"
+);
+pub(crate) const RETIRE_PRINTER: Sql =
+    shared!("UPDATE printers SET retired_at = ?2 WHERE id = ?1 AND retired_at IS NULL");
+/// Every printer's cartridge types, by printer.
+pub(crate) const ALL_PRINTER_CARTRIDGES: Sql =
+    shared!("SELECT printer_id, cartridge_type_id FROM printer_cartridges ORDER BY printer_id, cartridge_type_id");
+pub(crate) const PRINTER_CARTRIDGES: Sql = shared!(
+    "SELECT printer_id, cartridge_type_id FROM printer_cartridges WHERE printer_id = ?1 ORDER BY cartridge_type_id"
+);
+pub(crate) const FORGET_PRINTER_CARTRIDGES: Sql = shared!("DELETE FROM printer_cartridges WHERE printer_id = ?1");
+pub(crate) const ADD_PRINTER_CARTRIDGE: Sql =
+    shared!("INSERT INTO printer_cartridges (printer_id, cartridge_type_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+pub(crate) const OPEN_REQUESTS_FOR_PRINTER: Sql = shared!(
+    "SELECT count(DISTINCT r.id) FROM request_items i JOIN requests r ON r.id = i.request_id \
+     WHERE i.printer_id = ?1 AND r.status IN ('new', 'accepted') AND r.archived_at IS NULL"
+);
+
 // ---------------------------------------------------------------- bot: inbox, dialogues, outbox
 
 pub(crate) const INSERT_INBOX: Sql = shared!(

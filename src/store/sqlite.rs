@@ -656,7 +656,7 @@ macro_rules! sql_id {
         }
     )+};
 }
-sql_id!(BranchId, WarehouseId, CartridgeTypeId);
+sql_id!(BranchId, WarehouseId, CartridgeTypeId, PrinterId);
 
 /// The arguments of a filter built in [`sql`], as SQLite values.
 fn values(args: Vec<sql::Arg>) -> Vec<Value> {
@@ -674,6 +674,8 @@ fn values(args: Vec<sql::Arg>) -> Vec<Value> {
 const BRANCH_BY_CODE: &str = sql::text!(sql::BRANCHES.sqlite(), " WHERE code = ?1");
 const WAREHOUSE_BY_CODE: &str = sql::text!(sql::WAREHOUSES.sqlite(), " WHERE code = ?1");
 const CARTRIDGE_TYPE_BY_ARTICLE: &str = sql::text!(sql::CARTRIDGE_TYPES.sqlite(), " WHERE vendor_article = ?1");
+/// The column is `COLLATE NOCASE`: Latin letters in any case.
+const PRINTER_BY_INVENTORY_NUMBER: &str = sql::text!(sql::PRINTERS.sqlite(), " WHERE p.inventory_number = ?1");
 
 impl SqliteTx {
     /// The one row `sql` finds by a unique column, if any.
@@ -1461,6 +1463,99 @@ impl Outbox for SqliteTx {
     fn outbox_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str) -> Result<()> {
         self.conn.execute(sql::OUTBOX_FAILED.sqlite(), params![id, to_text(at), error]).map_err(db)?;
         Ok(())
+    }
+}
+
+fn printer_row(r: &Row) -> rusqlite::Result<Printer> {
+    Ok(Printer {
+        id: r.get(0)?,
+        branch_id: r.get(1)?,
+        branch_code: r.get(2)?,
+        branch_name: r.get(3)?,
+        inventory_number: r.get(4)?,
+        model: r.get(5)?,
+        place: r.get(6)?,
+        serial: r.get(7)?,
+        cartridge_type_ids: Vec::new(),
+        created_at: time(r, 8)?,
+        retired_at: time_opt(r, 9)?,
+    })
+}
+
+impl SqliteTx {
+    /// A printer as read, with its cartridge types.
+    fn with_cartridges(&mut self, printer: Option<Printer>) -> Result<Option<Printer>> {
+        let Some(mut p) = printer else { return Ok(None) };
+        let mut st = self.conn.prepare_cached(sql::PRINTER_CARTRIDGES.sqlite()).map_err(db)?;
+        p.cartridge_type_ids = st
+            .query_map([p.id], |r| r.get::<_, CartridgeTypeId>(1))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        Ok(Some(p))
+    }
+
+    fn set_printer_cartridges(&mut self, id: PrinterId, types: &[CartridgeTypeId]) -> Result<()> {
+        self.conn.execute(sql::FORGET_PRINTER_CARTRIDGES.sqlite(), [id]).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::ADD_PRINTER_CARTRIDGE.sqlite()).map_err(db)?;
+        for t in types {
+            st.execute(params![id, t]).map_err(db)?;
+        }
+        Ok(())
+    }
+}
+
+impl Printers for SqliteTx {
+    fn printers(&mut self, filter: &PrinterFilter) -> Result<Vec<Printer>> {
+        let mut st = self.conn.prepare_cached(sql::PRINTERS.sqlite()).map_err(db)?;
+        let printers: Vec<Printer> =
+            st.query_map([], printer_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::ALL_PRINTER_CARTRIDGES.sqlite()).map_err(db)?;
+        let links: Vec<(PrinterId, CartridgeTypeId)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        Ok(super::printers_selected(printers, &links, filter))
+    }
+
+    fn printer(&mut self, id: PrinterId) -> Result<Option<Printer>> {
+        let found = self.one_by(sql::PRINTER_BY_ID.sqlite(), &id, printer_row)?;
+        self.with_cartridges(found)
+    }
+
+    fn printer_by_inventory_number(&mut self, inventory_number: &str) -> Result<Option<Printer>> {
+        let found = self.one_by(PRINTER_BY_INVENTORY_NUMBER, &inventory_number, printer_row)?;
+        self.with_cartridges(found)
+    }
+
+    fn insert_printer(&mut self, new: &NewPrinter, at: DateTime<Utc>) -> Result<Printer> {
+        let id: PrinterId = PrinterId(self.insert(
+            sql::INSERT_PRINTER.sqlite(),
+            params![new.branch_id, new.inventory_number, new.model, new.place, new.serial, to_text(at)],
+        )?);
+        self.set_printer_cartridges(id, &new.cartridge_type_ids)?;
+        self.printer(id)?.ok_or_else(|| StoreError::Backend("a printer just added is gone".into()))
+    }
+
+    fn update_printer(&mut self, id: PrinterId, new: &NewPrinter) -> Result<()> {
+        self.conn
+            .execute(
+                sql::UPDATE_PRINTER.sqlite(),
+                params![id, new.branch_id, new.inventory_number, new.model, new.place, new.serial],
+            )
+            .map_err(db)?;
+        self.set_printer_cartridges(id, &new.cartridge_type_ids)
+    }
+
+    fn retire_printer(&mut self, id: PrinterId, at: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(sql::RETIRE_PRINTER.sqlite(), params![id, to_text(at)]).map_err(db)?;
+        Ok(())
+    }
+
+    fn open_requests_for_printer(&mut self, id: PrinterId) -> Result<u64> {
+        let n: i64 = self.conn.query_row(sql::OPEN_REQUESTS_FOR_PRINTER.sqlite(), [id], |r| r.get(0)).map_err(db)?;
+        Ok(n as u64)
     }
 }
 

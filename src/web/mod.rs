@@ -20,6 +20,7 @@ mod miniapp;
 mod onec;
 mod pages;
 mod people;
+mod printers;
 mod reports;
 mod requests;
 mod security;
@@ -130,6 +131,9 @@ pub fn router(web: Web) -> Router {
         .route("/requests/{id}/files/{attachment}", get(card::file))
         .route("/requests/{id}/{action}", post(card::act))
         .route("/stock", get(stock::show))
+        .route("/printers", get(printers::list).post(printers::add))
+        .route("/printers/{id}", get(printers::show).post(printers::save))
+        .route("/printers/{id}/retire", post(printers::retire))
         .route(
             "/stock/import",
             post(stock::upload).layer(axum::extract::DefaultBodyLimit::max(stock::UPLOAD_MAX_BYTES + (1 << 20))),

@@ -100,6 +100,7 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     }
     if v.may(Permission::ViewStock) {
         items.push(("/stock", W::NavStock));
+        items.push(("/printers", W::Printers));
     }
     if v.may(Permission::ViewReports) {
         items.push(("/reports", W::NavReports));

@@ -1,0 +1,25 @@
+-- The printers of every branch and the cartridge types each takes. A printer
+-- is retired, never deleted: the requests that name it keep it. Inventory
+-- numbers are unique whatever the case of their Latin letters, as codes are.
+CREATE TABLE printers (
+    id                INTEGER PRIMARY KEY,
+    branch_id         INTEGER NOT NULL REFERENCES branches(id),
+    inventory_number  TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(inventory_number) BETWEEN 1 AND 64),
+    model             TEXT NOT NULL CHECK (length(model) BETWEEN 1 AND 200),
+    place             TEXT NOT NULL DEFAULT '' CHECK (length(place) <= 200),
+    serial            TEXT CHECK (serial IS NULL OR length(serial) BETWEEN 1 AND 100),
+    created_at        TEXT NOT NULL,
+    retired_at        TEXT
+);
+CREATE INDEX printers_branch ON printers(branch_id);
+
+CREATE TABLE printer_cartridges (
+    printer_id         INTEGER NOT NULL REFERENCES printers(id),
+    cartridge_type_id  INTEGER NOT NULL REFERENCES cartridge_types(id),
+    PRIMARY KEY (printer_id, cartridge_type_id)
+) WITHOUT ROWID;
+CREATE INDEX printer_cartridges_type ON printer_cartridges(cartridge_type_id);
+
+-- A cartridge line may say which printer it is for.
+ALTER TABLE request_items ADD COLUMN printer_id INTEGER REFERENCES printers(id);
+CREATE INDEX request_items_printer ON request_items(printer_id) WHERE printer_id IS NOT NULL;
