@@ -370,7 +370,7 @@ fn file_as(h: &Harness, author: i64, kind: Kind) -> i64 {
     let items = match kind {
         Kind::Cartridge => {
             let c = h.store(|s| s.read().unwrap().cartridge_type_by_article("CE285A")).unwrap().unwrap();
-            vec![TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None }]
+            vec![TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None, printer_id: None }]
         }
         _ => vec![],
     };
@@ -571,6 +571,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     let u = russian(555_000_205);
     registered(&h, &u, "Одесса").await;
     h.text(&u, "🖨 Картриджи").await;
+    h.press(&u, "Не для конкретного").await;
     let list = h.sent(u.id).last().unwrap().buttons();
     assert!(list.iter().any(|(t, _)| t.contains("HP 85A черный (CE285A) — на складе 42")), "{list:?}");
     h.press(&u, "CE285A").await;
@@ -583,6 +584,7 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.press(&u, "Пропустить").await;
     assert!(h.last_text(u.id).contains("HP 85A черный (CE285A) × 3"));
     h.press(&u, "Ещё картридж").await;
+    h.press(&u, "Не для конкретного").await;
     h.press(&u, "TN-2375").await;
     h.text(&u, "20").await;
     h.text(&u, "кабинет 12").await;
@@ -648,6 +650,53 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     assert!(h.last_text(STOREKEEPER).contains("Brother TN-2375 черный (TN-2375): 0 ⚠️"));
     h.text(&u, "/stock").await;
     assert!(h.last_text(u.id).contains("только сотрудникам"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_for_a_printer_goes_straight_to_its_cartridge_and_each_line_keeps_its_printer() {
+    let h = Harness::new().await;
+    let u = russian(555_000_230);
+    registered(&h, &u, "Львов").await;
+    h.text(&u, "🖨 Картриджи").await;
+    assert!(h.last_text(u.id).contains("Для какого принтера?"), "{}", h.last_text(u.id));
+    let printers: Vec<String> = h.sent(u.id).last().unwrap().buttons().into_iter().map(|(t, _)| t).collect();
+    assert!(printers.contains(&"INV-0006 · Brother DCP-L2500DR, каб. 12, 2 этаж".to_string()), "{printers:?}");
+    assert!(printers.iter().any(|p| p.starts_with("INV-0007")), "{printers:?}");
+    assert!(!printers.iter().any(|p| p.starts_with("INV-0008")), "only the person's branch: {printers:?}");
+    // It takes one type: straight to how many.
+    h.press(&u, "INV-0006").await;
+    assert!(h.last_text(u.id).contains("Сколько") && h.last_text(u.id).contains("TN-2375"), "{}", h.last_text(u.id));
+    h.text(&u, "2").await;
+    h.press(&u, "Пропустить").await;
+    assert!(h.last_text(u.id).contains("(TN-2375) × 2 (для INV-0006 · Brother DCP-L2500DR"), "{}", h.last_text(u.id));
+    // The same again adds up; the same type for no printer in particular is a line of its own.
+    h.press(&u, "Ещё картридж").await;
+    h.press(&u, "INV-0006").await;
+    h.text(&u, "1").await;
+    h.press(&u, "Пропустить").await;
+    h.press(&u, "Ещё картридж").await;
+    h.press(&u, "Не для конкретного").await;
+    h.press(&u, "(TN-2375)").await;
+    h.text(&u, "1").await;
+    h.press(&u, "Пропустить").await;
+    let review = h.last_text(u.id);
+    assert!(review.contains("(TN-2375) × 3 (для INV-0006") && review.contains("(TN-2375) × 1\n"), "{review}");
+    h.press(&u, "Оформить заказ").await;
+    h.contact(&u, "+79161234567").await;
+    let r = requests(&h).into_iter().find(|r| r.author_id == u.id).unwrap();
+    let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
+    let lines: Vec<(&str, i64, Option<&str>)> = items
+        .iter()
+        .map(|i| (i.vendor_article.as_str(), i.quantity, i.printer.as_ref().map(|p| p.inventory_number.as_str())))
+        .collect();
+    assert_eq!(lines, [("TN-2375", 3, Some("INV-0006")), ("TN-2375", 1, None)]);
+
+    // A forged button for another branch's printer is refused, and nothing is filed for it.
+    let odesa = h.store(|s| s.write().unwrap().printer_by_inventory_number("INV-0008")).unwrap().unwrap();
+    h.text(&u, "🖨 Картриджи").await;
+    h.callback(&u, &format!("of:{}", odesa.id), 1).await;
+    assert!(h.last_text(u.id).contains("стоит в филиале «Одесса»"), "{}", h.last_text(u.id));
+    assert_eq!(requests(&h).into_iter().filter(|r| r.author_id == u.id).count(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -897,11 +946,13 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
 
     // The CE285A button orders CE285A, not the type whose article is its id.
     h.text(&u, "🖨 Картриджи").await;
+    h.press(&u, "Не для конкретного").await;
     h.press(&u, "(CE285A)").await;
     assert!(h.last_text(u.id).contains("HP 85A черный (CE285A)"), "{}", h.last_text(u.id));
     h.text(&u, "2").await;
     h.press(&u, "Пропустить").await;
     h.press(&u, "Ещё картридж").await;
+    h.press(&u, "Не для конкретного").await;
     h.press(&u, "Картридж-двойник").await;
     h.text(&u, "1").await;
     h.press(&u, "Пропустить").await;
@@ -939,6 +990,7 @@ async fn a_ukrainian_storekeeper_pressing_issue_on_a_done_order_is_told_in_ukrai
     let u = russian(555_000_700);
     registered(&h, &u, "Одесса").await;
     h.text(&u, "🖨 Картриджи").await;
+    h.press(&u, "Не для конкретного").await;
     h.press(&u, "CE285A").await;
     h.text(&u, "2").await;
     h.press(&u, "Пропустить").await;

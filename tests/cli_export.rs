@@ -53,8 +53,8 @@ const REQUESTS_SQL: &str = "SELECT r.id, r.created_at, r.kind, r.priority, r.sta
     LEFT JOIN users s ON s.telegram_id = r.assignee_id ORDER BY r.created_at, r.id";
 
 const ITEMS_SQL: &str = "SELECT i.request_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment, \
-    r.archived_at FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id \
-    JOIN requests r ON r.id = i.request_id ORDER BY i.request_id, i.id";
+    r.archived_at, p.inventory_number FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id \
+    JOIN requests r ON r.id = i.request_id LEFT JOIN printers p ON p.id = i.printer_id ORDER BY i.request_id, i.id";
 
 /// A cell as the database says it must be.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,6 +254,8 @@ fn populated() -> Workdir {
     let store = w.store();
     let cartridge = store.read().unwrap().cartridge_type_by_article("CE285A").unwrap().unwrap();
     let other = store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
+    // A printer at the author's branch (Lviv) for one line.
+    let printer = store.write().unwrap().printer_by_inventory_number("INV-0007").unwrap().unwrap();
     let file = |kind: Kind, description: &str, items: Vec<TicketItem>| {
         requests::create(
             &app,
@@ -277,9 +279,12 @@ fn populated() -> Workdir {
         "Два картриджа \"срочно\" <b>&amp;</b>\nвторая строка\tс табуляцией 🖨",
         vec![
             TicketItem {
-                cartridge_type_id: cartridge.id, quantity: 2, comment: Some("в приёмную <1>".into())
+                cartridge_type_id: cartridge.id,
+                quantity: 2,
+                comment: Some("в приёмную <1>".into()),
+                printer_id: None,
             },
-            TicketItem { cartridge_type_id: other.id, quantity: 1, comment: None },
+            TicketItem { cartridge_type_id: other.id, quantity: 1, comment: None, printer_id: Some(printer.id) },
         ],
     );
     requests::accept(&app, &Actor::Telegram(STOREKEEPER), order.id).unwrap();
@@ -333,17 +338,25 @@ fn the_workbook_holds_every_request_cell_by_cell() {
 
     // Items: every cartridge line, by request.
     let items = sheet(&path, "Items");
-    assert_eq!(header(&items[0]), ["request", "article", "cartridge", "quantity", "issued", "comment"]);
+    assert_eq!(header(&items[0]), ["request", "article", "cartridge", "quantity", "issued", "comment", "printer"]);
     let db_items = w.rows(ITEMS_SQL);
     assert_eq!(items.len(), db_items.len() + 1);
     for (row, db) in items[1..].iter().zip(&db_items) {
-        let want =
-            [Want::Number(db[0].int().unwrap()), text(&db[1]), text(&db[2]), int(&db[3]), int(&db[4]), text(&db[5])];
+        let want = [
+            Want::Number(db[0].int().unwrap()),
+            text(&db[1]),
+            text(&db[2]),
+            int(&db[3]),
+            int(&db[4]),
+            text(&db[5]),
+            text(&db[7]),
+        ];
         for (col, (got, w)) in row.iter().zip(&want).enumerate() {
             check_xlsx_cell(got, w, &format!("item of HD-{:06}, column {col}", db[0].int().unwrap()));
         }
     }
     assert!(items.iter().any(|r| r[5] == Data::String("в приёмную <1>".into())));
+    assert!(items.iter().any(|r| r[6] == Data::String("INV-0007".into())), "the line's printer");
 
     // Summary: counts by status and kind per branch, averages, breaches, and the total.
     let summary = sheet(&path, "Summary");

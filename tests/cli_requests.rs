@@ -176,7 +176,7 @@ fn show_prints_the_whole_card() {
             contact_phone: "8 (916) 123-45-67".into(),
             description: "Нужен картридж \"срочно\", <b>2 шт</b>".into(),
             priority: Priority::High,
-            items: vec![TicketItem { cartridge_type_id: cartridge.id, quantity: 2, comment: None }],
+            items: vec![TicketItem { cartridge_type_id: cartridge.id, quantity: 2, comment: None, printer_id: None }],
             attachments: vec![TicketAttachment {
                 kind: AttachmentKind::Photo,
                 file_id: "AgACAgIAAxkBAAIC".into(),

@@ -52,7 +52,7 @@ fn file(db: &TestDb, kind: Kind) -> Request {
     let mut t = ticket(kind);
     if kind == Kind::Cartridge {
         let c = db.store.read().unwrap().cartridge_type_by_article("CF283A").unwrap().unwrap();
-        t.items = vec![TicketItem { cartridge_type_id: c.id, quantity: 2, comment: None }];
+        t.items = vec![TicketItem { cartridge_type_id: c.id, quantity: 2, comment: None, printer_id: None }];
     }
     requests::create(&db.app, &Actor::Telegram(AUTHOR), &t).unwrap()
 }
@@ -88,21 +88,36 @@ fn filing_normalises_and_records() {
         (ticket(Kind::Cartridge), "needs at least one cartridge"),
         (
             NewTicket {
-                items: vec![TicketItem { cartridge_type_id: CartridgeTypeId(1), quantity: 51, comment: None }],
+                items: vec![TicketItem {
+                    cartridge_type_id: CartridgeTypeId(1),
+                    quantity: 51,
+                    comment: None,
+                    printer_id: None,
+                }],
                 ..ticket(Kind::Cartridge)
             },
             "between 1 and 50",
         ),
         (
             NewTicket {
-                items: vec![TicketItem { cartridge_type_id: CartridgeTypeId(1), quantity: 1, comment: None }],
+                items: vec![TicketItem {
+                    cartridge_type_id: CartridgeTypeId(1),
+                    quantity: 1,
+                    comment: None,
+                    printer_id: None,
+                }],
                 ..ticket(Kind::Repair)
             },
             "has no cartridge lines",
         ),
         (
             NewTicket {
-                items: vec![TicketItem { cartridge_type_id: CartridgeTypeId(999), quantity: 1, comment: None }],
+                items: vec![TicketItem {
+                    cartridge_type_id: CartridgeTypeId(999),
+                    quantity: 1,
+                    comment: None,
+                    printer_id: None,
+                }],
                 ..ticket(Kind::Cartridge)
             },
             "unknown cartridge type '999'",
@@ -355,7 +370,13 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
                 client_key: None,
                 items: match kind {
                     Kind::Cartridge => {
-                        vec![NewItem { cartridge_type_id: cartridge, quantity: 1, issued_quantity: 0, comment: None }]
+                        vec![NewItem {
+                            cartridge_type_id: cartridge,
+                            quantity: 1,
+                            issued_quantity: 0,
+                            comment: None,
+                            printer_id: None,
+                        }]
                     }
                     _ => vec![],
                 },
@@ -402,4 +423,65 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
     for action in Action::ALL {
         assert!(succeeded.get(&action).is_some_and(|n| *n > 0), "{action:?} never succeeded: {succeeded:?}");
     }
+}
+
+/// Ordering for a printer: its types first (no preselection when it takes
+/// two), a line per type and printer, and only a printer of the request's
+/// branch, in service.
+#[test]
+fn lines_keep_their_printer_and_only_a_branch_printer_in_service_is_taken() {
+    use helpdesk::services::catalog;
+    use helpdesk::store::NewPrinter;
+    let db = setup();
+    let article = |a: &str| db.store.read().unwrap().cartridge_type_by_article(a).unwrap().unwrap().id;
+    let (ce285a, cf283a) = (article("CE285A"), article("CF283A"));
+    let mut tx = db.store.write().unwrap();
+    let hp = tx.printer_by_inventory_number("INV-0011").unwrap().unwrap();
+    let lviv = tx.printer_by_inventory_number("INV-0006").unwrap().unwrap();
+    let changed = NewPrinter {
+        branch_id: hp.branch_id,
+        inventory_number: hp.inventory_number.clone(),
+        model: hp.model.clone(),
+        place: hp.place.clone(),
+        serial: hp.serial.clone(),
+        cartridge_type_ids: vec![cf283a, ce285a],
+    };
+    tx.update_printer(hp.id, &changed).unwrap();
+    tx.commit().unwrap();
+
+    let me = Actor::Telegram(AUTHOR);
+    let choices = catalog::order_choices(&db.app, &me, Some(hp.id)).unwrap();
+    let first: Vec<_> = choices.options.iter().take(3).map(|o| (o.cartridge.vendor_article.as_str(), o.fits)).collect();
+    assert_eq!(first[..2].iter().filter(|(_, fits)| *fits).count(), 2, "{first:?}");
+    assert!(!first[2].1, "{first:?}");
+    assert_eq!(choices.preselected(), None, "two types: nothing chosen for the person");
+    assert_eq!(
+        choices.printers.iter().map(|p| p.inventory_number.as_str()).collect::<Vec<_>>(),
+        ["INV-0010", "INV-0011"]
+    );
+    assert!(matches!(
+        catalog::order_choices(&db.app, &me, Some(lviv.id)),
+        Err(Error::Refused(helpdesk::domain::Refusal::PrinterElsewhere { .. }))
+    ));
+
+    let line = |printer_id, quantity| TicketItem { cartridge_type_id: ce285a, quantity, comment: None, printer_id };
+    let mut t = ticket(Kind::Cartridge);
+    t.items = vec![line(Some(hp.id), 1), line(None, 2), line(Some(hp.id), 3)];
+    let r = requests::create(&db.app, &me, &t).unwrap();
+    let items = db.store.read().unwrap().items(r.id).unwrap();
+    let got: Vec<_> = items.iter().map(|i| (i.quantity, i.printer.as_ref().map(|p| p.id))).collect();
+    assert_eq!(got, [(4, Some(hp.id)), (2, None)]);
+
+    // Another branch's printer, or a retired one: refused, nothing filed.
+    let before = requests::list(&db.app, &Default::default()).unwrap().len();
+    t.items = vec![line(Some(lviv.id), 1)];
+    let e = requests::create(&db.app, &me, &t).unwrap_err();
+    assert!(e.to_string().contains("is at Львов"), "{e}");
+    let mut tx = db.store.write().unwrap();
+    tx.retire_printer(hp.id, chrono::Utc::now()).unwrap();
+    tx.commit().unwrap();
+    t.items = vec![line(Some(hp.id), 1)];
+    let e = requests::create(&db.app, &me, &t).unwrap_err();
+    assert!(e.to_string().contains("INV-0011 is retired"), "{e}");
+    assert_eq!(requests::list(&db.app, &Default::default()).unwrap().len(), before);
 }

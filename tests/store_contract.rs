@@ -97,6 +97,7 @@ fn new_request(b: &Base, kind: Kind, minutes: i64) -> NewRequest {
                 quantity: 3,
                 issued_quantity: 0,
                 comment: Some("кабінет 5".into()),
+                printer_id: None,
             }]
         } else {
             vec![]
@@ -1677,7 +1678,13 @@ fn items_are_scanned_by_request_then_line(store: &dyn Store) {
     let mut ids = Vec::new();
     for minutes in [0, 10, 20] {
         let mut n = new_request(&b, Kind::Cartridge, minutes);
-        n.items.push(NewItem { cartridge_type_id: other.id, quantity: 1, issued_quantity: 0, comment: None });
+        n.items.push(NewItem {
+            cartridge_type_id: other.id,
+            quantity: 1,
+            issued_quantity: 0,
+            comment: None,
+            printer_id: None,
+        });
         ids.push(tx.insert_request(&n).unwrap());
     }
     ids.push(tx.insert_request(&new_request(&b, Kind::Repair, 30)).unwrap());

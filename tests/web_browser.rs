@@ -223,10 +223,15 @@ async fn an_employee_files_a_request_and_orders_cartridges_on_a_phone() {
     browser.screenshots("filed").await;
 
     b.goto(&format!("{}/order", panel.base)).await.unwrap();
-    b.wait().for_element(Locator::Css("table.catalog")).await.unwrap();
-    let qty = b.find(Locator::Css("input.qty")).await.unwrap();
-    qty.clear().await.unwrap();
-    qty.send_keys("2").await.unwrap();
+    b.wait().for_element(Locator::Css("ul.order-lines")).await.unwrap();
+    // Two taps on + (and one on − that a zero ignores).
+    let line = b.find(Locator::Css("li.order-line")).await.unwrap();
+    line.find(Locator::Css("button.step[data-step='-1']")).await.unwrap().click().await.unwrap();
+    for _ in 0..2 {
+        line.find(Locator::Css("button.step[data-step='1']")).await.unwrap().click().await.unwrap();
+    }
+    let qty = line.find(Locator::Css("input.qty")).await.unwrap();
+    assert_eq!(qty.prop("value").await.unwrap().as_deref(), Some("2"));
     browser.screenshots("order").await;
     b.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
     b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
@@ -580,18 +585,29 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         let client_scheme = if dark { "light" } else { "dark" };
         browser.before_each_page(&telegram_in_the_page(&data, &telegram_theme(!dark), client_scheme)).await;
         b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
-        b.goto(&url("/app?screen=order")).await.unwrap();
-        b.wait().for_element(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
-        check(format!("{mini} /order")).await;
+        // Three taps to an order for a known printer: the menu button (the app
+        // opens on the person's requests), the printer, place the order.
+        b.goto(&url("/app")).await.unwrap();
+        b.wait().for_element(Locator::Css(".printer-pick a.chip")).await.unwrap();
+        check(format!("{mini} /requests with the branch's printers")).await;
+        browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-landing")).await;
+        b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        b.find(Locator::Css(".printer-pick a.chip")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("form[action='/order'] li.order-line.fits")).await.unwrap();
+        check(format!("{mini} /order for a printer")).await;
+        browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-order")).await;
+        b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
         if let Some(trouble) = navigation_trouble(b).await {
             nav.push(format!("{mini}: {trouble}"));
         }
-        let qty = b.find(Locator::Css("form[action='/order'] input.qty")).await.unwrap();
-        qty.clear().await.unwrap();
-        qty.send_keys("1").await.unwrap();
         b.find(Locator::Css("form[action='/order'] button[type=submit]")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
         check(format!("{mini} after an order")).await;
+        let for_printer = w.ints(&format!(
+            "SELECT count(*) FROM request_items i JOIN requests r ON r.id = i.request_id \
+             WHERE r.author_id = {AUTHOR} AND i.printer_id IS NOT NULL"
+        ));
+        assert_eq!(for_printer[0], if dark { 2 } else { 1 }, "the order is for the printer tapped");
         browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-ordered")).await;
         for path in ["/requests", "/requests/new", "/call", "/profile"] {
             b.set_window_size(PHONE.0, PHONE.1).await.unwrap();

@@ -178,6 +178,7 @@ fn a_storekeeper_issues_from_a_warehouse_in_full_or_in_part_with_a_note() {
         cartridge_type_id: cf283a.id,
         quantity: 50,
         comment: Some("бухгалтерия".into()),
+        printer_id: None,
     });
     let id = requests::create(&app, &Actor::Telegram(AUTHOR), &t).unwrap().id;
     let panel = Panel::start(&w, &fake, &[]);

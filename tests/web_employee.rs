@@ -136,9 +136,9 @@ fn an_employee_orders_cartridges_with_the_stock_shown() {
     let ce285a = types.iter().find(|c| c.vendor_article == "CE285A").unwrap().id.0;
     let page = panel.get("/order", Some(&me)).text().unwrap();
     assert!(page.contains("CF283A") && page.contains(&format!("name=\"qty_{cf283a}\"")), "{page}");
-    // What is at their branch's warehouse (Odesa: 3 of CE285A), and in all (35 + 4 + 3).
-    let row = page.split("<tr").find(|r| r.contains("CE285A")).unwrap();
-    assert!(row.contains("<strong>3</strong>") && row.contains(">42</td>"), "{row}");
+    // One compact line per type, with what is at their branch's warehouse (Odesa: 3 of CE285A).
+    let row = page.split("<li class=\"order-line").find(|r| r.contains("CE285A")).unwrap();
+    assert!(row.contains("<strong>3</strong>") && row.contains("data-step=\"1\""), "{row}");
     let (csrf, key) = (csrf_of(&page), hidden(&page, "key"));
     let (q1, q2) = (format!("qty_{cf283a}"), format!("qty_{ce285a}"));
     // Nothing asked for, or too many: said so.
@@ -163,6 +163,76 @@ fn an_employee_orders_cartridges_with_the_stock_shown() {
     assert_eq!(card.items.len(), 2);
     assert_eq!(card.items[0].comment.as_deref(), Some("каб. 12"));
     assert!(fake.wait_for_text(STOREKEEPER, "CF283A", Duration::from_secs(20)), "{:?}", fake.texts_to(STOREKEEPER));
+}
+
+#[test]
+fn an_employee_orders_for_a_printer_from_the_requests_page_in_two_taps() {
+    let w = setup();
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let me = panel.sign_in(&w, EMPLOYEE);
+    let (app, _) = w.app();
+    let printer = |n: &str| w.store().write().unwrap().printer_by_inventory_number(n).unwrap().unwrap();
+    let (kyocera, hp) = (printer("INV-0008"), printer("INV-0009"));
+    // Their requests page offers their branch's printers (Odesa), and no other's.
+    let mine = panel.get("/requests", Some(&me)).text().unwrap();
+    let link = format!("href=\"/order?printer={}\"", kyocera.id);
+    assert!(mine.contains(&link) && mine.contains("INV-0008 · Kyocera ECOSYS M2040dn"), "{mine}");
+    assert!(!mine.contains("INV-0006"), "{mine}");
+    // The printer takes one type: it comes first, one of it already in the order.
+    let page = panel.get(&format!("/order?printer={}", kyocera.id), Some(&me)).text().unwrap();
+    let lines: Vec<&str> = page.split("<li class=\"order-line").skip(1).collect();
+    assert!(lines[0].starts_with(" fits") && lines[0].contains("TK-1170"), "{}", lines[0]);
+    assert!(lines[0].contains("value=\"1\""), "preselected: {}", lines[0]);
+    assert!(lines[1..].iter().all(|l| !l.starts_with(" fits") && l.contains("value=\"0\"")));
+    let tk = lines[0].split("name=\"qty_").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let ce = lines.iter().find(|l| l.contains("CE285A")).unwrap().split("name=\"qty_").nth(1).unwrap();
+    let ce = ce.split('"').next().unwrap().to_string();
+    let (csrf, key, id) = (csrf_of(&page), hidden(&page, "key"), hidden(&page, "printer"));
+    assert_eq!(id, kyocera.id.to_string());
+    // Placed as it came, plus a type the printer does not take: only its own line is marked for it.
+    let form = |key: &str, printer: &str| {
+        vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("key".into(), key.into()),
+            ("printer".into(), printer.into()),
+            (format!("qty_{tk}"), "1".into()),
+            (format!("qty_{ce}"), "2".into()),
+            ("phone".into(), "0671234567".into()),
+        ]
+    };
+    let posted = |f: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        panel.post("/order", Some(&me), &pairs)
+    };
+    let r = posted(form(&key, &id));
+    assert_eq!(r.status(), 303);
+    let filed =
+        requests::list(&app, &helpdesk::store::RequestQuery { author_id: Some(EMPLOYEE), ..Default::default() })
+            .unwrap();
+    let card = requests::card(&app, &Actor::Operator("t".into()), filed[0].id).unwrap();
+    let lines: Vec<(&str, Option<&str>)> = card
+        .items
+        .iter()
+        .map(|i| (i.vendor_article.as_str(), i.printer.as_ref().map(|p| p.inventory_number.as_str())))
+        .collect();
+    assert_eq!(lines, [("TK-1170", Some("INV-0008")), ("CE285A", None)]);
+    // The card shows it.
+    let shown = panel.get(&format!("/requests/{}", filed[0].id), Some(&me)).text().unwrap();
+    assert!(shown.contains(&format!("<a href=\"/printers/{}\">INV-0008 · Kyocera", kyocera.id)), "{shown}");
+
+    // Another branch's printer, or one retired since the form was shown: said so, nothing filed.
+    let lviv = printer("INV-0006");
+    let r = panel.get(&format!("/order?printer={}", lviv.id), Some(&me));
+    assert!(r.text().unwrap().contains("стоит в филиале «Львов»"));
+    w.cmd().args(["printers", "retire", "INV-0009"]).assert().success();
+    let r = posted(form("another-key", &hp.id.to_string()));
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("INV-0009 списан"));
+    let after =
+        requests::list(&app, &helpdesk::store::RequestQuery { author_id: Some(EMPLOYEE), ..Default::default() })
+            .unwrap();
+    assert_eq!(after.len(), 1);
 }
 
 #[test]

@@ -20,5 +20,8 @@ CREATE TABLE printer_cartridges (
 );
 CREATE INDEX printer_cartridges_type ON printer_cartridges(cartridge_type_id);
 
+-- A line is one type for one printer (or for none); see the SQLite migration.
 ALTER TABLE request_items ADD COLUMN printer_id BIGINT REFERENCES printers(id);
+ALTER TABLE request_items DROP CONSTRAINT request_items_request_id_cartridge_type_id_key;
+CREATE UNIQUE INDEX request_items_line ON request_items(request_id, cartridge_type_id, coalesce(printer_id, 0));
 CREATE INDEX request_items_printer ON request_items(printer_id) WHERE printer_id IS NOT NULL;

@@ -20,6 +20,22 @@ CREATE TABLE printer_cartridges (
 ) WITHOUT ROWID;
 CREATE INDEX printer_cartridges_type ON printer_cartridges(cartridge_type_id);
 
--- A cartridge line may say which printer it is for.
-ALTER TABLE request_items ADD COLUMN printer_id INTEGER REFERENCES printers(id);
+-- A cartridge line may say which printer it is for, and one order may ask for
+-- the same type for two printers: a line is one type for one printer (or for
+-- none). SQLite cannot drop the old one-line-per-type constraint in place, so
+-- the table is rebuilt with its rows (ids kept: issues refer to them).
+CREATE TABLE request_items_v11 (
+    id                INTEGER PRIMARY KEY,
+    request_id        INTEGER NOT NULL REFERENCES requests(id),
+    cartridge_type_id INTEGER NOT NULL REFERENCES cartridge_types(id),
+    quantity          INTEGER NOT NULL CHECK (quantity > 0),
+    issued_quantity   INTEGER NOT NULL DEFAULT 0 CHECK (issued_quantity >= 0 AND issued_quantity <= quantity),
+    comment           TEXT,
+    printer_id        INTEGER REFERENCES printers(id)
+);
+INSERT INTO request_items_v11 (id, request_id, cartridge_type_id, quantity, issued_quantity, comment, printer_id)
+SELECT id, request_id, cartridge_type_id, quantity, issued_quantity, comment, NULL FROM request_items;
+DROP TABLE request_items;
+ALTER TABLE request_items_v11 RENAME TO request_items;
+CREATE UNIQUE INDEX request_items_line ON request_items(request_id, cartridge_type_id, coalesce(printer_id, 0));
 CREATE INDEX request_items_printer ON request_items(printer_id) WHERE printer_id IS NOT NULL;

@@ -3,7 +3,7 @@
 //! only ever names an action; whether the presser may do it is decided by the
 //! services from the database when it happens.
 
-use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, Priority, Role, WarehouseId};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, PrinterId, Priority, Role, WarehouseId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
@@ -14,6 +14,8 @@ pub enum Callback {
     Skip,
     Cancel,
     OrderPick(CartridgeTypeId),
+    /// The printer the next order line is for, or none in particular.
+    OrderFor(Option<PrinterId>),
     OrderMore,
     OrderPlace,
     /// A page of own requests.
@@ -50,6 +52,8 @@ impl Callback {
             Skip => "skip".into(),
             Cancel => "cancel".into(),
             OrderPick(id) => format!("op:{id}"),
+            OrderFor(Some(id)) => format!("of:{id}"),
+            OrderFor(None) => "of".into(),
             OrderMore => "om".into(),
             OrderPlace => "oo".into(),
             Mine(page) => format!("my:{page}"),
@@ -88,6 +92,8 @@ impl Callback {
             ("skip", 0) => Skip,
             ("cancel", 0) => Cancel,
             ("op", 1) => OrderPick(CartridgeTypeId(int(0)?)),
+            ("of", 1) => OrderFor(Some(PrinterId(int(0)?))),
+            ("of", 0) => OrderFor(None),
             ("om", 0) => OrderMore,
             ("oo", 0) => OrderPlace,
             ("my", 1) => Mine(args[0].parse().ok()?),
@@ -138,6 +144,8 @@ mod tests {
             Callback::Skip,
             Callback::Cancel,
             Callback::OrderPick(CartridgeTypeId(3)),
+            Callback::OrderFor(Some(PrinterId(16))),
+            Callback::OrderFor(None),
             Callback::OrderMore,
             Callback::OrderPlace,
             Callback::Mine(2),

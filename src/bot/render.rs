@@ -61,6 +61,9 @@ pub fn card(lang: Lang, tz: Tz, r: &Request, items: &[RequestItem], attachments:
                 l(Msg::LabelIssued),
                 i.issued_quantity
             ));
+            if let Some(p) = &i.printer {
+                out.push_str(&format!(" — {} {}", l(Msg::ForPrinter), esc(&p.label())));
+            }
             if let Some(c) = &i.comment {
                 out.push_str(&format!(" — {}", esc(c)));
             }
@@ -108,6 +111,9 @@ pub fn order(lang: Lang, o: &Order) -> String {
     let mut out = format!("{}\n", t(lang, Msg::OrderSoFar));
     for line in &o.lines {
         out.push_str(&format!("• {} × {}", esc(&line.name), line.quantity));
+        if let Some(p) = &line.printer {
+            out.push_str(&format!(" ({} {})", t(lang, Msg::ForPrinter), esc(&p.label)));
+        }
         if let Some(c) = &line.comment {
             out.push_str(&format!(" — {}", esc(c)));
         }

@@ -3,7 +3,7 @@
 //! the middle of a form continues at the same step.
 
 use crate::domain::model::AttachmentKind;
-use crate::domain::{CartridgeTypeId, Kind, Priority, Role, WarehouseId};
+use crate::domain::{CartridgeTypeId, Kind, PrinterId, Priority, Role, WarehouseId};
 use crate::services::broadcast::Content;
 use crate::services::requests::{TicketAttachment, TicketItem};
 use serde::{Deserialize, Serialize};
@@ -34,7 +34,11 @@ pub enum State {
     TicketConfirm {
         draft: Ticket,
     },
-    /// A cartridge order.
+    /// A cartridge order: the printer it is for (asked where the branch has printers) ...
+    OrderPrinter {
+        order: Order,
+    },
+    /// ... the type ...
     OrderPick {
         order: Order,
     },
@@ -119,6 +123,16 @@ impl Attachment {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub lines: Vec<OrderLine>,
+    /// The printer the line being put together is for, once picked.
+    #[serde(default)]
+    pub printer: Option<OrderPrinter>,
+}
+
+/// A printer an order line is for: its id and how it is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPrinter {
+    pub id: PrinterId,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,13 +141,20 @@ pub struct OrderLine {
     pub name: String,
     pub quantity: i64,
     pub comment: Option<String>,
+    #[serde(default)]
+    pub printer: Option<OrderPrinter>,
 }
 
 impl Order {
     pub fn items(&self) -> Vec<TicketItem> {
         self.lines
             .iter()
-            .map(|l| TicketItem { cartridge_type_id: l.cartridge_id, quantity: l.quantity, comment: l.comment.clone() })
+            .map(|l| TicketItem {
+                cartridge_type_id: l.cartridge_id,
+                quantity: l.quantity,
+                comment: l.comment.clone(),
+                printer_id: l.printer.as_ref().map(|p| p.id),
+            })
             .collect()
     }
 }

@@ -209,6 +209,7 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
                     serde_json::json!({
                         "article": i.vendor_article, "cartridge": i.cartridge_name,
                         "quantity": i.quantity, "issued": i.issued_quantity, "comment": i.comment,
+                        "printer": i.printer.as_ref().map(|p| &p.inventory_number),
                     })
                 })
                 .collect();

@@ -113,6 +113,18 @@ pub struct Printer {
     pub retired_at: Option<DateTime<Utc>>,
 }
 
+impl Printer {
+    /// `INV-0006 · Brother DCP-L2500DR, каб. 12`.
+    pub fn label(&self) -> String {
+        printer_label(&self.inventory_number, &self.model, &self.place)
+    }
+
+    /// Whether it takes cartridges of type `id`.
+    pub fn takes(&self, id: CartridgeTypeId) -> bool {
+        self.cartridge_type_ids.contains(&id)
+    }
+}
+
 /// A printer to add, or what a printer is to be now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPrinter {
@@ -221,6 +233,34 @@ pub struct NewItem {
     pub quantity: i64,
     pub issued_quantity: i64,
     pub comment: Option<String>,
+    /// The printer the line is for, if the person said.
+    pub printer_id: Option<PrinterId>,
+}
+
+/// The printer a request line is for, as a card shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ItemPrinter {
+    pub id: PrinterId,
+    pub inventory_number: String,
+    pub model: String,
+    pub place: String,
+}
+
+impl ItemPrinter {
+    /// `INV-0006 · Brother DCP-L2500DR, каб. 12`.
+    pub fn label(&self) -> String {
+        printer_label(&self.inventory_number, &self.model, &self.place)
+    }
+}
+
+/// How a printer is named to people: inventory number, model and, where
+/// known, the place.
+pub fn printer_label(inventory_number: &str, model: &str, place: &str) -> String {
+    if place.is_empty() {
+        format!("{inventory_number} · {model}")
+    } else {
+        format!("{inventory_number} · {model}, {place}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -233,6 +273,7 @@ pub struct RequestItem {
     pub quantity: i64,
     pub issued_quantity: i64,
     pub comment: Option<String>,
+    pub printer: Option<ItemPrinter>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

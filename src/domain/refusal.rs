@@ -191,6 +191,10 @@ pub enum Refusal {
     PrinterRetired { inventory_number: String },
     #[error("printer {inventory_number} has {open} open request(s); finish or cancel them before retiring it")]
     PrinterInUse { inventory_number: String, open: u64 },
+    #[error(
+        "printer {inventory_number} is at {branch}, not at the branch this request is for; pick one of that branch's printers"
+    )]
+    PrinterElsewhere { inventory_number: String, branch: String },
 
     // Signing in to the web panel.
     #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]

@@ -176,6 +176,12 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::NoCatalog => "The cartridge catalog is empty; please ask the storekeeper.".into(),
         Msg::ChooseCartridge => "Which cartridge?".into(),
+        Msg::ChoosePrinter => "Which printer is it for?".into(),
+        Msg::NoParticularPrinter => "Not for a particular printer".into(),
+        Msg::ChooseCartridgeFor { printer } => {
+            format!("Which cartridge for {printer}? The ones it takes come first, marked ✓.")
+        }
+        Msg::ForPrinter => "for".into(),
         Msg::InStock { n } => format!("{n} in stock"),
         Msg::AskQuantity { name, max } => format!("How many <b>{name}</b>? (1–{max})"),
         Msg::BadQuantity { max } => format!("Type a whole number from 1 to {max}."),
@@ -380,6 +386,9 @@ fn refusal(r: &Refusal) -> String {
         Refusal::PrinterInUse { inventory_number, open } => {
             format!("Printer {inventory_number} has {open} open request(s); finish or cancel them before retiring it.")
         }
+        Refusal::PrinterElsewhere { inventory_number, branch } => format!(
+            "Printer {inventory_number} is at {branch}, not at the branch this request is for; pick one of that branch's printers."
+        ),
         Refusal::NotATelegramId { id } => {
             format!("{id} is not a Telegram ID: a Telegram ID is a positive number, like 123456789.")
         }
@@ -588,7 +597,17 @@ pub(super) fn web(w: W) -> &'static str {
         W::HowUrgent => "How urgent is it?",
         W::PhotosInBot => "A photo or a document can be added to a request in the bot.",
         W::FileRequest => "File the request",
-        W::OrderHow => "How many of each cartridge you need; the stock shows what the warehouses have now.",
+        W::OrderHow => "How many of each cartridge you need; the stock shows what your branch's warehouse has now.",
+        W::OrderHowForPrinter => {
+            "The cartridges this printer takes come first (✓); what you order of them is marked for it."
+        }
+        W::OrderCartridgesFor => "Order cartridges for a printer",
+        W::OrderForPrinter => "For which printer?",
+        W::NoParticularPrinter => "Not for a particular printer",
+        W::FitsPrinter => "Fits the printer",
+        W::Fewer => "Fewer",
+        W::More => "More",
+        W::ColPrinter => "Printer",
         W::Printers => "Printers",
         W::HowMany => "How many",
         W::OrderComment => "A comment (the printer, the room)",

@@ -136,6 +136,12 @@ pub enum Msg<'a> {
     // Cartridge orders
     NoCatalog,
     ChooseCartridge,
+    ChoosePrinter,
+    NoParticularPrinter,
+    ChooseCartridgeFor {
+        printer: &'a str,
+    },
+    ForPrinter,
     InStock {
         n: i64,
     },
@@ -522,6 +528,14 @@ pub enum W {
     PhotosInBot,
     FileRequest,
     OrderHow,
+    OrderHowForPrinter,
+    OrderForPrinter,
+    OrderCartridgesFor,
+    NoParticularPrinter,
+    FitsPrinter,
+    Fewer,
+    More,
+    ColPrinter,
     Printers,
     HowMany,
     OrderComment,
@@ -767,6 +781,7 @@ mod tests {
             Refusal::PrinterExists { inventory_number: "INV-0042".into(), branch: "Львов".into() },
             Refusal::PrinterRetired { inventory_number: "INV-0042".into() },
             Refusal::PrinterInUse { inventory_number: "INV-0042".into(), open: 3 },
+            Refusal::PrinterElsewhere { inventory_number: "INV-0042".into(), branch: "Львів".into() },
         ];
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
@@ -821,9 +836,10 @@ mod tests {
             Refusal::PrinterExists { .. } => 28,
             Refusal::PrinterRetired { .. } => 29,
             Refusal::PrinterInUse { .. } => 30,
+            Refusal::PrinterElsewhere { .. } => 31,
         }
     }
-    const REFUSALS: usize = 31;
+    const REFUSALS: usize = 32;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

@@ -179,6 +179,12 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::NoCatalog => "Каталог картриджей пуст; обратитесь к кладовщику.".into(),
         Msg::ChooseCartridge => "Какой картридж?".into(),
+        Msg::ChoosePrinter => "Для какого принтера?".into(),
+        Msg::NoParticularPrinter => "Не для конкретного принтера".into(),
+        Msg::ChooseCartridgeFor { printer } => {
+            format!("Какой картридж для {printer}? Подходящие ему — первыми, с отметкой ✓.")
+        }
+        Msg::ForPrinter => "для".into(),
         Msg::InStock { n } => format!("на складе {n}"),
         Msg::AskQuantity { name, max } => format!("Сколько <b>{name}</b>? (1–{max})"),
         Msg::BadQuantity { max } => format!("Введите целое число от 1 до {max}."),
@@ -416,6 +422,9 @@ fn refusal(r: &Refusal) -> String {
         Refusal::PrinterInUse { inventory_number, open } => format!(
             "У принтера {inventory_number} открытых заявок: {open}. Выполните или отмените их, прежде чем списывать его."
         ),
+        Refusal::PrinterElsewhere { inventory_number, branch } => format!(
+            "Принтер {inventory_number} стоит в филиале «{branch}», а не в том, для которого заявка; выберите принтер этого филиала."
+        ),
         Refusal::NotATelegramId { id } => {
             format!("{id} — не Telegram ID: Telegram ID — это положительное число, например 123456789.")
         }
@@ -622,7 +631,15 @@ pub(super) fn web(w: W) -> &'static str {
         W::HowUrgent => "Насколько срочно?",
         W::PhotosInBot => "Фото или документ к заявке можно приложить в боте.",
         W::FileRequest => "Подать заявку",
-        W::OrderHow => "Сколько картриджей каждого типа нужно; в наличии — что есть на складах сейчас.",
+        W::OrderHow => "Сколько картриджей каждого типа нужно; остаток — что есть на складе филиала сейчас.",
+        W::OrderHowForPrinter => "Картриджи этого принтера — первыми (✓); заказанное из них помечается для него.",
+        W::OrderCartridgesFor => "Заказать картриджи для принтера",
+        W::OrderForPrinter => "Для какого принтера?",
+        W::NoParticularPrinter => "Не для конкретного принтера",
+        W::FitsPrinter => "Подходит принтеру",
+        W::Fewer => "Меньше",
+        W::More => "Больше",
+        W::ColPrinter => "Принтер",
         W::Printers => "Принтеры",
         W::HowMany => "Сколько",
         W::OrderComment => "Комментарий (принтер, кабинет)",

@@ -176,6 +176,12 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::NoCatalog => "Каталог картриджів порожній; зверніться до комірника.".into(),
         Msg::ChooseCartridge => "Який картридж?".into(),
+        Msg::ChoosePrinter => "Для якого принтера?".into(),
+        Msg::NoParticularPrinter => "Не для конкретного принтера".into(),
+        Msg::ChooseCartridgeFor { printer } => {
+            format!("Який картридж для {printer}? Ті, що йому підходять, — першими, з позначкою ✓.")
+        }
+        Msg::ForPrinter => "для".into(),
         Msg::InStock { n } => format!("на складі {n}"),
         Msg::AskQuantity { name, max } => format!("Скільки <b>{name}</b>? (1–{max})"),
         Msg::BadQuantity { max } => format!("Введіть ціле число від 1 до {max}."),
@@ -419,6 +425,9 @@ fn refusal(r: &Refusal) -> String {
         Refusal::PrinterInUse { inventory_number, open } => format!(
             "Принтер {inventory_number} має відкритих заявок: {open}. Виконайте або скасуйте їх, перш ніж списувати його."
         ),
+        Refusal::PrinterElsewhere { inventory_number, branch } => format!(
+            "Принтер {inventory_number} стоїть у філії «{branch}», а не в тій, для якої заявка; виберіть принтер цієї філії."
+        ),
         Refusal::NotATelegramId { id } => {
             format!("{id} — не Telegram ID: Telegram ID — це додатне число, наприклад 123456789.")
         }
@@ -625,7 +634,15 @@ pub(super) fn web(w: W) -> &'static str {
         W::HowUrgent => "Наскільки терміново?",
         W::PhotosInBot => "Фото чи документ до заявки можна додати в боті.",
         W::FileRequest => "Подати заявку",
-        W::OrderHow => "Скільки картриджів кожного типу потрібно; в наявності — що є на складах зараз.",
+        W::OrderHow => "Скільки картриджів кожного типу потрібно; залишок — що є на складі філії зараз.",
+        W::OrderHowForPrinter => "Картриджі цього принтера — першими (✓); замовлене з них позначається для нього.",
+        W::OrderCartridgesFor => "Замовити картриджі для принтера",
+        W::OrderForPrinter => "Для якого принтера?",
+        W::NoParticularPrinter => "Не для конкретного принтера",
+        W::FitsPrinter => "Підходить принтеру",
+        W::Fewer => "Менше",
+        W::More => "Більше",
+        W::ColPrinter => "Принтер",
         W::Printers => "Принтери",
         W::HowMany => "Скільки",
         W::OrderComment => "Коментар (принтер, кабінет)",

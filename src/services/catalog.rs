@@ -2,8 +2,8 @@
 
 use super::{Actor, App, Result, lookup, principal};
 use crate::domain::permissions::authorize;
-use crate::domain::{CartridgeTypeId, Permission, WarehouseKey};
-use crate::store::{CartridgeType, StockFilter, StockRow, Tx};
+use crate::domain::{CartridgeTypeId, Permission, PrinterId, Refusal, WarehouseKey};
+use crate::store::{CartridgeType, Printer, PrinterFilter, StockFilter, StockRow, Tx};
 
 pub fn cartridge_types(app: &App) -> Result<Vec<CartridgeType>> {
     Ok(app.store.read()?.cartridge_types()?)
@@ -30,40 +30,76 @@ pub(crate) fn low_stock(tx: &mut dyn Tx) -> Result<Vec<StockRow>> {
     Ok(rows)
 }
 
-/// The catalog with how many of each are in stock across all warehouses.
-pub fn catalog_with_stock(app: &App) -> Result<Vec<(CartridgeType, i64)>> {
-    let mut tx = app.store.read()?;
-    let stock = tx.stock(&StockFilter::default())?;
-    Ok(tx
-        .cartridge_types()?
-        .into_iter()
-        .map(|c| {
-            let total = stock.iter().filter(|s| s.cartridge_type_id == c.id).map(|s| s.quantity).sum();
-            (c, total)
-        })
-        .collect())
+/// One cartridge type as a person ordering sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderOption {
+    pub cartridge: CartridgeType,
+    /// In stock across all warehouses.
+    pub stock: i64,
+    /// In stock at the warehouses of the person's branch.
+    pub here: i64,
+    /// The chosen printer takes it.
+    pub fits: bool,
 }
 
-/// The catalog with how many of each are in stock across all warehouses and
-/// at the warehouses of `branch` (none when it has none, or no branch).
-pub fn catalog_for_branch(
-    app: &App,
-    branch: Option<crate::domain::BranchId>,
-) -> Result<Vec<(CartridgeType, i64, i64)>> {
+/// What a person ordering chooses from: their branch's printers in service,
+/// the one they picked (if any), and the catalog with the picked printer's
+/// types first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderChoices {
+    pub printers: Vec<Printer>,
+    pub printer: Option<Printer>,
+    pub options: Vec<OrderOption>,
+}
+
+impl OrderChoices {
+    /// The type to put in the order at once: the picked printer's, when it
+    /// takes exactly one.
+    pub fn preselected(&self) -> Option<CartridgeTypeId> {
+        let mut fits = self.options.iter().filter(|o| o.fits);
+        match (fits.next(), fits.next()) {
+            (Some(one), None) => Some(one.cartridge.id),
+            _ => None,
+        }
+    }
+}
+
+/// The choices of the person `actor` ordering, for `printer` if they picked
+/// one: it must be in service at their branch.
+pub fn order_choices(app: &App, actor: &Actor, printer: Option<PrinterId>) -> Result<OrderChoices> {
     let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    authorize(&who, Permission::CreateRequest, None)?;
+    let branch = match actor.telegram_id() {
+        Some(id) => tx.user(id)?.and_then(|u| u.branch_id),
+        None => None,
+    };
+    let printers = match branch {
+        Some(b) => tx.printers(&PrinterFilter { branch_id: Some(b), ..Default::default() })?,
+        None => Vec::new(),
+    };
+    let printer = match (printer, branch) {
+        (Some(id), Some(b)) => Some(super::printers::orderable(&mut *tx, id, b)?),
+        (Some(_), None) => return Err(Refusal::NoBranch.into()),
+        (None, _) => None,
+    };
     let stock = tx.stock(&StockFilter::default())?;
     let here: Vec<crate::domain::WarehouseId> =
         tx.warehouses()?.into_iter().filter(|w| branch.is_some() && w.branch_id == branch).map(|w| w.id).collect();
-    Ok(tx
+    let mut options: Vec<OrderOption> = tx
         .cartridge_types()?
         .into_iter()
         .map(|c| {
             let of_type = stock.iter().filter(|s| s.cartridge_type_id == c.id);
             let total = of_type.clone().map(|s| s.quantity).sum();
             let at_branch = of_type.filter(|s| here.contains(&s.warehouse_id)).map(|s| s.quantity).sum();
-            (c, total, at_branch)
+            let fits = printer.as_ref().is_some_and(|p| p.takes(c.id));
+            OrderOption { cartridge: c, stock: total, here: at_branch, fits }
         })
-        .collect())
+        .collect();
+    // The printer's types first, each part in catalog order.
+    options.sort_by_key(|o| !o.fits);
+    Ok(OrderChoices { printers, printer, options })
 }
 
 /// Stock for a staff member (checked from the store now).

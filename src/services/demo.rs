@@ -316,6 +316,7 @@ fn demo_request(
                     quantity,
                     issued_quantity: if status == Status::Done { quantity } else { 0 },
                     comment: None,
+                    printer_id: None,
                 }
             })
             .collect()

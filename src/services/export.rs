@@ -63,13 +63,14 @@ const REQUEST_COLUMNS: [Column; 23] = [
 ];
 
 /// The columns of the Items sheet ([`item_cells`] fills them).
-const ITEM_COLUMNS: [Column; 6] = [
+const ITEM_COLUMNS: [Column; 7] = [
     Column("request", 11.0),
     Column("article", 14.0),
     Column("cartridge", 30.0),
     Column("quantity", 9.0),
     Column("issued", 9.0),
     Column("comment", 30.0),
+    Column("printer", 14.0),
 ];
 
 /// One cell as both writers take it. Text the row owns is moved into the
@@ -128,7 +129,7 @@ fn request_cells(r: Request, sla_breached: bool) -> [Cell; 23] {
 }
 
 /// A cartridge line's row, in the order of [`ITEM_COLUMNS`].
-fn item_cells(i: RequestItem) -> [Cell; 6] {
+fn item_cells(i: RequestItem) -> [Cell; 7] {
     [
         Cell::Number(i.request_id),
         Cell::Text(i.vendor_article),
@@ -136,6 +137,7 @@ fn item_cells(i: RequestItem) -> [Cell; 6] {
         Cell::Int(i.quantity),
         Cell::Int(i.issued_quantity),
         text(i.comment),
+        text(i.printer.map(|p| p.inventory_number)),
     ]
 }
 

@@ -13,7 +13,9 @@ use super::directory::valid_name;
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::audit::AuditAction;
 use crate::domain::permissions::authorize;
-use crate::domain::{BranchKey, CartridgeKey, CartridgeTypeId, Permission, PrinterKey, Refusal, TextField};
+use crate::domain::{
+    BranchId, BranchKey, CartridgeKey, CartridgeTypeId, Permission, PrinterId, PrinterKey, Refusal, TextField,
+};
 use crate::store::{NewPrinter, Printer, PrinterFilter, Tx};
 use serde_json::json;
 
@@ -98,6 +100,23 @@ pub fn at_my_branch(app: &App, actor: &Actor) -> Result<Vec<Printer>> {
     let mut tx = app.store.read()?;
     let Some(branch_id) = tx.user(id)?.and_then(|u| u.branch_id) else { return Ok(Vec::new()) };
     Ok(tx.printers(&PrinterFilter { branch_id: Some(branch_id), ..Default::default() })?)
+}
+
+/// The printer `id` when a line of a request for `branch` may name it: in
+/// service, and at that branch.
+pub(crate) fn orderable(tx: &mut dyn Tx, id: PrinterId, branch: BranchId) -> Result<Printer> {
+    let printer = lookup::printer_by_id(tx, id)?;
+    if printer.retired_at.is_some() {
+        return Err(Refusal::PrinterRetired { inventory_number: printer.inventory_number }.into());
+    }
+    if printer.branch_id != branch {
+        return Err(Refusal::PrinterElsewhere {
+            inventory_number: printer.inventory_number,
+            branch: printer.branch_name,
+        }
+        .into());
+    }
+    Ok(printer)
 }
 
 /// Refuses an inventory number another printer has.

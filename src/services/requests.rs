@@ -11,7 +11,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::lifecycle::{self, State, Transition};
 use crate::domain::permissions::{self, authorize};
 use crate::domain::{
-    BranchId, CartridgeTypeId, Entity, Kind, Permission, Phone, Principal, Priority, Refusal, RequestFacts,
+    BranchId, CartridgeTypeId, Entity, Kind, Permission, Phone, Principal, PrinterId, Priority, Refusal, RequestFacts,
     RequestNumber, Status, TextField,
 };
 use crate::store::{
@@ -48,6 +48,8 @@ pub struct TicketItem {
     pub cartridge_type_id: CartridgeTypeId,
     pub quantity: i64,
     pub comment: Option<String>,
+    /// The printer it is for: one of the request's branch's, in service.
+    pub printer_id: Option<PrinterId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,13 +163,19 @@ pub fn create(app: &App, actor: &Actor, t: &NewTicket) -> Result<Request> {
     for item in &t.items {
         let ct = lookup::cartridge_type_by_id(&mut *tx, item.cartridge_type_id)?;
         names.push((ct.id, ct.name));
-        match items.iter_mut().find(|i| i.cartridge_type_id == item.cartridge_type_id) {
+        if let Some(id) = item.printer_id {
+            super::printers::orderable(&mut *tx, id, branch_id)?;
+        }
+        // One line per type and printer: the same twice adds up.
+        let same = |i: &&mut NewItem| i.cartridge_type_id == item.cartridge_type_id && i.printer_id == item.printer_id;
+        match items.iter_mut().find(same) {
             Some(same) => same.quantity = valid_quantity(same.quantity + item.quantity)?,
             None => items.push(NewItem {
                 cartridge_type_id: item.cartridge_type_id,
                 quantity: item.quantity,
                 issued_quantity: 0,
                 comment: item.comment.clone(),
+                printer_id: item.printer_id,
             }),
         }
     }

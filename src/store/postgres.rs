@@ -1233,7 +1233,7 @@ impl Requests for PgTx {
         for item in &n.items {
             self.exec(
                 sql::INSERT_ITEM.postgres(),
-                &[&id, &item.cartridge_type_id, &item.quantity, &item.issued_quantity, &item.comment],
+                &[&id, &item.cartridge_type_id, &item.quantity, &item.issued_quantity, &item.comment, &item.printer_id],
             )?;
         }
         Ok(id)
@@ -1395,6 +1395,12 @@ fn item(r: &Row) -> RequestItem {
         quantity: r.get(5),
         issued_quantity: r.get(6),
         comment: r.get(7),
+        printer: r.get::<_, Option<PrinterId>>(8).map(|id| ItemPrinter {
+            id,
+            inventory_number: r.get(9),
+            model: r.get(10),
+            place: r.get(11),
+        }),
     }
 }
 

@@ -306,8 +306,8 @@ pub(crate) const INSERT_REQUEST: Sql = shared!(
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id"
 );
 pub(crate) const INSERT_ITEM: Sql = shared!(
-    "INSERT INTO request_items (request_id, cartridge_type_id, quantity, issued_quantity, comment) \
-     VALUES (?1, ?2, ?3, ?4, ?5)"
+    "INSERT INTO request_items (request_id, cartridge_type_id, quantity, issued_quantity, comment, printer_id) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 );
 pub(crate) const UPDATE_REQUEST: Sql = shared!(
     "UPDATE requests SET status = ?2, assignee_id = ?3, rejection_reason = ?4, accepted_at = ?5, \
@@ -348,20 +348,20 @@ pub(crate) fn after(order: RequestOrder, marks: Marks, rank: usize, at: usize, i
     }
 }
 
-const ITEM_COLUMNS: &str =
-    "i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment";
+const ITEM_COLUMNS: &str = "i.id, i.request_id, i.cartridge_type_id, c.vendor_article, c.name, i.quantity, \
+     i.issued_quantity, i.comment, i.printer_id, p.inventory_number, p.model, p.place";
 pub(crate) const ITEMS_OF: Sql = shared!(
     "SELECT ",
     ITEM_COLUMNS,
     " FROM request_items i JOIN cartridge_types c ON c.id = i.cartridge_type_id \
-     WHERE i.request_id = ?1 ORDER BY i.id"
+     LEFT JOIN printers p ON p.id = i.printer_id WHERE i.request_id = ?1 ORDER BY i.id"
 );
 /// The lines of the requests a filter (which goes after it) matches.
 pub(crate) const ITEMS_OF_REQUESTS: &str = text!(
     "SELECT ",
     ITEM_COLUMNS,
     " FROM request_items i JOIN requests r ON r.id = i.request_id \
-     JOIN cartridge_types c ON c.id = i.cartridge_type_id"
+     JOIN cartridge_types c ON c.id = i.cartridge_type_id LEFT JOIN printers p ON p.id = i.printer_id"
 );
 /// The order of [`ITEMS_OF_REQUESTS`]: by request, then line.
 pub(crate) const ITEMS_ORDER: &str = " ORDER BY i.request_id, i.id";

@@ -1009,6 +1009,10 @@ fn item_row(r: &Row) -> rusqlite::Result<RequestItem> {
         quantity: r.get(5)?,
         issued_quantity: r.get(6)?,
         comment: r.get(7)?,
+        printer: match r.get::<_, Option<PrinterId>>(8)? {
+            Some(id) => Some(ItemPrinter { id, inventory_number: r.get(9)?, model: r.get(10)?, place: r.get(11)? }),
+            None => None,
+        },
     })
 }
 
@@ -1107,8 +1111,15 @@ impl Requests for SqliteTx {
         if !n.items.is_empty() {
             let mut st = self.conn.prepare_cached(sql::INSERT_ITEM.sqlite()).map_err(db)?;
             for item in &n.items {
-                st.execute(params![id, item.cartridge_type_id, item.quantity, item.issued_quantity, item.comment])
-                    .map_err(db)?;
+                st.execute(params![
+                    id,
+                    item.cartridge_type_id,
+                    item.quantity,
+                    item.issued_quantity,
+                    item.comment,
+                    item.printer_id
+                ])
+                .map_err(db)?;
             }
         }
         Ok(id)
@@ -2042,15 +2053,36 @@ mod tests {
             "INSERT INTO one_c_imports (source, content_hash, imported_at, rows)
                  VALUES ('offers.xml', 'h1', '2026-01-01T00:00:00Z', 1), ('rests.xml', 'h2', '2026-01-02T00:00:00Z', 1);
              INSERT INTO one_c_snapshot (import_id, source, imported_at, item_name, quantity)
-                 VALUES (2, 'rests.xml', '2026-01-02T00:00:00Z', 'HP 83A', 3);",
+                 VALUES (2, 'rests.xml', '2026-01-02T00:00:00Z', 'HP 83A', 3);
+             INSERT INTO branches (id, code, name, created_at) VALUES (1, 'LVIV', 'Львів', '2026-01-01T00:00:00Z');
+             INSERT INTO warehouses (id, code, name, created_at) VALUES (1, 'CENTRAL', 'Центральний', '2026-01-01T00:00:00Z');
+             INSERT INTO users (telegram_id, full_name, created_at) VALUES (7, 'Іван', '2026-01-01T00:00:00Z');
+             INSERT INTO cartridge_types (id, name, vendor_article, created_at) VALUES (1, 'HP 85A', 'CE285A', '2026-01-01T00:00:00Z');
+             INSERT INTO requests (id, kind, author_id, branch_id, contact_name, contact_phone, description, priority, created_at)
+                 VALUES (1, 'cartridge', 7, 1, 'Іван', '+380671234567', 'HP 85A × 2', 'medium', '2026-01-01T00:00:00Z');
+             INSERT INTO request_items (id, request_id, cartridge_type_id, quantity, issued_quantity) VALUES (5, 1, 1, 2, 1);
+             INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, issued_by, issued_at)
+                 VALUES (1, 5, 1, 1, 7, '2026-01-02T00:00:00Z');",
         )
         .unwrap();
-        // V9 rebuilds one_c_imports, which one_c_snapshot refers to.
+        // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);
+        assert_eq!(count("SELECT id * 10 + issued_quantity FROM request_items"), 51, "the line keeps its id");
+        assert_eq!(count("SELECT item_id FROM cartridge_issues"), 5);
+        // The same type for a printer is a line of its own now; twice for none is still refused.
+        conn.execute_batch(
+            "INSERT INTO printers (id, branch_id, inventory_number, model, created_at) VALUES (1, 1, 'INV-1', 'HP', 'x');
+             INSERT INTO request_items (request_id, cartridge_type_id, quantity, printer_id) VALUES (1, 1, 1, 1);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute("INSERT INTO request_items (request_id, cartridge_type_id, quantity) VALUES (1, 1, 1)", [])
+                .is_err()
+        );
         assert_eq!(foreign_key_violations(&conn).unwrap(), None);
         assert_eq!(count("PRAGMA foreign_keys"), 1, "foreign keys are on again");
         // The same content may stand on a later import; a reference to nothing is still refused.

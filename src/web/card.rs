@@ -53,6 +53,8 @@ pub struct ItemView {
     pub quantity: i64,
     pub issued: i64,
     pub comment: String,
+    /// The printer it is for: id and label.
+    pub printer: Option<(i64, String)>,
 }
 
 pub struct FileView {
@@ -198,6 +200,7 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
                 quantity: i.quantity,
                 issued: i.issued_quantity,
                 comment: i.comment.clone().unwrap_or_default(),
+                printer: i.printer.as_ref().map(|p| (p.id.0, p.label())),
             })
             .collect(),
         files: card

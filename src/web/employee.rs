@@ -7,11 +7,11 @@ use super::Web;
 use super::pages::{Flash, Page, call, html, refused};
 use super::requests::plain;
 use super::session::{self, SignedIn};
-use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, Priority};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, Named, PrinterId, Priority};
 use crate::i18n::{Msg, W, t, w};
 use crate::services::requests::{self, NewTicket, TicketAttachment, TicketItem};
 use askama::Template;
-use axum::extract::{Form, FromRequest, Multipart, Request, State};
+use axum::extract::{Form, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -250,10 +250,18 @@ pub struct CatalogRow {
     pub name: String,
     pub article: String,
     pub printers: String,
-    pub stock: i64,
     /// At the warehouse(s) of the person's branch.
     pub here: i64,
     pub wanted: String,
+    /// The chosen printer takes it.
+    pub fits: bool,
+}
+
+/// A printer of the person's branch to order for.
+pub struct PrinterChoice {
+    pub id: i64,
+    pub label: String,
+    pub chosen: bool,
 }
 
 #[derive(Template)]
@@ -264,17 +272,37 @@ struct OrderPage {
     key: String,
     needs_branch: bool,
     branches: Vec<(i64, String)>,
+    printers: Vec<PrinterChoice>,
+    /// The chosen printer's id, or empty.
+    printer: String,
     catalog: Vec<CatalogRow>,
     max: i64,
     comment: String,
     phone: String,
 }
 
-async fn order_page(web: &Web, who: &SignedIn, form: Option<&[(String, String)]>, flash: Option<Flash>) -> Response {
+#[derive(serde::Deserialize, Default)]
+pub struct ForPrinter {
+    printer: Option<String>,
+}
+
+impl ForPrinter {
+    fn id(&self) -> Option<PrinterId> {
+        self.printer.as_deref().and_then(|p| p.trim().parse().ok()).map(PrinterId)
+    }
+}
+
+async fn order_page(
+    web: &Web,
+    who: &SignedIn,
+    printer: Option<PrinterId>,
+    form: Option<&[(String, String)]>,
+    flash: Option<Flash>,
+) -> Response {
     let lang = who.lang;
-    let branch = who.viewer.user.branch_id;
-    let found = call(web, move |app| crate::services::catalog::catalog_for_branch(app, branch)).await;
-    let (catalog, branches) = match found {
+    let actor = who.viewer.actor();
+    let found = call(web, move |app| crate::services::catalog::order_choices(app, &actor, printer)).await;
+    let (choices, branches) = match found {
         Ok(c) => match branches(web).await {
             Ok(b) => (c, b),
             Err(e) => return refused(web, lang, &e),
@@ -282,25 +310,39 @@ async fn order_page(web: &Web, who: &SignedIn, form: Option<&[(String, String)]>
         Err(e) => return refused(web, lang, &e),
     };
     let field = |k: &str| form.and_then(|f| f.iter().find(|(n, _)| n == k)).map(|(_, v)| v.clone());
+    // A printer that takes one type puts one of it in the order at once.
+    let preselected = choices.preselected();
     let user = &who.viewer.user;
     let mut page = Page::signed_in(who, w(lang, W::NavOrder), "/order");
     page.flash = flash;
+    let chosen = choices.printer.as_ref().map(|p| p.id);
     html(OrderPage {
         page,
         csrf: who.viewer.session.csrf.clone(),
         key: field("key").unwrap_or_else(form_key),
         needs_branch: user.branch_id.is_none(),
         branches,
-        catalog: catalog
+        printers: choices
+            .printers
+            .iter()
+            .map(|p| PrinterChoice { id: p.id.0, label: p.label(), chosen: Some(p.id) == chosen })
+            .collect(),
+        printer: chosen.map(|id| id.0.to_string()).unwrap_or_default(),
+        catalog: choices
+            .options
             .into_iter()
-            .map(|(c, stock, here)| CatalogRow {
-                wanted: field(&format!("qty_{}", c.id.0)).unwrap_or_else(|| "0".into()),
-                id: c.id.0,
-                name: c.name,
-                article: c.vendor_article,
-                printers: c.compatible_printers,
-                stock,
-                here,
+            .map(|o| {
+                let c = o.cartridge;
+                let first = if preselected == Some(c.id) { "1" } else { "0" };
+                CatalogRow {
+                    wanted: field(&format!("qty_{}", c.id.0)).unwrap_or_else(|| first.into()),
+                    id: c.id.0,
+                    name: c.name,
+                    article: c.vendor_article,
+                    printers: c.compatible_printers,
+                    here: o.here,
+                    fits: o.fits,
+                }
             })
             .collect(),
         max: requests::MAX_QUANTITY,
@@ -309,12 +351,14 @@ async fn order_page(web: &Web, who: &SignedIn, form: Option<&[(String, String)]>
     })
 }
 
-/// `GET /order`.
-pub async fn order(State(web): State<Web>, who: SignedIn) -> Response {
-    order_page(&web, &who, None, None).await
+/// `GET /order`, `GET /order?printer=ID` for one of the branch's printers.
+pub async fn order(State(web): State<Web>, who: SignedIn, Query(q): Query<ForPrinter>) -> Response {
+    order_page(&web, &who, q.id(), None, None).await
 }
 
-/// `POST /order`: `qty_<cartridge id>` for each line wanted, a comment, a phone.
+/// `POST /order`: `qty_<cartridge id>` for each line wanted, a comment, a
+/// phone, and the printer it is for (which goes on the lines of the types it
+/// takes; the service checks it is in service at the person's branch).
 pub async fn place_order(
     State(web): State<Web>,
     who: SignedIn,
@@ -327,6 +371,26 @@ pub async fn place_order(
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let comment = get("comment").filter(|c| !c.is_empty());
+    let printer = ForPrinter { printer: get("printer") }.id();
+    let takes = match printer {
+        Some(id) => {
+            let actor = who.viewer.actor();
+            match call(&web, move |app| crate::services::catalog::order_choices(app, &actor, Some(id))).await {
+                Ok(c) => c.printer.map(|p| p.cartridge_type_ids).unwrap_or_default(),
+                // Retired or moved since the form was shown: the form again, without it.
+                Err(e) => match e.describe(lang) {
+                    Some(text) => {
+                        let mut r =
+                            order_page(&web, &who, None, Some(&fields), Some(Flash { kind: "bad", text })).await;
+                        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                        return r;
+                    }
+                    None => return refused(&web, lang, &e),
+                },
+            }
+        }
+        None => Vec::new(),
+    };
     let mut items = Vec::new();
     for (name, value) in &fields {
         let Some(id) = name.strip_prefix("qty_").and_then(|id| id.parse::<i64>().ok()) else { continue };
@@ -334,11 +398,13 @@ pub async fn place_order(
             "" | "0" => continue,
             v => v.parse::<i64>().unwrap_or(-1),
         };
-        items.push(TicketItem { cartridge_type_id: CartridgeTypeId(id), quantity, comment: comment.clone() });
+        let cartridge_type_id = CartridgeTypeId(id);
+        let printer_id = printer.filter(|_| takes.contains(&cartridge_type_id));
+        items.push(TicketItem { cartridge_type_id, quantity, comment: comment.clone(), printer_id });
     }
     if items.is_empty() {
         let text = w(lang, W::NothingOrdered).to_string();
-        let mut r = order_page(&web, &who, Some(&fields), Some(Flash { kind: "bad", text })).await;
+        let mut r = order_page(&web, &who, printer, Some(&fields), Some(Flash { kind: "bad", text })).await;
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return r;
     }
@@ -359,7 +425,7 @@ pub async fn place_order(
         Ok(r) => Redirect::to(&format!("/requests/{}?done=filed", r.id)).into_response(),
         Err(e) => match e.describe(lang) {
             Some(text) if !matches!(e, crate::services::Error::Denied(_)) => {
-                let mut r = order_page(&web, &who, Some(&fields), Some(Flash { kind: "bad", text })).await;
+                let mut r = order_page(&web, &who, printer, Some(&fields), Some(Flash { kind: "bad", text })).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 r
             }

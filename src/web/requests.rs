@@ -232,6 +232,8 @@ struct RequestsPage {
     archived: Vec<Choice>,
     orders: Vec<Choice>,
     own_only: bool,
+    /// The person's branch's printers to order for: id and label.
+    printers: Vec<(i64, String)>,
     rows: Vec<Row>,
     first: Option<String>,
     prev: Option<String>,
@@ -263,10 +265,12 @@ pub async fn list(
     let found = call(&web, move |app| {
         let page = browse(app, &actor, &ask)?;
         let branches = crate::services::directory::branches(app)?;
-        Ok((page, branches))
+        // Someone who sees their own requests orders from here for a printer in two taps.
+        let printers = if page.own_only { crate::services::printers::at_my_branch(app, &actor)? } else { vec![] };
+        Ok((page, branches, printers))
     })
     .await;
-    let (found, branches) = match found {
+    let (found, branches, printers) = match found {
         Ok(x) => x,
         Err(e) => return refused(&web, lang, &e),
     };
@@ -338,6 +342,7 @@ pub async fn list(
         archived,
         orders,
         own_only: found.own_only,
+        printers: printers.iter().map(|p| (p.id.0, p.label())).collect(),
         rows,
         first,
         prev,

@@ -53,7 +53,7 @@ pub fn file_request(
 ) -> i64 {
     let items = if kind == Kind::Cartridge {
         let c = &catalog::cartridge_types(app).unwrap()[0];
-        vec![requests::TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None }]
+        vec![requests::TicketItem { cartridge_type_id: c.id, quantity: 1, comment: None, printer_id: None }]
     } else {
         vec![]
     };

@@ -138,6 +138,10 @@ pub async fn callback(
             }
             _ => expired(bot, ctx).await,
         },
+        C::OrderFor(printer) => match state {
+            State::OrderPrinter { order } => order::printer_picked(bot, ctx, convo, order, printer, message).await,
+            _ => expired(bot, ctx).await,
+        },
         C::OrderPick(id) => match state {
             State::OrderPick { order } => order::picked(bot, ctx, convo, order, id, message).await,
             _ => expired(bot, ctx).await,

@@ -1,5 +1,7 @@
-//! Ordering cartridges: pick a type from the catalog (with what is in stock),
-//! the quantity, an optional comment; add more types or place the order. The
+//! Ordering cartridges: the printer it is for (where the branch has printers
+//! registered; a printer that takes one type goes straight to the quantity),
+//! a type from the catalog (with what is in stock; the printer's first), the
+//! quantity, an optional comment; add more lines or place the order. The
 //! contact is the person's own; the phone is asked once if we have none.
 
 use super::Convo;
@@ -8,8 +10,8 @@ use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
 use crate::bot::handlers::ticket::phone_of;
 use crate::bot::keyboards::{self, button, inline, raw_button};
 use crate::bot::render::{self, esc};
-use crate::bot::state::{Order, OrderLine, State};
-use crate::domain::{CartridgeTypeId, Kind, Priority};
+use crate::bot::state::{Order, OrderLine, OrderPrinter, State};
+use crate::domain::{CartridgeTypeId, Kind, PrinterId, Priority};
 use crate::i18n::Msg;
 use crate::services::{self, catalog, requests};
 use teloxide::prelude::*;
@@ -17,7 +19,7 @@ use teloxide::types::MessageId;
 
 type At = Option<(ChatId, MessageId)>;
 
-pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> HandlerResult {
+pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, mut order: Order, at: At) -> HandlerResult {
     if ctx.user.branch_id.is_none() {
         say(&bot, ctx.chat, ctx.t(Msg::NeedBranchFirst), None).await?;
         return super::start::ask_branch(bot, ctx, convo).await;
@@ -26,27 +28,86 @@ pub async fn begin(bot: Bot, ctx: Ctx, convo: Convo, order: Order, at: At) -> Ha
         say(&bot, ctx.chat, ctx.t(Msg::TooManyLines { max: requests::MAX_ITEMS }), None).await?;
         return Ok(());
     }
-    let catalog = match blocking(&ctx.app, catalog::catalog_with_stock).await {
+    order.printer = None;
+    let choices = match choices(&ctx, None).await {
         Ok(c) => c,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
-    if catalog.is_empty() {
+    if choices.options.is_empty() {
         say(&bot, ctx.chat, ctx.t(Msg::NoCatalog), Some(ctx.menu())).await?;
         return Ok(());
     }
     crate::bot::ctx::drop_buttons(&bot, at).await;
-    let mut rows: Vec<Vec<_>> = catalog
-        .iter()
-        .map(|(c, n)| {
-            let label = format!("{} ({}) — {}", c.name, c.vendor_article, ctx.t(Msg::InStock { n: *n }));
-            vec![raw_button(label, Callback::OrderPick(c.id))]
-        })
-        .collect();
+    if choices.printers.is_empty() {
+        return catalog(bot, ctx, convo, order, &choices).await;
+    }
+    let mut rows: Vec<Vec<_>> =
+        choices.printers.iter().map(|p| vec![raw_button(p.label(), Callback::OrderFor(Some(p.id)))]).collect();
+    rows.push(vec![button(ctx.lang, Msg::NoParticularPrinter, Callback::OrderFor(None))]);
     if order.lines.is_empty() {
         rows.extend(crate::bot::keyboards::open_app(ctx.lang, &ctx.app.settings, "order"));
     }
     rows.push(vec![button(ctx.lang, Msg::Cancel, Callback::Cancel)]);
-    say(&bot, ctx.chat, ctx.t(Msg::ChooseCartridge), Some(inline(rows).into())).await?;
+    say(&bot, ctx.chat, ctx.t(Msg::ChoosePrinter), Some(inline(rows).into())).await?;
+    convo.update(State::OrderPrinter { order }).await?;
+    Ok(())
+}
+
+/// What the person may order, for `printer` if they picked one (checked now).
+async fn choices(ctx: &Ctx, printer: Option<PrinterId>) -> services::Result<catalog::OrderChoices> {
+    let actor = ctx.actor();
+    blocking(&ctx.app, move |app| catalog::order_choices(app, &actor, printer)).await
+}
+
+/// The printer the next line is for (or none in particular): its type at
+/// once when it takes one, else the catalog with its types first.
+pub async fn printer_picked(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    mut order: Order,
+    printer: Option<PrinterId>,
+    at: At,
+) -> HandlerResult {
+    let choices = match choices(&ctx, printer).await {
+        Ok(c) => c,
+        // A printer retired or moved since the button was sent.
+        Err(services::Error::NotFound { .. }) => return super::expired(bot, ctx).await,
+        Err(e) => return explain(&bot, &ctx, &e).await,
+    };
+    order.printer = choices.printer.as_ref().map(|p| OrderPrinter { id: p.id, label: p.label() });
+    let shown = match &order.printer {
+        Some(p) => esc(&p.label),
+        None => esc(&ctx.t(Msg::NoParticularPrinter)),
+    };
+    edit(&bot, ctx.chat, at.map(|a| a.1), shown, None).await?;
+    match choices.preselected() {
+        Some(id) => picked(bot, ctx, convo, order, id, None).await,
+        None => catalog(bot, ctx, convo, order, &choices).await,
+    }
+}
+
+/// Asks for the type: the catalog with what is in stock, the picked printer's first.
+async fn catalog(bot: Bot, ctx: Ctx, convo: Convo, order: Order, choices: &catalog::OrderChoices) -> HandlerResult {
+    let mut rows: Vec<Vec<_>> = choices
+        .options
+        .iter()
+        .map(|o| {
+            let c = &o.cartridge;
+            let mark = if o.fits { "✓ " } else { "" };
+            let label = format!("{mark}{} ({}) — {}", c.name, c.vendor_article, ctx.t(Msg::InStock { n: o.stock }));
+            vec![raw_button(label, Callback::OrderPick(c.id))]
+        })
+        .collect();
+    if order.lines.is_empty() && choices.printers.is_empty() {
+        rows.extend(crate::bot::keyboards::open_app(ctx.lang, &ctx.app.settings, "order"));
+    }
+    rows.push(vec![button(ctx.lang, Msg::Cancel, Callback::Cancel)]);
+    let ask = match &order.printer {
+        Some(p) => ctx.t(Msg::ChooseCartridgeFor { printer: &esc(&p.label) }),
+        None => ctx.t(Msg::ChooseCartridge),
+    };
+    say(&bot, ctx.chat, ask, Some(inline(rows).into())).await?;
     convo.update(State::OrderPick { order }).await?;
     Ok(())
 }
@@ -116,7 +177,9 @@ pub async fn add_line(
         Err(services::Error::NotFound { .. }) => return super::expired(bot, ctx).await,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
-    match order.lines.iter_mut().find(|l| l.cartridge_id == cartridge_id) {
+    let printer = order.printer.take();
+    let same = |l: &&mut OrderLine| l.cartridge_id == cartridge_id && l.printer == printer;
+    match order.lines.iter_mut().find(same) {
         Some(line) => {
             line.quantity = (line.quantity + quantity).min(requests::MAX_QUANTITY);
             if comment.is_some() {
@@ -128,6 +191,7 @@ pub async fn add_line(
             name: format!("{} ({})", c.name, c.vendor_article),
             quantity,
             comment,
+            printer,
         }),
     }
     let markup = inline(vec![

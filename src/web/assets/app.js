@@ -49,6 +49,17 @@
     });
   }
 
+  // The order form's − and + beside each quantity.
+  document.addEventListener('click', function (e) {
+    var step = e.target.closest && e.target.closest('button.step');
+    if (!step) { return; }
+    var input = step.parentNode.querySelector('input.qty');
+    var max = parseInt(input.max, 10) || 50;
+    var n = (parseInt(input.value, 10) || 0) + parseInt(step.getAttribute('data-step'), 10);
+    input.value = Math.max(0, Math.min(max, n));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+
   // Forms that ask first.
   document.addEventListener('submit', function (e) {
     var question = e.target.getAttribute('data-confirm');
