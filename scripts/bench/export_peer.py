@@ -44,8 +44,9 @@ ORDER BY r.created_at, r.id
 """
 
 ITEMS_SQL = """
-SELECT i.request_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment
+SELECT i.request_id, c.vendor_article, c.name, i.quantity, i.issued_quantity, i.comment, p.inventory_number
 FROM request_items i JOIN requests r ON r.id = i.request_id JOIN cartridge_types c ON c.id = i.cartridge_type_id
+LEFT JOIN printers p ON p.id = i.printer_id
 WHERE r.archived_at IS NULL
 ORDER BY i.request_id, i.id
 """
@@ -145,8 +146,8 @@ def main():
     requests.autofilter(0, 0, row, len(REQUEST_HEADERS) - 1)
     request_rows = row
 
-    item_headers = ["request", "article", "cartridge", "quantity", "issued", "comment"]
-    for col, (name, width) in enumerate(zip(item_headers, [11, 14, 30, 9, 9, 30])):
+    item_headers = ["request", "article", "cartridge", "quantity", "issued", "comment", "printer"]
+    for col, (name, width) in enumerate(zip(item_headers, [11, 14, 30, 9, 9, 30, 14])):
         items.set_column(col, col, width)
         items.write_string(0, col, name, header)
     items.freeze_panes(1, 0)
@@ -160,7 +161,9 @@ def main():
         items.write_number(row, 4, i[4])
         if i[5] is not None:
             items.write_string(row, 5, i[5])
-    items.autofilter(0, 0, row, 5)
+        if i[6] is not None:
+            items.write_string(row, 6, i[6])
+    items.autofilter(0, 0, row, 6)
     item_rows = row
 
     heads = ["branch", "branch_name", "requests"] + STATUSES + KINDS + ["avg_to_accept", "avg_to_close", "sla_breaches"]
