@@ -253,6 +253,12 @@ _helpdesk() {
             helpdesk__subcmd__help__subcmd__requests,show)
                 cmd="helpdesk__subcmd__help__subcmd__requests__subcmd__show"
                 ;;
+            helpdesk__subcmd__help__subcmd__stock,check)
+                cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__check"
+                ;;
+            helpdesk__subcmd__help__subcmd__stock,empties)
+                cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__empties"
+                ;;
             helpdesk__subcmd__help__subcmd__stock,list)
                 cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__list"
                 ;;
@@ -331,11 +337,23 @@ _helpdesk() {
             helpdesk__subcmd__requests__subcmd__help,show)
                 cmd="helpdesk__subcmd__requests__subcmd__help__subcmd__show"
                 ;;
+            helpdesk__subcmd__stock,check)
+                cmd="helpdesk__subcmd__stock__subcmd__check"
+                ;;
+            helpdesk__subcmd__stock,empties)
+                cmd="helpdesk__subcmd__stock__subcmd__empties"
+                ;;
             helpdesk__subcmd__stock,help)
                 cmd="helpdesk__subcmd__stock__subcmd__help"
                 ;;
             helpdesk__subcmd__stock,list)
                 cmd="helpdesk__subcmd__stock__subcmd__list"
+                ;;
+            helpdesk__subcmd__stock__subcmd__help,check)
+                cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__check"
+                ;;
+            helpdesk__subcmd__stock__subcmd__help,empties)
+                cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__empties"
                 ;;
             helpdesk__subcmd__stock__subcmd__help,help)
                 cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__help"
@@ -1466,8 +1484,36 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__stock)
-            opts="list"
+            opts="list empties check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__stock__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__stock__subcmd__empties)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2342,7 +2388,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock)
-            opts="-h -V --config --database-url --help --version list help"
+            opts="-h -V --config --database-url --help --version list empties check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2363,9 +2409,89 @@ _helpdesk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        helpdesk__subcmd__stock__subcmd__help)
-            opts="list help"
+        helpdesk__subcmd__stock__subcmd__check)
+            opts="-h -V --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__empties)
+            opts="-h -V --note --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__help)
+            opts="list empties check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__help__subcmd__empties)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

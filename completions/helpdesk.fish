@@ -200,12 +200,14 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a printer'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Retire a printer (it is kept, with the requests that name it); not while a request for it is open'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'Cartridges in stock per warehouse'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -f -a "list" -d 'Cartridges in stock per warehouse: full and empty'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -f -a "empties" -d 'Receive empty cartridges brought in without a request (a bag of them)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -f -a "check" -d 'Balance the books: for every warehouse and type, what came in equals full + empty + out in printers, and the ledger agrees with the stock and the issues; exits 1 naming every difference'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l warehouse -d 'Only this warehouse: a code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
 json\t'JSON, an array of objects'
@@ -215,7 +217,21 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l low -d 'Only rows below their minimum stock'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l note -d 'Who brought them, from where' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -s h -l help -d 'Print help'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l format -r -f -a "table\t'A table for people'
+json\t'JSON, an array of objects'
+csv\t'CSV with a header row'"
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse: full and empty'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "empties" -d 'Receive empty cartridges brought in without a request (a bag of them)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "check" -d 'Balance the books: for every warehouse and type, what came in equals full + empty + out in printers, and the ledger agrees with the stock and the issues; exits 1 naming every difference'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l odata -d 'Pull the balances from 1C\'s standard OData interface instead of files: at URL (http(s)://HOST/BASE/odata/standard.odata/), or at HELPDESK_ONEC_ODATA_URL; the register, catalogs, fields and the user are the HELPDESK_ONEC_ODATA_* settings' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l warehouse -d 'Where balances that name no warehouse go (offers with only a total <Количество>, sheets without a Склад column): a warehouse\'s code, name, 1C id or id (code:X, name:X, 1c:X or id:N to say which)' -r
@@ -463,7 +479,9 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from printers" -f -a "list" -d 'List printers, with the cartridge types each takes'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from printers" -f -a "add" -d 'Add a printer'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from printers" -f -a "retire" -d 'Retire a printer (it is kept, with the requests that name it); not while a request for it is open'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "list" -d 'Cartridges in stock per warehouse'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "list" -d 'Cartridges in stock per warehouse: full and empty'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "empties" -d 'Receive empty cartridges brought in without a request (a bag of them)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from stock" -f -a "check" -d 'Balance the books: for every warehouse and type, what came in equals full + empty + out in printers, and the ledger agrees with the stock and the issues; exits 1 naming every difference'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from import-1c" -f -a "history" -d 'What each exchange with 1C did, newest first: imports of what 1C posted to /1c/exchange, pulls over OData, orders sent to 1C and confirmed, order states 1C sent back; refusals with their reason (a file named "history" is ./history)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List requests, newest first'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request: every field, cartridge lines, attachments and history (CSV: the request\'s row only)'

@@ -176,6 +176,11 @@ pub const SPECS: &[Spec] = &[
         "How long one import call of 1C waits for the import; a longer one answers progress and 1C asks again (0 for at once).",
     ),
     spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
+    spec(
+        "return_empties",
+        "on",
+        "Empty cartridges come back when full ones are issued (as many as issued unless the storekeeper says fewer); off for organizations that do not collect them.",
+    ),
 ];
 
 /// A value that must not be shown: `Debug` and `Display` print `[redacted]`.
@@ -481,6 +486,14 @@ pub struct Settings {
     pub smtp: SmtpSettings,
     pub web: WebSettings,
     pub onec: OnecSettings,
+    pub stock: StockSettings,
+}
+
+/// How cartridges move: empties back, refills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockSettings {
+    /// Empties come back when full ones are issued.
+    pub return_empties: bool,
 }
 
 /// 1C's exchange with a site (`/1c/exchange`): who may sign in, how much it may send.
@@ -925,6 +938,7 @@ impl Loaded {
                     page_size: p.get("onec_odata_page_size", |v| parse_count(v, 1))?,
                 },
             },
+            stock: StockSettings { return_empties: p.get("return_empties", parse_switch)? },
         };
         if settings.onec.odata.password.is_some() && settings.onec.odata.user.is_none() {
             let (_, origin) = &raw["onec_odata_password"];

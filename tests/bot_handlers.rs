@@ -524,6 +524,8 @@ async fn forged_buttons_from_people_without_the_role_change_nothing() {
         format!("is:{id}"),
         format!("if:{id}:1"),
         format!("ip:{id}:1"),
+        format!("ig:{id}:1:1"),
+        format!("ip:{id}:1:0"),
         format!("cy:{id}"),
         format!("o:{id}"),
         "bs".into(),
@@ -619,6 +621,8 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
         ["Склад головного офиса", "Склад Днепр", "Склад Львов", "Склад Одесса", "Склад Харьков", "Центральный склад"];
     assert_eq!(names[..6], alphabetical, "the warehouse buttons go in the order of their names");
     h.press(&sk, "Центральный склад").await;
+    assert!(h.last_text(STOREKEEPER).contains("Did the empty cartridges come back"), "{}", h.last_text(STOREKEEPER));
+    h.press(&sk, "No empties").await;
     let short = h.last_text(STOREKEEPER);
     assert!(short.contains("Not enough in stock") && short.contains("TN-2375: 12 / 20"), "{short}");
     let central = |article: &str| {
@@ -633,6 +637,13 @@ async fn a_cartridge_order_with_two_types_then_issued_partly_and_delivered() {
     h.press(&sk, "Issue what there is").await;
     h.text(&sk, "The rest next week").await;
     assert_eq!((central("CE285A"), central("TN-2375")), (32, 0));
+    let empties = h.store(|s| {
+        let mut tx = s.read().unwrap();
+        let c = tx.cartridge_type_by_article("CE285A").unwrap().unwrap();
+        let w = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
+        tx.stock_levels(c.id, w.id).unwrap().empty
+    });
+    assert_eq!(empties, 0, "the storekeeper said no empties came back, and the partial issue kept that");
     let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [3, 12]);
     h.notify().await;
@@ -697,6 +708,38 @@ async fn an_order_for_a_printer_goes_straight_to_its_cartridge_and_each_line_kee
     h.callback(&u, &format!("of:{}", odesa.id), 1).await;
     assert!(h.last_text(u.id).contains("стоит в филиале «Одесса»"), "{}", h.last_text(u.id));
     assert_eq!(requests(&h).into_iter().filter(|r| r.author_id == u.id).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_storekeeper_receives_a_bag_of_empties_and_support_staff_cannot() {
+    let h = Harness::new().await;
+    let sk = staff(STOREKEEPER);
+    h.text(&sk, "/start").await;
+    h.text(&sk, "/empties").await;
+    assert!(h.last_text(STOREKEEPER).contains("at which warehouse"), "{}", h.last_text(STOREKEEPER));
+    h.press(&sk, "Склад Львов").await;
+    h.press(&sk, "(TN-2375)").await;
+    h.text(&sk, "0").await;
+    assert!(h.last_text(STOREKEEPER).contains("1 to 1000"), "{}", h.last_text(STOREKEEPER));
+    h.text(&sk, "6").await;
+    assert!(
+        h.last_text(STOREKEEPER).contains("Received 6 empties; 6 empty there now."),
+        "{}",
+        h.last_text(STOREKEEPER)
+    );
+    h.text(&sk, "/stock").await;
+    assert!(h.last_text(STOREKEEPER).contains("empty 6"), "{}", h.last_text(STOREKEEPER));
+    // Support staff handle no cartridges: refused, even with a forged button.
+    let support = staff(SUPPORT);
+    h.text(&support, "/start").await;
+    h.text(&support, "/empties").await;
+    assert!(h.last_text(SUPPORT).contains("does not handle"), "{}", h.last_text(SUPPORT));
+    let lviv = h.store(|s| s.read().unwrap().warehouse_by_code("LVIV-WH")).unwrap().unwrap();
+    let tn = h.store(|s| s.read().unwrap().cartridge_type_by_article("TN-2375")).unwrap().unwrap();
+    h.callback(&support, &format!("eo:{}:{}", lviv.id, tn.id), 1).await;
+    h.text(&support, "5").await;
+    let empty = h.store(|s| s.read().unwrap().stock_levels(tn.id, lviv.id)).unwrap().empty;
+    assert_eq!(empty, 6, "nothing received from support staff");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -928,7 +971,7 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
             min_stock: 0,
         };
         let c = tx.insert_cartridge_type(&c, now).unwrap();
-        tx.set_stock(c.id, central.id, 5, now).unwrap();
+        support::set_stock(&mut *tx, c.id, central.id, 5, now).unwrap();
         tx.commit().unwrap();
     });
     let branch_of = |id: i64| h.store(|s| s.read().unwrap().user(id)).unwrap().unwrap().branch_id;
@@ -972,7 +1015,9 @@ async fn a_button_lands_on_its_own_record_when_another_code_is_its_id() {
     h.press(&sk, "Accept").await;
     h.press(&sk, "Issue").await;
     h.press(&sk, "Центральный склад").await;
+    h.press(&sk, "Yes, all").await;
     assert!(h.texts(STOREKEEPER).iter().any(|t| t.contains("issued in full")), "{:?}", h.texts(STOREKEEPER));
+    assert!(h.texts(STOREKEEPER).iter().any(|t| t.contains("Empties back: 3.")), "{:?}", h.texts(STOREKEEPER));
     let items = h.store(|s| s.read().unwrap().items(r.id)).unwrap();
     assert_eq!(items.iter().map(|i| i.issued_quantity).collect::<Vec<_>>(), [2, 1]);
     let central_stock = h.store(|s| {

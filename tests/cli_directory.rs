@@ -55,7 +55,7 @@ fn seed_loads_fixtures_and_is_idempotent() {
         .args(["stock", "list", "--warehouse", "CENTRAL", "--format", "csv"])
         .assert()
         .success()
-        .stdout(contains("CF283A,HP 83A черный,40,10,false"));
+        .stdout(contains("CF283A,HP 83A черный,40,0,10,false"));
 }
 
 #[test]

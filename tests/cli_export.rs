@@ -296,7 +296,7 @@ fn populated() -> Workdir {
     file(Kind::Maintenance, "@SUM(1+1)*cmd|' /C calc'!A0", vec![]);
     let mut tx = store.write().unwrap();
     let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
-    tx.set_stock(cartridge.id, central.id, 0, Utc::now()).unwrap();
+    support::set_stock(&mut *tx, cartridge.id, central.id, 0, Utc::now()).unwrap();
     tx.commit().unwrap();
     w
 }
@@ -425,7 +425,7 @@ fn the_workbook_holds_every_request_cell_by_cell() {
     let stock = sheet(&path, "Stock");
     assert_eq!(
         header(&stock[0]),
-        ["warehouse", "article", "cartridge", "quantity", "minimum", "below_minimum", "updated"]
+        ["warehouse", "article", "cartridge", "quantity", "minimum", "below_minimum", "updated", "empty"]
     );
     assert_eq!(stock.len() as i64 - 1, w.int("SELECT count(*) FROM stock_items"));
     let low = w.int(

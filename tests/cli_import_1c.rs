@@ -233,7 +233,15 @@ fn the_same_content_twice_changes_nothing_and_says_so() {
         let mut tx = store.write().unwrap();
         let cf283a = tx.cartridge_type_by_article("CF283A").unwrap().unwrap();
         let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap();
-        tx.take_stock(cf283a.id, central.id, 3, support::t0()).unwrap();
+        tx.move_stock(&support::stock_move(
+            cf283a.id,
+            central.id,
+            helpdesk::domain::MoveKind::Issue,
+            -3,
+            0,
+            support::t0(),
+        ))
+        .unwrap();
         tx.commit().unwrap();
     }
     let before = (stock(&w), recorded(&w));

@@ -262,7 +262,7 @@ fn issued_order(w: &Workdir, author: i64) -> i64 {
     let id = support::file_request(&app, author, Kind::Cartridge, None, Priority::Medium, "картридж для бухгалтерии");
     requests::accept(&app, &Actor::Telegram(STOREKEEPER), id).unwrap();
     let central = directory::warehouses(&app).unwrap().into_iter().find(|x| x.code == "CENTRAL").unwrap().id;
-    cartridges::issue(&app, &Actor::Telegram(STOREKEEPER), id, central, false, None).unwrap();
+    cartridges::issue(&app, &Actor::Telegram(STOREKEEPER), id, central, false, None, None).unwrap();
     id
 }
 

@@ -400,7 +400,7 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
         let done: Result<(), Error> = match action {
             Action::Accept => requests::accept(&db.app, &actor, id).map(drop),
             Action::IssueCartridges => {
-                cartridges::issue(&db.app, &actor, id, central, false, None).map(drop).map_err(|e| match e {
+                cartridges::issue(&db.app, &actor, id, central, false, None, None).map(drop).map_err(|e| match e {
                     cartridges::IssueError::Other(e) => e,
                     short => panic!("{me} {shape:?}: {short}"),
                 })

@@ -7,7 +7,7 @@ mod support;
 
 use chrono::Duration;
 use helpdesk::config::DatabaseUrl;
-use helpdesk::domain::{BranchId, CartridgeTypeId, Kind, Priority, Role, Status, WarehouseId};
+use helpdesk::domain::{BranchId, CartridgeTypeId, Kind, MoveKind, Priority, Role, Status, StockLevels, WarehouseId};
 use helpdesk::store::*;
 use std::sync::{Arc, Barrier};
 use support::t0;
@@ -230,9 +230,9 @@ fn listings_are_alphabetical(store: &dyn Store) {
                 t0(),
             )
             .unwrap();
-        tx.set_stock(c.id, wh.id, 1, t0()).unwrap();
+        support::set_stock(&mut *tx, c.id, wh.id, 1, t0()).unwrap();
     }
-    tx.set_stock(b.cartridge.id, b.warehouse.id, 1, t0()).unwrap();
+    support::set_stock(&mut *tx, b.cartridge.id, b.warehouse.id, 1, t0()).unwrap();
     tx.commit().unwrap();
 
     let mut tx = store.read().unwrap();
@@ -268,14 +268,73 @@ fn listings_are_alphabetical(store: &dyn Store) {
     );
 }
 
+/// The books of a warehouse and type, each figure from its own table: an
+/// issue recorded with its moves balances; an issue without its move is
+/// named, and only where it is.
+fn the_books_read_stock_ledger_and_issues_apart(store: &dyn Store) {
+    let b = base(store);
+    let (c, w) = (b.cartridge.id, b.warehouse.id);
+    let mut tx = store.write().unwrap();
+    support::set_stock(&mut *tx, c, w, 10, t0()).unwrap();
+    let id = tx.insert_request(&new_request(&b, Kind::Cartridge, 0)).unwrap();
+    let item = tx.items(id).unwrap()[0].id;
+    let issue = NewIssue {
+        request_id: id,
+        item_id: item,
+        warehouse_id: w,
+        quantity: 3,
+        empties: 2,
+        note: None,
+        issued_by: STAFF,
+        issued_at: t0(),
+    };
+    let issue_id = tx.insert_issue(&issue).unwrap();
+    let moved = |kind, full, empty| NewStockMove {
+        request_id: Some(id),
+        issue_id: Some(issue_id),
+        ..support::stock_move(c, w, kind, full, empty, t0())
+    };
+    tx.move_stock(&moved(MoveKind::Issue, -3, 0)).unwrap();
+    tx.move_stock(&moved(MoveKind::EmptiesBack, 0, 2)).unwrap();
+    tx.move_stock(&support::stock_move(c, w, MoveKind::EmptiesIn, 0, 4, t0())).unwrap();
+    tx.commit().unwrap();
+    let books = store.read().unwrap().stock_books().unwrap();
+    assert_eq!(books.len(), 1);
+    let k = &books[0];
+    assert_eq!((k.warehouse.as_str(), k.article.as_str()), ("Центральний", "CF283A"));
+    assert_eq!((k.received, k.full, k.empty, k.out()), (14, 7, 6, 1));
+    assert_eq!((k.issued, k.empties_back, k.ledger_issued, k.ledger_empties_back), (3, 2, 3, 2));
+    assert!(k.differences().is_empty(), "{:?}", k.differences());
+
+    // An issue with no move in the ledger; a second warehouse, its receipt in the books.
+    let mut tx = store.write().unwrap();
+    tx.insert_issue(&NewIssue { quantity: 1, empties: 0, ..issue.clone() }).unwrap();
+    let other = tx
+        .insert_warehouse(
+            &NewWarehouse { code: "WEST".into(), name: "Західний".into(), branch_id: None, one_c_id: None },
+            t0(),
+        )
+        .unwrap();
+    tx.move_stock(&support::stock_move(c, other.id, MoveKind::Receipt, 2, 0, t0())).unwrap();
+    tx.commit().unwrap();
+    let books = store.read().unwrap().stock_books().unwrap();
+    let off: Vec<(String, Vec<String>)> =
+        books.iter().map(|k| (k.warehouse.clone(), k.differences())).filter(|(_, d)| !d.is_empty()).collect();
+    assert_eq!(off.len(), 1, "{off:?}");
+    assert_eq!(off[0].0, "Центральний");
+    assert!(off[0].1.iter().any(|d| d == "4 issued on requests, the ledger says 3"), "{off:?}");
+}
+
 fn stock_is_never_negative(store: &dyn Store) {
     let b = base(store);
     let (c, w) = (b.cartridge.id, b.warehouse.id);
     let mut tx = store.write().unwrap();
     assert_eq!(tx.stock_level(c, w).unwrap(), None);
-    tx.set_stock(c, w, 4, t0()).unwrap();
-    assert_eq!(tx.take_stock(c, w, 3, t0()).unwrap(), 1);
-    match tx.take_stock(c, w, 2, t0()) {
+    assert_eq!(tx.stock_levels(c, w).unwrap(), StockLevels::default());
+    support::set_stock(&mut *tx, c, w, 4, t0()).unwrap();
+    let took = tx.move_stock(&support::stock_move(c, w, MoveKind::Issue, -3, 0, t0())).unwrap();
+    assert_eq!(took, StockLevels { full: 1, empty: 0 });
+    match tx.move_stock(&support::stock_move(c, w, MoveKind::Issue, -2, 0, t0())) {
         Err(StoreError::InsufficientStock { article, warehouse, available, wanted }) => {
             assert_eq!((article.as_str(), warehouse.as_str(), available, wanted), ("CF283A", "Центральний", 1, 2));
         }
@@ -283,9 +342,14 @@ fn stock_is_never_negative(store: &dyn Store) {
     }
     assert_eq!(tx.stock_level(c, w).unwrap(), Some(1), "a refused take changes nothing");
     tx.commit().unwrap();
-    // The database itself refuses a negative quantity, whoever writes it.
+    // Empties are counted apart, and never below none either.
     let mut tx = store.write().unwrap();
-    assert!(matches!(tx.set_stock(c, w, -1, t0()), Err(StoreError::Conflict(_))));
+    let back = tx.move_stock(&support::stock_move(c, w, MoveKind::EmptiesIn, 0, 2, t0())).unwrap();
+    assert_eq!(back, StockLevels { full: 1, empty: 2 });
+    match tx.move_stock(&support::stock_move(c, w, MoveKind::RefillOut, 0, -3, t0())) {
+        Err(StoreError::InsufficientEmpties { available: 2, wanted: 3, .. }) => {}
+        other => panic!("expected InsufficientEmpties, got {other:?}"),
+    }
     drop(tx);
     let mut tx = store.read().unwrap();
     let rows: Vec<StockRow> =
@@ -1456,6 +1520,7 @@ fn one_c_exchanges_list_newest_first_and_confirm_each_issue_once(store: &dyn Sto
             item_id: item,
             warehouse_id: b.warehouse.id,
             quantity,
+            empties: 0,
             note: None,
             issued_by: STAFF,
             issued_at: t0() + Duration::minutes(minutes),
@@ -1790,6 +1855,7 @@ backends!(
     codes_fold_ascii_case_only,
     listings_are_alphabetical,
     stock_is_never_negative,
+    the_books_read_stock_ledger_and_issues_apart,
     requests_round_trip,
     inconsistent_requests_are_refused,
     queries_filter_and_order,

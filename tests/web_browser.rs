@@ -551,9 +551,12 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         check(format!("{scheme} admin the stock import")).await;
         browser.screenshots(&format!("a11y-{scheme}-stock-import")).await;
         // The pages with charts, their figures open, for a person to look at; the tabs on a phone.
-        for (name, path) in
-            [("dashboard", "/dashboard"), ("reports", "/reports?from=2020-01-01"), ("printers", "/printers")]
-        {
+        for (name, path) in [
+            ("dashboard", "/dashboard"),
+            ("reports", "/reports?from=2020-01-01"),
+            ("printers", "/printers"),
+            ("stock", "/stock"),
+        ] {
             b.goto(&url(path)).await.unwrap();
             b.execute("document.querySelectorAll('details').forEach(d => { d.open = true; })", vec![]).await.unwrap();
             browser.screenshots(&format!("a11y-{scheme}-{name}")).await;

@@ -97,6 +97,57 @@ fn staff_see_stock_with_the_rows_below_minimum_marked_and_employees_do_not() {
 }
 
 #[test]
+fn storekeepers_receive_empties_and_support_staff_cannot() {
+    let (w, _fake, panel) = setup();
+    let (app, _) = w.app();
+    let wh = directory::warehouses(&app).unwrap().into_iter().find(|x| x.code == "CENTRAL").unwrap().id.0;
+    let tn = catalog::cartridge_types(&app).unwrap().into_iter().find(|c| c.vendor_article == "TN-2375").unwrap().id.0;
+    let empty = || {
+        let store = w.store();
+        let mut tx = store.read().unwrap();
+        tx.stock_levels(helpdesk::domain::CartridgeTypeId(tn), helpdesk::domain::WarehouseId(wh)).unwrap().empty
+    };
+    let keeper = panel.sign_in(&w, STOREKEEPER);
+    let page = panel.get("/stock", Some(&keeper)).text().unwrap();
+    assert!(page.contains("action=\"/stock/empties\""), "{page}");
+    let csrf = csrf_of(&page);
+    let (wh, tn) = (wh.to_string(), tn.to_string());
+    let form = |quantity: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("warehouse", wh.clone()),
+            ("cartridge", tn.clone()),
+            ("quantity", quantity.into()),
+        ]
+    };
+    let post = |who, f: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        panel.post("/stock/empties", Some(who), &pairs)
+    };
+    let r = post(&keeper, form("4"));
+    assert_eq!(r.status(), 303);
+    assert_eq!(empty(), 4);
+    let page = panel.get("/stock?empties=1", Some(&keeper)).text().unwrap();
+    assert!(page.contains("class=\"flash ok\""), "{page}");
+    // Too many, or not a number: said so, nothing changed.
+    for bad in ["1001", "много"] {
+        let r = post(&keeper, form(bad));
+        assert_eq!(r.status(), 422, "{bad}");
+        assert!(r.text().unwrap().contains("1000"), "{bad}");
+    }
+    // Support staff see stock but do not move it, whatever they post.
+    let support = panel.sign_in(&w, SUPPORT);
+    let page = panel.get("/stock", Some(&support)).text().unwrap();
+    assert!(!page.contains("action=\"/stock/empties\""));
+    let r = post(
+        &support,
+        vec![("csrf", csrf_of(&page)), ("warehouse", wh.clone()), ("cartridge", tn.clone()), ("quantity", "2".into())],
+    );
+    assert_eq!(r.status(), 403);
+    assert_eq!(empty(), 4);
+}
+
+#[test]
 fn an_admin_sees_what_a_1c_upload_changes_and_applies_it_on_confirmation() {
     let (w, _fake, panel) = setup();
     let admin = panel.sign_in(&w, ADMIN);

@@ -52,7 +52,7 @@ ORDER BY i.request_id, i.id
 """
 
 STOCK_SQL = """
-SELECT w.name, c.vendor_article, c.name, s.quantity, c.min_stock, s.updated_at
+SELECT w.name, c.vendor_article, c.name, s.quantity, c.min_stock, s.updated_at, s.empty
 FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id
 ORDER BY w.code, c.name, c.vendor_article
 """
@@ -229,7 +229,7 @@ def main():
         chart.set_legend({"none": True})
         months_sheet.insert_chart(1, 7, chart)
 
-    for col, name in enumerate(["warehouse", "article", "cartridge", "quantity", "minimum", "below_minimum", "updated"]):
+    for col, name in enumerate(["warehouse", "article", "cartridge", "quantity", "minimum", "below_minimum", "updated", "empty"]):
         stock.write_string(0, col, name, header)
     stock.freeze_panes(1, 0)
     row = 0
@@ -244,7 +244,8 @@ def main():
         stock.write_number(row, 4, s[4], plain)
         stock.write_boolean(row, 5, below, plain)
         stock.write_datetime(row, 6, local(s[5]), date)
-    stock.autofilter(0, 0, row, 6)
+        stock.write_number(row, 7, s[6], plain)
+    stock.autofilter(0, 0, row, 7)
 
     book.close()
     print(f"peer wrote {out}: {request_rows} requests, {item_rows} items", file=sys.stderr)

@@ -31,7 +31,12 @@ pub enum Callback {
     Issue(i64),
     /// Issue an order (by request id) from a warehouse.
     IssueFrom(i64, WarehouseId),
-    IssuePartial(i64, WarehouseId),
+    /// Issue, with the empties back (as many as issued) or none.
+    IssueGo(i64, WarehouseId, bool),
+    IssuePartial(i64, WarehouseId, bool),
+    /// Empties brought in: at this warehouse, of this type.
+    EmptiesAt(WarehouseId),
+    EmptiesOf(WarehouseId, CartridgeTypeId),
     Deliver(i64),
     CallAnswer(i64, bool),
     BroadcastSend,
@@ -66,7 +71,10 @@ impl Callback {
             Reject(id) => format!("rj:{id}"),
             Issue(id) => format!("is:{id}"),
             IssueFrom(id, wh) => format!("if:{id}:{wh}"),
-            IssuePartial(id, wh) => format!("ip:{id}:{wh}"),
+            IssueGo(id, wh, back) => format!("ig:{id}:{wh}:{}", u8::from(back)),
+            EmptiesAt(wh) => format!("ea:{wh}"),
+            EmptiesOf(wh, c) => format!("eo:{wh}:{c}"),
+            IssuePartial(id, wh, back) => format!("ip:{id}:{wh}:{}", u8::from(back)),
             Deliver(id) => format!("dl:{id}"),
             CallAnswer(id, coming) => format!("cl:{id}:{}", u8::from(coming)),
             BroadcastSend => "bs".into(),
@@ -84,6 +92,13 @@ impl Callback {
         let tag = parts.next()?;
         let args: Vec<&str> = parts.collect();
         let int = |i: usize| -> Option<i64> { args.get(i)?.parse().ok() };
+        let flag = |i: usize| -> Option<bool> {
+            match *args.get(i)? {
+                "1" => Some(true),
+                "0" => Some(false),
+                _ => None,
+            }
+        };
         let cb = match (tag, args.len()) {
             ("br", 1) => Branch(BranchId(int(0)?)),
             ("tk", 1) => TicketKind(Kind::parse_named(args[0]).ok()?),
@@ -109,7 +124,12 @@ impl Callback {
             ("rj", 1) => Reject(int(0)?),
             ("is", 1) => Issue(int(0)?),
             ("if", 2) => IssueFrom(int(0)?, WarehouseId(int(1)?)),
-            ("ip", 2) => IssuePartial(int(0)?, WarehouseId(int(1)?)),
+            ("ig", 3) => IssueGo(int(0)?, WarehouseId(int(1)?), flag(2)?),
+            ("ea", 1) => EmptiesAt(WarehouseId(int(0)?)),
+            ("eo", 2) => EmptiesOf(WarehouseId(int(0)?), CartridgeTypeId(int(1)?)),
+            ("ip", 3) => IssuePartial(int(0)?, WarehouseId(int(1)?), flag(2)?),
+            // A button sent before empties were asked about: they came back.
+            ("ip", 2) => IssuePartial(int(0)?, WarehouseId(int(1)?), true),
             ("dl", 1) => Deliver(int(0)?),
             ("cl", 2) => CallAnswer(
                 int(0)?,
@@ -159,7 +179,12 @@ mod tests {
             Callback::Reject(1),
             Callback::Issue(1),
             Callback::IssueFrom(i64::MAX, WarehouseId(i64::MAX)),
-            Callback::IssuePartial(1, WarehouseId(2)),
+            Callback::IssuePartial(1, WarehouseId(2), true),
+            Callback::IssuePartial(1, WarehouseId(2), false),
+            Callback::IssueGo(i64::MAX, WarehouseId(i64::MAX), true),
+            Callback::IssueGo(3, WarehouseId(4), false),
+            Callback::EmptiesAt(WarehouseId(7)),
+            Callback::EmptiesOf(WarehouseId(i64::MAX), CartridgeTypeId(i64::MAX)),
             Callback::Deliver(1),
             Callback::CallAnswer(5, true),
             Callback::CallAnswer(5, false),

@@ -20,6 +20,7 @@ pub fn commands_for(lang: Lang, granted: &[Permission], web: bool) -> Vec<BotCom
     let extra = [
         (Permission::ViewQueue, "queue"),
         (Permission::ViewStock, "stock"),
+        (Permission::ManageStock, "empties"),
         (Permission::Broadcast, "broadcast"),
         (Permission::ManageStaff, "staff"),
     ];

@@ -134,7 +134,14 @@ pub fn stock(lang: Lang, rows: &[StockRow]) -> String {
             out.push_str(&format!("\n<b>{}</b>\n", esc(warehouse)));
         }
         let low = if r.below_minimum() { " ⚠️" } else { "" };
-        out.push_str(&format!("• {} ({}): {}{low}\n", esc(&r.cartridge_name), esc(&r.vendor_article), r.quantity));
+        let empty =
+            if r.empty > 0 { format!(" · {}", t(lang, Msg::EmptyCount { n: r.empty })) } else { String::new() };
+        out.push_str(&format!(
+            "• {} ({}): {}{low}{empty}\n",
+            esc(&r.cartridge_name),
+            esc(&r.vendor_article),
+            r.quantity
+        ));
     }
     out
 }

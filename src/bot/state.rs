@@ -61,9 +61,17 @@ pub enum State {
     RejectReason {
         request_id: i64,
     },
+    /// Storekeepers: how many empties were brought in.
+    EmptiesCount {
+        warehouse_id: WarehouseId,
+        cartridge_id: CartridgeTypeId,
+    },
     IssueNote {
         request_id: i64,
         warehouse_id: WarehouseId,
+        /// The empties came back (as many as issued), or none did.
+        #[serde(default = "yes")]
+        empties: bool,
     },
     /// Admins: an announcement, then its confirmation.
     BroadcastCompose,
@@ -157,4 +165,9 @@ impl Order {
             })
             .collect()
     }
+}
+
+/// `true`, for fields that were not there before (a dialogue saved by an older build).
+fn yes() -> bool {
+    true
 }

@@ -34,6 +34,7 @@ named_enum! {
         SeedDemo = "seed.demo",
         SeedFixtures = "seed.fixtures",
         StockImport1c = "stock.import_1c",
+        StockEmptiesIn = "stock.empties_in",
         UserAdd = "user.add",
         UserRegister = "user.register",
         UserSetBranch = "user.set_branch",

@@ -17,6 +17,7 @@ pub mod phone;
 pub mod refusal;
 pub mod request;
 pub mod sla;
+pub mod stock;
 pub mod telegram_auth;
 pub mod text;
 
@@ -30,6 +31,7 @@ pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};
 pub use phone::{Phone, PhoneError};
 pub use refusal::{Entity, Refusal, TextField};
 pub use request::{Kind, Lang, Priority, RequestNumber, Status};
+pub use stock::{MoveKind, StockLevels};
 
 /// A closed set of named values stored and typed as lowercase words
 /// (`it_help`, `high`, `storekeeper`). One definition gives parsing, display,

@@ -156,7 +156,10 @@ pub struct StockRow {
     pub cartridge_name: String,
     pub warehouse_id: WarehouseId,
     pub warehouse_name: String,
+    /// Full cartridges.
     pub quantity: i64,
+    /// Empty ones, back from printers, waiting to be refilled.
+    pub empty: i64,
     pub min_stock: i64,
     pub updated_at: DateTime<Utc>,
 }
@@ -629,9 +632,28 @@ pub struct NewIssue {
     pub item_id: i64,
     pub warehouse_id: WarehouseId,
     pub quantity: i64,
+    /// Empties that came back with it (at most `quantity`).
+    pub empties: i64,
     pub note: Option<String>,
     pub issued_by: i64,
     pub issued_at: DateTime<Utc>,
+}
+
+/// A change of one warehouse's stock of one type, as the ledger records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStockMove {
+    pub warehouse_id: WarehouseId,
+    pub cartridge_type_id: CartridgeTypeId,
+    pub kind: crate::domain::MoveKind,
+    /// What it adds to the full and the empty cartridges (negative: takes).
+    pub full: i64,
+    pub empty: i64,
+    pub request_id: Option<i64>,
+    pub issue_id: Option<i64>,
+    /// Who, as an actor label (`tg:42`, `cli:root`, `system:1c-exchange`).
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 /// A reminder about an SLA breach to send (or sent) to one recipient.

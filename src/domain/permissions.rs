@@ -71,10 +71,12 @@ pub enum Permission {
     ManageDirectory,
     /// The management reports: figures by branch, kind and time, and exports.
     ViewReports,
+    /// Moving stock by hand: empties brought in, refills (whoever handles cartridge orders).
+    ManageStock,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::CreateRequest,
         Permission::ViewRequest,
         Permission::CancelRequest,
@@ -90,6 +92,7 @@ impl Permission {
         Permission::ManageStaff,
         Permission::ManageDirectory,
         Permission::ViewReports,
+        Permission::ManageStock,
     ];
 
     /// Whether the permission is about one particular request.
@@ -199,6 +202,15 @@ pub fn authorize(who: &Principal, what: Permission, request: Option<&RequestFact
                 Ok(())
             } else {
                 Err(Denied::NotStaff)
+            }
+        }
+        Permission::ManageStock => {
+            if !role.is_staff() {
+                Err(Denied::NotStaff)
+            } else if role.handles(Kind::Cartridge) {
+                Ok(())
+            } else {
+                Err(Denied::WrongKind(Kind::Cartridge))
             }
         }
         Permission::ManageStaff => {
@@ -371,16 +383,25 @@ mod tests {
         let granted_to = |role| granted(&user(role));
         use Permission::*;
         assert_eq!(granted_to(Role::User), [CreateRequest]);
-        for role in [Role::Storekeeper, Role::Support] {
-            assert_eq!(granted_to(role), [CreateRequest, ViewQueue, ViewStock, AnswerCall], "{role}");
-        }
+        assert_eq!(granted_to(Role::Storekeeper), [CreateRequest, ViewQueue, ViewStock, AnswerCall, ManageStock]);
+        assert_eq!(granted_to(Role::Support), [CreateRequest, ViewQueue, ViewStock, AnswerCall]);
         assert_eq!(
             granted_to(Role::Admin),
-            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageDirectory, ViewReports]
+            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageDirectory, ViewReports, ManageStock]
         );
         assert_eq!(
             granted_to(Role::SuperAdmin),
-            [CreateRequest, ViewQueue, ViewStock, AnswerCall, Broadcast, ManageStaff, ManageDirectory, ViewReports]
+            [
+                CreateRequest,
+                ViewQueue,
+                ViewStock,
+                AnswerCall,
+                Broadcast,
+                ManageStaff,
+                ManageDirectory,
+                ViewReports,
+                ManageStock
+            ]
         );
         assert!(granted(&Principal::User { id: ME, role: Role::SuperAdmin, blocked: true }).is_empty());
         // Exactly what authorize says, for every principal.

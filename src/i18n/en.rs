@@ -204,6 +204,15 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::ChooseWarehouse { number } => format!("Issue {number} from which warehouse?"),
         Msg::NotEnoughStock => "Not enough in stock:".into(),
         Msg::AskIssueNote => "A note for the author about the partial issue? Or press Skip.".into(),
+        Msg::EmptyCount { n } => format!("empty {n}"),
+        Msg::EmptiesWhere => "Empties brought in: at which warehouse?".into(),
+        Msg::EmptiesWhich => "Of which cartridge?".into(),
+        Msg::EmptiesHowMany { max } => format!("How many empties? A whole number from 1 to {max}."),
+        Msg::EmptiesReceived { n, now } => format!("Received {n} empties; {now} empty there now."),
+        Msg::AskEmptiesBack => "Did the empty cartridges come back with these?".into(),
+        Msg::EmptiesAllBack => "♻️ Yes, all of them".into(),
+        Msg::EmptiesNoneBack => "No empties".into(),
+        Msg::EmptiesBack { n } => format!("Empties back: {n}."),
         Msg::IssuedOk { number, complete } => {
             if complete {
                 format!("Cartridges for {number} issued in full.")
@@ -296,6 +305,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             "queue" => "Requests waiting for staff",
             "stock" => "Cartridges in stock",
             "broadcast" => "An announcement to everyone",
+            "empties" => "Empties brought in",
             "staff" => "Staff and roles",
             "web" => "Sign in to the web panel",
             other => other,
@@ -598,6 +608,16 @@ pub(super) fn web(w: W) -> &'static str {
         W::PhotosInBot => "A photo or a document can be added to a request in the bot.",
         W::FileRequest => "File the request",
         W::OrderHow => "How many of each cartridge you need; the stock shows what your branch's warehouse has now.",
+        W::IssueEmpties => "Empties back",
+        W::IssueEmptiesAll => "as many as issued",
+        W::BadEmpties => "Empties back must be a whole number, 0 or more (empty: as many as issued).",
+        W::ColFull => "Full",
+        W::ColEmpty => "Empty",
+        W::EmptiesIn => "Empties brought in",
+        W::EmptiesInHow => "Empty cartridges someone brought without a request: they wait for refilling.",
+        W::EmptiesInButton => "Receive",
+        W::EmptiesNote => "Note: who brought them, from where (optional)",
+        W::DoneEmptiesIn => "Empties received.",
         W::OrderHowForPrinter => {
             "The cartridges this printer takes come first (✓); what you order of them is marked for it."
         }

@@ -205,6 +205,24 @@ pub enum Msg<'a> {
         complete: bool,
     },
     NothingLeftToIssue,
+    AskEmptiesBack,
+    EmptiesWhere,
+    EmptiesWhich,
+    EmptiesHowMany {
+        max: i64,
+    },
+    EmptiesReceived {
+        n: i64,
+        now: i64,
+    },
+    EmptyCount {
+        n: i64,
+    },
+    EmptiesAllBack,
+    EmptiesNoneBack,
+    EmptiesBack {
+        n: i64,
+    },
     // Server-room calls
     CallSent {
         n: usize,
@@ -529,6 +547,16 @@ pub enum W {
     FileRequest,
     OrderHow,
     OrderHowForPrinter,
+    IssueEmpties,
+    IssueEmptiesAll,
+    BadEmpties,
+    ColFull,
+    ColEmpty,
+    EmptiesIn,
+    EmptiesInHow,
+    EmptiesInButton,
+    DoneEmptiesIn,
+    EmptiesNote,
     OrderForPrinter,
     OrderCartridgesFor,
     NoParticularPrinter,

@@ -5,12 +5,18 @@
 //! issue is asked for (with a note), which takes what is there. Each issue is
 //! logged per line, audited, and the author is told. Delivery is completing
 //! the request (see [`super::requests::complete`]).
+//!
+//! The empties that came back with it are recorded on the same lines: as
+//! many as issued unless the storekeeper says fewer (none when the help desk
+//! does not collect them, `RETURN_EMPTIES=off`), shared over the lines in
+//! order. Stock moves go through the ledger ([`super::ledger`]).
 
 use super::notify::{self, IssuedLine, Notice};
 use super::{Actor, App, AuditEvent, Error, Result, audit, lookup, principal};
 use crate::domain::audit::AuditAction;
-use crate::domain::{Action, Entity, Principal, RequestNumber, WarehouseId};
-use crate::store::{NewIssue, Request, StoreError};
+use crate::domain::stock;
+use crate::domain::{Action, Entity, MoveKind, Principal, RequestNumber, WarehouseId};
+use crate::store::{NewIssue, NewStockMove, Request, StoreError};
 use serde_json::json;
 
 /// A line that stock cannot cover.
@@ -28,6 +34,8 @@ pub struct Issued {
     pub lines: Vec<IssuedLine>,
     /// Every line is now issued in full.
     pub complete: bool,
+    /// Empties that came back with it.
+    pub empties: i64,
 }
 
 /// Why an issue did not happen.
@@ -64,7 +72,8 @@ fn issuable(who: &Principal, request: &Request) -> Result<()> {
     super::requests::may(who, Action::IssueCartridges, request)
 }
 
-/// Issues what `request_id` still needs from `warehouse_id`.
+/// Issues what `request_id` still needs from `warehouse_id`; `empties` is
+/// how many empties came back with it (`None`: as configured, see the module).
 pub fn issue(
     app: &App,
     actor: &Actor,
@@ -72,6 +81,7 @@ pub fn issue(
     warehouse_id: WarehouseId,
     partial: bool,
     note: Option<&str>,
+    empties: Option<i64>,
 ) -> Result<Issued, IssueError> {
     let storekeeper =
         actor.telegram_id().ok_or_else(|| Error::Invalid("cartridges are issued from Telegram".into()))?;
@@ -103,20 +113,39 @@ pub fn issue(
     if !short.is_empty() && (!partial || plan.iter().all(|(_, take)| *take == 0)) {
         return Err(IssueError::Short(short));
     }
+    let takes: Vec<i64> = plan.iter().map(|(_, take)| *take).collect();
+    let issued: i64 = takes.iter().sum();
+    let back = stock::spread(stock::empties_back(issued, empties, app.settings.stock.return_empties), &takes);
     let mut lines = Vec::new();
-    for (item, take) in plan {
+    for ((item, take), back) in plan.into_iter().zip(back) {
         if take > 0 {
-            tx.take_stock(item.cartridge_type_id, warehouse.id, take, now)?;
             tx.set_item_issued(item.id, item.issued_quantity + take)?;
-            tx.insert_issue(&NewIssue {
+            let issue_id = tx.insert_issue(&NewIssue {
                 request_id,
                 item_id: item.id,
                 warehouse_id: warehouse.id,
                 quantity: take,
+                empties: back,
                 note: note.clone(),
                 issued_by: storekeeper,
                 issued_at: now,
             })?;
+            let moved = |kind, full, empty| NewStockMove {
+                warehouse_id: warehouse.id,
+                cartridge_type_id: item.cartridge_type_id,
+                kind,
+                full,
+                empty,
+                request_id: Some(request_id),
+                issue_id: Some(issue_id),
+                actor: actor.label(),
+                note: None,
+                at: now,
+            };
+            tx.move_stock(&moved(MoveKind::Issue, -take, 0))?;
+            if back > 0 {
+                tx.move_stock(&moved(MoveKind::EmptiesBack, 0, back))?;
+            }
         }
         lines.push(IssuedLine {
             article: item.vendor_article.clone(),
@@ -127,6 +156,7 @@ pub fn issue(
         });
     }
     let complete = tx.items(request_id)?.iter().all(|i| i.issued_quantity == i.quantity);
+    let back_total = stock::empties_back(issued, empties, app.settings.stock.return_empties);
     notify::enqueue(
         &mut *tx,
         request.author_id,
@@ -137,9 +167,11 @@ pub fn issue(
         &mut *tx,
         now,
         actor,
-        AuditEvent::new(AuditAction::RequestIssue, "request", RequestNumber(request_id))
-            .after(json!({ "warehouse": warehouse.code, "lines": lines, "note": note, "complete": complete })),
+        AuditEvent::new(AuditAction::RequestIssue, "request", RequestNumber(request_id)).after(json!({
+            "warehouse": warehouse.code, "lines": lines, "note": note, "complete": complete,
+            "empties": back_total,
+        })),
     )?;
     tx.commit()?;
-    Ok(Issued { request, lines, complete })
+    Ok(Issued { request, lines, complete, empties: back_total })
 }

@@ -886,6 +886,7 @@ fn stock_sheet(facts: &Facts, f: &Formats, zone: &mut Zone) -> Result<(Worksheet
         Column("minimum", 9.0),
         Column("below_minimum", 14.0),
         Column("updated", 17.0),
+        Column("empty", 9.0),
     ];
     let mut sheet = Worksheet::new();
     new_sheet(&mut sheet, "Stock", &heads, &[], f)?;
@@ -900,6 +901,7 @@ fn stock_sheet(facts: &Facts, f: &Formats, zone: &mut Zone) -> Result<(Worksheet
         sheet.write_number_with_format(row, 4, s.min_stock as f64, plain)?;
         sheet.write_boolean_with_format(row, 5, low, plain)?;
         sheet.write_number_with_format(row, 6, zone.excel(s.updated_at), date)?;
+        sheet.write_number_with_format(row, 7, s.empty as f64, plain)?;
         row += 1;
     }
     sheet.autofilter(0, 0, row - 1, heads.len() as u16 - 1)?;

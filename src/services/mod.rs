@@ -21,6 +21,7 @@ pub mod export;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;
+pub mod ledger;
 pub mod lookup;
 pub mod migrate;
 pub mod notify;

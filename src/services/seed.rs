@@ -420,7 +420,8 @@ fn seed_stock(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Utc>,
         if tx.stock_level(cartridge.id, warehouse.id)?.is_some() {
             line.unchanged += 1;
         } else {
-            tx.set_stock(cartridge.id, warehouse.id, row.quantity, now)?;
+            let seeding = super::Actor::System("seed");
+            super::ledger::set_full(tx, warehouse.id, cartridge.id, row.quantity, &seeding, now)?;
             line.added += 1;
         }
         Ok(())

@@ -18,8 +18,9 @@ mod sql;
 pub mod sqlite;
 
 use crate::config::DatabaseUrl;
+use crate::domain::stock::Books;
 use crate::domain::text::alphabetical;
-use crate::domain::{BranchId, CartridgeTypeId, Lang, PrinterId, WarehouseId};
+use crate::domain::{BranchId, CartridgeTypeId, Lang, PrinterId, StockLevels, WarehouseId};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -53,6 +54,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("not enough stock of {article} at {warehouse}: {available} available, {wanted} wanted")]
     InsufficientStock { article: String, warehouse: String, available: i64, wanted: i64 },
+    #[error("not enough empty {article} at {warehouse}: {available} there, {wanted} wanted")]
+    InsufficientEmpties { article: String, warehouse: String, available: i64, wanted: i64 },
     #[error("the database is busy (another process holds a lock); try again")]
     Busy,
     #[error("database error: {0}")]
@@ -290,6 +293,78 @@ pub(crate) fn printers_selected(
     out
 }
 
+/// The refusal of a move that takes more than is there (`before`).
+pub(crate) fn refused_move(m: &NewStockMove, before: StockLevels, article: String, warehouse: String) -> StoreError {
+    if before.full + m.full < 0 {
+        StoreError::InsufficientStock { article, warehouse, available: before.full, wanted: -m.full }
+    } else {
+        StoreError::InsufficientEmpties { article, warehouse, available: before.empty, wanted: -m.empty }
+    }
+}
+
+/// A stock row as the books read it: warehouse (id, name), type (id, article), full, empty.
+pub(crate) type BooksStock = (WarehouseId, String, CartridgeTypeId, String, i64, i64);
+/// The ledger by place and kind: warehouse, type, kind, full and empty moved.
+pub(crate) type BooksMoves = (WarehouseId, CartridgeTypeId, String, i64, i64);
+/// The issues by place: warehouse, type, issued, empties back.
+pub(crate) type BooksIssues = (WarehouseId, CartridgeTypeId, i64, i64);
+
+/// Every warehouse and type's books from the three sources, in listing order
+/// (by warehouse name, then article); a place that is in the ledger or the
+/// issues but has no stock row is there too, named by its ids.
+pub(crate) fn books_from(stock: Vec<BooksStock>, moves: Vec<BooksMoves>, issues: Vec<BooksIssues>) -> Vec<Books> {
+    use crate::domain::MoveKind;
+    let mut all: Vec<Books> = stock
+        .into_iter()
+        .map(|(warehouse_id, warehouse, cartridge_type_id, article, full, empty)| Books {
+            warehouse_id,
+            warehouse,
+            cartridge_type_id,
+            article,
+            full,
+            empty,
+            ..Default::default()
+        })
+        .collect();
+    fn at(all: &mut Vec<Books>, w: WarehouseId, t: CartridgeTypeId) -> &mut Books {
+        let i = match all.iter().position(|b| b.warehouse_id == w && b.cartridge_type_id == t) {
+            Some(i) => i,
+            None => {
+                all.push(Books {
+                    warehouse_id: w,
+                    warehouse: format!("warehouse #{w}"),
+                    cartridge_type_id: t,
+                    article: format!("cartridge #{t}"),
+                    ..Default::default()
+                });
+                all.len() - 1
+            }
+        };
+        &mut all[i]
+    }
+    for (w, t, kind, full, empty) in moves {
+        let b = at(&mut all, w, t);
+        b.ledger_full += full;
+        b.ledger_empty += empty;
+        let kind = kind.parse::<MoveKind>().ok();
+        if kind.is_some_and(MoveKind::is_received) {
+            b.received += full + empty;
+        }
+        match kind {
+            Some(MoveKind::Issue) => b.ledger_issued -= full,
+            Some(MoveKind::EmptiesBack) => b.ledger_empties_back += empty,
+            _ => {}
+        }
+    }
+    for (w, t, issued, back) in issues {
+        let b = at(&mut all, w, t);
+        b.issued += issued;
+        b.empties_back += back;
+    }
+    all.sort_by(|a, b| alphabetical(&a.warehouse, &b.warehouse).then_with(|| alphabetical(&a.article, &b.article)));
+    all
+}
+
 /// `rows` in listing order.
 pub(crate) fn listed<T: Listed>(mut rows: Vec<T>) -> Vec<T> {
     rows.sort_by(T::listing_order);
@@ -376,24 +451,18 @@ pub trait Catalog {
     fn update_cartridge_type(&mut self, cartridge: &CartridgeType) -> Result<()>;
 
     fn stock(&mut self, filter: &StockFilter) -> Result<Vec<StockRow>>;
+    /// Full cartridges of a type at a warehouse; `None` when it never had any.
     fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>>;
-    /// Sets the quantity, creating the row if needed.
-    fn set_stock(
-        &mut self,
-        cartridge_type_id: CartridgeTypeId,
-        warehouse_id: WarehouseId,
-        quantity: i64,
-        at: DateTime<Utc>,
-    ) -> Result<()>;
-    /// Takes `quantity` out of stock; refuses with `InsufficientStock` if less is there.
-    /// Returns what is left.
-    fn take_stock(
-        &mut self,
-        cartridge_type_id: CartridgeTypeId,
-        warehouse_id: WarehouseId,
-        quantity: i64,
-        at: DateTime<Utc>,
-    ) -> Result<i64>;
+    /// Full and empty ones (zero when it never had any).
+    fn stock_levels(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<StockLevels>;
+    /// The one way stock changes: applies `m` to the warehouse's full and
+    /// empty cartridges (making its row if needed) and records it in the
+    /// ledger. Refuses with `InsufficientStock` (or `InsufficientEmpties`) a
+    /// move that would take more than is there. Returns what is there after.
+    fn move_stock(&mut self, m: &NewStockMove) -> Result<StockLevels>;
+    /// Every warehouse and type's figures from the stock rows, the ledger and
+    /// the issues, for balancing the books (see [`crate::domain::stock`]).
+    fn stock_books(&mut self) -> Result<Vec<Books>>;
 }
 
 /// The printers of every branch and the cartridge types each takes.

@@ -472,6 +472,7 @@ pub const TABLES: &[&str] = &[
     "server_calls",
     "server_call_answers",
     "cartridge_issues",
+    "stock_moves",
     "sla_reminders",
     "job_runs",
     "onec_exchanges",
@@ -1063,6 +1064,7 @@ impl Catalog for PgTx {
                     quantity: r.get(5),
                     min_stock: r.get(6),
                     updated_at: r.get(7),
+                    empty: r.get(8),
                 })
                 .collect(),
         ))
@@ -1072,37 +1074,52 @@ impl Catalog for PgTx {
         Ok(self.opt(sql::STOCK_LEVEL.postgres(), &[&cartridge_type_id, &warehouse_id])?.map(|r| r.get(0)))
     }
 
-    fn set_stock(
-        &mut self,
-        cartridge_type_id: CartridgeTypeId,
-        warehouse_id: WarehouseId,
-        quantity: i64,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        self.exec(sql::SET_STOCK.postgres(), &[&cartridge_type_id, &warehouse_id, &quantity, &at])?;
-        Ok(())
+    fn stock_levels(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<StockLevels> {
+        Ok(self
+            .opt(sql::STOCK_LEVELS.postgres(), &[&cartridge_type_id, &warehouse_id])?
+            .map(|r| StockLevels { full: r.get(0), empty: r.get(1) })
+            .unwrap_or_default())
     }
 
-    fn take_stock(
-        &mut self,
-        cartridge_type_id: CartridgeTypeId,
-        warehouse_id: WarehouseId,
-        quantity: i64,
-        at: DateTime<Utc>,
-    ) -> Result<i64> {
-        if let Some(r) = self.opt(sql::TAKE_STOCK.postgres(), &[&cartridge_type_id, &warehouse_id, &quantity, &at])? {
-            return Ok(r.get(0));
-        }
-        let available = self.stock_level(cartridge_type_id, warehouse_id)?.unwrap_or(0);
-        let article = self
-            .opt(sql::ARTICLE_OF.postgres(), &[&cartridge_type_id])?
-            .map(|r| r.get(0))
-            .unwrap_or_else(|| format!("cartridge #{cartridge_type_id}"));
-        let warehouse = self
-            .opt(sql::WAREHOUSE_NAME_OF.postgres(), &[&warehouse_id])?
-            .map(|r| r.get(0))
-            .unwrap_or_else(|| format!("warehouse #{warehouse_id}"));
-        Err(StoreError::InsufficientStock { article, warehouse, available, wanted: quantity })
+    fn move_stock(&mut self, m: &NewStockMove) -> Result<StockLevels> {
+        let (t, w) = (m.cartridge_type_id, m.warehouse_id);
+        self.exec(sql::ENSURE_STOCK_ROW.postgres(), &[&t, &w, &m.at])?;
+        let Some(after) = self.opt(sql::MOVE_STOCK.postgres(), &[&t, &w, &m.full, &m.empty, &m.at])? else {
+            let before = self.stock_levels(t, w)?;
+            let article = self
+                .opt(sql::ARTICLE_OF.postgres(), &[&t])?
+                .map(|r| r.get(0))
+                .unwrap_or_else(|| format!("cartridge #{t}"));
+            let warehouse = self
+                .opt(sql::WAREHOUSE_NAME_OF.postgres(), &[&w])?
+                .map(|r| r.get(0))
+                .unwrap_or_else(|| format!("warehouse #{w}"));
+            return Err(super::refused_move(m, before, article, warehouse));
+        };
+        self.exec(
+            sql::INSERT_MOVE.postgres(),
+            &[&m.at, &w, &t, &m.kind.as_str(), &m.full, &m.empty, &m.request_id, &m.issue_id, &m.actor, &m.note],
+        )?;
+        Ok(StockLevels { full: after.get(0), empty: after.get(1) })
+    }
+
+    fn stock_books(&mut self) -> Result<Vec<Books>> {
+        let stock = self
+            .query(sql::BOOKS_STOCK.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+            .collect();
+        let moves = self
+            .query(sql::BOOKS_MOVES.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .collect();
+        let issues = self
+            .query(sql::BOOKS_ISSUES.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        Ok(super::books_from(stock, moves, issues))
     }
 }
 
@@ -1358,7 +1375,16 @@ impl Requests for PgTx {
         Ok(self
             .one(
                 sql::INSERT_ISSUE.postgres(),
-                &[&i.request_id, &i.item_id, &i.warehouse_id, &i.quantity, &i.note, &i.issued_by, &i.issued_at],
+                &[
+                    &i.request_id,
+                    &i.item_id,
+                    &i.warehouse_id,
+                    &i.quantity,
+                    &i.note,
+                    &i.issued_by,
+                    &i.issued_at,
+                    &i.empties,
+                ],
             )?
             .get(0))
     }

@@ -255,7 +255,7 @@ pub(crate) const UPDATE_CARTRIDGE_TYPE: Sql = shared!(
 pub(crate) fn stock(f: &StockFilter, marks: Marks) -> (String, Vec<Arg>) {
     let mut q = Built::new(
         "SELECT s.cartridge_type_id, c.vendor_article, c.name, s.warehouse_id, w.name, s.quantity, c.min_stock, \
-         s.updated_at FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id \
+         s.updated_at, s.empty FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id \
          JOIN warehouses w ON w.id = s.warehouse_id WHERE true",
         marks,
     );
@@ -270,15 +270,37 @@ pub(crate) fn stock(f: &StockFilter, marks: Marks) -> (String, Vec<Arg>) {
 
 pub(crate) const STOCK_LEVEL: Sql =
     shared!("SELECT quantity FROM stock_items WHERE cartridge_type_id = ?1 AND warehouse_id = ?2");
-pub(crate) const SET_STOCK: Sql = shared!(
-    "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES (?1, ?2, ?3, ?4) \
-     ON CONFLICT (cartridge_type_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity, \
-     updated_at = excluded.updated_at"
+pub(crate) const STOCK_LEVELS: Sql =
+    shared!("SELECT quantity, empty FROM stock_items WHERE cartridge_type_id = ?1 AND warehouse_id = ?2");
+/// A stock row to move, made empty if the warehouse never had the type.
+pub(crate) const ENSURE_STOCK_ROW: Sql = shared!(
+    "INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, empty, updated_at) VALUES (?1, ?2, 0, 0, ?3) \
+     ON CONFLICT (cartridge_type_id, warehouse_id) DO NOTHING"
 );
-/// Takes stock if there is enough; no row when there is not.
-pub(crate) const TAKE_STOCK: Sql = shared!(
-    "UPDATE stock_items SET quantity = quantity - ?3, updated_at = ?4 \
-     WHERE cartridge_type_id = ?1 AND warehouse_id = ?2 AND quantity >= ?3 RETURNING quantity"
+/// Moves stock when there is enough of what it takes; no row when there is not.
+pub(crate) const MOVE_STOCK: Sql = shared!(
+    "UPDATE stock_items SET quantity = quantity + ?3, empty = empty + ?4, updated_at = ?5 \
+     WHERE cartridge_type_id = ?1 AND warehouse_id = ?2 AND quantity + ?3 >= 0 AND empty + ?4 >= 0 \
+     RETURNING quantity, empty"
+);
+pub(crate) const INSERT_MOVE: Sql = shared!(
+    "INSERT INTO stock_moves (at, warehouse_id, cartridge_type_id, kind, full_delta, empty_delta, request_id, \
+     issue_id, actor, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+);
+/// The books, from three places: the stock rows (with names) ...
+pub(crate) const BOOKS_STOCK: Sql = shared!(
+    "SELECT s.warehouse_id, w.name, s.cartridge_type_id, c.vendor_article, s.quantity, s.empty \
+     FROM stock_items s JOIN warehouses w ON w.id = s.warehouse_id JOIN cartridge_types c ON c.id = s.cartridge_type_id"
+);
+/// ... the ledger by place and kind ...
+pub(crate) const BOOKS_MOVES: Sql = shared!(
+    "SELECT warehouse_id, cartridge_type_id, kind, CAST(sum(full_delta) AS BIGINT), CAST(sum(empty_delta) AS BIGINT) \
+     FROM stock_moves GROUP BY warehouse_id, cartridge_type_id, kind"
+);
+/// ... and the issues of requests.
+pub(crate) const BOOKS_ISSUES: Sql = shared!(
+    "SELECT ci.warehouse_id, i.cartridge_type_id, CAST(sum(ci.quantity) AS BIGINT), CAST(sum(ci.empties) AS BIGINT) \
+     FROM cartridge_issues ci JOIN request_items i ON i.id = ci.item_id GROUP BY ci.warehouse_id, i.cartridge_type_id"
 );
 pub(crate) const ARTICLE_OF: Sql = shared!("SELECT vendor_article FROM cartridge_types WHERE id = ?1");
 pub(crate) const WAREHOUSE_NAME_OF: Sql = shared!("SELECT name FROM warehouses WHERE id = ?1");
@@ -375,8 +397,8 @@ pub(crate) const ATTACHMENTS_OF: Sql = shared!(
      FROM attachments WHERE request_id = ?1 ORDER BY id"
 );
 pub(crate) const INSERT_ISSUE: Sql = shared!(
-    "INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id"
+    "INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, note, issued_by, issued_at, empties) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id"
 );
 
 // ---------------------------------------------------------------- audit

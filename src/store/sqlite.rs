@@ -908,6 +908,7 @@ impl Catalog for SqliteTx {
                 quantity: r.get(5)?,
                 min_stock: r.get(6)?,
                 updated_at: time(r, 7)?,
+                empty: r.get(8)?,
             })
         })
         .map_err(db)?
@@ -923,49 +924,77 @@ impl Catalog for SqliteTx {
             .map_err(db)
     }
 
-    fn set_stock(
-        &mut self,
-        cartridge_type_id: CartridgeTypeId,
-        warehouse_id: WarehouseId,
-        quantity: i64,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut st = self.conn.prepare_cached(sql::SET_STOCK.sqlite()).map_err(db)?;
-        st.execute(params![cartridge_type_id, warehouse_id, quantity, to_text(at)]).map_err(db)?;
-        Ok(())
-    }
-
-    fn take_stock(
-        &mut self,
-        cartridge_type_id: CartridgeTypeId,
-        warehouse_id: WarehouseId,
-        quantity: i64,
-        at: DateTime<Utc>,
-    ) -> Result<i64> {
-        let left: Option<i64> = self
+    fn stock_levels(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<StockLevels> {
+        let found = self
             .conn
-            .query_row(sql::TAKE_STOCK.sqlite(), params![cartridge_type_id, warehouse_id, quantity, to_text(at)], |r| {
-                r.get(0)
+            .query_row(sql::STOCK_LEVELS.sqlite(), params![cartridge_type_id, warehouse_id], |r| {
+                Ok(StockLevels { full: r.get(0)?, empty: r.get(1)? })
             })
             .optional()
             .map_err(db)?;
-        if let Some(left) = left {
-            return Ok(left);
-        }
-        let available = self.stock_level(cartridge_type_id, warehouse_id)?.unwrap_or(0);
-        let article = self
+        Ok(found.unwrap_or_default())
+    }
+
+    fn move_stock(&mut self, m: &NewStockMove) -> Result<StockLevels> {
+        let (t, w, at) = (m.cartridge_type_id, m.warehouse_id, to_text(m.at));
+        self.conn.prepare_cached(sql::ENSURE_STOCK_ROW.sqlite()).map_err(db)?.execute(params![t, w, at]).map_err(db)?;
+        let after = self
             .conn
-            .query_row(sql::ARTICLE_OF.sqlite(), [cartridge_type_id], |r| r.get(0))
+            .query_row(sql::MOVE_STOCK.sqlite(), params![t, w, m.full, m.empty, at], |r| {
+                Ok(StockLevels { full: r.get(0)?, empty: r.get(1)? })
+            })
             .optional()
+            .map_err(db)?;
+        let Some(after) = after else {
+            let before = self.stock_levels(t, w)?;
+            let article = self
+                .conn
+                .query_row(sql::ARTICLE_OF.sqlite(), [t], |r| r.get(0))
+                .optional()
+                .map_err(db)?
+                .unwrap_or_else(|| format!("cartridge #{t}"));
+            let warehouse = self
+                .conn
+                .query_row(sql::WAREHOUSE_NAME_OF.sqlite(), [w], |r| r.get(0))
+                .optional()
+                .map_err(db)?
+                .unwrap_or_else(|| format!("warehouse #{w}"));
+            return Err(super::refused_move(m, before, article, warehouse));
+        };
+        self.conn
+            .prepare_cached(sql::INSERT_MOVE.sqlite())
             .map_err(db)?
-            .unwrap_or_else(|| format!("cartridge #{cartridge_type_id}"));
-        let warehouse = self
+            .execute(params![at, w, t, m.kind.as_str(), m.full, m.empty, m.request_id, m.issue_id, m.actor, m.note])
+            .map_err(db)?;
+        Ok(after)
+    }
+
+    fn stock_books(&mut self) -> Result<Vec<Books>> {
+        let stock = self
             .conn
-            .query_row(sql::WAREHOUSE_NAME_OF.sqlite(), [warehouse_id], |r| r.get(0))
-            .optional()
+            .prepare_cached(sql::BOOKS_STOCK.sqlite())
             .map_err(db)?
-            .unwrap_or_else(|| format!("warehouse #{warehouse_id}"));
-        Err(StoreError::InsufficientStock { article, warehouse, available, wanted: quantity })
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        let moves = self
+            .conn
+            .prepare_cached(sql::BOOKS_MOVES.sqlite())
+            .map_err(db)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        let issues = self
+            .conn
+            .prepare_cached(sql::BOOKS_ISSUES.sqlite())
+            .map_err(db)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        Ok(super::books_from(stock, moves, issues))
     }
 }
 
@@ -1218,7 +1247,16 @@ impl Requests for SqliteTx {
     fn insert_issue(&mut self, i: &NewIssue) -> Result<i64> {
         self.insert(
             sql::INSERT_ISSUE.sqlite(),
-            params![i.request_id, i.item_id, i.warehouse_id, i.quantity, i.note, i.issued_by, to_text(i.issued_at)],
+            params![
+                i.request_id,
+                i.item_id,
+                i.warehouse_id,
+                i.quantity,
+                i.note,
+                i.issued_by,
+                to_text(i.issued_at),
+                i.empties
+            ],
         )
     }
 
@@ -2061,18 +2099,24 @@ mod tests {
              INSERT INTO requests (id, kind, author_id, branch_id, contact_name, contact_phone, description, priority, created_at)
                  VALUES (1, 'cartridge', 7, 1, 'Іван', '+380671234567', 'HP 85A × 2', 'medium', '2026-01-01T00:00:00Z');
              INSERT INTO request_items (id, request_id, cartridge_type_id, quantity, issued_quantity) VALUES (5, 1, 1, 2, 1);
+             INSERT INTO stock_items (cartridge_type_id, warehouse_id, quantity, updated_at) VALUES (1, 1, 5, '2026-01-03T00:00:00Z');
              INSERT INTO cartridge_issues (request_id, item_id, warehouse_id, quantity, issued_by, issued_at)
                  VALUES (1, 5, 1, 1, 7, '2026-01-02T00:00:00Z');",
         )
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);
         assert_eq!(count("SELECT id * 10 + issued_quantity FROM request_items"), 51, "the line keeps its id");
         assert_eq!(count("SELECT item_id FROM cartridge_issues"), 5);
+        // V12 opens the books with the stock there was plus what had been issued from it, then that issue.
+        assert_eq!(count("SELECT full_delta FROM stock_moves WHERE kind = 'opening'"), 6);
+        assert_eq!(count("SELECT full_delta FROM stock_moves WHERE kind = 'issue' AND issue_id = 1"), -1);
+        assert_eq!(count("SELECT sum(full_delta) FROM stock_moves"), 5, "the ledger agrees with the stock row");
+        assert_eq!(count("SELECT empty FROM stock_items"), 0);
         // The same type for a printer is a line of its own now; twice for none is still refused.
         conn.execute_batch(
             "INSERT INTO printers (id, branch_id, inventory_number, model, created_at) VALUES (1, 1, 'INV-1', 'HP', 'x');

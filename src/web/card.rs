@@ -117,6 +117,8 @@ struct CardPage {
     csrf: String,
     warehouses: Vec<WarehouseChoice>,
     partial_offered: bool,
+    /// Empties are collected: the issue form asks how many came back.
+    empties_asked: bool,
 }
 
 fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> HistoryView {
@@ -255,6 +257,7 @@ async fn render(web: &Web, who: &SignedIn, id: i64, flash: Option<Flash>, partia
         csrf: who.viewer.session.csrf.clone(),
         warehouses,
         partial_offered: partial,
+        empties_asked: web.app.settings.stock.return_empties,
         c,
     })
 }
@@ -290,6 +293,8 @@ pub struct ActForm {
     warehouse: Option<i64>,
     partial: Option<String>,
     note: Option<String>,
+    /// Empties back with an issue; empty: as many as issued.
+    empties: Option<String>,
 }
 
 /// `POST /requests/{id}/{action}`: accept, complete, reject, cancel, archive, issue.
@@ -311,8 +316,18 @@ pub async fn act(
         };
         let partial = f.partial.is_some();
         let note = f.note.clone();
+        let empties = match f.empties.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            None => None,
+            Some(e) => match e.parse::<i64>() {
+                Ok(n) if n >= 0 => Some(n),
+                _ => {
+                    let text = w(lang, W::BadEmpties).to_string();
+                    return unprocessable(render(&web, &who, id, Some(Flash { kind: "bad", text }), false).await);
+                }
+            },
+        };
         let issued = call(&web, move |app| {
-            Ok(cartridges::issue(app, &actor, id, WarehouseId(warehouse), partial, note.as_deref()))
+            Ok(cartridges::issue(app, &actor, id, WarehouseId(warehouse), partial, note.as_deref(), empties))
         })
         .await;
         return match issued {

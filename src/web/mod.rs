@@ -131,6 +131,7 @@ pub fn router(web: Web) -> Router {
         .route("/requests/{id}/files/{attachment}", get(card::file))
         .route("/requests/{id}/{action}", post(card::act))
         .route("/stock", get(stock::show))
+        .route("/stock/empties", post(stock::empties))
         .route("/printers", get(printers::list).post(printers::add))
         .route("/printers/{id}", get(printers::show).post(printers::save))
         .route("/printers/{id}/retire", post(printers::retire))

@@ -12,7 +12,7 @@ use super::Web;
 use super::pages::{Flash, Page, call, html, refused};
 use super::requests::{Row as RequestRow, row as request_row};
 use super::session::{self, SignedIn};
-use crate::domain::{Kind, Permission, Status, WarehouseId, WarehouseKey};
+use crate::domain::{CartridgeTypeId, Key, Kind, Permission, Status, WarehouseId, WarehouseKey};
 use crate::i18n::{W, w, when};
 use crate::services::import_1c::{self, ImportOptions, ImportReport};
 use crate::services::requests::{Browse, browse};
@@ -124,6 +124,7 @@ pub struct StockRow {
     pub article: String,
     pub warehouse: String,
     pub quantity: i64,
+    pub empty: i64,
     pub minimum: i64,
     pub low: bool,
     pub updated: String,
@@ -142,6 +143,9 @@ struct StockPage {
     to_issue: Vec<RequestRow>,
     more_to_issue: bool,
     may_import: bool,
+    /// The form for empties brought in (whoever handles cartridge orders), with the catalog.
+    may_move: bool,
+    cartridges: Vec<(i64, String)>,
     upload_limit_mb: usize,
     /// The last steps of 1C's exchanges (administrators), and whether the exchange is on.
     exchanges: Vec<ExchangeRow>,
@@ -164,11 +168,16 @@ pub struct Filter {
     warehouse: Option<i64>,
     low: Option<String>,
     done: Option<u64>,
+    /// Empties were just received.
+    empties: Option<String>,
 }
 
 /// `GET /stock`.
 pub async fn show(State(web): State<Web>, who: SignedIn, Query(f): Query<Filter>) -> Response {
-    let flash = f.done.map(|n| Flash { kind: "ok", text: format!("{} {n}", w(who.lang, W::ImportApplied)) });
+    let mut flash = f.done.map(|n| Flash { kind: "ok", text: format!("{} {n}", w(who.lang, W::ImportApplied)) });
+    if f.empties.is_some() {
+        flash = Some(Flash { kind: "ok", text: w(who.lang, W::DoneEmptiesIn).to_string() });
+    }
     render(&web, &who, &f, flash).await
 }
 
@@ -176,6 +185,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
     let lang = who.lang;
     let actor = who.viewer.actor();
     let who_may_import = who.viewer.may(Permission::ManageDirectory);
+    let who_may_move = who.viewer.may(Permission::ManageStock);
     let found = call(web, move |app| {
         let stock = catalog::stock_for(app, &actor)?;
         let warehouses = directory::warehouses(app)?;
@@ -194,10 +204,11 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
             true => crate::services::onec_exchange::history(app, &actor, 10)?,
             false => Vec::new(),
         };
-        Ok((stock, warehouses, waiting, exchanges))
+        let cartridges = if who_may_move { catalog::cartridge_types(app)? } else { Vec::new() };
+        Ok((stock, warehouses, waiting, exchanges, cartridges))
     })
     .await;
-    let (stock, warehouses, waiting, exchanges) = match found {
+    let (stock, warehouses, waiting, exchanges, cartridges) = match found {
         Ok(x) => x,
         Err(e) => return refused(web, lang, &e),
     };
@@ -220,6 +231,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
             article: s.vendor_article,
             warehouse: s.warehouse_name,
             quantity: s.quantity,
+            empty: s.empty,
             minimum: s.min_stock,
             updated: when(s.updated_at, tz),
         })
@@ -244,6 +256,8 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
         to_issue,
         more_to_issue,
         may_import: who_may_import,
+        may_move: who_may_move,
+        cartridges: cartridges.into_iter().map(|c| (c.id.0, format!("{} ({})", c.name, c.vendor_article))).collect(),
         upload_limit_mb: UPLOAD_MAX_BYTES / (1024 * 1024),
         exchanges: exchanges
             .into_iter()
@@ -538,6 +552,48 @@ pub async fn confirm(
             }
         }
         _ => super::pages::error_page(&web, lang, StatusCode::NOT_FOUND, None),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct EmptiesForm {
+    csrf: String,
+    warehouse: i64,
+    cartridge: i64,
+    quantity: String,
+    note: Option<String>,
+}
+
+/// `POST /stock/empties`: empties brought in without a request.
+pub async fn empties(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Form(f): Form<EmptiesForm>,
+) -> Response {
+    let lang = who.lang;
+    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+        return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
+    }
+    let actor = who.viewer.actor();
+    // A number that is not one is refused as a quantity out of bounds.
+    let quantity = f.quantity.trim().parse::<i64>().unwrap_or(0);
+    let (warehouse, cartridge) = (Key::Id(WarehouseId(f.warehouse)), Key::Id(CartridgeTypeId(f.cartridge)));
+    let note = f.note.clone();
+    let done = call(&web, move |app| {
+        crate::services::ledger::receive_empties(app, &actor, &warehouse, &cartridge, quantity, note.as_deref())
+    })
+    .await;
+    match done {
+        Ok(_) => Redirect::to("/stock?empties=1").into_response(),
+        Err(e) => match e.describe(lang) {
+            Some(text) if !matches!(e, crate::services::Error::Denied(_)) => {
+                let mut r = render(&web, &who, &Filter::default(), Some(Flash { kind: "bad", text })).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+            _ => refused(&web, lang, &e),
+        },
     }
 }
 

@@ -113,6 +113,44 @@ pub fn change(article: &str, warehouse: &str, old: i64, new: i64) -> (String, St
     (article.into(), warehouse.into(), old, new)
 }
 
+/// Stock as a test sets it up: the full cartridges of a type at a
+/// warehouse made `quantity` by a receipt in the ledger, as 1C's balances are.
+#[allow(dead_code)]
+pub fn set_stock(
+    tx: &mut dyn store::Tx,
+    cartridge: helpdesk::domain::CartridgeTypeId,
+    warehouse: helpdesk::domain::WarehouseId,
+    quantity: i64,
+    at: DateTime<Utc>,
+) -> Result<helpdesk::domain::StockLevels, store::StoreError> {
+    let had = tx.stock_levels(cartridge, warehouse)?;
+    tx.move_stock(&stock_move(cartridge, warehouse, helpdesk::domain::MoveKind::Receipt, quantity - had.full, 0, at))
+}
+
+/// A move of stock by a test, with nothing but its place, kind and amounts.
+#[allow(dead_code)]
+pub fn stock_move(
+    cartridge_type_id: helpdesk::domain::CartridgeTypeId,
+    warehouse_id: helpdesk::domain::WarehouseId,
+    kind: helpdesk::domain::MoveKind,
+    full: i64,
+    empty: i64,
+    at: DateTime<Utc>,
+) -> store::NewStockMove {
+    store::NewStockMove {
+        warehouse_id,
+        cartridge_type_id,
+        kind,
+        full,
+        empty,
+        request_id: None,
+        issue_id: None,
+        actor: "cli:test".into(),
+        note: None,
+        at,
+    }
+}
+
 /// A fixed moment to start controlled clocks at.
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

@@ -36,6 +36,7 @@ pub enum Command {
     Cancel,
     Queue,
     Stock,
+    Empties,
     Broadcast,
     Staff,
     Web,
@@ -58,6 +59,7 @@ pub async fn command(bot: Bot, ctx: Ctx, convo: Convo, cmd: Command) -> HandlerR
                 Command::My => mine::list(bot, ctx, 0, None).await,
                 Command::Queue => queue::list(bot, ctx, None, 0, None).await,
                 Command::Stock => stock::show(bot, ctx).await,
+                Command::Empties => stock::empties_begin(bot, ctx).await,
                 Command::Broadcast => broadcast::begin(bot, ctx, convo).await,
                 Command::Staff => staff::menu(bot, ctx).await,
                 Command::Start | Command::Help | Command::Cancel | Command::Web => unreachable!(),
@@ -133,8 +135,8 @@ pub async fn callback(
             State::OrderComment { order, cartridge_id, quantity } => {
                 order::add_line(bot, ctx, convo, order, cartridge_id, quantity, None).await
             }
-            State::IssueNote { request_id, warehouse_id } => {
-                stock::issue_partial(bot, ctx, convo, request_id, warehouse_id, None).await
+            State::IssueNote { request_id, warehouse_id, empties } => {
+                stock::issue_partial(bot, ctx, convo, (request_id, warehouse_id, empties), None).await
             }
             _ => expired(bot, ctx).await,
         },
@@ -164,7 +166,10 @@ pub async fn callback(
         C::Reject(id) => queue::reject(bot, ctx, convo, storage, id).await,
         C::Issue(id) => stock::issue(bot, ctx, id).await,
         C::IssueFrom(id, warehouse) => stock::issue_from(bot, ctx, id, warehouse, message).await,
-        C::IssuePartial(id, warehouse) => stock::ask_note(bot, ctx, convo, storage, id, warehouse).await,
+        C::EmptiesAt(warehouse) => stock::empties_at(bot, ctx, warehouse, message).await,
+        C::EmptiesOf(warehouse, cartridge) => stock::empties_of(bot, ctx, convo, warehouse, cartridge, message).await,
+        C::IssueGo(id, warehouse, back) => stock::issue_go(bot, ctx, id, warehouse, back, message).await,
+        C::IssuePartial(id, warehouse, back) => stock::ask_note(bot, ctx, convo, storage, (id, warehouse, back)).await,
         C::CallAnswer(id, coming) => call::answer(bot, ctx, id, coming, message).await,
         C::BroadcastSend => match state {
             State::BroadcastConfirm { content } => broadcast::send(bot, ctx, convo, content, message).await,

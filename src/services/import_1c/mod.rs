@@ -1032,7 +1032,7 @@ fn import_inputs(
         let old = tx.stock_level(cartridge.id, warehouse.id)?.unwrap_or(0);
         if old != new {
             if !options.dry_run {
-                tx.set_stock(cartridge.id, warehouse.id, new, now)?;
+                super::ledger::set_full(&mut *tx, warehouse.id, cartridge.id, new, actor, now)?;
             }
             report.changes.push(StockChange {
                 article: cartridge.vendor_article.clone(),

@@ -1,0 +1,218 @@
+//! The stock ledger through the services, on both stores: empties back with
+//! an issue (as many as issued by default, fewer when said, none when the
+//! help desk does not collect them), empties brought in, and the books
+//! balanced after a long random run of orders, issues, returns and 1C
+//! imports.
+
+mod support;
+
+use helpdesk::domain::stock::Books;
+use helpdesk::domain::{Key, Kind, Priority, WarehouseId};
+use helpdesk::services::cartridges::{self, IssueError};
+use helpdesk::services::import_1c::{self, ImportOptions};
+use helpdesk::services::requests::{self, NewTicket, TicketItem};
+use helpdesk::services::{Actor, Error, NoProgress, catalog, ledger};
+use support::{ADMIN, STOREKEEPER, SUPPORT, TestDb};
+
+const AUTHOR: i64 = 555_000_801;
+
+fn order(db: &TestDb, author: i64, lines: &[(&str, i64)]) -> i64 {
+    let types = catalog::cartridge_types(&db.app).unwrap();
+    let items = lines
+        .iter()
+        .map(|(article, quantity)| TicketItem {
+            cartridge_type_id: types.iter().find(|c| c.vendor_article == *article).unwrap().id,
+            quantity: *quantity,
+            comment: None,
+            printer_id: None,
+        })
+        .collect();
+    let ticket = NewTicket {
+        kind: Kind::Cartridge,
+        branch_id: None,
+        contact_name: "Автор".into(),
+        contact_phone: "+380441112233".into(),
+        description: String::new(),
+        priority: Priority::Medium,
+        items,
+        attachments: vec![],
+        client_key: None,
+    };
+    let id = requests::create(&db.app, &Actor::Telegram(author), &ticket).unwrap().id;
+    requests::accept(&db.app, &Actor::Telegram(STOREKEEPER), id).unwrap();
+    id
+}
+
+fn central(db: &TestDb) -> WarehouseId {
+    db.store.read().unwrap().warehouse_by_code("CENTRAL").unwrap().unwrap().id
+}
+
+fn levels(db: &TestDb, article: &str, w: WarehouseId) -> (i64, i64) {
+    let mut tx = db.store.read().unwrap();
+    let c = tx.cartridge_type_by_article(article).unwrap().unwrap();
+    let l = tx.stock_levels(c.id, w).unwrap();
+    (l.full, l.empty)
+}
+
+fn unbalanced(db: &TestDb) -> Vec<(String, String, Vec<String>)> {
+    ledger::books(&db.app, &Actor::Operator("test".into()))
+        .unwrap()
+        .iter()
+        .map(|b: &Books| (b.warehouse.clone(), b.article.clone(), b.differences()))
+        .filter(|(_, _, d)| !d.is_empty())
+        .collect()
+}
+
+#[test]
+fn empties_come_back_with_an_issue_as_said_and_are_brought_in_by_those_who_handle_cartridges() {
+    let db = TestDb::new();
+    support::add_person(&db.app, AUTHOR, "Автор", "LVIV");
+    let w = central(&db);
+    let before = levels(&db, "CE285A", w);
+    // As many as issued, by default; spread over the lines in order when fewer.
+    let id = order(&db, AUTHOR, &[("CE285A", 3)]);
+    let issued = cartridges::issue(&db.app, &Actor::Telegram(STOREKEEPER), id, w, false, None, None).unwrap();
+    assert_eq!(issued.empties, 3);
+    assert_eq!(levels(&db, "CE285A", w), (before.0 - 3, before.1 + 3));
+    let id = order(&db, AUTHOR, &[("CE285A", 2), ("CF283A", 2)]);
+    let issued = cartridges::issue(&db.app, &Actor::Telegram(STOREKEEPER), id, w, false, None, Some(3)).unwrap();
+    assert_eq!(issued.empties, 3);
+    assert_eq!(levels(&db, "CE285A", w).1, before.1 + 5);
+    assert_eq!(levels(&db, "CF283A", w).1, 1);
+    // More than issued is as many as issued.
+    let id = order(&db, AUTHOR, &[("CF283A", 1)]);
+    let issued = cartridges::issue(&db.app, &Actor::Telegram(STOREKEEPER), id, w, false, None, Some(9)).unwrap();
+    assert_eq!(issued.empties, 1);
+
+    // A bag of empties: storekeepers and administrators, not support staff or employees.
+
+    let after = ledger::receive_empties(
+        &db.app,
+        &Actor::Telegram(ADMIN),
+        &Key::Code(String::from("CENTRAL")),
+        &Key::Code(String::from("TN-2375")),
+        4,
+        Some(" из Львова "),
+    )
+    .unwrap();
+    assert_eq!(after.empty, 4);
+    for who in [SUPPORT, AUTHOR] {
+        let e = ledger::receive_empties(
+            &db.app,
+            &Actor::Telegram(who),
+            &Key::Code(String::from("CENTRAL")),
+            &Key::Code(String::from("TN-2375")),
+            1,
+            None,
+        );
+        assert!(matches!(e, Err(Error::Denied(_))), "{who}: {e:?}");
+    }
+    for bad in [0, -1, 1001] {
+        let e = ledger::receive_empties(
+            &db.app,
+            &Actor::Telegram(ADMIN),
+            &Key::Code(String::from("CENTRAL")),
+            &Key::Code(String::from("TN-2375")),
+            bad,
+            None,
+        );
+        assert!(e.unwrap_err().to_string().contains("1000"), "{bad}");
+    }
+    assert_eq!(levels(&db, "TN-2375", w).1, 4, "refused ones changed nothing");
+    assert!(unbalanced(&db).is_empty(), "{:?}", unbalanced(&db));
+}
+
+#[test]
+fn a_help_desk_that_does_not_collect_empties_records_none_unless_told() {
+    let mut settings = helpdesk::config::Settings::defaults();
+    settings.stock.return_empties = false;
+    let db = TestDb::with_settings(settings);
+    support::add_person(&db.app, AUTHOR, "Автор", "LVIV");
+    let w = central(&db);
+    let id = order(&db, AUTHOR, &[("CE285A", 2)]);
+    let issued = cartridges::issue(&db.app, &Actor::Telegram(STOREKEEPER), id, w, false, None, None).unwrap();
+    assert_eq!(issued.empties, 0);
+    assert_eq!(levels(&db, "CE285A", w).1, 0);
+    assert!(unbalanced(&db).is_empty());
+}
+
+/// Orders, issues (whole, partial, refused for want of stock) with empties
+/// back or not, bags of empties, and 1C's balances, in a random order from
+/// fixed seeds: after every step the books of every warehouse and type balance.
+#[test]
+fn the_books_balance_after_a_random_run_of_everything_that_moves_stock() {
+    let db = TestDb::new();
+    let authors = [AUTHOR, AUTHOR + 1, AUTHOR + 2];
+    for (a, branch) in authors.iter().zip(["LVIV", "ODESA", "KHARKIV"]) {
+        support::add_person(&db.app, *a, "Автор", branch);
+    }
+    let articles: Vec<String> =
+        catalog::cartridge_types(&db.app).unwrap().into_iter().map(|c| c.vendor_article).collect();
+    let warehouses = helpdesk::services::directory::warehouses(&db.app).unwrap();
+    let keeper = Actor::Telegram(STOREKEEPER);
+    let mut rng = fastrand::Rng::with_seed(20261207);
+    let mut open: Vec<i64> = Vec::new();
+    let (mut issues, mut imports) = (0, 0);
+    for step in 0..120 {
+        match rng.u32(0..12) {
+            0..=2 => {
+                let lines: Vec<(&str, i64)> = (0..rng.usize(1..=2))
+                    .map(|_| (articles[rng.usize(..articles.len())].as_str(), rng.i64(1..=6)))
+                    .collect();
+                let mut lines = lines;
+                lines.dedup_by_key(|l| l.0);
+                open.push(order(&db, authors[rng.usize(..authors.len())], &lines));
+            }
+            3..=7 if !open.is_empty() => {
+                let id = open[rng.usize(..open.len())];
+                // Mostly the central warehouse, which has stock; now and then another.
+                let w = if rng.u32(0..4) > 0 { central(&db) } else { warehouses[rng.usize(..warehouses.len())].id };
+                let empties = match rng.u32(0..3) {
+                    0 => None,
+                    1 => Some(0),
+                    _ => Some(rng.i64(0..=4)),
+                };
+                match cartridges::issue(&db.app, &keeper, id, w, rng.bool(), None, empties) {
+                    Ok(done) => {
+                        issues += 1;
+                        if done.complete {
+                            open.retain(|o| *o != id);
+                        }
+                    }
+                    Err(IssueError::Short(_)) | Err(IssueError::NothingLeft) => {}
+                    Err(e) => panic!("step {step}: {e}"),
+                }
+            }
+            8 | 9 => {
+                let w = &warehouses[rng.usize(..warehouses.len())];
+                let a = &articles[rng.usize(..articles.len())];
+
+                ledger::receive_empties(
+                    &db.app,
+                    &keeper,
+                    &Key::Code(String::from(&w.code)),
+                    &Key::Code(String::from(a)),
+                    rng.i64(1..=5),
+                    None,
+                )
+                .unwrap();
+            }
+            _ => {
+                // 1C's balances for a few types at the central warehouse, up or down.
+                let mut csv = String::from("Склад;Номенклатура;Артикул;Конечный остаток\n");
+                for _ in 0..3 {
+                    let a = &articles[rng.usize(..articles.len())];
+                    csv.push_str(&format!("Центральный склад;Картридж;{a};{}\n", rng.i64(0..=40)));
+                }
+                let path = db.dir.path().join(format!("balances-{step}.csv"));
+                std::fs::write(&path, csv).unwrap();
+                let options = ImportOptions::default();
+                import_1c::import(&db.app, &Actor::Operator("test".into()), &[path], &options, &NoProgress).unwrap();
+                imports += 1;
+            }
+        }
+        let off = unbalanced(&db);
+        assert!(off.is_empty(), "step {step}: {off:?}");
+    }
+    assert!(issues >= 10 && imports >= 5, "a run that moves stock every way: {issues} issues, {imports} imports");
+}
