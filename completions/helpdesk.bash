@@ -31,6 +31,9 @@ _helpdesk() {
             helpdesk,config)
                 cmd="helpdesk__subcmd__config"
                 ;;
+            helpdesk,contractors)
+                cmd="helpdesk__subcmd__contractors"
+                ;;
             helpdesk,db)
                 cmd="helpdesk__subcmd__db"
                 ;;
@@ -51,6 +54,9 @@ _helpdesk() {
                 ;;
             helpdesk,printers)
                 cmd="helpdesk__subcmd__printers"
+                ;;
+            helpdesk,refills)
+                cmd="helpdesk__subcmd__refills"
                 ;;
             helpdesk,report)
                 cmd="helpdesk__subcmd__report"
@@ -130,6 +136,24 @@ _helpdesk() {
             helpdesk__subcmd__config__subcmd__help,show)
                 cmd="helpdesk__subcmd__config__subcmd__help__subcmd__show"
                 ;;
+            helpdesk__subcmd__contractors,add)
+                cmd="helpdesk__subcmd__contractors__subcmd__add"
+                ;;
+            helpdesk__subcmd__contractors,help)
+                cmd="helpdesk__subcmd__contractors__subcmd__help"
+                ;;
+            helpdesk__subcmd__contractors,list)
+                cmd="helpdesk__subcmd__contractors__subcmd__list"
+                ;;
+            helpdesk__subcmd__contractors__subcmd__help,add)
+                cmd="helpdesk__subcmd__contractors__subcmd__help__subcmd__add"
+                ;;
+            helpdesk__subcmd__contractors__subcmd__help,help)
+                cmd="helpdesk__subcmd__contractors__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__contractors__subcmd__help,list)
+                cmd="helpdesk__subcmd__contractors__subcmd__help__subcmd__list"
+                ;;
             helpdesk__subcmd__db,help)
                 cmd="helpdesk__subcmd__db__subcmd__help"
                 ;;
@@ -163,6 +187,9 @@ _helpdesk() {
             helpdesk__subcmd__help,config)
                 cmd="helpdesk__subcmd__help__subcmd__config"
                 ;;
+            helpdesk__subcmd__help,contractors)
+                cmd="helpdesk__subcmd__help__subcmd__contractors"
+                ;;
             helpdesk__subcmd__help,db)
                 cmd="helpdesk__subcmd__help__subcmd__db"
                 ;;
@@ -183,6 +210,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help,printers)
                 cmd="helpdesk__subcmd__help__subcmd__printers"
+                ;;
+            helpdesk__subcmd__help,refills)
+                cmd="helpdesk__subcmd__help__subcmd__refills"
                 ;;
             helpdesk__subcmd__help,report)
                 cmd="helpdesk__subcmd__help__subcmd__report"
@@ -229,6 +259,12 @@ _helpdesk() {
             helpdesk__subcmd__help__subcmd__config,show)
                 cmd="helpdesk__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            helpdesk__subcmd__help__subcmd__contractors,add)
+                cmd="helpdesk__subcmd__help__subcmd__contractors__subcmd__add"
+                ;;
+            helpdesk__subcmd__help__subcmd__contractors,list)
+                cmd="helpdesk__subcmd__help__subcmd__contractors__subcmd__list"
+                ;;
             helpdesk__subcmd__help__subcmd__db,status)
                 cmd="helpdesk__subcmd__help__subcmd__db__subcmd__status"
                 ;;
@@ -246,6 +282,18 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help__subcmd__printers,retire)
                 cmd="helpdesk__subcmd__help__subcmd__printers__subcmd__retire"
+                ;;
+            helpdesk__subcmd__help__subcmd__refills,list)
+                cmd="helpdesk__subcmd__help__subcmd__refills__subcmd__list"
+                ;;
+            helpdesk__subcmd__help__subcmd__refills,receive)
+                cmd="helpdesk__subcmd__help__subcmd__refills__subcmd__receive"
+                ;;
+            helpdesk__subcmd__help__subcmd__refills,send)
+                cmd="helpdesk__subcmd__help__subcmd__refills__subcmd__send"
+                ;;
+            helpdesk__subcmd__help__subcmd__refills,show)
+                cmd="helpdesk__subcmd__help__subcmd__refills__subcmd__show"
                 ;;
             helpdesk__subcmd__help__subcmd__requests,list)
                 cmd="helpdesk__subcmd__help__subcmd__requests__subcmd__list"
@@ -318,6 +366,36 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__printers__subcmd__help,retire)
                 cmd="helpdesk__subcmd__printers__subcmd__help__subcmd__retire"
+                ;;
+            helpdesk__subcmd__refills,help)
+                cmd="helpdesk__subcmd__refills__subcmd__help"
+                ;;
+            helpdesk__subcmd__refills,list)
+                cmd="helpdesk__subcmd__refills__subcmd__list"
+                ;;
+            helpdesk__subcmd__refills,receive)
+                cmd="helpdesk__subcmd__refills__subcmd__receive"
+                ;;
+            helpdesk__subcmd__refills,send)
+                cmd="helpdesk__subcmd__refills__subcmd__send"
+                ;;
+            helpdesk__subcmd__refills,show)
+                cmd="helpdesk__subcmd__refills__subcmd__show"
+                ;;
+            helpdesk__subcmd__refills__subcmd__help,help)
+                cmd="helpdesk__subcmd__refills__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__refills__subcmd__help,list)
+                cmd="helpdesk__subcmd__refills__subcmd__help__subcmd__list"
+                ;;
+            helpdesk__subcmd__refills__subcmd__help,receive)
+                cmd="helpdesk__subcmd__refills__subcmd__help__subcmd__receive"
+                ;;
+            helpdesk__subcmd__refills__subcmd__help,send)
+                cmd="helpdesk__subcmd__refills__subcmd__help__subcmd__send"
+                ;;
+            helpdesk__subcmd__refills__subcmd__help,show)
+                cmd="helpdesk__subcmd__refills__subcmd__help__subcmd__show"
                 ;;
             helpdesk__subcmd__requests,help)
                 cmd="helpdesk__subcmd__requests__subcmd__help"
@@ -422,7 +500,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches printers stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +919,136 @@ _helpdesk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        helpdesk__subcmd__contractors)
+            opts="-h -V --config --database-url --help --version list add help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__contractors__subcmd__add)
+            opts="-h -V --contacts --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --contacts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__contractors__subcmd__help)
+            opts="list add help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__contractors__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__contractors__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__contractors__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__contractors__subcmd__list)
+            opts="-h -V --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         helpdesk__subcmd__db)
             opts="-h -V --config --database-url --help --version status upgrade help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1022,7 +1230,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches printers stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="db seed users branches printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1162,6 +1370,48 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__contractors)
+            opts="list add"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__contractors__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__contractors__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1344,6 +1594,76 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__printers__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__refills)
+            opts="send receive list show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__refills__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__refills__subcmd__receive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__refills__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__refills__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2018,6 +2338,236 @@ _helpdesk() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills)
+            opts="-h -V --config --database-url --help --version send receive list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__help)
+            opts="send receive list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__help__subcmd__receive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__list)
+            opts="-h -V --open --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__receive)
+            opts="-h -V --rejected --reason --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rejected)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__send)
+            opts="-h -V --contractor --warehouse --note --handover --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --contractor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warehouse)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handover)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__refills__subcmd__show)
+            opts="-h -V --handover --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --handover)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -9,37 +9,24 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use support::{Workdir, fixtures};
 
-fn json(w: &Workdir, args: &[&str]) -> Vec<serde_json::Value> {
-    let out = w.cmd().args(args).args(["--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap().as_array().unwrap().clone()
-}
-
-fn fails(w: &Workdir, args: &[&str], needle: &str) {
-    let out = w.cmd().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
-}
-
 #[test]
 fn printers_are_seeded_listed_added_and_retired() {
     let w = Workdir::seeded();
-    let all = json(&w, &["printers", "list"]);
+    let all = w.json_rows(&["printers", "list"]);
     assert_eq!(all.len(), 16, "the sample set's printers");
-    let lviv = json(&w, &["printers", "list", "--branch", "LVIV"]);
+    let lviv = w.json_rows(&["printers", "list", "--branch", "LVIV"]);
     let numbers: Vec<&str> = lviv.iter().map(|p| p["inventory_number"].as_str().unwrap()).collect();
     assert_eq!(numbers, ["INV-0006", "INV-0007"]);
     assert_eq!(lviv[0]["model"], "Brother DCP-L2500DR");
     assert_eq!(lviv[0]["place"], "каб. 12, 2 этаж");
     assert_eq!(lviv[0]["cartridges"], "TN-2375");
-    let hp: Vec<String> = json(&w, &["printers", "list", "--model", "laserjet pro"])
+    let hp: Vec<String> = w
+        .json_rows(&["printers", "list", "--model", "laserjet pro"])
         .iter()
         .map(|p| p["inventory_number"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(hp.len(), 6, "{hp:?}");
-    let for_85a = json(&w, &["printers", "list", "--cartridge", "CE285A"]);
+    let for_85a = w.json_rows(&["printers", "list", "--cartridge", "CE285A"]);
     assert_eq!(for_85a.iter().map(|p| p["branch"].as_str().unwrap()).collect::<Vec<_>>(), ["KHARKIV", "KYIV-POD"]);
     w.cmd()
         .args(["printers", "list", "--branch", "ODESA", "--format", "csv"])
@@ -59,24 +46,22 @@ fn printers_are_seeded_listed_added_and_retired() {
         .assert()
         .success()
         .stdout(contains("added printer INV-0042 (HP LaserJet Pro M404dn) at Львов"));
-    let added = json(&w, &["printers", "list", "--branch", "LVIV"]);
+    let added = w.json_rows(&["printers", "list", "--branch", "LVIV"]);
     assert_eq!(added.len(), 3);
     let p = added.iter().find(|p| p["inventory_number"] == "INV-0042").unwrap();
     assert_eq!(p["cartridges"], "CE285A;CF259A", "in catalog order");
     assert_eq!(p["serial"], "PHB00042");
-    fails(
-        &w,
+    w.fails(
         &["printers", "add", "inv-0042", "--branch", "HQ", "--model", "X"],
         "inventory number 'INV-0042' already exists",
     );
-    fails(&w, &["printers", "add", "INV-0099", "--branch", "NOWHERE", "--model", "X"], "unknown branch 'NOWHERE'");
-    fails(
-        &w,
+    w.fails(&["printers", "add", "INV-0099", "--branch", "NOWHERE", "--model", "X"], "unknown branch 'NOWHERE'");
+    w.fails(
         &["printers", "add", "INV-0099", "--branch", "HQ", "--model", "X", "--cartridge", "NOPE"],
         "unknown cartridge type 'NOPE'",
     );
-    fails(&w, &["printers", "add", "  ", "--branch", "HQ", "--model", "X"], "the inventory number is empty");
-    assert_eq!(json(&w, &["printers", "list"]).len(), 17, "nothing added by the refusals");
+    w.fails(&["printers", "add", "  ", "--branch", "HQ", "--model", "X"], "the inventory number is empty");
+    assert_eq!(w.json_rows(&["printers", "list"]).len(), 17, "nothing added by the refusals");
 
     // Retired: kept, left out of listings unless asked for, and retired once.
     w.cmd()
@@ -84,12 +69,11 @@ fn printers_are_seeded_listed_added_and_retired() {
         .assert()
         .success()
         .stdout(contains("printer INV-0042 (HP LaserJet Pro M404dn) at Львов is retired"));
-    assert_eq!(json(&w, &["printers", "list"]).len(), 16);
-    let with_retired = json(&w, &["printers", "list", "--retired"]);
+    assert_eq!(w.json_rows(&["printers", "list"]).len(), 16);
+    let with_retired = w.json_rows(&["printers", "list", "--retired"]);
     assert_eq!(with_retired.len(), 17);
     assert!(with_retired.iter().any(|p| p["inventory_number"] == "INV-0042" && p["retired"].is_string()));
-    fails(
-        &w,
+    w.fails(
         &["printers", "retire", "INV-9999"],
         "unknown printer 'INV-9999'; run `helpdesk printers list` to see them",
     );
@@ -128,5 +112,5 @@ fn a_printers_csv_naming_an_unknown_branch_or_cartridge_names_file_and_line_and_
     assert_eq!((printers["added"].as_u64(), printers["unchanged"].as_u64()), (Some(0), Some(1)), "{report}");
     std::fs::write(dir.path().join("printers.csv"), good.replace("каб. 1", "каб. 2")).unwrap();
     w.cmd().args(["seed", "--fixtures"]).arg(dir.path()).assert().success();
-    assert_eq!(json(&w, &["printers", "list"])[0]["place"], "каб. 2");
+    assert_eq!(w.json_rows(&["printers", "list"])[0]["place"], "каб. 2");
 }

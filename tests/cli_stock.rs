@@ -12,14 +12,6 @@ fn json(w: &Workdir, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
     (out.status.code().unwrap(), rows)
 }
 
-fn fails(w: &Workdir, args: &[&str], needle: &str) {
-    let out = w.cmd().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
-}
-
 #[test]
 fn empties_are_received_listed_and_the_books_balance_until_someone_changes_stock_behind_them() {
     let w = Workdir::sqlite();
@@ -33,9 +25,9 @@ fn empties_are_received_listed_and_the_books_balance_until_someone_changes_stock
     let ce = rows.iter().find(|r| r["article"] == "CE285A").unwrap();
     assert_eq!((ce["quantity"].as_i64(), ce["empty"].as_i64()), (Some(35), Some(5)));
     // Bad input: one line, nothing changed.
-    fails(&w, &["stock", "empties", "CENTRAL", "CE285A", "0"], "1000");
-    fails(&w, &["stock", "empties", "NOWHERE", "CE285A", "1"], "NOWHERE");
-    fails(&w, &["stock", "empties", "CENTRAL", "XX-1", "1"], "XX-1");
+    w.fails(&["stock", "empties", "CENTRAL", "CE285A", "0"], "1000");
+    w.fails(&["stock", "empties", "NOWHERE", "CE285A", "1"], "NOWHERE");
+    w.fails(&["stock", "empties", "CENTRAL", "XX-1", "1"], "XX-1");
     let (code, books) = json(&w, &["stock", "check"]);
     assert_eq!(code, 0);
     assert_eq!(books.len(), 23, "every stock row of the sample set");

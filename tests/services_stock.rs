@@ -1,8 +1,8 @@
 //! The stock ledger through the services, on both stores: empties back with
 //! an issue (as many as issued by default, fewer when said, none when the
-//! help desk does not collect them), empties brought in, and the books
-//! balanced after a long random run of orders, issues, returns and 1C
-//! imports.
+//! help desk does not collect them), empties brought in, refills sent and
+//! received, and the books balanced after a long random run of orders,
+//! issues, returns, refills and 1C imports.
 
 mod support;
 
@@ -11,7 +11,7 @@ use helpdesk::domain::{Key, Kind, Priority, WarehouseId};
 use helpdesk::services::cartridges::{self, IssueError};
 use helpdesk::services::import_1c::{self, ImportOptions};
 use helpdesk::services::requests::{self, NewTicket, TicketItem};
-use helpdesk::services::{Actor, Error, NoProgress, catalog, ledger};
+use helpdesk::services::{Actor, Error, NoProgress, catalog, ledger, refills};
 use support::{ADMIN, STOREKEEPER, SUPPORT, TestDb};
 
 const AUTHOR: i64 = 555_000_801;
@@ -152,9 +152,10 @@ fn the_books_balance_after_a_random_run_of_everything_that_moves_stock() {
     let keeper = Actor::Telegram(STOREKEEPER);
     let mut rng = fastrand::Rng::with_seed(20261207);
     let mut open: Vec<i64> = Vec::new();
-    let (mut issues, mut imports) = (0, 0);
-    for step in 0..120 {
-        match rng.u32(0..12) {
+    let (mut issues, mut imports, mut sent, mut back) = (0, 0, 0, 0);
+    refills::add_contractor(&db.app, &keeper, "Тонер-Сервіс", "+380 44 123 45 67").unwrap();
+    for step in 0..160 {
+        match rng.u32(0..15) {
             0..=2 => {
                 let lines: Vec<(&str, i64)> = (0..rng.usize(1..=2))
                     .map(|_| (articles[rng.usize(..articles.len())].as_str(), rng.i64(1..=6)))
@@ -197,6 +198,30 @@ fn the_books_balance_after_a_random_run_of_everything_that_moves_stock() {
                 )
                 .unwrap();
             }
+            12 => {
+                // Empties there are at a warehouse, some of them, to the contractor.
+                let books = ledger::books(&db.app, &keeper).unwrap();
+                let with: Vec<_> = books.iter().filter(|b| b.empty > 0).collect();
+                if let Some(b) = with.get(rng.usize(..with.len().max(1))) {
+                    let line = (Key::Id(b.cartridge_type_id), rng.i64(1..=b.empty));
+                    refills::send(&db.app, &keeper, "Тонер-Сервіс", &Key::Id(b.warehouse_id), &[line], None).unwrap();
+                    sent += 1;
+                }
+            }
+            13 => {
+                // Part of an open batch back, some rejected.
+                let batches = refills::batches(&db.app, &keeper, true).unwrap();
+                if let Some(b) = batches.get(rng.usize(..batches.len().max(1))) {
+                    let l = &b.lines[0];
+                    let got = rng.i64(0..=l.outstanding());
+                    let bad = rng.i64(0..=l.outstanding() - got);
+                    let part = |n: i64| if n > 0 { vec![(Key::Id(l.cartridge_type_id), n)] } else { vec![] };
+                    if got + bad > 0 {
+                        refills::receive(&db.app, &keeper, b.id, &part(got), &part(bad), Some("брак")).unwrap();
+                        back += 1;
+                    }
+                }
+            }
             _ => {
                 // 1C's balances for a few types at the central warehouse, up or down.
                 let mut csv = String::from("Склад;Номенклатура;Артикул;Конечный остаток\n");
@@ -214,5 +239,8 @@ fn the_books_balance_after_a_random_run_of_everything_that_moves_stock() {
         let off = unbalanced(&db);
         assert!(off.is_empty(), "step {step}: {off:?}");
     }
-    assert!(issues >= 10 && imports >= 5, "a run that moves stock every way: {issues} issues, {imports} imports");
+    assert!(
+        issues >= 10 && imports >= 5 && sent >= 3 && back >= 3,
+        "a run that moves stock every way: {issues} issues, {imports} imports, {sent} batches sent, {back} received"
+    );
 }

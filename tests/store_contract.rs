@@ -325,6 +325,76 @@ fn the_books_read_stock_ledger_and_issues_apart(store: &dyn Store) {
     assert!(off[0].1.iter().any(|d| d == "4 issued on requests, the ledger says 3"), "{off:?}");
 }
 
+/// Contractors (by name), refill batches with their lines (open first, then
+/// the newest), lines received and rejected, batches closed once; the books
+/// count what is at a contractor and what was written off.
+fn refill_batches_round_trip(store: &dyn Store) {
+    let b = base(store);
+    let (c, w) = (b.cartridge.id, b.warehouse.id);
+    let mut tx = store.write().unwrap();
+    let other = hp_85a(&mut *tx);
+    let z = tx.insert_contractor(&NewContractor { name: "Зоряна".into(), contacts: String::new() }, t0()).unwrap();
+    let a = tx
+        .insert_contractor(&NewContractor { name: "ТОВ «Тонер»".into(), contacts: "+380 44 123 45 67".into() }, t0())
+        .unwrap();
+    assert_eq!(tx.contractors().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [z.id, a.id], "by name");
+    assert_eq!(tx.contractor(a.id).unwrap().unwrap().contacts, "+380 44 123 45 67");
+    tx.move_stock(&support::stock_move(c, w, MoveKind::EmptiesIn, 0, 5, t0())).unwrap();
+    tx.move_stock(&support::stock_move(other.id, w, MoveKind::EmptiesIn, 0, 2, t0())).unwrap();
+    let new = |contractor_id, at| NewRefillBatch {
+        contractor_id,
+        warehouse_id: w,
+        sent_at: at,
+        sent_by: "cli:test".into(),
+        note: Some("до п'ятниці".into()),
+        lines: vec![(c, 4), (other.id, 2)],
+    };
+    let first = tx.insert_refill_batch(&new(a.id, t0())).unwrap();
+    let second = tx.insert_refill_batch(&new(z.id, t0() + Duration::days(1))).unwrap();
+    let batch = tx.refill_batch(first).unwrap().unwrap();
+    assert_eq!((batch.contractor.as_str(), batch.warehouse.as_str()), ("ТОВ «Тонер»", "Центральний"));
+    assert_eq!(batch.note.as_deref(), Some("до п'ятниці"));
+    let lines: Vec<(&str, i64, i64)> =
+        batch.lines.iter().map(|l| (l.article.as_str(), l.sent, l.outstanding())).collect();
+    assert_eq!(lines, [("CF283A", 4, 4), ("CE285A", 2, 2)]);
+    for (t, n) in [(c, 4), (other.id, 2)] {
+        let moved =
+            NewStockMove { batch_id: Some(first), ..support::stock_move(t, w, MoveKind::RefillOut, 0, -n, t0()) };
+        tx.move_stock(&moved).unwrap();
+    }
+    // Back: three refilled and one rejected of CF283A, both of CE285A refilled; then closed.
+    tx.set_refill_line(batch.lines[0].id, 3, 1, Some("тріснутий барабан")).unwrap();
+    tx.set_refill_line(batch.lines[1].id, 2, 0, None).unwrap();
+    for (t, n) in [(c, 3), (other.id, 2)] {
+        let moved = NewStockMove { batch_id: Some(first), ..support::stock_move(t, w, MoveKind::RefillIn, n, 0, t0()) };
+        tx.move_stock(&moved).unwrap();
+    }
+    tx.close_refill_batch(first, t0() + Duration::days(2)).unwrap();
+    tx.close_refill_batch(first, t0() + Duration::days(3)).unwrap();
+    tx.commit().unwrap();
+
+    let mut tx = store.read().unwrap();
+    let closed = tx.refill_batch(first).unwrap().unwrap();
+    assert_eq!(closed.closed_at, Some(t0() + Duration::days(2)), "closed once");
+    assert_eq!(closed.lines[0].reject_reason.as_deref(), Some("тріснутий барабан"));
+    assert!(closed.lines.iter().all(|l| l.outstanding() == 0));
+    let all: Vec<i64> = tx.refill_batches(false).unwrap().iter().map(|b| b.id).collect();
+    assert_eq!(all, [second, first], "open first");
+    let open = tx.refill_batches(true).unwrap();
+    assert_eq!((open.len(), open[0].id, open[0].lines.len()), (1, second, 2));
+    assert_eq!(tx.refill_batch(9999).unwrap(), None);
+    let books = tx.stock_books().unwrap();
+    let cf = books.iter().find(|k| k.cartridge_type_id == c).unwrap();
+    // The second batch has lines but no moves: its sent are in the batches, not in the ledger.
+    assert_eq!((cf.sent, cf.refilled, cf.rejected, cf.ledger_sent, cf.ledger_refilled), (8, 3, 1, 4, 3));
+    assert_eq!((cf.full, cf.empty, cf.received), (3, 1, 5));
+    assert!(
+        cf.differences().iter().any(|d| d == "8 sent for refilling in batches, the ledger says 4"),
+        "{:?}",
+        cf.differences()
+    );
+}
+
 fn stock_is_never_negative(store: &dyn Store) {
     let b = base(store);
     let (c, w) = (b.cartridge.id, b.warehouse.id);
@@ -1856,6 +1926,7 @@ backends!(
     listings_are_alphabetical,
     stock_is_never_negative,
     the_books_read_stock_ledger_and_issues_apart,
+    refill_batches_round_trip,
     requests_round_trip,
     inconsistent_requests_are_refused,
     queries_filter_and_order,

@@ -487,7 +487,15 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
     let Some(axe) = support::browser::Axe::load() else { return };
     let w = Workdir::seeded();
     tokio::task::block_in_place(|| {
-        w.cmd().args(["seed", "--demo", "--requests", "120", "--months", "3"]).assert().success()
+        w.cmd().args(["seed", "--demo", "--requests", "120", "--months", "3"]).assert().success();
+        // A refill batch, partly back, for the refills pages.
+        w.cmd().args(["contractors", "add", "Тонер-Сервіс", "--contacts", "+380 44 123 45 67"]).assert().success();
+        w.cmd().args(["stock", "empties", "CENTRAL", "CE285A", "4"]).assert().success();
+        w.cmd()
+            .args(["refills", "send", "--contractor", "Тонер-Сервіс", "--warehouse", "CENTRAL", "CE285A=4"])
+            .assert()
+            .success();
+        w.cmd().args(["refills", "receive", "1", "CE285A=2"]).assert().success();
     });
     let fake = FakeTelegram::start();
     let (jam, _) = tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
@@ -504,6 +512,9 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         "/reports?from=2020-01-01".into(),
         "/people".into(),
         "/printers".into(),
+        "/refills".into(),
+        "/refills/1".into(),
+        "/refills/1/handover".into(),
         format!("/printers/{}", w.ints("SELECT id FROM printers WHERE inventory_number = 'INV-0006'")[0]),
         "/profile".into(),
         "/requests/new".into(),
@@ -556,6 +567,9 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
             ("reports", "/reports?from=2020-01-01"),
             ("printers", "/printers"),
             ("stock", "/stock"),
+            ("refills", "/refills"),
+            ("refill", "/refills/1"),
+            ("handover", "/refills/1/handover"),
         ] {
             b.goto(&url(path)).await.unwrap();
             b.execute("document.querySelectorAll('details').forEach(d => { d.open = true; })", vec![]).await.unwrap();

@@ -120,11 +120,14 @@ read -r code cold < <(curl -s -m 60 -o dashboard.html -w '%{http_code} %{time_to
 cold_ms="$(python3 -c "print(round($cold * 1000))")"
 echo "  http://127.0.0.1:$hd_port/dashboard: 200, $(wc -c <dashboard.html) bytes; the first view, computing: $cold_ms ms"
 # A view right after a change (here a sign-in, which the audit log records): the figures of now
-# are computed again, the slow ones are reused.
-env "${hd_env[@]}" "$hd" web login-link 100000001 >/dev/null
-changed="$(curl -s -m 60 -o /dev/null -w '%{time_total}' -H "Cookie: $hd_cookie" "http://127.0.0.1:$hd_port/dashboard")"
-changed_ms="$(python3 -c "print(round($changed * 1000))")"
-echo "  a view right after a change: $changed_ms ms"
+# are computed again, the slow ones are reused. Five changes, each viewed once: the median.
+changes=()
+for _ in 1 2 3 4 5; do
+  env "${hd_env[@]}" "$hd" web login-link 100000001 >/dev/null
+  changes+=("$(curl -s -m 60 -o /dev/null -w '%{time_total}' -H "Cookie: $hd_cookie" "http://127.0.0.1:$hd_port/dashboard")")
+done
+changed_ms="$(python3 -c "import statistics, sys; print(round(statistics.median(float(x) for x in sys.argv[1:]) * 1000))" "${changes[@]}")"
+echo "  a view right after a change: $changed_ms ms (median of 5: $(python3 -c "import sys; print(' '.join(str(round(float(x) * 1000)) for x in sys.argv[1:]))" "${changes[@]}") ms)"
 echo "== wrk: helpdesk $path"
 bench hd_requests "http://127.0.0.1:$hd_port$path" "$hd_cookie"
 echo "== wrk: helpdesk /dashboard"

@@ -17,6 +17,7 @@ mod migrate;
 pub mod output;
 mod printers;
 mod progress;
+mod refills;
 mod report;
 mod requests;
 mod schedule;
@@ -83,6 +84,12 @@ pub enum Command {
     /// Printers at every branch and the cartridges each takes: list, add, retire
     #[command(subcommand)]
     Printers(printers::PrintersCommand),
+    /// Contractors who refill cartridges: list, add
+    #[command(subcommand)]
+    Contractors(refills::ContractorsCommand),
+    /// Empties sent to a contractor for refilling and received back: send, receive, list, show
+    #[command(subcommand)]
+    Refills(refills::RefillsCommand),
     /// Cartridge stock per warehouse
     #[command(subcommand)]
     Stock(stock::StockCommand),
@@ -164,6 +171,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Users(cmd) => users::run(&cli.global, cmd),
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
         Command::Printers(cmd) => printers::run(&cli.global, cmd),
+        Command::Contractors(cmd) => refills::run_contractors(&cli.global, cmd),
+        Command::Refills(cmd) => refills::run(&cli.global, cmd),
         Command::Stock(cmd) => stock::run(&cli.global, cmd),
         Command::Import1c(args) => import_1c::run(&cli.global, args),
         Command::Requests(cmd) => requests::run(&cli.global, cmd),
@@ -199,6 +208,8 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
             Entity::Request => Some("run `helpdesk requests list` to see them"),
             Entity::CartridgeType => Some("check the catalog in fixtures/cartridges.csv"),
             Entity::Printer => Some("run `helpdesk printers list` to see them"),
+            Entity::Contractor => Some("run `helpdesk contractors list` to see them"),
+            Entity::RefillBatch => Some("run `helpdesk refills list` to see them"),
             Entity::ServerCall | Entity::Broadcast => None,
         },
         _ => None,

@@ -37,8 +37,9 @@ pub enum StockCommand {
         note: Option<String>,
     },
     /// Balance the books: for every warehouse and type, what came in equals
-    /// full + empty + out in printers, and the ledger agrees with the stock
-    /// and the issues; exits 1 naming every difference
+    /// full + empty + at a contractor + out in printers + written off, and the
+    /// ledger agrees with the stock, the issues and the refills; exits 1
+    /// naming every difference
     #[command(after_help = "Examples:\n  helpdesk stock check\n  helpdesk stock check --format json")]
     Check {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -65,7 +66,9 @@ struct BooksRow {
     received: i64,
     full: i64,
     empty: i64,
+    at_contractor: i64,
     out: i64,
+    written_off: i64,
     balanced: bool,
     differences: String,
 }
@@ -107,7 +110,9 @@ pub fn run(global: &Global, cmd: StockCommand) -> Result<ExitCode> {
                         received: b.received,
                         full: b.full,
                         empty: b.empty,
+                        at_contractor: b.at_contractor(),
                         out: b.out(),
+                        written_off: b.written_off(),
                         balanced: differences.is_empty(),
                         differences: differences.join("; "),
                     }

@@ -650,6 +650,8 @@ pub struct NewStockMove {
     pub empty: i64,
     pub request_id: Option<i64>,
     pub issue_id: Option<i64>,
+    /// The refill batch it is part of.
+    pub batch_id: Option<i64>,
     /// Who, as an actor label (`tg:42`, `cli:root`, `system:1c-exchange`).
     pub actor: String,
     pub note: Option<String>,
@@ -745,4 +747,71 @@ pub struct WebSession {
     pub expires_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub user_agent: Option<String>,
+}
+
+/// Someone who refills cartridges.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Contractor {
+    pub id: i64,
+    pub name: String,
+    /// Phone, email, address: as written.
+    pub contacts: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContractor {
+    pub name: String,
+    pub contacts: String,
+}
+
+/// Empties of several types sent from one warehouse to a contractor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RefillBatch {
+    pub id: i64,
+    pub contractor_id: i64,
+    pub contractor: String,
+    pub contacts: String,
+    pub warehouse_id: WarehouseId,
+    pub warehouse: String,
+    pub sent_at: DateTime<Utc>,
+    /// Who sent it, as an actor label.
+    pub sent_by: String,
+    pub note: Option<String>,
+    /// When everything sent was back or written off.
+    pub closed_at: Option<DateTime<Utc>>,
+    pub lines: Vec<RefillLine>,
+}
+
+/// One type in a refill batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RefillLine {
+    pub id: i64,
+    pub cartridge_type_id: CartridgeTypeId,
+    pub article: String,
+    pub cartridge: String,
+    pub sent: i64,
+    /// Back refilled.
+    pub received: i64,
+    /// Rejected by the contractor, written off.
+    pub rejected: i64,
+    pub reject_reason: Option<String>,
+}
+
+impl RefillLine {
+    /// Still at the contractor.
+    pub fn outstanding(&self) -> i64 {
+        self.sent - self.received - self.rejected
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRefillBatch {
+    pub contractor_id: i64,
+    pub warehouse_id: WarehouseId,
+    pub sent_at: DateTime<Utc>,
+    pub sent_by: String,
+    pub note: Option<String>,
+    /// Each type once, with how many empties.
+    pub lines: Vec<(CartridgeTypeId, i64)>,
 }

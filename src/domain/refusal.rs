@@ -27,10 +27,12 @@ pub enum Entity {
     ServerCall,
     Broadcast,
     Printer,
+    Contractor,
+    RefillBatch,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 10] = [
         Entity::Branch,
         Entity::Warehouse,
         Entity::CartridgeType,
@@ -39,6 +41,8 @@ impl Entity {
         Entity::ServerCall,
         Entity::Broadcast,
         Entity::Printer,
+        Entity::Contractor,
+        Entity::RefillBatch,
     ];
 
     /// The English noun.
@@ -52,6 +56,8 @@ impl Entity {
             Entity::ServerCall => "server call",
             Entity::Broadcast => "broadcast",
             Entity::Printer => "printer",
+            Entity::Contractor => "contractor",
+            Entity::RefillBatch => "refill batch",
         }
     }
 }
@@ -76,10 +82,12 @@ pub enum TextField {
     PrinterModel,
     PrinterPlace,
     SerialNumber,
+    ContractorName,
+    Contacts,
 }
 
 impl TextField {
-    pub const ALL: [TextField; 11] = [
+    pub const ALL: [TextField; 13] = [
         TextField::FullName,
         TextField::ContactName,
         TextField::BranchName,
@@ -91,6 +99,8 @@ impl TextField {
         TextField::PrinterModel,
         TextField::PrinterPlace,
         TextField::SerialNumber,
+        TextField::ContractorName,
+        TextField::Contacts,
     ];
 
     /// The English name.
@@ -107,6 +117,8 @@ impl TextField {
             TextField::PrinterModel => "printer model",
             TextField::PrinterPlace => "printer's place",
             TextField::SerialNumber => "serial number",
+            TextField::ContractorName => "contractor's name",
+            TextField::Contacts => "contacts",
         }
     }
 }
@@ -195,6 +207,22 @@ pub enum Refusal {
         "printer {inventory_number} is at {branch}, not at the branch this request is for; pick one of that branch's printers"
     )]
     PrinterElsewhere { inventory_number: String, branch: String },
+
+    // Refills.
+    #[error("a contractor named '{name}' already exists")]
+    ContractorExists { name: String },
+    #[error("a refill batch needs at least one cartridge type with a quantity")]
+    EmptyBatch,
+    #[error("{article} is not in refill batch {batch}")]
+    NotInBatch { article: String, batch: i64 },
+    #[error("refill batch {batch} has only {outstanding} of {article} still out; {wanted} cannot come back")]
+    RefillTooMany { batch: i64, article: String, outstanding: i64, wanted: i64 },
+    #[error("say why the contractor rejected them (--reason)")]
+    RejectNeedsReason,
+    #[error("refill batch {batch} is closed: everything sent is back or written off")]
+    BatchClosed { batch: i64 },
+    #[error("not enough empty {article} at {warehouse}: {available} there, {wanted} wanted")]
+    NotEnoughEmpties { article: String, warehouse: String, available: i64, wanted: i64 },
 
     // Signing in to the web panel.
     #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]

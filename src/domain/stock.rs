@@ -71,6 +71,13 @@ pub struct Books {
     /// The same two, from the ledger.
     pub ledger_issued: i64,
     pub ledger_empties_back: i64,
+    /// Sent for refilling, back refilled, rejected (written off), from the refill batches.
+    pub sent: i64,
+    pub refilled: i64,
+    pub rejected: i64,
+    /// Sent and back refilled, from the ledger.
+    pub ledger_sent: i64,
+    pub ledger_refilled: i64,
 }
 
 impl Books {
@@ -79,18 +86,36 @@ impl Books {
         self.issued - self.empties_back
     }
 
+    /// At a contractor: sent, neither back nor rejected.
+    pub fn at_contractor(&self) -> i64 {
+        self.sent - self.refilled - self.rejected
+    }
+
+    /// Written off: what contractors rejected.
+    pub fn written_off(&self) -> i64 {
+        self.rejected
+    }
+
     /// Every way these books do not balance, in words (none when they do).
     pub fn differences(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let accounted = self.full + self.empty + self.out();
+        let accounted = self.full + self.empty + self.at_contractor() + self.out() + self.written_off();
         if self.received != accounted {
             out.push(format!(
-                "received {} but full {} + empty {} + out {} = {accounted}",
+                "received {} but full {} + empty {} + at a contractor {} + out {} + written off {} = {accounted}",
                 self.received,
                 self.full,
                 self.empty,
-                self.out()
+                self.at_contractor(),
+                self.out(),
+                self.written_off()
             ));
+        }
+        if self.sent != self.ledger_sent {
+            out.push(format!("{} sent for refilling in batches, the ledger says {}", self.sent, self.ledger_sent));
+        }
+        if self.refilled != self.ledger_refilled {
+            out.push(format!("{} back refilled in batches, the ledger says {}", self.refilled, self.ledger_refilled));
         }
         if self.full != self.ledger_full {
             out.push(format!("{} full in stock, the ledger says {}", self.full, self.ledger_full));
@@ -162,7 +187,25 @@ mod tests {
         assert_eq!(books().out(), 3);
         assert!(books().differences().is_empty());
         let lost = Books { full: 4, ledger_full: 4, ..books() };
-        assert_eq!(lost.differences(), ["received 10 but full 4 + empty 2 + out 3 = 9"]);
+        assert_eq!(
+            lost.differences(),
+            ["received 10 but full 4 + empty 2 + at a contractor 0 + out 3 + written off 0 = 9"]
+        );
+        // Two empties sent, one back refilled and one rejected: still balanced.
+        let refilled = Books {
+            full: 6,
+            ledger_full: 6,
+            empty: 0,
+            ledger_empty: 0,
+            sent: 2,
+            refilled: 1,
+            rejected: 1,
+            ledger_sent: 2,
+            ledger_refilled: 1,
+            ..books()
+        };
+        assert_eq!((refilled.at_contractor(), refilled.written_off()), (0, 1));
+        assert!(refilled.differences().is_empty(), "{:?}", refilled.differences());
         let unrecorded = Books { empty: 3, received: 11, ..books() };
         assert_eq!(unrecorded.differences(), ["3 empty in stock, the ledger says 2"]);
         let issued = Books { issued: 5, empties_back: 2, ..books() };

@@ -156,6 +156,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::ServerCall => "There is no such server-room call.".into(),
             Entity::Broadcast => "There is no such broadcast.".into(),
             Entity::Printer => format!("There is no printer '{key}'."),
+            Entity::Contractor => format!("There is no contractor '{key}'."),
+            Entity::RefillBatch => format!("There is no refill batch {key}."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -396,6 +398,19 @@ fn refusal(r: &Refusal) -> String {
         Refusal::PrinterInUse { inventory_number, open } => {
             format!("Printer {inventory_number} has {open} open request(s); finish or cancel them before retiring it.")
         }
+        Refusal::ContractorExists { name } => format!("A contractor named «{name}» already exists."),
+        Refusal::EmptyBatch => "A refill batch needs at least one cartridge type with a quantity.".into(),
+        Refusal::NotInBatch { article, batch } => format!("{article} is not in refill batch {batch}."),
+        Refusal::RefillTooMany { batch, article, outstanding, wanted } => {
+            format!("Refill batch {batch} has only {outstanding} of {article} still out; {wanted} cannot come back.")
+        }
+        Refusal::RejectNeedsReason => "Say why the contractor rejected them.".into(),
+        Refusal::BatchClosed { batch } => {
+            format!("Refill batch {batch} is closed: everything sent is back or written off.")
+        }
+        Refusal::NotEnoughEmpties { article, warehouse, available, wanted } => {
+            format!("Not enough empty {article} at {warehouse}: {available} there, {wanted} wanted.")
+        }
         Refusal::PrinterElsewhere { inventory_number, branch } => format!(
             "Printer {inventory_number} is at {branch}, not at the branch this request is for; pick one of that branch's printers."
         ),
@@ -618,6 +633,38 @@ pub(super) fn web(w: W) -> &'static str {
         W::EmptiesInButton => "Receive",
         W::EmptiesNote => "Note: who brought them, from where (optional)",
         W::DoneEmptiesIn => "Empties received.",
+        W::RefillNote => "Note (optional)",
+        W::NavRefills => "Refills",
+        W::RefillBatches => "Batches at contractors",
+        W::RefillBatch => "Refill batch",
+        W::Contractor => "Contractor",
+        W::Contractors => "Contractors",
+        W::RefillOutstanding => "At contractor",
+        W::RefillClosed => "Closed",
+        W::NoRefills => "No refill batches yet.",
+        W::NoContractors => "Add a contractor first: then send empties to be refilled here.",
+        W::RefillSend => "Send empties for refilling",
+        W::RefillSendHow => {
+            "Empties of each type to send from the warehouse; the handover document is on the batch's page."
+        }
+        W::RefillSendButton => "Send",
+        W::AddContractor => "Add a contractor",
+        W::Contacts => "Contacts",
+        W::RefillSent => "Sent",
+        W::RefillReceived => "Refilled",
+        W::RefillRejected => "Rejected",
+        W::RefillBackNow => "Back now",
+        W::RefillRejectNow => "Reject now",
+        W::RefillRejectReason => "Why rejected (needed when any are)",
+        W::RefillReceive => "Receive",
+        W::Handover => "Handover document",
+        W::Total => "Total",
+        W::HandedOver => "Handed over",
+        W::ReceivedByContractor => "Received by the contractor",
+        W::Print => "Print",
+        W::DoneRefillSent => "The batch is sent.",
+        W::DoneRefillReceived => "Received.",
+        W::DoneContractorAdded => "The contractor is added.",
         W::OrderHowForPrinter => {
             "The cartridges this printer takes come first (✓); what you order of them is marked for it."
         }

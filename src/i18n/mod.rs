@@ -547,6 +547,36 @@ pub enum W {
     FileRequest,
     OrderHow,
     OrderHowForPrinter,
+    NavRefills,
+    RefillNote,
+    RefillBatches,
+    RefillBatch,
+    Contractor,
+    Contractors,
+    RefillOutstanding,
+    RefillClosed,
+    NoRefills,
+    NoContractors,
+    RefillSend,
+    RefillSendHow,
+    RefillSendButton,
+    AddContractor,
+    Contacts,
+    RefillSent,
+    RefillReceived,
+    RefillRejected,
+    RefillBackNow,
+    RefillRejectNow,
+    RefillRejectReason,
+    RefillReceive,
+    Handover,
+    Total,
+    HandedOver,
+    ReceivedByContractor,
+    Print,
+    DoneRefillSent,
+    DoneRefillReceived,
+    DoneContractorAdded,
     IssueEmpties,
     IssueEmptiesAll,
     BadEmpties,
@@ -810,6 +840,18 @@ mod tests {
             Refusal::PrinterRetired { inventory_number: "INV-0042".into() },
             Refusal::PrinterInUse { inventory_number: "INV-0042".into(), open: 3 },
             Refusal::PrinterElsewhere { inventory_number: "INV-0042".into(), branch: "Львів".into() },
+            Refusal::ContractorExists { name: "ТОВ «Тонер»".into() },
+            Refusal::EmptyBatch,
+            Refusal::NotInBatch { article: "CE285A".into(), batch: 7 },
+            Refusal::RefillTooMany { batch: 7, article: "CE285A".into(), outstanding: 2, wanted: 3 },
+            Refusal::RejectNeedsReason,
+            Refusal::BatchClosed { batch: 7 },
+            Refusal::NotEnoughEmpties {
+                article: "CE285A".into(),
+                warehouse: "Центральний".into(),
+                available: 1,
+                wanted: 2,
+            },
         ];
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
@@ -865,9 +907,16 @@ mod tests {
             Refusal::PrinterRetired { .. } => 29,
             Refusal::PrinterInUse { .. } => 30,
             Refusal::PrinterElsewhere { .. } => 31,
+            Refusal::ContractorExists { .. } => 32,
+            Refusal::EmptyBatch => 33,
+            Refusal::NotInBatch { .. } => 34,
+            Refusal::RefillTooMany { .. } => 35,
+            Refusal::RejectNeedsReason => 36,
+            Refusal::BatchClosed { .. } => 37,
+            Refusal::NotEnoughEmpties { .. } => 38,
         }
     }
-    const REFUSALS: usize = 32;
+    const REFUSALS: usize = 39;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

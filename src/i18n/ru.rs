@@ -158,6 +158,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::ServerCall => "Такого вызова в серверную нет.".into(),
             Entity::Broadcast => "Такой рассылки нет.".into(),
             Entity::Printer => format!("Принтер «{key}» не найден."),
+            Entity::Contractor => format!("Подрядчик «{key}» не найден."),
+            Entity::RefillBatch => format!("Партия на заправку {key} не найдена."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -328,6 +330,8 @@ fn field(f: TextField) -> &'static str {
         TextField::PrinterModel => "модель принтера",
         TextField::PrinterPlace => "место принтера",
         TextField::SerialNumber => "серийный номер",
+        TextField::ContractorName => "название подрядчика",
+        TextField::Contacts => "контакты",
     }
 }
 
@@ -353,6 +357,8 @@ fn of(what: Entity) -> &'static str {
         Entity::ServerCall => "вызова",
         Entity::Broadcast => "рассылки",
         Entity::Printer => "принтера",
+        Entity::Contractor => "подрядчика",
+        Entity::RefillBatch => "партии",
     }
 }
 
@@ -432,6 +438,17 @@ fn refusal(r: &Refusal) -> String {
         Refusal::PrinterInUse { inventory_number, open } => format!(
             "У принтера {inventory_number} открытых заявок: {open}. Выполните или отмените их, прежде чем списывать его."
         ),
+        Refusal::ContractorExists { name } => format!("Подрядчик «{name}» уже есть."),
+        Refusal::EmptyBatch => "В партии на заправку должен быть хотя бы один тип картриджа с количеством.".into(),
+        Refusal::NotInBatch { article, batch } => format!("{article} нет в партии на заправку {batch}."),
+        Refusal::RefillTooMany { batch, article, outstanding, wanted } => {
+            format!("В партии {batch} у подрядчика осталось {article}: {outstanding}; вернуть {wanted} нельзя.")
+        }
+        Refusal::RejectNeedsReason => "Укажите, почему подрядчик их забраковал.".into(),
+        Refusal::BatchClosed { batch } => format!("Партия {batch} закрыта: всё отправленное вернулось или списано."),
+        Refusal::NotEnoughEmpties { article, warehouse, available, wanted } => {
+            format!("Пустых {article} на складе «{warehouse}» {available}, а нужно {wanted}.")
+        }
         Refusal::PrinterElsewhere { inventory_number, branch } => format!(
             "Принтер {inventory_number} стоит в филиале «{branch}», а не в том, для которого заявка; выберите принтер этого филиала."
         ),
@@ -652,6 +669,36 @@ pub(super) fn web(w: W) -> &'static str {
         W::EmptiesInButton => "Принять",
         W::EmptiesNote => "Примечание: кто принёс, откуда (необязательно)",
         W::DoneEmptiesIn => "Пустые приняты.",
+        W::RefillNote => "Примечание (необязательно)",
+        W::NavRefills => "Заправка",
+        W::RefillBatches => "Партии у подрядчиков",
+        W::RefillBatch => "Партия на заправку",
+        W::Contractor => "Подрядчик",
+        W::Contractors => "Подрядчики",
+        W::RefillOutstanding => "У подрядчика",
+        W::RefillClosed => "Закрыта",
+        W::NoRefills => "Партий на заправку пока нет.",
+        W::NoContractors => "Сначала добавьте подрядчика: потом отправляйте пустые на заправку здесь.",
+        W::RefillSend => "Отправить пустые на заправку",
+        W::RefillSendHow => "Сколько пустых каждого типа отправить со склада; акт передачи — на странице партии.",
+        W::RefillSendButton => "Отправить",
+        W::AddContractor => "Добавить подрядчика",
+        W::Contacts => "Контакты",
+        W::RefillSent => "Отправлено",
+        W::RefillReceived => "Заправлено",
+        W::RefillRejected => "Забраковано",
+        W::RefillBackNow => "Пришло",
+        W::RefillRejectNow => "Брак",
+        W::RefillRejectReason => "Причина брака (нужна, если он есть)",
+        W::RefillReceive => "Принять",
+        W::Handover => "Акт передачи",
+        W::Total => "Итого",
+        W::HandedOver => "Передал",
+        W::ReceivedByContractor => "Принял подрядчик",
+        W::Print => "Печать",
+        W::DoneRefillSent => "Партия отправлена.",
+        W::DoneRefillReceived => "Принято.",
+        W::DoneContractorAdded => "Подрядчик добавлен.",
         W::OrderHowForPrinter => "Картриджи этого принтера — первыми (✓); заказанное из них помечается для него.",
         W::OrderCartridgesFor => "Заказать картриджи для принтера",
         W::OrderForPrinter => "Для какого принтера?",

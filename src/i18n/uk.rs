@@ -158,6 +158,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::ServerCall => "Такого виклику до серверної немає.".into(),
             Entity::Broadcast => "Такої розсилки немає.".into(),
             Entity::Printer => format!("Принтер «{key}» не знайдено."),
+            Entity::Contractor => format!("Підрядника «{key}» не знайдено."),
+            Entity::RefillBatch => format!("Партію на заправку {key} не знайдено."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -325,6 +327,8 @@ fn field(f: TextField) -> &'static str {
         TextField::PrinterModel => "модель принтера",
         TextField::PrinterPlace => "місце принтера",
         TextField::SerialNumber => "серійний номер",
+        TextField::ContractorName => "назва підрядника",
+        TextField::Contacts => "контакти",
     }
 }
 
@@ -358,6 +362,8 @@ fn of(what: Entity) -> &'static str {
         Entity::ServerCall => "виклику",
         Entity::Broadcast => "розсилки",
         Entity::Printer => "принтера",
+        Entity::Contractor => "підрядника",
+        Entity::RefillBatch => "партії",
     }
 }
 
@@ -435,6 +441,17 @@ fn refusal(r: &Refusal) -> String {
         Refusal::PrinterInUse { inventory_number, open } => format!(
             "Принтер {inventory_number} має відкритих заявок: {open}. Виконайте або скасуйте їх, перш ніж списувати його."
         ),
+        Refusal::ContractorExists { name } => format!("Підрядник «{name}» уже є."),
+        Refusal::EmptyBatch => "У партії на заправку має бути хоча б один тип картриджа з кількістю.".into(),
+        Refusal::NotInBatch { article, batch } => format!("{article} немає в партії на заправку {batch}."),
+        Refusal::RefillTooMany { batch, article, outstanding, wanted } => {
+            format!("У партії {batch} у підрядника залишилося {article}: {outstanding}; повернути {wanted} не можна.")
+        }
+        Refusal::RejectNeedsReason => "Вкажіть, чому підрядник їх забракував.".into(),
+        Refusal::BatchClosed { batch } => format!("Партію {batch} закрито: усе відправлене повернулося або списано."),
+        Refusal::NotEnoughEmpties { article, warehouse, available, wanted } => {
+            format!("Порожніх {article} на складі «{warehouse}» {available}, а потрібно {wanted}.")
+        }
         Refusal::PrinterElsewhere { inventory_number, branch } => format!(
             "Принтер {inventory_number} стоїть у філії «{branch}», а не в тій, для якої заявка; виберіть принтер цієї філії."
         ),
@@ -655,6 +672,36 @@ pub(super) fn web(w: W) -> &'static str {
         W::EmptiesInButton => "Прийняти",
         W::EmptiesNote => "Примітка: хто приніс, звідки (необовʼязково)",
         W::DoneEmptiesIn => "Порожні прийнято.",
+        W::RefillNote => "Примітка (необовʼязково)",
+        W::NavRefills => "Заправка",
+        W::RefillBatches => "Партії в підрядників",
+        W::RefillBatch => "Партія на заправку",
+        W::Contractor => "Підрядник",
+        W::Contractors => "Підрядники",
+        W::RefillOutstanding => "У підрядника",
+        W::RefillClosed => "Закрита",
+        W::NoRefills => "Партій на заправку поки немає.",
+        W::NoContractors => "Спершу додайте підрядника: потім надсилайте порожні на заправку тут.",
+        W::RefillSend => "Надіслати порожні на заправку",
+        W::RefillSendHow => "Скільки порожніх кожного типу надіслати зі складу; акт передачі — на сторінці партії.",
+        W::RefillSendButton => "Надіслати",
+        W::AddContractor => "Додати підрядника",
+        W::Contacts => "Контакти",
+        W::RefillSent => "Надіслано",
+        W::RefillReceived => "Заправлено",
+        W::RefillRejected => "Забраковано",
+        W::RefillBackNow => "Прийшло",
+        W::RefillRejectNow => "Брак",
+        W::RefillRejectReason => "Причина браку (потрібна, якщо він є)",
+        W::RefillReceive => "Прийняти",
+        W::Handover => "Акт передачі",
+        W::Total => "Разом",
+        W::HandedOver => "Передав",
+        W::ReceivedByContractor => "Прийняв підрядник",
+        W::Print => "Друк",
+        W::DoneRefillSent => "Партію надіслано.",
+        W::DoneRefillReceived => "Прийнято.",
+        W::DoneContractorAdded => "Підрядника додано.",
         W::OrderHowForPrinter => "Картриджі цього принтера — першими (✓); замовлене з них позначається для нього.",
         W::OrderCartridgesFor => "Замовити картриджі для принтера",
         W::OrderForPrinter => "Для якого принтера?",

@@ -138,6 +138,7 @@ pub fn issue(
                 empty,
                 request_id: Some(request_id),
                 issue_id: Some(issue_id),
+                batch_id: None,
                 actor: actor.label(),
                 note: None,
                 at: now,

@@ -38,12 +38,23 @@ pub(crate) fn set_full(
             empty: 0,
             request_id: None,
             issue_id: None,
+            batch_id: None,
             actor: actor.label(),
             note: None,
             at,
         })?;
     }
     Ok(delta)
+}
+
+/// Applies a move, a refusal for a person when it would take more empties than there are.
+pub(crate) fn move_stock(tx: &mut dyn Tx, m: &NewStockMove) -> Result<StockLevels> {
+    tx.move_stock(m).map_err(|e| match e {
+        crate::store::StoreError::InsufficientEmpties { article, warehouse, available, wanted } => {
+            Refusal::NotEnoughEmpties { article, warehouse, available, wanted }.into()
+        }
+        other => other.into(),
+    })
 }
 
 /// Who may move stock by hand (empties brought in, refills): whoever handles
@@ -69,13 +80,13 @@ pub fn receive_empties(
     quantity: i64,
     note: Option<&str>,
 ) -> Result<StockLevels> {
-    if !(1..=MAX_EMPTIES).contains(&quantity) {
-        return Err(Refusal::BadQuantity { max: MAX_EMPTIES }.into());
-    }
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(500).collect::<String>());
     let now = app.now();
     let mut tx = app.store.write()?;
     may_move(&mut *tx, app, actor)?;
+    if !(1..=MAX_EMPTIES).contains(&quantity) {
+        return Err(Refusal::BadQuantity { max: MAX_EMPTIES }.into());
+    }
     let warehouse = lookup::warehouse(&mut *tx, warehouse)?;
     let cartridge = lookup::cartridge_type(&mut *tx, cartridge)?;
     let after = tx.move_stock(&NewStockMove {
@@ -86,6 +97,7 @@ pub fn receive_empties(
         empty: quantity,
         request_id: None,
         issue_id: None,
+        batch_id: None,
         actor: actor.label(),
         note: note.clone(),
         at: now,

@@ -27,6 +27,7 @@ pub mod migrate;
 pub mod notify;
 pub mod onec_exchange;
 pub mod printers;
+pub mod refills;
 pub mod report;
 pub mod requests;
 pub mod schema;

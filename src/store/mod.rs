@@ -250,6 +250,7 @@ pub trait Tx:
     + OneCExchanges
     + Instances
     + Printers
+    + Refills
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -308,11 +309,18 @@ pub(crate) type BooksStock = (WarehouseId, String, CartridgeTypeId, String, i64,
 pub(crate) type BooksMoves = (WarehouseId, CartridgeTypeId, String, i64, i64);
 /// The issues by place: warehouse, type, issued, empties back.
 pub(crate) type BooksIssues = (WarehouseId, CartridgeTypeId, i64, i64);
+/// The refill batches by place: warehouse, type, sent, back refilled, rejected.
+pub(crate) type BooksRefills = (WarehouseId, CartridgeTypeId, i64, i64, i64);
 
-/// Every warehouse and type's books from the three sources, in listing order
+/// Every warehouse and type's books from the four sources, in listing order
 /// (by warehouse name, then article); a place that is in the ledger or the
 /// issues but has no stock row is there too, named by its ids.
-pub(crate) fn books_from(stock: Vec<BooksStock>, moves: Vec<BooksMoves>, issues: Vec<BooksIssues>) -> Vec<Books> {
+pub(crate) fn books_from(
+    stock: Vec<BooksStock>,
+    moves: Vec<BooksMoves>,
+    issues: Vec<BooksIssues>,
+    refills: Vec<BooksRefills>,
+) -> Vec<Books> {
     use crate::domain::MoveKind;
     let mut all: Vec<Books> = stock
         .into_iter()
@@ -353,6 +361,8 @@ pub(crate) fn books_from(stock: Vec<BooksStock>, moves: Vec<BooksMoves>, issues:
         match kind {
             Some(MoveKind::Issue) => b.ledger_issued -= full,
             Some(MoveKind::EmptiesBack) => b.ledger_empties_back += empty,
+            Some(MoveKind::RefillOut) => b.ledger_sent -= empty,
+            Some(MoveKind::RefillIn) => b.ledger_refilled += full,
             _ => {}
         }
     }
@@ -360,6 +370,12 @@ pub(crate) fn books_from(stock: Vec<BooksStock>, moves: Vec<BooksMoves>, issues:
         let b = at(&mut all, w, t);
         b.issued += issued;
         b.empties_back += back;
+    }
+    for (w, t, sent, refilled, rejected) in refills {
+        let b = at(&mut all, w, t);
+        b.sent += sent;
+        b.refilled += refilled;
+        b.rejected += rejected;
     }
     all.sort_by(|a, b| alphabetical(&a.warehouse, &b.warehouse).then_with(|| alphabetical(&a.article, &b.article)));
     all
@@ -478,6 +494,31 @@ pub trait Printers {
     fn retire_printer(&mut self, id: PrinterId, at: DateTime<Utc>) -> Result<()>;
     /// How many open requests (new or accepted, not archived) have a line for it.
     fn open_requests_for_printer(&mut self, id: PrinterId) -> Result<u64>;
+}
+
+/// Contractors and the batches of empties sent to them for refilling.
+pub trait Refills {
+    /// Every contractor, by name.
+    fn contractors(&mut self) -> Result<Vec<Contractor>>;
+    fn contractor(&mut self, id: i64) -> Result<Option<Contractor>>;
+    fn insert_contractor(&mut self, new: &NewContractor, at: DateTime<Utc>) -> Result<Contractor>;
+    /// Inserts a batch and its lines; returns its id.
+    fn insert_refill_batch(&mut self, new: &NewRefillBatch) -> Result<i64>;
+    fn refill_batch(&mut self, id: i64) -> Result<Option<RefillBatch>>;
+    /// Open ones first, then the newest; only open ones with `open_only`.
+    fn refill_batches(&mut self, open_only: bool) -> Result<Vec<RefillBatch>>;
+    fn set_refill_line(&mut self, line_id: i64, received: i64, rejected: i64, reason: Option<&str>) -> Result<()>;
+    fn close_refill_batch(&mut self, id: i64, at: DateTime<Utc>) -> Result<()>;
+}
+
+/// Batches with their lines, given every batch's lines by batch.
+pub(crate) fn with_lines(mut batches: Vec<RefillBatch>, lines: Vec<(i64, RefillLine)>) -> Vec<RefillBatch> {
+    for (batch, line) in lines {
+        if let Some(b) = batches.iter_mut().find(|b| b.id == batch) {
+            b.lines.push(line);
+        }
+    }
+    batches
 }
 
 /// Requests, their cartridge lines and attachments.

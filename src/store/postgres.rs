@@ -472,6 +472,9 @@ pub const TABLES: &[&str] = &[
     "server_calls",
     "server_call_answers",
     "cartridge_issues",
+    "contractors",
+    "refill_batches",
+    "refill_lines",
     "stock_moves",
     "sla_reminders",
     "job_runs",
@@ -1098,7 +1101,19 @@ impl Catalog for PgTx {
         };
         self.exec(
             sql::INSERT_MOVE.postgres(),
-            &[&m.at, &w, &t, &m.kind.as_str(), &m.full, &m.empty, &m.request_id, &m.issue_id, &m.actor, &m.note],
+            &[
+                &m.at,
+                &w,
+                &t,
+                &m.kind.as_str(),
+                &m.full,
+                &m.empty,
+                &m.request_id,
+                &m.issue_id,
+                &m.actor,
+                &m.note,
+                &m.batch_id,
+            ],
         )?;
         Ok(StockLevels { full: after.get(0), empty: after.get(1) })
     }
@@ -1119,7 +1134,12 @@ impl Catalog for PgTx {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
             .collect();
-        Ok(super::books_from(stock, moves, issues))
+        let refills = self
+            .query(sql::BOOKS_REFILLS.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .collect();
+        Ok(super::books_from(stock, moves, issues, refills))
     }
 }
 
@@ -1665,6 +1685,98 @@ impl PgTx {
         for t in types {
             self.exec(sql::ADD_PRINTER_CARTRIDGE.postgres(), &[&id, t])?;
         }
+        Ok(())
+    }
+}
+
+fn contractor_of(r: &Row) -> Contractor {
+    Contractor { id: r.get(0), name: r.get(1), contacts: r.get(2), created_at: r.get(3) }
+}
+
+fn batch_of(r: &Row) -> RefillBatch {
+    RefillBatch {
+        id: r.get(0),
+        contractor_id: r.get(1),
+        contractor: r.get(2),
+        contacts: r.get(3),
+        warehouse_id: r.get(4),
+        warehouse: r.get(5),
+        sent_at: r.get(6),
+        sent_by: r.get(7),
+        note: r.get(8),
+        closed_at: r.get(9),
+        lines: Vec::new(),
+    }
+}
+
+fn line_of(r: &Row) -> (i64, RefillLine) {
+    (
+        r.get(0),
+        RefillLine {
+            id: r.get(1),
+            cartridge_type_id: r.get(2),
+            article: r.get(3),
+            cartridge: r.get(4),
+            sent: r.get(5),
+            received: r.get(6),
+            rejected: r.get(7),
+            reject_reason: r.get(8),
+        },
+    )
+}
+
+impl Refills for PgTx {
+    fn contractors(&mut self) -> Result<Vec<Contractor>> {
+        let mut all: Vec<Contractor> =
+            self.query(sql::CONTRACTORS.postgres(), &[])?.iter().map(contractor_of).collect();
+        all.sort_by(|a, b| alphabetical(&a.name, &b.name));
+        Ok(all)
+    }
+
+    fn contractor(&mut self, id: i64) -> Result<Option<Contractor>> {
+        Ok(self.opt(sql::CONTRACTOR_BY_ID.postgres(), &[&id])?.as_ref().map(contractor_of))
+    }
+
+    fn insert_contractor(&mut self, new: &NewContractor, at: DateTime<Utc>) -> Result<Contractor> {
+        let id: i64 = self.one(sql::INSERT_CONTRACTOR.postgres(), &[&new.name, &new.contacts, &at])?.get(0);
+        self.contractor(id)?.ok_or_else(|| StoreError::Backend("a contractor just added is gone".into()))
+    }
+
+    fn insert_refill_batch(&mut self, new: &NewRefillBatch) -> Result<i64> {
+        let id: i64 = self
+            .one(
+                sql::INSERT_BATCH.postgres(),
+                &[&new.contractor_id, &new.warehouse_id, &new.sent_at, &new.sent_by, &new.note],
+            )?
+            .get(0);
+        for (cartridge, sent) in &new.lines {
+            self.exec(sql::INSERT_REFILL_LINE.postgres(), &[&id, cartridge, sent])?;
+        }
+        Ok(id)
+    }
+
+    fn refill_batch(&mut self, id: i64) -> Result<Option<RefillBatch>> {
+        let Some(batch) = self.opt(sql::BATCH_BY_ID.postgres(), &[&id])?.as_ref().map(batch_of) else {
+            return Ok(None);
+        };
+        let lines = self.query(sql::BATCH_LINES.postgres(), &[&id])?.iter().map(line_of).collect();
+        Ok(super::with_lines(vec![batch], lines).pop())
+    }
+
+    fn refill_batches(&mut self, open_only: bool) -> Result<Vec<RefillBatch>> {
+        let list = if open_only { sql::OPEN_BATCHES } else { sql::BATCHES };
+        let batches = self.query(list.postgres(), &[])?.iter().map(batch_of).collect();
+        let lines = self.query(sql::ALL_BATCH_LINES.postgres(), &[])?.iter().map(line_of).collect();
+        Ok(super::with_lines(batches, lines))
+    }
+
+    fn set_refill_line(&mut self, line_id: i64, received: i64, rejected: i64, reason: Option<&str>) -> Result<()> {
+        self.exec(sql::SET_REFILL_LINE.postgres(), &[&line_id, &received, &rejected, &reason])?;
+        Ok(())
+    }
+
+    fn close_refill_batch(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.exec(sql::CLOSE_BATCH.postgres(), &[&id, &at])?;
         Ok(())
     }
 }

@@ -285,7 +285,7 @@ pub(crate) const MOVE_STOCK: Sql = shared!(
 );
 pub(crate) const INSERT_MOVE: Sql = shared!(
     "INSERT INTO stock_moves (at, warehouse_id, cartridge_type_id, kind, full_delta, empty_delta, request_id, \
-     issue_id, actor, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+     issue_id, actor, note, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 );
 /// The books, from three places: the stock rows (with names) ...
 pub(crate) const BOOKS_STOCK: Sql = shared!(
@@ -296,6 +296,12 @@ pub(crate) const BOOKS_STOCK: Sql = shared!(
 pub(crate) const BOOKS_MOVES: Sql = shared!(
     "SELECT warehouse_id, cartridge_type_id, kind, CAST(sum(full_delta) AS BIGINT), CAST(sum(empty_delta) AS BIGINT) \
      FROM stock_moves GROUP BY warehouse_id, cartridge_type_id, kind"
+);
+/// ... the refill batches ...
+pub(crate) const BOOKS_REFILLS: Sql = shared!(
+    "SELECT b.warehouse_id, l.cartridge_type_id, CAST(sum(l.sent) AS BIGINT), CAST(sum(l.received) AS BIGINT), \
+     CAST(sum(l.rejected) AS BIGINT) FROM refill_lines l JOIN refill_batches b ON b.id = l.batch_id \
+     GROUP BY b.warehouse_id, l.cartridge_type_id"
 );
 /// ... and the issues of requests.
 pub(crate) const BOOKS_ISSUES: Sql = shared!(
@@ -443,6 +449,36 @@ pub(crate) const OPEN_REQUESTS_FOR_PRINTER: Sql = shared!(
     "SELECT count(DISTINCT r.id) FROM request_items i JOIN requests r ON r.id = i.request_id \
      WHERE i.printer_id = ?1 AND r.status IN ('new', 'accepted') AND r.archived_at IS NULL"
 );
+
+// ---------------------------------------------------------------- refills
+
+pub(crate) const CONTRACTORS: Sql = shared!("SELECT id, name, contacts, created_at FROM contractors");
+pub(crate) const CONTRACTOR_BY_ID: Sql = shared!(CONTRACTORS.sqlite(), " WHERE id = ?1");
+pub(crate) const INSERT_CONTRACTOR: Sql =
+    shared!("INSERT INTO contractors (name, contacts, created_at) VALUES (?1, ?2, ?3) RETURNING id");
+pub(crate) const INSERT_BATCH: Sql = shared!(
+    "INSERT INTO refill_batches (contractor_id, warehouse_id, sent_at, sent_by, note) VALUES (?1, ?2, ?3, ?4, ?5) \
+     RETURNING id"
+);
+pub(crate) const INSERT_REFILL_LINE: Sql =
+    shared!("INSERT INTO refill_lines (batch_id, cartridge_type_id, sent) VALUES (?1, ?2, ?3)");
+const BATCH_COLUMNS: &str = "SELECT b.id, b.contractor_id, c.name, c.contacts, b.warehouse_id, w.name, b.sent_at, \
+     b.sent_by, b.note, b.closed_at FROM refill_batches b JOIN contractors c ON c.id = b.contractor_id \
+     JOIN warehouses w ON w.id = b.warehouse_id";
+/// Open batches first, then the newest.
+pub(crate) const BATCHES: Sql =
+    shared!(BATCH_COLUMNS, " ORDER BY CASE WHEN b.closed_at IS NULL THEN 0 ELSE 1 END, b.sent_at DESC, b.id DESC");
+pub(crate) const OPEN_BATCHES: Sql =
+    shared!(BATCH_COLUMNS, " WHERE b.closed_at IS NULL ORDER BY b.sent_at DESC, b.id DESC");
+pub(crate) const BATCH_BY_ID: Sql = shared!(BATCH_COLUMNS, " WHERE b.id = ?1");
+const LINE_COLUMNS: &str = "SELECT l.batch_id, l.id, l.cartridge_type_id, t.vendor_article, t.name, l.sent, \
+     l.received, l.rejected, l.reject_reason FROM refill_lines l JOIN cartridge_types t ON t.id = l.cartridge_type_id";
+pub(crate) const ALL_BATCH_LINES: Sql = shared!(LINE_COLUMNS, " ORDER BY l.batch_id, l.id");
+pub(crate) const BATCH_LINES: Sql = shared!(LINE_COLUMNS, " WHERE l.batch_id = ?1 ORDER BY l.id");
+pub(crate) const SET_REFILL_LINE: Sql =
+    shared!("UPDATE refill_lines SET received = ?2, rejected = ?3, reject_reason = ?4 WHERE id = ?1");
+pub(crate) const CLOSE_BATCH: Sql =
+    shared!("UPDATE refill_batches SET closed_at = ?2 WHERE id = ?1 AND closed_at IS NULL");
 
 // ---------------------------------------------------------------- bot: inbox, dialogues, outbox
 

@@ -964,7 +964,19 @@ impl Catalog for SqliteTx {
         self.conn
             .prepare_cached(sql::INSERT_MOVE.sqlite())
             .map_err(db)?
-            .execute(params![at, w, t, m.kind.as_str(), m.full, m.empty, m.request_id, m.issue_id, m.actor, m.note])
+            .execute(params![
+                at,
+                w,
+                t,
+                m.kind.as_str(),
+                m.full,
+                m.empty,
+                m.request_id,
+                m.issue_id,
+                m.actor,
+                m.note,
+                m.batch_id
+            ])
             .map_err(db)?;
         Ok(after)
     }
@@ -994,7 +1006,15 @@ impl Catalog for SqliteTx {
             .map_err(db)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(db)?;
-        Ok(super::books_from(stock, moves, issues))
+        let refills = self
+            .conn
+            .prepare_cached(sql::BOOKS_REFILLS.sqlite())
+            .map_err(db)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        Ok(super::books_from(stock, moves, issues, refills))
     }
 }
 
@@ -1554,6 +1574,99 @@ impl SqliteTx {
     }
 }
 
+fn contractor_row(r: &Row) -> rusqlite::Result<Contractor> {
+    Ok(Contractor { id: r.get(0)?, name: r.get(1)?, contacts: r.get(2)?, created_at: time(r, 3)? })
+}
+
+fn batch_row(r: &Row) -> rusqlite::Result<RefillBatch> {
+    Ok(RefillBatch {
+        id: r.get(0)?,
+        contractor_id: r.get(1)?,
+        contractor: r.get(2)?,
+        contacts: r.get(3)?,
+        warehouse_id: r.get(4)?,
+        warehouse: r.get(5)?,
+        sent_at: time(r, 6)?,
+        sent_by: r.get(7)?,
+        note: r.get(8)?,
+        closed_at: time_opt(r, 9)?,
+        lines: Vec::new(),
+    })
+}
+
+fn line_row(r: &Row) -> rusqlite::Result<(i64, RefillLine)> {
+    Ok((
+        r.get(0)?,
+        RefillLine {
+            id: r.get(1)?,
+            cartridge_type_id: r.get(2)?,
+            article: r.get(3)?,
+            cartridge: r.get(4)?,
+            sent: r.get(5)?,
+            received: r.get(6)?,
+            rejected: r.get(7)?,
+            reject_reason: r.get(8)?,
+        },
+    ))
+}
+
+impl Refills for SqliteTx {
+    fn contractors(&mut self) -> Result<Vec<Contractor>> {
+        let mut st = self.conn.prepare_cached(sql::CONTRACTORS.sqlite()).map_err(db)?;
+        let mut all: Vec<Contractor> =
+            st.query_map([], contractor_row).map_err(db)?.collect::<rusqlite::Result<_>>().map_err(db)?;
+        all.sort_by(|a, b| alphabetical(&a.name, &b.name));
+        Ok(all)
+    }
+
+    fn contractor(&mut self, id: i64) -> Result<Option<Contractor>> {
+        self.one_by(sql::CONTRACTOR_BY_ID.sqlite(), &id, contractor_row)
+    }
+
+    fn insert_contractor(&mut self, new: &NewContractor, at: DateTime<Utc>) -> Result<Contractor> {
+        let id = self.insert(sql::INSERT_CONTRACTOR.sqlite(), params![new.name, new.contacts, to_text(at)])?;
+        self.contractor(id)?.ok_or_else(|| StoreError::Backend("a contractor just added is gone".into()))
+    }
+
+    fn insert_refill_batch(&mut self, new: &NewRefillBatch) -> Result<i64> {
+        let id = self.insert(
+            sql::INSERT_BATCH.sqlite(),
+            params![new.contractor_id, new.warehouse_id, to_text(new.sent_at), new.sent_by, new.note],
+        )?;
+        let mut st = self.conn.prepare_cached(sql::INSERT_REFILL_LINE.sqlite()).map_err(db)?;
+        for (cartridge, sent) in &new.lines {
+            st.execute(params![id, cartridge, sent]).map_err(db)?;
+        }
+        Ok(id)
+    }
+
+    fn refill_batch(&mut self, id: i64) -> Result<Option<RefillBatch>> {
+        let Some(batch) = self.one_by(sql::BATCH_BY_ID.sqlite(), &id, batch_row)? else { return Ok(None) };
+        let mut st = self.conn.prepare_cached(sql::BATCH_LINES.sqlite()).map_err(db)?;
+        let lines = st.query_map([id], line_row).map_err(db)?.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
+        Ok(super::with_lines(vec![batch], lines).pop())
+    }
+
+    fn refill_batches(&mut self, open_only: bool) -> Result<Vec<RefillBatch>> {
+        let list = if open_only { sql::OPEN_BATCHES } else { sql::BATCHES };
+        let mut st = self.conn.prepare_cached(list.sqlite()).map_err(db)?;
+        let batches = st.query_map([], batch_row).map_err(db)?.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::ALL_BATCH_LINES.sqlite()).map_err(db)?;
+        let lines = st.query_map([], line_row).map_err(db)?.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
+        Ok(super::with_lines(batches, lines))
+    }
+
+    fn set_refill_line(&mut self, line_id: i64, received: i64, rejected: i64, reason: Option<&str>) -> Result<()> {
+        self.conn.execute(sql::SET_REFILL_LINE.sqlite(), params![line_id, received, rejected, reason]).map_err(db)?;
+        Ok(())
+    }
+
+    fn close_refill_batch(&mut self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(sql::CLOSE_BATCH.sqlite(), params![id, to_text(at)]).map_err(db)?;
+        Ok(())
+    }
+}
+
 impl Printers for SqliteTx {
     fn printers(&mut self, filter: &PrinterFilter) -> Result<Vec<Printer>> {
         let mut st = self.conn.prepare_cached(sql::PRINTERS.sqlite()).map_err(db)?;
@@ -2106,7 +2219,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -21,6 +21,7 @@ mod onec;
 mod pages;
 mod people;
 mod printers;
+mod refills;
 mod reports;
 mod requests;
 mod security;
@@ -135,6 +136,12 @@ pub fn router(web: Web) -> Router {
         .route("/printers", get(printers::list).post(printers::add))
         .route("/printers/{id}", get(printers::show).post(printers::save))
         .route("/printers/{id}/retire", post(printers::retire))
+        .route("/refills", get(refills::list).post(refills::send))
+        .route("/refills/contractors", post(refills::add_contractor))
+        .route("/refills/{id}", get(refills::show))
+        .route("/refills/{id}/receive", post(refills::receive))
+        .route("/refills/{id}/handover", get(refills::handover))
+        .route("/refills/{id}/handover.xlsx", get(refills::handover_xlsx))
         .route(
             "/stock/import",
             post(stock::upload).layer(axum::extract::DefaultBodyLimit::max(stock::UPLOAD_MAX_BYTES + (1 << 20))),

@@ -101,6 +101,7 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     if v.may(Permission::ViewStock) {
         items.push(("/stock", W::NavStock));
         items.push(("/printers", W::Printers));
+        items.push(("/refills", W::NavRefills));
     }
     if v.may(Permission::ViewReports) {
         items.push(("/reports", W::NavReports));
@@ -110,6 +111,14 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     }
     items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
+}
+
+/// The notice after a change the page was redirected to (`?done=WORD`), from
+/// the page's own words.
+pub fn done_flash(lang: Lang, done: Option<&str>, words: &[(&str, W)]) -> Option<Flash> {
+    let done = done?;
+    let (_, word) = words.iter().find(|(w, _)| *w == done)?;
+    Some(Flash { kind: "ok", text: crate::i18n::w(lang, *word).to_string() })
 }
 
 pub fn html(t: impl Template) -> Response {

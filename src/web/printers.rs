@@ -77,13 +77,8 @@ pub struct Filter {
 }
 
 fn done_flash(lang: Lang, done: Option<&str>) -> Option<Flash> {
-    let word = match done? {
-        "added" => W::DonePrinterAdded,
-        "saved" => W::DonePrinterSaved,
-        "retired" => W::DonePrinterRetired,
-        _ => return None,
-    };
-    Some(Flash { kind: "ok", text: w(lang, word).to_string() })
+    let words = [("added", W::DonePrinterAdded), ("saved", W::DonePrinterSaved), ("retired", W::DonePrinterRetired)];
+    super::pages::done_flash(lang, done, &words)
 }
 
 /// The catalog's articles of `ids`, joined.

@@ -145,6 +145,7 @@ pub fn stock_move(
         empty,
         request_id: None,
         issue_id: None,
+        batch_id: None,
         actor: "cli:test".into(),
         note: None,
         at,
@@ -183,6 +184,24 @@ pub struct Workdir {
 }
 
 impl Workdir {
+    /// The rows a listing prints with `--format json`; the command must succeed.
+    #[allow(dead_code)]
+    pub fn json_rows(&self, args: &[&str]) -> Vec<serde_json::Value> {
+        let out = self.cmd().args(args).args(["--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+    }
+
+    /// A command refused as a person's mistake: exit code 1 and one `error:` line that names `needle`.
+    #[allow(dead_code)]
+    pub fn fails(&self, args: &[&str], needle: &str) {
+        let out = self.cmd().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
+    }
+
     pub fn new() -> Workdir {
         Workdir { dir: tempfile::tempdir().expect("temp dir"), pg: backend_db("workdir") }
     }

@@ -49,6 +49,11 @@
     });
   }
 
+  // A page's own print button (the handover document).
+  document.addEventListener('click', function (e) {
+    if (e.target.closest && e.target.closest('[data-print]')) { window.print(); }
+  });
+
   // The order form's − and + beside each quantity.
   document.addEventListener('click', function (e) {
     var step = e.target.closest && e.target.closest('button.step');
