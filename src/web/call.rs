@@ -42,7 +42,7 @@ pub struct CallForm {
 /// `POST /call`.
 pub async fn place(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form(f): Form<CallForm>) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let actor = who.viewer.actor();

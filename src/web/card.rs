@@ -306,7 +306,7 @@ pub async fn act(
     Form(f): Form<ActForm>,
 ) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let actor = who.viewer.actor();

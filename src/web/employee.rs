@@ -367,7 +367,7 @@ pub async fn place_order(
 ) -> Response {
     let lang = who.lang;
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
-    if !session::same_origin(&web, &headers) || !get("csrf").is_some_and(|c| session::csrf_ok(&who.viewer, &c)) {
+    if !session::posted(&web, &headers, &who.viewer, &get("csrf").unwrap_or_default()) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let comment = get("comment").filter(|c| !c.is_empty());
@@ -449,7 +449,7 @@ pub async fn set_branch(
     Form(f): Form<BranchForm>,
 ) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let actor = who.viewer.actor();

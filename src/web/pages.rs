@@ -353,7 +353,7 @@ pub struct CsrfForm {
 
 /// `POST /logout`.
 pub async fn logout(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return error_page(&web, who.lang, StatusCode::BAD_REQUEST, None);
     }
     let v = who.viewer.clone();
@@ -370,7 +370,7 @@ pub async fn logout_everywhere(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return error_page(&web, who.lang, StatusCode::BAD_REQUEST, None);
     }
     let v = who.viewer.clone();
@@ -487,7 +487,7 @@ pub async fn set_language(
     headers: HeaderMap,
     Form(f): Form<LanguageForm>,
 ) -> Response {
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return error_page(&web, who.lang, StatusCode::BAD_REQUEST, None);
     }
     match Lang::parse_named(&f.lang) {

@@ -154,7 +154,7 @@ pub struct AddForm {
 /// `POST /people`: adds someone.
 pub async fn add(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form(f): Form<AddForm>) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let Ok(telegram_id) = f.telegram_id.trim().parse::<i64>() else {
@@ -204,7 +204,7 @@ pub async fn change(
     Form(f): Form<ChangeForm>,
 ) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let actor = who.viewer.actor();

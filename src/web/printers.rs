@@ -192,7 +192,7 @@ impl Posted {
     /// The form as posted, when it came from our own page with the session's token.
     fn checked(web: &Web, who: &SignedIn, headers: &HeaderMap, pairs: Vec<(String, String)>) -> Option<Self> {
         let posted = Self::read(pairs);
-        (session::same_origin(web, headers) && session::csrf_ok(&who.viewer, &posted.csrf)).then_some(posted)
+        session::posted(web, headers, &who.viewer, &posted.csrf).then_some(posted)
     }
 
     fn read(pairs: Vec<(String, String)>) -> Posted {
@@ -358,7 +358,7 @@ pub async fn retire(
     Form(f): Form<CsrfOnly>,
 ) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let actor = who.viewer.actor();

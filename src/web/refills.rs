@@ -169,7 +169,7 @@ pub async fn list(State(web): State<Web>, who: SignedIn, Query(d): Query<Done>) 
 /// The form's fields, when it came from our own page with the session's token.
 fn checked(web: &Web, who: &SignedIn, headers: &HeaderMap, pairs: &[(String, String)]) -> bool {
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-    session::same_origin(web, headers) && session::csrf_ok(&who.viewer, csrf)
+    session::posted(web, headers, &who.viewer, csrf)
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {

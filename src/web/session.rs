@@ -178,6 +178,12 @@ fn expected_origins(web: &Web, headers: &HeaderMap) -> Vec<String> {
 }
 
 /// Compares the CSRF value a form carried with the session's, in constant time.
+/// A post from our own page (same origin) carrying the session's token: the
+/// check every form's handler makes before anything else.
+pub fn posted(web: &Web, headers: &HeaderMap, viewer: &Viewer, csrf: &str) -> bool {
+    same_origin(web, headers) && csrf_ok(viewer, csrf)
+}
+
 pub fn csrf_ok(viewer: &Viewer, given: &str) -> bool {
     let want = viewer.session.csrf.as_bytes();
     let given = given.as_bytes();

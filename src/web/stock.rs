@@ -529,7 +529,7 @@ pub async fn confirm(
     Form(f): Form<Confirm>,
 ) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let me = who.viewer.user.telegram_id;
@@ -572,7 +572,7 @@ pub async fn empties(
     Form(f): Form<EmptiesForm>,
 ) -> Response {
     let lang = who.lang;
-    if !session::same_origin(&web, &headers) || !session::csrf_ok(&who.viewer, &f.csrf) {
+    if !session::posted(&web, &headers, &who.viewer, &f.csrf) {
         return super::pages::error_page(&web, lang, StatusCode::BAD_REQUEST, None);
     }
     let actor = who.viewer.actor();
