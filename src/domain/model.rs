@@ -209,6 +209,34 @@ pub struct Request {
     pub sla_resolve_level: i64,
 }
 
+/// What a request's service level depends on: which branch, what kind, how
+/// urgent, where it stands and when it moved. A dashboard reads only these
+/// of every open request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestTimes {
+    pub branch_id: BranchId,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Request {
+    pub fn times(&self) -> RequestTimes {
+        RequestTimes {
+            branch_id: self.branch_id,
+            kind: self.kind,
+            priority: self.priority,
+            status: self.status,
+            created_at: self.created_at,
+            accepted_at: self.accepted_at,
+            closed_at: self.closed_at,
+        }
+    }
+}
+
 /// A request to insert, with its cartridge lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRequest {

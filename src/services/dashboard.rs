@@ -10,10 +10,10 @@
 
 use super::{Actor, App, Result, principal};
 use crate::domain::permissions::{self, authorize};
-use crate::domain::{Kind, Permission, Status};
+use crate::domain::{BranchId, Kind, Permission, Status};
 use crate::store::{ArchivedFilter, RequestQuery, StockRow};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use std::collections::BTreeMap;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use std::collections::{BTreeMap, HashMap};
 
 /// Whose figures: the kinds of request they cover.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -57,13 +57,7 @@ fn day_and_week_start(app: &App) -> (DateTime<Utc>, DateTime<Utc>) {
     let tz = app.settings.timezone;
     let today = app.now().with_timezone(&tz).date_naive();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    let midnight = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| app.now())
-    };
-    (midnight(today), midnight(monday))
+    (super::local_midnight(tz, today, app.now()), super::local_midnight(tz, monday, app.now()))
 }
 
 /// The figures of now.
@@ -91,16 +85,19 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
         archived: ArchivedFilter::Exclude,
         ..base.clone()
     };
+    // Only what service levels depend on, of every open request: no joins, no order.
+    let names: HashMap<BranchId, String> = tx.branches()?.into_iter().map(|b| (b.id, b.name)).collect();
     let mut branches: BTreeMap<String, BranchOpen> = BTreeMap::new();
-    tx.scan_requests(&open, &mut |r| {
-        let late = super::sla::breached(&app.settings.sla, &r, at);
+    for r in tx.request_times(&open)? {
+        let late = super::sla::breached_times(&app.settings.sla, &r, at);
         match r.status {
             Status::New => out.new += 1,
             _ => out.accepted += 1,
         }
         out.overdue += u64::from(late);
-        let b = branches.entry(r.branch_name.clone()).or_insert_with(|| BranchOpen {
-            branch: r.branch_name.clone(),
+        let name = names.get(&r.branch_id).cloned().unwrap_or_default();
+        let b = branches.entry(name).or_insert_with_key(|name| BranchOpen {
+            branch: name.clone(),
             by_kind: scope.kinds.iter().map(|k| (*k, 0)).collect(),
             total: 0,
             overdue: 0,
@@ -110,8 +107,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
         }
         b.total += 1;
         b.overdue += u64::from(late);
-        Ok(true)
-    })?;
+    }
     let mut open_by_branch: Vec<BranchOpen> = branches.into_values().collect();
     open_by_branch.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.branch.cmp(&b.branch)));
     out.open_by_branch = open_by_branch;
@@ -185,12 +181,7 @@ pub fn trends(app: &App, scope: &Scope) -> Result<Trends> {
         start = if start.month() == 1 { first(start.year() - 1, 12) } else { first(start.year(), start.month() - 1) };
     }
     months.reverse();
-    let utc = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(at)
-    };
+    let utc = |d: NaiveDate| super::local_midnight(tz, d, at);
     for m in months {
         let next = if m.month() == 12 { first(m.year() + 1, 1) } else { first(m.year(), m.month() + 1) };
         let n = tx.count_requests(&RequestQuery { since: Some(utc(m)), until: Some(utc(next)), ..base.clone() })?;

@@ -276,6 +276,15 @@ impl AuditEvent {
     }
 }
 
+/// The first instant of local day `d` in `tz`, in UTC (the earliest, where
+/// clocks jump at midnight); `fallback` for a day with no midnight at all.
+pub(crate) fn local_midnight(tz: chrono_tz::Tz, d: chrono::NaiveDate, fallback: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    d.and_hms_opt(0, 0, 0)
+        .and_then(|t| tz.from_local_datetime(&t).earliest())
+        .map_or(fallback, |t| t.with_timezone(&Utc))
+}
+
 /// Appends an audit record in `tx`, in the same transaction as the change it records.
 pub fn audit(tx: &mut dyn Tx, at: DateTime<Utc>, actor: &Actor, event: AuditEvent) -> Result<()> {
     tx.append_log(&NewLog {

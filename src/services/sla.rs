@@ -19,7 +19,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::sla::{self, SlaKind};
 use crate::domain::{Lang, RequestNumber, Status};
 use crate::i18n::{Msg, t};
-use crate::store::{ArchivedFilter, NewSlaReminder, Request, RequestOrder, RequestQuery, SlaReminder};
+use crate::store::{ArchivedFilter, NewSlaReminder, Request, RequestOrder, RequestQuery, RequestTimes, SlaReminder};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -55,6 +55,11 @@ pub struct SlaRun {
 /// When `kind`'s limit runs out for `r`: the one place a request's
 /// deadline is worked out. `None` for a resolve limit that is not set.
 pub fn due(s: &SlaSettings, r: &Request, kind: SlaKind) -> Option<DateTime<Utc>> {
+    due_of(s, &r.times(), kind)
+}
+
+/// [`due`] from a request's times alone.
+fn due_of(s: &SlaSettings, r: &RequestTimes, kind: SlaKind) -> Option<DateTime<Utc>> {
     let limit = match kind {
         SlaKind::Accept => s.accept.get(r.priority),
         SlaKind::Resolve => s.resolve.get(r.priority)?,
@@ -77,8 +82,13 @@ pub fn deadline(s: &SlaSettings, r: &Request) -> Option<(SlaKind, DateTime<Utc>)
 /// Whether a request breached its SLA (as of `now`, if still open): accepted
 /// late, or, where a resolve limit is set, closed late.
 pub fn breached(s: &SlaSettings, r: &Request, now: DateTime<Utc>) -> bool {
-    due(s, r, SlaKind::Accept).is_some_and(|d| sla::accept_breached(d, r.accepted_at, r.closed_at, now))
-        || due(s, r, SlaKind::Resolve).is_some_and(|d| sla::resolve_breached(d, r.closed_at, now))
+    breached_times(s, &r.times(), now)
+}
+
+/// [`breached`] from a request's times alone (what the dashboard reads).
+pub fn breached_times(s: &SlaSettings, r: &RequestTimes, now: DateTime<Utc>) -> bool {
+    due_of(s, r, SlaKind::Accept).is_some_and(|d| sla::accept_breached(d, r.accepted_at, r.closed_at, now))
+        || due_of(s, r, SlaKind::Resolve).is_some_and(|d| sla::resolve_breached(d, r.closed_at, now))
 }
 
 /// The breach of a request at `now`, if any (the resolve limit counts only once it is accepted).

@@ -534,6 +534,9 @@ pub trait Requests {
     fn update_request(&mut self, request: &Request) -> Result<()>;
     /// Calls `each` for every matching request in order, until it returns `false`.
     fn scan_requests(&mut self, query: &RequestQuery, each: &mut dyn FnMut(Request) -> Result<bool>) -> Result<()>;
+    /// The service-level times of every request `q` selects, in no order
+    /// (its order, limit and offset are ignored).
+    fn request_times(&mut self, q: &RequestQuery) -> Result<Vec<RequestTimes>>;
     fn count_requests(&mut self, query: &RequestQuery) -> Result<u64>;
 
     fn items(&mut self, request_id: i64) -> Result<Vec<RequestItem>>;

@@ -1336,6 +1336,24 @@ impl Requests for PgTx {
         result
     }
 
+    fn request_times(&mut self, q: &RequestQuery) -> Result<Vec<RequestTimes>> {
+        let (filter, args) = request_where(q);
+        self.query(&format!("{}{filter}", sql::REQUEST_TIMES), &refs(&args))?
+            .iter()
+            .map(|r| {
+                Ok(RequestTimes {
+                    branch_id: r.get(0),
+                    kind: parse(r.get(1))?,
+                    priority: parse(r.get(2))?,
+                    status: parse(r.get(3))?,
+                    created_at: r.get(4),
+                    accepted_at: r.get(5),
+                    closed_at: r.get(6),
+                })
+            })
+            .collect()
+    }
+
     fn count_requests(&mut self, q: &RequestQuery) -> Result<u64> {
         let (filter, args) = request_where(q);
         let n: i64 = self.one(&format!("{}{filter}", sql::COUNT_REQUESTS), &refs(&args))?.get(0);

@@ -326,6 +326,10 @@ pub(crate) const REQUESTS: Sql = shared!(
 );
 pub(crate) const REQUEST_BY_ID: Sql = shared!(REQUESTS.sqlite(), " WHERE r.id = ?1");
 pub(crate) const REQUEST_BY_CLIENT_KEY: Sql = shared!(REQUESTS.sqlite(), " WHERE r.client_key = ?1");
+/// What service levels depend on, of requests; a filter goes after it (no
+/// joins, no order: the dashboard reads every open request this way).
+pub(crate) const REQUEST_TIMES: &str =
+    "SELECT r.branch_id, r.kind, r.priority, r.status, r.created_at, r.accepted_at, r.closed_at FROM requests r";
 /// Counts requests; a filter goes after it.
 pub(crate) const COUNT_REQUESTS: &str = "SELECT count(*) FROM requests r";
 pub(crate) const INSERT_REQUEST: Sql = shared!(

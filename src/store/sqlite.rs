@@ -1228,6 +1228,26 @@ impl Requests for SqliteTx {
         Ok(())
     }
 
+    fn request_times(&mut self, q: &RequestQuery) -> Result<Vec<RequestTimes>> {
+        let (filter, args) = request_where(q);
+        let sql = format!("{}{filter}", sql::REQUEST_TIMES);
+        let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
+        st.query_map(params_from_iter(args), |r| {
+            Ok(RequestTimes {
+                branch_id: r.get(0)?,
+                kind: named(r, 1)?,
+                priority: named(r, 2)?,
+                status: named(r, 3)?,
+                created_at: time(r, 4)?,
+                accepted_at: time_opt(r, 5)?,
+                closed_at: time_opt(r, 6)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
     fn count_requests(&mut self, q: &RequestQuery) -> Result<u64> {
         let (filter, args) = request_where(q);
         let sql = format!("{}{filter}", sql::COUNT_REQUESTS);
