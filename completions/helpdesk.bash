@@ -301,11 +301,17 @@ _helpdesk() {
             helpdesk__subcmd__help__subcmd__requests,show)
                 cmd="helpdesk__subcmd__help__subcmd__requests__subcmd__show"
                 ;;
+            helpdesk__subcmd__help__subcmd__stock,backtest)
+                cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__backtest"
+                ;;
             helpdesk__subcmd__help__subcmd__stock,check)
                 cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__check"
                 ;;
             helpdesk__subcmd__help__subcmd__stock,empties)
                 cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__empties"
+                ;;
+            helpdesk__subcmd__help__subcmd__stock,forecast)
+                cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__forecast"
                 ;;
             helpdesk__subcmd__help__subcmd__stock,list)
                 cmd="helpdesk__subcmd__help__subcmd__stock__subcmd__list"
@@ -415,11 +421,17 @@ _helpdesk() {
             helpdesk__subcmd__requests__subcmd__help,show)
                 cmd="helpdesk__subcmd__requests__subcmd__help__subcmd__show"
                 ;;
+            helpdesk__subcmd__stock,backtest)
+                cmd="helpdesk__subcmd__stock__subcmd__backtest"
+                ;;
             helpdesk__subcmd__stock,check)
                 cmd="helpdesk__subcmd__stock__subcmd__check"
                 ;;
             helpdesk__subcmd__stock,empties)
                 cmd="helpdesk__subcmd__stock__subcmd__empties"
+                ;;
+            helpdesk__subcmd__stock,forecast)
+                cmd="helpdesk__subcmd__stock__subcmd__forecast"
                 ;;
             helpdesk__subcmd__stock,help)
                 cmd="helpdesk__subcmd__stock__subcmd__help"
@@ -427,11 +439,17 @@ _helpdesk() {
             helpdesk__subcmd__stock,list)
                 cmd="helpdesk__subcmd__stock__subcmd__list"
                 ;;
+            helpdesk__subcmd__stock__subcmd__help,backtest)
+                cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__backtest"
+                ;;
             helpdesk__subcmd__stock__subcmd__help,check)
                 cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__check"
                 ;;
             helpdesk__subcmd__stock__subcmd__help,empties)
                 cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__empties"
+                ;;
+            helpdesk__subcmd__stock__subcmd__help,forecast)
+                cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__forecast"
                 ;;
             helpdesk__subcmd__stock__subcmd__help,help)
                 cmd="helpdesk__subcmd__stock__subcmd__help__subcmd__help"
@@ -1804,8 +1822,22 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__stock)
-            opts="list empties check"
+            opts="list empties check forecast backtest"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__stock__subcmd__backtest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1832,6 +1864,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__stock__subcmd__empties)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__stock__subcmd__forecast)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2836,7 +2882,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__seed)
-            opts="-h -V --fixtures --write-fixtures --force --demo --requests --months --random-seed --format --config --database-url --help --version"
+            opts="-h -V --fixtures --write-fixtures --force --demo --requests --months --consumption --random-seed --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2938,12 +2984,46 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock)
-            opts="-h -V --config --database-url --help --version list empties check help"
+            opts="-h -V --config --database-url --help --version list empties check forecast backtest help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__backtest)
+            opts="-h -V --horizon --over --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --horizon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --over)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3011,9 +3091,57 @@ _helpdesk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        helpdesk__subcmd__stock__subcmd__help)
-            opts="list empties check help"
+        helpdesk__subcmd__stock__subcmd__forecast)
+            opts="-h -V --warehouse --within --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --warehouse)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__help)
+            opts="list empties check forecast backtest help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__help__subcmd__backtest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3040,6 +3168,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__help__subcmd__empties)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__stock__subcmd__help__subcmd__forecast)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

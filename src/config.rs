@@ -181,6 +181,12 @@ pub const SPECS: &[Spec] = &[
         "on",
         "Empty cartridges come back when full ones are issued (as many as issued unless the storekeeper says fewer); off for organizations that do not collect them.",
     ),
+    spec(
+        "stock_lead_time",
+        "7d",
+        "How long the supplier takes to deliver cartridges: the forecast warns of what runs out within it.",
+    ),
+    spec("stock_cover", "30d", "How long a suggested order should last after it arrives (beyond the lead time)."),
 ];
 
 /// A value that must not be shown: `Debug` and `Display` print `[redacted]`.
@@ -494,6 +500,10 @@ pub struct Settings {
 pub struct StockSettings {
     /// Empties come back when full ones are issued.
     pub return_empties: bool,
+    /// Days the supplier takes to deliver.
+    pub lead_days: u32,
+    /// Days a suggested order covers after it arrives.
+    pub cover_days: u32,
 }
 
 /// 1C's exchange with a site (`/1c/exchange`): who may sign in, how much it may send.
@@ -938,7 +948,11 @@ impl Loaded {
                     page_size: p.get("onec_odata_page_size", |v| parse_count(v, 1))?,
                 },
             },
-            stock: StockSettings { return_empties: p.get("return_empties", parse_switch)? },
+            stock: StockSettings {
+                return_empties: p.get("return_empties", parse_switch)?,
+                lead_days: p.get("stock_lead_time", parse_days)?,
+                cover_days: p.get("stock_cover", parse_days)?,
+            },
         };
         if settings.onec.odata.password.is_some() && settings.onec.odata.user.is_none() {
             let (_, origin) = &raw["onec_odata_password"];
@@ -1118,6 +1132,17 @@ pub fn parse_duration(v: &str) -> Result<Duration, String> {
         Ok(d) if !d.is_zero() => Ok(d),
         _ => Err(format!("'{v}' is not a duration; use a value like 30m, 1h or 1h30m")),
     }
+}
+
+/// Parses a whole number of days: `7d`, `2w`, `30days`.
+pub fn parse_days(v: &str) -> Result<u32, String> {
+    let bad = || format!("'{v}' is not a whole number of days; use a value like 7d, 30d or 2w");
+    let d = humantime::parse_duration(v.trim()).map_err(|_| bad())?;
+    let secs = d.as_secs();
+    if secs == 0 || secs % 86_400 != 0 || d.subsec_nanos() != 0 {
+        return Err(bad());
+    }
+    u32::try_from(secs / 86_400).ok().filter(|n| *n <= 3660).ok_or_else(|| format!("'{v}' is more than ten years"))
 }
 
 fn parse_switch(v: &str) -> Result<bool, String> {

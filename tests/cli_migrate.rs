@@ -327,7 +327,12 @@ fn the_source_may_be_written_meanwhile_and_the_copy_is_one_snapshot() {
             let (app, _) = support::app_at(&path, helpdesk::config::Settings::defaults());
             let mut n = 0;
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                let options = helpdesk::services::demo::DemoOptions { requests: 5, months: 1, seed: 1000 + n };
+                let options = helpdesk::services::demo::DemoOptions {
+                    requests: 5,
+                    months: 1,
+                    seed: 1000 + n,
+                    ..Default::default()
+                };
                 helpdesk::services::demo::generate(
                     &app,
                     &helpdesk::services::Actor::Operator("writer".into()),

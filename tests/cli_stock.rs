@@ -63,3 +63,48 @@ fn empties_are_received_listed_and_the_books_balance_until_someone_changes_stock
         "{said}"
     );
 }
+
+#[test]
+fn a_demo_consumption_history_balances_is_forecast_and_beats_the_90_day_average() {
+    let w = Workdir::new();
+    w.cmd().args(["seed", "--fixtures"]).arg(support::fixtures()).assert().success();
+    // Nothing issued yet: nothing to backtest, said in one line.
+    w.fails(&["stock", "backtest"], "enough issue history");
+    w.cmd()
+        .args(["seed", "--demo", "--requests", "0", "--consumption", "--months", "30"])
+        .assert()
+        .success()
+        .stdout(contains("and a consumption history of"));
+    // Every order issued through the ledger: the books balance.
+    let (code, _) = json(&w, &["stock", "check"]);
+    assert_eq!(code, 0);
+    // The forecast beats the 90-day average on the demo's known trends and seasons.
+    let (code, rows) = json(&w, &["stock", "backtest"]);
+    assert_eq!(code, 0);
+    let all = rows.iter().find(|r| r["warehouse"] == "all").unwrap();
+    assert!(all["ratio"].as_f64().unwrap() <= 0.9, "{all}");
+    assert!(rows.len() > 10, "every warehouse and type with issues: {}", rows.len());
+    // Soonest to run out first; within a number of days, only those.
+    let (code, rows) = json(&w, &["stock", "forecast"]);
+    assert_eq!(code, 0);
+    let days: Vec<Option<i64>> = rows.iter().map(|r| r["days_left"].as_i64()).collect();
+    let known: Vec<i64> = days.iter().flatten().copied().collect();
+    assert!(known.windows(2).all(|p| p[0] <= p[1]), "{days:?}");
+    assert!(days.iter().skip_while(|d| d.is_some()).all(|d| d.is_none()), "unknown last: {days:?}");
+    assert!(rows.iter().any(|r| r["order"].as_i64().unwrap() > 0), "something to order");
+    let (_, soon) = json(&w, &["stock", "forecast", "--within", "2w", "--warehouse", "CENTRAL"]);
+    assert!(soon.iter().all(|r| r["days_left"].as_i64().unwrap() <= 14 && r["warehouse"] == "Центральный склад"));
+    w.cmd().args(["stock", "forecast"]).assert().success().stdout(contains("runs_out"));
+    w.fails(&["stock", "forecast", "--warehouse", "NOWHERE"], "NOWHERE");
+    w.cmd()
+        .args(["stock", "forecast", "--within", "3h"])
+        .assert()
+        .code(2)
+        .stderr(contains("not a whole number of days"));
+    w.cmd()
+        .env("HELPDESK_STOCK_LEAD_TIME", "soon")
+        .args(["stock", "forecast"])
+        .assert()
+        .code(1)
+        .stderr(contains("HELPDESK_STOCK_LEAD_TIME"));
+}

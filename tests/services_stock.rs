@@ -244,3 +244,60 @@ fn the_books_balance_after_a_random_run_of_everything_that_moves_stock() {
         "a run that moves stock every way: {issues} issues, {imports} imports, {sent} batches sent, {back} received"
     );
 }
+
+#[test]
+fn the_forecast_says_when_stock_runs_out_and_what_to_order_as_worked_by_hand() {
+    use helpdesk::domain::MoveKind;
+    use helpdesk::services::forecast;
+    let db = TestDb::new();
+    let w = central(&db);
+    let now = db.app.now();
+    let (ce, cf) = {
+        let mut tx = db.store.write().unwrap();
+        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
+        let cf = tx.cartridge_type_by_article("CF217A").unwrap().unwrap().id;
+        // 2 issued every fifth day for 400 days (0.4 a day), ending with 8 full.
+        tx.move_stock(&support::stock_move(ce, w, MoveKind::Receipt, 200, 0, now - chrono::Duration::days(401)))
+            .unwrap();
+        for day in (1..=400).rev().filter(|d| d % 5 == 0) {
+            tx.move_stock(&support::stock_move(ce, w, MoveKind::Issue, -2, 0, now - chrono::Duration::days(day)))
+                .unwrap();
+        }
+        support::set_stock(&mut *tx, ce, w, 8, now).unwrap();
+        tx.commit().unwrap();
+        (ce, cf)
+    };
+    let operator = Actor::Operator("test".into());
+    let rows = forecast::forecast(&db.app, &operator, Some(&Key::Code("CENTRAL".into())), None).unwrap();
+    let row = rows.iter().find(|r| r.cartridge_type_id == ce).unwrap();
+    // TSB settles on a day in five with 2: 0.4 a day. 8 full last 20 days; the lead time (7) and cover
+    // (30) need 0.4·37 = 14.8 → 15, less the 8 there: order 7.
+    assert!((row.per_day - 0.4).abs() < 0.02, "{}", row.per_day);
+    assert_eq!(row.days_left, Some(20));
+    assert_eq!(row.runs_out, Some((now + chrono::Duration::days(20)).date_naive()));
+    assert!(!row.within_lead_time);
+    assert_eq!(row.order, 7);
+    assert_eq!(row.issued_90d, 36, "18 issues of 2 in the last 90 days");
+    // Soonest first; a type never issued here runs out never and needs nothing.
+    assert_eq!(rows[0].cartridge_type_id, ce);
+    let never = rows.iter().find(|r| r.cartridge_type_id == cf).unwrap();
+    assert_eq!((never.days_left, never.order, never.per_day), (None, 0, 0.0));
+    // Within a number of days: only what runs out by then.
+    let soon = forecast::forecast(&db.app, &operator, None, Some(20)).unwrap();
+    assert_eq!(soon.iter().map(|r| r.cartridge_type_id).collect::<Vec<_>>(), vec![ce]);
+    assert!(forecast::forecast(&db.app, &operator, None, Some(19)).unwrap().is_empty());
+    // Fewer full ones: 3 last 7 days, within the lead time (an order placed today comes as they run out),
+    // and the order makes up the rest: 15 − 3.
+    {
+        let mut tx = db.store.write().unwrap();
+        support::set_stock(&mut *tx, ce, w, 3, now).unwrap();
+        tx.commit().unwrap();
+    }
+    let rows = forecast::forecast(&db.app, &operator, None, None).unwrap();
+    let row = rows.iter().find(|r| r.cartridge_type_id == ce).unwrap();
+    assert_eq!((row.days_left, row.within_lead_time, row.order), (Some(7), true, 12));
+    // Staff who see stock may ask; an employee may not.
+    assert!(forecast::forecast(&db.app, &Actor::Telegram(STOREKEEPER), None, None).is_ok());
+    support::add_person(&db.app, AUTHOR, "Автор", "LVIV");
+    assert!(matches!(forecast::forecast(&db.app, &Actor::Telegram(AUTHOR), None, None), Err(Error::Denied(_))));
+}

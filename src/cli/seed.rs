@@ -25,6 +25,7 @@ as a template: edit the files to hold your own branches, staff and catalog, then
 Examples:
   helpdesk seed
   helpdesk seed --demo --requests 100000
+  helpdesk seed --demo --consumption --months 36
   helpdesk seed --write-fixtures /etc/helpdesk/fixtures
   helpdesk seed --fixtures /etc/helpdesk/fixtures")]
 pub struct SeedArgs {
@@ -47,6 +48,11 @@ pub struct SeedArgs {
     /// Spread demo requests over this many months back from now
     #[arg(long, value_name = "N", default_value_t = 12, requires = "demo", value_parser = clap::value_parser!(u32).range(1..=120))]
     months: u32,
+    /// Also a cartridge consumption history over the months: every printer's
+    /// types used at a rate, trend and season of its own, ordered, issued
+    /// from stock and delivered, for the forecast (`stock forecast`, `stock backtest`)
+    #[arg(long, requires = "demo")]
+    consumption: bool,
     /// Random seed for demo data (the same seed gives the same data)
     #[arg(long, value_name = "N", default_value_t = 1, requires = "demo")]
     random_seed: u64,
@@ -98,7 +104,12 @@ pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
     if args.demo {
         let started = Instant::now();
         let bar = Bar::new();
-        let options = DemoOptions { requests: args.requests, months: args.months, seed: args.random_seed };
+        let options = DemoOptions {
+            requests: args.requests,
+            months: args.months,
+            seed: args.random_seed,
+            consumption: args.consumption,
+        };
         let demo = demo::generate(&app, &actor, options, &bar)?;
         let took = started.elapsed().as_secs_f64();
         if args.format == Format::Table {
@@ -106,6 +117,12 @@ pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
                 "added {} demo requests ({} open), {} employees and {} staff in {took:.1}s",
                 demo.requests_added, demo.open_requests, demo.employees_added, demo.staff_added
             );
+            if args.consumption {
+                println!(
+                    "and a consumption history of {} cartridge orders, {} cartridges issued",
+                    demo.cartridge_orders_added, demo.cartridges_issued
+                );
+            }
         } else {
             eprintln!("added {} demo requests in {took:.1}s", demo.requests_added);
         }

@@ -1,10 +1,10 @@
-//! `helpdesk stock list|empties|check`.
+//! `helpdesk stock list|empties|check|forecast|backtest`.
 
 use super::output::{Format, Times, print_rows};
 use super::{Global, open_app};
 use crate::domain::{CartridgeKey, WarehouseKey};
 use crate::services::OpenOptions;
-use crate::services::{Actor, catalog, ledger};
+use crate::services::{Actor, catalog, forecast, ledger};
 use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -45,6 +45,74 @@ pub enum StockCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// When each warehouse runs out of each type, and what to order: the
+    /// demand forecast from the issue history (TSB with the warehouse's
+    /// seasons), days of full stock left, and an order covering the supplier's
+    /// lead time (STOCK_LEAD_TIME) and STOCK_COVER after it, counting what is
+    /// at a contractor; soonest first
+    #[command(
+        after_help = "Examples:\n  helpdesk stock forecast\n  helpdesk stock forecast --warehouse CENTRAL --within 14d\n  helpdesk stock forecast --format json"
+    )]
+    Forecast {
+        /// Only this warehouse: a code, name, 1C id or id
+        #[arg(long, value_name = "WAREHOUSE")]
+        warehouse: Option<WarehouseKey>,
+        /// Only what runs out within this many days (7d, 2w, 30d)
+        #[arg(long, value_name = "DAYS", value_parser = crate::config::parse_days)]
+        within: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// How well the forecast would have done on this database's own history:
+    /// at a cut-off every week, the demand of the following days forecast by
+    /// it and by the plain 90-day average, each compared with what was issued
+    /// (mean absolute scaled error; lower is better), per warehouse and type
+    /// and overall
+    #[command(
+        after_help = "Examples:\n  helpdesk stock backtest\n  helpdesk stock backtest --horizon 28d --over 180d --format json"
+    )]
+    Backtest {
+        /// How far ahead each forecast looks [default: STOCK_LEAD_TIME + STOCK_COVER, what an order covers]
+        #[arg(long, value_name = "DAYS", value_parser = crate::config::parse_days)]
+        horizon: Option<u32>,
+        /// Cut-offs over this many days back (each with a whole horizon after it)
+        #[arg(long, value_name = "DAYS", value_parser = crate::config::parse_days, default_value = "365d")]
+        over: u32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct ForecastRow {
+    warehouse: String,
+    article: String,
+    cartridge: String,
+    full: i64,
+    empty: i64,
+    at_contractor: i64,
+    issued_90d: i64,
+    per_month: f64,
+    days_left: Option<u32>,
+    runs_out: Option<String>,
+    within_lead_time: bool,
+    order: i64,
+}
+
+#[derive(serde::Serialize)]
+struct BacktestRow {
+    warehouse: String,
+    article: String,
+    issued: i64,
+    method: f64,
+    naive: f64,
+    ratio: Option<f64>,
+}
+
+/// Rounded for reading (JSON keeps what a script needs to compare).
+fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (v * f).round() / f
 }
 
 #[derive(serde::Serialize)]
@@ -128,6 +196,71 @@ pub fn run(global: &Global, cmd: StockCommand) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             eprintln!("the books balance: {} warehouse and type pairs", rows.len());
+        }
+        StockCommand::Forecast { warehouse, within, format } => {
+            let rows: Vec<ForecastRow> =
+                forecast::forecast(&app, &Actor::operator_from_env(), warehouse.as_ref(), within)?
+                    .into_iter()
+                    .map(|f| ForecastRow {
+                        warehouse: f.warehouse,
+                        article: f.article,
+                        cartridge: f.cartridge,
+                        full: f.full,
+                        empty: f.empty,
+                        at_contractor: f.at_contractor,
+                        issued_90d: f.issued_90d,
+                        per_month: round(f.per_day * 30.0, 1),
+                        days_left: f.days_left,
+                        runs_out: f.runs_out.map(|d| d.to_string()),
+                        within_lead_time: f.within_lead_time,
+                        order: f.order,
+                    })
+                    .collect();
+            let empty = match within {
+                Some(days) => format!("nothing runs out within {days} days"),
+                None => "no stock rows to forecast".to_string(),
+            };
+            print_rows(format, &rows, &[], &empty)?;
+        }
+        StockCommand::Backtest { horizon, over, format } => {
+            let horizon = horizon.unwrap_or(app.settings.stock.lead_days + app.settings.stock.cover_days);
+            let b = forecast::backtest(&app, &Actor::operator_from_env(), horizon, over)?;
+            if b.rows.is_empty() {
+                anyhow::bail!(
+                    "no warehouse and type has enough issue history to backtest over {over} days with a {horizon}-day horizon; \
+                     try a shorter --horizon or --over"
+                );
+            }
+            let ratio = |m: f64, n: f64| (n > 0.0).then(|| round(m / n, 3));
+            let mut rows: Vec<BacktestRow> = b
+                .rows
+                .iter()
+                .map(|r| BacktestRow {
+                    warehouse: r.warehouse.clone(),
+                    article: r.article.clone(),
+                    issued: r.issued,
+                    method: round(r.method, 3),
+                    naive: round(r.naive, 3),
+                    ratio: ratio(r.method, r.naive),
+                })
+                .collect();
+            rows.push(BacktestRow {
+                warehouse: "all".into(),
+                article: "all".into(),
+                issued: b.rows.iter().map(|r| r.issued).sum(),
+                method: round(b.method, 3),
+                naive: round(b.naive, 3),
+                ratio: ratio(b.method, b.naive),
+            });
+            print_rows(format, &rows, &[], "")?;
+            if format == Format::Table {
+                eprintln!(
+                    "{} warehouse and type pairs, {} cut-offs, {horizon}-day horizon: the forecast's error is {:.2}x the 90-day average's",
+                    b.rows.len(),
+                    b.cutoffs,
+                    b.method / b.naive.max(f64::MIN_POSITIVE)
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod forecast;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;

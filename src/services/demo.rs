@@ -7,9 +7,9 @@
 
 use super::{Actor, App, AuditEvent, Error, Progress, Result, audit};
 use crate::domain::audit::AuditAction;
-use crate::domain::{BranchId, Kind, Priority, Role, Status};
-use crate::store::{NewItem, NewRequest, User, UserFilter};
-use chrono::{DateTime, Duration, Utc};
+use crate::domain::{BranchId, CartridgeTypeId, Kind, MoveKind, PrinterId, Priority, Role, Status, WarehouseId};
+use crate::store::{NewIssue, NewItem, NewRequest, NewStockMove, PrinterFilter, Tx, User, UserFilter};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde_json::json;
 
 /// First Telegram ID of demo employees; they are recognisable by their range.
@@ -24,11 +24,13 @@ pub struct DemoOptions {
     /// Requests are spread over this many months back from now.
     pub months: u32,
     pub seed: u64,
+    /// Also a history of cartridge consumption over the months (see [`consumption`]).
+    pub consumption: bool,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { requests: 1000, months: 12, seed: 1 }
+        DemoOptions { requests: 1000, months: 12, seed: 1, consumption: false }
     }
 }
 
@@ -38,6 +40,9 @@ pub struct DemoReport {
     pub staff_added: u64,
     pub requests_added: u64,
     pub open_requests: u64,
+    /// Cartridge orders of the consumption history, and the cartridges issued for them.
+    pub cartridge_orders_added: u64,
+    pub cartridges_issued: u64,
 }
 
 const FIRST_NAMES: &[&str] = &[
@@ -156,7 +161,14 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
             "demo data needs branches and a cartridge catalog; run `helpdesk seed` with the fixtures first".into(),
         ));
     }
-    let mut report = DemoReport { employees_added: 0, staff_added: 0, requests_added: 0, open_requests: 0 };
+    let mut report = DemoReport {
+        employees_added: 0,
+        staff_added: 0,
+        requests_added: 0,
+        open_requests: 0,
+        cartridge_orders_added: 0,
+        cartridges_issued: 0,
+    };
 
     // Employees: a fixed set per branch, added once.
     // Each with the branch their requests come from.
@@ -246,6 +258,17 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
     }
     progress.advance(options.requests % 10_000);
     progress.finish();
+    if options.consumption {
+        let storekeeper = handlers_by_kind
+            .iter()
+            .find(|(k, _)| *k == Kind::Cartridge)
+            .and_then(|(_, ids)| ids.first().copied())
+            .unwrap_or(DEMO_STAFF_BASE + 1);
+        let made = consumption(&mut *tx, &mut g, now, options.months, &employees, &cartridges, storekeeper, actor)?;
+        report.cartridge_orders_added = made.orders;
+        report.cartridges_issued = made.issued;
+        report.open_requests += made.open;
+    }
     audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::SeedDemo, "seed", "demo").after(json!(report)))?;
     tx.commit()?;
     Ok(report)
@@ -341,4 +364,196 @@ fn demo_request(
         client_key: None,
         items,
     }
+}
+
+/// What [`consumption`] made.
+struct Consumed {
+    orders: u64,
+    open: u64,
+    issued: u64,
+}
+
+/// One printer's use of one cartridge type: the truth the forecast is
+/// measured against.
+struct Use {
+    branch_id: BranchId,
+    printer_id: Option<PrinterId>,
+    cartridge_type_id: CartridgeTypeId,
+    warehouse_id: WarehouseId,
+    /// Cartridges a day at the start of the history.
+    base: f64,
+    /// Change per year, as a fraction of the base (−0.25 is a quarter less each year).
+    trend: f64,
+    /// Cartridges one order asks for, on average.
+    size: i64,
+}
+
+/// A history of cartridge consumption over `months` back from now, with a
+/// known truth: every printer of every branch uses each of its types at a
+/// rate of its own (a few a month), growing or shrinking by a trend of its
+/// own, and swinging with its branch's seasons (an amplitude and a peak day
+/// of the year per branch, within a month of the organization's busy season). On a day an order comes with the probability
+/// that gives that rate at the printer's order size; it is issued from the
+/// branch's warehouse (the central one for branches without) through the
+/// ledger the same day, a delivery arriving first when stock would not
+/// cover it. Orders of the last two days are still open.
+#[allow(clippy::too_many_arguments)]
+fn consumption(
+    tx: &mut dyn Tx,
+    g: &mut Gen,
+    now: DateTime<Utc>,
+    months: u32,
+    employees: &[(User, BranchId)],
+    cartridges: &[crate::store::CartridgeType],
+    storekeeper: i64,
+    actor: &Actor,
+) -> Result<Consumed> {
+    let warehouses = tx.warehouses()?;
+    let Some(central) = warehouses.iter().find(|w| w.branch_id.is_none()).or(warehouses.first()).map(|w| w.id) else {
+        return Ok(Consumed { orders: 0, open: 0, issued: 0 });
+    };
+    let warehouse_of = |b: BranchId| warehouses.iter().find(|w| w.branch_id == Some(b)).map_or(central, |w| w.id);
+    let printers = tx.printers(&PrinterFilter::default())?;
+    let mut uses: Vec<Use> = Vec::new();
+    let new_use = |g: &mut Gen, branch_id: BranchId, printer_id: Option<PrinterId>, c: CartridgeTypeId| Use {
+        branch_id,
+        printer_id,
+        cartridge_type_id: c,
+        warehouse_id: warehouse_of(branch_id),
+        base: 0.03 + g.0.f64() * 0.22,
+        trend: -0.25 + g.0.f64() * 0.75,
+        size: match g.0.u32(0..10) {
+            0..5 => 1,
+            5..8 => 2,
+            _ => 3,
+        },
+    };
+    if printers.is_empty() {
+        let branches: Vec<BranchId> =
+            employees.iter().map(|(_, b)| *b).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        for b in branches {
+            for k in 0..2.min(cartridges.len()) {
+                let c = cartridges[(b.0 as usize + k) % cartridges.len()].id;
+                uses.push(new_use(g, b, None, c));
+            }
+        }
+    } else {
+        for p in &printers {
+            for c in &p.cartridge_type_ids {
+                uses.push(new_use(g, p.branch_id, Some(p.id), *c));
+            }
+        }
+    }
+    // The organization's busy season, and each branch's: how much busier its
+    // peak is, and the day of the year of it, within a month of the organization's.
+    let peak = g.0.f64() * 365.0;
+    let mut seasons: std::collections::HashMap<BranchId, (f64, f64)> = std::collections::HashMap::new();
+    for u in &uses {
+        seasons.entry(u.branch_id).or_insert_with(|| (0.2 + g.0.f64() * 0.3, peak - 30.0 + g.0.f64() * 60.0));
+    }
+    let days = i64::from(months.max(1)) * 30;
+    let start = now - Duration::days(days);
+    // Every order of the history, in time order: (when, which use, how many).
+    let mut orders: Vec<(DateTime<Utc>, usize, i64)> = Vec::new();
+    for day in 0..days {
+        let years = day as f64 / 365.0;
+        let date = start + Duration::days(day);
+        let doy = f64::from(date.ordinal0());
+        for (i, u) in uses.iter().enumerate() {
+            let (amplitude, peak) = seasons[&u.branch_id];
+            let season = 1.0 + amplitude * (std::f64::consts::TAU * (doy - peak) / 365.25).cos();
+            let rate = u.base * (1.0 + u.trend * years).max(0.1) * season;
+            if g.chance((rate / u.size as f64).min(0.95)) {
+                // In working hours, 07:00 to 16:00 UTC.
+                let at = date.date_naive().and_hms_opt(7, 0, 0).expect("7 o'clock").and_utc() + g.minutes(0, 9 * 60);
+                if at < now {
+                    orders.push((at, i, g.0.i64(1..=2 * u.size - 1)));
+                }
+            }
+        }
+    }
+    orders.sort_by_key(|o| o.0);
+    let by_branch =
+        |b: BranchId| -> Vec<&User> { employees.iter().filter(|(_, eb)| *eb == b).map(|(u, _)| u).collect() };
+    let people: std::collections::HashMap<BranchId, Vec<&User>> = seasons.keys().map(|b| (*b, by_branch(*b))).collect();
+    let mut made = Consumed { orders: 0, open: 0, issued: 0 };
+    let by = actor.label();
+    for (created_at, i, quantity) in orders {
+        let u = &uses[i];
+        let Some(author) = people.get(&u.branch_id).and_then(|p| (!p.is_empty()).then(|| *g.pick(p))) else {
+            continue;
+        };
+        let open = now - created_at < Duration::days(2);
+        let accepted_at = created_at + g.minutes(2, 50);
+        let issued_at = accepted_at + g.minutes(10, 240);
+        let (status, accepted_at, closed_at) =
+            if open { (Status::New, None, None) } else { (Status::Done, Some(accepted_at), Some(issued_at)) };
+        let request_id = tx.insert_request(&NewRequest {
+            kind: Kind::Cartridge,
+            author_id: author.telegram_id,
+            branch_id: u.branch_id,
+            contact_name: author.full_name.clone(),
+            contact_phone: author.phone.clone().unwrap_or_else(|| "+380670000000".into()),
+            description: g.pick(CARTRIDGE_NOTES).to_string(),
+            priority: Priority::Medium,
+            status,
+            assignee_id: (!open).then_some(storekeeper),
+            rejection_reason: None,
+            created_at,
+            accepted_at,
+            closed_at,
+            archived_at: None,
+            client_key: None,
+            items: vec![NewItem {
+                cartridge_type_id: u.cartridge_type_id,
+                quantity,
+                issued_quantity: 0,
+                comment: None,
+                printer_id: u.printer_id,
+            }],
+        })?;
+        made.orders += 1;
+        if open {
+            made.open += 1;
+            continue;
+        }
+        let moved = |kind, full: i64, request_id, issue_id, at| NewStockMove {
+            warehouse_id: u.warehouse_id,
+            cartridge_type_id: u.cartridge_type_id,
+            kind,
+            full,
+            empty: 0,
+            request_id,
+            issue_id,
+            batch_id: None,
+            actor: by.clone(),
+            note: None,
+            at,
+        };
+        // A delivery when stock would fall below ten days' use: six weeks' worth.
+        let have = tx.stock_level(u.cartridge_type_id, u.warehouse_id)?.unwrap_or(0);
+        if have - quantity < (u.base * 10.0).ceil() as i64 {
+            let delivery = ((u.base * 42.0).ceil() as i64).max(quantity) + quantity;
+            tx.move_stock(&moved(MoveKind::Receipt, delivery, None, None, issued_at - Duration::hours(1)))?;
+        }
+        let item = tx
+            .items(request_id)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Invalid("demo order without a line".into()))?;
+        tx.set_item_issued(item.id, quantity)?;
+        let issue_id = tx.insert_issue(&NewIssue {
+            request_id,
+            item_id: item.id,
+            warehouse_id: u.warehouse_id,
+            quantity,
+            empties: 0,
+            note: None,
+            issued_by: storekeeper,
+            issued_at,
+        })?;
+        tx.move_stock(&moved(MoveKind::Issue, -quantity, Some(request_id), Some(issue_id), issued_at))?;
+        made.issued += quantity as u64;
+    }
+    Ok(made)
 }

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod directory;
 pub mod email;
 pub mod export;
+pub mod forecast;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;

@@ -456,6 +456,15 @@ pub trait Directory {
     fn update_user(&mut self, user: &User) -> Result<()>;
 }
 
+/// Full cartridges of a type issued from a warehouse at a time (a move of the ledger).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub warehouse_id: WarehouseId,
+    pub cartridge_type_id: CartridgeTypeId,
+    pub at: DateTime<Utc>,
+    pub quantity: i64,
+}
+
 /// The cartridge catalog and what is in stock.
 pub trait Catalog {
     fn cartridge_types(&mut self) -> Result<Vec<CartridgeType>>;
@@ -479,6 +488,8 @@ pub trait Catalog {
     /// Every warehouse and type's figures from the stock rows, the ledger and
     /// the issues, for balancing the books (see [`crate::domain::stock`]).
     fn stock_books(&mut self) -> Result<Vec<Books>>;
+    /// Full cartridges issued since `since`, one row per issue move, oldest first.
+    fn issued_since(&mut self, since: DateTime<Utc>) -> Result<Vec<Issued>>;
 }
 
 /// The printers of every branch and the cartridge types each takes.

@@ -1118,6 +1118,14 @@ impl Catalog for PgTx {
         Ok(StockLevels { full: after.get(0), empty: after.get(1) })
     }
 
+    fn issued_since(&mut self, since: DateTime<Utc>) -> Result<Vec<Issued>> {
+        Ok(self
+            .query(sql::ISSUED_SINCE.postgres(), &[&since])?
+            .iter()
+            .map(|r| Issued { warehouse_id: r.get(0), cartridge_type_id: r.get(1), at: r.get(2), quantity: r.get(3) })
+            .collect())
+    }
+
     fn stock_books(&mut self) -> Result<Vec<Books>> {
         let stock = self
             .query(sql::BOOKS_STOCK.postgres(), &[])?

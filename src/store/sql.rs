@@ -297,6 +297,11 @@ pub(crate) const BOOKS_MOVES: Sql = shared!(
     "SELECT warehouse_id, cartridge_type_id, kind, CAST(sum(full_delta) AS BIGINT), CAST(sum(empty_delta) AS BIGINT) \
      FROM stock_moves GROUP BY warehouse_id, cartridge_type_id, kind"
 );
+/// Full cartridges issued since a time, move by move, oldest first: what the forecast reads.
+pub(crate) const ISSUED_SINCE: Sql = shared!(
+    "SELECT warehouse_id, cartridge_type_id, at, -full_delta FROM stock_moves \
+     WHERE kind = 'issue' AND at >= ?1 ORDER BY at, id"
+);
 /// ... the refill batches ...
 pub(crate) const BOOKS_REFILLS: Sql = shared!(
     "SELECT b.warehouse_id, l.cartridge_type_id, CAST(sum(l.sent) AS BIGINT), CAST(sum(l.received) AS BIGINT), \

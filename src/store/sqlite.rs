@@ -917,6 +917,16 @@ impl Catalog for SqliteTx {
         .map_err(db)
     }
 
+    fn issued_since(&mut self, since: DateTime<Utc>) -> Result<Vec<Issued>> {
+        let mut st = self.conn.prepare_cached(sql::ISSUED_SINCE.sqlite()).map_err(db)?;
+        st.query_map([to_text(since)], |r| {
+            Ok(Issued { warehouse_id: r.get(0)?, cartridge_type_id: r.get(1)?, at: time(r, 2)?, quantity: r.get(3)? })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
     fn stock_level(&mut self, cartridge_type_id: CartridgeTypeId, warehouse_id: WarehouseId) -> Result<Option<i64>> {
         self.conn
             .query_row(sql::STOCK_LEVEL.sqlite(), params![cartridge_type_id, warehouse_id], |r| r.get(0))
