@@ -3092,7 +3092,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__forecast)
-            opts="-h -V --warehouse --within --format --config --database-url --help --version"
+            opts="-h -V --send --warehouse --within --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -307,6 +307,7 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l send -d 'Queue the digest of suggested orders for the storekeepers in Telegram and the staff mailbox (SMTP_STAFF_TO) instead of printing; `serve` delivers it (and sends it weekly by itself, SCHEDULE_STOCK_FORECAST)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from backtest" -l horizon -d 'How far ahead each forecast looks [default: STOCK_LEAD_TIME + STOCK_COVER, what an order covers]' -r

@@ -102,6 +102,11 @@ pub const SPECS: &[Spec] = &[
         "When serve emails the summary report (Monday 08:00 by default); off to skip.",
     ),
     spec(
+        "schedule_stock_forecast",
+        "0 8 * * 1",
+        "When serve sends storekeepers the stock forecast's suggested orders (Monday 08:00 by default); off to skip.",
+    ),
+    spec(
         "schedule_onec_pull",
         "off",
         "When serve pulls the balances from 1C's OData interface (needs ONEC_ODATA_URL); off to skip.",
@@ -444,6 +449,7 @@ pub struct Schedules {
     pub prune: Option<CronSpec>,
     pub archive: Option<CronSpec>,
     pub report: Option<CronSpec>,
+    pub stock_forecast: Option<CronSpec>,
     pub onec_pull: Option<CronSpec>,
 }
 
@@ -871,6 +877,7 @@ impl Loaded {
                 prune: p.get("schedule_prune", CronSpec::parse)?,
                 archive: p.get("schedule_archive", CronSpec::parse)?,
                 report: p.get("schedule_report", CronSpec::parse)?,
+                stock_forecast: p.get("schedule_stock_forecast", CronSpec::parse)?,
                 onec_pull: p.get("schedule_onec_pull", CronSpec::parse)?,
             },
             smtp: SmtpSettings {

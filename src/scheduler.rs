@@ -1,5 +1,6 @@
 //! The scheduled jobs inside `helpdesk serve`: sla-check, backup, prune,
-//! archive, the email report and the pull of balances from 1C's OData, on the cron expressions of the settings, in
+//! archive, the email report, the pull of balances from 1C's OData and the stock forecast's
+//! weekly digest, on the cron expressions of the settings, in
 //! the configured time zone. Each job calls the same service as its CLI twin
 //! (see [`crate::services::jobs`]); a job still running when it is due again
 //! is skipped (jobs never overlap themselves), and a failing job is logged and
@@ -7,7 +8,7 @@
 
 use crate::services::jobs::{self, Job};
 use crate::services::notify::{Channels, Mailer, Messenger};
-use crate::services::{Actor, App, NoProgress, archive, backup, import_1c, report, sla};
+use crate::services::{Actor, App, NoProgress, archive, backup, forecast, import_1c, report, sla};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -94,6 +95,13 @@ pub fn run_job(app: &App, job: Job, slot: chrono::DateTime<Utc>, senders: &Sende
                 import_1c::pull_odata(app, &Actor::System(ONEC_PULL_ACTOR), None, &options, &NoProgress)
             },
             import_1c::ImportReport::summary_line,
+        ),
+        Job::StockForecast => recorded(
+            app,
+            job,
+            slot,
+            || forecast::send_digest(app, &Actor::System("stock-forecast")),
+            forecast::Digest::summary_line,
         ),
     }
 }

@@ -218,9 +218,21 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
         )
         .unwrap();
     }
+    // A year of CE285A issued at the central warehouse, 2 every fifth day, and 3 left: the weekly
+    // forecast's digest suggests ordering 12.
+    {
+        let store = w.store();
+        let mut tx = store.write().unwrap();
+        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
+        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id;
+        support::issued_every_fifth_day(&mut *tx, ce, central, chrono::Utc::now());
+        support::set_stock(&mut *tx, ce, central, 3, chrono::Utc::now()).unwrap();
+        tx.commit().unwrap();
+    }
     let port = sink.port.to_string();
     let env = [
         ("HELPDESK_SCHEDULE_SLA_CHECK", "* * * * *"),
+        ("HELPDESK_SCHEDULE_STOCK_FORECAST", "* * * * *"),
         ("HELPDESK_SCHEDULE_BACKUP", "off"),
         ("HELPDESK_SCHEDULE_PRUNE", "off"),
         ("HELPDESK_SCHEDULE_ARCHIVE", "off"),
@@ -240,7 +252,18 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
         "no reminder from the scheduled sla-check: {:#?}",
         fake.texts_to(SUPPORT)
     );
-    if !sink.wait_for(1, Duration::from_secs(15)) {
+    // The scheduled stock forecast: its suggested orders reach the storekeepers and the mailbox.
+    assert!(
+        fake.wait_for_text(STOREKEEPER, "Картриджи к заказу", Duration::from_secs(75)),
+        "no stock digest: {:#?}",
+        fake.texts_to(STOREKEEPER)
+    );
+    let digest = fake.texts_to(STOREKEEPER).into_iter().find(|t| t.contains("Картриджи к заказу")).unwrap();
+    assert!(
+        digest.contains("Центральный склад: HP 85A черный (CE285A): осталось на 7 д, заказать <b>12</b>"),
+        "{digest}"
+    );
+    if !sink.wait_for(2, Duration::from_secs(15)) {
         let rows = w.ints(
             "SELECT count(*), count(sent_at), count(failed_at), coalesce(max(attempts), 0) FROM sla_reminders \
              WHERE channel = 'email'",
@@ -248,6 +271,24 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
         panic!("no email; email reminders (rows, sent, failed, attempts): {rows:?}");
     }
     assert!(sink.mails()[0].header("Subject").unwrap().contains("helpdesk"));
+    // The digest by email: its text (base64 or quoted-printable, as the mailer chose) names the line.
+    let readable = |m: &support::smtp::Mail| {
+        use base64::Engine;
+        let mut out = m.data.clone();
+        for part in m.data.split("Content-Transfer-Encoding: base64").skip(1) {
+            let body = part.split_once("\n\n").map_or("", |(_, b)| b);
+            let joined: String = body.lines().take_while(|l| !l.starts_with("--")).map(str::trim).collect();
+            if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(joined) {
+                out.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+        out
+    };
+    assert!(
+        sink.mails().iter().map(readable).any(|t| t.contains("(CE285A)") && t.contains("12")),
+        "the digest by email: {:#?}",
+        sink.mails().iter().map(|m| m.data.clone()).collect::<Vec<_>>()
+    );
     // A request filed through the bot is announced to the staff mailbox too.
     let user = TgUser::new(555_100_301, "Ann", "en");
     fake.push_text(&user, "/start");
@@ -264,11 +305,13 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
     press_when(&fake, &user, "low");
     press_when(&fake, &user, "Confirm");
     wait_text(&fake, user.id, "is filed");
-    assert!(sink.wait_for(2, Duration::from_secs(15)), "no new-request email");
+    assert!(sink.wait_for(3, Duration::from_secs(15)), "no new-request email");
     assert!(sink.mails().iter().any(|m| m.data.contains("Need a new mouse")));
     let (code, stderr) = serve.terminate();
     assert_eq!(code, Some(0), "{stderr}");
     let run = w.store().read().unwrap().last_job_run("sla-check").unwrap().unwrap();
+    assert_eq!(run.ok, Some(true), "{run:?}");
+    let run = w.store().read().unwrap().last_job_run("stock-forecast").unwrap().unwrap();
     assert_eq!(run.ok, Some(true), "{run:?}");
 }
 

@@ -236,7 +236,7 @@ fn header(row: &[Data]) -> Vec<String> {
 /// request, cartridge lines with comments, and one stock row below its minimum.
 fn populated() -> Workdir {
     let w = Workdir::seeded();
-    w.cmd().args(["seed", "--demo", "--requests", "1500", "--months", "4"]).assert().success();
+    w.cmd().args(["seed", "--demo", "--requests", "1500", "--months", "4", "--consumption"]).assert().success();
     let (app, _) = w.app();
     let author = 555_000_333;
     let op = Actor::Operator("test".into());
@@ -419,6 +419,41 @@ fn the_workbook_holds_every_request_cell_by_cell() {
         assert_eq!(day.day(), 1);
         let want = by_month.get(&(day.year(), day.month())).copied().unwrap_or(0);
         assert_eq!(m[1], Data::Float(want as f64), "{day}");
+    }
+
+    // Forecast: what `stock forecast` says, row by row, soonest to run out first.
+    let forecast = sheet(&path, "Forecast");
+    assert_eq!(
+        header(&forecast[0]),
+        [
+            "warehouse",
+            "article",
+            "cartridge",
+            "full",
+            "empty",
+            "at_contractor",
+            "issued_90d",
+            "per_month",
+            "days_left",
+            "runs_out",
+            "within_lead_time",
+            "order"
+        ]
+    );
+    let said = w.json_rows(&["stock", "forecast"]);
+    assert_eq!(forecast.len() - 1, said.len());
+    assert!(said.iter().any(|r| r["days_left"].is_number()), "the consumption history is forecast");
+    for (row, r) in forecast[1..].iter().zip(&said) {
+        assert_eq!(row[0], Data::String(r["warehouse"].as_str().unwrap().into()));
+        assert_eq!(row[1], Data::String(r["article"].as_str().unwrap().into()));
+        assert_eq!(row[3], Data::Float(r["full"].as_f64().unwrap()));
+        assert_eq!(row[7], Data::Float(r["per_month"].as_f64().unwrap()));
+        match r["days_left"].as_f64() {
+            Some(d) => assert_eq!(row[8], Data::Float(d)),
+            None => assert_eq!(row[8], Data::Empty),
+        }
+        assert_eq!(row[10], Data::Bool(r["within_lead_time"].as_bool().unwrap()));
+        assert_eq!(row[11], Data::Float(r["order"].as_f64().unwrap()));
     }
 
     // Stock: every row, those below their minimum flagged and highlighted.

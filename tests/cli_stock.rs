@@ -95,6 +95,27 @@ fn a_demo_consumption_history_balances_is_forecast_and_beats_the_90_day_average(
     let (_, soon) = json(&w, &["stock", "forecast", "--within", "2w", "--warehouse", "CENTRAL"]);
     assert!(soon.iter().all(|r| r["days_left"].as_i64().unwrap() <= 14 && r["warehouse"] == "Центральный склад"));
     w.cmd().args(["stock", "forecast"]).assert().success().stdout(contains("runs_out"));
+    // The digest of suggested orders: queued for the storekeepers (the sample set's two) and, with email on,
+    // for the staff mailbox, in one transaction with its audit record.
+    let to_order = rows.iter().filter(|r| r["order"].as_i64().unwrap() > 0).count();
+    w.cmd()
+        .args(["stock", "forecast", "--send"])
+        .env("HELPDESK_EMAIL", "on")
+        .env("HELPDESK_SMTP_HOST", "127.0.0.1")
+        .env("HELPDESK_SMTP_FROM", "helpdesk@example.org")
+        .env("HELPDESK_SMTP_STAFF_TO", "staff@example.org")
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "{to_order} suggested orders queued for 2 storekeepers in Telegram and 1 email addresses"
+        )));
+    assert_eq!(
+        w.int("SELECT count(*) FROM outbox WHERE chat_id IN (100000005, 100000006) AND notice LIKE '%stock_forecast%'"),
+        2
+    );
+    assert_eq!(w.int("SELECT count(*) FROM outbox WHERE email = 'staff@example.org'"), 1);
+    assert_eq!(w.int("SELECT count(*) FROM logs WHERE action = 'stock.forecast_digest'"), 1);
+    assert_eq!(w.int("SELECT count(*) FROM job_runs WHERE job = 'stock-forecast' AND ok"), 1);
     w.fails(&["stock", "forecast", "--warehouse", "NOWHERE"], "NOWHERE");
     w.cmd()
         .args(["stock", "forecast", "--within", "3h"])

@@ -247,7 +247,6 @@ fn the_books_balance_after_a_random_run_of_everything_that_moves_stock() {
 
 #[test]
 fn the_forecast_says_when_stock_runs_out_and_what_to_order_as_worked_by_hand() {
-    use helpdesk::domain::MoveKind;
     use helpdesk::services::forecast;
     let db = TestDb::new();
     let w = central(&db);
@@ -257,12 +256,7 @@ fn the_forecast_says_when_stock_runs_out_and_what_to_order_as_worked_by_hand() {
         let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
         let cf = tx.cartridge_type_by_article("CF217A").unwrap().unwrap().id;
         // 2 issued every fifth day for 400 days (0.4 a day), ending with 8 full.
-        tx.move_stock(&support::stock_move(ce, w, MoveKind::Receipt, 200, 0, now - chrono::Duration::days(401)))
-            .unwrap();
-        for day in (1..=400).rev().filter(|d| d % 5 == 0) {
-            tx.move_stock(&support::stock_move(ce, w, MoveKind::Issue, -2, 0, now - chrono::Duration::days(day)))
-                .unwrap();
-        }
+        support::issued_every_fifth_day(&mut *tx, ce, w, now);
         support::set_stock(&mut *tx, ce, w, 8, now).unwrap();
         tx.commit().unwrap();
         (ce, cf)

@@ -487,7 +487,7 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
     let Some(axe) = support::browser::Axe::load() else { return };
     let w = Workdir::seeded();
     tokio::task::block_in_place(|| {
-        w.cmd().args(["seed", "--demo", "--requests", "120", "--months", "3"]).assert().success();
+        w.cmd().args(["seed", "--demo", "--requests", "120", "--months", "3", "--consumption"]).assert().success();
         // A refill batch, partly back, for the refills pages.
         w.cmd().args(["contractors", "add", "Тонер-Сервіс", "--contacts", "+380 44 123 45 67"]).assert().success();
         w.cmd().args(["stock", "empties", "CENTRAL", "CE285A", "4"]).assert().success();
@@ -509,6 +509,7 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         format!("/requests/{jam}"),
         format!("/requests/{order}"),
         "/stock".into(),
+        "/stock?sort=runs_out".into(),
         "/reports?from=2020-01-01".into(),
         "/people".into(),
         "/printers".into(),

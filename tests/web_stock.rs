@@ -97,6 +97,41 @@ fn staff_see_stock_with_the_rows_below_minimum_marked_and_employees_do_not() {
 }
 
 #[test]
+fn stock_says_when_each_row_runs_out_and_what_to_order_and_the_dashboard_warns_of_what_runs_out_first() {
+    // CE285A at the central warehouse: 0.4 a day for a year, 3 left: 7 days, within the lead time; order 12.
+    let w = Workdir::seeded();
+    {
+        let store = w.store();
+        let mut tx = store.write().unwrap();
+        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
+        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id;
+        support::issued_every_fifth_day(&mut *tx, ce, central, chrono::Utc::now());
+        support::set_stock(&mut *tx, ce, central, 3, chrono::Utc::now()).unwrap();
+        tx.commit().unwrap();
+    }
+    let fake = FakeTelegram::start();
+    let panel = Panel::start(&w, &fake, &[]);
+    let keeper = panel.sign_in(&w, STOREKEEPER);
+    let day = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).format("%d.%m.%Y").to_string();
+    let page = panel.get("/stock", Some(&keeper)).text().unwrap();
+    assert!(page.contains(">Кончится</th>") && page.contains(">Заказать</th>"), "{page}");
+    assert!(page.contains(&format!("{day} <span class=\"badge high\">до поставки</span>")), "{page}");
+    assert!(page.contains("7 д · 11.8 в месяц"), "days left and the rate: {page}");
+    assert!(page.contains("<strong>12</strong>"), "the order to place");
+    assert!(page.contains("не расходуется"), "types never issued");
+    // Sorted by when it runs out: that row first.
+    let page = panel.get("/stock?sort=runs_out", Some(&keeper)).text().unwrap();
+    let first = page.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(first.contains("CE285A") && first.contains("Центральный склад"), "{first}");
+    assert!(page.contains("<option value=\"runs_out\" selected>"));
+    // The dashboard's card of what runs out within the lead time.
+    let dash = panel.get("/dashboard", Some(&keeper)).text().unwrap();
+    let card = dash.split("Кончится до поставки</h2>").nth(1).expect("the card").split("</table>").next().unwrap();
+    assert!(card.contains("HP 85A черный (CE285A)") && card.contains("<strong>12</strong>"), "{card}");
+    assert_eq!(card.matches("<tr class=\"low\">").count(), 1, "only what runs out within the lead time");
+}
+
+#[test]
 fn storekeepers_receive_empties_and_support_staff_cannot() {
     let (w, _fake, panel) = setup();
     let (app, _) = w.app();

@@ -4,7 +4,9 @@ in constant_memory mode writing the same workbook from the same SQLite file.
 The same sheets, columns and types: Summary by branch (counts by status and
 kind, average times to accept and close, SLA breaches, a chart), Months (a
 chart), Requests (23 columns; times as Excel dates in the zone given), Items,
-Stock (rows below minimum highlighted). Archived requests are left out, as
+Stock (rows below minimum highlighted), Forecast (the same TSB forecast with
+seasons from the issue moves, soonest to run out first; what runs out within
+the 7-day lead time highlighted). Archived requests are left out, as
 helpdesk does by default. SLA breaches use the default limits (accept within
 an hour, no resolve limit), which is what the benchmark database runs with.
 
@@ -58,6 +60,84 @@ ORDER BY w.code, c.name, c.vendor_article
 """
 
 
+FORECAST_STOCK_SQL = """
+SELECT s.warehouse_id, s.cartridge_type_id, w.name, c.vendor_article, c.name, s.quantity, s.empty
+FROM stock_items s JOIN cartridge_types c ON c.id = s.cartridge_type_id JOIN warehouses w ON w.id = s.warehouse_id
+ORDER BY w.code, c.name, c.vendor_article
+"""
+AT_CONTRACTOR_SQL = """
+SELECT b.warehouse_id, l.cartridge_type_id, sum(l.sent - l.received - l.rejected)
+FROM refill_lines l JOIN refill_batches b ON b.id = l.batch_id GROUP BY 1, 2
+"""
+LEAD, COVER, HISTORY = 7, 30, 2 * 365 + 90
+
+
+def tsb(d, alpha=0.05, beta=0.01):
+    warm = min(len(d), 90)
+    if warm == 0:
+        return 0.0
+    hits = [x for x in d[:warm] if x > 0]
+    p, z = len(hits) / warm, (sum(hits) / len(hits) if hits else 1.0)
+    for x in d:
+        if x > 0:
+            p += beta * (1 - p)
+            z += alpha * (x - z)
+        else:
+            p *= 1 - beta
+    return p * z
+
+
+def season(total, horizon, before=180, prior=16.0):
+    t = len(total)
+    if t < 365 + before:
+        return 1.0
+    y = t - 365
+    ahead = sum(total[y:y + horizon]) * horizon / len(total[y:y + horizon])
+    back = sum(total[y - before:y]) * horizon / before
+    return min(2.0, max(0.5, (ahead + prior) / (back + prior)))
+
+
+def forecast(conn, zone, now):
+    """The rows of the Forecast sheet: what `helpdesk stock forecast` computes."""
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=HISTORY)
+    n = (today - first).days
+    since = datetime.combine(first, datetime.min.time(), zone).astimezone(timezone.utc)
+    issues = []
+    for w, c, at, q in conn.execute(
+            "SELECT warehouse_id, cartridge_type_id, at, -full_delta FROM stock_moves "
+            "WHERE kind = 'issue' AND at >= ? ORDER BY at, id", (since.strftime("%Y-%m-%dT%H:%M:%S"),)):
+        d = (datetime.fromisoformat(at).astimezone(zone).date() - first).days
+        if 0 <= d < n:
+            issues.append((w, c, d, max(q, 0)))
+    start = {}
+    for w, _, d, _ in issues:
+        start[w] = min(start.get(w, d), d)
+    series, totals, org = {}, {}, [0.0] * n
+    for w, c, d, q in issues:
+        s = start[w]
+        series.setdefault((w, c), [0.0] * (n - s))[d - s] += q
+        totals.setdefault(w, [0.0] * (n - s))[d - s] += q
+        org[d] += q
+    org = org[min(start.values()):] if start else org
+    incoming = {(w, c): q for w, c, q in conn.execute(AT_CONTRACTOR_SQL)}
+    rows = []
+    for w, c, wname, article, cname, full, empty in conn.execute(FORECAST_STOCK_SQL):
+        total = totals.get(w, [])
+        d = series.get((w, c), [0.0] * len(total))
+        per_day = tsb(d) * (season(total, LEAD + COVER) * season(org, LEAD + COVER)) ** 0.5
+        at_contractor = incoming.get((w, c), 0)
+        if per_day * 365 < 1:
+            days, order = None, 0
+        else:
+            days = int(max(full, 0) / per_day)
+            order = max(0, int(-(-per_day * (LEAD + COVER) // 1)) - max(full, 0) - max(at_contractor, 0))
+        rows.append((days is None, days if days is not None else 0, wname, article, cname, full, empty,
+                     at_contractor, int(sum(d[-90:])), round(per_day * 30, 1), days, order))
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+    return [(r[2:], today) for r in rows]
+
+
 def main():
     db, out = sys.argv[1], sys.argv[2]
     zone = ZoneInfo(sys.argv[3] if len(sys.argv) > 3 else "UTC")
@@ -83,6 +163,7 @@ def main():
     requests = book.add_worksheet("Requests")
     items = book.add_worksheet("Items")
     stock = book.add_worksheet("Stock")
+    forecast_sheet = book.add_worksheet("Forecast")
 
     for col, (name, width) in enumerate(zip(REQUEST_HEADERS, WIDTHS)):
         requests.set_column(col, col, width)
@@ -246,6 +327,28 @@ def main():
         stock.write_datetime(row, 6, local(s[5]), date)
         stock.write_number(row, 7, s[6], plain)
     stock.autofilter(0, 0, row, 7)
+
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    low_day = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "yyyy-mm-dd"})
+    for col, name in enumerate(["warehouse", "article", "cartridge", "full", "empty", "at_contractor", "issued_90d",
+                                "per_month", "days_left", "runs_out", "within_lead_time", "order"]):
+        forecast_sheet.write_string(0, col, name, header)
+    forecast_sheet.freeze_panes(1, 0)
+    row = 0
+    for (wname, article, cname, full, empty, at_contractor, issued, per_month, days, order), today in forecast(conn, zone, now):
+        row += 1
+        soon = days is not None and days <= LEAD
+        plain, date = (low, low_day) if soon else (None, day)
+        for col, v in enumerate([wname, article, cname]):
+            forecast_sheet.write_string(row, col, v, plain)
+        for col, v in enumerate([full, empty, at_contractor, issued, per_month], start=3):
+            forecast_sheet.write_number(row, col, v, plain)
+        if days is not None:
+            forecast_sheet.write_number(row, 8, days, plain)
+            forecast_sheet.write_datetime(row, 9, datetime.combine(today + timedelta(days=days), datetime.min.time()), date)
+        forecast_sheet.write_boolean(row, 10, soon, plain)
+        forecast_sheet.write_number(row, 11, order, plain)
+    forecast_sheet.autofilter(0, 0, row, 11)
 
     book.close()
     print(f"peer wrote {out}: {request_rows} requests, {item_rows} items", file=sys.stderr)

@@ -530,6 +530,9 @@ async fn render_notice(
             }),
             None,
         ),
+        Notice::StockForecast { lines } => {
+            (crate::services::notify::forecast_text(lang, app.settings.stock.lead_days, lines, true), None)
+        }
         Notice::Reply { text, markup } => {
             // Only inline keyboards are kept for later: a reply keyboard may no longer fit the moment.
             let markup =

@@ -51,9 +51,14 @@ pub enum StockCommand {
     /// lead time (STOCK_LEAD_TIME) and STOCK_COVER after it, counting what is
     /// at a contractor; soonest first
     #[command(
-        after_help = "Examples:\n  helpdesk stock forecast\n  helpdesk stock forecast --warehouse CENTRAL --within 14d\n  helpdesk stock forecast --format json"
+        after_help = "Examples:\n  helpdesk stock forecast\n  helpdesk stock forecast --warehouse CENTRAL --within 14d\n  helpdesk stock forecast --format json\n  helpdesk stock forecast --send"
     )]
     Forecast {
+        /// Queue the digest of suggested orders for the storekeepers in Telegram and the staff
+        /// mailbox (SMTP_STAFF_TO) instead of printing; `serve` delivers it (and sends it weekly
+        /// by itself, SCHEDULE_STOCK_FORECAST)
+        #[arg(long, conflicts_with_all = ["warehouse", "within", "format"])]
+        send: bool,
         /// Only this warehouse: a code, name, 1C id or id
         #[arg(long, value_name = "WAREHOUSE")]
         warehouse: Option<WarehouseKey>,
@@ -197,7 +202,16 @@ pub fn run(global: &Global, cmd: StockCommand) -> Result<ExitCode> {
             }
             eprintln!("the books balance: {} warehouse and type pairs", rows.len());
         }
-        StockCommand::Forecast { warehouse, within, format } => {
+        StockCommand::Forecast { send: true, .. } => {
+            let digest = crate::services::jobs::record(
+                &app,
+                crate::services::jobs::Job::StockForecast,
+                || forecast::send_digest(&app, &Actor::operator_from_env()),
+                forecast::Digest::summary_line,
+            )?;
+            println!("{}", digest.summary_line());
+        }
+        StockCommand::Forecast { warehouse, within, format, .. } => {
             let rows: Vec<ForecastRow> =
                 forecast::forecast(&app, &Actor::operator_from_env(), warehouse.as_ref(), within)?
                     .into_iter()

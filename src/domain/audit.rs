@@ -35,6 +35,7 @@ named_enum! {
         SeedFixtures = "seed.fixtures",
         StockImport1c = "stock.import_1c",
         StockEmptiesIn = "stock.empties_in",
+        StockForecastDigest = "stock.forecast_digest",
         ContractorAdd = "contractor.add",
         RefillSend = "refill.send",
         RefillReceive = "refill.receive",

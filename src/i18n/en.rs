@@ -246,6 +246,13 @@ pub(super) fn text(m: Msg<'_>) -> String {
             if coming { "Noted: you are on the way." } else { "Noted: you can't come." }.into()
         }
         Msg::NoticeAccepted { number, by } => format!("Your request <b>{number}</b> has been accepted by {by}."),
+        Msg::StockDigestHead { lead_days } => format!(
+            "📦 <b>Cartridges to order this week</b>\nBy the forecast from the issue history (delivery takes {lead_days} d):"
+        ),
+        Msg::StockDigestLine { warehouse, cartridge, article, days_left, order } => {
+            format!("• {warehouse}: {cartridge} ({article}): {days_left} d left, order <b>{order}</b>")
+        }
+        Msg::EmailStockDigestSubject { lines } => format!("[helpdesk] Cartridges to order: {lines} lines"),
         Msg::NoticeDone { number } => format!("✅ Your request <b>{number}</b> is done."),
         Msg::NoticeRejected { number, reason } => {
             format!("⛔ Your request <b>{number}</b> was rejected.\nReason: {reason}")
@@ -726,6 +733,20 @@ pub(super) fn web(w: W) -> &'static str {
         W::StaffOnly => "Staff only",
         W::FilterCartridge => "Cartridge or article",
         W::BelowMinimumOnly => "Below minimum only",
+        W::ColRunsOut => "Runs out",
+        W::ColToOrder => "To order",
+        W::SortBy => "Sort",
+        W::SortByWarehouse => "By warehouse",
+        W::SortRunsOut => "Runs out first",
+        W::BeforeDelivery => "before a delivery",
+        W::NotUsed => "not used",
+        W::PerMonth => "a month",
+        W::RunsOutSoonTitle => "Runs out within the lead time",
+        W::RunsOutSoonHow => {
+            "Forecast from the issue history: these run out before a delivery ordered today would come."
+        }
+        W::NothingRunsOut => "Nothing runs out within the lead time.",
+        W::ColDaysLeft => "Days left",
         W::StockLevels => "Stock by warehouse",
         W::BelowMinimum => "Below minimum",
         W::ColUpdated => "Updated",

@@ -245,6 +245,21 @@ pub enum Msg<'a> {
         coming: bool,
     },
     // Notices
+    /// The weekly stock forecast's head: what to order, by the supplier's lead time.
+    StockDigestHead {
+        lead_days: u32,
+    },
+    /// One line of it: a warehouse, a type, days left (`None`: out already) and how many to order.
+    StockDigestLine {
+        warehouse: &'a str,
+        cartridge: &'a str,
+        article: &'a str,
+        days_left: u32,
+        order: i64,
+    },
+    EmailStockDigestSubject {
+        lines: usize,
+    },
     NoticeAccepted {
         number: &'a str,
         by: &'a str,
@@ -643,6 +658,18 @@ pub enum W {
     StaffOnly,
     FilterCartridge,
     BelowMinimumOnly,
+    ColRunsOut,
+    ColToOrder,
+    SortBy,
+    SortByWarehouse,
+    SortRunsOut,
+    BeforeDelivery,
+    NotUsed,
+    PerMonth,
+    RunsOutSoonTitle,
+    RunsOutSoonHow,
+    NothingRunsOut,
+    ColDaysLeft,
     StockLevels,
     BelowMinimum,
     ColUpdated,

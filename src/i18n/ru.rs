@@ -247,6 +247,13 @@ pub(super) fn text(m: Msg<'_>) -> String {
             if coming { "Отмечено: вы идёте." } else { "Отмечено: вы не можете." }.into()
         }
         Msg::NoticeAccepted { number, by } => format!("Вашу заявку <b>{number}</b> принял(а) {by}."),
+        Msg::StockDigestHead { lead_days } => format!(
+            "📦 <b>Картриджи к заказу на этой неделе</b>\nПо прогнозу из истории выдач (поставка идёт {lead_days} д):"
+        ),
+        Msg::StockDigestLine { warehouse, cartridge, article, days_left, order } => {
+            format!("• {warehouse}: {cartridge} ({article}): осталось на {days_left} д, заказать <b>{order}</b>")
+        }
+        Msg::EmailStockDigestSubject { lines } => format!("[helpdesk] Картриджи к заказу: строк {lines}"),
         Msg::NoticeDone { number } => format!("✅ Ваша заявка <b>{number}</b> выполнена."),
         Msg::NoticeRejected { number, reason } => {
             format!("⛔ Ваша заявка <b>{number}</b> отклонена.\nПричина: {reason}")
@@ -758,6 +765,18 @@ pub(super) fn web(w: W) -> &'static str {
         W::StaffOnly => "Только сотрудники",
         W::FilterCartridge => "Картридж или артикул",
         W::BelowMinimumOnly => "Только ниже минимума",
+        W::ColRunsOut => "Кончится",
+        W::ColToOrder => "Заказать",
+        W::SortBy => "Порядок",
+        W::SortByWarehouse => "По складам",
+        W::SortRunsOut => "Сначала то, что кончится",
+        W::BeforeDelivery => "до поставки",
+        W::NotUsed => "не расходуется",
+        W::PerMonth => "в месяц",
+        W::RunsOutSoonTitle => "Кончится до поставки",
+        W::RunsOutSoonHow => "Прогноз по истории выдач: это кончится раньше, чем придёт поставка, заказанная сегодня.",
+        W::NothingRunsOut => "Ничего не кончится до поставки.",
+        W::ColDaysLeft => "Осталось дней",
         W::StockLevels => "Остатки по складам",
         W::BelowMinimum => "Ниже минимума",
         W::ColUpdated => "Обновлено",

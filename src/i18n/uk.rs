@@ -244,6 +244,13 @@ pub(super) fn text(m: Msg<'_>) -> String {
             if coming { "Позначено: ви йдете." } else { "Позначено: ви не можете." }.into()
         }
         Msg::NoticeAccepted { number, by } => format!("Вашу заявку <b>{number}</b> прийняв(ла) {by}."),
+        Msg::StockDigestHead { lead_days } => format!(
+            "📦 <b>Картриджі до замовлення цього тижня</b>\nЗа прогнозом з історії видач (поставка йде {lead_days} д):"
+        ),
+        Msg::StockDigestLine { warehouse, cartridge, article, days_left, order } => {
+            format!("• {warehouse}: {cartridge} ({article}): залишилось на {days_left} д, замовити <b>{order}</b>")
+        }
+        Msg::EmailStockDigestSubject { lines } => format!("[helpdesk] Картриджі до замовлення: рядків {lines}"),
         Msg::NoticeDone { number } => format!("✅ Вашу заявку <b>{number}</b> виконано."),
         Msg::NoticeRejected { number, reason } => {
             format!("⛔ Вашу заявку <b>{number}</b> відхилено.\nПричина: {reason}")
@@ -761,6 +768,20 @@ pub(super) fn web(w: W) -> &'static str {
         W::StaffOnly => "Лише співробітники",
         W::FilterCartridge => "Картридж або артикул",
         W::BelowMinimumOnly => "Лише нижче мінімуму",
+        W::ColRunsOut => "Закінчиться",
+        W::ColToOrder => "Замовити",
+        W::SortBy => "Порядок",
+        W::SortByWarehouse => "За складами",
+        W::SortRunsOut => "Спершу те, що закінчиться",
+        W::BeforeDelivery => "до поставки",
+        W::NotUsed => "не витрачається",
+        W::PerMonth => "на місяць",
+        W::RunsOutSoonTitle => "Закінчиться до поставки",
+        W::RunsOutSoonHow => {
+            "Прогноз за історією видач: це закінчиться раніше, ніж прийде поставка, замовлена сьогодні."
+        }
+        W::NothingRunsOut => "Нічого не закінчиться до поставки.",
+        W::ColDaysLeft => "Залишилось днів",
         W::StockLevels => "Залишки за складами",
         W::BelowMinimum => "Нижче мінімуму",
         W::ColUpdated => "Оновлено",

@@ -1,7 +1,8 @@
 //! The dashboard's figures: what is open now (by branch and kind), what is
 //! overdue by the rules `sla-check` uses, what was opened and closed today
 //! and this week, how long accepting and closing took over the last 30 days,
-//! stock below its minimum, and requests per branch and per month.
+//! stock below its minimum, what runs out within the supplier's lead time by
+//! the forecast, and requests per branch and per month.
 //!
 //! Every figure covers the kinds of request the viewer's role handles (all of
 //! them for administrators). Nothing here reads every request: open ones are
@@ -122,7 +123,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
 }
 
 /// What moves slowly: times to accept and to close, requests per branch and per month.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trends {
     /// Over requests created in the last 30 days.
     pub median_to_accept: Option<Duration>,
@@ -131,6 +132,9 @@ pub struct Trends {
     pub per_branch: Vec<(String, u64)>,
     /// Requests created per month (`YYYY-MM` in the configured time zone), the last twelve, oldest first.
     pub per_month: Vec<(String, u64)>,
+    /// What runs out within the supplier's lead time, by the forecast, soonest
+    /// first (for those who handle cartridge orders).
+    pub runs_out: Vec<super::forecast::Forecast>,
 }
 
 fn median(mut v: Vec<i64>) -> Option<Duration> {
@@ -146,8 +150,13 @@ pub fn trends(app: &App, scope: &Scope) -> Result<Trends> {
     let at = app.now();
     let tz = app.settings.timezone;
     let mut tx = app.store.read()?;
-    let mut out =
-        Trends { median_to_accept: None, median_to_close: None, per_branch: Vec::new(), per_month: Vec::new() };
+    let mut out = Trends {
+        median_to_accept: None,
+        median_to_close: None,
+        per_branch: Vec::new(),
+        per_month: Vec::new(),
+        runs_out: Vec::new(),
+    };
     if scope.kinds.is_empty() {
         return Ok(out);
     }
@@ -186,6 +195,9 @@ pub fn trends(app: &App, scope: &Scope) -> Result<Trends> {
         let next = if m.month() == 12 { first(m.year() + 1, 1) } else { first(m.year(), m.month() + 1) };
         let n = tx.count_requests(&RequestQuery { since: Some(utc(m)), until: Some(utc(next)), ..base.clone() })?;
         out.per_month.push((m.format("%Y-%m").to_string(), n));
+    }
+    if scope.kinds.contains(&Kind::Cartridge) {
+        out.runs_out = super::forecast::compute(app, &mut *tx, None, Some(app.settings.stock.lead_days))?;
     }
     Ok(out)
 }

@@ -227,6 +227,8 @@ struct Facts {
     /// Requests per month (local year and month) and kind.
     by_month: BTreeMap<(i32, u32), [u64; 4]>,
     stock: Vec<StockRow>,
+    /// The stock forecast (the workbook's Forecast sheet).
+    forecast: Vec<super::forecast::Forecast>,
 }
 
 /// What to read besides the requests.
@@ -287,6 +289,7 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
         return Ok(facts);
     }
     read_reference(&mut *tx, query, &mut facts)?;
+    facts.forecast = super::forecast::compute(app, &mut *tx, None, None)?;
     Ok(facts)
 }
 
@@ -537,6 +540,8 @@ struct Formats {
     month: Format,
     low: Format,
     low_datetime: Format,
+    date: Format,
+    low_date: Format,
 }
 
 impl Formats {
@@ -553,6 +558,8 @@ impl Formats {
             duration: Format::new().set_num_format("[h]:mm"),
             month: Format::new().set_num_format("yyyy-mm"),
             low_datetime: low.clone().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            low_date: low.clone().set_num_format("yyyy-mm-dd"),
             low,
         }
     }
@@ -721,6 +728,9 @@ pub fn xlsx(app: &App, query: &RequestQuery, path: &Path, progress: &dyn Progres
     let (stock, n) = stock_sheet(&facts, f, &mut zone).map_err(&fail)?;
     sheets.push(stock);
     written.push(Written { sheet: "Stock".into(), rows: n });
+    let (forecast, n) = forecast_sheet(&facts, f).map_err(&fail)?;
+    sheets.push(forecast);
+    written.push(Written { sheet: "Forecast".into(), rows: n });
     for sheet in sheets {
         book.push_worksheet(sheet);
     }
@@ -902,6 +912,48 @@ fn stock_sheet(facts: &Facts, f: &Formats, zone: &mut Zone) -> Result<(Worksheet
         sheet.write_boolean_with_format(row, 5, low, plain)?;
         sheet.write_number_with_format(row, 6, zone.excel(s.updated_at), date)?;
         sheet.write_number_with_format(row, 7, s.empty as f64, plain)?;
+        row += 1;
+    }
+    sheet.autofilter(0, 0, row - 1, heads.len() as u16 - 1)?;
+    Ok((sheet, u64::from(row - 1)))
+}
+
+/// The stock forecast, soonest to run out first; what runs out within the
+/// lead time is highlighted.
+fn forecast_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxError> {
+    let heads = [
+        Column("warehouse", 22.0),
+        Column("article", 14.0),
+        Column("cartridge", 30.0),
+        Column("full", 7.0),
+        Column("empty", 7.0),
+        Column("at_contractor", 13.0),
+        Column("issued_90d", 11.0),
+        Column("per_month", 10.0),
+        Column("days_left", 10.0),
+        Column("runs_out", 12.0),
+        Column("within_lead_time", 16.0),
+        Column("order", 7.0),
+    ];
+    let mut sheet = Worksheet::new();
+    new_sheet(&mut sheet, "Forecast", &heads, &[], f)?;
+    let mut row = 1u32;
+    for o in &facts.forecast {
+        let (plain, date) = if o.within_lead_time { (&f.low, &f.low_date) } else { (&Format::new(), &f.date) };
+        sheet.write_string_with_format(row, 0, &o.warehouse, plain)?;
+        sheet.write_string_with_format(row, 1, &o.article, plain)?;
+        sheet.write_string_with_format(row, 2, &o.cartridge, plain)?;
+        sheet.write_number_with_format(row, 3, o.full as f64, plain)?;
+        sheet.write_number_with_format(row, 4, o.empty as f64, plain)?;
+        sheet.write_number_with_format(row, 5, o.at_contractor as f64, plain)?;
+        sheet.write_number_with_format(row, 6, o.issued_90d as f64, plain)?;
+        sheet.write_number_with_format(row, 7, (o.per_day * 300.0).round() / 10.0, plain)?;
+        if let (Some(days), Some(day)) = (o.days_left, o.runs_out) {
+            sheet.write_number_with_format(row, 8, f64::from(days), plain)?;
+            sheet.write_number_with_format(row, 9, excel_date(day), date)?;
+        }
+        sheet.write_boolean_with_format(row, 10, o.within_lead_time, plain)?;
+        sheet.write_number_with_format(row, 11, o.order as f64, plain)?;
         row += 1;
     }
     sheet.autofilter(0, 0, row - 1, heads.len() as u16 - 1)?;

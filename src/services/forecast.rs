@@ -7,9 +7,10 @@
 //! half-day would read as a drop in demand.
 
 use super::{Actor, App, Result, lookup, principal};
+use crate::domain::audit::AuditAction;
 use crate::domain::forecast::{self as model, Outlook};
 use crate::domain::permissions::authorize;
-use crate::domain::{CartridgeTypeId, Permission, WarehouseId, WarehouseKey};
+use crate::domain::{CartridgeTypeId, Permission, Role, WarehouseId, WarehouseKey};
 use crate::store::{Issued, StockFilter, Tx};
 use chrono::{Duration, NaiveDate};
 use std::borrow::Cow;
@@ -135,12 +136,21 @@ pub fn forecast(
         Some(key) => Some(lookup::warehouse(&mut *tx, key)?.id),
         None => None,
     };
+    compute(app, &mut *tx, warehouse_id, within)
+}
+
+/// [`forecast`] for whoever the caller has authorised already (the dashboard, the digest, the export).
+pub(crate) fn compute(
+    app: &App,
+    tx: &mut dyn Tx,
+    warehouse_id: Option<WarehouseId>,
+    within: Option<u32>,
+) -> Result<Vec<Forecast>> {
     let stock = tx.stock(&StockFilter { warehouse_id, cartridge_type_id: None })?;
     let at_contractor: HashMap<(WarehouseId, CartridgeTypeId), i64> =
         tx.stock_books()?.iter().map(|b| ((b.warehouse_id, b.cartridge_type_id), b.at_contractor())).collect();
     let codes: HashMap<WarehouseId, String> = tx.warehouses()?.into_iter().map(|w| (w.id, w.code)).collect();
     let history = History::load(app, &mut *tx, HISTORY_DAYS)?;
-    drop(tx);
     let s = &app.settings.stock;
     let horizon = (s.lead_days + s.cover_days) as usize;
     let today = history.days.last + Duration::days(1);
@@ -182,6 +192,87 @@ pub fn forecast(
         ))
     });
     Ok(out)
+}
+
+/// What sending the digest did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Digest {
+    /// Suggested orders in it (none: nothing was sent).
+    pub lines: usize,
+    /// Storekeepers it was queued for in Telegram, and addresses by email.
+    pub telegram: usize,
+    pub email: usize,
+}
+
+impl Digest {
+    pub fn summary_line(&self) -> String {
+        if self.lines == 0 {
+            return "nothing to order: no digest sent".into();
+        }
+        format!(
+            "{} suggested orders queued for {} storekeepers in Telegram and {} email addresses",
+            self.lines, self.telegram, self.email
+        )
+    }
+}
+
+/// Queues the weekly digest of suggested orders (every warehouse and type
+/// with something to order, soonest to run out first) for every storekeeper
+/// the bot can reach (administrators when there is none) and, with email on,
+/// for the staff mailbox (`SMTP_STAFF_TO`), in one transaction with its
+/// audit record; the outbox delivers it in each one's language. Nothing is
+/// sent when there is nothing to order. Staff who see stock, and operators.
+pub fn send_digest(app: &App, actor: &Actor) -> Result<Digest> {
+    use super::notify::{self, ForecastLine, Notice};
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ViewStock, None)?;
+    let lines: Vec<ForecastLine> = compute(app, &mut *tx, None, None)?
+        .into_iter()
+        .filter(|f| f.order > 0)
+        .map(|f| ForecastLine {
+            warehouse: f.warehouse,
+            cartridge: f.cartridge,
+            article: f.article,
+            days_left: f.days_left.unwrap_or(0),
+            order: f.order,
+        })
+        .collect();
+    let mut digest = Digest { lines: lines.len(), telegram: 0, email: 0 };
+    if lines.is_empty() {
+        return Ok(digest);
+    }
+    let reachable = crate::store::UserFilter { reachable_only: true, staff_only: true, ..Default::default() };
+    let staff: Vec<(i64, Role)> = tx
+        .users(&reachable)?
+        .into_iter()
+        .map(|u| (u.telegram_id, super::effective_role(&app.settings, u.telegram_id, u.role)))
+        .collect();
+    let mut chats: Vec<i64> = staff.iter().filter(|(_, r)| *r == Role::Storekeeper).map(|(id, _)| *id).collect();
+    if chats.is_empty() {
+        chats = staff.iter().filter(|(_, r)| matches!(r, Role::Admin | Role::SuperAdmin)).map(|(id, _)| *id).collect();
+    }
+    let notice = Notice::StockForecast { lines };
+    for chat in &chats {
+        notify::enqueue(&mut *tx, *chat, &notice, now)?;
+    }
+    digest.telegram = chats.len();
+    if app.settings.smtp.enabled {
+        for address in &app.settings.smtp.staff_to {
+            notify::enqueue_email(&mut *tx, address, &notice, now)?;
+        }
+        digest.email = app.settings.smtp.staff_to.len();
+    }
+    super::audit(
+        &mut *tx,
+        now,
+        actor,
+        super::AuditEvent::new(AuditAction::StockForecastDigest, "stock", "forecast").after(serde_json::json!({
+            "lines": digest.lines, "telegram": chats, "email": digest.email,
+        })),
+    )?;
+    tx.commit()?;
+    Ok(digest)
 }
 
 /// How one warehouse and type's forecasts would have done.

@@ -16,10 +16,12 @@ pub enum Job {
     Archive,
     Report,
     OnecPull,
+    StockForecast,
 }
 
 impl Job {
-    pub const ALL: [Job; 6] = [Job::SlaCheck, Job::Backup, Job::Prune, Job::Archive, Job::Report, Job::OnecPull];
+    pub const ALL: [Job; 7] =
+        [Job::SlaCheck, Job::Backup, Job::Prune, Job::Archive, Job::Report, Job::OnecPull, Job::StockForecast];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +31,7 @@ impl Job {
             Job::Archive => "archive",
             Job::Report => "report",
             Job::OnecPull => "onec-pull",
+            Job::StockForecast => "stock-forecast",
         }
     }
 
@@ -41,6 +44,7 @@ impl Job {
             Job::Archive => "helpdesk archive",
             Job::Report => "helpdesk report --email",
             Job::OnecPull => "helpdesk import-1c --odata",
+            Job::StockForecast => "helpdesk stock forecast --send",
         }
     }
 
@@ -54,6 +58,7 @@ impl Job {
             Job::Archive => s.archive.as_ref(),
             Job::Report => s.report.as_ref(),
             Job::OnecPull => s.onec_pull.as_ref(),
+            Job::StockForecast => s.stock_forecast.as_ref(),
         }
     }
 }

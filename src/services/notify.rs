@@ -44,6 +44,9 @@ pub enum Notice {
     Reply { text: String, markup: Option<String> },
     /// A reply that is a photo or a document (a request's attachments, a broadcast's preview).
     ReplyContent { content: super::broadcast::Content },
+    /// To storekeepers (and by email to the staff mailbox): the weekly stock
+    /// forecast's suggested orders.
+    StockForecast { lines: Vec<ForecastLine> },
     /// Not a message: what the person may do changed (their role, a block),
     /// so the command menu Telegram shows them is set again.
     CommandMenu,
@@ -59,6 +62,38 @@ pub struct IssuedLine {
     pub issued: i64,
     /// Issued by this issue.
     pub now: i64,
+}
+
+/// One suggested order of the stock forecast's digest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ForecastLine {
+    pub warehouse: String,
+    pub cartridge: String,
+    pub article: String,
+    pub days_left: u32,
+    pub order: i64,
+}
+
+/// The digest's text in `lang`: its head, then a line each; Telegram's HTML
+/// (names escaped), or plain text for an email's text part.
+pub fn forecast_text(lang: crate::domain::Lang, lead_days: u32, lines: &[ForecastLine], html: bool) -> String {
+    use crate::i18n::{Msg, t};
+    let esc = |s: &str| if html { super::email::html_escape(s) } else { s.to_string() };
+    let mut text = t(lang, Msg::StockDigestHead { lead_days });
+    for l in lines {
+        text.push('\n');
+        text.push_str(&t(
+            lang,
+            Msg::StockDigestLine {
+                warehouse: &esc(&l.warehouse),
+                cartridge: &esc(&l.cartridge),
+                article: &esc(&l.article),
+                days_left: l.days_left,
+                order: l.order,
+            },
+        ));
+    }
+    if html { text } else { text.replace("<b>", "").replace("</b>", "") }
 }
 
 /// Queues `notice` for `chat_id` in the caller's transaction.
@@ -307,13 +342,28 @@ pub struct Channels<'a> {
     pub email: Option<&'a dyn Mailer>,
 }
 
-/// The email for a notice sent to an address (only new requests go by email).
+/// The email for a notice sent to an address (new requests and the stock forecast's digest go by email).
 pub fn letter_for(app: &App, notice: &Notice) -> Result<Letter> {
     use super::email::html_escape;
     use crate::domain::RequestNumber;
     use crate::i18n::{Msg, t, when};
-    let Notice::NewRequest { request_id } = notice else {
-        return Err(super::Error::Invalid("only new-request notices are sent by email".into()));
+    let request_id = match notice {
+        Notice::NewRequest { request_id } => request_id,
+        Notice::StockForecast { lines } => {
+            let lang = app.settings.default_language;
+            let lead = app.settings.stock.lead_days;
+            return Ok(Letter {
+                subject: t(lang, Msg::EmailStockDigestSubject { lines: lines.len() }),
+                html: format!("<p>{}</p>\n", forecast_text(lang, lead, lines, true).replace('\n', "<br>\n")),
+                text: forecast_text(lang, lead, lines, false),
+                thread: Thread::Alone,
+            });
+        }
+        _ => {
+            return Err(super::Error::Invalid(
+                "only new-request notices and the stock digest are sent by email".into(),
+            ));
+        }
     };
     let card = super::requests::card(app, &super::Actor::System("notify"), *request_id)?;
     let r = &card.request;

@@ -62,6 +62,8 @@ pub struct View {
     pub branches: Vec<(String, u64)>,
     pub stock_shown: bool,
     pub low: Vec<(String, String, i64, i64)>,
+    /// Runs out within the lead time: cartridge, warehouse, full, days left, to order.
+    pub runs_out: Vec<(String, String, i64, String, i64)>,
 }
 
 pub struct BranchRow {
@@ -271,6 +273,15 @@ pub async fn show(State(web): State<Web>, who: SignedIn, headers: HeaderMap) -> 
                     s.quantity,
                     s.min_stock,
                 )
+            })
+            .collect(),
+        runs_out: trends
+            .0
+            .runs_out
+            .iter()
+            .map(|f| {
+                let days = f.days_left.map_or_else(String::new, |d| format!("{d} {}", w(lang, W::Days)));
+                (format!("{} ({})", f.cartridge, f.article), f.warehouse.clone(), f.full, days, f.order)
             })
             .collect(),
     };

@@ -14,6 +14,7 @@ use super::requests::{Row as RequestRow, row as request_row};
 use super::session::{self, SignedIn};
 use crate::domain::{CartridgeTypeId, Key, Kind, Permission, Status, WarehouseId, WarehouseKey};
 use crate::i18n::{W, w, when};
+use crate::services::forecast::{self, Forecast};
 use crate::services::import_1c::{self, ImportOptions, ImportReport};
 use crate::services::requests::{Browse, browse};
 use crate::services::{NoProgress, catalog, directory};
@@ -128,6 +129,14 @@ pub struct StockRow {
     pub minimum: i64,
     pub low: bool,
     pub updated: String,
+    /// The forecast: the day it runs out and in how many days, or that it is not used.
+    pub runs_out: String,
+    pub days_left: Option<u32>,
+    /// It runs out before a delivery ordered today would come.
+    pub soon: bool,
+    /// Days left and the forecast use a month, in words; what to order now (0 for nothing).
+    pub per_month: String,
+    pub order: i64,
 }
 
 #[derive(Template)]
@@ -137,6 +146,7 @@ struct StockPage {
     csrf: String,
     q: String,
     low_only: bool,
+    by_runs_out: bool,
     warehouses: Vec<(String, String, bool)>,
     rows: Vec<StockRow>,
     low_count: usize,
@@ -167,6 +177,8 @@ pub struct Filter {
     q: Option<String>,
     warehouse: Option<i64>,
     low: Option<String>,
+    /// `runs_out`: soonest to run out first.
+    sort: Option<String>,
     done: Option<u64>,
     /// Empties were just received.
     empties: Option<String>,
@@ -188,6 +200,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
     let who_may_move = who.viewer.may(Permission::ManageStock);
     let found = call(web, move |app| {
         let stock = catalog::stock_for(app, &actor)?;
+        let outlook = forecast::forecast(app, &actor, None, None)?;
         let warehouses = directory::warehouses(app)?;
         let waiting = browse(
             app,
@@ -205,10 +218,10 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
             false => Vec::new(),
         };
         let cartridges = if who_may_move { catalog::cartridge_types(app)? } else { Vec::new() };
-        Ok((stock, warehouses, waiting, exchanges, cartridges))
+        Ok((stock, outlook, warehouses, waiting, exchanges, cartridges))
     })
     .await;
-    let (stock, warehouses, waiting, exchanges, cartridges) = match found {
+    let (stock, outlook, warehouses, waiting, exchanges, cartridges) = match found {
         Ok(x) => x,
         Err(e) => return refused(web, lang, &e),
     };
@@ -216,7 +229,10 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
     let q = f.q.clone().unwrap_or_default();
     let needle = crate::domain::text::fold(q.trim());
     let low_only = f.low.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
-    let rows: Vec<StockRow> = stock
+    let by_runs_out = f.sort.as_deref() == Some("runs_out");
+    let outlook: HashMap<(WarehouseId, CartridgeTypeId), Forecast> =
+        outlook.into_iter().map(|o| ((o.warehouse_id, o.cartridge_type_id), o)).collect();
+    let mut rows: Vec<StockRow> = stock
         .into_iter()
         .filter(|s| f.warehouse.is_none_or(|id| s.warehouse_id.0 == id))
         .filter(|s| !low_only || s.below_minimum())
@@ -225,17 +241,36 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
                 || crate::domain::text::fold(&s.cartridge_name).contains(&needle)
                 || crate::domain::text::fold(&s.vendor_article).contains(&needle)
         })
-        .map(|s| StockRow {
-            low: s.below_minimum(),
-            cartridge: s.cartridge_name,
-            article: s.vendor_article,
-            warehouse: s.warehouse_name,
-            quantity: s.quantity,
-            empty: s.empty,
-            minimum: s.min_stock,
-            updated: when(s.updated_at, tz),
+        .map(|s| {
+            let o = outlook.get(&(s.warehouse_id, s.cartridge_type_id));
+            let days_left = o.and_then(|o| o.days_left);
+            StockRow {
+                low: s.below_minimum(),
+                runs_out: match o.and_then(|o| o.runs_out) {
+                    Some(day) => day.format("%d.%m.%Y").to_string(),
+                    None => w(lang, W::NotUsed).to_string(),
+                },
+                days_left,
+                soon: o.is_some_and(|o| o.within_lead_time),
+                // "27 d · 4.4 a month", under the day.
+                per_month: o.and_then(|o| Some((o.days_left?, o.per_day))).map_or_else(String::new, |(d, rate)| {
+                    format!("{d} {} · {:.1} {}", w(lang, W::Days), rate * 30.0, w(lang, W::PerMonth))
+                }),
+                order: o.map_or(0, |o| o.order),
+                cartridge: s.cartridge_name,
+                article: s.vendor_article,
+                warehouse: s.warehouse_name,
+                quantity: s.quantity,
+                empty: s.empty,
+                minimum: s.min_stock,
+                updated: when(s.updated_at, tz),
+            }
         })
         .collect();
+    if by_runs_out {
+        // Soonest first, those not used last; the listing order among equals (a stable sort).
+        rows.sort_by_key(|r| (r.days_left.is_none(), r.days_left));
+    }
     let mut to_issue: Vec<RequestRow> = waiting.rows.iter().map(|l| request_row(lang, tz, l)).collect();
     let more_to_issue = to_issue.len() > 10;
     to_issue.truncate(10);
@@ -247,6 +282,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
         csrf: who.viewer.session.csrf.clone(),
         q,
         low_only,
+        by_runs_out,
         warehouses: warehouses
             .iter()
             .map(|x| (x.id.0.to_string(), x.name.clone(), Some(x.id.0) == f.warehouse))

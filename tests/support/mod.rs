@@ -152,6 +152,24 @@ pub fn stock_move(
     }
 }
 
+/// An issue history for the forecast: 200 received 401 days before `now`,
+/// then 2 issued every fifth day up to five days before it (0.4 a day, what
+/// TSB settles on). The caller sets the stock left.
+#[allow(dead_code)]
+pub fn issued_every_fifth_day(
+    tx: &mut dyn store::Tx,
+    cartridge: helpdesk::domain::CartridgeTypeId,
+    warehouse: helpdesk::domain::WarehouseId,
+    now: DateTime<Utc>,
+) {
+    use helpdesk::domain::MoveKind;
+    let day = |d: i64| now - chrono::Duration::days(d);
+    tx.move_stock(&stock_move(cartridge, warehouse, MoveKind::Receipt, 200, 0, day(401))).unwrap();
+    for d in (1..=400).rev().filter(|d| d % 5 == 0) {
+        tx.move_stock(&stock_move(cartridge, warehouse, MoveKind::Issue, -2, 0, day(d))).unwrap();
+    }
+}
+
 /// A fixed moment to start controlled clocks at.
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
