@@ -78,6 +78,8 @@ pub struct Books {
     /// Sent and back refilled, from the ledger.
     pub ledger_sent: i64,
     pub ledger_refilled: i64,
+    /// Issued, from the issues by day the forecast reads.
+    pub issued_by_day: i64,
 }
 
 impl Books {
@@ -125,6 +127,12 @@ impl Books {
         }
         if self.issued != self.ledger_issued {
             out.push(format!("{} issued on requests, the ledger says {}", self.issued, self.ledger_issued));
+        }
+        if self.issued_by_day != self.ledger_issued {
+            out.push(format!(
+                "{} issued by day for the forecast, the ledger says {}",
+                self.issued_by_day, self.ledger_issued
+            ));
         }
         if self.empties_back != self.ledger_empties_back {
             out.push(format!(
@@ -178,6 +186,7 @@ mod tests {
             empties_back: 1,
             ledger_issued: 4,
             ledger_empties_back: 1,
+            issued_by_day: 4,
             ..Default::default()
         }
     }

@@ -3,15 +3,18 @@
 //! through [`crate::domain::forecast`]; and how well that forecast would have
 //! done on the same history (the backtest).
 //!
-//! Days are whole local days up to yesterday: today is not over, and a
-//! half-day would read as a drop in demand.
+//! Days are whole UTC days up to yesterday (today is not over, and a
+//! half-day would read as a drop in demand), as the store keeps the issues
+//! of each day ([`crate::store::IssuedDay`]): the forecast reads a few rows
+//! per warehouse and type and day, never the ledger itself. The day stock
+//! runs out is then counted from today in the configured time zone.
 
 use super::{Actor, App, Result, lookup, principal};
 use crate::domain::audit::AuditAction;
 use crate::domain::forecast::{self as model, Outlook};
 use crate::domain::permissions::authorize;
 use crate::domain::{CartridgeTypeId, Permission, Role, WarehouseId, WarehouseKey};
-use crate::store::{Issued, StockFilter, Tx};
+use crate::store::{IssuedDay, StockFilter, Tx};
 use chrono::{Duration, NaiveDate};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -47,23 +50,12 @@ pub struct Forecast {
     pub order: i64,
 }
 
-/// The days of a history, local, and each issue's day as an index.
-struct Days {
-    first: NaiveDate,
-    /// Yesterday: the last whole day.
-    last: NaiveDate,
-}
-
-impl Days {
-    fn len(&self) -> usize {
-        ((self.last - self.first).num_days() + 1).max(0) as usize
-    }
-}
-
 /// Daily issues per warehouse and type, and per warehouse of all types,
-/// each series starting on the warehouse's first day with an issue.
+/// each series starting on the warehouse's first day with an issue; days are
+/// indexes from the first day read, the last one yesterday (UTC).
 struct History {
-    days: Days,
+    /// Days read, yesterday included.
+    len: usize,
     /// The index of each warehouse's first day.
     start: HashMap<WarehouseId, usize>,
     series: HashMap<(WarehouseId, CartridgeTypeId), Vec<f64>>,
@@ -76,16 +68,11 @@ struct History {
 
 impl History {
     fn load(app: &App, tx: &mut dyn Tx, days_back: i64) -> Result<History> {
-        let tz = app.settings.timezone;
-        let today = app.now().with_timezone(&tz).date_naive();
-        let days = Days { first: today - Duration::days(days_back), last: today - Duration::days(1) };
-        let since = super::local_midnight(tz, days.first, app.now());
-        let issued: Vec<Issued> = tx.issued_since(since)?;
-        let n = days.len();
-        let day_of = |i: &Issued| -> Option<usize> {
-            let d = i.at.with_timezone(&tz).date_naive();
-            (d >= days.first && d <= days.last).then(|| (d - days.first).num_days() as usize)
-        };
+        let today = crate::store::day_number(app.now());
+        let first = today - days_back;
+        let n = days_back.max(0) as usize;
+        let issued: Vec<IssuedDay> = tx.issued_days(first)?;
+        let day_of = |i: &IssuedDay| (i.day >= first && i.day < today).then(|| (i.day - first) as usize);
         let mut start: HashMap<WarehouseId, usize> = HashMap::new();
         for i in &issued {
             if let Some(d) = day_of(i) {
@@ -106,7 +93,7 @@ impl History {
         }
         let organization_start = start.values().copied().min().unwrap_or(0);
         organization.drain(..organization_start.min(organization.len()));
-        Ok(History { days, start, series, totals, organization, organization_start })
+        Ok(History { len: n, start, series, totals, organization, organization_start })
     }
 
     /// The series of a warehouse and type and its warehouse's total, both
@@ -148,12 +135,12 @@ pub(crate) fn compute(
 ) -> Result<Vec<Forecast>> {
     let stock = tx.stock(&StockFilter { warehouse_id, cartridge_type_id: None })?;
     let at_contractor: HashMap<(WarehouseId, CartridgeTypeId), i64> =
-        tx.stock_books()?.iter().map(|b| ((b.warehouse_id, b.cartridge_type_id), b.at_contractor())).collect();
+        tx.at_contractors()?.into_iter().map(|(w, c, n)| ((w, c), n)).collect();
     let codes: HashMap<WarehouseId, String> = tx.warehouses()?.into_iter().map(|w| (w.id, w.code)).collect();
     let history = History::load(app, &mut *tx, HISTORY_DAYS)?;
     let s = &app.settings.stock;
     let horizon = (s.lead_days + s.cover_days) as usize;
-    let today = history.days.last + Duration::days(1);
+    let today = app.now().with_timezone(&app.settings.timezone).date_naive();
     let mut out: Vec<Forecast> = stock
         .into_iter()
         .map(|row| {
@@ -310,7 +297,7 @@ pub fn backtest(app: &App, actor: &Actor, horizon: u32, over: u32) -> Result<Bac
     let history = History::load(app, &mut *tx, HISTORY_DAYS + i64::from(over))?;
     drop(tx);
     let h = horizon as usize;
-    let n = history.days.len();
+    let n = history.len;
     // Cut-offs as day indexes of the whole history: weekly over the last
     // `over` days that still have a whole horizon after them, newest last.
     let mut cutoffs: Vec<usize> = Vec::new();

@@ -311,6 +311,8 @@ pub(crate) type BooksMoves = (WarehouseId, CartridgeTypeId, String, i64, i64);
 pub(crate) type BooksIssues = (WarehouseId, CartridgeTypeId, i64, i64);
 /// The refill batches by place: warehouse, type, sent, back refilled, rejected.
 pub(crate) type BooksRefills = (WarehouseId, CartridgeTypeId, i64, i64, i64);
+/// ... and the issues by day the forecast reads.
+pub(crate) type BooksIssuedDays = (WarehouseId, CartridgeTypeId, i64);
 
 /// Every warehouse and type's books from the four sources, in listing order
 /// (by warehouse name, then article); a place that is in the ledger or the
@@ -320,6 +322,7 @@ pub(crate) fn books_from(
     moves: Vec<BooksMoves>,
     issues: Vec<BooksIssues>,
     refills: Vec<BooksRefills>,
+    by_day: Vec<BooksIssuedDays>,
 ) -> Vec<Books> {
     use crate::domain::MoveKind;
     let mut all: Vec<Books> = stock
@@ -376,6 +379,9 @@ pub(crate) fn books_from(
         b.sent += sent;
         b.refilled += refilled;
         b.rejected += rejected;
+    }
+    for (w, t, issued) in by_day {
+        at(&mut all, w, t).issued_by_day += issued;
     }
     all.sort_by(|a, b| alphabetical(&a.warehouse, &b.warehouse).then_with(|| alphabetical(&a.article, &b.article)));
     all
@@ -456,13 +462,19 @@ pub trait Directory {
     fn update_user(&mut self, user: &User) -> Result<()>;
 }
 
-/// Full cartridges of a type issued from a warehouse at a time (a move of the ledger).
+/// Full cartridges of a type issued from a warehouse on one UTC day.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issued {
+pub struct IssuedDay {
     pub warehouse_id: WarehouseId,
     pub cartridge_type_id: CartridgeTypeId,
-    pub at: DateTime<Utc>,
+    /// Days since 1970-01-01.
+    pub day: i64,
     pub quantity: i64,
+}
+
+/// The UTC day of `at`, as days since 1970-01-01 (what [`IssuedDay::day`] counts).
+pub fn day_number(at: DateTime<Utc>) -> i64 {
+    at.timestamp().div_euclid(86_400)
 }
 
 /// The cartridge catalog and what is in stock.
@@ -488,8 +500,11 @@ pub trait Catalog {
     /// Every warehouse and type's figures from the stock rows, the ledger and
     /// the issues, for balancing the books (see [`crate::domain::stock`]).
     fn stock_books(&mut self) -> Result<Vec<Books>>;
-    /// Full cartridges issued since `since`, one row per issue move, oldest first.
-    fn issued_since(&mut self, since: DateTime<Utc>) -> Result<Vec<Issued>>;
+    /// Empties at a contractor per warehouse and type (sent, neither back nor rejected), where any.
+    fn at_contractors(&mut self) -> Result<Vec<(WarehouseId, CartridgeTypeId, i64)>>;
+    /// Full cartridges issued per warehouse, type and UTC day from day `since`
+    /// on (days since 1970-01-01), oldest first: kept by [`Catalog::move_stock`].
+    fn issued_days(&mut self, since: i64) -> Result<Vec<IssuedDay>>;
 }
 
 /// The printers of every branch and the cartridge types each takes.

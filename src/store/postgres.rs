@@ -476,6 +476,7 @@ pub const TABLES: &[&str] = &[
     "refill_batches",
     "refill_lines",
     "stock_moves",
+    "issued_days",
     "sla_reminders",
     "job_runs",
     "onec_exchanges",
@@ -1115,14 +1116,30 @@ impl Catalog for PgTx {
                 &m.batch_id,
             ],
         )?;
+        if m.kind == crate::domain::MoveKind::Issue {
+            self.exec(sql::ADD_ISSUED_DAY.postgres(), &[&w, &t, &day_number(m.at), &-m.full])?;
+        }
         Ok(StockLevels { full: after.get(0), empty: after.get(1) })
     }
 
-    fn issued_since(&mut self, since: DateTime<Utc>) -> Result<Vec<Issued>> {
+    fn at_contractors(&mut self) -> Result<Vec<(WarehouseId, CartridgeTypeId, i64)>> {
         Ok(self
-            .query(sql::ISSUED_SINCE.postgres(), &[&since])?
+            .query(sql::BOOKS_REFILLS.postgres(), &[])?
             .iter()
-            .map(|r| Issued { warehouse_id: r.get(0), cartridge_type_id: r.get(1), at: r.get(2), quantity: r.get(3) })
+            .map(|r| (r.get(0), r.get(1), r.get::<_, i64>(2) - r.get::<_, i64>(3) - r.get::<_, i64>(4)))
+            .collect())
+    }
+
+    fn issued_days(&mut self, since: i64) -> Result<Vec<IssuedDay>> {
+        Ok(self
+            .query(sql::ISSUED_DAYS_SINCE.postgres(), &[&since])?
+            .iter()
+            .map(|r| IssuedDay {
+                warehouse_id: r.get(0),
+                cartridge_type_id: r.get(1),
+                day: r.get(2),
+                quantity: r.get(3),
+            })
             .collect())
     }
 
@@ -1147,7 +1164,12 @@ impl Catalog for PgTx {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
             .collect();
-        Ok(super::books_from(stock, moves, issues, refills))
+        let by_day = self
+            .query(sql::BOOKS_ISSUED_DAYS.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        Ok(super::books_from(stock, moves, issues, refills, by_day))
     }
 }
 

@@ -297,10 +297,20 @@ pub(crate) const BOOKS_MOVES: Sql = shared!(
     "SELECT warehouse_id, cartridge_type_id, kind, CAST(sum(full_delta) AS BIGINT), CAST(sum(empty_delta) AS BIGINT) \
      FROM stock_moves GROUP BY warehouse_id, cartridge_type_id, kind"
 );
-/// Full cartridges issued since a time, move by move, oldest first: what the forecast reads.
-pub(crate) const ISSUED_SINCE: Sql = shared!(
-    "SELECT warehouse_id, cartridge_type_id, at, -full_delta FROM stock_moves \
-     WHERE kind = 'issue' AND at >= ?1 ORDER BY at, id"
+/// ... and the issues by day the forecast reads.
+pub(crate) const BOOKS_ISSUED_DAYS: Sql = shared!(
+    "SELECT warehouse_id, cartridge_type_id, CAST(sum(quantity) AS BIGINT) FROM issued_days \
+     GROUP BY warehouse_id, cartridge_type_id"
+);
+/// Full cartridges issued per warehouse, type and day since a day: what the forecast reads.
+pub(crate) const ISSUED_DAYS_SINCE: Sql = shared!(
+    "SELECT warehouse_id, cartridge_type_id, day, quantity FROM issued_days WHERE day >= ?1 \
+     ORDER BY day, warehouse_id, cartridge_type_id"
+);
+/// Adds an issue move's cartridges to its day (days since 1970-01-01, UTC).
+pub(crate) const ADD_ISSUED_DAY: Sql = shared!(
+    "INSERT INTO issued_days (warehouse_id, cartridge_type_id, day, quantity) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (warehouse_id, cartridge_type_id, day) DO UPDATE SET quantity = issued_days.quantity + excluded.quantity"
 );
 /// ... the refill batches ...
 pub(crate) const BOOKS_REFILLS: Sql = shared!(

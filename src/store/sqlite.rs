@@ -917,10 +917,20 @@ impl Catalog for SqliteTx {
         .map_err(db)
     }
 
-    fn issued_since(&mut self, since: DateTime<Utc>) -> Result<Vec<Issued>> {
-        let mut st = self.conn.prepare_cached(sql::ISSUED_SINCE.sqlite()).map_err(db)?;
-        st.query_map([to_text(since)], |r| {
-            Ok(Issued { warehouse_id: r.get(0)?, cartridge_type_id: r.get(1)?, at: time(r, 2)?, quantity: r.get(3)? })
+    fn at_contractors(&mut self) -> Result<Vec<(WarehouseId, CartridgeTypeId, i64)>> {
+        let mut st = self.conn.prepare_cached(sql::BOOKS_REFILLS.sqlite()).map_err(db)?;
+        st.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? - r.get::<_, i64>(3)? - r.get::<_, i64>(4)?))
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
+    fn issued_days(&mut self, since: i64) -> Result<Vec<IssuedDay>> {
+        let mut st = self.conn.prepare_cached(sql::ISSUED_DAYS_SINCE.sqlite()).map_err(db)?;
+        st.query_map([since], |r| {
+            Ok(IssuedDay { warehouse_id: r.get(0)?, cartridge_type_id: r.get(1)?, day: r.get(2)?, quantity: r.get(3)? })
         })
         .map_err(db)?
         .collect::<rusqlite::Result<_>>()
@@ -988,6 +998,13 @@ impl Catalog for SqliteTx {
                 m.batch_id
             ])
             .map_err(db)?;
+        if m.kind == crate::domain::MoveKind::Issue {
+            self.conn
+                .prepare_cached(sql::ADD_ISSUED_DAY.sqlite())
+                .map_err(db)?
+                .execute(params![w, t, day_number(m.at), -m.full])
+                .map_err(db)?;
+        }
         Ok(after)
     }
 
@@ -1024,7 +1041,15 @@ impl Catalog for SqliteTx {
             .map_err(db)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(db)?;
-        Ok(super::books_from(stock, moves, issues, refills))
+        let by_day = self
+            .conn
+            .prepare_cached(sql::BOOKS_ISSUED_DAYS.sqlite())
+            .map_err(db)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        Ok(super::books_from(stock, moves, issues, refills, by_day))
     }
 }
 
@@ -2249,7 +2274,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);
@@ -2258,6 +2283,8 @@ mod tests {
         // V12 opens the books with the stock there was plus what had been issued from it, then that issue.
         assert_eq!(count("SELECT full_delta FROM stock_moves WHERE kind = 'opening'"), 6);
         assert_eq!(count("SELECT full_delta FROM stock_moves WHERE kind = 'issue' AND issue_id = 1"), -1);
+        // V14 counts the issues by day for the forecast: 2026-01-02 is day 20455 since 1970-01-01.
+        assert_eq!(count("SELECT day * 10 + quantity FROM issued_days"), 204_551);
         assert_eq!(count("SELECT sum(full_delta) FROM stock_moves"), 5, "the ledger agrees with the stock row");
         assert_eq!(count("SELECT empty FROM stock_items"), 0);
         // The same type for a printer is a line of its own now; twice for none is still refused.
