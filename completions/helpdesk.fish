@@ -85,7 +85,7 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l config -d 'TO
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l force -d 'With --write-fixtures, overwrite files that already exist'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l demo -d 'Also add demo employees and requests'
-complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l consumption -d 'Also a cartridge consumption history over the months: every printer\'s types used at a rate, trend and season of its own, ordered, issued from stock and delivered, for the forecast (`stock forecast`, `stock backtest`)'
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l consumption -d 'Also a cartridge consumption history over the months: every printer\'s types used at a rate, trend and season of its own, ordered, issued from stock and delivered, for the forecast (`stock forecast`, `stock backtest`); the demo requests\' cartridge orders done are issued through the ledger too'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F

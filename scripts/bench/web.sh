@@ -3,12 +3,14 @@
 # with wrk (2 threads, 32 connections, --latency) as a signed-in administrator:
 #  1. /requests?status=new&branch=B, B the branch with the most new requests (a page of 50 rows);
 #  2. /dashboard;
+#  3. /stock, every warehouse and type with its forecast (the database seeded with --consumption, so
+#     the cartridge orders done among the requests are issues in the ledger);
 # against the seed system's stack in the same run: a minimal Django project (scripts/bench/web_peer:
 # unmanaged models over the same helpdesk.db, a LoginRequiredMixin ListView with the same filter,
 # order and page size, select_related, a plain template of the panel's columns) under gunicorn with
 # 2 x cores sync workers, Django's own users and sessions in a second SQLite file.
 # Targets: the requests page at least 10x Django's requests/s with p99 under 50 ms; dashboard p99
-# under 100 ms. Also prints serve's peak RSS (VmHWM) after its runs.
+# under 100 ms; the stock page p99 under 50 ms. Also prints serve's peak RSS (VmHWM) after its runs.
 #
 # Telegram is not reached: the Bot API address points at a closed port, the bot keeps retrying in
 # the background, and the panel does not wait for it. The scheduled jobs are off
@@ -84,7 +86,7 @@ bench() {
 
 echo "== a database of $n requests"
 cp -r "$repo/fixtures" .
-"$hd" seed --demo --requests "$n" >/dev/null 2>&1
+"$hd" seed --demo --requests "$n" --consumption >/dev/null 2>&1
 sqlite3 helpdesk.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 read -r branch branch_name new_rows < <(sqlite3 -separator ' ' helpdesk.db "SELECT r.branch_id, b.code, count(*) FROM requests r
   JOIN branches b ON b.id = r.branch_id WHERE r.status = 'new' AND r.archived_at IS NULL
@@ -132,6 +134,8 @@ echo "== wrk: helpdesk $path"
 bench hd_requests "http://127.0.0.1:$hd_port$path" "$hd_cookie"
 echo "== wrk: helpdesk /dashboard"
 bench hd_dashboard "http://127.0.0.1:$hd_port/dashboard" "$hd_cookie"
+echo "== wrk: helpdesk /stock"
+bench hd_stock "http://127.0.0.1:$hd_port/stock" "$hd_cookie"
 check_page hd_requests_after "http://127.0.0.1:$hd_port$path" "$hd_cookie" >/dev/null # still signed in
 hd_rss="$(awk '/^VmHWM:/ {print $2}' "/proc/$serve_pid/status")"
 stop "$serve_pid"; serve_pid=""
@@ -197,6 +201,7 @@ def parse(name):
 rows = [
     ("helpdesk /requests (status=new, branch)", parse("hd_requests")),
     ("helpdesk /dashboard", parse("hd_dashboard")),
+    ("helpdesk /stock (with the forecast)", parse("hd_stock")),
     (f"Django ListView, gunicorn {workers} sync workers", parse("dj_requests")),
 ]
 print()
@@ -204,7 +209,8 @@ print(f"summary: {int(n):,} requests, wrk -t2 -c32 -d{duration} --latency, signe
 print(f"  {'what':<46} {'requests/s':>11} {'p50 ms':>9} {'p99 ms':>9} {'requests':>10}  errors")
 for name, (rps, p50, p99, total, errors) in rows:
     print(f"  {name:<46} {rps:>11.1f} {p50:>9.2f} {p99:>9.2f} {total:>10}  {errors}")
-(hd_rps, _, hd_p99, _, _), (_, _, dash_p99, _, _), (dj_rps, _, _, _, _) = (r for _, r in rows)
+(hd_rps, _, hd_p99, _, _), (_, _, dash_p99, _, _), (_, _, stock_p99, _, _), (dj_rps, _, _, _, _) = (
+    r for _, r in rows)
 ratio = hd_rps / dj_rps
 met = lambda ok: "met" if ok else "not met"
 print(f"  helpdesk serve peak RSS (VmHWM): {int(hd_rss) / 1024:.1f} MiB;"
@@ -214,6 +220,7 @@ print("  targets:")
 print(f"    requests page >= 10x Django's requests/s   {ratio:>8.1f}x    {met(ratio >= 10)}")
 print(f"    requests page p99 < 50 ms                  {hd_p99:>8.2f} ms  {met(hd_p99 < 50)}")
 print(f"    dashboard p99 < 100 ms                     {dash_p99:>8.2f} ms  {met(dash_p99 < 100)}")
+print(f"    stock page p99 < 50 ms                     {stock_p99:>8.2f} ms  {met(stock_p99 < 50)}")
 print(f"    dashboard view after a change < 100 ms     {float(changed_ms):>8.2f} ms  {met(float(changed_ms) < 100)}"
       " (the figures of now computed again)")
 print(f"  dashboard's first view after start: {cold_ms} ms (it waits for the figures computed at start)")

@@ -50,7 +50,8 @@ pub struct SeedArgs {
     months: u32,
     /// Also a cartridge consumption history over the months: every printer's
     /// types used at a rate, trend and season of its own, ordered, issued
-    /// from stock and delivered, for the forecast (`stock forecast`, `stock backtest`)
+    /// from stock and delivered, for the forecast (`stock forecast`, `stock backtest`);
+    /// the demo requests' cartridge orders done are issued through the ledger too
     #[arg(long, requires = "demo")]
     consumption: bool,
     /// Random seed for demo data (the same seed gives the same data)
@@ -119,7 +120,7 @@ pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
             );
             if args.consumption {
                 println!(
-                    "and a consumption history of {} cartridge orders, {} cartridges issued",
+                    "and a consumption history of {} cartridge orders; {} cartridges issued through the ledger in all",
                     demo.cartridge_orders_added, demo.cartridges_issued
                 );
             }

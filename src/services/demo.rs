@@ -40,7 +40,8 @@ pub struct DemoReport {
     pub staff_added: u64,
     pub requests_added: u64,
     pub open_requests: u64,
-    /// Cartridge orders of the consumption history, and the cartridges issued for them.
+    /// Cartridge orders of the consumption history, and the cartridges issued in all (for
+    /// them and for the demo requests' cartridge orders done).
     pub cartridge_orders_added: u64,
     pub cartridges_issued: u64,
 }
@@ -242,6 +243,17 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
     let span_seconds = i64::from(options.months.max(1)) * 30 * 24 * 3600;
     let mut ages: Vec<i64> = (0..options.requests).map(|_| g.0.i64(60..=span_seconds)).collect();
     ages.sort_unstable_by(|a, b| b.cmp(a));
+    let storekeeper = handlers_by_kind
+        .iter()
+        .find(|(k, _)| *k == Kind::Cartridge)
+        .and_then(|(_, ids)| ids.first().copied())
+        .unwrap_or(DEMO_STAFF_BASE + 1);
+    let by = actor.label();
+    // With a consumption history, the cartridge orders done are issued through the ledger
+    // too, from their branch's warehouse (the central one for branches without).
+    let warehouses = tx.warehouses()?;
+    let central = warehouses.iter().find(|w| w.branch_id.is_none()).or(warehouses.first()).map(|w| w.id);
+    let warehouse_of = |b: BranchId| warehouses.iter().find(|w| w.branch_id == Some(b)).map(|w| w.id).or(central);
     progress.start("demo requests", Some(options.requests));
     for (n, age) in ages.into_iter().enumerate() {
         let n = n as u64;
@@ -250,8 +262,22 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
         if request.status.is_open() {
             report.open_requests += 1;
         }
-        tx.insert_request(&request)?;
+        let id = tx.insert_request(&request)?;
         report.requests_added += 1;
+        if let (true, Kind::Cartridge, Status::Done, Some(w), Some(at)) =
+            (options.consumption, request.kind, request.status, warehouse_of(request.branch_id), request.closed_at)
+        {
+            for item in tx.items(id)? {
+                let line = Line {
+                    request_id: id,
+                    item_id: item.id,
+                    cartridge_type_id: item.cartridge_type_id,
+                    quantity: item.quantity,
+                };
+                issue(&mut *tx, &line, w, Restock { keep: 0, delivery: 50 }, storekeeper, &by, at)?;
+                report.cartridges_issued += item.quantity as u64;
+            }
+        }
         if n % 10_000 == 9_999 {
             progress.advance(10_000);
         }
@@ -259,14 +285,9 @@ pub fn generate(app: &App, actor: &Actor, options: DemoOptions, progress: &dyn P
     progress.advance(options.requests % 10_000);
     progress.finish();
     if options.consumption {
-        let storekeeper = handlers_by_kind
-            .iter()
-            .find(|(k, _)| *k == Kind::Cartridge)
-            .and_then(|(_, ids)| ids.first().copied())
-            .unwrap_or(DEMO_STAFF_BASE + 1);
         let made = consumption(&mut *tx, &mut g, now, options.months, &employees, &cartridges, storekeeper, actor)?;
         report.cartridge_orders_added = made.orders;
-        report.cartridges_issued = made.issued;
+        report.cartridges_issued += made.issued;
         report.open_requests += made.open;
     }
     audit(&mut *tx, now, actor, AuditEvent::new(AuditAction::SeedDemo, "seed", "demo").after(json!(report)))?;
@@ -517,43 +538,77 @@ fn consumption(
             made.open += 1;
             continue;
         }
-        let moved = |kind, full: i64, request_id, issue_id, at| NewStockMove {
-            warehouse_id: u.warehouse_id,
-            cartridge_type_id: u.cartridge_type_id,
-            kind,
-            full,
-            empty: 0,
-            request_id,
-            issue_id,
-            batch_id: None,
-            actor: by.clone(),
-            note: None,
-            at,
-        };
-        // A delivery when stock would fall below ten days' use: six weeks' worth.
-        let have = tx.stock_level(u.cartridge_type_id, u.warehouse_id)?.unwrap_or(0);
-        if have - quantity < (u.base * 10.0).ceil() as i64 {
-            let delivery = ((u.base * 42.0).ceil() as i64).max(quantity) + quantity;
-            tx.move_stock(&moved(MoveKind::Receipt, delivery, None, None, issued_at - Duration::hours(1)))?;
-        }
         let item = tx
             .items(request_id)?
             .into_iter()
             .next()
             .ok_or_else(|| Error::Invalid("demo order without a line".into()))?;
         tx.set_item_issued(item.id, quantity)?;
-        let issue_id = tx.insert_issue(&NewIssue {
-            request_id,
-            item_id: item.id,
-            warehouse_id: u.warehouse_id,
-            quantity,
-            empties: 0,
-            note: None,
-            issued_by: storekeeper,
-            issued_at,
-        })?;
-        tx.move_stock(&moved(MoveKind::Issue, -quantity, Some(request_id), Some(issue_id), issued_at))?;
+        // A delivery when stock would fall below ten days' use: six weeks' worth.
+        let stock = Restock { keep: (u.base * 10.0).ceil() as i64, delivery: (u.base * 42.0).ceil() as i64 };
+        let line = Line { request_id, item_id: item.id, cartridge_type_id: u.cartridge_type_id, quantity };
+        issue(tx, &line, u.warehouse_id, stock, storekeeper, &by, issued_at)?;
         made.issued += quantity as u64;
     }
     Ok(made)
+}
+
+/// A request line to issue.
+struct Line {
+    request_id: i64,
+    item_id: i64,
+    cartridge_type_id: CartridgeTypeId,
+    quantity: i64,
+}
+
+/// When stock is topped up before an issue: below `keep` after it, by
+/// `delivery` more than the issue needs.
+#[derive(Clone, Copy)]
+struct Restock {
+    keep: i64,
+    delivery: i64,
+}
+
+/// Issues a line from `warehouse_id` through the ledger at `at`, as a
+/// storekeeper does (no empties back), a delivery (a receipt) arriving an
+/// hour before when stock would fall below what `restock` keeps.
+fn issue(
+    tx: &mut dyn Tx,
+    line: &Line,
+    warehouse_id: WarehouseId,
+    restock: Restock,
+    storekeeper: i64,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let moved = |kind, full: i64, request_id, issue_id, at| NewStockMove {
+        warehouse_id,
+        cartridge_type_id: line.cartridge_type_id,
+        kind,
+        full,
+        empty: 0,
+        request_id,
+        issue_id,
+        batch_id: None,
+        actor: by.to_string(),
+        note: None,
+        at,
+    };
+    let have = tx.stock_level(line.cartridge_type_id, warehouse_id)?.unwrap_or(0);
+    if have - line.quantity < restock.keep {
+        let delivery = restock.delivery.max(line.quantity) + line.quantity;
+        tx.move_stock(&moved(MoveKind::Receipt, delivery, None, None, at - Duration::hours(1)))?;
+    }
+    let issue_id = tx.insert_issue(&NewIssue {
+        request_id: line.request_id,
+        item_id: line.item_id,
+        warehouse_id,
+        quantity: line.quantity,
+        empties: 0,
+        note: None,
+        issued_by: storekeeper,
+        issued_at: at,
+    })?;
+    tx.move_stock(&moved(MoveKind::Issue, -line.quantity, Some(line.request_id), Some(issue_id), at))?;
+    Ok(())
 }
