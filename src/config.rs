@@ -180,6 +180,11 @@ pub const SPECS: &[Spec] = &[
         "20s",
         "How long one import call of 1C waits for the import; a longer one answers progress and 1C asks again (0 for at once).",
     ),
+    spec(
+        "onec_default_warehouse",
+        "",
+        "Where balances 1C sends without a warehouse (totals) go: a warehouse's code, name, 1C id or id; empty: recorded as not applied.",
+    ),
     spec("web_mini_app_max_age", "1d", "How old the launch data Telegram hands the Mini App may be when it signs in."),
     spec(
         "return_empties",
@@ -528,6 +533,8 @@ pub struct OnecSettings {
     pub session_ttl: Duration,
     /// How long an import call waits before answering `progress`.
     pub import_wait: Duration,
+    /// Where balances without a warehouse go; `None`: not applied.
+    pub default_warehouse: Option<crate::domain::WarehouseKey>,
     /// Pulling balances from 1C's OData interface.
     pub odata: OdataSettings,
 }
@@ -936,6 +943,10 @@ impl Loaded {
                 import_wait: p.get("onec_import_wait", |v| match v.trim() {
                     "0" => Ok(Duration::ZERO),
                     _ => parse_duration(v),
+                })?,
+                default_warehouse: p.get("onec_default_warehouse", |v| match non_empty(v) {
+                    None => Ok(None),
+                    Some(s) => s.parse().map(Some).map_err(|e: crate::domain::BadKey| e.to_string()),
                 })?,
                 odata: OdataSettings {
                     url: p.get("onec_odata_url", |v| match non_empty(v) {

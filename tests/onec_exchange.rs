@@ -181,12 +181,112 @@ fn one_c_uploads_its_catalog_and_balances_in_pieces_and_stock_follows() {
     assert_eq!(stock(&w), after);
     assert_eq!(w.ints("SELECT count(*) FROM one_c_imports"), [1]);
 
-    // Each import is on record, newest first.
+    // Each file is on record, newest first: the catalog kept, the balances imported.
     let steps = history(&w);
-    assert_eq!(steps.len(), 2, "{steps:?}");
-    assert!(steps.iter().all(|(kind, step, result, _)| kind == "catalog" && step == "import" && result == "success"));
-    assert!(steps[0].3.contains("nothing changed"), "{steps:?}");
-    assert!(steps[1].3.contains("7 stock rows changed"), "{steps:?}");
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    assert!(steps.iter().all(|(kind, _, result, _)| kind == "catalog" && result == "success"));
+    let imports: Vec<_> = steps.iter().filter(|s| s.1 == "import").collect();
+    assert!(imports[0].3.contains("nothing changed"), "{steps:?}");
+    assert!(imports[1].3.contains("7 stock rows changed"), "{steps:?}");
+    let catalogs: Vec<_> = steps.iter().filter(|s| s.1 == "catalog").collect();
+    assert_eq!(catalogs.len(), 2, "{steps:?}");
+    assert!(catalogs[0].3.starts_with("catalog kept for the balances that follow: 6 items"), "{steps:?}");
+}
+
+/// A file as 1C writes it in windows-1251.
+fn cp1251(xml: &str) -> Vec<u8> {
+    encoding_rs::WINDOWS_1251.encode(&xml.replace("encoding=\"UTF-8\"", "encoding=\"windows-1251\"")).0.into_owned()
+}
+
+/// One whole exchange of its own, as a Bitrix-style 1C sends each file: sign in, init, post the
+/// file zipped, import it, complete. The import's answer.
+fn session_of(panel: &Panel, name: &str, bytes: &[u8]) -> Vec<String> {
+    let mut onec = OneC { panel, cookie: None };
+    assert_eq!(onec.sign_in(USER, PASSWORD)[0], "success");
+    assert_eq!(onec.call("type=catalog&mode=init", None, None)[0], "zip=yes");
+    onec.upload(&format!("{name}.zip"), &zipped(&[(name, bytes)]), FILE_LIMIT);
+    let answer = onec.import(name).0;
+    assert_eq!(onec.call("type=catalog&mode=complete", None, None), ["success"]);
+    answer
+}
+
+const PRICES_ONLY: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<КоммерческаяИнформация ВерсияСхемы="2.10">
+  <ПакетПредложений>
+    <Предложения>
+      <Предложение>
+        <Ид>f00dcafe-2c31-11ee-be56-0242ac120002</Ид>
+        <Наименование>Картридж Xerox</Наименование>
+        <Цены><Цена><ЦенаЗаЕдиницу>2100</ЦенаЗаЕдиницу><Валюта>UAH</Валюта></Цена></Цены>
+      </Предложение>
+    </Предложения>
+  </ПакетПредложений>
+</КоммерческаяИнформация>"#;
+
+/// Rests of two items the help desk knows by the catalog alone (1C's id is not ours, the article
+/// is) and by 1C id: one at the central warehouse, one a bare total; and one item unknown here.
+const RESTS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<КоммерческаяИнформация ВерсияСхемы="2.10">
+  <ПакетПредложений>
+    <Предложения>
+      <Предложение>
+        <Ид>f00dcafe-2c31-11ee-be56-0242ac120002</Ид>
+        <Остатки><Остаток><Склад><Ид>9f1c2a5e-1b7d-11ee-8c90-0242ac120002</Ид><Количество>10</Количество></Склад></Остаток></Остатки>
+      </Предложение>
+      <Предложение>
+        <Ид>b7e0af50-2c31-11ee-be56-0242ac120002</Ид>
+        <Остатки><Остаток><Количество>9</Количество></Остаток></Остатки>
+      </Предложение>
+      <Предложение>
+        <Ид>d1d2d3d4-0000-0000-0000-000000000000</Ид>
+        <Остатки><Остаток><Склад><Ид>9f1c2a5e-1b7d-11ee-8c90-0242ac120002</Ид><Количество>3</Количество></Склад></Остаток></Остатки>
+      </Предложение>
+    </Предложения>
+  </ПакетПредложений>
+</КоммерческаяИнформация>"#;
+
+#[test]
+fn a_catalog_prices_and_rests_each_in_a_session_of_its_own_are_kept_recorded_and_matched() {
+    let central = |w: &Workdir, article: &str| stock(w)[&(article.to_string(), "Центральный склад".to_string())];
+    let catalog = String::from_utf8(fixture("import.xml")).unwrap();
+
+    // Without a default warehouse: the total is recorded as not applied.
+    let (w, _fake, panel) = start();
+    let (xerox, samsung) = (central(&w, "106R02773"), central(&w, "MLT-D111S"));
+    assert_eq!(session_of(&panel, "import.xml", &cp1251(&catalog)), ["success"]);
+    assert_eq!(session_of(&panel, "offers.xml", &cp1251(PRICES_ONLY)), ["success"]);
+    assert_eq!(session_of(&panel, "rests.xml", &cp1251(RESTS)), ["success"]);
+    // The Xerox matched through the catalog kept from the first session; the Samsung total stayed out.
+    assert_eq!(central(&w, "106R02773"), 10);
+    assert_ne!(xerox, 10, "the test changes it");
+    assert_eq!(central(&w, "MLT-D111S"), samsung);
+    let steps = history(&w);
+    let said: Vec<String> = steps.iter().map(|s| format!("{} {}: {}", s.1, s.2, s.3)).collect();
+    assert_eq!(steps.len(), 3, "a record of each file: {said:#?}");
+    assert!(said[2].starts_with("catalog success: catalog kept for the balances that follow: 6 items"), "{said:#?}");
+    assert!(said[1].contains("no balances in offers.xml (prices only): nothing to do"), "{said:#?}");
+    assert!(
+        said[0].contains("3 balances, 1 matched, 1 stock row changed, 1 item matches no cartridge type")
+            && said[0].contains("1 balance without a warehouse, not applied (set ONEC_DEFAULT_WAREHOUSE)"),
+        "{said:#?}"
+    );
+    drop(panel);
+
+    // With ONEC_DEFAULT_WAREHOUSE the total goes there; a rests.xml that matches nothing says so.
+    let (w, _fake, panel) = start_with(&[("HELPDESK_ONEC_DEFAULT_WAREHOUSE", "CENTRAL")]);
+    assert_eq!(session_of(&panel, "import.xml", &cp1251(&catalog)), ["success"]);
+    assert_eq!(session_of(&panel, "rests.xml", &cp1251(RESTS)), ["success"]);
+    assert_eq!((central(&w, "106R02773"), central(&w, "MLT-D111S")), (10, 9));
+    let steps = history(&w);
+    assert!(steps[0].3.contains("1 total put at Центральный склад (the default warehouse)"), "{steps:?}");
+    let unknown = RESTS.replace("f00dcafe", "0000cafe").replace("b7e0af50", "0000af50");
+    assert_eq!(session_of(&panel, "rests.xml", &cp1251(&unknown)), ["success"]);
+    let steps = history(&w);
+    assert_eq!(steps[0].3, "3 balances: nothing matched: 3 items unknown", "{steps:?}");
+    // The stock page shows what each step did.
+    let admin = panel.sign_in(&w, support::ADMIN);
+    let page = panel.get("/stock", Some(&admin)).text().unwrap();
+    assert!(page.contains("nothing matched: 3 items unknown") && page.contains("Каталог з 1С"), "{page}");
 }
 
 #[test]

@@ -194,6 +194,8 @@ pub fn run(global: &Global, args: ImportArgs) -> Result<ExitCode> {
         map: args.map,
         sheet: args.sheet,
         shown_from: None,
+        // A rests.xml alone matches by the catalog 1C's exchange kept.
+        stored_catalog: true,
     };
     let actor = Actor::operator_from_env();
     let report = match &args.odata {
@@ -218,7 +220,7 @@ pub fn run(global: &Global, args: ImportArgs) -> Result<ExitCode> {
         let n = report.without_warehouse;
         eprintln!(
             "warning: {n} {} no warehouse (offers with only a total quantity) and {} placed; \
-             pass --warehouse WAREHOUSE to say where they are",
+             pass --warehouse WAREHOUSE (or set HELPDESK_ONEC_DEFAULT_WAREHOUSE) to say where they are",
             if n == 1 { "balance names" } else { "balances name" },
             match (report.dry_run, n == 1) {
                 (true, _) => "would not be",

@@ -837,6 +837,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistOnecSent => "1C received the issued cartridges",
         W::HistOnecStatus => "1C sent the order's state",
         W::OnecStepImport => "Balances from 1C",
+        W::OnecStepCatalog => "Catalog from 1C",
         W::OnecStepPull => "Balances pulled over OData",
         W::OnecStepQuery => "Issued cartridges sent to 1C",
         W::OnecStepConfirm => "1C confirmed the issued cartridges",

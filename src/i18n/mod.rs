@@ -740,6 +740,7 @@ pub enum W {
     HistOnecSent,
     HistOnecStatus,
     OnecStepImport,
+    OnecStepCatalog,
     OnecStepPull,
     OnecStepQuery,
     OnecStepConfirm,

@@ -865,6 +865,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistOnecSent => "1С получила выданные картриджи",
         W::HistOnecStatus => "1С прислала состояние заказа",
         W::OnecStepImport => "Остатки из 1С",
+        W::OnecStepCatalog => "Каталог из 1С",
         W::OnecStepPull => "Остатки по OData",
         W::OnecStepQuery => "Выданные картриджи отправлены в 1С",
         W::OnecStepConfirm => "1С подтвердила выданные картриджи",

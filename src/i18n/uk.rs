@@ -870,6 +870,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistOnecSent => "1С отримала видані картриджі",
         W::HistOnecStatus => "1С надіслала стан замовлення",
         W::OnecStepImport => "Залишки з 1С",
+        W::OnecStepCatalog => "Каталог з 1С",
         W::OnecStepPull => "Залишки через OData",
         W::OnecStepQuery => "Видані картриджі надіслано в 1С",
         W::OnecStepConfirm => "1С підтвердила видані картриджі",

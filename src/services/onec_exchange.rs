@@ -105,6 +105,23 @@ pub fn describe_import(report: &ImportReport) -> String {
             earlier.imported_at.format("%Y-%m-%d %H:%M UTC")
         );
     }
+    if report.matched == 0 {
+        // Nothing to apply: say why, first.
+        let mut why = Vec::new();
+        if report.unmatched_items > 0 {
+            why.push(format!("{} unknown", count(report.unmatched_items, "item", "items")));
+        }
+        if report.unmatched_warehouses > 0 {
+            why.push(format!("{} unknown", count(report.unmatched_warehouses, "warehouse", "warehouses")));
+        }
+        if report.without_warehouse > 0 {
+            why.push(format!(
+                "{} without a warehouse, not applied (set ONEC_DEFAULT_WAREHOUSE)",
+                count(report.without_warehouse, "balance", "balances")
+            ));
+        }
+        return format!("{}: nothing matched: {}", count(report.rows, "balance", "balances"), why.join(", "));
+    }
     let mut s = format!(
         "{}, {} matched, {} changed",
         count(report.rows, "balance", "balances"),
@@ -121,7 +138,13 @@ pub fn describe_import(report: &ImportReport) -> String {
         ));
     }
     if report.without_warehouse > 0 {
-        s.push_str(&format!(", {} no warehouse", count(report.without_warehouse, "balance names", "balances name")));
+        s.push_str(&format!(
+            ", {} without a warehouse, not applied (set ONEC_DEFAULT_WAREHOUSE)",
+            count(report.without_warehouse, "balance", "balances")
+        ));
+    }
+    if let (n @ 1.., Some(w)) = (report.to_default_warehouse, &report.default_warehouse) {
+        s.push_str(&format!(", {} put at {w} (the default warehouse)", count(n, "total", "totals")));
     }
     s
 }
@@ -242,11 +265,26 @@ pub fn new_upload_dir() -> std::io::Result<PathBuf> {
     Ok(tempfile::Builder::new().prefix("helpdesk-1c-").tempdir()?.keep())
 }
 
-/// Whether a file 1C sends is a catalog (`import.xml`, `import0_1.xml`) or
-/// prices: read with the balances that follow, changing nothing by itself.
-fn catalog_or_prices(path: &Path) -> bool {
+/// What a file 1C sends is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// The catalog (`import.xml`, `import0_1.xml`): kept for the balances that follow.
+    Catalog,
+    /// Prices (`prices.xml`): nothing for a help desk.
+    Prices,
+    /// Offers or rests: balances.
+    Balances,
+}
+
+fn sent(path: &Path) -> Sent {
     let base = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-    base.starts_with("import") || base.starts_with("prices")
+    if base.starts_with("import") {
+        Sent::Catalog
+    } else if base.starts_with("prices") {
+        Sent::Prices
+    } else {
+        Sent::Balances
+    }
 }
 
 /// `type=catalog&mode=import` of `name` in the exchange's directory `dir`, as
@@ -284,8 +322,42 @@ pub fn import_upload(
     let Some(path) = inside(dir, name).filter(|p| p.is_file()) else {
         return refuse(step, format!("{name} was not uploaded in this exchange"));
     };
-    if catalog_or_prices(&path) {
-        return Ok(unpacked);
+    // Every file leaves a record of what it did, even when that is nothing.
+    let noted = |mut step: Step, ok: bool, detail: String| {
+        step.ok = ok;
+        step.detail = detail;
+        record_quietly(app, &step);
+    };
+    match sent(&path) {
+        Sent::Catalog => {
+            let result = import_1c::keep_catalog(app, actor, std::slice::from_ref(&path), Some(dir));
+            let catalog = Step { step: "catalog", ..step.clone() };
+            return match result {
+                Ok(k) => {
+                    tracing::info!(file = name, items = k.items, "1C exchange: catalog kept");
+                    noted(
+                        catalog,
+                        true,
+                        format!(
+                            "catalog kept for the balances that follow: {} ({} cartridge types here), {}",
+                            count(k.items, "item", "items"),
+                            k.cartridge_types,
+                            count(k.warehouses, "warehouse", "warehouses")
+                        ),
+                    );
+                    Ok(unpacked)
+                }
+                Err(e) => {
+                    noted(catalog, false, e.to_string());
+                    Err(e.to_string())
+                }
+            };
+        }
+        Sent::Prices => {
+            noted(step, true, format!("{name} holds prices: nothing to do"));
+            return Ok(unpacked);
+        }
+        Sent::Balances => {}
     }
     // With the catalog files beside it (import.xml, or import0_1.xml and the like).
     let mut files = vec![path.clone()];
@@ -300,11 +372,12 @@ pub fn import_upload(
         catalogs.sort();
         files.splice(0..0, catalogs);
     }
-    let options = ImportOptions { shown_from: Some(dir.to_path_buf()), ..Default::default() };
+    let options = ImportOptions { shown_from: Some(dir.to_path_buf()), stored_catalog: true, ..Default::default() };
     match import_1c::import(app, actor, &files, &options, &NoProgress) {
         // An offers.xml of CommerceML 2.10 holds prices, not balances: they come in rests.xml.
         Err(Error::Invalid(why)) if why.starts_with(import_1c::NO_BALANCES) => {
             tracing::info!(file = name, "1C exchange: no balances in this file");
+            noted(step, true, format!("no balances in {name} (prices only): nothing to do"));
             Ok(unpacked)
         }
         result => {

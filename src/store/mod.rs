@@ -605,6 +605,21 @@ pub trait OneCExchanges {
     fn confirm_all_issues(&mut self, exchange_id: i64) -> Result<u64>;
     /// Whether a step `kind`/`step` was ever recorded.
     fn one_c_step_taken(&mut self, kind: &str, step: &str) -> Result<bool>;
+    /// Keeps a catalog 1C sent: each item and warehouse replaces the one of its 1C id.
+    fn keep_one_c_catalog(&mut self, entries: &[OneCCatalogEntry], at: DateTime<Utc>) -> Result<()>;
+    /// Every item and warehouse of the catalogs 1C sent.
+    fn one_c_catalog(&mut self) -> Result<Vec<OneCCatalogEntry>>;
+}
+
+/// An item (with its name and article) or a warehouse (with its name) of a
+/// catalog 1C sent, by its 1C id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneCCatalogEntry {
+    pub warehouse: bool,
+    pub one_c_id: String,
+    pub name: Option<String>,
+    pub article: Option<String>,
+    pub received_at: DateTime<Utc>,
 }
 
 /// The columns of `onec_exchanges`, in [`OneCExchange`]'s order (both backends).

@@ -480,6 +480,7 @@ pub const TABLES: &[&str] = &[
     "sla_reminders",
     "job_runs",
     "onec_exchanges",
+    "onec_catalog",
     "onec_sale_confirmed",
     "serve_instances",
 ];
@@ -2145,6 +2146,28 @@ impl OneCExchanges for PgTx {
                 ],
             )?
             .get(0))
+    }
+
+    fn keep_one_c_catalog(&mut self, entries: &[OneCCatalogEntry], at: DateTime<Utc>) -> Result<()> {
+        for e in entries {
+            let kind = if e.warehouse { "warehouse" } else { "item" };
+            self.exec(sql::KEEP_CATALOG_ENTRY.postgres(), &[&kind, &e.one_c_id, &e.name, &e.article, &at])?;
+        }
+        Ok(())
+    }
+
+    fn one_c_catalog(&mut self) -> Result<Vec<OneCCatalogEntry>> {
+        Ok(self
+            .query(sql::CATALOG.postgres(), &[])?
+            .iter()
+            .map(|r| OneCCatalogEntry {
+                warehouse: r.get::<_, String>(0) == "warehouse",
+                one_c_id: r.get(1),
+                name: r.get(2),
+                article: r.get(3),
+                received_at: r.get(4),
+            })
+            .collect())
     }
 
     fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>> {

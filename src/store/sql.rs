@@ -668,6 +668,14 @@ pub(crate) const INSERT_SNAPSHOT_ROW: Sql = shared!(
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 );
 
+/// Keeps an item or warehouse of 1C's catalog, replacing the one of its 1C id.
+pub(crate) const KEEP_CATALOG_ENTRY: Sql = shared!(
+    "INSERT INTO onec_catalog (kind, one_c_id, name, article, received_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+     ON CONFLICT (kind, one_c_id) DO UPDATE SET name = excluded.name, article = excluded.article, \
+     received_at = excluded.received_at"
+);
+pub(crate) const CATALOG: Sql =
+    shared!("SELECT kind, one_c_id, name, article, received_at FROM onec_catalog ORDER BY kind, one_c_id");
 pub(crate) const INSERT_EXCHANGE: Sql = shared!(
     "INSERT INTO onec_exchanges (at, kind, step, session, peer, files, ok, detail, import_id, stock_changed) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id"

@@ -2077,6 +2077,32 @@ impl OneCExchanges for SqliteTx {
         )
     }
 
+    fn keep_one_c_catalog(&mut self, entries: &[OneCCatalogEntry], at: DateTime<Utc>) -> Result<()> {
+        let mut st = self.conn.prepare_cached(sql::KEEP_CATALOG_ENTRY.sqlite()).map_err(db)?;
+        let at = to_text(at);
+        for e in entries {
+            let kind = if e.warehouse { "warehouse" } else { "item" };
+            st.execute(params![kind, e.one_c_id, e.name, e.article, at]).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn one_c_catalog(&mut self) -> Result<Vec<OneCCatalogEntry>> {
+        let mut st = self.conn.prepare_cached(sql::CATALOG.sqlite()).map_err(db)?;
+        st.query_map([], |r| {
+            Ok(OneCCatalogEntry {
+                warehouse: r.get::<_, String>(0)? == "warehouse",
+                one_c_id: r.get(1)?,
+                name: r.get(2)?,
+                article: r.get(3)?,
+                received_at: time(r, 4)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
     fn one_c_exchanges(&mut self, limit: u32) -> Result<Vec<OneCExchange>> {
         let mut stmt = self.conn.prepare_cached(sql::EXCHANGES.sqlite()).map_err(db)?;
         let rows = stmt
@@ -2274,7 +2300,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -301,6 +301,7 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
                 at: when(x.at, tz),
                 step: match (x.kind.as_str(), x.step.as_str()) {
                     (_, "import") => w(lang, W::OnecStepImport).to_string(),
+                    (_, "catalog") => w(lang, W::OnecStepCatalog).to_string(),
                     (_, "pull") => w(lang, W::OnecStepPull).to_string(),
                     (_, "query") => w(lang, W::OnecStepQuery).to_string(),
                     (_, "confirm") => w(lang, W::OnecStepConfirm).to_string(),
@@ -311,8 +312,8 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
                 },
                 changed: (x.ok && matches!(x.step.as_str(), "import" | "pull")).then_some(x.stock_changed),
                 ok: x.ok,
-                // Why it was refused, in the words 1C was answered with.
-                detail: if x.ok { String::new() } else { x.detail },
+                // What it did, or why it was refused in the words 1C was answered with.
+                detail: x.detail,
                 files: x.files,
             })
             .collect(),
@@ -492,6 +493,7 @@ fn options(warehouse: Option<WarehouseId>, dir: &std::path::Path, dry_run: bool)
         map: None,
         sheet: None,
         shown_from: Some(dir.to_path_buf()),
+        stored_catalog: true,
     }
 }
 

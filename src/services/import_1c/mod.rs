@@ -48,11 +48,11 @@ pub mod odata;
 pub mod records;
 pub mod sheet;
 
-use super::{Actor, App, AuditEvent, Error, Progress, Result, audit, lookup, principal};
+use super::{Actor, App, AuditEvent, Error, NoProgress, Progress, Result, audit, lookup, principal};
 use crate::domain::audit::AuditAction;
 use crate::domain::permissions::authorize;
 use crate::domain::{Permission, WarehouseKey};
-use crate::store::{CartridgeType, NewSnapshotRow, OneCImport, Tx, Warehouse};
+use crate::store::{CartridgeType, NewSnapshotRow, OneCCatalogEntry, OneCImport, Tx, Warehouse};
 use records::{Balance, OwnedRecord, ParseError, Record};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -85,6 +85,9 @@ pub struct ImportOptions {
     /// Files are named relative to this directory (an upload's), in messages,
     /// the report and the record: where a server keeps uploads is nobody's business.
     pub shown_from: Option<PathBuf>,
+    /// Also match by the catalog 1C sent in an earlier exchange ([`keep_catalog`]),
+    /// where the files bring none of their own for an item or warehouse.
+    pub stored_catalog: bool,
 }
 
 /// What an import did (or, on a dry run, would do).
@@ -109,8 +112,13 @@ pub struct ImportReport {
     pub unmatched_item_rows: u64,
     /// Distinct warehouses that matched no warehouse here (up to [`LIST_LIMIT`]).
     pub unmatched_warehouses: u64,
-    /// Rows that name no warehouse and had nowhere to go (no `--warehouse`).
+    /// Rows that name no warehouse and had nowhere to go (no `--warehouse`
+    /// and no `ONEC_DEFAULT_WAREHOUSE`): not applied.
     pub without_warehouse: u64,
+    /// Rows that name no warehouse, put at the default one.
+    pub to_default_warehouse: u64,
+    /// That warehouse's name, when there is one.
+    pub default_warehouse: Option<String>,
     /// Stock rows whose quantity changes.
     pub stock_changed: u64,
     pub changes: Vec<StockChange>,
@@ -394,8 +402,11 @@ impl<R: Read> Read for Hashing<'_, R> {
 /// `--sheet` or `--warehouse` say how to read them, those too. The same files
 /// read another way (a corrected map, a warehouse for the totals an earlier run
 /// left out, as its warning advised) are another import.
-fn import_key(mut digests: Vec<&str>, options: &ImportOptions) -> String {
+fn import_key(mut digests: Vec<&str>, options: &ImportOptions, catalog: Option<String>) -> String {
     let mut reading = Vec::new();
+    if let Some(c) = catalog {
+        reading.push(format!("catalog={c}"));
+    }
     if let Some(map) = &options.map {
         reading.push(format!("map={map}"));
     }
@@ -608,6 +619,7 @@ struct Importer<'a> {
     matched: u64,
     unmatched_item_rows: u64,
     without_warehouse: u64,
+    to_default_warehouse: u64,
     items: HashMap<String, usize>,
     item_list: Vec<UnmatchedItem>,
     warehouses: HashMap<String, usize>,
@@ -630,8 +642,9 @@ impl Importer<'_> {
         let warehouse_name =
             b.warehouse_name.or_else(|| b.warehouse_one_c_id.and_then(|id| self.defs.warehouses.get(id)?.as_deref()));
         let warehouse = if b.warehouse_one_c_id.is_none() && warehouse_name.is_none() {
-            if self.default_warehouse.is_none() {
-                self.without_warehouse += 1;
+            match self.default_warehouse {
+                Some(_) => self.to_default_warehouse += 1,
+                None => self.without_warehouse += 1,
             }
             self.default_warehouse
         } else {
@@ -756,6 +769,7 @@ pub fn import(
             return Err(Error::Invalid(format!("{} is given twice (also as {})", a.shown, b.shown)));
         }
     }
+    let options = &with_default_warehouse(app, options);
     may_import(app, actor, options)?;
     import_inputs(app, actor, &inputs, options, progress)
 }
@@ -773,6 +787,7 @@ pub fn import_records(
     if options.map.is_some() || options.sheet.is_some() {
         return Err(Error::Invalid(format!("--map and --sheet are for spreadsheets, not {}", set.format)));
     }
+    let options = &with_default_warehouse(app, options);
     may_import(app, actor, options)?;
     import_inputs(app, actor, &[Input::records(set)], options, progress)
 }
@@ -803,14 +818,88 @@ pub fn pull_odata(
     result
 }
 
-/// Whether `actor` may import, and `--warehouse` names a warehouse: checked before any reading.
+/// `options` with the warehouse for balances that name none: the one given,
+/// else `ONEC_DEFAULT_WAREHOUSE`'s.
+fn with_default_warehouse(app: &App, options: &ImportOptions) -> ImportOptions {
+    ImportOptions {
+        warehouse: options.warehouse.clone().or_else(|| app.settings.onec.default_warehouse.clone()),
+        ..options.clone()
+    }
+}
+
+/// Whether `actor` may import, and `--warehouse` (or `ONEC_DEFAULT_WAREHOUSE`)
+/// names a warehouse: checked before any reading.
 fn may_import(app: &App, actor: &Actor, options: &ImportOptions) -> Result<()> {
     let mut tx = app.store.read()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
     if let Some(w) = &options.warehouse {
-        lookup::warehouse(&mut *tx, w)?;
+        lookup::warehouse(&mut *tx, w).map_err(|e| match &app.settings.onec.default_warehouse {
+            Some(default) if default == w => Error::Invalid(format!(
+                "HELPDESK_ONEC_DEFAULT_WAREHOUSE names no warehouse here ({e}); set it to one or leave it empty"
+            )),
+            _ => e,
+        })?;
     }
     Ok(())
+}
+
+/// What [`keep_catalog`] kept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CatalogKept {
+    pub items: u64,
+    /// Items that are cartridge types here (by 1C id, then article).
+    pub cartridge_types: u64,
+    pub warehouses: u64,
+}
+
+/// Keeps the catalog 1C sends (`import.xml`: items with their names and
+/// articles, warehouses), each item and warehouse replacing the one of its 1C
+/// id, so that balances in a later exchange (`rests.xml` in a session of its
+/// own) match by 1C id: [`ImportOptions::stored_catalog`]. One transaction;
+/// those who may import.
+pub fn keep_catalog(app: &App, actor: &Actor, paths: &[PathBuf], shown_from: Option<&Path>) -> Result<CatalogKept> {
+    let options = ImportOptions { shown_from: shown_from.map(Path::to_path_buf), ..Default::default() };
+    let inputs = paths.iter().map(|p| Input::detect(p, options.shown_from.as_deref())).collect::<Result<Vec<_>>>()?;
+    may_import(app, actor, &options)?;
+    let mut defs = Definitions::default();
+    for input in &inputs {
+        read_file(input, &options, &NoProgress, &mut |r| {
+            defs.add(r);
+            Ok(())
+        })?;
+    }
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    let known = Known::load(&mut *tx)?;
+    let mut scratch = String::new();
+    let cartridge_types = defs
+        .items
+        .iter()
+        .filter(|(id, (_, article))| known.cartridge(&mut scratch, Some(id.as_str()), article.as_deref()).is_some())
+        .count() as u64;
+    let mut entries: Vec<OneCCatalogEntry> = defs
+        .items
+        .into_iter()
+        .map(|(id, (name, article))| OneCCatalogEntry {
+            warehouse: false,
+            one_c_id: id,
+            name: name.map(String::from),
+            article: article.map(String::from),
+            received_at: now,
+        })
+        .collect();
+    let items = entries.len() as u64;
+    entries.extend(defs.warehouses.into_iter().map(|(id, name)| OneCCatalogEntry {
+        warehouse: true,
+        one_c_id: id,
+        name: name.map(String::from),
+        article: None,
+        received_at: now,
+    }));
+    let kept = CatalogKept { items, cartridge_types, warehouses: entries.len() as u64 - items };
+    tx.keep_one_c_catalog(&entries, now)?;
+    tx.commit()?;
+    Ok(kept)
 }
 
 impl ImportReport {
@@ -870,6 +959,35 @@ fn import_inputs(
             )));
         }
     }
+    // The catalog 1C sent in an earlier exchange, where these files define nothing of their own;
+    // which catalog it was is part of what makes a repeat.
+    let mut catalog_version = None;
+    if options.stored_catalog {
+        let kept = app.store.read()?.one_c_catalog()?;
+        if !kept.is_empty() {
+            // What it holds, not when it came: the same catalog sent again makes nothing new.
+            let mut h = Sha256::new();
+            for e in &kept {
+                for part in [
+                    Some(if e.warehouse { "w" } else { "i" }),
+                    Some(e.one_c_id.as_str()),
+                    e.name.as_deref(),
+                    e.article.as_deref(),
+                ] {
+                    h.update(part.unwrap_or("\u{1}").as_bytes());
+                    h.update([0]);
+                }
+            }
+            catalog_version = Some(hex(&h.finalize()));
+        }
+        for e in kept {
+            if e.warehouse {
+                defs.warehouses.entry(e.one_c_id).or_insert(e.name.map(Into::into));
+            } else {
+                defs.items.entry(e.one_c_id).or_insert((e.name.map(Into::into), e.article.map(Into::into)));
+            }
+        }
+    }
     let rows: u64 = checked.iter().map(|(d, _)| d.balances()).sum();
     let files: Vec<FileReport> = inputs
         .iter()
@@ -892,7 +1010,7 @@ fn import_inputs(
             shown.join(", ")
         )));
     }
-    let content_hash = import_key(checked.iter().map(|(_, d)| d.as_str()).collect(), options);
+    let content_hash = import_key(checked.iter().map(|(_, d)| d.as_str()).collect(), options, catalog_version);
     let mut report = ImportReport {
         files,
         content_hash: content_hash.clone(),
@@ -905,6 +1023,8 @@ fn import_inputs(
         unmatched_item_rows: 0,
         unmatched_warehouses: 0,
         without_warehouse: 0,
+        to_default_warehouse: 0,
+        default_warehouse: None,
         stock_changed: 0,
         changes: Vec::new(),
         unmatched_item_list: Vec::new(),
@@ -961,6 +1081,7 @@ fn import_inputs(
         matched: 0,
         unmatched_item_rows: 0,
         without_warehouse: 0,
+        to_default_warehouse: 0,
         items: HashMap::new(),
         item_list: Vec::new(),
         warehouses: HashMap::new(),
@@ -1049,6 +1170,8 @@ fn import_inputs(
     report.unmatched_item_rows = importer.unmatched_item_rows;
     report.unmatched_warehouses = importer.warehouse_list.len() as u64;
     report.without_warehouse = importer.without_warehouse;
+    report.to_default_warehouse = importer.to_default_warehouse;
+    report.default_warehouse = default_warehouse.map(|i| known.warehouses[i].name.clone());
     report.stock_changed = report.changes.len() as u64;
     report.lists_truncated = importer.truncated;
     report.unmatched_item_list = importer.item_list;
@@ -1066,6 +1189,7 @@ fn import_inputs(
                 "unmatched_items": report.unmatched_items,
                 "unmatched_warehouses": report.unmatched_warehouses,
                 "without_warehouse": report.without_warehouse,
+                "to_default_warehouse": report.to_default_warehouse,
                 "stock_changed": report.stock_changed,
                 "changes": report.changes,
             })),
