@@ -1099,3 +1099,27 @@ async fn a_russian_super_admin_adding_staff_with_a_bad_id_is_told_in_russian() {
     });
     assert_eq!(roles, (Role::User, None), "nothing changed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stock_in_the_bot_ends_with_what_the_forecast_says_to_order() {
+    let h = Harness::new().await;
+    let sk = staff(STOREKEEPER);
+    h.text(&sk, "/start").await;
+    // Nothing issued yet: the stock alone.
+    h.text(&sk, "/stock").await;
+    assert!(!h.last_text(STOREKEEPER).contains("to order"), "{}", h.last_text(STOREKEEPER));
+    // CE285A at the central warehouse: 0.4 a day for a year, 3 left: 7 days, order 12.
+    let now = h.db(|app| app.now());
+    h.store(|s| {
+        let mut tx = s.write().unwrap();
+        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
+        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id;
+        support::issued_every_fifth_day(&mut *tx, ce, central, now);
+        support::set_stock(&mut *tx, ce, central, 3, now).unwrap();
+        tx.commit().unwrap();
+    });
+    h.text(&sk, "/stock").await;
+    let said = h.last_text(STOREKEEPER);
+    assert!(said.contains("Cartridges to order this week"), "{said}");
+    assert!(said.contains("Центральный склад: HP 85A черный (CE285A): 7 d left, order <b>12</b>"), "{said}");
+}

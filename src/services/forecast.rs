@@ -203,6 +203,29 @@ impl Digest {
     }
 }
 
+/// The suggested orders: every warehouse and type with something to order,
+/// soonest to run out first, as the digest lists them.
+fn lines_to_order(app: &App, tx: &mut dyn Tx) -> Result<Vec<super::notify::ForecastLine>> {
+    Ok(compute(app, tx, None, None)?
+        .into_iter()
+        .filter(|f| f.order > 0)
+        .map(|f| super::notify::ForecastLine {
+            warehouse: f.warehouse,
+            cartridge: f.cartridge,
+            article: f.article,
+            days_left: f.days_left.unwrap_or(0),
+            order: f.order,
+        })
+        .collect())
+}
+
+/// The digest's lines now, for a person who asks (the bot's `/stock`): staff who see stock.
+pub fn to_order(app: &App, actor: &Actor) -> Result<Vec<super::notify::ForecastLine>> {
+    let mut tx = app.store.read()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ViewStock, None)?;
+    lines_to_order(app, &mut *tx)
+}
+
 /// Queues the weekly digest of suggested orders (every warehouse and type
 /// with something to order, soonest to run out first) for every storekeeper
 /// the bot can reach (administrators when there is none) and, with email on,
@@ -210,21 +233,11 @@ impl Digest {
 /// audit record; the outbox delivers it in each one's language. Nothing is
 /// sent when there is nothing to order. Staff who see stock, and operators.
 pub fn send_digest(app: &App, actor: &Actor) -> Result<Digest> {
-    use super::notify::{self, ForecastLine, Notice};
+    use super::notify::{self, Notice};
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ViewStock, None)?;
-    let lines: Vec<ForecastLine> = compute(app, &mut *tx, None, None)?
-        .into_iter()
-        .filter(|f| f.order > 0)
-        .map(|f| ForecastLine {
-            warehouse: f.warehouse,
-            cartridge: f.cartridge,
-            article: f.article,
-            days_left: f.days_left.unwrap_or(0),
-            order: f.order,
-        })
-        .collect();
+    let lines = lines_to_order(app, &mut *tx)?;
     let mut digest = Digest { lines: lines.len(), telegram: 0, email: 0 };
     if lines.is_empty() {
         return Ok(digest);

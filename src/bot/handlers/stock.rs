@@ -13,18 +13,26 @@ use crate::domain::text::alphabetical;
 use crate::domain::{CartridgeTypeId, WarehouseId};
 use crate::i18n::Msg;
 use crate::services::cartridges::{self, IssueError};
-use crate::services::catalog;
+use crate::services::{catalog, forecast};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
 type At = Option<(ChatId, MessageId)>;
 
+/// `/stock`: every warehouse's stock, then what the forecast says to order (as the weekly digest does).
 pub async fn show(bot: Bot, ctx: Ctx) -> HandlerResult {
     let actor = ctx.actor();
-    match blocking(&ctx.app, move |app| catalog::stock_for(app, &actor)).await {
-        Ok(rows) => {
+    let found =
+        blocking(&ctx.app, move |app| Ok((catalog::stock_for(app, &actor)?, forecast::to_order(app, &actor)?))).await;
+    match found {
+        Ok((rows, to_order)) => {
             say(&bot, ctx.chat, render::stock(ctx.lang, &rows), Some(ctx.menu())).await?;
+            if !to_order.is_empty() {
+                let lead = ctx.app.settings.stock.lead_days;
+                say(&bot, ctx.chat, crate::services::notify::forecast_text(ctx.lang, lead, &to_order, true), None)
+                    .await?;
+            }
             Ok(())
         }
         Err(e) => explain(&bot, &ctx, &e).await,
