@@ -123,6 +123,12 @@ fn stock_says_when_each_row_runs_out_and_what_to_order_and_the_dashboard_warns_o
     let page = panel.get("/stock?sort=runs_out", Some(&keeper)).text().unwrap();
     let first = page.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(first.contains("CE285A") && first.contains("Центральный склад"), "{first}");
+    assert!(first.contains("data-label=\"Пустых\" class=\"num\">0</td>"), "{first}");
+    // The page is kept until something changes, here by another process: then computed again.
+    w.cmd().args(["stock", "empties", "CENTRAL", "CE285A", "5"]).assert().success();
+    let page = panel.get("/stock?sort=runs_out", Some(&keeper)).text().unwrap();
+    let first = page.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(first.contains("data-label=\"Пустых\" class=\"num\">5</td>"), "{first}");
     assert!(page.contains("<option value=\"runs_out\" selected>"));
     // The dashboard's card of what runs out within the lead time.
     let dash = panel.get("/dashboard", Some(&keeper)).text().unwrap();

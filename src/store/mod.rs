@@ -503,7 +503,7 @@ pub trait Catalog {
     /// Empties at a contractor per warehouse and type (sent, neither back nor rejected), where any.
     fn at_contractors(&mut self) -> Result<Vec<(WarehouseId, CartridgeTypeId, i64)>>;
     /// Full cartridges issued per warehouse, type and UTC day from day `since`
-    /// on (days since 1970-01-01), oldest first: kept by [`Catalog::move_stock`].
+    /// on (days since 1970-01-01), in no order: kept by [`Catalog::move_stock`].
     fn issued_days(&mut self, since: i64) -> Result<Vec<IssuedDay>>;
 }
 

@@ -303,10 +303,8 @@ pub(crate) const BOOKS_ISSUED_DAYS: Sql = shared!(
      GROUP BY warehouse_id, cartridge_type_id"
 );
 /// Full cartridges issued per warehouse, type and day since a day: what the forecast reads.
-pub(crate) const ISSUED_DAYS_SINCE: Sql = shared!(
-    "SELECT warehouse_id, cartridge_type_id, day, quantity FROM issued_days WHERE day >= ?1 \
-     ORDER BY day, warehouse_id, cartridge_type_id"
-);
+pub(crate) const ISSUED_DAYS_SINCE: Sql =
+    shared!("SELECT warehouse_id, cartridge_type_id, day, quantity FROM issued_days WHERE day >= ?1");
 /// Adds an issue move's cartridges to its day (days since 1970-01-01, UTC).
 pub(crate) const ADD_ISSUED_DAY: Sql = shared!(
     "INSERT INTO issued_days (warehouse_id, cartridge_type_id, day, quantity) VALUES (?1, ?2, ?3, ?4) \

@@ -48,6 +48,8 @@ pub struct Web {
     changes: events::Changes,
     dashboards: dashboard::Cache,
     uploads: Arc<stock::Uploads>,
+    /// The stock pages computed lately.
+    stock_views: Arc<stock::Views>,
     onec: Arc<onec::Exchanges>,
     /// Failed sign-ins of 1C, counted apart from people's.
     onec_attempts: Arc<security::Attempts>,
@@ -66,6 +68,7 @@ impl Web {
             changes,
             dashboards: dashboard::Cache::default(),
             uploads: Arc::new(stock::Uploads::default()),
+            stock_views: Arc::new(stock::Views::default()),
             onec: Arc::new(onec::Exchanges::new(onec_ttl)),
             onec_attempts: Arc::new(security::Attempts::default()),
         };

@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long an upload waits for its confirmation.
@@ -198,6 +198,17 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
     let actor = who.viewer.actor();
     let who_may_import = who.viewer.may(Permission::ManageDirectory);
     let who_may_move = who.viewer.may(Permission::ManageStock);
+    // What the page shows is the same until something changes in the help desk (or the day
+    // turns, for the forecast): kept per person, computed again after a change.
+    let mark = match call(web, crate::services::web::change_mark).await {
+        Ok(m) => m,
+        Err(e) => return refused(web, lang, &e),
+    };
+    let today = web.app.now().date_naive();
+    let key = actor.label();
+    if let Some(found) = web.stock_views.get(&key, mark, today) {
+        return page(web, who, f, flash, &found);
+    }
     let found = call(web, move |app| {
         let stock = catalog::stock_for(app, &actor)?;
         let outlook = forecast::forecast(app, &actor, None, None)?;
@@ -221,10 +232,54 @@ async fn render(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>) -> 
         Ok((stock, outlook, warehouses, waiting, exchanges, cartridges))
     })
     .await;
-    let (stock, outlook, warehouses, waiting, exchanges, cartridges) = match found {
-        Ok(x) => x,
+    let found = match found {
+        Ok(x) => Arc::new(x),
         Err(e) => return refused(web, lang, &e),
     };
+    web.stock_views.put(key, mark, today, found.clone());
+    page(web, who, f, flash, &found)
+}
+
+/// What the stock page shows one person: stock, the forecast, warehouses, the
+/// orders waiting, 1C's exchanges, the catalog.
+type Found = (
+    Vec<crate::domain::model::StockRow>,
+    Vec<Forecast>,
+    Vec<crate::domain::model::Warehouse>,
+    crate::services::requests::Browsed,
+    Vec<crate::domain::model::OneCExchange>,
+    Vec<crate::domain::model::CartridgeType>,
+);
+
+/// A stock page computed as of a change mark and a day.
+type Kept = (i64, chrono::NaiveDate, Arc<Found>);
+
+/// The stock pages computed lately, per person.
+#[derive(Default)]
+pub struct Views {
+    inner: Mutex<HashMap<String, Kept>>,
+}
+
+impl Views {
+    fn get(&self, key: &str, mark: i64, day: chrono::NaiveDate) -> Option<Arc<Found>> {
+        let map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).filter(|(m, d, _)| *m == mark && *d == day).map(|(_, _, f)| f.clone())
+    }
+
+    /// Keeps `found`, forgetting what is older than `mark`.
+    fn put(&self, key: String, mark: i64, day: chrono::NaiveDate, found: Arc<Found>) {
+        let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, (m, d, _)| *m == mark && *d == day);
+        map.insert(key, (mark, day, found));
+    }
+}
+
+/// The page for `found`, filtered and sorted as `f` says.
+fn page(web: &Web, who: &SignedIn, f: &Filter, flash: Option<Flash>, found: &Found) -> Response {
+    let lang = who.lang;
+    let who_may_import = who.viewer.may(Permission::ManageDirectory);
+    let who_may_move = who.viewer.may(Permission::ManageStock);
+    let (stock, outlook, warehouses, waiting, exchanges, cartridges) = found.clone();
     let tz = web.app.settings.timezone;
     let q = f.q.clone().unwrap_or_default();
     let needle = crate::domain::text::fold(q.trim());
