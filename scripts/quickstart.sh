@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked
 hd="${CARGO_TARGET_DIR:-target}/release/helpdesk"
-"$hd" seed --demo --requests "${DEMO_REQUESTS:-20000}"
+"$hd" seed --demo --requests "${DEMO_REQUESTS:-20000}" --consumption
 echo; echo "== Branches";            "$hd" branches list
 echo; echo "== Staff";               "$hd" users list --staff
 echo; echo "== Stock below minimum"; "$hd" stock list --low
+echo; echo "== What runs out within 30 days, by the forecast, and what to order"
+"$hd" stock forecast --within 30d
 echo; echo "== New requests, highest priority first"
 "$hd" requests list --status new --order queue --limit 15
 echo
