@@ -220,15 +220,7 @@ fn serve_runs_scheduled_jobs_and_emails_the_staff_mailbox() {
     }
     // A year of CE285A issued at the central warehouse, 2 every fifth day, and 3 left: the weekly
     // forecast's digest suggests ordering 12.
-    {
-        let store = w.store();
-        let mut tx = store.write().unwrap();
-        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
-        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id;
-        support::issued_every_fifth_day(&mut *tx, ce, central, chrono::Utc::now());
-        support::set_stock(&mut *tx, ce, central, 3, chrono::Utc::now()).unwrap();
-        tx.commit().unwrap();
-    }
+    support::ce285a_runs_out_in_a_week(&*w.store(), chrono::Utc::now());
     let port = sink.port.to_string();
     let env = [
         ("HELPDESK_SCHEDULE_SLA_CHECK", "* * * * *"),

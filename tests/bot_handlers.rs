@@ -1110,14 +1110,7 @@ async fn stock_in_the_bot_ends_with_what_the_forecast_says_to_order() {
     assert!(!h.last_text(STOREKEEPER).contains("to order"), "{}", h.last_text(STOREKEEPER));
     // CE285A at the central warehouse: 0.4 a day for a year, 3 left: 7 days, order 12.
     let now = h.db(|app| app.now());
-    h.store(|s| {
-        let mut tx = s.write().unwrap();
-        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
-        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id;
-        support::issued_every_fifth_day(&mut *tx, ce, central, now);
-        support::set_stock(&mut *tx, ce, central, 3, now).unwrap();
-        tx.commit().unwrap();
-    });
+    h.store(|s| support::ce285a_runs_out_in_a_week(s, now));
     h.text(&sk, "/stock").await;
     let said = h.last_text(STOREKEEPER);
     assert!(said.contains("Cartridges to order this week"), "{said}");

@@ -100,15 +100,7 @@ fn staff_see_stock_with_the_rows_below_minimum_marked_and_employees_do_not() {
 fn stock_says_when_each_row_runs_out_and_what_to_order_and_the_dashboard_warns_of_what_runs_out_first() {
     // CE285A at the central warehouse: 0.4 a day for a year, 3 left: 7 days, within the lead time; order 12.
     let w = Workdir::seeded();
-    {
-        let store = w.store();
-        let mut tx = store.write().unwrap();
-        let ce = tx.cartridge_type_by_article("CE285A").unwrap().unwrap().id;
-        let central = tx.warehouse_by_code("CENTRAL").unwrap().unwrap().id;
-        support::issued_every_fifth_day(&mut *tx, ce, central, chrono::Utc::now());
-        support::set_stock(&mut *tx, ce, central, 3, chrono::Utc::now()).unwrap();
-        tx.commit().unwrap();
-    }
+    support::ce285a_runs_out_in_a_week(&*w.store(), chrono::Utc::now());
     let fake = FakeTelegram::start();
     let panel = Panel::start(&w, &fake, &[]);
     let keeper = panel.sign_in(&w, STOREKEEPER);
