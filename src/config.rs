@@ -80,6 +80,12 @@ pub const SPECS: &[Spec] = &[
     spec("sla_resolve_high", "off", "How long a high-priority request may stay open in all; off for no limit."),
     spec("sla_repeat", "1h", "How often a reminder about the same overdue request is repeated."),
     spec("sla_escalate_after", "3", "After this many reminders, super admins are reminded too."),
+    spec(
+        "sla_high_always",
+        "off",
+        "Remind about overdue high-priority requests outside working hours too (on); off keeps every reminder \
+         to its branch's working hours.",
+    ),
     spec("backup_dir", "backups", "Directory for backups (daily/ and yearly/ are made inside)."),
     spec("backup_keep_daily", "30", "How many daily backups to keep; yearly ones are kept for good."),
     spec("backup_compress", "none", "Compress backups: none or zstd."),
@@ -334,6 +340,8 @@ pub struct SlaSettings {
     pub repeat: Duration,
     /// After this many reminders, super admins are reminded too.
     pub escalate_after: u32,
+    /// High-priority reminders go out outside working hours too.
+    pub high_always: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -859,6 +867,7 @@ impl Loaded {
                 },
                 repeat: p.get("sla_repeat", parse_duration)?,
                 escalate_after: p.get("sla_escalate_after", |v| parse_count(v, 1))?,
+                high_always: p.get("sla_high_always", parse_switch)?,
             },
             backup: BackupSettings {
                 dir: p.get("backup_dir", |v| {

@@ -21,6 +21,8 @@ fn seed_loads_fixtures_and_is_idempotent() {
     assert_eq!(
         added,
         [
+            ("calendars", 2),
+            ("calendar_days", 8),
             ("branches", 8),
             ("warehouses", 6),
             ("cartridge_types", 12),
@@ -33,7 +35,11 @@ fn seed_loads_fixtures_and_is_idempotent() {
     let again = w.cmd().args(["seed", "--format", "json", "--fixtures"]).arg(fixtures()).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     let tables: Vec<&str> = report.as_array().unwrap().iter().map(|l| l["table"].as_str().unwrap()).collect();
-    assert_eq!(tables, ["branches", "warehouses", "cartridge_types", "stock_items", "users", "printers"], "{report}");
+    assert_eq!(
+        tables,
+        ["calendars", "calendar_days", "branches", "warehouses", "cartridge_types", "stock_items", "users", "printers"],
+        "{report}"
+    );
     for line in report.as_array().unwrap() {
         assert_eq!(line["added"], 0, "{line}");
         assert_eq!(line["updated"], 0, "{line}");
@@ -83,16 +89,24 @@ fn a_bad_fixture_line_names_file_and_line_and_loads_nothing() {
     std::fs::write(dir.path().join("branches.csv"), &branches).unwrap();
     let line = branches.lines().count();
     w.cmd().args(["seed", "--fixtures"]).arg(dir.path()).assert().code(1).stderr(format!(
-        "error: {}/branches.csv line {line}: 5 fields where the header has 3 (code,name,address); \
+        "error: {}/branches.csv line {line}: 5 fields where the header has 4 (code,name,address,calendar); \
          a value with a comma needs \"quotes\"\n",
         dir.path().display()
     ));
     w.cmd().args(["branches", "list", "--format", "json"]).assert().success().stdout("[]\n");
 }
 
-/// The five sample files, in load order.
-const SAMPLE_FILES: [&str; 6] =
-    ["branches.csv", "warehouses.csv", "cartridges.csv", "stock.csv", "staff.csv", "printers.csv"];
+/// The sample files, in load order.
+const SAMPLE_FILES: [&str; 8] = [
+    "calendars.csv",
+    "holidays.csv",
+    "branches.csv",
+    "warehouses.csv",
+    "cartridges.csv",
+    "stock.csv",
+    "staff.csv",
+    "printers.csv",
+];
 
 /// What `seed --format json` reported: (table, file, added) per file.
 fn seed_report(out: &std::process::Output) -> Vec<(String, String, u64)> {
@@ -110,7 +124,7 @@ fn seed_report(out: &std::process::Output) -> Vec<(String, String, u64)> {
 
 /// The reference data in `w`'s database as the listings show it, without the times rows were written.
 fn reference_data(w: &Workdir) -> Vec<serde_json::Value> {
-    [&["branches", "list"][..], &["stock", "list"], &["users", "list"]]
+    [&["branches", "list"][..], &["calendars", "list"], &["stock", "list"], &["users", "list"]]
         .iter()
         .map(|args| {
             let out = w.cmd().args(*args).args(["--format", "json"]).output().unwrap();
@@ -136,6 +150,8 @@ fn seed_without_a_fixtures_directory_loads_the_built_in_sample_set() {
     assert_eq!(
         added,
         [
+            ("calendars", "calendars.csv", 2),
+            ("calendar_days", "holidays.csv", 8),
             ("branches", "branches.csv", 8),
             ("warehouses", "warehouses.csv", 6),
             ("cartridge_types", "cartridges.csv", 12),
@@ -183,7 +199,7 @@ fn seed_demo_works_from_an_empty_directory() {
 fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
     let w = Workdir::new();
     w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().success().stdout(format!(
-        "{}edit them to hold your own branches, warehouses, cartridges, stock, staff and printers, \
+        "{}edit them to hold your own calendars, branches, warehouses, cartridges, stock, staff and printers, \
              then run: helpdesk seed --fixtures org/fixtures\n",
         SAMPLE_FILES.map(|f| format!("wrote org/fixtures/{f}\n")).concat()
     ));
@@ -196,7 +212,7 @@ fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
     if w.pg.is_none() {
         assert!(!w.db().exists());
     }
-    assert_eq!(reference_data(&w), [serde_json::json!([]), serde_json::json!([]), serde_json::json!([])]);
+    assert_eq!(reference_data(&w), [(); 4].map(|_| serde_json::json!([])));
     assert_eq!(
         w.ints(
             "SELECT (SELECT count(*) FROM branches), (SELECT count(*) FROM warehouses), \
@@ -207,7 +223,7 @@ fn write_fixtures_writes_a_template_that_seeds_like_the_built_in_set() {
     // Existing files are not overwritten without --force; the first one found is named.
     std::fs::write(written.join("staff.csv"), "telegram_id,full_name,role,branch,phone,language\n").unwrap();
     w.cmd().args(["seed", "--write-fixtures", "org/fixtures"]).assert().code(1).stdout("").stderr(
-        "error: org/fixtures/branches.csv already exists; pass --force to overwrite it, or name another directory\n",
+        "error: org/fixtures/calendars.csv already exists; pass --force to overwrite it, or name another directory\n",
     );
     assert_eq!(
         std::fs::read(written.join("staff.csv")).unwrap(),

@@ -110,8 +110,8 @@ fn breached_at(row: &[Value], now: DateTime<Utc>) -> bool {
     let s = Settings::defaults().sla;
     let priority = Priority::parse_named(row[3].text().unwrap()).unwrap();
     let (created, accepted, closed) = (row[1].time().unwrap(), row[14].time(), row[15].time());
-    sla::accept_breached(sla::due_at(created, s.accept.get(priority)), accepted, closed, now)
-        || s.resolve.get(priority).is_some_and(|l| sla::resolve_breached(sla::due_at(created, l), closed, now))
+    sla::accept_breached(sla::due_at(None, created, s.accept.get(priority)), accepted, closed, now)
+        || s.resolve.get(priority).is_some_and(|l| sla::resolve_breached(sla::due_at(None, created, l), closed, now))
 }
 
 /// Every request as the export must show it; the SLA state is taken at both

@@ -131,7 +131,12 @@ fn fill_every_table(db: &std::path::Path) {
          INSERT INTO issued_days (warehouse_id, cartridge_type_id, day, quantity)
              VALUES ((SELECT min(id) FROM warehouses), (SELECT min(id) FROM cartridge_types), 20455, 2);
          INSERT INTO onec_catalog (kind, one_c_id, name, article, received_at)
-             VALUES ('item', 'f00dcafe-2c31', 'Картридж «Xerox»', '106R02773', '{t}'), ('warehouse', '9f1c2a5e', NULL, NULL, '{t}');"
+             VALUES ('item', 'f00dcafe-2c31', 'Картридж «Xerox»', '106R02773', '{t}'), ('warehouse', '9f1c2a5e', NULL, NULL, '{t}');
+         INSERT INTO calendars (code, name, timezone, mon, sat, is_default, created_at)
+             VALUES ('КАЛ-9', 'Календар «9»', NULL, '00:00-24:00', '09:00-13:00 14:00-18:00', 1, '{t}');
+         INSERT INTO calendar_days (calendar_id, kind, day, hours, name)
+             VALUES ((SELECT max(id) FROM calendars), 'workday', '2027-01-02', '10:00-14:00', 'перенос «суботи»');
+         INSERT INTO branch_calendars (branch_id, calendar_id) VALUES ((SELECT min(id) FROM branches), (SELECT max(id) FROM calendars));"
     ))
     .unwrap();
 }
@@ -161,7 +166,7 @@ fn every_table_arrives_intact_and_ids_continue() {
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
-    assert_eq!(all.len(), 33, "{all:?}");
+    assert_eq!(all.len(), 36, "{all:?}");
     // A line for every table, each verified.
     reported.sort();
     assert_eq!(reported, all, "{out}");
@@ -186,7 +191,7 @@ fn every_table_arrives_intact_and_ids_continue() {
     // JSON for scripts.
     let out = w.cmd().args(["migrate", "--to", &pg.url, "--truncate", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["tables"].as_array().unwrap().len(), 33);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 36);
     assert!(v["tables"].as_array().unwrap().iter().all(|t| t["verified"] == true));
 }
 

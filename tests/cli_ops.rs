@@ -133,3 +133,65 @@ fn bad_operations_input_is_one_line_and_changes_nothing() {
     assert!(json(&w, &["requests", "list", "--archived", "--limit", "0"], &[]).as_array().unwrap().is_empty());
     assert!(!w.path().join("backups").exists());
 }
+
+/// `helpdesk calendars` and `sla-check` as a sysadmin runs them: a request
+/// filed on a Friday evening falls due on Monday by its branch's working
+/// hours, and a holiday loaded from a file moves it on a day.
+#[test]
+fn sla_check_counts_the_working_hours_of_calendars_set_from_the_command_line() {
+    use chrono::TimeZone;
+    use helpdesk::domain::{Kind, Priority};
+    let w = Workdir::seeded();
+    let (app, clock) = w.app();
+    // Friday 5 December 2025, 17:30 UTC: an hour to be accepted.
+    clock.set(chrono::Utc.with_ymd_and_hms(2025, 12, 5, 17, 30, 0).unwrap());
+    let id = support::file_request(&app, support::ADMIN, Kind::Repair, Some("LVIV"), Priority::High, "Не работает");
+    let due = || {
+        let rows = w.json_rows(&["sla-check", "--dry-run"]);
+        let row = rows.iter().find(|r| r["number"] == format!("HD-{id:06}")).expect("overdue");
+        row["due"].as_str().unwrap().to_string()
+    };
+    // No calendar: round the clock, as before calendars.
+    assert_eq!(due(), "2025-12-05T18:30:00+00:00");
+    w.cmd()
+        .args(["calendars", "set", "OFFICE", "--name", "Office", "--timezone", "UTC"])
+        .args(["--weekdays", "09:00-13:00 14:00-18:00", "--default"])
+        .assert()
+        .success()
+        .stdout("calendar OFFICE (Office) added, the default\n");
+    assert_eq!(due(), "2025-12-08T09:30:00+00:00", "Friday's last half hour, Monday's first");
+    // A holiday list for the year, loaded from a file: Monday 8th off.
+    std::fs::write(
+        w.path().join("holidays.csv"),
+        "date,kind,hours,name\n2025-12-08,holiday,,Day off\n12-25,yearly,,\n",
+    )
+    .unwrap();
+    w.cmd()
+        .args(["calendars", "days", "OFFICE", "holidays.csv"])
+        .assert()
+        .success()
+        .stdout("holidays.csv: 2 days added, 0 updated, 0 unchanged\n");
+    assert_eq!(due(), "2025-12-09T09:30:00+00:00");
+    // LVIV keeps a calendar of its own: the shops' hours (Kyiv time, 10:00-19:00).
+    w.cmd().args(["calendars", "assign", "LVIV", "UA-SHOP"]).assert().success();
+    assert_eq!(
+        due(),
+        "2025-12-06T09:00:00+00:00",
+        "Friday 19:30 Kyiv is after hours; the shops open on Saturday at 10:00"
+    );
+    let listed = w.json_rows(&["calendars", "list"]);
+    let office = listed.iter().find(|c| c["code"] == "OFFICE").unwrap();
+    assert_eq!((office["default"].as_bool(), office["holidays"].as_u64()), (Some(true), Some(2)));
+    assert!(!office["branches"].as_str().unwrap().contains("LVIV"));
+    // Bad input: one line, nothing changed.
+    w.fails(
+        &["calendars", "set", "OFFICE", "--mon", "09:00-13:00 12:00-18:00"],
+        "working hours 09:00-13:00 and 12:00-18:00 overlap",
+    );
+    w.fails(&["calendars", "set", "X", "--name", "X", "--timezone", "Europe/Kiyv"], "unknown time zone 'Europe/Kiyv'");
+    std::fs::write(w.path().join("bad.csv"), "date,kind\n2026-01-01,holiday\n2026-13-01,holiday\n").unwrap();
+    w.fails(&["calendars", "days", "OFFICE", "bad.csv"], "bad.csv line 3: calendar OFFICE: '2026-13-01' is not a date");
+    assert_eq!(w.int("SELECT count(*) FROM calendar_days WHERE day = '2026-01-01'"), 0);
+    w.fails(&["calendars", "assign", "LVIV", "NOPE"], "unknown calendar 'NOPE'");
+    assert_eq!(due(), "2025-12-06T09:00:00+00:00");
+}

@@ -291,3 +291,71 @@ fn the_report_by_email_reaches_the_server_and_a_dead_server_is_one_line() {
     assert!(stderr.contains(&format!("SMTP server 127.0.0.1:{} failed", sink.port)), "{stderr}");
     assert_eq!(sink.mails().len(), 1);
 }
+
+/// Working hours: Mon-Fri 09:00-13:00 and 14:00-18:00 in Kyiv (UTC+2 in
+/// December), Christmas a holiday every year (fixtures/calendars.csv and
+/// holidays.csv), made the organization's default.
+#[test]
+fn deadlines_and_reminders_follow_the_branch_calendar() {
+    use chrono::TimeZone;
+    use helpdesk::services::calendars::{self, CalendarForm};
+    let fake = FakeTelegram::start();
+    let sink = SmtpSink::start();
+    let db = TestDb::with_settings(settings(&fake, &sink));
+    register(&db, AUTHOR, "Автор");
+    let operator = Actor::Operator("t".into());
+    let form = CalendarForm { code: "UA-OFFICE".into(), default: Some(true), ..Default::default() };
+    calendars::define(&db.app, &operator, &form).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let telegram = TelegramMessenger::new(&db.app.settings, runtime.handle().clone()).unwrap().unwrap();
+    let channels = Channels { telegram: Some(&telegram as &dyn Messenger), email: None };
+    let at = |d, h, m| Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+    let sent = || fake.texts_to(SUPPORT).len();
+
+    // Filed on Friday 18 December at 18:55 in Kyiv (16:55 UTC), an hour to be accepted:
+    // due on Monday at 10:00 Kyiv time, as the card in the panel and the Mini App says.
+    db.clock.set(at(18, 16, 55));
+    let id = file(&db, "Принтер не печатает");
+    let card = requests::card(&db.app, &Actor::Telegram(SUPPORT), id).unwrap();
+    assert_eq!(card.deadline, Some(at(21, 8, 0)));
+    assert!(!card.overdue);
+
+    // Over the weekend (63 hours round the clock) it is not overdue, and nobody is reminded.
+    for (d, h) in [(18, 20), (19, 12), (20, 23), (21, 7)] {
+        db.clock.set(at(d, h, 59));
+        let r = sla::check(&db.app, channels, false).unwrap();
+        assert!(r.breaches.is_empty(), "{d} {h}:59: {:?}", r.breaches);
+    }
+    assert_eq!(sent(), 0);
+
+    // Monday 10:30 in Kyiv: half an hour late, reminded.
+    db.clock.set(at(21, 8, 30));
+    let r = sla::check(&db.app, channels, false).unwrap();
+    assert_eq!(r.breaches.len(), 1);
+    assert_eq!(r.breaches[0].due_at, at(21, 8, 0));
+    assert_eq!(r.breaches[0].late, Duration::minutes(30));
+    assert_eq!((r.breaches[0].level, sent()), (1, 1));
+    assert!(requests::card(&db.app, &Actor::Telegram(SUPPORT), id).unwrap().overdue);
+
+    // Lunch (13:30 Kyiv) and the evening: still overdue, but no reminder until work goes on.
+    for h in [11, 17] {
+        db.clock.set(at(21, h, 30));
+        let r = sla::check(&db.app, channels, false).unwrap();
+        assert_eq!((r.breaches.len(), r.decided), (1, 0), "{h}:30 UTC");
+    }
+    assert_eq!(sent(), 1);
+
+    // Christmas (Friday 25th) is a holiday: the request is overdue and nobody is reminded...
+    db.clock.set(at(25, 9, 0));
+    let r = sla::check(&db.app, channels, false).unwrap();
+    assert_eq!((r.breaches.len(), r.decided, sent()), (1, 0, 1));
+    // ...but for high priority with SLA_HIGH_ALWAYS=on, the reminder goes out at any hour.
+    let mut always = (*db.app.settings).clone();
+    always.sla.high_always = true;
+    let r = sla::check(&db.app.with_settings(always), channels, false).unwrap();
+    assert_eq!(r.decided, 5, "the four who handle repairs, and the super admin: it has escalated");
+    assert_eq!(sent(), 2);
+    // Levels count working hours: Monday 10:00-18:00 less lunch (7), Tuesday to Thursday (24).
+    assert_eq!(r.breaches[0].level, 1 + 31);
+    assert_eq!(r.breaches[0].late, Duration::hours(31));
+}

@@ -7,6 +7,7 @@
 mod archive;
 mod backup;
 mod branches;
+mod calendars;
 mod config_cmd;
 mod db;
 mod docs;
@@ -81,6 +82,9 @@ pub enum Command {
     /// Branches: list and add
     #[command(subcommand)]
     Branches(branches::BranchesCommand),
+    /// Working-time calendars that service levels count in: list, set, days, assign
+    #[command(subcommand)]
+    Calendars(calendars::CalendarsCommand),
     /// Printers at every branch and the cartridges each takes: list, add, retire
     #[command(subcommand)]
     Printers(printers::PrintersCommand),
@@ -170,6 +174,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Seed(args) => seed::run(&cli.global, args),
         Command::Users(cmd) => users::run(&cli.global, cmd),
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
+        Command::Calendars(cmd) => calendars::run(&cli.global, cmd),
         Command::Printers(cmd) => printers::run(&cli.global, cmd),
         Command::Contractors(cmd) => refills::run_contractors(&cli.global, cmd),
         Command::Refills(cmd) => refills::run(&cli.global, cmd),
@@ -210,6 +215,7 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
             Entity::Printer => Some("run `helpdesk printers list` to see them"),
             Entity::Contractor => Some("run `helpdesk contractors list` to see them"),
             Entity::RefillBatch => Some("run `helpdesk refills list` to see them"),
+            Entity::Calendar => Some("run `helpdesk calendars list` to see them"),
             Entity::ServerCall | Entity::Broadcast => None,
         },
         _ => None,

@@ -67,7 +67,7 @@ pub fn run(global: &Global, args: SeedArgs) -> Result<ExitCode> {
             println!("wrote {}", path.display());
         }
         println!(
-            "edit them to hold your own branches, warehouses, cartridges, stock, staff and printers, then run: \
+            "edit them to hold your own calendars, branches, warehouses, cartridges, stock, staff and printers, then run: \
              helpdesk seed --fixtures {}",
             dir.display()
         );

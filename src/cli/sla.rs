@@ -82,7 +82,6 @@ pub fn run(global: &Global, args: SlaArgs) -> Result<ExitCode> {
         )?
     };
     let times = Times { tz: app.settings.timezone, format: args.format };
-    let now = app.now();
     let lang = crate::domain::Lang::En;
     let mut sink = Sink::new(args.format, &[]);
     for b in &outcome.breaches {
@@ -94,7 +93,7 @@ pub fn run(global: &Global, args: SlaArgs) -> Result<ExitCode> {
             branch: b.request.branch_code.clone(),
             sla: b.kind.as_str(),
             due: times.at(b.due_at),
-            overdue: sla::overdue(lang, b.due_at, now),
+            overdue: sla::overdue(lang, b.late),
             level: b.level,
             escalated: b.escalated,
         })?;

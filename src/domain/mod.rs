@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod calendar;
 pub mod forecast;
 pub mod ids;
 pub mod lifecycle;

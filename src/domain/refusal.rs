@@ -29,10 +29,11 @@ pub enum Entity {
     Printer,
     Contractor,
     RefillBatch,
+    Calendar,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 11] = [
         Entity::Branch,
         Entity::Warehouse,
         Entity::CartridgeType,
@@ -43,6 +44,7 @@ impl Entity {
         Entity::Printer,
         Entity::Contractor,
         Entity::RefillBatch,
+        Entity::Calendar,
     ];
 
     /// The English noun.
@@ -58,6 +60,7 @@ impl Entity {
             Entity::Printer => "printer",
             Entity::Contractor => "contractor",
             Entity::RefillBatch => "refill batch",
+            Entity::Calendar => "calendar",
         }
     }
 }
@@ -84,10 +87,11 @@ pub enum TextField {
     SerialNumber,
     ContractorName,
     Contacts,
+    CalendarName,
 }
 
 impl TextField {
-    pub const ALL: [TextField; 13] = [
+    pub const ALL: [TextField; 14] = [
         TextField::FullName,
         TextField::ContactName,
         TextField::BranchName,
@@ -101,6 +105,7 @@ impl TextField {
         TextField::SerialNumber,
         TextField::ContractorName,
         TextField::Contacts,
+        TextField::CalendarName,
     ];
 
     /// The English name.
@@ -119,6 +124,7 @@ impl TextField {
             TextField::SerialNumber => "serial number",
             TextField::ContractorName => "contractor's name",
             TextField::Contacts => "contacts",
+            TextField::CalendarName => "calendar name",
         }
     }
 }

@@ -158,6 +158,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Printer => format!("There is no printer '{key}'."),
             Entity::Contractor => format!("There is no contractor '{key}'."),
             Entity::RefillBatch => format!("There is no refill batch {key}."),
+            Entity::Calendar => format!("There is no calendar '{key}'."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),

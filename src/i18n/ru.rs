@@ -160,6 +160,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Printer => format!("Принтер «{key}» не найден."),
             Entity::Contractor => format!("Подрядчик «{key}» не найден."),
             Entity::RefillBatch => format!("Партия на заправку {key} не найдена."),
+            Entity::Calendar => format!("Календарь «{key}» не найден."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -339,6 +340,7 @@ fn field(f: TextField) -> &'static str {
         TextField::SerialNumber => "серийный номер",
         TextField::ContractorName => "название подрядчика",
         TextField::Contacts => "контакты",
+        TextField::CalendarName => "название календаря",
     }
 }
 
@@ -366,6 +368,7 @@ fn of(what: Entity) -> &'static str {
         Entity::Printer => "принтера",
         Entity::Contractor => "подрядчика",
         Entity::RefillBatch => "партии",
+        Entity::Calendar => "календаря",
     }
 }
 

@@ -160,6 +160,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Printer => format!("Принтер «{key}» не знайдено."),
             Entity::Contractor => format!("Підрядника «{key}» не знайдено."),
             Entity::RefillBatch => format!("Партію на заправку {key} не знайдено."),
+            Entity::Calendar => format!("Календар «{key}» не знайдено."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -336,6 +337,7 @@ fn field(f: TextField) -> &'static str {
         TextField::SerialNumber => "серійний номер",
         TextField::ContractorName => "назва підрядника",
         TextField::Contacts => "контакти",
+        TextField::CalendarName => "назва календаря",
     }
 }
 
@@ -371,6 +373,7 @@ fn of(what: Entity) -> &'static str {
         Entity::Printer => "принтера",
         Entity::Contractor => "підрядника",
         Entity::RefillBatch => "партії",
+        Entity::Calendar => "календаря",
     }
 }
 

@@ -89,8 +89,9 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
     // Only what service levels depend on, of every open request: no joins, no order.
     let names: HashMap<BranchId, String> = tx.branches()?.into_iter().map(|b| (b.id, b.name)).collect();
     let mut branches: BTreeMap<String, BranchOpen> = BTreeMap::new();
+    let rules = super::sla::rules_in(&mut *tx, app)?;
     for r in tx.request_times(&open)? {
-        let late = super::sla::breached_times(&app.settings.sla, &r, at);
+        let late = super::sla::breached_times(&rules, &r, at);
         match r.status {
             Status::New => out.new += 1,
             _ => out.accepted += 1,

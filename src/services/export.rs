@@ -254,8 +254,9 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
     }
     let mut gone = false;
     let mut batch = Vec::with_capacity(BATCH);
+    let rules = super::sla::rules_in(&mut *tx, app)?;
     tx.scan_requests(query, &mut |request| {
-        let sla_breached = super::sla::breached(&app.settings.sla, &request, now);
+        let sla_breached = super::sla::breached(&rules, &request, now);
         if extent != Extent::Requests {
             facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached);
             let local = zone.local(request.created_at);

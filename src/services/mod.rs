@@ -10,6 +10,7 @@
 pub mod archive;
 pub mod backup;
 pub mod broadcast;
+pub mod calendars;
 pub mod calls;
 pub mod cartridges;
 pub mod catalog;

@@ -103,10 +103,11 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
         .map(|b| (b.code.clone(), BranchLine { code: b.code, name: b.name, ..Default::default() }))
         .collect();
     let opened = scope.opened();
+    let rules = super::sla::rules_in(&mut *tx, app)?;
     tx.scan_requests(&opened, &mut |r| {
         let line = lines.entry(r.branch_code.clone()).or_default();
         line.opened += 1;
-        if super::sla::breached(&app.settings.sla, &r, now) {
+        if super::sla::breached(&rules, &r, now) {
             line.breaches += 1;
         }
         Ok(true)

@@ -453,6 +453,10 @@ pub struct Card {
     /// The actions to offer: each exactly those the service doing it would
     /// allow at this moment (see [`actions::offered`]); it checks again when it happens.
     pub actions: Vec<Action>,
+    /// When the limit it is held to now runs out, by its branch's working hours (none once closed).
+    pub deadline: Option<chrono::DateTime<chrono::Utc>>,
+    /// Open and past a limit.
+    pub overdue: bool,
 }
 
 pub fn card(app: &App, actor: &Actor, id: i64) -> Result<Card> {
@@ -464,7 +468,10 @@ fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
     let who = principal(tx, &app.settings, actor)?;
     let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     authorize(&who, Permission::ViewRequest, Some(&facts(&request)))?;
+    let sla = super::sla::rules_in(tx, app)?;
     Ok(Card {
+        deadline: super::sla::deadline(&sla, &request).map(|(_, due)| due),
+        overdue: request.status.is_open() && super::sla::breached(&sla, &request, app.now()),
         items: tx.items(id)?,
         attachments: tx.attachments(id)?,
         history: tx.logs("request", &RequestNumber(id).to_string())?,
@@ -613,10 +620,10 @@ pub fn browse(app: &App, actor: &Actor, b: &Browse) -> Result<Browsed> {
             (items, next, prev)
         }
     };
-    let sla = &app.settings.sla;
+    let sla = super::sla::rules_in(&mut *tx, app)?;
     let rows = rows
         .into_iter()
-        .map(|r| Listed { overdue: r.status.is_open() && super::sla::breached(sla, &r, now), request: r })
+        .map(|r| Listed { overdue: r.status.is_open() && super::sla::breached(&sla, &r, now), request: r })
         .collect();
     Ok(Browsed { rows, next, prev, kinds, own_only })
 }

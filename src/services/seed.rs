@@ -12,7 +12,7 @@
 //! This module is the one place that parses fixtures; front ends only choose
 //! the [`Fixtures`] source and print the report.
 
-use super::{Actor, App, AuditEvent, Error, Result, audit, directory, lookup};
+use super::{Actor, App, AuditEvent, Error, Result, audit, calendars, directory, lookup};
 use crate::domain::audit::AuditAction;
 use crate::domain::{Entity, Key, Lang, Named, Phone, Role, TextField};
 use crate::store::{NewBranch, NewCartridgeType, NewWarehouse, Tx, User};
@@ -22,7 +22,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The sample set built into the binary: `fixtures/` without the 1C test files.
-const SAMPLE: [(&str, &str); 6] = [
+const SAMPLE: [(&str, &str); 8] = [
+    ("calendars.csv", include_str!("../../fixtures/calendars.csv")),
+    ("holidays.csv", include_str!("../../fixtures/holidays.csv")),
     ("branches.csv", include_str!("../../fixtures/branches.csv")),
     ("warehouses.csv", include_str!("../../fixtures/warehouses.csv")),
     ("cartridges.csv", include_str!("../../fixtures/cartridges.csv")),
@@ -102,6 +104,59 @@ struct BranchRow {
     name: String,
     #[serde(default)]
     address: Option<String>,
+    /// The code of the calendar it keeps; blank for the organization's default.
+    #[serde(default)]
+    calendar: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CalendarRow {
+    code: String,
+    name: String,
+    #[serde(default)]
+    timezone: Option<String>,
+    /// `yes` for the organization's default calendar.
+    #[serde(default)]
+    default: Option<String>,
+    #[serde(default)]
+    mon: Option<String>,
+    #[serde(default)]
+    tue: Option<String>,
+    #[serde(default)]
+    wed: Option<String>,
+    #[serde(default)]
+    thu: Option<String>,
+    #[serde(default)]
+    fri: Option<String>,
+    #[serde(default)]
+    sat: Option<String>,
+    #[serde(default)]
+    sun: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DayRow {
+    /// Required in holidays.csv; in a file for one calendar, blank or that calendar.
+    #[serde(default)]
+    calendar: Option<String>,
+    date: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    hours: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl DayRow {
+    fn form(self) -> calendars::DayForm {
+        calendars::DayForm {
+            kind: self.kind.unwrap_or_default(),
+            date: self.date,
+            hours: self.hours.unwrap_or_default(),
+            name: self.name.unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -204,7 +259,9 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 type Loader = fn(&mut dyn Tx, Input, chrono::DateTime<chrono::Utc>, &mut SeedLine) -> Result<()>;
 
 /// The fixture files in load order, with the table each fills and its loader.
-const LOADERS: [(&str, &str, Loader); 6] = [
+const LOADERS: [(&str, &str, Loader); 8] = [
+    ("calendars", "calendars.csv", seed_calendars),
+    ("calendar_days", "holidays.csv", seed_holidays),
     ("branches", "branches.csv", seed_branches),
     ("warehouses", "warehouses.csv", seed_warehouses),
     ("cartridge_types", "cartridges.csv", seed_cartridges),
@@ -253,8 +310,8 @@ pub fn load_fixtures(app: &App, actor: &Actor, source: &Fixtures) -> Result<Vec<
     }
     if report.is_empty() {
         return Err(Error::Invalid(format!(
-            "no fixture files in {source}; expected branches.csv, warehouses.csv, cartridges.csv, stock.csv, staff.csv \
-             or printers.csv"
+            "no fixture files in {source}; expected calendars.csv, holidays.csv, branches.csv, warehouses.csv, \
+             cartridges.csv, stock.csv, staff.csv or printers.csv"
         )));
     }
     let changed: u64 = report.iter().map(|l| l.added + l.updated).sum();
@@ -314,21 +371,121 @@ fn seed_branches(tx: &mut dyn Tx, input: Input, now: chrono::DateTime<chrono::Ut
             name: directory::valid_name(TextField::BranchName, &row.name, 200)?,
             address: blank_to_none(row.address),
         };
+        // A blank calendar leaves the branch's as it is (the default, or one given in the panel).
+        let calendar = blank_to_none(row.calendar);
+        let assign = |tx: &mut dyn Tx, id| match &calendar {
+            Some(code) => calendars::assign_in(tx, id, Some(code)),
+            None => Ok(false),
+        };
         match tx.branches()?.into_iter().find(|b| b.code.eq_ignore_ascii_case(&new.code)) {
             None => {
-                tx.insert_branch(&new, now)?;
+                let b = tx.insert_branch(&new, now)?;
+                assign(tx, b.id)?;
                 line.added += 1;
             }
-            Some(mut b) if b.name != new.name || b.address != new.address => {
-                b.name = new.name;
-                b.address = new.address;
-                tx.update_branch(&b)?;
-                line.updated += 1;
+            Some(mut b) => {
+                let moved = assign(tx, b.id)?;
+                if b.name != new.name || b.address != new.address {
+                    b.name = new.name;
+                    b.address = new.address;
+                    tx.update_branch(&b)?;
+                    line.updated += 1;
+                } else if moved {
+                    line.updated += 1;
+                } else {
+                    line.unchanged += 1;
+                }
             }
-            Some(_) => line.unchanged += 1,
         }
         Ok(())
     })
+}
+
+fn seed_calendars(
+    tx: &mut dyn Tx,
+    input: Input,
+    now: chrono::DateTime<chrono::Utc>,
+    line: &mut SeedLine,
+) -> Result<()> {
+    each_row(input, |row: CalendarRow, _| {
+        let default = match blank_to_none(row.default).map(|d| d.to_ascii_lowercase()).as_deref() {
+            None | Some("no") => false,
+            Some("yes") => true,
+            Some(other) => {
+                return Err(Error::Invalid(format!("default is '{other}'; write yes, or leave it empty")));
+            }
+        };
+        let week = [row.mon, row.tue, row.wed, row.thu, row.fri, row.sat, row.sun];
+        let form = calendars::CalendarForm {
+            code: row.code,
+            name: row.name,
+            timezone: Some(row.timezone.unwrap_or_default()),
+            week: week.map(|h| Some(h.unwrap_or_default())),
+            default: Some(default),
+        };
+        count(line, calendars::define_in(tx, &form, now)?.1);
+        Ok(())
+    })
+}
+
+fn count(line: &mut SeedLine, outcome: calendars::Outcome) {
+    match outcome {
+        calendars::Outcome::Added => line.added += 1,
+        calendars::Outcome::Updated => line.updated += 1,
+        calendars::Outcome::Unchanged => line.unchanged += 1,
+    }
+}
+
+fn seed_holidays(tx: &mut dyn Tx, input: Input, _: chrono::DateTime<chrono::Utc>, line: &mut SeedLine) -> Result<()> {
+    each_row(input, |row: DayRow, _| {
+        let Some(code) = blank_to_none(row.calendar.clone()) else {
+            return Err(Error::Invalid("no calendar; name the calendar's code in the calendar column".into()));
+        };
+        let calendar = calendars::named(tx, &code)?;
+        count(line, calendars::put_day_in(tx, &calendar, &row.form())?);
+        Ok(())
+    })
+}
+
+/// Loads holidays and working days from a CSV file (date, kind, hours, name,
+/// and optionally calendar) into the calendar `code`, in one transaction:
+/// a year's list of public holidays, for example. Days already there keep
+/// their place; their hours and names are updated.
+pub fn import_days(app: &App, actor: &Actor, code: &str, file: &Path) -> Result<SeedLine> {
+    let shown = file.display().to_string();
+    let reader = std::fs::File::open(file).map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?;
+    let input = Input { shown: shown.clone(), reader: Box::new(std::io::BufReader::new(reader)) };
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    crate::domain::permissions::authorize(
+        &super::principal(&mut *tx, &app.settings, actor)?,
+        crate::domain::Permission::ManageDirectory,
+        None,
+    )?;
+    let calendar = calendars::named(&mut *tx, code)?;
+    let mut line = SeedLine { table: "calendar_days", file: shown.clone(), added: 0, updated: 0, unchanged: 0 };
+    each_row(input, |row: DayRow, _| {
+        if let Some(other) = blank_to_none(row.calendar.clone())
+            && !other.eq_ignore_ascii_case(&calendar.code)
+        {
+            return Err(Error::Invalid(format!(
+                "this row is for calendar {other}, not {}; load it into that calendar, or clear its calendar column",
+                calendar.code
+            )));
+        }
+        count(&mut line, calendars::put_day_in(&mut *tx, &calendar, &row.form())?);
+        Ok(())
+    })?;
+    if line.added + line.updated > 0 {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code).after(json!(line)),
+        )?;
+    }
+    tx.commit()?;
+    Ok(line)
 }
 
 fn seed_warehouses(
@@ -520,5 +677,6 @@ mod tests {
         let loaded: Vec<&str> = LOADERS.iter().map(|(_, name, _)| *name).collect();
         assert_eq!(sample, loaded);
         assert_eq!(sample_branch_codes().unwrap().len(), 8);
+        assert_eq!(SAMPLE.len(), LOADERS.len());
     }
 }

@@ -10,14 +10,20 @@
 //!    record; a second run finds them recorded and decides nothing;
 //! 3. deliver: take unsent reminders under a lease, send one digest per
 //!    recipient, mark them sent; a failed send is due again on the next run.
+//!
+//! Limits and repeats count the working hours of each request's branch
+//! calendar ([`Rules`]); a reminder is decided only inside its branch's working
+//! hours (high priority at any hour with SLA_HIGH_ALWAYS), so none goes out at
+//! night, on a weekend or on a holiday.
 
 use super::email::html_escape;
 use super::notify::{Channels, Letter, Outcome, Thread};
 use super::{Actor, App, AuditEvent, Result, audit, notify};
 use crate::config::SlaSettings;
 use crate::domain::audit::AuditAction;
+use crate::domain::calendar::{self, Calendar, Calendars};
 use crate::domain::sla::{self, SlaKind};
-use crate::domain::{Lang, RequestNumber, Status};
+use crate::domain::{Lang, Priority, RequestNumber, Status};
 use crate::i18n::{Msg, t};
 use crate::store::{ArchivedFilter, NewSlaReminder, Request, RequestOrder, RequestQuery, RequestTimes, SlaReminder};
 use chrono::{DateTime, Duration, Utc};
@@ -35,6 +41,8 @@ pub struct Breach {
     pub request: Request,
     pub kind: SlaKind,
     pub due_at: DateTime<Utc>,
+    /// Working time past due.
+    pub late: Duration,
     /// The reminder level due now.
     pub level: i64,
     pub escalated: bool,
@@ -52,25 +60,57 @@ pub struct SlaRun {
     pub pending: u64,
 }
 
+/// Service levels as they stand: the limits of the settings and the
+/// calendar each branch keeps. Load once per page or run ([`rules`]).
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub limits: SlaSettings,
+    pub calendars: Calendars,
+}
+
+impl Rules {
+    /// The calendar a branch counts working time in; `None`: round the clock.
+    pub fn calendar(&self, branch: crate::domain::BranchId) -> Option<&Calendar> {
+        self.calendars.of(branch)
+    }
+
+    /// Whether a reminder about `r` may go out at `now`: inside its branch's
+    /// working hours, or at any hour for high priority when SLA_HIGH_ALWAYS is on.
+    pub fn may_remind(&self, r: &RequestTimes, now: DateTime<Utc>) -> bool {
+        (self.limits.high_always && r.priority == Priority::High)
+            || calendar::is_working(self.calendar(r.branch_id), now)
+    }
+}
+
+/// The service levels now: the settings' limits and the calendars in the store.
+pub fn rules(app: &App) -> Result<Rules> {
+    Ok(Rules { limits: app.settings.sla.clone(), calendars: super::calendars::current(app)? })
+}
+
+/// [`rules`] inside a transaction already open.
+pub fn rules_in(tx: &mut dyn crate::store::Tx, app: &App) -> Result<Rules> {
+    Ok(Rules { limits: app.settings.sla.clone(), calendars: super::calendars::load(tx, &app.settings)? })
+}
+
 /// When `kind`'s limit runs out for `r`: the one place a request's
 /// deadline is worked out. `None` for a resolve limit that is not set.
-pub fn due(s: &SlaSettings, r: &Request, kind: SlaKind) -> Option<DateTime<Utc>> {
+pub fn due(s: &Rules, r: &Request, kind: SlaKind) -> Option<DateTime<Utc>> {
     due_of(s, &r.times(), kind)
 }
 
 /// [`due`] from a request's times alone.
-fn due_of(s: &SlaSettings, r: &RequestTimes, kind: SlaKind) -> Option<DateTime<Utc>> {
+fn due_of(s: &Rules, r: &RequestTimes, kind: SlaKind) -> Option<DateTime<Utc>> {
     let limit = match kind {
-        SlaKind::Accept => s.accept.get(r.priority),
-        SlaKind::Resolve => s.resolve.get(r.priority)?,
+        SlaKind::Accept => s.limits.accept.get(r.priority),
+        SlaKind::Resolve => s.limits.resolve.get(r.priority)?,
     };
-    Some(sla::due_at(r.created_at, limit))
+    Some(sla::due_at(s.calendar(r.branch_id), r.created_at, limit))
 }
 
 /// The limit an open request is held to now and when it runs out: the
 /// accept limit while it is new, the resolve limit (when one is set) once it
 /// is accepted; `None` once it is closed.
-pub fn deadline(s: &SlaSettings, r: &Request) -> Option<(SlaKind, DateTime<Utc>)> {
+pub fn deadline(s: &Rules, r: &Request) -> Option<(SlaKind, DateTime<Utc>)> {
     let kind = match r.status {
         Status::New => SlaKind::Accept,
         Status::Accepted => SlaKind::Resolve,
@@ -81,32 +121,37 @@ pub fn deadline(s: &SlaSettings, r: &Request) -> Option<(SlaKind, DateTime<Utc>)
 
 /// Whether a request breached its SLA (as of `now`, if still open): accepted
 /// late, or, where a resolve limit is set, closed late.
-pub fn breached(s: &SlaSettings, r: &Request, now: DateTime<Utc>) -> bool {
+pub fn breached(s: &Rules, r: &Request, now: DateTime<Utc>) -> bool {
     breached_times(s, &r.times(), now)
 }
 
 /// [`breached`] from a request's times alone (what the dashboard reads).
-pub fn breached_times(s: &SlaSettings, r: &RequestTimes, now: DateTime<Utc>) -> bool {
+pub fn breached_times(s: &Rules, r: &RequestTimes, now: DateTime<Utc>) -> bool {
     due_of(s, r, SlaKind::Accept).is_some_and(|d| sla::accept_breached(d, r.accepted_at, r.closed_at, now))
         || due_of(s, r, SlaKind::Resolve).is_some_and(|d| sla::resolve_breached(d, r.closed_at, now))
 }
 
 /// The breach of a request at `now`, if any (the resolve limit counts only once it is accepted).
-fn breach_of(app: &App, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
-    let s = &app.settings.sla;
+fn breach_of(s: &Rules, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
     let (kind, due) = deadline(s, r)?;
-    let level = sla::level(due, now, s.repeat);
+    let cal = s.calendar(r.branch_id);
+    let level = sla::level(cal, due, now, s.limits.repeat);
     (level > 0).then(|| Breach {
         request: r.clone(),
         kind,
         due_at: due,
+        late: calendar::between(cal, due, now),
         level,
-        escalated: sla::escalated(level, s.escalate_after),
+        escalated: sla::escalated(level, s.limits.escalate_after),
     })
 }
 
 /// Every open request past its limit now, most overdue first.
 pub fn breaches(app: &App) -> Result<Vec<Breach>> {
+    breaches_by(app, &rules(app)?)
+}
+
+fn breaches_by(app: &App, rules: &Rules) -> Result<Vec<Breach>> {
     let now = app.now();
     let query = RequestQuery {
         statuses: vec![Status::New, Status::Accepted],
@@ -116,7 +161,7 @@ pub fn breaches(app: &App) -> Result<Vec<Breach>> {
     };
     let mut out = Vec::new();
     app.store.read()?.scan_requests(&query, &mut |r| {
-        if let Some(b) = breach_of(app, &r, now) {
+        if let Some(b) = breach_of(rules, &r, now) {
             out.push(b);
         }
         Ok(true)
@@ -134,21 +179,27 @@ fn recorded_level(r: &Request, kind: SlaKind) -> i64 {
 
 /// Runs the check: finds breaches, and unless `dry_run`, decides and sends reminders.
 pub fn check(app: &App, channels: Channels<'_>, dry_run: bool) -> Result<SlaRun> {
-    let breaches = breaches(app)?;
+    let rules = rules(app)?;
+    let breaches = breaches_by(app, &rules)?;
     if dry_run {
         let pending = app.store.read()?.sla_reminders_pending()?;
         return Ok(SlaRun { breaches, pending, ..Default::default() });
     }
-    // Only breaches whose level moved on need the write lock; usually none do.
-    let due: Vec<&Breach> = breaches.iter().filter(|b| b.level > recorded_level(&b.request, b.kind)).collect();
-    let decided = if due.is_empty() { 0 } else { decide(app, channels, &due)? };
-    let (sent, failed) = deliver(app, channels)?;
+    // Only breaches whose level moved on need the write lock (usually none do),
+    // and only those whose branch is at work now (the rest wait for it).
+    let now = app.now();
+    let due: Vec<&Breach> = breaches
+        .iter()
+        .filter(|b| b.level > recorded_level(&b.request, b.kind) && rules.may_remind(&b.request.times(), now))
+        .collect();
+    let decided = if due.is_empty() { 0 } else { decide(app, &rules, channels, &due)? };
+    let (sent, failed) = deliver(app, &rules, channels)?;
     let pending = app.store.read()?.sla_reminders_pending()?;
     Ok(SlaRun { breaches, decided, sent, failed, pending })
 }
 
 /// Records the new levels and their reminders in one transaction.
-fn decide(app: &App, channels: Channels<'_>, breaches: &[&Breach]) -> Result<u64> {
+fn decide(app: &App, rules: &Rules, channels: Channels<'_>, breaches: &[&Breach]) -> Result<u64> {
     let now = app.now();
     let actor = Actor::System("sla");
     let mut tx = app.store.write()?;
@@ -158,7 +209,7 @@ fn decide(app: &App, channels: Channels<'_>, breaches: &[&Breach]) -> Result<u64
     for b in breaches {
         // Re-read under the write lock: another run may have decided this level already.
         let Some(mut r) = tx.lock_request(b.request.id)? else { continue };
-        let Some(current) = breach_of(app, &r, now) else { continue };
+        let Some(current) = breach_of(rules, &r, now) else { continue };
         if current.kind != b.kind || current.level <= recorded_level(&r, b.kind) {
             continue;
         }
@@ -212,7 +263,7 @@ fn decide(app: &App, channels: Channels<'_>, breaches: &[&Breach]) -> Result<u64
 }
 
 /// Sends leased reminders as one digest per recipient; returns (sent, failed).
-fn deliver(app: &App, channels: Channels<'_>) -> Result<(u64, u64)> {
+fn deliver(app: &App, rules: &Rules, channels: Channels<'_>) -> Result<(u64, u64)> {
     if channels.telegram.is_none() && channels.email.is_none() {
         return Ok((0, 0));
     }
@@ -260,12 +311,12 @@ fn deliver(app: &App, channels: Channels<'_>) -> Result<(u64, u64)> {
             "telegram" => match (recipient.parse::<i64>(), channels.telegram) {
                 (Ok(chat), Some(tg)) => {
                     let lang = super::directory::language_of(app, chat);
-                    tg.send(chat, &telegram_digest(app, lang, &rows, &requests))
+                    tg.send(chat, &telegram_digest(app, rules, lang, &rows, &requests))
                 }
                 _ => Outcome::Permanent(format!("'{recipient}' is not a Telegram chat")),
             },
             _ => match channels.email {
-                Some(mail) => mail.send(std::slice::from_ref(&recipient), &email_digest(app, &rows, &requests)),
+                Some(mail) => mail.send(std::slice::from_ref(&recipient), &email_digest(app, rules, &rows, &requests)),
                 None => Outcome::Temporary("no email channel".into()),
             },
         };
@@ -301,17 +352,17 @@ fn deliver(app: &App, channels: Channels<'_>) -> Result<(u64, u64)> {
     Ok((sent, failed))
 }
 
-/// How long a request is overdue, in words.
-pub fn overdue(lang: Lang, due: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let (days, hours, minutes) = sla::overdue_parts(due, now);
+/// How long a request is overdue (in working time), in words.
+pub fn overdue(lang: Lang, late: Duration) -> String {
+    let (days, hours, minutes) = sla::overdue_parts(late);
     t(lang, Msg::Duration { days, hours, minutes })
 }
 
 /// One line about one reminder (plain text; the caller escapes it for HTML).
-fn line(app: &App, lang: Lang, row: &SlaReminder, r: &Request) -> (String, String) {
+fn line(app: &App, rules: &Rules, lang: Lang, row: &SlaReminder, r: &Request) -> (String, String) {
     let kind = if row.kind == "resolve" { SlaKind::Resolve } else { SlaKind::Accept };
-    let due = due(&app.settings.sla, r, kind).unwrap_or(r.created_at);
-    let late = overdue(lang, due, app.now());
+    let due = due(rules, r, kind).unwrap_or(r.created_at);
+    let late = overdue(lang, calendar::between(rules.calendar(r.branch_id), due, app.now()));
     let state = match kind {
         SlaKind::Accept => t(lang, Msg::SlaNotAccepted { overdue: &late }),
         SlaKind::Resolve => t(lang, Msg::SlaNotResolved { overdue: &late }),
@@ -335,12 +386,18 @@ fn line(app: &App, lang: Lang, row: &SlaReminder, r: &Request) -> (String, Strin
     (head, format!("{state}{escalated} — {desc}"))
 }
 
-fn telegram_digest(app: &App, lang: Lang, rows: &[SlaReminder], requests: &HashMap<i64, Request>) -> String {
+fn telegram_digest(
+    app: &App,
+    rules: &Rules,
+    lang: Lang,
+    rows: &[SlaReminder],
+    requests: &HashMap<i64, Request>,
+) -> String {
     let esc = html_escape;
     let mut out = format!("<b>{}</b>", esc(&t(lang, Msg::SlaTitle { n: rows.len() })));
     for row in rows.iter().take(DIGEST_LINES) {
         if let Some(r) = requests.get(&row.request_id) {
-            let (head, rest) = line(app, lang, row, r);
+            let (head, rest) = line(app, rules, lang, row, r);
             out.push_str(&format!("\n• <b>{}</b> {}", esc(&head), esc(&rest)));
         }
     }
@@ -350,14 +407,14 @@ fn telegram_digest(app: &App, lang: Lang, rows: &[SlaReminder], requests: &HashM
     out
 }
 
-fn email_digest(app: &App, rows: &[SlaReminder], requests: &HashMap<i64, Request>) -> Letter {
+fn email_digest(app: &App, rules: &Rules, rows: &[SlaReminder], requests: &HashMap<i64, Request>) -> Letter {
     let lang = app.settings.default_language;
     let title = t(lang, Msg::SlaTitle { n: rows.len() });
     let mut text = format!("{title}\n\n");
     let mut html = format!("<h2>{}</h2>\n<ul>\n", html_escape(&title));
     for row in rows.iter().take(DIGEST_LINES * 10) {
         if let Some(r) = requests.get(&row.request_id) {
-            let (head, rest) = line(app, lang, row, r);
+            let (head, rest) = line(app, rules, lang, row, r);
             text.push_str(&format!("- {head}: {rest}\n"));
             html.push_str(&format!("<li><b>{}</b>: {}</li>\n", html_escape(&head), html_escape(&rest)));
         }

@@ -251,6 +251,7 @@ pub trait Tx:
     + Instances
     + Printers
     + Refills
+    + Calendars
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -775,6 +776,51 @@ pub trait Broadcasts {
     /// How its messages stand in the outbox: still to send, sent, failed, and failed because the bot was blocked.
     fn broadcast_progress(&mut self, id: i64) -> Result<(i64, BroadcastStats)>;
     fn finish_broadcast(&mut self, id: i64, stats: BroadcastStats, at: DateTime<Utc>) -> Result<()>;
+}
+
+/// A working-time calendar as stored: hours are text as people write them
+/// (`09:00-13:00 14:00-18:00`), checked by `domain::calendar` on the way in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarRecord {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// `None`: the TIMEZONE setting.
+    pub timezone: Option<String>,
+    /// Monday first.
+    pub week: [String; 7],
+    pub is_default: bool,
+}
+
+/// A day a calendar treats apart: `kind` is holiday, yearly or workday; `day`
+/// a date (YYYY-MM-DD), or MM-DD for a yearly holiday.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarDayRecord {
+    pub calendar_id: i64,
+    pub kind: String,
+    pub day: String,
+    pub hours: String,
+    pub name: String,
+}
+
+/// Working-time calendars, their days apart, and which branch keeps which.
+pub trait Calendars {
+    /// Every calendar, by code.
+    fn calendars(&mut self) -> Result<Vec<CalendarRecord>>;
+    /// Every day apart of every calendar, by calendar, kind and date.
+    fn calendar_days(&mut self) -> Result<Vec<CalendarDayRecord>>;
+    /// The branches with a calendar of their own.
+    fn branch_calendars(&mut self) -> Result<Vec<(BranchId, i64)>>;
+    /// Adds a calendar (its `id` is ignored); returns its id.
+    fn insert_calendar(&mut self, calendar: &CalendarRecord, at: DateTime<Utc>) -> Result<i64>;
+    /// Writes every field of `calendar` over the stored row.
+    fn update_calendar(&mut self, calendar: &CalendarRecord) -> Result<()>;
+    /// Adds a day apart, or replaces its hours and name.
+    fn put_calendar_day(&mut self, day: &CalendarDayRecord) -> Result<()>;
+    /// Removes a day apart; whether there was one.
+    fn remove_calendar_day(&mut self, calendar_id: i64, kind: &str, day: &str) -> Result<bool>;
+    /// Gives a branch a calendar of its own, or (`None`) the default back.
+    fn set_branch_calendar(&mut self, branch: BranchId, calendar_id: Option<i64>) -> Result<()>;
 }
 
 /// SLA reminders: recorded when decided, leased to a sender, marked sent.

@@ -451,6 +451,9 @@ fn migrate(client: &mut Client, shown: &str) -> Result<Vec<MigrationInfo>> {
 /// The schema's tables, in dependency order (parents first), for copies and checks.
 pub const TABLES: &[&str] = &[
     "branches",
+    "calendars",
+    "calendar_days",
+    "branch_calendars",
     "warehouses",
     "users",
     "web_login_tokens",
@@ -1875,6 +1878,73 @@ impl Printers for PgTx {
     fn open_requests_for_printer(&mut self, id: PrinterId) -> Result<u64> {
         let n: i64 = self.one(sql::OPEN_REQUESTS_FOR_PRINTER.postgres(), &[&id])?.get(0);
         Ok(n as u64)
+    }
+}
+
+impl Calendars for PgTx {
+    fn calendars(&mut self) -> Result<Vec<CalendarRecord>> {
+        Ok(self
+            .query(sql::CALENDARS.postgres(), &[])?
+            .iter()
+            .map(|r| CalendarRecord {
+                id: r.get(0),
+                code: r.get(1),
+                name: r.get(2),
+                timezone: r.get(3),
+                week: std::array::from_fn(|i| r.get(4 + i)),
+                is_default: r.get(11),
+            })
+            .collect())
+    }
+
+    fn calendar_days(&mut self) -> Result<Vec<CalendarDayRecord>> {
+        Ok(self
+            .query(sql::CALENDAR_DAYS.postgres(), &[])?
+            .iter()
+            .map(|r| CalendarDayRecord {
+                calendar_id: r.get(0),
+                kind: r.get(1),
+                day: r.get(2),
+                hours: r.get(3),
+                name: r.get(4),
+            })
+            .collect())
+    }
+
+    fn branch_calendars(&mut self) -> Result<Vec<(BranchId, i64)>> {
+        Ok(self.query(sql::BRANCH_CALENDARS.postgres(), &[])?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn insert_calendar(&mut self, c: &CalendarRecord, at: DateTime<Utc>) -> Result<i64> {
+        let [mon, tue, wed, thu, fri, sat, sun] = &c.week;
+        let params: [&(dyn ToSql + Sync); 12] =
+            [&c.code, &c.name, &c.timezone, mon, tue, wed, thu, fri, sat, sun, &c.is_default, &at];
+        Ok(self.one(sql::INSERT_CALENDAR.postgres(), &params)?.get(0))
+    }
+
+    fn update_calendar(&mut self, c: &CalendarRecord) -> Result<()> {
+        let [mon, tue, wed, thu, fri, sat, sun] = &c.week;
+        let params: [&(dyn ToSql + Sync); 12] =
+            [&c.id, &c.code, &c.name, &c.timezone, mon, tue, wed, thu, fri, sat, sun, &c.is_default];
+        self.exec(sql::UPDATE_CALENDAR.postgres(), &params)?;
+        Ok(())
+    }
+
+    fn put_calendar_day(&mut self, d: &CalendarDayRecord) -> Result<()> {
+        self.exec(sql::PUT_CALENDAR_DAY.postgres(), &[&d.calendar_id, &d.kind, &d.day, &d.hours, &d.name])?;
+        Ok(())
+    }
+
+    fn remove_calendar_day(&mut self, calendar_id: i64, kind: &str, day: &str) -> Result<bool> {
+        Ok(self.exec(sql::REMOVE_CALENDAR_DAY.postgres(), &[&calendar_id, &kind, &day])? > 0)
+    }
+
+    fn set_branch_calendar(&mut self, branch: BranchId, calendar_id: Option<i64>) -> Result<()> {
+        match calendar_id {
+            Some(c) => self.exec(sql::SET_BRANCH_CALENDAR.postgres(), &[&branch, &c])?,
+            None => self.exec(sql::CLEAR_BRANCH_CALENDAR.postgres(), &[&branch])?,
+        };
+        Ok(())
     }
 }
 

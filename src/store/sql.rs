@@ -690,6 +690,34 @@ pub(crate) const CONFIRM_ALL_ISSUES: Sql = shared!(
 pub(crate) const STEP_TAKEN: Sql =
     shared!("SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = ?1 AND step = ?2)");
 
+// ---------------------------------------------------------------- calendars
+
+pub(crate) const CALENDARS: Sql = shared!(
+    "SELECT id, code, name, timezone, mon, tue, wed, thu, fri, sat, sun, is_default FROM calendars ORDER BY code"
+);
+pub(crate) const INSERT_CALENDAR: Sql = shared!(
+    "INSERT INTO calendars (code, name, timezone, mon, tue, wed, thu, fri, sat, sun, is_default, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"
+);
+pub(crate) const UPDATE_CALENDAR: Sql = shared!(
+    "UPDATE calendars SET code = ?2, name = ?3, timezone = ?4, mon = ?5, tue = ?6, wed = ?7, thu = ?8, fri = ?9, \
+     sat = ?10, sun = ?11, is_default = ?12 WHERE id = ?1"
+);
+pub(crate) const CALENDAR_DAYS: Sql =
+    shared!("SELECT calendar_id, kind, day, hours, name FROM calendar_days ORDER BY calendar_id, kind, day");
+pub(crate) const PUT_CALENDAR_DAY: Sql = shared!(
+    "INSERT INTO calendar_days (calendar_id, kind, day, hours, name) VALUES (?1, ?2, ?3, ?4, ?5) \
+     ON CONFLICT (calendar_id, kind, day) DO UPDATE SET hours = excluded.hours, name = excluded.name"
+);
+pub(crate) const REMOVE_CALENDAR_DAY: Sql =
+    shared!("DELETE FROM calendar_days WHERE calendar_id = ?1 AND kind = ?2 AND day = ?3");
+pub(crate) const BRANCH_CALENDARS: Sql = shared!("SELECT branch_id, calendar_id FROM branch_calendars");
+pub(crate) const SET_BRANCH_CALENDAR: Sql = shared!(
+    "INSERT INTO branch_calendars (branch_id, calendar_id) VALUES (?1, ?2) \
+     ON CONFLICT (branch_id) DO UPDATE SET calendar_id = excluded.calendar_id"
+);
+pub(crate) const CLEAR_BRANCH_CALENDAR: Sql = shared!("DELETE FROM branch_calendars WHERE branch_id = ?1");
+
 // ---------------------------------------------------------------- SLA reminders and jobs
 
 pub(crate) const INSERT_SLA_REMINDER: Sql = shared!(

@@ -1776,6 +1776,82 @@ impl Printers for SqliteTx {
     }
 }
 
+impl Calendars for SqliteTx {
+    fn calendars(&mut self) -> Result<Vec<CalendarRecord>> {
+        let mut st = self.conn.prepare_cached(sql::CALENDARS.sqlite()).map_err(db)?;
+        st.query_map([], |r| {
+            Ok(CalendarRecord {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                timezone: r.get(3)?,
+                week: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
+                is_default: r.get(11)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn calendar_days(&mut self) -> Result<Vec<CalendarDayRecord>> {
+        let mut st = self.conn.prepare_cached(sql::CALENDAR_DAYS.sqlite()).map_err(db)?;
+        st.query_map([], |r| {
+            Ok(CalendarDayRecord {
+                calendar_id: r.get(0)?,
+                kind: r.get(1)?,
+                day: r.get(2)?,
+                hours: r.get(3)?,
+                name: r.get(4)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn branch_calendars(&mut self) -> Result<Vec<(BranchId, i64)>> {
+        let mut st = self.conn.prepare_cached(sql::BRANCH_CALENDARS.sqlite()).map_err(db)?;
+        st.query_map([], |r| Ok((BranchId(r.get(0)?), r.get(1)?))).and_then(|rows| rows.collect()).map_err(db)
+    }
+
+    fn insert_calendar(&mut self, c: &CalendarRecord, at: DateTime<Utc>) -> Result<i64> {
+        let [mon, tue, wed, thu, fri, sat, sun] = &c.week;
+        self.insert(
+            sql::INSERT_CALENDAR.sqlite(),
+            params![c.code, c.name, c.timezone, mon, tue, wed, thu, fri, sat, sun, c.is_default, to_text(at)],
+        )
+    }
+
+    fn update_calendar(&mut self, c: &CalendarRecord) -> Result<()> {
+        let [mon, tue, wed, thu, fri, sat, sun] = &c.week;
+        self.conn
+            .execute(
+                sql::UPDATE_CALENDAR.sqlite(),
+                params![c.id, c.code, c.name, c.timezone, mon, tue, wed, thu, fri, sat, sun, c.is_default],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn put_calendar_day(&mut self, d: &CalendarDayRecord) -> Result<()> {
+        let mut st = self.conn.prepare_cached(sql::PUT_CALENDAR_DAY.sqlite()).map_err(db)?;
+        st.execute(params![d.calendar_id, d.kind, d.day, d.hours, d.name]).map_err(db)?;
+        Ok(())
+    }
+
+    fn remove_calendar_day(&mut self, calendar_id: i64, kind: &str, day: &str) -> Result<bool> {
+        Ok(self.conn.execute(sql::REMOVE_CALENDAR_DAY.sqlite(), params![calendar_id, kind, day]).map_err(db)? > 0)
+    }
+
+    fn set_branch_calendar(&mut self, branch: BranchId, calendar_id: Option<i64>) -> Result<()> {
+        match calendar_id {
+            Some(c) => self.conn.execute(sql::SET_BRANCH_CALENDAR.sqlite(), params![branch.0, c]),
+            None => self.conn.execute(sql::CLEAR_BRANCH_CALENDAR.sqlite(), params![branch.0]),
+        }
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
 impl Instances for SqliteTx {
     fn instance_start(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
         self.conn.execute(sql::START_INSTANCE.sqlite(), params![id, to_text(at)]).map_err(db)?;
@@ -2300,7 +2376,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -163,9 +163,7 @@ fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> His
 fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
     let r = &card.request;
     let tz = web.app.settings.timezone;
-    let sla = &web.app.settings.sla;
-    let now = web.app.now();
-    let due = crate::services::sla::deadline(sla, r).map(|(_, due)| due);
+    let due = card.deadline;
     let state = if r.archived_at.is_some() {
         t(lang, Msg::State(crate::domain::State::Archived))
     } else {
@@ -180,7 +178,7 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
         priority_class: r.priority.as_str(),
         status: state,
         status_class: r.status.as_str(),
-        overdue: r.status.is_open() && crate::services::sla::breached(sla, r, now),
+        overdue: card.overdue,
         description: r.description.clone(),
         reason: r.rejection_reason.clone(),
         branch: r.branch_name.clone(),

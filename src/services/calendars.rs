@@ -1,0 +1,327 @@
+//! Working-time calendars: defining them, their holidays and working days
+//! moved onto a weekend, which branch keeps which, and loading the set that
+//! service levels count in ([`load`]).
+//!
+//! Every definition is checked by `domain::calendar` before it is stored, so
+//! what the store holds always parses. With no calendar defined, every branch
+//! runs round the clock, as before calendars existed.
+//!
+//! Not here: the arithmetic of working time (`domain::calendar`), what a
+//! deadline is (`services::sla`), or parsing fixture files (`services::seed`).
+
+use super::{Actor, App, AuditEvent, Error, Result, audit, directory, lookup, principal};
+use crate::config::Settings;
+use crate::domain::audit::AuditAction;
+use crate::domain::calendar::{self, Calendar, Calendars, Day, Hours};
+use crate::domain::permissions::authorize;
+use crate::domain::{BranchKey, Entity, Permission, TextField};
+use crate::store::{CalendarDayRecord, CalendarRecord, Tx};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The weekdays as calendars.csv heads its columns, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// A calendar as a person defines it: hours are text as written
+/// (`09:00-13:00 14:00-18:00`); an empty time zone means the TIMEZONE setting.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CalendarForm {
+    pub code: String,
+    pub name: String,
+    pub timezone: Option<String>,
+    /// Monday first; `None` keeps a day's hours as they are (or none, for a new calendar).
+    pub week: [Option<String>; 7],
+    /// Make it the organization's default (`Some(false)` stops it being the default).
+    pub default: Option<bool>,
+}
+
+/// A day apart as a person writes it (a row of holidays.csv).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DayForm {
+    /// holiday (the default), yearly or workday.
+    pub kind: String,
+    /// YYYY-MM-DD, or MM-DD for a yearly holiday.
+    pub date: String,
+    /// A workday's hours; empty for the calendar's usual ones.
+    pub hours: String,
+    pub name: String,
+}
+
+/// One calendar, for listing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CalendarView {
+    pub code: String,
+    pub name: String,
+    /// The zone it counts in (the TIMEZONE setting when it names none).
+    pub timezone: String,
+    /// Hours per weekday, Monday first, normalised.
+    pub week: [String; 7],
+    pub default: bool,
+    /// Codes of the branches that keep it (with the default: those with none of their own too).
+    pub branches: Vec<String>,
+    pub holidays: usize,
+    pub workdays: usize,
+}
+
+/// What a change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+fn invalid(what: &str, e: calendar::CalendarError) -> Error {
+    Error::Invalid(format!("{what}: {e}"))
+}
+
+fn zone_of(record: &CalendarRecord, default: chrono_tz::Tz) -> Result<chrono_tz::Tz> {
+    match &record.timezone {
+        Some(name) => calendar::zone(name).map_err(|e| invalid(&format!("calendar {}", record.code), e)),
+        None => Ok(default),
+    }
+}
+
+/// A stored calendar with its days apart, as the arithmetic takes it; a
+/// calendar naming no zone counts in `default_zone` (the TIMEZONE setting).
+fn build(record: &CalendarRecord, days: &[&CalendarDayRecord], default_zone: chrono_tz::Tz) -> Result<Calendar> {
+    let what = format!("calendar {}", record.code);
+    let mut week: [Hours; 7] = Default::default();
+    for (i, text) in record.week.iter().enumerate() {
+        week[i] = Hours::parse(text).map_err(|e| invalid(&format!("{what}, {}", WEEKDAYS[i]), e))?;
+    }
+    let mut cal = Calendar::new(zone_of(record, default_zone)?, week).map_err(|e| invalid(&what, e))?;
+    for d in days {
+        let day = Day::parse(&d.kind, &d.day).map_err(|e| invalid(&what, e))?;
+        let hours = Hours::parse(&d.hours).map_err(|e| invalid(&format!("{what}, {}", d.day), e))?;
+        cal.add_day(day, hours);
+    }
+    Ok(cal)
+}
+
+/// Every branch's calendar, as stored now.
+pub fn load(tx: &mut dyn Tx, settings: &Settings) -> Result<Calendars> {
+    let records = tx.calendars()?;
+    if records.is_empty() {
+        return Ok(Calendars::default());
+    }
+    let days = tx.calendar_days()?;
+    let mut built: HashMap<i64, Arc<Calendar>> = HashMap::new();
+    let mut default = None;
+    for r in &records {
+        let own: Vec<&CalendarDayRecord> = days.iter().filter(|d| d.calendar_id == r.id).collect();
+        let cal = Arc::new(build(r, &own, settings.timezone)?);
+        if r.is_default {
+            default = Some(cal.clone());
+        }
+        built.insert(r.id, cal);
+    }
+    let branches =
+        tx.branch_calendars()?.into_iter().filter_map(|(b, c)| built.get(&c).map(|cal| (b, cal.clone()))).collect();
+    Ok(Calendars::new(default, branches))
+}
+
+/// [`load`] in a read transaction of its own.
+pub fn current(app: &App) -> Result<Calendars> {
+    load(&mut *app.store.read()?, &app.settings)
+}
+
+/// Every calendar, by code.
+pub fn list(app: &App) -> Result<Vec<CalendarView>> {
+    let mut tx = app.store.read()?;
+    let records = tx.calendars()?;
+    let days = tx.calendar_days()?;
+    let assigned = tx.branch_calendars()?;
+    let branches = tx.branches()?;
+    let own: std::collections::HashSet<_> = assigned.iter().map(|(b, _)| *b).collect();
+    let mut out = Vec::new();
+    for r in records {
+        let cal = build(&r, &days.iter().filter(|d| d.calendar_id == r.id).collect::<Vec<_>>(), app.settings.timezone)?;
+        let mut codes: Vec<String> = branches
+            .iter()
+            .filter(|b| assigned.contains(&(b.id, r.id)) || (r.is_default && !own.contains(&b.id)))
+            .map(|b| b.code.clone())
+            .collect();
+        codes.sort_by(|a, b| crate::domain::text::alphabetical(a, b));
+        let of_kind = |k: &str| days.iter().filter(|d| d.calendar_id == r.id && d.kind == k).count();
+        out.push(CalendarView {
+            timezone: cal.tz.name().to_string(),
+            week: std::array::from_fn(|i| cal.week[i].to_string()),
+            code: r.code,
+            name: r.name,
+            default: r.is_default,
+            branches: codes,
+            holidays: of_kind("holiday") + of_kind("yearly"),
+            workdays: of_kind("workday"),
+        });
+    }
+    Ok(out)
+}
+
+/// The calendar a code names, whatever the case of its Latin letters.
+fn by_code(tx: &mut dyn Tx, code: &str) -> Result<CalendarRecord> {
+    tx.calendars()?
+        .into_iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+        .ok_or_else(|| Error::not_found(Entity::Calendar, code.trim()))
+}
+
+/// Adds or changes a calendar inside `tx` (checked, not authorised or audited: the caller does that).
+pub(crate) fn define_in(
+    tx: &mut dyn Tx,
+    form: &CalendarForm,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(CalendarRecord, Outcome)> {
+    let code = directory::valid_code(Entity::Calendar, &form.code)?;
+    let existing = tx.calendars()?.into_iter().find(|c| c.code.eq_ignore_ascii_case(&code));
+    let mut record = existing.clone().unwrap_or(CalendarRecord {
+        id: 0,
+        code: code.clone(),
+        name: String::new(),
+        timezone: None,
+        week: Default::default(),
+        is_default: false,
+    });
+    if !form.name.trim().is_empty() || existing.is_none() {
+        record.name = directory::valid_name(TextField::CalendarName, &form.name, 200)?;
+    }
+    if let Some(tz) = &form.timezone {
+        record.timezone = match tz.trim() {
+            "" => None,
+            name => Some(calendar::zone(name).map_err(|e| invalid(&format!("calendar {code}"), e))?.name().to_string()),
+        };
+    }
+    for (i, hours) in form.week.iter().enumerate() {
+        if let Some(text) = hours {
+            let parsed = Hours::parse(text).map_err(|e| invalid(&format!("calendar {code}, {}", WEEKDAYS[i]), e))?;
+            record.week[i] = parsed.to_string();
+        }
+    }
+    if let Some(default) = form.default {
+        record.is_default = default;
+    }
+    // Checked whole, as the arithmetic will take it (the zone aside: any is valid).
+    build(&record, &[], chrono_tz::UTC)?;
+    let Some(before) = existing else {
+        if record.is_default {
+            clear_default(tx, None)?;
+        }
+        record.id = tx.insert_calendar(&record, now)?;
+        return Ok((record, Outcome::Added));
+    };
+    if before == record {
+        return Ok((record, Outcome::Unchanged));
+    }
+    if record.is_default && !before.is_default {
+        clear_default(tx, Some(record.id))?;
+    }
+    tx.update_calendar(&record)?;
+    Ok((record, Outcome::Updated))
+}
+
+/// Stops every calendar but `keep` being the default.
+fn clear_default(tx: &mut dyn Tx, keep: Option<i64>) -> Result<()> {
+    for mut c in tx.calendars()? {
+        if c.is_default && Some(c.id) != keep {
+            c.is_default = false;
+            tx.update_calendar(&c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds or changes a calendar; see [`CalendarForm`].
+pub fn define(app: &App, actor: &Actor, form: &CalendarForm) -> Result<(CalendarRecord, Outcome)> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let (record, outcome) = define_in(&mut *tx, form, now)?;
+    if outcome != Outcome::Unchanged {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(AuditAction::CalendarDefine, "calendar", &record.code).after(json!({
+                "name": record.name, "timezone": record.timezone, "week": record.week, "default": record.is_default,
+            })),
+        )?;
+    }
+    tx.commit()?;
+    Ok((record, outcome))
+}
+
+/// Puts a day apart into a calendar inside `tx` (checked, not authorised or audited).
+pub(crate) fn put_day_in(tx: &mut dyn Tx, calendar: &CalendarRecord, form: &DayForm) -> Result<Outcome> {
+    let what = format!("calendar {}", calendar.code);
+    let day = Day::parse(&form.kind, &form.date).map_err(|e| invalid(&what, e))?;
+    let hours = Hours::parse(&form.hours).map_err(|e| invalid(&format!("{what}, {}", form.date.trim()), e))?;
+    if !matches!(day, Day::Workday(_)) && !hours.is_off() {
+        return Err(Error::Invalid(format!(
+            "{what}, {}: a {} has no working hours; leave hours empty, or make it a workday",
+            form.date.trim(),
+            day.kind()
+        )));
+    }
+    let name = form.name.trim();
+    if name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!(
+            "{what}, {}: the name of a day is at most 200 characters on one line",
+            form.date.trim()
+        )));
+    }
+    let record = CalendarDayRecord {
+        calendar_id: calendar.id,
+        kind: day.kind().to_string(),
+        day: day.date(),
+        hours: hours.to_string(),
+        name: name.to_string(),
+    };
+    let before = tx
+        .calendar_days()?
+        .into_iter()
+        .find(|d| d.calendar_id == record.calendar_id && d.kind == record.kind && d.day == record.day);
+    let outcome = match before {
+        None => Outcome::Added,
+        Some(b) if b == record => return Ok(Outcome::Unchanged),
+        Some(_) => Outcome::Updated,
+    };
+    tx.put_calendar_day(&record)?;
+    Ok(outcome)
+}
+
+/// The calendar `code` names, inside `tx`.
+pub(crate) fn named(tx: &mut dyn Tx, code: &str) -> Result<CalendarRecord> {
+    by_code(tx, code)
+}
+
+/// Gives a branch a calendar of its own inside `tx`, or (`None`) the default back; whether it changed.
+pub(crate) fn assign_in(tx: &mut dyn Tx, branch: crate::domain::BranchId, calendar: Option<&str>) -> Result<bool> {
+    let id = calendar.map(|code| by_code(tx, code)).transpose()?.map(|c| c.id);
+    let before = tx.branch_calendars()?.into_iter().find(|(b, _)| *b == branch).map(|(_, c)| c);
+    if before == id {
+        return Ok(false);
+    }
+    tx.set_branch_calendar(branch, id)?;
+    Ok(true)
+}
+
+/// Gives a branch a calendar of its own, or (`None`) the organization's default back.
+pub fn assign(app: &App, actor: &Actor, branch: &BranchKey, calendar: Option<&str>) -> Result<bool> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let b = lookup::branch(&mut *tx, branch)?;
+    let changed = assign_in(&mut *tx, b.id, calendar)?;
+    if changed {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(AuditAction::CalendarAssign, "branch", b.id)
+                .after(json!({ "branch": b.code, "calendar": calendar })),
+        )?;
+    }
+    tx.commit()?;
+    Ok(changed)
+}
