@@ -358,4 +358,14 @@ fn deadlines_and_reminders_follow_the_branch_calendar() {
     // Levels count working hours: Monday 10:00-18:00 less lunch (7), Tuesday to Thursday (24).
     assert_eq!(r.breaches[0].level, 1 + 31);
     assert_eq!(r.breaches[0].late, Duration::hours(31));
+
+    // Accepted on Monday 28th at 09:30 Kyiv: the reports give both times to accept, wall-clock
+    // (9 days 14 h 35 min) and working (Monday 21st to Thursday: 8 h a day; Monday: half an hour).
+    db.clock.set(at(28, 7, 30));
+    requests::accept(&db.app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let scope = helpdesk::services::report::Scope::period(at(1, 0, 0), at(31, 0, 0));
+    let (_, breakdown) = helpdesk::services::report::figures(&db.app, &Actor::Telegram(ADMIN), &scope).unwrap();
+    let wall = Duration::days(9) + Duration::hours(14) + Duration::minutes(35);
+    assert_eq!(breakdown.total.mean_to_accept(), Some(wall.num_seconds()));
+    assert_eq!(breakdown.total.mean_to_accept_working(), Some(Duration::minutes(32 * 60 + 30).num_seconds()));
 }

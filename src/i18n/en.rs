@@ -796,8 +796,9 @@ pub(super) fn web(w: W) -> &'static str {
         W::RepMeanClose => "Mean time to close",
         W::RepByBranch => "By branch",
         W::RepHow => {
-            "Requests filed in the period, archived ones included, by their status now; closed counts those closed in the period, whenever filed. The same figures as helpdesk report and the Summary sheet of the download."
+            "Requests filed in the period, archived ones included, by their status now; closed counts those closed in the period, whenever filed. The same figures as helpdesk report and the Summary sheet of the download. Mean times are wall-clock time, with the working hours of each branch's calendar below."
         }
+        W::RepWorking => "working hours",
         W::RepPerBranch => "Requests per branch",
         W::MiniAppTitle => "Help desk in Telegram",
         W::MiniAppSigningIn => "Signing you in with Telegram…",

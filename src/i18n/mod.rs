@@ -712,6 +712,7 @@ pub enum W {
     RepMeanClose,
     RepByBranch,
     RepHow,
+    RepWorking,
     RepPerBranch,
     MiniAppTitle,
     MiniAppSigningIn,

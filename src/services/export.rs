@@ -14,6 +14,7 @@
 //! (`domain::sla`, applied through [`super::sla::breached`]).
 
 use super::{App, Error, Progress, Result};
+use crate::domain::calendar::{self, Calendar};
 use crate::domain::{BranchId, Kind, Named, RequestNumber, Status};
 use crate::store::{Branch, Request, RequestItem, RequestOrder, RequestQuery, StockFilter, StockRow, Tx};
 use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
@@ -174,22 +175,37 @@ pub struct BranchTally {
     pub close_seconds: i64,
     pub closed: u64,
     pub breaches: u64,
+    /// The same times counted in the working hours of each request's branch calendar.
+    pub work_accept_seconds: i64,
+    pub work_close_seconds: i64,
 }
 
 impl BranchTally {
-    fn add(&mut self, r: &Request, sla_breached: bool) {
+    fn add(&mut self, r: &Request, sla_breached: bool, calendar: Option<&Calendar>) {
         self.requests += 1;
         self.by_status[position(Status::ALL, r.status)] += 1;
         self.by_kind[position(Kind::ALL, r.kind)] += 1;
         if let Some(a) = r.accepted_at {
             self.accept_seconds += (a - r.created_at).num_seconds();
+            self.work_accept_seconds += calendar::between(calendar, r.created_at, a).num_seconds();
             self.accepted += 1;
         }
         if let Some(c) = r.closed_at {
             self.close_seconds += (c - r.created_at).num_seconds();
+            self.work_close_seconds += calendar::between(calendar, r.created_at, c).num_seconds();
             self.closed += 1;
         }
         self.breaches += u64::from(sla_breached);
+    }
+
+    /// [`BranchTally::mean_to_accept`] in working time.
+    pub fn mean_to_accept_working(&self) -> Option<i64> {
+        (self.accepted > 0).then(|| self.work_accept_seconds / self.accepted as i64)
+    }
+
+    /// [`BranchTally::mean_to_close`] in working time.
+    pub fn mean_to_close_working(&self) -> Option<i64> {
+        (self.closed > 0).then(|| self.work_close_seconds / self.closed as i64)
     }
 
     /// The mean time from filing to acceptance, in seconds, of those accepted.
@@ -211,6 +227,8 @@ impl BranchTally {
         self.close_seconds += other.close_seconds;
         self.closed += other.closed;
         self.breaches += other.breaches;
+        self.work_accept_seconds += other.work_accept_seconds;
+        self.work_close_seconds += other.work_close_seconds;
     }
 }
 
@@ -258,7 +276,8 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
     tx.scan_requests(query, &mut |request| {
         let sla_breached = super::sla::breached(&rules, &request, now);
         if extent != Extent::Requests {
-            facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached);
+            let cal = rules.calendar(request.branch_id);
+            facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached, cal);
             let local = zone.local(request.created_at);
             facts.by_month.entry((local.year(), local.month())).or_default()[position(Kind::ALL, request.kind)] += 1;
         }
@@ -760,9 +779,11 @@ fn summary_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxErr
     heads.extend(Status::ALL.iter().map(|s| Column(s.as_str(), 10.0)));
     heads.extend(Kind::ALL.iter().map(|k| Column(k.as_str(), 11.0)));
     heads.extend([Column("avg_to_accept", 13.0), Column("avg_to_close", 13.0), Column("sla_breaches", 12.0)]);
+    // Beside them (last, so sheets read by column position keep theirs): the same in working time.
+    heads.extend([Column("avg_to_accept_working", 13.0), Column("avg_to_close_working", 13.0)]);
     let mut sheet = Worksheet::new();
-    let accept_col = heads.len() as u16 - 3;
-    let durations = [(accept_col, f.duration.clone()), (accept_col + 1, f.duration.clone())];
+    let accept_col = heads.len() as u16 - 5;
+    let durations = [accept_col, accept_col + 1, accept_col + 3, accept_col + 4].map(|c| (c, f.duration.clone()));
     new_sheet(&mut sheet, "Summary", &heads, &durations, f)?;
     let mut total = BranchTally::default();
     let empty = BranchTally::default();
@@ -773,6 +794,8 @@ fn summary_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxErr
         numbers.push((t.accepted > 0).then(|| t.accept_seconds as f64 / t.accepted as f64 / 86_400.0));
         numbers.push((t.closed > 0).then(|| t.close_seconds as f64 / t.closed as f64 / 86_400.0));
         numbers.push(Some(t.breaches as f64));
+        numbers.push((t.accepted > 0).then(|| t.work_accept_seconds as f64 / t.accepted as f64 / 86_400.0));
+        numbers.push((t.closed > 0).then(|| t.work_close_seconds as f64 / t.closed as f64 / 86_400.0));
         match bold {
             Some(b) => sheet.write_string_with_format(row, 0, code, b)?,
             None => sheet.write_string(row, 0, code)?,

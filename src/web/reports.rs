@@ -80,6 +80,9 @@ pub struct Line {
     pub closed: u64,
     pub to_accept: String,
     pub to_close: String,
+    /// The same in the working hours of each branch's calendar.
+    pub to_accept_work: String,
+    pub to_close_work: String,
     pub breaches: u64,
 }
 
@@ -138,6 +141,8 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
         closed,
         to_accept: secs(tally.mean_to_accept()),
         to_close: secs(tally.mean_to_close()),
+        to_accept_work: secs(tally.mean_to_accept_working()),
+        to_close_work: secs(tally.mean_to_close_working()),
         breaches: tally.breaches,
     };
     let (mut lines, mut total, mut branches_svg, mut months_svg, mut low) =
