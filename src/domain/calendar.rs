@@ -45,6 +45,10 @@ pub enum CalendarError {
     BadDayKind(String),
     #[error("a calendar with no working hours on any weekday never counts time; give at least one weekday hours")]
     NoHours,
+    #[error("a {0} has no working hours; leave the hours empty, or make it a workday")]
+    HoursOnHoliday(&'static str),
+    #[error("the name of a day is at most 200 characters on one line")]
+    BadDayName,
 }
 
 /// The working hours of one day: spans of minutes since midnight, in order,
@@ -238,9 +242,49 @@ impl Calendar {
         local.and_utc()
     }
 
-    /// The working spans of a local date, as instants.
+    /// The working spans of a local date, as instants. On a day whose
+    /// clocks do not change (all but two a year, if any) the zone is read
+    /// twice, at its midnights, rather than at every end of every span.
     fn spans(&self, d: NaiveDate) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
-        self.hours_on(d).0.iter().map(move |&(a, b)| (self.instant(d, a), self.instant(d, b)))
+        let hours = &self.hours_on(d).0;
+        let midnight = (!hours.is_empty()).then(|| self.midnight(d)).flatten();
+        hours.iter().map(move |&(a, b)| match midnight {
+            Some(m) => (m + Duration::minutes(a.into()), m + Duration::minutes(b.into())),
+            None => (self.instant(d, a), self.instant(d, b)),
+        })
+    }
+
+    /// The instant of `d`'s local midnight, when `d` is 24 hours long (its clocks do not change).
+    fn midnight(&self, d: NaiveDate) -> Option<DateTime<Utc>> {
+        let start = self.instant(d, 0);
+        (self.instant(d, DAY) - start == Duration::days(1)).then_some(start)
+    }
+
+    /// The working time of a whole local date.
+    fn day_total(&self, d: NaiveDate) -> Duration {
+        let hours = self.hours_on(d);
+        if hours.is_off() {
+            return Duration::zero();
+        }
+        match self.midnight(d) {
+            Some(_) => Duration::minutes(hours.minutes().into()),
+            None => self.spans(d).map(|(a, b)| b - a).sum(),
+        }
+    }
+
+    /// Whether the seven days from `d` are all ordinary: no day apart and no change of the clocks.
+    fn plain_week(&self, d: NaiveDate) -> bool {
+        let end = d + Duration::days(7);
+        self.holidays.range(d..end).next().is_none()
+            && self.workdays.range(d..end).next().is_none()
+            && (self.yearly.is_empty()
+                || (0..7).map(|i| d + Duration::days(i)).all(|x| !self.yearly.contains(&(x.month(), x.day()))))
+            && self.instant(end, 0) - self.instant(d, 0) == Duration::days(7)
+    }
+
+    /// The working time of an ordinary week, by the wall clock.
+    fn weekly(&self) -> Duration {
+        Duration::minutes(self.week.iter().map(|h| i64::from(h.minutes())).sum())
     }
 
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
@@ -255,6 +299,18 @@ impl Calendar {
         let mut left = limit;
         let mut d = self.local_date(from);
         for _ in 0..MAX_DAYS {
+            // A whole day that does not use the limit up is taken at once.
+            if self.instant(d, 0) >= from {
+                let whole = self.day_total(d);
+                if whole < left {
+                    left -= whole;
+                    match d.succ_opt() {
+                        Some(next) => d = next,
+                        None => break,
+                    }
+                    continue;
+                }
+            }
             for (start, end) in self.spans(d) {
                 let start = start.max(from);
                 if end <= start {
@@ -279,17 +335,25 @@ impl Calendar {
         if to <= from {
             return total;
         }
-        let (mut d, last) = (self.local_date(from), self.local_date(to));
-        while d <= last {
-            for (start, end) in self.spans(d) {
-                let (start, end) = (start.max(from), end.min(to));
-                if end > start {
-                    total += end - start;
-                }
-            }
-            match d.succ_opt() {
-                Some(next) => d = next,
-                None => break,
+        let (first, last) = (self.local_date(from), self.local_date(to));
+        let clipped = |d: NaiveDate| -> Duration {
+            self.spans(d).map(|(start, end)| (end.min(to) - start.max(from)).max(Duration::zero())).sum()
+        };
+        total += clipped(first);
+        if last == first {
+            return total;
+        }
+        total += clipped(last);
+        // The whole days between: a week at a time while the weeks are ordinary.
+        let mut d = first + Duration::days(1);
+        let weekly = self.weekly();
+        while d < last {
+            if (last - d).num_days() >= 7 && self.plain_week(d) {
+                total += weekly;
+                d += Duration::days(7);
+            } else {
+                total += self.day_total(d);
+                d += Duration::days(1);
             }
         }
         total
@@ -475,6 +539,50 @@ mod tests {
         assert_eq!(add(None, utc("2026-03-02 09:00"), h(60)), utc("2026-03-04 21:00"));
         assert_eq!(between(None, utc("2026-03-02 09:00"), utc("2026-03-04 21:00")), h(60));
         assert!(is_working(None, utc("2026-03-08 03:00")));
+    }
+
+    /// Working time the slow way: every span of every day, each end read from the zone.
+    fn slow_between(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        let mut total = Duration::zero();
+        let mut d = cal.local_date(from) - Duration::days(1);
+        while d <= cal.local_date(to) {
+            for &(a, b) in &cal.hours_on(d).0 {
+                let (start, end) = (cal.instant(d, a).max(from), cal.instant(d, b).min(to));
+                if end > start {
+                    total += end - start;
+                }
+            }
+            d += Duration::days(1);
+        }
+        total
+    }
+
+    #[test]
+    fn the_quick_ways_agree_with_the_slow_one_over_years_of_holidays_and_clock_changes() {
+        let mut kyiv = office("Europe/Kyiv", "09:00-13:00 14:00-18:00");
+        kyiv.week[5] = hours("10:00-14:00");
+        kyiv.add_day(Day::parse("yearly", "01-01").unwrap(), Hours::default());
+        kyiv.add_day(Day::parse("holiday", "2026-05-04").unwrap(), Hours::default());
+        kyiv.add_day(Day::parse("workday", "2026-03-29").unwrap(), hours("02:00-05:00"));
+        kyiv.add_day(Day::parse("workday", "2026-10-25").unwrap(), hours("00:00-24:00"));
+        let all = hours("00:00-24:00");
+        let always = Calendar::new(zone("Europe/Kyiv").unwrap(), std::array::from_fn(|_| all.clone())).unwrap();
+        let mut seed: u64 = 7;
+        let mut next = |n: i64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as i64).rem_euclid(n)
+        };
+        for cal in [&kyiv, &always] {
+            for _ in 0..400 {
+                let from = utc("2025-06-01 00:00") + Duration::minutes(next(600 * 24 * 60));
+                let to = from + Duration::minutes(next(200 * 24 * 60));
+                let slow = slow_between(cal, from, to);
+                assert_eq!(cal.between(from, to), slow, "{from} .. {to}");
+                if slow > Duration::zero() {
+                    assert_eq!(cal.between(from, cal.add(from, slow)), slow, "add inverts between from {from}");
+                }
+            }
+        }
     }
 
     #[test]

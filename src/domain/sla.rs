@@ -47,8 +47,13 @@ pub fn level(cal: Option<&Calendar>, due: DateTime<Utc>, now: DateTime<Utc>, rep
     if now < due {
         return 0;
     }
+    level_after(calendar::between(cal, due, now), repeat)
+}
+
+/// The reminder level of a breach `late` (working time) past due: 1, 2, … every `repeat`.
+pub fn level_after(late: Duration, repeat: std::time::Duration) -> i64 {
     let step = to_chrono(repeat).num_seconds().max(1);
-    1 + calendar::between(cal, due, now).num_seconds() / step
+    1 + late.num_seconds().max(0) / step
 }
 
 /// Whether level `level` goes to super admins too.

@@ -134,13 +134,16 @@ pub fn breached_times(s: &Rules, r: &RequestTimes, now: DateTime<Utc>) -> bool {
 /// The breach of a request at `now`, if any (the resolve limit counts only once it is accepted).
 fn breach_of(s: &Rules, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
     let (kind, due) = deadline(s, r)?;
-    let cal = s.calendar(r.branch_id);
-    let level = sla::level(cal, due, now, s.limits.repeat);
-    (level > 0).then(|| Breach {
+    if now < due {
+        return None;
+    }
+    let late = calendar::between(s.calendar(r.branch_id), due, now);
+    let level = sla::level_after(late, s.limits.repeat);
+    Some(Breach {
         request: r.clone(),
         kind,
         due_at: due,
-        late: calendar::between(cal, due, now),
+        late,
         level,
         escalated: sla::escalated(level, s.limits.escalate_after),
     })
