@@ -230,6 +230,11 @@ pub enum Refusal {
     #[error("not enough empty {article} at {warehouse}: {available} there, {wanted} wanted")]
     NotEnoughEmpties { article: String, warehouse: String, available: i64, wanted: i64 },
 
+    // Calendars.
+    /// `at` is the weekday (mon … sun) or the date the error is in, when it is in one.
+    #[error("calendar {calendar}{}: {error}", at.as_ref().map(|a| format!(", {a}")).unwrap_or_default())]
+    Calendar { calendar: String, at: Option<String>, error: crate::domain::calendar::CalendarError },
+
     // Signing in to the web panel.
     #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]
     WebPanelOff,

@@ -416,6 +416,34 @@ fn refusal(r: &Refusal) -> String {
         Refusal::BatchClosed { batch } => {
             format!("Refill batch {batch} is closed: everything sent is back or written off.")
         }
+        Refusal::Calendar { calendar, at, error } => {
+            use crate::domain::calendar::CalendarError as E;
+            let what = match error {
+                E::BadHours(h) => format!(
+                    "«{h}» is not working hours: write them as 09:00-18:00, several split by spaces (09:00-13:00 14:00-18:00), or leave them empty for a day off."
+                ),
+                E::Backwards(h) => format!("working hours {h} end before they start: write the earlier time first."),
+                E::Overlap(a, b) => format!("working hours {a} and {b} overlap: make each end before the next starts."),
+                E::UnknownZone(z) => {
+                    format!("there is no time zone «{z}»: use a name such as Europe/Kyiv or Europe/Moscow.")
+                }
+                E::BadDate(d) => {
+                    format!("«{d}» is not a date: write it as YYYY-MM-DD (or MM-DD for a holiday every year).")
+                }
+                E::BadDayKind(k) => format!("«{k}» is not a kind of day: holiday, yearly or workday."),
+                E::NoHours => {
+                    "no weekday has working hours, so time would never count: give at least one weekday hours.".into()
+                }
+                E::HoursOnHoliday(_) => {
+                    "a holiday has no working hours: leave them empty, or make the day a workday.".into()
+                }
+                E::BadDayName => "the name of a day is at most 200 characters on one line.".into(),
+            };
+            match at {
+                Some(at) => format!("Calendar {calendar}, {at}: {what}"),
+                None => format!("Calendar {calendar}: {what}"),
+            }
+        }
         Refusal::NotEnoughEmpties { article, warehouse, available, wanted } => {
             format!("Not enough empty {article} at {warehouse}: {available} there, {wanted} wanted.")
         }
@@ -799,6 +827,45 @@ pub(super) fn web(w: W) -> &'static str {
             "Requests filed in the period, archived ones included, by their status now; closed counts those closed in the period, whenever filed. The same figures as helpdesk report and the Summary sheet of the download. Mean times are wall-clock time, with the working hours of each branch's calendar below."
         }
         W::RepWorking => "working hours",
+        W::NavCalendars => "Calendars",
+        W::CalHow => {
+            "Service levels count the working hours of each branch's calendar: its own, else the default one, in its time zone. With no calendar at all, time runs round the clock. Reminders go out only in working hours."
+        }
+        W::CalNone => "No calendars yet: service levels run round the clock.",
+        W::CalDefaultBadge => "default",
+        W::CalMakeDefault => "The organization's default (for branches without one of their own)",
+        W::CalCode => "Code",
+        W::CalZone => "Time zone",
+        W::CalZoneHint => "As Europe/Kyiv; empty for the panel's time zone",
+        W::CalHoursHint => "Working hours, as 09:00-13:00 14:00-18:00; empty for a day off",
+        W::CalKeptBy => "Kept by",
+        W::CalKeptByNone => "no branch",
+        W::CalDays => "Holidays and working days",
+        W::CalNoDays => "No holidays or moved working days.",
+        W::CalKind => "Kind",
+        W::CalDate => "Date",
+        W::CalDateHint => "YYYY-MM-DD; MM-DD for a holiday every year",
+        W::CalHours => "Hours",
+        W::CalDayName => "Name",
+        W::DayHoliday => "Holiday",
+        W::DayYearly => "Holiday every year",
+        W::DayWorkday => "Working day",
+        W::CalAddDay => "Add the day",
+        W::CalRemove => "Remove",
+        W::CalNew => "New calendar",
+        W::CalBranches => "Branches and their calendars",
+        W::CalUseDefault => "The default calendar",
+        W::DoneCalSaved => "The calendar is saved.",
+        W::DoneDayAdded => "The day is saved.",
+        W::DoneDayRemoved => "The day is removed.",
+        W::DoneCalAssigned => "The branch's calendar is saved.",
+        W::WdMon => "Mon",
+        W::WdTue => "Tue",
+        W::WdWed => "Wed",
+        W::WdThu => "Thu",
+        W::WdFri => "Fri",
+        W::WdSat => "Sat",
+        W::WdSun => "Sun",
         W::RepPerBranch => "Requests per branch",
         W::MiniAppTitle => "Help desk in Telegram",
         W::MiniAppSigningIn => "Signing you in with Telegram…",

@@ -713,6 +713,43 @@ pub enum W {
     RepByBranch,
     RepHow,
     RepWorking,
+    NavCalendars,
+    CalHow,
+    CalNone,
+    CalDefaultBadge,
+    CalMakeDefault,
+    CalCode,
+    CalZone,
+    CalZoneHint,
+    CalHoursHint,
+    CalKeptBy,
+    CalKeptByNone,
+    CalDays,
+    CalNoDays,
+    CalKind,
+    CalDate,
+    CalDateHint,
+    CalHours,
+    CalDayName,
+    DayHoliday,
+    DayYearly,
+    DayWorkday,
+    CalAddDay,
+    CalRemove,
+    CalNew,
+    CalBranches,
+    CalUseDefault,
+    DoneCalSaved,
+    DoneDayAdded,
+    DoneDayRemoved,
+    DoneCalAssigned,
+    WdMon,
+    WdTue,
+    WdWed,
+    WdThu,
+    WdFri,
+    WdSat,
+    WdSun,
     RepPerBranch,
     MiniAppTitle,
     MiniAppSigningIn,
@@ -882,6 +919,22 @@ mod tests {
                 wanted: 2,
             },
         ];
+        {
+            use crate::domain::calendar::CalendarError as E;
+            for (at, error) in [
+                (Some("mon"), E::BadHours("9am-5pm".into())),
+                (Some("tue"), E::Backwards("18:00-09:00".into())),
+                (Some("wed"), E::Overlap("09:00-13:00".into(), "12:00-18:00".into())),
+                (None, E::UnknownZone("Europe/Kiyv".into())),
+                (None, E::BadDate("2026-02-30".into())),
+                (Some("2026-01-07"), E::BadDayKind("feast".into())),
+                (None, E::NoHours),
+                (Some("2026-01-07"), E::HoursOnHoliday("holiday")),
+                (Some("2026-01-07"), E::BadDayName),
+            ] {
+                all.push(Refusal::Calendar { calendar: "KYIV-2".into(), at: at.map(String::from), error });
+            }
+        }
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
             all.push(Refusal::TextTooLong { what, max: 200 });
@@ -943,9 +996,10 @@ mod tests {
             Refusal::RejectNeedsReason => 36,
             Refusal::BatchClosed { .. } => 37,
             Refusal::NotEnoughEmpties { .. } => 38,
+            Refusal::Calendar { .. } => 39,
         }
     }
-    const REFUSALS: usize = 39;
+    const REFUSALS: usize = 40;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

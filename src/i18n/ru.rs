@@ -456,6 +456,24 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::RejectNeedsReason => "Укажите, почему подрядчик их забраковал.".into(),
         Refusal::BatchClosed { batch } => format!("Партия {batch} закрыта: всё отправленное вернулось или списано."),
+        Refusal::Calendar { calendar, at, error } => {
+            use crate::domain::calendar::CalendarError as E;
+            let what = match error {
+                E::BadHours(h) => format!("«{h}» — не рабочие часы: пишите их как 09:00-18:00, несколько через пробел (09:00-13:00 14:00-18:00), или оставьте пустыми для выходного."),
+                E::Backwards(h) => format!("рабочие часы {h} заканчиваются раньше, чем начинаются: сначала пишите более раннее время."),
+                E::Overlap(a, b) => format!("рабочие часы {a} и {b} пересекаются: каждый отрезок должен кончаться до начала следующего."),
+                E::UnknownZone(z) => format!("часового пояса «{z}» нет: укажите имя вроде Europe/Kyiv или Europe/Moscow."),
+                E::BadDate(d) => format!("«{d}» — не дата: пишите ГГГГ-ММ-ДД (или ММ-ДД для праздника каждый год)."),
+                E::BadDayKind(k) => format!("«{k}» — не вид дня: holiday, yearly или workday."),
+                E::NoHours => "ни в один день недели нет рабочих часов, и время никогда не пойдёт: задайте часы хотя бы одному дню.".into(),
+                E::HoursOnHoliday(_) => "у праздника нет рабочих часов: оставьте их пустыми или сделайте день рабочим (workday).".into(),
+                E::BadDayName => "название дня — не длиннее 200 символов, в одну строку.".into(),
+            };
+            match at {
+                Some(at) => format!("Календарь {calendar}, {at}: {what}"),
+                None => format!("Календарь {calendar}: {what}"),
+            }
+        }
         Refusal::NotEnoughEmpties { article, warehouse, available, wanted } => {
             format!("Пустых {article} на складе «{warehouse}» {available}, а нужно {wanted}.")
         }
@@ -831,6 +849,45 @@ pub(super) fn web(w: W) -> &'static str {
             "Заявки, поданные за период, включая архивные, по их текущему статусу; «закрыто» — закрытые за период, когда бы ни были поданы. Те же цифры, что в helpdesk report и на листе Summary выгрузки. Среднее время — календарное, под ним — в рабочих часах календаря филиала."
         }
         W::RepWorking => "рабочих часов",
+        W::NavCalendars => "Календари",
+        W::CalHow => {
+            "Сроки обслуживания считаются в рабочих часах календаря филиала: его собственного, иначе — календаря по умолчанию, в его часовом поясе. Без календарей время идёт круглосуточно. Напоминания приходят только в рабочие часы."
+        }
+        W::CalNone => "Календарей пока нет: сроки считаются круглосуточно.",
+        W::CalDefaultBadge => "по умолчанию",
+        W::CalMakeDefault => "По умолчанию для организации (для филиалов без своего)",
+        W::CalCode => "Код",
+        W::CalZone => "Часовой пояс",
+        W::CalZoneHint => "Например, Europe/Kyiv; пусто — пояс панели",
+        W::CalHoursHint => "Рабочие часы, например 09:00-13:00 14:00-18:00; пусто — выходной",
+        W::CalKeptBy => "Используют",
+        W::CalKeptByNone => "ни один филиал",
+        W::CalDays => "Праздники и рабочие дни",
+        W::CalNoDays => "Праздников и перенесённых рабочих дней нет.",
+        W::CalKind => "Вид",
+        W::CalDate => "Дата",
+        W::CalDateHint => "ГГГГ-ММ-ДД; ММ-ДД для праздника каждый год",
+        W::CalHours => "Часы",
+        W::CalDayName => "Название",
+        W::DayHoliday => "Праздник",
+        W::DayYearly => "Праздник каждый год",
+        W::DayWorkday => "Рабочий день",
+        W::CalAddDay => "Добавить день",
+        W::CalRemove => "Убрать",
+        W::CalNew => "Новый календарь",
+        W::CalBranches => "Филиалы и их календари",
+        W::CalUseDefault => "Календарь по умолчанию",
+        W::DoneCalSaved => "Календарь сохранён.",
+        W::DoneDayAdded => "День сохранён.",
+        W::DoneDayRemoved => "День убран.",
+        W::DoneCalAssigned => "Календарь филиала сохранён.",
+        W::WdMon => "Пн",
+        W::WdTue => "Вт",
+        W::WdWed => "Ср",
+        W::WdThu => "Чт",
+        W::WdFri => "Пт",
+        W::WdSat => "Сб",
+        W::WdSun => "Вс",
         W::RepPerBranch => "Заявки по филиалам",
         W::MiniAppTitle => "Служба поддержки в Telegram",
         W::MiniAppSigningIn => "Входим через Telegram…",

@@ -459,6 +459,37 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::RejectNeedsReason => "Вкажіть, чому підрядник їх забракував.".into(),
         Refusal::BatchClosed { batch } => format!("Партію {batch} закрито: усе відправлене повернулося або списано."),
+        Refusal::Calendar { calendar, at, error } => {
+            use crate::domain::calendar::CalendarError as E;
+            let what = match error {
+                E::BadHours(h) => format!(
+                    "«{h}» — не робочі години: пишіть їх як 09:00-18:00, кілька через пробіл (09:00-13:00 14:00-18:00), або залиште порожніми для вихідного."
+                ),
+                E::Backwards(h) => {
+                    format!("робочі години {h} закінчуються раніше, ніж починаються: спершу пишіть ранішій час.")
+                }
+                E::Overlap(a, b) => format!(
+                    "робочі години {a} і {b} перетинаються: кожен відрізок має закінчуватися до початку наступного."
+                ),
+                E::UnknownZone(z) => {
+                    format!("часового поясу «{z}» немає: вкажіть назву на кшталт Europe/Kyiv або Europe/Moscow.")
+                }
+                E::BadDate(d) => format!("«{d}» — не дата: пишіть РРРР-ММ-ДД (або ММ-ДД для свята щороку)."),
+                E::BadDayKind(k) => format!("«{k}» — не вид дня: holiday, yearly або workday."),
+                E::NoHours => {
+                    "жоден день тижня не має робочих годин, і час ніколи не піде: задайте години хоча б одному дню."
+                        .into()
+                }
+                E::HoursOnHoliday(_) => {
+                    "свято не має робочих годин: залиште їх порожніми або зробіть день робочим (workday).".into()
+                }
+                E::BadDayName => "назва дня — не довша за 200 символів, в один рядок.".into(),
+            };
+            match at {
+                Some(at) => format!("Календар {calendar}, {at}: {what}"),
+                None => format!("Календар {calendar}: {what}"),
+            }
+        }
         Refusal::NotEnoughEmpties { article, warehouse, available, wanted } => {
             format!("Порожніх {article} на складі «{warehouse}» {available}, а потрібно {wanted}.")
         }
@@ -836,6 +867,45 @@ pub(super) fn web(w: W) -> &'static str {
             "Заявки, подані за період, включно з архівними, за їхнім поточним статусом; «закрито» — закриті за період, коли б не були подані. Ті самі цифри, що в helpdesk report і на аркуші Summary вивантаження. Середній час — календарний, під ним — у робочих годинах календаря філії."
         }
         W::RepWorking => "робочих годин",
+        W::NavCalendars => "Календарі",
+        W::CalHow => {
+            "Терміни обслуговування рахуються в робочих годинах календаря філії: її власного, інакше — типового, у його часовому поясі. Без календарів час іде цілодобово. Нагадування надходять лише в робочі години."
+        }
+        W::CalNone => "Календарів поки немає: терміни рахуються цілодобово.",
+        W::CalDefaultBadge => "типовий",
+        W::CalMakeDefault => "Типовий для організації (для філій без власного)",
+        W::CalCode => "Код",
+        W::CalZone => "Часовий пояс",
+        W::CalZoneHint => "Наприклад, Europe/Kyiv; порожньо — пояс панелі",
+        W::CalHoursHint => "Робочі години, наприклад 09:00-13:00 14:00-18:00; порожньо — вихідний",
+        W::CalKeptBy => "Використовують",
+        W::CalKeptByNone => "жодна філія",
+        W::CalDays => "Свята й робочі дні",
+        W::CalNoDays => "Свят і перенесених робочих днів немає.",
+        W::CalKind => "Вид",
+        W::CalDate => "Дата",
+        W::CalDateHint => "РРРР-ММ-ДД; ММ-ДД для свята щороку",
+        W::CalHours => "Години",
+        W::CalDayName => "Назва",
+        W::DayHoliday => "Свято",
+        W::DayYearly => "Свято щороку",
+        W::DayWorkday => "Робочий день",
+        W::CalAddDay => "Додати день",
+        W::CalRemove => "Прибрати",
+        W::CalNew => "Новий календар",
+        W::CalBranches => "Філії та їхні календарі",
+        W::CalUseDefault => "Типовий календар",
+        W::DoneCalSaved => "Календар збережено.",
+        W::DoneDayAdded => "День збережено.",
+        W::DoneDayRemoved => "День прибрано.",
+        W::DoneCalAssigned => "Календар філії збережено.",
+        W::WdMon => "Пн",
+        W::WdTue => "Вт",
+        W::WdWed => "Ср",
+        W::WdThu => "Чт",
+        W::WdFri => "Пт",
+        W::WdSat => "Сб",
+        W::WdSun => "Нд",
         W::RepPerBranch => "Заявки за філіями",
         W::MiniAppTitle => "Служба підтримки в Telegram",
         W::MiniAppSigningIn => "Входимо через Telegram…",

@@ -14,7 +14,7 @@ use crate::config::Settings;
 use crate::domain::audit::AuditAction;
 use crate::domain::calendar::{self, Calendar, Calendars, Day, Hours};
 use crate::domain::permissions::authorize;
-use crate::domain::{BranchKey, Entity, Permission, TextField};
+use crate::domain::{BranchKey, Entity, Permission, Refusal, TextField};
 use crate::store::{CalendarDayRecord, CalendarRecord, Tx};
 use serde_json::json;
 use std::collections::HashMap;
@@ -55,6 +55,8 @@ pub struct CalendarView {
     pub name: String,
     /// The zone it counts in (the TIMEZONE setting when it names none).
     pub timezone: String,
+    /// The zone it names itself, if any.
+    pub own_timezone: Option<String>,
     /// Hours per weekday, Monday first, normalised.
     pub week: [String; 7],
     pub default: bool,
@@ -62,6 +64,32 @@ pub struct CalendarView {
     pub branches: Vec<String>,
     pub holidays: usize,
     pub workdays: usize,
+    /// Its days apart, by kind and date.
+    pub days: Vec<DayView>,
+}
+
+/// A day apart, for listing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DayView {
+    pub kind: String,
+    pub date: String,
+    pub hours: String,
+    pub name: String,
+}
+
+/// A branch and the calendar it keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchCalendar {
+    pub branch: crate::store::Branch,
+    /// Its own calendar's code; `None`: the default one (or round the clock).
+    pub own: Option<String>,
+}
+
+/// What the panel's calendars page shows an administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    pub calendars: Vec<CalendarView>,
+    pub branches: Vec<BranchCalendar>,
 }
 
 /// What a change did.
@@ -72,13 +100,14 @@ pub enum Outcome {
     Unchanged,
 }
 
-fn invalid(what: &str, e: calendar::CalendarError) -> Error {
-    Error::Invalid(format!("{what}: {e}"))
+/// A calendar's definition refused, with where in it.
+fn invalid(calendar: &str, at: Option<&str>, error: calendar::CalendarError) -> Error {
+    Refusal::Calendar { calendar: calendar.to_string(), at: at.map(String::from), error }.into()
 }
 
 fn zone_of(record: &CalendarRecord, default: chrono_tz::Tz) -> Result<chrono_tz::Tz> {
     match &record.timezone {
-        Some(name) => calendar::zone(name).map_err(|e| invalid(&format!("calendar {}", record.code), e)),
+        Some(name) => calendar::zone(name).map_err(|e| invalid(&record.code, None, e)),
         None => Ok(default),
     }
 }
@@ -86,15 +115,15 @@ fn zone_of(record: &CalendarRecord, default: chrono_tz::Tz) -> Result<chrono_tz:
 /// A stored calendar with its days apart, as the arithmetic takes it; a
 /// calendar naming no zone counts in `default_zone` (the TIMEZONE setting).
 fn build(record: &CalendarRecord, days: &[&CalendarDayRecord], default_zone: chrono_tz::Tz) -> Result<Calendar> {
-    let what = format!("calendar {}", record.code);
+    let code = &record.code;
     let mut week: [Hours; 7] = Default::default();
     for (i, text) in record.week.iter().enumerate() {
-        week[i] = Hours::parse(text).map_err(|e| invalid(&format!("{what}, {}", WEEKDAYS[i]), e))?;
+        week[i] = Hours::parse(text).map_err(|e| invalid(code, Some(WEEKDAYS[i]), e))?;
     }
-    let mut cal = Calendar::new(zone_of(record, default_zone)?, week).map_err(|e| invalid(&what, e))?;
+    let mut cal = Calendar::new(zone_of(record, default_zone)?, week).map_err(|e| invalid(code, None, e))?;
     for d in days {
-        let day = Day::parse(&d.kind, &d.day).map_err(|e| invalid(&what, e))?;
-        let hours = Hours::parse(&d.hours).map_err(|e| invalid(&format!("{what}, {}", d.day), e))?;
+        let day = Day::parse(&d.kind, &d.day).map_err(|e| invalid(code, Some(&d.day), e))?;
+        let hours = Hours::parse(&d.hours).map_err(|e| invalid(code, Some(&d.day), e))?;
         cal.add_day(day, hours);
     }
     Ok(cal)
@@ -129,7 +158,26 @@ pub fn current(app: &App) -> Result<Calendars> {
 
 /// Every calendar, by code.
 pub fn list(app: &App) -> Result<Vec<CalendarView>> {
+    list_in(&mut *app.store.read()?, app)
+}
+
+/// Every calendar and which branch keeps which, for administrators.
+pub fn overview(app: &App, actor: &Actor) -> Result<Overview> {
     let mut tx = app.store.read()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let calendars = list_in(&mut *tx, app)?;
+    let codes: HashMap<i64, String> = tx.calendars()?.into_iter().map(|c| (c.id, c.code)).collect();
+    let own: HashMap<_, _> = tx.branch_calendars()?.into_iter().collect();
+    let mut branches: Vec<BranchCalendar> = tx
+        .branches()?
+        .into_iter()
+        .map(|b| BranchCalendar { own: own.get(&b.id).and_then(|c| codes.get(c).cloned()), branch: b })
+        .collect();
+    branches.sort_by(|a, b| crate::domain::text::alphabetical(&a.branch.name, &b.branch.name));
+    Ok(Overview { calendars, branches })
+}
+
+fn list_in(tx: &mut dyn Tx, app: &App) -> Result<Vec<CalendarView>> {
     let records = tx.calendars()?;
     let days = tx.calendar_days()?;
     let assigned = tx.branch_calendars()?;
@@ -147,6 +195,7 @@ pub fn list(app: &App) -> Result<Vec<CalendarView>> {
         let of_kind = |k: &str| days.iter().filter(|d| d.calendar_id == r.id && d.kind == k).count();
         out.push(CalendarView {
             timezone: cal.tz.name().to_string(),
+            own_timezone: r.timezone.clone(),
             week: std::array::from_fn(|i| cal.week[i].to_string()),
             code: r.code,
             name: r.name,
@@ -154,6 +203,16 @@ pub fn list(app: &App) -> Result<Vec<CalendarView>> {
             branches: codes,
             holidays: of_kind("holiday") + of_kind("yearly"),
             workdays: of_kind("workday"),
+            days: days
+                .iter()
+                .filter(|d| d.calendar_id == r.id)
+                .map(|d| DayView {
+                    kind: d.kind.clone(),
+                    date: d.day.clone(),
+                    hours: d.hours.clone(),
+                    name: d.name.clone(),
+                })
+                .collect(),
         });
     }
     Ok(out)
@@ -189,12 +248,12 @@ pub(crate) fn define_in(
     if let Some(tz) = &form.timezone {
         record.timezone = match tz.trim() {
             "" => None,
-            name => Some(calendar::zone(name).map_err(|e| invalid(&format!("calendar {code}"), e))?.name().to_string()),
+            name => Some(calendar::zone(name).map_err(|e| invalid(&code, None, e))?.name().to_string()),
         };
     }
     for (i, hours) in form.week.iter().enumerate() {
         if let Some(text) = hours {
-            let parsed = Hours::parse(text).map_err(|e| invalid(&format!("calendar {code}, {}", WEEKDAYS[i]), e))?;
+            let parsed = Hours::parse(text).map_err(|e| invalid(&code, Some(WEEKDAYS[i]), e))?;
             record.week[i] = parsed.to_string();
         }
     }
@@ -253,22 +312,16 @@ pub fn define(app: &App, actor: &Actor, form: &CalendarForm) -> Result<(Calendar
 
 /// Puts a day apart into a calendar inside `tx` (checked, not authorised or audited).
 pub(crate) fn put_day_in(tx: &mut dyn Tx, calendar: &CalendarRecord, form: &DayForm) -> Result<Outcome> {
-    let what = format!("calendar {}", calendar.code);
-    let day = Day::parse(&form.kind, &form.date).map_err(|e| invalid(&what, e))?;
-    let hours = Hours::parse(&form.hours).map_err(|e| invalid(&format!("{what}, {}", form.date.trim()), e))?;
+    let code = &calendar.code;
+    let day = Day::parse(&form.kind, &form.date).map_err(|e| invalid(code, None, e))?;
+    let date = day.date();
+    let hours = Hours::parse(&form.hours).map_err(|e| invalid(code, Some(&date), e))?;
     if !matches!(day, Day::Workday(_)) && !hours.is_off() {
-        return Err(Error::Invalid(format!(
-            "{what}, {}: a {} has no working hours; leave hours empty, or make it a workday",
-            form.date.trim(),
-            day.kind()
-        )));
+        return Err(invalid(code, Some(&date), calendar::CalendarError::HoursOnHoliday(day.kind())));
     }
     let name = form.name.trim();
     if name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
-            "{what}, {}: the name of a day is at most 200 characters on one line",
-            form.date.trim()
-        )));
+        return Err(invalid(code, Some(&date), calendar::CalendarError::BadDayName));
     }
     let record = CalendarDayRecord {
         calendar_id: calendar.id,
@@ -324,4 +377,46 @@ pub fn assign(app: &App, actor: &Actor, branch: &BranchKey, calendar: Option<&st
     }
     tx.commit()?;
     Ok(changed)
+}
+
+/// Adds a day apart to the calendar `code`, or changes its hours and name.
+pub fn put_day(app: &App, actor: &Actor, code: &str, form: &DayForm) -> Result<Outcome> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let calendar = by_code(&mut *tx, code)?;
+    let outcome = put_day_in(&mut *tx, &calendar, form)?;
+    if outcome != Outcome::Unchanged {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code).after(json!({
+                "put": { "kind": form.kind, "date": form.date, "hours": form.hours, "name": form.name },
+            })),
+        )?;
+    }
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Removes a day apart from the calendar `code`; whether there was one.
+pub fn remove_day(app: &App, actor: &Actor, code: &str, kind: &str, date: &str) -> Result<bool> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let calendar = by_code(&mut *tx, code)?;
+    let day = Day::parse(kind, date).map_err(|e| invalid(&calendar.code, None, e))?;
+    let removed = tx.remove_calendar_day(calendar.id, day.kind(), &day.date())?;
+    if removed {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code)
+                .after(json!({ "removed": { "kind": day.kind(), "date": day.date() } })),
+        )?;
+    }
+    tx.commit()?;
+    Ok(removed)
 }

@@ -10,6 +10,7 @@
 //! (those are in `i18n`).
 
 pub mod assets;
+mod calendars;
 mod call;
 mod card;
 mod charts;
@@ -136,6 +137,10 @@ pub fn router(web: Web) -> Router {
         .route("/requests/{id}/{action}", post(card::act))
         .route("/stock", get(stock::show))
         .route("/stock/empties", post(stock::empties))
+        .route("/calendars", get(calendars::list).post(calendars::save))
+        .route("/calendars/assign", post(calendars::assign))
+        .route("/calendars/{code}/days", post(calendars::add_day))
+        .route("/calendars/{code}/days/remove", post(calendars::remove_day))
         .route("/printers", get(printers::list).post(printers::add))
         .route("/printers/{id}", get(printers::show).post(printers::save))
         .route("/printers/{id}/retire", post(printers::retire))

@@ -108,6 +108,7 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     }
     if v.may(Permission::ManageDirectory) {
         items.push(("/people", W::NavPeople));
+        items.push(("/calendars", W::NavCalendars));
     }
     items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
