@@ -1116,3 +1116,40 @@ async fn stock_in_the_bot_ends_with_what_the_forecast_says_to_order() {
     assert!(said.contains("Cartridges to order this week"), "{said}");
     assert!(said.contains("Центральный склад: HP 85A черный (CE285A): 7 d left, order <b>12</b>"), "{said}");
 }
+
+/// The queue marks what is overdue by its branch's working hours, and a card
+/// says when it falls due: a request filed on Friday evening is not overdue
+/// over the weekend.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_queue_and_a_card_say_what_is_due_by_the_branch_calendar() {
+    use chrono::TimeZone;
+    use helpdesk::services::calendars::{self, CalendarForm};
+    let h = Harness::new().await;
+    registered(&h, &employee(), "Львов").await;
+    // Kyiv office hours (fixtures/calendars.csv), the organization's default.
+    let form = CalendarForm { code: "UA-OFFICE".into(), default: Some(true), ..Default::default() };
+    h.db(|app| calendars::define(app, &helpdesk::services::Actor::Operator("t".into()), &form)).unwrap();
+    let at = |d, h, m| chrono::Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+    // Friday 18 December, 18:55 in Kyiv: an hour to be accepted, due Monday 10:00 Kyiv (08:00 UTC).
+    h.db.clock.set(at(18, 16, 55));
+    let id = file_as(&h, EMPLOYEE, Kind::Repair);
+    let number = format!("HD-{id:06}");
+    let s = staff(SUPPORT);
+    let queue_label = |h: &Harness| {
+        let list = h.sent(SUPPORT).last().unwrap().clone();
+        list.buttons().into_iter().map(|b| b.0).find(|l| l.contains(&number)).unwrap()
+    };
+    h.db.clock.set(at(19, 12, 0));
+    h.text(&s, "/queue").await;
+    assert!(!queue_label(&h).contains('⏰'), "{}", queue_label(&h));
+    h.press(&s, &number).await;
+    let card = h.texts(SUPPORT).into_iter().rev().find(|t| t.contains(&number) && t.contains("Due:")).unwrap();
+    assert!(card.contains("Due: 21.12.2026 08:00") && !card.contains("overdue"), "{card}");
+    // Monday 10:30 in Kyiv: overdue.
+    h.db.clock.set(at(21, 8, 30));
+    h.text(&s, "/queue").await;
+    assert!(queue_label(&h).starts_with('⏰'), "{}", queue_label(&h));
+    h.press(&s, &number).await;
+    let card = h.texts(SUPPORT).into_iter().rev().find(|t| t.contains(&number) && t.contains("Due:")).unwrap();
+    assert!(card.contains("Due: 21.12.2026 08:00 ⏰ <b>overdue</b>"), "{card}");
+}

@@ -39,6 +39,21 @@ fn an_admin_sets_calendars_in_the_panel_and_others_cannot() {
             .collect::<Vec<_>>(),
         [["NIGHT", "Europe/Moscow", "08:00-17:00", "08:00-16:00", ""]]
     );
+    // A request filed on Friday 5 December 2025 at 20:30 Moscow time, an hour to be accepted:
+    // its card says it was due on Monday at 09:00 Moscow time (06:00 in the panel's zone, UTC).
+    let (app, clock) = w.app();
+    clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 12, 5, 17, 30, 0).unwrap());
+    let id = support::file_request(
+        &app,
+        ADMIN,
+        helpdesk::domain::Kind::Repair,
+        Some("LVIV"),
+        helpdesk::domain::Priority::High,
+        "Не працює",
+    );
+    let card = panel.get(&format!("/requests/{id}"), Some(&admin)).text().unwrap();
+    assert!(card.contains("08.12.2025 06:00") && card.contains("badge sla"), "{card}");
+
     // Overlapping hours: said on the page in the person's language (the admin's is Ukrainian), nothing changed.
     let mut bad = form.clone();
     bad[3] = ("mon", "08:00-13:00 12:00-17:00");

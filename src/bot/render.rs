@@ -17,8 +17,21 @@ pub fn number(id: i64) -> String {
     RequestNumber(id).to_string()
 }
 
+/// When an open request falls due (by its branch's working hours) and whether it is past that.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Due {
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    pub overdue: bool,
+}
+
+impl Due {
+    pub fn of(card: &crate::services::requests::Card) -> Due {
+        Due { at: card.deadline, overdue: card.overdue }
+    }
+}
+
 /// The full card of a request.
-pub fn card(lang: Lang, tz: Tz, r: &Request, items: &[RequestItem], attachments: usize) -> String {
+pub fn card(lang: Lang, tz: Tz, r: &Request, items: &[RequestItem], attachments: usize, due: Due) -> String {
     let l = |m: Msg<'_>| t(lang, m);
     let mut out = format!(
         "<b>{}</b> · {} · {}\n",
@@ -40,6 +53,10 @@ pub fn card(lang: Lang, tz: Tz, r: &Request, items: &[RequestItem], attachments:
     }
     if let Some(c) = r.closed_at {
         out.push_str(&format!("{}: {}\n", l(Msg::LabelClosed), when(c, tz)));
+    }
+    if let Some(at) = due.at.filter(|_| r.status.is_open()) {
+        let late = if due.overdue { format!(" ⏰ <b>{}</b>", l(Msg::OverdueMark)) } else { String::new() };
+        out.push_str(&format!("{}: {}{late}\n", l(Msg::LabelDue), when(at, tz)));
     }
     if r.status != crate::domain::Status::Accepted
         && let Some(a) = &r.assignee_name

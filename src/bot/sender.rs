@@ -477,7 +477,7 @@ async fn render_notice(
             let text = format!(
                 "{}\n\n{}",
                 l(Msg::NoticeNewRequest),
-                render::card(lang, tz, &card.request, &card.items, card.attachments.len())
+                render::card(lang, tz, &card.request, &card.items, card.attachments.len(), render::Due::of(&card))
             );
             // Accept for a person who may accept it now; in a group (the staff
             // chat) there is no one person to ask, and whoever presses is checked then.

@@ -90,6 +90,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::LabelCreated => "Created".into(),
         Msg::LabelAccepted => "Accepted".into(),
         Msg::LabelClosed => "Closed".into(),
+        Msg::LabelDue => "Due".into(),
+        Msg::OverdueMark => "overdue".into(),
         Msg::LabelAssignee => "Assignee".into(),
         Msg::LabelReason => "Reason".into(),
         Msg::LabelCartridges => "Cartridges".into(),

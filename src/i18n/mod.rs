@@ -73,6 +73,8 @@ pub enum Msg<'a> {
     LabelCreated,
     LabelAccepted,
     LabelClosed,
+    LabelDue,
+    OverdueMark,
     LabelAssignee,
     LabelReason,
     LabelCartridges,

@@ -90,6 +90,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::LabelCreated => "Создана".into(),
         Msg::LabelAccepted => "Принята".into(),
         Msg::LabelClosed => "Закрыта".into(),
+        Msg::LabelDue => "Срок".into(),
+        Msg::OverdueMark => "просрочена".into(),
         Msg::LabelAssignee => "Исполнитель".into(),
         Msg::LabelReason => "Причина".into(),
         Msg::LabelCartridges => "Картриджи".into(),

@@ -90,6 +90,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::LabelCreated => "Створена".into(),
         Msg::LabelAccepted => "Прийнята".into(),
         Msg::LabelClosed => "Закрита".into(),
+        Msg::LabelDue => "Термін".into(),
+        Msg::OverdueMark => "прострочена".into(),
         Msg::LabelAssignee => "Виконавець".into(),
         Msg::LabelReason => "Причина".into(),
         Msg::LabelCartridges => "Картриджі".into(),

@@ -37,7 +37,7 @@ pub struct Written {
 struct Column(&'static str, f64);
 
 /// The columns of the Requests sheet and of the CSV, in order ([`request_cells`] fills them).
-const REQUEST_COLUMNS: [Column; 23] = [
+const REQUEST_COLUMNS: [Column; 24] = [
     Column("number", 11.0),
     Column("created", 17.0),
     Column("kind", 11.0),
@@ -61,6 +61,9 @@ const REQUEST_COLUMNS: [Column; 23] = [
     Column("accept_reminders", 10.0),
     Column("resolve_reminders", 10.0),
     Column("last_reminder", 17.0),
+    // When it was due to be accepted, by its branch's working hours (last, so
+    // sheets read by column position keep theirs).
+    Column("accept_due", 17.0),
 ];
 
 /// The columns of the Items sheet ([`item_cells`] fills them).
@@ -101,7 +104,7 @@ fn time(t: Option<DateTime<Utc>>) -> Cell {
 }
 
 /// A request's row, in the order of [`REQUEST_COLUMNS`].
-fn request_cells(r: Request, sla_breached: bool) -> [Cell; 23] {
+fn request_cells(r: Request, sla_breached: bool, accept_due: Option<DateTime<Utc>>) -> [Cell; 24] {
     [
         Cell::Number(r.id),
         Cell::Time(r.created_at),
@@ -126,6 +129,7 @@ fn request_cells(r: Request, sla_breached: bool) -> [Cell; 23] {
         Cell::Int(r.sla_level),
         Cell::Int(r.sla_resolve_level),
         time(r.sla_notified_at),
+        time(accept_due),
     ]
 }
 
@@ -151,6 +155,7 @@ const BATCH: usize = 1024;
 struct Row {
     request: Request,
     sla_breached: bool,
+    accept_due: Option<DateTime<Utc>>,
 }
 
 /// What the reader thread sends.
@@ -284,7 +289,8 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
         if extent == Extent::Summary {
             return Ok(true);
         }
-        batch.push(Row { request, sla_breached });
+        let accept_due = super::sla::due(&rules, &request, crate::domain::sla::SlaKind::Accept);
+        batch.push(Row { request, sla_breached, accept_due });
         if batch.len() == BATCH {
             gone = sink.send(Batch::Requests(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err();
         }
@@ -484,7 +490,7 @@ pub fn csv_to(app: &App, query: &RequestQuery, out: &mut dyn Write, progress: &d
                 Batch::Requests(batch) => {
                     let n = batch.len() as u64;
                     for row in batch {
-                        for cell in request_cells(row.request, row.sla_breached) {
+                        for cell in request_cells(row.request, row.sla_breached, row.accept_due) {
                             buffer.clear();
                             let field = match &cell {
                                 Cell::Number(n) => {
@@ -696,8 +702,11 @@ pub fn xlsx(app: &App, query: &RequestQuery, path: &Path, progress: &dyn Progres
     // The sheets' rows wait beside the output rather than in a temporary directory that may be in memory.
     book.set_tempdir(partial.dir()).map_err(&fail)?;
     book.set_zip_compression_level(COMPRESSION);
-    let times =
-        formats_for(&REQUEST_COLUMNS, &["created", "accepted", "closed", "archived_at", "last_reminder"], &f.datetime);
+    let times = formats_for(
+        &REQUEST_COLUMNS,
+        &["created", "accepted", "closed", "archived_at", "last_reminder", "accept_due"],
+        &f.datetime,
+    );
     let mut columns = formats_for(&REQUEST_COLUMNS, &["number"], &f.number);
     columns.extend(times);
     let mut requests = Stream::new(&mut book, f, "Requests", &REQUEST_COLUMNS, columns).map_err(&fail)?;
@@ -713,7 +722,9 @@ pub fn xlsx(app: &App, query: &RequestQuery, path: &Path, progress: &dyn Progres
                     let n = batch.len() as u64;
                     for row in batch {
                         let (sheet, r) = requests.next(&mut book, f).map_err(&fail)?;
-                        for (col, cell) in request_cells(row.request, row.sla_breached).into_iter().enumerate() {
+                        for (col, cell) in
+                            request_cells(row.request, row.sla_breached, row.accept_due).into_iter().enumerate()
+                        {
                             write_cell(sheet, &mut zone, r, col as u16, cell).map_err(&fail)?;
                         }
                     }

@@ -408,6 +408,8 @@ fn page_of(tx: &mut dyn Tx, mut query: RequestQuery, page: u64, per_page: u64) -
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queue {
     pub page: Page<Request>,
+    /// Whether each request of the page is past its limit, by its branch's working hours.
+    pub overdue: Vec<bool>,
     /// Every kind of request their queue holds (one filter each, where there are several).
     pub kinds: Vec<Kind>,
 }
@@ -431,7 +433,9 @@ pub fn queue(app: &App, actor: &Actor, kind: Option<Kind>, page: u64, per_page: 
         };
         page_of(&mut *tx, query, page, per_page)?
     };
-    Ok(Queue { page, kinds: all })
+    let (sla, now) = (super::sla::rules_in(&mut *tx, app)?, app.now());
+    let overdue = page.items.iter().map(|r| super::sla::breached(&sla, r, now)).collect();
+    Ok(Queue { page, overdue, kinds: all })
 }
 
 /// A person's own requests, newest first.

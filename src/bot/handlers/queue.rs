@@ -28,7 +28,7 @@ pub async fn list(bot: Bot, ctx: Ctx, kind: Option<Kind>, page: u64, at: At) -> 
         Ok(q) => q,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
-    let (page, kinds) = (queue.page, queue.kinds);
+    let (page, kinds, overdue) = (queue.page, queue.kinds, queue.overdue);
     let mut rows = Vec::new();
     if kinds.len() > 1 {
         let mut filter = vec![button(ctx.lang, Msg::AllKinds, Callback::Queue(None, 0))];
@@ -41,8 +41,9 @@ pub async fn list(bot: Bot, ctx: Ctx, kind: Option<Kind>, page: u64, at: At) -> 
     } else {
         ctx.t(Msg::QueueTitle { total: page.total, page: page.page + 1, pages: page.pages() })
     };
-    for r in &page.items {
-        let label = format!("{} {}", priority_mark(r), render::line(ctx.lang, r));
+    for (i, r) in page.items.iter().enumerate() {
+        let late = if overdue.get(i).copied().unwrap_or(false) { "⏰ " } else { "" };
+        let label = format!("{late}{} {}", priority_mark(r), render::line(ctx.lang, r));
         rows.push(vec![raw_button(label, Callback::Open(r.id))]);
     }
     let nav = pager(ctx.lang, page.page, page.pages(), |p| Callback::Queue(kind, p));
@@ -94,7 +95,8 @@ pub async fn open(bot: Bot, ctx: Ctx, id: i64) -> HandlerResult {
         Ok(c) => c,
         Err(e) => return explain(&bot, &ctx, &e).await,
     };
-    let text = render::card(ctx.lang, ctx.tz(), &card.request, &card.items, card.attachments.len());
+    let due = render::Due::of(&card);
+    let text = render::card(ctx.lang, ctx.tz(), &card.request, &card.items, card.attachments.len(), due);
     say(&bot, ctx.chat, text, Some(actions(ctx.lang, &card.request, &card.actions).into())).await?;
     let caption = Some(render::number(card.request.id));
     for a in &card.attachments {
@@ -117,14 +119,17 @@ async fn show_changed(
     note: String,
 ) -> HandlerResult {
     let (id, actor) = (r.id, ctx.actor());
-    let (items, offered) = match blocking(&ctx.app, move |app| requests::card(app, &actor, id)).await {
-        Ok(card) => (card.items, card.actions),
+    let (items, offered, due) = match blocking(&ctx.app, move |app| requests::card(app, &actor, id)).await {
+        Ok(card) => {
+            let due = render::Due::of(&card);
+            (card.items, card.actions, due)
+        }
         Err(e) => {
             tracing::warn!(request = id, error = %e, "cannot read a changed request again; showing it without buttons");
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), render::Due::default())
         }
     };
-    let text = format!("{}\n<i>{}</i>", render::card(ctx.lang, ctx.tz(), r, &items, 0), note);
+    let text = format!("{}\n<i>{}</i>", render::card(ctx.lang, ctx.tz(), r, &items, 0, due), note);
     let markup = actions(ctx.lang, r, &offered);
     match chat {
         // The card changes in place, in the chat where it was pressed.
