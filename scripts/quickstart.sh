@@ -12,6 +12,10 @@ echo; echo "== Staff";               "$hd" users list --staff
 echo; echo "== Stock below minimum"; "$hd" stock list --low
 echo; echo "== What runs out within 30 days, by the forecast, and what to order"
 "$hd" stock forecast --within 30d
+echo; echo "== Working hours: the sample's office calendar made the organization's default"
+"$hd" calendars set UA-OFFICE --default
+"$hd" calendars list
+echo "(service levels now count these hours: sla-check, the panel, the bot)"
 echo; echo "== New requests, highest priority first"
 "$hd" requests list --status new --order queue --limit 15
 echo
