@@ -349,15 +349,17 @@ fn deadlines_and_reminders_follow_the_branch_calendar() {
     db.clock.set(at(25, 9, 0));
     let r = sla::check(&db.app, channels, false).unwrap();
     assert_eq!((r.breaches.len(), r.decided, sent()), (1, 0, 1));
-    // ...but for high priority with SLA_HIGH_ALWAYS=on, the reminder goes out at any hour.
-    let mut always = (*db.app.settings).clone();
-    always.sla.high_always = true;
-    let r = sla::check(&db.app.with_settings(always), channels, false).unwrap();
-    assert_eq!(r.decided, 5, "the four who handle repairs, and the super admin: it has escalated");
-    assert_eq!(sent(), 2);
     // Levels count working hours: Monday 10:00-18:00 less lunch (7), Tuesday to Thursday (24).
     assert_eq!(r.breaches[0].level, 1 + 31);
     assert_eq!(r.breaches[0].late, Duration::hours(31));
+    // With SLA_HIGH_ALWAYS=on a high-priority request runs round the clock: it fell due on
+    // Friday at 19:55 Kyiv time, and its reminder goes out on the holiday.
+    let mut always = (*db.app.settings).clone();
+    always.sla.high_always = true;
+    let r = sla::check(&db.app.with_settings(always), channels, false).unwrap();
+    assert_eq!(r.breaches[0].due_at, at(18, 17, 55));
+    assert_eq!(r.decided, 5, "the four who handle repairs, and the super admin: it has escalated");
+    assert_eq!(sent(), 2);
 
     // Accepted on Monday 28th at 09:30 Kyiv: the reports give both times to accept, wall-clock
     // (9 days 14 h 35 min) and working (Monday 21st to Thursday: 8 h a day; Monday: half an hour).

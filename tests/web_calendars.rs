@@ -83,6 +83,29 @@ fn an_admin_sets_calendars_in_the_panel_and_others_cannot() {
     assert_eq!(r.status(), 303);
     let days = "SELECT count(*) FROM calendar_days WHERE calendar_id = (SELECT id FROM calendars WHERE code = 'NIGHT')";
     assert_eq!(w.int(days), 1);
+    // A date is a holiday or a working day: the newer word replaces the other.
+    post("/calendars/NIGHT/days", &admin, &[("kind", "workday"), ("date", "2027-03-06")]);
+    post("/calendars/NIGHT/days", &admin, &[("kind", "holiday"), ("date", "2027-03-06")]);
+    assert_eq!(w.int(&format!("{days} AND day = '2027-03-06' AND kind = 'holiday'")), 1);
+    assert_eq!(w.int(days), 2);
+    post("/calendars/NIGHT/days/remove", &admin, &[("kind", "holiday"), ("date", "2027-03-06")]);
+
+    // A calendar that no longer reads (a zone gone from the tz database, a row edited by hand)
+    // leaves its branches round the clock and every page working; it shows, to be put right.
+    let broken = "UPDATE calendars SET timezone = 'Mars/Olympus' WHERE code = 'UA-SHOP'";
+    match &w.pg {
+        Some(pg) => {
+            postgres::Client::connect(&pg.url, postgres::NoTls).unwrap().batch_execute(broken).unwrap();
+        }
+        None => {
+            rusqlite::Connection::open(w.db()).unwrap().execute_batch(broken).unwrap();
+        }
+    }
+    assert_eq!(panel.get("/requests", Some(&admin)).status(), 200);
+    assert_eq!(panel.get(&format!("/requests/{id}"), Some(&admin)).status(), 200);
+    let page = panel.get("/calendars", Some(&admin)).text().unwrap();
+    assert!(page.contains("Mars/Olympus"), "shown as stored");
+    w.cmd().args(["sla-check", "--dry-run"]).assert().success();
 
     // LVIV keeps the shops' calendar; back to the default.
     let lviv = w.int("SELECT id FROM branches WHERE code = 'LVIV'").to_string();

@@ -25,6 +25,13 @@ const DAY: u16 = 24 * 60;
 /// calendar whose working days are all holidays).
 const MAX_DAYS: u32 = 366 * 20;
 
+/// Instants later than this are taken as this (a deadline that never comes
+/// is `DateTime::MAX_UTC`, whose local date no zone east of UTC can name).
+fn clamped(at: DateTime<Utc>) -> DateTime<Utc> {
+    let far = NaiveDate::from_ymd_opt(9999, 1, 1).unwrap_or(NaiveDate::MAX).and_hms_opt(0, 0, 0).unwrap_or_default();
+    at.min(far.and_utc())
+}
+
 /// What is wrong with a calendar's definition.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -33,7 +40,7 @@ pub enum CalendarError {
          (09:00-13:00 14:00-18:00), or leave them empty for a day off"
     )]
     BadHours(String),
-    #[error("working hours {0} end before they start; write the earlier time first")]
+    #[error("working hours {0} do not end after they start; write the earlier time first")]
     Backwards(String),
     #[error("working hours {0} and {1} overlap; make each end before the next starts")]
     Overlap(String, String),
@@ -65,7 +72,7 @@ fn hhmm(m: u16) -> String {
 fn minute_of(s: &str) -> Option<u16> {
     let (h, m) = s.split_once(':').unwrap_or((s, "00"));
     let (h, m): (u16, u16) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
-    (m < 60 && h * 60 + m <= DAY && (h < 24 || m == 0)).then_some(h * 60 + m)
+    if m < 60 && (h < 24 || (h == 24 && m == 0)) { Some(h * 60 + m) } else { None }
 }
 
 impl Hours {
@@ -77,7 +84,7 @@ impl Hours {
             return Ok(Hours::default());
         }
         let mut spans = Vec::new();
-        for part in text.split([' ', ',', ';']).filter(|p| !p.trim().is_empty()) {
+        for part in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|p| !p.is_empty()) {
             let bad = || CalendarError::BadHours(part.to_string());
             let (from, to) = part.split_once(['-', '–']).ok_or_else(bad)?;
             let (from, to) = (minute_of(from).ok_or_else(bad)?, minute_of(to).ok_or_else(bad)?);
@@ -224,17 +231,25 @@ impl Calendar {
     /// The instant a local wall-clock time of `d` names: the earlier of two
     /// when the clocks go back, the moment they jumped when it falls in the gap.
     fn instant(&self, d: NaiveDate, minute: u16) -> DateTime<Utc> {
+        self.instant_of(d, minute, false)
+    }
+
+    /// [`Calendar::instant`], or with `end` the later of two when the clocks go
+    /// back: hours that end at 03:30 on that night end at the second 03:30.
+    fn instant_of(&self, d: NaiveDate, minute: u16, end: bool) -> DateTime<Utc> {
         let local: NaiveDateTime = match d.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0) {
             Some(t) if minute < DAY => t,
             _ => d.succ_opt().unwrap_or(d).and_hms_opt(0, 0, 0).unwrap_or_default(),
         };
-        if let Some(t) = self.tz.from_local_datetime(&local).earliest() {
+        let found = self.tz.from_local_datetime(&local);
+        if let Some(t) = if end { found.latest() } else { found.earliest() } {
             return t.with_timezone(&Utc);
         }
         // In the gap of a spring change: the first minute that exists, which the clocks jumped to.
         let mut later = local;
         for _ in 0..DAY {
-            later += Duration::minutes(1);
+            let Some(next) = later.checked_add_signed(Duration::minutes(1)) else { break };
+            later = next;
             if let Some(t) = self.tz.from_local_datetime(&later).earliest() {
                 return t.with_timezone(&Utc);
             }
@@ -250,7 +265,7 @@ impl Calendar {
         let midnight = (!hours.is_empty()).then(|| self.midnight(d)).flatten();
         hours.iter().map(move |&(a, b)| match midnight {
             Some(m) => (m + Duration::minutes(a.into()), m + Duration::minutes(b.into())),
-            None => (self.instant(d, a), self.instant(d, b)),
+            None => (self.instant(d, a), self.instant_of(d, b, true)),
         })
     }
 
@@ -296,6 +311,7 @@ impl Calendar {
         if limit <= Duration::zero() {
             return from;
         }
+        let from = clamped(from);
         let mut left = limit;
         let mut d = self.local_date(from);
         for _ in 0..MAX_DAYS {
@@ -331,6 +347,7 @@ impl Calendar {
 
     /// The working time between `from` and `to` (zero when `to` is not later).
     pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        let (from, to) = (clamped(from), clamped(to));
         let mut total = Duration::zero();
         if to <= from {
             return total;
@@ -361,6 +378,7 @@ impl Calendar {
 
     /// Whether `at` is inside working hours.
     pub fn is_working(&self, at: DateTime<Utc>) -> bool {
+        let at = clamped(at);
         self.spans(self.local_date(at)).any(|(start, end)| start <= at && at < end)
     }
 }
@@ -446,6 +464,9 @@ mod tests {
         assert_eq!(Hours::parse("18:00-09:00"), Err(CalendarError::Backwards("18:00-09:00".into())));
         assert_eq!(Hours::parse("9am-5pm"), Err(CalendarError::BadHours("9am-5pm".into())));
         assert!(Hours::parse("09:00-24:30").is_err() && Hours::parse("09:61-10:00").is_err());
+        assert_eq!(Hours::parse("1093-1094"), Err(CalendarError::BadHours("1093-1094".into())), "no overflow");
+        assert_eq!(Hours::parse("09:00-09:00"), Err(CalendarError::Backwards("09:00-09:00".into())));
+        assert_eq!(hours("09:00-13:00\t14:00-18:00").to_string(), "09:00-13:00 14:00-18:00", "a tab splits too");
         assert_eq!(zone("Mars/Olympus"), Err(CalendarError::UnknownZone("Mars/Olympus".into())));
         let off = Hours::default();
         assert_eq!(Calendar::new(chrono_tz::UTC, std::array::from_fn(|_| off.clone())), Err(CalendarError::NoHours));
@@ -596,5 +617,20 @@ mod tests {
             }
         }
         assert_eq!(cal.add(utc("2026-03-02 09:00"), h(1)), DateTime::<Utc>::MAX_UTC);
+        // Never is a time the other questions take without trouble, east of UTC too.
+        let kyiv = office("Europe/Kyiv", "09:00-18:00");
+        assert!(kyiv.between(utc("2026-03-02 09:00"), DateTime::<Utc>::MAX_UTC) > h(1000));
+        assert!(!kyiv.is_working(DateTime::<Utc>::MAX_UTC));
+        let ny = office("America/New_York", "09:00-18:00");
+        assert!(!ny.is_working(DateTime::<Utc>::MAX_UTC));
+    }
+
+    #[test]
+    fn hours_that_end_in_the_repeated_autumn_hour_end_at_its_second_turn() {
+        // Kyiv, Sunday 2026-10-25: 04:00 EEST goes back to 03:00 EET (at 01:00 UTC).
+        let mut kyiv = office("Europe/Kyiv", "09:00-18:00");
+        kyiv.add_day(Day::parse("workday", "2026-10-25").unwrap(), hours("00:00-03:30"));
+        // 00:00 EEST is 21:00 UTC the day before; the second 03:30 (EET) is 01:30 UTC: 4.5 hours.
+        assert_eq!(kyiv.between(utc("2026-10-24 12:00"), utc("2026-10-25 12:00")), h(4) + Duration::minutes(30));
     }
 }

@@ -122,9 +122,13 @@ fn build(record: &CalendarRecord, days: &[&CalendarDayRecord], default_zone: chr
     }
     let mut cal = Calendar::new(zone_of(record, default_zone)?, week).map_err(|e| invalid(code, None, e))?;
     for d in days {
-        let day = Day::parse(&d.kind, &d.day).map_err(|e| invalid(code, Some(&d.day), e))?;
-        let hours = Hours::parse(&d.hours).map_err(|e| invalid(code, Some(&d.day), e))?;
-        cal.add_day(day, hours);
+        // Days are checked on the way in; one that no longer reads is left out, not the calendar.
+        match (Day::parse(&d.kind, &d.day), Hours::parse(&d.hours)) {
+            (Ok(day), Ok(hours)) => cal.add_day(day, hours),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(calendar = %code, day = %d.day, error = %e, "a calendar's day does not read; left out")
+            }
+        }
     }
     Ok(cal)
 }
@@ -140,7 +144,15 @@ pub fn load(tx: &mut dyn Tx, settings: &Settings) -> Result<Calendars> {
     let mut default = None;
     for r in &records {
         let own: Vec<&CalendarDayRecord> = days.iter().filter(|d| d.calendar_id == r.id).collect();
-        let cal = Arc::new(build(r, &own, settings.timezone)?);
+        // One calendar that no longer reads (a time zone dropped from the tz database, a row
+        // edited by hand) leaves its branches round the clock; it does not stop every page.
+        let cal = match build(r, &own, settings.timezone) {
+            Ok(c) => Arc::new(c),
+            Err(e) => {
+                tracing::warn!(calendar = %r.code, error = %e, "a calendar does not read; its branches run round the clock");
+                continue;
+            }
+        };
         if r.is_default {
             default = Some(cal.clone());
         }
@@ -185,7 +197,12 @@ fn list_in(tx: &mut dyn Tx, app: &App) -> Result<Vec<CalendarView>> {
     let own: std::collections::HashSet<_> = assigned.iter().map(|(b, _)| *b).collect();
     let mut out = Vec::new();
     for r in records {
-        let cal = build(&r, &days.iter().filter(|d| d.calendar_id == r.id).collect::<Vec<_>>(), app.settings.timezone)?;
+        let its_days: Vec<&CalendarDayRecord> = days.iter().filter(|d| d.calendar_id == r.id).collect();
+        // Shown as stored when it no longer reads, so that it can be put right.
+        let (zone, week) = match build(&r, &its_days, app.settings.timezone) {
+            Ok(cal) => (cal.tz.name().to_string(), std::array::from_fn(|i| cal.week[i].to_string())),
+            Err(_) => (r.timezone.clone().unwrap_or_default(), r.week.clone()),
+        };
         let mut codes: Vec<String> = branches
             .iter()
             .filter(|b| assigned.contains(&(b.id, r.id)) || (r.is_default && !own.contains(&b.id)))
@@ -194,9 +211,9 @@ fn list_in(tx: &mut dyn Tx, app: &App) -> Result<Vec<CalendarView>> {
         codes.sort_by(|a, b| crate::domain::text::alphabetical(a, b));
         let of_kind = |k: &str| days.iter().filter(|d| d.calendar_id == r.id && d.kind == k).count();
         out.push(CalendarView {
-            timezone: cal.tz.name().to_string(),
+            timezone: zone,
             own_timezone: r.timezone.clone(),
-            week: std::array::from_fn(|i| cal.week[i].to_string()),
+            week,
             code: r.code,
             name: r.name,
             default: r.is_default,
@@ -339,6 +356,15 @@ pub(crate) fn put_day_in(tx: &mut dyn Tx, calendar: &CalendarRecord, form: &DayF
         Some(b) if b == record => return Ok(Outcome::Unchanged),
         Some(_) => Outcome::Updated,
     };
+    // A date is either a holiday or a working day: the newer word replaces the other.
+    let other = match day {
+        Day::Holiday(_) => Some("workday"),
+        Day::Workday(_) => Some("holiday"),
+        Day::Yearly { .. } => None,
+    };
+    if let Some(other) = other {
+        tx.remove_calendar_day(calendar.id, other, &record.day)?;
+    }
     tx.put_calendar_day(&record)?;
     Ok(outcome)
 }
@@ -367,12 +393,13 @@ pub fn assign(app: &App, actor: &Actor, branch: &BranchKey, calendar: Option<&st
     let b = lookup::branch(&mut *tx, branch)?;
     let changed = assign_in(&mut *tx, b.id, calendar)?;
     if changed {
+        let code = calendar.map(|c| by_code(&mut *tx, c)).transpose()?.map(|c| c.code);
         audit(
             &mut *tx,
             now,
             actor,
             AuditEvent::new(AuditAction::CalendarAssign, "branch", b.id)
-                .after(json!({ "branch": b.code, "calendar": calendar })),
+                .after(json!({ "branch": b.code, "calendar": code })),
         )?;
     }
     tx.commit()?;
@@ -386,13 +413,14 @@ pub fn put_day(app: &App, actor: &Actor, code: &str, form: &DayForm) -> Result<O
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
     let calendar = by_code(&mut *tx, code)?;
     let outcome = put_day_in(&mut *tx, &calendar, form)?;
+    let day = Day::parse(&form.kind, &form.date).map_err(|e| invalid(&calendar.code, None, e))?;
     if outcome != Outcome::Unchanged {
         audit(
             &mut *tx,
             now,
             actor,
             AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code).after(json!({
-                "put": { "kind": form.kind, "date": form.date, "hours": form.hours, "name": form.name },
+                "put": { "kind": day.kind(), "date": day.date(), "hours": form.hours.trim(), "name": form.name.trim() },
             })),
         )?;
     }

@@ -74,11 +74,20 @@ impl Rules {
         self.calendars.of(branch)
     }
 
-    /// Whether a reminder about `r` may go out at `now`: inside its branch's
-    /// working hours, or at any hour for high priority when SLA_HIGH_ALWAYS is on.
+    /// The calendar `r`'s service level counts in: its branch's, or none
+    /// (round the clock) for high priority when SLA_HIGH_ALWAYS is on, so
+    /// that an urgent request falls due, and is reminded of, at any hour.
+    pub fn clock_of(&self, r: &RequestTimes) -> Option<&Calendar> {
+        if self.limits.high_always && r.priority == Priority::High {
+            return None;
+        }
+        self.calendar(r.branch_id)
+    }
+
+    /// Whether a reminder about `r` may go out at `now`: inside the working
+    /// hours its service level counts (see [`Rules::clock_of`]).
     pub fn may_remind(&self, r: &RequestTimes, now: DateTime<Utc>) -> bool {
-        (self.limits.high_always && r.priority == Priority::High)
-            || calendar::is_working(self.calendar(r.branch_id), now)
+        calendar::is_working(self.clock_of(r), now)
     }
 }
 
@@ -104,7 +113,8 @@ fn due_of(s: &Rules, r: &RequestTimes, kind: SlaKind) -> Option<DateTime<Utc>> {
         SlaKind::Accept => s.limits.accept.get(r.priority),
         SlaKind::Resolve => s.limits.resolve.get(r.priority)?,
     };
-    Some(sla::due_at(s.calendar(r.branch_id), r.created_at, limit))
+    // A limit that never runs out (a calendar whose days are all holidays) is no deadline.
+    Some(sla::due_at(s.clock_of(r), r.created_at, limit)).filter(|d| *d != DateTime::<Utc>::MAX_UTC)
 }
 
 /// The limit an open request is held to now and when it runs out: the
@@ -137,7 +147,7 @@ fn breach_of(s: &Rules, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
     if now < due {
         return None;
     }
-    let late = calendar::between(s.calendar(r.branch_id), due, now);
+    let late = calendar::between(s.clock_of(&r.times()), due, now);
     let level = sla::level_after(late, s.limits.repeat);
     Some(Breach {
         request: r.clone(),
@@ -365,7 +375,7 @@ pub fn overdue(lang: Lang, late: Duration) -> String {
 fn line(app: &App, rules: &Rules, lang: Lang, row: &SlaReminder, r: &Request) -> (String, String) {
     let kind = if row.kind == "resolve" { SlaKind::Resolve } else { SlaKind::Accept };
     let due = due(rules, r, kind).unwrap_or(r.created_at);
-    let late = overdue(lang, calendar::between(rules.calendar(r.branch_id), due, app.now()));
+    let late = overdue(lang, calendar::between(rules.clock_of(&r.times()), due, app.now()));
     let state = match kind {
         SlaKind::Accept => t(lang, Msg::SlaNotAccepted { overdue: &late }),
         SlaKind::Resolve => t(lang, Msg::SlaNotResolved { overdue: &late }),
