@@ -83,8 +83,8 @@ pub const SPECS: &[Spec] = &[
     spec(
         "sla_high_always",
         "off",
-        "Remind about overdue high-priority requests outside working hours too (on); off keeps every reminder \
-         to its branch's working hours.",
+        "High priority runs round the clock (on): due, and reminded of, at any hour; off counts it in its \
+         branch's working hours like the rest.",
     ),
     spec("backup_dir", "backups", "Directory for backups (daily/ and yearly/ are made inside)."),
     spec("backup_keep_daily", "30", "How many daily backups to keep; yearly ones are kept for good."),

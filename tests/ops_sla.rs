@@ -335,6 +335,7 @@ fn deadlines_and_reminders_follow_the_branch_calendar() {
     assert_eq!(r.breaches[0].due_at, at(21, 8, 0));
     assert_eq!(r.breaches[0].late, Duration::minutes(30));
     assert_eq!((r.breaches[0].level, sent()), (1, 1));
+    assert!(fake.texts_to(SUPPORT)[0].contains("30 мин"), "late in working time: {:?}", fake.texts_to(SUPPORT));
     assert!(requests::card(&db.app, &Actor::Telegram(SUPPORT), id).unwrap().overdue);
 
     // Lunch (13:30 Kyiv) and the evening: still overdue, but no reminder until work goes on.

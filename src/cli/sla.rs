@@ -93,7 +93,7 @@ pub fn run(global: &Global, args: SlaArgs) -> Result<ExitCode> {
             branch: b.request.branch_code.clone(),
             sla: b.kind.as_str(),
             due: times.at(b.due_at),
-            overdue: sla::overdue(lang, b.late),
+            overdue: sla::overdue(lang, b.late, b.working),
             level: b.level,
             escalated: b.escalated,
         })?;

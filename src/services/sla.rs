@@ -43,6 +43,8 @@ pub struct Breach {
     pub due_at: DateTime<Utc>,
     /// Working time past due.
     pub late: Duration,
+    /// Whether `late` counts a calendar's working hours (else round the clock).
+    pub working: bool,
     /// The reminder level due now.
     pub level: i64,
     pub escalated: bool,
@@ -147,13 +149,15 @@ fn breach_of(s: &Rules, r: &Request, now: DateTime<Utc>) -> Option<Breach> {
     if now < due {
         return None;
     }
-    let late = calendar::between(s.clock_of(&r.times()), due, now);
+    let clock = s.clock_of(&r.times());
+    let late = calendar::between(clock, due, now);
     let level = sla::level_after(late, s.limits.repeat);
     Some(Breach {
         request: r.clone(),
         kind,
         due_at: due,
         late,
+        working: clock.is_some(),
         level,
         escalated: sla::escalated(level, s.limits.escalate_after),
     })
@@ -365,9 +369,13 @@ fn deliver(app: &App, rules: &Rules, channels: Channels<'_>) -> Result<(u64, u64
     Ok((sent, failed))
 }
 
-/// How long a request is overdue (in working time), in words.
-pub fn overdue(lang: Lang, late: Duration) -> String {
-    let (days, hours, minutes) = sla::overdue_parts(late);
+/// How long a request is overdue, in words: in hours and minutes when that
+/// is working time (a day of working time is no day of 24 hours), else also in days.
+pub fn overdue(lang: Lang, late: Duration, working: bool) -> String {
+    let (mut days, mut hours, minutes) = sla::overdue_parts(late);
+    if working {
+        (hours, days) = (hours + 24 * days, 0);
+    }
     t(lang, Msg::Duration { days, hours, minutes })
 }
 
@@ -375,7 +383,8 @@ pub fn overdue(lang: Lang, late: Duration) -> String {
 fn line(app: &App, rules: &Rules, lang: Lang, row: &SlaReminder, r: &Request) -> (String, String) {
     let kind = if row.kind == "resolve" { SlaKind::Resolve } else { SlaKind::Accept };
     let due = due(rules, r, kind).unwrap_or(r.created_at);
-    let late = overdue(lang, calendar::between(rules.clock_of(&r.times()), due, app.now()));
+    let clock = rules.clock_of(&r.times());
+    let late = overdue(lang, calendar::between(clock, due, app.now()), clock.is_some());
     let state = match kind {
         SlaKind::Accept => t(lang, Msg::SlaNotAccepted { overdue: &late }),
         SlaKind::Resolve => t(lang, Msg::SlaNotResolved { overdue: &late }),
