@@ -139,6 +139,9 @@ _helpdesk() {
             helpdesk__subcmd__calendars,list)
                 cmd="helpdesk__subcmd__calendars__subcmd__list"
                 ;;
+            helpdesk__subcmd__calendars,remove-day)
+                cmd="helpdesk__subcmd__calendars__subcmd__remove__subcmd__day"
+                ;;
             helpdesk__subcmd__calendars,set)
                 cmd="helpdesk__subcmd__calendars__subcmd__set"
                 ;;
@@ -153,6 +156,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__calendars__subcmd__help,list)
                 cmd="helpdesk__subcmd__calendars__subcmd__help__subcmd__list"
+                ;;
+            helpdesk__subcmd__calendars__subcmd__help,remove-day)
+                cmd="helpdesk__subcmd__calendars__subcmd__help__subcmd__remove__subcmd__day"
                 ;;
             helpdesk__subcmd__calendars__subcmd__help,set)
                 cmd="helpdesk__subcmd__calendars__subcmd__help__subcmd__set"
@@ -300,6 +306,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help__subcmd__calendars,list)
                 cmd="helpdesk__subcmd__help__subcmd__calendars__subcmd__list"
+                ;;
+            helpdesk__subcmd__help__subcmd__calendars,remove-day)
+                cmd="helpdesk__subcmd__help__subcmd__calendars__subcmd__remove__subcmd__day"
                 ;;
             helpdesk__subcmd__help__subcmd__calendars,set)
                 cmd="helpdesk__subcmd__help__subcmd__calendars__subcmd__set"
@@ -874,7 +883,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars)
-            opts="-h -V --config --database-url --help --version list set days assign help"
+            opts="-h -V --config --database-url --help --version list set days remove-day assign help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,7 +949,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars__subcmd__help)
-            opts="list set days assign help"
+            opts="list set days remove-day assign help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,6 +1018,20 @@ _helpdesk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        helpdesk__subcmd__calendars__subcmd__help__subcmd__remove__subcmd__day)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         helpdesk__subcmd__calendars__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1032,6 +1055,32 @@ _helpdesk() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__calendars__subcmd__remove__subcmd__day)
+            opts="-h -V --kind --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1646,7 +1695,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__calendars)
-            opts="list set days assign"
+            opts="list set days remove-day assign"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1688,6 +1737,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__calendars__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__calendars__subcmd__remove__subcmd__day)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

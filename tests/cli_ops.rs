@@ -193,5 +193,13 @@ fn sla_check_counts_the_working_hours_of_calendars_set_from_the_command_line() {
     w.fails(&["calendars", "days", "OFFICE", "bad.csv"], "bad.csv line 3: calendar OFFICE: '2026-13-01' is not a date");
     assert_eq!(w.int("SELECT count(*) FROM calendar_days WHERE day = '2026-01-01'"), 0);
     w.fails(&["calendars", "assign", "LVIV", "NOPE"], "unknown calendar 'NOPE'");
+    // Monday 8th works again: the office calendar's deadline moves back (LVIV keeps the shops' own).
+    w.cmd()
+        .args(["calendars", "remove-day", "OFFICE", "2025-12-08"])
+        .assert()
+        .success()
+        .stdout("removed holiday 2025-12-08 from calendar OFFICE\n");
+    w.fails(&["calendars", "remove-day", "OFFICE", "2025-12-08"], "calendar OFFICE has no such day on 2025-12-08");
+    assert_eq!(w.int("SELECT count(*) FROM calendar_days WHERE day = '12-25'"), 2, "the yearly ones stay");
     assert_eq!(due(), "2025-12-06T09:00:00+00:00");
 }

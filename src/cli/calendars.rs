@@ -1,4 +1,4 @@
-//! `helpdesk calendars list|set|days|assign`: working-time calendars.
+//! `helpdesk calendars list|set|days|remove-day|assign`: working-time calendars.
 
 use super::output::{Format, print_rows};
 use super::{Global, open_app};
@@ -38,6 +38,20 @@ pub enum CalendarsCommand {
         calendar: String,
         /// The CSV file
         file: PathBuf,
+    },
+    /// Remove a holiday or a moved working day from a calendar
+    #[command(
+        name = "remove-day",
+        after_help = "Examples:\n  helpdesk calendars remove-day KYIV 2027-01-07\n  helpdesk calendars remove-day KYIV 12-25"
+    )]
+    RemoveDay {
+        /// The calendar's code
+        calendar: String,
+        /// The date: YYYY-MM-DD, or MM-DD for a holiday every year
+        date: String,
+        /// holiday, yearly or workday; by default whichever the date has
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// Give a branch a calendar of its own, or (--default) the organization's default back
     #[command(
@@ -206,6 +220,15 @@ pub fn run(global: &Global, cmd: CalendarsCommand) -> Result<ExitCode> {
                 "{}: {} days added, {} updated, {} unchanged",
                 line.file, line.added, line.updated, line.unchanged
             );
+        }
+        CalendarsCommand::RemoveDay { calendar, date, kind } => {
+            match calendars::remove_day(&app, &actor, &calendar, kind.as_deref(), &date)? {
+                Some(kind) => println!("removed {kind} {} from calendar {calendar}", date.trim()),
+                None => anyhow::bail!(
+                    "calendar {calendar} has no such day on {}; run `helpdesk calendars list --format json` to see its days",
+                    date.trim()
+                ),
+            }
         }
         CalendarsCommand::Assign { branch, calendar, default: _ } => {
             let changed = calendars::assign(&app, &actor, &branch, calendar.as_deref())?;

@@ -82,7 +82,7 @@ pub enum Command {
     /// Branches: list and add
     #[command(subcommand)]
     Branches(branches::BranchesCommand),
-    /// Working-time calendars that service levels count in: list, set, days, assign
+    /// Working-time calendars that service levels count in: list, set, days, remove-day, assign
     #[command(subcommand)]
     Calendars(calendars::CalendarsCommand),
     /// Printers at every branch and the cartridges each takes: list, add, retire

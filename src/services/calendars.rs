@@ -428,22 +428,33 @@ pub fn put_day(app: &App, actor: &Actor, code: &str, form: &DayForm) -> Result<O
     Ok(outcome)
 }
 
-/// Removes a day apart from the calendar `code`; whether there was one.
-pub fn remove_day(app: &App, actor: &Actor, code: &str, kind: &str, date: &str) -> Result<bool> {
+/// Removes a day apart from the calendar `code`: of `kind`, or (`None`)
+/// whichever the date has (a yearly holiday for MM-DD, else a holiday or a
+/// working day); the kind removed, `None` when the date had none.
+pub fn remove_day(app: &App, actor: &Actor, code: &str, kind: Option<&str>, date: &str) -> Result<Option<String>> {
     let now = app.now();
     let mut tx = app.store.write()?;
     authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
     let calendar = by_code(&mut *tx, code)?;
-    let day = Day::parse(kind, date).map_err(|e| invalid(&calendar.code, None, e))?;
-    let removed = tx.remove_calendar_day(calendar.id, day.kind(), &day.date())?;
-    if removed {
-        audit(
-            &mut *tx,
-            now,
-            actor,
-            AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code)
-                .after(json!({ "removed": { "kind": day.kind(), "date": day.date() } })),
-        )?;
+    let kinds: Vec<&str> = match kind {
+        Some(k) => vec![k],
+        None if date.trim().len() <= 5 => vec!["yearly"],
+        None => vec!["holiday", "workday"],
+    };
+    let mut removed = None;
+    for kind in kinds {
+        let day = Day::parse(kind, date).map_err(|e| invalid(&calendar.code, None, e))?;
+        if tx.remove_calendar_day(calendar.id, day.kind(), &day.date())? {
+            audit(
+                &mut *tx,
+                now,
+                actor,
+                AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code)
+                    .after(json!({ "removed": { "kind": day.kind(), "date": day.date() } })),
+            )?;
+            removed = Some(day.kind().to_string());
+            break;
+        }
     }
     tx.commit()?;
     Ok(removed)

@@ -307,7 +307,7 @@ pub async fn remove_day(
         return bad_request(&web, who.lang);
     }
     let actor = who.viewer.actor();
-    match call(&web, move |app| calendars::remove_day(app, &actor, &code, &d.kind, &d.date)).await {
+    match call(&web, move |app| calendars::remove_day(app, &actor, &code, Some(&d.kind), &d.date)).await {
         Ok(_) => Redirect::to("/calendars?done=removed").into_response(),
         Err(e) => again(&web, &who, e, None).await,
     }
