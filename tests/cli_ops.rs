@@ -193,6 +193,7 @@ fn sla_check_counts_the_working_hours_of_calendars_set_from_the_command_line() {
     w.fails(&["calendars", "days", "OFFICE", "bad.csv"], "bad.csv line 3: calendar OFFICE: '2026-13-01' is not a date");
     assert_eq!(w.int("SELECT count(*) FROM calendar_days WHERE day = '2026-01-01'"), 0);
     w.fails(&["calendars", "assign", "LVIV", "NOPE"], "unknown calendar 'NOPE'");
+    assert_eq!(due(), "2025-12-06T09:00:00+00:00");
     // Monday 8th works again: the office calendar's deadline moves back (LVIV keeps the shops' own).
     w.cmd()
         .args(["calendars", "remove-day", "OFFICE", "2025-12-08"])
@@ -201,5 +202,11 @@ fn sla_check_counts_the_working_hours_of_calendars_set_from_the_command_line() {
         .stdout("removed holiday 2025-12-08 from calendar OFFICE\n");
     w.fails(&["calendars", "remove-day", "OFFICE", "2025-12-08"], "calendar OFFICE has no such day on 2025-12-08");
     assert_eq!(w.int("SELECT count(*) FROM calendar_days WHERE day = '12-25'"), 2, "the yearly ones stay");
-    assert_eq!(due(), "2025-12-06T09:00:00+00:00");
+    // Accepted on Monday at 12:30 Kyiv time: `report` gives the time to accept wall-clock (65 h)
+    // and in the shops' working hours (Saturday 10:00-16:00 and Monday 10:00-12:30: 8.5 h).
+    clock.set(chrono::Utc.with_ymd_and_hms(2025, 12, 8, 10, 30, 0).unwrap());
+    helpdesk::services::requests::accept(&app, &helpdesk::services::Actor::Telegram(support::ADMIN), id).unwrap();
+    let rows = w.json_rows(&["report", "--from", "2025-12-01", "--until", "2025-12-31"]);
+    let lviv = rows.iter().find(|r| r["branch"] == "LVIV").unwrap();
+    assert_eq!((lviv["accept_min"].as_i64(), lviv["accept_working_min"].as_i64()), (Some(3900), Some(510)), "{lviv}");
 }

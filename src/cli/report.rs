@@ -39,6 +39,28 @@ struct Row {
     opened: u64,
     closed: u64,
     sla_breaches: u64,
+    /// Mean minutes to accept (of those opened), wall-clock and in the branch's working hours.
+    accept_min: Option<i64>,
+    accept_working_min: Option<i64>,
+    /// Mean minutes from filing to closing (of those closed), likewise.
+    close_min: Option<i64>,
+    close_working_min: Option<i64>,
+}
+
+impl Row {
+    fn of(branch: String, b: &report::BranchLine) -> Row {
+        let [accept_min, accept_working_min, close_min, close_working_min] = b.mean_minutes();
+        Row {
+            branch,
+            opened: b.opened,
+            closed: b.closed,
+            sla_breaches: b.breaches,
+            accept_min,
+            accept_working_min,
+            close_min,
+            close_working_min,
+        }
+    }
 }
 
 pub fn run(global: &Global, args: ReportArgs) -> Result<ExitCode> {
@@ -71,17 +93,8 @@ pub fn run(global: &Global, args: ReportArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let s = report::summary(&app, from, until)?;
-    let mut rows: Vec<Row> = s
-        .branches
-        .iter()
-        .map(|b| Row { branch: b.code.clone(), opened: b.opened, closed: b.closed, sla_breaches: b.breaches })
-        .collect();
-    rows.push(Row {
-        branch: "TOTAL".into(),
-        opened: s.total.opened,
-        closed: s.total.closed,
-        sla_breaches: s.total.breaches,
-    });
+    let mut rows: Vec<Row> = s.branches.iter().map(|b| Row::of(b.code.clone(), b)).collect();
+    rows.push(Row::of("TOTAL".into(), &s.total));
     print_rows(args.format, &rows, &[], "")?;
     if args.format == Format::Table && !s.low_stock.is_empty() {
         println!("{} stock rows below minimum; see `helpdesk stock list --low`", s.low_stock.len());

@@ -6,6 +6,7 @@
 use super::email::html_escape;
 use super::notify::{Letter, Mailer, Outcome, Thread};
 use super::{Actor, App, Error, Result, principal};
+use crate::domain::calendar;
 use crate::domain::permissions::authorize;
 use crate::domain::{BranchId, Kind, Permission};
 use crate::i18n::{Msg, t};
@@ -20,6 +21,43 @@ pub struct BranchLine {
     pub opened: u64,
     pub closed: u64,
     pub breaches: u64,
+    /// Times to accept (of those opened and accepted) and to close (of those
+    /// closed), summed in seconds: wall-clock and in the branch calendar's working hours.
+    pub times: Times,
+}
+
+/// Sums of times, for means: wall-clock and working time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Times {
+    pub accepted: u64,
+    pub accept_seconds: i64,
+    pub accept_working_seconds: i64,
+    pub close_seconds: i64,
+    pub close_working_seconds: i64,
+}
+
+impl Times {
+    fn merge(&mut self, o: &Times) {
+        self.accepted += o.accepted;
+        self.accept_seconds += o.accept_seconds;
+        self.accept_working_seconds += o.accept_working_seconds;
+        self.close_seconds += o.close_seconds;
+        self.close_working_seconds += o.close_working_seconds;
+    }
+}
+
+impl BranchLine {
+    /// Mean times in minutes: (to accept, to accept in working time, to close, to close in working time).
+    pub fn mean_minutes(&self) -> [Option<i64>; 4] {
+        let t = &self.times;
+        let mean = |sum: i64, n: u64| (n > 0).then(|| sum / n as i64 / 60);
+        [
+            mean(t.accept_seconds, t.accepted),
+            mean(t.accept_working_seconds, t.accepted),
+            mean(t.close_seconds, self.closed),
+            mean(t.close_working_seconds, self.closed),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -110,20 +148,35 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
         if super::sla::breached(&rules, &r, now) {
             line.breaches += 1;
         }
+        if let Some(a) = r.accepted_at {
+            line.times.accepted += 1;
+            line.times.accept_seconds += (a - r.created_at).num_seconds();
+            line.times.accept_working_seconds +=
+                calendar::between(rules.calendar(r.branch_id), r.created_at, a).num_seconds();
+        }
         Ok(true)
     })?;
     let closed = scope.closed();
     tx.scan_requests(&closed, &mut |r| {
-        lines.entry(r.branch_code.clone()).or_default().closed += 1;
+        let line = lines.entry(r.branch_code.clone()).or_default();
+        line.closed += 1;
+        if let Some(c) = r.closed_at {
+            line.times.close_seconds += (c - r.created_at).num_seconds();
+            line.times.close_working_seconds +=
+                calendar::between(rules.calendar(r.branch_id), r.created_at, c).num_seconds();
+        }
         Ok(true)
     })?;
     let branches: Vec<BranchLine> = lines.into_values().collect();
+    let mut times = Times::default();
+    branches.iter().for_each(|b| times.merge(&b.times));
     let total = BranchLine {
         code: String::new(),
         name: String::new(),
         opened: branches.iter().map(|b| b.opened).sum(),
         closed: branches.iter().map(|b| b.closed).sum(),
         breaches: branches.iter().map(|b| b.breaches).sum(),
+        times,
     };
     let low_stock = super::catalog::low_stock(&mut *tx)?;
     Ok(Summary { from, until, branches, total, low_stock })
