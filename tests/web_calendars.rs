@@ -90,6 +90,18 @@ fn an_admin_sets_calendars_in_the_panel_and_others_cannot() {
     assert_eq!(w.int(days), 2);
     post("/calendars/NIGHT/days/remove", &admin, &[("kind", "holiday"), ("date", "2027-03-06")]);
 
+    // A year's list pasted in: all of it, or (one date wrong) none of it.
+    let list = "date,kind,hours,name\n2027-01-01,yearly\n2027-05-03;holiday;;Великдень\n2027-12-31,workday,09:00-15:00,Скорочений день\n";
+    let r = post("/calendars/NIGHT/days/list", &admin, &[("list", &list.replace("2027-05-03", "2027-05-33"))]);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("«2027-05-33» — не дата"));
+    assert_eq!(w.int(days), 1, "nothing of a list with a bad line");
+    let r = post("/calendars/NIGHT/days/list", &admin, &[("list", list)]);
+    assert_eq!(r.status(), 303);
+    assert_eq!(w.int(days), 4);
+    assert_eq!(w.int(&format!("{days} AND day = '01-01' AND kind = 'yearly'")), 1);
+    assert_eq!(w.int(&format!("{days} AND day = '2027-12-31' AND hours = '09:00-15:00'")), 1);
+
     // A calendar that no longer reads (a zone gone from the tz database, a row edited by hand)
     // leaves its branches round the clock and every page working; it shows, to be put right.
     let broken = "UPDATE calendars SET timezone = 'Mars/Olympus' WHERE code = 'UA-SHOP'";
@@ -133,5 +145,5 @@ fn an_admin_sets_calendars_in_the_panel_and_others_cannot() {
         &[("csrf", keeper_csrf.as_str()), ("kind", "yearly"), ("date", "01-07")],
     );
     assert_eq!(r.status(), 403);
-    assert_eq!((w.int("SELECT count(*) FROM branch_calendars"), w.int(days)), (0, 1));
+    assert_eq!((w.int("SELECT count(*) FROM branch_calendars"), w.int(days)), (0, 4));
 }

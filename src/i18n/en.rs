@@ -853,6 +853,12 @@ pub(super) fn web(w: W) -> &'static str {
         W::DayYearly => "Holiday every year",
         W::DayWorkday => "Working day",
         W::CalAddDay => "Add the day",
+        W::CalPaste => "Paste a list of days (a year's holidays)",
+        W::CalPasteHint => {
+            "One day a line: date, kind (holiday, yearly or workday; holiday when empty), hours, name. All of them are saved, or none."
+        }
+        W::CalLoadList => "Save the list",
+        W::DoneDaysLoaded => "The list of days is saved.",
         W::CalRemove => "Remove",
         W::CalNew => "New calendar",
         W::CalBranches => "Branches and their calendars",

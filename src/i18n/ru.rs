@@ -875,6 +875,12 @@ pub(super) fn web(w: W) -> &'static str {
         W::DayYearly => "Праздник каждый год",
         W::DayWorkday => "Рабочий день",
         W::CalAddDay => "Добавить день",
+        W::CalPaste => "Вставить список дней (праздники на год)",
+        W::CalPasteHint => {
+            "По дню в строке: дата, вид (holiday, yearly или workday; пусто — праздник), часы, название. Сохраняются все или ни один."
+        }
+        W::CalLoadList => "Сохранить список",
+        W::DoneDaysLoaded => "Список дней сохранён.",
         W::CalRemove => "Убрать",
         W::CalNew => "Новый календарь",
         W::CalBranches => "Филиалы и их календари",

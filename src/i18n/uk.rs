@@ -893,6 +893,12 @@ pub(super) fn web(w: W) -> &'static str {
         W::DayYearly => "Свято щороку",
         W::DayWorkday => "Робочий день",
         W::CalAddDay => "Додати день",
+        W::CalPaste => "Вставити список днів (свята на рік)",
+        W::CalPasteHint => {
+            "По дню в рядку: дата, вид (holiday, yearly або workday; порожньо — свято), години, назва. Зберігаються всі або жоден."
+        }
+        W::CalLoadList => "Зберегти список",
+        W::DoneDaysLoaded => "Список днів збережено.",
         W::CalRemove => "Прибрати",
         W::CalNew => "Новий календар",
         W::CalBranches => "Філії та їхні календарі",

@@ -459,3 +459,39 @@ pub fn remove_day(app: &App, actor: &Actor, code: &str, kind: Option<&str>, date
     tx.commit()?;
     Ok(removed)
 }
+
+/// Puts a list of days apart into the calendar `code` in one transaction: one
+/// day a line, `date[,kind[,hours[,name]]]` (a header line `date,…` is
+/// skipped; commas, semicolons or tabs between the fields): a year's holidays
+/// pasted into the panel. A line that does not read refuses the whole list.
+pub fn put_days_text(app: &App, actor: &Actor, code: &str, text: &str) -> Result<(u64, u64, u64)> {
+    let now = app.now();
+    let mut tx = app.store.write()?;
+    authorize(&principal(&mut *tx, &app.settings, actor)?, Permission::ManageDirectory, None)?;
+    let calendar = by_code(&mut *tx, code)?;
+    let (mut added, mut updated, mut unchanged) = (0, 0, 0);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.to_ascii_lowercase().starts_with("date") {
+            continue;
+        }
+        let mut fields = line.splitn(4, [',', ';', '\t']).map(str::trim);
+        let mut next = || fields.next().unwrap_or("").to_string();
+        let form = DayForm { date: next(), kind: next(), hours: next(), name: next() };
+        match put_day_in(&mut *tx, &calendar, &form)? {
+            Outcome::Added => added += 1,
+            Outcome::Updated => updated += 1,
+            Outcome::Unchanged => unchanged += 1,
+        }
+    }
+    if added + updated > 0 {
+        audit(
+            &mut *tx,
+            now,
+            actor,
+            AuditEvent::new(AuditAction::CalendarDays, "calendar", &calendar.code)
+                .after(json!({ "list": { "added": added, "updated": updated, "unchanged": unchanged } })),
+        )?;
+    }
+    tx.commit()?;
+    Ok((added, updated, unchanged))
+}

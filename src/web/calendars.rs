@@ -77,6 +77,7 @@ fn done_flash(lang: Lang, done: Option<&str>) -> Option<Flash> {
         ("saved", W::DoneCalSaved),
         ("day", W::DoneDayAdded),
         ("removed", W::DoneDayRemoved),
+        ("list", W::DoneDaysLoaded),
         ("assigned", W::DoneCalAssigned),
     ];
     super::pages::done_flash(lang, done, &words)
@@ -336,6 +337,31 @@ pub async fn assign(
     let calendar = Some(a.calendar.trim().to_string()).filter(|c| !c.is_empty());
     match call(&web, move |app| calendars::assign(app, &actor, &branch, calendar.as_deref())).await {
         Ok(_) => Redirect::to("/calendars?done=assigned").into_response(),
+        Err(e) => again(&web, &who, e, None).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ListPosted {
+    csrf: String,
+    #[serde(default)]
+    list: String,
+}
+
+/// `POST /calendars/{code}/days/list`: a list of days pasted in (a year's holidays), all or none.
+pub async fn add_days(
+    State(web): State<Web>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(l): Form<ListPosted>,
+) -> Response {
+    if !session::posted(&web, &headers, &who.viewer, &l.csrf) {
+        return bad_request(&web, who.lang);
+    }
+    let actor = who.viewer.actor();
+    match call(&web, move |app| calendars::put_days_text(app, &actor, &code, &l.list)).await {
+        Ok(_) => Redirect::to("/calendars?done=list").into_response(),
         Err(e) => again(&web, &who, e, None).await,
     }
 }

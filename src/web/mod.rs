@@ -141,6 +141,7 @@ pub fn router(web: Web) -> Router {
         .route("/calendars/assign", post(calendars::assign))
         .route("/calendars/{code}/days", post(calendars::add_day))
         .route("/calendars/{code}/days/remove", post(calendars::remove_day))
+        .route("/calendars/{code}/days/list", post(calendars::add_days))
         .route("/printers", get(printers::list).post(printers::add))
         .route("/printers/{id}", get(printers::show).post(printers::save))
         .route("/printers/{id}/retire", post(printers::retire))
