@@ -419,9 +419,10 @@ async fn a_card_offers_exactly_what_its_viewer_may_do() {
     assert_eq!(status(&h, order).assignee_id, Some(STOREKEEPER));
     // The card changed in place, with the assignee's buttons.
     let changed = h.sent(STOREKEEPER).last().unwrap().buttons().into_iter().map(|b| b.0).collect::<Vec<_>>();
-    assert_eq!(changed, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
-    assert_eq!(card_buttons(&h, &sk, order).await, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
-    assert_eq!(card_buttons(&h, &admin, order).await, ["📦 Issue", "🚚 Delivered", "⛔ Reject"]);
+    let work = ["📦 Issue", "🚚 Delivered", "❓ Ask the author", "⏸ Waiting for parts", "⛔ Reject"];
+    assert_eq!(changed, work);
+    assert_eq!(card_buttons(&h, &sk, order).await, work);
+    assert_eq!(card_buttons(&h, &admin, order).await, work);
     assert_eq!(card_buttons(&h, &author, order).await, ["🗑 Cancel request"]);
     // Another storekeeper may issue on it (authorize says so; the bot's old
     // copy of the rules showed nothing), but not deliver or reject it.
@@ -445,7 +446,10 @@ async fn a_card_offers_exactly_what_its_viewer_may_do() {
     h.db(|app| helpdesk::services::requests::accept(app, &helpdesk::services::Actor::Telegram(SUPPORT_2), repair))
         .unwrap();
     assert!(card_buttons(&h, &support, repair).await.is_empty());
-    assert_eq!(card_buttons(&h, &admin, repair).await, ["🏁 Done", "⛔ Reject"]);
+    assert_eq!(
+        card_buttons(&h, &admin, repair).await,
+        ["🏁 Done", "❓ Ask the author", "⏸ Waiting for parts", "⛔ Reject"]
+    );
     assert_eq!(card_buttons(&h, &author, repair).await, ["🗑 Cancel request"]);
     h.press(&author, "Cancel request").await;
     h.press(&author, "Yes, cancel it").await;
@@ -1152,4 +1156,41 @@ async fn the_queue_and_a_card_say_what_is_due_by_the_branch_calendar() {
     h.press(&s, &number).await;
     let card = h.texts(SUPPORT).into_iter().rev().find(|t| t.contains(&number) && t.contains("Due:")).unwrap();
     assert!(card.contains("Due: 21.12.2026 08:00 ⏰ <b>overdue</b>"), "{card}");
+}
+
+/// Staff stop a request's clock to ask its author something: the question is
+/// asked in the staff member's chat, the author gets it in Telegram, the card
+/// offers Resume, and resuming tells the author work goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_ask_the_author_and_resume() {
+    let h = Harness::new().await;
+    let author = employee();
+    registered(&h, &author, "Львов").await;
+    let s = staff(SUPPORT);
+    h.text(&s, "/start").await;
+    let id = file_as(&h, EMPLOYEE, Kind::Repair);
+    let number = format!("HD-{id:06}");
+    h.db(|app| helpdesk::services::requests::accept(app, &helpdesk::services::Actor::Telegram(SUPPORT), id)).unwrap();
+    card_buttons(&h, &s, id).await;
+    h.press(&s, "Ask the author").await;
+    assert!(
+        h.last_text(SUPPORT).contains(&format!("What do you ask the author of {number}?")),
+        "{}",
+        h.last_text(SUPPORT)
+    );
+    h.text(&s, "   ").await;
+    assert!(h.last_text(SUPPORT).contains("Say what it waits for"), "a note is needed: {}", h.last_text(SUPPORT));
+    assert_eq!(status(&h, id).waiting, None);
+    h.text(&s, "Which floor is the <printer> on?").await;
+    assert!(h.last_text(SUPPORT).contains(&format!("{number} waits")), "{}", h.last_text(SUPPORT));
+    assert_eq!(status(&h, id).waiting, Some(helpdesk::domain::Waiting::Author));
+    h.notify().await;
+    let told = h.last_text(EMPLOYEE);
+    assert!(told.contains(&format!("Питання щодо вашої заявки <b>{number}</b>")), "in the author's language: {told}");
+    assert!(told.contains("Which floor is the &lt;printer&gt; on?"), "escaped: {told}");
+    assert_eq!(card_buttons(&h, &s, id).await, ["🏁 Done", "▶️ Resume", "⛔ Reject"]);
+    h.press(&s, "Resume").await;
+    assert_eq!(status(&h, id).waiting, None);
+    h.notify().await;
+    assert!(h.last_text(EMPLOYEE).contains(&format!("Робота над вашою заявкою <b>{number}</b> триває")));
 }

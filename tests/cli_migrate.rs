@@ -136,7 +136,9 @@ fn fill_every_table(db: &std::path::Path) {
              VALUES ('КАЛ-9', 'Календар «9»', NULL, '00:00-24:00', '09:00-13:00 14:00-18:00', 1, '{t}');
          INSERT INTO calendar_days (calendar_id, kind, day, hours, name)
              VALUES ((SELECT max(id) FROM calendars), 'workday', '2027-01-02', '10:00-14:00', 'перенос «суботи»');
-         INSERT INTO branch_calendars (branch_id, calendar_id) VALUES ((SELECT min(id) FROM branches), (SELECT max(id) FROM calendars));"
+         INSERT INTO branch_calendars (branch_id, calendar_id) VALUES ((SELECT min(id) FROM branches), (SELECT max(id) FROM calendars));
+         UPDATE requests SET waiting = 'author', waiting_since = '{t}', waited_seconds = 5400
+             WHERE id = (SELECT min(id) FROM requests WHERE status = 'accepted');"
     ))
     .unwrap();
 }

@@ -372,3 +372,59 @@ fn deadlines_and_reminders_follow_the_branch_calendar() {
     assert_eq!(breakdown.total.mean_to_accept(), Some(wall.num_seconds()));
     assert_eq!(breakdown.total.mean_to_accept_working(), Some(Duration::minutes(32 * 60 + 30).num_seconds()));
 }
+
+/// Waiting stops the clock: a request waiting for parts is not overdue and
+/// nobody is reminded; resumed, its resolve deadline has moved on by the
+/// working time it waited; the author is told each time, and the note is in
+/// its history.
+#[test]
+fn waiting_stops_the_clock_and_resuming_starts_it() {
+    use chrono::TimeZone;
+    use helpdesk::domain::Waiting;
+    use helpdesk::services::calendars::{self, CalendarForm};
+    let fake = FakeTelegram::start();
+    let sink = SmtpSink::start();
+    let mut s = settings(&fake, &sink);
+    s.sla.resolve.high = Some(Std::from_secs(4 * 3600));
+    let db = TestDb::with_settings(s);
+    register(&db, AUTHOR, "Автор");
+    let form = CalendarForm { code: "UA-OFFICE".into(), default: Some(true), ..Default::default() };
+    calendars::define(&db.app, &Actor::Operator("t".into()), &form).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let telegram = TelegramMessenger::new(&db.app.settings, runtime.handle().clone()).unwrap().unwrap();
+    let channels = Channels { telegram: Some(&telegram as &dyn Messenger), email: None };
+    // Monday 14 December 2026, Kyiv office hours (UTC+2): filed at 09:00, accepted at once;
+    // four working hours to close it: due at 13:00 Kyiv (11:00 UTC).
+    let at = |d, h, m| Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+    db.clock.set(at(14, 7, 0));
+    let id = file(&db, "Заменить блок питания");
+    requests::accept(&db.app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let deadline = || requests::card(&db.app, &Actor::Telegram(SUPPORT), id).unwrap().deadline;
+    assert_eq!(deadline(), Some(at(14, 11, 0)));
+
+    // At 10:00 Kyiv it waits for a part: a note is needed, the author is told.
+    db.clock.set(at(14, 8, 0));
+    let empty = requests::wait(&db.app, &Actor::Telegram(SUPPORT), id, Waiting::Parts, "  ");
+    assert!(matches!(empty, Err(helpdesk::services::Error::Lifecycle(_))), "{empty:?}");
+    requests::wait(&db.app, &Actor::Telegram(SUPPORT), id, Waiting::Parts, "Блок питания 500 Вт, заказан").unwrap();
+    assert_eq!(deadline(), None, "no deadline while its clock is stopped");
+    // A day later it would be long overdue; waiting, it is not, and nobody is reminded.
+    db.clock.set(at(15, 12, 0));
+    let r = sla::check(&db.app, channels, false).unwrap();
+    assert!(r.breaches.is_empty(), "{:?}", r.breaches);
+    // Resumed on Wednesday at 10:00 Kyiv: it waited Monday 10:00-18:00 less lunch (7 h),
+    // Tuesday (8 h) and Wednesday 09:00-10:00 (1 h), 16 working hours; it had used one of its
+    // four, so it is due at Wednesday 13:00 Kyiv (11:00 UTC).
+    db.clock.set(at(16, 8, 0));
+    let r = requests::resume(&db.app, &Actor::Telegram(SUPPORT), id).unwrap();
+    assert_eq!((r.waiting, r.waited_seconds), (None, 16 * 3600));
+    assert_eq!(deadline(), Some(at(16, 11, 0)));
+    db.clock.set(at(16, 11, 1));
+    let r = sla::check(&db.app, channels, false).unwrap();
+    assert_eq!(r.breaches.len(), 1, "overdue again once its working time has run out");
+    // The note is in its history, with the wait and the resumption.
+    let history = db.store.read().unwrap().logs("request", &format!("HD-{id:06}")).unwrap();
+    let waited = history.iter().find(|l| l.action == "request.wait_parts").unwrap();
+    assert_eq!(waited.after.as_ref().unwrap()["note"], "Блок питания 500 Вт, заказан");
+    assert!(history.iter().any(|l| l.action == "request.resume"));
+}

@@ -328,7 +328,7 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
     let mut shapes = Vec::new();
     for state in State::ALL {
         for assignee in [None, Some(true), Some(false)] {
-            if state == State::Accepted && assignee.is_none() {
+            if matches!(state, State::Accepted | State::WaitingAuthor | State::WaitingParts) && assignee.is_none() {
                 continue;
             }
             for kind in [Kind::Cartridge, Kind::Repair] {
@@ -347,7 +347,7 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
             let other = if kind == Kind::Cartridge { OTHER_STOREKEEPER } else { SUPPORT_2 };
             let status = match state {
                 State::New => Status::New,
-                State::Accepted => Status::Accepted,
+                State::Accepted | State::WaitingAuthor | State::WaitingParts => Status::Accepted,
                 State::Rejected => Status::Rejected,
                 State::Cancelled => Status::Cancelled,
                 State::Done | State::Archived => Status::Done,
@@ -382,7 +382,18 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
                 },
             };
             for action in Action::ALL {
-                cases.push((tx.insert_request(&new).unwrap(), me, action, (state, kind, own, assignee)));
+                let id = tx.insert_request(&new).unwrap();
+                let waiting = match state {
+                    State::WaitingAuthor => Some(helpdesk::domain::Waiting::Author),
+                    State::WaitingParts => Some(helpdesk::domain::Waiting::Parts),
+                    _ => None,
+                };
+                if waiting.is_some() {
+                    let mut r = tx.request(id).unwrap().unwrap();
+                    (r.waiting, r.waiting_since) = (waiting, Some(now));
+                    tx.update_request(&r).unwrap();
+                }
+                cases.push((id, me, action, (state, kind, own, assignee)));
             }
         }
     }
@@ -406,6 +417,13 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
                 })
             }
             Action::Complete => requests::complete(&db.app, &actor, id).map(drop),
+            Action::WaitForAuthor => {
+                requests::wait(&db.app, &actor, id, helpdesk::domain::Waiting::Author, "який поверх?").map(drop)
+            }
+            Action::WaitForParts => {
+                requests::wait(&db.app, &actor, id, helpdesk::domain::Waiting::Parts, "блок живлення").map(drop)
+            }
+            Action::Resume => requests::resume(&db.app, &actor, id).map(drop),
             Action::Reject => requests::reject(&db.app, &actor, id, "не наше").map(drop),
             Action::Cancel => requests::cancel(&db.app, &actor, id).map(drop),
             Action::Archive => requests::archive(&db.app, &actor, id).map(drop),

@@ -169,6 +169,33 @@ fn a_rejection_needs_a_reason_and_the_author_reads_it() {
 }
 
 #[test]
+fn staff_put_a_request_to_wait_for_parts_and_resume_it_and_the_author_hears_both() {
+    let (w, app) = setup();
+    let fake = FakeTelegram::start();
+    let id = requests::create(&app, &Actor::Telegram(AUTHOR), &ticket(Kind::Repair, "Не включается ПК")).unwrap().id;
+    requests::accept(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let panel = Panel::start(&w, &fake, &[]);
+    let support = panel.sign_in(&w, SUPPORT);
+    let page = panel.get(&format!("/requests/{id}"), Some(&support)).text().unwrap();
+    assert!(page.contains("/wait-author") && page.contains("/wait-parts") && !page.contains("/resume"), "{page}");
+    let r = act(&panel, &support, id, "wait-parts", &[("note", "  ")]);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("Напишите, чего ждёт заявка"), "in the person's language");
+    let r = act(&panel, &support, id, "wait-parts", &[("note", "Блок питания <500 Вт>")]);
+    assert_eq!(r.status(), 303);
+    assert!(fake.wait_for_text(AUTHOR, "Блок питания &lt;500 Вт&gt;", WAIT), "{:?}", fake.texts_to(AUTHOR));
+    let page = panel.get(&format!("/requests/{id}"), Some(&support)).text().unwrap();
+    assert!(page.contains("ждёт запчастей") && page.contains("/resume") && !page.contains("/wait-parts"), "{page}");
+    // Someone else's press changes nothing.
+    let other = panel.sign_in(&w, SUPPORT_2);
+    assert_eq!(act(&panel, &other, id, "resume", &[]).status(), 403);
+    let r = act(&panel, &support, id, "resume", &[]);
+    assert_eq!(r.status(), 303);
+    assert!(fake.wait_for_text(AUTHOR, "продолжается", WAIT), "{:?}", fake.texts_to(AUTHOR));
+    assert_eq!(w.int(&format!("SELECT count(*) FROM requests WHERE id = {id} AND waiting IS NULL")), 1);
+}
+
+#[test]
 fn a_storekeeper_issues_from_a_warehouse_in_full_or_in_part_with_a_note() {
     let (w, app) = setup();
     let fake = FakeTelegram::start();

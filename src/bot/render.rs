@@ -39,9 +39,13 @@ pub fn card(lang: Lang, tz: Tz, r: &Request, items: &[RequestItem], attachments:
         crate::i18n::capitalise(&l(Msg::Kind(r.kind))),
         l(Msg::Priority(r.priority))
     );
+    let state = match r.waiting {
+        Some(_) => l(Msg::State(crate::domain::State::of(r.status, r.waiting, r.archived_at.is_some()))),
+        None => l(Msg::Status(r.status)),
+    };
     let status = match &r.assignee_name {
-        Some(a) if r.status == crate::domain::Status::Accepted => format!("{} ({})", l(Msg::Status(r.status)), esc(a)),
-        _ => l(Msg::Status(r.status)),
+        Some(a) if r.status == crate::domain::Status::Accepted => format!("{state} ({})", esc(a)),
+        _ => state,
     };
     out.push_str(&format!("{}: {}\n", l(Msg::LabelStatus), status));
     out.push_str(&format!("{}: {}\n", l(Msg::LabelBranch), esc(&r.branch_name)));

@@ -502,6 +502,15 @@ async fn render_notice(
             (l(Msg::NoticeRejected { number: &num(request_id), reason: &esc(reason) }), None)
         }
         Notice::Cancelled { request_id } => (l(Msg::NoticeCancelled { number: &num(request_id) }), None),
+        Notice::Waiting { request_id, waiting, note } => {
+            let (number, note) = (&num(request_id), &esc(note));
+            let text = match waiting {
+                crate::domain::Waiting::Author => l(Msg::NoticeQuestion { number, question: note }),
+                crate::domain::Waiting::Parts => l(Msg::NoticeWaitingParts { number, note }),
+            };
+            (text, None)
+        }
+        Notice::Resumed { request_id } => (l(Msg::NoticeResumed { number: &num(request_id) }), None),
         Notice::CartridgesIssued { request_id, lines, note } => {
             let mut text =
                 format!("{}\n{}", l(Msg::NoticeIssued { number: &num(request_id) }), render::issued_lines(lines));

@@ -61,6 +61,11 @@ pub enum State {
     RejectReason {
         request_id: i64,
     },
+    /// Staff: the question for the author (`author`), or what is awaited.
+    WaitNote {
+        request_id: i64,
+        author: bool,
+    },
     /// Storekeepers: how many empties were brought in.
     EmptiesCount {
         warehouse_id: WarehouseId,

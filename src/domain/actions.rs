@@ -20,6 +20,12 @@ pub enum Action {
     IssueCartridges,
     /// Done; a cartridge order is delivered.
     Complete,
+    /// Stop the clock and ask the author a question.
+    WaitForAuthor,
+    /// Stop the clock until parts or a contractor come.
+    WaitForParts,
+    /// Start the clock again.
+    Resume,
     /// Turn it down, with a reason.
     Reject,
     /// Withdraw it (its author).
@@ -30,15 +36,27 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order a front end shows them.
-    pub const ALL: [Action; 6] =
-        [Action::Accept, Action::IssueCartridges, Action::Complete, Action::Reject, Action::Cancel, Action::Archive];
+    pub const ALL: [Action; 9] = [
+        Action::Accept,
+        Action::IssueCartridges,
+        Action::Complete,
+        Action::WaitForAuthor,
+        Action::WaitForParts,
+        Action::Resume,
+        Action::Reject,
+        Action::Cancel,
+        Action::Archive,
+    ];
 
     /// The permission it needs.
     pub fn permission(self) -> Permission {
         match self {
             Action::Accept => Permission::AcceptRequest,
             Action::IssueCartridges => Permission::IssueCartridges,
-            Action::Complete => Permission::CompleteRequest,
+            // Who may finish a request may stop and start its clock.
+            Action::Complete | Action::WaitForAuthor | Action::WaitForParts | Action::Resume => {
+                Permission::CompleteRequest
+            }
             Action::Reject => Permission::RejectRequest,
             Action::Cancel => Permission::CancelRequest,
             Action::Archive => Permission::ArchiveRequest,
@@ -57,6 +75,9 @@ impl Action {
             Action::Accept => Some(Transition::Accept),
             Action::IssueCartridges => None,
             Action::Complete => Some(Transition::Complete),
+            Action::WaitForAuthor => Some(Transition::WaitAuthor),
+            Action::WaitForParts => Some(Transition::WaitParts),
+            Action::Resume => Some(Transition::Resume),
             Action::Reject => Some(Transition::Reject),
             Action::Cancel => Some(Transition::Cancel),
             Action::Archive => Some(Transition::Archive),
@@ -69,6 +90,9 @@ impl From<Transition> for Action {
         match t {
             Transition::Accept => Action::Accept,
             Transition::Complete => Action::Complete,
+            Transition::WaitAuthor => Action::WaitForAuthor,
+            Transition::WaitParts => Action::WaitForParts,
+            Transition::Resume => Action::Resume,
             Transition::Reject => Action::Reject,
             Transition::Cancel => Action::Cancel,
             Transition::Archive => Action::Archive,
@@ -146,7 +170,7 @@ mod tests {
                             for action in Action::ALL {
                                 let permitted = authorize(who, action.permission(), Some(&r)).is_ok();
                                 let possible = match action.transition() {
-                                    Some(t) => lifecycle::allowed(state, t.target()),
+                                    Some(t) => lifecycle::next(state, t).is_ok(),
                                     None => state == State::Accepted,
                                 };
                                 let someone = action.needs_a_person() && *who == Principal::Operator;
@@ -162,7 +186,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cases, 11 * 4 * 2 * 3 * 6 * 6);
+        assert_eq!(cases, 11 * 4 * 2 * 3 * 8 * 9);
     }
 
     #[test]
@@ -170,7 +194,10 @@ mod tests {
         use Action::*;
         let r = req(Kind::Cartridge, OTHER, Some(OTHER));
         assert_eq!(offered(&Principal::Operator, &r, State::New), [Reject, Cancel]);
-        assert_eq!(offered(&Principal::Operator, &r, State::Accepted), [Complete, Reject, Cancel]);
+        assert_eq!(
+            offered(&Principal::Operator, &r, State::Accepted),
+            [Complete, WaitForAuthor, WaitForParts, Reject, Cancel]
+        );
         assert_eq!(offered(&Principal::Operator, &r, State::Done), [Archive]);
         assert_eq!(check(&Principal::Operator, Accept, &r, State::New), Err(Unavailable::NotAPerson));
     }
@@ -208,15 +235,30 @@ mod tests {
         assert_eq!(offered(&user(Role::User), &new_repair, State::New), []);
 
         let mine = req(Kind::Repair, OTHER, Some(ME));
-        assert_eq!(offered(&user(Role::Support), &mine, State::Accepted), [Complete, Reject]);
+        assert_eq!(
+            offered(&user(Role::Support), &mine, State::Accepted),
+            [Complete, WaitForAuthor, WaitForParts, Reject]
+        );
         let theirs = req(Kind::Repair, OTHER, Some(OTHER));
         assert_eq!(offered(&user(Role::Support), &theirs, State::Accepted), []);
-        assert_eq!(offered(&user(Role::Admin), &theirs, State::Accepted), [Complete, Reject]);
+        assert_eq!(
+            offered(&user(Role::Admin), &theirs, State::Accepted),
+            [Complete, WaitForAuthor, WaitForParts, Reject]
+        );
+        // Waiting: its assignee resumes it (or finishes it); its author may still cancel.
+        for state in [State::WaitingAuthor, State::WaitingParts] {
+            assert_eq!(offered(&user(Role::Support), &mine, state), [Complete, Resume, Reject], "{state}");
+            assert_eq!(offered(&user(Role::Support), &theirs, state), [], "{state}");
+            assert_eq!(offered(&user(Role::User), &req(Kind::Repair, ME, Some(OTHER)), state), [Cancel], "{state}");
+        }
 
         // Any storekeeper may issue on an accepted order; only its assignee
         // (or an admin) delivers or rejects it.
         let order = req(Kind::Cartridge, OTHER, Some(ME));
-        assert_eq!(offered(&user(Role::Storekeeper), &order, State::Accepted), [IssueCartridges, Complete, Reject]);
+        assert_eq!(
+            offered(&user(Role::Storekeeper), &order, State::Accepted),
+            [IssueCartridges, Complete, WaitForAuthor, WaitForParts, Reject]
+        );
         let someone_elses = req(Kind::Cartridge, OTHER, Some(OTHER));
         assert_eq!(offered(&user(Role::Storekeeper), &someone_elses, State::Accepted), [IssueCartridges]);
         assert_eq!(offered(&user(Role::Support), &order, State::Accepted), []);
@@ -250,7 +292,8 @@ mod tests {
         assert_eq!(Action::IssueCartridges.transition(), None);
         assert_eq!(Action::ALL.iter().filter(|a| a.transition().is_some()).count(), Transition::ALL.len());
         let permissions: std::collections::HashSet<Permission> = Action::ALL.iter().map(|a| a.permission()).collect();
-        assert_eq!(permissions.len(), Action::ALL.len());
+        // Each its own, but stopping and starting the clock: whoever may finish a request may.
+        assert_eq!(permissions.len(), Action::ALL.len() - 3);
         assert!(permissions.iter().all(|p| p.needs_request()));
     }
 }

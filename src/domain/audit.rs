@@ -26,6 +26,9 @@ named_enum! {
         PrinterRetire = "printer.retire",
         RequestCreate = "request.create",
         RequestAccept = "request.accept",
+        RequestWaitAuthor = "request.wait_author",
+        RequestWaitParts = "request.wait_parts",
+        RequestResume = "request.resume",
         RequestComplete = "request.complete",
         RequestReject = "request.reject",
         RequestCancel = "request.cancel",
@@ -60,6 +63,9 @@ impl AuditAction {
     pub fn of(transition: Transition) -> AuditAction {
         match transition {
             Transition::Accept => AuditAction::RequestAccept,
+            Transition::WaitAuthor => AuditAction::RequestWaitAuthor,
+            Transition::WaitParts => AuditAction::RequestWaitParts,
+            Transition::Resume => AuditAction::RequestResume,
             Transition::Complete => AuditAction::RequestComplete,
             Transition::Reject => AuditAction::RequestReject,
             Transition::Cancel => AuditAction::RequestCancel,

@@ -2,16 +2,20 @@
 //!
 //! ```text
 //! new ──accept──▶ accepted ──complete──▶ done ─┐
-//!  │ ╲                │                        │
-//!  │  reject/cancel   reject/cancel            ├─archive──▶ archived
-//!  ▼                  ▼                        │
-//! rejected / cancelled ────────────────────────┘
+//!  │ ╲             │  ▲ │                      │
+//!  │  reject/cancel │  │ reject/cancel         ├─archive──▶ archived
+//!  ▼               wait resume ▼               │
+//! rejected / cancelled ◀─ waiting (for the author, for parts) ──complete──▶ done
 //! ```
+//!
+//! A waiting request is an accepted one whose clock is stopped: it waits for
+//! its author's answer or for parts; resuming (the answer, or staff) starts
+//! the clock again. It can be completed, rejected or cancelled while waiting.
 //!
 //! Every other move is an error. The services layer applies the returned
 //! state to the stored row and writes the audit record in the same transaction.
 
-use super::Status;
+use super::{Status, Waiting};
 use std::fmt;
 
 /// Where a request is in its life. `Archived` is a state of its own here;
@@ -20,6 +24,10 @@ use std::fmt;
 pub enum State {
     New,
     Accepted,
+    /// Accepted, its clock stopped until its author answers.
+    WaitingAuthor,
+    /// Accepted, its clock stopped until parts or a contractor come.
+    WaitingParts,
     Done,
     Rejected,
     Cancelled,
@@ -27,17 +35,30 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 6] =
-        [State::New, State::Accepted, State::Done, State::Rejected, State::Cancelled, State::Archived];
+    pub const ALL: [State; 8] = [
+        State::New,
+        State::Accepted,
+        State::WaitingAuthor,
+        State::WaitingParts,
+        State::Done,
+        State::Rejected,
+        State::Cancelled,
+        State::Archived,
+    ];
 
-    /// The state of a stored request.
-    pub fn of(status: Status, archived: bool) -> State {
+    /// The state of a stored request: its status, what it waits for (kept
+    /// beside an accepted one), and whether it is archived.
+    pub fn of(status: Status, waiting: Option<Waiting>, archived: bool) -> State {
         if archived {
             return State::Archived;
         }
         match status {
             Status::New => State::New,
-            Status::Accepted => State::Accepted,
+            Status::Accepted => match waiting {
+                None => State::Accepted,
+                Some(Waiting::Author) => State::WaitingAuthor,
+                Some(Waiting::Parts) => State::WaitingParts,
+            },
             Status::Done => State::Done,
             Status::Rejected => State::Rejected,
             Status::Cancelled => State::Cancelled,
@@ -48,6 +69,8 @@ impl State {
         match self {
             State::New => "new",
             State::Accepted => "accepted",
+            State::WaitingAuthor => "waiting for the author",
+            State::WaitingParts => "waiting for parts",
             State::Done => "done",
             State::Rejected => "rejected",
             State::Cancelled => "cancelled",
@@ -66,6 +89,12 @@ impl fmt::Display for State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Transition {
     Accept,
+    /// Stop the clock to ask the author something.
+    WaitAuthor,
+    /// Stop the clock until parts or a contractor come.
+    WaitParts,
+    /// Start the clock again.
+    Resume,
     Complete,
     Reject,
     Cancel,
@@ -73,13 +102,23 @@ pub enum Transition {
 }
 
 impl Transition {
-    pub const ALL: [Transition; 5] =
-        [Transition::Accept, Transition::Complete, Transition::Reject, Transition::Cancel, Transition::Archive];
+    pub const ALL: [Transition; 8] = [
+        Transition::Accept,
+        Transition::WaitAuthor,
+        Transition::WaitParts,
+        Transition::Resume,
+        Transition::Complete,
+        Transition::Reject,
+        Transition::Cancel,
+        Transition::Archive,
+    ];
 
     /// The state this move leads to.
     pub fn target(self) -> State {
         match self {
-            Transition::Accept => State::Accepted,
+            Transition::Accept | Transition::Resume => State::Accepted,
+            Transition::WaitAuthor => State::WaitingAuthor,
+            Transition::WaitParts => State::WaitingParts,
             Transition::Complete => State::Done,
             Transition::Reject => State::Rejected,
             Transition::Cancel => State::Cancelled,
@@ -87,10 +126,22 @@ impl Transition {
         }
     }
 
+    /// What it does, in English words, for messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Transition::WaitAuthor => "wait for the author on",
+            Transition::WaitParts => "wait for parts on",
+            other => other.as_str(),
+        }
+    }
+
     /// The verb used in audit records (`request.accept`).
     pub fn as_str(self) -> &'static str {
         match self {
             Transition::Accept => "accept",
+            Transition::WaitAuthor => "wait_author",
+            Transition::WaitParts => "wait_parts",
+            Transition::Resume => "resume",
             Transition::Complete => "complete",
             Transition::Reject => "reject",
             Transition::Cancel => "cancel",
@@ -102,10 +153,12 @@ impl Transition {
 /// A move that the lifecycle does not allow.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LifecycleError {
-    #[error("cannot {} a request that is {}", .transition.as_str(), .from)]
+    #[error("cannot {} a request that is {}", .transition.verb(), .from)]
     NotAllowed { from: State, transition: Transition },
     #[error("a rejection needs a reason")]
     ReasonRequired,
+    #[error("say what it waits for: the question for the author, or the parts")]
+    NoteRequired,
     #[error("the reason is too long ({len} characters; at most {max})")]
     ReasonTooLong { len: usize, max: usize },
 }
@@ -119,17 +172,43 @@ pub fn allowed(from: State, to: State) -> bool {
     matches!(
         (from, to),
         (New, Accepted)
-            | (Accepted, Done)
-            | (New | Accepted, Rejected)
-            | (New | Accepted, Cancelled)
+            | (Accepted, WaitingAuthor | WaitingParts)
+            | (WaitingAuthor | WaitingParts, Accepted)
+            | (Accepted | WaitingAuthor | WaitingParts, Done)
+            | (New | Accepted | WaitingAuthor | WaitingParts, Rejected)
+            | (New | Accepted | WaitingAuthor | WaitingParts, Cancelled)
             | (Done | Rejected | Cancelled, Archived)
     )
 }
 
-/// Applies `transition` to a request in state `from`.
+/// Applies `transition` to a request in state `from`. Accepting and resuming
+/// both lead to `Accepted`, from `New` and from waiting respectively.
 pub fn next(from: State, transition: Transition) -> Result<State, LifecycleError> {
     let to = transition.target();
-    if allowed(from, to) { Ok(to) } else { Err(LifecycleError::NotAllowed { from, transition }) }
+    let fits = match transition {
+        Transition::Accept => from == State::New,
+        Transition::Resume => matches!(from, State::WaitingAuthor | State::WaitingParts),
+        _ => true,
+    };
+    if fits && allowed(from, to) { Ok(to) } else { Err(LifecycleError::NotAllowed { from, transition }) }
+}
+
+/// Checks and tidies what a request waits for: required, trimmed, bounded.
+pub fn waiting_note(raw: &str) -> Result<String, LifecycleError> {
+    said(raw, LifecycleError::NoteRequired)
+}
+
+/// Text a move needs: trimmed, `missing` when empty, at most [`MAX_REASON_CHARS`].
+fn said(raw: &str, missing: LifecycleError) -> Result<String, LifecycleError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(missing);
+    }
+    let len = text.chars().count();
+    if len > MAX_REASON_CHARS {
+        return Err(LifecycleError::ReasonTooLong { len, max: MAX_REASON_CHARS });
+    }
+    Ok(text.to_string())
 }
 
 /// Whether cartridges can be issued on a request in `state`: only while it
@@ -140,15 +219,7 @@ pub fn issuable(state: State) -> bool {
 
 /// Checks and tidies a rejection reason: required, trimmed, bounded.
 pub fn rejection_reason(raw: &str) -> Result<String, LifecycleError> {
-    let reason = raw.trim();
-    if reason.is_empty() {
-        return Err(LifecycleError::ReasonRequired);
-    }
-    let len = reason.chars().count();
-    if len > MAX_REASON_CHARS {
-        return Err(LifecycleError::ReasonTooLong { len, max: MAX_REASON_CHARS });
-    }
-    Ok(reason.to_string())
+    said(raw, LifecycleError::ReasonRequired)
 }
 
 #[cfg(test)]
@@ -161,11 +232,21 @@ mod tests {
     fn every_state_pair() {
         let legal = [
             (New, Accepted),
+            (Accepted, WaitingAuthor),
+            (Accepted, WaitingParts),
+            (WaitingAuthor, Accepted),
+            (WaitingParts, Accepted),
             (Accepted, Done),
+            (WaitingAuthor, Done),
+            (WaitingParts, Done),
             (New, Rejected),
             (Accepted, Rejected),
+            (WaitingAuthor, Rejected),
+            (WaitingParts, Rejected),
             (New, Cancelled),
             (Accepted, Cancelled),
+            (WaitingAuthor, Cancelled),
+            (WaitingParts, Cancelled),
             (Done, Archived),
             (Rejected, Archived),
             (Cancelled, Archived),
@@ -177,26 +258,42 @@ mod tests {
                 count += 1;
             }
         }
-        assert_eq!(count, 36);
+        assert_eq!(count, 64);
     }
 
-    /// Every transition from every state: legal ones land on their target, the rest are errors.
+    /// Every transition from every state, against the table written out by hand.
     #[test]
     fn every_transition_from_every_state() {
+        use Transition as T;
+        let waiting = [WaitingAuthor, WaitingParts];
         for from in State::ALL {
             for t in Transition::ALL {
+                let legal = match t {
+                    T::Accept => from == New,
+                    T::WaitAuthor | T::WaitParts => from == Accepted,
+                    T::Resume => waiting.contains(&from),
+                    T::Complete => from == Accepted || waiting.contains(&from),
+                    T::Reject | T::Cancel => from == New || from == Accepted || waiting.contains(&from),
+                    T::Archive => matches!(from, Done | Rejected | Cancelled),
+                };
                 match next(from, t) {
                     Ok(to) => {
+                        assert!(legal, "{from} -{}-> {to}", t.as_str());
                         assert_eq!(to, t.target());
                         assert!(allowed(from, to));
                     }
                     Err(e) => {
-                        assert!(!allowed(from, t.target()));
+                        assert!(!legal, "{from} -{}-> refused", t.as_str());
                         assert_eq!(e, LifecycleError::NotAllowed { from, transition: t });
                     }
                 }
             }
         }
+        assert_eq!(next(Accepted, T::Resume).unwrap_err().to_string(), "cannot resume a request that is accepted");
+        assert_eq!(
+            next(WaitingParts, T::WaitAuthor).unwrap_err().to_string(),
+            "cannot wait for the author on a request that is waiting for parts"
+        );
         assert_eq!(next(Done, Transition::Accept).unwrap_err().to_string(), "cannot accept a request that is done");
         assert_eq!(
             next(Archived, Transition::Archive).unwrap_err().to_string(),
@@ -213,8 +310,16 @@ mod tests {
 
     #[test]
     fn stored_status_maps_to_state() {
-        assert_eq!(State::of(Status::Done, true), Archived);
-        assert_eq!(State::of(Status::Accepted, false), Accepted);
+        assert_eq!(State::of(Status::Done, None, true), Archived);
+        assert_eq!(State::of(Status::Accepted, None, false), Accepted);
+        assert_eq!(State::of(Status::Accepted, Some(Waiting::Author), false), WaitingAuthor);
+        assert_eq!(State::of(Status::Accepted, Some(Waiting::Parts), false), WaitingParts);
+    }
+
+    #[test]
+    fn waiting_needs_a_note() {
+        assert_eq!(waiting_note("  "), Err(LifecycleError::NoteRequired));
+        assert_eq!(waiting_note(" which floor? "), Ok("which floor?".into()));
     }
 
     #[test]

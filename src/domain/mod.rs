@@ -32,7 +32,7 @@ pub use lifecycle::{LifecycleError, State, Transition};
 pub use permissions::{Denied, Permission, Principal, RequestFacts, Role};
 pub use phone::{Phone, PhoneError};
 pub use refusal::{Entity, Refusal, TextField};
-pub use request::{Kind, Lang, Priority, RequestNumber, Status};
+pub use request::{Kind, Lang, Priority, RequestNumber, Status, Waiting};
 pub use stock::{MoveKind, StockLevels};
 
 /// A closed set of named values stored and typed as lowercase words

@@ -207,6 +207,11 @@ pub struct Request {
     pub client_key: Option<String>,
     /// How many resolve-time SLA reminders have gone out.
     pub sla_resolve_level: i64,
+    /// What it waits for, its clock stopped (an accepted request only).
+    pub waiting: Option<crate::domain::Waiting>,
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// Working time it waited before, in seconds (pushes its resolve deadline).
+    pub waited_seconds: i64,
 }
 
 /// What a request's service level depends on: which branch, what kind, how
@@ -221,6 +226,8 @@ pub struct RequestTimes {
     pub created_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub waited_seconds: i64,
 }
 
 impl Request {
@@ -233,6 +240,8 @@ impl Request {
             created_at: self.created_at,
             accepted_at: self.accepted_at,
             closed_at: self.closed_at,
+            waiting_since: self.waiting_since,
+            waited_seconds: self.waited_seconds,
         }
     }
 }

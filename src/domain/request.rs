@@ -36,6 +36,16 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// What an accepted request waits for while its clock is stopped.
+    pub enum Waiting ("waiting") {
+        /// An answer from the person who filed it.
+        Author = "author",
+        /// Parts or a contractor.
+        Parts = "parts",
+    }
+}
+
 impl Status {
     /// Open requests are waiting for staff: new or accepted.
     pub fn is_open(self) -> bool {

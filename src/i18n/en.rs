@@ -25,6 +25,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::ShareContact => "📱 Share my number".into(),
         Msg::Accept => "✅ Accept".into(),
         Msg::Complete => "🏁 Done".into(),
+        Msg::AskAuthor => "❓ Ask the author".into(),
+        Msg::WaitForParts => "⏸ Waiting for parts".into(),
+        Msg::Resume => "▶️ Resume".into(),
         Msg::Reject => "⛔ Reject".into(),
         Msg::Issue => "📦 Issue".into(),
         Msg::IssuePartially => "📦 Issue what there is".into(),
@@ -69,6 +72,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::State(s) => match s {
             State::New => "new",
             State::Accepted => "accepted",
+            State::WaitingAuthor => "waiting for the author",
+            State::WaitingParts => "waiting for parts",
             State::Done => "done",
             State::Rejected => "rejected",
             State::Cancelled => "cancelled",
@@ -145,6 +150,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             LifecycleError::NotAllowed { from, .. } => {
                 format!("Not possible now: the request is {}.", text(Msg::State(*from)))
             }
+            LifecycleError::NoteRequired => "Say what it waits for: the question for the author, or the parts.".into(),
             LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
                 text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
             }
@@ -200,6 +206,19 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::QueueTitle { total, page, pages } => format!("Waiting: {total} (page {page} of {pages})"),
         Msg::QueueEmpty => "The queue is empty. 🎉".into(),
         Msg::AcceptedOk { number } => format!("You accepted {number}."),
+        Msg::AskWaitNote { number, author } => {
+            if author {
+                format!(
+                    "What do you ask the author of {number}? They get it in Telegram; the clock stops until work goes on."
+                )
+            } else {
+                format!(
+                    "What does {number} wait for (parts, a contractor)? The author will see this; the clock stops until work goes on."
+                )
+            }
+        }
+        Msg::WaitingOk { number } => format!("{number} waits; its clock is stopped."),
+        Msg::ResumedOk { number } => format!("Work on {number} goes on; its clock runs again."),
         Msg::CompletedOk { number } => format!("{number} is done."),
         Msg::AskRejectReason { number } => format!("Why is {number} rejected? The author will see this."),
         Msg::BadReason { max } => format!("Type the reason in words, at most {max} characters."),
@@ -260,6 +279,13 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::NoticeRejected { number, reason } => {
             format!("⛔ Your request <b>{number}</b> was rejected.\nReason: {reason}")
         }
+        Msg::NoticeQuestion { number, question } => format!(
+            "❓ A question about your request <b>{number}</b>:\n{question}\n\nIts clock is stopped until you answer; call or write to the person working on it."
+        ),
+        Msg::NoticeWaitingParts { number, note } => {
+            format!("⏸ Your request <b>{number}</b> waits for parts or a contractor:\n{note}")
+        }
+        Msg::NoticeResumed { number } => format!("▶️ Work on your request <b>{number}</b> goes on."),
         Msg::NoticeCancelled { number } => format!("Request <b>{number}</b> was cancelled by its author."),
         Msg::NoticeIssued { number } => format!("📦 Cartridges for your request <b>{number}</b> have been issued:"),
         Msg::NoticeNewRequest => "🆕 New request".into(),
@@ -606,6 +632,15 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActComplete => "Done",
         W::ActDeliver => "Delivered",
         W::ActReject => "Reject",
+        W::ActResume => "Resume: the clock runs again",
+        W::ActWaitQuestion => "Question for the author (sent to them in Telegram)",
+        W::ActWaitAuthor => "Ask the author and stop the clock",
+        W::ActWaitWhat => "What it waits for: parts, a contractor",
+        W::ActWaitParts => "Wait for parts and stop the clock",
+        W::DoneWaiting => "The request waits; its clock is stopped and the author is told.",
+        W::DoneResumed => "Work goes on; the clock runs again.",
+        W::HistWaiting => "waits (clock stopped)",
+        W::HistResumed => "resumed",
         W::ActRejectReason => "Why it is rejected (the author will see this)",
         W::ActCancel => "Cancel the request",
         W::ActCancelConfirm => "Cancel this request?",

@@ -39,6 +39,9 @@ pub enum Msg<'a> {
     Accept,
     Complete,
     Reject,
+    AskAuthor,
+    WaitForParts,
+    Resume,
     Issue,
     IssuePartially,
     Delivered,
@@ -182,6 +185,16 @@ pub enum Msg<'a> {
     AcceptedOk {
         number: &'a str,
     },
+    AskWaitNote {
+        number: &'a str,
+        author: bool,
+    },
+    WaitingOk {
+        number: &'a str,
+    },
+    ResumedOk {
+        number: &'a str,
+    },
     CompletedOk {
         number: &'a str,
     },
@@ -272,6 +285,17 @@ pub enum Msg<'a> {
     NoticeRejected {
         number: &'a str,
         reason: &'a str,
+    },
+    NoticeQuestion {
+        number: &'a str,
+        question: &'a str,
+    },
+    NoticeWaitingParts {
+        number: &'a str,
+        note: &'a str,
+    },
+    NoticeResumed {
+        number: &'a str,
     },
     NoticeCancelled {
         number: &'a str,
@@ -507,6 +531,15 @@ pub enum W {
     ActComplete,
     ActDeliver,
     ActReject,
+    ActResume,
+    ActWaitQuestion,
+    ActWaitAuthor,
+    ActWaitWhat,
+    ActWaitParts,
+    DoneWaiting,
+    DoneResumed,
+    HistWaiting,
+    HistResumed,
     ActRejectReason,
     ActCancel,
     ActCancelConfirm,
@@ -1034,6 +1067,7 @@ mod tests {
             LifecycleError::NotAllowed { from: State::Done, transition: crate::domain::Transition::Accept },
             LifecycleError::NotAllowed { from: State::Archived, transition: crate::domain::Transition::Cancel },
             LifecycleError::ReasonRequired,
+            LifecycleError::NoteRequired,
             LifecycleError::ReasonTooLong { len: 1001, max: 1000 },
         ];
         // With the English line the command line prints, whose numbers every language must keep.

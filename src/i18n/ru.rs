@@ -25,6 +25,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::ShareContact => "📱 Отправить мой номер".into(),
         Msg::Accept => "✅ Принять".into(),
         Msg::Complete => "🏁 Выполнено".into(),
+        Msg::AskAuthor => "❓ Спросить автора".into(),
+        Msg::WaitForParts => "⏸ Ждёт запчастей".into(),
+        Msg::Resume => "▶️ Продолжить".into(),
         Msg::Reject => "⛔ Отклонить".into(),
         Msg::Issue => "📦 Выдать".into(),
         Msg::IssuePartially => "📦 Выдать что есть".into(),
@@ -69,6 +72,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::State(s) => match s {
             State::New => "новая",
             State::Accepted => "принята",
+            State::WaitingAuthor => "ждёт ответа автора",
+            State::WaitingParts => "ждёт запчастей",
             State::Done => "выполнена",
             State::Rejected => "отклонена",
             State::Cancelled => "отменена",
@@ -147,6 +152,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             LifecycleError::NotAllowed { from, .. } => {
                 format!("Сейчас это невозможно: заявка {}.", text(Msg::State(*from)))
             }
+            LifecycleError::NoteRequired => "Напишите, чего ждёт заявка: вопрос автору или какие запчасти.".into(),
             LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
                 text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
             }
@@ -203,6 +209,19 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::QueueTitle { total, page, pages } => format!("В очереди: {total} (стр. {page} из {pages})"),
         Msg::QueueEmpty => "Очередь пуста. 🎉".into(),
         Msg::AcceptedOk { number } => format!("Вы приняли {number}."),
+        Msg::AskWaitNote { number, author } => {
+            if author {
+                format!(
+                    "Что спросить у автора {number}? Он получит вопрос в Telegram; срок остановлен, пока работа не продолжится."
+                )
+            } else {
+                format!(
+                    "Чего ждёт {number} (запчасти, подрядчик)? Автор это увидит; срок остановлен, пока работа не продолжится."
+                )
+            }
+        }
+        Msg::WaitingOk { number } => format!("{number} ждёт; срок остановлен."),
+        Msg::ResumedOk { number } => format!("Работа над {number} продолжается; срок снова идёт."),
         Msg::CompletedOk { number } => format!("{number} выполнена."),
         Msg::AskRejectReason { number } => format!("Почему {number} отклоняется? Автор увидит этот текст."),
         Msg::BadReason { max } => format!("Напишите причину словами, не длиннее {max} символов."),
@@ -261,6 +280,13 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::NoticeRejected { number, reason } => {
             format!("⛔ Ваша заявка <b>{number}</b> отклонена.\nПричина: {reason}")
         }
+        Msg::NoticeQuestion { number, question } => format!(
+            "❓ Вопрос по вашей заявке <b>{number}</b>:\n{question}\n\nСрок заявки остановлен до вашего ответа; позвоните или напишите тому, кто над ней работает."
+        ),
+        Msg::NoticeWaitingParts { number, note } => {
+            format!("⏸ Ваша заявка <b>{number}</b> ждёт запчастей или подрядчика:\n{note}")
+        }
+        Msg::NoticeResumed { number } => format!("▶️ Работа над вашей заявкой <b>{number}</b> продолжается."),
         Msg::NoticeCancelled { number } => format!("Заявку <b>{number}</b> отменил её автор."),
         Msg::NoticeIssued { number } => format!("📦 По вашей заявке <b>{number}</b> выданы картриджи:"),
         Msg::NoticeNewRequest => "🆕 Новая заявка".into(),
@@ -634,6 +660,15 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActComplete => "Выполнено",
         W::ActDeliver => "Доставлено",
         W::ActReject => "Отклонить",
+        W::ActResume => "Продолжить: срок снова идёт",
+        W::ActWaitQuestion => "Вопрос автору (придёт ему в Telegram)",
+        W::ActWaitAuthor => "Спросить автора и остановить срок",
+        W::ActWaitWhat => "Чего ждёт: запчасти, подрядчик",
+        W::ActWaitParts => "Ждать запчастей и остановить срок",
+        W::DoneWaiting => "Заявка ждёт; срок остановлен, автору сообщено.",
+        W::DoneResumed => "Работа продолжается; срок снова идёт.",
+        W::HistWaiting => "ждёт (срок остановлен)",
+        W::HistResumed => "продолжена",
         W::ActRejectReason => "Почему отклонена (автор увидит это)",
         W::ActCancel => "Отменить заявку",
         W::ActCancelConfirm => "Отменить эту заявку?",

@@ -25,6 +25,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::ShareContact => "📱 Надіслати мій номер".into(),
         Msg::Accept => "✅ Прийняти".into(),
         Msg::Complete => "🏁 Виконано".into(),
+        Msg::AskAuthor => "❓ Запитати автора".into(),
+        Msg::WaitForParts => "⏸ Чекає запчастин".into(),
+        Msg::Resume => "▶️ Продовжити".into(),
         Msg::Reject => "⛔ Відхилити".into(),
         Msg::Issue => "📦 Видати".into(),
         Msg::IssuePartially => "📦 Видати що є".into(),
@@ -69,6 +72,8 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::State(s) => match s {
             State::New => "нова",
             State::Accepted => "прийнята",
+            State::WaitingAuthor => "чекає відповіді автора",
+            State::WaitingParts => "чекає запчастин",
             State::Done => "виконана",
             State::Rejected => "відхилена",
             State::Cancelled => "скасована",
@@ -147,6 +152,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             LifecycleError::NotAllowed { from, .. } => {
                 format!("Зараз це неможливо: заявка {}.", text(Msg::State(*from)))
             }
+            LifecycleError::NoteRequired => "Напишіть, на що чекає заявка: питання автору або які запчастини.".into(),
             LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
                 text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
             }
@@ -200,6 +206,19 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::QueueTitle { total, page, pages } => format!("У черзі: {total} (стор. {page} з {pages})"),
         Msg::QueueEmpty => "Черга порожня. 🎉".into(),
         Msg::AcceptedOk { number } => format!("Ви прийняли {number}."),
+        Msg::AskWaitNote { number, author } => {
+            if author {
+                format!(
+                    "Що запитати в автора {number}? Він отримає питання в Telegram; термін зупинено, доки робота не продовжиться."
+                )
+            } else {
+                format!(
+                    "На що чекає {number} (запчастини, підрядник)? Автор це побачить; термін зупинено, доки робота не продовжиться."
+                )
+            }
+        }
+        Msg::WaitingOk { number } => format!("{number} чекає; термін зупинено."),
+        Msg::ResumedOk { number } => format!("Робота над {number} триває; термін знову йде."),
         Msg::CompletedOk { number } => format!("{number} виконана."),
         Msg::AskRejectReason { number } => format!("Чому {number} відхиляється? Автор побачить цей текст."),
         Msg::BadReason { max } => format!("Напишіть причину словами, не довше {max} символів."),
@@ -258,6 +277,13 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::NoticeRejected { number, reason } => {
             format!("⛔ Вашу заявку <b>{number}</b> відхилено.\nПричина: {reason}")
         }
+        Msg::NoticeQuestion { number, question } => format!(
+            "❓ Питання щодо вашої заявки <b>{number}</b>:\n{question}\n\nТермін заявки зупинено до вашої відповіді; зателефонуйте або напишіть тому, хто над нею працює."
+        ),
+        Msg::NoticeWaitingParts { number, note } => {
+            format!("⏸ Ваша заявка <b>{number}</b> чекає запчастин або підрядника:\n{note}")
+        }
+        Msg::NoticeResumed { number } => format!("▶️ Робота над вашою заявкою <b>{number}</b> триває."),
         Msg::NoticeCancelled { number } => format!("Заявку <b>{number}</b> скасував її автор."),
         Msg::NoticeIssued { number } => format!("📦 За вашою заявкою <b>{number}</b> видано картриджі:"),
         Msg::NoticeNewRequest => "🆕 Нова заявка".into(),
@@ -650,6 +676,15 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActComplete => "Виконано",
         W::ActDeliver => "Доставлено",
         W::ActReject => "Відхилити",
+        W::ActResume => "Продовжити: термін знову йде",
+        W::ActWaitQuestion => "Питання автору (надійде йому в Telegram)",
+        W::ActWaitAuthor => "Запитати автора й зупинити термін",
+        W::ActWaitWhat => "На що чекає: запчастини, підрядник",
+        W::ActWaitParts => "Чекати запчастин і зупинити термін",
+        W::DoneWaiting => "Заявка чекає; термін зупинено, автору повідомлено.",
+        W::DoneResumed => "Робота триває; термін знову йде.",
+        W::HistWaiting => "чекає (термін зупинено)",
+        W::HistResumed => "продовжена",
         W::ActRejectReason => "Чому відхилена (автор побачить це)",
         W::ActCancel => "Скасувати заявку",
         W::ActCancelConfirm => "Скасувати цю заявку?",

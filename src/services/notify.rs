@@ -28,6 +28,10 @@ pub enum Notice {
     Rejected { request_id: i64, reason: String },
     /// To the assignee: the author cancelled.
     Cancelled { request_id: i64 },
+    /// To the author: staff stopped the clock, with a question for them or what is awaited.
+    Waiting { request_id: i64, waiting: crate::domain::Waiting, note: String },
+    /// To the author: work on it goes on.
+    Resumed { request_id: i64 },
     /// To the author.
     CartridgesIssued { request_id: i64, lines: Vec<IssuedLine>, note: Option<String> },
     /// To on-duty staff: someone needs help in the server room now.

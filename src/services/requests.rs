@@ -67,7 +67,7 @@ pub(crate) fn facts(r: &Request) -> RequestFacts {
 
 /// The lifecycle state of a stored request.
 pub(crate) fn state(r: &Request) -> State {
-    State::of(r.status, r.archived_at.is_some())
+    State::of(r.status, r.waiting, r.archived_at.is_some())
 }
 
 /// Checks that `who` may take `action` on `r` now (see [`actions::check`]),
@@ -249,6 +249,7 @@ fn snapshot(r: &Request) -> serde_json::Value {
         "assignee_id": r.assignee_id,
         "rejection_reason": r.rejection_reason,
         "archived": r.archived_at.is_some(),
+        "waiting": r.waiting,
     })
 }
 
@@ -274,12 +275,22 @@ pub(crate) fn transition_in(
 ) -> Result<Request> {
     let reason = match t {
         Transition::Reject => Some(lifecycle::rejection_reason(reason.unwrap_or(""))?),
+        Transition::WaitAuthor | Transition::WaitParts => Some(lifecycle::waiting_note(reason.unwrap_or(""))?),
         _ => None,
     };
     let who = principal(tx, &app.settings, actor)?;
     let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     may(&who, Action::from(t), &r)?;
     let before = snapshot(&r);
+    // Leaving a wait (resumed, or finished while waiting) starts the clock
+    // again: the working time it waited pushes its resolve deadline on.
+    if let Some(since) = r.waiting_since.filter(|_| !matches!(t, Transition::WaitAuthor | Transition::WaitParts)) {
+        let rules = super::sla::rules_in(tx, app)?;
+        r.waited_seconds += crate::domain::calendar::between(rules.calendar(r.branch_id), since, now).num_seconds();
+        r.waiting = None;
+        r.waiting_since = None;
+    }
+    let mut note = None;
     match t {
         Transition::Accept => {
             let Principal::User { id: staff, .. } = who else {
@@ -289,6 +300,16 @@ pub(crate) fn transition_in(
             r.assignee_id = Some(staff);
             r.accepted_at = Some(now);
         }
+        Transition::WaitAuthor | Transition::WaitParts => {
+            r.waiting = Some(if t == Transition::WaitAuthor {
+                crate::domain::Waiting::Author
+            } else {
+                crate::domain::Waiting::Parts
+            });
+            r.waiting_since = Some(now);
+            note = reason;
+        }
+        Transition::Resume => {}
         Transition::Complete => {
             r.status = Status::Done;
             r.closed_at = Some(now);
@@ -318,6 +339,15 @@ pub(crate) fn transition_in(
             Some(Notice::Rejected { request_id: id, reason: r.rejection_reason.clone().unwrap_or_default() }),
         ),
         Transition::Cancel => (r.assignee_id, Some(Notice::Cancelled { request_id: id })),
+        Transition::WaitAuthor | Transition::WaitParts => (
+            Some(r.author_id),
+            r.waiting.map(|waiting| Notice::Waiting {
+                request_id: id,
+                waiting,
+                note: note.clone().unwrap_or_default(),
+            }),
+        ),
+        Transition::Resume => (Some(r.author_id), Some(Notice::Resumed { request_id: id })),
         Transition::Archive => (None, None),
     };
     if let (Some(to), Some(notice)) = (recipient, notice)
@@ -329,7 +359,13 @@ pub(crate) fn transition_in(
         tx,
         now,
         actor,
-        AuditEvent::new(AuditAction::of(t), "request", RequestNumber(id)).before(before).after(snapshot(&r)),
+        AuditEvent::new(AuditAction::of(t), "request", RequestNumber(id)).before(before).after({
+            let mut after = snapshot(&r);
+            if let Some(n) = &note {
+                after["note"] = json!(n);
+            }
+            after
+        }),
     )?;
     Ok(r)
 }
@@ -348,6 +384,21 @@ pub fn reject(app: &App, actor: &Actor, id: i64, reason: &str) -> Result<Request
 
 pub fn cancel(app: &App, actor: &Actor, id: i64) -> Result<Request> {
     transition(app, actor, id, Transition::Cancel, None)
+}
+
+/// Stops an accepted request's clock: it waits for its author's answer to
+/// `note` (a question they are sent), or for parts or a contractor (`note` says which).
+pub fn wait(app: &App, actor: &Actor, id: i64, waiting: crate::domain::Waiting, note: &str) -> Result<Request> {
+    let t = match waiting {
+        crate::domain::Waiting::Author => Transition::WaitAuthor,
+        crate::domain::Waiting::Parts => Transition::WaitParts,
+    };
+    transition(app, actor, id, t, Some(note))
+}
+
+/// Starts a waiting request's clock again.
+pub fn resume(app: &App, actor: &Actor, id: i64) -> Result<Request> {
+    transition(app, actor, id, Transition::Resume, None)
 }
 
 pub fn archive(app: &App, actor: &Actor, id: i64) -> Result<Request> {

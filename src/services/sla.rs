@@ -113,7 +113,10 @@ pub fn due(s: &Rules, r: &Request, kind: SlaKind) -> Option<DateTime<Utc>> {
 fn due_of(s: &Rules, r: &RequestTimes, kind: SlaKind) -> Option<DateTime<Utc>> {
     let limit = match kind {
         SlaKind::Accept => s.limits.accept.get(r.priority),
-        SlaKind::Resolve => s.limits.resolve.get(r.priority)?,
+        // The working time it waited (its clock stopped) is added to the resolve limit.
+        SlaKind::Resolve => {
+            s.limits.resolve.get(r.priority)? + std::time::Duration::from_secs(r.waited_seconds.max(0) as u64)
+        }
     };
     // A limit that never runs out (a calendar whose days are all holidays) is no deadline.
     Some(sla::due_at(s.clock_of(r), r.created_at, limit)).filter(|d| *d != DateTime::<Utc>::MAX_UTC)
@@ -125,6 +128,8 @@ fn due_of(s: &Rules, r: &RequestTimes, kind: SlaKind) -> Option<DateTime<Utc>> {
 pub fn deadline(s: &Rules, r: &Request) -> Option<(SlaKind, DateTime<Utc>)> {
     let kind = match r.status {
         Status::New => SlaKind::Accept,
+        // Waiting: its clock is stopped, so it falls due at no moment.
+        Status::Accepted if r.waiting_since.is_some() => return None,
         Status::Accepted => SlaKind::Resolve,
         _ => return None,
     };
@@ -140,7 +145,8 @@ pub fn breached(s: &Rules, r: &Request, now: DateTime<Utc>) -> bool {
 /// [`breached`] from a request's times alone (what the dashboard reads).
 pub fn breached_times(s: &Rules, r: &RequestTimes, now: DateTime<Utc>) -> bool {
     due_of(s, r, SlaKind::Accept).is_some_and(|d| sla::accept_breached(d, r.accepted_at, r.closed_at, now))
-        || due_of(s, r, SlaKind::Resolve).is_some_and(|d| sla::resolve_breached(d, r.closed_at, now))
+        // While it waits, whether it was late when its clock stopped.
+        || due_of(s, r, SlaKind::Resolve).is_some_and(|d| sla::resolve_breached(d, r.closed_at.or(r.waiting_since), now))
 }
 
 /// The breach of a request at `now`, if any (the resolve limit counts only once it is accepted).

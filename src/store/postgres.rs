@@ -1204,6 +1204,9 @@ fn request(r: &Row) -> Result<Request> {
         sla_notified_at: r.get(20),
         client_key: r.get(21),
         sla_resolve_level: r.get(22),
+        waiting: r.get::<_, Option<String>>(23).map(parse).transpose()?,
+        waiting_since: r.get(24),
+        waited_seconds: r.get(25),
     })
 }
 
@@ -1336,6 +1339,9 @@ impl Requests for PgTx {
                 &r.sla_level,
                 &r.sla_notified_at,
                 &r.sla_resolve_level,
+                &r.waiting.map(|w| w.as_str()),
+                &r.waiting_since,
+                &r.waited_seconds,
             ],
         )?;
         if n == 0 {
@@ -1383,6 +1389,8 @@ impl Requests for PgTx {
                     created_at: r.get(4),
                     accepted_at: r.get(5),
                     closed_at: r.get(6),
+                    waiting_since: r.get(7),
+                    waited_seconds: r.get(8),
                 })
             })
             .collect()

@@ -331,7 +331,7 @@ pub(crate) const REQUESTS: Sql = shared!(
     "SELECT r.id, r.kind, r.author_id, a.full_name, r.branch_id, b.code, b.name, \
      r.contact_name, r.contact_phone, r.description, r.priority, r.status, r.assignee_id, s.full_name, \
      r.rejection_reason, r.created_at, r.accepted_at, r.closed_at, r.archived_at, r.sla_level, r.sla_notified_at, \
-     r.client_key, r.sla_resolve_level \
+     r.client_key, r.sla_resolve_level, r.waiting, r.waiting_since, r.waited_seconds \
      FROM requests r \
      JOIN users a ON a.telegram_id = r.author_id \
      JOIN branches b ON b.id = r.branch_id \
@@ -341,8 +341,8 @@ pub(crate) const REQUEST_BY_ID: Sql = shared!(REQUESTS.sqlite(), " WHERE r.id = 
 pub(crate) const REQUEST_BY_CLIENT_KEY: Sql = shared!(REQUESTS.sqlite(), " WHERE r.client_key = ?1");
 /// What service levels depend on, of requests; a filter goes after it (no
 /// joins, no order: the dashboard reads every open request this way).
-pub(crate) const REQUEST_TIMES: &str =
-    "SELECT r.branch_id, r.kind, r.priority, r.status, r.created_at, r.accepted_at, r.closed_at FROM requests r";
+pub(crate) const REQUEST_TIMES: &str = "SELECT r.branch_id, r.kind, r.priority, r.status, r.created_at, r.accepted_at, r.closed_at, r.waiting_since, \
+     r.waited_seconds FROM requests r";
 /// Counts requests; a filter goes after it.
 pub(crate) const COUNT_REQUESTS: &str = "SELECT count(*) FROM requests r";
 pub(crate) const INSERT_REQUEST: Sql = shared!(
@@ -356,8 +356,8 @@ pub(crate) const INSERT_ITEM: Sql = shared!(
 );
 pub(crate) const UPDATE_REQUEST: Sql = shared!(
     "UPDATE requests SET status = ?2, assignee_id = ?3, rejection_reason = ?4, accepted_at = ?5, \
-     closed_at = ?6, archived_at = ?7, sla_level = ?8, sla_notified_at = ?9, sla_resolve_level = ?10 \
-     WHERE id = ?1"
+     closed_at = ?6, archived_at = ?7, sla_level = ?8, sla_notified_at = ?9, sla_resolve_level = ?10, \
+     waiting = ?11, waiting_since = ?12, waited_seconds = ?13 WHERE id = ?1"
 );
 
 /// The queue's rank of a request's priority: high first.

@@ -1080,6 +1080,12 @@ fn request_row(r: &Row) -> rusqlite::Result<Request> {
         sla_notified_at: time_opt(r, 20)?,
         client_key: r.get(21)?,
         sla_resolve_level: r.get(22)?,
+        waiting: r
+            .get::<_, Option<String>>(23)?
+            .map(|w| crate::domain::Waiting::parse_named(&w).map_err(|e| conversion(23, e)))
+            .transpose()?,
+        waiting_since: time_opt(r, 24)?,
+        waited_seconds: r.get(25)?,
     })
 }
 
@@ -1238,6 +1244,9 @@ impl Requests for SqliteTx {
                 r.sla_level,
                 opt_text(r.sla_notified_at),
                 r.sla_resolve_level,
+                r.waiting.map(|w| w.as_str()),
+                opt_text(r.waiting_since),
+                r.waited_seconds,
             ])
             .map_err(db)?;
         if n == 0 {
@@ -1276,6 +1285,8 @@ impl Requests for SqliteTx {
                 created_at: time(r, 4)?,
                 accepted_at: time_opt(r, 5)?,
                 closed_at: time_opt(r, 6)?,
+                waiting_since: time_opt(r, 7)?,
+                waited_seconds: r.get(8)?,
             })
         })
         .map_err(db)?
@@ -2376,7 +2387,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16, 17]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -8,6 +8,7 @@ use super::Web;
 use super::pages::{Flash, Page, call, html, refused};
 use super::requests::plain;
 use super::session::{self, SignedIn};
+use crate::domain::Waiting;
 use crate::domain::actions::Action;
 use crate::domain::model::{AttachmentKind, LogEntry, Request};
 use crate::domain::{Kind, Lang, Named, RequestNumber, WarehouseId};
@@ -77,6 +78,9 @@ pub struct Offered {
     pub accept: bool,
     pub issue: bool,
     pub complete: bool,
+    pub wait_author: bool,
+    pub wait_parts: bool,
+    pub resume: bool,
     pub reject: bool,
     pub cancel: bool,
     pub archive: bool,
@@ -89,6 +93,9 @@ impl Offered {
             accept: has(Action::Accept),
             issue: has(Action::IssueCartridges),
             complete: has(Action::Complete),
+            wait_author: has(Action::WaitForAuthor),
+            wait_parts: has(Action::WaitForParts),
+            resume: has(Action::Resume),
             reject: has(Action::Reject),
             cancel: has(Action::Cancel),
             archive: has(Action::Archive),
@@ -96,7 +103,15 @@ impl Offered {
     }
 
     pub fn is_empty(&self) -> bool {
-        !(self.accept || self.issue || self.complete || self.reject || self.cancel || self.archive)
+        !(self.accept
+            || self.issue
+            || self.complete
+            || self.wait_author
+            || self.wait_parts
+            || self.resume
+            || self.reject
+            || self.cancel
+            || self.archive)
     }
 }
 
@@ -126,6 +141,8 @@ fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> His
     let word = match A::parse(&l.action) {
         Some(A::RequestCreate) => Some(W::HistCreated),
         Some(A::RequestAccept) => Some(W::HistAccepted),
+        Some(A::RequestWaitAuthor | A::RequestWaitParts) => Some(W::HistWaiting),
+        Some(A::RequestResume) => Some(W::HistResumed),
         Some(A::RequestComplete) => Some(W::HistCompleted),
         Some(A::RequestReject) => Some(W::HistRejected),
         Some(A::RequestCancel) => Some(W::HistCancelled),
@@ -164,8 +181,8 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
     let r = &card.request;
     let tz = web.app.settings.timezone;
     let due = card.deadline;
-    let state = if r.archived_at.is_some() {
-        t(lang, Msg::State(crate::domain::State::Archived))
+    let state = if r.archived_at.is_some() || r.waiting.is_some() {
+        t(lang, Msg::State(crate::domain::State::of(r.status, r.waiting, r.archived_at.is_some())))
     } else {
         t(lang, Msg::Status(r.status))
     };
@@ -271,6 +288,8 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Path(id): Path<i64>, Qu
     let flash = q.done.as_deref().and_then(|d| {
         let word = match d {
             "accepted" => W::DoneAccepted,
+            "waiting" => W::DoneWaiting,
+            "resumed" => W::DoneResumed,
             "completed" => W::DoneCompleted,
             "rejected" => W::DoneRejected,
             "cancelled" => W::DoneCancelled,
@@ -347,6 +366,12 @@ pub async fn act(
     let (done, result) = match action.as_str() {
         "accept" => ("accepted", call(&web, move |app| requests::accept(app, &actor, id)).await),
         "complete" => ("completed", call(&web, move |app| requests::complete(app, &actor, id)).await),
+        "wait-author" | "wait-parts" => {
+            let waiting = if action == "wait-author" { Waiting::Author } else { Waiting::Parts };
+            let note = f.note.clone().unwrap_or_default();
+            ("waiting", call(&web, move |app| requests::wait(app, &actor, id, waiting, &note)).await)
+        }
+        "resume" => ("resumed", call(&web, move |app| requests::resume(app, &actor, id)).await),
         "reject" => ("rejected", call(&web, move |app| requests::reject(app, &actor, id, &reason)).await),
         "cancel" => ("cancelled", call(&web, move |app| requests::cancel(app, &actor, id)).await),
         "archive" => ("archived", call(&web, move |app| requests::archive(app, &actor, id)).await),

@@ -164,6 +164,8 @@ pub async fn callback(
         C::Accept(id) => queue::accept(bot, ctx, id, message).await,
         C::Complete(id) | C::Deliver(id) => queue::complete(bot, ctx, id, message).await,
         C::Reject(id) => queue::reject(bot, ctx, convo, storage, id).await,
+        C::Wait(id, author) => queue::wait_ask(bot, ctx, convo, storage, id, author).await,
+        C::Resume(id) => queue::resume(bot, ctx, id, message).await,
         C::Issue(id) => stock::issue(bot, ctx, id).await,
         C::IssueFrom(id, warehouse) => stock::issue_from(bot, ctx, id, warehouse, message).await,
         C::EmptiesAt(warehouse) => stock::empties_at(bot, ctx, warehouse, message).await,

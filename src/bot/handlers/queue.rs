@@ -81,6 +81,9 @@ pub fn actions(lang: Lang, r: &Request, offered: &[Action]) -> InlineKeyboardMar
                 row.push(button(lang, Msg::Reject, Callback::Reject(r.id)))
             }
             Action::Reject => row2.push(button(lang, Msg::Reject, Callback::Reject(r.id))),
+            Action::WaitForAuthor => row2.push(button(lang, Msg::AskAuthor, Callback::Wait(r.id, true))),
+            Action::WaitForParts => row2.push(button(lang, Msg::WaitForParts, Callback::Wait(r.id, false))),
+            Action::Resume => row.push(button(lang, Msg::Resume, Callback::Resume(r.id))),
             Action::Cancel => row2.push(button(lang, Msg::CancelRequest, Callback::CancelAsk(r.id))),
             Action::Archive => {}
         }
@@ -158,6 +161,74 @@ pub async fn complete(bot: Bot, ctx: Ctx, id: i64, at: At) -> HandlerResult {
             show_changed(&bot, &ctx, at, &r, ctx.t(Msg::CompletedOk { number: &number })).await
         }
         Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}
+
+/// Starts a waiting request's clock again, in place.
+pub async fn resume(bot: Bot, ctx: Ctx, id: i64, at: At) -> HandlerResult {
+    let actor = ctx.actor();
+    match blocking(&ctx.app, move |app| requests::resume(app, &actor, id)).await {
+        Ok(r) => {
+            let number = esc(&render::number(r.id));
+            show_changed(&bot, &ctx, at, &r, ctx.t(Msg::ResumedOk { number: &number })).await
+        }
+        Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}
+
+/// Asks, in the staff member's private chat, the question for the author or what is awaited.
+pub async fn wait_ask(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    storage: Arc<DialogueStore>,
+    id: i64,
+    author: bool,
+) -> HandlerResult {
+    let actor = ctx.actor();
+    if let Err(e) = blocking(&ctx.app, move |app| requests::check(app, &actor, id, Permission::CompleteRequest)).await {
+        return explain(&bot, &ctx, &e).await;
+    }
+    let number = esc(&render::number(id));
+    say(&bot, ctx.chat, ctx.t(Msg::AskWaitNote { number: &number, author }), Some(keyboards::cancel_only(ctx.lang)))
+        .await?;
+    let state = State::WaitNote { request_id: id, author };
+    if convo.chat_id() == ctx.chat {
+        convo.update(state).await?;
+    } else {
+        Convo::new(storage, ctx.chat).update(state).await?;
+    }
+    Ok(())
+}
+
+pub async fn wait_note(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    (request_id, author): (i64, bool),
+    msg: Message,
+) -> HandlerResult {
+    let text = msg.text().map(String::from).unwrap_or_default();
+    let actor = ctx.actor();
+    let waiting = if author { crate::domain::Waiting::Author } else { crate::domain::Waiting::Parts };
+    match blocking(&ctx.app, move |app| requests::wait(app, &actor, request_id, waiting, &text)).await {
+        Ok(r) => {
+            convo.exit().await?;
+            let number = esc(&render::number(r.id));
+            say(&bot, ctx.chat, ctx.t(Msg::WaitingOk { number: &number }), Some(ctx.menu())).await?;
+            Ok(())
+        }
+        Err(
+            e @ services::Error::Lifecycle(
+                crate::domain::LifecycleError::NoteRequired | crate::domain::LifecycleError::ReasonTooLong { .. },
+            ),
+        ) => explain(&bot, &ctx, &e).await,
+        Err(e) => {
+            convo.exit().await?;
+            explain(&bot, &ctx, &e).await?;
+            say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
+            Ok(())
+        }
     }
 }
 
