@@ -634,6 +634,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActReject => "Reject",
         W::ActResume => "Resume: the clock runs again",
         W::ActWaitQuestion => "Question for the author (sent to them in Telegram)",
+        W::ActWaitSummary => "Stop the clock: ask the author, or wait for parts",
         W::ActWaitAuthor => "Ask the author and stop the clock",
         W::ActWaitWhat => "What it waits for: parts, a contractor",
         W::ActWaitParts => "Wait for parts and stop the clock",

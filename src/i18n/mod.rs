@@ -533,6 +533,7 @@ pub enum W {
     ActReject,
     ActResume,
     ActWaitQuestion,
+    ActWaitSummary,
     ActWaitAuthor,
     ActWaitWhat,
     ActWaitParts,

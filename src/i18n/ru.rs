@@ -662,6 +662,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActReject => "Отклонить",
         W::ActResume => "Продолжить: срок снова идёт",
         W::ActWaitQuestion => "Вопрос автору (придёт ему в Telegram)",
+        W::ActWaitSummary => "Остановить срок: спросить автора или ждать запчастей",
         W::ActWaitAuthor => "Спросить автора и остановить срок",
         W::ActWaitWhat => "Чего ждёт: запчасти, подрядчик",
         W::ActWaitParts => "Ждать запчастей и остановить срок",

@@ -678,6 +678,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActReject => "Відхилити",
         W::ActResume => "Продовжити: термін знову йде",
         W::ActWaitQuestion => "Питання автору (надійде йому в Telegram)",
+        W::ActWaitSummary => "Зупинити термін: запитати автора або чекати запчастин",
         W::ActWaitAuthor => "Запитати автора й зупинити термін",
         W::ActWaitWhat => "На що чекає: запчастини, підрядник",
         W::ActWaitParts => "Чекати запчастин і зупинити термін",
