@@ -236,7 +236,7 @@ fn list_in(tx: &mut dyn Tx, app: &App) -> Result<Vec<CalendarView>> {
 }
 
 /// The calendar a code names, whatever the case of its Latin letters.
-fn by_code(tx: &mut dyn Tx, code: &str) -> Result<CalendarRecord> {
+pub(crate) fn by_code(tx: &mut dyn Tx, code: &str) -> Result<CalendarRecord> {
     tx.calendars()?
         .into_iter()
         .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
@@ -367,11 +367,6 @@ pub(crate) fn put_day_in(tx: &mut dyn Tx, calendar: &CalendarRecord, form: &DayF
     }
     tx.put_calendar_day(&record)?;
     Ok(outcome)
-}
-
-/// The calendar `code` names, inside `tx`.
-pub(crate) fn named(tx: &mut dyn Tx, code: &str) -> Result<CalendarRecord> {
-    by_code(tx, code)
 }
 
 /// Gives a branch a calendar of its own inside `tx`, or (`None`) the default back; whether it changed.

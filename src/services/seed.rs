@@ -441,7 +441,7 @@ fn seed_holidays(tx: &mut dyn Tx, input: Input, _: chrono::DateTime<chrono::Utc>
         let Some(code) = blank_to_none(row.calendar.clone()) else {
             return Err(Error::Invalid("no calendar; name the calendar's code in the calendar column".into()));
         };
-        let calendar = calendars::named(tx, &code)?;
+        let calendar = calendars::by_code(tx, &code)?;
         count(line, calendars::put_day_in(tx, &calendar, &row.form())?);
         Ok(())
     })
@@ -462,7 +462,7 @@ pub fn import_days(app: &App, actor: &Actor, code: &str, file: &Path) -> Result<
         crate::domain::Permission::ManageDirectory,
         None,
     )?;
-    let calendar = calendars::named(&mut *tx, code)?;
+    let calendar = calendars::by_code(&mut *tx, code)?;
     let mut line = SeedLine { table: "calendar_days", file: shown.clone(), added: 0, updated: 0, unchanged: 0 };
     each_row(input, |row: DayRow, _| {
         if let Some(other) = blank_to_none(row.calendar.clone())
