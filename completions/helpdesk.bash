@@ -3161,7 +3161,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__requests__subcmd__list)
-            opts="-h -V --status --kind --branch --author --assignee --from --until --archived --include-archived --order --limit --offset --format --config --database-url --help --version"
+            opts="-h -V --status --kind --branch --waiting --author --assignee --from --until --archived --include-archived --order --limit --offset --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3177,6 +3177,10 @@ _helpdesk() {
                     ;;
                 --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --waiting)
+                    COMPREPLY=($(compgen -W "author parts" -- "${cur}"))
                     return 0
                     ;;
                 --author)

@@ -419,6 +419,8 @@ repair\t''
 maintenance\t''
 it_help\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l branch -d 'Only this branch: a code, name or id (code:X, name:X or id:N to say which)' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l waiting -d 'Only requests waiting (their clock stopped) for this: author, parts (repeat or separate with commas)' -r -f -a "author\t''
+parts\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l author -d 'Only requests filed by this Telegram ID' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l assignee -d 'Only requests assigned to this Telegram ID' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l from -d 'Created on or after this date (also --since)' -r

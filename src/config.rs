@@ -86,6 +86,12 @@ pub const SPECS: &[Spec] = &[
         "High priority runs round the clock (on): due, and reminded of, at any hour; off counts it in its \
          branch's working hours like the rest.",
     ),
+    spec(
+        "waiting_close_after",
+        "off",
+        "Close (as cancelled) a request that has waited this long for its author's answer, telling the author; \
+         off never closes one. Checked by sla-check.",
+    ),
     spec("backup_dir", "backups", "Directory for backups (daily/ and yearly/ are made inside)."),
     spec("backup_keep_daily", "30", "How many daily backups to keep; yearly ones are kept for good."),
     spec("backup_compress", "none", "Compress backups: none or zstd."),
@@ -342,6 +348,8 @@ pub struct SlaSettings {
     pub escalate_after: u32,
     /// High-priority reminders go out outside working hours too.
     pub high_always: bool,
+    /// Requests waiting this long for their author's answer are closed.
+    pub waiting_close_after: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -868,6 +876,7 @@ impl Loaded {
                 repeat: p.get("sla_repeat", parse_duration)?,
                 escalate_after: p.get("sla_escalate_after", |v| parse_count(v, 1))?,
                 high_always: p.get("sla_high_always", parse_switch)?,
+                waiting_close_after: p.get("waiting_close_after", parse_optional_duration)?,
             },
             backup: BackupSettings {
                 dir: p.get("backup_dir", |v| {

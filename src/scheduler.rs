@@ -44,13 +44,7 @@ pub const ONEC_PULL_ACTOR: &str = "1c-odata";
 pub fn run_job(app: &App, job: Job, slot: chrono::DateTime<Utc>, senders: &Senders) -> crate::services::Result<String> {
     let channels = Channels { telegram: senders.telegram.as_deref(), email: senders.email.as_deref() };
     match job {
-        Job::SlaCheck => recorded(
-            app,
-            job,
-            slot,
-            || sla::check(app, channels, false),
-            |r| format!("{} breaches, {} reminders sent, {} pending", r.breaches.len(), r.sent, r.pending),
-        ),
+        Job::SlaCheck => recorded(app, job, slot, || sla::check(app, channels, false), sla::SlaRun::summary),
         Job::Backup => recorded(
             app,
             job,

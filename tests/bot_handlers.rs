@@ -1194,3 +1194,69 @@ async fn staff_ask_the_author_and_resume() {
     h.notify().await;
     assert!(h.last_text(EMPLOYEE).contains(&format!("Робота над вашою заявкою <b>{number}</b> триває")));
 }
+
+/// The author answers the question their request waits on: by the button
+/// under it (an empty answer is asked again), or by replying to the message.
+/// The answer is kept in the history, its assignee gets it, the clock runs
+/// again. A stranger's answer, or one when nothing is asked, is refused in
+/// the person's language and changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_author_answers_and_the_clock_runs_again() {
+    use helpdesk::domain::Waiting;
+    use helpdesk::services::{Actor, requests};
+    const STRANGER: i64 = 555_000_102;
+    let h = Harness::new().await;
+    let author = employee();
+    registered(&h, &author, "Львов").await;
+    let stranger = russian(STRANGER);
+    registered(&h, &stranger, "Львов").await;
+    let s = staff(SUPPORT);
+    h.text(&s, "/start").await;
+    let id = file_as(&h, EMPLOYEE, Kind::Repair);
+    let number = format!("HD-{id:06}");
+    let ask = |question: &'static str| {
+        h.db(move |app| requests::wait(app, &Actor::Telegram(SUPPORT), id, Waiting::Author, question)).unwrap()
+    };
+    h.db(|app| requests::accept(app, &Actor::Telegram(SUPPORT), id)).unwrap();
+    ask("Which floor?");
+    h.notify().await;
+    let question = h.last_text(EMPLOYEE);
+    assert!(question.contains("натисніть «Відповісти» або дайте відповідь"), "{question}");
+
+    h.reply(&stranger, "второй", &question).await;
+    assert!(h.last_text(STRANGER).contains("Это может сделать только автор заявки."), "{}", h.last_text(STRANGER));
+    assert_eq!(status(&h, id).waiting, Some(Waiting::Author), "a stranger's answer changes nothing");
+
+    h.press(&author, "Відповісти").await;
+    assert!(h.last_text(EMPLOYEE).contains(&format!("Напишіть відповідь щодо {number}")), "{}", h.last_text(EMPLOYEE));
+    h.text(&author, "  ").await;
+    assert!(h.last_text(EMPLOYEE).contains("Напишіть відповідь: вона порожня."), "{}", h.last_text(EMPLOYEE));
+    assert_eq!(status(&h, id).waiting, Some(Waiting::Author));
+    h.text(&author, "Третій, <кімната> 301").await;
+    assert!(h.last_text(EMPLOYEE).contains("Дякуємо: відповідь передано"), "{}", h.last_text(EMPLOYEE));
+    let r = status(&h, id);
+    assert_eq!((r.waiting, r.waiting_since), (None, None), "the clock runs again");
+    h.notify().await;
+    assert!(
+        h.last_text(SUPPORT).contains(&format!("The author of <b>{number}</b> answered:\nТретій, &lt;кімната&gt; 301")),
+        "{}",
+        h.last_text(SUPPORT)
+    );
+    let card = h.db(|app| requests::card(app, &Actor::Telegram(SUPPORT), id)).unwrap();
+    let kept = card.history.iter().find(|l| l.action == "request.answer").expect("the answer is in the history");
+    assert_eq!(kept.actor_id, Some(EMPLOYEE));
+    assert_eq!(kept.after.as_ref().unwrap()["note"], "Третій, <кімната> 301");
+
+    // Asked again: this time the author replies to the question.
+    ask("And the room?");
+    h.notify().await;
+    let question = h.last_text(EMPLOYEE);
+    h.reply(&author, "301", &question).await;
+    assert!(h.last_text(EMPLOYEE).contains("Дякуємо: відповідь передано"), "{}", h.last_text(EMPLOYEE));
+    assert_eq!(status(&h, id).waiting, None);
+    // Nothing is asked now: a reply is refused, saying why.
+    h.reply(&author, "ще щось", &question).await;
+    assert!(h.last_text(EMPLOYEE).contains("Зараз це неможливо"), "{}", h.last_text(EMPLOYEE));
+    let answers = h.db(|app| requests::card(app, &Actor::Telegram(SUPPORT), id)).unwrap();
+    assert_eq!(answers.history.iter().filter(|l| l.action == "request.answer").count(), 2);
+}

@@ -2,7 +2,7 @@
 
 mod support;
 
-use helpdesk::domain::{Kind, Priority};
+use helpdesk::domain::{Kind, Priority, Waiting};
 use helpdesk::services::requests::{self, NewTicket, TicketAttachment, TicketItem};
 use helpdesk::services::{Actor, directory};
 use helpdesk::store::AttachmentKind;
@@ -58,6 +58,27 @@ fn demo_requests_are_listed_with_every_filter() {
             .count()
     );
 
+    // Waiting: a filter of its own; the listing says what each waits for.
+    let accepted: Vec<&serde_json::Value> = all.iter().filter(|r| r["status"] == "accepted").take(2).collect();
+    assert!(all.iter().all(|r| r["waiting"].is_null()));
+    let (app, _) = w.app();
+    for (r, waiting) in accepted.iter().zip([Waiting::Author, Waiting::Parts]) {
+        let id: i64 = r["number"].as_str().unwrap().trim_start_matches("HD-").parse().unwrap();
+        requests::wait(&app, &Actor::Operator("t".into()), id, waiting, "?").unwrap();
+    }
+    let asked = json(&w, &["requests", "list", "--waiting", "author", "--limit", "0"]);
+    assert_eq!(asked.len(), 1);
+    assert_eq!(
+        (asked[0]["number"].clone(), asked[0]["waiting"].clone()),
+        (accepted[0]["number"].clone(), "author".into())
+    );
+    assert_eq!(json(&w, &["requests", "list", "--waiting", "author,parts", "--limit", "0"]).len(), 2);
+    w.cmd()
+        .args(["requests", "list", "--waiting", "godot"])
+        .assert()
+        .code(2)
+        .stderr(contains("invalid value 'godot'").and(contains("possible values: author, parts")));
+
     let oldest = json(&w, &["requests", "list", "--order", "oldest", "--limit", "1"]);
     assert_eq!(oldest[0], *all.last().unwrap());
 }
@@ -109,7 +130,7 @@ fn formats_table_json_and_csv_agree() {
     assert_eq!(records.len(), j.len());
     for (record, obj) in records.iter().zip(&j) {
         assert_eq!(&record[0], obj["number"].as_str().unwrap());
-        assert_eq!(&record[12], obj["description"].as_str().unwrap());
+        assert_eq!(&record[13], obj["description"].as_str().unwrap());
     }
     w.cmd()
         .args(["requests", "list", "--limit", "5"])
@@ -143,7 +164,7 @@ fn formats_table_json_and_csv_agree() {
     let mut reader = csv::Reader::from_reader(csv_out.stdout.as_slice());
     let record = reader.records().next().unwrap().unwrap();
     assert_eq!(&record[0], number);
-    assert_eq!(&record[12], "'-2+3 +cmd @A1", "{record:?}");
+    assert_eq!(&record[13], "'-2+3 +cmd @A1", "{record:?}");
     assert!(record.iter().any(|f| f == "'=1+1"), "the author's name: {record:?}");
     let j = json(&w, &["requests", "list", "--author", "555000777"]);
     assert_eq!(j[0]["description"], "-2+3 +cmd @A1");

@@ -428,3 +428,70 @@ fn waiting_stops_the_clock_and_resuming_starts_it() {
     assert_eq!(waited.after.as_ref().unwrap()["note"], "Блок питания 500 Вт, заказан");
     assert!(history.iter().any(|l| l.action == "request.resume"));
 }
+
+/// The author's answer starts the clock again, as resuming does; with
+/// WAITING_CLOSE_AFTER, the real `sla-check` closes a request whose author
+/// left the question unanswered that long, once, and tells them (a dry run
+/// closes nothing, and one answered or asked recently stays open).
+#[test]
+fn an_unanswered_question_closes_the_request_after_waiting_close_after() {
+    use helpdesk::domain::Waiting;
+    let w = Workdir::seeded();
+    let (app, clock) = w.app();
+    support::add_person(&app, AUTHOR, "Автор", "KHARKIV");
+    let support = Actor::Telegram(SUPPORT);
+    let asked = |id: i64| requests::wait(&app, &support, id, Waiting::Author, "Какой кабинет?").unwrap();
+    let filed = || {
+        let id = support::file_request(&app, AUTHOR, Kind::Repair, None, Priority::Medium, "Не работает");
+        requests::accept(&app, &support, id).unwrap();
+        id
+    };
+    // Asked ten days ago: one left unanswered, one answered; one asked a day ago.
+    clock.set(Utc::now() - Duration::days(10));
+    let (silent, answered) = (filed(), filed());
+    asked(silent);
+    asked(answered);
+    clock.set(Utc::now() - Duration::days(9));
+    let r = requests::answer(&app, &Actor::Telegram(AUTHOR), answered, "Кабинет 12").unwrap();
+    assert_eq!((r.waiting, r.waited_seconds), (None, 24 * 3600), "the answer restarts the clock");
+    assert!(requests::answer(&app, &Actor::Telegram(AUTHOR), answered, "ещё").is_err(), "nothing asked now");
+    clock.set(Utc::now() - Duration::days(1));
+    let recent = filed();
+    asked(recent);
+
+    let run = |args: &[&str]| w.cmd().env("HELPDESK_WAITING_CLOSE_AFTER", "7d").args(args).output().unwrap();
+    let dry = run(&["sla-check", "--dry-run"]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(w.int(&format!("SELECT count(*) FROM requests WHERE id = {silent} AND status = 'accepted'")), 1);
+    let out = run(&["sla-check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("closed, their author not answering: HD-{silent:06}\n")), "{stderr}");
+    let closed =
+        format!("SELECT count(*) FROM requests WHERE id = {silent} AND status = 'cancelled' AND waiting IS NULL");
+    assert_eq!(w.int(&closed), 1);
+    for id in [answered, recent] {
+        assert_eq!(w.int(&format!("SELECT count(*) FROM requests WHERE id = {id} AND status = 'accepted'")), 1);
+    }
+    assert_eq!(
+        w.int(&format!("SELECT count(*) FROM outbox WHERE chat_id = {AUTHOR} AND notice LIKE '%unanswered%'")),
+        1,
+        "the author is told"
+    );
+    assert_eq!(
+        w.int(&format!("SELECT count(*) FROM logs WHERE actor = 'system:waiting' AND entity_id = 'HD-{silent:06}'")),
+        1
+    );
+    // Once: a second run closes nothing more.
+    let again = run(&["sla-check"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("closed"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(
+        w.int(&format!("SELECT count(*) FROM outbox WHERE chat_id = {AUTHOR} AND notice LIKE '%unanswered%'")),
+        1
+    );
+    // A setting that is not a duration is one line.
+    let bad = w.cmd().env("HELPDESK_WAITING_CLOSE_AFTER", "soon").args(["sla-check"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.lines().count() == 1 && said.contains("WAITING_CLOSE_AFTER"), "{said}");
+}

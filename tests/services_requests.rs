@@ -424,6 +424,7 @@ fn an_action_is_offered_exactly_when_doing_it_succeeds() {
                 requests::wait(&db.app, &actor, id, helpdesk::domain::Waiting::Parts, "блок живлення").map(drop)
             }
             Action::Resume => requests::resume(&db.app, &actor, id).map(drop),
+            Action::Answer => requests::answer(&db.app, &actor, id, "третій").map(drop),
             Action::Reject => requests::reject(&db.app, &actor, id, "не наше").map(drop),
             Action::Cancel => requests::cancel(&db.app, &actor, id).map(drop),
             Action::Archive => requests::archive(&db.app, &actor, id).map(drop),

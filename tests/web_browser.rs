@@ -501,6 +501,14 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
     let (jam, _) = tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
     let order =
         support::file_request(&w.app().0, AUTHOR, Kind::Cartridge, None, Priority::Medium, "Картридж в приёмную");
+    // The order waits for its author's answer: the card shows the question and the answer form.
+    tokio::task::block_in_place(|| {
+        let app = w.app().0;
+        let keeper = helpdesk::services::Actor::Telegram(support::STOREKEEPER);
+        requests::accept(&app, &keeper, order).unwrap();
+        let question = "Какой принтер: в приёмной их два?";
+        requests::wait(&app, &keeper, order, helpdesk::domain::Waiting::Author, question).unwrap();
+    });
     let panel = tokio::task::block_in_place(|| Panel::start(&w, &fake, &[]));
     let url = |path: &str| format!("{}{path}", panel.base);
     let admin_pages = [
@@ -591,6 +599,8 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
             b.goto(&url(path)).await.unwrap();
             check(format!("{scheme} employee {path}")).await;
         }
+        b.goto(&url(&format!("/requests/{order}"))).await.unwrap();
+        browser.screenshots(&format!("a11y-{scheme}-card-question")).await;
 
         // The same person in the Mini App, on a phone, in Telegram's theme the other way round
         // from the system's: the night theme on a light system, the day theme on a dark one.
@@ -629,10 +639,13 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         ));
         assert_eq!(for_printer[0], if dark { 2 } else { 1 }, "the order is for the printer tapped");
         browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-ordered")).await;
-        for path in ["/requests", "/requests/new", "/call", "/profile"] {
+        for path in ["/requests", "/requests/new", "/call", &format!("/requests/{order}"), "/profile"] {
             b.set_window_size(PHONE.0, PHONE.1).await.unwrap();
             b.goto(&url(path)).await.unwrap();
             check(format!("{mini} {path}")).await;
+            if path.starts_with("/requests/") && path != "/requests/new" {
+                browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-question")).await;
+            }
         }
         browser.screenshots(&format!("a11y-miniapp-telegram-{telegram}-profile")).await;
         browser.close().await;

@@ -186,6 +186,7 @@ fn staff_put_a_request_to_wait_for_parts_and_resume_it_and_the_author_hears_both
     assert!(fake.wait_for_text(AUTHOR, "Блок питания &lt;500 Вт&gt;", WAIT), "{:?}", fake.texts_to(AUTHOR));
     let page = panel.get(&format!("/requests/{id}"), Some(&support)).text().unwrap();
     assert!(page.contains("ждёт запчастей") && page.contains("/resume") && !page.contains("/wait-parts"), "{page}");
+    assert!(page.contains("Блок питания &#60;500 Вт&#62;</span>"), "what it waits for is in the history: {page}");
     // Someone else's press changes nothing.
     let other = panel.sign_in(&w, SUPPORT_2);
     assert_eq!(act(&panel, &other, id, "resume", &[]).status(), 403);
@@ -193,6 +194,45 @@ fn staff_put_a_request_to_wait_for_parts_and_resume_it_and_the_author_hears_both
     assert_eq!(r.status(), 303);
     assert!(fake.wait_for_text(AUTHOR, "продолжается", WAIT), "{:?}", fake.texts_to(AUTHOR));
     assert_eq!(w.int(&format!("SELECT count(*) FROM requests WHERE id = {id} AND waiting IS NULL")), 1);
+}
+
+/// Staff ask from the card; the author sees the question on their card (the
+/// Mini App's page) and answers there: kept in the history, passed on to the
+/// assignee, the clock runs again. A stranger's answer is refused.
+#[test]
+fn the_author_answers_the_question_on_the_card() {
+    let (w, app) = setup();
+    let fake = FakeTelegram::start();
+    let id = requests::create(&app, &Actor::Telegram(AUTHOR), &ticket(Kind::Repair, "Не печатает")).unwrap().id;
+    requests::accept(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let panel = Panel::start(&w, &fake, &[]);
+    let support = panel.sign_in(&w, SUPPORT);
+    assert_eq!(act(&panel, &support, id, "wait-author", &[("note", "Какая модель принтера?")]).status(), 303);
+    let author = panel.sign_in(&w, AUTHOR);
+    let page = panel.get(&format!("/requests/{id}"), Some(&author)).text().unwrap();
+    assert!(page.contains("Вопрос автору") && page.contains("Какая модель принтера?"), "{page}");
+    assert!(page.contains(&format!("/requests/{id}/answer")), "the author may answer: {page}");
+    let staff_page = panel.get(&format!("/requests/{id}"), Some(&support)).text().unwrap();
+    assert!(!staff_page.contains("/answer\""), "staff resume, they do not answer: {staff_page}");
+
+    // A stranger cannot open the card; their session's token comes from a card of their own.
+    let stranger = panel.sign_in(&w, STRANGER);
+    let own = requests::create(&app, &Actor::Telegram(STRANGER), &ticket(Kind::Repair, "Моя")).unwrap().id;
+    let csrf = csrf_of(&panel.get(&format!("/requests/{own}"), Some(&stranger)).text().unwrap());
+    let r = panel.post(&format!("/requests/{id}/answer"), Some(&stranger), &[("csrf", &csrf), ("note", "HP")]);
+    assert_eq!(r.status(), 403);
+    let r = act(&panel, &author, id, "answer", &[("note", " ")]);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("Напишите ответ: он пуст."), "in the person's language");
+    assert_eq!(w.int(&format!("SELECT count(*) FROM requests WHERE id = {id} AND waiting = 'author'")), 1);
+
+    let r = act(&panel, &author, id, "answer", &[("note", "HP LaserJet <1320>")]);
+    assert_eq!(r.status(), 303);
+    assert!(fake.wait_for_text(SUPPORT, "HP LaserJet &lt;1320&gt;", WAIT), "{:?}", fake.texts_to(SUPPORT));
+    assert_eq!(w.int(&format!("SELECT count(*) FROM requests WHERE id = {id} AND waiting IS NULL")), 1);
+    let page = panel.get(&format!("/requests/{id}?done=answered"), Some(&author)).text().unwrap();
+    assert!(page.contains("Спасибо: ответ передан") && page.contains("автор ответил"), "{page}");
+    assert!(page.contains("HP LaserJet &#60;1320&#62;") && !page.contains("Вопрос автору"), "{page}");
 }
 
 #[test]

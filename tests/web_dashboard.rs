@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use helpdesk::domain::{BranchKey, Kind, Priority};
+use helpdesk::domain::{BranchKey, Kind, Priority, Waiting};
 use helpdesk::services::{Actor, App, directory, requests};
 use support::fake_telegram::FakeTelegram;
 use support::web::{Panel, tile};
@@ -77,6 +77,23 @@ fn each_dashboard_counts_its_roles_work_and_follows_changes() {
         .text()
         .unwrap();
     assert!(fragment.contains("class=\"grid\"") && !fragment.contains("<html"));
+
+    // Waiting: a count of its own, and the requests page filtered to it.
+    assert_eq!(tile(&page, "Ждут сейчас (срок остановлен)"), 0);
+    for (id, waiting) in [(repairs[1], Waiting::Parts), (repairs[2], Waiting::Author)] {
+        requests::accept(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+        requests::wait(&app, &Actor::Telegram(SUPPORT), id, waiting, "блок питания").unwrap();
+    }
+    let page = panel.get("/dashboard", Some(&support)).text().unwrap();
+    assert_eq!(tile(&page, "Ждут сейчас (срок остановлен)"), 2);
+    assert!(page.contains("href=\"/requests?waiting=author&amp;waiting=parts\""), "{page}");
+    let listed = |query: &str| {
+        let page = panel.get(&format!("/requests?{query}"), Some(&support)).text().unwrap();
+        repairs.iter().filter(|id| page.contains(&format!("HD-{id:06}"))).count()
+    };
+    assert_eq!(listed("waiting=author&waiting=parts"), 2);
+    assert_eq!(listed("waiting=parts"), 1);
+    assert_eq!(listed("status=accepted"), 2, "waiting requests stay accepted");
 
     // Employees have no dashboard; staff start there.
     let author = panel.sign_in(&w, AUTHOR);

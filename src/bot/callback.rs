@@ -31,6 +31,8 @@ pub enum Callback {
     /// Stop the clock: ask the author (`true`) or wait for parts.
     Wait(i64, bool),
     Resume(i64),
+    /// The author answers the question their request waits on.
+    Answer(i64),
     Issue(i64),
     /// Issue an order (by request id) from a warehouse.
     IssueFrom(i64, WarehouseId),
@@ -74,6 +76,7 @@ impl Callback {
             Reject(id) => format!("rj:{id}"),
             Wait(id, author) => format!("wt:{id}:{}", u8::from(author)),
             Resume(id) => format!("rs:{id}"),
+            Answer(id) => format!("an:{id}"),
             Issue(id) => format!("is:{id}"),
             IssueFrom(id, wh) => format!("if:{id}:{wh}"),
             IssueGo(id, wh, back) => format!("ig:{id}:{wh}:{}", u8::from(back)),
@@ -129,6 +132,7 @@ impl Callback {
             ("rj", 1) => Reject(int(0)?),
             ("wt", 2) => Wait(int(0)?, flag(1)?),
             ("rs", 1) => Resume(int(0)?),
+            ("an", 1) => Answer(int(0)?),
             ("is", 1) => Issue(int(0)?),
             ("if", 2) => IssueFrom(int(0)?, WarehouseId(int(1)?)),
             ("ig", 3) => IssueGo(int(0)?, WarehouseId(int(1)?), flag(2)?),
@@ -187,6 +191,7 @@ mod tests {
             Callback::Wait(i64::MAX, true),
             Callback::Wait(1, false),
             Callback::Resume(1),
+            Callback::Answer(i64::MAX),
             Callback::Issue(1),
             Callback::IssueFrom(i64::MAX, WarehouseId(i64::MAX)),
             Callback::IssuePartial(1, WarehouseId(2), true),

@@ -28,6 +28,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .branch(case![State::OrderPhone { order }].endpoint(handlers::order::phone))
         .branch(case![State::RejectReason { request_id }].endpoint(handlers::queue::reason))
         .branch(case![State::WaitNote { request_id, author }].endpoint(handlers::queue::wait_note))
+        .branch(case![State::Answer { request_id }].endpoint(handlers::mine::answer))
         .branch(case![State::IssueNote { request_id, warehouse_id, empties }].endpoint(handlers::stock::note))
         .branch(case![State::EmptiesCount { warehouse_id, cartridge_id }].endpoint(handlers::stock::empties_count))
         .branch(case![State::BroadcastCompose].endpoint(handlers::broadcast::compose))
@@ -43,6 +44,8 @@ pub fn schema() -> UpdateHandler<BoxError> {
         )
         .branch(dptree::filter_map(|m: Message| m.text().and_then(i18n::menu_button)).endpoint(handlers::menu))
         .branch(steps)
+        // Out of any dialogue, a reply to the bot's message about a request: its author's answer.
+        .branch(dptree::filter_map(handlers::mine::replied_about).endpoint(handlers::mine::answer_reply))
         .endpoint(handlers::other);
 
     let callbacks = Update::filter_callback_query().endpoint(handlers::callback);

@@ -504,13 +504,22 @@ async fn render_notice(
         Notice::Cancelled { request_id } => (l(Msg::NoticeCancelled { number: &num(request_id) }), None),
         Notice::Waiting { request_id, waiting, note } => {
             let (number, note) = (&num(request_id), &esc(note));
-            let text = match waiting {
-                crate::domain::Waiting::Author => l(Msg::NoticeQuestion { number, question: note }),
-                crate::domain::Waiting::Parts => l(Msg::NoticeWaitingParts { number, note }),
-            };
-            (text, None)
+            match waiting {
+                crate::domain::Waiting::Author => (
+                    l(Msg::NoticeQuestion { number, question: note }),
+                    Some(inline(vec![vec![button(lang, Msg::AnswerButton, Callback::Answer(*request_id))]])),
+                ),
+                crate::domain::Waiting::Parts => (l(Msg::NoticeWaitingParts { number, note }), None),
+            }
         }
         Notice::Resumed { request_id } => (l(Msg::NoticeResumed { number: &num(request_id) }), None),
+        Notice::Unanswered { request_id, after_minutes } => {
+            let after = crate::services::sla::overdue(lang, chrono::Duration::minutes(*after_minutes), false);
+            (l(Msg::NoticeUnanswered { number: &num(request_id), after: &after }), None)
+        }
+        Notice::Answered { request_id, answer } => {
+            (l(Msg::NoticeAnswered { number: &num(request_id), answer: &esc(answer) }), None)
+        }
         Notice::CartridgesIssued { request_id, lines, note } => {
             let mut text =
                 format!("{}\n{}", l(Msg::NoticeIssued { number: &num(request_id) }), render::issued_lines(lines));

@@ -66,6 +66,10 @@ pub enum State {
         request_id: i64,
         author: bool,
     },
+    /// An author: the answer to the question their request waits on.
+    Answer {
+        request_id: i64,
+    },
     /// Storekeepers: how many empties were brought in.
     EmptiesCount {
         warehouse_id: WarehouseId,

@@ -29,11 +29,15 @@ Dates are YYYY-MM-DD in the configured time zone (or RFC 3339 times); --until in
 
 Examples:
   helpdesk requests list --status new --branch KHARKIV
+  helpdesk requests list --waiting author
   helpdesk requests list --kind cartridge --from 2026-01-01 --until 2026-03-31 --limit 0 --format csv
   helpdesk requests list --archived")]
     List {
         #[command(flatten)]
         selection: Selection,
+        /// Only requests waiting (their clock stopped) for this: author, parts (repeat or separate with commas)
+        #[arg(long, value_parser = super::named(<crate::domain::Waiting as crate::domain::Named>::ALL), value_delimiter = ',')]
+        waiting: Vec<crate::domain::Waiting>,
         /// Only requests filed by this Telegram ID
         #[arg(long, value_name = "TELEGRAM_ID")]
         author: Option<i64>,
@@ -82,6 +86,8 @@ struct Row {
     kind: Kind,
     priority: Priority,
     status: Status,
+    /// What an accepted request waits for, its clock stopped.
+    waiting: Option<crate::domain::Waiting>,
     branch: String,
     author: String,
     author_id: i64,
@@ -114,6 +120,7 @@ fn row(r: Request, t: &Times) -> Row {
         kind: r.kind,
         priority: r.priority,
         status: r.status,
+        waiting: r.waiting,
         branch: r.branch_code,
         author: r.author_name,
         author_id: r.author_id,
@@ -135,6 +142,7 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
     match cmd {
         RequestsCommand::List {
             selection,
+            waiting,
             author,
             assignee,
             from,
@@ -159,6 +167,7 @@ pub fn run(global: &Global, cmd: RequestsCommand) -> Result<ExitCode> {
                 closed_since: None,
                 closed_before: None,
                 priorities: Vec::new(),
+                waiting,
                 search: None,
                 after: None,
                 archived: if archived {

@@ -74,12 +74,7 @@ pub fn run(global: &Global, args: SlaArgs) -> Result<ExitCode> {
     let outcome = if args.dry_run {
         sla::check(&app, channels, true)?
     } else {
-        jobs::record(
-            &app,
-            Job::SlaCheck,
-            || sla::check(&app, channels, false),
-            |r| format!("{} breaches, {} reminders sent, {} pending", r.breaches.len(), r.sent, r.pending),
-        )?
+        jobs::record(&app, Job::SlaCheck, || sla::check(&app, channels, false), sla::SlaRun::summary)?
     };
     let times = Times { tz: app.settings.timezone, format: args.format };
     let lang = crate::domain::Lang::En;
@@ -120,6 +115,10 @@ pub fn run(global: &Global, args: SlaArgs) -> Result<ExitCode> {
             outcome.failed,
             outcome.pending
         );
+    }
+    if !outcome.closed_unanswered.is_empty() {
+        let numbers: Vec<String> = outcome.closed_unanswered.iter().map(|id| RequestNumber(*id).to_string()).collect();
+        eprintln!("closed, their author not answering: {}", numbers.join(", "));
     }
     if args.fail_on_breach && !outcome.breaches.is_empty() {
         return Ok(ExitCode::from(BREACH_EXIT));

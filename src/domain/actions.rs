@@ -26,6 +26,8 @@ pub enum Action {
     WaitForParts,
     /// Start the clock again.
     Resume,
+    /// Answer the question the request waits on (its author).
+    Answer,
     /// Turn it down, with a reason.
     Reject,
     /// Withdraw it (its author).
@@ -36,13 +38,14 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order a front end shows them.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Accept,
         Action::IssueCartridges,
         Action::Complete,
         Action::WaitForAuthor,
         Action::WaitForParts,
         Action::Resume,
+        Action::Answer,
         Action::Reject,
         Action::Cancel,
         Action::Archive,
@@ -57,6 +60,7 @@ impl Action {
             Action::Complete | Action::WaitForAuthor | Action::WaitForParts | Action::Resume => {
                 Permission::CompleteRequest
             }
+            Action::Answer => Permission::AnswerRequest,
             Action::Reject => Permission::RejectRequest,
             Action::Cancel => Permission::CancelRequest,
             Action::Archive => Permission::ArchiveRequest,
@@ -78,6 +82,7 @@ impl Action {
             Action::WaitForAuthor => Some(Transition::WaitAuthor),
             Action::WaitForParts => Some(Transition::WaitParts),
             Action::Resume => Some(Transition::Resume),
+            Action::Answer => Some(Transition::Answer),
             Action::Reject => Some(Transition::Reject),
             Action::Cancel => Some(Transition::Cancel),
             Action::Archive => Some(Transition::Archive),
@@ -93,6 +98,7 @@ impl From<Transition> for Action {
             Transition::WaitAuthor => Action::WaitForAuthor,
             Transition::WaitParts => Action::WaitForParts,
             Transition::Resume => Action::Resume,
+            Transition::Answer => Action::Answer,
             Transition::Reject => Action::Reject,
             Transition::Cancel => Action::Cancel,
             Transition::Archive => Action::Archive,
@@ -186,7 +192,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cases, 11 * 4 * 2 * 3 * 8 * 9);
+        assert_eq!(cases, 11 * 4 * 2 * 3 * 8 * 10);
     }
 
     #[test]
@@ -245,11 +251,15 @@ mod tests {
             offered(&user(Role::Admin), &theirs, State::Accepted),
             [Complete, WaitForAuthor, WaitForParts, Reject]
         );
-        // Waiting: its assignee resumes it (or finishes it); its author may still cancel.
+        // Waiting: its assignee resumes it (or finishes it); its author may
+        // still cancel, and answers the question one waits on.
         for state in [State::WaitingAuthor, State::WaitingParts] {
             assert_eq!(offered(&user(Role::Support), &mine, state), [Complete, Resume, Reject], "{state}");
             assert_eq!(offered(&user(Role::Support), &theirs, state), [], "{state}");
-            assert_eq!(offered(&user(Role::User), &req(Kind::Repair, ME, Some(OTHER)), state), [Cancel], "{state}");
+            let own = req(Kind::Repair, ME, Some(OTHER));
+            let answers: &[Action] = if state == State::WaitingAuthor { &[Answer, Cancel] } else { &[Cancel] };
+            assert_eq!(offered(&user(Role::User), &own, state), answers, "{state}");
+            assert_eq!(offered(&user(Role::User), &theirs, state), [], "{state}: a stranger answers nothing");
         }
 
         // Any storekeeper may issue on an accepted order; only its assignee

@@ -4,7 +4,7 @@
 //! new ──accept──▶ accepted ──complete──▶ done ─┐
 //!  │ ╲             │  ▲ │                      │
 //!  │  reject/cancel │  │ reject/cancel         ├─archive──▶ archived
-//!  ▼               wait resume ▼               │
+//!  ▼          wait resume/answer ▼             │
 //! rejected / cancelled ◀─ waiting (for the author, for parts) ──complete──▶ done
 //! ```
 //!
@@ -95,6 +95,8 @@ pub enum Transition {
     WaitParts,
     /// Start the clock again.
     Resume,
+    /// The author answers the question their request waits on; its clock starts again.
+    Answer,
     Complete,
     Reject,
     Cancel,
@@ -102,11 +104,12 @@ pub enum Transition {
 }
 
 impl Transition {
-    pub const ALL: [Transition; 8] = [
+    pub const ALL: [Transition; 9] = [
         Transition::Accept,
         Transition::WaitAuthor,
         Transition::WaitParts,
         Transition::Resume,
+        Transition::Answer,
         Transition::Complete,
         Transition::Reject,
         Transition::Cancel,
@@ -116,7 +119,7 @@ impl Transition {
     /// The state this move leads to.
     pub fn target(self) -> State {
         match self {
-            Transition::Accept | Transition::Resume => State::Accepted,
+            Transition::Accept | Transition::Resume | Transition::Answer => State::Accepted,
             Transition::WaitAuthor => State::WaitingAuthor,
             Transition::WaitParts => State::WaitingParts,
             Transition::Complete => State::Done,
@@ -142,6 +145,7 @@ impl Transition {
             Transition::WaitAuthor => "wait_author",
             Transition::WaitParts => "wait_parts",
             Transition::Resume => "resume",
+            Transition::Answer => "answer",
             Transition::Complete => "complete",
             Transition::Reject => "reject",
             Transition::Cancel => "cancel",
@@ -159,6 +163,8 @@ pub enum LifecycleError {
     ReasonRequired,
     #[error("say what it waits for: the question for the author, or the parts")]
     NoteRequired,
+    #[error("the answer is empty: write it")]
+    AnswerRequired,
     #[error("the reason is too long ({len} characters; at most {max})")]
     ReasonTooLong { len: usize, max: usize },
 }
@@ -181,13 +187,15 @@ pub fn allowed(from: State, to: State) -> bool {
     )
 }
 
-/// Applies `transition` to a request in state `from`. Accepting and resuming
-/// both lead to `Accepted`, from `New` and from waiting respectively.
+/// Applies `transition` to a request in state `from`. Accepting, resuming
+/// and answering all lead to `Accepted`: from `New`, from either wait, and
+/// from waiting for the author respectively.
 pub fn next(from: State, transition: Transition) -> Result<State, LifecycleError> {
     let to = transition.target();
     let fits = match transition {
         Transition::Accept => from == State::New,
         Transition::Resume => matches!(from, State::WaitingAuthor | State::WaitingParts),
+        Transition::Answer => from == State::WaitingAuthor,
         _ => true,
     };
     if fits && allowed(from, to) { Ok(to) } else { Err(LifecycleError::NotAllowed { from, transition }) }
@@ -196,6 +204,11 @@ pub fn next(from: State, transition: Transition) -> Result<State, LifecycleError
 /// Checks and tidies what a request waits for: required, trimmed, bounded.
 pub fn waiting_note(raw: &str) -> Result<String, LifecycleError> {
     said(raw, LifecycleError::NoteRequired)
+}
+
+/// Checks and tidies the author's answer to a question: required, trimmed, bounded.
+pub fn answer_text(raw: &str) -> Result<String, LifecycleError> {
+    said(raw, LifecycleError::AnswerRequired)
 }
 
 /// Text a move needs: trimmed, `missing` when empty, at most [`MAX_REASON_CHARS`].
@@ -272,6 +285,7 @@ mod tests {
                     T::Accept => from == New,
                     T::WaitAuthor | T::WaitParts => from == Accepted,
                     T::Resume => waiting.contains(&from),
+                    T::Answer => from == WaitingAuthor,
                     T::Complete => from == Accepted || waiting.contains(&from),
                     T::Reject | T::Cancel => from == New || from == Accepted || waiting.contains(&from),
                     T::Archive => matches!(from, Done | Rejected | Cancelled),
@@ -293,6 +307,10 @@ mod tests {
         assert_eq!(
             next(WaitingParts, T::WaitAuthor).unwrap_err().to_string(),
             "cannot wait for the author on a request that is waiting for parts"
+        );
+        assert_eq!(
+            next(WaitingParts, T::Answer).unwrap_err().to_string(),
+            "cannot answer a request that is waiting for parts"
         );
         assert_eq!(next(Done, Transition::Accept).unwrap_err().to_string(), "cannot accept a request that is done");
         assert_eq!(
@@ -320,6 +338,8 @@ mod tests {
     fn waiting_needs_a_note() {
         assert_eq!(waiting_note("  "), Err(LifecycleError::NoteRequired));
         assert_eq!(waiting_note(" which floor? "), Ok("which floor?".into()));
+        assert_eq!(answer_text("\n "), Err(LifecycleError::AnswerRequired));
+        assert_eq!(answer_text(" the third "), Ok("the third".into()));
     }
 
     #[test]

@@ -438,6 +438,8 @@ pub struct RequestQuery {
     pub kinds: Vec<Kind>,
     /// Only these priorities (any when empty).
     pub priorities: Vec<Priority>,
+    /// Only requests waiting for one of these (any request when empty).
+    pub waiting: Vec<crate::domain::Waiting>,
     pub search: Option<RequestSearch>,
     /// Keyset paging: only requests after this one in `order`.
     pub after: Option<RequestKey>,

@@ -57,6 +57,8 @@ pub enum Permission {
     CreateRequest,
     ViewRequest,
     CancelRequest,
+    /// Answering the question a request waits on: its author's.
+    AnswerRequest,
     AcceptRequest,
     CompleteRequest,
     RejectRequest,
@@ -76,10 +78,11 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::CreateRequest,
         Permission::ViewRequest,
         Permission::CancelRequest,
+        Permission::AnswerRequest,
         Permission::AcceptRequest,
         Permission::CompleteRequest,
         Permission::RejectRequest,
@@ -101,6 +104,7 @@ impl Permission {
             self,
             Permission::ViewRequest
                 | Permission::CancelRequest
+                | Permission::AnswerRequest
                 | Permission::AcceptRequest
                 | Permission::CompleteRequest
                 | Permission::RejectRequest
@@ -166,7 +170,7 @@ pub fn authorize(who: &Principal, what: Permission, request: Option<&RequestFact
             let r = request.expect("checked above");
             if r.author_id == id { Ok(()) } else { staff_for(r) }
         }
-        Permission::CancelRequest => {
+        Permission::CancelRequest | Permission::AnswerRequest => {
             let r = request.expect("checked above");
             if r.author_id == id { Ok(()) } else { Err(Denied::NotAuthor) }
         }
@@ -301,6 +305,9 @@ mod tests {
         assert_eq!(authorize(&u, Permission::CancelRequest, Some(&own)), Ok(()));
         assert_eq!(authorize(&u, Permission::ViewRequest, Some(&theirs)), Err(Denied::NotStaff));
         assert_eq!(authorize(&u, Permission::CancelRequest, Some(&theirs)), Err(Denied::NotAuthor));
+        assert_eq!(authorize(&u, Permission::AnswerRequest, Some(&own)), Ok(()));
+        assert_eq!(authorize(&u, Permission::AnswerRequest, Some(&theirs)), Err(Denied::NotAuthor));
+        assert_eq!(authorize(&user(Role::Admin), Permission::AnswerRequest, Some(&theirs)), Err(Denied::NotAuthor));
         for p in [
             Permission::AcceptRequest,
             Permission::CompleteRequest,

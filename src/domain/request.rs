@@ -113,6 +113,23 @@ impl RequestNumber {
     }
 }
 
+impl RequestNumber {
+    /// The first request number written out in `text` (`HD-000123`), as the
+    /// bot's messages about a request carry it.
+    pub fn find_in(text: &str) -> Option<RequestNumber> {
+        let mut rest = text;
+        while let Some(at) = rest.find(Self::PREFIX) {
+            let after = &rest[at + Self::PREFIX.len()..];
+            let digits = after.find(|c: char| !c.is_ascii_digit()).map_or(after, |end| &after[..end]);
+            if let Ok(n @ 1..) = digits.parse::<i64>() {
+                return Some(RequestNumber(n));
+            }
+            rest = after;
+        }
+        None
+    }
+}
+
 impl fmt::Display for RequestNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{:06}", Self::PREFIX, self.0)
@@ -128,6 +145,16 @@ pub struct BadRequestNumber(pub String);
 mod tests {
     use super::*;
     use crate::domain::Named;
+
+    #[test]
+    fn numbers_are_found_in_a_message() {
+        let found = |t: &str| RequestNumber::find_in(t).map(|n| n.0);
+        assert_eq!(found("❓ A question about your request <b>HD-000042</b>:\nwhich floor?"), Some(42));
+        assert_eq!(found("HD- first, then HD-0 then HD-7x"), Some(7));
+        assert_eq!(found("HD-99999999999999999999 too long, HD-000005"), Some(5));
+        assert_eq!(found("no number here, nor in hd-12"), None);
+        assert_eq!(found(""), None);
+    }
 
     #[test]
     fn numbers_format_and_parse() {

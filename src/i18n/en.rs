@@ -28,6 +28,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::AskAuthor => "❓ Ask the author".into(),
         Msg::WaitForParts => "⏸ Waiting for parts".into(),
         Msg::Resume => "▶️ Resume".into(),
+        Msg::AnswerButton => "✍️ Answer".into(),
         Msg::Reject => "⛔ Reject".into(),
         Msg::Issue => "📦 Issue".into(),
         Msg::IssuePartially => "📦 Issue what there is".into(),
@@ -151,6 +152,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
                 format!("Not possible now: the request is {}.", text(Msg::State(*from)))
             }
             LifecycleError::NoteRequired => "Say what it waits for: the question for the author, or the parts.".into(),
+            LifecycleError::AnswerRequired => "Write the answer: it is empty.".into(),
             LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
                 text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
             }
@@ -219,6 +221,10 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::WaitingOk { number } => format!("{number} waits; its clock is stopped."),
         Msg::ResumedOk { number } => format!("Work on {number} goes on; its clock runs again."),
+        Msg::AskAnswer { number } => {
+            format!("Write your answer about {number}: it goes to the person working on it. /cancel to stop.")
+        }
+        Msg::AnsweredOk { number } => format!("Thank you: your answer is passed on, and work on {number} goes on."),
         Msg::CompletedOk { number } => format!("{number} is done."),
         Msg::AskRejectReason { number } => format!("Why is {number} rejected? The author will see this."),
         Msg::BadReason { max } => format!("Type the reason in words, at most {max} characters."),
@@ -280,12 +286,18 @@ pub(super) fn text(m: Msg<'_>) -> String {
             format!("⛔ Your request <b>{number}</b> was rejected.\nReason: {reason}")
         }
         Msg::NoticeQuestion { number, question } => format!(
-            "❓ A question about your request <b>{number}</b>:\n{question}\n\nIts clock is stopped until you answer; call or write to the person working on it."
+            "❓ A question about your request <b>{number}</b>:\n{question}\n\nIts clock is stopped until you answer: press Answer, or reply to this message."
         ),
         Msg::NoticeWaitingParts { number, note } => {
             format!("⏸ Your request <b>{number}</b> waits for parts or a contractor:\n{note}")
         }
         Msg::NoticeResumed { number } => format!("▶️ Work on your request <b>{number}</b> goes on."),
+        Msg::NoticeUnanswered { number, after } => format!(
+            "🔒 Your request <b>{number}</b> is closed: the question about it went unanswered for {after}. If it is still needed, file it again."
+        ),
+        Msg::NoticeAnswered { number, answer } => {
+            format!("💬 The author of <b>{number}</b> answered:\n{answer}\n\nIts clock runs again.")
+        }
         Msg::NoticeCancelled { number } => format!("Request <b>{number}</b> was cancelled by its author."),
         Msg::NoticeIssued { number } => format!("📦 Cartridges for your request <b>{number}</b> have been issued:"),
         Msg::NoticeNewRequest => "🆕 New request".into(),
@@ -561,6 +573,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::LiveUpdates => "Updates by itself",
         W::FilterSearch => "Search",
         W::FilterStatus => "Status",
+        W::FilterWaiting => "Waiting (clock stopped)",
         W::FilterKind => "Kind",
         W::FilterPriority => "Priority",
         W::FilterBranch => "Branch",
@@ -633,6 +646,9 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActDeliver => "Delivered",
         W::ActReject => "Reject",
         W::ActResume => "Resume: the clock runs again",
+        W::ActAnswer => "Send the answer: the clock runs again",
+        W::ActAnswerLabel => "Your answer",
+        W::QuestionForAuthor => "Question for the author",
         W::ActWaitQuestion => "Question for the author (sent to them in Telegram)",
         W::ActWaitSummary => "Stop the clock: ask the author, or wait for parts",
         W::ActWaitAuthor => "Ask the author and stop the clock",
@@ -640,8 +656,11 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActWaitParts => "Wait for parts and stop the clock",
         W::DoneWaiting => "The request waits; its clock is stopped and the author is told.",
         W::DoneResumed => "Work goes on; the clock runs again.",
+        W::DoneAnswered => "Thank you: your answer is passed on, and work goes on.",
         W::HistWaiting => "waits (clock stopped)",
         W::HistResumed => "resumed",
+        W::HistAnswered => "answered by its author",
+        W::HistUnanswered => "closed: its author did not answer",
         W::ActRejectReason => "Why it is rejected (the author will see this)",
         W::ActCancel => "Cancel the request",
         W::ActCancelConfirm => "Cancel this request?",
@@ -664,6 +683,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::DashOpenNew => "New, waiting",
         W::DashOpenAccepted => "In progress",
         W::DashOverdue => "Overdue now (SLA)",
+        W::DashWaiting => "Waiting now (clock stopped)",
         W::DashOpenedToday => "Opened today",
         W::DashOpenedWeek => "Opened this week",
         W::DashClosedToday => "Closed today",

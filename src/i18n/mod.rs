@@ -42,6 +42,7 @@ pub enum Msg<'a> {
     AskAuthor,
     WaitForParts,
     Resume,
+    AnswerButton,
     Issue,
     IssuePartially,
     Delivered,
@@ -195,6 +196,12 @@ pub enum Msg<'a> {
     ResumedOk {
         number: &'a str,
     },
+    AskAnswer {
+        number: &'a str,
+    },
+    AnsweredOk {
+        number: &'a str,
+    },
     CompletedOk {
         number: &'a str,
     },
@@ -296,6 +303,14 @@ pub enum Msg<'a> {
     },
     NoticeResumed {
         number: &'a str,
+    },
+    NoticeUnanswered {
+        number: &'a str,
+        after: &'a str,
+    },
+    NoticeAnswered {
+        number: &'a str,
+        answer: &'a str,
     },
     NoticeCancelled {
         number: &'a str,
@@ -460,6 +475,7 @@ pub enum W {
     LiveUpdates,
     FilterSearch,
     FilterStatus,
+    FilterWaiting,
     FilterKind,
     FilterPriority,
     FilterBranch,
@@ -532,6 +548,9 @@ pub enum W {
     ActDeliver,
     ActReject,
     ActResume,
+    ActAnswer,
+    ActAnswerLabel,
+    QuestionForAuthor,
     ActWaitQuestion,
     ActWaitSummary,
     ActWaitAuthor,
@@ -539,8 +558,11 @@ pub enum W {
     ActWaitParts,
     DoneWaiting,
     DoneResumed,
+    DoneAnswered,
     HistWaiting,
     HistResumed,
+    HistAnswered,
+    HistUnanswered,
     ActRejectReason,
     ActCancel,
     ActCancelConfirm,
@@ -563,6 +585,7 @@ pub enum W {
     DashOpenNew,
     DashOpenAccepted,
     DashOverdue,
+    DashWaiting,
     DashOpenedToday,
     DashOpenedWeek,
     DashClosedToday,
@@ -1069,6 +1092,7 @@ mod tests {
             LifecycleError::NotAllowed { from: State::Archived, transition: crate::domain::Transition::Cancel },
             LifecycleError::ReasonRequired,
             LifecycleError::NoteRequired,
+            LifecycleError::AnswerRequired,
             LifecycleError::ReasonTooLong { len: 1001, max: 1000 },
         ];
         // With the English line the command line prints, whose numbers every language must keep.

@@ -28,6 +28,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::AskAuthor => "❓ Спросить автора".into(),
         Msg::WaitForParts => "⏸ Ждёт запчастей".into(),
         Msg::Resume => "▶️ Продолжить".into(),
+        Msg::AnswerButton => "✍️ Ответить".into(),
         Msg::Reject => "⛔ Отклонить".into(),
         Msg::Issue => "📦 Выдать".into(),
         Msg::IssuePartially => "📦 Выдать что есть".into(),
@@ -153,6 +154,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
                 format!("Сейчас это невозможно: заявка {}.", text(Msg::State(*from)))
             }
             LifecycleError::NoteRequired => "Напишите, чего ждёт заявка: вопрос автору или какие запчасти.".into(),
+            LifecycleError::AnswerRequired => "Напишите ответ: он пуст.".into(),
             LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
                 text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
             }
@@ -222,6 +224,10 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::WaitingOk { number } => format!("{number} ждёт; срок остановлен."),
         Msg::ResumedOk { number } => format!("Работа над {number} продолжается; срок снова идёт."),
+        Msg::AskAnswer { number } => {
+            format!("Напишите ответ по {number}: он уйдёт тому, кто над ней работает. /cancel — отменить.")
+        }
+        Msg::AnsweredOk { number } => format!("Спасибо: ответ передан, работа над {number} продолжается."),
         Msg::CompletedOk { number } => format!("{number} выполнена."),
         Msg::AskRejectReason { number } => format!("Почему {number} отклоняется? Автор увидит этот текст."),
         Msg::BadReason { max } => format!("Напишите причину словами, не длиннее {max} символов."),
@@ -281,12 +287,18 @@ pub(super) fn text(m: Msg<'_>) -> String {
             format!("⛔ Ваша заявка <b>{number}</b> отклонена.\nПричина: {reason}")
         }
         Msg::NoticeQuestion { number, question } => format!(
-            "❓ Вопрос по вашей заявке <b>{number}</b>:\n{question}\n\nСрок заявки остановлен до вашего ответа; позвоните или напишите тому, кто над ней работает."
+            "❓ Вопрос по вашей заявке <b>{number}</b>:\n{question}\n\nСрок заявки остановлен до вашего ответа: нажмите «Ответить» или ответьте на это сообщение."
         ),
         Msg::NoticeWaitingParts { number, note } => {
             format!("⏸ Ваша заявка <b>{number}</b> ждёт запчастей или подрядчика:\n{note}")
         }
         Msg::NoticeResumed { number } => format!("▶️ Работа над вашей заявкой <b>{number}</b> продолжается."),
+        Msg::NoticeUnanswered { number, after } => format!(
+            "🔒 Ваша заявка <b>{number}</b> закрыта: на вопрос по ней не было ответа {after}. Если она ещё нужна, подайте её снова."
+        ),
+        Msg::NoticeAnswered { number, answer } => {
+            format!("💬 Автор <b>{number}</b> ответил:\n{answer}\n\nСрок снова идёт.")
+        }
         Msg::NoticeCancelled { number } => format!("Заявку <b>{number}</b> отменил её автор."),
         Msg::NoticeIssued { number } => format!("📦 По вашей заявке <b>{number}</b> выданы картриджи:"),
         Msg::NoticeNewRequest => "🆕 Новая заявка".into(),
@@ -589,6 +601,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::LiveUpdates => "Обновляется сама",
         W::FilterSearch => "Поиск",
         W::FilterStatus => "Статус",
+        W::FilterWaiting => "Ждут (срок остановлен)",
         W::FilterKind => "Тип",
         W::FilterPriority => "Приоритет",
         W::FilterBranch => "Филиал",
@@ -661,6 +674,9 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActDeliver => "Доставлено",
         W::ActReject => "Отклонить",
         W::ActResume => "Продолжить: срок снова идёт",
+        W::ActAnswer => "Отправить ответ: срок снова идёт",
+        W::ActAnswerLabel => "Ваш ответ",
+        W::QuestionForAuthor => "Вопрос автору",
         W::ActWaitQuestion => "Вопрос автору (придёт ему в Telegram)",
         W::ActWaitSummary => "Остановить срок: спросить автора или ждать запчастей",
         W::ActWaitAuthor => "Спросить автора и остановить срок",
@@ -668,8 +684,11 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActWaitParts => "Ждать запчастей и остановить срок",
         W::DoneWaiting => "Заявка ждёт; срок остановлен, автору сообщено.",
         W::DoneResumed => "Работа продолжается; срок снова идёт.",
+        W::DoneAnswered => "Спасибо: ответ передан, работа продолжается.",
         W::HistWaiting => "ждёт (срок остановлен)",
         W::HistResumed => "продолжена",
+        W::HistAnswered => "автор ответил",
+        W::HistUnanswered => "закрыта: автор не ответил",
         W::ActRejectReason => "Почему отклонена (автор увидит это)",
         W::ActCancel => "Отменить заявку",
         W::ActCancelConfirm => "Отменить эту заявку?",
@@ -692,6 +711,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::DashOpenNew => "Новые, ждут",
         W::DashOpenAccepted => "В работе",
         W::DashOverdue => "Просрочены сейчас (SLA)",
+        W::DashWaiting => "Ждут сейчас (срок остановлен)",
         W::DashOpenedToday => "Поданы сегодня",
         W::DashOpenedWeek => "Поданы за неделю",
         W::DashClosedToday => "Закрыты сегодня",

@@ -28,6 +28,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::AskAuthor => "❓ Запитати автора".into(),
         Msg::WaitForParts => "⏸ Чекає запчастин".into(),
         Msg::Resume => "▶️ Продовжити".into(),
+        Msg::AnswerButton => "✍️ Відповісти".into(),
         Msg::Reject => "⛔ Відхилити".into(),
         Msg::Issue => "📦 Видати".into(),
         Msg::IssuePartially => "📦 Видати що є".into(),
@@ -153,6 +154,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
                 format!("Зараз це неможливо: заявка {}.", text(Msg::State(*from)))
             }
             LifecycleError::NoteRequired => "Напишіть, на що чекає заявка: питання автору або які запчастини.".into(),
+            LifecycleError::AnswerRequired => "Напишіть відповідь: вона порожня.".into(),
             LifecycleError::ReasonRequired | LifecycleError::ReasonTooLong { .. } => {
                 text(Msg::BadReason { max: crate::domain::lifecycle::MAX_REASON_CHARS })
             }
@@ -219,6 +221,10 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::WaitingOk { number } => format!("{number} чекає; термін зупинено."),
         Msg::ResumedOk { number } => format!("Робота над {number} триває; термін знову йде."),
+        Msg::AskAnswer { number } => {
+            format!("Напишіть відповідь щодо {number}: вона піде тому, хто над нею працює. /cancel — скасувати.")
+        }
+        Msg::AnsweredOk { number } => format!("Дякуємо: відповідь передано, робота над {number} триває."),
         Msg::CompletedOk { number } => format!("{number} виконана."),
         Msg::AskRejectReason { number } => format!("Чому {number} відхиляється? Автор побачить цей текст."),
         Msg::BadReason { max } => format!("Напишіть причину словами, не довше {max} символів."),
@@ -278,12 +284,18 @@ pub(super) fn text(m: Msg<'_>) -> String {
             format!("⛔ Вашу заявку <b>{number}</b> відхилено.\nПричина: {reason}")
         }
         Msg::NoticeQuestion { number, question } => format!(
-            "❓ Питання щодо вашої заявки <b>{number}</b>:\n{question}\n\nТермін заявки зупинено до вашої відповіді; зателефонуйте або напишіть тому, хто над нею працює."
+            "❓ Питання щодо вашої заявки <b>{number}</b>:\n{question}\n\nТермін заявки зупинено до вашої відповіді: натисніть «Відповісти» або дайте відповідь на це повідомлення."
         ),
         Msg::NoticeWaitingParts { number, note } => {
             format!("⏸ Ваша заявка <b>{number}</b> чекає запчастин або підрядника:\n{note}")
         }
         Msg::NoticeResumed { number } => format!("▶️ Робота над вашою заявкою <b>{number}</b> триває."),
+        Msg::NoticeUnanswered { number, after } => format!(
+            "🔒 Вашу заявку <b>{number}</b> закрито: на питання щодо неї не було відповіді {after}. Якщо вона ще потрібна, подайте її знову."
+        ),
+        Msg::NoticeAnswered { number, answer } => {
+            format!("💬 Автор <b>{number}</b> відповів:\n{answer}\n\nТермін знову йде.")
+        }
         Msg::NoticeCancelled { number } => format!("Заявку <b>{number}</b> скасував її автор."),
         Msg::NoticeIssued { number } => format!("📦 За вашою заявкою <b>{number}</b> видано картриджі:"),
         Msg::NoticeNewRequest => "🆕 Нова заявка".into(),
@@ -605,6 +617,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::LiveUpdates => "Оновлюється сама",
         W::FilterSearch => "Пошук",
         W::FilterStatus => "Статус",
+        W::FilterWaiting => "Чекають (термін зупинено)",
         W::FilterKind => "Тип",
         W::FilterPriority => "Пріоритет",
         W::FilterBranch => "Філія",
@@ -677,6 +690,9 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActDeliver => "Доставлено",
         W::ActReject => "Відхилити",
         W::ActResume => "Продовжити: термін знову йде",
+        W::ActAnswer => "Надіслати відповідь: термін знову йде",
+        W::ActAnswerLabel => "Ваша відповідь",
+        W::QuestionForAuthor => "Питання автору",
         W::ActWaitQuestion => "Питання автору (надійде йому в Telegram)",
         W::ActWaitSummary => "Зупинити термін: запитати автора або чекати запчастин",
         W::ActWaitAuthor => "Запитати автора й зупинити термін",
@@ -684,8 +700,11 @@ pub(super) fn web(w: W) -> &'static str {
         W::ActWaitParts => "Чекати запчастин і зупинити термін",
         W::DoneWaiting => "Заявка чекає; термін зупинено, автору повідомлено.",
         W::DoneResumed => "Робота триває; термін знову йде.",
+        W::DoneAnswered => "Дякуємо: відповідь передано, робота триває.",
         W::HistWaiting => "чекає (термін зупинено)",
         W::HistResumed => "продовжена",
+        W::HistAnswered => "автор відповів",
+        W::HistUnanswered => "закрита: автор не відповів",
         W::ActRejectReason => "Чому відхилена (автор побачить це)",
         W::ActCancel => "Скасувати заявку",
         W::ActCancelConfirm => "Скасувати цю заявку?",
@@ -708,6 +727,7 @@ pub(super) fn web(w: W) -> &'static str {
         W::DashOpenNew => "Нові, чекають",
         W::DashOpenAccepted => "У роботі",
         W::DashOverdue => "Прострочені зараз (SLA)",
+        W::DashWaiting => "Чекають зараз (термін зупинено)",
         W::DashOpenedToday => "Подано сьогодні",
         W::DashOpenedWeek => "Подано за тиждень",
         W::DashClosedToday => "Закрито сьогодні",

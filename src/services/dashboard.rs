@@ -44,6 +44,8 @@ pub struct BranchOpen {
 pub struct Now {
     pub new: u64,
     pub accepted: u64,
+    /// Accepted, their clock stopped: waiting for the author or for parts.
+    pub waiting: u64,
     pub overdue: u64,
     pub open_by_branch: Vec<BranchOpen>,
     pub opened_today: u64,
@@ -69,6 +71,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
     let mut out = Now {
         new: 0,
         accepted: 0,
+        waiting: 0,
         overdue: 0,
         open_by_branch: Vec::new(),
         opened_today: 0,
@@ -97,6 +100,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
             _ => out.accepted += 1,
         }
         out.overdue += u64::from(late);
+        out.waiting += u64::from(r.waiting_since.is_some());
         let name = names.get(&r.branch_id).cloned().unwrap_or_default();
         let b = branches.entry(name).or_insert_with_key(|name| BranchOpen {
             branch: name.clone(),

@@ -32,6 +32,10 @@ pub enum Notice {
     Waiting { request_id: i64, waiting: crate::domain::Waiting, note: String },
     /// To the author: work on it goes on.
     Resumed { request_id: i64 },
+    /// To the assignee: the author answered the question; the clock runs again.
+    Answered { request_id: i64, answer: String },
+    /// To the author: closed, the question about it unanswered for this long.
+    Unanswered { request_id: i64, after_minutes: i64 },
     /// To the author.
     CartridgesIssued { request_id: i64, lines: Vec<IssuedLine>, note: Option<String> },
     /// To on-duty staff: someone needs help in the server room now.

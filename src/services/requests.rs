@@ -262,8 +262,20 @@ fn transition(app: &App, actor: &Actor, id: i64, t: Transition, reason: Option<&
     Ok(r)
 }
 
-/// A lifecycle move inside the caller's transaction (see [`transition`]); the
-/// caller commits. Bulk work (archiving) moves many requests per transaction.
+/// Leaving a wait (resumed, answered, or closed while waiting) starts the
+/// clock again: the working time it waited pushes its resolve deadline on.
+fn end_wait(tx: &mut dyn Tx, app: &App, r: &mut Request, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    if let Some(since) = r.waiting_since.take() {
+        let rules = super::sla::rules_in(tx, app)?;
+        r.waited_seconds += crate::domain::calendar::between(rules.calendar(r.branch_id), since, now).num_seconds();
+        r.waiting = None;
+    }
+    Ok(())
+}
+
+/// A lifecycle move inside the caller's transaction (see [`transition`]),
+/// telling whom it concerns; the caller commits. Bulk work (archiving) moves
+/// many requests per transaction.
 pub(crate) fn transition_in(
     app: &App,
     tx: &mut dyn Tx,
@@ -273,24 +285,67 @@ pub(crate) fn transition_in(
     reason: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Request> {
+    let (r, note) = moved_in(app, tx, actor, id, t, reason, now)?;
+    if let (Some(to), Some(notice)) = told(t, &r, note)
+        && Some(to) != actor.telegram_id()
+    {
+        notify::enqueue(tx, to, &notice, now)?;
+    }
+    Ok(r)
+}
+
+/// Who is told of a move, and what.
+fn told(t: Transition, r: &Request, note: Option<String>) -> (Option<i64>, Option<Notice>) {
+    let id = r.id;
+    match t {
+        Transition::Accept => (
+            Some(r.author_id),
+            Some(Notice::Accepted { request_id: id, by: r.assignee_name.clone().unwrap_or_default() }),
+        ),
+        Transition::Complete => (Some(r.author_id), Some(Notice::Done { request_id: id })),
+        Transition::Reject => (
+            Some(r.author_id),
+            Some(Notice::Rejected { request_id: id, reason: r.rejection_reason.clone().unwrap_or_default() }),
+        ),
+        Transition::Cancel => (r.assignee_id, Some(Notice::Cancelled { request_id: id })),
+        Transition::WaitAuthor | Transition::WaitParts => (
+            Some(r.author_id),
+            r.waiting.map(|waiting| Notice::Waiting { request_id: id, waiting, note: note.unwrap_or_default() }),
+        ),
+        Transition::Resume => (Some(r.author_id), Some(Notice::Resumed { request_id: id })),
+        Transition::Answer => {
+            (r.assignee_id, Some(Notice::Answered { request_id: id, answer: note.unwrap_or_default() }))
+        }
+        Transition::Archive => (None, None),
+    }
+}
+
+/// The move itself, checked, applied and recorded in the caller's
+/// transaction, with the note it carries (a question, an answer); no one is told.
+fn moved_in(
+    app: &App,
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: i64,
+    t: Transition,
+    reason: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Request, Option<String>)> {
     let reason = match t {
         Transition::Reject => Some(lifecycle::rejection_reason(reason.unwrap_or(""))?),
         Transition::WaitAuthor | Transition::WaitParts => Some(lifecycle::waiting_note(reason.unwrap_or(""))?),
-        _ => None,
+        Transition::Answer => Some(lifecycle::answer_text(reason.unwrap_or(""))?),
+        // A note kept with the move in its history (a request closed for want of an answer).
+        _ => reason.map(str::trim).filter(|n| !n.is_empty()).map(String::from),
     };
     let who = principal(tx, &app.settings, actor)?;
     let mut r = tx.lock_request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     may(&who, Action::from(t), &r)?;
     let before = snapshot(&r);
-    // Leaving a wait (resumed, or finished while waiting) starts the clock
-    // again: the working time it waited pushes its resolve deadline on.
-    if let Some(since) = r.waiting_since.filter(|_| !matches!(t, Transition::WaitAuthor | Transition::WaitParts)) {
-        let rules = super::sla::rules_in(tx, app)?;
-        r.waited_seconds += crate::domain::calendar::between(rules.calendar(r.branch_id), since, now).num_seconds();
-        r.waiting = None;
-        r.waiting_since = None;
+    if !matches!(t, Transition::WaitAuthor | Transition::WaitParts) {
+        end_wait(tx, app, &mut r, now)?;
     }
-    let mut note = None;
+    let note = reason.clone().filter(|_| t != Transition::Reject);
     match t {
         Transition::Accept => {
             let Principal::User { id: staff, .. } = who else {
@@ -307,9 +362,8 @@ pub(crate) fn transition_in(
                 crate::domain::Waiting::Parts
             });
             r.waiting_since = Some(now);
-            note = reason;
         }
-        Transition::Resume => {}
+        Transition::Resume | Transition::Answer => {}
         Transition::Complete => {
             r.status = Status::Done;
             r.closed_at = Some(now);
@@ -327,34 +381,6 @@ pub(crate) fn transition_in(
     }
     tx.update_request(&r)?;
     let r = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
-    let acting = actor.telegram_id();
-    let (recipient, notice) = match t {
-        Transition::Accept => (
-            Some(r.author_id),
-            Some(Notice::Accepted { request_id: id, by: r.assignee_name.clone().unwrap_or_default() }),
-        ),
-        Transition::Complete => (Some(r.author_id), Some(Notice::Done { request_id: id })),
-        Transition::Reject => (
-            Some(r.author_id),
-            Some(Notice::Rejected { request_id: id, reason: r.rejection_reason.clone().unwrap_or_default() }),
-        ),
-        Transition::Cancel => (r.assignee_id, Some(Notice::Cancelled { request_id: id })),
-        Transition::WaitAuthor | Transition::WaitParts => (
-            Some(r.author_id),
-            r.waiting.map(|waiting| Notice::Waiting {
-                request_id: id,
-                waiting,
-                note: note.clone().unwrap_or_default(),
-            }),
-        ),
-        Transition::Resume => (Some(r.author_id), Some(Notice::Resumed { request_id: id })),
-        Transition::Archive => (None, None),
-    };
-    if let (Some(to), Some(notice)) = (recipient, notice)
-        && Some(to) != acting
-    {
-        notify::enqueue(tx, to, &notice, now)?;
-    }
     audit(
         tx,
         now,
@@ -367,7 +393,41 @@ pub(crate) fn transition_in(
             after
         }),
     )?;
-    Ok(r)
+    Ok((r, note))
+}
+
+/// Who closes requests whose author did not answer (see [`close_unanswered`]).
+pub const UNANSWERED: &str = "waiting";
+
+/// Closes (as cancelled) every request that has waited for its author's
+/// answer for `after` or longer, one transaction each, and tells each author
+/// why. Returns the numbers closed. A request answered meanwhile is left alone.
+pub fn close_unanswered(app: &App, after: chrono::Duration) -> Result<Vec<i64>> {
+    let now = app.now();
+    let overdue = |r: &Request| {
+        r.waiting == Some(crate::domain::Waiting::Author)
+            && r.waiting_since.and_then(|s| s.checked_add_signed(after)).is_some_and(|end| end <= now)
+    };
+    let query = RequestQuery {
+        statuses: vec![Status::Accepted],
+        waiting: vec![crate::domain::Waiting::Author],
+        ..Default::default()
+    };
+    let due: Vec<i64> = list(app, &query)?.into_iter().filter(|r| overdue(r)).map(|r| r.id).collect();
+    let actor = Actor::System(UNANSWERED);
+    let mut closed = Vec::new();
+    for id in due {
+        let mut tx = app.store.write()?;
+        if !tx.lock_request(id)?.is_some_and(|r| overdue(&r)) {
+            continue;
+        }
+        let (r, _) = moved_in(app, &mut *tx, &actor, id, Transition::Cancel, None, now)?;
+        let notice = Notice::Unanswered { request_id: id, after_minutes: after.num_minutes() };
+        notify::enqueue(&mut *tx, r.author_id, &notice, now)?;
+        tx.commit()?;
+        closed.push(id);
+    }
+    Ok(closed)
 }
 
 pub fn accept(app: &App, actor: &Actor, id: i64) -> Result<Request> {
@@ -399,6 +459,12 @@ pub fn wait(app: &App, actor: &Actor, id: i64, waiting: crate::domain::Waiting, 
 /// Starts a waiting request's clock again.
 pub fn resume(app: &App, actor: &Actor, id: i64) -> Result<Request> {
     transition(app, actor, id, Transition::Resume, None)
+}
+
+/// The author's answer to the question their request waits on: kept in its
+/// history, passed on to its assignee, and its clock runs again.
+pub fn answer(app: &App, actor: &Actor, id: i64, text: &str) -> Result<Request> {
+    transition(app, actor, id, Transition::Answer, Some(text))
 }
 
 pub fn archive(app: &App, actor: &Actor, id: i64) -> Result<Request> {
@@ -554,6 +620,17 @@ pub fn check(app: &App, actor: &Actor, id: i64, permission: Permission) -> Resul
     Ok(request)
 }
 
+/// Checks, without changing anything, that `actor` may take `action` on a
+/// request now, its state included (to decide whether to ask them for more,
+/// such as an answer). The change itself checks again when it happens.
+pub fn check_action(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Request> {
+    let mut tx = app.store.read()?;
+    let who = principal(&mut *tx, &app.settings, actor)?;
+    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
+    may(&who, action, &request)?;
+    Ok(request)
+}
+
 /// What the requests page asks for: the filters of `requests list`, a search
 /// (a number, or text in the description, contact or phone), an order, and
 /// where the page starts (keyset: after or before a request of the listing).
@@ -562,6 +639,8 @@ pub struct Browse {
     pub statuses: Vec<Status>,
     pub kinds: Vec<Kind>,
     pub priorities: Vec<crate::domain::Priority>,
+    /// Only requests waiting for one of these.
+    pub waiting: Vec<crate::domain::Waiting>,
     pub branch_id: Option<crate::domain::BranchId>,
     pub author_id: Option<i64>,
     pub assignee_id: Option<i64>,
@@ -622,6 +701,7 @@ pub fn browse(app: &App, actor: &Actor, b: &Browse) -> Result<Browsed> {
             b.kinds.iter().copied().filter(|k| visible.contains(k)).collect()
         },
         priorities: b.priorities.clone(),
+        waiting: b.waiting.clone(),
         branch_id: b.branch_id,
         author_id: if own_only { actor.telegram_id() } else { b.author_id },
         assignee_id: b.assignee_id,

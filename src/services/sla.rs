@@ -60,6 +60,19 @@ pub struct SlaRun {
     pub failed: u64,
     /// Reminders still waiting to be sent (for a channel not configured, or failing).
     pub pending: u64,
+    /// Requests closed because their author did not answer within WAITING_CLOSE_AFTER.
+    pub closed_unanswered: Vec<i64>,
+}
+
+impl SlaRun {
+    /// What a run did, in one line for the job log.
+    pub fn summary(&self) -> String {
+        let mut s = format!("{} breaches, {} reminders sent, {} pending", self.breaches.len(), self.sent, self.pending);
+        if !self.closed_unanswered.is_empty() {
+            s.push_str(&format!(", {} closed unanswered", self.closed_unanswered.len()));
+        }
+        s
+    }
 }
 
 /// Service levels as they stand: the limits of the settings and the
@@ -202,6 +215,13 @@ fn recorded_level(r: &Request, kind: SlaKind) -> i64 {
 
 /// Runs the check: finds breaches, and unless `dry_run`, decides and sends reminders.
 pub fn check(app: &App, channels: Channels<'_>, dry_run: bool) -> Result<SlaRun> {
+    // Requests whose author never answered are closed first (they breach nothing then).
+    let closed_unanswered = match app.settings.sla.waiting_close_after.filter(|_| !dry_run) {
+        Some(after) => {
+            super::requests::close_unanswered(app, chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX))?
+        }
+        None => Vec::new(),
+    };
     let rules = rules(app)?;
     let breaches = breaches_by(app, &rules)?;
     if dry_run {
@@ -218,7 +238,7 @@ pub fn check(app: &App, channels: Channels<'_>, dry_run: bool) -> Result<SlaRun>
     let decided = if due.is_empty() { 0 } else { decide(app, &rules, channels, &due)? };
     let (sent, failed) = deliver(app, &rules, channels)?;
     let pending = app.store.read()?.sla_reminders_pending()?;
-    Ok(SlaRun { breaches, decided, sent, failed, pending })
+    Ok(SlaRun { breaches, decided, sent, failed, pending, closed_unanswered })
 }
 
 /// Records the new levels and their reminders in one transaction.

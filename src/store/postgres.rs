@@ -1228,6 +1228,10 @@ fn request_where(q: &RequestQuery) -> (String, Params<'static>) {
         args.push(Box::new(q.priorities.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>()));
         sql.push_str(&format!(" AND r.priority = ANY(${})", args.len()));
     }
+    if !q.waiting.is_empty() {
+        args.push(Box::new(q.waiting.iter().map(|w| w.as_str().to_string()).collect::<Vec<_>>()));
+        sql.push_str(&format!(" AND r.waiting = ANY(${})", args.len()));
+    }
     if let Some(search) = &q.search {
         use crate::domain::text::{FOLD_FROM, FOLD_TO};
         let pattern = format!("%{}%", search.text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));

@@ -1130,6 +1130,7 @@ fn request_where(q: &RequestQuery) -> (String, Vec<Value>) {
     any_of("r.status", q.statuses.iter().map(|s| s.as_str()).collect(), &mut sql, &mut args);
     any_of("r.kind", q.kind_filter().iter().map(|k| k.as_str()).collect(), &mut sql, &mut args);
     any_of("r.priority", q.priorities.iter().map(|p| p.as_str()).collect(), &mut sql, &mut args);
+    any_of("r.waiting", q.waiting.iter().map(|w| w.as_str()).collect(), &mut sql, &mut args);
     if let Some(search) = &q.search {
         args.push(Value::Text(format!("%{}%", like_escape(&search.text))));
         let n = args.len();

@@ -33,6 +33,8 @@ pub struct CardView {
     pub overdue: bool,
     pub description: String,
     pub reason: Option<String>,
+    /// The question it waits on its author for.
+    pub question: Option<String>,
     pub branch: String,
     pub author: String,
     pub contact_name: String,
@@ -81,6 +83,7 @@ pub struct Offered {
     pub wait_author: bool,
     pub wait_parts: bool,
     pub resume: bool,
+    pub answer: bool,
     pub reject: bool,
     pub cancel: bool,
     pub archive: bool,
@@ -96,6 +99,7 @@ impl Offered {
             wait_author: has(Action::WaitForAuthor),
             wait_parts: has(Action::WaitForParts),
             resume: has(Action::Resume),
+            answer: has(Action::Answer),
             reject: has(Action::Reject),
             cancel: has(Action::Cancel),
             archive: has(Action::Archive),
@@ -109,6 +113,7 @@ impl Offered {
             || self.wait_author
             || self.wait_parts
             || self.resume
+            || self.answer
             || self.reject
             || self.cancel
             || self.archive)
@@ -143,8 +148,12 @@ fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> His
         Some(A::RequestAccept) => Some(W::HistAccepted),
         Some(A::RequestWaitAuthor | A::RequestWaitParts) => Some(W::HistWaiting),
         Some(A::RequestResume) => Some(W::HistResumed),
+        Some(A::RequestAnswer) => Some(W::HistAnswered),
         Some(A::RequestComplete) => Some(W::HistCompleted),
         Some(A::RequestReject) => Some(W::HistRejected),
+        Some(A::RequestCancel) if l.actor == Via::System.label(crate::services::requests::UNANSWERED) => {
+            Some(W::HistUnanswered)
+        }
         Some(A::RequestCancel) => Some(W::HistCancelled),
         Some(A::RequestArchive) => Some(W::HistArchived),
         Some(A::RequestIssue) => Some(W::HistIssued),
@@ -170,8 +179,7 @@ fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> His
     let note = l
         .after
         .as_ref()
-        .and_then(|a| a.get("rejection_reason").or_else(|| a.get("note")))
-        .and_then(|v| v.as_str())
+        .and_then(|a| ["rejection_reason", "note"].into_iter().find_map(|k| a.get(k)?.as_str()))
         .unwrap_or("")
         .to_string();
     HistoryView { at: when(l.at, tz), what, who, via, note }
@@ -198,6 +206,13 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
         overdue: card.overdue,
         description: r.description.clone(),
         reason: r.rejection_reason.clone(),
+        question: (r.waiting == Some(Waiting::Author))
+            .then(|| {
+                let asked = crate::domain::audit::AuditAction::RequestWaitAuthor.as_str();
+                let last = card.history.iter().rev().find(|l| l.action == asked)?;
+                last.after.as_ref()?.get("note")?.as_str().map(String::from)
+            })
+            .flatten(),
         branch: r.branch_name.clone(),
         author: format!("{} · {}", r.author_name, r.author_id),
         contact_name: r.contact_name.clone(),
@@ -290,6 +305,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Path(id): Path<i64>, Qu
             "accepted" => W::DoneAccepted,
             "waiting" => W::DoneWaiting,
             "resumed" => W::DoneResumed,
+            "answered" => W::DoneAnswered,
             "completed" => W::DoneCompleted,
             "rejected" => W::DoneRejected,
             "cancelled" => W::DoneCancelled,
@@ -372,6 +388,10 @@ pub async fn act(
             ("waiting", call(&web, move |app| requests::wait(app, &actor, id, waiting, &note)).await)
         }
         "resume" => ("resumed", call(&web, move |app| requests::resume(app, &actor, id)).await),
+        "answer" => {
+            let text = f.note.clone().unwrap_or_default();
+            ("answered", call(&web, move |app| requests::answer(app, &actor, id, &text)).await)
+        }
         "reject" => ("rejected", call(&web, move |app| requests::reject(app, &actor, id, &reason)).await),
         "cancel" => ("cancelled", call(&web, move |app| requests::cancel(app, &actor, id)).await),
         "archive" => ("archived", call(&web, move |app| requests::archive(app, &actor, id)).await),

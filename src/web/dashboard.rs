@@ -47,6 +47,7 @@ pub struct Cache {
 pub struct View {
     pub new: u64,
     pub accepted: u64,
+    pub waiting: u64,
     pub overdue: u64,
     pub opened_today: u64,
     pub opened_week: u64,
@@ -241,6 +242,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, headers: HeaderMap) -> 
     let d = View {
         new: now.new,
         accepted: now.accepted,
+        waiting: now.waiting,
         overdue: now.overdue,
         opened_today: now.opened_today,
         opened_week: now.opened_week,

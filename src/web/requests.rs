@@ -7,7 +7,7 @@ use super::Web;
 use super::pages::{Page, call, html, refused, wants_fragment};
 use super::session::SignedIn;
 use crate::domain::model::{ArchivedFilter, RequestOrder};
-use crate::domain::{BranchId, Kind, Lang, Named, Priority, RequestNumber, Status};
+use crate::domain::{BranchId, Kind, Lang, Named, Priority, RequestNumber, Status, Waiting};
 use crate::i18n::{Msg, W, t, when};
 use crate::services::requests::{Browse, Listed, browse};
 use askama::Template;
@@ -24,6 +24,7 @@ pub const PER_PAGE: u64 = 50;
 pub struct Filters {
     pub q: String,
     pub statuses: Vec<Status>,
+    pub waiting: Vec<Waiting>,
     pub kinds: Vec<Kind>,
     pub priority: Option<Priority>,
     pub branch: Option<i64>,
@@ -63,6 +64,7 @@ impl Filters {
             match k.as_str() {
                 "q" => f.q = v.chars().take(200).collect(),
                 "status" => f.statuses.extend(Status::parse_named(v).ok()),
+                "waiting" => f.waiting.extend(Waiting::parse_named(v).ok()),
                 "kind" => f.kinds.extend(Kind::parse_named(v).ok()),
                 "priority" => f.priority = Priority::parse_named(v).ok(),
                 "branch" => f.branch = v.parse().ok(),
@@ -90,6 +92,7 @@ impl Filters {
             }
         }
         f.statuses.dedup();
+        f.waiting.dedup();
         f.kinds.dedup();
         f
     }
@@ -105,6 +108,9 @@ impl Filters {
         }
         for k in &self.kinds {
             s.append_pair("kind", k.as_str());
+        }
+        for w in &self.waiting {
+            s.append_pair("waiting", w.as_str());
         }
         if let Some(p) = self.priority {
             s.append_pair("priority", p.as_str());
@@ -144,6 +150,7 @@ impl Filters {
         let day = |s: &str, next: bool| local_day(tz, s, next);
         Browse {
             statuses: self.statuses.clone(),
+            waiting: self.waiting.clone(),
             kinds: self.kinds.clone(),
             priorities: self.priority.into_iter().collect(),
             branch_id: self.branch.map(BranchId),
@@ -226,6 +233,7 @@ struct RequestsPage {
     /// How many filters are set (the filter box opens by itself then).
     active: usize,
     statuses: Vec<Choice>,
+    waiting: Vec<Choice>,
     kinds: Vec<Choice>,
     priorities: Vec<Choice>,
     branches: Vec<Choice>,
@@ -292,6 +300,13 @@ pub async fn list(
         choices(Status::ALL.iter().map(|s| (s.as_str().to_string(), t(lang, Msg::Status(*s)))).collect(), &|v| {
             f.statuses.iter().any(|s| s.as_str() == v)
         });
+    let waiting = choices(
+        [(Waiting::Author, crate::domain::State::WaitingAuthor), (Waiting::Parts, crate::domain::State::WaitingParts)]
+            .iter()
+            .map(|(w, state)| (w.as_str().to_string(), t(lang, Msg::State(*state))))
+            .collect(),
+        &|v| f.waiting.iter().any(|w| w.as_str() == v),
+    );
     let kinds = choices(
         found
             .kinds
@@ -326,6 +341,7 @@ pub async fn list(
     // The first page keeps itself current; a later one stays where it is.
     let fragment_url = if paged { String::new() } else { f.href(None) };
     let active = f.statuses.len().min(1)
+        + f.waiting.len().min(1)
         + f.kinds.len().min(1)
         + [f.priority.is_some(), f.branch.is_some(), !f.from.is_empty(), !f.until.is_empty()]
             .iter()
@@ -336,6 +352,7 @@ pub async fn list(
         page,
         active,
         statuses,
+        waiting,
         kinds,
         priorities,
         branches: branch_choices,

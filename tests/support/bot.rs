@@ -116,6 +116,12 @@ impl Harness {
         self.process().await;
     }
 
+    /// `user` replies `text` to the bot's message that reads `to`.
+    pub async fn reply(&self, user: &TgUser, text: &str, to: &str) {
+        self.fake.push_reply(user, text, to);
+        self.process().await;
+    }
+
     pub async fn contact(&self, user: &TgUser, phone: &str) {
         self.fake.push_contact(user, phone);
         self.process().await;

@@ -357,6 +357,15 @@ impl FakeTelegram {
         self.push_message(user, fields)
     }
 
+    /// Pushes a text message from `user` replying to the bot's message whose
+    /// text (as Telegram gives it back, without markup) is `to`.
+    pub fn push_reply(&self, user: &TgUser, text: &str, to: &str) -> i64 {
+        let replied = json!({
+            "message_id": 1, "date": unix_now(), "chat": user.chat_json(), "from": bot_user(), "text": to,
+        });
+        self.push_message(user, json!({ "text": text, "reply_to_message": replied }))
+    }
+
     /// Pushes a photo message (two sizes sharing `file_id`'s prefix; the
     /// largest has exactly `file_id`).
     pub fn push_photo(&self, user: &TgUser, file_id: &str, caption: Option<&str>) -> i64 {

@@ -1,12 +1,17 @@
 //! `/my`: a person's own requests, paginated; open one, cancel an active one
-//! (with confirmation).
+//! (with confirmation), answer the question one waits on (by its button, or
+//! by replying to the bot's message about it).
 
+use super::Convo;
 use crate::bot::callback::Callback;
-use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain};
-use crate::bot::keyboards::{button, inline, pager, raw_button};
+use crate::bot::ctx::{Ctx, HandlerResult, blocking, edit, explain, say};
+use crate::bot::keyboards::{self, button, inline, pager, raw_button};
 use crate::bot::render::{self, esc};
+use crate::bot::state::State;
+use crate::domain::actions::Action;
+use crate::domain::{LifecycleError, RequestNumber};
 use crate::i18n::Msg;
-use crate::services::requests;
+use crate::services::{self, requests};
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
@@ -60,4 +65,67 @@ pub async fn cancel_yes(bot: Bot, ctx: Ctx, id: i64, at: At) -> HandlerResult {
         }
         Err(e) => explain(&bot, &ctx, &e).await,
     }
+}
+
+/// Asks the author for their answer to the question their request waits on.
+pub async fn answer_ask(bot: Bot, ctx: Ctx, convo: Convo, id: i64) -> HandlerResult {
+    let actor = ctx.actor();
+    if let Err(e) = blocking(&ctx.app, move |app| requests::check_action(app, &actor, id, Action::Answer)).await {
+        return explain(&bot, &ctx, &e).await;
+    }
+    let number = esc(&render::number(id));
+    say(&bot, ctx.chat, ctx.t(Msg::AskAnswer { number: &number }), Some(keyboards::cancel_only(ctx.lang))).await?;
+    convo.update(State::Answer { request_id: id }).await?;
+    Ok(())
+}
+
+/// The answer, typed after pressing Answer; an empty one is asked again.
+pub async fn answer(bot: Bot, ctx: Ctx, convo: Convo, request_id: i64, msg: Message) -> HandlerResult {
+    let text = msg.text().map(String::from).unwrap_or_default();
+    match answered(&ctx, request_id, text).await {
+        Ok(number) => {
+            convo.exit().await?;
+            say(&bot, ctx.chat, ctx.t(Msg::AnsweredOk { number: &number }), Some(ctx.menu())).await?;
+            Ok(())
+        }
+        Err(e @ services::Error::Lifecycle(LifecycleError::AnswerRequired | LifecycleError::ReasonTooLong { .. })) => {
+            explain(&bot, &ctx, &e).await
+        }
+        Err(e) => {
+            convo.exit().await?;
+            explain(&bot, &ctx, &e).await?;
+            say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
+            Ok(())
+        }
+    }
+}
+
+/// The request a text message answers: one replying to the bot's message
+/// that names it. Whether its sender may answer it is for the service to say.
+pub fn replied_about(msg: Message) -> Option<(i64, String)> {
+    let text = msg.text()?.to_string();
+    let to = msg.reply_to_message()?;
+    if !to.from.as_ref().is_some_and(|f| f.is_bot) {
+        return None;
+    }
+    let number = RequestNumber::find_in(to.text().or_else(|| to.caption())?)?;
+    Some((number.0, text))
+}
+
+/// A reply to the bot's message about a request, out of any dialogue: its author's answer.
+pub async fn answer_reply(bot: Bot, ctx: Ctx, (request_id, text): (i64, String)) -> HandlerResult {
+    match answered(&ctx, request_id, text).await {
+        Ok(number) => {
+            say(&bot, ctx.chat, ctx.t(Msg::AnsweredOk { number: &number }), Some(ctx.menu())).await?;
+            Ok(())
+        }
+        Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}
+
+/// Hands the answer to the service; the request's number, escaped, when taken.
+async fn answered(ctx: &Ctx, request_id: i64, text: String) -> services::Result<String> {
+    let actor = ctx.actor();
+    let r = blocking(&ctx.app, move |app| requests::answer(app, &actor, request_id, &text)).await?;
+    Ok(esc(&render::number(r.id)))
 }

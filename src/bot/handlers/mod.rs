@@ -166,6 +166,7 @@ pub async fn callback(
         C::Reject(id) => queue::reject(bot, ctx, convo, storage, id).await,
         C::Wait(id, author) => queue::wait_ask(bot, ctx, convo, storage, id, author).await,
         C::Resume(id) => queue::resume(bot, ctx, id, message).await,
+        C::Answer(id) => mine::answer_ask(bot, ctx, convo, id).await,
         C::Issue(id) => stock::issue(bot, ctx, id).await,
         C::IssueFrom(id, warehouse) => stock::issue_from(bot, ctx, id, warehouse, message).await,
         C::EmptiesAt(warehouse) => stock::empties_at(bot, ctx, warehouse, message).await,

@@ -84,6 +84,7 @@ pub fn actions(lang: Lang, r: &Request, offered: &[Action]) -> InlineKeyboardMar
             Action::WaitForAuthor => row2.push(button(lang, Msg::AskAuthor, Callback::Wait(r.id, true))),
             Action::WaitForParts => row2.push(button(lang, Msg::WaitForParts, Callback::Wait(r.id, false))),
             Action::Resume => row.push(button(lang, Msg::Resume, Callback::Resume(r.id))),
+            Action::Answer => row.push(button(lang, Msg::AnswerButton, Callback::Answer(r.id))),
             Action::Cancel => row2.push(button(lang, Msg::CancelRequest, Callback::CancelAsk(r.id))),
             Action::Archive => {}
         }
