@@ -58,6 +58,9 @@ _helpdesk() {
             helpdesk,printers)
                 cmd="helpdesk__subcmd__printers"
                 ;;
+            helpdesk,recurring)
+                cmd="helpdesk__subcmd__recurring"
+                ;;
             helpdesk,refills)
                 cmd="helpdesk__subcmd__refills"
                 ;;
@@ -253,6 +256,9 @@ _helpdesk() {
             helpdesk__subcmd__help,printers)
                 cmd="helpdesk__subcmd__help__subcmd__printers"
                 ;;
+            helpdesk__subcmd__help,recurring)
+                cmd="helpdesk__subcmd__help__subcmd__recurring"
+                ;;
             helpdesk__subcmd__help,refills)
                 cmd="helpdesk__subcmd__help__subcmd__refills"
                 ;;
@@ -339,6 +345,21 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help__subcmd__printers,retire)
                 cmd="helpdesk__subcmd__help__subcmd__printers__subcmd__retire"
+                ;;
+            helpdesk__subcmd__help__subcmd__recurring,add)
+                cmd="helpdesk__subcmd__help__subcmd__recurring__subcmd__add"
+                ;;
+            helpdesk__subcmd__help__subcmd__recurring,list)
+                cmd="helpdesk__subcmd__help__subcmd__recurring__subcmd__list"
+                ;;
+            helpdesk__subcmd__help__subcmd__recurring,pause)
+                cmd="helpdesk__subcmd__help__subcmd__recurring__subcmd__pause"
+                ;;
+            helpdesk__subcmd__help__subcmd__recurring,resume)
+                cmd="helpdesk__subcmd__help__subcmd__recurring__subcmd__resume"
+                ;;
+            helpdesk__subcmd__help__subcmd__recurring,run)
+                cmd="helpdesk__subcmd__help__subcmd__recurring__subcmd__run"
                 ;;
             helpdesk__subcmd__help__subcmd__refills,list)
                 cmd="helpdesk__subcmd__help__subcmd__refills__subcmd__list"
@@ -429,6 +450,42 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__printers__subcmd__help,retire)
                 cmd="helpdesk__subcmd__printers__subcmd__help__subcmd__retire"
+                ;;
+            helpdesk__subcmd__recurring,add)
+                cmd="helpdesk__subcmd__recurring__subcmd__add"
+                ;;
+            helpdesk__subcmd__recurring,help)
+                cmd="helpdesk__subcmd__recurring__subcmd__help"
+                ;;
+            helpdesk__subcmd__recurring,list)
+                cmd="helpdesk__subcmd__recurring__subcmd__list"
+                ;;
+            helpdesk__subcmd__recurring,pause)
+                cmd="helpdesk__subcmd__recurring__subcmd__pause"
+                ;;
+            helpdesk__subcmd__recurring,resume)
+                cmd="helpdesk__subcmd__recurring__subcmd__resume"
+                ;;
+            helpdesk__subcmd__recurring,run)
+                cmd="helpdesk__subcmd__recurring__subcmd__run"
+                ;;
+            helpdesk__subcmd__recurring__subcmd__help,add)
+                cmd="helpdesk__subcmd__recurring__subcmd__help__subcmd__add"
+                ;;
+            helpdesk__subcmd__recurring__subcmd__help,help)
+                cmd="helpdesk__subcmd__recurring__subcmd__help__subcmd__help"
+                ;;
+            helpdesk__subcmd__recurring__subcmd__help,list)
+                cmd="helpdesk__subcmd__recurring__subcmd__help__subcmd__list"
+                ;;
+            helpdesk__subcmd__recurring__subcmd__help,pause)
+                cmd="helpdesk__subcmd__recurring__subcmd__help__subcmd__pause"
+                ;;
+            helpdesk__subcmd__recurring__subcmd__help,resume)
+                cmd="helpdesk__subcmd__recurring__subcmd__help__subcmd__resume"
+                ;;
+            helpdesk__subcmd__recurring__subcmd__help,run)
+                cmd="helpdesk__subcmd__recurring__subcmd__help__subcmd__run"
                 ;;
             helpdesk__subcmd__refills,help)
                 cmd="helpdesk__subcmd__refills__subcmd__help"
@@ -575,7 +632,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches calendars printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches calendars recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1583,7 +1640,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches calendars printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="db seed users branches calendars recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2031,6 +2088,90 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__printers__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__recurring)
+            opts="list add pause resume run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__recurring__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__recurring__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__recurring__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__recurring__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__recurring__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2797,6 +2938,276 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__printers__subcmd__retire)
+            opts="-h -V --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring)
+            opts="-h -V --config --database-url --help --version list add pause resume run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__add)
+            opts="-h -V --kind --branch --all-branches --every --at --starting --description --priority --author --assignee --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "cartridge repair maintenance it_help" -- "${cur}"))
+                    return 0
+                    ;;
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --starting)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assignee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help)
+            opts="list add pause resume run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__list)
+            opts="-h -V --format --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__pause)
+            opts="-h -V --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__resume)
+            opts="-h -V --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__recurring__subcmd__run)
             opts="-h -V --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -114,6 +114,11 @@ pub const SPECS: &[Spec] = &[
         "When serve emails the summary report (Monday 08:00 by default); off to skip.",
     ),
     spec(
+        "schedule_recurring",
+        "*/5 * * * *",
+        "When serve files the recurring requests that have come (every five minutes by default); off to skip.",
+    ),
+    spec(
         "schedule_stock_forecast",
         "0 8 * * 1",
         "When serve sends storekeepers the stock forecast's suggested orders (Monday 08:00 by default); off to skip.",
@@ -409,19 +414,15 @@ impl CronSpec {
             "@monthly" => "0 0 1 * *",
             other => other,
         };
-        let fields: Vec<&str> = five.split_whitespace().collect();
-        if fields.len() != 5 {
-            return Err(format!(
+        use crate::domain::crontab::{CrontabError, schedule};
+        let schedule = schedule(five).map_err(|e| match e {
+            CrontabError::Fields => format!(
                 "'{t}' is not a cron expression: give five fields (minute hour day month weekday), e.g. */5 * * * * or 0 8 * * 1, or off"
-            ));
-        }
-        // The cron crate counts weekdays from Sunday = 1; crontab from Sunday = 0 (or 7), Monday = 1.
-        let weekday = crontab_weekdays(fields[4]).map_err(|e| format!("'{t}' is not a cron expression: {e}"))?;
-        let full = format!("0 {} {} {} {} {}", fields[0], fields[1], fields[2], fields[3], weekday);
-        let schedule = full.parse::<cron::Schedule>().map_err(|e| {
-            format!(
+            ),
+            CrontabError::Weekday(e) => format!("'{t}' is not a cron expression: {e}"),
+            CrontabError::Cron(e) => format!(
                 "'{t}' is not a cron expression ({e}); use five fields (minute hour day month weekday), e.g. 0 3 * * *"
-            )
+            ),
         })?;
         Ok(Some(CronSpec { source: t.to_string(), schedule }))
     }
@@ -430,36 +431,6 @@ impl CronSpec {
     pub fn next_after(&self, after: chrono::DateTime<chrono::Utc>, tz: Tz) -> Option<chrono::DateTime<chrono::Utc>> {
         self.schedule.after(&after.with_timezone(&tz)).next().map(|t| t.with_timezone(&chrono::Utc))
     }
-}
-
-/// Rewrites crontab weekday numbers (0-7, Sunday = 0 or 7) as names the cron crate reads the same way.
-fn crontab_weekdays(field: &str) -> Result<String, String> {
-    const NAMES: [&str; 8] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
-    let name = |n: &str| -> Result<String, String> {
-        match n.parse::<usize>() {
-            Ok(i) if i < NAMES.len() => Ok(NAMES[i].to_string()),
-            Ok(_) => Err(format!("weekday {n} is out of range (0-7)")),
-            Err(_) => Ok(n.to_string()),
-        }
-    };
-    field
-        .split(',')
-        .map(|part| {
-            let (range, step) = match part.split_once('/') {
-                Some((r, s)) => (r, Some(s)),
-                None => (part, None),
-            };
-            let range = match range.split_once('-') {
-                Some((a, b)) => format!("{}-{}", name(a)?, name(b)?),
-                None => name(range)?,
-            };
-            Ok(match step {
-                Some(s) => format!("{range}/{s}"),
-                None => range,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()
-        .map(|parts| parts.join(","))
 }
 
 /// When `serve` runs each job (`None`: not scheduled).
@@ -471,6 +442,7 @@ pub struct Schedules {
     pub archive: Option<CronSpec>,
     pub report: Option<CronSpec>,
     pub stock_forecast: Option<CronSpec>,
+    pub recurring: Option<CronSpec>,
     pub onec_pull: Option<CronSpec>,
 }
 
@@ -903,6 +875,7 @@ impl Loaded {
                 archive: p.get("schedule_archive", CronSpec::parse)?,
                 report: p.get("schedule_report", CronSpec::parse)?,
                 stock_forecast: p.get("schedule_stock_forecast", CronSpec::parse)?,
+                recurring: p.get("schedule_recurring", CronSpec::parse)?,
                 onec_pull: p.get("schedule_onec_pull", CronSpec::parse)?,
             },
             smtp: SmtpSettings {

@@ -8,7 +8,7 @@
 
 use crate::services::jobs::{self, Job};
 use crate::services::notify::{Channels, Mailer, Messenger};
-use crate::services::{Actor, App, NoProgress, archive, backup, forecast, import_1c, report, sla};
+use crate::services::{Actor, App, NoProgress, archive, backup, forecast, import_1c, recurring, report, sla};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -96,6 +96,13 @@ pub fn run_job(app: &App, job: Job, slot: chrono::DateTime<Utc>, senders: &Sende
             slot,
             || forecast::send_digest(app, &Actor::System("stock-forecast")),
             forecast::Digest::summary_line,
+        ),
+        Job::Recurring => recorded(
+            app,
+            job,
+            slot,
+            || recurring::run(app),
+            |filed| format!("{} recurring requests filed", filed.len()),
         ),
     }
 }

@@ -138,7 +138,14 @@ fn fill_every_table(db: &std::path::Path) {
              VALUES ((SELECT max(id) FROM calendars), 'workday', '2027-01-02', '10:00-14:00', 'перенос «суботи»');
          INSERT INTO branch_calendars (branch_id, calendar_id) VALUES ((SELECT min(id) FROM branches), (SELECT max(id) FROM calendars));
          UPDATE requests SET waiting = 'author', waiting_since = '{t}', waited_seconds = 5400
-             WHERE id = (SELECT min(id) FROM requests WHERE status = 'accepted');"
+             WHERE id = (SELECT min(id) FROM requests WHERE status = 'accepted');
+         INSERT INTO recurring (kind, branch_id, description, priority, author_id, assignee_id, rule, at_time, starts_on,
+             paused, active_since, created_at)
+             VALUES ('maintenance', NULL, 'Перевірка «серверної»', 'high', 100000001, 100000002, 'every 1 months on last',
+             '09:30', '2027-01-01', 1, '{t}', '{t}');
+         INSERT INTO recurring_runs (recurring_id, branch_id, due_at, request_id, filed_at, late)
+             VALUES ((SELECT max(id) FROM recurring), (SELECT min(id) FROM branches), '{t}',
+             (SELECT max(id) FROM requests), '{t}', 1);"
     ))
     .unwrap();
 }
@@ -168,7 +175,7 @@ fn every_table_arrives_intact_and_ids_continue() {
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
-    assert_eq!(all.len(), 36, "{all:?}");
+    assert_eq!(all.len(), 38, "{all:?}");
     // A line for every table, each verified.
     reported.sort();
     assert_eq!(reported, all, "{out}");
@@ -193,7 +200,7 @@ fn every_table_arrives_intact_and_ids_continue() {
     // JSON for scripts.
     let out = w.cmd().args(["migrate", "--to", &pg.url, "--truncate", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["tables"].as_array().unwrap().len(), 36);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 38);
     assert!(v["tables"].as_array().unwrap().iter().all(|t| t["verified"] == true));
 }
 

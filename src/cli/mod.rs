@@ -18,6 +18,7 @@ mod migrate;
 pub mod output;
 mod printers;
 mod progress;
+mod recurring;
 mod refills;
 mod report;
 mod requests;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Working-time calendars that service levels count in: list, set, days, remove-day, assign
     #[command(subcommand)]
     Calendars(calendars::CalendarsCommand),
+    /// Recurring requests filed on a schedule (the monthly server-room check): list, add, pause, resume, run
+    #[command(subcommand)]
+    Recurring(recurring::RecurringCommand),
     /// Printers at every branch and the cartridges each takes: list, add, retire
     #[command(subcommand)]
     Printers(printers::PrintersCommand),
@@ -175,6 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Users(cmd) => users::run(&cli.global, cmd),
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
         Command::Calendars(cmd) => calendars::run(&cli.global, cmd),
+        Command::Recurring(cmd) => recurring::run(&cli.global, cmd),
         Command::Printers(cmd) => printers::run(&cli.global, cmd),
         Command::Contractors(cmd) => refills::run_contractors(&cli.global, cmd),
         Command::Refills(cmd) => refills::run(&cli.global, cmd),
@@ -216,6 +221,7 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
             Entity::Contractor => Some("run `helpdesk contractors list` to see them"),
             Entity::RefillBatch => Some("run `helpdesk refills list` to see them"),
             Entity::Calendar => Some("run `helpdesk calendars list` to see them"),
+            Entity::Recurring => Some("run `helpdesk recurring list` to see them"),
             Entity::ServerCall | Entity::Broadcast => None,
         },
         _ => None,

@@ -10,12 +10,14 @@
 pub mod actions;
 pub mod audit;
 pub mod calendar;
+pub mod crontab;
 pub mod forecast;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;
 pub mod permissions;
 pub mod phone;
+pub mod recurrence;
 pub mod refusal;
 pub mod request;
 pub mod sla;

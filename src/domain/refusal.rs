@@ -30,10 +30,12 @@ pub enum Entity {
     Contractor,
     RefillBatch,
     Calendar,
+    /// A recurring request's schedule.
+    Recurring,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Branch,
         Entity::Warehouse,
         Entity::CartridgeType,
@@ -45,6 +47,7 @@ impl Entity {
         Entity::Contractor,
         Entity::RefillBatch,
         Entity::Calendar,
+        Entity::Recurring,
     ];
 
     /// The English noun.
@@ -61,6 +64,7 @@ impl Entity {
             Entity::Contractor => "contractor",
             Entity::RefillBatch => "refill batch",
             Entity::Calendar => "calendar",
+            Entity::Recurring => "schedule",
         }
     }
 }
@@ -234,6 +238,12 @@ pub enum Refusal {
     /// `at` is the weekday (mon … sun) or the date the error is in, when it is in one.
     #[error("calendar {calendar}{}: {error}", at.as_ref().map(|a| format!(", {a}")).unwrap_or_default())]
     Calendar { calendar: String, at: Option<String>, error: crate::domain::calendar::CalendarError },
+
+    // Recurring requests.
+    #[error("{error}")]
+    Recurrence { error: crate::domain::recurrence::RecurrenceError },
+    #[error("{name} does not handle {kind} requests; choose staff who do, or no one")]
+    AssigneeCannot { name: String, kind: crate::domain::Kind },
 
     // Signing in to the web panel.
     #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]

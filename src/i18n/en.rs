@@ -169,6 +169,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Contractor => format!("There is no contractor '{key}'."),
             Entity::RefillBatch => format!("There is no refill batch {key}."),
             Entity::Calendar => format!("There is no calendar '{key}'."),
+            Entity::Recurring => format!("There is no schedule {key}."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -456,6 +457,23 @@ fn refusal(r: &Refusal) -> String {
         Refusal::BatchClosed { batch } => {
             format!("Refill batch {batch} is closed: everything sent is back or written off.")
         }
+        Refusal::Recurrence { error } => {
+            use crate::domain::recurrence::RecurrenceError as E;
+            match error {
+                E::Unreadable(r) => format!(
+                    "«{r}» is not a schedule: write every 3 days, every 2 weeks on mon, monthly on 1, every 3 months on last, or cron 0 9 1 * *."
+                ),
+                E::BadTime(t) => format!("«{t}» is not a time of day: write it as 09:00."),
+                E::BadWeekday(d) => format!("«{d}» is not a weekday: write mon, tue, wed, thu, fri, sat or sun."),
+                E::BadMonthDay(d) => format!("«{d}» is not a day of the month: write 1 to 31, or last."),
+                E::BadCount(n) => format!("«{n}» is not a count: write a whole number from 1 to 366."),
+                E::BadCron { line, why } => format!("«{line}» is not a crontab line: {why}."),
+                E::NeverFires(r) => format!("«{r}» never fires in the next five years: check the day and the month."),
+            }
+        }
+        Refusal::AssigneeCannot { name, kind } => {
+            format!("{name} does not handle {} requests: choose staff who do, or no one.", text(Msg::Kind(*kind)))
+        }
         Refusal::Calendar { calendar, at, error } => {
             use crate::domain::calendar::CalendarError as E;
             let what = match error {
@@ -660,6 +678,8 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistWaiting => "waits (clock stopped)",
         W::HistResumed => "resumed",
         W::HistAnswered => "answered by its author",
+        W::HistFiledRecurring => "filed on its schedule",
+        W::HistFiledLate => "filed on its schedule, late (the service was down when it fell due)",
         W::HistUnanswered => "closed: its author did not answer",
         W::ActRejectReason => "Why it is rejected (the author will see this)",
         W::ActCancel => "Cancel the request",

@@ -562,6 +562,8 @@ pub enum W {
     HistWaiting,
     HistResumed,
     HistAnswered,
+    HistFiledRecurring,
+    HistFiledLate,
     HistUnanswered,
     ActRejectReason,
     ActCancel,
@@ -998,6 +1000,21 @@ mod tests {
                 all.push(Refusal::Calendar { calendar: "KYIV-2".into(), at: at.map(String::from), error });
             }
         }
+        {
+            use crate::domain::recurrence::RecurrenceError as E;
+            for error in [
+                E::Unreadable("sometimes".into()),
+                E::BadTime("9h".into()),
+                E::BadWeekday("funday".into()),
+                E::BadMonthDay("32".into()),
+                E::BadCount("0".into()),
+                E::BadCron { line: "0 9 1 *".into(), why: "give five fields".into() },
+                E::NeverFires("cron 0 9 30 2 *".into()),
+            ] {
+                all.push(Refusal::Recurrence { error });
+            }
+            all.push(Refusal::AssigneeCannot { name: "Іван 2".into(), kind: Kind::Repair });
+        }
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
             all.push(Refusal::TextTooLong { what, max: 200 });
@@ -1060,9 +1077,11 @@ mod tests {
             Refusal::BatchClosed { .. } => 37,
             Refusal::NotEnoughEmpties { .. } => 38,
             Refusal::Calendar { .. } => 39,
+            Refusal::Recurrence { .. } => 40,
+            Refusal::AssigneeCannot { .. } => 41,
         }
     }
-    const REFUSALS: usize = 40;
+    const REFUSALS: usize = 42;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

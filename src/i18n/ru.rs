@@ -171,6 +171,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Contractor => format!("Подрядчик «{key}» не найден."),
             Entity::RefillBatch => format!("Партия на заправку {key} не найдена."),
             Entity::Calendar => format!("Календарь «{key}» не найден."),
+            Entity::Recurring => format!("Расписание {key} не найдено."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -409,6 +410,7 @@ fn of(what: Entity) -> &'static str {
         Entity::Contractor => "подрядчика",
         Entity::RefillBatch => "партии",
         Entity::Calendar => "календаря",
+        Entity::Recurring => "расписания",
     }
 }
 
@@ -496,6 +498,26 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::RejectNeedsReason => "Укажите, почему подрядчик их забраковал.".into(),
         Refusal::BatchClosed { batch } => format!("Партия {batch} закрыта: всё отправленное вернулось или списано."),
+        Refusal::Recurrence { error } => {
+            use crate::domain::recurrence::RecurrenceError as E;
+            match error {
+                E::Unreadable(r) => format!(
+                    "«{r}» — не расписание: напишите every 3 days, every 2 weeks on mon, monthly on 1, every 3 months on last или cron 0 9 1 * *."
+                ),
+                E::BadTime(t) => format!("«{t}» — не время: напишите его как 09:00."),
+                E::BadWeekday(d) => format!("«{d}» — не день недели: напишите mon, tue, wed, thu, fri, sat или sun."),
+                E::BadMonthDay(d) => format!("«{d}» — не число месяца: напишите от 1 до 31 или last."),
+                E::BadCount(n) => format!("«{n}» — не количество: напишите целое число от 1 до 366."),
+                E::BadCron { line, why } => format!("«{line}» — не строка crontab: {why}."),
+                E::NeverFires(r) => format!("«{r}» не сработает ни разу за пять лет: проверьте день и месяц."),
+            }
+        }
+        Refusal::AssigneeCannot { name, kind } => {
+            format!(
+                "{name} не занимается заявками вида «{}»: выберите того, кто занимается, или никого.",
+                text(Msg::Kind(*kind))
+            )
+        }
         Refusal::Calendar { calendar, at, error } => {
             use crate::domain::calendar::CalendarError as E;
             let what = match error {
@@ -688,6 +710,8 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistWaiting => "ждёт (срок остановлен)",
         W::HistResumed => "продолжена",
         W::HistAnswered => "автор ответил",
+        W::HistFiledRecurring => "подана по расписанию",
+        W::HistFiledLate => "подана по расписанию, с опозданием (служба не работала, когда подошёл срок)",
         W::HistUnanswered => "закрыта: автор не ответил",
         W::ActRejectReason => "Почему отклонена (автор увидит это)",
         W::ActCancel => "Отменить заявку",

@@ -171,6 +171,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
             Entity::Contractor => format!("Підрядника «{key}» не знайдено."),
             Entity::RefillBatch => format!("Партію на заправку {key} не знайдено."),
             Entity::Calendar => format!("Календар «{key}» не знайдено."),
+            Entity::Recurring => format!("Розклад {key} не знайдено."),
         },
         Msg::Ambiguous { what, key, candidates } => ambiguous(what, key, candidates),
         Msg::Refusal(r) => refusal(r),
@@ -414,6 +415,7 @@ fn of(what: Entity) -> &'static str {
         Entity::Contractor => "підрядника",
         Entity::RefillBatch => "партії",
         Entity::Calendar => "календаря",
+        Entity::Recurring => "розкладу",
     }
 }
 
@@ -499,6 +501,26 @@ fn refusal(r: &Refusal) -> String {
         }
         Refusal::RejectNeedsReason => "Вкажіть, чому підрядник їх забракував.".into(),
         Refusal::BatchClosed { batch } => format!("Партію {batch} закрито: усе відправлене повернулося або списано."),
+        Refusal::Recurrence { error } => {
+            use crate::domain::recurrence::RecurrenceError as E;
+            match error {
+                E::Unreadable(r) => format!(
+                    "«{r}» — не розклад: напишіть every 3 days, every 2 weeks on mon, monthly on 1, every 3 months on last або cron 0 9 1 * *."
+                ),
+                E::BadTime(t) => format!("«{t}» — не час: напишіть його як 09:00."),
+                E::BadWeekday(d) => format!("«{d}» — не день тижня: напишіть mon, tue, wed, thu, fri, sat або sun."),
+                E::BadMonthDay(d) => format!("«{d}» — не число місяця: напишіть від 1 до 31 або last."),
+                E::BadCount(n) => format!("«{n}» — не кількість: напишіть ціле число від 1 до 366."),
+                E::BadCron { line, why } => format!("«{line}» — не рядок crontab: {why}."),
+                E::NeverFires(r) => format!("«{r}» не спрацює жодного разу за п'ять років: перевірте день і місяць."),
+            }
+        }
+        Refusal::AssigneeCannot { name, kind } => {
+            format!(
+                "{name} не займається заявками виду «{}»: виберіть того, хто займається, або нікого.",
+                text(Msg::Kind(*kind))
+            )
+        }
         Refusal::Calendar { calendar, at, error } => {
             use crate::domain::calendar::CalendarError as E;
             let what = match error {
@@ -704,6 +726,8 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistWaiting => "чекає (термін зупинено)",
         W::HistResumed => "продовжена",
         W::HistAnswered => "автор відповів",
+        W::HistFiledRecurring => "подана за розкладом",
+        W::HistFiledLate => "подана за розкладом, із запізненням (служба не працювала, коли настав час)",
         W::HistUnanswered => "закрита: автор не відповів",
         W::ActRejectReason => "Чому відхилена (автор побачить це)",
         W::ActCancel => "Скасувати заявку",

@@ -17,11 +17,20 @@ pub enum Job {
     Report,
     OnecPull,
     StockForecast,
+    Recurring,
 }
 
 impl Job {
-    pub const ALL: [Job; 7] =
-        [Job::SlaCheck, Job::Backup, Job::Prune, Job::Archive, Job::Report, Job::OnecPull, Job::StockForecast];
+    pub const ALL: [Job; 8] = [
+        Job::SlaCheck,
+        Job::Backup,
+        Job::Prune,
+        Job::Archive,
+        Job::Report,
+        Job::OnecPull,
+        Job::StockForecast,
+        Job::Recurring,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -32,6 +41,7 @@ impl Job {
             Job::Report => "report",
             Job::OnecPull => "onec-pull",
             Job::StockForecast => "stock-forecast",
+            Job::Recurring => "recurring",
         }
     }
 
@@ -45,6 +55,7 @@ impl Job {
             Job::Report => "helpdesk report --email",
             Job::OnecPull => "helpdesk import-1c --odata",
             Job::StockForecast => "helpdesk stock forecast --send",
+            Job::Recurring => "helpdesk recurring run",
         }
     }
 
@@ -59,6 +70,7 @@ impl Job {
             Job::Report => s.report.as_ref(),
             Job::OnecPull => s.onec_pull.as_ref(),
             Job::StockForecast => s.stock_forecast.as_ref(),
+            Job::Recurring => s.recurring.as_ref(),
         }
     }
 }

@@ -252,6 +252,7 @@ pub trait Tx:
     + Printers
     + Refills
     + Calendars
+    + Recurring
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -821,6 +822,67 @@ pub trait Calendars {
     fn remove_calendar_day(&mut self, calendar_id: i64, kind: &str, day: &str) -> Result<bool>;
     /// Gives a branch a calendar of its own, or (`None`) the default back.
     fn set_branch_calendar(&mut self, branch: BranchId, calendar_id: Option<i64>) -> Result<()>;
+}
+
+/// A recurring request's schedule as stored: its rule as written
+/// (`every 2 weeks on mon`), read by `domain::recurrence`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecurringRecord {
+    pub id: i64,
+    pub kind: crate::domain::Kind,
+    /// `None`: every branch.
+    pub branch_id: Option<BranchId>,
+    pub description: String,
+    pub priority: crate::domain::Priority,
+    /// On whose behalf each request is filed.
+    pub author_id: i64,
+    /// Who each is filed accepted by, if anyone.
+    pub assignee_id: Option<i64>,
+    pub rule: String,
+    /// `09:00`.
+    pub at_time: String,
+    /// `2027-01-01`.
+    pub starts_on: String,
+    pub paused: bool,
+    /// Made, or last resumed: occurrences before this are not filed.
+    pub active_since: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An occurrence of a schedule, filed for a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecurringRun {
+    pub recurring_id: i64,
+    pub branch_id: BranchId,
+    /// The occurrence, as the rule gives it.
+    pub due_at: DateTime<Utc>,
+    pub request_id: Option<i64>,
+    pub filed_at: DateTime<Utc>,
+    /// Filed well after it fell due (the service was down).
+    pub late: bool,
+}
+
+/// Recurring requests: schedules, and the occurrences filed.
+pub trait Recurring {
+    /// Every schedule, by id.
+    fn recurring(&mut self) -> Result<Vec<RecurringRecord>>;
+    /// Adds a schedule (its `id` is ignored); returns its id.
+    fn insert_recurring(&mut self, r: &RecurringRecord) -> Result<i64>;
+    /// Pauses or resumes a schedule; whether there is one.
+    fn set_recurring_paused(&mut self, id: i64, paused: bool, active_since: DateTime<Utc>) -> Result<bool>;
+    /// Records that an occurrence is being filed for a branch: `false` when
+    /// it was already (by this process or another), and so must not be again.
+    fn claim_recurring_run(&mut self, run: &RecurringRun) -> Result<bool>;
+    /// The request an occurrence was filed as.
+    fn set_recurring_run_request(
+        &mut self,
+        recurring_id: i64,
+        branch: BranchId,
+        due_at: DateTime<Utc>,
+        request_id: i64,
+    ) -> Result<()>;
+    /// The latest occurrence filed of each schedule, per branch.
+    fn recurring_last_runs(&mut self) -> Result<Vec<RecurringRun>>;
 }
 
 /// SLA reminders: recorded when decided, leased to a sender, marked sent.

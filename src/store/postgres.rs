@@ -486,6 +486,8 @@ pub const TABLES: &[&str] = &[
     "onec_catalog",
     "onec_sale_confirmed",
     "serve_instances",
+    "recurring",
+    "recurring_runs",
 ];
 
 fn table_counts(client: &mut Client) -> Result<BTreeMap<String, i64>> {
@@ -1957,6 +1959,85 @@ impl Calendars for PgTx {
             None => self.exec(sql::CLEAR_BRANCH_CALENDAR.postgres(), &[&branch])?,
         };
         Ok(())
+    }
+}
+
+fn recurring_run_row(r: &Row) -> RecurringRun {
+    RecurringRun {
+        recurring_id: r.get(0),
+        branch_id: r.get(1),
+        due_at: r.get(2),
+        request_id: r.get(3),
+        filed_at: r.get(4),
+        late: r.get(5),
+    }
+}
+
+impl Recurring for PgTx {
+    fn recurring(&mut self) -> Result<Vec<RecurringRecord>> {
+        self.query(sql::RECURRING.postgres(), &[])?
+            .iter()
+            .map(|r| {
+                Ok(RecurringRecord {
+                    id: r.get(0),
+                    kind: parse(r.get(1))?,
+                    branch_id: r.get(2),
+                    description: r.get(3),
+                    priority: parse(r.get(4))?,
+                    author_id: r.get(5),
+                    assignee_id: r.get(6),
+                    rule: r.get(7),
+                    at_time: r.get(8),
+                    starts_on: r.get(9),
+                    paused: r.get(10),
+                    active_since: r.get(11),
+                    created_at: r.get(12),
+                })
+            })
+            .collect()
+    }
+
+    fn insert_recurring(&mut self, r: &RecurringRecord) -> Result<i64> {
+        let params: [&(dyn ToSql + Sync); 12] = [
+            &r.kind.as_str(),
+            &r.branch_id,
+            &r.description,
+            &r.priority.as_str(),
+            &r.author_id,
+            &r.assignee_id,
+            &r.rule,
+            &r.at_time,
+            &r.starts_on,
+            &r.paused,
+            &r.active_since,
+            &r.created_at,
+        ];
+        Ok(self.one(sql::INSERT_RECURRING.postgres(), &params)?.get(0))
+    }
+
+    fn set_recurring_paused(&mut self, id: i64, paused: bool, active_since: DateTime<Utc>) -> Result<bool> {
+        Ok(self.exec(sql::SET_RECURRING_PAUSED.postgres(), &[&id, &paused, &active_since])? > 0)
+    }
+
+    fn claim_recurring_run(&mut self, run: &RecurringRun) -> Result<bool> {
+        let params: [&(dyn ToSql + Sync); 6] =
+            [&run.recurring_id, &run.branch_id, &run.due_at, &run.request_id, &run.filed_at, &run.late];
+        Ok(self.exec(sql::CLAIM_RECURRING_RUN.postgres(), &params)? > 0)
+    }
+
+    fn set_recurring_run_request(
+        &mut self,
+        recurring_id: i64,
+        branch: BranchId,
+        due_at: DateTime<Utc>,
+        request_id: i64,
+    ) -> Result<()> {
+        self.exec(sql::SET_RECURRING_RUN_REQUEST.postgres(), &[&recurring_id, &branch, &due_at, &request_id])?;
+        Ok(())
+    }
+
+    fn recurring_last_runs(&mut self) -> Result<Vec<RecurringRun>> {
+        Ok(self.query(sql::RECURRING_LAST_RUNS.postgres(), &[])?.iter().map(recurring_run_row).collect())
     }
 }
 

@@ -690,6 +690,30 @@ pub(crate) const CONFIRM_ALL_ISSUES: Sql = shared!(
 pub(crate) const STEP_TAKEN: Sql =
     shared!("SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = ?1 AND step = ?2)");
 
+// ---------------------------------------------------------------- recurring
+
+pub(crate) const RECURRING: Sql = shared!(
+    "SELECT id, kind, branch_id, description, priority, author_id, assignee_id, rule, at_time, starts_on, paused, \
+     active_since, created_at FROM recurring ORDER BY id"
+);
+pub(crate) const INSERT_RECURRING: Sql = shared!(
+    "INSERT INTO recurring (kind, branch_id, description, priority, author_id, assignee_id, rule, at_time, \
+     starts_on, paused, active_since, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"
+);
+pub(crate) const SET_RECURRING_PAUSED: Sql =
+    shared!("UPDATE recurring SET paused = ?2, active_since = ?3 WHERE id = ?1");
+pub(crate) const CLAIM_RECURRING_RUN: Sql = shared!(
+    "INSERT INTO recurring_runs (recurring_id, branch_id, due_at, request_id, filed_at, late) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (recurring_id, branch_id, due_at) DO NOTHING"
+);
+pub(crate) const SET_RECURRING_RUN_REQUEST: Sql =
+    shared!("UPDATE recurring_runs SET request_id = ?4 WHERE recurring_id = ?1 AND branch_id = ?2 AND due_at = ?3");
+pub(crate) const RECURRING_LAST_RUNS: Sql = shared!(
+    "SELECT r.recurring_id, r.branch_id, r.due_at, r.request_id, r.filed_at, r.late FROM recurring_runs r \
+     WHERE r.due_at = (SELECT max(x.due_at) FROM recurring_runs x \
+     WHERE x.recurring_id = r.recurring_id AND x.branch_id = r.branch_id) ORDER BY r.recurring_id, r.branch_id"
+);
+
 // ---------------------------------------------------------------- calendars
 
 pub(crate) const CALENDARS: Sql = shared!(

@@ -1864,6 +1864,109 @@ impl Calendars for SqliteTx {
     }
 }
 
+fn recurring_run_row(r: &Row) -> rusqlite::Result<RecurringRun> {
+    Ok(RecurringRun {
+        recurring_id: r.get(0)?,
+        branch_id: r.get(1)?,
+        due_at: time(r, 2)?,
+        request_id: r.get(3)?,
+        filed_at: time(r, 4)?,
+        late: r.get(5)?,
+    })
+}
+
+impl Recurring for SqliteTx {
+    fn recurring(&mut self) -> Result<Vec<RecurringRecord>> {
+        let mut st = self.conn.prepare_cached(sql::RECURRING.sqlite()).map_err(db)?;
+        st.query_map([], |r| {
+            Ok(RecurringRecord {
+                id: r.get(0)?,
+                kind: named(r, 1)?,
+                branch_id: r.get(2)?,
+                description: r.get(3)?,
+                priority: named(r, 4)?,
+                author_id: r.get(5)?,
+                assignee_id: r.get(6)?,
+                rule: r.get(7)?,
+                at_time: r.get(8)?,
+                starts_on: r.get(9)?,
+                paused: r.get(10)?,
+                active_since: time(r, 11)?,
+                created_at: time(r, 12)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn insert_recurring(&mut self, r: &RecurringRecord) -> Result<i64> {
+        self.insert(
+            sql::INSERT_RECURRING.sqlite(),
+            params![
+                r.kind.as_str(),
+                r.branch_id,
+                r.description,
+                r.priority.as_str(),
+                r.author_id,
+                r.assignee_id,
+                r.rule,
+                r.at_time,
+                r.starts_on,
+                r.paused,
+                to_text(r.active_since),
+                to_text(r.created_at)
+            ],
+        )
+    }
+
+    fn set_recurring_paused(&mut self, id: i64, paused: bool, active_since: DateTime<Utc>) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(sql::SET_RECURRING_PAUSED.sqlite(), params![id, paused, to_text(active_since)])
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn claim_recurring_run(&mut self, run: &RecurringRun) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                sql::CLAIM_RECURRING_RUN.sqlite(),
+                params![
+                    run.recurring_id,
+                    run.branch_id,
+                    to_text(run.due_at),
+                    run.request_id,
+                    to_text(run.filed_at),
+                    run.late
+                ],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn set_recurring_run_request(
+        &mut self,
+        recurring_id: i64,
+        branch: BranchId,
+        due_at: DateTime<Utc>,
+        request_id: i64,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                sql::SET_RECURRING_RUN_REQUEST.sqlite(),
+                params![recurring_id, branch, to_text(due_at), request_id],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn recurring_last_runs(&mut self) -> Result<Vec<RecurringRun>> {
+        let mut st = self.conn.prepare_cached(sql::RECURRING_LAST_RUNS.sqlite()).map_err(db)?;
+        st.query_map([], recurring_run_row).and_then(|rows| rows.collect()).map_err(db)
+    }
+}
+
 impl Instances for SqliteTx {
     fn instance_start(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
         self.conn.execute(sql::START_INSTANCE.sqlite(), params![id, to_text(at)]).map_err(db)?;
@@ -2388,7 +2491,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16, 17]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -144,6 +144,10 @@ struct CardPage {
 fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> HistoryView {
     use crate::domain::audit::{AuditAction as A, Via, who_of_label};
     let word = match A::parse(&l.action) {
+        Some(A::RequestCreate) if l.actor == Via::System.label(crate::services::recurring::FILER) => {
+            let late = l.after.as_ref().and_then(|a| a.get("late")).and_then(|v| v.as_bool()) == Some(true);
+            Some(if late { W::HistFiledLate } else { W::HistFiledRecurring })
+        }
         Some(A::RequestCreate) => Some(W::HistCreated),
         Some(A::RequestAccept) => Some(W::HistAccepted),
         Some(A::RequestWaitAuthor | A::RequestWaitParts) => Some(W::HistWaiting),
