@@ -501,6 +501,29 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
     let (jam, _) = tokio::task::block_in_place(|| requests_to_work_on(&w, &fake));
     let order =
         support::file_request(&w.app().0, AUTHOR, Kind::Cartridge, None, Priority::Medium, "Картридж в приёмную");
+    // A schedule that has filed once, late, for the Recurring page.
+    tokio::task::block_in_place(|| {
+        let (app, clock) = w.app();
+        clock.set(chrono::Utc::now() - chrono::Duration::days(40));
+        let s = helpdesk::services::recurring::NewSchedule {
+            kind: Kind::Maintenance,
+            branch: Some(BranchKey::parse("HQ").unwrap()),
+            description: "Проверка серверной: температура, ИБП, журналы".into(),
+            priority: Priority::High,
+            author: support::ADMIN,
+            assignee: Some(SUPPORT),
+            rule: "monthly on 1".into(),
+            at: "09:00".into(),
+            starts_on: None,
+        };
+        helpdesk::services::recurring::add(&app, &Actor::Operator("t".into()), &s).unwrap();
+        w.cmd().args(["recurring", "run"]).assert().success();
+        w.cmd()
+            .args(["recurring", "add", "--kind", "it_help", "--all-branches", "--every", "every 2 weeks on fri"])
+            .args(["--author", "100000001", "--description", "Резервная копия: смена ленты"])
+            .assert()
+            .success();
+    });
     // The order waits for its author's answer: the card shows the question and the answer form.
     tokio::task::block_in_place(|| {
         let app = w.app().0;
@@ -522,6 +545,7 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         "/people".into(),
         "/printers".into(),
         "/calendars".into(),
+        "/recurring".into(),
         "/refills".into(),
         "/refills/1".into(),
         "/refills/1/handover".into(),
@@ -577,6 +601,7 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
             ("reports", "/reports?from=2020-01-01"),
             ("printers", "/printers"),
             ("calendars", "/calendars"),
+            ("recurring", "/recurring"),
             ("stock", "/stock"),
             ("refills", "/refills"),
             ("refill", "/refills/1"),

@@ -906,6 +906,30 @@ pub(super) fn web(w: W) -> &'static str {
         }
         W::RepWorking => "working hours",
         W::NavCalendars => "Calendars",
+        W::NavRecurring => "Recurring",
+        W::RecHow => {
+            "Requests filed on a schedule: the monthly server-room check, cleaning the printers every quarter. Each occurrence is filed once per branch, when the branch is at work."
+        }
+        W::RecNone => "No recurring requests yet.",
+        W::RecEveryBranch => "Every branch",
+        W::RecQueue => "The queue (no one named)",
+        W::RecRule => "When",
+        W::RecRuleHint => {
+            "every 3 days · every 2 weeks on mon · monthly on 1 · every 3 months on last · cron 0 9 1 * *"
+        }
+        W::RecAt => "At (the branch's time)",
+        W::RecStarting => "Counting from",
+        W::RecNext => "Next",
+        W::RecLast => "Last filed",
+        W::RecLate => "late",
+        W::RecPaused => "paused",
+        W::RecPause => "Pause",
+        W::RecResume => "Resume",
+        W::RecAdd => "Add a schedule",
+        W::RecOnBehalf => "Each is filed on your behalf: you hear of its changes.",
+        W::DoneRecAdded => "The schedule is added.",
+        W::DoneRecPaused => "The schedule is paused: nothing is filed until it is resumed.",
+        W::DoneRecResumed => "The schedule runs again; what fell due while it was paused is not filed.",
         W::CalHow => {
             "Service levels count the working hours of each branch's calendar: its own, else the default one, in its time zone. With no calendar at all, time runs round the clock. Reminders go out only in working hours."
         }

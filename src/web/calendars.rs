@@ -225,15 +225,9 @@ pub async fn list(State(web): State<Web>, who: SignedIn, Query(d): Query<Done>) 
 /// Answers a refused change: the page again with the reason in the person's
 /// language (422), or the refusal page for what is not theirs to put right.
 async fn again(web: &Web, who: &SignedIn, e: Error, posted: Option<&Posted>) -> Response {
-    match (&e, e.describe(who.lang)) {
-        (Error::Denied(_), _) | (_, None) => refused(web, who.lang, &e),
-        (_, Some(text)) => {
-            let mut r = render(web, who, Some(Flash { kind: "bad", text }), posted).await;
-            if r.status() == StatusCode::OK {
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            r
-        }
+    match super::pages::mistake(who.lang, &e) {
+        Some(flash) => super::pages::unprocessable(render(web, who, Some(flash), posted).await),
+        None => refused(web, who.lang, &e),
     }
 }
 

@@ -407,12 +407,7 @@ pub async fn act(
     }
 }
 
-fn unprocessable(mut r: Response) -> Response {
-    if r.status() == StatusCode::OK {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
-}
+use super::pages::unprocessable;
 
 /// A refused action: the card again, saying why in the person's language
 /// (not allowed at all: a page that says so).

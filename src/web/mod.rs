@@ -22,6 +22,7 @@ mod onec;
 mod pages;
 mod people;
 mod printers;
+mod recurring;
 mod refills;
 mod reports;
 mod requests;
@@ -139,6 +140,8 @@ pub fn router(web: Web) -> Router {
         .route("/stock/empties", post(stock::empties))
         .route("/calendars", get(calendars::list).post(calendars::save))
         .route("/calendars/assign", post(calendars::assign))
+        .route("/recurring", get(recurring::list).post(recurring::add))
+        .route("/recurring/{id}/{action}", post(recurring::toggle))
         .route("/calendars/{code}/days", post(calendars::add_day))
         .route("/calendars/{code}/days/remove", post(calendars::remove_day))
         .route("/calendars/{code}/days/list", post(calendars::add_days))

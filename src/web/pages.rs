@@ -109,6 +109,7 @@ fn nav(lang: Lang, v: &auth::Viewer, here: &str) -> Vec<NavItem> {
     if v.may(Permission::ManageDirectory) {
         items.push(("/people", W::NavPeople));
         items.push(("/calendars", W::NavCalendars));
+        items.push(("/recurring", W::NavRecurring));
     }
     items.push(("/profile", W::NavProfile));
     items.into_iter().map(|(href, w)| NavItem { href, label: crate::i18n::w(lang, w), current: href == here }).collect()
@@ -120,6 +121,25 @@ pub fn done_flash(lang: Lang, done: Option<&str>, words: &[(&str, W)]) -> Option
     let done = done?;
     let (_, word) = words.iter().find(|(w, _)| *w == done)?;
     Some(Flash { kind: "ok", text: crate::i18n::w(lang, *word).to_string() })
+}
+
+/// A page shown again because what was posted was refused: 422, unless
+/// rendering it failed (its own status stands).
+pub fn unprocessable(mut r: Response) -> Response {
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+/// A refused change as a mistake the person can put right: the reason in
+/// their language, to show on the page again; `None` for what is not theirs
+/// to do at all (show [`refused`]).
+pub fn mistake(lang: Lang, e: &crate::services::Error) -> Option<Flash> {
+    match (e, e.describe(lang)) {
+        (crate::services::Error::Denied(_), _) | (_, None) => None,
+        (_, Some(text)) => Some(Flash { kind: "bad", text }),
+    }
 }
 
 pub fn html(t: impl Template) -> Response {
