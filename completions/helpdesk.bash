@@ -3460,7 +3460,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__report)
-            opts="-h -V --from --until --email --format --config --database-url --help --version"
+            opts="-h -V --from --until --by --email --format --config --database-url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3472,6 +3472,10 @@ _helpdesk() {
                     ;;
                 --until)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "branch staff" -- "${cur}"))
                     return 0
                     ;;
                 --format)

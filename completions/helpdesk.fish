@@ -589,6 +589,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -s h -l hel
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l from -d 'Start of the period (YYYY-MM-DD) [default: seven days ago]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l until -d 'End of the period, the whole day included [default: now]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l by -d 'One line per branch, or per staff member' -r -f -a "branch\t''
+staff\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l format -r -f -a "table\t'A table for people'
 json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"

@@ -1223,7 +1223,7 @@ async fn the_author_answers_and_the_clock_runs_again() {
     let question = h.last_text(EMPLOYEE);
     assert!(question.contains("натисніть «Відповісти» або дайте відповідь"), "{question}");
 
-    h.reply(&stranger, "второй", &question).await;
+    h.reply(&stranger, "второй", &question, EMPLOYEE).await;
     assert!(h.last_text(STRANGER).contains("Это может сделать только автор заявки."), "{}", h.last_text(STRANGER));
     assert_eq!(status(&h, id).waiting, Some(Waiting::Author), "a stranger's answer changes nothing");
 
@@ -1251,12 +1251,70 @@ async fn the_author_answers_and_the_clock_runs_again() {
     ask("And the room?");
     h.notify().await;
     let question = h.last_text(EMPLOYEE);
-    h.reply(&author, "301", &question).await;
+    h.reply(&author, "301", &question, EMPLOYEE).await;
     assert!(h.last_text(EMPLOYEE).contains("Дякуємо: відповідь передано"), "{}", h.last_text(EMPLOYEE));
     assert_eq!(status(&h, id).waiting, None);
-    // Nothing is asked now: a reply is refused, saying why.
-    h.reply(&author, "ще щось", &question).await;
+    // A reply to a message that asks nothing (that it was accepted) is no answer.
+    let accepted = h.texts(EMPLOYEE).into_iter().find(|t| t.contains("прийняв")).expect("the accepted notice");
+    h.reply(&author, "дякую", &accepted, EMPLOYEE).await;
+    assert!(!h.last_text(EMPLOYEE).contains("неможливо"), "{}", h.last_text(EMPLOYEE));
+    // Nothing is asked now: a reply to the question is refused, saying why.
+    h.reply(&author, "ще щось", &question, EMPLOYEE).await;
     assert!(h.last_text(EMPLOYEE).contains("Зараз це неможливо"), "{}", h.last_text(EMPLOYEE));
     let answers = h.db(|app| requests::card(app, &Actor::Telegram(SUPPORT), id)).unwrap();
     assert_eq!(answers.history.iter().filter(|l| l.action == "request.answer").count(), 2);
+}
+
+/// Done: its author is asked to rate it under the notice, rates it, adds a
+/// comment, changes the rating within the week (a 1 tells the
+/// administrators once), and a week later may not; a stranger's press is
+/// refused in their language and changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_author_rates_a_request_done_and_a_low_one_reaches_the_administrators() {
+    use helpdesk::services::{Actor, requests};
+    const STRANGER: i64 = 555_000_103;
+    let h = Harness::new().await;
+    let author = employee();
+    registered(&h, &author, "Львов").await;
+    let stranger = russian(STRANGER);
+    registered(&h, &stranger, "Львов").await;
+    let id = file_as(&h, EMPLOYEE, Kind::Repair);
+    let number = format!("HD-{id:06}");
+    h.db(|app| {
+        requests::accept(app, &Actor::Telegram(SUPPORT), id)?;
+        requests::complete(app, &Actor::Telegram(SUPPORT), id)
+    })
+    .unwrap();
+    h.notify().await;
+    assert!(h.last_text(EMPLOYEE).contains("Оцініть від 1 (погано) до 5 (чудово)"), "{}", h.last_text(EMPLOYEE));
+    let score =
+        || h.db(|app| requests::card(app, &Actor::Telegram(SUPPORT), id).unwrap().rating.map(|r| (r.score, r.comment)));
+
+    h.callback(&stranger, &format!("rt:{id}:1"), 1).await;
+    assert!(h.last_text(STRANGER).contains("Это может сделать только автор заявки."), "{}", h.last_text(STRANGER));
+    assert_eq!(score(), None);
+
+    h.press(&author, "4 ⭐").await;
+    assert!(h.last_text(EMPLOYEE).contains("Ваша оцінка: 4/5"), "{}", h.last_text(EMPLOYEE));
+    h.text(&author, "Швидко, дякую").await;
+    assert!(h.last_text(EMPLOYEE).contains("коментар збережено"), "{}", h.last_text(EMPLOYEE));
+    assert_eq!(score(), Some((4, Some("Швидко, дякую".into()))));
+    h.notify().await;
+    assert!(!h.texts(ADMIN).iter().any(|t| t.contains("оцінив")), "a 4 tells no one");
+
+    // Changed to 1 within the week: the administrators hear of it, once.
+    h.callback(&author, &format!("rt:{id}:1"), 1).await;
+    h.press(&author, "Пропустити").await;
+    assert_eq!(score(), Some((1, None)));
+    h.callback(&author, &format!("rt:{id}:2"), 1).await;
+    h.notify().await;
+    let told: Vec<String> = h.texts(ADMIN).into_iter().filter(|t| t.contains("оцінив")).collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].contains(&format!("Заявку <b>{number}</b> автор оцінив на 1/5")), "{told:?}");
+
+    // A week and a day later it is kept as it is.
+    h.db.clock.set(chrono::Utc::now() + chrono::Duration::days(8));
+    h.callback(&author, &format!("rt:{id}:5"), 1).await;
+    assert!(h.last_text(EMPLOYEE).contains("Тиждень, щоб оцінити цю заявку, минув."), "{}", h.last_text(EMPLOYEE));
+    assert_eq!(score().map(|s| s.0), Some(2));
 }

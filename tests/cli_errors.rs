@@ -162,7 +162,7 @@ fn a_database_from_a_newer_helpdesk_is_refused() {
         &w,
         w.cmd().args(["requests", "list"]),
         1,
-        "the database schema is version 99, newer than this helpdesk knows (up to 18); install a newer helpdesk",
+        "the database schema is version 99, newer than this helpdesk knows (up to 19); install a newer helpdesk",
     );
     fails_with(&w, w.cmd().args(["db", "upgrade"]), 1, "version 99, newer than this helpdesk knows");
 }
@@ -176,7 +176,7 @@ fn db_status_and_upgrade() {
         .success()
         .stdout(
             "version,name,state,applied_at\n1,initial,pending,\n2,bot,pending,\n3,operations,pending,\n4,inbox_claims,pending,\n\
-             5,ascii_case_codes,pending,\n6,keys_and_reply_priority,pending,\n7,web_sessions,pending,\n8,requests_closed_index,pending,\n9,onec_exchange,pending,\n10,serve_instances,pending,\n11,printers,pending,\n12,stock_ledger,pending,\n13,refills,pending,\n14,issued_days,pending,\n15,onec_catalog,pending,\n16,calendars,pending,\n17,waiting,pending,\n18,recurring,pending,\n",
+             5,ascii_case_codes,pending,\n6,keys_and_reply_priority,pending,\n7,web_sessions,pending,\n8,requests_closed_index,pending,\n9,onec_exchange,pending,\n10,serve_instances,pending,\n11,printers,pending,\n12,stock_ledger,pending,\n13,refills,pending,\n14,issued_days,pending,\n15,onec_catalog,pending,\n16,calendars,pending,\n17,waiting,pending,\n18,recurring,pending,\n19,ratings,pending,\n",
         );
     // Asking about a database that does not exist yet does not create it.
     assert!(!w.db().exists());
@@ -189,8 +189,8 @@ fn db_status_and_upgrade() {
         .args(["db", "upgrade"])
         .assert()
         .success()
-        .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\napplied V4 inbox_claims\napplied V5 ascii_case_codes\napplied V6 keys_and_reply_priority\napplied V7 web_sessions\napplied V8 requests_closed_index\napplied V9 onec_exchange\napplied V10 serve_instances\napplied V11 printers\napplied V12 stock_ledger\napplied V13 refills\napplied V14 issued_days\napplied V15 onec_catalog\napplied V16 calendars\napplied V17 waiting\napplied V18 recurring\n");
-    w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 18)"));
+        .stdout("applied V1 initial\napplied V2 bot\napplied V3 operations\napplied V4 inbox_claims\napplied V5 ascii_case_codes\napplied V6 keys_and_reply_priority\napplied V7 web_sessions\napplied V8 requests_closed_index\napplied V9 onec_exchange\napplied V10 serve_instances\napplied V11 printers\napplied V12 stock_ledger\napplied V13 refills\napplied V14 issued_days\napplied V15 onec_catalog\napplied V16 calendars\napplied V17 waiting\napplied V18 recurring\napplied V19 ratings\n");
+    w.cmd().args(["db", "upgrade"]).assert().success().stdout(contains("schema is up to date (version 19)"));
     let out = w.cmd().args(["db", "status"]).env("HELPDESK_DATABSE_URL", "x").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.matches("HELPDESK_DATABSE_URL is not a helpdesk setting").count(), 1, "{stderr}");

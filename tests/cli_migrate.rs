@@ -145,7 +145,9 @@ fn fill_every_table(db: &std::path::Path) {
              '09:30', '2027-01-01', 1, '{t}', '{t}');
          INSERT INTO recurring_runs (recurring_id, branch_id, due_at, request_id, filed_at, late)
              VALUES ((SELECT max(id) FROM recurring), (SELECT min(id) FROM branches), '{t}',
-             (SELECT max(id) FROM requests), '{t}', 1);"
+             (SELECT max(id) FROM requests), '{t}', 1);
+         INSERT INTO ratings (request_id, score, comment, rated_at)
+             VALUES ((SELECT min(id) FROM requests WHERE status = 'done'), 2, 'довго «чекали»', '{t}');"
     ))
     .unwrap();
 }
@@ -175,7 +177,7 @@ fn every_table_arrives_intact_and_ids_continue() {
 
     let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let all = tables(&mut client);
-    assert_eq!(all.len(), 38, "{all:?}");
+    assert_eq!(all.len(), 39, "{all:?}");
     // A line for every table, each verified.
     reported.sort();
     assert_eq!(reported, all, "{out}");
@@ -200,7 +202,7 @@ fn every_table_arrives_intact_and_ids_continue() {
     // JSON for scripts.
     let out = w.cmd().args(["migrate", "--to", &pg.url, "--truncate", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["tables"].as_array().unwrap().len(), 38);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 39);
     assert!(v["tables"].as_array().unwrap().iter().all(|t| t["verified"] == true));
 }
 

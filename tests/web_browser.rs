@@ -524,6 +524,16 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
             .assert()
             .success();
     });
+    // A repair done today and rated 2 by its author: the card's rating form, the reports' Satisfaction.
+    let rated = tokio::task::block_in_place(|| {
+        let (app, clock) = w.app();
+        clock.set(chrono::Utc::now());
+        let id = support::file_request(&app, AUTHOR, Kind::Repair, None, Priority::Low, "Не работает мышь");
+        requests::accept(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+        requests::complete(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+        helpdesk::services::ratings::rate(&app, &Actor::Telegram(AUTHOR), id, 2, Some("Ждали два дня")).unwrap();
+        id
+    });
     // The order waits for its author's answer: the card shows the question and the answer form.
     tokio::task::block_in_place(|| {
         let app = w.app().0;
@@ -626,6 +636,9 @@ async fn every_page_passes_axe_in_light_and_dark_and_in_telegrams_themes() {
         }
         b.goto(&url(&format!("/requests/{order}"))).await.unwrap();
         browser.screenshots(&format!("a11y-{scheme}-card-question")).await;
+        b.goto(&url(&format!("/requests/{rated}"))).await.unwrap();
+        check(format!("{scheme} employee /requests/{rated} (rated)")).await;
+        browser.screenshots(&format!("a11y-{scheme}-card-rated")).await;
 
         // The same person in the Mini App, on a phone, in Telegram's theme the other way round
         // from the system's: the night theme on a light system, the day theme on a dark one.

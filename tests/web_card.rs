@@ -318,3 +318,51 @@ fn forged_posts_for_someone_elses_request_are_refused_and_change_nothing() {
     assert_eq!(panel.post(&format!("/requests/{id}/frobnicate"), Some(&admin), &[("csrf", "x")]).status(), 400);
     assert_eq!(panel.get("/requests/999999", Some(&admin)).status(), 404);
 }
+
+/// Done: its author rates it on its card (the Mini App's page), the card
+/// shows the rating to staff, the history keeps it, and the reports (the
+/// panel's and `helpdesk report --by staff`) count it per branch and per
+/// staff member. A stranger's rating is refused; an open request has no form.
+#[test]
+fn the_author_rates_on_the_card_and_the_reports_count_it() {
+    let (w, _) = setup();
+    // Done now, as `serve` counts the week to rate it by its own clock.
+    let (app, clock) = w.app();
+    clock.set(chrono::Utc::now());
+    let fake = FakeTelegram::start();
+    let id = requests::create(&app, &Actor::Telegram(AUTHOR), &ticket(Kind::Repair, "Не включается ПК")).unwrap().id;
+    requests::accept(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let panel = Panel::start(&w, &fake, &[]);
+    let author = panel.sign_in(&w, AUTHOR);
+    let page = panel.get(&format!("/requests/{id}"), Some(&author)).text().unwrap();
+    assert!(!page.contains("/rate\""), "not done yet: {page}");
+    requests::complete(&app, &Actor::Telegram(SUPPORT), id).unwrap();
+    let page = panel.get(&format!("/requests/{id}"), Some(&author)).text().unwrap();
+    assert!(page.contains(&format!("/requests/{id}/rate")) && page.contains("Ваша оценка"), "{page}");
+
+    let r = act(&panel, &author, id, "rate", &[("score", "9"), ("note", "")]);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("Оценка — от 1 до 5, а не 9."));
+    let r = act(&panel, &author, id, "rate", &[("score", "5"), ("note", "Быстро <и> вежливо")]);
+    assert_eq!(r.status(), 303);
+    let own = requests::create(&app, &Actor::Telegram(STRANGER), &ticket(Kind::Repair, "Моя")).unwrap().id;
+    let stranger = panel.sign_in(&w, STRANGER);
+    let csrf = csrf_of(&panel.get(&format!("/requests/{own}"), Some(&stranger)).text().unwrap());
+    let r = panel.post(&format!("/requests/{id}/rate"), Some(&stranger), &[("csrf", &csrf), ("score", "1")]);
+    assert_eq!(r.status(), 403);
+
+    let support = panel.sign_in(&w, SUPPORT);
+    let page = panel.get(&format!("/requests/{id}"), Some(&support)).text().unwrap();
+    assert!(page.contains("<strong>5/5</strong>") && page.contains("Быстро &#60;и&#62; вежливо"), "{page}");
+    assert!(page.contains("оценена автором 5/5"), "in the history: {page}");
+
+    let admin = panel.sign_in(&w, ADMIN);
+    let page = panel.get("/reports?from=2000-01-01", Some(&admin)).text().unwrap();
+    assert!(page.contains("Задоволеність") && page.contains("Андрей Мельник"), "{page}");
+    let rows = w.json_rows(&["report", "--by", "staff", "--from", "2000-01-01"]);
+    let line = rows.iter().find(|r| r["staff"] == "Андрей Мельник").expect("a line for the assignee");
+    assert_eq!(
+        (line["rated"].as_u64(), line["rating_avg"].as_f64(), line["rated_5"].as_u64()),
+        (Some(1), Some(5.0), Some(1))
+    );
+}

@@ -33,6 +33,8 @@ pub enum Callback {
     Resume(i64),
     /// The author answers the question their request waits on.
     Answer(i64),
+    /// The author rates a request done, 1 to 5.
+    Rate(i64, u8),
     Issue(i64),
     /// Issue an order (by request id) from a warehouse.
     IssueFrom(i64, WarehouseId),
@@ -77,6 +79,7 @@ impl Callback {
             Wait(id, author) => format!("wt:{id}:{}", u8::from(author)),
             Resume(id) => format!("rs:{id}"),
             Answer(id) => format!("an:{id}"),
+            Rate(id, score) => format!("rt:{id}:{score}"),
             Issue(id) => format!("is:{id}"),
             IssueFrom(id, wh) => format!("if:{id}:{wh}"),
             IssueGo(id, wh, back) => format!("ig:{id}:{wh}:{}", u8::from(back)),
@@ -133,6 +136,7 @@ impl Callback {
             ("wt", 2) => Wait(int(0)?, flag(1)?),
             ("rs", 1) => Resume(int(0)?),
             ("an", 1) => Answer(int(0)?),
+            ("rt", 2) => Rate(int(0)?, u8::try_from(int(1)?).ok()?),
             ("is", 1) => Issue(int(0)?),
             ("if", 2) => IssueFrom(int(0)?, WarehouseId(int(1)?)),
             ("ig", 3) => IssueGo(int(0)?, WarehouseId(int(1)?), flag(2)?),
@@ -192,6 +196,8 @@ mod tests {
             Callback::Wait(1, false),
             Callback::Resume(1),
             Callback::Answer(i64::MAX),
+            Callback::Rate(i64::MAX, 5),
+            Callback::Rate(1, 1),
             Callback::Issue(1),
             Callback::IssueFrom(i64::MAX, WarehouseId(i64::MAX)),
             Callback::IssuePartial(1, WarehouseId(2), true),

@@ -29,6 +29,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .branch(case![State::RejectReason { request_id }].endpoint(handlers::queue::reason))
         .branch(case![State::WaitNote { request_id, author }].endpoint(handlers::queue::wait_note))
         .branch(case![State::Answer { request_id }].endpoint(handlers::mine::answer))
+        .branch(case![State::RateComment { request_id, score }].endpoint(handlers::mine::rate_comment))
         .branch(case![State::IssueNote { request_id, warehouse_id, empties }].endpoint(handlers::stock::note))
         .branch(case![State::EmptiesCount { warehouse_id, cartridge_id }].endpoint(handlers::stock::empties_count))
         .branch(case![State::BroadcastCompose].endpoint(handlers::broadcast::compose))

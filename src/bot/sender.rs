@@ -4,7 +4,7 @@
 //! so that nothing is lost or sent twice across restarts.
 
 use super::ctx::blocking;
-use super::keyboards::{button, inline};
+use super::keyboards::{button, inline, raw_button};
 use super::render::{self, esc};
 use crate::domain::model::OutboxMessage;
 use crate::domain::{Action, Lang};
@@ -497,7 +497,11 @@ async fn render_notice(
         Notice::Accepted { request_id, by } => {
             (l(Msg::NoticeAccepted { number: &num(request_id), by: &esc(by) }), None)
         }
-        Notice::Done { request_id } => (l(Msg::NoticeDone { number: &num(request_id) }), None),
+        Notice::Done { request_id } => {
+            let text = format!("{}\n\n{}", l(Msg::NoticeDone { number: &num(request_id) }), l(Msg::RatePrompt));
+            let stars = (1..=5u8).map(|n| raw_button(format!("{n} ⭐"), Callback::Rate(*request_id, n))).collect();
+            (text, Some(inline(vec![stars])))
+        }
         Notice::Rejected { request_id, reason } => {
             (l(Msg::NoticeRejected { number: &num(request_id), reason: &esc(reason) }), None)
         }
@@ -513,6 +517,9 @@ async fn render_notice(
             }
         }
         Notice::Resumed { request_id } => (l(Msg::NoticeResumed { number: &num(request_id) }), None),
+        Notice::LowRating { request_id, score, comment } => {
+            (l(Msg::NoticeLowRating { number: &num(request_id), score: *score, comment: &esc(comment) }), None)
+        }
         Notice::Unanswered { request_id, after_minutes } => {
             let after = crate::services::sla::overdue(lang, chrono::Duration::minutes(*after_minutes), false);
             (l(Msg::NoticeUnanswered { number: &num(request_id), after: &after }), None)

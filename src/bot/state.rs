@@ -70,6 +70,11 @@ pub enum State {
     Answer {
         request_id: i64,
     },
+    /// An author who rated a request: an optional comment with the rating.
+    RateComment {
+        request_id: i64,
+        score: u8,
+    },
     /// Storekeepers: how many empties were brought in.
     EmptiesCount {
         warehouse_id: WarehouseId,

@@ -13,10 +13,13 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Requests opened and closed per branch, SLA breaches among those opened, and cartridges below minimum stock.
+Requests opened and closed per branch (or, --by staff, per staff member by the requests assigned to them),
+SLA breaches among those opened, mean times, their authors' ratings of those closed (count, average, and
+rated_1 ... rated_5 in CSV and JSON), and cartridges below minimum stock.
 
 Examples:
   helpdesk report
+  helpdesk report --by staff --from 2026-11-01
   helpdesk report --from 2026-11-01 --until 2026-11-30 --format csv
   helpdesk report --email        # to HELPDESK_SMTP_STAFF_TO (needs HELPDESK_EMAIL=on)")]
 pub struct ReportArgs {
@@ -26,6 +29,9 @@ pub struct ReportArgs {
     /// End of the period, the whole day included [default: now]
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
+    /// One line per branch, or per staff member
+    #[arg(long, value_enum, default_value_t = By::Branch)]
+    by: By,
     /// Email it to the staff mailbox instead of printing it
     #[arg(long)]
     email: bool,
@@ -33,9 +39,20 @@ pub struct ReportArgs {
     format: Format,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum By {
+    Branch,
+    Staff,
+}
+
 #[derive(serde::Serialize)]
 struct Row {
-    branch: String,
+    /// The branch's code (`--by branch`)...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<String>,
+    /// ...or the staff member's name (`--by staff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staff: Option<String>,
     opened: u64,
     closed: u64,
     sla_breaches: u64,
@@ -45,13 +62,23 @@ struct Row {
     /// Mean minutes from filing to closing (of those closed), likewise.
     close_min: Option<i64>,
     close_working_min: Option<i64>,
+    /// Ratings of those closed, their mean, and how many of each score.
+    rated: u64,
+    rating_avg: Option<f64>,
+    rated_1: u64,
+    rated_2: u64,
+    rated_3: u64,
+    rated_4: u64,
+    rated_5: u64,
 }
 
 impl Row {
-    fn of(branch: String, b: &report::BranchLine) -> Row {
+    fn of(by: By, who: String, b: &report::BranchLine) -> Row {
+        let (branch, staff) = if by == By::Branch { (Some(who), None) } else { (None, Some(who)) };
         let [accept_min, accept_working_min, close_min, close_working_min] = b.mean_minutes();
         Row {
             branch,
+            staff,
             opened: b.opened,
             closed: b.closed,
             sla_breaches: b.breaches,
@@ -59,6 +86,13 @@ impl Row {
             accept_working_min,
             close_min,
             close_working_min,
+            rated: b.ratings.count(),
+            rating_avg: b.ratings.mean(),
+            rated_1: b.ratings.0[0],
+            rated_2: b.ratings.0[1],
+            rated_3: b.ratings.0[2],
+            rated_4: b.ratings.0[3],
+            rated_5: b.ratings.0[4],
         }
     }
 }
@@ -93,9 +127,12 @@ pub fn run(global: &Global, args: ReportArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let s = report::summary(&app, from, until)?;
-    let mut rows: Vec<Row> = s.branches.iter().map(|b| Row::of(b.code.clone(), b)).collect();
-    rows.push(Row::of("TOTAL".into(), &s.total));
-    print_rows(args.format, &rows, &[], "")?;
+    let mut rows: Vec<Row> = match args.by {
+        By::Branch => s.branches.iter().map(|b| Row::of(args.by, b.code.clone(), b)).collect(),
+        By::Staff => s.staff.iter().map(|b| Row::of(args.by, b.name.clone(), b)).collect(),
+    };
+    rows.push(Row::of(args.by, "TOTAL".into(), &s.total));
+    print_rows(args.format, &rows, &["rated_1", "rated_2", "rated_3", "rated_4", "rated_5"], "")?;
     if args.format == Format::Table && !s.low_stock.is_empty() {
         println!("{} stock rows below minimum; see `helpdesk stock list --low`", s.low_stock.len());
     }

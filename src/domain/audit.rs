@@ -30,6 +30,7 @@ named_enum! {
         RequestWaitParts = "request.wait_parts",
         RequestResume = "request.resume",
         RequestAnswer = "request.answer",
+        RequestRate = "request.rate",
         RequestComplete = "request.complete",
         RequestReject = "request.reject",
         RequestCancel = "request.cancel",

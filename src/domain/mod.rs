@@ -20,6 +20,7 @@ pub mod phone;
 pub mod recurrence;
 pub mod refusal;
 pub mod request;
+pub mod satisfaction;
 pub mod sla;
 pub mod stock;
 pub mod telegram_auth;

@@ -59,6 +59,8 @@ pub enum Permission {
     CancelRequest,
     /// Answering the question a request waits on: its author's.
     AnswerRequest,
+    /// Rating a request once it is done: its author's.
+    RateRequest,
     AcceptRequest,
     CompleteRequest,
     RejectRequest,
@@ -78,11 +80,12 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::CreateRequest,
         Permission::ViewRequest,
         Permission::CancelRequest,
         Permission::AnswerRequest,
+        Permission::RateRequest,
         Permission::AcceptRequest,
         Permission::CompleteRequest,
         Permission::RejectRequest,
@@ -105,6 +108,7 @@ impl Permission {
             Permission::ViewRequest
                 | Permission::CancelRequest
                 | Permission::AnswerRequest
+                | Permission::RateRequest
                 | Permission::AcceptRequest
                 | Permission::CompleteRequest
                 | Permission::RejectRequest
@@ -170,7 +174,7 @@ pub fn authorize(who: &Principal, what: Permission, request: Option<&RequestFact
             let r = request.expect("checked above");
             if r.author_id == id { Ok(()) } else { staff_for(r) }
         }
-        Permission::CancelRequest | Permission::AnswerRequest => {
+        Permission::CancelRequest | Permission::AnswerRequest | Permission::RateRequest => {
             let r = request.expect("checked above");
             if r.author_id == id { Ok(()) } else { Err(Denied::NotAuthor) }
         }

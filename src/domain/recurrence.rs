@@ -29,8 +29,10 @@ pub enum RecurrenceError {
     BadMonthDay(String),
     #[error("'{0}' is not a count; write a whole number from 1 to 366")]
     BadCount(String),
-    #[error("'{line}' is not a crontab line: {why}")]
-    BadCron { line: String, why: String },
+    #[error("'{line}' is not a crontab line: give five fields (minute hour day month weekday), e.g. 0 9 1 * *")]
+    BadCron { line: String },
+    #[error("{0} is too far off; start within five years of today")]
+    StartTooFar(NaiveDate),
     #[error("'{0}' never fires in the next five years; check the day and the month")]
     NeverFires(String),
 }
@@ -107,7 +109,16 @@ fn month_day(word: &str) -> Result<MonthDay, RecurrenceError> {
 
 /// Parses a time of day, `09:00`.
 pub fn time_of_day(text: &str) -> Result<NaiveTime, RecurrenceError> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| RecurrenceError::BadTime(text.trim().to_string()))
+    let t = text.trim();
+    NaiveTime::parse_from_str(t, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+        .map_err(|_| RecurrenceError::BadTime(t.to_string()))
+}
+
+/// Refuses a start further than [`HORIZON_YEARS`] from `today` either way.
+pub fn start_near(start: NaiveDate, today: NaiveDate) -> Result<NaiveDate, RecurrenceError> {
+    let years = (start.year() - today.year()).abs();
+    if years > HORIZON_YEARS { Err(RecurrenceError::StartTooFar(start)) } else { Ok(start) }
 }
 
 fn short(d: Weekday) -> &'static str {
@@ -127,7 +138,7 @@ impl Recurrence {
             ["cron", fields @ ..] => {
                 let line = fields.join(" ");
                 let schedule =
-                    super::crontab::parse(&line).map_err(|why| RecurrenceError::BadCron { line: line.clone(), why })?;
+                    super::crontab::schedule(&line).map_err(|_| RecurrenceError::BadCron { line: line.clone() })?;
                 (Every::Cron(Box::new(schedule)), format!("cron {line}"))
             }
             ["daily"] | ["every", "day"] => (Every::Days(1), "every 1 days".into()),
@@ -330,6 +341,10 @@ mod tests {
             "'cron 0 9 30 2 *' never fires in the next five years; check the day and the month"
         );
         assert_eq!(time_of_day("9h").unwrap_err().to_string(), "'9h' is not a time of day; write it as 09:00");
+        assert_eq!(time_of_day("09:30:00"), time_of_day("09:30"));
+        let far = NaiveDate::from_ymd_opt(262_000, 1, 1).unwrap();
+        assert_eq!(start_near(far, s), Err(RecurrenceError::StartTooFar(far)));
+        assert_eq!(start_near(date(2031, 6, 1), s), Ok(date(2031, 6, 1)));
     }
 
     #[test]

@@ -245,6 +245,10 @@ pub enum Refusal {
     #[error("{name} does not handle {kind} requests; choose staff who do, or no one")]
     AssigneeCannot { name: String, kind: crate::domain::Kind },
 
+    // Satisfaction.
+    #[error("{error}")]
+    Rating { error: crate::domain::satisfaction::RatingError },
+
     // Signing in to the web panel.
     #[error("the web panel is off; set HELPDESK_WEB_LISTEN (and HELPDESK_WEB_PUBLIC_URL) for helpdesk serve")]
     WebPanelOff,

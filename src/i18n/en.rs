@@ -29,6 +29,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::WaitForParts => "⏸ Waiting for parts".into(),
         Msg::Resume => "▶️ Resume".into(),
         Msg::AnswerButton => "✍️ Answer".into(),
+        Msg::RatePrompt => "How did it go? Rate it from 1 (bad) to 5 (excellent):".into(),
         Msg::Reject => "⛔ Reject".into(),
         Msg::Issue => "📦 Issue".into(),
         Msg::IssuePartially => "📦 Issue what there is".into(),
@@ -222,6 +223,10 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::WaitingOk { number } => format!("{number} waits; its clock is stopped."),
         Msg::ResumedOk { number } => format!("Work on {number} goes on; its clock runs again."),
+        Msg::RatedOk { score } => {
+            format!("Thank you! Your rating: {score}/5. Add a comment if you like: write it now, or press Skip.")
+        }
+        Msg::RatingCommentKept => "Thank you, your comment is kept.".into(),
         Msg::AskAnswer { number } => {
             format!("Write your answer about {number}: it goes to the person working on it. /cancel to stop.")
         }
@@ -293,6 +298,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
             format!("⏸ Your request <b>{number}</b> waits for parts or a contractor:\n{note}")
         }
         Msg::NoticeResumed { number } => format!("▶️ Work on your request <b>{number}</b> goes on."),
+        Msg::NoticeLowRating { number, score, comment } => {
+            format!("⚠️ Request <b>{number}</b> was rated {score}/5 by its author.\n{comment}")
+        }
         Msg::NoticeUnanswered { number, after } => format!(
             "🔒 Your request <b>{number}</b> is closed: the question about it went unanswered for {after}. If it is still needed, file it again."
         ),
@@ -467,12 +475,24 @@ fn refusal(r: &Refusal) -> String {
                 E::BadWeekday(d) => format!("«{d}» is not a weekday: write mon, tue, wed, thu, fri, sat or sun."),
                 E::BadMonthDay(d) => format!("«{d}» is not a day of the month: write 1 to 31, or last."),
                 E::BadCount(n) => format!("«{n}» is not a count: write a whole number from 1 to 366."),
-                E::BadCron { line, why } => format!("«{line}» is not a crontab line: {why}."),
+                E::BadCron { line } => format!(
+                    "«{line}» is not a crontab line: give five fields (minute hour day month weekday), e.g. 0 9 1 * *."
+                ),
+                E::StartTooFar(d) => format!("{d} is too far off: start within five years of today."),
                 E::NeverFires(r) => format!("«{r}» never fires in the next five years: check the day and the month."),
             }
         }
         Refusal::AssigneeCannot { name, kind } => {
             format!("{name} does not handle {} requests: choose staff who do, or no one.", text(Msg::Kind(*kind)))
+        }
+        Refusal::Rating { error } => {
+            use crate::domain::satisfaction::RatingError as E;
+            match error {
+                E::OutOfRange(n) => format!("A rating is 1 to 5, not {n}."),
+                E::NotDone => "Only a request that is done can be rated.".into(),
+                E::TooLate => "The week to rate this request is over.".into(),
+                E::CommentTooLong { len, max } => format!("The comment is too long ({len} characters; at most {max})."),
+            }
         }
         Refusal::Calendar { calendar, at, error } => {
             use crate::domain::calendar::CalendarError as E;
@@ -678,6 +698,17 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistWaiting => "waits (clock stopped)",
         W::HistResumed => "resumed",
         W::HistAnswered => "answered by its author",
+        W::HistRated => "rated by its author",
+        W::RatingTitle => "Rating",
+        W::RatingYours => "Your rating (you may change it for a week)",
+        W::RatingComment => "Comment (optional)",
+        W::ActRate => "Rate",
+        W::DoneRated => "Thank you for your rating.",
+        W::RatingsTitle => "Satisfaction",
+        W::RatingsByStaff => "By staff member",
+        W::ColRatings => "Ratings",
+        W::ColRatingAvg => "Average",
+        W::RatingsNone => "No ratings for requests closed in this period.",
         W::HistFiledRecurring => "filed on its schedule",
         W::HistFiledLate => "filed on its schedule, late (the service was down when it fell due)",
         W::HistUnanswered => "closed: its author did not answer",

@@ -43,6 +43,7 @@ pub enum Msg<'a> {
     WaitForParts,
     Resume,
     AnswerButton,
+    RatePrompt,
     Issue,
     IssuePartially,
     Delivered,
@@ -196,6 +197,10 @@ pub enum Msg<'a> {
     ResumedOk {
         number: &'a str,
     },
+    RatedOk {
+        score: u8,
+    },
+    RatingCommentKept,
     AskAnswer {
         number: &'a str,
     },
@@ -303,6 +308,11 @@ pub enum Msg<'a> {
     },
     NoticeResumed {
         number: &'a str,
+    },
+    NoticeLowRating {
+        number: &'a str,
+        score: i64,
+        comment: &'a str,
     },
     NoticeUnanswered {
         number: &'a str,
@@ -562,6 +572,17 @@ pub enum W {
     HistWaiting,
     HistResumed,
     HistAnswered,
+    HistRated,
+    RatingTitle,
+    RatingYours,
+    RatingComment,
+    ActRate,
+    DoneRated,
+    RatingsTitle,
+    RatingsByStaff,
+    ColRatings,
+    ColRatingAvg,
+    RatingsNone,
     HistFiledRecurring,
     HistFiledLate,
     HistUnanswered,
@@ -1028,12 +1049,17 @@ mod tests {
                 E::BadWeekday("funday".into()),
                 E::BadMonthDay("32".into()),
                 E::BadCount("0".into()),
-                E::BadCron { line: "0 9 1 *".into(), why: "give five fields".into() },
+                E::BadCron { line: "0 9 1 *".into() },
+                E::StartTooFar(chrono::NaiveDate::from_ymd_opt(2040, 1, 1).unwrap()),
                 E::NeverFires("cron 0 9 30 2 *".into()),
             ] {
                 all.push(Refusal::Recurrence { error });
             }
             all.push(Refusal::AssigneeCannot { name: "Іван 2".into(), kind: Kind::Repair });
+            use crate::domain::satisfaction::RatingError as R;
+            for error in [R::OutOfRange(7), R::NotDone, R::TooLate, R::CommentTooLong { len: 1001, max: 1000 }] {
+                all.push(Refusal::Rating { error });
+            }
         }
         for what in TextField::ALL {
             all.push(Refusal::EmptyText { what });
@@ -1099,9 +1125,10 @@ mod tests {
             Refusal::Calendar { .. } => 39,
             Refusal::Recurrence { .. } => 40,
             Refusal::AssigneeCannot { .. } => 41,
+            Refusal::Rating { .. } => 42,
         }
     }
-    const REFUSALS: usize = 42;
+    const REFUSALS: usize = 43;
 
     /// The runs of digits in a text: the numbers a refusal carries.
     fn numbers(text: &str) -> Vec<String> {

@@ -29,6 +29,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::WaitForParts => "⏸ Ждёт запчастей".into(),
         Msg::Resume => "▶️ Продолжить".into(),
         Msg::AnswerButton => "✍️ Ответить".into(),
+        Msg::RatePrompt => "Как всё прошло? Оцените от 1 (плохо) до 5 (отлично):".into(),
         Msg::Reject => "⛔ Отклонить".into(),
         Msg::Issue => "📦 Выдать".into(),
         Msg::IssuePartially => "📦 Выдать что есть".into(),
@@ -225,6 +226,10 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::WaitingOk { number } => format!("{number} ждёт; срок остановлен."),
         Msg::ResumedOk { number } => format!("Работа над {number} продолжается; срок снова идёт."),
+        Msg::RatedOk { score } => format!(
+            "Спасибо! Ваша оценка: {score}/5. Можете добавить комментарий: напишите его сейчас или нажмите «Пропустить»."
+        ),
+        Msg::RatingCommentKept => "Спасибо, комментарий сохранён.".into(),
         Msg::AskAnswer { number } => {
             format!("Напишите ответ по {number}: он уйдёт тому, кто над ней работает. /cancel — отменить.")
         }
@@ -294,6 +299,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
             format!("⏸ Ваша заявка <b>{number}</b> ждёт запчастей или подрядчика:\n{note}")
         }
         Msg::NoticeResumed { number } => format!("▶️ Работа над вашей заявкой <b>{number}</b> продолжается."),
+        Msg::NoticeLowRating { number, score, comment } => {
+            format!("⚠️ Заявку <b>{number}</b> автор оценил на {score}/5.\n{comment}")
+        }
         Msg::NoticeUnanswered { number, after } => format!(
             "🔒 Ваша заявка <b>{number}</b> закрыта: на вопрос по ней не было ответа {after}. Если она ещё нужна, подайте её снова."
         ),
@@ -508,7 +516,10 @@ fn refusal(r: &Refusal) -> String {
                 E::BadWeekday(d) => format!("«{d}» — не день недели: напишите mon, tue, wed, thu, fri, sat или sun."),
                 E::BadMonthDay(d) => format!("«{d}» — не число месяца: напишите от 1 до 31 или last."),
                 E::BadCount(n) => format!("«{n}» — не количество: напишите целое число от 1 до 366."),
-                E::BadCron { line, why } => format!("«{line}» — не строка crontab: {why}."),
+                E::BadCron { line } => format!(
+                    "«{line}» — не строка crontab: нужны пять полей (минута час день месяц день-недели), например 0 9 1 * *."
+                ),
+                E::StartTooFar(d) => format!("{d} — слишком далеко: начните в пределах пяти лет от сегодня."),
                 E::NeverFires(r) => format!("«{r}» не сработает ни разу за пять лет: проверьте день и месяц."),
             }
         }
@@ -517,6 +528,17 @@ fn refusal(r: &Refusal) -> String {
                 "{name} не занимается заявками вида «{}»: выберите того, кто занимается, или никого.",
                 text(Msg::Kind(*kind))
             )
+        }
+        Refusal::Rating { error } => {
+            use crate::domain::satisfaction::RatingError as E;
+            match error {
+                E::OutOfRange(n) => format!("Оценка — от 1 до 5, а не {n}."),
+                E::NotDone => "Оценить можно только выполненную заявку.".into(),
+                E::TooLate => "Неделя, чтобы оценить эту заявку, прошла.".into(),
+                E::CommentTooLong { len, max } => {
+                    format!("Комментарий слишком длинный ({len} символов; не больше {max}).")
+                }
+            }
         }
         Refusal::Calendar { calendar, at, error } => {
             use crate::domain::calendar::CalendarError as E;
@@ -710,6 +732,17 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistWaiting => "ждёт (срок остановлен)",
         W::HistResumed => "продолжена",
         W::HistAnswered => "автор ответил",
+        W::HistRated => "оценена автором",
+        W::RatingTitle => "Оценка",
+        W::RatingYours => "Ваша оценка (её можно изменить в течение недели)",
+        W::RatingComment => "Комментарий (необязательно)",
+        W::ActRate => "Оценить",
+        W::DoneRated => "Спасибо за оценку.",
+        W::RatingsTitle => "Удовлетворённость",
+        W::RatingsByStaff => "По сотрудникам",
+        W::ColRatings => "Оценок",
+        W::ColRatingAvg => "Средняя",
+        W::RatingsNone => "Нет оценок заявок, закрытых за этот период.",
         W::HistFiledRecurring => "подана по расписанию",
         W::HistFiledLate => "подана по расписанию, с опозданием (служба не работала, когда подошёл срок)",
         W::HistUnanswered => "закрыта: автор не ответил",

@@ -29,6 +29,7 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::WaitForParts => "⏸ Чекає запчастин".into(),
         Msg::Resume => "▶️ Продовжити".into(),
         Msg::AnswerButton => "✍️ Відповісти".into(),
+        Msg::RatePrompt => "Як усе пройшло? Оцініть від 1 (погано) до 5 (чудово):".into(),
         Msg::Reject => "⛔ Відхилити".into(),
         Msg::Issue => "📦 Видати".into(),
         Msg::IssuePartially => "📦 Видати що є".into(),
@@ -222,6 +223,10 @@ pub(super) fn text(m: Msg<'_>) -> String {
         }
         Msg::WaitingOk { number } => format!("{number} чекає; термін зупинено."),
         Msg::ResumedOk { number } => format!("Робота над {number} триває; термін знову йде."),
+        Msg::RatedOk { score } => format!(
+            "Дякуємо! Ваша оцінка: {score}/5. Можете додати коментар: напишіть його зараз або натисніть «Пропустити»."
+        ),
+        Msg::RatingCommentKept => "Дякуємо, коментар збережено.".into(),
         Msg::AskAnswer { number } => {
             format!("Напишіть відповідь щодо {number}: вона піде тому, хто над нею працює. /cancel — скасувати.")
         }
@@ -291,6 +296,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
             format!("⏸ Ваша заявка <b>{number}</b> чекає запчастин або підрядника:\n{note}")
         }
         Msg::NoticeResumed { number } => format!("▶️ Робота над вашою заявкою <b>{number}</b> триває."),
+        Msg::NoticeLowRating { number, score, comment } => {
+            format!("⚠️ Заявку <b>{number}</b> автор оцінив на {score}/5.\n{comment}")
+        }
         Msg::NoticeUnanswered { number, after } => format!(
             "🔒 Вашу заявку <b>{number}</b> закрито: на питання щодо неї не було відповіді {after}. Якщо вона ще потрібна, подайте її знову."
         ),
@@ -511,7 +519,10 @@ fn refusal(r: &Refusal) -> String {
                 E::BadWeekday(d) => format!("«{d}» — не день тижня: напишіть mon, tue, wed, thu, fri, sat або sun."),
                 E::BadMonthDay(d) => format!("«{d}» — не число місяця: напишіть від 1 до 31 або last."),
                 E::BadCount(n) => format!("«{n}» — не кількість: напишіть ціле число від 1 до 366."),
-                E::BadCron { line, why } => format!("«{line}» — не рядок crontab: {why}."),
+                E::BadCron { line } => format!(
+                    "«{line}» — не рядок crontab: потрібні пʼять полів (хвилина година день місяць день-тижня), наприклад 0 9 1 * *."
+                ),
+                E::StartTooFar(d) => format!("{d} — надто далеко: почніть у межах пʼяти років від сьогодні."),
                 E::NeverFires(r) => format!("«{r}» не спрацює жодного разу за п'ять років: перевірте день і місяць."),
             }
         }
@@ -520,6 +531,15 @@ fn refusal(r: &Refusal) -> String {
                 "{name} не займається заявками виду «{}»: виберіть того, хто займається, або нікого.",
                 text(Msg::Kind(*kind))
             )
+        }
+        Refusal::Rating { error } => {
+            use crate::domain::satisfaction::RatingError as E;
+            match error {
+                E::OutOfRange(n) => format!("Оцінка — від 1 до 5, а не {n}."),
+                E::NotDone => "Оцінити можна лише виконану заявку.".into(),
+                E::TooLate => "Тиждень, щоб оцінити цю заявку, минув.".into(),
+                E::CommentTooLong { len, max } => format!("Коментар задовгий ({len} символів; не більше {max})."),
+            }
         }
         Refusal::Calendar { calendar, at, error } => {
             use crate::domain::calendar::CalendarError as E;
@@ -726,6 +746,17 @@ pub(super) fn web(w: W) -> &'static str {
         W::HistWaiting => "чекає (термін зупинено)",
         W::HistResumed => "продовжена",
         W::HistAnswered => "автор відповів",
+        W::HistRated => "оцінена автором",
+        W::RatingTitle => "Оцінка",
+        W::RatingYours => "Ваша оцінка (її можна змінити протягом тижня)",
+        W::RatingComment => "Коментар (необовʼязково)",
+        W::ActRate => "Оцінити",
+        W::DoneRated => "Дякуємо за оцінку.",
+        W::RatingsTitle => "Задоволеність",
+        W::RatingsByStaff => "За працівниками",
+        W::ColRatings => "Оцінок",
+        W::ColRatingAvg => "Середня",
+        W::RatingsNone => "Немає оцінок заявок, закритих за цей період.",
         W::HistFiledRecurring => "подана за розкладом",
         W::HistFiledLate => "подана за розкладом, із запізненням (служба не працювала, коли настав час)",
         W::HistUnanswered => "закрита: автор не відповів",

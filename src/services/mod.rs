@@ -29,6 +29,7 @@ pub mod migrate;
 pub mod notify;
 pub mod onec_exchange;
 pub mod printers;
+pub mod ratings;
 pub mod recurring;
 pub mod refills;
 pub mod report;

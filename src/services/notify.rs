@@ -34,6 +34,8 @@ pub enum Notice {
     Resumed { request_id: i64 },
     /// To the assignee: the author answered the question; the clock runs again.
     Answered { request_id: i64, answer: String },
+    /// To the branch's administrators: its author rated a request low.
+    LowRating { request_id: i64, score: i64, comment: String },
     /// To the author: closed, the question about it unanswered for this long.
     Unanswered { request_id: i64, after_minutes: i64 },
     /// To the author.

@@ -92,18 +92,23 @@ fn recurrence_of(r: &RecurringRecord) -> Result<Recurrence> {
 /// not handle the kind, an empty description.
 pub fn add(app: &App, actor: &Actor, s: &NewSchedule) -> Result<i64> {
     let now = app.now();
+    let mut tx = app.store.write()?;
+    may_manage(&mut *tx, app, actor)?;
     let description = super::requests::valid_description(&s.description)?;
     let at = recurrence::time_of_day(if s.at.trim().is_empty() { "09:00" } else { &s.at })
         .map_err(|error| Refusal::Recurrence { error })?;
-    let start = s.starts_on.unwrap_or_else(|| now.with_timezone(&app.settings.timezone).date_naive());
+    let today = now.with_timezone(&app.settings.timezone).date_naive();
+    let start =
+        recurrence::start_near(s.starts_on.unwrap_or(today), today).map_err(|error| Refusal::Recurrence { error })?;
     let rule = Recurrence::parse(&s.rule, at, start).map_err(|error| Refusal::Recurrence { error })?;
-    let mut tx = app.store.write()?;
-    may_manage(&mut *tx, app, actor)?;
     let branch_id = match &s.branch {
         Some(key) => Some(lookup::branch(&mut *tx, key)?.id),
         None => None,
     };
     let author = tx.user(s.author)?.ok_or_else(|| Error::not_found(Entity::User, s.author))?;
+    if author.blocked {
+        return Err(Error::Denied(crate::domain::Denied::Blocked));
+    }
     if let Some(id) = s.assignee {
         let assignee = tx.user(id)?.ok_or_else(|| Error::not_found(Entity::User, id))?;
         if assignee.blocked || !assignee.role.handles(s.kind) {
@@ -204,11 +209,13 @@ fn zone(app: &App, rules: &super::sla::Rules, branch: Option<BranchId>) -> chron
 /// reads is logged and left out; the rest go on.
 pub fn run(app: &App) -> Result<Vec<Filed>> {
     let now = app.now();
-    let (schedules, branches, rules) = {
+    let (schedules, branches, rules, last) = {
         let mut tx = app.store.read()?;
         let rules = super::sla::rules_in(&mut *tx, app)?;
         let branches: Vec<BranchId> = tx.branches()?.into_iter().map(|b| b.id).collect();
-        (tx.recurring()?, branches, rules)
+        let last: std::collections::HashMap<(i64, BranchId), DateTime<Utc>> =
+            tx.recurring_last_runs()?.into_iter().map(|r| ((r.recurring_id, r.branch_id), r.due_at)).collect();
+        (tx.recurring()?, branches, rules, last)
     };
     let mut filed = Vec::new();
     for s in schedules.iter().filter(|s| !s.paused) {
@@ -230,6 +237,11 @@ pub fn run(app: &App) -> Result<Vec<Filed>> {
             if due < s.active_since {
                 continue;
             }
+            // Filed in this period already, at another instant (the branch's zone changed since).
+            let previous = rule.latest(tz, due - Duration::seconds(1));
+            if last.get(&(s.id, branch)).is_some_and(|l| *l > due || previous.is_none_or(|p| *l > p)) {
+                continue;
+            }
             // Outside working hours, it waits for the branch to open.
             let opens = match calendar {
                 Some(c) if !c.is_working(due) => c.add(due, Duration::minutes(1)) - Duration::minutes(1),
@@ -239,8 +251,15 @@ pub fn run(app: &App) -> Result<Vec<Filed>> {
                 continue;
             }
             let late = now - opens > LATE_AFTER;
-            if let Some(request_id) = file_once(app, s, branch, due, late, now)? {
-                filed.push(Filed { recurring_id: s.id, branch_id: branch, request_id, due_at: due, late });
+            match file_once(app, s.id, branch, due, late, now) {
+                Ok(Some(request_id)) => {
+                    filed.push(Filed { recurring_id: s.id, branch_id: branch, request_id, due_at: due, late })
+                }
+                Ok(None) => {}
+                // One schedule's trouble does not hold back the rest.
+                Err(e) => {
+                    tracing::error!(schedule = s.id, branch = branch.0, error = %e, "a recurring request was not filed")
+                }
             }
         }
     }
@@ -250,13 +269,18 @@ pub fn run(app: &App) -> Result<Vec<Filed>> {
 /// Files one occurrence for one branch unless it is claimed already.
 fn file_once(
     app: &App,
-    s: &RecurringRecord,
+    schedule: i64,
     branch: BranchId,
     due: DateTime<Utc>,
     late: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let mut tx = app.store.write()?;
+    // As it is now: paused (or resumed after this occurrence) since the run began, nothing is filed.
+    let Some(s) = tx.recurring()?.into_iter().find(|r| r.id == schedule) else { return Ok(None) };
+    if s.paused || due < s.active_since {
+        return Ok(None);
+    }
     let claim =
         RecurringRun { recurring_id: s.id, branch_id: branch, due_at: due, request_id: None, filed_at: now, late };
     if !tx.claim_recurring_run(&claim)? {

@@ -24,6 +24,8 @@ pub struct BranchLine {
     /// Times to accept (of those opened and accepted) and to close (of those
     /// closed), summed in seconds: wall-clock and in the branch calendar's working hours.
     pub times: Times,
+    /// Their authors' ratings, of those closed.
+    pub ratings: crate::domain::satisfaction::Spread,
 }
 
 /// Sums of times, for means: wall-clock and working time.
@@ -46,7 +48,43 @@ impl Times {
     }
 }
 
+/// A staff member's line, for the request assigned to them (none when unassigned).
+fn staff_line<'a>(lines: &'a mut BTreeMap<i64, BranchLine>, r: &crate::store::Request) -> Option<&'a mut BranchLine> {
+    let id = r.assignee_id?;
+    Some(lines.entry(id).or_insert_with(|| BranchLine {
+        code: id.to_string(),
+        name: r.assignee_name.clone().unwrap_or_else(|| id.to_string()),
+        ..Default::default()
+    }))
+}
+
+/// A time taken: wall-clock and in working hours.
+type Took = (chrono::Duration, chrono::Duration);
+
 impl BranchLine {
+    /// Counts a request opened in the period: breached or not, and how long it took to accept.
+    fn opened_one(&mut self, breached: bool, accept: Option<Took>) {
+        self.opened += 1;
+        self.breaches += u64::from(breached);
+        if let Some((wall, working)) = accept {
+            self.times.accepted += 1;
+            self.times.accept_seconds += wall.num_seconds();
+            self.times.accept_working_seconds += working.num_seconds();
+        }
+    }
+
+    /// Counts a request closed in the period: how long it took, and its rating.
+    fn closed_one(&mut self, close: Option<Took>, score: Option<u8>) {
+        self.closed += 1;
+        if let Some((wall, working)) = close {
+            self.times.close_seconds += wall.num_seconds();
+            self.times.close_working_seconds += working.num_seconds();
+        }
+        if let Some(s) = score {
+            self.ratings.add(s);
+        }
+    }
+
     /// Mean times in minutes: (to accept, to accept in working time, to close, to close in working time).
     pub fn mean_minutes(&self) -> [Option<i64>; 4] {
         let t = &self.times;
@@ -66,6 +104,8 @@ pub struct Summary {
     pub until: DateTime<Utc>,
     pub branches: Vec<BranchLine>,
     pub total: BranchLine,
+    /// The same per staff member (by the requests assigned to them), by name; `code` is their Telegram ID.
+    pub staff: Vec<BranchLine>,
     pub low_stock: Vec<StockRow>,
 }
 
@@ -142,34 +182,37 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
         .collect();
     let opened = scope.opened();
     let rules = super::sla::rules_in(&mut *tx, app)?;
+    let scores = tx.scores()?;
+    // Staff lines by Telegram ID, named after the assignee.
+    let mut by_staff: BTreeMap<i64, BranchLine> = BTreeMap::new();
     tx.scan_requests(&opened, &mut |r| {
-        let line = lines.entry(r.branch_code.clone()).or_default();
-        line.opened += 1;
-        if super::sla::breached(&rules, &r, now) {
-            line.breaches += 1;
-        }
-        if let Some(a) = r.accepted_at {
-            line.times.accepted += 1;
-            line.times.accept_seconds += (a - r.created_at).num_seconds();
-            line.times.accept_working_seconds +=
-                calendar::between(rules.calendar(r.branch_id), r.created_at, a).num_seconds();
+        let breached = super::sla::breached(&rules, &r, now);
+        let accept =
+            r.accepted_at.map(|a| (a - r.created_at, calendar::between(rules.calendar(r.branch_id), r.created_at, a)));
+        lines.entry(r.branch_code.clone()).or_default().opened_one(breached, accept);
+        if let Some(line) = staff_line(&mut by_staff, &r) {
+            line.opened_one(breached, accept);
         }
         Ok(true)
     })?;
     let closed = scope.closed();
     tx.scan_requests(&closed, &mut |r| {
-        let line = lines.entry(r.branch_code.clone()).or_default();
-        line.closed += 1;
-        if let Some(c) = r.closed_at {
-            line.times.close_seconds += (c - r.created_at).num_seconds();
-            line.times.close_working_seconds +=
-                calendar::between(rules.calendar(r.branch_id), r.created_at, c).num_seconds();
+        let close =
+            r.closed_at.map(|c| (c - r.created_at, calendar::between(rules.calendar(r.branch_id), r.created_at, c)));
+        let score = scores.get(&r.id).copied();
+        lines.entry(r.branch_code.clone()).or_default().closed_one(close, score);
+        if let Some(line) = staff_line(&mut by_staff, &r) {
+            line.closed_one(close, score);
         }
         Ok(true)
     })?;
+    let mut staff: Vec<BranchLine> = by_staff.into_values().collect();
+    staff.sort_by(|a, b| crate::domain::text::alphabetical(&a.name, &b.name));
     let branches: Vec<BranchLine> = lines.into_values().collect();
     let mut times = Times::default();
     branches.iter().for_each(|b| times.merge(&b.times));
+    let mut ratings = crate::domain::satisfaction::Spread::default();
+    branches.iter().for_each(|b| ratings.merge(&b.ratings));
     let total = BranchLine {
         code: String::new(),
         name: String::new(),
@@ -177,9 +220,10 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
         closed: branches.iter().map(|b| b.closed).sum(),
         breaches: branches.iter().map(|b| b.breaches).sum(),
         times,
+        ratings,
     };
     let low_stock = super::catalog::low_stock(&mut *tx)?;
-    Ok(Summary { from, until, branches, total, low_stock })
+    Ok(Summary { from, until, branches, total, staff, low_stock })
 }
 
 /// The summary of the last seven days up to now.

@@ -578,6 +578,10 @@ pub struct Card {
     pub deadline: Option<chrono::DateTime<chrono::Utc>>,
     /// Open and past a limit.
     pub overdue: bool,
+    /// Its author's rating, once done.
+    pub rating: Option<crate::store::Rating>,
+    /// Whether the person looking may rate it (or change their rating) now.
+    pub may_rate: bool,
 }
 
 pub fn card(app: &App, actor: &Actor, id: i64) -> Result<Card> {
@@ -590,7 +594,12 @@ fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
     let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
     authorize(&who, Permission::ViewRequest, Some(&facts(&request)))?;
     let sla = super::sla::rules_in(tx, app)?;
+    let done = request.status == Status::Done && request.archived_at.is_none();
+    let may_rate = authorize(&who, Permission::RateRequest, Some(&facts(&request))).is_ok()
+        && crate::domain::satisfaction::open_for_rating(done, request.closed_at, app.now()).is_ok();
     Ok(Card {
+        rating: tx.rating(id)?,
+        may_rate,
         deadline: super::sla::deadline(&sla, &request).map(|(_, due)| due),
         overdue: request.status.is_open() && super::sla::breached(&sla, &request, app.now()),
         items: tx.items(id)?,

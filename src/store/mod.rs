@@ -253,6 +253,7 @@ pub trait Tx:
     + Refills
     + Calendars
     + Recurring
+    + Ratings
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -860,6 +861,24 @@ pub struct RecurringRun {
     pub filed_at: DateTime<Utc>,
     /// Filed well after it fell due (the service was down).
     pub late: bool,
+}
+
+/// A request's rating by its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rating {
+    pub request_id: i64,
+    pub score: u8,
+    pub comment: Option<String>,
+    pub rated_at: DateTime<Utc>,
+}
+
+/// Satisfaction ratings, one per request.
+pub trait Ratings {
+    /// Records a rating, or changes it; the score it had before, if any.
+    fn put_rating(&mut self, rating: &Rating) -> Result<Option<u8>>;
+    fn rating(&mut self, request_id: i64) -> Result<Option<Rating>>;
+    /// Every request's score, by request.
+    fn scores(&mut self) -> Result<std::collections::HashMap<i64, u8>>;
 }
 
 /// Recurring requests: schedules, and the occurrences filed.

@@ -488,6 +488,7 @@ pub const TABLES: &[&str] = &[
     "serve_instances",
     "recurring",
     "recurring_runs",
+    "ratings",
 ];
 
 fn table_counts(client: &mut Client) -> Result<BTreeMap<String, i64>> {
@@ -1970,6 +1971,32 @@ fn recurring_run_row(r: &Row) -> RecurringRun {
         request_id: r.get(3),
         filed_at: r.get(4),
         late: r.get(5),
+    }
+}
+
+impl Ratings for PgTx {
+    fn put_rating(&mut self, r: &Rating) -> Result<Option<u8>> {
+        let before = self.rating(r.request_id)?.map(|b| b.score);
+        let score = i32::from(r.score);
+        self.exec(sql::PUT_RATING.postgres(), &[&r.request_id, &score, &r.comment, &r.rated_at])?;
+        Ok(before)
+    }
+
+    fn rating(&mut self, request_id: i64) -> Result<Option<Rating>> {
+        Ok(self.query(sql::RATING.postgres(), &[&request_id])?.first().map(|r| Rating {
+            request_id: r.get(0),
+            score: r.get::<_, i32>(1).clamp(0, 255) as u8,
+            comment: r.get(2),
+            rated_at: r.get(3),
+        }))
+    }
+
+    fn scores(&mut self) -> Result<std::collections::HashMap<i64, u8>> {
+        Ok(self
+            .query(sql::SCORES.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i32>(1).clamp(0, 255) as u8))
+            .collect())
     }
 }
 

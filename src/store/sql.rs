@@ -690,6 +690,16 @@ pub(crate) const CONFIRM_ALL_ISSUES: Sql = shared!(
 pub(crate) const STEP_TAKEN: Sql =
     shared!("SELECT EXISTS (SELECT 1 FROM onec_exchanges WHERE kind = ?1 AND step = ?2)");
 
+// ---------------------------------------------------------------- ratings
+
+pub(crate) const RATING: Sql =
+    shared!("SELECT request_id, score, comment, rated_at FROM ratings WHERE request_id = ?1");
+pub(crate) const PUT_RATING: Sql = shared!(
+    "INSERT INTO ratings (request_id, score, comment, rated_at) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (request_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at"
+);
+pub(crate) const SCORES: Sql = shared!("SELECT request_id, score FROM ratings");
+
 // ---------------------------------------------------------------- recurring
 
 pub(crate) const RECURRING: Sql = shared!(

@@ -1875,6 +1875,30 @@ fn recurring_run_row(r: &Row) -> rusqlite::Result<RecurringRun> {
     })
 }
 
+impl Ratings for SqliteTx {
+    fn put_rating(&mut self, r: &Rating) -> Result<Option<u8>> {
+        let before = self.rating(r.request_id)?.map(|b| b.score);
+        self.conn
+            .execute(sql::PUT_RATING.sqlite(), params![r.request_id, r.score, r.comment, to_text(r.rated_at)])
+            .map_err(db)?;
+        Ok(before)
+    }
+
+    fn rating(&mut self, request_id: i64) -> Result<Option<Rating>> {
+        let mut st = self.conn.prepare_cached(sql::RATING.sqlite()).map_err(db)?;
+        st.query_row(params![request_id], |r| {
+            Ok(Rating { request_id: r.get(0)?, score: r.get(1)?, comment: r.get(2)?, rated_at: time(r, 3)? })
+        })
+        .optional()
+        .map_err(db)
+    }
+
+    fn scores(&mut self) -> Result<std::collections::HashMap<i64, u8>> {
+        let mut st = self.conn.prepare_cached(sql::SCORES.sqlite()).map_err(db)?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).and_then(|rows| rows.collect()).map_err(db)
+    }
+}
+
 impl Recurring for SqliteTx {
     fn recurring(&mut self) -> Result<Vec<RecurringRecord>> {
         let mut st = self.conn.prepare_cached(sql::RECURRING.sqlite()).map_err(db)?;
@@ -2491,7 +2515,7 @@ mod tests {
         .unwrap();
         // V9 rebuilds one_c_imports, which one_c_snapshot refers to; V11 request_items, which issues refer to.
         let applied = migrate(&mut conn, "test").unwrap();
-        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
+        assert_eq!(applied.iter().map(|m| m.version).collect::<Vec<_>>(), [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM one_c_imports"), 2);
         assert_eq!(count("SELECT import_id FROM one_c_snapshot"), 2);

@@ -45,6 +45,8 @@ pub struct CardView {
     pub archived: Option<String>,
     pub assignee: Option<String>,
     pub due: Option<String>,
+    /// The author's rating: the score and the comment.
+    pub rating: Option<(u8, String)>,
     pub items: Vec<ItemView>,
     pub files: Vec<FileView>,
     pub history: Vec<HistoryView>,
@@ -87,6 +89,7 @@ pub struct Offered {
     pub reject: bool,
     pub cancel: bool,
     pub archive: bool,
+    pub rate: bool,
 }
 
 impl Offered {
@@ -103,6 +106,7 @@ impl Offered {
             reject: has(Action::Reject),
             cancel: has(Action::Cancel),
             archive: has(Action::Archive),
+            rate: false,
         }
     }
 
@@ -116,7 +120,8 @@ impl Offered {
             || self.answer
             || self.reject
             || self.cancel
-            || self.archive)
+            || self.archive
+            || self.rate)
     }
 }
 
@@ -162,11 +167,15 @@ fn history_line(lang: Lang, r: &Request, l: &LogEntry, tz: chrono_tz::Tz) -> His
         Some(A::RequestArchive) => Some(W::HistArchived),
         Some(A::RequestIssue) => Some(W::HistIssued),
         Some(A::RequestSlaReminder) => Some(W::HistReminder),
+        Some(A::RequestRate) => Some(W::HistRated),
         Some(A::RequestOnecSent) => Some(W::HistOnecSent),
         Some(A::RequestOnecStatus) => Some(W::HistOnecStatus),
         _ => None,
     };
-    let what = word.map_or_else(|| l.action.clone(), |word| w(lang, word).to_string());
+    let mut what = word.map_or_else(|| l.action.clone(), |word| w(lang, word).to_string());
+    if let Some(score) = l.after.as_ref().and_then(|a| a.get("score")).and_then(|v| v.as_i64()) {
+        what.push_str(&format!(" {score}/5"));
+    }
     let who = match l.actor_id {
         Some(id) if id == r.author_id => r.author_name.clone(),
         Some(id) if Some(id) == r.assignee_id => r.assignee_name.clone().unwrap_or_else(|| id.to_string()),
@@ -227,6 +236,7 @@ fn view(web: &Web, lang: Lang, card: &Card) -> CardView {
         archived: r.archived_at.map(|t| when(t, tz)),
         assignee: r.assignee_name.clone(),
         due: due.map(|t| when(t, tz)),
+        rating: card.rating.as_ref().map(|r| (r.score, r.comment.clone().unwrap_or_default())),
         items: card
             .items
             .iter()
@@ -287,7 +297,7 @@ async fn render(web: &Web, who: &SignedIn, id: i64, flash: Option<Flash>, partia
     page.wide = true;
     html(CardPage {
         page,
-        a: Offered::of(&card.actions),
+        a: Offered { rate: card.may_rate, ..Offered::of(&card.actions) },
         csrf: who.viewer.session.csrf.clone(),
         warehouses,
         partial_offered: partial,
@@ -310,6 +320,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Path(id): Path<i64>, Qu
             "waiting" => W::DoneWaiting,
             "resumed" => W::DoneResumed,
             "answered" => W::DoneAnswered,
+            "rated" => W::DoneRated,
             "completed" => W::DoneCompleted,
             "rejected" => W::DoneRejected,
             "cancelled" => W::DoneCancelled,
@@ -332,6 +343,8 @@ pub struct ActForm {
     note: Option<String>,
     /// Empties back with an issue; empty: as many as issued.
     empties: Option<String>,
+    /// A rating, 1 to 5.
+    score: Option<String>,
 }
 
 /// `POST /requests/{id}/{action}`: accept, complete, reject, cancel, archive, issue.
@@ -392,6 +405,24 @@ pub async fn act(
             ("waiting", call(&web, move |app| requests::wait(app, &actor, id, waiting, &note)).await)
         }
         "resume" => ("resumed", call(&web, move |app| requests::resume(app, &actor, id)).await),
+        "rate" => {
+            let Some(score) = f.score.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) else {
+                let text = crate::i18n::t(
+                    lang,
+                    Msg::Refusal(&crate::domain::Refusal::Rating {
+                        error: crate::domain::satisfaction::RatingError::OutOfRange(0),
+                    }),
+                );
+                return unprocessable(render(&web, &who, id, Some(Flash { kind: "bad", text }), false).await);
+            };
+            let comment = f.note.clone();
+            let rated =
+                call(&web, move |app| crate::services::ratings::rate(app, &actor, id, score, comment.as_deref())).await;
+            return match rated {
+                Ok(_) => Redirect::to(&format!("/requests/{id}?done=rated")).into_response(),
+                Err(e) => failed(&web, &who, id, &e).await,
+            };
+        }
         "answer" => {
             let text = f.note.clone().unwrap_or_default();
             ("answered", call(&web, move |app| requests::answer(app, &actor, id, &text)).await)

@@ -177,10 +177,18 @@ pub async fn add(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form
             Err(_) => return bad_request(&web, lang),
         },
     };
+    // The browser's date field sends YYYY-MM-DD; anything else is a forged or broken post.
     let starts_on = match p.starting.trim() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => Some(d),
+            Err(_) => return bad_request(&web, lang),
+        },
+    };
+    let assignee = match p.assignee.trim() {
+        "" => None,
+        id => match id.parse() {
+            Ok(id) => Some(id),
             Err(_) => return bad_request(&web, lang),
         },
     };
@@ -190,7 +198,7 @@ pub async fn add(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form
         description: p.description.clone(),
         priority,
         author,
-        assignee: p.assignee.trim().parse().ok(),
+        assignee,
         rule: p.every.clone(),
         at: p.at.clone(),
         starts_on,
@@ -204,6 +212,7 @@ pub async fn add(State(web): State<Web>, who: SignedIn, headers: HeaderMap, Form
 
 #[derive(serde::Deserialize)]
 pub struct Toggle {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -86,10 +86,24 @@ pub struct Line {
     pub breaches: u64,
 }
 
+/// A line of the satisfaction table: who, how many ratings, their mean, how many of each score.
+pub struct RatingLine {
+    pub name: String,
+    pub count: u64,
+    pub mean: String,
+    pub spread: [u64; 5],
+}
+
+fn rating_line(name: String, s: &crate::domain::satisfaction::Spread) -> RatingLine {
+    RatingLine { name, count: s.count(), mean: s.mean().map(|m| format!("{m:.1}")).unwrap_or_default(), spread: s.0 }
+}
+
 #[derive(Template)]
 #[template(path = "reports.html")]
 struct ReportsPage {
     page: Page,
+    /// Ratings by branch (with the total last), then by staff member: each table's title and lines.
+    rated: Vec<(String, Vec<RatingLine>)>,
     f: Filters,
     kinds: Vec<Choice>,
     branches: Vec<Choice>,
@@ -148,6 +162,7 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
     let (mut lines, mut total, mut branches_svg, mut months_svg, mut low) =
         (Vec::new(), line(w(lang, W::ColTotal).into(), &Default::default(), 0), String::new(), String::new(), vec![]);
     let (mut branch_figures, mut month_figures) = (Vec::new(), Vec::new());
+    let (mut rated_branches, mut rated_staff) = (Vec::new(), Vec::new());
     if let Some((summary, breakdown)) = &figures {
         let closed_of = |code: &str| summary.branches.iter().find(|b| b.code == code).map_or(0, |b| b.closed);
         lines = breakdown.branches.iter().map(|(b, tally)| line(b.name.clone(), tally, closed_of(&b.code))).collect();
@@ -170,6 +185,21 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
             months_svg = super::charts::line("per-month", &per_month, 760, 260);
         }
         month_figures = per_month;
+        rated_branches = summary
+            .branches
+            .iter()
+            .filter(|b| b.ratings.count() > 0)
+            .map(|b| rating_line(b.name.clone(), &b.ratings))
+            .collect();
+        if summary.total.ratings.count() > 0 {
+            rated_branches.push(rating_line(w(lang, W::ColTotal).into(), &summary.total.ratings));
+        }
+        rated_staff = summary
+            .staff
+            .iter()
+            .filter(|b| b.ratings.count() > 0)
+            .map(|b| rating_line(b.name.clone(), &b.ratings))
+            .collect();
         low = summary
             .low_stock
             .iter()
@@ -190,8 +220,14 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
         .collect();
     let mut page = Page::signed_in(&who, w(lang, W::ReportsTitle), "/reports");
     page.wide = true;
+    let rated = if rated_branches.is_empty() {
+        Vec::new()
+    } else {
+        vec![(w(lang, W::ColBranch).to_string(), rated_branches), (w(lang, W::RatingsByStaff).to_string(), rated_staff)]
+    };
     html(ReportsPage {
         page,
+        rated,
         download: f.query(),
         kinds,
         branches: branch_choices,

@@ -116,9 +116,17 @@ impl Harness {
         self.process().await;
     }
 
-    /// `user` replies `text` to the bot's message that reads `to`.
-    pub async fn reply(&self, user: &TgUser, text: &str, to: &str) {
-        self.fake.push_reply(user, text, to);
+    /// `user` replies `text` to the bot's message that reads `to` (its buttons as sent to `chat`).
+    pub async fn reply(&self, user: &TgUser, text: &str, to: &str, chat: i64) {
+        let buttons = self
+            .fake
+            .sent_to(chat)
+            .iter()
+            .rev()
+            .find(|c| c.text() == Some(to))
+            .map(|c| c.buttons())
+            .unwrap_or_default();
+        self.fake.push_reply(user, text, to, &buttons);
         self.process().await;
     }
 

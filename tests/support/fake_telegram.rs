@@ -358,10 +358,13 @@ impl FakeTelegram {
     }
 
     /// Pushes a text message from `user` replying to the bot's message whose
-    /// text (as Telegram gives it back, without markup) is `to`.
-    pub fn push_reply(&self, user: &TgUser, text: &str, to: &str) -> i64 {
+    /// text (as Telegram gives it back, without markup) is `to`, with the
+    /// inline buttons `buttons` (label, callback data).
+    pub fn push_reply(&self, user: &TgUser, text: &str, to: &str, buttons: &[(String, String)]) -> i64 {
+        let keyboard: Vec<Value> = buttons.iter().map(|(t, d)| json!({"text": t, "callback_data": d})).collect();
         let replied = json!({
             "message_id": 1, "date": unix_now(), "chat": user.chat_json(), "from": bot_user(), "text": to,
+            "reply_markup": {"inline_keyboard": [keyboard]},
         });
         self.push_message(user, json!({ "text": text, "reply_to_message": replied }))
     }

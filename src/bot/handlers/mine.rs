@@ -11,7 +11,7 @@ use crate::bot::state::State;
 use crate::domain::actions::Action;
 use crate::domain::{LifecycleError, RequestNumber};
 use crate::i18n::Msg;
-use crate::services::{self, requests};
+use crate::services::{self, ratings, requests};
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
@@ -82,34 +82,31 @@ pub async fn answer_ask(bot: Bot, ctx: Ctx, convo: Convo, id: i64) -> HandlerRes
 /// The answer, typed after pressing Answer; an empty one is asked again.
 pub async fn answer(bot: Bot, ctx: Ctx, convo: Convo, request_id: i64, msg: Message) -> HandlerResult {
     let text = msg.text().map(String::from).unwrap_or_default();
-    match answered(&ctx, request_id, text).await {
-        Ok(number) => {
-            convo.exit().await?;
-            say(&bot, ctx.chat, ctx.t(Msg::AnsweredOk { number: &number }), Some(ctx.menu())).await?;
-            Ok(())
-        }
-        Err(e @ services::Error::Lifecycle(LifecycleError::AnswerRequired | LifecycleError::ReasonTooLong { .. })) => {
-            explain(&bot, &ctx, &e).await
-        }
-        Err(e) => {
-            convo.exit().await?;
-            explain(&bot, &ctx, &e).await?;
-            say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
-            Ok(())
-        }
-    }
+    let done = answered(&ctx, request_id, text).await.map(|number| ctx.t(Msg::AnsweredOk { number: &number }));
+    super::step_done(&bot, &ctx, convo, done, |e| {
+        matches!(e, services::Error::Lifecycle(LifecycleError::AnswerRequired | LifecycleError::ReasonTooLong { .. }))
+    })
+    .await
 }
 
-/// The request a text message answers: one replying to the bot's message
-/// that names it. Whether its sender may answer it is for the service to say.
+/// The request a text message answers: one replying to the bot's question
+/// about it (the message with its Answer button). Whether its sender may
+/// answer it is for the service to say.
 pub fn replied_about(msg: Message) -> Option<(i64, String)> {
+    use teloxide::types::InlineKeyboardButtonKind;
     let text = msg.text()?.to_string();
     let to = msg.reply_to_message()?;
     if !to.from.as_ref().is_some_and(|f| f.is_bot) {
         return None;
     }
     let number = RequestNumber::find_in(to.text().or_else(|| to.caption())?)?;
-    Some((number.0, text))
+    let asks = to.reply_markup().is_some_and(|m| {
+        m.inline_keyboard.iter().flatten().any(|b| {
+            matches!(&b.kind, InlineKeyboardButtonKind::CallbackData(d)
+                if Callback::decode(d) == Some(Callback::Answer(number.0)))
+        })
+    });
+    asks.then_some((number.0, text))
 }
 
 /// A reply to the bot's message about a request, out of any dialogue: its author's answer.
@@ -128,4 +125,51 @@ async fn answered(ctx: &Ctx, request_id: i64, text: String) -> services::Result<
     let actor = ctx.actor();
     let r = blocking(&ctx.app, move |app| requests::answer(app, &actor, request_id, &text)).await?;
     Ok(esc(&render::number(r.id)))
+}
+
+/// A score pressed under the notice that a request is done: kept (or
+/// changed), then a comment is offered.
+pub async fn rate(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    id: i64,
+    score: u8,
+    at: Option<(ChatId, MessageId)>,
+) -> HandlerResult {
+    let actor = ctx.actor();
+    match blocking(&ctx.app, move |app| ratings::rate(app, &actor, id, i64::from(score), None)).await {
+        Ok(r) => {
+            crate::bot::ctx::drop_buttons(&bot, at).await;
+            let skip = keyboards::skip_or_cancel(ctx.lang);
+            say(&bot, ctx.chat, ctx.t(Msg::RatedOk { score: r.score }), Some(skip.into())).await?;
+            convo.update(State::RateComment { request_id: id, score: r.score }).await?;
+            Ok(())
+        }
+        Err(e) => explain(&bot, &ctx, &e).await,
+    }
+}
+
+/// The comment with a rating; one too long is asked again.
+pub async fn rate_comment(
+    bot: Bot,
+    ctx: Ctx,
+    convo: Convo,
+    (request_id, score): (i64, u8),
+    msg: Message,
+) -> HandlerResult {
+    let text = msg.text().map(String::from).unwrap_or_default();
+    let actor = ctx.actor();
+    let kept = blocking(&ctx.app, move |app| ratings::rate(app, &actor, request_id, i64::from(score), Some(&text)))
+        .await
+        .map(|_| ctx.t(Msg::RatingCommentKept));
+    super::step_done(&bot, &ctx, convo, kept, |e| {
+        matches!(
+            e,
+            services::Error::Refused(crate::domain::Refusal::Rating {
+                error: crate::domain::satisfaction::RatingError::CommentTooLong { .. },
+            })
+        )
+    })
+    .await
 }

@@ -23,6 +23,33 @@ use teloxide::utils::command::BotCommands;
 
 pub type Convo = Dialogue<State, DialogueStore>;
 
+/// The end of a dialogue step that hands what was typed to a service: done,
+/// the dialogue ends with `done`'s words and the menu; a mistake the person
+/// can put right (`again`) is said and the step waits for another try;
+/// anything else is said and the dialogue ends.
+pub async fn step_done(
+    bot: &Bot,
+    ctx: &Ctx,
+    convo: Convo,
+    result: crate::services::Result<String>,
+    again: impl Fn(&crate::services::Error) -> bool,
+) -> HandlerResult {
+    match result {
+        Ok(done) => {
+            convo.exit().await?;
+            say(bot, ctx.chat, done, Some(ctx.menu())).await?;
+            Ok(())
+        }
+        Err(e) if again(&e) => super::ctx::explain(bot, ctx, &e).await,
+        Err(e) => {
+            convo.exit().await?;
+            super::ctx::explain(bot, ctx, &e).await?;
+            say(bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
+            Ok(())
+        }
+    }
+}
+
 /// The bot's commands.
 #[derive(BotCommands, Clone, Copy, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
@@ -138,6 +165,12 @@ pub async fn callback(
             State::IssueNote { request_id, warehouse_id, empties } => {
                 stock::issue_partial(bot, ctx, convo, (request_id, warehouse_id, empties), None).await
             }
+            State::RateComment { .. } => {
+                super::ctx::drop_buttons(&bot, message).await;
+                convo.exit().await?;
+                say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
+                Ok(())
+            }
             _ => expired(bot, ctx).await,
         },
         C::OrderFor(printer) => match state {
@@ -167,6 +200,7 @@ pub async fn callback(
         C::Wait(id, author) => queue::wait_ask(bot, ctx, convo, storage, id, author).await,
         C::Resume(id) => queue::resume(bot, ctx, id, message).await,
         C::Answer(id) => mine::answer_ask(bot, ctx, convo, id).await,
+        C::Rate(id, score) => mine::rate(bot, ctx, convo, id, score, message).await,
         C::Issue(id) => stock::issue(bot, ctx, id).await,
         C::IssueFrom(id, warehouse) => stock::issue_from(bot, ctx, id, warehouse, message).await,
         C::EmptiesAt(warehouse) => stock::empties_at(bot, ctx, warehouse, message).await,

@@ -212,25 +212,18 @@ pub async fn wait_note(
     let text = msg.text().map(String::from).unwrap_or_default();
     let actor = ctx.actor();
     let waiting = if author { crate::domain::Waiting::Author } else { crate::domain::Waiting::Parts };
-    match blocking(&ctx.app, move |app| requests::wait(app, &actor, request_id, waiting, &text)).await {
-        Ok(r) => {
-            convo.exit().await?;
-            let number = esc(&render::number(r.id));
-            say(&bot, ctx.chat, ctx.t(Msg::WaitingOk { number: &number }), Some(ctx.menu())).await?;
-            Ok(())
-        }
-        Err(
-            e @ services::Error::Lifecycle(
+    let done = blocking(&ctx.app, move |app| requests::wait(app, &actor, request_id, waiting, &text))
+        .await
+        .map(|r| ctx.t(Msg::WaitingOk { number: &esc(&render::number(r.id)) }));
+    super::step_done(&bot, &ctx, convo, done, |e| {
+        matches!(
+            e,
+            services::Error::Lifecycle(
                 crate::domain::LifecycleError::NoteRequired | crate::domain::LifecycleError::ReasonTooLong { .. },
-            ),
-        ) => explain(&bot, &ctx, &e).await,
-        Err(e) => {
-            convo.exit().await?;
-            explain(&bot, &ctx, &e).await?;
-            say(&bot, ctx.chat, ctx.t(Msg::MenuHint), Some(ctx.menu())).await?;
-            Ok(())
-        }
-    }
+            )
+        )
+    })
+    .await
 }
 
 /// Asks for the reason in the staff member's private chat (the press may come from a group).
