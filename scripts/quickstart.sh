@@ -16,6 +16,13 @@ echo; echo "== Working hours: the sample's office calendar made the organization
 "$hd" calendars set UA-OFFICE --default
 "$hd" calendars list
 echo "(service levels now count these hours: sla-check, the panel, the bot)"
+echo; echo "== Recurring: a monthly server-room check for the head office, on the 1st at 09:00"
+if ! "$hd" recurring list --format json | grep -q '"id"'; then
+  "$hd" recurring add --kind maintenance --branch HQ --every "monthly on 1" --at 09:00 \
+    --author 100000001 --assignee 100000002 --description "Monthly server-room check"
+fi
+"$hd" recurring list
+echo "(serve files each one when it falls due; helpdesk recurring run does the same from cron)"
 echo; echo "== New requests, highest priority first"
 "$hd" requests list --status new --order queue --limit 15
 echo

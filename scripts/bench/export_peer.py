@@ -251,7 +251,8 @@ def main():
 
     # The working-time columns equal the wall-clock ones here: the benchmark's database has no calendars.
     heads = ["branch", "branch_name", "requests"] + STATUSES + KINDS + ["avg_to_accept", "avg_to_close", "sla_breaches",
-                                                                       "avg_to_accept_working", "avg_to_close_working"]
+                                                                       "avg_to_accept_working", "avg_to_close_working",
+                                                                       "ratings", "rating_avg"]
     for col, name in enumerate(heads):
         summary.set_column(col, col, 12)
         summary.write_string(0, col, name, header)
@@ -274,6 +275,8 @@ def main():
             summary.write_number(row, 15, t[3] / t[4] / 86400, duration)
         if t[6]:
             summary.write_number(row, 16, t[5] / t[6] / 86400, duration)
+        # No ratings in the benchmark's database: a count of none, no mean.
+        summary.write_number(row, 17, 0)
 
     for n, (branch_id, code, name) in enumerate(branches, start=1):
         t = tallies.get(branch_id, [0, [0] * 5, [0] * 4, 0.0, 0, 0.0, 0, 0])

@@ -169,12 +169,16 @@ impl Recurrence {
             _ => return Err(unreadable()),
         };
         let r = Recurrence { every, at, start, text };
-        // Some rules say a day no month has (cron 0 9 30 2 *).
-        let from = Utc.from_utc_datetime(&start.and_time(NaiveTime::MIN));
-        match r.next_after(chrono_tz::UTC, from) {
-            Some(next) if next.year() <= start.year() + HORIZON_YEARS => Ok(r),
-            _ => Err(RecurrenceError::NeverFires(r.text.clone())),
+        // A crontab line may name a day no month has (cron 0 9 30 2 *); the
+        // other rules fire within their period, however long.
+        if matches!(r.every, Every::Cron(_)) {
+            let from = Utc.from_utc_datetime(&start.and_time(NaiveTime::MIN));
+            match r.next_after(chrono_tz::UTC, from) {
+                Some(next) if next.year() <= start.year() + HORIZON_YEARS => {}
+                _ => return Err(RecurrenceError::NeverFires(r.text.clone())),
+            }
         }
+        Ok(r)
     }
 
     fn day_word(d: MonthDay) -> String {
@@ -191,11 +195,14 @@ impl Recurrence {
         let at = |d: NaiveDate| instant(tz, d.and_time(self.at));
         let found = match &self.every {
             Every::Cron(s) => {
+                // Back from just after now: in a repeated hour the first step
+                // back may still be later than now, so step until it is not.
                 let after = (now + Duration::seconds(1)).with_timezone(&tz);
-                return s
-                    .after(&after)
-                    .next_back()
+                let mut back = s.after(&after);
+                return std::iter::from_fn(|| back.next_back())
+                    .take(4)
                     .map(|t| t.with_timezone(&Utc))
+                    .find(|t| *t <= now)
                     .filter(|t| t.with_timezone(&tz).date_naive() >= self.start);
             }
             Every::Days(n) => {
@@ -242,15 +249,15 @@ impl Recurrence {
         }
         // The period after the current one: step past it a day at a time
         // (at most a few hundred steps: the longest period is 366 months).
+        // Local days, not 24-hour steps: a day the clocks change is one day too.
         let current = self.latest(tz, now);
-        let mut probe = match current {
-            Some(c) => c,
-            None => instant(tz, self.start.and_time(NaiveTime::MIN)) - Duration::seconds(1),
+        let mut day = match current {
+            Some(c) => c.with_timezone(&tz).date_naive().pred_opt()?,
+            None => self.start.pred_opt()?,
         };
         for _ in 0..(366 * 31 + 400) {
-            probe += Duration::days(1);
-            let local_day = probe.with_timezone(&tz).date_naive();
-            let end_of_day = instant(tz, local_day.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("a time")));
+            day = day.succ_opt()?;
+            let end_of_day = instant(tz, day.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("a time")));
             if let Some(o) = self.latest(tz, end_of_day)
                 && Some(o) != current
                 && o > now
@@ -397,5 +404,22 @@ mod tests {
         assert_eq!(r.latest(msk, utc(2027, 1, 11, 6, 30)), Some(utc(2027, 1, 11, 6, 30)), "at the minute");
         assert_eq!(r.next_after(msk, utc(2027, 1, 9, 12, 0)), Some(utc(2027, 1, 11, 6, 30)));
         assert_eq!(r.latest(msk, utc(2026, 12, 31, 12, 0)), None, "nothing before the start");
+    }
+
+    /// In the autumn's repeated hour (Kyiv, 31 October 2027, 03:00-04:00 twice),
+    /// the latest occurrence of a 03:30 line is never later than now; a rule
+    /// with a long period is not refused as never firing.
+    #[test]
+    fn a_repeated_hour_and_a_long_period() {
+        let r = rule("cron 30 3 * * *", date(2027, 1, 1));
+        // 00:40 UTC is the first 03:40 (summer time, UTC+3).
+        let now = utc(2027, 10, 31, 0, 40);
+        let latest = r.latest(KYIV, now).unwrap();
+        assert!(latest <= now, "{latest} after {now}");
+        let long = Recurrence::parse("every 61 months on 1", time_of_day("09:00").unwrap(), date(2027, 1, 15));
+        assert!(long.is_ok(), "{long:?}");
+        // Next after the first occurrence: 61 months on.
+        let long = long.unwrap();
+        assert_eq!(long.next_after(chrono_tz::UTC, utc(2027, 1, 20, 0, 0)), Some(utc(2032, 2, 1, 9, 0)));
     }
 }

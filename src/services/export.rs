@@ -183,11 +183,16 @@ pub struct BranchTally {
     /// The same times counted in the working hours of each request's branch calendar.
     pub work_accept_seconds: i64,
     pub work_close_seconds: i64,
+    /// Their authors' ratings.
+    pub ratings: crate::domain::satisfaction::Spread,
 }
 
 impl BranchTally {
-    fn add(&mut self, r: &Request, sla_breached: bool, calendar: Option<&Calendar>) {
+    fn add(&mut self, r: &Request, sla_breached: bool, calendar: Option<&Calendar>, score: Option<u8>) {
         self.requests += 1;
+        if let Some(s) = score {
+            self.ratings.add(s);
+        }
         self.by_status[position(Status::ALL, r.status)] += 1;
         self.by_kind[position(Kind::ALL, r.kind)] += 1;
         if let Some(a) = r.accepted_at {
@@ -234,6 +239,7 @@ impl BranchTally {
         self.breaches += other.breaches;
         self.work_accept_seconds += other.work_accept_seconds;
         self.work_close_seconds += other.work_close_seconds;
+        self.ratings.merge(&other.ratings);
     }
 }
 
@@ -278,11 +284,13 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
     let mut gone = false;
     let mut batch = Vec::with_capacity(BATCH);
     let rules = super::sla::rules_in(&mut *tx, app)?;
+    let scores = if extent == Extent::Requests { Default::default() } else { tx.scores()? };
     tx.scan_requests(query, &mut |request| {
         let sla_breached = super::sla::breached(&rules, &request, now);
         if extent != Extent::Requests {
             let cal = rules.calendar(request.branch_id);
-            facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached, cal);
+            let score = scores.get(&request.id).copied();
+            facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached, cal, score);
             let local = zone.local(request.created_at);
             facts.by_month.entry((local.year(), local.month())).or_default()[position(Kind::ALL, request.kind)] += 1;
         }
@@ -792,8 +800,10 @@ fn summary_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxErr
     heads.extend([Column("avg_to_accept", 13.0), Column("avg_to_close", 13.0), Column("sla_breaches", 12.0)]);
     // Beside them (last, so sheets read by column position keep theirs): the same in working time.
     heads.extend([Column("avg_to_accept_working", 13.0), Column("avg_to_close_working", 13.0)]);
+    // Then the authors' ratings: how many, and their mean (1 to 5).
+    heads.extend([Column("ratings", 9.0), Column("rating_avg", 10.0)]);
     let mut sheet = Worksheet::new();
-    let accept_col = heads.len() as u16 - 5;
+    let accept_col = heads.len() as u16 - 7;
     let durations = [accept_col, accept_col + 1, accept_col + 3, accept_col + 4].map(|c| (c, f.duration.clone()));
     new_sheet(&mut sheet, "Summary", &heads, &durations, f)?;
     let mut total = BranchTally::default();
@@ -807,6 +817,8 @@ fn summary_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxErr
         numbers.push(Some(t.breaches as f64));
         numbers.push((t.accepted > 0).then(|| t.work_accept_seconds as f64 / t.accepted as f64 / 86_400.0));
         numbers.push((t.closed > 0).then(|| t.work_close_seconds as f64 / t.closed as f64 / 86_400.0));
+        numbers.push(Some(t.ratings.count() as f64));
+        numbers.push(t.ratings.mean());
         match bold {
             Some(b) => sheet.write_string_with_format(row, 0, code, b)?,
             None => sheet.write_string(row, 0, code)?,
