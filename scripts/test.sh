@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The web panel's browser tests need Chromium and ChromeDriver (Debian packages).
 ./scripts/ensure-browser.sh || echo "== no chromium/chromedriver: the browser tests will say SKIPPED ==" >&2
+# `serve` across months of recurring requests moves its clock with libfaketime (a Debian package).
+./scripts/ensure-faketime.sh >/dev/null || echo "== no libfaketime: tests/serve_recurring.rs will say SKIPPED ==" >&2
 cargo test --locked --all-targets "$@"
 cargo test --locked --doc
 if [ -n "${HELPDESK_TEST_PG_URL:-}" ]; then
