@@ -479,6 +479,13 @@ fn an_unanswered_question_closes_the_request_after_waiting_close_after() {
         "the author is told"
     );
     assert_eq!(
+        w.int(&format!(
+            "SELECT count(*) FROM outbox WHERE chat_id = {SUPPORT} AND notice LIKE '%unanswered_assignee%'"
+        )),
+        1,
+        "and whoever asked"
+    );
+    assert_eq!(
         w.int(&format!("SELECT count(*) FROM logs WHERE actor = 'system:waiting' AND entity_id = 'HD-{silent:06}'")),
         1
     );

@@ -520,9 +520,14 @@ async fn render_notice(
         Notice::LowRating { request_id, score, comment } => {
             (l(Msg::NoticeLowRating { number: &num(request_id), score: *score, comment: &esc(comment) }), None)
         }
-        Notice::Unanswered { request_id, after_minutes } => {
+        Notice::Unanswered { request_id, after_minutes } | Notice::UnansweredAssignee { request_id, after_minutes } => {
             let after = crate::services::sla::overdue(lang, chrono::Duration::minutes(*after_minutes), false);
-            (l(Msg::NoticeUnanswered { number: &num(request_id), after: &after }), None)
+            let number = &num(request_id);
+            let text = match notice {
+                Notice::Unanswered { .. } => l(Msg::NoticeUnanswered { number, after: &after }),
+                _ => l(Msg::NoticeUnansweredAssignee { number, after: &after }),
+            };
+            (text, None)
         }
         Notice::Answered { request_id, answer } => {
             (l(Msg::NoticeAnswered { number: &num(request_id), answer: &esc(answer) }), None)

@@ -304,6 +304,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::NoticeUnanswered { number, after } => format!(
             "🔒 Your request <b>{number}</b> is closed: the question about it went unanswered for {after}. If it is still needed, file it again."
         ),
+        Msg::NoticeUnansweredAssignee { number, after } => format!(
+            "🔒 Request <b>{number}</b> is closed (cancelled): its author did not answer your question for {after}."
+        ),
         Msg::NoticeAnswered { number, answer } => {
             format!("💬 The author of <b>{number}</b> answered:\n{answer}\n\nIts clock runs again.")
         }

@@ -318,6 +318,10 @@ pub enum Msg<'a> {
         number: &'a str,
         after: &'a str,
     },
+    NoticeUnansweredAssignee {
+        number: &'a str,
+        after: &'a str,
+    },
     NoticeAnswered {
         number: &'a str,
         answer: &'a str,

@@ -305,6 +305,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::NoticeUnanswered { number, after } => format!(
             "🔒 Ваша заявка <b>{number}</b> закрыта: на вопрос по ней не было ответа {after}. Если она ещё нужна, подайте её снова."
         ),
+        Msg::NoticeUnansweredAssignee { number, after } => {
+            format!("🔒 Заявка <b>{number}</b> закрыта (отменена): автор не ответил на ваш вопрос {after}.")
+        }
         Msg::NoticeAnswered { number, answer } => {
             format!("💬 Автор <b>{number}</b> ответил:\n{answer}\n\nСрок снова идёт.")
         }

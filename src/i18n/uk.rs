@@ -302,6 +302,9 @@ pub(super) fn text(m: Msg<'_>) -> String {
         Msg::NoticeUnanswered { number, after } => format!(
             "🔒 Вашу заявку <b>{number}</b> закрито: на питання щодо неї не було відповіді {after}. Якщо вона ще потрібна, подайте її знову."
         ),
+        Msg::NoticeUnansweredAssignee { number, after } => {
+            format!("🔒 Заявку <b>{number}</b> закрито (скасовано): автор не відповів на ваше питання {after}.")
+        }
         Msg::NoticeAnswered { number, answer } => {
             format!("💬 Автор <b>{number}</b> відповів:\n{answer}\n\nТермін знову йде.")
         }

@@ -38,6 +38,8 @@ pub enum Notice {
     LowRating { request_id: i64, score: i64, comment: String },
     /// To the author: closed, the question about it unanswered for this long.
     Unanswered { request_id: i64, after_minutes: i64 },
+    /// To the assignee: the same, said to the one who asked.
+    UnansweredAssignee { request_id: i64, after_minutes: i64 },
     /// To the author.
     CartridgesIssued { request_id: i64, lines: Vec<IssuedLine>, note: Option<String> },
     /// To on-duty staff: someone needs help in the server room now.

@@ -422,8 +422,11 @@ pub fn close_unanswered(app: &App, after: chrono::Duration) -> Result<Vec<i64>> 
             continue;
         }
         let (r, _) = moved_in(app, &mut *tx, &actor, id, Transition::Cancel, None, now)?;
-        let notice = Notice::Unanswered { request_id: id, after_minutes: after.num_minutes() };
-        notify::enqueue(&mut *tx, r.author_id, &notice, now)?;
+        let after_minutes = after.num_minutes();
+        notify::enqueue(&mut *tx, r.author_id, &Notice::Unanswered { request_id: id, after_minutes }, now)?;
+        if let Some(assignee) = r.assignee_id.filter(|a| *a != r.author_id) {
+            notify::enqueue(&mut *tx, assignee, &Notice::UnansweredAssignee { request_id: id, after_minutes }, now)?;
+        }
         tx.commit()?;
         closed.push(id);
     }
