@@ -43,6 +43,9 @@ _helpdesk() {
             helpdesk,export)
                 cmd="helpdesk__subcmd__export"
                 ;;
+            helpdesk,health)
+                cmd="helpdesk__subcmd__health"
+                ;;
             helpdesk,help)
                 cmd="helpdesk__subcmd__help"
                 ;;
@@ -240,6 +243,9 @@ _helpdesk() {
                 ;;
             helpdesk__subcmd__help,export)
                 cmd="helpdesk__subcmd__help__subcmd__export"
+                ;;
+            helpdesk__subcmd__help,health)
+                cmd="helpdesk__subcmd__help__subcmd__health"
                 ;;
             helpdesk__subcmd__help,help)
                 cmd="helpdesk__subcmd__help__subcmd__help"
@@ -632,7 +638,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches calendars recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="-h -V --config --database-url --help --version db seed users branches calendars health recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1639,8 +1645,38 @@ _helpdesk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        helpdesk__subcmd__health)
+            opts="-h -V --url --live --timeout --config --database-url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         helpdesk__subcmd__help)
-            opts="db seed users branches calendars recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="db seed users branches calendars health recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1962,6 +1998,20 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        helpdesk__subcmd__help__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -13,6 +13,7 @@ mod db;
 mod docs;
 mod export;
 mod filters;
+mod health;
 mod import_1c;
 mod migrate;
 pub mod output;
@@ -86,6 +87,8 @@ pub enum Command {
     /// Working-time calendars that service levels count in: list, set, days, remove-day, assign
     #[command(subcommand)]
     Calendars(calendars::CalendarsCommand),
+    /// Whether a running serve can serve (its /readyz, or /healthz with --live), for scripts and HEALTHCHECK
+    Health(health::HealthArgs),
     /// Recurring requests filed on a schedule (the monthly server-room check): list, add, pause, resume, run
     #[command(subcommand)]
     Recurring(recurring::RecurringCommand),
@@ -180,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Branches(cmd) => branches::run(&cli.global, cmd),
         Command::Calendars(cmd) => calendars::run(&cli.global, cmd),
         Command::Recurring(cmd) => recurring::run(&cli.global, cmd),
+        Command::Health(args) => health::run(&cli.global, args),
         Command::Printers(cmd) => printers::run(&cli.global, cmd),
         Command::Contractors(cmd) => refills::run_contractors(&cli.global, cmd),
         Command::Refills(cmd) => refills::run(&cli.global, cmd),

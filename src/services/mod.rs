@@ -20,6 +20,7 @@ pub mod directory;
 pub mod email;
 pub mod export;
 pub mod forecast;
+pub mod health;
 pub mod import_1c;
 pub mod inbox;
 pub mod jobs;

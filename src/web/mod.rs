@@ -108,10 +108,35 @@ fn sweep(web: &Web) {
     });
 }
 
+/// `GET /healthz`: the process is alive and answers (no database work).
+async fn healthz() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::Json(serde_json::json!({ "status": "alive" })).into_response()
+}
+
+/// `GET /readyz`: the database answers and its schema is current; 200 only then, else 503.
+async fn readyz(axum::extract::State(web): axum::extract::State<Web>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let app = web.app.clone();
+    let r = tokio::task::spawn_blocking(move || crate::services::health::readiness(&app)).await.unwrap_or_else(|e| {
+        crate::services::health::Readiness {
+            database: false,
+            schema_version: None,
+            schema_current: false,
+            error: Some(e.to_string()),
+        }
+    });
+    let code = if r.ready() { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    let status = if r.ready() { "ready" } else { "not ready" };
+    (code, axum::Json(serde_json::json!({ "status": status, "database": r }))).into_response()
+}
+
 /// The panel's routes.
 pub fn router(web: Web) -> Router {
     Router::new()
         .route("/", get(pages::home))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/login", get(pages::login))
         .route("/login/link/{token}", get(pages::link_page).post(pages::link_sign_in))
         .route("/login/telegram", get(pages::widget_sign_in))
