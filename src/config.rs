@@ -69,6 +69,11 @@ pub const SPECS: &[Spec] = &[
         "Telegram ID of a staff group chat that also gets new-request announcements; empty for none.",
     ),
     spec("call_cooldown", "5m", "How often one person may make an urgent server-room call."),
+    spec(
+        "shutdown_grace",
+        "10s",
+        "On SIGTERM, how long serve lets requests and Telegram updates in hand finish before it exits anyway.",
+    ),
     spec("broadcast_rate", "30", "Broadcast messages per second at most (Telegram allows about 30)."),
     spec("default_language", "ru", "Language for people whose Telegram language is not ru, uk or en: ru, uk or en."),
     spec("timezone", "UTC", "Time zone for showing times and running schedules (IANA name, e.g. Europe/Kyiv)."),
@@ -151,6 +156,11 @@ pub const SPECS: &[Spec] = &[
         "web_public_url",
         "",
         "The address people open the panel at, behind a reverse proxy with TLS (https://helpdesk.example.org); empty for http://WEB_LISTEN.",
+    ),
+    spec(
+        "web_header_timeout",
+        "10s",
+        "A connection to the panel that has not sent a request's headers in this long, or idles this long between requests, is closed.",
     ),
     spec("web_session_idle", "8h", "A web session unused this long ends; sign in again."),
     spec("web_session_max", "7d", "A web session ends this long after signing in, used or not."),
@@ -482,6 +492,8 @@ pub struct Settings {
     pub call_cooldown: Duration,
     /// Broadcast messages per second at most.
     pub broadcast_rate: u32,
+    /// How long serve lets work in hand finish once told to stop.
+    pub shutdown_grace: Duration,
     pub default_language: Lang,
     pub timezone: Tz,
     pub sla: SlaSettings,
@@ -557,6 +569,8 @@ pub struct WebSettings {
     pub listen: Option<std::net::SocketAddr>,
     /// The base URL people use (no trailing slash); `None` for `http://listen`.
     pub public_url: Option<url::Url>,
+    /// How long a connection may take to send a request's headers (and idle between requests).
+    pub header_timeout: Duration,
     pub session_idle: Duration,
     pub session_max: Duration,
     /// How old a Mini App's `initData` may be.
@@ -828,6 +842,7 @@ impl Loaded {
                 Ok(n) if (1..=1000).contains(&n) => Ok(n),
                 _ => Err(format!("'{v}' is not a rate between 1 and 1000 messages a second")),
             })?,
+            shutdown_grace: p.get("shutdown_grace", parse_duration)?,
             default_language: p.get("default_language", |v| Lang::parse_named(v).map_err(|e| e.to_string()))?,
             timezone: p.get("timezone", |v| {
                 v.trim().parse::<Tz>().map_err(|_| {
@@ -920,6 +935,7 @@ impl Loaded {
                         _ => Err(format!("'{s}' is not an http(s) URL such as https://helpdesk.example.org")),
                     },
                 })?,
+                header_timeout: p.get("web_header_timeout", parse_duration)?,
                 session_idle: p.get("web_session_idle", parse_duration)?,
                 session_max: p.get("web_session_max", parse_duration)?,
                 mini_app_max_age: p.get("web_mini_app_max_age", parse_duration)?,

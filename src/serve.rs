@@ -87,7 +87,12 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
     // The panel does not wait for Telegram: people can work in the browser
     // while the Bot API is unreachable (the bot's name, for the Login
     // Widget, is filled in once Telegram has answered).
-    let web = crate::web::Web::new(app.clone(), Some(services::telegram::Files::new(bot.clone())), None);
+    let web = crate::web::Web::new(
+        app.clone(),
+        Some(services::telegram::Files::new(bot.clone())),
+        None,
+        shutdown.child_token(),
+    );
     let mut routes = crate::web::router(web.clone());
     if let Mode::Webhook { url } = &mode {
         let hook =
@@ -102,7 +107,13 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
                 "helpdesk: web panel at {} (listening on {addr})",
                 app.settings.web.base_url().unwrap_or_else(|| format!("http://{addr}"))
             );
-            Some(tokio::spawn(http(listener, routes, shutdown.clone())))
+            Some(tokio::spawn(crate::web::server::run(
+                listener,
+                routes,
+                shutdown.clone(),
+                app.settings.web.header_timeout,
+                app.settings.shutdown_grace,
+            )))
         }
         None => None,
     };
@@ -115,6 +126,8 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
             }
             let _ = heartbeat.await;
             let _ = blocking(&app, move |app| instance.stop(app)).await;
+            tracing::info!("stopped");
+            eprintln!("helpdesk: stopped");
             return Ok(());
         }
     };
@@ -156,16 +169,36 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
         shutdown.clone(),
     ));
 
-    let bot_result = bot_loop.await;
-    // The bot loop ends when told to stop, or when it cannot go on (Telegram
-    // refused the webhook): either way everything else stops too.
-    shutdown.cancel();
-    if let Some(http) = http {
-        let _ = http.await;
+    // Until told to stop, this waits for the bot loop; from then on, for at
+    // most the grace, for everything to finish what it has in hand.
+    let grace = app.settings.shutdown_grace;
+    let everything = async {
+        let bot_result = bot_loop.await;
+        // The bot loop ends when told to stop, or when it cannot go on
+        // (Telegram refused the webhook): either way everything else stops too.
+        shutdown.cancel();
+        if let Some(http) = http {
+            let _ = http.await;
+        }
+        let _ = outbox.await;
+        let _ = scheduler.await;
+        let _ = heartbeat.await;
+        bot_result
+    };
+    let overdue = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(grace).await;
+    };
+    let bot_result = tokio::select! {
+        r = everything => Some(r),
+        _ = overdue => None,
+    };
+    if bot_result.is_none() {
+        tracing::warn!(
+            grace = %humantime::format_duration(grace),
+            "not everything finished within the shutdown grace (HELPDESK_SHUTDOWN_GRACE); stopping anyway: updates not marked done are handled again at the next start"
+        );
     }
-    let _ = outbox.await;
-    let _ = scheduler.await;
-    let _ = heartbeat.await;
     // What this process still holds goes to whichever runs next, at once.
     if let Err(e) = blocking(&app, move |app| instance.stop(app)).await {
         tracing::warn!(error = %e, "cannot record this serve as stopped; the others take over when its heartbeat is missed");
@@ -173,8 +206,9 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
     tracing::info!("stopped");
     eprintln!("helpdesk: stopped");
     match bot_result {
-        Ok(result) => result,
-        Err(e) => Err(anyhow::anyhow!("the bot loop failed: {e}")),
+        None | Some(Ok(Ok(()))) => Ok(()),
+        Some(Ok(Err(e))) => Err(e),
+        Some(Err(e)) => Err(anyhow::anyhow!("the bot loop failed: {e}")),
     }
 }
 
@@ -231,17 +265,8 @@ fn spawn_signal_handler(shutdown: CancellationToken) {
         }
         #[cfg(not(unix))]
         let _ = ctrl_c.await;
-        tracing::info!("shutting down: finishing the updates in hand");
+        tracing::info!("stopping: no new connections; finishing the requests and updates in hand");
+        eprintln!("helpdesk: stopping");
         shutdown.cancel();
     });
-}
-
-/// Serves the web panel (and webhook calls) until shutdown.
-async fn http(listener: tokio::net::TcpListener, routes: axum::Router, shutdown: CancellationToken) {
-    let stop = shutdown.clone();
-    let service = routes.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(async move { stop.cancelled().await }).await {
-        tracing::error!(error = %e, "the web server failed");
-        shutdown.cancel();
-    }
 }

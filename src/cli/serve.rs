@@ -48,6 +48,10 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         Some(url) => crate::serve::Mode::Webhook { url },
         None => crate::serve::Mode::Polling,
     };
-    runtime.block_on(crate::serve::run(app, mode))?;
+    let result = runtime.block_on(crate::serve::run(app, mode));
+    // Work still running past the shutdown grace (a slow database call) is
+    // not waited for: the process exits and its transaction is rolled back.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -107,17 +107,22 @@ fn listen(
     }
 }
 
-/// The event stream of a signed-in page.
+/// The event stream of a signed-in page. It ends after [`STREAM_LIFE`] and
+/// when the process stops; the page reconnects by itself either way.
 pub async fn stream(State(web): State<Web>, _who: SignedIn) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let mut rx = web.changes.tx.subscribe();
     rx.mark_unchanged();
     let deadline = tokio::time::Instant::now() + STREAM_LIFE;
-    let events = futures_util::stream::unfold((rx, deadline), |(mut rx, deadline)| async move {
-        let changed = tokio::time::timeout_at(deadline, rx.changed()).await;
+    let stopping = web.stopping.clone();
+    let events = futures_util::stream::unfold((rx, deadline, stopping), |(mut rx, deadline, stopping)| async move {
+        let changed = tokio::select! {
+            c = tokio::time::timeout_at(deadline, rx.changed()) => c,
+            _ = stopping.cancelled() => return None,
+        };
         match changed {
             Ok(Ok(())) => {
                 let mark = *rx.borrow_and_update();
-                Some((Ok(Event::default().event("changed").data(mark.to_string())), (rx, deadline)))
+                Some((Ok(Event::default().event("changed").data(mark.to_string())), (rx, deadline, stopping)))
             }
             _ => None,
         }

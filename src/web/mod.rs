@@ -27,6 +27,7 @@ mod refills;
 mod reports;
 mod requests;
 mod security;
+pub mod server;
 pub mod session;
 mod stock;
 pub mod webhook;
@@ -55,11 +56,19 @@ pub struct Web {
     onec: Arc<onec::Exchanges>,
     /// Failed sign-ins of 1C, counted apart from people's.
     onec_attempts: Arc<security::Attempts>,
+    /// Cancelled when the process stops: open event streams end then.
+    stopping: tokio_util::sync::CancellationToken,
 }
 
 impl Web {
-    /// The panel's state; call inside the async runtime (it watches for changes).
-    pub fn new(app: App, files: Option<crate::services::telegram::Files>, bot_username: Option<String>) -> Web {
+    /// The panel's state; call inside the async runtime (it watches for
+    /// changes). Its event streams end when `stopping` is cancelled.
+    pub fn new(
+        app: App,
+        files: Option<crate::services::telegram::Files>,
+        bot_username: Option<String>,
+        stopping: tokio_util::sync::CancellationToken,
+    ) -> Web {
         let changes = events::Changes::watch(app.clone());
         let onec_ttl = app.settings.onec.session_ttl;
         let web = Web {
@@ -73,6 +82,7 @@ impl Web {
             stock_views: Arc::new(stock::Views::default()),
             onec: Arc::new(onec::Exchanges::new(onec_ttl)),
             onec_attempts: Arc::new(security::Attempts::default()),
+            stopping,
         };
         dashboard::warm(&web);
         sweep(&web);

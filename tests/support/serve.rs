@@ -57,6 +57,20 @@ impl Serve {
         (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
     }
 
+    /// Waits at most `limit` for the process to end by itself; its exit code, or `None` if it still runs.
+    pub fn wait_within(&mut self, limit: std::time::Duration) -> Option<Option<i32>> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status.code());
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// SIGKILL: no chance to clean up, as in a power cut or the OOM killer.
     pub fn kill_hard(mut self) {
         self.signal("-KILL");
