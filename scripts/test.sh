@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 ./scripts/ensure-browser.sh || echo "== no chromium/chromedriver: the browser tests will say SKIPPED ==" >&2
 # `serve` across months of recurring requests moves its clock with libfaketime (a Debian package).
 ./scripts/ensure-faketime.sh >/dev/null || echo "== no libfaketime: tests/serve_recurring.rs will say SKIPPED ==" >&2
+# /metrics is linted by Prometheus' promtool and read by its Python client's parser.
+./scripts/ensure-prometheus.sh >/dev/null
 cargo test --locked --all-targets "$@"
 cargo test --locked --doc
 if [ -n "${HELPDESK_TEST_PG_URL:-}" ]; then
@@ -19,7 +21,7 @@ if [ -n "${HELPDESK_TEST_PG_URL:-}" ]; then
   HELPDESK_TEST_BACKEND=postgres cargo test --locked \
     --test cli_directory --test cli_requests --test cli_ops --test cli_import_1c --test cli_export \
     --test ops_sla --test services_requests --test services_recurring --test services_stock --test bot_handlers --test bot_e2e \
-    --test web_signin --test web_health --test web_sessions --test web_requests --test web_card --test web_dashboard --test web_employee --test web_people --test web_stock --test web_reports --test web_roles --test web_miniapp --test web_printers --test web_calendars --test web_recurring --test web_refills --test cli_refills --test cli_recurring --test cli_stock --test onec_exchange --test onec_odata "$@"
+    --test web_signin --test web_health --test web_metrics --test web_sessions --test web_requests --test web_card --test web_dashboard --test web_employee --test web_people --test web_stock --test web_reports --test web_roles --test web_miniapp --test web_printers --test web_calendars --test web_recurring --test web_refills --test cli_refills --test cli_recurring --test cli_stock --test onec_exchange --test onec_odata "$@"
 else
   echo "== PostgreSQL: SKIPPED (set HELPDESK_TEST_PG_URL to run the PostgreSQL tests) =="
 fi

@@ -162,6 +162,16 @@ pub const SPECS: &[Spec] = &[
         "10s",
         "A connection to the panel that has not sent a request's headers in this long, or idles this long between requests, is closed.",
     ),
+    spec(
+        "metrics",
+        "off",
+        "Serve Prometheus metrics at /metrics: on or off. On the panel's listener unless METRICS_LISTEN names one of its own.",
+    ),
+    spec(
+        "metrics_listen",
+        "",
+        "Address of a listener for /metrics alone (e.g. 127.0.0.1:9090, or a private address); empty: the panel's listener.",
+    ),
     spec("web_session_idle", "8h", "A web session unused this long ends; sign in again."),
     spec("web_session_max", "7d", "A web session ends this long after signing in, used or not."),
     spec(
@@ -494,6 +504,8 @@ pub struct Settings {
     pub broadcast_rate: u32,
     /// How long serve lets work in hand finish once told to stop.
     pub shutdown_grace: Duration,
+    /// Prometheus metrics, if served.
+    pub metrics: MetricsSettings,
     pub default_language: Lang,
     pub timezone: Tz,
     pub sla: SlaSettings,
@@ -504,6 +516,15 @@ pub struct Settings {
     pub web: WebSettings,
     pub onec: OnecSettings,
     pub stock: StockSettings,
+}
+
+/// Prometheus metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsSettings {
+    /// `/metrics` is served at all.
+    pub enabled: bool,
+    /// A listener of its own; `None`: the panel's.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// How cartridges move: empties back, refills.
@@ -843,6 +864,15 @@ impl Loaded {
                 _ => Err(format!("'{v}' is not a rate between 1 and 1000 messages a second")),
             })?,
             shutdown_grace: p.get("shutdown_grace", parse_duration)?,
+            metrics: MetricsSettings {
+                enabled: p.get("metrics", parse_switch)?,
+                listen: p.get("metrics_listen", |v| match non_empty(v) {
+                    None => Ok(None),
+                    Some(s) => s.parse::<std::net::SocketAddr>().map(Some).map_err(|_| {
+                        format!("'{s}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:9090")
+                    }),
+                })?,
+            },
             default_language: p.get("default_language", |v| Lang::parse_named(v).map_err(|e| e.to_string()))?,
             timezone: p.get("timezone", |v| {
                 v.trim().parse::<Tz>().map_err(|_| {

@@ -68,6 +68,21 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
             Some(tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?)
         }
     };
+    let metrics = &app.settings.metrics;
+    let metrics_listener = match (metrics.enabled, metrics.listen, listen) {
+        (false, Some(_), _) => {
+            anyhow::bail!(
+                "HELPDESK_METRICS_LISTEN is set but HELPDESK_METRICS is off; set HELPDESK_METRICS=on to serve metrics"
+            )
+        }
+        (true, None, None) => anyhow::bail!(
+            "HELPDESK_METRICS=on needs a listener: set HELPDESK_METRICS_LISTEN (or HELPDESK_WEB_LISTEN to serve them with the panel)"
+        ),
+        (true, Some(addr), _) => Some(tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("cannot listen on {addr} for metrics (HELPDESK_METRICS_LISTEN); is another process there?")
+        })?),
+        _ => None,
+    };
     // This process among the others on the database: what it holds is its
     // own while it beats. A long-polling serve is the only one: what a
     // killed one held is due at once.
@@ -98,6 +113,24 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
         let hook =
             crate::web::webhook::routes(app.clone(), instance.clone(), url.path(), secret.clone(), updates.0.clone());
         routes = hook.merge(routes);
+    }
+    if app.settings.metrics.enabled {
+        routes = crate::web::metrics::counted(routes, app.clone());
+        if metrics_listener.is_none() {
+            routes = routes.merge(crate::web::metrics::routes(app.clone()));
+        }
+    }
+    if let Some(listener) = metrics_listener {
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, "metrics listening");
+        eprintln!("helpdesk: metrics at http://{addr}/metrics");
+        tokio::spawn(crate::web::server::run(
+            listener,
+            crate::web::metrics::routes(app.clone()),
+            shutdown.clone(),
+            app.settings.web.header_timeout,
+            std::time::Duration::from_secs(1),
+        ));
     }
     let http = match listener {
         Some(listener) => {

@@ -71,7 +71,7 @@ pub async fn run(
     }
     let poller = match webhook {
         Some((url, secret)) => {
-            set_webhook(&bot, &url, &secret, &shutdown).await?;
+            set_webhook(&app, &bot, &url, &secret, &shutdown).await?;
             tracing::info!(%url, "receiving updates by webhook");
             eprintln!("helpdesk: receiving updates by webhook at {url}");
             tokio::spawn(reclaim(app.clone(), instance.clone(), updates_tx, shutdown.clone()))
@@ -97,17 +97,24 @@ pub async fn run(
 /// is retried. `None` when shut down first.
 pub async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Result<Option<Me>> {
     let mut backoff = Duration::from_secs(1);
+    let link = &app.telemetry.bot;
+    link.connecting(app.now());
     loop {
         let attempt = tokio::select! {
             r = bot.get_me() => r,
             _ = shutdown.cancelled() => return Ok(None),
         };
         match attempt {
-            Ok(me) => return Ok(Some(me)),
+            Ok(me) => {
+                link.answered(app.now());
+                return Ok(Some(me));
+            }
             Err(RequestError::Api(ApiError::InvalidToken)) => {
+                link.failed(app.now(), "Telegram rejected the bot token");
                 bail!("Telegram rejected the bot token; check HELPDESK_BOT_TOKEN (ask @BotFather for the right one)")
             }
             Err(e) => {
+                link.failed(app.now(), &e.to_string());
                 tracing::warn!(api = %app.settings.telegram_api_url, error = %e, "cannot reach the Bot API; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -120,7 +127,7 @@ pub async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Resu
 }
 
 /// Tells Telegram to post updates to `url` with `secret`; retried while the API is unreachable.
-async fn set_webhook(bot: &Bot, url: &url::Url, secret: &str, shutdown: &CancellationToken) -> Result<()> {
+async fn set_webhook(app: &App, bot: &Bot, url: &url::Url, secret: &str, shutdown: &CancellationToken) -> Result<()> {
     let mut backoff = Duration::from_secs(1);
     loop {
         let request = bot
@@ -132,9 +139,13 @@ async fn set_webhook(bot: &Bot, url: &url::Url, secret: &str, shutdown: &Cancell
             _ = shutdown.cancelled() => return Ok(()),
         };
         match attempt {
-            Ok(_) => return Ok(()),
+            Ok(_) => {
+                app.telemetry.bot.answered(app.now());
+                return Ok(());
+            }
             Err(RequestError::Api(e)) => bail!("Telegram refused the webhook {url}: {e}"),
             Err(e) => {
+                app.telemetry.bot.failed(app.now(), &e.to_string());
                 tracing::warn!(error = %e, "cannot set the webhook; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -217,10 +228,12 @@ async fn poll(app: App, bot: Bot, instance: Instance, tx: mpsc::Sender<Update>, 
         };
         let updates = match result {
             Ok(u) => {
+                app.telemetry.bot.answered(app.now());
                 backoff = Duration::from_secs(1);
                 u
             }
             Err(e) => {
+                app.telemetry.bot.failed(app.now(), &e.to_string());
                 tracing::warn!(error = %e, "getUpdates failed; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -274,7 +287,9 @@ async fn dispatch(
         async move {
             while let Some(update) = super::workers::next(&mut updates, WORKER_IDLE).await {
                 let id = i64::from(update.id.0);
-                if handle_one(&handler, &app, &bot, &me, &storage, &instance, update).await == Handling::Over {
+                let handling = handle_one(&handler, &app, &bot, &me, &storage, &instance, update).await;
+                app.telemetry.metrics.update(handling != Handling::Unrecorded);
+                if handling == Handling::Over {
                     let _ = done.send(id);
                 }
             }

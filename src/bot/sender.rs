@@ -447,6 +447,16 @@ async fn deliver(bot: &Bot, app: &App, message: &OutboxMessage, notice: &Notice,
             call(bot, &req).await.map(|_| ())
         }
     };
+    // Whether Telegram answers at all (a refusal is an answer), for /readyz.
+    match &sent {
+        Ok(()) | Err(RequestError::Api(_) | RequestError::RetryAfter(_) | RequestError::MigrateToChatId(_)) => {
+            app.telemetry.bot.answered(app.now())
+        }
+        Err(e @ (RequestError::Network(_) | RequestError::Io(_))) => {
+            app.telemetry.bot.failed(app.now(), &e.to_string())
+        }
+        Err(_) => {}
+    }
     match sent {
         Ok(()) => Outcome::Sent,
         Err(e) => {

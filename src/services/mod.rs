@@ -26,6 +26,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod ledger;
 pub mod lookup;
+pub mod metrics;
 pub mod migrate;
 pub mod notify;
 pub mod onec_exchange;
@@ -63,11 +64,21 @@ pub struct App {
     pub settings: Arc<Settings>,
     store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    /// What this process observes of itself, for `/readyz` and `/metrics`.
+    pub telemetry: Arc<Telemetry>,
+}
+
+/// What a process observes of itself as it runs: its bot's connection and
+/// its counters. One per process, shared by every front end in it.
+#[derive(Default)]
+pub struct Telemetry {
+    pub bot: health::BotLink,
+    pub metrics: metrics::Metrics,
 }
 
 impl App {
     pub fn new(settings: Settings, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> App {
-        App { settings: Arc::new(settings), store, clock }
+        App { settings: Arc::new(settings), store, clock, telemetry: Arc::new(Telemetry::default()) }
     }
 
     /// Opens the store the settings name (applying pending migrations
@@ -83,7 +94,12 @@ impl App {
 
     /// The same services with other settings (a command-line flag that overrides one).
     pub fn with_settings(&self, settings: Settings) -> App {
-        App { settings: Arc::new(settings), store: self.store.clone(), clock: self.clock.clone() }
+        App {
+            settings: Arc::new(settings),
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            telemetry: self.telemetry.clone(),
+        }
     }
 }
 
@@ -141,7 +157,7 @@ impl Actor {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("not allowed: {0}")]
     Denied(#[from] Denied),
     #[error(transparent)]
@@ -170,6 +186,15 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        if e.is_failure() {
+            metrics::database_error();
+        }
+        Error::Store(e)
+    }
+}
 
 /// `branch '3' is ambiguous: it is the code of Тестовый филиал (code 3, id 9)
 /// and the id of Львов (code LVIV, id 3); write code:3 or id:3 to pick one`

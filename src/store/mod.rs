@@ -62,6 +62,26 @@ pub enum StoreError {
     Backend(String),
 }
 
+impl StoreError {
+    /// The database failed (it cannot be opened, is damaged, busy, or
+    /// errs), as against refusing what was asked (a conflict, too little
+    /// stock): what an operator counts and alerts on.
+    pub fn is_failure(&self) -> bool {
+        match self {
+            StoreError::Open { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::NewerSchema { .. }
+            | StoreError::Divergent(_)
+            | StoreError::Busy
+            | StoreError::Backend(_) => true,
+            StoreError::Unsupported(_)
+            | StoreError::Conflict(_)
+            | StoreError::InsufficientStock { .. }
+            | StoreError::InsufficientEmpties { .. } => false,
+        }
+    }
+}
+
 /// Which database sits behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -254,6 +274,7 @@ pub trait Tx:
     + Calendars
     + Recurring
     + Ratings
+    + Monitoring
     + Send
 {
     fn commit(self: Box<Self>) -> Result<()>;
@@ -920,6 +941,30 @@ pub trait Sla {
     fn sla_reminder_failed(&mut self, id: i64, at: DateTime<Utc>, error: &str, give_up: bool) -> Result<()>;
     /// Reminders recorded but not sent (and not given up).
     fn sla_reminders_pending(&mut self) -> Result<u64>;
+}
+
+/// What an operator watches, read in one go (for `/metrics`): the outbox,
+/// the inbox, the jobs' runs and 1C's exchanges.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Watched {
+    /// Messages not sent (nor given up), and when the oldest of them that is
+    /// due (or was tried) was made.
+    pub outbox_depth: i64,
+    pub outbox_oldest: Option<DateTime<Utc>>,
+    /// Messages given up on, ever.
+    pub outbox_failed: i64,
+    /// Telegram updates received and not yet applied, and the oldest one's arrival.
+    pub inbox_pending: i64,
+    pub inbox_oldest: Option<DateTime<Utc>>,
+    /// Finished runs per job and result, with the latest one's end.
+    pub job_runs: Vec<(String, bool, i64, Option<DateTime<Utc>>)>,
+    /// 1C's exchange steps per kind and result.
+    pub onec_exchanges: Vec<(String, bool, i64)>,
+}
+
+pub trait Monitoring {
+    /// [`Watched`] as of `now`.
+    fn watched(&mut self, now: DateTime<Utc>) -> Result<Watched>;
 }
 
 pub trait Jobs {

@@ -2296,6 +2296,30 @@ impl Sla for PgTx {
     }
 }
 
+impl super::Monitoring for PgTx {
+    fn watched(&mut self, now: DateTime<Utc>) -> Result<super::Watched> {
+        let outbox = self.one(sql::WATCH_OUTBOX.postgres(), &[&now])?;
+        let failed = self.one(sql::WATCH_OUTBOX_FAILED.postgres(), &[])?;
+        let inbox = self.one(sql::WATCH_INBOX.postgres(), &[])?;
+        let job_runs = self
+            .query(sql::WATCH_JOBS.postgres(), &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        let onec_exchanges =
+            self.query(sql::WATCH_ONEC.postgres(), &[])?.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+        Ok(super::Watched {
+            outbox_depth: outbox.get(0),
+            outbox_oldest: outbox.get(1),
+            outbox_failed: failed.get(0),
+            inbox_pending: inbox.get(0),
+            inbox_oldest: inbox.get(1),
+            job_runs,
+            onec_exchanges,
+        })
+    }
+}
+
 impl Jobs for PgTx {
     fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64> {
         Ok(self.one(sql::JOB_STARTED.postgres(), &[&job, &at])?.get(0))

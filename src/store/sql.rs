@@ -773,6 +773,24 @@ pub(crate) const LAST_JOB_RUN: Sql = shared!(
      ORDER BY started_at DESC, id DESC LIMIT 1"
 );
 
+// ---------------------------------------------------------------- monitoring
+
+/// Every message not sent (nor given up), and when the oldest of those that
+/// are due or were tried was made (one put off for later, never tried, is not late).
+pub(crate) const WATCH_OUTBOX: Sql = shared!(
+    "SELECT COUNT(*), MIN(CASE WHEN send_after <= ?1 OR attempts > 0 THEN created_at END) FROM outbox \
+     WHERE sent_at IS NULL AND failed_at IS NULL"
+);
+pub(crate) const WATCH_OUTBOX_FAILED: Sql = shared!("SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL");
+pub(crate) const WATCH_INBOX: Sql =
+    shared!("SELECT COUNT(*), MIN(received_at) FROM telegram_inbox WHERE done_at IS NULL");
+pub(crate) const WATCH_JOBS: Sql = shared!(
+    "SELECT job, ok, COUNT(*), MAX(finished_at) FROM job_runs WHERE finished_at IS NOT NULL AND ok IS NOT NULL \
+     GROUP BY job, ok ORDER BY job, ok"
+);
+pub(crate) const WATCH_ONEC: Sql =
+    shared!("SELECT kind, ok, COUNT(*) FROM onec_exchanges GROUP BY kind, ok ORDER BY kind, ok");
+
 // ---------------------------------------------------------------- web sessions
 
 pub(crate) const INSERT_LOGIN_TOKEN: Sql = shared!(

@@ -2247,6 +2247,39 @@ impl Sla for SqliteTx {
     }
 }
 
+impl super::Monitoring for SqliteTx {
+    fn watched(&mut self, now: DateTime<Utc>) -> Result<super::Watched> {
+        let (outbox_depth, outbox_oldest) = self
+            .conn
+            .query_row(sql::WATCH_OUTBOX.sqlite(), [to_text(now)], |r| Ok((r.get(0)?, time_opt(r, 1)?)))
+            .map_err(db)?;
+        let outbox_failed = self.conn.query_row(sql::WATCH_OUTBOX_FAILED.sqlite(), [], |r| r.get(0)).map_err(db)?;
+        let (inbox_pending, inbox_oldest) =
+            self.conn.query_row(sql::WATCH_INBOX.sqlite(), [], |r| Ok((r.get(0)?, time_opt(r, 1)?))).map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::WATCH_JOBS.sqlite()).map_err(db)?;
+        let job_runs = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, time_opt(r, 3)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        let mut st = self.conn.prepare_cached(sql::WATCH_ONEC.sqlite()).map_err(db)?;
+        let onec_exchanges = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?;
+        Ok(super::Watched {
+            outbox_depth,
+            outbox_oldest,
+            outbox_failed,
+            inbox_pending,
+            inbox_oldest,
+            job_runs,
+            onec_exchanges,
+        })
+    }
+}
+
 impl Jobs for SqliteTx {
     fn job_started(&mut self, job: &str, at: DateTime<Utc>) -> Result<i64> {
         self.insert(sql::JOB_STARTED.sqlite(), params![job, to_text(at)])

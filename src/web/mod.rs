@@ -17,6 +17,7 @@ mod charts;
 mod dashboard;
 mod employee;
 mod events;
+pub mod metrics;
 mod miniapp;
 mod onec;
 mod pages;
@@ -124,7 +125,8 @@ async fn healthz() -> axum::response::Response {
     axum::Json(serde_json::json!({ "status": "alive" })).into_response()
 }
 
-/// `GET /readyz`: the database answers and its schema is current; 200 only then, else 503.
+/// `GET /readyz`: the database answers and its schema is current; 200 only
+/// then, else 503. The bot's connection to Telegram is said too.
 async fn readyz(axum::extract::State(web): axum::extract::State<Web>) -> axum::response::Response {
     use axum::response::IntoResponse;
     let app = web.app.clone();
@@ -138,7 +140,10 @@ async fn readyz(axum::extract::State(web): axum::extract::State<Web>) -> axum::r
     });
     let code = if r.ready() { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
     let status = if r.ready() { "ready" } else { "not ready" };
-    (code, axum::Json(serde_json::json!({ "status": status, "database": r }))).into_response()
+    // The bot's state is told, not judged: the panel, the Mini App and 1C are
+    // served while Telegram is away, and a restart would not bring it back.
+    let bot = web.app.telemetry.bot.state();
+    (code, axum::Json(serde_json::json!({ "status": status, "database": r, "bot": bot }))).into_response()
 }
 
 /// The panel's routes.
