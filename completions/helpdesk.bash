@@ -638,7 +638,7 @@ _helpdesk() {
 
     case "${cmd}" in
         helpdesk)
-            opts="-h -V --config --database-url --help --version db seed users branches calendars health recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
+            opts="-h -V --config --database-url --log-format --help --version db seed users branches calendars health recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,6 +652,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -660,7 +664,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__archive)
-            opts="-h -V --dry-run --format --config --database-url --help --version"
+            opts="-h -V --dry-run --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -678,6 +682,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -686,7 +694,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__backup)
-            opts="-h -V --no-verify --config --database-url --help --version list prune help"
+            opts="-h -V --no-verify --config --database-url --log-format --help --version list prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +706,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -764,7 +776,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__backup__subcmd__list)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,6 +794,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -790,7 +806,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__backup__subcmd__prune)
-            opts="-h -V --keep --dry-run --config --database-url --help --version"
+            opts="-h -V --keep --dry-run --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -808,6 +824,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -816,7 +836,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__branches)
-            opts="-h -V --config --database-url --help --version list add help"
+            opts="-h -V --config --database-url --log-format --help --version list add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,6 +850,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -838,7 +862,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__branches__subcmd__add)
-            opts="-h -V --address --config --database-url --help --version"
+            opts="-h -V --address --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -854,6 +878,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -920,7 +948,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__branches__subcmd__list)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,6 +966,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -946,7 +978,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars)
-            opts="-h -V --config --database-url --help --version list set days remove-day assign help"
+            opts="-h -V --config --database-url --log-format --help --version list set days remove-day assign help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,6 +992,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -968,7 +1004,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars__subcmd__assign)
-            opts="-h -V --default --config --database-url --help --version"
+            opts="-h -V --default --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -980,6 +1016,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -990,7 +1030,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars__subcmd__days)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,6 +1042,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1110,7 +1154,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars__subcmd__list)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,6 +1172,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1136,7 +1184,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars__subcmd__remove__subcmd__day)
-            opts="-h -V --kind --config --database-url --help --version"
+            opts="-h -V --kind --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1154,6 +1202,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1162,7 +1214,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__calendars__subcmd__set)
-            opts="-h -V --name --timezone --weekdays --mon --tue --wed --thu --fri --sat --sun --default --not-default --config --database-url --help --version"
+            opts="-h -V --name --timezone --weekdays --mon --tue --wed --thu --fri --sat --sun --default --not-default --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1216,6 +1268,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1224,7 +1280,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__completions)
-            opts="-h -V --config --database-url --help --version bash elvish fish powershell zsh"
+            opts="-h -V --config --database-url --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1236,6 +1292,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1246,7 +1306,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__config)
-            opts="-h -V --config --database-url --help --version show help"
+            opts="-h -V --config --database-url --log-format --help --version show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1258,6 +1318,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1310,7 +1374,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__config__subcmd__show)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1328,6 +1392,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1336,7 +1404,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__contractors)
-            opts="-h -V --config --database-url --help --version list add help"
+            opts="-h -V --config --database-url --log-format --help --version list add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1350,6 +1418,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1358,7 +1430,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__contractors__subcmd__add)
-            opts="-h -V --contacts --config --database-url --help --version"
+            opts="-h -V --contacts --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,6 +1446,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1440,7 +1516,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__contractors__subcmd__list)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1458,6 +1534,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1466,7 +1546,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__db)
-            opts="-h -V --config --database-url --help --version status upgrade help"
+            opts="-h -V --config --database-url --log-format --help --version status upgrade help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,6 +1558,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1544,7 +1628,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__db__subcmd__status)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1562,6 +1646,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1570,7 +1658,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__db__subcmd__upgrade)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1584,6 +1672,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1592,7 +1684,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__export)
-            opts="-o -h -V --output --format --from --until --status --kind --branch --include-archived --config --database-url --help --version"
+            opts="-o -h -V --output --format --from --until --status --kind --branch --include-archived --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1638,6 +1730,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1646,7 +1742,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__health)
-            opts="-h -V --url --live --timeout --config --database-url --help --version"
+            opts="-h -V --url --live --timeout --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,6 +1762,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2642,7 +2742,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__import__subcmd__1c)
-            opts="-h -V --odata --dry-run --warehouse --map --sheet --format --config --database-url --help --version history help"
+            opts="-h -V --odata --dry-run --warehouse --map --sheet --format --config --database-url --log-format --help --version history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2674,6 +2774,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2726,7 +2830,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__import__subcmd__1c__subcmd__history)
-            opts="-h -V --limit --format --config --database-url --help --version"
+            opts="-h -V --limit --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2748,6 +2852,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2756,7 +2864,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__man)
-            opts="-h -V --out-dir --config --database-url --help --version"
+            opts="-h -V --out-dir --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2774,6 +2882,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2782,7 +2894,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__migrate)
-            opts="-h -V --to --from --truncate --format --config --database-url --help --version"
+            opts="-h -V --to --from --truncate --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2808,6 +2920,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2816,7 +2932,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__printers)
-            opts="-h -V --config --database-url --help --version list add retire help"
+            opts="-h -V --config --database-url --log-format --help --version list add retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2830,6 +2946,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2838,7 +2958,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__printers__subcmd__add)
-            opts="-h -V --branch --model --place --serial --cartridge --config --database-url --help --version"
+            opts="-h -V --branch --model --place --serial --cartridge --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2870,6 +2990,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2950,7 +3074,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__printers__subcmd__list)
-            opts="-h -V --branch --model --cartridge --retired --format --config --database-url --help --version"
+            opts="-h -V --branch --model --cartridge --retired --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2980,6 +3104,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2988,7 +3116,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__printers__subcmd__retire)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3002,6 +3130,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3010,7 +3142,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__recurring)
-            opts="-h -V --config --database-url --help --version list add pause resume run help"
+            opts="-h -V --config --database-url --log-format --help --version list add pause resume run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3024,6 +3156,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3032,7 +3168,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__recurring__subcmd__add)
-            opts="-h -V --kind --branch --all-branches --every --at --starting --description --priority --author --assignee --config --database-url --help --version"
+            opts="-h -V --kind --branch --all-branches --every --at --starting --description --priority --author --assignee --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3080,6 +3216,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3188,7 +3328,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__recurring__subcmd__list)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3206,6 +3346,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3214,7 +3358,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__recurring__subcmd__pause)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3226,6 +3370,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3236,7 +3384,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__recurring__subcmd__resume)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3248,6 +3396,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3258,7 +3410,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__recurring__subcmd__run)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3272,6 +3424,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3280,7 +3436,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__refills)
-            opts="-h -V --config --database-url --help --version send receive list show help"
+            opts="-h -V --config --database-url --log-format --help --version send receive list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3292,6 +3448,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3386,7 +3546,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__refills__subcmd__list)
-            opts="-h -V --open --format --config --database-url --help --version"
+            opts="-h -V --open --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3404,6 +3564,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3412,7 +3576,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__refills__subcmd__receive)
-            opts="-h -V --rejected --reason --config --database-url --help --version"
+            opts="-h -V --rejected --reason --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3434,6 +3598,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3442,7 +3610,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__refills__subcmd__send)
-            opts="-h -V --contractor --warehouse --note --handover --config --database-url --help --version"
+            opts="-h -V --contractor --warehouse --note --handover --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3472,6 +3640,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3480,7 +3652,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__refills__subcmd__show)
-            opts="-h -V --handover --format --config --database-url --help --version"
+            opts="-h -V --handover --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3502,6 +3674,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3510,7 +3686,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__report)
-            opts="-h -V --from --until --by --email --format --config --database-url --help --version"
+            opts="-h -V --from --until --by --email --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3540,6 +3716,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3548,7 +3728,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__requests)
-            opts="-h -V --config --database-url --help --version list show help"
+            opts="-h -V --config --database-url --log-format --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3560,6 +3740,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3626,7 +3810,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__requests__subcmd__list)
-            opts="-h -V --status --kind --branch --waiting --author --assignee --from --until --archived --include-archived --order --limit --offset --format --config --database-url --help --version"
+            opts="-h -V --status --kind --branch --waiting --author --assignee --from --until --archived --include-archived --order --limit --offset --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3688,6 +3872,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3696,7 +3884,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__requests__subcmd__show)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3714,6 +3902,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3722,7 +3914,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__restore)
-            opts="-h -V --force --config --database-url --help --version"
+            opts="-h -V --force --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3736,6 +3928,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3744,7 +3940,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__schedule)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3762,6 +3958,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3770,7 +3970,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__seed)
-            opts="-h -V --fixtures --write-fixtures --force --demo --requests --months --consumption --random-seed --format --config --database-url --help --version"
+            opts="-h -V --fixtures --write-fixtures --force --demo --requests --months --consumption --random-seed --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3808,6 +4008,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3816,7 +4020,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__serve)
-            opts="-h -V --webhook-url --listen --config --database-url --help --version"
+            opts="-h -V --webhook-url --listen --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3838,6 +4042,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3846,7 +4054,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__sla__subcmd__check)
-            opts="-h -V --dry-run --fail-on-breach --format --config --database-url --help --version"
+            opts="-h -V --dry-run --fail-on-breach --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3864,6 +4072,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3872,7 +4084,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock)
-            opts="-h -V --config --database-url --help --version list empties check forecast backtest help"
+            opts="-h -V --config --database-url --log-format --help --version list empties check forecast backtest help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3886,6 +4098,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3894,7 +4110,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__backtest)
-            opts="-h -V --horizon --over --format --config --database-url --help --version"
+            opts="-h -V --horizon --over --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3920,6 +4136,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3928,7 +4148,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__check)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3946,6 +4166,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3954,7 +4178,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__empties)
-            opts="-h -V --note --config --database-url --help --version"
+            opts="-h -V --note --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3972,6 +4196,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3980,7 +4208,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__forecast)
-            opts="-h -V --send --warehouse --within --format --config --database-url --help --version"
+            opts="-h -V --send --warehouse --within --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4004,6 +4232,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4112,7 +4344,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__stock__subcmd__list)
-            opts="-h -V --warehouse --low --format --config --database-url --help --version"
+            opts="-h -V --warehouse --low --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4134,6 +4366,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4142,7 +4378,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users)
-            opts="-h -V --config --database-url --help --version list add set-role block unblock help"
+            opts="-h -V --config --database-url --log-format --help --version list add set-role block unblock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4156,6 +4392,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4164,7 +4404,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users__subcmd__add)
-            opts="-h -V --name --role --branch --phone --language --config --database-url --help --version"
+            opts="-h -V --name --role --branch --phone --language --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4198,6 +4438,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4206,7 +4450,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users__subcmd__block)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4218,6 +4462,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4326,7 +4574,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users__subcmd__list)
-            opts="-h -V --role --staff --branch --blocked --format --config --database-url --help --version"
+            opts="-h -V --role --staff --branch --blocked --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4352,6 +4600,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4360,7 +4612,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users__subcmd__set__subcmd__role)
-            opts="-h -V --config --database-url --help --version user storekeeper support admin"
+            opts="-h -V --config --database-url --log-format --help --version user storekeeper support admin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4372,6 +4624,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4382,7 +4638,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__users__subcmd__unblock)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4396,6 +4652,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4404,7 +4664,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__web)
-            opts="-h -V --config --database-url --help --version login-link sign-out help"
+            opts="-h -V --config --database-url --log-format --help --version login-link sign-out help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4416,6 +4676,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4482,7 +4746,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__web__subcmd__login__subcmd__link)
-            opts="-h -V --format --config --database-url --help --version"
+            opts="-h -V --format --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4500,6 +4764,10 @@ _helpdesk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4508,7 +4776,7 @@ _helpdesk() {
             return 0
             ;;
         helpdesk__subcmd__web__subcmd__sign__subcmd__out)
-            opts="-h -V --config --database-url --help --version"
+            opts="-h -V --config --database-url --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4520,6 +4788,10 @@ _helpdesk() {
                     ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

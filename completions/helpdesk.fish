@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_helpdesk_global_optspecs
-    string join \n config= database-url= h/help V/version
+    string join \n config= database-url= log-format= h/help V/version
 end
 
 function __fish_helpdesk_needs_command
@@ -26,6 +26,8 @@ end
 
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_needs_command" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "db" -d 'Show and upgrade the database schema'
@@ -57,6 +59,8 @@ complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "man" -d 'Print th
 complete -c helpdesk -n "__fish_helpdesk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and not __fish_seen_subcommand_from status upgrade help" -f -a "status" -d 'List applied and pending schema migrations'
@@ -67,10 +71,14 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'List applied and pending schema migrations'
@@ -86,6 +94,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l force -d 'With --write-fixtures, overwrite files that already exist'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l demo -d 'Also add demo employees and requests'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -l consumption -d 'Also a cartridge consumption history over the months: every printer\'s types used at a rate, trend and season of its own, ordered, issued from stock and delivered, for the forecast (`stock forecast`, `stock backtest`); the demo requests\' cartridge orders done are issued through the ledger too'
@@ -93,6 +103,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s h -l help -d 
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand seed" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and not __fish_seen_subcommand_from list add set-role block unblock help" -f -a "list" -d 'List people'
@@ -112,6 +124,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l staff -d 'Only staff (storekeepers, support, admins, super admins)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -l blocked -d 'Only blocked people'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -128,18 +142,26 @@ uk\t''
 en\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from set-role" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from block" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from unblock" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List people'
@@ -150,6 +172,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and not __fish_seen_subcommand_from list add help" -f -a "list" -d 'List branches'
@@ -160,11 +184,15 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l address -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "list" -d 'List branches'
@@ -172,6 +200,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand branches; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and not __fish_seen_subcommand_from list set days remove-day assign help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and not __fish_seen_subcommand_from list set days remove-day assign help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and not __fish_seen_subcommand_from list set days remove-day assign help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and not __fish_seen_subcommand_from list set days remove-day assign help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and not __fish_seen_subcommand_from list set days remove-day assign help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and not __fish_seen_subcommand_from list set days remove-day assign help" -f -a "list" -d 'List calendars: time zone, hours per weekday, the branches that keep each'
@@ -185,6 +215,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l name -d 'Its name (required for a new calendar)' -r
@@ -199,21 +231,29 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l sun -d 'Hours on Sundays' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l default -d 'Make it the organization\'s default, kept by branches with no calendar of their own'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -l not-default -d 'Stop it being the default (branches with no calendar of their own run round the clock)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from days" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from days" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from days" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from days" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from days" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from remove-day" -l kind -d 'holiday, yearly or workday; by default whichever the date has' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from remove-day" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from remove-day" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from remove-day" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from remove-day" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from remove-day" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from assign" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from assign" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from assign" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from assign" -l default -d 'Back to the organization\'s default calendar'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from assign" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand calendars; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
@@ -227,11 +267,15 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -l url -d 'Whe
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -l timeout -d 'How long to wait for the answer, in seconds' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -l live -d 'Ask /healthz (alive) instead of /readyz (ready to serve)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand health" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and not __fish_seen_subcommand_from list add pause resume run help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and not __fish_seen_subcommand_from list add pause resume run help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and not __fish_seen_subcommand_from list add pause resume run help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and not __fish_seen_subcommand_from list add pause resume run help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and not __fish_seen_subcommand_from list add pause resume run help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and not __fish_seen_subcommand_from list add pause resume run help" -f -a "list" -d 'List schedules: what each files, when, for which branch, when it is next due and what it filed last'
@@ -245,6 +289,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -l kind -r -f -a "cartridge\t''
@@ -263,19 +309,27 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -l assignee -d 'Filed accepted by this staff member (a Telegram ID); otherwise filed new, for the queue' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -l all-branches -d 'One request for every branch at each occurrence'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from pause" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from pause" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from pause" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from resume" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from resume" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from resume" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from run" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from run" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from run" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from help" -f -a "list" -d 'List schedules: what each files, when, for which branch, when it is next due and what it filed last'
@@ -286,6 +340,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand recurring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and not __fish_seen_subcommand_from list add retire help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and not __fish_seen_subcommand_from list add retire help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and not __fish_seen_subcommand_from list add retire help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and not __fish_seen_subcommand_from list add retire help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and not __fish_seen_subcommand_from list add retire help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and not __fish_seen_subcommand_from list add retire help" -f -a "list" -d 'List printers, with the cartridge types each takes'
@@ -300,6 +356,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from list" -l retired -d 'Retired printers too'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -310,10 +368,14 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from add" -l cartridge -d 'A cartridge type it takes (a vendor article, 1C id or id); repeat for each, or separate with commas' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from retire" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from retire" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from retire" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from retire" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List printers, with the cartridge types each takes'
@@ -322,6 +384,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand printers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and not __fish_seen_subcommand_from list add help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and not __fish_seen_subcommand_from list add help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and not __fish_seen_subcommand_from list add help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and not __fish_seen_subcommand_from list add help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and not __fish_seen_subcommand_from list add help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and not __fish_seen_subcommand_from list add help" -f -a "list" -d 'Every contractor, by name'
@@ -332,11 +396,15 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from add" -l contacts -d 'Phone, email, address' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from add" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from add" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from add" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every contractor, by name'
@@ -344,6 +412,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fis
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand contractors; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and not __fish_seen_subcommand_from send receive list show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and not __fish_seen_subcommand_from send receive list show help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and not __fish_seen_subcommand_from send receive list show help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and not __fish_seen_subcommand_from send receive list show help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and not __fish_seen_subcommand_from send receive list show help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and not __fish_seen_subcommand_from send receive list show help" -f -a "send" -d 'Send empties from a warehouse to a contractor: one batch, with its handover document'
@@ -357,12 +427,16 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_se
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from send" -l handover -d 'Also write the handover document (xlsx) here' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from send" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from send" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from send" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -l rejected -d 'Rejected by the contractor: ARTICLE=N (needs --reason)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -l reason -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from receive" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t'A table for people'
@@ -370,6 +444,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -l open -d 'Only batches with cartridges still at a contractor'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -379,6 +455,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send empties from a warehouse to a contractor: one batch, with its handover document'
@@ -388,6 +466,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_se
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand refills; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check forecast backtest help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check forecast backtest help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check forecast backtest help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check forecast backtest help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check forecast backtest help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and not __fish_seen_subcommand_from list empties check forecast backtest help" -f -a "list" -d 'Cartridges in stock per warehouse: full and empty'
@@ -402,12 +482,16 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -l low -d 'Only rows below their minimum stock'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l note -d 'Who brought them, from where' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from empties" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l format -r -f -a "table\t'A table for people'
@@ -415,6 +499,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l warehouse -d 'Only this warehouse: a code, name, 1C id or id' -r
@@ -424,6 +510,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -l send -d 'Queue the digest of suggested orders for the storekeepers in Telegram and the staff mailbox (SMTP_STAFF_TO) instead of printing; `serve` delivers it (and sends it weekly by itself, SCHEDULE_STOCK_FORECAST)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from forecast" -s V -l version -d 'Print version'
@@ -434,6 +522,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from backtest" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from backtest" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from backtest" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from backtest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from backtest" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand stock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Cartridges in stock per warehouse: full and empty'
@@ -450,6 +540,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __f
 json\t'The whole report as one JSON object'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -l dry-run -d 'Show what would change and what matches nothing; write nothing'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and not __fish_seen_subcommand_from history help" -s V -l version -d 'Print version'
@@ -461,12 +553,16 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from help" -f -a "history" -d 'What each exchange with 1C did, newest first: imports of what 1C posted to /1c/exchange, pulls over OData, orders sent to 1C and confirmed, order states 1C sent back; refusals with their reason (a file named "history" is ./history)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand import-1c; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List requests, newest first'
@@ -498,6 +594,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l archived -d 'Only archived requests'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -l include-archived -d 'Archived requests too'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -507,6 +605,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests, newest first'
@@ -516,10 +616,14 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l webhook-url 
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l listen -d 'The address the web panel (and the webhook) listens on; overrides HELPDESK_WEB_LISTEN [default with --webhook-url: 127.0.0.1:8080]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and not __fish_seen_subcommand_from login-link sign-out help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and not __fish_seen_subcommand_from login-link sign-out help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and not __fish_seen_subcommand_from login-link sign-out help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and not __fish_seen_subcommand_from login-link sign-out help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and not __fish_seen_subcommand_from login-link sign-out help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and not __fish_seen_subcommand_from login-link sign-out help" -f -a "login-link" -d 'Print a one-time sign-in link to the web panel for a person (valid 10 minutes, usable once)'
@@ -530,10 +634,14 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from login-link" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from login-link" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from login-link" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from login-link" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from login-link" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from sign-out" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from sign-out" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from sign-out" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from sign-out" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from sign-out" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from help" -f -a "login-link" -d 'Print a one-time sign-in link to the web panel for a person (valid 10 minutes, usable once)'
@@ -541,6 +649,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_s
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand web; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -l no-verify -d 'Skip the checks of the new backup (its integrity and row counts)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and not __fish_seen_subcommand_from list prune help" -s V -l version -d 'Print version'
@@ -552,11 +662,15 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -d 'How many daily backups to keep [default: HELPDESK_BACKUP_KEEP_DAILY]' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Only show what would be removed'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -565,6 +679,8 @@ complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_see
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -l force -d 'Restore even while `helpdesk serve` is using the database'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand restore" -s V -l version -d 'Print version'
@@ -575,6 +691,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand migrate" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand migrate" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand migrate" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand migrate" -l truncate -d 'Replace the helpdesk data the target already holds'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand migrate" -s V -l version -d 'Print version'
@@ -583,6 +701,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -l dry-run -d 'Only show how many requests would be archived'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand archive" -s V -l version -d 'Print version'
@@ -591,6 +711,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l dry-run -d 'Only list the breaches: record and send nothing'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -l fail-on-breach -d 'Exit with code 3 when any request is overdue'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand sla-check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -604,6 +726,8 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -l email -d 'Email it to the staff mailbox instead of printing it'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand report" -s V -l version -d 'Print version'
@@ -624,6 +748,8 @@ it_help\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l branch -d 'Only this branch: a code, name or id (code:X, name:X or id:N to say which)' -r
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -l include-archived -d 'Archived requests too (left out by default)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand export" -s V -l version -d 'Print version'
@@ -632,10 +758,14 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand schedule" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'
@@ -645,17 +775,23 @@ json\t'JSON, an array of objects'
 csv\t'CSV with a header row'"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'List every setting, its value (secrets redacted) and where it came from'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l out-dir -d 'Write helpdesk.1 and a page per subcommand into this directory instead of printing helpdesk.1' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l config -d 'TOML config file [env: HELPDESK_CONFIG]' -r -F
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l database-url -d 'Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]' -r
+complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -l log-format -d 'Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]' -r -f -a "text\t''
+json\t''"
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s h -l help -d 'Print help'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand man" -s V -l version -d 'Print version'
 complete -c helpdesk -n "__fish_helpdesk_using_subcommand help; and not __fish_seen_subcommand_from db seed users branches calendars health recurring printers contractors refills stock import-1c requests serve web backup restore migrate archive sla-check report export schedule config completions man help" -f -a "db" -d 'Show and upgrade the database schema'

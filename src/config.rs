@@ -20,7 +20,20 @@ use std::time::Duration;
 pub const ENV_PREFIX: &str = "HELPDESK_";
 
 /// Environment variables with the prefix that are not settings.
-const NOT_SETTINGS: &[&str] = &["HELPDESK_LOG", "HELPDESK_CONFIG", "HELPDESK_TEST_PG_URL"];
+const NOT_SETTINGS: &[&str] = &["HELPDESK_LOG", "HELPDESK_LOG_FORMAT", "HELPDESK_CONFIG", "HELPDESK_TEST_PG_URL"];
+
+/// Whether this process logs JSON lines (`--log-format json`): set once at start.
+static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// See [`JSON_LOGS`].
+pub fn json_logs() -> bool {
+    JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`json_logs`] (at start, before logging begins).
+pub fn set_json_logs(on: bool) {
+    JSON_LOGS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
 
 /// One setting: its key, default and description (used for `.env.example`,
 /// `config show` and error messages).
@@ -35,6 +48,13 @@ pub struct Spec {
 impl Spec {
     pub fn env_name(&self) -> String {
         format!("{ENV_PREFIX}{}", self.key.to_ascii_uppercase())
+    }
+
+    /// Whether its value may come from a file named by `HELPDESK_<NAME>_FILE`
+    /// (secrets as Docker and Kubernetes mount them): the secrets and the
+    /// database URL.
+    pub fn from_file_allowed(&self) -> bool {
+        self.secret || self.key == "database_url"
     }
 }
 
@@ -51,6 +71,10 @@ pub const SPECS: &[Spec] = &[
         "database_url",
         "sqlite:helpdesk.db",
         "Database: sqlite:PATH (or a bare path) for the embedded default, or postgres://USER:PASSWORD@HOST:PORT/DB.",
+    ),
+    secret(
+        "database_password",
+        "Password for a PostgreSQL DATABASE_URL that has none in it (as a secret file: DATABASE_PASSWORD_FILE).",
     ),
     secret("bot_token", "Telegram bot token from @BotFather (TELOXIDE_TOKEN is accepted too)."),
     spec(
@@ -290,6 +314,28 @@ impl DatabaseUrl {
             return Err(format!("unsupported database URL scheme '{scheme}'; use sqlite:PATH"));
         }
         Ok(DatabaseUrl::Sqlite(PathBuf::from(s)))
+    }
+
+    /// The URL with `password` (a separate setting, often a secret file) put
+    /// in; empty: unchanged. Only for a PostgreSQL URL with a user and no password of its own.
+    pub fn with_password(&self, password: &str) -> Result<DatabaseUrl, String> {
+        let password = password.trim_end_matches(['\n', '\r']);
+        if password.is_empty() {
+            return Ok(self.clone());
+        }
+        let DatabaseUrl::Postgres(url) = self else {
+            return Err("a database password is for a PostgreSQL database URL; SQLite has none".into());
+        };
+        let mut u = url::Url::parse(url.expose())
+            .map_err(|e| format!("the database URL cannot take a password ({e}); put it in the URL instead"))?;
+        if u.password().is_some() {
+            return Err("the database URL has a password already; keep one of the two".into());
+        }
+        if u.username().is_empty() {
+            return Err("the database URL names no user; write postgres://USER@HOST/DB".into());
+        }
+        u.set_password(Some(password)).map_err(|_| "the database URL cannot take a password".to_string())?;
+        Ok(DatabaseUrl::Postgres(Secret::new(u.to_string())))
     }
 
     /// The URL as it may be printed: passwords replaced by `***`.
@@ -642,6 +688,8 @@ pub enum Origin {
     DotEnv(PathBuf),
     Env,
     Flag,
+    /// A file named by `HELPDESK_<NAME>_FILE`.
+    SecretFile(PathBuf),
 }
 
 impl fmt::Display for Origin {
@@ -652,6 +700,7 @@ impl fmt::Display for Origin {
             Origin::DotEnv(p) => write!(f, "{}", p.display()),
             Origin::Env => f.write_str("environment"),
             Origin::Flag => f.write_str("command line"),
+            Origin::SecretFile(p) => write!(f, "file {}", p.display()),
         }
     }
 }
@@ -671,6 +720,10 @@ pub enum ConfigError {
     DotEnv { path: PathBuf, message: String },
     #[error("unknown setting {name} (from {origin}); run `helpdesk config show` to list the settings")]
     UnknownEnv { name: String, origin: Origin },
+    #[error("cannot read {name} from {path}: {message}; check the path and that this user may read it")]
+    SecretFile { name: String, path: PathBuf, message: String },
+    #[error("both {name} and {name}_FILE are set; keep one")]
+    SecretTwice { name: String },
 }
 
 /// Raw values by source, before typing.
@@ -732,6 +785,35 @@ impl Layers {
         (spec.default.to_string(), Origin::Default)
     }
 
+    /// The value a `HELPDESK_<NAME>_FILE` variable points at, when it is set
+    /// (the file's content without its trailing newline).
+    fn value_from_file(&self, spec: &Spec) -> Result<Option<(String, Origin)>, ConfigError> {
+        if !spec.from_file_allowed() {
+            return Ok(None);
+        }
+        let name = spec.env_name();
+        let var = format!("{name}_FILE");
+        let path = self
+            .env
+            .get(&var)
+            .or_else(|| self.dotenv.as_ref().and_then(|(_, m)| m.get(&var)))
+            .filter(|p| !p.trim().is_empty());
+        let Some(path) = path else { return Ok(None) };
+        let direct = self.env.contains_key(&name)
+            || self.dotenv.as_ref().is_some_and(|(_, m)| m.contains_key(&name))
+            || (spec.key == "bot_token" && self.env.contains_key("TELOXIDE_TOKEN"));
+        if direct {
+            return Err(ConfigError::SecretTwice { name });
+        }
+        let path = PathBuf::from(path.trim());
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::SecretFile {
+            name: var.clone(),
+            path: path.clone(),
+            message: io_message(&e),
+        })?;
+        Ok(Some((text.trim_end_matches(['\n', '\r']).to_string(), Origin::SecretFile(path))))
+    }
+
     /// `HELPDESK_*` variables of a settings group (`SLA_`, `SMTP_`, `BACKUP_`,
     /// `ARCHIVE_`, `SCHEDULE_`) that name no setting: a typo there would
     /// silently change a policy, so they are refused rather than warned about.
@@ -742,7 +824,14 @@ impl Layers {
 
     /// `HELPDESK_*` variables that name no setting (likely typos).
     pub fn unknown_env(&self) -> Vec<String> {
-        let known: Vec<String> = SPECS.iter().map(Spec::env_name).collect();
+        let known: Vec<String> = SPECS
+            .iter()
+            .flat_map(|s| {
+                let name = s.env_name();
+                let file = s.from_file_allowed().then(|| format!("{name}_FILE"));
+                std::iter::once(name).chain(file)
+            })
+            .collect();
         let mut names: Vec<String> = self
             .env
             .keys()
@@ -753,6 +842,15 @@ impl Layers {
         names.sort();
         names.dedup();
         names
+    }
+}
+
+/// An I/O error as a person reads it: "permission denied", not "Permission denied (os error 13)".
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
     }
 }
 
@@ -843,11 +941,16 @@ impl Loaded {
         }
         let mut raw: BTreeMap<&'static str, (String, Origin)> = BTreeMap::new();
         for s in SPECS {
-            raw.insert(s.key, layers.value(s));
+            // A flag still wins over a file.
+            let from_file = if layers.flags.contains_key(s.key) { None } else { layers.value_from_file(s)? };
+            raw.insert(s.key, from_file.unwrap_or_else(|| layers.value(s)));
         }
         let mut p = Parser { raw: &raw };
         let settings = Settings {
-            database_url: p.get("database_url", DatabaseUrl::parse)?,
+            database_url: {
+                let url = p.get("database_url", DatabaseUrl::parse)?;
+                p.get("database_password", |v| url.with_password(v))?
+            },
             bot_token: p.get("bot_token", |v| Ok(non_empty(v).map(Secret::new)))?,
             telegram_api_url: p.get("telegram_api_url", parse_http_url)?,
             super_admins: p.get("super_admins", parse_ids)?,
@@ -1092,7 +1195,8 @@ impl Parser<'_> {
                 _ => spec.env_name(),
             };
             // Never echo a secret back, even when it is malformed.
-            let message = if spec.secret { "the value is malformed".to_string() } else { message };
+            let echoed = !value.is_empty() && message.contains(value.as_str());
+            let message = if spec.secret && echoed { "the value is malformed".to_string() } else { message };
             ConfigError::Invalid { name, origin: origin.clone(), message }
         })
     }

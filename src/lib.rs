@@ -5,6 +5,18 @@
 //! interface (SQLite or PostgreSQL); `config` holds the typed settings and
 //! `i18n` every text people see in Telegram.
 
+/// A line for a person watching `serve` in a terminal ("started as
+/// @name"); left out when the logs are JSON for a shipper (`--log-format
+/// json`), where the same news is in the log.
+#[macro_export]
+macro_rules! announce {
+    ($($t:tt)*) => {
+        if !$crate::config::json_logs() {
+            eprintln!($($t)*);
+        }
+    };
+}
+
 pub mod bot;
 pub mod cli;
 pub mod clock;

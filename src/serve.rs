@@ -123,7 +123,7 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
     if let Some(listener) = metrics_listener {
         let addr = listener.local_addr()?;
         tracing::info!(%addr, "metrics listening");
-        eprintln!("helpdesk: metrics at http://{addr}/metrics");
+        crate::announce!("helpdesk: metrics at http://{addr}/metrics");
         tokio::spawn(crate::web::server::run(
             listener,
             crate::web::metrics::routes(app.clone()),
@@ -136,7 +136,7 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
         Some(listener) => {
             let addr = listener.local_addr()?;
             tracing::info!(%addr, public = ?app.settings.web.base_url(), "web panel listening");
-            eprintln!(
+            crate::announce!(
                 "helpdesk: web panel at {} (listening on {addr})",
                 app.settings.web.base_url().unwrap_or_else(|| format!("http://{addr}"))
             );
@@ -160,12 +160,12 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
             let _ = heartbeat.await;
             let _ = blocking(&app, move |app| instance.stop(app)).await;
             tracing::info!("stopped");
-            eprintln!("helpdesk: stopped");
+            crate::announce!("helpdesk: stopped");
             return Ok(());
         }
     };
     tracing::info!("started as @{}", me.username());
-    eprintln!("helpdesk: started as @{}", me.username());
+    crate::announce!("helpdesk: started as @{}", me.username());
     web.set_bot_username(me.username());
 
     let mailer: Option<Arc<dyn services::notify::Mailer>> =
@@ -237,7 +237,7 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
         tracing::warn!(error = %e, "cannot record this serve as stopped; the others take over when its heartbeat is missed");
     }
     tracing::info!("stopped");
-    eprintln!("helpdesk: stopped");
+    crate::announce!("helpdesk: stopped");
     match bot_result {
         None | Some(Ok(Ok(()))) => Ok(()),
         Some(Ok(Err(e))) => Err(e),
@@ -299,7 +299,7 @@ fn spawn_signal_handler(shutdown: CancellationToken) {
         #[cfg(not(unix))]
         let _ = ctrl_c.await;
         tracing::info!("stopping: no new connections; finishing the requests and updates in hand");
-        eprintln!("helpdesk: stopping");
+        crate::announce!("helpdesk: stopping");
         shutdown.cancel();
     });
 }

@@ -66,13 +66,13 @@ fn database_urls_and_paths() {
         &w,
         w.cmd().args(["--database-url", "postgres://app:s3cret@127.0.0.1:1/helpdesk", "branches", "list"]),
         1,
-        "cannot open database postgres://app:***@127.0.0.1:1/helpdesk: error connecting to server",
+        "database postgres://app:***@127.0.0.1:1/helpdesk does not answer: error connecting to server",
     );
     let stderr = fails_with(
         &w,
         w.cmd().args(["--database-url", "postgres://app:s3cret@127.0.0.1:1/hd", "users", "list"]),
         1,
-        "cannot open database postgres://app:***@127.0.0.1:1/hd: ",
+        "database postgres://app:***@127.0.0.1:1/hd does not answer: ",
     );
     assert!(!stderr.contains("s3cret"), "{stderr}");
     fails_with(

@@ -73,7 +73,7 @@ pub async fn run(
         Some((url, secret)) => {
             set_webhook(&app, &bot, &url, &secret, &shutdown).await?;
             tracing::info!(%url, "receiving updates by webhook");
-            eprintln!("helpdesk: receiving updates by webhook at {url}");
+            crate::announce!("helpdesk: receiving updates by webhook at {url}");
             tokio::spawn(reclaim(app.clone(), instance.clone(), updates_tx, shutdown.clone()))
         }
         None => {

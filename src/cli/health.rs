@@ -32,7 +32,16 @@ pub fn run(global: &Global, args: HealthArgs) -> Result<ExitCode> {
             let Some(listen) = loaded.settings.web.listen else {
                 bail!("give --url, or set HELPDESK_WEB_LISTEN: serve has no web listener to ask");
             };
-            format!("http://{listen}")
+            // Listening on every address (a container's 0.0.0.0): ask this host's own.
+            let mut at = listen;
+            if at.ip().is_unspecified() {
+                at.set_ip(if at.is_ipv4() {
+                    std::net::Ipv4Addr::LOCALHOST.into()
+                } else {
+                    std::net::Ipv6Addr::LOCALHOST.into()
+                });
+            }
+            format!("http://{at}")
         }
     };
     let path = if args.live { "/healthz" } else { "/readyz" };

@@ -69,6 +69,16 @@ pub struct Global {
     /// Database: sqlite:PATH, a bare path, or postgres://USER:PASSWORD@HOST/DB [env: HELPDESK_DATABASE_URL] [default: sqlite:helpdesk.db]
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Log lines as text, or as JSON objects for a log shipper [env: HELPDESK_LOG_FORMAT] [default: text]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,7 +261,18 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    init_logging();
+    let format = match cli.global.log_format {
+        Some(f) => f,
+        None => match std::env::var("HELPDESK_LOG_FORMAT").as_deref().map(str::trim) {
+            Err(_) | Ok("") | Ok("text") => LogFormat::Text,
+            Ok("json") => LogFormat::Json,
+            Ok(other) => {
+                eprintln!("error: HELPDESK_LOG_FORMAT '{other}' is not a log format; use text or json");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    init_logging(format);
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => code,
         // The reader went away (`helpdesk requests list | head`): stop quietly, as Unix tools do.
@@ -279,7 +300,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn init_logging() {
+fn init_logging(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("HELPDESK_LOG") {
         Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
@@ -289,10 +310,13 @@ fn init_logging() {
         Err(_) => EnvFilter::new("warn"),
     };
     use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    match format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => {
+            crate::config::set_json_logs(true);
+            // One JSON object a line: time, level, message and fields, flattened.
+            logs.json().flatten_event(true).with_current_span(false).with_span_list(false).init()
+        }
+    }
 }

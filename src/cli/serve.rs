@@ -1,10 +1,12 @@
 //! `helpdesk serve`: the Telegram bot (long polling) and its notification sender.
 
-use super::{Global, open_app};
-use crate::services::OpenOptions;
+use super::{Global, load_settings};
+use crate::clock::SystemClock;
+use crate::services::{App, OpenOptions};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -29,8 +31,25 @@ pub struct ServeArgs {
     listen: Option<std::net::SocketAddr>,
 }
 
+/// How long serve waits at start for a database that does not answer yet
+/// (a container started before its PostgreSQL).
+const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
-    let mut app = open_app(global, OpenOptions::default())?;
+    let loaded = load_settings(global)?;
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_secs(1);
+    let mut app = loop {
+        match App::open(loaded.settings.clone(), OpenOptions::default(), Arc::new(SystemClock)) {
+            Ok(app) => break app,
+            Err(e) if e.is_unreachable() && started.elapsed() + pause < DATABASE_WAIT => {
+                tracing::warn!("{e}; waiting for it, retrying in {}s", pause.as_secs());
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_secs(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     if let Some(listen) = args.listen {
         let mut settings = (*app.settings).clone();
         settings.web.listen = Some(listen);

@@ -187,6 +187,14 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// The database did not answer at all (perhaps not up yet): worth
+    /// waiting for, unlike a refused password or a missing database.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::Store(StoreError::Unreachable { .. }))
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
         if e.is_failure() {

@@ -38,6 +38,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub enum StoreError {
     #[error("cannot open database {path}: {message}")]
     Open { path: String, message: String },
+    /// The server did not answer at all (refused, unknown host, timed out):
+    /// perhaps not up yet.
+    #[error("database {path} does not answer: {message}; is the server up? check the host and port in the URL")]
+    Unreachable { path: String, message: String },
     #[error(
         "{path} is not a helpdesk database or is damaged ({message}); restore it from a backup or point HELPDESK_DATABASE_URL elsewhere"
     )]
@@ -69,6 +73,7 @@ impl StoreError {
     pub fn is_failure(&self) -> bool {
         match self {
             StoreError::Open { .. }
+            | StoreError::Unreachable { .. }
             | StoreError::Corrupt { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::Divergent(_)

@@ -307,6 +307,10 @@ impl PgStore {
         let connector = connector(url.expose())?;
         let mut first = connector.connect().map_err(|e| {
             let why = short(&e);
+            let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+            if e.as_db_error().is_none() && io {
+                return StoreError::Unreachable { path: shown.clone(), message: why };
+            }
             let advice = if why.contains("TLS") || why.contains("certificate") {
                 "check sslmode and sslrootcert in the URL (verify-full needs the host name the certificate names)"
             } else {
