@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 ./scripts/ensure-faketime.sh >/dev/null || echo "== no libfaketime: tests/serve_recurring.rs will say SKIPPED ==" >&2
 # /metrics is linted by Prometheus' promtool and read by its Python client's parser.
 ./scripts/ensure-prometheus.sh >/dev/null
+# The container image's test builds it with podman on a Debian made with debootstrap.
+./scripts/ensure-container.sh >/dev/null
 cargo test --locked --all-targets "$@"
 cargo test --locked --doc
 if [ -n "${HELPDESK_TEST_PG_URL:-}" ]; then

@@ -11,7 +11,9 @@
 # order and page size, select_related, a plain template of the panel's columns) under gunicorn with
 # 2 x cores sync workers, Django's own users and sessions in a second SQLite file.
 # Targets: the requests page at least 10x Django's requests/s with p99 under 50 ms; dashboard p99
-# under 100 ms; the stock page p99 under 50 ms. Also prints serve's peak RSS (VmHWM) after its runs.
+# under 100 ms; the stock page p99 under 50 ms; the requests page and the dashboard keep theirs with
+# Prometheus metrics on (HELPDESK_METRICS=on), and one scrape of /metrics is timed. Also prints
+# serve's peak RSS (VmHWM) after its runs.
 #
 # Telegram is not reached: the Bot API address points at a closed port, the bot keeps retrying in
 # the background, and the panel does not wait for it. The scheduled jobs are off
@@ -145,6 +147,24 @@ check_page hd_requests_after "http://127.0.0.1:$hd_port$path" "$hd_cookie" >/dev
 hd_rss="$(awk '/^VmHWM:/ {print $2}' "/proc/$serve_pid/status")"
 stop "$serve_pid"; serve_pid=""
 
+# The same two pages with Prometheus metrics on (HELPDESK_METRICS=on: every request counted and
+# timed by route), then one scrape of /metrics timed on that database.
+echo "== helpdesk serve with HELPDESK_METRICS=on"
+env "${hd_env[@]}" HELPDESK_METRICS=on "$hd" serve >serve-metrics.log 2>&1 &
+serve_pid=$!
+wait_http "http://127.0.0.1:$hd_port/login" "$serve_pid" serve-metrics.log
+check_page hd_requests_m "http://127.0.0.1:$hd_port$path" "$hd_cookie" >/dev/null
+echo "== wrk: helpdesk $path, metrics on"
+bench hd_requests_m "http://127.0.0.1:$hd_port$path" "$hd_cookie"
+echo "== wrk: helpdesk /dashboard, metrics on"
+bench hd_dashboard_m "http://127.0.0.1:$hd_port/dashboard" "$hd_cookie"
+read -r code scrape < <(curl -s -m 60 -o metrics.txt -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$hd_port/metrics")
+[ "$code" = 200 ] || fail "/metrics answered $code, not 200"
+scrape_ms="$(python3 -c "print(round($scrape * 1000))")"
+grep -q '^helpdesk_http_requests_total{' metrics.txt || fail "/metrics counted no requests"
+echo "  one scrape of /metrics: $scrape_ms ms, $(wc -l <metrics.txt) lines"
+stop "$serve_pid"; serve_pid=""
+
 workers=$((2 * $(nproc)))
 echo "== Django peer: gunicorn with $workers sync workers (2 x $(nproc) cores) on 127.0.0.1:$dj_port"
 cp -r "$repo/scripts/bench/web_peer" peer
@@ -173,10 +193,10 @@ for p in "$gun_pid" $(ps -o pid= --ppid "$gun_pid"); do
 done
 stop "$gun_pid"; gun_pid=""
 
-python3 - "$hd_rss" "$dj_rss" "$workers" "$(nproc)" "$duration" "$n" "$cold_ms" "$changed_ms" <<'PY'
+python3 - "$hd_rss" "$dj_rss" "$workers" "$(nproc)" "$duration" "$n" "$cold_ms" "$changed_ms" "$scrape_ms" <<'PY'
 import re, sys
 
-hd_rss, dj_rss, workers, cores, duration, n, cold_ms, changed_ms = sys.argv[1:]
+hd_rss, dj_rss, workers, cores, duration, n, cold_ms, changed_ms, scrape_ms = sys.argv[1:]
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
 
 def ms(text):
@@ -208,14 +228,16 @@ rows = [
     ("helpdesk /dashboard", parse("hd_dashboard")),
     ("helpdesk /stock (with the forecast)", parse("hd_stock")),
     (f"Django ListView, gunicorn {workers} sync workers", parse("dj_requests")),
+    ("helpdesk /requests, metrics on", parse("hd_requests_m")),
+    ("helpdesk /dashboard, metrics on", parse("hd_dashboard_m")),
 ]
 print()
 print(f"summary: {int(n):,} requests, wrk -t2 -c32 -d{duration} --latency, signed in; {cores} cores shared by server and wrk")
 print(f"  {'what':<46} {'requests/s':>11} {'p50 ms':>9} {'p99 ms':>9} {'requests':>10}  errors")
 for name, (rps, p50, p99, total, errors) in rows:
     print(f"  {name:<46} {rps:>11.1f} {p50:>9.2f} {p99:>9.2f} {total:>10}  {errors}")
-(hd_rps, _, hd_p99, _, _), (_, _, dash_p99, _, _), (_, _, stock_p99, _, _), (dj_rps, _, _, _, _) = (
-    r for _, r in rows)
+((hd_rps, _, hd_p99, _, _), (_, _, dash_p99, _, _), (_, _, stock_p99, _, _), (dj_rps, _, _, _, _),
+ (m_rps, _, m_p99, _, _), (_, _, m_dash_p99, _, _)) = (r for _, r in rows)
 ratio = hd_rps / dj_rps
 met = lambda ok: "met" if ok else "not met"
 print(f"  helpdesk serve peak RSS (VmHWM): {int(hd_rss) / 1024:.1f} MiB;"
@@ -228,5 +250,9 @@ print(f"    dashboard p99 < 100 ms                     {dash_p99:>8.2f} ms  {met
 print(f"    stock page p99 < 50 ms                     {stock_p99:>8.2f} ms  {met(stock_p99 < 50)}")
 print(f"    dashboard view after a change < 100 ms     {float(changed_ms):>8.2f} ms  {met(float(changed_ms) < 100)}"
       " (the figures of now computed again)")
+print(f"    with metrics on: requests page p99 < 50 ms {m_p99:>8.2f} ms  {met(m_p99 < 50)}"
+      f" ({m_rps / hd_rps:.2f}x the requests/s without)")
+print(f"    with metrics on: dashboard p99 < 100 ms    {m_dash_p99:>8.2f} ms  {met(m_dash_p99 < 100)}")
+print(f"  one scrape of /metrics on this database: {scrape_ms} ms")
 print(f"  dashboard's first view after start: {cold_ms} ms (it waits for the figures computed at start)")
 PY

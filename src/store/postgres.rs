@@ -510,6 +510,9 @@ fn tool(name: &str) -> Result<std::process::Command> {
     let found = std::process::Command::new(name).arg("--version").output();
     match found {
         Ok(o) if o.status.success() => Ok(std::process::Command::new(name)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(StoreError::Backend(format!("cannot run {name}: {e}")))
+        }
         _ => Err(StoreError::Unsupported(format!(
             "{name} is not installed; install the PostgreSQL client tools (e.g. apt-get install postgresql-client) to back up or restore PostgreSQL"
         ))),
