@@ -8,7 +8,8 @@
 //! the image's user, with the image's environment) and shows from outside:
 //! `/readyz` answers 200 on a fresh `/data`, the panel serves a page, the bot
 //! reaches a fake Bot API and answers, the image's HEALTHCHECK passes, a
-//! PostgreSQL database is migrated, and `helpdesk backup` writes into the
+//! PostgreSQL database is migrated and served (the bot answering, the
+//! password from a secret file), and `helpdesk backup` writes into the
 //! volume (with the image's own pg_dump on PostgreSQL).
 
 mod support;
@@ -225,6 +226,41 @@ fn the_images_runtime_stage_serves_from_its_own_root_filesystem() {
     run(&mut helpdesk(&root, &user, &env, &pg, &["db", "upgrade"]));
     let version = w.int("SELECT CAST(max(version) AS BIGINT) FROM refinery_schema_history");
     assert!(version >= 19, "{version}");
+    // serve on it, the password from a secret file as compose.yaml hands it (trust here: any will do).
+    std::fs::write(root.join("run/secrets/db_password"), "compose-secret\n").unwrap();
+    let on_pg = [
+        ("HELPDESK_DATABASE_URL", url.as_str()),
+        ("HELPDESK_DATABASE_PASSWORD_FILE", "/run/secrets/db_password"),
+        ("HELPDESK_WEB_LISTEN", listen.as_str()),
+        ("HELPDESK_TELEGRAM_API_URL", fake_url.as_str()),
+        ("HELPDESK_BOT_TOKEN_FILE", "/run/secrets/bot_token"),
+        ("HELPDESK_LOG", "info"),
+    ];
+    let pg_log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("container-serve-pg-{n}.log"));
+    let mut serve = Jailed(
+        helpdesk(&root, &user, &env, &on_pg, &["serve"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&pg_log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let read = || std::fs::read_to_string(&pg_log).unwrap_or_default();
+    let started = Instant::now();
+    while !read().contains("started as @") {
+        assert!(started.elapsed() < WAIT && serve.0.try_wait().unwrap().is_none(), "serve did not start: {}", read());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(reqwest::blocking::get(format!("{base}/readyz")).unwrap().status(), 200);
+    let other = TgUser::new(555_500_002, "Павло", "uk");
+    fake.push_text(&other, "/start");
+    let heard = Instant::now();
+    while fake.texts_to(other.id).is_empty() {
+        assert!(heard.elapsed() < WAIT, "the bot on PostgreSQL did not answer: {}", read());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(Command::new("kill").args(["-TERM", &serve.0.id().to_string()]).status().unwrap().success());
+    assert_eq!(serve.0.wait().unwrap().code(), Some(0), "{}", read());
+    assert!(!read().contains("compose-secret") && !read().contains(TOKEN), "a secret in the log");
     run(&mut helpdesk(&root, &user, &env, &pg, &["backup"]));
     assert_eq!(backups(&root).len(), 2, "the PostgreSQL backup beside the SQLite one: {:?}", backups(&root));
 }
