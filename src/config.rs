@@ -793,18 +793,27 @@ impl Layers {
         }
         let name = spec.env_name();
         let var = format!("{name}_FILE");
-        let path = self
-            .env
-            .get(&var)
-            .or_else(|| self.dotenv.as_ref().and_then(|(_, m)| m.get(&var)))
-            .filter(|p| !p.trim().is_empty());
+        let given = |v: Option<&String>| v.filter(|p| !p.trim().is_empty()).cloned();
+        // The highest layer that names the setting at all decides: the
+        // environment, then `.env`; within one, the value and its file are one too many.
+        let in_env =
+            self.env.contains_key(&name) || (spec.key == "bot_token" && self.env.contains_key("TELOXIDE_TOKEN"));
+        let file_in_env = given(self.env.get(&var));
+        let path = if in_env || file_in_env.is_some() {
+            if in_env && file_in_env.is_some() {
+                return Err(ConfigError::SecretTwice { name });
+            }
+            file_in_env
+        } else if let Some((_, m)) = &self.dotenv {
+            let file = given(m.get(&var));
+            if m.contains_key(&name) && file.is_some() {
+                return Err(ConfigError::SecretTwice { name });
+            }
+            file
+        } else {
+            None
+        };
         let Some(path) = path else { return Ok(None) };
-        let direct = self.env.contains_key(&name)
-            || self.dotenv.as_ref().is_some_and(|(_, m)| m.contains_key(&name))
-            || (spec.key == "bot_token" && self.env.contains_key("TELOXIDE_TOKEN"));
-        if direct {
-            return Err(ConfigError::SecretTwice { name });
-        }
         let path = PathBuf::from(path.trim());
         let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::SecretFile {
             name: var.clone(),
@@ -949,7 +958,12 @@ impl Loaded {
         let settings = Settings {
             database_url: {
                 let url = p.get("database_url", DatabaseUrl::parse)?;
-                p.get("database_password", |v| url.with_password(v))?
+                // A URL given on the command line is taken as it is.
+                if matches!(raw["database_url"].1, Origin::Flag) {
+                    url
+                } else {
+                    p.get("database_password", |v| url.with_password(v))?
+                }
             },
             bot_token: p.get("bot_token", |v| Ok(non_empty(v).map(Secret::new)))?,
             telegram_api_url: p.get("telegram_api_url", parse_http_url)?,
@@ -1438,6 +1452,47 @@ mod tests {
             loaded.settings.database_url.redacted(),
             "postgres://app:***@db/helpdesk?sslmode=require&password=***"
         );
+    }
+
+    #[test]
+    fn secret_files_follow_the_layers_and_a_flag_url_is_taken_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-file\n").unwrap();
+        let file = file.to_str().unwrap();
+        let dotenv = |pairs: &[(&str, &str)]| Some((PathBuf::from(".env"), env(pairs)));
+        let token =
+            |layers: &Layers| Loaded::from_layers(layers).map(|l| l.settings.bot_token.unwrap().expose().to_string());
+        // The environment's file beats .env's value; the environment's value beats .env's file.
+        let layers = Layers {
+            env: env(&[("HELPDESK_BOT_TOKEN_FILE", file)]),
+            dotenv: dotenv(&[("HELPDESK_BOT_TOKEN", "dotenv")]),
+            ..Default::default()
+        };
+        assert_eq!(token(&layers).unwrap(), "from-file");
+        let layers = Layers {
+            env: env(&[("HELPDESK_BOT_TOKEN", "env")]),
+            dotenv: dotenv(&[("HELPDESK_BOT_TOKEN_FILE", file)]),
+            ..Default::default()
+        };
+        assert_eq!(token(&layers).unwrap(), "env");
+        // Both in one layer: refused.
+        let layers = Layers {
+            dotenv: dotenv(&[("HELPDESK_BOT_TOKEN", "a"), ("HELPDESK_BOT_TOKEN_FILE", file)]),
+            ..Default::default()
+        };
+        assert!(matches!(token(&layers), Err(ConfigError::SecretTwice { .. })));
+        // A password for the database URL, but not for one given on the command line.
+        let pg = Layers {
+            env: env(&[("HELPDESK_DATABASE_URL", "postgres://app@db/hd"), ("HELPDESK_DATABASE_PASSWORD_FILE", file)]),
+            ..Default::default()
+        };
+        let url = Loaded::from_layers(&pg).unwrap().settings.database_url;
+        assert_eq!(url, DatabaseUrl::Postgres(Secret::new("postgres://app:from-file@db/hd")));
+        let mut flagged = pg.clone();
+        flagged.flags.insert("database_url".into(), "sqlite:/data/other.db".into());
+        let url = Loaded::from_layers(&flagged).unwrap().settings.database_url;
+        assert_eq!(url, DatabaseUrl::Sqlite("/data/other.db".into()));
     }
 
     #[test]

@@ -28,14 +28,11 @@ pub enum Mode {
 /// on and nothing else says.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
-/// Runs everything until SIGINT or SIGTERM; with an address to listen on
+/// Runs everything until `shutdown` is cancelled (SIGINT or SIGTERM, see
+/// [`spawn_signal_handler`]); with an address to listen on
 /// (`HELPDESK_WEB_LISTEN`, or `--listen`), also the web panel and, in
 /// webhook mode, Telegram's calls, on that one listener.
-pub async fn run(app: App, mode: Mode) -> Result<()> {
-    // Listening for SIGTERM first: one that comes while starting stops the
-    // start as cleanly as it stops a running serve.
-    let shutdown = CancellationToken::new();
-    spawn_signal_handler(shutdown.clone());
+pub async fn run(app: App, mode: Mode, shutdown: CancellationToken) -> Result<()> {
     let token = app
         .settings
         .bot_token
@@ -227,14 +224,27 @@ pub async fn run(app: App, mode: Mode) -> Result<()> {
         _ = overdue => None,
     };
     if bot_result.is_none() {
+        // What was cut off may still commit in the moment before exit: what
+        // it holds is not given back here (it could go out twice), but taken
+        // over when this instance's heartbeat is missed, or at once by the
+        // next long-polling serve.
         tracing::warn!(
             grace = %humantime::format_duration(grace),
             "not everything finished within the shutdown grace (HELPDESK_SHUTDOWN_GRACE); stopping anyway: updates not marked done are handled again at the next start"
         );
-    }
-    // What this process still holds goes to whichever runs next, at once.
-    if let Err(e) = blocking(&app, move |app| instance.stop(app)).await {
-        tracing::warn!(error = %e, "cannot record this serve as stopped; the others take over when its heartbeat is missed");
+    } else {
+        // What this process still holds goes to whichever runs next, at once
+        // (a database that does not answer in time: when its heartbeat is missed).
+        let stop = blocking(&app, move |app| instance.stop(app));
+        match tokio::time::timeout(std::time::Duration::from_secs(2), stop).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "cannot record this serve as stopped; the others take over when its heartbeat is missed")
+            }
+            Err(_) => tracing::warn!(
+                "recording this serve as stopped takes too long; the others take over when its heartbeat is missed"
+            ),
+        }
     }
     tracing::info!("stopped");
     crate::announce!("helpdesk: stopped");
@@ -277,7 +287,10 @@ async fn beat(app: App, instance: services::serve::Instance, shutdown: Cancellat
     }
 }
 
-fn spawn_signal_handler(shutdown: CancellationToken) {
+/// Cancels `shutdown` at SIGINT or SIGTERM. Started before anything else
+/// (the wait for the database included), so a signal while starting stops
+/// the start as cleanly as it stops a running serve.
+pub fn spawn_signal_handler(shutdown: CancellationToken) {
     tokio::spawn(async move {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]

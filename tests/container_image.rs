@@ -80,6 +80,44 @@ impl Drop for Jailed {
     }
 }
 
+/// `helpdesk serve` in `root` (see [`helpdesk`]), its log in `log`, once it says it started.
+fn serve_in(root: &Path, user: &str, env: &[(String, String)], extra: &[(&str, &str)], log: &Path) -> Jailed {
+    let mut serve = Jailed(
+        helpdesk(root, user, env, extra, &["serve"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    while !std::fs::read_to_string(log).unwrap_or_default().contains("started as @") {
+        let running = serve.0.try_wait().unwrap().is_none();
+        assert!(started.elapsed() < WAIT && running, "serve did not start: {}", std::fs::read_to_string(log).unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    serve
+}
+
+/// Someone new writes /start; the bot answers them.
+fn answers(fake: &FakeTelegram, id: i64, name: &str) {
+    let someone = TgUser::new(id, name, "uk");
+    fake.push_text(&someone, "/start");
+    let heard = Instant::now();
+    while fake.texts_to(someone.id).is_empty() {
+        assert!(heard.elapsed() < WAIT, "the bot did not answer {name}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// SIGTERM: it exits 0; its log, which holds no secret.
+fn stop(mut serve: Jailed, log: &Path, secrets: &[&str]) {
+    assert!(Command::new("kill").args(["-TERM", &serve.0.id().to_string()]).status().unwrap().success());
+    let code = serve.0.wait().unwrap().code();
+    let text = std::fs::read_to_string(log).unwrap();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(secrets.iter().all(|s| !text.contains(s)), "a secret in the log: {text}");
+}
+
 /// `helpdesk ARGS` in `root` as the image's user, with the image's environment and `extra`.
 fn helpdesk(root: &Path, user: &str, env: &[(String, String)], extra: &[(&str, &str)], args: &[&str]) -> Command {
     let mut cmd = Command::new("chroot");
@@ -158,7 +196,12 @@ fn the_images_runtime_stage_serves_from_its_own_root_filesystem() {
     let container = run(Command::new("podman").args(["create", &image.tag])).trim().to_string();
     image.container = Some(container.clone());
     let root = PathBuf::from(run(Command::new("podman").args(["mount", &container])).trim());
-    assert!(std::fs::read_dir(root.join("data")).unwrap().next().is_none(), "a fresh /data");
+    // A fresh /data: only the backups' directory, the user's (a volume mounted there starts as it).
+    let fresh: Vec<_> = std::fs::read_dir(root.join("data")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(fresh, vec![std::ffi::OsString::from("backups")], "a fresh /data");
+    assert!(std::fs::read_dir(root.join("data/backups")).unwrap().next().is_none());
+    let owner = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(root.join("data/backups")).unwrap());
+    assert_eq!(owner, 10001, "/data/backups belongs to the image's user");
     assert!(!root.join("bin/sh").exists(), "no shell in the image");
     // What every container runtime mounts at /dev (helpdesk hands pg_dump /dev/null).
     std::fs::create_dir_all(root.join("dev")).unwrap();
@@ -179,19 +222,7 @@ fn the_images_runtime_stage_serves_from_its_own_root_filesystem() {
         ("HELPDESK_BOT_TOKEN_FILE", "/run/secrets/bot_token"),
         ("HELPDESK_LOG", "info"),
     ];
-    let mut serve = Jailed(
-        helpdesk(&root, &user, &env, &outside, &["serve"])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    let read = || std::fs::read_to_string(&log).unwrap_or_default();
-    let started = Instant::now();
-    while !read().contains("started as @") {
-        assert!(started.elapsed() < WAIT && serve.0.try_wait().unwrap().is_none(), "serve did not start: {}", read());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let serve = serve_in(&root, &user, &env, &outside, &log);
     let base = format!("http://{listen}");
     let ready = reqwest::blocking::get(format!("{base}/readyz")).unwrap();
     assert_eq!(ready.status(), 200);
@@ -201,13 +232,7 @@ fn the_images_runtime_stage_serves_from_its_own_root_filesystem() {
     let page = reqwest::blocking::get(format!("{base}/login")).unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().unwrap().contains("<html"), "the panel serves a page");
-    let someone = TgUser::new(555_500_001, "Ольга", "uk");
-    fake.push_text(&someone, "/start");
-    let heard = Instant::now();
-    while fake.texts_to(someone.id).is_empty() {
-        assert!(heard.elapsed() < WAIT, "the bot did not answer: {}", read());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    answers(&fake, 555_500_001, "Ольга");
     assert!(root.join("data/helpdesk.db").exists(), "the database is in the volume");
     // The image's own HEALTHCHECK, as the runtime runs it.
     let health: Vec<&str> = check.as_array().unwrap()[2..].iter().map(|a| a.as_str().unwrap()).collect();
@@ -215,9 +240,7 @@ fn the_images_runtime_stage_serves_from_its_own_root_filesystem() {
     // A backup into the volume.
     run(&mut helpdesk(&root, &user, &env, &[], &["backup"]));
     assert_eq!(backups(&root).len(), 1, "one backup in /data/backups/daily: {:?}", backups(&root));
-    assert!(Command::new("kill").args(["-TERM", &serve.0.id().to_string()]).status().unwrap().success());
-    assert_eq!(serve.0.wait().unwrap().code(), Some(0), "{}", read());
-    assert!(!read().contains(TOKEN), "the token in the log");
+    stop(serve, &log, &[TOKEN]);
 
     // PostgreSQL: the image migrates a database and backs it up with its own pg_dump.
     let Some(w) = Workdir::postgres("container_image") else { return };
@@ -237,30 +260,10 @@ fn the_images_runtime_stage_serves_from_its_own_root_filesystem() {
         ("HELPDESK_LOG", "info"),
     ];
     let pg_log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("container-serve-pg-{n}.log"));
-    let mut serve = Jailed(
-        helpdesk(&root, &user, &env, &on_pg, &["serve"])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&pg_log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    let read = || std::fs::read_to_string(&pg_log).unwrap_or_default();
-    let started = Instant::now();
-    while !read().contains("started as @") {
-        assert!(started.elapsed() < WAIT && serve.0.try_wait().unwrap().is_none(), "serve did not start: {}", read());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let serve = serve_in(&root, &user, &env, &on_pg, &pg_log);
     assert_eq!(reqwest::blocking::get(format!("{base}/readyz")).unwrap().status(), 200);
-    let other = TgUser::new(555_500_002, "Павло", "uk");
-    fake.push_text(&other, "/start");
-    let heard = Instant::now();
-    while fake.texts_to(other.id).is_empty() {
-        assert!(heard.elapsed() < WAIT, "the bot on PostgreSQL did not answer: {}", read());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(Command::new("kill").args(["-TERM", &serve.0.id().to_string()]).status().unwrap().success());
-    assert_eq!(serve.0.wait().unwrap().code(), Some(0), "{}", read());
-    assert!(!read().contains("compose-secret") && !read().contains(TOKEN), "a secret in the log");
+    answers(&fake, 555_500_002, "Павло");
+    stop(serve, &pg_log, &[TOKEN, "compose-secret"]);
     run(&mut helpdesk(&root, &user, &env, &pg, &["backup"]));
     assert_eq!(backups(&root).len(), 2, "the PostgreSQL backup beside the SQLite one: {:?}", backups(&root));
 }

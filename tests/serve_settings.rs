@@ -191,3 +191,32 @@ fn serve_waits_for_a_postgresql_that_is_not_up_yet_and_takes_its_password_from_a
     assert!(std::process::Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap().success());
     assert_eq!(serve.wait().unwrap().code(), Some(0), "{}", read());
 }
+
+#[test]
+fn sigterm_while_waiting_for_the_database_stops_at_once() {
+    let w = Workdir::sqlite();
+    let port = support::web::free_port();
+    let log = w.path().join("serve.log");
+    let mut serve = w
+        .process()
+        .arg("serve")
+        .env("HELPDESK_DATABASE_URL", format!("postgres://helpdesk@127.0.0.1:{port}/helpdesk"))
+        .env("HELPDESK_BOT_TOKEN", TOKEN)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !read().contains("waiting for it, retrying in") {
+        assert!(Instant::now() < deadline && serve.try_wait().unwrap().is_none(), "no waiting line: {}", read());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let asked = Instant::now();
+    assert!(std::process::Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap().success());
+    while serve.try_wait().unwrap().is_none() {
+        assert!(asked.elapsed() < Duration::from_secs(3), "still waiting after SIGTERM: {}", read());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(serve.wait().unwrap().code(), Some(0), "{}", read());
+}

@@ -13,7 +13,7 @@
 set -eu
 binary=$1
 dest=$2
-mkdir -p "$dest/usr/local/bin" "$dest/etc/ssl/certs" "$dest/usr/share" "$dest/tmp" "$dest/data"
+mkdir -p "$dest/usr/local/bin" "$dest/etc/ssl/certs" "$dest/usr/share" "$dest/tmp" "$dest/data/backups"
 chmod 1777 "$dest/tmp"
 
 cp "$binary" "$dest/usr/local/bin/helpdesk"
@@ -46,5 +46,6 @@ cp -a /usr/share/zoneinfo "$dest/usr/share/zoneinfo"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nhelpdesk:x:10001:10001:helpdesk:/data:/sbin/nologin\n' > "$dest/etc/passwd"
 printf 'root:x:0:\nhelpdesk:x:10001:\n' > "$dest/etc/group"
 printf 'hosts: files dns\n' > "$dest/etc/nsswitch.conf"
-chown 10001:10001 "$dest/data"
-chmod 0750 "$dest/data"
+# /data and /data/backups belong to the user (a volume mounted on either starts as the image's directory).
+chown 10001:10001 "$dest/data" "$dest/data/backups"
+chmod 0750 "$dest/data" "$dest/data/backups"

@@ -114,7 +114,11 @@ pub async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Resu
                 bail!("Telegram rejected the bot token; check HELPDESK_BOT_TOKEN (ask @BotFather for the right one)")
             }
             Err(e) => {
-                link.failed(app.now(), &e.to_string());
+                if super::sender::unreached(&e) {
+                    link.failed(app.now(), &e.to_string());
+                } else {
+                    link.answered(app.now());
+                }
                 tracing::warn!(api = %app.settings.telegram_api_url, error = %e, "cannot reach the Bot API; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -145,7 +149,9 @@ async fn set_webhook(app: &App, bot: &Bot, url: &url::Url, secret: &str, shutdow
             }
             Err(RequestError::Api(e)) => bail!("Telegram refused the webhook {url}: {e}"),
             Err(e) => {
-                app.telemetry.bot.failed(app.now(), &e.to_string());
+                if super::sender::unreached(&e) {
+                    app.telemetry.bot.failed(app.now(), &e.to_string());
+                }
                 tracing::warn!(error = %e, "cannot set the webhook; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -233,7 +239,11 @@ async fn poll(app: App, bot: Bot, instance: Instance, tx: mpsc::Sender<Update>, 
                 u
             }
             Err(e) => {
-                app.telemetry.bot.failed(app.now(), &e.to_string());
+                if super::sender::unreached(&e) {
+                    app.telemetry.bot.failed(app.now(), &e.to_string());
+                } else {
+                    app.telemetry.bot.answered(app.now());
+                }
                 tracing::warn!(error = %e, "getUpdates failed; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}

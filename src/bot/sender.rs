@@ -449,13 +449,8 @@ async fn deliver(bot: &Bot, app: &App, message: &OutboxMessage, notice: &Notice,
     };
     // Whether Telegram answers at all (a refusal is an answer), for /readyz.
     match &sent {
-        Ok(()) | Err(RequestError::Api(_) | RequestError::RetryAfter(_) | RequestError::MigrateToChatId(_)) => {
-            app.telemetry.bot.answered(app.now())
-        }
-        Err(e @ (RequestError::Network(_) | RequestError::Io(_))) => {
-            app.telemetry.bot.failed(app.now(), &e.to_string())
-        }
-        Err(_) => {}
+        Err(e) if unreached(e) => app.telemetry.bot.failed(app.now(), &e.to_string()),
+        _ => app.telemetry.bot.answered(app.now()),
     }
     match sent {
         Ok(()) => Outcome::Sent,
@@ -464,6 +459,21 @@ async fn deliver(bot: &Bot, app: &App, message: &OutboxMessage, notice: &Notice,
             tracing::debug!(chat = message.chat_id, error = %e, ?outcome, "notice not delivered");
             outcome
         }
+    }
+}
+
+/// Whether a call to the Bot API failed without Telegram serving it: no
+/// answer at all (network, I/O, a body that is not the API's), or its front
+/// answering that the API behind it is down (a 5xx: Bad Gateway, Service
+/// Unavailable, ...). The one rule for the bot's connection state: a refusal
+/// (a 409 conflict, too many requests, a blocked chat) means Telegram is there.
+pub(super) fn unreached(e: &RequestError) -> bool {
+    const DOWN: [&str; 5] =
+        ["Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout", "Gateway Time-out"];
+    match e {
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
+        RequestError::Api(teloxide::ApiError::Unknown(description)) => DOWN.iter().any(|d| description.contains(d)),
+        _ => false,
     }
 }
 
@@ -648,5 +658,20 @@ mod tests {
             limiter.sent(chat, Some(Duration::from_millis(300))).await;
         }
         assert!(timed(99).await >= Duration::from_millis(250), "a wave of refusals");
+    }
+}
+
+#[cfg(test)]
+mod unreached_tests {
+    use super::unreached;
+    use teloxide::{ApiError, RequestError};
+
+    #[test]
+    fn telegram_down_is_told_from_telegram_refusing() {
+        assert!(unreached(&RequestError::Api(ApiError::Unknown("Bad Gateway".into()))));
+        assert!(unreached(&RequestError::Api(ApiError::Unknown("Service Unavailable".into()))));
+        assert!(!unreached(&RequestError::Api(ApiError::BotBlocked)));
+        assert!(!unreached(&RequestError::Api(ApiError::Unknown("Bad Request: chat not found".into()))));
+        assert!(!unreached(&RequestError::RetryAfter(teloxide::types::Seconds::from_seconds(3))));
     }
 }

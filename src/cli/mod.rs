@@ -282,7 +282,12 @@ pub fn main() -> ExitCode {
             if let Some(h) = hint(&e) {
                 line = format!("{line}; {h}");
             }
-            eprintln!("error: {line}");
+            if crate::config::json_logs() {
+                // One more JSON line for the shipper, not a line of text among them.
+                tracing::error!("{line}");
+            } else {
+                eprintln!("error: {line}");
+            }
             ExitCode::FAILURE
         }
         Err(_) => ExitCode::FAILURE,
@@ -302,12 +307,14 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn init_logging(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
+    // A log shipper wants the news ("started", "stopping", "stopped") too.
+    let default = if format == LogFormat::Json { "info" } else { "warn" };
     let filter = match std::env::var("HELPDESK_LOG") {
         Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
-            eprintln!("warning: HELPDESK_LOG '{spec}' is not a log filter ({e}); using 'warn'");
-            EnvFilter::new("warn")
+            eprintln!("warning: HELPDESK_LOG '{spec}' is not a log filter ({e}); using '{default}'");
+            EnvFilter::new(default)
         }),
-        Err(_) => EnvFilter::new("warn"),
+        Err(_) => EnvFilter::new(default),
     };
     use std::io::IsTerminal;
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);

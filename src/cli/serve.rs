@@ -37,18 +37,19 @@ const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     let loaded = load_settings(global)?;
-    let started = std::time::Instant::now();
-    let mut pause = std::time::Duration::from_secs(1);
-    let mut app = loop {
-        match App::open(loaded.settings.clone(), OpenOptions::default(), Arc::new(SystemClock)) {
-            Ok(app) => break app,
-            Err(e) if e.is_unreachable() && started.elapsed() + pause < DATABASE_WAIT => {
-                tracing::warn!("{e}; waiting for it, retrying in {}s", pause.as_secs());
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(std::time::Duration::from_secs(10));
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("helpdesk")
+        .build()
+        .context("cannot start the async runtime")?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    {
+        let _entered = runtime.enter();
+        crate::serve::spawn_signal_handler(shutdown.clone());
+    }
+    let Some(mut app) = runtime.block_on(open_waiting(loaded.settings, &shutdown))? else {
+        crate::announce!("helpdesk: stopped");
+        return Ok(ExitCode::SUCCESS);
     };
     if let Some(listen) = args.listen {
         let mut settings = (*app.settings).clone();
@@ -58,19 +59,42 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     if app.settings.bot_token.is_none() {
         anyhow::bail!("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("helpdesk")
-        .build()
-        .context("cannot start the async runtime")?;
     let mode = match args.webhook_url {
         Some(url) => crate::serve::Mode::Webhook { url },
         None => crate::serve::Mode::Polling,
     };
-    let result = runtime.block_on(crate::serve::run(app, mode));
+    let result = runtime.block_on(crate::serve::run(app, mode, shutdown));
     // Work still running past the shutdown grace (a slow database call) is
     // not waited for: the process exits and its transaction is rolled back.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the store, waiting up to [`DATABASE_WAIT`] for a database that does
+/// not answer yet, with a log line at each retry; `None` when told to stop meanwhile.
+async fn open_waiting(
+    settings: crate::config::Settings,
+    shutdown: &tokio_util::sync::CancellationToken,
+) -> Result<Option<App>> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_secs(1);
+    loop {
+        let s = settings.clone();
+        let opened = tokio::task::spawn_blocking(move || App::open(s, OpenOptions::default(), Arc::new(SystemClock)))
+            .await
+            .context("opening the database failed")?;
+        match opened {
+            Ok(app) => return Ok(Some(app)),
+            Err(e) if e.is_unreachable() && started.elapsed() + pause < DATABASE_WAIT => {
+                tracing::warn!("{e}; waiting for it, retrying in {}s", pause.as_secs());
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = shutdown.cancelled() => return Ok(None),
+                }
+                pause = (pause * 2).min(std::time::Duration::from_secs(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }

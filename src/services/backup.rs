@@ -435,7 +435,7 @@ pub fn restore(app: &App, file: &Path, force: bool) -> Result<Restored> {
         crate::store::StoreError::Corrupt { message, .. } => {
             Error::Invalid(format!("{} is not a usable backup ({message}); nothing was changed", file.display()))
         }
-        other => Error::Store(other),
+        other => Error::from(other),
     })?;
     if !verification.ok() {
         return Err(Error::Invalid(format!(

@@ -51,7 +51,7 @@ pub enum IssueError {
 
 impl From<StoreError> for IssueError {
     fn from(e: StoreError) -> Self {
-        IssueError::Other(Error::Store(e))
+        IssueError::Other(Error::from(e))
     }
 }
 

@@ -157,7 +157,7 @@ fn watched(app: &App, scrape: &Registry) -> Result<()> {
         scrape,
         gauge(
             "helpdesk_outbox_depth",
-            "Messages (Telegram and email) due and not yet sent.",
+            "Messages (Telegram and email) not yet sent (nor given up).",
             watched.outbox_depth as f64,
         ),
     );
@@ -165,7 +165,7 @@ fn watched(app: &App, scrape: &Registry) -> Result<()> {
         scrape,
         gauge(
             "helpdesk_outbox_oldest_age_seconds",
-            "How long the oldest message due has waited to be sent; 0 when none waits.",
+            "How long the oldest message due (broadcasts aside) has waited to be sent; 0 when none waits.",
             age(watched.outbox_oldest),
         ),
     );

@@ -952,8 +952,8 @@ pub trait Sla {
 /// the inbox, the jobs' runs and 1C's exchanges.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Watched {
-    /// Messages not sent (nor given up), and when the oldest of them that is
-    /// due (or was tried) was made.
+    /// Messages not sent (nor given up), and since when the oldest of them
+    /// (broadcasts aside) has been due (see the SQL).
     pub outbox_depth: i64,
     pub outbox_oldest: Option<DateTime<Utc>>,
     /// Messages given up on, ever.

@@ -308,7 +308,9 @@ impl PgStore {
         let mut first = connector.connect().map_err(|e| {
             let why = short(&e);
             let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
-            if e.as_db_error().is_none() && io {
+            // Up but still starting (or shutting down): as good as not there yet.
+            let starting = e.code() == Some(&::postgres::error::SqlState::CANNOT_CONNECT_NOW);
+            if (e.as_db_error().is_none() && io) || starting {
                 return StoreError::Unreachable { path: shown.clone(), message: why };
             }
             let advice = if why.contains("TLS") || why.contains("certificate") {

@@ -775,10 +775,14 @@ pub(crate) const LAST_JOB_RUN: Sql = shared!(
 
 // ---------------------------------------------------------------- monitoring
 
-/// Every message not sent (nor given up), and when the oldest of those that
-/// are due or were tried was made (one put off for later, never tried, is not late).
+/// Every message not sent (nor given up), and since when the oldest one
+/// not sent has been due: its due time when never tried (one put off for
+/// later is not late before then), its making once tried (retries move the
+/// due time on). Broadcasts are left out of the age: a large one takes
+/// minutes at Telegram's rate by design.
 pub(crate) const WATCH_OUTBOX: Sql = shared!(
-    "SELECT COUNT(*), MIN(CASE WHEN send_after <= ?1 OR attempts > 0 THEN created_at END) FROM outbox \
+    "SELECT COUNT(*), MIN(CASE WHEN broadcast_id IS NOT NULL THEN NULL \
+     WHEN attempts > 0 THEN created_at WHEN send_after <= ?1 THEN send_after END) FROM outbox \
      WHERE sent_at IS NULL AND failed_at IS NULL"
 );
 pub(crate) const WATCH_OUTBOX_FAILED: Sql = shared!("SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL");
