@@ -983,12 +983,7 @@ impl Loaded {
             shutdown_grace: p.get("shutdown_grace", parse_duration)?,
             metrics: MetricsSettings {
                 enabled: p.get("metrics", parse_switch)?,
-                listen: p.get("metrics_listen", |v| match non_empty(v) {
-                    None => Ok(None),
-                    Some(s) => s.parse::<std::net::SocketAddr>().map(Some).map_err(|_| {
-                        format!("'{s}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:9090")
-                    }),
-                })?,
+                listen: p.get("metrics_listen", |v| parse_listen(v, "127.0.0.1:9090"))?,
             },
             default_language: p.get("default_language", |v| Lang::parse_named(v).map_err(|e| e.to_string()))?,
             timezone: p.get("timezone", |v| {
@@ -1069,12 +1064,7 @@ impl Loaded {
                 staff_to: p.get("smtp_staff_to", parse_mailboxes)?,
             },
             web: WebSettings {
-                listen: p.get("web_listen", |v| match non_empty(v) {
-                    None => Ok(None),
-                    Some(s) => s.parse::<std::net::SocketAddr>().map(Some).map_err(|_| {
-                        format!("'{s}' is not an address to listen on; use HOST:PORT such as 127.0.0.1:8080")
-                    }),
-                })?,
+                listen: p.get("web_listen", |v| parse_listen(v, "127.0.0.1:8080"))?,
                 public_url: p.get("web_public_url", |v| match non_empty(v) {
                     None => Ok(None),
                     Some(s) => match url::Url::parse(&s) {
@@ -1213,6 +1203,17 @@ impl Parser<'_> {
             let message = if spec.secret && echoed { "the value is malformed".to_string() } else { message };
             ConfigError::Invalid { name, origin: origin.clone(), message }
         })
+    }
+}
+
+/// An address to listen on (`HOST:PORT`), or none when empty; `example` for the message.
+fn parse_listen(v: &str, example: &str) -> Result<Option<std::net::SocketAddr>, String> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("'{s}' is not an address to listen on; use HOST:PORT such as {example}")),
     }
 }
 

@@ -19,6 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::Workdir;
 use support::fake_telegram::{FakeTelegram, TOKEN, TgUser};
+use support::serve::{sigterm, wait_for_line};
 use support::web::free_port;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -89,12 +90,7 @@ fn serve_in(root: &Path, user: &str, env: &[(String, String)], extra: &[(&str, &
             .spawn()
             .unwrap(),
     );
-    let started = Instant::now();
-    while !std::fs::read_to_string(log).unwrap_or_default().contains("started as @") {
-        let running = serve.0.try_wait().unwrap().is_none();
-        assert!(started.elapsed() < WAIT && running, "serve did not start: {}", std::fs::read_to_string(log).unwrap());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_line(&mut serve.0, log, "started as @", WAIT);
     serve
 }
 
@@ -111,8 +107,7 @@ fn answers(fake: &FakeTelegram, id: i64, name: &str) {
 
 /// SIGTERM: it exits 0; its log, which holds no secret.
 fn stop(mut serve: Jailed, log: &Path, secrets: &[&str]) {
-    assert!(Command::new("kill").args(["-TERM", &serve.0.id().to_string()]).status().unwrap().success());
-    let code = serve.0.wait().unwrap().code();
+    let code = sigterm(&mut serve.0);
     let text = std::fs::read_to_string(log).unwrap();
     assert_eq!(code, Some(0), "{text}");
     assert!(secrets.iter().all(|s| !text.contains(s)), "a secret in the log: {text}");

@@ -8,8 +8,9 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::Workdir;
 use support::fake_telegram::{FakeTelegram, TOKEN};
+use support::serve::{sigterm, wait_for_line};
+use support::{Workdir, one_line_error};
 
 fn config_value(w: &Workdir, env: &[(&str, &str)], key: &str) -> serde_json::Value {
     let mut cmd = w.cmd();
@@ -21,13 +22,6 @@ fn config_value(w: &Workdir, env: &[(&str, &str)], key: &str) -> serde_json::Val
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     all.into_iter().find(|s| s["key"] == key).unwrap()
-}
-
-fn one_line(out: &std::process::Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{stderr:?} lacks {needle:?}");
 }
 
 #[test]
@@ -80,7 +74,7 @@ fn bad_secret_files_and_log_formats_are_one_line() {
     let w = Workdir::seeded();
     let missing = w.path().join("nope");
     let out = w.cmd().args(["config", "show"]).env("HELPDESK_BOT_TOKEN_FILE", &missing).output().unwrap();
-    one_line(&out, "cannot read HELPDESK_BOT_TOKEN_FILE");
+    one_line_error(&out, "cannot read HELPDESK_BOT_TOKEN_FILE");
     let unreadable = w.path().join("secret");
     std::fs::write(&unreadable, "hunter2").unwrap();
     std::fs::set_permissions(&unreadable, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
@@ -91,7 +85,7 @@ fn bad_secret_files_and_log_formats_are_one_line() {
         .env("HELPDESK_BOT_TOKEN", TOKEN)
         .output()
         .unwrap();
-    one_line(&out, "permission denied");
+    one_line_error(&out, "permission denied");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));
     let out = w
         .cmd()
@@ -100,11 +94,11 @@ fn bad_secret_files_and_log_formats_are_one_line() {
         .env("HELPDESK_BOT_TOKEN_FILE", &missing)
         .output()
         .unwrap();
-    one_line(&out, "both HELPDESK_BOT_TOKEN and HELPDESK_BOT_TOKEN_FILE");
+    one_line_error(&out, "both HELPDESK_BOT_TOKEN and HELPDESK_BOT_TOKEN_FILE");
     let out = w.cmd().args(["config", "show"]).env("HELPDESK_DATABASE_PASSWORD", "x").output().unwrap();
-    one_line(&out, "SQLite has none");
+    one_line_error(&out, "SQLite has none");
     let out = w.cmd().args(["config", "show"]).env("HELPDESK_LOG_FORMAT", "xml").output().unwrap();
-    one_line(&out, "use text or json");
+    one_line_error(&out, "use text or json");
     // Where the database is to be made, nothing may be written: one line before anything starts.
     let locked = w.path().join("data");
     std::fs::create_dir(&locked).unwrap();
@@ -117,7 +111,7 @@ fn bad_secret_files_and_log_formats_are_one_line() {
         .env("HELPDESK_BOT_TOKEN", TOKEN)
         .output()
         .unwrap();
-    one_line(&out, "helpdesk.db");
+    one_line_error(&out, "helpdesk.db");
 }
 
 /// Forwards connections on `listener` to `to`, from when it is called.
@@ -173,23 +167,14 @@ fn serve_waits_for_a_postgresql_that_is_not_up_yet_and_takes_its_password_from_a
         .spawn()
         .unwrap();
     let read = || std::fs::read_to_string(&log).unwrap_or_default();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !read().contains("waiting for it, retrying in") {
-        assert!(Instant::now() < deadline && serve.try_wait().unwrap().is_none(), "no waiting line: {}", read());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_line(&mut serve, &log, "waiting for it, retrying in", Duration::from_secs(20));
     assert!(!read().contains("not-needed-with-trust"), "the password in the log: {}", read());
     // PostgreSQL comes up: serve migrates the database and starts.
     forward(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap(), server);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !read().contains("started as @") {
-        assert!(Instant::now() < deadline && serve.try_wait().unwrap().is_none(), "did not start: {}", read());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_line(&mut serve, &log, "started as @", Duration::from_secs(30));
     let version = w.int("SELECT CAST(max(version) AS BIGINT) FROM refinery_schema_history");
     assert!(version >= 19, "{version}");
-    assert!(std::process::Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap().success());
-    assert_eq!(serve.wait().unwrap().code(), Some(0), "{}", read());
+    assert_eq!(sigterm(&mut serve), Some(0), "{}", read());
 }
 
 #[test]
@@ -206,17 +191,8 @@ fn sigterm_while_waiting_for_the_database_stops_at_once() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    let read = || std::fs::read_to_string(&log).unwrap_or_default();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !read().contains("waiting for it, retrying in") {
-        assert!(Instant::now() < deadline && serve.try_wait().unwrap().is_none(), "no waiting line: {}", read());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_line(&mut serve, &log, "waiting for it, retrying in", Duration::from_secs(20));
     let asked = Instant::now();
-    assert!(std::process::Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap().success());
-    while serve.try_wait().unwrap().is_none() {
-        assert!(asked.elapsed() < Duration::from_secs(3), "still waiting after SIGTERM: {}", read());
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(serve.wait().unwrap().code(), Some(0), "{}", read());
+    assert_eq!(sigterm(&mut serve), Some(0), "{}", std::fs::read_to_string(&log).unwrap());
+    assert!(asked.elapsed() < Duration::from_secs(3), "still waiting {:?} after SIGTERM", asked.elapsed());
 }

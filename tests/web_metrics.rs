@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::fake_telegram::{FakeTelegram, TgUser};
 use support::web::{Panel, free_port};
-use support::{ADMIN, SUPPORT, Workdir};
+use support::{ADMIN, SUPPORT, Workdir, one_line_error};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -200,22 +200,16 @@ fn metrics_on_a_listener_of_their_own_and_bad_metrics_settings_are_one_line() {
         }
         cmd.timeout(Duration::from_secs(30)).output().unwrap()
     };
-    let one_line = |out: &std::process::Output, needle: &str| {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-        assert!(stderr.contains(needle), "{stderr}");
-    };
     // The port is taken.
     let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let taken = holder.local_addr().unwrap().to_string();
     let web = format!("127.0.0.1:{}", free_port());
     let out = serve(&[("HELPDESK_METRICS", "on"), ("HELPDESK_METRICS_LISTEN", &taken), ("HELPDESK_WEB_LISTEN", &web)]);
-    one_line(&out, "HELPDESK_METRICS_LISTEN");
+    one_line_error(&out, "HELPDESK_METRICS_LISTEN");
     drop(holder);
     // A listener without metrics, metrics without a listener, an address that is none.
-    one_line(&serve(&[("HELPDESK_METRICS_LISTEN", "127.0.0.1:9")]), "HELPDESK_METRICS=on");
-    one_line(&serve(&[("HELPDESK_METRICS", "on")]), "needs a listener");
-    one_line(&serve(&[("HELPDESK_METRICS", "maybe")]), "HELPDESK_METRICS");
-    one_line(&serve(&[("HELPDESK_METRICS", "on"), ("HELPDESK_METRICS_LISTEN", "nine")]), "HOST:PORT");
+    one_line_error(&serve(&[("HELPDESK_METRICS_LISTEN", "127.0.0.1:9")]), "HELPDESK_METRICS=on");
+    one_line_error(&serve(&[("HELPDESK_METRICS", "on")]), "needs a listener");
+    one_line_error(&serve(&[("HELPDESK_METRICS", "maybe")]), "HELPDESK_METRICS");
+    one_line_error(&serve(&[("HELPDESK_METRICS", "on"), ("HELPDESK_METRICS_LISTEN", "nine")]), "HOST:PORT");
 }

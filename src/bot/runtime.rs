@@ -97,28 +97,19 @@ pub async fn run(
 /// is retried. `None` when shut down first.
 pub async fn connect(bot: &Bot, app: &App, shutdown: &CancellationToken) -> Result<Option<Me>> {
     let mut backoff = Duration::from_secs(1);
-    let link = &app.telemetry.bot;
-    link.connecting(app.now());
+    app.telemetry.bot.connecting(app.now());
     loop {
         let attempt = tokio::select! {
             r = bot.get_me() => r,
             _ = shutdown.cancelled() => return Ok(None),
         };
+        super::sender::observe(app, &attempt);
         match attempt {
-            Ok(me) => {
-                link.answered(app.now());
-                return Ok(Some(me));
-            }
+            Ok(me) => return Ok(Some(me)),
             Err(RequestError::Api(ApiError::InvalidToken)) => {
-                link.failed(app.now(), "Telegram rejected the bot token");
                 bail!("Telegram rejected the bot token; check HELPDESK_BOT_TOKEN (ask @BotFather for the right one)")
             }
             Err(e) => {
-                if super::sender::unreached(&e) {
-                    link.failed(app.now(), &e.to_string());
-                } else {
-                    link.answered(app.now());
-                }
                 tracing::warn!(api = %app.settings.telegram_api_url, error = %e, "cannot reach the Bot API; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -142,16 +133,11 @@ async fn set_webhook(app: &App, bot: &Bot, url: &url::Url, secret: &str, shutdow
             r = request.send() => r,
             _ = shutdown.cancelled() => return Ok(()),
         };
+        super::sender::observe(app, &attempt);
         match attempt {
-            Ok(_) => {
-                app.telemetry.bot.answered(app.now());
-                return Ok(());
-            }
+            Ok(_) => return Ok(()),
             Err(RequestError::Api(e)) => bail!("Telegram refused the webhook {url}: {e}"),
             Err(e) => {
-                if super::sender::unreached(&e) {
-                    app.telemetry.bot.failed(app.now(), &e.to_string());
-                }
                 tracing::warn!(error = %e, "cannot set the webhook; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
@@ -232,18 +218,13 @@ async fn poll(app: App, bot: Bot, instance: Instance, tx: mpsc::Sender<Update>, 
             r = request.send() => r,
             _ = shutdown.cancelled() => break,
         };
+        super::sender::observe(&app, &result);
         let updates = match result {
             Ok(u) => {
-                app.telemetry.bot.answered(app.now());
                 backoff = Duration::from_secs(1);
                 u
             }
             Err(e) => {
-                if super::sender::unreached(&e) {
-                    app.telemetry.bot.failed(app.now(), &e.to_string());
-                } else {
-                    app.telemetry.bot.answered(app.now());
-                }
                 tracing::warn!(error = %e, "getUpdates failed; retrying in {}s", backoff.as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}

@@ -447,11 +447,7 @@ async fn deliver(bot: &Bot, app: &App, message: &OutboxMessage, notice: &Notice,
             call(bot, &req).await.map(|_| ())
         }
     };
-    // Whether Telegram answers at all (a refusal is an answer), for /readyz.
-    match &sent {
-        Err(e) if unreached(e) => app.telemetry.bot.failed(app.now(), &e.to_string()),
-        _ => app.telemetry.bot.answered(app.now()),
-    }
+    observe(app, &sent);
     match sent {
         Ok(()) => Outcome::Sent,
         Err(e) => {
@@ -462,12 +458,21 @@ async fn deliver(bot: &Bot, app: &App, message: &OutboxMessage, notice: &Notice,
     }
 }
 
+/// Records in the bot's connection state (for /readyz and /metrics) what a
+/// call to the Bot API found: Telegram there, or not (see [`unreached`]).
+pub(super) fn observe<T>(app: &App, result: &Result<T, RequestError>) {
+    match result {
+        Err(e) if unreached(e) => app.telemetry.bot.failed(app.now(), &e.to_string()),
+        _ => app.telemetry.bot.answered(app.now()),
+    }
+}
+
 /// Whether a call to the Bot API failed without Telegram serving it: no
 /// answer at all (network, I/O, a body that is not the API's), or its front
 /// answering that the API behind it is down (a 5xx: Bad Gateway, Service
 /// Unavailable, ...). The one rule for the bot's connection state: a refusal
 /// (a 409 conflict, too many requests, a blocked chat) means Telegram is there.
-pub(super) fn unreached(e: &RequestError) -> bool {
+fn unreached(e: &RequestError) -> bool {
     const DOWN: [&str; 5] =
         ["Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout", "Gateway Time-out"];
     match e {

@@ -227,11 +227,7 @@ impl Workdir {
     /// A command refused as a person's mistake: exit code 1 and one `error:` line that names `needle`.
     #[allow(dead_code)]
     pub fn fails(&self, args: &[&str], needle: &str) {
-        let out = self.cmd().args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-        assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{args:?}: {stderr:?} lacks {needle:?}");
+        one_line_error(&self.cmd().args(args).output().unwrap(), needle);
     }
 
     pub fn new() -> Workdir {
@@ -505,6 +501,15 @@ impl TestDb {
 }
 
 /// Staff from fixtures/staff.csv.
+/// A command that failed as a person's mistake should: exit code 1 and one
+/// line on stderr, `error: ...` holding `needle`.
+pub fn one_line_error(out: &std::process::Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{stderr:?} lacks {needle:?}");
+}
+
 pub const ADMIN: i64 = 100000001;
 pub const SUPPORT: i64 = 100000002;
 pub const SUPPORT_2: i64 = 100000003;

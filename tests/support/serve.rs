@@ -78,6 +78,24 @@ impl Serve {
     }
 }
 
+/// Waits until the log at `log` holds `needle`, failing (with the log) if
+/// `child` ends first or `limit` passes.
+pub fn wait_for_line(child: &mut Child, log: &std::path::Path, needle: &str, limit: std::time::Duration) {
+    let read = || std::fs::read_to_string(log).unwrap_or_default();
+    let deadline = std::time::Instant::now() + limit;
+    while !read().contains(needle) {
+        let running = child.try_wait().unwrap().is_none();
+        assert!(running && std::time::Instant::now() < deadline, "no {needle:?} in the log: {}", read());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// SIGTERM to `child`, then waits for it: its exit code.
+pub fn sigterm(child: &mut Child) -> Option<i32> {
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    child.wait().unwrap().code()
+}
+
 impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
