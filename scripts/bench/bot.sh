@@ -9,10 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 users="${1:-2000}"
 recipients="${2:-10000}"
-cargo build --release --locked --quiet --bin helpdesk --example bench_bot
-bin="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
+. scripts/bench/common.sh
+build_helpdesk --bin helpdesk
+cargo build --release --locked --quiet --example bench_bot
 driver="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/examples/bench_bot"
 echo "== updates: $users people × (/start, /help, /my)"
-"$driver" updates "$bin" "$users"
+"$driver" updates "$hd" "$users"
 echo "== broadcast to $recipients people at HELPDESK_BROADCAST_RATE=${HELPDESK_BROADCAST_RATE:-30}/s"
-"$driver" broadcast "$bin" "$recipients"
+"$driver" broadcast "$hd" "$recipients"

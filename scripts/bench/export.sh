@@ -16,11 +16,9 @@ cd "$(dirname "$0")/../.."
 n="${1:-1000000}"
 hd_runs="${HD_RUNS:-3}"
 peer_runs="${PEER_RUNS:-2}"
-repo="$PWD"
-cargo build --release --locked --quiet
-hd="$(realpath -m "${CARGO_TARGET_DIR:-$repo/target}")/release/helpdesk"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cd "$work"
+. scripts/bench/common.sh
+build_helpdesk
+enter_workdir
 
 echo "== a Python venv with XlsxWriter"
 python3 -m venv venv
@@ -28,7 +26,6 @@ venv/bin/pip install --quiet --disable-pip-version-check xlsxwriter
 venv/bin/python -c "import xlsxwriter; print('XlsxWriter', xlsxwriter.__version__)"
 
 echo "== a database of $n requests"
-cp -r "$repo/fixtures" .
 "$hd" seed >/dev/null
 "$hd" seed --demo --requests "$n" --format csv >/dev/null
 export HELPDESK_TIMEZONE=Europe/Kyiv

@@ -27,12 +27,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds="${1:-1 2 3}"
 n="${2:-1000000}"
-repo="$PWD"
-cargo build --release --locked --quiet
-hd="$(realpath -m "${CARGO_TARGET_DIR:-$repo/target}")/release/helpdesk"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cd "$work"
-cp -r "$repo/fixtures" .
+. scripts/bench/common.sh
+build_helpdesk
+enter_workdir
 
 worst=0
 for seed in $seeds; do
@@ -49,11 +46,9 @@ done
 echo "== speed: a demo of $n requests with their cartridge orders issued"
 rm -f helpdesk.db helpdesk.db-*
 "$hd" seed --demo --requests "$n" --consumption | tail -2 | sed 's/^/  /'
-command -v sqlite3 >/dev/null || { apt-get install -y -qq sqlite3 >/dev/null 2>&1 || true; }
-if command -v sqlite3 >/dev/null; then
-  echo "  $(sqlite3 helpdesk.db "SELECT count(*) FROM stock_moves WHERE kind = 'issue'") issue moves," \
-    "$(sqlite3 helpdesk.db 'SELECT count(*) FROM issued_days') rows of issues by day (what the forecast reads)"
-fi
+need sqlite3
+echo "  $(sqlite3 helpdesk.db "SELECT count(*) FROM stock_moves WHERE kind = 'issue'") issue moves," \
+  "$(sqlite3 helpdesk.db 'SELECT count(*) FROM issued_days') rows of issues by day (what the forecast reads)"
 cat helpdesk.db* >/dev/null
 "$hd" stock forecast --format json >/dev/null   # warm
 for _ in 1 2 3 4 5; do

@@ -18,13 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-100000}"
 known=1000
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }
-cargo build --release --locked --quiet
-hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cp -r fixtures "$work/fixtures"
-cd "$work"
+. scripts/bench/common.sh
+need /usr/bin/time:time python3
+build_helpdesk
+enter_workdir
 
 cat > gen.py <<'PY'
 """Writes offers.xml with N offers (CommerceML 2.08, default namespace) and adds the first

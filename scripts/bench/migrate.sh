@@ -15,21 +15,15 @@ n="${1:-1000000}"
 runs="${RUNS:-3}"
 admin="${HELPDESK_BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 root="${admin%/*}"
-need=()
-command -v sqlite3 >/dev/null || need+=(sqlite3)
-command -v psql >/dev/null || need+=(postgresql-client)
-command -v pgloader >/dev/null || need+=(pgloader)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
-cargo build --release --locked --quiet --bin helpdesk
-hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
-work="$(mktemp -d)"
+. scripts/bench/common.sh
+need sqlite3 psql:postgresql-client pgloader
+build_helpdesk --bin helpdesk
+enter_workdir
 cleanup() {
   for db in bench_hd bench_pipe bench_pgl; do psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
-cd "$work"
-cp -r "$OLDPWD/fixtures" .
 "$hd" seed --demo --requests "$n" >/dev/null 2>&1
 sqlite3 helpdesk.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 echo "source: $(sqlite3 helpdesk.db 'SELECT count(*) FROM requests') requests, $(sqlite3 helpdesk.db 'SELECT count(*) FROM request_items') items; $(du -h helpdesk.db | cut -f1)"

@@ -12,14 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-1000000}"
-for tool in sqlite3 hyperfine; do
-  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
-done
-cargo build --release --locked --quiet
-hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cd "$work"
-cp -r "$OLDPWD/fixtures" .
+. scripts/bench/common.sh
+need sqlite3 hyperfine
+build_helpdesk
+enter_workdir
 
 echo "== seed --demo --requests $n (helpdesk) vs sqlite3 .import of the same rows"
 "$hd" seed >/dev/null

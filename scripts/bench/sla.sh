@@ -8,20 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-1000000}"
-for tool in sqlite3 hyperfine; do
-  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
-done
-cargo build --release --locked --quiet --bin helpdesk
-hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cd "$work"
-cp -r "$OLDPWD/fixtures" .
-"$hd" seed --demo --requests "$n" --format csv >/dev/null
-# Exactly 10,000 open requests: reopen the newest closed ones as new.
-sqlite3 helpdesk.db "UPDATE requests SET status = 'new', assignee_id = NULL, accepted_at = NULL, closed_at = NULL,
-  rejection_reason = NULL WHERE id IN (SELECT id FROM requests WHERE status IN ('done','rejected','cancelled')
-  ORDER BY created_at DESC LIMIT max(0, 10000 - (SELECT count(*) FROM requests WHERE status IN ('new','accepted'))));
-  PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+. scripts/bench/common.sh
+need sqlite3 hyperfine
+build_helpdesk --bin helpdesk
+enter_workdir
+seed_with_open "$n" 10000
 echo "open requests: $(sqlite3 helpdesk.db "SELECT count(*) FROM requests WHERE status IN ('new','accepted')") of $(sqlite3 helpdesk.db 'SELECT count(*) FROM requests'), the oldest filed $(sqlite3 helpdesk.db "SELECT min(created_at) FROM requests WHERE status IN ('new','accepted')")"
 
 "$hd" sla-check >/dev/null 2>&1 || true   # the first run records the levels due now

@@ -28,20 +28,11 @@ cd "$(dirname "$0")/../.."
 n="${1:-1000000}"
 duration="${DURATION:-20s}"
 warmup="${WARMUP:-3s}"
-repo="$PWD"
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v sqlite3 >/dev/null || need+=(sqlite3)
-command -v curl >/dev/null || need+=(curl)
-python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
-if [ -n "${HD:-}" ]; then
-  hd="$(realpath "$HD")"
-else
-  cargo build --release --locked --quiet --bin helpdesk
-  hd="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/helpdesk"
-fi
-work="$(mktemp -d)"
+. scripts/bench/common.sh
+need wrk sqlite3 curl
+python3 -c "import ensurepip, venv" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
+build_helpdesk --bin helpdesk
+enter_workdir
 serve_pid="" gun_pid=""
 stop() { if [ -n "$1" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
 cleanup() {
@@ -50,7 +41,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-cd "$work"
 fail() { echo "web.sh: $*" >&2; exit 1; }
 
 # Two free ports on 127.0.0.1: the panel and the Django peer.
@@ -88,7 +78,6 @@ bench() {
 }
 
 echo "== a database of $n requests"
-cp -r "$repo/fixtures" .
 "$hd" seed --demo --requests "$n" --consumption >/dev/null 2>&1
 # Service levels in working time, as an organization with calendars has them: the Kyiv office hours
 # (with their holidays) the default, and one branch on the shops' hours.
