@@ -1,6 +1,6 @@
 //! Domain types and rules of the help desk, with no I/O: what a request is, the
 //! lifecycle it moves through, who may do what (and so which actions to offer
-//! on a request, and which menus), how phone numbers look, the
+//! on a request, and which menus), how phone numbers look, how long requests took, the
 //! alphabetical order of names, the ids and keys that name branches,
 //! warehouses and cartridge types, and why a service refuses (as data).
 //!
@@ -25,6 +25,7 @@ pub mod sla;
 pub mod stock;
 pub mod telegram_auth;
 pub mod text;
+pub mod took;
 
 pub use actions::Action;
 pub use ids::{

@@ -14,7 +14,8 @@
 //! (`domain::sla`, applied through [`super::sla::breached`]).
 
 use super::{App, Error, Progress, Result};
-use crate::domain::calendar::{self, Calendar};
+use crate::domain::calendar::Calendar;
+use crate::domain::took::{TimesTaken, Took};
 use crate::domain::{BranchId, Kind, Named, RequestNumber, Status};
 use crate::store::{Branch, Request, RequestItem, RequestOrder, RequestQuery, StockFilter, StockRow, Tx};
 use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
@@ -175,14 +176,10 @@ pub struct BranchTally {
     pub by_status: [u64; 5],
     /// By kind, in the order of `Kind::ALL`.
     pub by_kind: [u64; 4],
-    pub accept_seconds: i64,
-    pub accepted: u64,
-    pub close_seconds: i64,
-    pub closed: u64,
+    /// Times to accept and to close, wall-clock and in the working hours of
+    /// each request's branch calendar.
+    pub times: TimesTaken,
     pub breaches: u64,
-    /// The same times counted in the working hours of each request's branch calendar.
-    pub work_accept_seconds: i64,
-    pub work_close_seconds: i64,
     /// Their authors' ratings.
     pub ratings: crate::domain::satisfaction::Spread,
 }
@@ -196,49 +193,20 @@ impl BranchTally {
         self.by_status[position(Status::ALL, r.status)] += 1;
         self.by_kind[position(Kind::ALL, r.kind)] += 1;
         if let Some(a) = r.accepted_at {
-            self.accept_seconds += (a - r.created_at).num_seconds();
-            self.work_accept_seconds += calendar::between(calendar, r.created_at, a).num_seconds();
-            self.accepted += 1;
+            self.times.accept(Took::between(calendar, r.created_at, a));
         }
         if let Some(c) = r.closed_at {
-            self.close_seconds += (c - r.created_at).num_seconds();
-            self.work_close_seconds += calendar::between(calendar, r.created_at, c).num_seconds();
-            self.closed += 1;
+            self.times.close(Took::between(calendar, r.created_at, c));
         }
         self.breaches += u64::from(sla_breached);
-    }
-
-    /// [`BranchTally::mean_to_accept`] in working time.
-    pub fn mean_to_accept_working(&self) -> Option<i64> {
-        (self.accepted > 0).then(|| self.work_accept_seconds / self.accepted as i64)
-    }
-
-    /// [`BranchTally::mean_to_close`] in working time.
-    pub fn mean_to_close_working(&self) -> Option<i64> {
-        (self.closed > 0).then(|| self.work_close_seconds / self.closed as i64)
-    }
-
-    /// The mean time from filing to acceptance, in seconds, of those accepted.
-    pub fn mean_to_accept(&self) -> Option<i64> {
-        (self.accepted > 0).then(|| self.accept_seconds / self.accepted as i64)
-    }
-
-    /// The mean time from filing to closing, in seconds, of those closed.
-    pub fn mean_to_close(&self) -> Option<i64> {
-        (self.closed > 0).then(|| self.close_seconds / self.closed as i64)
     }
 
     pub fn merge(&mut self, other: &BranchTally) {
         self.requests += other.requests;
         self.by_status.iter_mut().zip(other.by_status).for_each(|(a, b)| *a += b);
         self.by_kind.iter_mut().zip(other.by_kind).for_each(|(a, b)| *a += b);
-        self.accept_seconds += other.accept_seconds;
-        self.accepted += other.accepted;
-        self.close_seconds += other.close_seconds;
-        self.closed += other.closed;
+        self.times.merge(&other.times);
         self.breaches += other.breaches;
-        self.work_accept_seconds += other.work_accept_seconds;
-        self.work_close_seconds += other.work_close_seconds;
         self.ratings.merge(&other.ratings);
     }
 }
@@ -820,11 +788,13 @@ fn summary_sheet(facts: &Facts, f: &Formats) -> Result<(Worksheet, u64), XlsxErr
     let line = |sheet: &mut Worksheet, row: u32, code: &str, name: &str, t: &BranchTally, bold: Option<&Format>| {
         let mut numbers: Vec<Option<f64>> = vec![Some(t.requests as f64)];
         numbers.extend(t.by_status.iter().chain(&t.by_kind).map(|n| Some(*n as f64)));
-        numbers.push((t.accepted > 0).then(|| t.accept_seconds as f64 / t.accepted as f64 / 86_400.0));
-        numbers.push((t.closed > 0).then(|| t.close_seconds as f64 / t.closed as f64 / 86_400.0));
+        // Durations in days, as a spreadsheet counts time.
+        let days = |seconds: Option<f64>| seconds.map(|s| s / 86_400.0);
+        numbers.push(days(t.times.to_accept()));
+        numbers.push(days(t.times.to_close()));
         numbers.push(Some(t.breaches as f64));
-        numbers.push((t.accepted > 0).then(|| t.work_accept_seconds as f64 / t.accepted as f64 / 86_400.0));
-        numbers.push((t.closed > 0).then(|| t.work_close_seconds as f64 / t.closed as f64 / 86_400.0));
+        numbers.push(days(t.times.to_accept_working()));
+        numbers.push(days(t.times.to_close_working()));
         numbers.push(Some(t.ratings.count() as f64));
         numbers.push(t.ratings.mean());
         match bold {

@@ -6,8 +6,8 @@
 use super::email::html_escape;
 use super::notify::{Letter, Mailer, Outcome, Thread};
 use super::{Actor, App, Error, Result, principal};
-use crate::domain::calendar;
 use crate::domain::permissions::authorize;
+use crate::domain::took::{TimesTaken, Took};
 use crate::domain::{BranchId, Kind, Permission};
 use crate::i18n::{Msg, t};
 use crate::store::{ArchivedFilter, RequestQuery, StockRow};
@@ -22,30 +22,10 @@ pub struct BranchLine {
     pub closed: u64,
     pub breaches: u64,
     /// Times to accept (of those opened and accepted) and to close (of those
-    /// closed), summed in seconds: wall-clock and in the branch calendar's working hours.
-    pub times: Times,
+    /// closed): wall-clock and in the branch calendar's working hours.
+    pub times: TimesTaken,
     /// Their authors' ratings, of those closed.
     pub ratings: crate::domain::satisfaction::Spread,
-}
-
-/// Sums of times, for means: wall-clock and working time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Times {
-    pub accepted: u64,
-    pub accept_seconds: i64,
-    pub accept_working_seconds: i64,
-    pub close_seconds: i64,
-    pub close_working_seconds: i64,
-}
-
-impl Times {
-    fn merge(&mut self, o: &Times) {
-        self.accepted += o.accepted;
-        self.accept_seconds += o.accept_seconds;
-        self.accept_working_seconds += o.accept_working_seconds;
-        self.close_seconds += o.close_seconds;
-        self.close_working_seconds += o.close_working_seconds;
-    }
 }
 
 /// A staff member's line, for the request assigned to them (none when unassigned).
@@ -58,27 +38,21 @@ fn staff_line<'a>(lines: &'a mut BTreeMap<i64, BranchLine>, r: &crate::store::Re
     }))
 }
 
-/// A time taken: wall-clock and in working hours.
-type Took = (chrono::Duration, chrono::Duration);
-
 impl BranchLine {
     /// Counts a request opened in the period: breached or not, and how long it took to accept.
     fn opened_one(&mut self, breached: bool, accept: Option<Took>) {
         self.opened += 1;
         self.breaches += u64::from(breached);
-        if let Some((wall, working)) = accept {
-            self.times.accepted += 1;
-            self.times.accept_seconds += wall.num_seconds();
-            self.times.accept_working_seconds += working.num_seconds();
+        if let Some(took) = accept {
+            self.times.accept(took);
         }
     }
 
     /// Counts a request closed in the period: how long it took, and its rating.
     fn closed_one(&mut self, close: Option<Took>, score: Option<u8>) {
         self.closed += 1;
-        if let Some((wall, working)) = close {
-            self.times.close_seconds += wall.num_seconds();
-            self.times.close_working_seconds += working.num_seconds();
+        if let Some(took) = close {
+            self.times.close(took);
         }
         if let Some(s) = score {
             self.ratings.add(s);
@@ -88,13 +62,7 @@ impl BranchLine {
     /// Mean times in minutes: (to accept, to accept in working time, to close, to close in working time).
     pub fn mean_minutes(&self) -> [Option<i64>; 4] {
         let t = &self.times;
-        let mean = |sum: i64, n: u64| (n > 0).then(|| sum / n as i64 / 60);
-        [
-            mean(t.accept_seconds, t.accepted),
-            mean(t.accept_working_seconds, t.accepted),
-            mean(t.close_seconds, self.closed),
-            mean(t.close_working_seconds, self.closed),
-        ]
+        [t.to_accept(), t.to_accept_working(), t.to_close(), t.to_close_working()].map(|s| s.map(|s| (s / 60.0) as i64))
     }
 }
 
@@ -187,8 +155,7 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
     let mut by_staff: BTreeMap<i64, BranchLine> = BTreeMap::new();
     tx.scan_requests(&opened, &mut |r| {
         let breached = super::sla::breached(&rules, &r, now);
-        let accept =
-            r.accepted_at.map(|a| (a - r.created_at, calendar::between(rules.calendar(r.branch_id), r.created_at, a)));
+        let accept = r.accepted_at.map(|a| Took::between(rules.calendar(r.branch_id), r.created_at, a));
         lines.entry(r.branch_code.clone()).or_default().opened_one(breached, accept);
         if let Some(line) = staff_line(&mut by_staff, &r) {
             line.opened_one(breached, accept);
@@ -197,8 +164,7 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
     })?;
     let closed = scope.closed();
     tx.scan_requests(&closed, &mut |r| {
-        let close =
-            r.closed_at.map(|c| (c - r.created_at, calendar::between(rules.calendar(r.branch_id), r.created_at, c)));
+        let close = r.closed_at.map(|c| Took::between(rules.calendar(r.branch_id), r.created_at, c));
         let score = scores.get(&r.id).copied();
         lines.entry(r.branch_code.clone()).or_default().closed_one(close, score);
         if let Some(line) = staff_line(&mut by_staff, &r) {
@@ -209,7 +175,7 @@ pub fn summary_for(app: &App, scope: &Scope) -> Result<Summary> {
     let mut staff: Vec<BranchLine> = by_staff.into_values().collect();
     staff.sort_by(|a, b| crate::domain::text::alphabetical(&a.name, &b.name));
     let branches: Vec<BranchLine> = lines.into_values().collect();
-    let mut times = Times::default();
+    let mut times = TimesTaken::default();
     branches.iter().for_each(|b| times.merge(&b.times));
     let mut ratings = crate::domain::satisfaction::Spread::default();
     branches.iter().for_each(|b| ratings.merge(&b.ratings));

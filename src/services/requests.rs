@@ -615,32 +615,36 @@ fn card_in(tx: &mut dyn Tx, app: &App, actor: &Actor, id: i64) -> Result<Card> {
 
 /// What `actor` may do to request `id` now: the actions of its [`Card`], without the rest.
 pub fn actions(app: &App, actor: &Actor, id: i64) -> Result<Vec<Action>> {
-    let mut tx = app.store.read()?;
-    let who = principal(&mut *tx, &app.settings, actor)?;
-    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
-    Ok(actions::offered(&who, &facts(&request), state(&request)))
+    as_now(app, actor, id, |who, request| Ok(actions::offered(who, &facts(&request), state(&request))))
 }
 
 /// Checks, without changing anything, that `actor` may do `permission` on a
 /// request now (to decide whether to ask them for more, such as a reason).
 /// The change itself checks again when it happens.
 pub fn check(app: &App, actor: &Actor, id: i64, permission: Permission) -> Result<Request> {
-    let mut tx = app.store.read()?;
-    let who = principal(&mut *tx, &app.settings, actor)?;
-    let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
-    authorize(&who, permission, Some(&facts(&request)))?;
-    Ok(request)
+    as_now(app, actor, id, |who, request| {
+        authorize(who, permission, Some(&facts(&request)))?;
+        Ok(request)
+    })
 }
 
 /// Checks, without changing anything, that `actor` may take `action` on a
 /// request now, its state included (to decide whether to ask them for more,
 /// such as an answer). The change itself checks again when it happens.
 pub fn check_action(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Request> {
+    as_now(app, actor, id, |who, request| {
+        may(who, action, &request)?;
+        Ok(request)
+    })
+}
+
+/// Reads who `actor` is and request `id` as they are now, in one read, and
+/// asks `rule` of them.
+fn as_now<T>(app: &App, actor: &Actor, id: i64, rule: impl FnOnce(&Principal, Request) -> Result<T>) -> Result<T> {
     let mut tx = app.store.read()?;
     let who = principal(&mut *tx, &app.settings, actor)?;
     let request = tx.request(id)?.ok_or_else(|| Error::not_found(Entity::Request, RequestNumber(id)))?;
-    may(&who, action, &request)?;
-    Ok(request)
+    rule(&who, request)
 }
 
 /// What the requests page asks for: the filters of `requests list`, a search

@@ -147,16 +147,16 @@ pub async fn show(State(web): State<Web>, who: SignedIn, Query(pairs): Query<Vec
         Ok(x) => x,
         Err(e) => return refused(&web, lang, &e),
     };
-    let secs = |s: Option<i64>| span(lang, s.map(Duration::seconds));
+    let secs = |s: Option<f64>| span(lang, s.map(|s| Duration::seconds(s as i64)));
     let line = |name: String, tally: &export::BranchTally, closed: u64| Line {
         name,
         requests: tally.requests,
         by_status: tally.by_status.to_vec(),
         closed,
-        to_accept: secs(tally.mean_to_accept()),
-        to_close: secs(tally.mean_to_close()),
-        to_accept_work: secs(tally.mean_to_accept_working()),
-        to_close_work: secs(tally.mean_to_close_working()),
+        to_accept: secs(tally.times.to_accept()),
+        to_close: secs(tally.times.to_close()),
+        to_accept_work: secs(tally.times.to_accept_working()),
+        to_close_work: secs(tally.times.to_close_working()),
         breaches: tally.breaches,
     };
     let (mut lines, mut total, mut branches_svg, mut months_svg, mut low) =
