@@ -12,7 +12,7 @@ recipients="${2:-10000}"
 . scripts/bench/common.sh
 build_helpdesk --bin helpdesk
 cargo build --release --locked --quiet --example bench_bot
-driver="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/examples/bench_bot"
+driver="$(target_dir)/release/examples/bench_bot"
 echo "== updates: $users people × (/start, /help, /my)"
 "$driver" updates "$hd" "$users"
 echo "== broadcast to $recipients people at HELPDESK_BROADCAST_RATE=${HELPDESK_BROADCAST_RATE:-30}/s"

@@ -3,6 +3,12 @@
 # into the repository's root.
 
 repo="$PWD"
+# Where the caller ran the script from (it changed into the root just before).
+caller="${OLDPWD:-$PWD}"
+# Where cargo builds, as cargo itself says (CARGO_TARGET_DIR or a config's target-dir).
+target_dir() {
+  cargo metadata --no-deps --format-version 1 | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'
+}
 
 # need COMMAND[:PACKAGE]...: installs from Debian's packages what is missing
 # (the package is named after the command unless given after a colon).
@@ -17,13 +23,14 @@ need() {
 }
 
 # build_helpdesk [CARGO ARGS]: builds the release binary and sets $hd to it.
-# HD=path/to/helpdesk measures that binary instead, with no build.
+# HD=path/to/helpdesk measures that binary instead, with no build (a relative
+# path is taken from where the script was run).
 build_helpdesk() {
   if [ -n "${HD:-}" ]; then
-    hd="$(realpath "$HD")"
+    hd="$(cd "$caller" && realpath "$HD")"
   else
     cargo build --release --locked --quiet "$@"
-    hd="$(realpath -m "${CARGO_TARGET_DIR:-$repo/target}")/release/helpdesk"
+    hd="$(target_dir)/release/helpdesk"
   fi
 }
 

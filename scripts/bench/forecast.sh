@@ -28,6 +28,7 @@ cd "$(dirname "$0")/../.."
 seeds="${1:-1 2 3}"
 n="${2:-1000000}"
 . scripts/bench/common.sh
+need sqlite3
 build_helpdesk
 enter_workdir
 
@@ -46,7 +47,6 @@ done
 echo "== speed: a demo of $n requests with their cartridge orders issued"
 rm -f helpdesk.db helpdesk.db-*
 "$hd" seed --demo --requests "$n" --consumption | tail -2 | sed 's/^/  /'
-need sqlite3
 echo "  $(sqlite3 helpdesk.db "SELECT count(*) FROM stock_moves WHERE kind = 'issue'") issue moves," \
   "$(sqlite3 helpdesk.db 'SELECT count(*) FROM issued_days') rows of issues by day (what the forecast reads)"
 cat helpdesk.db* >/dev/null
