@@ -22,19 +22,6 @@ pub const ENV_PREFIX: &str = "HELPDESK_";
 /// Environment variables with the prefix that are not settings.
 const NOT_SETTINGS: &[&str] = &["HELPDESK_LOG", "HELPDESK_LOG_FORMAT", "HELPDESK_CONFIG", "HELPDESK_TEST_PG_URL"];
 
-/// Whether this process logs JSON lines (`--log-format json`): set once at start.
-static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// See [`JSON_LOGS`].
-pub fn json_logs() -> bool {
-    JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Sets [`json_logs`] (at start, before logging begins).
-pub fn set_json_logs(on: bool) {
-    JSON_LOGS.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
 /// One setting: its key, default and description (used for `.env.example`,
 /// `config show` and error messages).
 #[derive(Debug, Clone, Copy)]

@@ -272,7 +272,7 @@ pub fn main() -> ExitCode {
             }
         },
     };
-    init_logging(format);
+    crate::logs::init(format == LogFormat::Json);
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => code,
         // The reader went away (`helpdesk requests list | head`): stop quietly, as Unix tools do.
@@ -282,12 +282,7 @@ pub fn main() -> ExitCode {
             if let Some(h) = hint(&e) {
                 line = format!("{line}; {h}");
             }
-            if crate::config::json_logs() {
-                // One more JSON line for the shipper, not a line of text among them.
-                tracing::error!("{line}");
-            } else {
-                eprintln!("error: {line}");
-            }
+            crate::logs::failure(&line);
             ExitCode::FAILURE
         }
         Err(_) => ExitCode::FAILURE,
@@ -303,27 +298,4 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             || c.downcast_ref::<serde_json::Error>()
                 .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
-}
-
-fn init_logging(format: LogFormat) {
-    use tracing_subscriber::EnvFilter;
-    // A log shipper wants the news ("started", "stopping", "stopped") too.
-    let default = if format == LogFormat::Json { "info" } else { "warn" };
-    let filter = match std::env::var("HELPDESK_LOG") {
-        Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
-            eprintln!("warning: HELPDESK_LOG '{spec}' is not a log filter ({e}); using '{default}'");
-            EnvFilter::new(default)
-        }),
-        Err(_) => EnvFilter::new(default),
-    };
-    use std::io::IsTerminal;
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
-    match format {
-        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
-        LogFormat::Json => {
-            crate::config::set_json_logs(true);
-            // One JSON object a line: time, level, message and fields, flattened.
-            logs.json().flatten_event(true).with_current_span(false).with_span_list(false).init()
-        }
-    }
 }
