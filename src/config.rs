@@ -633,13 +633,26 @@ pub struct WebSettings {
 
 impl WebSettings {
     /// The base URL links point to, without a trailing slash: the public URL,
-    /// else `http://` and the listen address; `None` when there is no panel.
+    /// else [`WebSettings::local_url`]; `None` when there is no panel.
     pub fn base_url(&self) -> Option<String> {
-        match (&self.public_url, self.listen) {
-            (Some(u), _) => Some(u.as_str().trim_end_matches('/').to_string()),
-            (None, Some(addr)) => Some(format!("http://{addr}")),
-            (None, None) => None,
+        match &self.public_url {
+            Some(u) => Some(u.as_str().trim_end_matches('/').to_string()),
+            None => self.local_url(),
         }
+    }
+
+    /// `http://` and the listen address as this host reaches it: a listener
+    /// on every address (a container's `0.0.0.0`) is reached on loopback.
+    pub fn local_url(&self) -> Option<String> {
+        let mut at = self.listen?;
+        if at.ip().is_unspecified() {
+            at.set_ip(if at.is_ipv4() {
+                std::net::Ipv4Addr::LOCALHOST.into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        Some(format!("http://{at}"))
     }
 
     /// The Mini App's address (`/app` under the public URL), when that is
@@ -745,69 +758,31 @@ impl Layers {
         Ok(Layers { file, dotenv, env, flags })
     }
 
-    /// The winning raw value of `spec` and its origin.
-    fn value(&self, spec: &Spec) -> (String, Origin) {
-        let env_name = spec.env_name();
+    /// The winning raw value of `spec` and its origin: the highest layer
+    /// that names the setting decides. In the environment and in `.env` a
+    /// secret (or the database URL) may be named by `HELPDESK_<NAME>_FILE`
+    /// instead, as Docker and Kubernetes mount secrets; the value and its file
+    /// in one layer are one too many.
+    fn value(&self, spec: &Spec) -> Result<(String, Origin), ConfigError> {
+        let name = spec.env_name();
         if let Some(v) = self.flags.get(spec.key) {
-            return (v.clone(), Origin::Flag);
+            return Ok((v.clone(), Origin::Flag));
         }
-        if let Some(v) = self.env.get(&env_name) {
-            return (v.clone(), Origin::Env);
-        }
-        if spec.key == "bot_token"
-            && let Some(v) = self.env.get("TELOXIDE_TOKEN")
-        {
-            return (v.clone(), Origin::Env);
+        let teloxide = if spec.key == "bot_token" { self.env.get("TELOXIDE_TOKEN") } else { None };
+        if let Some(found) = in_layer(spec, &self.env, self.env.get(&name).or(teloxide), || Origin::Env)? {
+            return Ok(found);
         }
         if let Some((path, map)) = &self.dotenv
-            && let Some(v) = map.get(&env_name)
+            && let Some(found) = in_layer(spec, map, map.get(&name), || Origin::DotEnv(path.clone()))?
         {
-            return (v.clone(), Origin::DotEnv(path.clone()));
+            return Ok(found);
         }
         if let Some((path, map)) = &self.file
             && let Some(v) = map.get(spec.key)
         {
-            return (v.clone(), Origin::File(path.clone()));
+            return Ok((v.clone(), Origin::File(path.clone())));
         }
-        (spec.default.to_string(), Origin::Default)
-    }
-
-    /// The value a `HELPDESK_<NAME>_FILE` variable points at, when it is set
-    /// (the file's content without its trailing newline).
-    fn value_from_file(&self, spec: &Spec) -> Result<Option<(String, Origin)>, ConfigError> {
-        if !spec.from_file_allowed() {
-            return Ok(None);
-        }
-        let name = spec.env_name();
-        let var = format!("{name}_FILE");
-        let given = |v: Option<&String>| v.filter(|p| !p.trim().is_empty()).cloned();
-        // The highest layer that names the setting at all decides: the
-        // environment, then `.env`; within one, the value and its file are one too many.
-        let in_env =
-            self.env.contains_key(&name) || (spec.key == "bot_token" && self.env.contains_key("TELOXIDE_TOKEN"));
-        let file_in_env = given(self.env.get(&var));
-        let path = if in_env || file_in_env.is_some() {
-            if in_env && file_in_env.is_some() {
-                return Err(ConfigError::SecretTwice { name });
-            }
-            file_in_env
-        } else if let Some((_, m)) = &self.dotenv {
-            let file = given(m.get(&var));
-            if m.contains_key(&name) && file.is_some() {
-                return Err(ConfigError::SecretTwice { name });
-            }
-            file
-        } else {
-            None
-        };
-        let Some(path) = path else { return Ok(None) };
-        let path = PathBuf::from(path.trim());
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::SecretFile {
-            name: var.clone(),
-            path: path.clone(),
-            message: io_message(&e),
-        })?;
-        Ok(Some((text.trim_end_matches(['\n', '\r']).to_string(), Origin::SecretFile(path))))
+        Ok((spec.default.to_string(), Origin::Default))
     }
 
     /// `HELPDESK_*` variables of a settings group (`SLA_`, `SMTP_`, `BACKUP_`,
@@ -838,6 +813,34 @@ impl Layers {
         names.sort();
         names.dedup();
         names
+    }
+}
+
+/// `spec` in one layer of variables (the environment, `.env`): its `value`
+/// there, or the content of the file its `HELPDESK_<NAME>_FILE` names
+/// (without the trailing newline), or nothing.
+fn in_layer(
+    spec: &Spec,
+    vars: &HashMap<String, String>,
+    value: Option<&String>,
+    origin: impl FnOnce() -> Origin,
+) -> Result<Option<(String, Origin)>, ConfigError> {
+    let name = spec.env_name();
+    let var = format!("{name}_FILE");
+    let file = vars.get(&var).filter(|p| spec.from_file_allowed() && !p.trim().is_empty());
+    match (value, file) {
+        (Some(_), Some(_)) => Err(ConfigError::SecretTwice { name }),
+        (Some(v), None) => Ok(Some((v.clone(), origin()))),
+        (None, Some(path)) => {
+            let path = PathBuf::from(path.trim());
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::SecretFile {
+                name: var.clone(),
+                path: path.clone(),
+                message: io_message(&e),
+            })?;
+            Ok(Some((text.trim_end_matches(['\n', '\r']).to_string(), Origin::SecretFile(path))))
+        }
+        (None, None) => Ok(None),
     }
 }
 
@@ -937,9 +940,7 @@ impl Loaded {
         }
         let mut raw: BTreeMap<&'static str, (String, Origin)> = BTreeMap::new();
         for s in SPECS {
-            // A flag still wins over a file.
-            let from_file = if layers.flags.contains_key(s.key) { None } else { layers.value_from_file(s)? };
-            raw.insert(s.key, from_file.unwrap_or_else(|| layers.value(s)));
+            raw.insert(s.key, layers.value(s)?);
         }
         let mut p = Parser { raw: &raw };
         let settings = Settings {
@@ -949,7 +950,8 @@ impl Loaded {
                 if matches!(raw["database_url"].1, Origin::Flag) {
                     url
                 } else {
-                    p.get("database_password", |v| url.with_password(v))?
+                    // Its refusals are about the URL, never the password: they are told.
+                    p.get_telling("database_password", |v| url.with_password(v))?
                 }
             },
             bot_token: p.get("bot_token", |v| Ok(non_empty(v).map(Secret::new)))?,
@@ -1177,6 +1179,25 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn get<T>(&mut self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, ConfigError> {
+        self.parsed(key, parse, false)
+    }
+
+    /// As [`Parser::get`], for a secret whose parser's messages never hold its
+    /// value: they are shown, where a secret's are otherwise not.
+    fn get_telling<T>(
+        &mut self,
+        key: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        self.parsed(key, parse, true)
+    }
+
+    fn parsed<T>(
+        &mut self,
+        key: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+        told: bool,
+    ) -> Result<T, ConfigError> {
         let (value, origin) = &self.raw[key];
         parse(value).map_err(|message| {
             let spec = SPECS.iter().find(|s| s.key == key).expect("key is in SPECS");
@@ -1186,8 +1207,7 @@ impl Parser<'_> {
                 _ => spec.env_name(),
             };
             // Never echo a secret back, even when it is malformed.
-            let echoed = !value.is_empty() && message.contains(value.as_str());
-            let message = if spec.secret && echoed { "the value is malformed".to_string() } else { message };
+            let message = if spec.secret && !told { "the value is malformed".to_string() } else { message };
             ConfigError::Invalid { name, origin: origin.clone(), message }
         })
     }
@@ -1357,6 +1377,21 @@ mod tests {
         assert_eq!(s.default_language, Lang::Ru);
         assert_eq!(s.backup.keep_daily, 30);
         assert!(s.bot_token.is_none());
+    }
+
+    #[test]
+    fn links_to_a_panel_on_every_address_point_at_this_host() {
+        let mut web = Settings::defaults().web;
+        assert_eq!(web.base_url(), None);
+        web.listen = Some("0.0.0.0:8080".parse().unwrap());
+        assert_eq!(web.base_url().as_deref(), Some("http://127.0.0.1:8080"));
+        web.listen = Some("[::]:8080".parse().unwrap());
+        assert_eq!(web.local_url().as_deref(), Some("http://[::1]:8080"));
+        web.listen = Some("10.0.0.5:8080".parse().unwrap());
+        assert_eq!(web.base_url().as_deref(), Some("http://10.0.0.5:8080"));
+        web.public_url = Some("https://desk.example.org/".parse().unwrap());
+        assert_eq!(web.base_url().as_deref(), Some("https://desk.example.org"));
+        assert_eq!(web.local_url().as_deref(), Some("http://10.0.0.5:8080"));
     }
 
     #[test]

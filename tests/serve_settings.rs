@@ -78,13 +78,11 @@ fn bad_secret_files_and_log_formats_are_one_line() {
     let unreadable = w.path().join("secret");
     std::fs::write(&unreadable, "hunter2").unwrap();
     std::fs::set_permissions(&unreadable, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
-    let out = w
-        .cmd_without_root_powers()
-        .args(["serve"])
-        .env("HELPDESK_SMTP_PASSWORD_FILE", &unreadable)
-        .env("HELPDESK_BOT_TOKEN", TOKEN)
-        .output()
-        .unwrap();
+    // serve as a user without root's powers (who could read anything), with a bot token and one setting more.
+    let serve_as_user = |key: &str, value: &std::ffi::OsStr| {
+        w.cmd_without_root_powers().args(["serve"]).env(key, value).env("HELPDESK_BOT_TOKEN", TOKEN).output().unwrap()
+    };
+    let out = serve_as_user("HELPDESK_SMTP_PASSWORD_FILE", unreadable.as_os_str());
     one_line_error(&out, "permission denied");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));
     let out = w
@@ -99,18 +97,22 @@ fn bad_secret_files_and_log_formats_are_one_line() {
     one_line_error(&out, "SQLite has none");
     let out = w.cmd().args(["config", "show"]).env("HELPDESK_LOG_FORMAT", "xml").output().unwrap();
     one_line_error(&out, "use text or json");
+    // No token is said at once, not after waiting for a database that does not answer.
+    let started = std::time::Instant::now();
+    let out = w
+        .cmd()
+        .args(["serve"])
+        .env("HELPDESK_DATABASE_URL", "postgres://helpdesk@127.0.0.1:1/helpdesk")
+        .output()
+        .unwrap();
+    one_line_error(&out, "no bot token");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     // Where the database is to be made, nothing may be written: one line before anything starts.
     let locked = w.path().join("data");
     std::fs::create_dir(&locked).unwrap();
     std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
     let url = format!("sqlite:{}", locked.join("helpdesk.db").display());
-    let out = w
-        .cmd_without_root_powers()
-        .args(["serve"])
-        .env("HELPDESK_DATABASE_URL", &url)
-        .env("HELPDESK_BOT_TOKEN", TOKEN)
-        .output()
-        .unwrap();
+    let out = serve_as_user("HELPDESK_DATABASE_URL", url.as_ref());
     one_line_error(&out, "helpdesk.db");
 }
 

@@ -29,17 +29,11 @@ if [ -n "$pg" ]; then
   done
 fi
 
-# Every shared library those link, and the dynamic loader, at their own paths.
+# Every shared library those link, and the dynamic loader (ldd's line without "=>"), at their own paths.
 for lib in $(ldd $tools | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | sort -u); do
   mkdir -p "$dest$(dirname "$lib")"
   cp -L "$lib" "$dest$lib"
 done
-# /lib64 and /lib may be links to /usr on the build's Debian: keep the loader where the binary looks.
-loader=$(ldd "$dest/usr/local/bin/helpdesk" | awk '/ld-linux/ { print $1 }')
-if [ -n "$loader" ] && [ ! -e "$dest$loader" ]; then
-  mkdir -p "$dest$(dirname "$loader")"
-  cp -L "$loader" "$dest$loader"
-fi
 
 cp -L /etc/ssl/certs/ca-certificates.crt "$dest/etc/ssl/certs/ca-certificates.crt"
 cp -a /usr/share/zoneinfo "$dest/usr/share/zoneinfo"

@@ -28,20 +28,11 @@ pub fn run(global: &Global, args: HealthArgs) -> Result<ExitCode> {
     let base = match args.url {
         Some(u) => u,
         None => {
-            let loaded = load_settings(global)?;
-            let Some(listen) = loaded.settings.web.listen else {
+            // Listening on every address (a container's 0.0.0.0): ask this host's own.
+            let Some(local) = load_settings(global)?.settings.web.local_url() else {
                 bail!("give --url, or set HELPDESK_WEB_LISTEN: serve has no web listener to ask");
             };
-            // Listening on every address (a container's 0.0.0.0): ask this host's own.
-            let mut at = listen;
-            if at.ip().is_unspecified() {
-                at.set_ip(if at.is_ipv4() {
-                    std::net::Ipv4Addr::LOCALHOST.into()
-                } else {
-                    std::net::Ipv6Addr::LOCALHOST.into()
-                });
-            }
-            format!("http://{at}")
+            local
         }
     };
     let path = if args.live { "/healthz" } else { "/readyz" };

@@ -37,6 +37,9 @@ const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     let loaded = load_settings(global)?;
+    if loaded.settings.bot_token.is_none() {
+        anyhow::bail!("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("helpdesk")
@@ -55,9 +58,6 @@ pub fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         let mut settings = (*app.settings).clone();
         settings.web.listen = Some(listen);
         app = app.with_settings(settings);
-    }
-    if app.settings.bot_token.is_none() {
-        anyhow::bail!("no bot token: set HELPDESK_BOT_TOKEN (or TELOXIDE_TOKEN) to the token @BotFather gave you");
     }
     let mode = match args.webhook_url {
         Some(url) => crate::serve::Mode::Webhook { url },

@@ -462,6 +462,16 @@ pub struct RequestQuery {
 }
 
 impl RequestQuery {
+    /// Every open request (new or accepted, waiting or not) that is not
+    /// archived: what service levels, the dashboard and metrics count now.
+    pub fn open() -> RequestQuery {
+        RequestQuery {
+            statuses: vec![Status::New, Status::Accepted],
+            archived: ArchivedFilter::Exclude,
+            ..Default::default()
+        }
+    }
+
     /// The kinds to filter by: none when every kind is asked for (or none
     /// is), so that a query for all of them goes by its other indexes alone.
     pub fn kind_filter(&self) -> &[Kind] {

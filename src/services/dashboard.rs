@@ -84,11 +84,7 @@ pub fn now(app: &App, scope: &Scope) -> Result<Now> {
         return Ok(out);
     }
     let base = RequestQuery { kinds: scope.kinds.clone(), archived: ArchivedFilter::Include, ..Default::default() };
-    let open = RequestQuery {
-        statuses: vec![Status::New, Status::Accepted],
-        archived: ArchivedFilter::Exclude,
-        ..base.clone()
-    };
+    let open = RequestQuery { kinds: scope.kinds.clone(), ..RequestQuery::open() };
     // Only what service levels depend on, of every open request: no joins, no order.
     let names: HashMap<BranchId, String> = tx.branches()?.into_iter().map(|b| (b.id, b.name)).collect();
     let mut branches: BTreeMap<String, BranchOpen> = BTreeMap::new();

@@ -12,7 +12,7 @@
 
 use super::{App, Result};
 use crate::domain::{Kind, Named, Status};
-use crate::store::{ArchivedFilter, RequestQuery};
+use crate::store::RequestQuery;
 use chrono::{DateTime, Utc};
 use prometheus::{
     Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
@@ -143,13 +143,8 @@ fn watched(app: &App, scrape: &Registry) -> Result<()> {
     let now = app.now();
     let mut tx = app.store.read()?;
     let watched = tx.watched(now)?;
-    let open = RequestQuery {
-        statuses: vec![Status::New, Status::Accepted],
-        archived: ArchivedFilter::Exclude,
-        ..Default::default()
-    };
     let rules = super::sla::rules_in(&mut *tx, app)?;
-    let times = tx.request_times(&open)?;
+    let times = tx.request_times(&RequestQuery::open())?;
     drop(tx);
 
     let age = |at: Option<DateTime<Utc>>| at.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);

@@ -25,7 +25,7 @@ use crate::domain::calendar::{self, Calendar, Calendars};
 use crate::domain::sla::{self, SlaKind};
 use crate::domain::{Lang, Priority, RequestNumber, Status};
 use crate::i18n::{Msg, t};
-use crate::store::{ArchivedFilter, NewSlaReminder, Request, RequestOrder, RequestQuery, RequestTimes, SlaReminder};
+use crate::store::{NewSlaReminder, Request, RequestOrder, RequestQuery, RequestTimes, SlaReminder};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -189,12 +189,7 @@ pub fn breaches(app: &App) -> Result<Vec<Breach>> {
 
 fn breaches_by(app: &App, rules: &Rules) -> Result<Vec<Breach>> {
     let now = app.now();
-    let query = RequestQuery {
-        statuses: vec![Status::New, Status::Accepted],
-        archived: ArchivedFilter::Exclude,
-        order: RequestOrder::Oldest,
-        ..Default::default()
-    };
+    let query = RequestQuery { order: RequestOrder::Oldest, ..RequestQuery::open() };
     let mut out = Vec::new();
     app.store.read()?.scan_requests(&query, &mut |r| {
         if let Some(b) = breach_of(rules, &r, now) {

@@ -500,7 +500,6 @@ impl TestDb {
     }
 }
 
-/// Staff from fixtures/staff.csv.
 /// A command that failed as a person's mistake should: exit code 1 and one
 /// line on stderr, `error: ...` holding `needle`.
 pub fn one_line_error(out: &std::process::Output, needle: &str) {
@@ -510,6 +509,7 @@ pub fn one_line_error(out: &std::process::Output, needle: &str) {
     assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{stderr:?} lacks {needle:?}");
 }
 
+/// Staff from fixtures/staff.csv.
 pub const ADMIN: i64 = 100000001;
 pub const SUPPORT: i64 = 100000002;
 pub const SUPPORT_2: i64 = 100000003;
